@@ -1,0 +1,46 @@
+/**
+ * `pnpm bench`: runs every suite in `src/suites/` (or those named on the command line) one after another
+ * and writes all figures to `results/latest.json`, with the machine it ran on. Suites export
+ * `name` and `run()`, which returns a JSON object of figures.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+interface Suite {
+  name: string;
+  run(): Promise<Record<string, unknown>>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const files = readdirSync(join(here, "suites"))
+  .filter((f) => f.endsWith(".ts"))
+  .sort();
+
+const results: Record<string, unknown> = {};
+for (const file of files) {
+  const suite = (await import(join(here, "suites", file))) as Suite;
+  if (only.length && !only.includes(suite.name)) continue;
+  process.stderr.write(`bench: ${suite.name} ...\n`);
+  const t0 = performance.now();
+  try {
+    results[suite.name] = await suite.run();
+  } catch (error) {
+    results[suite.name] = { error: error instanceof Error ? error.stack : String(error) };
+    process.exitCode = 1;
+  }
+  process.stderr.write(`bench: ${suite.name} done in ${Math.round(performance.now() - t0)} ms\n`);
+}
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model },
+  note: "Medians of one run on a shared machine: compare ratios within this file, not across runs.",
+  results,
+};
+const out = join(here, "..", "results", only.length ? `partial-${only.join("-")}.json` : "latest.json");
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(report.results, null, 2)}\n\nwritten to ${out}\n`);

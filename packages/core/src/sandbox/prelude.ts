@@ -1,0 +1,118 @@
+import { HOST_GLOBAL } from "./spec-v1.js";
+import type { ProgramPosition } from "./stack.js";
+
+/** File names engines report in stack traces; core maps frames of {@link PROGRAM_FILENAME} to program lines. */
+export const PRELUDE_FILENAME = "codecall-prelude.js";
+export const PROGRAM_FILENAME = "program.js";
+
+/**
+ * The JavaScript every backend evaluates once per context, before any program. Written once here so every
+ * backend behaves the same. It captures the host functions and the intrinsics it needs before user code
+ * can touch them, removes the host global, and installs:
+ * - `console` (`log`, `info`, `warn`, `error`, `debug`), formatted to text in the sandbox;
+ * - `codecall.callTool(name, args)`, a promise of the tool's JSON result, rejecting with an `Error` whose
+ *   `name`, `message` and `code` come from the host;
+ * - `__codecallRun(main)`, which runs a program and settles with the JSON report core reads.
+ * Nothing here is trusted by the host: every string that leaves is parsed and checked there.
+ */
+export const PRELUDE_SOURCE = `(function () {
+"use strict";
+var g = globalThis;
+var host = g.${HOST_GLOBAL};
+delete g.${HOST_GLOBAL};
+var hostCall = host.call, hostLog = host.log;
+var stringify = JSON.stringify, parse = JSON.parse;
+var ErrorCtor = Error, TypeErrorCtor = TypeError, StringCtor = String, PromiseCtor = Promise;
+var apply = Reflect.apply, defineProperty = Object.defineProperty;
+var then = PromiseCtor.prototype.then, join = Array.prototype.join;
+var reject = function (e) { return new PromiseCtor(function (_, rej) { rej(e); }); };
+
+function formatArg(v) {
+  if (typeof v === "string") return v;
+  if (v === undefined) return "undefined";
+  if (typeof v === "function") return "[Function" + (v.name ? ": " + v.name : "") + "]";
+  if (typeof v === "bigint") return StringCtor(v) + "n";
+  if (typeof v === "symbol") return v.toString();
+  if (v instanceof ErrorCtor) return typeof v.stack === "string" && v.stack.indexOf(v.message) >= 0 ? v.stack : v.name + ": " + v.message;
+  try {
+    var s = stringify(v, function (_k, x) { return typeof x === "bigint" ? StringCtor(x) + "n" : x; });
+    return s === undefined ? StringCtor(v) : s;
+  } catch (e) {
+    return "[Unserializable " + (v && v.constructor && v.constructor.name || typeof v) + "]";
+  }
+}
+function format(args) {
+  var parts = [];
+  for (var i = 0; i < args.length; i++) parts[i] = formatArg(args[i]);
+  return apply(join, parts, [" "]);
+}
+function logger(level) { return function () { hostLog(level, format(arguments)); }; }
+g.console = { log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") };
+
+function toolError(err, name) {
+  var e = new ErrorCtor(StringCtor(err && err.message));
+  e.name = err && typeof err.name === "string" ? err.name : "ToolError";
+  if (err && typeof err.code === "string") e.code = err.code;
+  if (err && err.details) e.details = err.details;
+  e.tool = name;
+  return e;
+}
+function callTool(name, args) {
+  if (typeof name !== "string") return reject(new TypeErrorCtor("codecall.callTool: the tool name must be a string"));
+  var request;
+  try { request = stringify({ name: name, args: args }); }
+  catch (e) { return reject(new TypeErrorCtor("The arguments of " + name + " are not JSON-serializable: " + (e && e.message))); }
+  return apply(then, hostCall(request), [function (reply) {
+    var r = parse(reply);
+    if (r.ok) return r.value;
+    throw toolError(r.error, name);
+  }]);
+}
+defineProperty(g, "codecall", { value: { callTool: callTool }, writable: false, configurable: false, enumerable: false });
+
+function report(value) {
+  if (value === undefined) return '{"ok":true,"undefined":true}';
+  var json;
+  try { json = stringify(value); } catch (e) { json = e; }
+  if (typeof json !== "string") {
+    return stringify({ ok: false, error: { code: "RESULT_NOT_SERIALIZABLE", name: "TypeError",
+      message: "The return value is not JSON-serializable" + (json && json.message ? ": " + json.message : " (" + typeof value + ")") } });
+  }
+  return '{"ok":true,"value":' + json + "}";
+}
+function failure(e) {
+  var out = { name: "Error", message: "" };
+  try {
+    if (e !== null && typeof e === "object") {
+      out.name = StringCtor(e.name);
+      out.message = StringCtor(e.message);
+      if (typeof e.stack === "string") out.stack = e.stack;
+      if (typeof e.code === "string") out.code = e.code;
+      if (typeof e.tool === "string") out.tool = e.tool;
+    } else {
+      out.message = "Uncaught " + formatArg(e);
+    }
+  } catch (_) {
+    out.message = "Uncaught exception";
+  }
+  return stringify({ ok: false, error: out });
+}
+defineProperty(g, "__codecallRun", {
+  value: function (main) { return apply(then, new PromiseCtor(function (resolve) { resolve(main()); }), [report, failure]); },
+  writable: false, configurable: false, enumerable: false
+});
+})();
+`;
+
+/**
+ * Wraps a JavaScript program body (it may `await` and `return`) into the script a backend evaluates. The
+ * program's line 1 starts after `lineOffset` script lines (and `columnOffset` columns), so stack frames
+ * map back by subtracting them.
+ */
+export function wrapProgram(code: string, prologue = ""): { source: string } & ProgramPosition {
+  const head = `__codecallRun(async function () {${prologue}`;
+  const lastBreak = head.lastIndexOf("\n");
+  let lineOffset = 0;
+  for (let i = head.indexOf("\n"); i !== -1; i = head.indexOf("\n", i + 1)) lineOffset++;
+  return { source: `${head}${code}\n})`, lineOffset, columnOffset: head.length - lastBreak - 1 };
+}

@@ -1,0 +1,128 @@
+/**
+ * The sandbox specification, version 1: the one interface every backend implements.
+ *
+ * A backend is a thin adapter around an engine (QuickJS, a V8 isolate, a remote VM). It only knows how to
+ * evaluate a script and expose two host functions to it. Everything else (the program wrapper, console
+ * capture, tool-call budget, size caps, wall-clock deadlines, the outcome) is written once in core by
+ * {@link createSandbox}. Only strings cross the boundary in either direction: no host object, function,
+ * prototype or Promise ever enters a sandbox.
+ *
+ * Changing this file in a way that breaks an adapter means a new version (`v2`), never an edit of `v1`.
+ */
+
+/** What kind of boundary separates the program from the host. */
+export type IsolationKind = "wasm" | "v8-isolate" | "microvm" | "process" | "none";
+
+/** What a backend can enforce and keep; the executor and the docs read these, tests check them. */
+export interface SandboxCapabilitiesV1 {
+  isolation: IsolationKind;
+  /** The backend enforces `limits.memoryBytes` inside the engine. */
+  memoryLimit: boolean;
+  /** The backend enforces `limits.cpuTimeMs` inside the engine, even in a synchronous endless loop. */
+  cpuTimeLimit: boolean;
+  /** Globals set by one execution are seen by the next one in the same session. */
+  persistentState: boolean;
+  /** The program runs on another machine; host calls cross a network. */
+  remote: boolean;
+}
+
+/** Limits that hold for one execution. All are required here; {@link resolveLimits} fills defaults. */
+export interface ExecutionLimitsV1 {
+  /** Wall-clock time for the whole execution, waiting on tools included. */
+  wallTimeMs: number;
+  /** CPU time the program itself may use. */
+  cpuTimeMs: number;
+  /** Memory the engine may allocate for the program. */
+  memoryBytes: number;
+  /** Tool calls one execution may make. */
+  maxToolCalls: number;
+  /** Bytes of return value (as JSON) plus console output. */
+  maxOutputBytes: number;
+  /** Bytes of one tool result (as JSON) allowed into the sandbox. */
+  maxToolResultBytes: number;
+  /** Bytes of one tool call's arguments (as JSON) allowed out of the sandbox. */
+  maxToolArgsBytes: number;
+}
+
+/**
+ * The two functions the adapter installs in the engine before the prelude runs, under the global name
+ * {@link HOST_GLOBAL} as an object `{ call, log }`. The prelude captures them and deletes the global.
+ */
+export interface HostBridgeV1 {
+  /**
+   * A host call. `request` is a JSON string; the returned promise resolves with a JSON string and never
+   * rejects. The adapter hands the program a promise of its own engine that settles with that string.
+   */
+  call(request: string): Promise<string>;
+  /** Console output, already formatted as text. Synchronous; returns nothing into the sandbox. */
+  log(level: string, text: string): void;
+}
+
+/** One script to evaluate. Its completion value is a Promise (of the engine) that resolves to a string. */
+export interface ScriptV1 {
+  source: string;
+  /** The file name engines should use in stack traces. */
+  filename: string;
+}
+
+/** What the adapter gets with each run. */
+export interface RunControlV1 {
+  limits: ExecutionLimitsV1;
+  /**
+   * Aborted by core when the execution must stop (wall clock, output or tool-call limit, caller's
+   * cancellation). The adapter must stop the engine promptly and settle `run` (with any error; core
+   * reports its own reason).
+   */
+  signal: AbortSignal;
+}
+
+/** How a run ended, as the adapter sees it. */
+export type RunResultV1 =
+  /** The script's promise resolved with this string (the prelude's JSON report). */
+  | { kind: "completed"; report: string; stats?: AdapterRunStatsV1 }
+  /** The engine stopped the program: a limit it enforces, or a failure of its own. */
+  | {
+      kind: "failed";
+      code: "SANDBOX_CPU_LIMIT" | "SANDBOX_MEMORY" | "SANDBOX_TIMEOUT" | "SANDBOX_CRASHED" | "PROGRAM_SYNTAX";
+      message: string;
+      stats?: AdapterRunStatsV1;
+    };
+
+export interface AdapterRunStatsV1 {
+  cpuMs?: number;
+  /** Peak memory the engine used for this session, where the engine can tell. */
+  peakMemoryBytes?: number;
+}
+
+/** A context: one isolated global environment. A session owns one. */
+export interface SandboxContextV1 {
+  /**
+   * Runs one execution. On the context's first run the adapter installs {@link HOST_GLOBAL} and evaluates
+   * `prelude`; on every run it evaluates `script` and awaits the engine promise it completes with. Host
+   * functions installed once must forward to the `bridge` of the run in progress (core never runs two
+   * executions in one context at once). Resolves when that promise settles or the engine stops the
+   * program. Never rejects.
+   */
+  run(prelude: ScriptV1, script: ScriptV1, bridge: HostBridgeV1, control: RunControlV1): Promise<RunResultV1>;
+  /** Frees everything. Safe to call twice and while `run` is pending (the run then settles as failed). */
+  dispose(): Promise<void>;
+}
+
+export interface ContextOptionsV1 {
+  /** The limits of the session's first execution; memory limits that an engine sets once come from here. */
+  limits: ExecutionLimitsV1;
+}
+
+/** A sandbox backend. */
+export interface SandboxAdapterV1 {
+  readonly specificationVersion: "v1";
+  /** Short, stable name: `quickjs`, `isolated-vm`, `e2b`. */
+  readonly name: string;
+  readonly capabilities: SandboxCapabilitiesV1;
+  createContext(options: ContextOptionsV1): Promise<SandboxContextV1>;
+  /** Frees engine-wide resources (a WebAssembly module, a connection pool). Optional. */
+  close?(): Promise<void>;
+}
+
+/** The global under which the adapter installs `{ call, log }`. The prelude removes it. */
+export const HOST_GLOBAL = "__codecallHost";

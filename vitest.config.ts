@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+// One project per package or app; each has its own small vitest.config.ts.
+export default defineConfig({
+  test: {
+    projects: ["packages/*", "apps/*"],
+  },
+});
