@@ -39,7 +39,9 @@ describe.each(publishable.map((p) => [p.name, p] as const))("%s", (_name, pkg) =
     const result = await checkPackage(createPackageFromTarballData(data));
     expect(result.types).not.toBe(false);
     const problems = "problems" in result ? result.problems : [];
-    const relevant = problems.filter((p) => !("resolutionKind" in p) || p.resolutionKind === "node16-esm" || p.resolutionKind === "bundler");
+    const relevant = problems.filter(
+      (p) => !("resolutionKind" in p) || p.resolutionKind === "node16-esm" || p.resolutionKind === "bundler",
+    );
     expect(relevant).toEqual([]);
   });
 });
@@ -52,23 +54,48 @@ describe("installed from tarballs into an empty project", () => {
     const project = mkdtempSync(join(tmpdir(), "codecall-consumer-"));
     writeFileSync(
       join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: local, overrides: local }, null, 2),
+      JSON.stringify(
+        { name: "consumer", private: true, type: "module", dependencies: local, overrides: local },
+        null,
+        2,
+      ),
     );
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "typescript@~5.9.3", "@types/node@^20"], {
-      cwd: project,
-      stdio: "pipe",
-    });
-    writeFileSync(join(project, "example.ts"), readFileSync(join(repoRoot, "checks", "fixtures", "example.ts"), "utf8"));
+    execFileSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--loglevel=error", "typescript@~5.9.3", "@types/node@^20"],
+      {
+        cwd: project,
+        stdio: "pipe",
+      },
+    );
+    writeFileSync(
+      join(project, "example.ts"),
+      readFileSync(join(repoRoot, "checks", "fixtures", "example.ts"), "utf8"),
+    );
     writeFileSync(
       join(project, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: ["node"] },
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          types: ["node"],
+        },
         files: ["example.ts"],
       }),
     );
     execFileSync(join(project, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: project, stdio: "pipe" });
-    execFileSync(join(project, "node_modules", ".bin", "tsc"), ["-p", ".", "--noEmit", "false", "--outDir", "out"], { cwd: project });
-    const output = execFileSync(process.execPath, [join(project, "out", "example.js")], { cwd: project, encoding: "utf8" });
+    execFileSync(
+      join(project, "node_modules", ".bin", "tsc"),
+      ["-p", ".", "--noEmit", "false", "--outDir", "out"],
+      { cwd: project },
+    );
+    const output = execFileSync(process.execPath, [join(project, "out", "example.js")], {
+      cwd: project,
+      encoding: "utf8",
+    });
     expect(JSON.parse(output)).toMatchObject({ ok: true, value: { total: 6, calls: 3 } });
   });
 });

@@ -36,7 +36,12 @@ for (const file of files) {
 
 const report = {
   date: new Date().toISOString(),
-  machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model },
+  machine: {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+  },
   note: "Medians of one run on a shared machine: compare ratios within this file, not across runs.",
   results,
 };

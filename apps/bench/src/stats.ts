@@ -14,7 +14,11 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns the per-run milliseconds. */
-export async function timeRuns(fn: () => unknown, runs: number, warmup = Math.min(5, runs)): Promise<number[]> {
+export async function timeRuns(
+  fn: () => unknown,
+  runs: number,
+  warmup = Math.min(5, runs),
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {

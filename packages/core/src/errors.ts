@@ -6,38 +6,50 @@
 /** The stable error codes, with the default advice attached to each. */
 export const ERROR_HINTS = {
   // Sandbox and execution
-  SANDBOX_TIMEOUT: "The program ran past its wall-clock limit (waiting on tools counts). Do less per run, or raise limits.wallTimeMs.",
-  SANDBOX_CPU_LIMIT: "The program used more CPU time than allowed. Look for an endless loop, or raise limits.cpuTimeMs.",
-  SANDBOX_MEMORY: "The program used more memory than allowed. Process data in smaller pieces, or raise limits.memoryBytes.",
-  SANDBOX_OUTPUT_LIMIT: "The program returned or logged more than limits.maxOutputBytes. Filter or summarise in code and return less.",
+  SANDBOX_TIMEOUT:
+    "The program ran past its wall-clock limit (waiting on tools counts). Do less per run, or raise limits.wallTimeMs.",
+  SANDBOX_CPU_LIMIT:
+    "The program used more CPU time than allowed. Look for an endless loop, or raise limits.cpuTimeMs.",
+  SANDBOX_MEMORY:
+    "The program used more memory than allowed. Process data in smaller pieces, or raise limits.memoryBytes.",
+  SANDBOX_OUTPUT_LIMIT:
+    "The program returned or logged more than limits.maxOutputBytes. Filter or summarise in code and return less.",
   SANDBOX_CRASHED: "The sandbox engine failed. The session was reset; run the program again.",
   SANDBOX_DISPOSED: "This sandbox session was disposed. Create a new session.",
   SANDBOX_NOT_INSTALLED: "Install the sandbox package named in the message, or pick another backend.",
   SANDBOX_UNAVAILABLE: "The sandbox could not be created. Check the backend's configuration and credentials.",
   PROGRAM_ERROR: "The program threw. Fix the program using the message and line number.",
   PROGRAM_SYNTAX: "The program does not parse. Fix the syntax at the reported line.",
-  RESULT_NOT_SERIALIZABLE: "The program must return JSON data (objects, arrays, strings, numbers, booleans, null).",
+  RESULT_NOT_SERIALIZABLE:
+    "The program must return JSON data (objects, arrays, strings, numbers, booleans, null).",
   ABORTED: "The execution was cancelled by its caller.",
   // Tools
   TOOL_NOT_FOUND: "No tool has that name. Search the catalogue for the right name.",
   TOOL_FAILED: "The tool reported an error. Read its message; retry with other arguments if it says so.",
-  TOOL_ARGS_INVALID: "The arguments do not match the tool's input schema. Fix the field named in the message.",
-  TOOL_CALL_LIMIT: "The program made more tool calls than limits.maxToolCalls. Batch work, or raise the limit.",
-  TOOL_RESULT_TOO_LARGE: "A tool result was larger than limits.maxToolResultBytes. Ask the tool for less (filters, pagination).",
-  TOOL_ARGS_TOO_LARGE: "The arguments of a tool call were larger than limits.maxToolArgsBytes. Send less per call.",
+  TOOL_ARGS_INVALID:
+    "The arguments do not match the tool's input schema. Fix the field named in the message.",
+  TOOL_CALL_LIMIT:
+    "The program made more tool calls than limits.maxToolCalls. Batch work, or raise the limit.",
+  TOOL_RESULT_TOO_LARGE:
+    "A tool result was larger than limits.maxToolResultBytes. Ask the tool for less (filters, pagination).",
+  TOOL_ARGS_TOO_LARGE:
+    "The arguments of a tool call were larger than limits.maxToolArgsBytes. Send less per call.",
   TOOL_TIMEOUT: "The tool did not answer in time. Retry later or raise the tool timeout.",
   // Type checking and code generation
   TYPE_CHECK_FAILED: "The program does not type-check against the tool API. Fix the reported lines.",
   CODEGEN_FAILED: "Code generation failed for the named tool. Check its schema.",
   // MCP connections and configuration
-  MCP_CONNECT_FAILED: "The MCP server did not start or answer. Check its command, arguments, URL and credentials.",
-  MCP_SERVER_CRASHED: "The MCP server exited. It is restarted on next use; check its stderr if it keeps failing.",
+  MCP_CONNECT_FAILED:
+    "The MCP server did not start or answer. Check its command, arguments, URL and credentials.",
+  MCP_SERVER_CRASHED:
+    "The MCP server exited. It is restarted on next use; check its stderr if it keeps failing.",
   MCP_PROTOCOL_ERROR: "The MCP server sent something that is not valid MCP. Check the server's version.",
   MCP_TIMEOUT: "The MCP server did not answer in time. Check that it is healthy, or raise the timeout.",
   CONFIG_INVALID: "The configuration is not valid. Fix the field named in the message.",
   // Policy and privacy
   POLICY_DENIED: "Policy does not allow this tool call. Ask the operator to allow it, or use another tool.",
-  PRIVACY_VIOLATION: "Personal data may not flow to this tool. Send the token only to tools allowed to receive it.",
+  PRIVACY_VIOLATION:
+    "Personal data may not flow to this tool. Send the token only to tools allowed to receive it.",
   // Agent
   MODEL_ERROR: "The model API returned an error. Check the API key, model name and rate limits.",
   TURN_LIMIT: "The agent reached its turn limit before finishing. Raise maxTurns or simplify the task.",

@@ -9,7 +9,6 @@ const encoder = new TextEncoder();
 /** UTF-8 byte length of a string, without allocating for ASCII-only text. */
 export function utf8Length(text: string): number {
   // Fast path: a string of n UTF-16 units takes at least n bytes and at most 3n.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: checks for ASCII only
   if (/^[\x00-\x7f]*$/.test(text)) return text.length;
   return encoder.encode(text).byteLength;
 }

@@ -41,7 +41,14 @@ export interface ToolCallRecord {
 export type ExecutionEvent =
   | { type: "log"; level: LogLevel; message: string }
   | { type: "tool-call"; id: number; name: string; args: JsonValue | undefined }
-  | { type: "tool-result"; id: number; name: string; ok: boolean; durationMs: number; error?: SerializedError };
+  | {
+      type: "tool-result";
+      id: number;
+      name: string;
+      ok: boolean;
+      durationMs: number;
+      error?: SerializedError;
+    };
 
 export interface ExecutionStats {
   backend: string;
@@ -140,7 +147,9 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
     name: adapter.name,
     capabilities: adapter.capabilities,
     async createSession(sessionOptions = {}) {
-      const session = new Session(adapter, resolveLimits(baseLimits, sessionOptions.limits), () => sessions.delete(session));
+      const session = new Session(adapter, resolveLimits(baseLimits, sessionOptions.limits), () =>
+        sessions.delete(session),
+      );
       sessions.add(session);
       return session;
     },
@@ -195,7 +204,8 @@ class Session implements SandboxSession {
   private async runOne(request: ExecuteRequest): Promise<ExecutionOutcome> {
     const started = performance.now();
     const run = new RunState(this.adapter.name, request, started);
-    if (this.disposed) return run.finish(new CodecallError("SANDBOX_DISPOSED", "This sandbox session was disposed."));
+    if (this.disposed)
+      return run.finish(new CodecallError("SANDBOX_DISPOSED", "This sandbox session was disposed."));
     let limits: ExecutionLimits;
     try {
       limits = resolveLimits(this.limits, request.limits);
@@ -211,7 +221,13 @@ class Session implements SandboxSession {
       context = await this.context;
     } catch (error) {
       this.context = undefined;
-      return run.finish(CodecallError.from(error, "SANDBOX_UNAVAILABLE", `Could not create a ${this.adapter.name} sandbox: ${errorText(error)}`));
+      return run.finish(
+        CodecallError.from(
+          error,
+          "SANDBOX_UNAVAILABLE",
+          `Could not create a ${this.adapter.name} sandbox: ${errorText(error)}`,
+        ),
+      );
     }
 
     const controller = new AbortController();
@@ -223,7 +239,14 @@ class Session implements SandboxSession {
       }
     };
     const timer = setTimeout(
-      () => stop(new CodecallError("SANDBOX_TIMEOUT", `The program ran past its wall-clock limit of ${limits.wallTimeMs} ms.`, { details: { limitMs: limits.wallTimeMs } })),
+      () =>
+        stop(
+          new CodecallError(
+            "SANDBOX_TIMEOUT",
+            `The program ran past its wall-clock limit of ${limits.wallTimeMs} ms.`,
+            { details: { limitMs: limits.wallTimeMs } },
+          ),
+        ),
       limits.wallTimeMs,
     );
     const onCallerAbort = () => stop(abortedError(request.signal!));
@@ -238,8 +261,17 @@ class Session implements SandboxSession {
     let result: RunResultV1 | undefined;
     try {
       const pending = context
-        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), { limits, signal: controller.signal })
-        .catch((error: unknown): RunResultV1 => ({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) }));
+        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), {
+          limits,
+          signal: controller.signal,
+        })
+        .catch(
+          (error: unknown): RunResultV1 => ({
+            kind: "failed",
+            code: "SANDBOX_CRASHED",
+            message: errorText(error),
+          }),
+        );
       result = await Promise.race([pending, afterAbort(controller.signal, ABORT_GRACE_MS)]);
     } finally {
       clearTimeout(timer);
@@ -297,10 +329,14 @@ class RunState {
 
   private async call(requestJson: string): Promise<string> {
     const signal = this.controller?.signal ?? new AbortController().signal;
-    if (typeof requestJson !== "string") return reply(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
+    if (typeof requestJson !== "string")
+      return reply(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
     if (utf8Length(requestJson) > this.limits.maxToolArgsBytes + 1024) {
       return reply(
-        new CodecallError("TOOL_ARGS_TOO_LARGE", `The tool call's arguments exceed limits.maxToolArgsBytes (${this.limits.maxToolArgsBytes} bytes).`),
+        new CodecallError(
+          "TOOL_ARGS_TOO_LARGE",
+          `The tool call's arguments exceed limits.maxToolArgsBytes (${this.limits.maxToolArgsBytes} bytes).`,
+        ),
       );
     }
     let parsed: { name?: unknown; args?: unknown };
@@ -331,7 +367,11 @@ class RunState {
     let answer: string;
     let failure: CodecallError | undefined;
     try {
-      if (!this.request.tools) throw new CodecallError("TOOL_NOT_FOUND", `No tools are available to this program (called "${name}").`);
+      if (!this.request.tools)
+        throw new CodecallError(
+          "TOOL_NOT_FOUND",
+          `No tools are available to this program (called "${name}").`,
+        );
       const value = await this.request.tools({ name, args }, { signal });
       const json = value === undefined ? undefined : JSON.stringify(value);
       if (json !== undefined && utf8Length(json) > this.limits.maxToolResultBytes) {
@@ -350,7 +390,14 @@ class RunState {
     const record: ToolCallRecord = { name, ok: !failure, durationMs };
     if (failure) record.error = failure.code;
     this.toolCalls.push(record);
-    this.emit({ type: "tool-result", id, name, ok: !failure, durationMs, ...(failure ? { error: failure.toJSON() } : {}) });
+    this.emit({
+      type: "tool-result",
+      id,
+      name,
+      ok: !failure,
+      durationMs,
+      ...(failure ? { error: failure.toJSON() } : {}),
+    });
     return answer;
   }
 
@@ -377,7 +424,8 @@ class RunState {
     if (report.ok === true) {
       const bytes = utf8Length(result.report);
       this.outputBytes += bytes;
-      if (this.outputBytes > this.limits.maxOutputBytes) return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
+      if (this.outputBytes > this.limits.maxOutputBytes)
+        return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
       return this.finish(undefined, report.undefined ? undefined : report.value);
     }
     return this.finish(this.programError(report.error));
@@ -387,17 +435,29 @@ class RunState {
     const limits = this.limits;
     switch (result.code) {
       case "SANDBOX_CPU_LIMIT":
-        return new CodecallError("SANDBOX_CPU_LIMIT", `The program used more than its CPU time limit of ${limits.cpuTimeMs} ms.`, {
-          details: { limitMs: limits.cpuTimeMs },
-        });
+        return new CodecallError(
+          "SANDBOX_CPU_LIMIT",
+          `The program used more than its CPU time limit of ${limits.cpuTimeMs} ms.`,
+          {
+            details: { limitMs: limits.cpuTimeMs },
+          },
+        );
       case "SANDBOX_MEMORY":
-        return new CodecallError("SANDBOX_MEMORY", `The program used more than its memory limit of ${limits.memoryBytes} bytes.`, {
-          details: { limitBytes: limits.memoryBytes },
-        });
+        return new CodecallError(
+          "SANDBOX_MEMORY",
+          `The program used more than its memory limit of ${limits.memoryBytes} bytes.`,
+          {
+            details: { limitBytes: limits.memoryBytes },
+          },
+        );
       case "SANDBOX_TIMEOUT":
-        return new CodecallError("SANDBOX_TIMEOUT", `The program ran past its wall-clock limit of ${limits.wallTimeMs} ms.`, {
-          details: { limitMs: limits.wallTimeMs },
-        });
+        return new CodecallError(
+          "SANDBOX_TIMEOUT",
+          `The program ran past its wall-clock limit of ${limits.wallTimeMs} ms.`,
+          {
+            details: { limitMs: limits.wallTimeMs },
+          },
+        );
       case "PROGRAM_SYNTAX": {
         const line = /program\.js:(\d+)/.exec(result.message);
         return new CodecallError("PROGRAM_SYNTAX", result.message.replace(/\s*at .*program\.js.*$/s, ""), {
@@ -413,9 +473,12 @@ class RunState {
   private programError(report: ProgramErrorReport | undefined): CodecallError {
     const name = typeof report?.name === "string" ? report.name : "Error";
     const message = typeof report?.message === "string" ? report.message : "The program failed.";
-    const mapped = typeof report?.stack === "string" ? mapProgramStack(report.stack, this.position) : undefined;
+    const mapped =
+      typeof report?.stack === "string" ? mapProgramStack(report.stack, this.position) : undefined;
     const code: ErrorCode =
-      typeof report?.code === "string" && TOOL_CODES.has(report.code) ? (report.code as ErrorCode) : "PROGRAM_ERROR";
+      typeof report?.code === "string" && TOOL_CODES.has(report.code)
+        ? (report.code as ErrorCode)
+        : "PROGRAM_ERROR";
     return new CodecallError(code, message, {
       name,
       ...(mapped?.line !== undefined ? { line: mapped.line } : {}),
@@ -441,7 +504,8 @@ class RunState {
     if (error) outcome.error = error.toJSON();
     else if (value !== undefined) outcome.value = value;
     if (this.adapterStats?.cpuMs !== undefined) outcome.stats.cpuMs = this.adapterStats.cpuMs;
-    if (this.adapterStats?.peakMemoryBytes !== undefined) outcome.stats.peakMemoryBytes = this.adapterStats.peakMemoryBytes;
+    if (this.adapterStats?.peakMemoryBytes !== undefined)
+      outcome.stats.peakMemoryBytes = this.adapterStats.peakMemoryBytes;
     return outcome;
   }
 }
@@ -455,20 +519,30 @@ interface ProgramErrorReport {
 }
 
 function reply(error: CodecallError): string {
-  return JSON.stringify({ ok: false, error: { ...error.toJSON(), name: error.code === "TOOL_FAILED" ? "ToolError" : "CodecallError" } });
+  return JSON.stringify({
+    ok: false,
+    error: { ...error.toJSON(), name: error.code === "TOOL_FAILED" ? "ToolError" : "CodecallError" },
+  });
 }
 
 function outputLimitError(limit: number, what: string): CodecallError {
-  return new CodecallError("SANDBOX_OUTPUT_LIMIT", `The program's ${what} exceeded limits.maxOutputBytes (${limit} bytes).`, {
-    details: { limitBytes: limit },
-  });
+  return new CodecallError(
+    "SANDBOX_OUTPUT_LIMIT",
+    `The program's ${what} exceeded limits.maxOutputBytes (${limit} bytes).`,
+    {
+      details: { limitBytes: limit },
+    },
+  );
 }
 
 function abortedError(signal: AbortSignal): CodecallError {
   const reason: unknown = signal.reason;
   return CodecallError.isInstance(reason)
     ? reason
-    : new CodecallError("ABORTED", `The execution was cancelled${reason instanceof Error ? `: ${reason.message}` : "."}`);
+    : new CodecallError(
+        "ABORTED",
+        `The execution was cancelled${reason instanceof Error ? `: ${reason.message}` : "."}`,
+      );
 }
 
 /** Resolves `undefined` `graceMs` after `signal` aborts: the adapter's last chance to settle. */

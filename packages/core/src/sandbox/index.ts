@@ -1,5 +1,5 @@
-export * from "./spec-v1.js";
-export * from "./limits.js";
 export * from "./create-sandbox.js";
-export { PRELUDE_SOURCE, PRELUDE_FILENAME, PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
+export * from "./limits.js";
+export { PRELUDE_FILENAME, PRELUDE_SOURCE, PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
+export * from "./spec-v1.js";
 export { mapProgramStack, type ProgramPosition } from "./stack.js";

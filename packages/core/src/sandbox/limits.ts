@@ -25,10 +25,16 @@ export function resolveLimits(...layers: Array<Partial<ExecutionLimits> | undefi
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (!(key in DEFAULT_LIMITS)) {
-        throw new CodecallError("CONFIG_INVALID", `Unknown limit "${key}". Known limits: ${Object.keys(DEFAULT_LIMITS).join(", ")}.`);
+        throw new CodecallError(
+          "CONFIG_INVALID",
+          `Unknown limit "${key}". Known limits: ${Object.keys(DEFAULT_LIMITS).join(", ")}.`,
+        );
       }
       if (typeof value !== "number" || !(value > 0)) {
-        throw new CodecallError("CONFIG_INVALID", `Limit "${key}" must be a positive number, got ${String(value)}.`);
+        throw new CodecallError(
+          "CONFIG_INVALID",
+          `Limit "${key}" must be a positive number, got ${String(value)}.`,
+        );
       }
       out[key as keyof ExecutionLimits] = value;
     }

@@ -28,7 +28,8 @@ export function mapProgramStack(
       l.replace(FRAME, (_m, rawLine: string, rawColumn: string | undefined) => {
         const mappedLine = Number(rawLine) - position.lineOffset;
         let mappedColumn = rawColumn === undefined ? undefined : Number(rawColumn);
-        if (mappedColumn !== undefined && mappedLine === 1) mappedColumn = Math.max(1, mappedColumn - position.columnOffset);
+        if (mappedColumn !== undefined && mappedLine === 1)
+          mappedColumn = Math.max(1, mappedColumn - position.columnOffset);
         if (line === undefined && mappedLine >= 1) {
           line = mappedLine;
           column = mappedColumn;

@@ -13,3 +13,5 @@ export function toolsFromFunctions(functions: Record<string, (args: never) => un
     return fn(args as never);
   };
 }
+
+export * from "./messages-stand-in.js";

@@ -1,0 +1,3 @@
+export * from "./agent.js";
+export * from "./classic.js";
+export * from "./toolbox.js";
