@@ -1,0 +1,241 @@
+import type { Sandbox, ToolHandler } from "@codecall/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { isolatedVm, nodeSnapshotDisabled } from "../src/index.js";
+
+const sandbox: Sandbox = isolatedVm();
+afterAll(() => sandbox.close());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("isolated-vm backend", () => {
+  it("runs a program with console output and a tool call", async () => {
+    const tools: ToolHandler = async ({ name, args }) => ({ name, args });
+    const out = await sandbox.execute({
+      code: `console.log("hi", { a: 1 }); return await codecall.callTool("echo", { x: 2 });`,
+      tools,
+    });
+    expect(out).toMatchObject({
+      ok: true,
+      value: { name: "echo", args: { x: 2 } },
+      logs: [{ level: "log", message: 'hi {"a":1}' }],
+    });
+    expect(out.stats.backend).toBe("isolated-vm");
+    expect(out.stats.cpuMs).toBeGreaterThan(0);
+  });
+
+  it("removes WebAssembly, SharedArrayBuffer and Atomics, so wasm memory cannot escape the memory limit", async () => {
+    const out = await sandbox.execute({
+      code: `return [typeof WebAssembly, typeof SharedArrayBuffer, typeof Atomics, "WebAssembly" in globalThis];`,
+    });
+    expect(out.value).toEqual(["undefined", "undefined", "undefined", false]);
+    const wasm = await sandbox.execute({
+      code: `return new WebAssembly.Memory({ initial: 16384 }).buffer.byteLength;`,
+    });
+    expect(wasm.ok).toBe(false);
+    expect(wasm.error).toMatchObject({ code: "PROGRAM_ERROR", name: "ReferenceError" });
+  });
+
+  it("reports a syntax error with its program line", async () => {
+    const out = await sandbox.execute({ code: "const a = 1;\nreturn a +;" });
+    expect(out.error).toMatchObject({ code: "PROGRAM_SYNTAX", line: 2 });
+  });
+
+  it("keeps globals across executions of one session", async () => {
+    const session = await sandbox.createSession();
+    await session.execute({ code: "globalThis.counter = 41;" });
+    expect((await session.execute({ code: "return ++counter;" })).value).toBe(42);
+    await session.dispose();
+  });
+
+  it("stops a synchronous endless loop at the CPU limit and resets the session", async () => {
+    const session = await sandbox.createSession({ limits: { cpuTimeMs: 150 } });
+    const out = await session.execute({ code: "for (;;) {}" });
+    expect(out.error?.code).toBe("SANDBOX_CPU_LIMIT");
+    expect(out.stats.contextReset).toBe(true);
+    expect((await session.execute({ code: "return 7;" })).value).toBe(7);
+    await session.dispose();
+  });
+
+  it("stops a loop that starts after an awaited tool call (isolated-vm's timeout no longer applies)", async () => {
+    const session = await sandbox.createSession({ limits: { cpuTimeMs: 150, wallTimeMs: 20_000 } });
+    const out = await session.execute({
+      code: `await codecall.callTool("tick"); for (;;) {}`,
+      tools: () => 1,
+    });
+    expect(out.error?.code).toBe("SANDBOX_CPU_LIMIT");
+    expect(out.toolCalls).toHaveLength(1);
+    expect((await session.execute({ code: "return 8;" })).value).toBe(8);
+    await session.dispose();
+  });
+
+  it("reacts to the wall clock while a resumed loop runs under a large CPU limit", async () => {
+    const out = await sandbox.execute({
+      code: `await codecall.callTool("tick"); for (;;) {}`,
+      tools: () => 1,
+      limits: { cpuTimeMs: 60_000, wallTimeMs: 300 },
+    });
+    expect(out.error?.code).toBe("SANDBOX_TIMEOUT");
+    // Core waits 2 s for an adapter that ignores the abort; this one disposes the isolate at once.
+    expect(out.stats.wallMs).toBeLessThan(1_500);
+  });
+
+  it("stops a program when the caller aborts", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const out = await sandbox.execute({
+      code: `await codecall.callTool("tick"); for (;;) {}`,
+      tools: () => 1,
+      signal: controller.signal,
+    });
+    expect(out.error?.code).toBe("ABORTED");
+  });
+
+  it("contains an out-of-memory isolate, reports SANDBOX_MEMORY, and the session works again", async () => {
+    const session = await sandbox.createSession({ limits: { memoryBytes: 16 * 1024 * 1024 } });
+    const out = await session.execute({
+      code: `const a = []; for (;;) a.push({ n: Math.random(), s: "x" + Math.random() });`,
+    });
+    expect(out.error?.code).toBe("SANDBOX_MEMORY");
+    expect(out.stats.contextReset).toBe(true);
+    expect((await session.execute({ code: "return [1, 2].length;" })).value).toBe(2);
+    await session.dispose();
+  });
+
+  it("fails a too large ArrayBuffer inside the program, not the host", async () => {
+    const out = await sandbox.execute({
+      code: "return new ArrayBuffer(512 * 1024 * 1024).byteLength;",
+      limits: { memoryBytes: 16 * 1024 * 1024 },
+    });
+    expect(out.error).toMatchObject({ code: "PROGRAM_ERROR", name: "RangeError" });
+  });
+
+  it("contains an isolate disposed under a running program", async () => {
+    const session = await sandbox.createSession();
+    const pending = session.execute({ code: `await codecall.callTool("tick"); for (;;) {}`, tools: () => 1 });
+    await sleep(50);
+    await session.dispose();
+    const out = await pending;
+    expect(out.ok).toBe(false);
+    expect(["SANDBOX_CRASHED", "SANDBOX_DISPOSED"]).toContain(out.error?.code);
+    expect((await sandbox.execute({ code: "return 9;" })).value).toBe(9);
+  });
+
+  it("runs 100 tool calls in parallel, overlapping on the host", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const tools: ToolHandler = async ({ args }) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await sleep(5);
+      inFlight--;
+      return (args as { i: number }).i * 2;
+    };
+    const out = await sandbox.execute({
+      code: `const r = await Promise.all(Array.from({ length: 100 }, (_, i) => codecall.callTool("double", { i }))); return r;`,
+      tools,
+    });
+    expect(out.value).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+    expect(out.toolCalls).toHaveLength(100);
+    expect(maxInFlight).toBeGreaterThan(50);
+  });
+
+  it("never resumes a program with a tool answer that arrives after its execution ended", async () => {
+    const session = await sandbox.createSession();
+    const tools: ToolHandler = async ({ name }) => {
+      await sleep(name === "slow" ? 50 : 200);
+      return name;
+    };
+    const first = await session.execute({
+      code: `codecall.callTool("slow").then(() => { globalThis.leaked = true; }); return 1;`,
+      tools,
+    });
+    expect(first.value).toBe(1);
+    const second = await session.execute({
+      code: `await codecall.callTool("wait"); return globalThis.leaked === true;`,
+      tools,
+    });
+    expect(second.value).toBe(false);
+    await session.dispose();
+  });
+
+  it("keeps host objects out of reach: no Reference, Callback or ExternalCopy, and poisoned prototypes change nothing", async () => {
+    const out = await sandbox.execute({
+      code: `
+        const names = Object.getOwnPropertyNames(globalThis);
+        const suspicious = names.filter((n) => {
+          const v = globalThis[n];
+          const ctor = v && (typeof v === "object" || typeof v === "function") && v.constructor && v.constructor.name;
+          return /^__/.test(n) && n !== "__codecallRun" || ["Reference", "Callback", "ExternalCopy", "Isolate"].includes(ctor) || /ivm|isolated/i.test(n);
+        });
+        // Poison what isolated-vm and the glue could read after the prelude ran.
+        for (const key of ["reference", "copy", "externalCopy", "promise", "result", "arguments", "timeout"]) {
+          Object.defineProperty(Object.prototype, key, { get() { return true; }, configurable: true });
+        }
+        Reflect.apply = () => { throw new Error("poisoned Reflect.apply"); };
+        Function.prototype.apply = Function.prototype.call = () => { throw new Error("poisoned"); };
+        JSON.stringify = JSON.parse = () => { throw new Error("poisoned JSON"); };
+        const value = await codecall.callTool("echo", { s: "x" });
+        const p = codecall.callTool("echo", 1);
+        const isPromise = p instanceof Promise;
+        await p;
+        return { suspicious, type: typeof value, keys: Object.keys(value), isPromise, host: typeof __codecallHost };
+      `,
+      tools: ({ args }) => args,
+    });
+    expect(out.error).toBeUndefined();
+    expect(out.value).toEqual({
+      suspicious: [],
+      type: "object",
+      keys: ["s"],
+      isPromise: true,
+      host: "undefined",
+    });
+  });
+
+  it("passes only strings to the host and counts a malformed call as invalid", async () => {
+    const seen: unknown[] = [];
+    const out = await sandbox.execute({
+      code: `return await codecall.callTool("t", { nested: { list: [1, "two", null] } });`,
+      tools: ({ args }) => {
+        seen.push(args);
+        return "ok";
+      },
+    });
+    expect(out.value).toBe("ok");
+    expect(seen).toEqual([{ nested: { list: [1, "two", null] } }]);
+  });
+
+  it("round-trips a 1 MB tool payload", async () => {
+    const big = "y".repeat(1024 * 1024);
+    const out = await sandbox.execute({
+      code: `const s = await codecall.callTool("big"); return s.length;`,
+      tools: () => big,
+      limits: { maxToolResultBytes: 4 * 1024 * 1024 },
+    });
+    expect(out.value).toBe(big.length);
+  });
+});
+
+describe("Node flags", () => {
+  it("detects --no-node-snapshot on the command line and in NODE_OPTIONS", () => {
+    expect(nodeSnapshotDisabled(["--no-node-snapshot"], "")).toBe(true);
+    expect(nodeSnapshotDisabled([], "--max-old-space-size=512 --no-node-snapshot")).toBe(true);
+    expect(nodeSnapshotDisabled(["--inspect"], "--trace-warnings")).toBe(false);
+    // This worker runs with the flag from vitest.config.ts.
+    expect(nodeSnapshotDisabled()).toBe(true);
+  });
+
+  it("fails with SANDBOX_UNAVAILABLE naming the flag when Node runs without it", async () => {
+    const saved = { argv: [...process.execArgv], options: process.env.NODE_OPTIONS };
+    process.execArgv.splice(0, process.execArgv.length);
+    delete process.env.NODE_OPTIONS;
+    try {
+      const out = await isolatedVm().execute({ code: "return 1;" });
+      expect(out.error?.code).toBe("SANDBOX_UNAVAILABLE");
+      expect(out.error?.message).toContain("--no-node-snapshot");
+    } finally {
+      process.execArgv.push(...saved.argv);
+      if (saved.options !== undefined) process.env.NODE_OPTIONS = saved.options;
+    }
+  });
+});
