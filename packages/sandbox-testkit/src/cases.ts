@@ -1,0 +1,908 @@
+import type {
+  ErrorCode,
+  ExecuteRequest,
+  ExecutionLimits,
+  ExecutionOutcome,
+  Sandbox,
+  SandboxSession,
+} from "@codecall/core";
+import { expect } from "vitest";
+import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
+
+/** What every case receives. */
+export interface CaseContext {
+  /** The backend under test, shared by the cases of one suite. */
+  sandbox: Sandbox;
+  /** Makes another sandbox of the same backend (closed by the case). */
+  create(): Promise<Sandbox>;
+  /** Scales a time limit by the suite's `timeScale`. */
+  ms(value: number): number;
+}
+
+/** One conformance case. */
+export interface ConformanceCase {
+  title: string;
+  run(ctx: CaseContext): Promise<void>;
+}
+
+/** The base time limit of limit cases: large enough that scheduling noise on a loaded machine cannot flake. */
+const LIMIT_MS = 500;
+const MiB = 1024 * 1024;
+
+type RunOptions = Omit<ExecuteRequest, "code" | "tools"> & { probe?: (probe: ToolProbe) => void };
+
+/** Runs `code` with the conformance tools; checks the outcome is well-formed. */
+async function run(
+  target: Sandbox | SandboxSession,
+  code: string,
+  options: RunOptions = {},
+): Promise<ExecutionOutcome> {
+  const { tools, probe } = conformanceTools();
+  const { probe: onProbe, ...request } = options;
+  const outcome = await target.execute({ ...request, code, tools });
+  onProbe?.(probe);
+  expectWellFormed(outcome);
+  return outcome;
+}
+
+/** Runs `code`, expecting success, and returns its value. */
+async function value(
+  target: Sandbox | SandboxSession,
+  code: string,
+  options: RunOptions = {},
+): Promise<unknown> {
+  const outcome = await run(target, code, options);
+  if (!outcome.ok) throw new Error(`Expected success, got ${JSON.stringify(outcome.error)}`);
+  return outcome.value;
+}
+
+function expectWellFormed(outcome: ExecutionOutcome): void {
+  expect(typeof outcome.ok).toBe("boolean");
+  expect(Array.isArray(outcome.logs)).toBe(true);
+  expect(Array.isArray(outcome.toolCalls)).toBe(true);
+  expect(typeof outcome.stats.wallMs).toBe("number");
+  expect(JSON.parse(JSON.stringify(outcome))).toEqual(JSON.parse(JSON.stringify(outcome)));
+  if (!outcome.ok) {
+    expect(outcome.error?.code).toBeTypeOf("string");
+    expect(outcome.error?.message).toBeTypeOf("string");
+    expect(outcome).not.toHaveProperty("value");
+  }
+}
+
+function expectError(outcome: ExecutionOutcome, code: ErrorCode | ErrorCode[]): void {
+  const codes = Array.isArray(code) ? code : [code];
+  if (outcome.ok || !codes.includes(outcome.error!.code)) {
+    throw new Error(
+      `Expected error ${codes.join(" or ")}, got ${JSON.stringify(outcome.ok ? { value: outcome.value } : outcome.error)}`,
+    );
+  }
+}
+
+/**
+ * Runs a program that must hit a limit in a warm session, checks its error code and that it stopped within
+ * twice `limitMs`, then checks the same session and the sandbox both run the next program.
+ */
+async function expectLimit(
+  ctx: CaseContext,
+  code: string,
+  limits: Partial<ExecutionLimits>,
+  expected: ErrorCode | ErrorCode[],
+  limitMs: number,
+): Promise<ExecutionOutcome> {
+  const session = await ctx.sandbox.createSession();
+  try {
+    expect(await value(session, "return 1")).toBe(1);
+    const t0 = performance.now();
+    const outcome = await run(session, code, { limits });
+    const elapsed = performance.now() - t0;
+    expectError(outcome, expected);
+    expect(elapsed, `stopped after ${Math.round(elapsed)} ms; the limit is ${limitMs} ms`).toBeLessThan(
+      2 * limitMs,
+    );
+    expect(await value(session, "return 'next'")).toBe("next");
+    expect(await value(ctx.sandbox, "return 'fresh'")).toBe("fresh");
+    return outcome;
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** Runs a memory-hungry program: it must end with SANDBOX_MEMORY (when the backend claims a limit) without growing the host. */
+async function expectMemoryLimit(ctx: CaseContext, code: string): Promise<void> {
+  const memoryBytes = 32 * MiB;
+  const wallTimeMs = ctx.ms(20_000);
+  const rssBefore = process.memoryUsage().rss;
+  const outcome = await run(ctx.sandbox, code, {
+    limits: { memoryBytes, cpuTimeMs: wallTimeMs, wallTimeMs },
+  });
+  const rssGrowth = process.memoryUsage().rss - rssBefore;
+  expectError(
+    outcome,
+    ctx.sandbox.capabilities.memoryLimit
+      ? "SANDBOX_MEMORY"
+      : ["SANDBOX_MEMORY", "SANDBOX_CRASHED", "SANDBOX_TIMEOUT"],
+  );
+  if (outcome.stats.peakMemoryBytes !== undefined)
+    expect(outcome.stats.peakMemoryBytes).toBeLessThanOrEqual(2 * memoryBytes);
+  // The host must not pay for the program's appetite (the patterns once grew a process to 2 GB).
+  expect(rssGrowth, `host RSS grew by ${Math.round(rssGrowth / MiB)} MiB`).toBeLessThan(
+    8 * memoryBytes + 64 * MiB,
+  );
+  expect(await value(ctx.sandbox, "return [1, 2].length")).toBe(2);
+}
+
+/** Every case, keyed by its stable id. */
+export const CASES = {
+  // ── Values ────────────────────────────────────────────────────────────────
+  "return-json-types": {
+    title: "returns every JSON type",
+    async run({ sandbox }) {
+      const values: unknown[] = [
+        null,
+        true,
+        false,
+        0,
+        -1.5,
+        1e308,
+        "",
+        "text",
+        [],
+        {},
+        [1, "a", null, [2]],
+        { a: { b: [true] } },
+      ];
+      for (const v of values) expect(await value(sandbox, `return ${JSON.stringify(v)};`)).toEqual(v);
+    },
+  },
+  "return-undefined": {
+    title: "returning undefined (or nothing) gives ok with no value",
+    async run({ sandbox }) {
+      for (const code of ["return undefined;", "const a = 1;", "return;"]) {
+        const outcome = await run(sandbox, code);
+        expect(outcome.ok).toBe(true);
+        expect(outcome).not.toHaveProperty("value");
+      }
+    },
+  },
+  "return-json-coercions": {
+    title: "return values follow JSON.stringify (NaN, Date, undefined members)",
+    async run({ sandbox }) {
+      expect(await value(sandbox, "return NaN")).toBeNull();
+      expect(await value(sandbox, "return { a: undefined, b: 1, c: () => 1 }")).toEqual({ b: 1 });
+      expect(await value(sandbox, "return new Date(0)")).toBe("1970-01-01T00:00:00.000Z");
+      expect(await value(sandbox, "return { toJSON() { return 'custom'; } }")).toBe("custom");
+    },
+  },
+  "return-strings-unicode": {
+    title: "strings survive the boundary (non-BMP, NUL, line separators, lone surrogates)",
+    async run({ sandbox }) {
+      const text = '☃ 😀 \u0000 \u2028 \u2029 " \\ \n é';
+      expect(await value(sandbox, `return ${JSON.stringify(text)}`)).toBe(text);
+      expect(
+        await value(sandbox, `return await codecall.callTool("echo", ${JSON.stringify({ text })})`),
+      ).toEqual({ text });
+      expect(await value(sandbox, `return "\\ud800".length`)).toBe(1);
+      expect(await value(sandbox, `return "a\\ud800b"`)).toBe("a\ud800b");
+    },
+  },
+  "return-not-serializable": {
+    title: "a return value JSON cannot encode gives RESULT_NOT_SERIALIZABLE",
+    async run({ sandbox }) {
+      for (const code of [
+        "const a = {}; a.self = a; return a;",
+        "return 10n;",
+        "return { toJSON() { throw new Error('no'); } };",
+      ]) {
+        expectError(await run(sandbox, code), "RESULT_NOT_SERIALIZABLE");
+      }
+      const fn = await run(sandbox, "return () => 1;");
+      expect(fn.ok ? fn : fn.error?.code, "a function is not a value").toBe("RESULT_NOT_SERIALIZABLE");
+    },
+  },
+
+  // ── Errors ────────────────────────────────────────────────────────────────
+  "error-message-and-line": {
+    title: "a thrown error keeps its name, message and the program's own line",
+    async run({ sandbox }) {
+      const outcome = await run(sandbox, "const a = 1;\nconst b = 2;\nthrow new Error('boom ' + (a + b));");
+      expectError(outcome, "PROGRAM_ERROR");
+      expect(outcome.error).toMatchObject({ name: "Error", message: "boom 3", line: 3 });
+      const typeError = await run(
+        sandbox,
+        "const o = null;\n\nfunction f() {\n  return o.x;\n}\nreturn f();",
+      );
+      expect(typeError.error).toMatchObject({ code: "PROGRAM_ERROR", name: "TypeError", line: 4 });
+      expect(typeError.error?.stack ?? "").not.toContain("codecall-prelude");
+    },
+  },
+  "error-after-await-line": {
+    title: "an error thrown after an await keeps the program's line",
+    async run({ sandbox }) {
+      const outcome = await run(
+        sandbox,
+        "await codecall.callTool('noop');\nawait null;\n\nthrow new RangeError('late');",
+      );
+      expect(outcome.error).toMatchObject({
+        code: "PROGRAM_ERROR",
+        name: "RangeError",
+        message: "late",
+        line: 4,
+      });
+    },
+  },
+  "error-non-error-values": {
+    title: "throwing a non-Error value is reported, not lost",
+    async run({ sandbox }) {
+      for (const [code, text] of [
+        ["throw 'plain string';", "plain string"],
+        ["throw { reason: 42 };", "42"],
+        ["throw null;", "null"],
+        ["throw undefined;", "undefined"],
+      ] as const) {
+        const outcome = await run(sandbox, code);
+        expectError(outcome, "PROGRAM_ERROR");
+        expect(JSON.stringify(outcome.error)).toContain(text);
+      }
+    },
+  },
+  "error-syntax": {
+    title: "a syntax error gives PROGRAM_SYNTAX with the program's line",
+    async run({ sandbox }) {
+      const outcome = await run(sandbox, "const a = 1;\nconst b = ;\nreturn a;");
+      expectError(outcome, "PROGRAM_SYNTAX");
+      expect(outcome.error?.line).toBe(2);
+    },
+  },
+  "error-stack-overflow": {
+    title: "unbounded recursion is a program error and the sandbox keeps working",
+    async run({ sandbox }) {
+      const session = await sandbox.createSession();
+      try {
+        const outcome = await run(session, "function f(n) { return f(n + 1) + 1; }\nreturn f(0);");
+        expectError(outcome, "PROGRAM_ERROR");
+        expect(await value(session, "return 'alive'")).toBe("alive");
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+  "logs-kept-on-error": {
+    title: "logs written before an error are kept",
+    async run({ sandbox }) {
+      const outcome = await run(sandbox, "console.log('before');\nthrow new Error('x');");
+      expect(outcome.logs).toEqual([{ level: "log", message: "before" }]);
+    },
+  },
+
+  // ── Console ───────────────────────────────────────────────────────────────
+  "console-order-and-levels": {
+    title: "console.log/info/warn/error/debug are captured in order with their levels",
+    async run({ sandbox }) {
+      const outcome = await run(
+        sandbox,
+        "console.log('one', 1, { b: [2] });\nconsole.warn('two');\nawait codecall.callTool('noop');\nconsole.error('three', null, undefined, true);\nconsole.info('four');\nconsole.debug('five');\nconsole.log();",
+      );
+      expect(outcome.ok).toBe(true);
+      expect(outcome.logs).toEqual([
+        { level: "log", message: 'one 1 {"b":[2]}' },
+        { level: "warn", message: "two" },
+        { level: "error", message: "three null undefined true" },
+        { level: "info", message: "four" },
+        { level: "debug", message: "five" },
+        { level: "log", message: "" },
+      ]);
+    },
+  },
+  "console-odd-values": {
+    title: "console formats values JSON cannot encode without failing",
+    async run({ sandbox }) {
+      const outcome = await run(
+        sandbox,
+        "const c = {}; c.c = c;\nconsole.log(c, 5n, function named() {}, Symbol('s'), new Error('e').message);\nreturn 1;",
+      );
+      expect(outcome.ok).toBe(true);
+      expect(outcome.logs).toHaveLength(1);
+      expect(outcome.logs[0]!.message).toContain("5n");
+      expect(outcome.logs[0]!.message).toContain("named");
+    },
+  },
+
+  // ── Tools ─────────────────────────────────────────────────────────────────
+  "tool-sequential": {
+    title: "sequential async tool calls pass JSON arguments and results",
+    async run({ sandbox }) {
+      let probe: ToolProbe | undefined;
+      const outcome = await run(
+        sandbox,
+        "const a = await codecall.callTool('add', { a: 1, b: 2 });\nconst b = await codecall.callTool('add', { a, b: 3 });\nconst e = await codecall.callTool('echo', { nested: { list: [1, 'x', null, true] } });\nconst n = await codecall.callTool('noop');\nreturn { b, e, n: n === undefined };",
+        { probe: (p) => (probe = p) },
+      );
+      expect(outcome.value).toEqual({ b: 6, e: { nested: { list: [1, "x", null, true] } }, n: true });
+      expect(outcome.toolCalls.map((c) => [c.name, c.ok])).toEqual([
+        ["add", true],
+        ["add", true],
+        ["echo", true],
+        ["noop", true],
+      ]);
+      expect(outcome.stats.toolCalls).toBe(4);
+      expect(probe!.calls[0]).toEqual({ name: "add", args: { a: 1, b: 2 } });
+      expect(probe!.calls[3]).toEqual({ name: "noop", args: undefined });
+      // What reaches the host is plain host data, never a sandbox object.
+      expect(Object.getPrototypeOf(probe!.calls[2]!.args)).toBe(Object.prototype);
+    },
+  },
+  "tool-parallel-100": {
+    title: "100 tool calls in parallel with Promise.all overlap and keep their order",
+    async run({ sandbox }) {
+      let probe: ToolProbe | undefined;
+      const outcome = await run(
+        sandbox,
+        "const ids = Array.from({ length: 100 }, (_, i) => i);\nreturn await Promise.all(ids.map((i) => codecall.callTool('delay', { ms: 1 + (i % 7) * 3, value: i })));",
+        { probe: (p) => (probe = p) },
+      );
+      expect(outcome.value).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      expect(outcome.toolCalls).toHaveLength(100);
+      expect(probe!.maxInFlight, "calls must overlap, not run one at a time").toBeGreaterThanOrEqual(10);
+    },
+  },
+  "tool-error-catchable": {
+    title: "a failing tool raises a catchable error with its message and code",
+    async run({ sandbox }) {
+      const outcome = await run(
+        sandbox,
+        "try {\n  await codecall.callTool('fail', { message: 'disk full' });\n  return 'no error';\n} catch (e) {\n  return { isError: e instanceof Error, name: e.name, message: e.message, code: e.code, tool: e.tool };\n}",
+      );
+      expect(outcome.value).toEqual({
+        isError: true,
+        name: "ToolError",
+        message: "disk full",
+        code: "TOOL_FAILED",
+        tool: "fail",
+      });
+      expect(outcome.toolCalls).toEqual([
+        expect.objectContaining({ name: "fail", ok: false, error: "TOOL_FAILED" }),
+      ]);
+      const coded = await value(
+        sandbox,
+        "try { await codecall.callTool('fail', { message: 'denied', code: 'POLICY_DENIED' }); } catch (e) { return e.code; }",
+      );
+      expect(coded).toBe("POLICY_DENIED");
+      const unknown = await value(
+        sandbox,
+        "try { await codecall.callTool('no_such_tool'); } catch (e) { return e.code; }",
+      );
+      expect(unknown).toBe("TOOL_NOT_FOUND");
+    },
+  },
+  "tool-error-uncaught": {
+    title: "an uncaught tool error ends the program with the tool's code, message and the program's line",
+    async run({ sandbox }) {
+      const outcome = await run(
+        sandbox,
+        "const x = 1;\nawait codecall.callTool('fail', { message: 'upstream broke' });",
+      );
+      expect(outcome.error).toMatchObject({
+        code: "TOOL_FAILED",
+        message: "upstream broke",
+        details: { tool: "fail" },
+      });
+    },
+  },
+  "tool-result-too-large": {
+    title: "a tool result over maxToolResultBytes is refused with TOOL_RESULT_TOO_LARGE",
+    async run({ sandbox }) {
+      const limits = { maxToolResultBytes: 10_000 };
+      const caught = await value(
+        sandbox,
+        "try { await codecall.callTool('big', { bytes: 20000 }); return 'accepted'; } catch (e) { return e.code; }",
+        { limits },
+      );
+      expect(caught).toBe("TOOL_RESULT_TOO_LARGE");
+      expect(
+        await value(sandbox, "return (await codecall.callTool('big', { bytes: 9000 })).length", { limits }),
+      ).toBe(8998);
+      expectError(
+        await run(sandbox, "await codecall.callTool('big', { bytes: 20000 });", { limits }),
+        "TOOL_RESULT_TOO_LARGE",
+      );
+    },
+  },
+  "tool-args-too-large": {
+    title: "tool arguments over maxToolArgsBytes are refused with TOOL_ARGS_TOO_LARGE",
+    async run({ sandbox }) {
+      const code =
+        "try { await codecall.callTool('echo', { s: 'x'.repeat(50000) }); return 'sent'; } catch (e) { return e.code; }";
+      expect(await value(sandbox, code, { limits: { maxToolArgsBytes: 10_000 } })).toBe(
+        "TOOL_ARGS_TOO_LARGE",
+      );
+    },
+  },
+  "tool-non-json-args": {
+    title: "tool arguments JSON cannot encode (cycles, BigInt, functions) give a clean, catchable error",
+    async run({ sandbox }) {
+      let probe: ToolProbe | undefined;
+      const outcome = await run(
+        sandbox,
+        `const out = [];
+const c = {}; c.c = c;
+for (const args of [c, { n: 1n }, { f() {} }, () => 1, [Symbol("s")]]) {
+  try { await codecall.callTool("echo", args); out.push("sent"); }
+  catch (e) { out.push(e instanceof TypeError ? "TypeError" : String(e && e.name)); }
+}
+return out;`,
+        { probe: (p) => (probe = p) },
+      );
+      expect(outcome.value).toEqual(["TypeError", "TypeError", "TypeError", "TypeError", "TypeError"]);
+      expect(probe!.calls).toHaveLength(0);
+    },
+  },
+  "tool-non-json-result": {
+    title: "a tool result JSON cannot encode fails that call, catchably",
+    async run({ sandbox }) {
+      expect(
+        await value(
+          sandbox,
+          "try { await codecall.callTool('cyclic'); return 'ok'; } catch (e) { return e.code; }",
+        ),
+      ).toBe("TOOL_FAILED");
+    },
+  },
+  "tool-name-not-string": {
+    title: "a tool name that is not a string is a TypeError in the program",
+    async run({ sandbox }) {
+      expect(
+        await value(
+          sandbox,
+          "try { await codecall.callTool({ toString() { return 'echo'; } }); return 'called'; } catch (e) { return e.name; }",
+        ),
+      ).toBe("TypeError");
+    },
+  },
+  "tool-dangling-call": {
+    title: "a tool call still pending when the program returns is dropped safely",
+    async run({ sandbox }) {
+      const session = await sandbox.createSession();
+      try {
+        const first = await run(
+          session,
+          "codecall.callTool('delay', { ms: 30 }).then(() => console.log('late'));\nreturn 'early';",
+        );
+        expect(first.value).toBe("early");
+        await sleep(80);
+        const second = await run(session, "await codecall.callTool('delay', { ms: 40 });\nreturn 'second';");
+        expect(second.value).toBe("second");
+        expect(second.logs.map((l) => l.message)).not.toContain("late");
+        // A fresh execution whose context is disposed while its call is in flight.
+        expect(await value(sandbox, "codecall.callTool('delay', { ms: 20 }); return 1;")).toBe(1);
+        await sleep(50);
+        expect(await value(sandbox, "return 2")).toBe(2);
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+
+  // ── Limits ────────────────────────────────────────────────────────────────
+  "limit-cpu-sync-loop": {
+    title: "a synchronous endless loop is stopped with SANDBOX_CPU_LIMIT",
+    async run(ctx) {
+      const cpuTimeMs = ctx.ms(LIMIT_MS);
+      const expected = ctx.sandbox.capabilities.cpuTimeLimit ? "SANDBOX_CPU_LIMIT" : "SANDBOX_TIMEOUT";
+      const limits = ctx.sandbox.capabilities.cpuTimeLimit
+        ? { cpuTimeMs, wallTimeMs: ctx.ms(20_000) }
+        : { cpuTimeMs, wallTimeMs: cpuTimeMs };
+      await expectLimit(ctx, "let i = 0;\nwhile (true) { i++; }", limits, expected, cpuTimeMs);
+    },
+  },
+  "limit-loop-after-await": {
+    title: "a loop after awaiting a tool is stopped (CPU or wall limit)",
+    async run(ctx) {
+      const limitMs = ctx.ms(LIMIT_MS);
+      await expectLimit(
+        ctx,
+        "await codecall.callTool('noop');\nfor (;;) {}",
+        { cpuTimeMs: limitMs, wallTimeMs: limitMs },
+        ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"],
+        limitMs,
+      );
+    },
+  },
+  "limit-microtask-loop-after-return": {
+    title: "a loop queued in a microtask after the program returns is stopped too",
+    async run(ctx) {
+      const limitMs = ctx.ms(LIMIT_MS);
+      const session = await ctx.sandbox.createSession();
+      try {
+        const t0 = performance.now();
+        const outcome = await run(session, "Promise.resolve().then(() => { for (;;) {} });\nreturn 1;", {
+          limits: { cpuTimeMs: limitMs, wallTimeMs: limitMs },
+        });
+        expect(performance.now() - t0).toBeLessThan(2 * limitMs);
+        if (!outcome.ok) expectError(outcome, ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"]);
+        expect(await value(session, "return 'next'")).toBe("next");
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+  "limit-never-settles": {
+    title: "a promise that never settles ends with SANDBOX_TIMEOUT",
+    async run(ctx) {
+      const wallTimeMs = ctx.ms(LIMIT_MS);
+      await expectLimit(ctx, "await new Promise(() => {});", { wallTimeMs }, "SANDBOX_TIMEOUT", wallTimeMs);
+    },
+  },
+  "limit-tool-never-answers": {
+    title: "waiting on a tool counts against the wall clock (SANDBOX_TIMEOUT)",
+    async run(ctx) {
+      const wallTimeMs = ctx.ms(LIMIT_MS);
+      await expectLimit(
+        ctx,
+        "await codecall.callTool('never');",
+        { wallTimeMs },
+        "SANDBOX_TIMEOUT",
+        wallTimeMs,
+      );
+    },
+  },
+  "limit-memory-arrays": {
+    title: "memory growth by pushing arrays of doubles ends with SANDBOX_MEMORY",
+    async run(ctx) {
+      await expectMemoryLimit(ctx, "const keep = [];\nfor (;;) keep.push(new Array(10000).fill(1.5));");
+    },
+  },
+  "limit-memory-strings": {
+    title: "memory growth by pushing 1 MB strings ends with SANDBOX_MEMORY",
+    async run(ctx) {
+      await expectMemoryLimit(
+        ctx,
+        "const keep = [];\nfor (let i = 0; ; i++) keep.push('x'.repeat(1 << 20) + i);",
+      );
+    },
+  },
+  "limit-memory-caught": {
+    title: "a program that catches out-of-memory errors and keeps allocating still ends with SANDBOX_MEMORY",
+    async run(ctx) {
+      await expectMemoryLimit(
+        ctx,
+        "const keep = [];\nfor (;;) { try { keep.push(new Array(100000).fill(2.5)); } catch (e) { keep.length = keep.length; } }",
+      );
+    },
+  },
+  "limit-memory-single-allocation": {
+    title: "one allocation far over the memory limit is refused",
+    async run({ sandbox }) {
+      for (const alloc of [
+        "new ArrayBuffer(1024 * 1024 * 1024)",
+        "'x'.repeat(2 ** 29)",
+        "new Array(2 ** 27).fill(0)",
+      ]) {
+        const outcome = await run(
+          sandbox,
+          `try { const big = ${alloc}; return 'allocated ' + (big.length ?? big.byteLength); } catch (e) { return 'refused'; }`,
+          {
+            limits: { memoryBytes: 32 * MiB },
+          },
+        );
+        if (outcome.ok) expect(outcome.value, alloc).toBe("refused");
+        else expectError(outcome, "SANDBOX_MEMORY");
+      }
+      expect(await value(sandbox, "return 'alive'")).toBe("alive");
+    },
+  },
+  "limit-output-return": {
+    title: "a return value over maxOutputBytes ends with SANDBOX_OUTPUT_LIMIT",
+    async run(ctx) {
+      await expectLimit(
+        ctx,
+        "return 'x'.repeat(50000);",
+        { maxOutputBytes: 10_000 },
+        "SANDBOX_OUTPUT_LIMIT",
+        ctx.ms(LIMIT_MS),
+      );
+    },
+  },
+  "limit-output-console": {
+    title: "console spam over maxOutputBytes ends with SANDBOX_OUTPUT_LIMIT, keeping the logs under the cap",
+    async run(ctx) {
+      const limitMs = ctx.ms(LIMIT_MS);
+      const maxOutputBytes = 10_000;
+      const outcome = await expectLimit(
+        ctx,
+        "for (let i = 0; ; i++) console.log('spam line', i);",
+        { maxOutputBytes, wallTimeMs: ctx.ms(20_000), cpuTimeMs: ctx.ms(20_000) },
+        "SANDBOX_OUTPUT_LIMIT",
+        limitMs,
+      );
+      const logged = outcome.logs.reduce((n, l) => n + l.message.length + 1, 0);
+      expect(logged).toBeLessThanOrEqual(maxOutputBytes);
+      expect(outcome.logs[0]?.message).toBe("spam line 0");
+    },
+  },
+  "limit-tool-calls": {
+    title: "tool calls over maxToolCalls end with TOOL_CALL_LIMIT, even when the program catches the error",
+    async run(ctx) {
+      const limitMs = ctx.ms(LIMIT_MS);
+      const outcome = await expectLimit(
+        ctx,
+        "for (;;) { try { await codecall.callTool('noop'); } catch (e) {} }",
+        { maxToolCalls: 20, wallTimeMs: ctx.ms(20_000), cpuTimeMs: ctx.ms(20_000) },
+        "TOOL_CALL_LIMIT",
+        limitMs,
+      );
+      expect(outcome.toolCalls.length).toBeLessThanOrEqual(20);
+      const parallel = await run(
+        ctx.sandbox,
+        "await Promise.all(Array.from({ length: 50 }, () => codecall.callTool('noop')));",
+        {
+          limits: { maxToolCalls: 20 },
+        },
+      );
+      expectError(parallel, "TOOL_CALL_LIMIT");
+    },
+  },
+  "limit-other-session-unaffected": {
+    title: "a session stopped by a limit does not disturb a concurrent session",
+    async run(ctx) {
+      const limitMs = ctx.ms(LIMIT_MS);
+      const [looping, waiting] = await Promise.all([
+        run(ctx.sandbox, "for (;;) {}", { limits: { cpuTimeMs: limitMs, wallTimeMs: limitMs } }),
+        run(
+          ctx.sandbox,
+          "globalThis.mine = 'b';\nconst v = await codecall.callTool('delay', { ms: 20, value: 'waited' });\nreturn [v, globalThis.mine];",
+        ),
+      ]);
+      expectError(looping, ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"]);
+      expect(waiting.value).toEqual(["waited", "b"]);
+    },
+  },
+
+  // ── Cancellation and disposal ─────────────────────────────────────────────
+  "abort-by-caller": {
+    title: "the caller's AbortSignal stops a run with ABORTED and aborts its tool calls",
+    async run({ sandbox }) {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const t0 = performance.now();
+      const outcome = await run(sandbox, "await codecall.callTool('never');", { signal: controller.signal });
+      expectError(outcome, "ABORTED");
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      const pre = new AbortController();
+      pre.abort();
+      expectError(await run(sandbox, "return 1", { signal: pre.signal }), "ABORTED");
+    },
+  },
+  "dispose-during-run": {
+    title: "disposing a session or closing a sandbox during a run settles it and keeps the host alive",
+    async run({ create }) {
+      const other = await create();
+      const session = await other.createSession();
+      const pending = run(session, "await codecall.callTool('never');");
+      await sleep(30);
+      await session.dispose();
+      const outcome = await pending;
+      expect(outcome.ok).toBe(false);
+      expectError(await run(session, "return 1"), "SANDBOX_DISPOSED");
+      const second = await other.createSession();
+      const pendingSecond = run(second, "await codecall.callTool('delay', { ms: 1000 });");
+      await sleep(30);
+      await other.close();
+      expect((await pendingSecond).ok).toBe(false);
+      await other.close();
+    },
+  },
+
+  // ── Isolation ─────────────────────────────────────────────────────────────
+  "no-host-globals": {
+    title: "no host global is reachable (process, require, fetch, module, Buffer, the host bridge)",
+    async run({ sandbox }) {
+      const names = [
+        "process",
+        "require",
+        "module",
+        "exports",
+        "Buffer",
+        "fetch",
+        "global",
+        "__dirname",
+        "__filename",
+        "__codecallHost",
+        "XMLHttpRequest",
+        "Deno",
+        "Bun",
+      ];
+      const found = await value(
+        sandbox,
+        `return ${JSON.stringify(names)}.filter((n) => typeof globalThis[n] !== "undefined" || (() => { try { return typeof eval(n) !== "undefined"; } catch { return false; } })());`,
+      );
+      expect(found).toEqual([]);
+    },
+  },
+  "no-host-via-constructors": {
+    title: "constructor chains, prototypes and stack hooks reach only the sandbox's own globals",
+    async run({ sandbox }) {
+      const found = await value(
+        sandbox,
+        `const probe = "return [typeof process, typeof require, typeof fetch, typeof Buffer, typeof module].join()";
+const clean = "undefined,undefined,undefined,undefined,undefined";
+const leaks = [];
+const check = (label, get) => {
+  try {
+    const fn = get();
+    if (typeof fn !== "function") return;
+    const got = fn(probe)();
+    if (got !== clean) leaks.push(label + ": " + got);
+  } catch (e) {}
+};
+check("object", () => ({}).constructor.constructor);
+check("Function", () => Function);
+check("callTool", () => codecall.callTool.constructor);
+check("console.log", () => console.log.constructor);
+check("codecall object", () => codecall.constructor.constructor);
+const pending = codecall.callTool("echo", { a: 1 });
+check("tool promise", () => pending.constructor.constructor);
+check("tool result", () => ({}).constructor.constructor);
+const result = await pending;
+check("tool result object", () => result.constructor.constructor);
+try { await codecall.callTool("fail", { message: "x" }); } catch (e) {
+  check("tool error", () => e.constructor.constructor);
+  check("tool error proto", () => Object.getPrototypeOf(e).constructor.constructor);
+  if (e.stack && typeof e.stack === "object") leaks.push("stack is an object");
+}
+try { null.x; } catch (e) { check("TypeError", () => e.constructor.constructor); }
+Error.prepareStackTrace = (_e, frames) => frames;
+try {
+  const frames = new Error("x").stack;
+  if (Array.isArray(frames)) for (const f of frames) {
+    check("frame function", () => f.getFunction && f.getFunction() && f.getFunction().constructor);
+    check("frame this", () => f.getThis && f.getThis() && f.getThis().constructor.constructor);
+  }
+} catch (e) {}
+delete Error.prepareStackTrace;
+const g = Function("return this")();
+for (const n of ["process", "require", "fetch", "Buffer"]) if (typeof g[n] !== "undefined") leaks.push("global " + n);
+try { await import("node:fs"); leaks.push("import node:fs"); } catch (e) {}
+try { const m = await import("fs"); if (m) leaks.push("import fs"); } catch (e) {}
+return leaks;`,
+      );
+      expect(found).toEqual([]);
+    },
+  },
+  "prelude-sealed": {
+    title: "codecall's own bindings cannot be replaced by a program",
+    async run({ sandbox }) {
+      const session = await sandbox.createSession();
+      try {
+        const tamper = await run(
+          session,
+          "try { codecall = null; } catch (e) {}\ntry { codecall.callTool = () => 'forged'; } catch (e) {}\ntry { __codecallRun = () => 'forged'; } catch (e) {}\ntry { delete globalThis.codecall; } catch (e) {}\nreturn typeof codecall.callTool;",
+        );
+        expect(tamper.value).toBe("function");
+        expect(await value(session, "return await codecall.callTool('add', { a: 2, b: 2 });")).toBe(4);
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+  "no-leak-between-executions": {
+    title: "fresh executions never share globals; sessions share them only with persistentState",
+    async run({ sandbox }) {
+      await value(sandbox, "globalThis.leaked = 'yes'; Object.prototype.polluted = 1; return 1;");
+      expect(await value(sandbox, "return [typeof leaked, ({}).polluted === undefined]")).toEqual([
+        "undefined",
+        true,
+      ]);
+      const session = await sandbox.createSession();
+      try {
+        await value(session, "globalThis.kept = 41; return 0;");
+        const seen = await value(session, "return typeof kept === 'number' ? kept + 1 : 'absent';");
+        expect(seen).toBe(sandbox.capabilities.persistentState ? 42 : "absent");
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+  "concurrent-sessions": {
+    title: "concurrent executions in different sessions do not interfere",
+    async run({ sandbox }) {
+      const sessions = await Promise.all(Array.from({ length: 4 }, () => sandbox.createSession()));
+      try {
+        const outcomes = await Promise.all(
+          sessions.map((s, i) =>
+            run(
+              s,
+              `globalThis.who = ${i};\nconsole.log("start ${i}");\nconst got = await codecall.callTool("delay", { ms: ${5 + ((i * 7) % 13)}, value: ${i} });\nconsole.log("end ${i}");\nreturn [who, got];`,
+            ),
+          ),
+        );
+        outcomes.forEach((o, i) => {
+          expect(o.value).toEqual([i, i]);
+          expect(o.logs.map((l) => l.message)).toEqual([`start ${i}`, `end ${i}`]);
+          expect(o.toolCalls).toHaveLength(1);
+        });
+        const fresh = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            value(sandbox, `await codecall.callTool("delay", { ms: ${8 - i} }); return ${i};`),
+          ),
+        );
+        expect(fresh).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      } finally {
+        await Promise.all(sessions.map((s) => s.dispose()));
+      }
+    },
+  },
+  "session-executions-in-order": {
+    title: "executions queued on one session run one at a time, in order",
+    async run({ sandbox }) {
+      const session = await sandbox.createSession();
+      try {
+        const outcomes = await Promise.all(
+          [30, 1, 10].map((ms, i) =>
+            run(
+              session,
+              `console.log("a${i}");\nawait codecall.callTool("delay", { ms: ${ms} });\nconsole.log("b${i}");\nreturn ${i};`,
+            ),
+          ),
+        );
+        expect(outcomes.map((o) => o.value)).toEqual([0, 1, 2]);
+        for (const [i, o] of outcomes.entries()) expect(o.logs.map((l) => l.message)).toEqual([`a${i}`, `b${i}`]);
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+  "survives-tampering": {
+    title: "a session survives a program that tampers with JSON, Promise, Array.prototype and Object",
+    async run({ sandbox }) {
+      const session = await sandbox.createSession();
+      try {
+        const tampered = await run(
+          session,
+          `JSON.stringify = () => "forged";
+JSON.parse = () => ({ forged: true });
+Promise.prototype.then = function () { return this; };
+Promise.resolve = () => new Promise(() => {});
+Array.prototype.join = () => "forged";
+Array.prototype.push = () => 0;
+Object.defineProperty = () => { throw new Error("forged"); };
+Reflect.apply = () => "forged";
+Function.prototype.apply = () => "forged";
+Function.prototype.call = () => "forged";
+String.prototype.indexOf = () => -1;
+Error.prototype.toString = () => "forged";
+console.log("after", { a: 1 });
+const r = await codecall.callTool("echo", { x: 1 });
+return { r, list: [1, 2] };`,
+        );
+        expect(tampered.value).toEqual({ r: { x: 1 }, list: [1, 2] });
+        expect(tampered.logs).toEqual([{ level: "log", message: 'after {"a":1}' }]);
+        const next = await run(
+          session,
+          "console.log('next', [1]);\nconst r = await codecall.callTool('add', { a: 1, b: 1 });\nthrow new Error('still ' + r);",
+        );
+        expect(next.error).toMatchObject({ code: "PROGRAM_ERROR", message: "still 2", line: 3 });
+        expect(next.logs).toEqual([{ level: "log", message: "next [1]" }]);
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
+  "capabilities-declared": {
+    title: "the backend declares its name and capabilities",
+    async run({ sandbox }) {
+      expect(sandbox.name).toMatch(/^[a-z0-9-]+$/);
+      const c = sandbox.capabilities;
+      expect(["wasm", "v8-isolate", "microvm", "process", "none"]).toContain(c.isolation);
+      for (const key of ["memoryLimit", "cpuTimeLimit", "persistentState", "remote"] as const)
+        expect(typeof c[key]).toBe("boolean");
+      const outcome = await run(sandbox, "return 1");
+      expect(outcome.stats.backend).toBe(sandbox.name);
+    },
+  },
+} satisfies Record<string, ConformanceCase>;
+
+/** A conformance case id. */
+export type ConformanceCaseId = keyof typeof CASES;
+
+/** Every case id, in the order the suite runs them. */
+export const CONFORMANCE_CASE_IDS = Object.keys(CASES) as ConformanceCaseId[];

@@ -1,0 +1,75 @@
+import { CodecallError, type ToolCall, type ToolHandler } from "@codecall/core";
+
+/** What the conformance tools saw: every call as the host received it, and the peak of calls in flight. */
+export interface ToolProbe {
+  calls: ToolCall[];
+  maxInFlight: number;
+}
+
+/**
+ * The tools every conformance program may call. They are real host functions (no mocks of the bridge):
+ * - `echo(args)` returns its arguments; `add({a, b})` returns `a + b`; `noop()` returns nothing;
+ * - `delay({ms, value})` answers after `ms` milliseconds;
+ * - `fail({message, code?})` throws (a CodecallError when `code` is given);
+ * - `big({bytes})` returns a string of that many bytes; `cyclic()` returns a value JSON cannot encode;
+ * - `never()` answers only when the execution is aborted.
+ */
+export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
+  const probe: ToolProbe = { calls: [], maxInFlight: 0 };
+  let inFlight = 0;
+  const tools: ToolHandler = async (call, { signal }) => {
+    probe.calls.push(call);
+    inFlight++;
+    probe.maxInFlight = Math.max(probe.maxInFlight, inFlight);
+    try {
+      const args = (call.args ?? {}) as Record<string, unknown>;
+      switch (call.name) {
+        case "echo":
+          return call.args;
+        case "add":
+          return Number(args.a) + Number(args.b);
+        case "noop":
+          return undefined;
+        case "delay":
+          await sleep(Number(args.ms ?? 1), signal);
+          return args.value;
+        case "fail":
+          if (typeof args.code === "string")
+            throw new CodecallError(args.code as never, String(args.message));
+          throw new Error(String(args.message));
+        case "big":
+          return "x".repeat(Number(args.bytes) - 2);
+        case "cyclic": {
+          const value: Record<string, unknown> = {};
+          value.self = value;
+          return value;
+        }
+        case "never":
+          await new Promise((_, reject) =>
+            signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+          );
+          return undefined;
+        default:
+          throw new CodecallError("TOOL_NOT_FOUND", `No tool named "${call.name}".`);
+      }
+    } finally {
+      inFlight--;
+    }
+  };
+  return { tools, probe };
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
