@@ -1,3 +1,5 @@
+export * from "./agent/index.js";
 export * from "./errors.js";
 export * from "./json.js";
 export * from "./sandbox/index.js";
+export * from "./privacy/index.js";

@@ -1,0 +1,278 @@
+/**
+ * Tokenize and untokenize JSON values with a {@link Vault}. `untokenize(tokenize(x))` equals `x` for any
+ * JSON value: every replaced span maps back to its exact text, numbers stored as tokens come back as
+ * numbers, and token-shaped text already present in the input is itself vaulted (as a `LITERAL` token),
+ * so the output contains no token the vault did not issue.
+ */
+import type { JsonValue } from "../json.js";
+import { type Detector, defaultDetectors, type Match, type ScanContext } from "./detectors.js";
+import { isPersonObject, tableFieldValues, typeForKey, typeForSchema } from "./fields.js";
+import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
+import type { Vault, VaultEntry } from "./vault.js";
+
+/** How to find values. */
+export interface ScanOptions {
+  /** Detectors in priority order. Default: {@link defaultDetectors}. */
+  detectors?: readonly Detector[];
+  /** Ignore matches of detectors with a lower confidence. Default 0. */
+  minConfidence?: number;
+  /** Schema-driven detection (field names, `format`, CSV headers). Default true. */
+  fields?: boolean;
+}
+
+/** Options of {@link tokenize}. */
+export interface TokenizeOptions extends ScanOptions {
+  /** The JSON Schema of the value (a tool's `outputSchema`), for `format`-driven fields. */
+  schema?: unknown;
+}
+
+let builtins: Detector[] | undefined;
+function detectorsOf(o: ScanOptions): readonly Detector[] {
+  if (o.detectors) return o.detectors;
+  builtins ??= defaultDetectors();
+  return builtins;
+}
+
+const MAX_FIELD_VALUE = 256;
+
+/** Pass 1: vault every value that is personal by position, so pass 2 can replace it anywhere. */
+function collectFields(value: JsonValue, schema: unknown, vault: Vault): void {
+  if (typeof value === "string") {
+    if (value.indexOf("\n") !== -1) {
+      for (const f of tableFieldValues(value)) vault.issue(f.type, f.value, { remember: true });
+    }
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  const s = typeof schema === "object" && schema !== null ? (schema as Record<string, unknown>) : undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) collectFields(item, s?.items, vault);
+    return;
+  }
+  const props = s?.properties as Record<string, unknown> | undefined;
+  let person: boolean | undefined;
+  for (const key of Object.keys(value)) {
+    const v = value[key]!;
+    const sub = props?.[key] ?? s?.additionalProperties;
+    if (typeof v === "string" || typeof v === "number") {
+      let type = typeForSchema(sub) ?? typeForKey(key);
+      if (type === undefined && key === "name")
+        type = (person ??= isPersonObject(value)) ? "NAME" : undefined;
+      if (type !== undefined) {
+        if (typeof v === "string") {
+          if (v.trim() !== "" && v.length <= MAX_FIELD_VALUE) vault.issue(type, v, { remember: true });
+        } else if (type === "PHONE" && Number.isSafeInteger(v) && v >= 1e6) {
+          vault.issue(type, String(v), { numeric: true, remember: true });
+        }
+      }
+    }
+    collectFields(v, sub, vault);
+  }
+}
+
+/** Where the output schema applies: a CallToolResult's `structuredContent`, or the value itself. */
+function schemaRoot(value: JsonValue, schema: unknown): [JsonValue, unknown][] {
+  if (schema === undefined) return [[value, undefined]];
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && "structuredContent" in value) {
+    return [
+      [value.structuredContent!, schema],
+      [value, undefined],
+    ];
+  }
+  return [[value, schema]];
+}
+
+/**
+ * Finds the spans to replace in `text`. `escape` vaults token-shaped text (tokenize); without it, existing
+ * tokens are left alone (redact).
+ */
+function findSpans(
+  text: string,
+  context: ScanContext,
+  vault: Vault,
+  options: ScanOptions,
+  known: RegExp | undefined,
+  escapeTokens: boolean,
+): Match[] {
+  const found: Match[] = [];
+  if (escapeTokens && text.indexOf("[") !== -1) {
+    for (const m of text.matchAll(TOKEN_PATTERN)) {
+      found.push({ start: m.index, end: m.index + m[0].length, type: ESCAPE_TYPE, confidence: 1 });
+    }
+  }
+  if (known !== undefined) {
+    known.lastIndex = 0;
+    for (const m of text.matchAll(known)) {
+      const entry = vault.lookup(m[0]);
+      if (entry) found.push({ start: m.index, end: m.index + m[0].length, type: entry.type, confidence: 1 });
+    }
+  }
+  const min = options.minConfidence ?? 0;
+  for (const d of detectorsOf(options)) {
+    if (d.confidence >= min) d.find(text, found, context);
+  }
+  if (found.length <= 1) return found;
+  // Keep the first-found (highest-priority) match of any overlapping set.
+  const kept: Match[] = [];
+  for (const m of found) {
+    if (m.end <= m.start) continue;
+    if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function replaceSpans(text: string, spans: Match[], vault: Vault): string {
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + vault.issue(s.type, text.slice(s.start, s.end));
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Tokenizes one string: the whole of it if the vault already knows it, else every value found in it. */
+export function tokenizeString(
+  text: string,
+  vault: Vault,
+  options: ScanOptions = {},
+  context: ScanContext = {},
+): string {
+  if (text.length === 0) return text;
+  const whole = vault.lookup(text);
+  if (whole !== undefined) return whole.token;
+  const known = options.fields === false ? undefined : vault.valuePattern("remembered");
+  const spans = findSpans(text, context, vault, options, known, true);
+  return spans.length === 0 ? text : replaceSpans(text, spans, vault);
+}
+
+function tokenizeNumber(
+  value: number,
+  key: string | undefined,
+  vault: Vault,
+  options: ScanOptions,
+): JsonValue {
+  if (!Number.isSafeInteger(value) || value < 1e6) return value;
+  const digits = String(value);
+  if (options.fields !== false) {
+    const entry = vault.lookup(digits);
+    const byKey = key === undefined ? undefined : typeForKey(key);
+    if (byKey === "PHONE") return vault.issue("PHONE", digits, { numeric: true, remember: true });
+    if (entry?.remembered) return vault.issue(entry.type, digits, { numeric: true });
+  }
+  const min = options.minConfidence ?? 0;
+  for (const d of detectorsOf(options)) {
+    if (d.matchNumber && d.confidence >= min && d.matchNumber(value))
+      return vault.issue(d.type, digits, { numeric: true });
+  }
+  return value;
+}
+
+function setKey(out: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+function walk(value: JsonValue, key: string | undefined, vault: Vault, options: ScanOptions): JsonValue {
+  if (typeof value === "string") return tokenizeString(value, vault, options, { key });
+  if (typeof value === "number") return tokenizeNumber(value, key, vault, options);
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => walk(item, key, vault, options));
+  const out: Record<string, JsonValue> = {};
+  for (const k of Object.keys(value))
+    setKey(out, tokenizeString(k, vault, options), walk(value[k]!, k, vault, options));
+  return out;
+}
+
+/**
+ * Replaces every personal value in `value` (strings, object keys, card numbers stored as numbers) by
+ * its token, issuing tokens from `vault`. Returns a new value; the input is not changed.
+ */
+export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
+  if (options.fields !== false)
+    for (const [v, s] of schemaRoot(value, options.schema)) collectFields(v, s, vault);
+  return walk(value, undefined, vault, options);
+}
+
+/** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */
+export type RestoreFilter = (entry: VaultEntry) => boolean;
+
+function untokenizeString(
+  text: string,
+  vault: Vault,
+  allow: RestoreFilter | undefined,
+  refused: VaultEntry[],
+): JsonValue {
+  if (text.indexOf("[") === -1) return text;
+  const whole = vault.resolve(text);
+  if (whole !== undefined) {
+    if (allow && !allow(whole)) {
+      refused.push(whole);
+      return text;
+    }
+    return whole.numeric ? Number(whole.value) : whole.value;
+  }
+  return text.replace(TOKEN_PATTERN, (token) => {
+    const entry = vault.resolve(token);
+    if (entry === undefined) return token; // never issued here: forged or from another session
+    if (allow && !allow(entry)) {
+      refused.push(entry);
+      return token;
+    }
+    return entry.value;
+  });
+}
+
+function unwalk(
+  value: JsonValue,
+  vault: Vault,
+  allow: RestoreFilter | undefined,
+  refused: VaultEntry[],
+): JsonValue {
+  if (typeof value === "string") return untokenizeString(value, vault, allow, refused);
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => unwalk(item, vault, allow, refused));
+  const out: Record<string, JsonValue> = {};
+  for (const k of Object.keys(value)) {
+    const key = untokenizeString(k, vault, allow, refused);
+    setKey(out, typeof key === "string" ? key : String(key), unwalk(value[k]!, vault, allow, refused));
+  }
+  return out;
+}
+
+/**
+ * Replaces tokens in `value` by their raw values. With `allow`, only entries it accepts are restored; the
+ * others stay tokens and are listed in the returned `refused`. Tokens the vault did not issue stay as
+ * they are.
+ */
+export function untokenize(
+  value: JsonValue,
+  vault: Vault,
+  allow?: RestoreFilter,
+): { value: JsonValue; refused: VaultEntry[] } {
+  const refused: VaultEntry[] = [];
+  return { value: unwalk(value, vault, allow, refused), refused };
+}
+
+/**
+ * Text for people and models (logs, error messages, the result envelope, run records): every raw value the
+ * vault holds, and every value the detectors find, becomes its token. Existing tokens are left as they are.
+ * Not reversible; use {@link tokenize} for data.
+ */
+export function redact(text: string, vault: Vault, options: ScanOptions = {}): string {
+  if (text.length === 0) return text;
+  if (options.fields !== false && text.indexOf("\n") !== -1) {
+    for (const f of tableFieldValues(text)) vault.issue(f.type, f.value, { remember: true });
+  }
+  const spans = findSpans(text, {}, vault, options, vault.valuePattern("all"), false);
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    const raw = text.slice(s.start, s.end);
+    out += text.slice(at, s.start) + (vault.lookup(raw)?.token ?? vault.issue(s.type, raw));
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
