@@ -1,0 +1,305 @@
+import {
+  type GeneratedApi,
+  type GenerateOptions,
+  generateApi,
+  runtimeFor,
+  type ServerDefinition,
+} from "@codecall/codegen";
+import type ts from "typescript";
+import { CodecallError } from "../errors.js";
+import type { JsonValue } from "../json.js";
+import type { ExecutionEvent, ExecutionOutcome, Sandbox, SandboxSession } from "../sandbox/create-sandbox.js";
+import { type ExecutionLimits, resolveLimits } from "../sandbox/limits.js";
+import { resolveSandbox, type SandboxName } from "./backend.js";
+import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
+import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
+import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
+import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
+import { formatDiagnostics, ProgramTypeChecker, type TypeDiagnostic } from "./type-checker.js";
+
+/** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
+export type TypeCheckMode = "off" | "warn" | "error";
+
+/** What the executor needs from a tool catalogue: the tools to generate an API from, and a way to call them. */
+export interface ExecutorCatalogue {
+  /** The servers and their tools. */
+  servers(): readonly ServerDefinition[] | Promise<readonly ServerDefinition[]>;
+  callTool: CallToolFunction;
+  /** Changes whenever the tool list changes; the executor regenerates its API and declarations then. */
+  readonly version?: number;
+}
+
+export interface ExecutorOptions {
+  /** The tools programs may call. Or give `servers` and `callTool` instead. */
+  catalogue?: ExecutorCatalogue;
+  /** A fixed tool list (with `callTool`), when there is no catalogue. */
+  servers?: readonly ServerDefinition[];
+  callTool?: CallToolFunction;
+  /**
+   * The backend: a {@link Sandbox}, or a name loaded from its package. Defaults to `CODECALL_SANDBOX`,
+   * else `quickjs`. A Sandbox passed in stays the caller's to close.
+   */
+  sandbox?: Sandbox | SandboxName;
+  /** Type-check programs before running them. Default `error`. */
+  typeCheck?: TypeCheckMode;
+  /** Default limits for every execution (core's {@link resolveLimits} defaults fill the rest). */
+  limits?: Partial<ExecutionLimits>;
+  /** The envelope's size cap. */
+  envelope?: EnvelopeOptions;
+  /** Privacy or policy hook on the host side of the bridge. Default: identity. */
+  interceptor?: ExecutionInterceptor;
+  /**
+   * Keep one sandbox context for all executions, so globals a program sets are there for the next.
+   * Default `false`: each execution starts in a fresh context.
+   */
+  persistState?: boolean;
+  /** Options for code generation. */
+  codegen?: GenerateOptions;
+  /** Overrides of the type-checker's (deliberately lenient) compiler options. */
+  compilerOptions?: ts.CompilerOptions;
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /** Logs and tool calls as they happen. */
+  onEvent?: (event: ExecutionEvent) => void;
+  /** Limits for this execution, over the executor's. */
+  limits?: Partial<ExecutionLimits>;
+  /** Overrides the executor's type-check mode for this execution. */
+  typeCheck?: TypeCheckMode;
+}
+
+/** An execution's outcome, its type-check findings, and the envelope the model reads. */
+export interface ExecutionResult extends ExecutionOutcome {
+  /** Type-check findings (in mode `warn` the program ran anyway; in `error` it did not run). */
+  diagnostics: TypeDiagnostic[];
+  /** The size-capped JSON text to hand to the model. */
+  envelope: string;
+}
+
+/** Runs models' TypeScript programs against MCP tools in a sandbox. */
+export interface Executor {
+  /** Type-checks, strips and runs one program. Never throws: failures are `ok: false` with a typed error. */
+  execute(code: string, options?: ExecuteOptions): Promise<ExecutionResult>;
+  /** Type-checks a program without running it. */
+  check(code: string): Promise<TypeDiagnostic[]>;
+  /** The generated API programs are checked and run against (regenerated when the catalogue changes). */
+  api(): Promise<GeneratedApi>;
+  /** The backend in use. */
+  readonly sandbox: Sandbox;
+  /** Frees the executor's sandbox context, and the sandbox itself when the executor created it. */
+  close(): Promise<void>;
+}
+
+/** Everything derived from one version of the tool list. */
+interface ApiState {
+  version: number | undefined;
+  api: GeneratedApi;
+  serverIdents: Set<string>;
+  handler: ReturnType<typeof createToolHandler>;
+  checker: ProgramTypeChecker | undefined;
+}
+
+/**
+ * Creates an executor: resolves the backend (throwing CONFIG_INVALID or SANDBOX_NOT_INSTALLED at once
+ * when it cannot) and generates the typed API from the tools.
+ */
+export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
+  const catalogue = toCatalogue(options);
+  const defaultLimits = resolveLimits(options.limits);
+  const defaultMode = checkMode(options.typeCheck ?? "error");
+  const ownsSandbox = typeof options.sandbox !== "object";
+  const sandbox = await resolveSandbox(options.sandbox);
+  const interceptor = options.interceptor;
+  const redact = interceptor?.redact?.bind(interceptor);
+  let session: Promise<SandboxSession> | undefined;
+  let state: Promise<ApiState> | undefined;
+  let closed = false;
+
+  const build = async (version: number | undefined): Promise<ApiState> => {
+    const servers = await catalogue.servers();
+    let api: GeneratedApi;
+    try {
+      api = generateApi([...servers], options.codegen);
+    } catch (error) {
+      throw CodecallError.from(error, "CODEGEN_FAILED");
+    }
+    return {
+      version,
+      api,
+      serverIdents: new Set(api.servers.map((s) => s.ident)),
+      handler: createToolHandler({
+        tools: api.tools,
+        callTool: catalogue.callTool,
+        interceptor,
+        validator: new ArgumentValidator(),
+      }),
+      checker: undefined,
+    };
+  };
+  const current = async (): Promise<ApiState> => {
+    const version = catalogue.version;
+    if (state) {
+      const ready = await state.catch(() => undefined);
+      if (ready && ready.version === version) return ready;
+    }
+    state = build(version);
+    return state;
+  };
+  const openSession = () => {
+    session ??= sandbox.createSession();
+    return session;
+  };
+  const checkerOf = (s: ApiState) =>
+    (s.checker ??= new ProgramTypeChecker(s.api.declarations, options.compilerOptions));
+
+  await current();
+
+  const executor: Executor = {
+    sandbox,
+    async api() {
+      return (await current()).api;
+    },
+    async check(code) {
+      return checkerOf(await current()).check(code);
+    },
+    async execute(code, run = {}) {
+      const started = performance.now();
+      const fail = (error: CodecallError, diagnostics: TypeDiagnostic[] = []) =>
+        finish(
+          {
+            ok: false,
+            error: error.toJSON(),
+            logs: [],
+            toolCalls: [],
+            stats: emptyStats(sandbox.name, started),
+          },
+          diagnostics,
+        );
+      const finish = (
+        outcome: ExecutionOutcome,
+        diagnostics: TypeDiagnostic[],
+        warnings?: string[],
+      ): ExecutionResult => {
+        const clean = redactOutcome(outcome, redact);
+        const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
+        return { ...clean, diagnostics, envelope };
+      };
+      try {
+        if (closed)
+          throw new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one.");
+        if (typeof code !== "string")
+          throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
+        const limits = resolveLimits(defaultLimits, run.limits);
+        const mode = checkMode(run.typeCheck ?? defaultMode);
+        const s = await current();
+
+        let diagnostics: TypeDiagnostic[] = [];
+        if (mode !== "off") {
+          diagnostics = checkerOf(s).check(code);
+          if (mode === "error" && diagnostics.length > 0)
+            return fail(typeCheckError(diagnostics), diagnostics);
+        }
+        const js = stripTypes(code);
+        const used = [...mentionedNames(js)].filter((n) => s.serverIdents.has(n));
+        const request = {
+          code: js + PROGRAM_EPILOGUE,
+          prologue: programPrologue(runtimeFor(s.api, used)),
+          tools: s.handler,
+          limits,
+          ...(run.signal ? { signal: run.signal } : {}),
+          ...(run.onEvent ? { onEvent: redactEvents(run.onEvent, redact) } : {}),
+        };
+        const outcome = options.persistState
+          ? await (await openSession()).execute(request)
+          : await sandbox.execute(request);
+        const warnings = diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : undefined;
+        return finish(outcome, diagnostics, warnings);
+      } catch (error) {
+        return fail(CodecallError.from(error, "SANDBOX_CRASHED"));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const open = session;
+      session = undefined;
+      if (open) await open.then((x) => x.dispose()).catch(() => undefined);
+      if (ownsSandbox) await sandbox.close();
+    },
+  };
+  return executor;
+}
+
+function toCatalogue(options: ExecutorOptions): ExecutorCatalogue {
+  const given = options.catalogue;
+  if (given) {
+    return {
+      servers: () => given.servers(),
+      callTool: (server, tool, args, call) => given.callTool(server, tool, args, call),
+      get version() {
+        return given.version;
+      },
+    };
+  }
+  const { servers, callTool } = options;
+  if (!servers || !callTool) {
+    throw new CodecallError(
+      "CONFIG_INVALID",
+      "createExecutor needs `catalogue`, or both `servers` and `callTool`.",
+    );
+  }
+  return { servers: () => servers, callTool };
+}
+
+function checkMode(mode: TypeCheckMode): TypeCheckMode {
+  if (mode === "off" || mode === "warn" || mode === "error") return mode;
+  throw new CodecallError(
+    "CONFIG_INVALID",
+    `typeCheck must be "off", "warn" or "error", got ${JSON.stringify(mode)}.`,
+  );
+}
+
+function typeCheckError(diagnostics: TypeDiagnostic[]): CodecallError {
+  const first = diagnostics[0]!;
+  return new CodecallError(
+    "TYPE_CHECK_FAILED",
+    `The program does not type-check (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing ran.\n${formatDiagnostics(diagnostics)}`,
+    { line: first.line, column: first.column, details: { diagnostics } },
+  );
+}
+
+function emptyStats(backend: string, started: number): ExecutionOutcome["stats"] {
+  return { backend, wallMs: performance.now() - started, toolCalls: 0, outputBytes: 0, contextReset: false };
+}
+
+/** Applies the interceptor's `redact` to everything of an outcome that leaves the execution. */
+function redactOutcome(
+  outcome: ExecutionOutcome,
+  redact: ((text: string) => string) | undefined,
+): ExecutionOutcome {
+  if (!redact) return outcome;
+  const out: ExecutionOutcome = {
+    ...outcome,
+    logs: outcome.logs.map((l) => ({ ...l, message: redact(l.message) })),
+  };
+  if (outcome.value !== undefined) out.value = redactValue(outcome.value as JsonValue, redact);
+  if (outcome.error) {
+    out.error = { ...outcome.error, message: redact(outcome.error.message) };
+    if (outcome.error.stack !== undefined) out.error.stack = redact(outcome.error.stack);
+  }
+  return out;
+}
+
+function redactEvents(
+  onEvent: (event: ExecutionEvent) => void,
+  redact: ((text: string) => string) | undefined,
+): (event: ExecutionEvent) => void {
+  if (!redact) return onEvent;
+  return (event) => {
+    if (event.type === "log") onEvent({ ...event, message: redact(event.message) });
+    else if (event.type === "tool-result" && event.error)
+      onEvent({ ...event, error: { ...event.error, message: redact(event.error.message) } });
+    else onEvent(event);
+  };
+}

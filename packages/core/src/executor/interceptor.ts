@@ -1,0 +1,43 @@
+import type { JsonObject } from "../json.js";
+
+/** One tool call as the host side of the bridge sees it, after the id was resolved to its server and tool. */
+export interface InterceptedCall {
+  /** The id the program called: `<serverIdent>.<toolIdent>`. */
+  id: string;
+  /** The MCP server's configured name. */
+  server: string;
+  /** The tool's MCP name. */
+  tool: string;
+  /** The arguments as the program sent them (after schema validation). */
+  args: JsonObject;
+}
+
+/**
+ * A hook on the host side of the sandbox bridge, for privacy and policy layers. Every method is optional;
+ * a missing one is the identity. Methods may be async and may throw a {@link CodecallError} (such as
+ * `PRIVACY_VIOLATION` or `POLICY_DENIED`) to fail the call; the program sees a catchable error.
+ */
+export interface ExecutionInterceptor {
+  /** Returns the arguments actually sent to the tool (for example with tokens restored to real values). */
+  beforeCall?(call: InterceptedCall): JsonObject | Promise<JsonObject>;
+  /** Returns the value the program receives (for example with personal data replaced by tokens). */
+  afterCall?(call: InterceptedCall, value: unknown): unknown;
+  /** Rewrites text that leaves the execution: console output, error messages, strings in the envelope. */
+  redact?(text: string): string;
+}
+
+/** Applies `redact` to every string (keys included) of a JSON-like value. */
+export function redactValue<T>(value: T, redact: ((text: string) => string) | undefined): T {
+  if (!redact) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redact(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[redact(k)] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}

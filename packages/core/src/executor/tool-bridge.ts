@@ -1,0 +1,175 @@
+import type { GeneratedTool } from "@codecall/codegen";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { CodecallError } from "../errors.js";
+import type { JsonObject } from "../json.js";
+import { toolResultToValue } from "../mcp/result.js";
+import { suggestNames } from "../mcp/suggest.js";
+import type { ToolHandler } from "../sandbox/create-sandbox.js";
+import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
+
+/** Calls one tool on one MCP server. The connection layer's catalogue provides it. */
+export type CallToolFunction = (
+  server: string,
+  tool: string,
+  args: JsonObject,
+  options: { signal: AbortSignal },
+) => Promise<CallToolResult>;
+
+/** How many schema violations one TOOL_ARGS_INVALID message lists. */
+const MAX_REPORTED_ERRORS = 3;
+
+/**
+ * Validates tool arguments against input schemas. Validators compile on first use of a tool and are kept;
+ * a schema the validator cannot compile is not enforced (the server still checks its own input).
+ */
+export class ArgumentValidator {
+  private readonly cache = new Map<string, ValidateFunction | null>();
+  private readonly ajv: { draft07?: Ajv; draft2020?: Ajv2020 } = {};
+
+  /** Throws TOOL_ARGS_INVALID naming the first fields that do not match `tool`'s input schema. */
+  check(tool: GeneratedTool, args: JsonObject): void {
+    const validate = this.validator(tool);
+    if (!validate || validate(args)) return;
+    const errors = (validate.errors ?? []).map(describe);
+    const unique = [...new Map(errors.map((e) => [`${e.field}|${e.message}`, e])).values()];
+    const shown = unique.slice(0, MAX_REPORTED_ERRORS);
+    const listed = shown
+      .map((e) => (e.field ? `${e.field} ${e.message}` : `the arguments ${e.message}`))
+      .join("; ");
+    const more = unique.length > shown.length ? `; and ${unique.length - shown.length} more` : "";
+    throw new CodecallError("TOOL_ARGS_INVALID", `Invalid arguments for ${tool.id}: ${listed}${more}.`, {
+      details: { tool: tool.id, errors: unique },
+    });
+  }
+
+  private validator(tool: GeneratedTool): ValidateFunction | null {
+    let validate = this.cache.get(tool.id);
+    if (validate !== undefined) return validate;
+    const schema = tool.definition.inputSchema;
+    validate = null;
+    if (schema && typeof schema === "object") {
+      const { $schema, ...rest } = schema as Record<string, unknown>;
+      const legacy = typeof $schema === "string" && /draft-0[4-7]/.test($schema);
+      try {
+        validate = (legacy ? this.engine("draft07") : this.engine("draft2020")).compile(rest);
+      } catch {
+        validate = null;
+      }
+    }
+    this.cache.set(tool.id, validate);
+    return validate;
+  }
+
+  private engine(dialect: "draft07" | "draft2020"): Ajv | Ajv2020 {
+    const existing = this.ajv[dialect];
+    if (existing) return existing;
+    const created = dialect === "draft07" ? newAjv(Ajv) : newAjv(Ajv2020);
+    this.ajv[dialect] = created as never;
+    return created;
+  }
+}
+
+function newAjv<T>(AjvClass: new (options: object) => T): T {
+  return new AjvClass({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+    validateSchema: false,
+    logger: false,
+  });
+}
+
+/** One schema violation: the field as the program wrote it (`entities[0].name`) and what is wrong. */
+function describe(error: ErrorObject): { field: string; message: string } {
+  let field = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), "");
+  const params = error.params as Record<string, unknown>;
+  let message = error.message ?? "is not valid";
+  if (error.keyword === "required") {
+    field = field ? `${field}.${String(params.missingProperty)}` : String(params.missingProperty);
+    message = "is required";
+  } else if (error.keyword === "additionalProperties") {
+    field = field ? `${field}.${String(params.additionalProperty)}` : String(params.additionalProperty);
+    message = "is not an accepted field";
+  } else if (error.keyword === "enum" && Array.isArray(params.allowedValues)) {
+    message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return { field, message };
+}
+
+/**
+ * What a tool call returns to the program, matching the type the generated API declares for it:
+ * `structuredContent` for tools with an output schema, the content array otherwise. An `isError` result
+ * throws TOOL_FAILED with the tool's own message (see {@link toolResultToValue}).
+ */
+export function toolResultValue(
+  tool: Pick<GeneratedTool, "returns" | "server" | "name">,
+  result: CallToolResult,
+): unknown {
+  const value = toolResultToValue(result, { server: tool.server, tool: tool.name });
+  if (tool.returns === "content") return result.content ?? [];
+  if (
+    result.structuredContent === undefined &&
+    result.content?.length === 1 &&
+    result.content[0]?.type === "text"
+  ) {
+    // Servers that predate structured output send the same JSON as text.
+    try {
+      return JSON.parse(result.content[0].text);
+    } catch {
+      // Not JSON: the program gets the content as it came.
+    }
+  }
+  return value;
+}
+
+export interface ToolBridgeOptions {
+  tools: readonly GeneratedTool[];
+  callTool: CallToolFunction;
+  interceptor?: ExecutionInterceptor | undefined;
+  validator?: ArgumentValidator;
+}
+
+/**
+ * The host side of `codecall.callTool(toolId, args)`: resolves the id to its server and tool, validates
+ * the arguments, lets the interceptor restore what it must, calls the tool, and turns the result into the
+ * program's value (an `isError` result becomes a TOOL_FAILED error with the tool's own message).
+ */
+export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
+  const byId = new Map(options.tools.map((t) => [t.id, t]));
+  const validator = options.validator ?? new ArgumentValidator();
+  const interceptor = options.interceptor;
+  return async ({ name, args }, { signal }) => {
+    const tool = byId.get(name);
+    if (!tool) throw unknownTool(name, byId);
+    const input = args ?? {};
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      throw new CodecallError(
+        "TOOL_ARGS_INVALID",
+        `Invalid arguments for ${tool.id}: pass one object of named arguments.`,
+        {
+          details: { tool: tool.id },
+        },
+      );
+    }
+    validator.check(tool, input);
+    const call: InterceptedCall = { id: tool.id, server: tool.server, tool: tool.name, args: input };
+    const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
+    const result = await options.callTool(tool.server, tool.name, sent, { signal });
+    const value = toolResultValue(tool, result);
+    return interceptor?.afterCall ? await interceptor.afterCall(call, value) : value;
+  };
+}
+
+function unknownTool(name: string, byId: Map<string, GeneratedTool>): CodecallError {
+  const close = suggestNames(name, byId.keys());
+  const hint = close.length
+    ? ` Did you mean ${close.join(", ")}?`
+    : " Search the catalogue for the right name.";
+  return new CodecallError("TOOL_NOT_FOUND", `No tool "${name}".${hint}`, { details: { tool: name } });
+}

@@ -1,0 +1,52 @@
+import { transform } from "sucrase";
+import { CodecallError } from "../errors.js";
+
+/**
+ * Strips TypeScript from a program body and turns its `import`s into `require()` calls, keeping every
+ * line where it was so stack traces and errors point at the model's own lines. Top-level `await` and
+ * `return` are kept: the result runs as the body of an async function.
+ */
+export function stripTypes(code: string): string {
+  try {
+    return transform(code, {
+      transforms: ["typescript", "imports"],
+      disableESTransforms: true,
+      production: true,
+    }).code;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /\((\d+):(\d+)\)\s*$/.exec(message);
+    throw new CodecallError("PROGRAM_SYNTAX", message.replace(/\s*\(\d+:\d+\)\s*$/, ""), {
+      name: "SyntaxError",
+      ...(at ? { line: Number(at[1]), column: Number(at[2]) + 1 } : {}),
+    });
+  }
+}
+
+/** Suffix closing the inner function the {@link programPrologue} opens. Appended after the program. */
+export const PROGRAM_EPILOGUE = "\n})();";
+
+/**
+ * JavaScript run in the program's scope before it: the generated server bindings, a `require` that
+ * serves `./servers/<name>` from them, and the opening of an inner function, so the program's own
+ * declarations (`import * as memory` becomes `var memory`) may shadow the global bindings. It ends
+ * without a line break, so the program keeps its line numbers.
+ */
+export function programPrologue(runtime: string): string {
+  return `${runtime}
+;const require = function (specifier) {
+  if (typeof __codecallModules === "object" && Object.prototype.hasOwnProperty.call(__codecallModules, specifier)) return __codecallModules[specifier];
+  throw new Error("Cannot find module '" + specifier + "'. Import tool modules as \\"./servers/<server>\\"; available: " + (typeof __codecallModules === "object" ? Object.keys(__codecallModules).join(", ") : "none") + ".");
+};
+const exports = {}, module = { exports: exports };
+return (async function () {`;
+}
+
+/** Identifiers and `./servers/...` specifiers a stripped program mentions: which servers it may use. */
+export function mentionedNames(js: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of js.matchAll(/[A-Za-z_$][\w$]*/g)) names.add(m[0]);
+  for (const m of js.matchAll(/["'`]\.\/servers\/([^"'`]+)["'`]/g))
+    names.add(m[1]!.replace(/(\/index)?(\.(js|ts))?$/, ""));
+  return names;
+}

@@ -1,0 +1,161 @@
+import { dirname } from "node:path";
+import ts from "typescript";
+
+/** One type-check finding, located in the program's own coordinates (1-based). */
+export interface TypeDiagnostic {
+  line: number;
+  column: number;
+  /** The TypeScript error number (2551: misspelt property, 2345: wrong argument type, ...). */
+  code: number;
+  message: string;
+}
+
+/** The path the program has in the checker's virtual file system. Imports resolve from it. */
+export const PROGRAM_PATH = "/program.ts";
+/** The name of the function the program body is wrapped in for checking. */
+const WRAPPER_OPEN = "async function __program() {";
+/** Longest message kept per diagnostic: the first lines of TypeScript's elaboration are the useful ones. */
+const MAX_MESSAGE_LINES = 4;
+const MAX_MESSAGE_CHARS = 600;
+
+/**
+ * Lenient by default: the check is there to catch wrong tool names, wrong argument types and typos before
+ * anything runs, not to make the model prove every optional field present.
+ */
+export const DEFAULT_CHECK_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ["lib.es2023.d.ts"],
+  types: [],
+  strict: false,
+  noImplicitAny: false,
+  strictNullChecks: false,
+  useUnknownInCatchVariables: false,
+  allowUnreachableCode: true,
+  allowUnusedLabels: true,
+  skipLibCheck: true,
+  skipDefaultLibCheck: true,
+  noEmit: true,
+  esModuleInterop: true,
+};
+
+/** Globals every sandbox installs; declared for the checker when the generated declarations do not. */
+const ENVIRONMENT: Record<string, string> = {
+  console: `declare const console: { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; debug(...data: unknown[]): void };`,
+  codecall: `declare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any> };`,
+};
+
+/** Library files are the same for every checker in the process: read and parsed once. */
+const documentRegistry = ts.createDocumentRegistry();
+const libSnapshots = new Map<string, ts.IScriptSnapshot | undefined>();
+const libDirectory = dirname(ts.getDefaultLibFilePath(DEFAULT_CHECK_OPTIONS));
+
+/**
+ * Type-checks program bodies against a fixed set of declarations. One TypeScript LanguageService lives
+ * over an in-memory file system; only `/program.ts` changes between checks, so the declarations and the
+ * standard library are parsed and bound once and each check costs only the program itself.
+ */
+export class ProgramTypeChecker {
+  private readonly files = new Map<string, ts.IScriptSnapshot>();
+  private readonly service: ts.LanguageService;
+  private programText = "";
+  private programVersion = 0;
+
+  constructor(declarations: Record<string, string>, compilerOptions: ts.CompilerOptions = {}) {
+    const options = { ...DEFAULT_CHECK_OPTIONS, ...compilerOptions };
+    const all = Object.values(declarations).join("\n");
+    for (const [path, text] of Object.entries(declarations)) {
+      this.files.set(path.startsWith("/") ? path : `/${path}`, ts.ScriptSnapshot.fromString(text));
+    }
+    for (const [name, text] of Object.entries(ENVIRONMENT)) {
+      if (!new RegExp(`declare\\s+(const|let|var|function|namespace)\\s+${name}\\b`).test(all)) {
+        this.files.set(`/__codecall_env_${name}.d.ts`, ts.ScriptSnapshot.fromString(text));
+      }
+    }
+    const fileNames = [...this.files.keys(), PROGRAM_PATH];
+    const readFile = (path: string) => this.snapshot(path)?.getText(0, this.snapshot(path)!.getLength());
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => options,
+      getScriptFileNames: () => fileNames,
+      getScriptVersion: (path) => (path === PROGRAM_PATH ? String(this.programVersion) : "0"),
+      getScriptSnapshot: (path) => this.snapshot(path),
+      getCurrentDirectory: () => "/",
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (path) => this.snapshot(path) !== undefined,
+      readFile,
+      directoryExists: (path) =>
+        path === "/" ||
+        path.startsWith(libDirectory) ||
+        [...this.files.keys()].some((f) => f.startsWith(`${path.replace(/\/$/, "")}/`)),
+      getDirectories: () => [],
+    };
+    this.service = ts.createLanguageService(host, documentRegistry);
+  }
+
+  /** The diagnostics of `code` (a program body that may `import`, `await` and `return`), in its own lines. */
+  check(code: string): TypeDiagnostic[] {
+    const { text, insertAt } = wrapForCheck(code);
+    this.programText = text;
+    this.programVersion++;
+    const syntactic = this.service.getSyntacticDiagnostics(PROGRAM_PATH);
+    const diagnostics = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(PROGRAM_PATH);
+    const lineStarts = ts.computeLineStarts(code);
+    return diagnostics
+      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .map((d) => {
+        const position = toProgramOffset(d.start ?? 0, insertAt, code.length);
+        const { line, character } = ts.computeLineAndCharacterOfPosition(lineStarts, position);
+        return { line: line + 1, column: character + 1, code: d.code, message: shortMessage(d.messageText) };
+      });
+  }
+
+  private snapshot(path: string): ts.IScriptSnapshot | undefined {
+    if (path === PROGRAM_PATH) return ts.ScriptSnapshot.fromString(this.programText);
+    const own = this.files.get(path);
+    if (own) return own;
+    if (!path.startsWith(libDirectory)) return undefined;
+    if (!libSnapshots.has(path)) {
+      const text = ts.sys.readFile(path);
+      libSnapshots.set(path, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
+    }
+    return libSnapshots.get(path);
+  }
+}
+
+/**
+ * Wraps a program body in an async function without moving any line: leading imports stay at the top
+ * level and the function opens right after the last of them, on the same line.
+ */
+export function wrapForCheck(code: string): { text: string; insertAt: number } {
+  const source = ts.createSourceFile(PROGRAM_PATH, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  let insertAt = 0;
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) && !ts.isImportEqualsDeclaration(statement)) break;
+    insertAt = statement.end;
+  }
+  return { text: `${code.slice(0, insertAt)}${WRAPPER_OPEN}${code.slice(insertAt)}\n}`, insertAt };
+}
+
+/** Maps an offset in the wrapped text back to the program's own text. */
+function toProgramOffset(offset: number, insertAt: number, length: number): number {
+  if (offset < insertAt) return offset;
+  return Math.min(length, Math.max(insertAt, offset - WRAPPER_OPEN.length));
+}
+
+function shortMessage(text: string | ts.DiagnosticMessageChain): string {
+  const lines = ts.flattenDiagnosticMessageText(text, "\n").split("\n");
+  const kept = lines.slice(0, MAX_MESSAGE_LINES).map((l) => l.trim());
+  let message = kept.join(" ");
+  if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
+  return message;
+}
+
+/** Formats diagnostics as short lines the model reads: `program.ts:3:15 TS2551 Property ...`. */
+export function formatDiagnostics(diagnostics: readonly TypeDiagnostic[], max = 10): string {
+  const shown = diagnostics
+    .slice(0, max)
+    .map((d) => `program.ts:${d.line}:${d.column} TS${d.code} ${d.message}`);
+  if (diagnostics.length > max) shown.push(`... and ${diagnostics.length - max} more`);
+  return shown.join("\n");
+}
