@@ -1,0 +1,398 @@
+import {
+  type AdapterRunStatsV1,
+  CodecallError,
+  type ContextOptionsV1,
+  createSandbox,
+  type ExecutionLimits,
+  type HostBridgeV1,
+  type RunControlV1,
+  type RunResultV1,
+  type Sandbox,
+  type SandboxAdapterV1,
+  type SandboxCapabilitiesV1,
+  type SandboxContextV1,
+  type ScriptV1,
+} from "@codecall/core";
+import type { CommandHandle, Sandbox as E2BSdkSandbox, SandboxOpts } from "@e2b/code-interpreter";
+import {
+  ChannelViolation,
+  FrameReader,
+  type FrameStats,
+  newChannelKey,
+  type RunnerFrame,
+} from "./channel.js";
+import { trackForExit } from "./cleanup.js";
+import { runnerCommand } from "./runner-source.js";
+
+/** Options of the E2B backend. Only `apiKey` (or `E2B_API_KEY`) is needed against E2B's cloud. */
+export interface E2BOptions {
+  /** E2B API key. Default: the `E2B_API_KEY` environment variable. Never passed into the VM. */
+  apiKey?: string;
+  /** Sandbox template; it must carry Node.js 18 or newer. Default: the SDK's `code-interpreter-v1`. */
+  template?: string;
+  /** Lifetime of each E2B sandbox in ms, extended while the session is used. Default 300 000 (5 min). */
+  timeoutMs?: number;
+  /** Let programs reach the internet from the VM. Default `false`: all outbound traffic is denied. */
+  allowInternetAccess?: boolean;
+  /** The SDK's debug mode: no API call, no key; envd is expected on `localhost:49983` (see `/testing`). */
+  debug?: boolean;
+  /** Timeout of each request to E2B (sandbox creation, starting the runner) in ms. Default 60 000. */
+  requestTimeoutMs?: number;
+  /** E2B domain. Default: the SDK's (`E2B_DOMAIN` or `e2b.app`). */
+  domain?: string;
+  /** Metadata attached to every sandbox, to find them in E2B's dashboard. */
+  metadata?: Record<string, string>;
+  /** The Node.js binary inside the VM. Default `node`. */
+  nodePath?: string;
+  /** Default limits for every session of this sandbox (core's {@link ExecutionLimits}). */
+  limits?: Partial<ExecutionLimits>;
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+/** How long the runner's stream may stay open: a session lives as long as its sandbox. */
+const COMMAND_STREAM_MS = 86_400_000;
+const MiB = 1024 * 1024;
+
+/** What this backend enforces; see the README for how each limit is held inside the VM. */
+export const E2B_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
+  isolation: "microvm",
+  // V8's heap limit on the program's process, plus a watchdog on its resident memory.
+  memoryLimit: true,
+  // A vm timeout on synchronous code plus a watchdog on the process's CPU time (Linux /proc).
+  cpuTimeLimit: true,
+  persistentState: true,
+  remote: true,
+});
+
+/**
+ * The E2B backend: each codecall session gets its own E2B microVM, where programs run in a Node process
+ * and their tool calls come back to the host over a signed channel on that process's stdio.
+ *
+ * ```ts
+ * const sandbox = e2b(); // E2B_API_KEY from the environment
+ * const outcome = await sandbox.execute({ code: "return 1 + 1" });
+ * await sandbox.close();
+ * ```
+ */
+export function e2b(options: E2BOptions = {}): Sandbox {
+  return createSandbox(e2bAdapter(options), options.limits ? { limits: options.limits } : {});
+}
+
+/** The bare {@link SandboxAdapterV1}, for wrapping with your own `createSandbox` options. */
+export function e2bAdapter(options: E2BOptions = {}): SandboxAdapterV1 {
+  const contexts = new Set<E2BContext>();
+  return {
+    specificationVersion: "v1",
+    name: "e2b",
+    capabilities: E2B_CAPABILITIES,
+    async createContext(contextOptions: ContextOptionsV1) {
+      const context = await E2BContext.create(options, contextOptions.limits);
+      contexts.add(context);
+      context.onDispose = () => contexts.delete(context);
+      return context;
+    },
+    async close() {
+      await Promise.all([...contexts].map((c) => c.dispose()));
+    },
+  };
+}
+
+/**
+ * The options passed to the SDK's `Sandbox.create`. Exported for tests: internet off unless opted in,
+ * no environment variables, the key only from options or `E2B_API_KEY`.
+ */
+export function sandboxCreateOptions(options: E2BOptions): SandboxOpts {
+  const out: SandboxOpts = {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    allowInternetAccess: options.allowInternetAccess === true,
+    envs: {},
+    metadata: { createdBy: "codecall", ...options.metadata },
+  };
+  const apiKey = options.apiKey ?? process.env.E2B_API_KEY;
+  if (apiKey) out.apiKey = apiKey;
+  if (options.template) out.template = options.template;
+  if (options.debug !== undefined) out.debug = options.debug;
+  if (options.requestTimeoutMs !== undefined) out.requestTimeoutMs = options.requestTimeoutMs;
+  if (options.domain) out.domain = options.domain;
+  return out;
+}
+
+interface PendingRun {
+  bridge: HostBridgeV1;
+  resolve: (result: RunResultV1) => void;
+}
+
+/** One E2B sandbox with one runner process: a codecall session's context. */
+class E2BContext implements SandboxContextV1 {
+  onDispose: () => void = () => {};
+  private handle: CommandHandle | undefined;
+  private reader: FrameReader;
+  private current: PendingRun | undefined;
+  private ready: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** Why the context can no longer run programs; set once. */
+  private dead: string | undefined;
+  private disposed: Promise<void> | undefined;
+  private untrack: () => void = () => {};
+  private stderrTail = "";
+  private outbox: string[] = [];
+  private writing: Promise<void> | undefined;
+  private timeoutRefreshedAt = Date.now();
+
+  private constructor(
+    private readonly sdk: E2BSdkSandbox,
+    private readonly key: Buffer,
+    private readonly options: E2BOptions,
+    limits: ExecutionLimits,
+  ) {
+    // A frame holds at most one log line, call or report, JSON-escaped (at worst 6 characters a byte).
+    this.reader = new FrameReader(key, 6 * Math.max(limits.maxOutputBytes, limits.maxToolArgsBytes) + MiB);
+  }
+
+  static async create(options: E2BOptions, limits: ExecutionLimits): Promise<E2BContext> {
+    const createOptions = sandboxCreateOptions(options);
+    const debug = options.debug ?? process.env.E2B_DEBUG?.toLowerCase() === "true";
+    if (!debug && !createOptions.apiKey) {
+      throw new CodecallError(
+        "SANDBOX_UNAVAILABLE",
+        "No E2B API key: set E2B_API_KEY or pass e2b({ apiKey }).",
+        {
+          hint: "Get a key at https://e2b.dev/dashboard, then set E2B_API_KEY or pass apiKey to e2b().",
+        },
+      );
+    }
+    const { Sandbox } = await import("@e2b/code-interpreter");
+    let sdk: E2BSdkSandbox;
+    try {
+      sdk = await Sandbox.create(createOptions);
+    } catch (error) {
+      throw unavailable("Could not create the E2B sandbox", error);
+    }
+    const context = new E2BContext(sdk, newChannelKey(), options, limits);
+    try {
+      await context.start(limits);
+    } catch (error) {
+      await context.dispose();
+      throw unavailable("Could not start codecall's runner in the E2B sandbox", error);
+    }
+    return context;
+  }
+
+  private async start(limits: ExecutionLimits): Promise<void> {
+    this.untrack = trackForExit(() => this.dispose());
+    const ready = new Promise<void>((resolve, reject) => {
+      this.ready = { resolve, reject };
+    });
+    const handle = await this.sdk.commands.run(runnerCommand(this.options.nodePath ?? "node"), {
+      background: true,
+      stdin: true,
+      envs: {},
+      timeoutMs: COMMAND_STREAM_MS,
+      ...(this.options.requestTimeoutMs !== undefined
+        ? { requestTimeoutMs: this.options.requestTimeoutMs }
+        : {}),
+      onStdout: (chunk) => this.onStdout(chunk),
+      onStderr: (chunk) => {
+        this.stderrTail = (this.stderrTail + chunk).slice(-2_000);
+      },
+    });
+    this.handle = handle;
+    handle.wait().then(
+      () => this.lost("the runner exited"),
+      (error: unknown) => this.lost(describeLoss(error)),
+    );
+    this.send({ t: "hello", key: this.key.toString("hex"), heapMb: limits.memoryBytes / MiB });
+    const timeout = this.options.requestTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ready,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the runner was not ready within ${timeout} ms`)), timeout);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  run(
+    prelude: ScriptV1,
+    script: ScriptV1,
+    bridge: HostBridgeV1,
+    control: RunControlV1,
+  ): Promise<RunResultV1> {
+    if (this.dead) return Promise.resolve(crashed(this.dead));
+    this.refreshTimeout();
+    return new Promise<RunResultV1>((resolve) => {
+      this.current = { bridge, resolve };
+      // Core aborts on its own limits or the caller's cancellation; the runner is killed at once.
+      control.signal.addEventListener("abort", () => this.lost("the execution was stopped"), { once: true });
+      this.send({
+        t: "run",
+        prelude,
+        script,
+        cpuTimeMs: control.limits.cpuTimeMs,
+        memoryBytes: control.limits.memoryBytes,
+      });
+    });
+  }
+
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      this.lost("the session was disposed");
+      this.untrack();
+      this.onDispose();
+      // The VM dies with `kill`; in debug mode `kill` is a no-op, so the runner is killed first.
+      await this.handle?.kill().catch(() => undefined);
+      await this.sdk.kill().catch(() => undefined);
+    })();
+    return this.disposed;
+  }
+
+  private onStdout(chunk: string): void {
+    if (this.dead) return;
+    let frames: RunnerFrame[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (error) {
+      this.lost(error instanceof ChannelViolation ? error.message : `unreadable output: ${String(error)}`);
+      void this.dispose();
+      return;
+    }
+    this.forgetStdout();
+    for (const frame of frames) this.onFrame(frame);
+  }
+
+  private onFrame(frame: RunnerFrame): void {
+    if (frame.t === "ready") {
+      this.ready?.resolve();
+      return;
+    }
+    if (frame.t === "exit") {
+      this.lost(frame.message);
+      return;
+    }
+    const run = this.current;
+    if (!run) return;
+    switch (frame.t) {
+      case "log":
+        run.bridge.log(frame.level, frame.text);
+        break;
+      case "call":
+        void run.bridge.call(frame.request).then((reply) => {
+          if (this.current === run) this.send({ t: "reply", id: frame.id, reply });
+        });
+        break;
+      case "done":
+        this.settle({ kind: "completed", report: frame.report, ...stats(frame.stats) });
+        break;
+      case "failed":
+        this.settle({
+          kind: "failed",
+          code: failureCode(frame.code),
+          message: frame.message,
+          ...stats(frame.stats),
+        });
+        break;
+    }
+  }
+
+  private settle(result: RunResultV1): void {
+    const run = this.current;
+    this.current = undefined;
+    run?.resolve(result);
+  }
+
+  /** The context cannot be used again: settle what waits on it. Idempotent; the first reason wins. */
+  private lost(reason: string): void {
+    if (!this.dead) {
+      this.dead = reason;
+      void this.handle?.kill().catch(() => undefined);
+    }
+    const detail = this.stderrTail.trim() ? ` (runner stderr: ${this.stderrTail.trim().slice(-400)})` : "";
+    this.ready?.reject(new Error(`${this.dead}${detail}`));
+    this.ready = undefined;
+    this.settle(crashed(this.dead));
+  }
+
+  /** Writes lines to the runner's stdin in order; lines queued during one request go in the next. */
+  private send(message: unknown): void {
+    this.outbox.push(`${JSON.stringify(message)}\n`);
+    this.writing ??= this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.outbox.length && !this.dead) {
+      const data = this.outbox.join("");
+      this.outbox = [];
+      try {
+        await this.handle!.sendStdin(data);
+      } catch (error) {
+        this.lost(describeLoss(error));
+      }
+    }
+    this.outbox = [];
+    this.writing = undefined;
+  }
+
+  /** The SDK's handle keeps every stdout chunk for `wait()`; a long session would grow it without end. */
+  private forgetStdout(): void {
+    const handle = this.handle as unknown as { _stdout?: unknown } | undefined;
+    if (handle && typeof handle._stdout === "string") handle._stdout = "";
+  }
+
+  /** Pushes the sandbox's end of life forward once half of it has passed. */
+  private refreshTimeout(): void {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (Date.now() - this.timeoutRefreshedAt < timeoutMs / 2) return;
+    this.timeoutRefreshedAt = Date.now();
+    void this.sdk.setTimeout(timeoutMs).catch(() => undefined);
+  }
+}
+
+function crashed(reason: string): RunResultV1 {
+  return {
+    kind: "failed",
+    code: "SANDBOX_CRASHED",
+    message: `lost the E2B sandbox: ${reason}. The session was reset; run the program again (a new sandbox is created).`,
+  };
+}
+
+const FAILURE_CODES = new Set([
+  "PROGRAM_SYNTAX",
+  "SANDBOX_CPU_LIMIT",
+  "SANDBOX_MEMORY",
+  "SANDBOX_TIMEOUT",
+  "SANDBOX_CRASHED",
+]);
+
+function failureCode(code: string): Extract<RunResultV1, { kind: "failed" }>["code"] {
+  return (FAILURE_CODES.has(code) ? code : "SANDBOX_CRASHED") as Extract<
+    RunResultV1,
+    { kind: "failed" }
+  >["code"];
+}
+
+function stats(frameStats: FrameStats | undefined): { stats?: AdapterRunStatsV1 } {
+  if (!frameStats) return {};
+  const out: AdapterRunStatsV1 = {};
+  if (typeof frameStats.cpuMs === "number") out.cpuMs = frameStats.cpuMs;
+  if (typeof frameStats.peakMemoryBytes === "number") out.peakMemoryBytes = frameStats.peakMemoryBytes;
+  return { stats: out };
+}
+
+function describeLoss(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "CommandExitError") return "the runner process ended";
+  return `the connection to the sandbox failed (${error instanceof Error ? error.message : String(error)})`;
+}
+
+function unavailable(what: string, error: unknown): CodecallError {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : "";
+  const hint =
+    name === "AuthenticationError"
+      ? "E2B rejected the API key: check E2B_API_KEY (or the apiKey option)."
+      : name === "RateLimitError"
+        ? "E2B is rate limiting sandbox creation: wait, or lower the number of concurrent sessions."
+        : /node: (command )?not found|No such file/.test(message)
+          ? "The template has no Node.js: pick a template with Node.js 18+ (the default code-interpreter-v1 has it) or set nodePath."
+          : "Check the network, the E2B status page and the template name, then retry.";
+  return new CodecallError("SANDBOX_UNAVAILABLE", `${what}: ${message}`, { hint, cause: error });
+}

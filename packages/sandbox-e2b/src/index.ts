@@ -1,0 +1,1 @@
+export { E2B_CAPABILITIES, type E2BOptions, e2b, e2bAdapter } from "./adapter.js";
