@@ -227,6 +227,22 @@ export function ipv6Detector(confidence = 0.95): Detector {
 // ---------------------------------------------------------------------------------------------- phone
 
 const PHONE = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
+/** Regions whose national numbers carry no trunk prefix (the NANP and a few in Europe). */
+const NO_TRUNK_PREFIX = new Set([
+  "US",
+  "CA",
+  "PR",
+  "ES",
+  "IT",
+  "PT",
+  "DK",
+  "NO",
+  "GR",
+  "LU",
+  "MT",
+  "CY",
+  "IS",
+]);
 const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})$/;
 
 /** Options of {@link phoneDetector}. */
@@ -260,7 +276,11 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       return n?.isValid() === true;
     }
     if (!/[ ().-]/.test(candidate) || DATE_SHAPE.test(candidate)) return false;
+    const trunk = /^\(?0/.test(candidate);
     for (const region of regions) {
+      // Outside the NANP, national numbers are written with their trunk prefix (`020 ...` in GB);
+      // without it a digit group is far more likely an id than a local number.
+      if (!trunk && !NO_TRUNK_PREFIX.has(region)) continue;
       if (parsePhoneNumberFromString(candidate, region)?.isValid()) return true;
     }
     return false;
@@ -288,7 +308,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           if (sep <= 0) break;
           cut = cut.slice(0, sep);
         }
-        if (!found) {
+        if (!found && !raw.startsWith("+")) {
           // Retry from the next group: "Order 12 415-555-2671".
           const next = raw.indexOf(" ");
           if (next > 0) PHONE.lastIndex = m.index + next + 1;

@@ -56,8 +56,10 @@ function collectFields(value: JsonValue, schema: unknown, vault: Vault): void {
     const sub = props?.[key] ?? s?.additionalProperties;
     if (typeof v === "string" || typeof v === "number") {
       let type = typeForSchema(sub) ?? typeForKey(key);
-      if (type === undefined && key === "name")
-        type = (person ??= isPersonObject(value)) ? "NAME" : undefined;
+      if (type === undefined && key === "name") {
+        person ??= isPersonObject(value);
+        if (person) type = "NAME";
+      }
       if (type !== undefined) {
         if (typeof v === "string") {
           if (v.trim() !== "" && v.length <= MAX_FIELD_VALUE) vault.issue(type, v, { remember: true });
