@@ -1,0 +1,14 @@
+export { CHECK_COMPILER_OPTIONS, type CheckDiagnostic, typeCheckFiles, typeCheckProgram } from "./check.js";
+export { generateApi } from "./generate.js";
+export { runtimeFor } from "./runtime.js";
+export type {
+  CodegenWarning,
+  GeneratedApi,
+  GeneratedServer,
+  GeneratedTool,
+  GenerateOptions,
+  ServerDefinition,
+  ToolAnnotations,
+  ToolDefinition,
+  ToolRenderings,
+} from "./types.js";

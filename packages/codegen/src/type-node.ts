@@ -1,0 +1,242 @@
+/**
+ * A small TypeScript type tree: the converter builds it once from a schema, and it prints either in full
+ * (multi-line objects with TSDoc) or compact (one line, nested objects elided as `{…}`).
+ */
+import CodeBlockWriter from "code-block-writer";
+import { propertyKey } from "./names.js";
+
+export type TypeNode =
+  | { kind: "keyword"; name: "unknown" | "never" | "string" | "number" | "boolean" | "null" | "undefined" }
+  | { kind: "literal"; text: string }
+  | { kind: "ref"; name: string }
+  | { kind: "array"; element: TypeNode }
+  | { kind: "tuple"; elements: Array<{ type: TypeNode; optional: boolean }>; rest?: TypeNode }
+  | { kind: "object"; properties: PropertyNode[]; index?: TypeNode }
+  | { kind: "union"; members: TypeNode[] }
+  | { kind: "intersection"; members: TypeNode[] };
+
+export interface PropertyNode {
+  key: string;
+  type: TypeNode;
+  optional: boolean;
+  doc?: string[];
+}
+
+export const UNKNOWN: TypeNode = { kind: "keyword", name: "unknown" };
+export const NEVER: TypeNode = { kind: "keyword", name: "never" };
+export const keyword = (name: "string" | "number" | "boolean" | "null" | "undefined"): TypeNode => ({
+  kind: "keyword",
+  name,
+});
+
+const isKeyword = (t: TypeNode, name: string) => t.kind === "keyword" && t.name === name;
+
+/** A union, flattened and deduplicated; `unknown` absorbs it, `never` members vanish. */
+export function union(members: TypeNode[]): TypeNode {
+  const flat: TypeNode[] = [];
+  const seen = new Set<string>();
+  for (const m of members) {
+    for (const x of m.kind === "union" ? m.members : [m]) {
+      if (isKeyword(x, "unknown")) return UNKNOWN;
+      if (isKeyword(x, "never")) continue;
+      const key = printCompact(x, Number.POSITIVE_INFINITY);
+      if (!seen.has(key)) {
+        seen.add(key);
+        flat.push(x);
+      }
+    }
+  }
+  if (flat.length === 0) return NEVER;
+  return flat.length === 1 ? flat[0]! : { kind: "union", members: flat };
+}
+
+/**
+ * An intersection, flattened and deduplicated; `never` absorbs it, `unknown` members vanish, and the open
+ * object `{ [key: string]: unknown }` vanishes beside another object type (it adds nothing there).
+ */
+export function intersection(members: TypeNode[]): TypeNode {
+  const flat: TypeNode[] = [];
+  const seen = new Set<string>();
+  for (const m of members) {
+    for (const x of m.kind === "intersection" ? m.members : [m]) {
+      if (isKeyword(x, "never")) return NEVER;
+      if (isKeyword(x, "unknown")) continue;
+      const key = printCompact(x, Number.POSITIVE_INFINITY);
+      if (!seen.has(key)) {
+        seen.add(key);
+        flat.push(x);
+      }
+    }
+  }
+  const kept = flat.filter((x) => !(isOpenObject(x) && flat.some((y) => y !== x && isObjectLike(y))));
+  if (kept.length === 0) return UNKNOWN;
+  return kept.length === 1 ? kept[0]! : { kind: "intersection", members: kept };
+}
+
+function isOpenObject(t: TypeNode): boolean {
+  return (
+    t.kind === "object" && t.properties.length === 0 && t.index !== undefined && isKeyword(t.index, "unknown")
+  );
+}
+
+function isObjectLike(t: TypeNode): boolean {
+  if (t.kind === "object") return true;
+  if (t.kind === "union") return t.members.every(isObjectLike);
+  if (t.kind === "intersection") return t.members.some(isObjectLike);
+  return false;
+}
+
+function needsParens(t: TypeNode, context: "array" | "union" | "intersection"): boolean {
+  if (t.kind === "union") return context !== "union";
+  if (t.kind === "intersection") return context === "array" || context === "union";
+  return false;
+}
+
+/**
+ * One-line rendering; object types nested deeper than `depth` print as `{…}`. `brief` also leaves out an
+ * open index signature (`[key: string]: unknown`) beside declared properties, for discovery summaries.
+ */
+export function printCompact(t: TypeNode, depth = 1, brief = false): string {
+  const inner = (x: TypeNode, d = depth) => printCompact(x, d, brief);
+  switch (t.kind) {
+    case "keyword":
+      return t.name;
+    case "literal":
+      return t.text;
+    case "ref":
+      return t.name;
+    case "array": {
+      const element = inner(t.element);
+      return needsParens(t.element, "array") ? `(${element})[]` : `${element}[]`;
+    }
+    case "tuple": {
+      const parts = t.elements.map((e) => `${inner(e.type)}${e.optional ? "?" : ""}`);
+      if (t.rest) {
+        const rest = inner(t.rest);
+        parts.push(`...${needsParens(t.rest, "array") ? `(${rest})` : rest}[]`);
+      }
+      return `[${parts.join(", ")}]`;
+    }
+    case "object": {
+      if (depth <= 0) return "{…}";
+      const parts = t.properties.map(
+        (p) => `${propertyKey(p.key)}${p.optional ? "?" : ""}: ${inner(p.type, depth - 1)}`,
+      );
+      const openIndex = brief && parts.length > 0 && t.index && isKeyword(t.index, "unknown");
+      if (t.index && !openIndex) parts.push(`[key: string]: ${inner(t.index, depth - 1)}`);
+      return parts.length ? `{ ${parts.join("; ")} }` : "{}";
+    }
+    case "union":
+    case "intersection": {
+      const sep = t.kind === "union" ? " | " : " & ";
+      return t.members
+        .map((m) => {
+          const s = inner(m);
+          return needsParens(m, t.kind) ? `(${s})` : s;
+        })
+        .join(sep);
+    }
+  }
+}
+
+/** A writer with the project's style: two spaces, double quotes, `\n`. */
+export function createWriter(): CodeBlockWriter {
+  return new CodeBlockWriter({ indentNumberOfSpaces: 2, useSingleQuote: false, newLine: "\n" });
+}
+
+/** Writes a TSDoc block (nothing when `lines` is empty). */
+export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined): void {
+  if (!lines || lines.length === 0) return;
+  const safe = lines.flatMap((l) => l.replace(/\*\//g, "*\\/").split(/\r?\n/)).map((l) => l.trimEnd());
+  if (safe.length === 1) {
+    w.writeLine(`/** ${safe[0]} */`);
+    return;
+  }
+  w.writeLine("/**");
+  for (const l of safe) w.writeLine(l ? ` * ${l}` : " *");
+  w.writeLine(" */");
+}
+
+/** Full rendering: object types across lines with their properties' TSDoc. */
+export function writeType(w: CodeBlockWriter, t: TypeNode): void {
+  switch (t.kind) {
+    case "keyword":
+    case "literal":
+    case "ref":
+      w.write(printCompact(t));
+      return;
+    case "array":
+      if (needsParens(t.element, "array") || t.element.kind === "object") {
+        w.write("Array<");
+        writeType(w, t.element);
+        w.write(">");
+      } else {
+        writeType(w, t.element);
+        w.write("[]");
+      }
+      return;
+    case "tuple":
+      w.write("[");
+      t.elements.forEach((e, i) => {
+        if (i) w.write(", ");
+        writeType(w, e.type);
+        if (e.optional) w.write("?");
+      });
+      if (t.rest) {
+        if (t.elements.length) w.write(", ");
+        w.write("...");
+        writeType(w, { kind: "array", element: t.rest });
+      }
+      w.write("]");
+      return;
+    case "object":
+      if (t.properties.length === 0 && !t.index) {
+        w.write("{}");
+        return;
+      }
+      if (
+        t.properties.length === 0 ||
+        (t.properties.every((p) => !p.doc?.length && isFlat(p.type)) && !t.index)
+      ) {
+        const inline = printCompact(t, Number.POSITIVE_INFINITY);
+        if (inline.length <= 60) {
+          w.write(inline);
+          return;
+        }
+      }
+      w.write("{").newLine();
+      w.indent(() => {
+        for (const p of t.properties) {
+          writeDoc(w, p.doc);
+          w.write(`${propertyKey(p.key)}${p.optional ? "?" : ""}: `);
+          writeType(w, p.type);
+          w.write(";").newLine();
+        }
+        if (t.index) {
+          w.write("[key: string]: ");
+          writeType(w, t.index);
+          w.write(";").newLine();
+        }
+      });
+      w.write("}");
+      return;
+    case "union":
+    case "intersection":
+      t.members.forEach((m, i) => {
+        if (i) w.write(t.kind === "union" ? " | " : " & ");
+        const paren = needsParens(m, t.kind);
+        if (paren) w.write("(");
+        writeType(w, m);
+        if (paren) w.write(")");
+      });
+      return;
+  }
+}
+
+function isFlat(t: TypeNode): boolean {
+  if (t.kind === "object") return false;
+  if (t.kind === "array") return isFlat(t.element);
+  if (t.kind === "tuple") return t.elements.every((e) => isFlat(e.type)) && (!t.rest || isFlat(t.rest));
+  if (t.kind === "union" || t.kind === "intersection") return t.members.every(isFlat);
+  return true;
+}
