@@ -20,7 +20,8 @@ export function splitWords(text: string): string[] {
       .replace(CJK_RUN, " ")
       .replace(/([a-z])([A-Z])/g, "$1 $2")
       .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-      .replace(/([\p{L}])(\p{N})|(\p{N})(\p{L})/gu, (_m, a, b, c, d) => (a ? `${a} ${b}` : `${c} ${d}`));
+      .replace(/(\p{L})(?=\p{N})/gu, "$1 ")
+      .replace(/(\p{N})(?=\p{L})/gu, "$1 ");
     for (const word of spaced.toLowerCase().split(" ")) if (word) out.push(word);
   }
   return out;

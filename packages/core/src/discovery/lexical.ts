@@ -25,14 +25,15 @@ export interface LexicalOptions {
 }
 
 /** The fields the lexical ranker indexes. */
-export type LexicalField = "name" | "description" | "parameters" | "server";
+export type LexicalField = "name" | "lead" | "description" | "parameters" | "server";
 
-const FIELD_ORDER: readonly LexicalField[] = ["name", "description", "parameters", "server"];
+const FIELD_ORDER: readonly LexicalField[] = ["name", "lead", "description", "parameters", "server"];
 
 /** Default field weights. */
 export const DEFAULT_LEXICAL_FIELDS: Readonly<Record<LexicalField, FieldSpec>> = {
   name: { weight: 3, b: 0.5 },
-  description: { weight: 1, b: 0.75 },
+  lead: { weight: 1, b: 0.75 },
+  description: { weight: 0.5, b: 0.75 },
   parameters: { weight: 0.5, b: 0.75 },
   server: { weight: 0.6, b: 0.5 },
 };
@@ -68,6 +69,7 @@ function lexicalFields(doc: ToolDocument): string[][] {
   const params = schemaText(doc.inputSchema);
   return [
     analyze(doc.title ? `${doc.name} ${doc.title}` : doc.name),
+    analyze(firstSentence(doc.description ?? "")),
     analyze(doc.description ?? ""),
     analyze(`${params.names.join(" ")} ${params.descriptions.join(" ")}`),
     analyze(doc.serverDescription ? `${doc.server} ${doc.serverDescription}` : doc.server),
@@ -94,6 +96,13 @@ function expandQuery(
     }
   }
   return terms;
+}
+
+/** The description's first sentence: what the tool does, before usage notes and caveats. */
+export function firstSentence(text: string): string {
+  const trimmed = text.trim();
+  const end = trimmed.search(/[.!?。！？](\s|$)|\n\s*\n/);
+  return (end === -1 ? trimmed : trimmed.slice(0, end + 1)).slice(0, 300);
 }
 
 /** Each document's server as a small number. */

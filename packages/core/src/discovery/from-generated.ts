@@ -1,0 +1,44 @@
+/**
+ * The bridge from `@codecall/codegen`'s output to discovery. Typed structurally (the fields discovery
+ * reads), so core does not depend on codegen and any compatible generator works.
+ */
+import type { FileSource } from "./file-view.js";
+import type { ToolDocument, ToolRenderings } from "./types.js";
+
+/** The part of codegen's `GeneratedApi` that discovery uses. */
+export interface GeneratedApiLike {
+  tools: readonly {
+    id: string;
+    server: string;
+    name: string;
+    definition: { name: string; title?: string; description?: string; inputSchema?: unknown };
+    renderings: ToolRenderings;
+  }[];
+  servers: readonly { name: string; ident: string; description?: string; toolCount?: number }[];
+  /** The `servers/<server>/<tool>.ts` tree. */
+  files: Readonly<Record<string, string>>;
+}
+
+/** Tool documents for every generated tool, with codegen's renderings. */
+export function fromGeneratedApi(api: GeneratedApiLike): ToolDocument[] {
+  const servers = new Map(api.servers.map((server) => [server.name, server]));
+  return api.tools.map((tool) => {
+    const description = servers.get(tool.server)?.description;
+    const { title, description: toolDescription, inputSchema } = tool.definition;
+    return {
+      id: tool.id,
+      name: tool.name,
+      server: tool.server,
+      ...(description ? { serverDescription: description } : {}),
+      ...(title ? { title } : {}),
+      ...(toolDescription ? { description: toolDescription } : {}),
+      inputSchema,
+      renderings: tool.renderings,
+    };
+  });
+}
+
+/** The generated file tree as a source for {@link createFileView}. */
+export function generatedFileSource(api: GeneratedApiLike): FileSource {
+  return { files: api.files };
+}
