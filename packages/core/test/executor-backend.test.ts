@@ -1,6 +1,6 @@
-import { hasErrorCode } from "@codecall/core";
 import { describe, expect, it } from "vitest";
 import { loadBackend, resolveSandbox } from "../src/executor/backend.js";
+import { hasErrorCode } from "../src/index.js";
 
 describe("resolveSandbox", () => {
   it("rejects an unknown backend name with CONFIG_INVALID naming the choices", async () => {

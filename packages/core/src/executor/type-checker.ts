@@ -95,17 +95,16 @@ export class ProgramTypeChecker {
 
   /** The diagnostics of `code` (a program body that may `import`, `await` and `return`), in its own lines. */
   check(code: string): TypeDiagnostic[] {
-    const { text, insertAt } = wrapForCheck(code);
+    const { text, insertAt, source } = wrapForCheck(code);
     this.programText = text;
     this.programVersion++;
     const syntactic = this.service.getSyntacticDiagnostics(PROGRAM_PATH);
     const diagnostics = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(PROGRAM_PATH);
-    const lineStarts = ts.computeLineStarts(code);
     return diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => {
         const position = toProgramOffset(d.start ?? 0, insertAt, code.length);
-        const { line, character } = ts.computeLineAndCharacterOfPosition(lineStarts, position);
+        const { line, character } = source.getLineAndCharacterOfPosition(position);
         return { line: line + 1, column: character + 1, code: d.code, message: shortMessage(d.messageText) };
       });
   }
@@ -127,14 +126,14 @@ export class ProgramTypeChecker {
  * Wraps a program body in an async function without moving any line: leading imports stay at the top
  * level and the function opens right after the last of them, on the same line.
  */
-export function wrapForCheck(code: string): { text: string; insertAt: number } {
+export function wrapForCheck(code: string): { text: string; insertAt: number; source: ts.SourceFile } {
   const source = ts.createSourceFile(PROGRAM_PATH, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   let insertAt = 0;
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) && !ts.isImportEqualsDeclaration(statement)) break;
     insertAt = statement.end;
   }
-  return { text: `${code.slice(0, insertAt)}${WRAPPER_OPEN}${code.slice(insertAt)}\n}`, insertAt };
+  return { text: `${code.slice(0, insertAt)}${WRAPPER_OPEN}${code.slice(insertAt)}\n}`, insertAt, source };
 }
 
 /** Maps an offset in the wrapped text back to the program's own text. */
