@@ -1,0 +1,540 @@
+/**
+ * One MCP server: its transport, its client, its tools and its health. {@link McpConnections} owns one of
+ * these per configured server; nothing here is exported from the package except the status types.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+  type CallToolResult,
+  CallToolResultSchema,
+  ErrorCode as JsonRpcCode,
+  McpError,
+  type Tool,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { CodecallError, type ErrorCode } from "../errors.js";
+import type { McpServerConfig } from "./config.js";
+import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
+import { StderrTail } from "./stderr-tail.js";
+import { suggestNames } from "./suggest.js";
+import type { ToolDefinition } from "./types.js";
+
+/** Where a server is in its life. `crashed` servers are reconnected on next use; so are `failed` ones. */
+export type ServerState = "connecting" | "ready" | "failed" | "crashed" | "closed";
+
+/** One server's health, as {@link McpConnections.status} reports it. */
+export interface ServerStatus {
+  name: string;
+  state: ServerState;
+  /** The transport in use (after any fallback from Streamable HTTP to SSE). */
+  transport: "stdio" | "http" | "sse";
+  /** The child process of a stdio server while it runs. */
+  pid?: number;
+  toolCount: number;
+  /** Why the server is `failed` or `crashed`. */
+  error?: CodecallError;
+  /** The last lines the server wrote to stderr (stdio servers). */
+  stderrTail: string;
+}
+
+/** Per-call options. */
+export interface CallToolOptions {
+  /** Cancels the call; the server is sent `notifications/cancelled` and the call fails with ABORTED. */
+  signal?: AbortSignal;
+  /** Overrides the connection's default call timeout. */
+  timeoutMs?: number;
+}
+
+/** Settings every connection shares; {@link McpConnections} fills them from its options. */
+export interface ConnectionSettings {
+  connectTimeoutMs: number;
+  callTimeoutMs: number;
+  maxResultBytes: number;
+  closeGraceMs: number;
+  clientInfo: { name: string; version: string };
+  onStderr?: ((server: string, text: string) => void) | undefined;
+}
+
+interface PendingCall {
+  reject(error: CodecallError): void;
+}
+
+const TOOLS_PAGE_LIMIT = 100;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (isAlive(pid)) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function toDefinition(tool: Tool): ToolDefinition {
+  const definition: ToolDefinition = {
+    name: tool.name,
+    inputSchema: tool.inputSchema as ToolDefinition["inputSchema"],
+  };
+  const title = tool.title ?? tool.annotations?.title;
+  if (title !== undefined) definition.title = title;
+  if (tool.description !== undefined) definition.description = tool.description;
+  if (tool.outputSchema !== undefined)
+    definition.outputSchema = tool.outputSchema as ToolDefinition["outputSchema"];
+  if (tool.annotations !== undefined) definition.annotations = tool.annotations;
+  return definition;
+}
+
+function isParseError(error: unknown): boolean {
+  return error instanceof SyntaxError || (error instanceof Error && error.name === "ZodError");
+}
+
+/** A live link to one configured MCP server. */
+export class ServerConnection {
+  state: ServerState = "connecting";
+  tools: ToolDefinition[] = [];
+  description: string | undefined;
+  error: CodecallError | undefined;
+  transportKind: ServerStatus["transport"];
+  readonly stderr = new StderrTail();
+
+  #client: Client | undefined;
+  #pid: number | undefined;
+  /** Bumped whenever the current client is abandoned, so late events from an old one are ignored. */
+  #generation = 0;
+  #connecting: Promise<void> | undefined;
+  #pending = new Set<PendingCall>();
+  #refreshing: Promise<void> | undefined;
+  #refreshAgain = false;
+  /** Old clients still shutting down; close() waits for them so no process outlives it. */
+  #exiting = new Set<Promise<void>>();
+
+  constructor(
+    readonly name: string,
+    readonly config: McpServerConfig,
+    private readonly settings: ConnectionSettings,
+    /** Called when this server's tool list changed (connect, reconnect, list_changed). */
+    private readonly onToolsChanged: () => void,
+  ) {
+    this.transportKind = config.type === "auto" ? "http" : config.type;
+  }
+
+  status(): ServerStatus {
+    const status: ServerStatus = {
+      name: this.name,
+      state: this.state,
+      transport: this.transportKind,
+      toolCount: this.tools.length,
+      stderrTail: this.stderr.text(),
+    };
+    if (this.#pid !== undefined && this.state === "ready") status.pid = this.#pid;
+    if (this.error !== undefined) status.error = this.error;
+    return status;
+  }
+
+  /** A method, not a field read, so TypeScript does not narrow `state` across awaits. */
+  #isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  /** The pid of the running child process, if any (stdio only). */
+  get pid(): number | undefined {
+    return this.#pid;
+  }
+
+  /** Connects (or reconnects) and lists tools. Rejects with MCP_CONNECT_FAILED; concurrent calls share one attempt. */
+  connect(): Promise<void> {
+    if (this.state === "closed") return Promise.reject(this.#closedError());
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<void> {
+    await this.#abandon();
+    this.state = "connecting";
+    this.stderr.clear();
+    let generation = this.#generation;
+    const started = Date.now();
+    try {
+      if (this.config.type === "auto") {
+        try {
+          await this.#open("http", generation);
+        } catch (httpError) {
+          // Streamable HTTP refused or unknown: try the older HTTP+SSE transport in the time left.
+          await this.#abandon();
+          if (this.#isClosed()) throw httpError;
+          generation = this.#generation;
+          try {
+            await this.#open(
+              "sse",
+              generation,
+              Math.max(1, this.settings.connectTimeoutMs - (Date.now() - started)),
+            );
+          } catch (sseError) {
+            throw new Error(
+              `Streamable HTTP failed (${(httpError as Error).message}); SSE failed too (${(sseError as Error).message})`,
+            );
+          }
+        }
+      } else {
+        await this.#open(this.config.type, generation);
+      }
+    } catch (error) {
+      if (generation === this.#generation) await this.#abandon();
+      if (this.#isClosed()) throw this.#closedError();
+      this.state = "failed";
+      this.error = this.#connectError(error);
+      throw this.error;
+    }
+  }
+
+  async #open(
+    kind: ServerStatus["transport"],
+    generation: number,
+    timeoutMs = this.settings.connectTimeoutMs,
+  ) {
+    if (generation !== this.#generation || this.state === "closed")
+      throw new Error("the connection was closed");
+    this.transportKind = kind;
+    const transport = this.#createTransport(kind);
+    const client = new Client(this.settings.clientInfo, { capabilities: {} });
+    this.#client = client;
+    if (transport instanceof StdioClientTransport) {
+      // Learn the pid as soon as the process exists, so a failed start can still be killed and checked.
+      const start = transport.start.bind(transport);
+      transport.start = async () => {
+        await start();
+        if (generation === this.#generation) this.#pid = transport.pid ?? undefined;
+      };
+    }
+    client.onclose = () => this.#onClose(generation);
+    client.onerror = (error) => this.#onTransportError(generation, error);
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      if (generation === this.#generation && this.state === "ready") void this.refreshTools();
+    });
+    const attempt = (async () => {
+      await client.connect(transport, { timeout: timeoutMs });
+      return this.#listTools(client, timeoutMs);
+    })();
+    const tools = await withTimeout(
+      attempt,
+      timeoutMs,
+      () => new Error(`no answer to initialize and tools/list within ${timeoutMs} ms`),
+    );
+    if (generation !== this.#generation) throw new Error("the connection was replaced while it started");
+    const info = client.getServerVersion();
+    this.description = info?.description ?? info?.title;
+    this.state = "ready";
+    this.error = undefined;
+    this.#setTools(tools);
+  }
+
+  #createTransport(kind: ServerStatus["transport"]): Transport {
+    const config = this.config;
+    if (config.type === "stdio") {
+      const transport = new StdioClientTransport({
+        command: config.command,
+        args: config.args,
+        env: config.env,
+        ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+        stderr: "pipe",
+        // A line longer than this is refused unread; see #onTransportError.
+        maxBufferSize: this.settings.maxResultBytes + 64 * 1024,
+      });
+      transport.stderr?.on("data", (chunk: Buffer) => {
+        const text = chunk.toString("utf8");
+        this.stderr.push(text);
+        this.settings.onStderr?.(this.name, text);
+      });
+      return transport;
+    }
+    const url = new URL(config.url);
+    const options = {
+      requestInit: { headers: config.headers },
+      fetch: limitedFetch(this.settings.maxResultBytes),
+    };
+    return kind === "sse"
+      ? new SSEClientTransport(url, options)
+      : new StreamableHTTPClientTransport(url, options);
+  }
+
+  async #listTools(client: Client, timeoutMs: number): Promise<ToolDefinition[]> {
+    const tools: ToolDefinition[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < TOOLS_PAGE_LIMIT; page++) {
+      const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      tools.push(...result.tools.map(toDefinition));
+      cursor = result.nextCursor;
+      if (cursor === undefined) break;
+    }
+    return tools;
+  }
+
+  #setTools(tools: ToolDefinition[]): void {
+    if (JSON.stringify(tools) === JSON.stringify(this.tools)) return;
+    this.tools = tools;
+    this.onToolsChanged();
+  }
+
+  /** Lists tools again (on `notifications/tools/list_changed`); overlapping requests coalesce into one more. */
+  refreshTools(): Promise<void> {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = (async () => {
+      do {
+        this.#refreshAgain = false;
+        const client = this.#client;
+        if (client === undefined || this.state !== "ready") return;
+        try {
+          this.#setTools(await this.#listTools(client, this.settings.callTimeoutMs));
+        } catch {
+          // The server stays usable with its previous list; a crash is reported by #onClose.
+          return;
+        }
+      } while (this.#refreshAgain);
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /** Calls one tool, reconnecting first if the server crashed. Throws typed {@link CodecallError}s only. */
+  async callTool(
+    tool: string,
+    args: Record<string, unknown>,
+    options: CallToolOptions = {},
+  ): Promise<CallToolResult> {
+    const what = `${this.name}.${tool}`;
+    if (options.signal?.aborted)
+      throw new CodecallError("ABORTED", `The call to ${what} was cancelled before it started.`);
+    if (this.state !== "ready") await this.connect();
+    if (!this.tools.some((t) => t.name === tool)) {
+      const suggestions = suggestNames(
+        tool,
+        this.tools.map((t) => t.name),
+      );
+      const hint =
+        suggestions.length > 0
+          ? ` Did you mean ${suggestions.map((s) => `${this.name}.${s}`).join(", ")}?`
+          : "";
+      throw new CodecallError("TOOL_NOT_FOUND", `Server "${this.name}" has no tool named "${tool}".${hint}`, {
+        details: { server: this.name, tool, suggestions },
+      });
+    }
+    const client = this.#client!;
+    const generation = this.#generation;
+    const timeoutMs = options.timeoutMs ?? this.settings.callTimeoutMs;
+    let pending!: PendingCall;
+    const failed = new Promise<never>((_, reject) => {
+      pending = { reject };
+    });
+    this.#pending.add(pending);
+    try {
+      const request = callScope.run({ fail: (error) => pending.reject(error), describe: what }, () =>
+        client.request(
+          { method: "tools/call", params: { name: tool, arguments: args } },
+          CallToolResultSchema,
+          {
+            timeout: timeoutMs,
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+          },
+        ),
+      );
+      request.catch(() => {}); // `failed` may win the race; the loser's rejection is expected.
+      return (await Promise.race([request, failed])) as CallToolResult;
+    } catch (error) {
+      throw this.#callError(error, what, timeoutMs, generation, options.signal);
+    } finally {
+      this.#pending.delete(pending);
+    }
+  }
+
+  #callError(error: unknown, what: string, timeoutMs: number, generation: number, signal?: AbortSignal) {
+    if (CodecallError.isInstance(error)) return error;
+    const details = { server: this.name, tool: what.slice(this.name.length + 1) };
+    if (signal?.aborted)
+      return new CodecallError("ABORTED", `The call to ${what} was cancelled.`, { cause: error, details });
+    // The connection died under the call: its reason was recorded by #onClose or #onTransportError.
+    if (generation !== this.#generation || this.state === "crashed") {
+      if (this.error !== undefined) return this.error;
+    }
+    if (error instanceof McpError) {
+      if (error.code === JsonRpcCode.RequestTimeout) {
+        return new CodecallError(
+          "MCP_TIMEOUT",
+          `MCP server "${this.name}" did not answer the call to ${what} within ${timeoutMs} ms; the call was cancelled.`,
+          { cause: error, details: { ...details, timeoutMs } },
+        );
+      }
+      if (error.code === JsonRpcCode.ConnectionClosed) return this.#crashError(error);
+      // A JSON-RPC error the server sent back for this call.
+      const code: ErrorCode =
+        error.code === JsonRpcCode.InvalidParams
+          ? "TOOL_ARGS_INVALID"
+          : error.code === JsonRpcCode.MethodNotFound
+            ? "TOOL_NOT_FOUND"
+            : "TOOL_FAILED";
+      return new CodecallError(code, `${what} failed: ${error.message}`, {
+        cause: error,
+        details: { ...details, jsonRpcCode: error.code },
+      });
+    }
+    if (isParseError(error)) return this.#protocolError(error, what);
+    if (this.config.type !== "stdio") {
+      // Network errors from a remote server: drop the session so the next call connects afresh.
+      this.state = "crashed";
+      this.error = new CodecallError(
+        "MCP_SERVER_CRASHED",
+        `Lost the connection to MCP server "${this.name}" during ${what}: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error, details },
+      );
+      return this.error;
+    }
+    return CodecallError.from(
+      error,
+      "MCP_PROTOCOL_ERROR",
+      `${what} failed: ${(error as Error)?.message ?? error}`,
+    );
+  }
+
+  #protocolError(error: unknown, what: string): CodecallError {
+    return new CodecallError(
+      "MCP_PROTOCOL_ERROR",
+      `MCP server "${this.name}" sent an answer to ${what} that is not valid MCP: ${(error as Error).message.slice(0, 500)}`,
+      { cause: error, details: { server: this.name } },
+    );
+  }
+
+  #crashError(cause?: unknown): CodecallError {
+    const pid = this.#pid === undefined ? "" : ` (pid ${this.#pid})`;
+    const tail = this.stderr.text();
+    return new CodecallError(
+      "MCP_SERVER_CRASHED",
+      `MCP server "${this.name}"${pid} exited or closed the connection.` +
+        (tail ? ` Its stderr ends with:\n${tail}` : " It wrote nothing to stderr."),
+      { cause, details: { server: this.name, stderrTail: tail } },
+    );
+  }
+
+  #closedError(): CodecallError {
+    return new CodecallError(
+      "MCP_CONNECT_FAILED",
+      `The connection to MCP server "${this.name}" was closed.`,
+      {
+        hint: "Create new connections with connectServers().",
+        details: { server: this.name },
+      },
+    );
+  }
+
+  #connectError(error: unknown): CodecallError {
+    const config = this.config;
+    const tail = this.stderr.text();
+    const reason =
+      (error as NodeJS.ErrnoException)?.code === "ENOENT" && config.type === "stdio"
+        ? `command "${config.command}" was not found`
+        : ((error as Error)?.message ?? String(error));
+    const hint =
+      config.type === "stdio"
+        ? `Check that "${[config.command, ...config.args].join(" ")}" runs in a terminal${config.cwd ? ` in ${config.cwd}` : ""}: the command is installed (or an absolute path), its arguments and env are right.`
+        : `Check that ${config.url} is reachable, the server is running, and the headers (credentials) are right.`;
+    return new CodecallError(
+      "MCP_CONNECT_FAILED",
+      `MCP server "${this.name}" did not start: ${reason}.` + (tail ? ` Its stderr ends with:\n${tail}` : ""),
+      { cause: error, hint, details: { server: this.name, stderrTail: tail } },
+    );
+  }
+
+  #onClose(generation: number): void {
+    if (generation !== this.#generation || this.state !== "ready") return;
+    this.#fail(this.#crashError());
+  }
+
+  #onTransportError(generation: number, error: Error): void {
+    if (generation !== this.#generation || this.state !== "ready") return;
+    if (/ReadBuffer exceeded maximum size/.test(error.message)) {
+      // The stdio transport refused a line over the cap and drops the stream; the server is restarted on next use.
+      this.#fail(resultTooLarge(`a call to MCP server "${this.name}"`, this.settings.maxResultBytes));
+    } else if (isParseError(error) && this.config.type === "stdio" && this.#pending.size > 0) {
+      // Garbage on stdout while calls wait: their answers may be lost in it, so fail them now, not at timeout.
+      this.#fail(this.#protocolError(error, `a call to "${this.name}"`));
+    }
+  }
+
+  /** Marks the connection broken for `reason`, fails the calls in flight, and drops the client. */
+  #fail(reason: CodecallError): void {
+    this.state = "crashed";
+    this.error = reason;
+    for (const call of this.#pending) call.reject(reason);
+    this.#pending.clear();
+    void this.#abandon();
+  }
+
+  /** Closes the current client (if any) and makes sure its process is gone. */
+  #abandon(): Promise<void> {
+    const done = this.#shutDown();
+    this.#exiting.add(done);
+    return done.finally(() => this.#exiting.delete(done));
+  }
+
+  async #shutDown(): Promise<void> {
+    const client = this.#client;
+    const pid = this.#pid;
+    this.#client = undefined;
+    this.#pid = undefined;
+    this.#generation++;
+    if (client === undefined) return;
+    // The SDK ends stdin and waits 2 s before SIGTERM; a server that ignores EOF is told sooner.
+    const grace =
+      pid === undefined ? undefined : setTimeout(() => kill(pid, "SIGTERM"), this.settings.closeGraceMs);
+    await client.close().catch(() => {});
+    clearTimeout(grace);
+    if (pid !== undefined && !(await waitForExit(pid, 1000))) {
+      kill(pid, "SIGKILL");
+      await waitForExit(pid, 1000);
+    }
+  }
+
+  /** Shuts the server down for good; calls in flight fail with ABORTED. */
+  async close(): Promise<void> {
+    this.state = "closed";
+    const reason = new CodecallError("ABORTED", `The connection to MCP server "${this.name}" was closed.`);
+    for (const call of this.#pending) call.reject(reason);
+    this.#pending.clear();
+    await this.#abandon();
+    await this.#connecting?.catch(() => {});
+    await this.#abandon();
+    await Promise.all(this.#exiting);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * All configured MCP servers behind one object: concurrent connection, the tool catalogue across servers,
+ * tool calls with typed errors, and a clean shutdown.
+ */
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CodecallError } from "../errors.js";
+import { type ConfigOptions, type McpConfig, parseConfig } from "./config.js";
+import {
+  type CallToolOptions,
+  type ConnectionSettings,
+  ServerConnection,
+  type ServerStatus,
+} from "./connection.js";
+import { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
+import { suggestNames } from "./suggest.js";
+import type { CatalogueTool, ServerDefinition } from "./types.js";
+
+/** Options for {@link connectServers}. */
+export interface ConnectOptions extends ConfigOptions {
+  /** Time one server gets to start, initialize and list its tools. Default 30 s. */
+  connectTimeoutMs?: number;
+  /** Default time one tool call may take. Default 60 s. */
+  callTimeoutMs?: number;
+  /** Largest tool result accepted, in bytes; larger ones fail with TOOL_RESULT_TOO_LARGE. Default 10 MiB. */
+  maxResultBytes?: number;
+  /** How long a stdio server gets to exit after its stdin closes before it is sent SIGTERM. Default 500 ms. */
+  closeGraceMs?: number;
+  /** How codecall introduces itself to servers. */
+  clientInfo?: { name: string; version: string };
+  /** Receives what stdio servers write to stderr (it is also kept as a tail for error messages). */
+  onStderr?: (server: string, text: string) => void;
+}
+
+/** What {@link McpConnections.onChange} listeners receive. */
+export interface CatalogueChange {
+  /** The catalogue version after the change. */
+  version: number;
+  /** The server whose tools changed. */
+  server: string;
+}
+
+/**
+ * The connected MCP servers and the catalogue of their tools. Create it with {@link connectServers}; close
+ * it with {@link McpConnections.close}.
+ */
+export class McpConnections {
+  #servers = new Map<string, ServerConnection>();
+  #listeners = new Set<(change: CatalogueChange) => void>();
+  #version = 0;
+  #closed = false;
+
+  /** @internal Use {@link connectServers}. */
+  constructor(config: McpConfig, options: ConnectOptions = {}) {
+    const settings: ConnectionSettings = {
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      callTimeoutMs: options.callTimeoutMs ?? 60_000,
+      maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+      closeGraceMs: options.closeGraceMs ?? 500,
+      clientInfo: options.clientInfo ?? { name: "codecall", version: "0.0.0" },
+      onStderr: options.onStderr,
+    };
+    for (const [name, server] of Object.entries(config.mcpServers)) {
+      this.#servers.set(name, new ServerConnection(name, server, settings, () => this.#changed(name)));
+    }
+  }
+
+  /** @internal Connects every server at once; failures are recorded in {@link status}, never thrown. */
+  async start(): Promise<void> {
+    await Promise.all([...this.#servers.values()].map((server) => server.connect().catch(() => {})));
+  }
+
+  /** A number that changes whenever the catalogue changes (a server connected, or its tools changed). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Each server's state, transport, pid, tool count, last error and stderr tail. */
+  status(): ServerStatus[] {
+    return [...this.#servers.values()].map((server) => server.status());
+  }
+
+  /** The errors of servers that are not usable now, by server name. */
+  failures(): Map<string, CodecallError> {
+    const out = new Map<string, CodecallError>();
+    for (const server of this.#servers.values()) {
+      if (server.state === "failed" && server.error) out.set(server.name, server.error);
+    }
+    return out;
+  }
+
+  /**
+   * The catalogue for code generation: every server that has listed its tools (a crashed server keeps its
+   * last list, since it is restarted on next use), in configuration order.
+   */
+  servers(): ServerDefinition[] {
+    const out: ServerDefinition[] = [];
+    for (const server of this.#servers.values()) {
+      if (server.tools.length === 0 && server.state !== "ready") continue;
+      const definition: ServerDefinition = { name: server.name, tools: server.tools };
+      if (server.description !== undefined) definition.description = server.description;
+      out.push(definition);
+    }
+    return out;
+  }
+
+  /** Every tool across servers, each with the name of its server. */
+  tools(): CatalogueTool[] {
+    return this.servers().flatMap((server) => server.tools.map((tool) => ({ server: server.name, ...tool })));
+  }
+
+  /**
+   * Registers a listener called after the catalogue changes (initial connection, reconnection,
+   * `notifications/tools/list_changed`). Returns a function that removes it.
+   */
+  onChange(listener: (change: CatalogueChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls `tool` on `server` and returns the MCP result as the server sent it (see `toolResultToValue`).
+   * A crashed server is restarted first. Throws {@link CodecallError}: TOOL_NOT_FOUND (with close names),
+   * MCP_CONNECT_FAILED, MCP_TIMEOUT, MCP_SERVER_CRASHED, MCP_PROTOCOL_ERROR, TOOL_RESULT_TOO_LARGE,
+   * TOOL_ARGS_INVALID or TOOL_FAILED (JSON-RPC errors from the server), ABORTED.
+   */
+  readonly callTool = (
+    server: string,
+    tool: string,
+    args: Record<string, unknown> = {},
+    options: CallToolOptions = {},
+  ): Promise<CallToolResult> => {
+    // An arrow property, so `catalogue.callTool` can be passed around unbound.
+    try {
+      return this.#server(server, tool).callTool(tool, args, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  /** Reconnects one server now (for example after fixing its configuration or restarting it). */
+  async reconnect(server: string): Promise<void> {
+    await this.#server(server).connect();
+  }
+
+  #server(name: string, tool?: string): ServerConnection {
+    if (this.#closed) {
+      throw new CodecallError("MCP_CONNECT_FAILED", "These MCP connections were closed.", {
+        hint: "Create new connections with connectServers().",
+      });
+    }
+    const server = this.#servers.get(name);
+    if (server !== undefined) return server;
+    const suggestions = suggestNames(name, this.#servers.keys());
+    const did = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+    const known = [...this.#servers.keys()].join(", ") || "none";
+    throw new CodecallError(
+      "TOOL_NOT_FOUND",
+      `No MCP server is named "${name}"${tool ? ` (calling ${name}.${tool})` : ""}.${did} Servers: ${known}.`,
+      { details: { server: name, tool, suggestions } },
+    );
+  }
+
+  #changed(server: string): void {
+    this.#version++;
+    const change = { version: this.#version, server };
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure is its own; the catalogue and other listeners carry on.
+      }
+    }
+  }
+
+  /** Closes every connection and waits until every child process has exited. Safe to call twice. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    await Promise.all([...this.#servers.values()].map((server) => server.close()));
+  }
+}
+
+/**
+ * Connects to every server in `config` concurrently (each within `connectTimeoutMs`) and returns the
+ * connections. A server that fails to start does not fail the others: it is reported in `status()` and
+ * `failures()` with its stderr tail, and retried on its next use. `config` is a parsed {@link McpConfig}
+ * or anything {@link parseConfig} accepts.
+ */
+export async function connectServers(
+  config: McpConfig | object,
+  options: ConnectOptions = {},
+): Promise<McpConnections> {
+  const connections = new McpConnections(parseConfig(config, options), options);
+  await connections.start();
+  return connections;
+}

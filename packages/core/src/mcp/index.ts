@@ -1,0 +1,23 @@
+/** MCP connections and the tool catalogue. */
+export {
+  type ConfigOptions,
+  expandVariables,
+  loadConfig,
+  type McpConfig,
+  type McpServerConfig,
+  parseConfig,
+  type RemoteServerConfig,
+  type StdioServerConfig,
+} from "./config.js";
+export type { CallToolOptions, ServerState, ServerStatus } from "./connection.js";
+export { type CatalogueChange, type ConnectOptions, connectServers, McpConnections } from "./connections.js";
+export { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
+export { toolErrorText, toolResultToValue } from "./result.js";
+export { suggestNames } from "./suggest.js";
+export type {
+  CatalogueTool,
+  JsonSchema,
+  ServerDefinition,
+  ToolAnnotations,
+  ToolDefinition,
+} from "./types.js";
