@@ -58,6 +58,11 @@ const libDirectory = dirname(ts.getDefaultLibFilePath(DEFAULT_CHECK_OPTIONS));
  */
 export class ProgramTypeChecker {
   private readonly files = new Map<string, ts.IScriptSnapshot>();
+  /** Script (global) declaration files, kept per line so a check includes only the globals a program names. */
+  private readonly globals = new Map<
+    string,
+    { lines: string[]; names: Array<string | undefined>; kept: string; version: number }
+  >();
   private readonly service: ts.LanguageService;
   private programText = "";
   private programVersion = 0;
@@ -65,29 +70,52 @@ export class ProgramTypeChecker {
   constructor(declarations: Record<string, string>, compilerOptions: ts.CompilerOptions = {}) {
     const options = { ...DEFAULT_CHECK_OPTIONS, ...compilerOptions };
     const all = Object.values(declarations).join("\n");
-    for (const [path, text] of Object.entries(declarations)) {
-      this.files.set(path.startsWith("/") ? path : `/${path}`, ts.ScriptSnapshot.fromString(text));
-    }
+    const roots: string[] = [];
     for (const [name, text] of Object.entries(ENVIRONMENT)) {
       if (!new RegExp(`declare\\s+(const|let|var|function|namespace)\\s+${name}\\b`).test(all)) {
-        this.files.set(`/__codecall_env_${name}.d.ts`, ts.ScriptSnapshot.fromString(text));
+        const path = `/__codecall_env_${name}.d.ts`;
+        this.files.set(path, ts.ScriptSnapshot.fromString(text));
+        roots.push(path);
       }
     }
-    const fileNames = [...this.files.keys(), PROGRAM_PATH];
-    const readFile = (path: string) => this.snapshot(path)?.getText(0, this.snapshot(path)!.getLength());
+    for (const [key, text] of Object.entries(declarations)) {
+      const path = key.startsWith("/") ? key : `/${key}`;
+      this.files.set(path, ts.ScriptSnapshot.fromString(text));
+      if (/^\s*(import|export)\b/m.test(text)) continue;
+      // A script: its globals are roots. Modules load only when something imports them.
+      const lines = text.split("\n");
+      this.globals.set(path, {
+        lines,
+        names: lines.map((l) => /^declare\s+(?:const|let|var|function|namespace)\s+([\w$]+)/.exec(l)?.[1]),
+        kept: "",
+        version: 0,
+      });
+      roots.push(path);
+    }
+    const fileNames = [...roots, PROGRAM_PATH];
+    const folders = new Set(
+      [...this.files.keys()].flatMap((f) =>
+        f
+          .split("/")
+          .slice(1, -1)
+          .map((_, i, parts) => `/${parts.slice(0, i + 1).join("/")}`),
+      ),
+    );
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => fileNames,
-      getScriptVersion: (path) => (path === PROGRAM_PATH ? String(this.programVersion) : "0"),
+      getScriptVersion: (path) =>
+        path === PROGRAM_PATH ? String(this.programVersion) : String(this.globals.get(path)?.version ?? 0),
       getScriptSnapshot: (path) => this.snapshot(path),
       getCurrentDirectory: () => "/",
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (path) => this.snapshot(path) !== undefined,
-      readFile,
+      readFile: (path) => {
+        const snapshot = this.snapshot(path);
+        return snapshot?.getText(0, snapshot.getLength());
+      },
       directoryExists: (path) =>
-        path === "/" ||
-        path.startsWith(libDirectory) ||
-        [...this.files.keys()].some((f) => f.startsWith(`${path.replace(/\/$/, "")}/`)),
+        path === "/" || folders.has(path.replace(/\/$/, "")) || path.startsWith(libDirectory),
       getDirectories: () => [],
     };
     this.service = ts.createLanguageService(host, documentRegistry);
@@ -98,6 +126,7 @@ export class ProgramTypeChecker {
     const { text, insertAt, source } = wrapForCheck(code);
     this.programText = text;
     this.programVersion++;
+    this.selectGlobals(code);
     const syntactic = this.service.getSyntacticDiagnostics(PROGRAM_PATH);
     const diagnostics = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(PROGRAM_PATH);
     return diagnostics
@@ -107,6 +136,25 @@ export class ProgramTypeChecker {
         const { line, character } = source.getLineAndCharacterOfPosition(position);
         return { line: line + 1, column: character + 1, code: d.code, message: shortMessage(d.messageText) };
       });
+  }
+
+  /**
+   * Keeps in each global file only the declarations of names the program mentions: a program using two
+   * servers of seventy then compiles against those two (and what they import), which keeps a check fast.
+   * A name the program does not mention cannot be referenced by it, so nothing it needs is left out.
+   */
+  private selectGlobals(code: string): void {
+    const mentioned = new Set(code.match(/[A-Za-z_$][\w$]*/g));
+    for (const [path, file] of this.globals) {
+      const kept = file.names.filter((n) => n !== undefined && mentioned.has(n)).join(",");
+      if (kept === file.kept) continue;
+      file.kept = kept;
+      file.version++;
+      const text = file.lines
+        .map((line, i) => (file.names[i] === undefined || mentioned.has(file.names[i]!) ? line : ""))
+        .join("\n");
+      this.files.set(path, ts.ScriptSnapshot.fromString(text));
+    }
   }
 
   private snapshot(path: string): ts.IScriptSnapshot | undefined {

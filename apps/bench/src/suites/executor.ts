@@ -1,0 +1,215 @@
+/**
+ * The executor's costs. Per backend present: one program making one tool call to a real `server-memory`
+ * over stdio (type-check off), as a ratio to the same call from a bare MCP SDK client and to the raw
+ * engine cost (new context + eval + dispose, from `src/backends/` when the backend provides it, else the
+ * backend's own sandbox running an empty program). And warm type-check latency for a 50-line program
+ * against the API generated from the 527 LiveMCPBench tools.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { median, medianMs, round, timeRuns } from "../stats.js";
+
+export const name = "executor";
+
+const require = createRequire(import.meta.url);
+const memoryScript = require.resolve("@modelcontextprotocol/server-memory/dist/index.js");
+const RUNS = 200;
+
+interface Backend {
+  name: string;
+  create(): Sandbox | Promise<Sandbox>;
+}
+
+/** The backends installed here. isolated-vm needs Node started with --no-node-snapshot. */
+async function backends(): Promise<{ present: Backend[]; missing: Record<string, string> }> {
+  const present: Backend[] = [];
+  const missing: Record<string, string> = {};
+  const load = (pkg: string) => import(/* @vite-ignore */ pkg).catch((e: unknown) => ({ error: String(e) }));
+  const quickjs = (await load("@codecall/sandbox-quickjs")) as { quickjs?: () => Sandbox; error?: string };
+  if (quickjs.quickjs) present.push({ name: "quickjs", create: () => quickjs.quickjs!() });
+  else missing.quickjs = quickjs.error ?? "no quickjs() export";
+  const ivm = (await load("@codecall/sandbox-isolated-vm")) as { isolatedVm?: () => Sandbox; error?: string };
+  const snapshotOff =
+    process.execArgv.includes("--no-node-snapshot") ||
+    (process.env.NODE_OPTIONS ?? "").includes("--no-node-snapshot");
+  if (ivm.isolatedVm && snapshotOff) present.push({ name: "isolated-vm", create: () => ivm.isolatedVm!() });
+  else missing["isolated-vm"] = ivm.error ?? "run with NODE_OPTIONS=--no-node-snapshot";
+  return { present, missing };
+}
+
+/** Raw engine cost from the bench's backend registry (`src/backends/<name>.ts`), when it has one. */
+async function rawEngineMs(backend: string): Promise<number | undefined> {
+  const file = new URL(`../backends/${backend}.ts`, import.meta.url);
+  const mod = (await import(file.href).catch(() => undefined)) as
+    | { backend?: { raw?: { freshEvalDisposeMs(runs: number): Promise<number> } } }
+    | undefined;
+  return mod?.backend?.raw ? round(await mod.backend.raw.freshEvalDisposeMs(RUNS)) : undefined;
+}
+
+async function overhead(): Promise<Record<string, unknown>> {
+  const memoryServer = {
+    command: process.execPath,
+    args: [memoryScript],
+    env: { MEMORY_FILE_PATH: "/dev/null" },
+  };
+  // A bare MCP SDK client on its own server process: the floor for one tool call.
+  const client = new Client({ name: "bench", version: "0" });
+  await client.connect(new StdioClientTransport(memoryServer));
+  const connections = await connectServers({ mcpServers: { memory: memoryServer } });
+  const out: Record<string, unknown> = {};
+  try {
+    const bareCallMs = await medianMs(() => client.callTool({ name: "read_graph", arguments: {} }), RUNS);
+    const catalogueCallMs = await medianMs(() => connections.callTool("memory", "read_graph", {}), RUNS);
+    out.bareMcpCallMs = bareCallMs;
+    out.catalogueCallMs = catalogueCallMs;
+    const { present, missing } = await backends();
+    if (Object.keys(missing).length) out.missingBackends = missing;
+    for (const backend of present) {
+      const sandbox = await backend.create();
+      const row: Record<string, unknown> = {};
+      try {
+        const emptyProgramMs = await medianMs(() => sandbox.execute({ code: "return 1" }), RUNS);
+        const fresh = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
+        const warm = await createExecutor({
+          catalogue: connections,
+          sandbox,
+          typeCheck: "off",
+          persistState: true,
+        });
+        const program = "const g = await memory.readGraph();\nreturn g.entities.length;";
+        const check = await fresh.execute(program);
+        if (!check.ok) throw new Error(`bench program failed: ${check.envelope}`);
+        const executorMs = await medianMs(() => fresh.execute(program), RUNS);
+        const warmContextMs = await medianMs(() => warm.execute(program), RUNS);
+        const raw = await rawEngineMs(backend.name);
+        Object.assign(row, {
+          executorOneCallMs: executorMs,
+          executorOneCallWarmContextMs: warmContextMs,
+          sandboxEmptyProgramMs: emptyProgramMs,
+          ...(raw !== undefined ? { rawEngineFreshEvalDisposeMs: raw } : {}),
+          overheadOverBareCallMs: round(executorMs - bareCallMs),
+          ratioToBareMcpCall: round(executorMs / bareCallMs, 2),
+          ratioToRawEngine: round(executorMs / (raw ?? emptyProgramMs), 2),
+          ratioToRawEngineBasis:
+            raw !== undefined ? "raw engine: new context + eval + dispose" : "backend sandbox: empty program",
+          warmContextRatioToBareMcpCall: round(warmContextMs / bareCallMs, 2),
+        });
+        await fresh.close();
+        await warm.close();
+      } finally {
+        await sandbox.close();
+      }
+      out[backend.name] = row;
+    }
+  } finally {
+    await client.close();
+    await connections.close();
+  }
+  return out;
+}
+
+/** A realistic 50-line program against six LiveMCPBench servers: imports, globals, types, loops. */
+export const FIFTY_LINE_PROGRAM = (n: number) => `import * as finance from "./servers/yahooFinance";
+import { npmLatest, npmDeps } from "./servers/npmSentinelMcp";
+
+interface Row { symbol: string; text: string; rank: number }
+type Block = { type: string; text?: string };
+
+function textOf(blocks: Block[]): string {
+  return blocks.map((b) => (b.type === "text" ? b.text ?? "" : "")).join("\\n");
+}
+
+const symbols = ["AAPL", "MSFT", "GOOG", "NVDA"].slice(0, ${(n % 4) + 1});
+const rows: Row[] = [];
+for (const [i, symbol] of symbols.entries()) {
+  const quote = await finance.getCurrentStockPrice({ symbol });
+  rows.push({ symbol, text: textOf(quote).slice(0, 200), rank: i + 1 });
+}
+
+const history = await finance.getStockPriceDateRange({
+  symbol: symbols[0]!,
+  start_date: "2024-01-01",
+  end_date: "2024-0${(n % 9) + 1}-28",
+});
+const lines = textOf(history).split("\\n").filter((l) => l.trim().length > 0);
+
+const [latest, deps] = await Promise.all([
+  npmLatest({ packages: ["typescript", "vitest"] }),
+  npmDeps({ packages: ["typescript"] }),
+]);
+
+const search = await bingCnMcp.bingSearch({ query: "codecall " + ${n}, num_results: 3 });
+const icons = await hugeicons.searchIcons({ query: "chart,table" });
+const found = await duckduckgoSearch.duckduckgoWebSearch({ query: "mcp code mode", count: 5 });
+
+const summary = {
+  quotes: rows.map((r) => ({ symbol: r.symbol, rank: r.rank })),
+  historyLines: lines.length,
+  latest: textOf(latest).slice(0, 100),
+  deps: textOf(deps).length,
+  search: textOf(search).slice(0, 100),
+  icons: textOf(icons).split(",").length,
+  ddg: textOf(found).length,
+};
+
+if (summary.historyLines === 0) {
+  console.warn("no history for", symbols[0]);
+}
+
+const total = rows.reduce((sum, r) => sum + r.rank, 0);
+console.log("total rank", total, "run", ${n});
+return { ...summary, total };
+`;
+
+async function typeCheck(): Promise<Record<string, unknown>> {
+  const data = JSON.parse(
+    readFileSync(new URL("../../../../../shared/data/livemcpbench/tools.json", import.meta.url), "utf8"),
+  ) as Array<{
+    description?: string;
+    tools: Record<string, { tools: never[] }>;
+  }>;
+  const servers = data.flatMap((entry) =>
+    Object.entries(entry.tools).map(([serverName, listing]) => ({
+      name: serverName,
+      description: entry.description,
+      tools: listing.tools,
+    })),
+  );
+  const { present } = await backends();
+  const sandbox = await present[0]!.create();
+  const t0 = performance.now();
+  const executor = await createExecutor({
+    servers,
+    callTool: async () => {
+      throw new Error("the type-check bench never calls tools");
+    },
+    sandbox,
+    typeCheck: "error",
+  });
+  const generateMs = performance.now() - t0;
+  const api = await executor.api();
+  const t1 = performance.now();
+  const first = await executor.check(FIFTY_LINE_PROGRAM(0));
+  const coldMs = performance.now() - t1;
+  let n = 1;
+  const times = await timeRuns(() => executor.check(FIFTY_LINE_PROGRAM(n++)), 60, 5);
+  await executor.close();
+  await sandbox.close();
+  return {
+    tools: api.tools.length,
+    servers: api.servers.length,
+    programLines: FIFTY_LINE_PROGRAM(0).split("\n").length,
+    diagnosticsOnProgram: first.length,
+    generateApiMs: round(generateMs, 1),
+    coldCheckMs: round(coldMs, 1),
+    warmCheckMedianMs: round(median(times)),
+    warmCheckP90Ms: round([...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)]!),
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  return { perExecution: await overhead(), typeCheck527Tools: await typeCheck() };
+}
