@@ -5,3 +5,4 @@ export * from "./sandbox/index.js";
 export * from "./privacy/index.js";
 export * from "./mcp/index.js";
 export * from "./executor/index.js";
+export * from "./discovery/index.js";

@@ -15,10 +15,15 @@ export interface AnthropicToolDefinition {
 /** Options of {@link buildInitialPrompt}. */
 export interface InitialPromptOptions {
   servers: readonly ServerSummary[];
-  /** Servers named in the system text; the rest are counted. Default 20. */
+  /** Servers named in the system text; the rest are counted. Default 15. */
   maxServers?: number;
-  /** Characters kept of each server description. Default 80. */
+  /** Characters kept of each server description. Default 60. */
   maxDescriptionChars?: number;
+  /**
+   * Size budget of the server list, in ASCII characters; a non-ASCII character counts 4 (CJK text costs
+   * about one token per character). Default 1,200, about 300 tokens.
+   */
+  listBudget?: number;
   /** Include the `list_files` / `read_file` tools. Default true. */
   fileView?: boolean;
 }
@@ -39,18 +44,23 @@ export const META_TOOL_NAMES = {
 
 /** Builds the initial prompt: constant in size whatever the catalogue's size. */
 export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt {
-  const { servers, maxServers = 20, maxDescriptionChars = 80, fileView = true } = options;
+  const { servers, maxServers = 15, maxDescriptionChars = 60, listBudget = 1200, fileView = true } = options;
   const toolCount = servers.reduce((sum, s) => sum + s.toolCount, 0);
-  const shown = servers.slice(0, maxServers).map((s) => {
+  const shown: string[] = [];
+  let spent = 0;
+  for (const s of servers.slice(0, maxServers)) {
     const description = s.description ? `: ${cut(oneLine(s.description), maxDescriptionChars)}` : "";
-    return `- ${cut(s.name, 60)} (${s.toolCount} tools)${description}`;
-  });
+    const line = `- ${cut(s.name, 60)} (${s.toolCount} tools)${description}`;
+    spent += weight(line);
+    if (spent > listBudget) break;
+    shown.push(line);
+  }
   const more = servers.length - shown.length;
   const system = [
-    `You can use ${toolCount} tools from ${servers.length} MCP servers by writing TypeScript. Their definitions are not loaded: find the ones you need first.`,
-    `1. Call search_tools with a short description of the step (detail "summary"; "full" for the exact types of the tools you will call).`,
-    `2. Call execute_code with one program that calls the tools as typed async functions, e.g. \`await github.createIssue({...})\`, and returns only what you need. Intermediate results stay in the program. Inside a program, \`codecall.callTool("codecall.searchTools", {query})\` searches too.`,
-    fileView ? `The generated API is also readable as files: list_files("servers/"), then read_file a tool's file.` : "",
+    `You can use ${toolCount} tools from ${servers.length} MCP servers through TypeScript. Their definitions are not loaded.`,
+    `1. search_tools finds the tools a step needs (detail "full" gives exact types).`,
+    `2. execute_code runs one program that calls them as async functions (\`await server.tool({...})\`) and returns only what you need; intermediate results stay in the program, which can also search with \`codecall.callTool("codecall.searchTools", {query})\`.`,
+    fileView ? `The API is also readable as files: list_files("servers/"), then read_file.` : "",
     `Servers:`,
     ...shown,
     more > 0 ? `... and ${more} more servers: search_tools finds tools in all of them${fileView ? `; list_files("servers/") lists them` : ""}.` : "",
@@ -68,7 +78,7 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
           detail: {
             type: "string",
             enum: ["name", "summary", "full"],
-            description: "name: ids only; summary: signature and first sentence (default); full: typed declaration with docs.",
+            description: "name: ids; summary: signature and first sentence (default); full: typed declaration.",
           },
           limit: { type: "integer", minimum: 1, maximum: 50, description: "Maximum results (default 10)." },
           server: { type: "string", description: "Only tools of this server." },
@@ -78,11 +88,10 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
     },
     {
       name: META_TOOL_NAMES.executeCode,
-      description:
-        "Run a TypeScript program in a sandbox. Tools are async functions named <server>.<tool>. Return a JSON value; only it and console output come back.",
+      description: "Run a TypeScript program in a sandbox; tools are async functions <server>.<tool>. Returns its JSON result and logs.",
       input_schema: {
         type: "object",
-        properties: { code: { type: "string", description: "The program's source (top-level await allowed)." } },
+        properties: { code: { type: "string", description: "Program source; top-level await allowed." } },
         required: ["code"],
       },
     },
@@ -91,25 +100,32 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
     tools.push(
       {
         name: META_TOOL_NAMES.listFiles,
-        description: "List a directory of the generated API: servers/, then servers/<server>/.",
+        description: "List a directory of the generated API (servers/, servers/<server>/).",
         input_schema: {
           type: "object",
-          properties: { path: { type: "string", description: 'Directory path, e.g. "servers/".' } },
+          properties: { path: { type: "string" } },
           required: ["path"],
         },
       },
       {
         name: META_TOOL_NAMES.readFile,
-        description: "Read one file of the generated API, e.g. servers/<server>/<tool>.ts.",
+        description: "Read a file of the generated API (servers/<server>/<tool>.ts).",
         input_schema: {
           type: "object",
-          properties: { path: { type: "string", description: "File path from list_files." } },
+          properties: { path: { type: "string" } },
           required: ["path"],
         },
       },
     );
   }
   return { system, tools };
+}
+
+/** Rough size: ASCII characters count 1, others 4. */
+function weight(text: string): number {
+  let out = 0;
+  for (const ch of text) out += ch.charCodeAt(0) < 128 ? 1 : 4;
+  return out;
 }
 
 function oneLine(text: string): string {
