@@ -68,8 +68,8 @@ export interface TestBackend {
 }
 
 /**
- * Every backend present in this checkout: QuickJS always (when its package exports `quickjs()`), and
- * isolated-vm when importable, which on Node 20+ needs Node started with `--no-node-snapshot`.
+ * Every backend present in this checkout: QuickJS (when its package exports `quickjs()`), isolated-vm
+ * when importable (on Node 20+ it needs Node started with `--no-node-snapshot`), and E2B with a key.
  */
 export async function presentBackends(): Promise<TestBackend[]> {
   const out: TestBackend[] = [];
@@ -89,5 +89,14 @@ export async function presentBackends(): Promise<TestBackend[]> {
       ? "isolated-vm needs Node started with --no-node-snapshot (run with NODE_OPTIONS=--no-node-snapshot)"
       : undefined;
   out.push({ name: "isolated-vm", ...(skip ? { skip } : {}), create: async () => ivm.isolatedVm!() });
+  // E2B runs in E2B's cloud. Its offline stand-in binds envd's fixed port 49983, which the e2b package's
+  // own suite uses at the same time, so here it runs only against the real service.
+  const e2b = (await load("@codecall/sandbox-e2b")) as { e2b?: () => Sandbox };
+  const e2bSkip = !e2b.e2b
+    ? "@codecall/sandbox-e2b is not importable"
+    : !process.env.E2B_API_KEY
+      ? "E2B_API_KEY is not set"
+      : undefined;
+  out.push({ name: "e2b", ...(e2bSkip ? { skip: e2bSkip } : {}), create: async () => e2b.e2b!() });
   return out;
 }
