@@ -179,6 +179,19 @@ describe("remote: server-everything over Streamable HTTP and SSE", () => {
     );
   });
 
+  it("refuses a Streamable HTTP result over the cap while it streams in, and keeps the session", async () => {
+    const capped = await connectServers({ everything: { url: http.url } }, { maxResultBytes: 1000 });
+    try {
+      const error = await capped.callTool("everything", "get-tiny-image", {}).catch((e: unknown) => e);
+      expect(hasErrorCode(error, "TOOL_RESULT_TOO_LARGE")).toBe(true);
+      expect((error as CodecallError).message).toContain("everything.get-tiny-image");
+      const ok = await capped.callTool("everything", "echo", { message: "small" });
+      expect(toolResultToValue(ok)).toEqual([{ type: "text", text: "Echo: small" }]);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("a remote server that goes away fails the call, and the rest keep working", async () => {
     await sse.stop();
     const error = await mcp.callTool("legacy", "echo", { message: "x" }, { timeoutMs: 5000 }).catch((e) => e);

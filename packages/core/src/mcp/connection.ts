@@ -59,6 +59,8 @@ export interface ConnectionSettings {
 }
 
 interface PendingCall {
+  /** `server.tool`, for messages. */
+  what: string;
   reject(error: CodecallError): void;
 }
 
@@ -357,7 +359,7 @@ export class ServerConnection {
     const timeoutMs = options.timeoutMs ?? this.settings.callTimeoutMs;
     let pending!: PendingCall;
     const failed = new Promise<never>((_, reject) => {
-      pending = { reject };
+      pending = { what, reject };
     });
     this.#pending.add(pending);
     try {
@@ -485,7 +487,9 @@ export class ServerConnection {
     if (generation !== this.#generation || this.state !== "ready") return;
     if (/ReadBuffer exceeded maximum size/.test(error.message)) {
       // The stdio transport refused a line over the cap and drops the stream; the server is restarted on next use.
-      this.#fail(resultTooLarge(`a call to MCP server "${this.name}"`, this.settings.maxResultBytes));
+      const only =
+        this.#pending.size === 1 ? [...this.#pending][0]!.what : `a call to MCP server "${this.name}"`;
+      this.#fail(resultTooLarge(only, this.settings.maxResultBytes));
     } else if (isParseError(error) && this.config.type === "stdio" && this.#pending.size > 0) {
       // Garbage on stdout while calls wait: their answers may be lost in it, so fail them now, not at timeout.
       this.#fail(this.#protocolError(error, `a call to "${this.name}"`));
