@@ -41,10 +41,7 @@ export function typeCheckFiles(
     return {
       file: file ? file.getFilePath().slice(1) : "",
       line: d.getLineNumber() ?? 0,
-      message: ts.flattenDiagnosticMessageText(
-        d.getMessageText() as string | ts.DiagnosticMessageChain,
-        "\n",
-      ),
+      message: ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n"),
     };
   });
 }

@@ -40,6 +40,16 @@ const ARRAY_KEYWORDS = ["items", "prefixItems", "additionalItems"];
 
 type Schema = Record<string, unknown>;
 
+const OBJECT_MEMBERS = new Set([
+  "constructor",
+  "toString",
+  "toLocaleString",
+  "valueOf",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+]);
+
 /** A named type the converter created for a `$ref` target (or the root). */
 export interface NamedType {
   name: string;
@@ -189,10 +199,17 @@ export class SchemaConverter {
       this.warn(`${ptr}/required`, "must be an array: ignored");
     const props = this.record(s.properties, `${ptr}/properties`);
     for (const [key, sub] of props) {
+      const optional = !required.has(key);
+      const type = this.convert(sub, `${ptr}/properties/${escapePointer(key)}`, ALL, depth + 1);
       properties.push({
         key,
-        type: this.convert(sub, `${ptr}/properties/${escapePointer(key)}`, ALL, depth + 1),
-        optional: !required.has(key),
+        // An object without the property still has Object.prototype's member of that name, which
+        // TypeScript checks an optional property against.
+        type:
+          optional && OBJECT_MEMBERS.has(key)
+            ? union([type, { kind: "ref", name: `Object[${JSON.stringify(key)}]` }])
+            : type,
+        optional,
         doc: docOf(sub),
       });
     }

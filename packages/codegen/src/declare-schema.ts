@@ -1,0 +1,152 @@
+/** A schema document as named TypeScript declarations: its root type and the types its `$ref`s need. */
+import type CodeBlockWriter from "code-block-writer";
+import { ANY_KIND, docOf, type NamedType, OBJECT_ONLY, SchemaConverter } from "./schema-to-type.js";
+import { createWriter, NEVER, type TypeNode, UNKNOWN, writeDoc, writeType } from "./type-node.js";
+import type { GenerateOptions } from "./types.js";
+
+/** Global type names a generated type must not shadow inside its file. */
+export const GLOBAL_TYPES = [
+  "Array",
+  "ArrayBuffer",
+  "Awaited",
+  "Boolean",
+  "Date",
+  "Error",
+  "Exclude",
+  "Extract",
+  "Function",
+  "JSON",
+  "Map",
+  "Math",
+  "NonNullable",
+  "Number",
+  "Object",
+  "Omit",
+  "Partial",
+  "Pick",
+  "Promise",
+  "PromiseLike",
+  "Readonly",
+  "Record",
+  "RegExp",
+  "Required",
+  "Set",
+  "String",
+  "Symbol",
+  "Uint8Array",
+  "WeakMap",
+  "WeakSet",
+];
+
+/** A converted schema document. */
+export interface SchemaDocument {
+  name: string;
+  type: TypeNode;
+  doc: string[] | undefined;
+  named: NamedType[];
+}
+
+export interface DocumentOptions {
+  basePath: string;
+  rootName: string;
+  reserveName(hint: string): string;
+  warn(path: string, message: string): void;
+  options: GenerateOptions;
+  isInput: boolean;
+  /** `object` for MCP arguments and `structuredContent`, which are always JSON objects. */
+  rootMask: "object" | "any";
+}
+
+/** Converts a schema document; never throws (a failure types it as an open object, with a warning). */
+export function convertDocument(schema: unknown, o: DocumentOptions): SchemaDocument {
+  const make = () =>
+    new SchemaConverter({
+      root: schema,
+      basePath: o.basePath,
+      rootName: o.rootName,
+      reserveName: o.reserveName,
+      warn: o.warn,
+      closedObjects: o.isInput && o.options.closedInputObjects === true,
+      ...(o.options.maxDepth === undefined ? {} : { maxDepth: o.options.maxDepth }),
+    });
+  try {
+    let converter = make();
+    let type = converter.convertRoot(o.rootMask === "object" ? OBJECT_ONLY : ANY_KIND);
+    if (type === NEVER && o.rootMask === "object" && schema !== false) {
+      o.warn(
+        o.basePath,
+        "the schema admits no object, though MCP requires one here: typed by the schema alone",
+      );
+      converter = make();
+      type = converter.convertRoot(ANY_KIND);
+    }
+    return { name: o.rootName, type, doc: docOf(schema), named: converter.resolveNamed() };
+  } catch (error) {
+    o.warn(
+      o.basePath,
+      `could not convert the schema (${error instanceof Error ? error.message : String(error)}): typed loosely`,
+    );
+    const type: TypeNode =
+      o.rootMask === "object" ? { kind: "object", properties: [], index: UNKNOWN } : UNKNOWN;
+    return { name: o.rootName, type, doc: undefined, named: [] };
+  }
+}
+
+/** Writes each document's root type and named types as exported declarations. */
+export function writeTypes(w: CodeBlockWriter, documents: SchemaDocument[]): void {
+  for (const d of documents) {
+    writeNamed(w, d.name, d.type, d.doc);
+    for (const n of d.named) writeNamed(w, n.name, n.type!, n.doc);
+  }
+}
+
+function writeNamed(w: CodeBlockWriter, name: string, type: TypeNode, doc: string[] | undefined): void {
+  w.blankLineIfLastNot();
+  writeDoc(w, doc);
+  if (type.kind === "object") {
+    w.write(`export interface ${name} `);
+    writeType(w, type);
+  } else {
+    w.write(`export type ${name} = `);
+    writeType(w, type);
+    w.write(";");
+  }
+  w.newLine();
+}
+
+/** Options of {@link schemaToTypeScript}. */
+export interface SchemaToTypeScriptOptions extends GenerateOptions {
+  /** Name of the root type. Default `Root`. */
+  name?: string;
+}
+
+/**
+ * One JSON Schema as TypeScript declarations: `export type <name> = ...` (or an interface) and the named
+ * types its `$ref`s need. Any JSON value may match (the root is not assumed to be an object).
+ */
+export function schemaToTypeScript(
+  schema: unknown,
+  options: SchemaToTypeScriptOptions = {},
+): { code: string; warnings: Array<{ path: string; message: string }> } {
+  const warnings: Array<{ path: string; message: string }> = [];
+  const taken = new Set(GLOBAL_TYPES);
+  const reserveName = (hint: string) => {
+    let name = hint;
+    for (let n = 2; taken.has(name); n++) name = `${hint}${n}`;
+    taken.add(name);
+    return name;
+  };
+  const rootName = reserveName(options.name ?? "Root");
+  const doc = convertDocument(schema, {
+    basePath: "",
+    rootName,
+    reserveName,
+    warn: (path, message) => warnings.push({ path, message }),
+    options,
+    isInput: true,
+    rootMask: "any",
+  });
+  const w = createWriter();
+  writeTypes(w, [doc]);
+  return { code: w.toString(), warnings };
+}
