@@ -1,6 +1,5 @@
 import { countTokens } from "@anthropic-ai/tokenizer";
 import { describe, expect, it } from "vitest";
-import { CodecallError, hasErrorCode } from "../src/errors.js";
 import {
   buildInitialPrompt,
   createDiscoveryHandler,
@@ -12,6 +11,7 @@ import {
   generatedFileSource,
   type ServerSummary,
 } from "../src/discovery/index.js";
+import { CodecallError, hasErrorCode } from "../src/errors.js";
 import { catalogue } from "./discovery-fixtures.js";
 
 const signal = new AbortController().signal;
@@ -30,8 +30,16 @@ const api: GeneratedApiLike = {
     id: `${server}.${name}`,
     server: server!,
     name: name!,
-    definition: { name: name!, description: description!, inputSchema: { type: "object", properties: { city: { type: "string" } } } },
-    renderings: { name: `${server}.${name}`, summary: `${server}.${name}(args) — ${description}`, full: `/** ${description} */ full ${name}` },
+    definition: {
+      name: name!,
+      description: description!,
+      inputSchema: { type: "object", properties: { city: { type: "string" } } },
+    },
+    renderings: {
+      name: `${server}.${name}`,
+      summary: `${server}.${name}(args) — ${description}`,
+      full: `/** ${description} */ full ${name}`,
+    },
   })),
   files: {
     "servers/weather/getForecast.ts": "export function getForecast() {}",
@@ -44,7 +52,12 @@ describe("searchTools over the index", () => {
   it("renders results with codegen's renderings at each detail level", async () => {
     const index = await createToolIndex(fromGeneratedApi(api));
     const [first] = await index.search("weather forecast for Paris", { detail: "name", limit: 1 });
-    expect(first).toMatchObject({ id: "weather.getForecast", server: "weather", name: "getForecast", text: "weather.getForecast" });
+    expect(first).toMatchObject({
+      id: "weather.getForecast",
+      server: "weather",
+      name: "getForecast",
+      text: "weather.getForecast",
+    });
     const summary = await index.search("weather forecast", { detail: "summary", limit: 1 });
     expect(summary[0]!.text).toBe(api.tools[0]!.renderings.summary);
     expect(index.describe("weather.getForecast")).toBe(api.tools[0]!.renderings.full);
@@ -72,12 +85,18 @@ describe("searchTools over the index", () => {
   it("rejects bad input with typed errors and keeps working", async () => {
     const index = await createToolIndex(fromGeneratedApi(api));
     await expect(index.search("")).rejects.toSatisfy((e) => hasErrorCode(e, "TOOL_ARGS_INVALID"));
-    await expect(index.search("x", { limit: 0 })).rejects.toSatisfy((e) => hasErrorCode(e, "TOOL_ARGS_INVALID"));
-    await expect(index.search("x", { detail: "all" as never })).rejects.toSatisfy((e) => hasErrorCode(e, "TOOL_ARGS_INVALID"));
-    await expect(index.search("x", { server: "nope" })).rejects.toSatisfy((e) => hasErrorCode(e, "TOOL_ARGS_INVALID"));
+    await expect(index.search("x", { limit: 0 })).rejects.toSatisfy((e) =>
+      hasErrorCode(e, "TOOL_ARGS_INVALID"),
+    );
+    await expect(index.search("x", { detail: "all" as never })).rejects.toSatisfy((e) =>
+      hasErrorCode(e, "TOOL_ARGS_INVALID"),
+    );
+    await expect(index.search("x", { server: "nope" })).rejects.toSatisfy((e) =>
+      hasErrorCode(e, "TOOL_ARGS_INVALID"),
+    );
     expect(() => index.describe("weather.nope")).toThrow(CodecallError);
-    await expect(createToolIndex([...fromGeneratedApi(api), fromGeneratedApi(api)[0]!])).rejects.toSatisfy((e) =>
-      hasErrorCode(e, "CONFIG_INVALID"),
+    await expect(createToolIndex([...fromGeneratedApi(api), fromGeneratedApi(api)[0]!])).rejects.toSatisfy(
+      (e) => hasErrorCode(e, "CONFIG_INVALID"),
     );
     expect(await index.search("github issue", { limit: 1 })).toHaveLength(1);
   });
@@ -98,7 +117,12 @@ describe("the file view", () => {
 
   it("refuses paths that escape or do not exist", () => {
     expect(() => view.read("servers/../../etc/passwd")).toThrow(/outside/);
-    for (const bad of [() => view.read("servers/weather"), () => view.read("servers/nope.ts"), () => view.list("servers/nope"), () => view.list("servers/weather/getAlerts.ts")]) {
+    for (const bad of [
+      () => view.read("servers/weather"),
+      () => view.read("servers/nope.ts"),
+      () => view.list("servers/nope"),
+      () => view.list("servers/weather/getAlerts.ts"),
+    ]) {
       expect(bad).toThrow(CodecallError);
     }
   });
@@ -116,16 +140,25 @@ describe("discovery from inside a program", () => {
         return { ok: call.name };
       },
     });
-    const hits = (await handler({ name: DISCOVERY_TOOL_IDS.searchTools, args: { query: "open an issue", limit: 1 } }, { signal })) as {
+    const hits = (await handler(
+      { name: DISCOVERY_TOOL_IDS.searchTools, args: { query: "open an issue", limit: 1 } },
+      { signal },
+    )) as {
       id: string;
     }[];
     expect(hits[0]!.id).toBe("github.createIssue");
-    expect(await handler({ name: DISCOVERY_TOOL_IDS.describeTool, args: { id: hits[0]!.id, detail: "summary" } }, { signal })).toBe(
-      api.tools[2]!.renderings.summary,
-    );
-    expect(await handler({ name: DISCOVERY_TOOL_IDS.readFile, args: { path: "servers/github/createIssue.ts" } }, { signal })).toContain(
-      "createIssue",
-    );
+    expect(
+      await handler(
+        { name: DISCOVERY_TOOL_IDS.describeTool, args: { id: hits[0]!.id, detail: "summary" } },
+        { signal },
+      ),
+    ).toBe(api.tools[2]!.renderings.summary);
+    expect(
+      await handler(
+        { name: DISCOVERY_TOOL_IDS.readFile, args: { path: "servers/github/createIssue.ts" } },
+        { signal },
+      ),
+    ).toContain("createIssue");
     expect(await handler({ name: hits[0]!.id, args: {} }, { signal })).toEqual({ ok: "github.createIssue" });
     expect(calls).toEqual(["github.createIssue"]);
     await expect(
@@ -144,7 +177,8 @@ describe("the initial prompt", () => {
       toolCount: Math.min(perServer, toolCount - i * perServer),
     }));
   }
-  const tokens = (prompt: ReturnType<typeof buildInitialPrompt>) => countTokens(prompt.system + JSON.stringify(prompt.tools));
+  const tokens = (prompt: ReturnType<typeof buildInitialPrompt>) =>
+    countTokens(prompt.system + JSON.stringify(prompt.tools));
 
   it("stays under 1,000 tokens (900 with this tokenizer, which undercounts) at 10 and at 10,000 tools and names servers, not tool schemas", () => {
     const small = buildInitialPrompt({ servers: servers(10) });
@@ -155,7 +189,12 @@ describe("the initial prompt", () => {
     expect(small.system).toContain(servers(10)[0]!.name);
     expect(large.system).toContain("10000 tools from 500 MCP servers");
     expect(large.system).toMatch(/and 4\d\d more servers: search_tools/);
-    expect(large.tools.map((t) => t.name)).toEqual(["search_tools", "execute_code", "list_files", "read_file"]);
+    expect(large.tools.map((t) => t.name)).toEqual([
+      "search_tools",
+      "execute_code",
+      "list_files",
+      "read_file",
+    ]);
     expect(large.system).not.toContain("inputSchema");
   });
 });

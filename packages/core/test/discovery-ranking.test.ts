@@ -13,7 +13,17 @@ import { catalogue, devTasks } from "./discovery-fixtures.js";
 
 describe("text analysis", () => {
   it("splits identifiers on camelCase, snake_case, dashes and digits", () => {
-    expect(splitWords("getHTMLPage get_weather-now v2api")).toEqual(["get", "html", "page", "get", "weather", "now", "v", "2", "api"]);
+    expect(splitWords("getHTMLPage get_weather-now v2api")).toEqual([
+      "get",
+      "html",
+      "page",
+      "get",
+      "weather",
+      "now",
+      "v",
+      "2",
+      "api",
+    ]);
   });
   it("stems, drops stop words, and indexes CJK by bigrams and glossary words", () => {
     expect(analyze("Searching the files")).toEqual(["search", "file"]);
@@ -25,7 +35,11 @@ describe("text analysis", () => {
 
 describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
   it("the plain BM25 baseline lands near the README's floor (R@5 0.23, R@10 0.34, MRR 0.42)", async () => {
-    const scores = await scoreDiscovery({ tools: catalogue, tasks: devTasks, retriever: createBm25Retriever() });
+    const scores = await scoreDiscovery({
+      tools: catalogue,
+      tasks: devTasks,
+      retriever: createBm25Retriever(),
+    });
     expect(scores.goldNames).toBe(131);
     expect(scores.missingGoldNames).toBe(4);
     expect(Math.abs(scores.recallAt5 - 0.23)).toBeLessThan(0.05);
@@ -34,7 +48,11 @@ describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
   });
 
   it("the lexical ranker beats the baseline clearly on every metric and reaches MRR 0.55", async () => {
-    const base = await scoreDiscovery({ tools: catalogue, tasks: devTasks, retriever: createBm25Retriever() });
+    const base = await scoreDiscovery({
+      tools: catalogue,
+      tasks: devTasks,
+      retriever: createBm25Retriever(),
+    });
     const lexical = await scoreDiscovery({ tools: catalogue, tasks: devTasks });
     expect(lexical.retriever).toBe("lexical");
     expect(lexical.recallAt5).toBeGreaterThan(base.recallAt5 * 1.5);
@@ -53,12 +71,19 @@ describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
   });
 
   it("breaks ties by position and honours the filter and limit", async () => {
-    const twin = (id: string): ToolDocument => ({ id, name: "read_file", server: "s", description: "Read a file." });
+    const twin = (id: string): ToolDocument => ({
+      id,
+      name: "read_file",
+      server: "s",
+      description: "Read a file.",
+    });
     const index = await createLexicalRetriever().index([twin("b"), twin("a"), twin("c")]);
     const hits = await index.search("read file", { limit: 2 });
     expect(hits.map((hit) => hit.doc)).toEqual([0, 1]);
     expect(hits[0]!.score).toBe(hits[1]!.score);
-    expect((await index.search("read file", { limit: 5, filter: (doc) => doc === 2 })).map((h) => h.doc)).toEqual([2]);
+    expect(
+      (await index.search("read file", { limit: 5, filter: (doc) => doc === 2 })).map((h) => h.doc),
+    ).toEqual([2]);
   });
 
   it("scores any retriever plugged in through the interface, counting missing gold names as misses", async () => {

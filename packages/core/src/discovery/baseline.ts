@@ -13,10 +13,13 @@ export function createBm25Retriever(): Retriever {
   return {
     name: "bm25",
     index(documents): RetrieverIndex {
-      const index = new Bm25Index(documents.map((doc) => [baselineTerms(doc)]), {
-        fields: [{ weight: 1, b: 0.75 }],
-        k1: 1.2,
-      });
+      const index = new Bm25Index(
+        documents.map((doc) => [baselineTerms(doc)]),
+        {
+          fields: [{ weight: 1, b: 0.75 }],
+          k1: 1.2,
+        },
+      );
       return {
         search(query, options) {
           const scores = new Float64Array(index.size);

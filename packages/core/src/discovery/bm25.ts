@@ -54,8 +54,8 @@ export class Bm25Index {
         for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + norm);
       }
       for (const [term, value] of tf) {
-        let entry = raw.get(term);
-        if (!entry) raw.set(term, (entry = { docs: [], tfs: [] }));
+        const entry = raw.get(term) ?? { docs: [], tfs: [] };
+        raw.set(term, entry);
         entry.docs.push(d);
         entry.tfs.push(value);
       }

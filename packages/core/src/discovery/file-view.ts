@@ -47,9 +47,18 @@ export function createFileView(sources: readonly FileSource[]): FileView {
           entries.set(name, { name, path: prefix + name, kind: slash === -1 ? "file" : "directory" });
         }
       }
-      if (dir && entries.size === 0) throw notFound(dir, find(dir) === undefined ? "directory" : "file-not-directory");
+      if (dir && entries.size === 0)
+        throw notFound(dir, find(dir) === undefined ? "directory" : "file-not-directory");
       return [...entries.values()].sort((a, b) =>
-        a.kind !== b.kind ? (a.kind === "directory" ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        a.kind !== b.kind
+          ? a.kind === "directory"
+            ? -1
+            : 1
+          : a.name < b.name
+            ? -1
+            : a.name > b.name
+              ? 1
+              : 0,
       );
     },
     read(path) {
@@ -64,7 +73,10 @@ export function createFileView(sources: readonly FileSource[]): FileView {
 /** Strips `./` and slashes at the ends; refuses `..` and non-strings so no path escapes the view. */
 function normalize(path: unknown): string {
   if (typeof path !== "string") {
-    throw new CodecallError("TOOL_ARGS_INVALID", "`path` must be a string such as `servers/` or `servers/github/createIssue.ts`.");
+    throw new CodecallError(
+      "TOOL_ARGS_INVALID",
+      "`path` must be a string such as `servers/` or `servers/github/createIssue.ts`.",
+    );
   }
   const parts = path.split("/").filter((part) => part && part !== ".");
   if (parts.includes("..")) {
@@ -78,7 +90,9 @@ function normalize(path: unknown): string {
 function notFound(path: string, what: "file" | "directory" | "file-not-directory"): CodecallError {
   const parent = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
   const message =
-    what === "file-not-directory" ? `"${path}" is a file, not a directory; read it instead.` : `There is no ${what} "${path}".`;
+    what === "file-not-directory"
+      ? `"${path}" is a file, not a directory; read it instead.`
+      : `There is no ${what} "${path}".`;
   return new CodecallError("TOOL_ARGS_INVALID", message, {
     hint: `List "${parent || "/"}" to see what exists.`,
     details: { path },

@@ -1,6 +1,8 @@
-export * from "./types.js";
 export { analyze, splitWords } from "./analyze.js";
-export { SYNONYM_GROUPS, CJK_GLOSSARY } from "./synonyms.js";
+export { createBm25Retriever } from "./baseline.js";
+export type { FieldSpec } from "./bm25.js";
+export * from "./file-view.js";
+export * from "./from-generated.js";
 export {
   createLexicalRetriever,
   DEFAULT_LEXICAL_FIELDS,
@@ -8,13 +10,11 @@ export {
   type LexicalField,
   type LexicalOptions,
 } from "./lexical.js";
-export { createBm25Retriever } from "./baseline.js";
-export { type FieldSpec } from "./bm25.js";
-export { renderTool } from "./render.js";
-export * from "./tool-index.js";
-export * from "./file-view.js";
-export * from "./from-generated.js";
+export * from "./livemcpbench.js";
 export * from "./program-tools.js";
 export * from "./prompt.js";
-export * from "./livemcpbench.js";
+export { renderTool } from "./render.js";
 export * from "./score.js";
+export { CJK_GLOSSARY, SYNONYM_GROUPS } from "./synonyms.js";
+export * from "./tool-index.js";
+export * from "./types.js";

@@ -89,7 +89,8 @@ function expandQuery(
   const chunks = query.split(/\s+/);
   const isPath = (chunk: string) => /[/\\]|:\/\/|\w\.\w{1,5}$/.test(chunk);
   const terms = termWeights([...new Set(analyze(chunks.filter((c) => !isPath(c)).join(" ")))]);
-  for (const term of analyze(chunks.filter(isPath).join(" "))) if (!terms.has(term)) terms.set(term, pathWeight);
+  for (const term of analyze(chunks.filter(isPath).join(" ")))
+    if (!terms.has(term)) terms.set(term, pathWeight);
   for (const term of [...terms.keys()]) {
     for (const related of synonyms.get(term) ?? []) {
       if (!terms.has(related)) terms.set(related, synonymWeight);
@@ -109,16 +110,23 @@ export function firstSentence(text: string): string {
 function serverNumbers(documents: readonly ToolDocument[]): number[] {
   const numbers = new Map<string, number>();
   return documents.map((doc) => {
-    let n = numbers.get(doc.server);
-    if (n === undefined) numbers.set(doc.server, (n = numbers.size));
-    return n;
+    const known = numbers.get(doc.server);
+    if (known !== undefined) return known;
+    numbers.set(doc.server, numbers.size);
+    return numbers.size - 1;
   });
 }
 
 /** Adds a share of each server's best score to all its tools: a task that needs one tool of a server often needs its siblings. */
-function boostSiblings(scores: Float64Array, serverOf: readonly number[], serverCount: number, share: number): void {
+function boostSiblings(
+  scores: Float64Array,
+  serverOf: readonly number[],
+  serverCount: number,
+  share: number,
+): void {
   const best = new Float64Array(serverCount);
-  for (let d = 0; d < scores.length; d++) if (scores[d]! > best[serverOf[d]!]!) best[serverOf[d]!] = scores[d]!;
+  for (let d = 0; d < scores.length; d++)
+    if (scores[d]! > best[serverOf[d]!]!) best[serverOf[d]!] = scores[d]!;
   for (let d = 0; d < scores.length; d++) scores[d]! += share * best[serverOf[d]!]!;
 }
 
@@ -128,8 +136,8 @@ function synonymTable(groups: readonly (readonly string[])[]): Map<string, strin
   for (const group of groups) {
     const stems = [...new Set(group.flatMap((word) => splitWords(word)).map(stem))];
     for (const a of stems) {
-      let set = table.get(a);
-      if (!set) table.set(a, (set = new Set()));
+      const set = table.get(a) ?? new Set<string>();
+      table.set(a, set);
       for (const b of stems) if (b !== a) set.add(b);
     }
   }

@@ -20,12 +20,15 @@ export function liveMcpBenchTools(catalogue: unknown): ToolDocument[] {
   const ids = new Set<string>();
   for (const entry of catalogue) {
     const groups = (entry as { tools?: unknown } | null)?.tools;
-    if (typeof groups !== "object" || groups === null) throw invalid("tools", "servers with a `tools` object");
+    if (typeof groups !== "object" || groups === null)
+      throw invalid("tools", "servers with a `tools` object");
     const { name: title, description } = entry as { name?: unknown; description?: unknown };
     for (const [server, group] of Object.entries(groups as Record<string, unknown>)) {
       const tools = (group as { tools?: unknown } | null)?.tools;
       if (!Array.isArray(tools)) throw invalid("tools", `a \`tools\` list under server "${server}"`);
-      const serverDescription = [title !== server ? title : undefined, description].filter((s) => typeof s === "string");
+      const serverDescription = [title !== server ? title : undefined, description].filter(
+        (s) => typeof s === "string",
+      );
       for (const tool of tools as { name?: unknown; description?: unknown; inputSchema?: unknown }[]) {
         if (typeof tool?.name !== "string") throw invalid("tools", `named tools under server "${server}"`);
         let id = `${server}.${tool.name}`;
@@ -55,18 +58,29 @@ export function liveMcpBenchTasks(file: unknown): DiscoveryTask[] {
     const question = task?.["Question"];
     const tools = (task?.["Annotator Metadata"] as Record<string, unknown> | undefined)?.["Tools"];
     if (typeof question !== "string" || typeof tools !== "string") {
-      throw invalid("tasks", `a \`Question\` and \`Annotator Metadata.Tools\` string in every task (task ${i})`);
+      throw invalid(
+        "tasks",
+        `a \`Question\` and \`Annotator Metadata.Tools\` string in every task (task ${i})`,
+      );
     }
     const gold = tools
       .split("\n")
       .map((line) => line.replace(/^\s*\d+[.)]\s*/, "").trim())
       .filter(Boolean);
-    return { id: typeof task["task_id"] === "string" ? task["task_id"] : String(i), question, gold: [...new Set(gold)] };
+    return {
+      id: typeof task["task_id"] === "string" ? task["task_id"] : String(i),
+      question,
+      gold: [...new Set(gold)],
+    };
   });
 }
 
 function invalid(what: string, expected: string): CodecallError {
-  return new CodecallError("CONFIG_INVALID", `The ${what} file is not in LiveMCPBench format: expected ${expected}.`, {
-    hint: "Pass the parsed JSON of LiveMCPBench's tools.json (catalogue) or an annotated task file.",
-  });
+  return new CodecallError(
+    "CONFIG_INVALID",
+    `The ${what} file is not in LiveMCPBench format: expected ${expected}.`,
+    {
+      hint: "Pass the parsed JSON of LiveMCPBench's tools.json (catalogue) or an annotated task file.",
+    },
+  );
 }

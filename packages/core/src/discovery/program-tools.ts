@@ -37,15 +37,17 @@ export interface DiscoveryHandlerOptions {
 export function createDiscoveryHandler(options: DiscoveryHandlerOptions): ToolHandler {
   const { index, view, next } = options;
   return async (call, context) => {
-    const args = (typeof call.args === "object" && call.args !== null && !Array.isArray(call.args) ? call.args : {}) as Record<
-      string,
-      unknown
-    >;
+    const args = (
+      typeof call.args === "object" && call.args !== null && !Array.isArray(call.args) ? call.args : {}
+    ) as Record<string, unknown>;
     switch (call.name) {
       case DISCOVERY_TOOL_IDS.searchTools:
         return index.search(args["query"] as string, args as SearchToolsOptions);
       case DISCOVERY_TOOL_IDS.describeTool:
-        return index.describe(args["id"] as string, (args["detail"] as SearchToolsOptions["detail"]) ?? "full");
+        return index.describe(
+          args["id"] as string,
+          (args["detail"] as SearchToolsOptions["detail"]) ?? "full",
+        );
       case DISCOVERY_TOOL_IDS.listFiles:
         if (view) return view.list((args["path"] as string | undefined) ?? "");
         break;
@@ -54,6 +56,8 @@ export function createDiscoveryHandler(options: DiscoveryHandlerOptions): ToolHa
         break;
     }
     if (next) return next(call, context);
-    throw new CodecallError("TOOL_NOT_FOUND", `No tool is named "${call.name}".`, { details: { tool: call.name } });
+    throw new CodecallError("TOOL_NOT_FOUND", `No tool is named "${call.name}".`, {
+      details: { tool: call.name },
+    });
   };
 }

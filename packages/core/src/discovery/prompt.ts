@@ -63,7 +63,9 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
     fileView ? `The API is also readable as files: list_files("servers/"), then read_file.` : "",
     `Servers:`,
     ...shown,
-    more > 0 ? `... and ${more} more servers: search_tools finds tools in all of them${fileView ? `; list_files("servers/") lists them` : ""}.` : "",
+    more > 0
+      ? `... and ${more} more servers: search_tools finds tools in all of them${fileView ? `; list_files("servers/") lists them` : ""}.`
+      : "",
   ]
     .filter(Boolean)
     .join("\n");
@@ -78,7 +80,8 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
           detail: {
             type: "string",
             enum: ["name", "summary", "full"],
-            description: "name: ids; summary: signature and first sentence (default); full: typed declaration.",
+            description:
+              "name: ids; summary: signature and first sentence (default); full: typed declaration.",
           },
           limit: { type: "integer", minimum: 1, maximum: 50, description: "Maximum results (default 10)." },
           server: { type: "string", description: "Only tools of this server." },
@@ -88,7 +91,8 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
     },
     {
       name: META_TOOL_NAMES.executeCode,
-      description: "Run a TypeScript program in a sandbox; tools are async functions <server>.<tool>. Returns its JSON result and logs.",
+      description:
+        "Run a TypeScript program in a sandbox; tools are async functions <server>.<tool>. Returns its JSON result and logs.",
       input_schema: {
         type: "object",
         properties: { code: { type: "string", description: "Program source; top-level await allowed." } },

@@ -127,7 +127,7 @@ function summarizeServers(documents: readonly ToolDocument[]): ServerSummary[] {
 function checkSearch(query: unknown, options: SearchToolsOptions) {
   if (typeof query !== "string" || !query.trim()) {
     throw new CodecallError("TOOL_ARGS_INVALID", "search_tools needs a non-empty `query` string.", {
-      hint: "Describe the task in a few words, e.g. `query: \"create a github issue\"`.",
+      hint: 'Describe the task in a few words, e.g. `query: "create a github issue"`.',
     });
   }
   const limit = options.limit ?? 10;
@@ -144,5 +144,8 @@ function checkSearch(query: unknown, options: SearchToolsOptions) {
 
 function checkDetail(detail: unknown): Detail {
   if (detail === "name" || detail === "summary" || detail === "full") return detail;
-  throw new CodecallError("TOOL_ARGS_INVALID", `\`detail\` must be "name", "summary" or "full", not ${JSON.stringify(detail)}.`);
+  throw new CodecallError(
+    "TOOL_ARGS_INVALID",
+    `\`detail\` must be "name", "summary" or "full", not ${JSON.stringify(detail)}.`,
+  );
 }
