@@ -66,6 +66,20 @@ interface PendingCall {
 
 const TOOLS_PAGE_LIMIT = 100;
 
+/** Children of every connection in this process, killed if the host exits without closing them. */
+const children = new Set<number>();
+let exitHookInstalled = false;
+
+function trackChild(pid: number): void {
+  children.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Synchronous on purpose: "exit" handlers cannot wait. Well-behaved servers also exit on stdin EOF.
+  process.once("exit", () => {
+    for (const child of children) kill(child, "SIGKILL");
+  });
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -235,7 +249,9 @@ export class ServerConnection {
       const start = transport.start.bind(transport);
       transport.start = async () => {
         await start();
-        if (generation === this.#generation) this.#pid = transport.pid ?? undefined;
+        const pid = transport.pid ?? undefined;
+        if (pid !== undefined) trackChild(pid);
+        if (generation === this.#generation) this.#pid = pid;
       };
     }
     client.onclose = () => this.#onClose(generation);
@@ -528,6 +544,7 @@ export class ServerConnection {
       kill(pid, "SIGKILL");
       await waitForExit(pid, 1000);
     }
+    if (pid !== undefined) children.delete(pid);
   }
 
   /** Shuts the server down for good; calls in flight fail with ABORTED. */
