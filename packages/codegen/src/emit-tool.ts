@@ -133,7 +133,7 @@ export function firstSentence(text: string | undefined): string {
     .trim()
     .split(/\n\s*\n/)[0]!
     .replace(/\s+/g, " ");
-  const m = /^(.+?[.!?。！？])(\s|$)/u.exec(flat);
+  const m = /^(.+?(?:[.!?](?=\s|$)|[。！？]))/u.exec(flat);
   const s = m ? m[1]! : flat;
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;
 }

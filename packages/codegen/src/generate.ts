@@ -76,6 +76,7 @@ export function generateApi(servers: ServerDefinition[], options: GenerateOption
         renderings: module.renderings,
       });
     });
+    if (toolList.length === 0) index.writeLine("export {};");
     files[`${dir}/index.ts`] = index.toString();
     declarations[`${dir}/index.d.ts`] = index.toString();
     generatedServers.push({

@@ -92,6 +92,9 @@ function needsParens(t: TypeNode, context: "array" | "union" | "intersection"): 
   return false;
 }
 
+/** Members of a union a brief rendering shows before eliding the rest. */
+const BRIEF_UNION = 8;
+
 /**
  * One-line rendering; object types nested deeper than `depth` print as `{…}`. `brief` also leaves out an
  * open index signature (`[key: string]: unknown`) beside declared properties, for discovery summaries.
@@ -129,11 +132,14 @@ export function printCompact(t: TypeNode, depth = 1, brief = false): string {
     case "union":
     case "intersection": {
       const sep = t.kind === "union" ? " | " : " & ";
-      return t.members
+      const shown = brief && t.members.length > BRIEF_UNION ? t.members.slice(0, BRIEF_UNION - 1) : t.members;
+      const more = t.members.length - shown.length;
+      return shown
         .map((m) => {
           const s = inner(m);
           return needsParens(m, t.kind) ? `(${s})` : s;
         })
+        .concat(more ? [`… ${more} more`] : [])
         .join(sep);
     }
   }
