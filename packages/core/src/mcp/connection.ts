@@ -379,7 +379,7 @@ export class ServerConnection {
     });
     this.#pending.add(pending);
     try {
-      const request = callScope.run({ fail: (error) => pending.reject(error), describe: what }, () =>
+      const send = () =>
         client.request(
           { method: "tools/call", params: { name: tool, arguments: args } },
           CallToolResultSchema,
@@ -387,8 +387,13 @@ export class ServerConnection {
             timeout: timeoutMs,
             ...(options.signal === undefined ? {} : { signal: options.signal }),
           },
-        ),
-      );
+        );
+      // Only HTTP transports need the call's scope (see limitedFetch); entering an AsyncLocalStorage turns
+      // on promise hooks for the whole process, which stdio calls should not pay for.
+      const request =
+        this.config.type === "stdio"
+          ? send()
+          : callScope.run({ fail: (e) => pending.reject(e), describe: what }, send);
       request.catch(() => {}); // `failed` may win the race; the loser's rejection is expected.
       return (await Promise.race([request, failed])) as CallToolResult;
     } catch (error) {
