@@ -1,13 +1,18 @@
 /**
  * Golden files: each `__golden__/<name>.input.json` (a list of servers) generates `<name>.output.ts`
- * exactly. `UPDATE_GOLDEN=1` rewrites the outputs after a deliberate change; review the diff.
+ * exactly (and `knowledge-graph` its declarations under `__golden__/declarations/`). `UPDATE_GOLDEN=1` rewrites the outputs after a deliberate change; review the diff.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type GeneratedApi, generateApi, type ServerDefinition, typeCheckFiles } from "../src/index.js";
 
 const dir = fileURLToPath(new URL("./__golden__/", import.meta.url));
+/** The declarations of one fixture are also kept as files, for the type tests (`*.test-d.ts`). */
+const declarationsDir = fileURLToPath(new URL("./__golden__/declarations/", import.meta.url));
+const DECLARATIONS_FIXTURE = "knowledge-graph";
+
 const names = readdirSync(dir)
   .filter((f) => f.endsWith(".input.json"))
   .map((f) => f.slice(0, -".input.json".length))
@@ -39,6 +44,15 @@ describe("golden files", () => {
       expect(render(generateApi(servers))).toBe(text);
       expect(typeCheckFiles(api.files)).toEqual([]);
       expect(typeCheckFiles(api.declarations)).toEqual([]);
+      if (name !== DECLARATIONS_FIXTURE) return;
+      for (const [path, text] of Object.entries(api.declarations)) {
+        const file = `${declarationsDir}${path}`;
+        if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, text);
+        }
+        expect(text, path).toBe(readFileSync(file, "utf8"));
+      }
     });
   }
 });
