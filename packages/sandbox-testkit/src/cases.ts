@@ -680,14 +680,13 @@ return out;`,
       const pending = run(session, "await codecall.callTool('never');");
       await sleep(30);
       await session.dispose();
-      const outcome = await pending;
-      expect(outcome.ok).toBe(false);
+      expectError(await pending, "SANDBOX_DISPOSED");
       expectError(await run(session, "return 1"), "SANDBOX_DISPOSED");
       const second = await other.createSession();
       const pendingSecond = run(second, "await codecall.callTool('delay', { ms: 1000 });");
       await sleep(30);
       await other.close();
-      expect((await pendingSecond).ok).toBe(false);
+      expectError(await pendingSecond, "SANDBOX_DISPOSED");
       await other.close();
     },
   },
@@ -845,7 +844,8 @@ return leaks;`,
           ),
         );
         expect(outcomes.map((o) => o.value)).toEqual([0, 1, 2]);
-        for (const [i, o] of outcomes.entries()) expect(o.logs.map((l) => l.message)).toEqual([`a${i}`, `b${i}`]);
+        for (const [i, o] of outcomes.entries())
+          expect(o.logs.map((l) => l.message)).toEqual([`a${i}`, `b${i}`]);
       } finally {
         await session.dispose();
       }

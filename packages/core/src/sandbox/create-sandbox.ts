@@ -173,6 +173,8 @@ class Session implements SandboxSession {
   private context: Promise<SandboxContextV1> | undefined;
   private preludeRun = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The execution in progress, stopped with SANDBOX_DISPOSED if the session is disposed under it. */
+  private running: RunState | undefined;
   disposed = false;
 
   constructor(
@@ -191,6 +193,9 @@ class Session implements SandboxSession {
     if (this.disposed) return;
     this.disposed = true;
     this.onDispose();
+    this.running?.stop(
+      new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
+    );
     await this.dropContext();
   }
 
@@ -252,6 +257,7 @@ class Session implements SandboxSession {
     const onCallerAbort = () => stop(abortedError(request.signal!));
     request.signal?.addEventListener("abort", onCallerAbort, { once: true });
     run.stop = stop;
+    this.running = run;
 
     const { source, lineOffset, columnOffset } = wrapProgram(request.code, request.prologue);
     run.position = { lineOffset, columnOffset };
@@ -274,6 +280,7 @@ class Session implements SandboxSession {
         );
       result = await Promise.race([pending, afterAbort(controller.signal, ABORT_GRACE_MS)]);
     } finally {
+      this.running = undefined;
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onCallerAbort);
     }

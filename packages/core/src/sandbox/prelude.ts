@@ -24,7 +24,8 @@ var hostCall = host.call, hostLog = host.log;
 var stringify = JSON.stringify, parse = JSON.parse;
 var ErrorCtor = Error, TypeErrorCtor = TypeError, StringCtor = String, PromiseCtor = Promise;
 var apply = Reflect.apply, defineProperty = Object.defineProperty;
-var then = PromiseCtor.prototype.then, join = Array.prototype.join;
+var then = PromiseCtor.prototype.then, join = Array.prototype.join, indexOf = String.prototype.indexOf;
+var freeze = Object.freeze;
 var reject = function (e) { return new PromiseCtor(function (_, rej) { rej(e); }); };
 
 function formatArg(v) {
@@ -33,7 +34,7 @@ function formatArg(v) {
   if (typeof v === "function") return "[Function" + (v.name ? ": " + v.name : "") + "]";
   if (typeof v === "bigint") return StringCtor(v) + "n";
   if (typeof v === "symbol") return v.toString();
-  if (v instanceof ErrorCtor) return typeof v.stack === "string" && v.stack.indexOf(v.message) >= 0 ? v.stack : v.name + ": " + v.message;
+  if (v instanceof ErrorCtor) return typeof v.stack === "string" && apply(indexOf, v.stack, [StringCtor(v.message)]) >= 0 ? v.stack : v.name + ": " + v.message;
   try {
     var s = stringify(v, function (_k, x) { return typeof x === "bigint" ? StringCtor(x) + "n" : x; });
     return s === undefined ? StringCtor(v) : s;
@@ -57,10 +58,15 @@ function toolError(err, name) {
   e.tool = name;
   return e;
 }
+// JSON.stringify drops functions and symbols silently; a tool must never receive less than the program sent.
+function strict(_k, x) {
+  if (typeof x === "function" || typeof x === "symbol") throw new TypeErrorCtor("a " + typeof x + " is not JSON");
+  return x;
+}
 function callTool(name, args) {
   if (typeof name !== "string") return reject(new TypeErrorCtor("codecall.callTool: the tool name must be a string"));
   var request;
-  try { request = stringify({ name: name, args: args }); }
+  try { request = stringify({ name: name, args: args }, strict); }
   catch (e) { return reject(new TypeErrorCtor("The arguments of " + name + " are not JSON-serializable: " + (e && e.message))); }
   return apply(then, hostCall(request), [function (reply) {
     var r = parse(reply);
@@ -68,7 +74,7 @@ function callTool(name, args) {
     throw toolError(r.error, name);
   }]);
 }
-defineProperty(g, "codecall", { value: { callTool: callTool }, writable: false, configurable: false, enumerable: false });
+defineProperty(g, "codecall", { value: freeze({ callTool: callTool }), writable: false, configurable: false, enumerable: false });
 
 function report(value) {
   if (value === undefined) return '{"ok":true,"undefined":true}';
@@ -83,7 +89,7 @@ function report(value) {
 function failure(e) {
   var out = { name: "Error", message: "" };
   try {
-    if (e !== null && typeof e === "object") {
+    if (e !== null && typeof e === "object" && (e instanceof ErrorCtor || typeof e.message === "string")) {
       out.name = StringCtor(e.name);
       out.message = StringCtor(e.message);
       if (typeof e.stack === "string") out.stack = e.stack;
@@ -98,7 +104,8 @@ function failure(e) {
   return stringify({ ok: false, error: out });
 }
 defineProperty(g, "__codecallRun", {
-  value: function (main) { return apply(then, new PromiseCtor(function (resolve) { resolve(main()); }), [report, failure]); },
+  // main is an async function: its promise is native, and the captured then ignores a tampered prototype.
+  value: function (main) { return apply(then, main(), [report, failure]); },
   writable: false, configurable: false, enumerable: false
 });
 })();

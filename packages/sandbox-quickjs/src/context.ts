@@ -1,0 +1,308 @@
+import {
+  HOST_GLOBAL,
+  type HostBridgeV1,
+  type RunControlV1,
+  type RunResultV1,
+  type SandboxContextV1,
+  type ScriptV1,
+} from "@codecall/core";
+import type {
+  QuickJSContext,
+  QuickJSDeferredPromise,
+  QuickJSHandle,
+  QuickJSRuntime,
+} from "quickjs-emscripten-core";
+import type { Engine, EnginePool } from "./engine-pool.js";
+
+type Failure = Extract<RunResultV1, { kind: "failed" }>["code"];
+
+/** A bridge for the time between runs: nothing a stale job sends reaches the host. */
+const IDLE_BRIDGE: HostBridgeV1 = { call: () => new Promise<string>(() => {}), log: () => {} };
+
+/**
+ * One session's QuickJS runtime and context, in a WebAssembly instance of its own. Runs are synchronous
+ * slices of the engine (`evalCode`, `executePendingJobs`) separated by awaits for host calls; the interrupt
+ * handler stops a slice on the CPU budget, the wall clock, a full heap or an abort.
+ */
+export class QuickJSSandboxContext implements SandboxContextV1 {
+  private readonly runtime: QuickJSRuntime;
+  private readonly vm: QuickJSContext;
+  private bridge: HostBridgeV1 = IDLE_BRIDGE;
+  private installed = false;
+  private disposed = false;
+  private broken = false;
+  /** Host-call promises the program still waits on; abandoned (never settled) when their run ends. */
+  private readonly pending = new Set<QuickJSDeferredPromise>();
+  private current: { result: QuickJSHandle | undefined; wake: () => void } | undefined;
+  private stop: Failure | undefined;
+  private control: RunControlV1 | undefined;
+  private runStarted = 0;
+  private sliceStarted = 0;
+  private engineMs = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly pool: EnginePool,
+    options: { memoryBytes: number; maxStackBytes: number },
+  ) {
+    this.runtime = engine.module.newRuntime();
+    this.runtime.setMemoryLimit(options.memoryBytes);
+    this.runtime.setMaxStackSize(options.maxStackBytes);
+    this.runtime.setInterruptHandler(() => this.shouldInterrupt());
+    this.vm = this.runtime.newContext();
+  }
+
+  async run(
+    prelude: ScriptV1,
+    script: ScriptV1,
+    bridge: HostBridgeV1,
+    control: RunControlV1,
+  ): Promise<RunResultV1> {
+    if (this.disposed || this.broken)
+      return { kind: "failed", code: "SANDBOX_CRASHED", message: "The QuickJS context is gone." };
+    this.bridge = bridge;
+    this.control = control;
+    this.stop = undefined;
+    this.engineMs = 0;
+    this.runStarted = performance.now();
+    let wake: () => void = () => {};
+    const current: { result: QuickJSHandle | undefined; wake: () => void } = {
+      result: undefined,
+      wake: () => wake(),
+    };
+    this.current = current;
+    const onAbort = () => current.wake();
+    control.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      if (!this.installed) {
+        this.installHost();
+        const failed = this.slice(() => this.evaluate(prelude));
+        if (failed) return this.finish(failed);
+        this.installed = true;
+      }
+      const failed = this.slice(() => {
+        const result = this.vm.evalCode(script.source, script.filename, { type: "global" });
+        if (result.error) return this.evalFailure(result.error);
+        current.result = result.value;
+        return undefined;
+      });
+      if (failed) return this.finish(failed);
+      for (;;) {
+        const jobsFailed = this.slice(() => this.runJobs());
+        if (jobsFailed) return this.finish(jobsFailed);
+        const settled = this.readResult(current.result!);
+        if (settled) return this.finish(settled);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (control.signal.aborted || this.disposed) resolve();
+        });
+        if (this.disposed)
+          return this.finish({
+            kind: "failed",
+            code: "SANDBOX_CRASHED",
+            message: "The session was disposed during the run.",
+          });
+        if (control.signal.aborted)
+          return this.finish({ kind: "failed", code: "SANDBOX_CRASHED", message: "Stopped by the host." });
+      }
+    } catch (error) {
+      // The engine itself failed (an abort inside WebAssembly): this instance is not used again.
+      this.broken = true;
+      return this.finish({
+        kind: "failed",
+        code: this.heapFull() ? "SANDBOX_MEMORY" : "SANDBOX_CRASHED",
+        message: String(error),
+      });
+    } finally {
+      control.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.current?.wake();
+    this.releaseRun();
+    try {
+      this.vm.dispose();
+      this.runtime.dispose();
+    } catch {
+      this.broken = true;
+    }
+    this.pool.release(this.engine, !this.broken);
+  }
+
+  /** Installs `__codecallHost = { call, log }`; both forward to the bridge of the run in progress. */
+  private installHost(): void {
+    const vm = this.vm;
+    const host = vm.newObject();
+    const call = vm.newFunction("call", (request) => {
+      const deferred = vm.newPromise();
+      this.pending.add(deferred);
+      const run = this.current;
+      let text: string;
+      try {
+        text = vm.getString(request);
+      } catch {
+        text = "";
+      }
+      this.bridge.call(text).then(
+        (reply) => this.settleCall(deferred, run, reply),
+        () =>
+          this.settleCall(
+            deferred,
+            run,
+            '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
+          ),
+      );
+      return deferred.handle;
+    });
+    const log = vm.newFunction("log", (level, text) => {
+      this.bridge.log(vm.getString(level), vm.getString(text));
+    });
+    vm.setProp(host, "call", call);
+    vm.setProp(host, "log", log);
+    vm.setProp(vm.global, HOST_GLOBAL, host);
+    call.dispose();
+    log.dispose();
+    host.dispose();
+  }
+
+  /** Delivers a host reply into the engine, unless its run is over (then the program never sees it). */
+  private settleCall(deferred: QuickJSDeferredPromise, run: typeof this.current, reply: string): void {
+    if (!this.pending.delete(deferred)) return;
+    if (this.disposed || this.broken || run !== this.current || !deferred.alive) {
+      if (deferred.alive) deferred.dispose();
+      return;
+    }
+    try {
+      const value = this.vm.newString(reply);
+      deferred.resolve(value);
+      value.dispose();
+      deferred.dispose();
+    } catch {
+      this.broken = true;
+    }
+    run?.wake();
+  }
+
+  /** Runs one synchronous slice of engine work, counting its time against the CPU budget. */
+  private slice(work: () => Failure | RunResultV1 | undefined): RunResultV1 | undefined {
+    this.sliceStarted = performance.now();
+    try {
+      const out = work();
+      if (this.stop) return { kind: "failed", code: this.stop, message: "Stopped by the interrupt handler." };
+      if (typeof out === "string") return { kind: "failed", code: out, message: "The engine failed." };
+      return out;
+    } finally {
+      this.engineMs += performance.now() - this.sliceStarted;
+      this.sliceStarted = 0;
+    }
+  }
+
+  private shouldInterrupt(): boolean {
+    if (this.stop) return true;
+    const control = this.control;
+    if (!control) return false;
+    const now = performance.now();
+    if (control.signal.aborted) this.stop = "SANDBOX_CRASHED";
+    else if (this.heapFull()) this.stop = "SANDBOX_MEMORY";
+    else if (this.engineMs + (this.sliceStarted ? now - this.sliceStarted : 0) > control.limits.cpuTimeMs)
+      this.stop = "SANDBOX_CPU_LIMIT";
+    else if (now - this.runStarted > control.limits.wallTimeMs) this.stop = "SANDBOX_TIMEOUT";
+    return this.stop !== undefined;
+  }
+
+  /** The WebAssembly memory reached the baseline plus the limit: the program used its whole memory limit. */
+  private heapFull(): boolean {
+    return this.engine.memory.buffer.byteLength >= this.engine.fullBytes;
+  }
+
+  private evaluate(script: ScriptV1): RunResultV1 | undefined {
+    const result = this.vm.evalCode(script.source, script.filename, { type: "global" });
+    if (result.error) return this.evalFailure(result.error);
+    result.value.dispose();
+    return undefined;
+  }
+
+  private evalFailure(error: QuickJSHandle): RunResultV1 {
+    const dumped = this.dumpError(error);
+    if (this.stop) return { kind: "failed", code: this.stop, message: dumped.message };
+    if (dumped.name === "SyntaxError")
+      return {
+        kind: "failed",
+        code: "PROGRAM_SYNTAX",
+        message: `SyntaxError: ${dumped.message}\n${dumped.stack}`,
+      };
+    if (this.heapFull() || dumped.message === "out of memory")
+      return { kind: "failed", code: "SANDBOX_MEMORY", message: dumped.message };
+    return { kind: "failed", code: "SANDBOX_CRASHED", message: `${dumped.name}: ${dumped.message}` };
+  }
+
+  private runJobs(): RunResultV1 | undefined {
+    const result = this.runtime.executePendingJobs(-1);
+    if (result.error) {
+      const failure = this.evalFailure(result.error);
+      if (failure.kind === "failed" && failure.code !== "SANDBOX_CRASHED") return failure;
+      // A job's own uncaught error (an unhandled rejection) does not end the program.
+    }
+    if (this.heapFull()) return { kind: "failed", code: "SANDBOX_MEMORY", message: "The heap is full." };
+    return undefined;
+  }
+
+  /** The script's promise, once settled: the prelude's report. */
+  private readResult(handle: QuickJSHandle): RunResultV1 | undefined {
+    const state = this.vm.getPromiseState(handle);
+    if (state.type === "pending") return undefined;
+    if (state.type === "rejected") {
+      const dumped = this.dumpError(state.error);
+      return {
+        kind: "failed",
+        code: "SANDBOX_CRASHED",
+        message: `The program's promise rejected: ${dumped.message}`,
+      };
+    }
+    const value = state.value;
+    try {
+      if (this.vm.typeof(value) !== "string")
+        return { kind: "failed", code: "SANDBOX_CRASHED", message: "The run did not produce a report." };
+      return { kind: "completed", report: this.vm.getString(value) };
+    } finally {
+      if (value !== handle) value.dispose();
+    }
+  }
+
+  private dumpError(error: QuickJSHandle): { name: string; message: string; stack: string } {
+    try {
+      const dumped = this.vm.dump(error) as { name?: unknown; message?: unknown; stack?: unknown } | null;
+      return {
+        name: typeof dumped?.name === "string" ? dumped.name : "Error",
+        message: typeof dumped?.message === "string" ? dumped.message : String(dumped),
+        stack: typeof dumped?.stack === "string" ? dumped.stack : "",
+      };
+    } catch {
+      return { name: "Error", message: "unreadable error", stack: "" };
+    } finally {
+      error.dispose();
+    }
+  }
+
+  private finish(result: RunResultV1): RunResultV1 {
+    result.stats = {
+      cpuMs: Math.round(this.engineMs * 1000) / 1000,
+      peakMemoryBytes: this.engine.memory.buffer.byteLength,
+    };
+    this.releaseRun();
+    return result;
+  }
+
+  /** Ends the run: its pending host calls are abandoned and its handles freed, so the runtime can be disposed. */
+  private releaseRun(): void {
+    for (const deferred of this.pending) if (deferred.alive) deferred.dispose();
+    this.pending.clear();
+    if (this.current?.result?.alive) this.current.result.dispose();
+    this.current = undefined;
+    this.control = undefined;
+    this.bridge = IDLE_BRIDGE;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The QuickJS sandbox backend for codecall: QuickJS compiled to WebAssembly (quickjs-emscripten, sync
+ * build). Portable (no native build; Node, browsers, edge runtimes), with CPU, wall-clock and memory
+ * limits enforced inside the engine.
+ */
+import {
+  type CreateSandboxOptions,
+  createSandbox,
+  type Sandbox,
+  type SandboxAdapterV1,
+  type SandboxCapabilitiesV1,
+} from "@codecall/core";
+import { QuickJSSandboxContext } from "./context.js";
+import { BASELINE_BYTES, EnginePool, type WasmModuleSource } from "./engine-pool.js";
+
+/** Options of {@link quickjs} and {@link quickjsAdapter}. */
+export interface QuickJSSandboxOptions extends CreateSandboxOptions {
+  /**
+   * The compiled QuickJS WebAssembly module (`@jitl/quickjs-wasmfile-release-sync/wasm`), or a loader for
+   * it. On Node it is compiled from the package once; elsewhere pass it to avoid a compile per session.
+   */
+  wasmModule?: WasmModuleSource;
+  /** Idle WebAssembly instances kept for reuse by new sessions. Default 4. */
+  maxIdleInstances?: number;
+  /**
+   * An instance whose linear memory grew past this many bytes is discarded when its session ends, rather
+   * than reused (WebAssembly memory never shrinks). Default 16 MiB: only instances that never grew are reused.
+   */
+  recycleAboveBytes?: number;
+  /** The engine's stack limit in bytes (deep recursion ends in a catchable error). Default 256 KiB. */
+  maxStackBytes?: number;
+}
+
+/** What the QuickJS backend enforces. */
+export const QUICKJS_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
+  isolation: "wasm",
+  memoryLimit: true,
+  cpuTimeLimit: true,
+  persistentState: true,
+  remote: false,
+});
+
+/** The QuickJS {@link SandboxAdapterV1}: one WebAssembly instance, runtime and context per session. */
+export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdapterV1 {
+  const pool = new EnginePool({
+    ...(options.wasmModule ? { wasmModule: options.wasmModule } : {}),
+    maxIdle: options.maxIdleInstances ?? 4,
+    recycleAboveBytes: options.recycleAboveBytes ?? BASELINE_BYTES,
+  });
+  const maxStackBytes = options.maxStackBytes ?? 256 * 1024;
+  return {
+    specificationVersion: "v1",
+    name: "quickjs",
+    capabilities: QUICKJS_CAPABILITIES,
+    async createContext({ limits }) {
+      const engine = await pool.acquire(limits.memoryBytes);
+      return new QuickJSSandboxContext(engine, pool, { memoryBytes: limits.memoryBytes, maxStackBytes });
+    },
+    async close() {
+      pool.clear();
+    },
+  };
+}
+
+/**
+ * A codecall {@link Sandbox} running programs in QuickJS.
+ *
+ * ```ts
+ * const sandbox = quickjs({ limits: { cpuTimeMs: 2_000 } });
+ * const outcome = await sandbox.execute({ code: "return 1 + 1" });
+ * ```
+ */
+export function quickjs(options: QuickJSSandboxOptions = {}): Sandbox {
+  return createSandbox(quickjsAdapter(options), options.limits ? { limits: options.limits } : {});
+}
