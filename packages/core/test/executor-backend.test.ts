@@ -24,6 +24,16 @@ describe("resolveSandbox", () => {
     expect((error as Error).message).toMatch(/npm install @codecall\/sandbox-not-a-real-backend/);
   });
 
+  it("loads the backend CODECALL_SANDBOX names from its package", async () => {
+    const sandbox = await resolveSandbox(undefined, { CODECALL_SANDBOX: "quickjs" });
+    try {
+      expect(sandbox.name).toBe("quickjs");
+      expect((await sandbox.execute({ code: "return 6 * 7" })).value).toBe(42);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("uses a Sandbox object as given", async () => {
     const sandbox = { name: "mine" } as never;
     expect(await resolveSandbox(sandbox)).toBe(sandbox);
