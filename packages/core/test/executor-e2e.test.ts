@@ -118,4 +118,25 @@ describe.each(backends)("executor end to end on $name", (backend) => {
       },
     );
   }
+
+  it.skipIf(Boolean(backend.skip))(
+    `cancels a running program and its pending HTTP tool call (${backend.skip ?? "present"})`,
+    async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const started = performance.now();
+      const result = await executor.execute(
+        "await everything.triggerLongRunningOperation({ duration: 20, steps: 2 });\nreturn 'finished';",
+        {
+          signal: controller.signal,
+        },
+      );
+      expect(result.error?.code).toBe("ABORTED");
+      expect(performance.now() - started).toBeLessThan(10_000);
+      // The executor and the server connection keep working.
+      expect(
+        (await executor.execute("return (await everything.getSum({ a: 1, b: 2 }))[0];")).value,
+      ).toMatchObject({ type: "text" });
+    },
+  );
 });
