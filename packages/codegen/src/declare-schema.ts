@@ -38,6 +38,17 @@ export const GLOBAL_TYPES = [
   "WeakSet",
 ];
 
+/** A type-name allocator for one file: `hint`, else `hint2`, `hint3`, ...; never a global type or `taken`. */
+export function typeNames(taken: string[] = []): (hint: string) => string {
+  const used = new Set([...GLOBAL_TYPES, ...taken]);
+  return (hint) => {
+    let name = hint;
+    for (let n = 2; used.has(name); n++) name = `${hint}${n}`;
+    used.add(name);
+    return name;
+  };
+}
+
 /** A converted schema document. */
 export interface SchemaDocument {
   name: string;
@@ -129,13 +140,7 @@ export function schemaToTypeScript(
   options: SchemaToTypeScriptOptions = {},
 ): { code: string; warnings: Array<{ path: string; message: string }> } {
   const warnings: Array<{ path: string; message: string }> = [];
-  const taken = new Set(GLOBAL_TYPES);
-  const reserveName = (hint: string) => {
-    let name = hint;
-    for (let n = 2; taken.has(name); n++) name = `${hint}${n}`;
-    taken.add(name);
-    return name;
-  };
+  const reserveName = typeNames();
   const rootName = reserveName(options.name ?? "Root");
   const doc = convertDocument(schema, {
     basePath: "",

@@ -1,6 +1,6 @@
 /** One tool's module (source and declaration) and its discovery renderings. */
 import { CONTENT_TYPE_NAMES } from "./content-types.js";
-import { convertDocument, GLOBAL_TYPES, writeTypes } from "./declare-schema.js";
+import { convertDocument, typeNames, writeTypes } from "./declare-schema.js";
 import { pascalIdent } from "./names.js";
 import { isSchema } from "./schema-to-type.js";
 import { createWriter, printCompact, writeDoc } from "./type-node.js";
@@ -24,13 +24,7 @@ interface Ctx {
 
 /** Generates a tool's module. Never throws: a failure falls back to loose types with a warning. */
 export function emitTool(tool: ToolDefinition, ctx: Ctx): ToolModule {
-  const taken = new Set([...GLOBAL_TYPES, ...CONTENT_TYPE_NAMES, ctx.toolIdent]);
-  const reserveName = (hint: string) => {
-    let name = hint;
-    for (let n = 2; taken.has(name); n++) name = `${hint}${n}`;
-    taken.add(name);
-    return name;
-  };
+  const reserveName = typeNames([...CONTENT_TYPE_NAMES, ctx.toolIdent]);
   const warn = (path: string, message: string) =>
     ctx.warnings.push({ server: ctx.server, tool: tool.name, path, message });
   const base = pascalIdent(ctx.toolIdent);

@@ -42,7 +42,10 @@ describe("LiveMCPBench catalogue", () => {
   it("evaluates its runtime as JavaScript", () => {
     const calls: Array<[string, unknown]> = [];
     const codecall = {
-      callTool: (id: string, args: unknown) => (calls.push([id, args]), Promise.resolve(id)),
+      callTool: (id: string, args: unknown) => {
+        calls.push([id, args]);
+        return Promise.resolve(id);
+      },
     };
     const modules = new Function("codecall", `${api.runtime}\nreturn __codecallModules;`)(codecall) as Record<
       string,
