@@ -1,0 +1,167 @@
+/**
+ * Every sandbox backend in `src/backends/`, measured in one run so the figures compare: a fresh execution
+ * of a trivial program, a warm one (same session), one async tool-call round trip, a CPU-bound loop as a
+ * ratio to plain Node, 1 MB payloads both ways, and RSS for 100 live sessions (in a child process, so the
+ * figure is clean). Executor overhead is reported as a ratio to the backend's raw engine figures.
+ * A backend whose `create()` (or first execution) fails is skipped with the reason.
+ */
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Sandbox, ToolHandler } from "@codecall/core";
+import type { BenchBackend } from "../backend.js";
+import { medianMs, round } from "../stats.js";
+
+export const name = "sandboxes";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const backendsDir = join(here, "..", "backends");
+const RUNS = 200;
+const MiB = 1024 * 1024;
+const SUM_LOOP = "let s = 0;\nfor (let i = 1; i <= 1e7; i++) s += i;\nreturn s;";
+const ONE_MB = "x".repeat(MiB);
+const tools: ToolHandler = ({ name: tool }) => (tool === "big" ? ONE_MB : 1);
+
+async function loadBackend(file: string): Promise<BenchBackend> {
+  return ((await import(join(backendsDir, file))) as { backend: BenchBackend }).backend;
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  const files = readdirSync(backendsDir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
+  for (const file of files) {
+    const backend = await loadBackend(file);
+    let sandbox: Sandbox;
+    try {
+      sandbox = await backend.create();
+      const smoke = await sandbox.execute({ code: "return 1" });
+      if (!smoke.ok) throw new Error(`${smoke.error?.code}: ${smoke.error?.message}`);
+    } catch (error) {
+      results[backend.name] = { skipped: error instanceof Error ? error.message : String(error) };
+      await backend.teardown?.().catch(() => undefined);
+      continue;
+    }
+    try {
+      results[backend.name] = {
+        ...(await measure(backend, sandbox)),
+        rss100Sessions: await rssInChild(file),
+      };
+    } catch (error) {
+      results[backend.name] = { error: error instanceof Error ? error.stack : String(error) };
+    } finally {
+      await sandbox.close();
+      await backend.teardown?.();
+    }
+  }
+  return results;
+}
+
+async function measure(backend: BenchBackend, sandbox: Sandbox): Promise<Record<string, unknown>> {
+  const ok = async (target: Pick<Sandbox, "execute">, code: string) => {
+    const outcome = await target.execute({ code, tools });
+    if (!outcome.ok) throw new Error(`${code}: ${outcome.error?.code} ${outcome.error?.message}`);
+    return outcome;
+  };
+  const freshMs = await medianMs(() => ok(sandbox, "return 1"), RUNS);
+  const session = await sandbox.createSession();
+  try {
+    const warmMs = await medianMs(() => ok(session, "return 1"), RUNS);
+    const oneToolCallMs = await medianMs(
+      () => ok(session, "return await codecall.callTool('one', {})"),
+      RUNS,
+    );
+
+    const plain = new Function(SUM_LOOP) as () => number;
+    const nodeLoopMs = await medianMs(plain, 5, 2);
+    const sandboxLoopMs = await medianMs(() => ok(session, SUM_LOOP), 5, 1);
+
+    const resultPayloadMs = await medianMs(
+      () => ok(session, "return (await codecall.callTool('big')).length"),
+      20,
+      3,
+    );
+    const argsPayloadMs = await medianMs(
+      () => ok(session, "const s = 'x'.repeat(1048576);\nreturn await codecall.callTool('sink', { s });"),
+      20,
+      3,
+    );
+
+    const raw = backend.raw
+      ? {
+          freshEvalDisposeMs: await backend.raw.freshEvalDisposeMs(RUNS),
+          warmEvalMs: await backend.raw.warmEvalMs(RUNS),
+        }
+      : undefined;
+    return {
+      freshExecutionMs: freshMs,
+      warmExecutionMs: warmMs,
+      oneToolCallExecutionMs: oneToolCallMs,
+      toolCallRoundTripMs: round(oneToolCallMs - warmMs),
+      sumTo1e7: {
+        nodeMs: nodeLoopMs,
+        sandboxMs: sandboxLoopMs,
+        ratioToNode: round(sandboxLoopMs / nodeLoopMs, 1),
+      },
+      payload1MB: { toolResultIntoProgramMs: resultPayloadMs, programArgsToToolMs: argsPayloadMs },
+      ...(raw
+        ? {
+            raw,
+            overheadRatio: {
+              fresh: round(freshMs / raw.freshEvalDisposeMs, 2),
+              warm: round(warmMs / raw.warmEvalMs, 2),
+              goal: 1.5,
+            },
+          }
+        : {}),
+    };
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** Runs this file again in a child process in RSS mode and reads its figures. */
+function rssInChild(file: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url)],
+      { env: { ...process.env, CODECALL_BENCH_RSS_BACKEND: file }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        if (error) resolve({ error: `${error.message}\n${stderr}`.slice(0, 2000) });
+        else resolve(JSON.parse(stdout.trim().split("\n").pop()!));
+      },
+    );
+  });
+}
+
+/** Child mode: 100 live sessions, one warm execution each; prints the RSS they added. */
+async function rssChild(file: string): Promise<void> {
+  const backend = await loadBackend(file);
+  const sandbox = await backend.create();
+  await sandbox.execute({ code: "return 1" });
+  const before = process.memoryUsage().rss;
+  const sessions = [];
+  for (let i = 0; i < 100; i++) {
+    const session = await sandbox.createSession();
+    const outcome = await session.execute({
+      code: `globalThis.state = { id: ${i}, list: [1, 2, 3] };\nreturn state.id;`,
+    });
+    if (!outcome.ok) throw new Error(`session ${i}: ${outcome.error?.message}`);
+    sessions.push(session);
+  }
+  const after = process.memoryUsage().rss;
+  process.stdout.write(
+    `${JSON.stringify({ sessions: 100, rssBeforeMiB: round(before / MiB, 1), rssAfterMiB: round(after / MiB, 1), perSessionMiB: round((after - before) / MiB / 100, 2) })}\n`,
+  );
+  await sandbox.close();
+  await backend.teardown?.();
+}
+
+const childBackend = process.env.CODECALL_BENCH_RSS_BACKEND;
+if (childBackend && process.argv[1] === fileURLToPath(import.meta.url)) {
+  await rssChild(childBackend);
+  process.exit(0);
+}
