@@ -229,6 +229,7 @@ class E2BContext implements SandboxContextV1 {
         script,
         cpuTimeMs: control.limits.cpuTimeMs,
         memoryBytes: control.limits.memoryBytes,
+        maxOutputBytes: control.limits.maxOutputBytes,
       });
     });
   }
@@ -303,6 +304,8 @@ class E2BContext implements SandboxContextV1 {
   private lost(reason: string): void {
     if (!this.dead) {
       this.dead = reason;
+      // Stop reading first: a program flooding its output must not keep the host busy while it dies.
+      void this.handle?.disconnect();
       void this.handle?.kill().catch(() => undefined);
     }
     const detail = this.stderrTail.trim() ? ` (runner stderr: ${this.stderrTail.trim().slice(-400)})` : "";

@@ -14,40 +14,116 @@
  * Both are CommonJS scripts for `node -e`, written for any Node >= 18 a template may carry.
  */
 
+/** Calls `onMessage` with each JSON object read, one per line, from a readable stream. */
+const LINE_READER = `function readLines(stream, onMessage) {
+  let buffered = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk) => {
+    buffered += chunk;
+    let nl;
+    while ((nl = buffered.indexOf("\\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      let m;
+      try { m = JSON.parse(line); } catch (_) { continue; }
+      if (m && typeof m === "object") onMessage(m);
+    }
+  });
+}`;
+
 /** The worker: one `node:vm` context per session, the bridge installed inside it. */
 const WORKER_SOURCE = `"use strict";
+const fs = require("fs");
+${LINE_READER}
 const vm = require("vm");
 let context = null;
 let inner = null;
 let nextCall = 1;
-function post(message) { try { process.send(message); } catch (_) {} }
-process.on("disconnect", () => process.exit(0));
+// Messages to the runner are JSON lines on stdout, written synchronously: a program that logs in an
+// endless loop blocks on a full pipe (backpressure) instead of queueing output the runner never sees.
+function post(message) {
+  const data = Buffer.from(JSON.stringify(message) + "\\n", "utf8");
+  for (let off = 0; off < data.length; ) {
+    try { off += fs.writeSync(1, data, off); }
+    catch (e) { if (e.code !== "EAGAIN") process.exit(1); }
+  }
+}
+process.stdin.on("end", () => process.exit(0));
 process.on("uncaughtException", (e) => { post({ t: "failed", code: "SANDBOX_CRASHED", message: "worker: " + (e && e.message) }); });
 process.on("unhandledRejection", () => {});
+
+let memoryLimit = 128 * 1024 * 1024;
+let logBudget = 0;
 
 // Host functions the context may call. They take and return primitives only and never throw, so no
 // object of this realm ever reaches the program.
 function sendCall(request) { const id = nextCall++; post({ t: "call", id: id, request: String(request) }); return id; }
-function sendLog(level, text) { post({ t: "log", level: String(level), text: String(text) }); }
+function sendLog(level, text) {
+  // Past the output budget the host stops the run anyway: do not flood the channel meanwhile.
+  if (logBudget < 0) return;
+  logBudget -= Buffer.byteLength(String(text)) + 1;
+  post({ t: "log", level: String(level), text: String(text) });
+}
 function sendDone(report) { post(typeof report === "string" ? { t: "done", report: report } : { t: "failed", code: "SANDBOX_CRASHED", message: "The program's script did not settle with a report." }); }
+function currentMemoryLimit() { return memoryLimit; }
 
-// Runs inside the context, before the prelude: builds __codecallHost from this realm's own functions and
-// returns the two functions the worker uses to answer calls and settle runs. Intrinsics are captured
-// now, so a program that replaces Promise or Map later cannot intercept replies.
-const INSTALL = "(function (sendCall, sendLog, sendDone) {" +
-  "'use strict';" +
-  "var P = Promise, resolveP = P.resolve.bind(P), then = P.prototype.then, apply = Reflect.apply;" +
-  "var M = Map, get = M.prototype.get, set = M.prototype.set, del = M.prototype.delete, S = String;" +
-  "var pending = new M();" +
-  "globalThis.__codecallHost = {" +
-  "  call: function (request) { return new P(function (resolve) { apply(set, pending, [sendCall(S(request)), resolve]); }); }," +
-  "  log: function (level, text) { sendLog(S(level), S(text)); }" +
-  "};" +
-  "return {" +
-  "  deliver: function (id, reply) { var r = apply(get, pending, [id]); if (r) { apply(del, pending, [id]); r(reply); } }," +
-  "  settle: function (completion) { apply(then, resolveP(completion), [function (v) { sendDone(typeof v === 'string' ? v : null); }, function () { sendDone(null); }]); }" +
-  "};" +
-  "})";
+// Compiled inside the context (from its source text), before the prelude: builds __codecallHost from the
+// context's own functions, caps single buffer allocations, and returns what the worker uses to answer
+// calls and settle runs. Intrinsics are captured now, so a program that later replaces Promise, Map or
+// Reflect cannot intercept replies.
+function install(sendCall, sendLog, sendDone, memoryLimit) {
+  "use strict";
+  var P = Promise, resolveP = P.resolve.bind(P), then = P.prototype.then, apply = Reflect.apply;
+  var construct = Reflect.construct, define = Object.defineProperty, RangeErr = RangeError;
+  var M = Map, get = M.prototype.get, set = M.prototype.set, del = M.prototype.delete, S = String;
+  var pending = new M();
+  globalThis.__codecallHost = {
+    call: function (request) { return new P(function (resolve) { apply(set, pending, [sendCall(S(request)), resolve]); }); },
+    log: function (level, text) { sendLog(S(level), S(text)); },
+  };
+
+  // Buffers are allocated outside V8's heap limit, and untouched pages do not show in the resident set
+  // the runner watches: refuse one allocation larger than the memory limit up front.
+  function refuse(bytes) {
+    if (bytes > memoryLimit()) throw new RangeErr("Allocation of " + bytes + " bytes exceeds the sandbox memory limit");
+  }
+  function requested(first, unit) {
+    if (typeof first === "number") return first * unit;
+    if (first !== null && typeof first === "object" && !(first instanceof ArrayBuffer) && typeof first.length === "number") return first.length * unit;
+    return 0;
+  }
+  function cap(name, check) {
+    var C = globalThis[name];
+    if (typeof C !== "function") return;
+    var proxy = new Proxy(C, { construct: function (target, args, newTarget) { check(args); return construct(target, args, newTarget); } });
+    define(C.prototype, "constructor", { value: proxy, writable: true, enumerable: false, configurable: true });
+    define(globalThis, name, { value: proxy, writable: true, enumerable: false, configurable: true });
+  }
+  ["ArrayBuffer", "SharedArrayBuffer"].forEach(function (name) {
+    cap(name, function (args) { refuse(requested(args[0], 1)); if (args[1] && typeof args[1].maxByteLength === "number") refuse(args[1].maxByteLength); });
+  });
+  ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+   "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"].forEach(function (name) {
+    var unit = globalThis[name] && globalThis[name].BYTES_PER_ELEMENT;
+    cap(name, function (args) { refuse(requested(args[0], unit)); });
+  });
+  ["transfer", "transferToFixedLength"].forEach(function (name) {
+    var original = ArrayBuffer.prototype[name];
+    if (typeof original !== "function") return;
+    define(ArrayBuffer.prototype, name, { value: function (length) { if (typeof length === "number") refuse(length); return apply(original, this, arguments); }, writable: true, enumerable: false, configurable: true });
+  });
+  if (typeof WebAssembly === "object" && WebAssembly.Memory) {
+    var grow = WebAssembly.Memory.prototype.grow;
+    var WM = WebAssembly.Memory;
+    WebAssembly.Memory = new Proxy(WM, { construct: function (target, args, newTarget) { refuse(((args[0] && args[0].initial) || 0) * 65536); return construct(target, args, newTarget); } });
+    define(WM.prototype, "grow", { value: function (pages) { refuse((this.buffer.byteLength || 0) + pages * 65536); return apply(grow, this, [pages]); }, writable: true, enumerable: false, configurable: true });
+  }
+
+  return {
+    deliver: function (id, reply) { var r = apply(get, pending, [id]); if (r) { apply(del, pending, [id]); r(reply); } },
+    settle: function (completion) { apply(then, resolveP(completion), [function (v) { sendDone(typeof v === "string" ? v : null); }, function () { sendDone(null); }]); },
+  };
+}
 
 function syntaxMessage(e, filename) {
   const at = typeof e.stack === "string" ? e.stack.split("\\n")[0] : "";
@@ -56,10 +132,12 @@ function syntaxMessage(e, filename) {
 }
 
 function run(m) {
+  memoryLimit = m.memoryBytes;
+  logBudget = m.maxOutputBytes;
   try {
     if (!context) {
       context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false } });
-      inner = vm.runInContext(INSTALL, context)(sendCall, sendLog, sendDone);
+      inner = vm.runInContext("(" + install.toString() + ")", context)(sendCall, sendLog, sendDone, currentMemoryLimit);
     }
     if (m.prelude.source) vm.runInContext(m.prelude.source, context, { filename: m.prelude.filename });
   } catch (e) {
@@ -84,9 +162,9 @@ function run(m) {
   inner.settle(completion);
 }
 
-process.on("message", (m) => {
-  if (m && m.t === "run") run(m);
-  else if (m && m.t === "reply" && inner) inner.deliver(m.id, m.reply);
+readLines(process.stdin, (m) => {
+  if (m.t === "run") run(m);
+  else if (m.t === "reply" && inner) inner.deliver(m.id, m.reply);
 });
 post({ t: "ready" });
 `;
@@ -98,6 +176,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const WORKER = ${JSON.stringify(WORKER_SOURCE)};
+${LINE_READER}
 // Linux reports CPU in clock ticks (100 per second on every mainstream kernel) and RSS in 4 KiB pages.
 const HZ = 100, PAGE = 4096, WATCH_MS = 20;
 let key = null, seq = 0, worker = null, current = null, stderrTail = "", readyRss = 0;
@@ -126,7 +205,8 @@ function finish(message) {
   clearInterval(run.watch);
   const now = usage(worker.pid);
   if (now) { run.peak = Math.max(run.peak, now.rss); run.cpuMs = now.cpuMs - run.cpu0; }
-  message.stats = { peakMemoryBytes: run.peak };
+  // What the program used: the worker's resident set above what it held idle.
+  message.stats = { peakMemoryBytes: Math.max(0, run.peak - readyRss) };
   if (run.cpuMs !== undefined) message.stats.cpuMs = run.cpuMs;
   frame(message);
 }
@@ -147,14 +227,14 @@ function stop(code, message) {
 
 function startWorker(heapMb) {
   worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "-e", WORKER, "codecall-e2b-worker"], {
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    stdio: ["pipe", "pipe", "pipe"],
     env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8" },
     cwd: os.tmpdir(),
   });
   const keep = (chunk) => { stderrTail = (stderrTail + chunk).slice(-4096); process.stderr.write(chunk); };
-  worker.stdout.on("data", keep);
+  worker.stdin.on("error", () => {});
+  readLines(worker.stdout, onWorker);
   worker.stderr.on("data", keep);
-  worker.on("message", onWorker);
   worker.on("exit", (code, signal) => {
     if (current) {
       const stopped = current.stopped;
@@ -180,10 +260,19 @@ function onWorker(m) {
     return;
   }
   if (!current || current.stopped) return;
-  if (m.t === "log" && typeof m.level === "string" && typeof m.text === "string") frame({ t: "log", level: m.level, text: m.text });
+  if (m.t === "log" && typeof m.level === "string" && typeof m.text === "string") {
+    // Past the output budget the host stops the run: forward no more than the one log that crosses it.
+    if (current.logBudget < 0) return;
+    current.logBudget -= Buffer.byteLength(m.text) + 1;
+    frame({ t: "log", level: m.level, text: m.text });
+  }
   else if (m.t === "call" && typeof m.id === "number" && typeof m.request === "string") frame({ t: "call", id: m.id, request: m.request });
   else if (m.t === "done" && typeof m.report === "string") finish({ t: "done", report: m.report });
   else if (m.t === "failed" && CODES.indexOf(m.code) >= 0 && typeof m.message === "string") finish({ t: "failed", code: m.code, message: m.message });
+}
+
+function toWorker(message) {
+  worker.stdin.write(JSON.stringify(message) + "\\n");
 }
 
 function onHost(m) {
@@ -192,27 +281,15 @@ function onHost(m) {
     startWorker(Math.max(16, Math.ceil(m.heapMb)));
   } else if (m.t === "run" && key !== null && !current) {
     const now = usage(worker.pid);
-    current = { cpuTimeMs: m.cpuTimeMs, memoryBytes: m.memoryBytes, cpu0: now ? now.cpuMs : 0, peak: now ? now.rss : 0, stopped: null };
+    current = { cpuTimeMs: m.cpuTimeMs, memoryBytes: m.memoryBytes, logBudget: m.maxOutputBytes, cpu0: now ? now.cpuMs : 0, peak: now ? now.rss : 0, stopped: null };
     if (now) current.watch = setInterval(watch, WATCH_MS);
-    worker.send({ t: "run", prelude: m.prelude, script: m.script, cpuTimeMs: m.cpuTimeMs });
+    toWorker({ t: "run", prelude: m.prelude, script: m.script, cpuTimeMs: m.cpuTimeMs, memoryBytes: m.memoryBytes, maxOutputBytes: m.maxOutputBytes });
   } else if (m.t === "reply" && current && typeof m.id === "number" && typeof m.reply === "string") {
-    worker.send({ t: "reply", id: m.id, reply: m.reply });
+    toWorker({ t: "reply", id: m.id, reply: m.reply });
   }
 }
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => {
-  input += chunk;
-  let nl;
-  while ((nl = input.indexOf("\\n")) >= 0) {
-    const line = input.slice(0, nl);
-    input = input.slice(nl + 1);
-    let m;
-    try { m = JSON.parse(line); } catch (_) { continue; }
-    if (m && typeof m === "object") onHost(m);
-  }
-});
+readLines(process.stdin, onHost);
 // The host closed the channel (or the stand-in's owner died): nothing more to do here.
 process.stdin.on("end", () => { if (worker) worker.kill("SIGKILL"); process.exit(0); });
 `;

@@ -102,8 +102,10 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
       cwd?: string;
     };
     const stdin = msg.stdin === true;
-    if (typeof config.cmd !== "string")
-      return streamError(res, "invalid_argument", "process.cmd is required");
+    if (typeof config.cmd !== "string") {
+      streamError(res, "invalid_argument", "process.cmd is required");
+      return;
+    }
     const envs = config.envs ?? {};
     const child = spawn(config.cmd, config.args ?? [], {
       cwd: config.cwd || tmpdir(),
