@@ -40,13 +40,47 @@ async function backends(): Promise<{ present: Backend[]; missing: Record<string,
   return { present, missing };
 }
 
-/** Raw engine cost from the bench's backend registry (`src/backends/<name>.ts`), when it has one. */
+/**
+ * Raw engine cost: a new context, evaluate `1 + 1`, dispose, with the very engine library the backend
+ * package uses (resolved from that package), without codecall. From the bench's backend registry
+ * (`src/backends/<name>.ts`) when it provides one.
+ */
 async function rawEngineMs(backend: string): Promise<number | undefined> {
-  const file = new URL(`../backends/${backend}.ts`, import.meta.url);
-  const mod = (await import(file.href).catch(() => undefined)) as
-    | { backend?: { raw?: { freshEvalDisposeMs(runs: number): Promise<number> } } }
-    | undefined;
-  return mod?.backend?.raw ? round(await mod.backend.raw.freshEvalDisposeMs(RUNS)) : undefined;
+  const registry = (await import(new URL(`../backends/${backend}.ts`, import.meta.url).href).catch(
+    () => undefined,
+  )) as { backend?: { raw?: { freshEvalDisposeMs(runs: number): Promise<number> } } } | undefined;
+  if (registry?.backend?.raw) return round(await registry.backend.raw.freshEvalDisposeMs(RUNS));
+  try {
+    if (backend === "quickjs") {
+      const from = createRequire(require.resolve("@codecall/sandbox-quickjs"));
+      const core = (await import(
+        from.resolve("quickjs-emscripten-core")
+      )) as typeof import("quickjs-emscripten-core");
+      const variant = (
+        (await import(from.resolve("@jitl/quickjs-wasmfile-release-sync"))) as { default: unknown }
+      ).default;
+      const QuickJS = await core.newQuickJSWASMModuleFromVariant(variant as never);
+      return await medianMs(() => {
+        const runtime = QuickJS.newRuntime();
+        const context = runtime.newContext();
+        context.unwrapResult(context.evalCode("1 + 1")).dispose();
+        context.dispose();
+        runtime.dispose();
+      }, RUNS);
+    }
+    if (backend === "isolated-vm") {
+      const from = createRequire(require.resolve("@codecall/sandbox-isolated-vm"));
+      const ivm = from("isolated-vm") as typeof import("isolated-vm");
+      return await medianMs(() => {
+        const isolate = new ivm.Isolate({ memoryLimit: 128 });
+        isolate.createContextSync().evalSync("1 + 1");
+        isolate.dispose();
+      }, RUNS);
+    }
+  } catch {
+    // The engine library is not reachable from here: fall back to the backend's empty program.
+  }
+  return undefined;
 }
 
 async function overhead(): Promise<Record<string, unknown>> {
