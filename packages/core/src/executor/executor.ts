@@ -8,7 +8,13 @@ import {
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import type { ExecutionEvent, ExecutionOutcome, Sandbox, SandboxSession } from "../sandbox/create-sandbox.js";
+import type {
+  ExecutionEvent,
+  ExecutionOutcome,
+  Sandbox,
+  SandboxSession,
+  ToolHandler,
+} from "../sandbox/create-sandbox.js";
 import { type ExecutionLimits, resolveLimits } from "../sandbox/limits.js";
 import { resolveSandbox, type SandboxName } from "./backend.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
@@ -55,6 +61,11 @@ export interface ExecutorOptions {
   persistState?: boolean;
   /** Options for code generation. */
   codegen?: GenerateOptions;
+  /**
+   * Built-in tools a program may call beside the catalogue's (discovery's `codecall.searchTools`, say):
+   * receives the catalogue's handler and returns the one programs talk to.
+   */
+  programTools?: (catalogueTools: ToolHandler) => ToolHandler;
   /** Overrides of the type-checker's (deliberately lenient) compiler options. */
   compilerOptions?: ts.CompilerOptions;
 }
@@ -96,7 +107,7 @@ interface ApiState {
   version: number | undefined;
   api: GeneratedApi;
   serverIdents: Set<string>;
-  handler: ReturnType<typeof createToolHandler>;
+  handler: ToolHandler;
   checker: ProgramTypeChecker | undefined;
 }
 
@@ -112,6 +123,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const sandbox = await resolveSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
+  const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
   let session: Promise<SandboxSession> | undefined;
   let state: Promise<ApiState> | undefined;
   let closed = false;
@@ -128,12 +140,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       version,
       api,
       serverIdents: new Set(api.servers.map((s) => s.ident)),
-      handler: createToolHandler({
-        tools: api.tools,
-        callTool: catalogue.callTool,
-        interceptor,
-        validator: new ArgumentValidator(),
-      }),
+      handler: wrapTools(
+        createToolHandler({
+          tools: api.tools,
+          callTool: catalogue.callTool,
+          interceptor,
+          validator: new ArgumentValidator(),
+        }),
+      ),
       checker: undefined,
     };
   };

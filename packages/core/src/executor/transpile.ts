@@ -54,11 +54,10 @@ const exports = {}, module = { exports: exports };
 return (async function () {`;
 }
 
-/** Identifiers and `./servers/...` specifiers a stripped program mentions: which servers it may use. */
+/**
+ * Every identifier-like word in a stripped program: the servers it may use. Words inside strings count
+ * too, so `require("./servers/memory/readGraph")` names `memory`; a superset is harmless.
+ */
 export function mentionedNames(js: string): Set<string> {
-  const names = new Set<string>();
-  for (const m of js.matchAll(/[A-Za-z_$][\w$]*/g)) names.add(m[0]);
-  for (const m of js.matchAll(/["'`]\.\/servers\/([^"'`]+)["'`]/g))
-    names.add(m[1]!.replace(/(\/index)?(\.(js|ts))?$/, ""));
-  return names;
+  return new Set(js.match(/[A-Za-z_$][\w$]*/g));
 }

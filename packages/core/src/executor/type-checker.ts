@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import ts from "typescript";
+import { mentionedNames } from "./transpile.js";
 
 /** One type-check finding, located in the program's own coordinates (1-based). */
 export interface TypeDiagnostic {
@@ -144,7 +145,7 @@ export class ProgramTypeChecker {
    * A name the program does not mention cannot be referenced by it, so nothing it needs is left out.
    */
   private selectGlobals(code: string): void {
-    const mentioned = new Set(code.match(/[A-Za-z_$][\w$]*/g));
+    const mentioned = mentionedNames(code);
     for (const [path, file] of this.globals) {
       const kept = file.names.filter((n) => n !== undefined && mentioned.has(n)).join(",");
       if (kept === file.kept) continue;
