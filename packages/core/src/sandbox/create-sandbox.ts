@@ -234,6 +234,13 @@ class Session implements SandboxSession {
         ),
       );
     }
+    // Creating a context can take a while (a remote VM): the session may be disposed or the caller may
+    // give up meanwhile.
+    if (this.disposed)
+      return run.finish(
+        new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
+      );
+    if (request.signal?.aborted) return run.finish(abortedError(request.signal));
 
     const controller = new AbortController();
     run.controller = controller;
