@@ -43,7 +43,17 @@ return [a, b, c];`;
         message: expect.stringMatching(/getCurrentStockPrise.*Did you mean 'getCurrentStockPrice'/),
       },
       { line: 3, code: 2322, message: expect.stringMatching(/'number' is not assignable to type 'string'/) },
-      { line: 4, code: 2304, message: "Cannot find name 'noSuchServer'." },
+      { line: 4, code: 2304, message: expect.stringMatching(/^Cannot find name 'noSuchServer'\./) },
+    ]);
+  });
+
+  it("suggests the server a misspelt global meant", () => {
+    expect(checker.check("return await yahooFinanse.getCurrentStockPrice({ symbol: 'A' });")).toEqual([
+      expect.objectContaining({
+        line: 1,
+        code: 2304,
+        message: "Cannot find name 'yahooFinanse'. Did you mean 'yahooFinance'?",
+      }),
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import ts from "typescript";
+import { suggestNames } from "../mcp/suggest.js";
 import { mentionedNames } from "./transpile.js";
 
 /** One type-check finding, located in the program's own coordinates (1-based). */
@@ -135,7 +136,12 @@ export class ProgramTypeChecker {
       .map((d) => {
         const position = toProgramOffset(d.start ?? 0, insertAt, code.length);
         const { line, character } = source.getLineAndCharacterOfPosition(position);
-        return { line: line + 1, column: character + 1, code: d.code, message: shortMessage(d.messageText) };
+        return {
+          line: line + 1,
+          column: character + 1,
+          code: d.code,
+          message: this.suggest(d.code, shortMessage(d.messageText)),
+        };
       });
   }
 
@@ -156,6 +162,17 @@ export class ProgramTypeChecker {
         .join("\n");
       this.files.set(path, ts.ScriptSnapshot.fromString(text));
     }
+  }
+
+  /** Globals left out of this check cannot be suggested by TypeScript: name the close ones here. */
+  private suggest(code: number, message: string): string {
+    const name = code === 2304 ? /^Cannot find name '([\w$]+)'\.$/.exec(message)?.[1] : undefined;
+    if (!name) return message;
+    const known = [...this.globals.values()].flatMap((g) =>
+      g.names.filter((n): n is string => n !== undefined),
+    );
+    const close = suggestNames(name, known);
+    return close.length ? `${message} Did you mean ${close.map((c) => `'${c}'`).join(" or ")}?` : message;
   }
 
   private snapshot(path: string): ts.IScriptSnapshot | undefined {
