@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TermAnalyzer } from "../src/discovery/analyze.js";
 import {
   analyze,
   createBm25Retriever,
@@ -9,6 +10,7 @@ import {
   splitWords,
   type ToolDocument,
 } from "../src/discovery/index.js";
+import { Vocabulary } from "../src/discovery/vocabulary.js";
 import { catalogue, devTasks } from "./discovery-fixtures.js";
 
 describe("text analysis", () => {
@@ -30,6 +32,25 @@ describe("text analysis", () => {
     const terms = analyze("获取天气预报");
     expect(terms).toContain("天气");
     expect(terms).toEqual(expect.arrayContaining(["get", "weather", "forecast"]));
+  });
+  it("gives the index the same terms as analyze, from its caches too, for every catalogue text", () => {
+    const vocabulary = new Vocabulary();
+    const analyzer = new TermAnalyzer(vocabulary);
+    const texts = catalogue.flatMap((tool) => [
+      tool.name,
+      tool.description ?? "",
+      tool.serverDescription ?? "",
+    ]);
+    texts.push("ÉCOLE straße getÄpfel 获取abc天气 x2Y", "", "获取");
+    const sortedIds = (ids: ArrayLike<number>) => Array.from(ids).sort((x, y) => x - y);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const text of texts) {
+        const ids = sortedIds(analyzer.ids(text));
+        expect(ids).toEqual(sortedIds(analyze(text).map((term) => vocabulary.find(term))));
+      }
+    }
+    expect(vocabulary.find("天气")).toBeGreaterThanOrEqual(0);
+    expect(vocabulary.find("not-a-term")).toBe(-1);
   });
 });
 

@@ -5,8 +5,7 @@
  */
 import { stemmer } from "stemmer";
 import { CJK_GLOSSARY } from "./synonyms.js";
-
-const CJK_RUN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+/g;
+import type { Vocabulary } from "./vocabulary.js";
 
 /**
  * Splits text into lower-case words: on anything not a letter or digit, at camelCase humps
@@ -46,15 +45,36 @@ const LOWER = 1;
 const UPPER = 2;
 const DIGIT = 3;
 
+const CJK = 4;
+
 /** Letter case and digit classes; non-ASCII letters count as lower case, CJK and punctuation as separators. */
 function classify(code: number): number {
   if (code >= 97 && code <= 122) return LOWER;
   if (code >= 65 && code <= 90) return UPPER;
   if (code >= 48 && code <= 57) return DIGIT;
-  if (code < 0xc0 || isCjk(code)) return OTHER;
-  const ch = String.fromCharCode(code);
-  if (!/\p{L}/u.test(ch)) return /\p{N}/u.test(ch) ? DIGIT : OTHER;
-  return ch !== ch.toLowerCase() ? UPPER : LOWER;
+  if (!(code >= 0xc0)) return OTHER; // also past the end of a string (NaN)
+  return wideClass(code) & 3; // CJK (4) is a separator here
+}
+
+/** Classes of characters from U+00C0 up, plus the CJK flag, worked out once per character. */
+const WIDE_CLASSES = new Int8Array(0x10000).fill(-1);
+
+function wideClass(code: number): number {
+  let kind = WIDE_CLASSES[code]!;
+  if (kind < 0) {
+    const ch = String.fromCharCode(code);
+    kind = isCjk(code)
+      ? CJK
+      : !/\p{L}/u.test(ch)
+        ? /\p{N}/u.test(ch)
+          ? DIGIT
+          : OTHER
+        : ch !== ch.toLowerCase()
+          ? UPPER
+          : LOWER;
+    WIDE_CLASSES[code] = kind;
+  }
+  return kind;
 }
 
 function isCjk(code: number): boolean {
@@ -65,6 +85,31 @@ function isCjk(code: number): boolean {
     (code >= 0xac00 && code <= 0xd7af) ||
     (code >= 0xf900 && code <= 0xfaff)
   );
+}
+
+/**
+ * Calls `visit` for each run of letters and digits (which {@link splitWords} cuts further) and each run
+ * of CJK characters. Everything else separates runs, so a run's terms do not depend on its neighbours.
+ */
+function scanRuns(text: string, visit: (run: string, cjk: boolean) => void): void {
+  let start = -1;
+  let inCjk = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    let kind: number;
+    if (code >= 97 && code <= 122) kind = LOWER;
+    else if (code < 0xc0) kind = classify(code);
+    else kind = wideClass(code);
+    const isWord = kind !== OTHER && kind !== CJK;
+    if (start !== -1 && (kind === OTHER || (kind === CJK) !== inCjk)) {
+      visit(text.slice(start, i), inCjk);
+      start = -1;
+    }
+    if (start === -1 && kind !== OTHER) {
+      start = i;
+      inCjk = !isWord;
+    }
+  }
 }
 
 /** Words too common in questions and descriptions to tell tools apart. */
@@ -106,10 +151,13 @@ export function isStopWord(word: string): boolean {
  */
 export function analyze(text: string): string[] {
   const out: string[] = [];
-  for (const word of splitWords(text)) if (!isStopWord(word)) out.push(stem(word));
-  const runs = /^[\x00-\x7f]*$/.test(text) ? null : text.match(CJK_RUN);
-  if (runs) for (const run of runs) cjkTerms(run, out);
-  return out;
+  const cjk: string[] = [];
+  scanRuns(text, (run, isCjk) => (isCjk ? cjkTerms(run, cjk) : wordTerms(run, out)));
+  return cjk.length ? out.concat(cjk) : out;
+}
+
+function wordTerms(run: string, out: string[]): void {
+  for (const word of splitWords(run)) if (!isStopWord(word)) out.push(stem(word));
 }
 
 let stemmedGlossary: [string, string[]][] | undefined;
@@ -121,5 +169,58 @@ function cjkTerms(run: string, out: string[]): void {
   stemmedGlossary ??= CJK_GLOSSARY.map(([cjk, english]) => [cjk, english.map(stem)]);
   for (const [cjk, english] of stemmedGlossary) {
     if (run.includes(cjk)) for (const word of english) out.push(word);
+  }
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * {@link analyze} to term ids for indexing a whole catalogue. It remembers the ids of each distinct text
+ * (tool names, parameter lists and server descriptions repeat across a catalogue) and of each distinct
+ * run of letters (words recur across descriptions), so most words are looked up, not split and stemmed.
+ * The ids are those of `analyze(text)` in the same multiset; only the order may differ. One analyser
+ * serves one index build; its memory is that build's vocabulary.
+ */
+export class TermAnalyzer {
+  private readonly texts = new Map<string, Int32Array>();
+  private readonly runs = new Map<string, Int32Array>();
+
+  constructor(private readonly vocabulary: Vocabulary) {}
+
+  /** The term ids of `text`. */
+  ids(text: string): Int32Array {
+    let ids = this.texts.get(text);
+    if (ids === undefined) {
+      const words: Int32Array[] = [];
+      const cjk: Int32Array[] = [];
+      let length = 0;
+      scanRuns(text, (run, isCjk) => {
+        const runIds = this.runIds(run, isCjk);
+        if (runIds.length) {
+          (isCjk ? cjk : words).push(runIds);
+          length += runIds.length;
+        }
+      });
+      ids = length ? new Int32Array(length) : EMPTY;
+      let at = 0;
+      for (const part of words.concat(cjk)) {
+        ids.set(part, at);
+        at += part.length;
+      }
+      this.texts.set(text, ids);
+    }
+    return ids;
+  }
+
+  private runIds(run: string, isCjk: boolean): Int32Array {
+    let ids = this.runs.get(run);
+    if (ids === undefined) {
+      const terms: string[] = [];
+      if (isCjk) cjkTerms(run, terms);
+      else wordTerms(run, terms);
+      ids = terms.length ? this.vocabulary.addAll(terms) : EMPTY;
+      this.runs.set(run, ids);
+    }
+    return ids;
   }
 }

@@ -7,18 +7,18 @@ import { splitWords } from "./analyze.js";
 import { Bm25Index, termWeights, topHits } from "./bm25.js";
 import { schemaText } from "./schema-text.js";
 import type { Retriever, RetrieverIndex, ToolDocument } from "./types.js";
+import { Vocabulary } from "./vocabulary.js";
 
 /** Plain BM25 (k1 1.2, b 0.75) over one field; for comparison, not for use. */
 export function createBm25Retriever(): Retriever {
   return {
     name: "bm25",
     index(documents): RetrieverIndex {
+      const vocabulary = new Vocabulary();
       const index = new Bm25Index(
-        documents.map((doc) => [baselineTerms(doc)]),
-        {
-          fields: [{ weight: 1, b: 0.75 }],
-          k1: 1.2,
-        },
+        documents.map((doc) => [vocabulary.addAll(baselineTerms(doc))]),
+        vocabulary,
+        { fields: [{ weight: 1, b: 0.75 }], k1: 1.2 },
       );
       return {
         search(query, options) {

@@ -2,11 +2,12 @@
  * The default ranker: BM25F over weighted fields (the tool's name split into words, its description, its
  * parameters, its server), with stemming, tool-vocabulary synonyms and CJK handling (see `analyze.ts`).
  */
-import { analyze, splitWords, stem } from "./analyze.js";
+import { analyze, splitWords, stem, TermAnalyzer } from "./analyze.js";
 import { Bm25Index, type FieldSpec, termWeights, topHits } from "./bm25.js";
 import { schemaText } from "./schema-text.js";
 import { SYNONYM_GROUPS } from "./synonyms.js";
 import type { Retriever, RetrieverIndex, ToolDocument } from "./types.js";
+import { Vocabulary } from "./vocabulary.js";
 
 /** Weights of the lexical ranker; the defaults were chosen on half the dev tasks and checked on the other. */
 export interface LexicalOptions {
@@ -49,7 +50,10 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
   return {
     name: "lexical",
     index(documents): RetrieverIndex {
-      const index = new Bm25Index(documents.map(lexicalFields), { fields, k1 });
+      const vocabulary = new Vocabulary();
+      const analyzer = new TermAnalyzer(vocabulary);
+      const fieldIds = documents.map((doc) => lexicalFields(doc).map((text) => analyzer.ids(text)));
+      const index = new Bm25Index(fieldIds, vocabulary, { fields, k1 });
       const serverOf = serverNumbers(documents);
       const serverCount = serverOf.reduce((max, s) => Math.max(max, s + 1), 0);
       return {
@@ -64,15 +68,15 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
   };
 }
 
-/** The analysed fields of one document, in {@link FIELD_ORDER}. */
-function lexicalFields(doc: ToolDocument): string[][] {
+/** The texts of one document's fields, in {@link FIELD_ORDER}. */
+function lexicalFields(doc: ToolDocument): string[] {
   const params = schemaText(doc.inputSchema);
   return [
-    analyze(doc.title ? `${doc.name} ${doc.title}` : doc.name),
-    analyze(firstSentence(doc.description ?? "")),
-    analyze(doc.description ?? ""),
-    analyze(`${params.names.join(" ")} ${params.descriptions.join(" ")}`),
-    analyze(doc.serverDescription ? `${doc.server} ${doc.serverDescription}` : doc.server),
+    doc.title ? `${doc.name} ${doc.title}` : doc.name,
+    firstSentence(doc.description ?? ""),
+    doc.description ?? "",
+    `${params.names.join(" ")} ${params.descriptions.join(" ")}`,
+    doc.serverDescription ? `${doc.server} ${doc.serverDescription}` : doc.server,
   ];
 }
 
