@@ -204,6 +204,15 @@ console.log("password s3cret");
 return found.entities.map((e) => e.name);`;
     const result = await guarded.execute(code);
     expect(result.value).toEqual(["[PERSON_1]"]);
+    const failed = await guarded.execute(`try {
+  await filesystem.readTextFile({ path: "/etc/s3cret" });
+} catch (e) {
+  return { message: e.message, details: e.details };
+}`);
+    expect(failed.value).toEqual({
+      message: expect.stringMatching(/\/etc\/\[REDACTED\]/),
+      details: { server: "filesystem", tool: "read_text_file" },
+    });
     expect(result.logs).toEqual([{ level: "log", message: "password [REDACTED]" }]);
     expect(seen[0]).toEqual({
       entities: [{ name: "[PERSON_1]", entityType: "person", observations: ["x"] }],

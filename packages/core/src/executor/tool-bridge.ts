@@ -160,10 +160,30 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
     validator.check(tool, input);
     const call: InterceptedCall = { id: tool.id, server: tool.server, tool: tool.name, args: input };
     const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
-    const result = await options.callTool(tool.server, tool.name, sent, { signal });
-    const value = toolResultValue(tool, result);
+    let value: unknown;
+    try {
+      value = toolResultValue(tool, await options.callTool(tool.server, tool.name, sent, { signal }));
+    } catch (error) {
+      throw redactError(error, tool, interceptor?.redact?.bind(interceptor));
+    }
     return interceptor?.afterCall ? await interceptor.afterCall(call, value) : value;
   };
+}
+
+/**
+ * A failed call's message enters the program, so with a `redact` hook it is redacted there, and the raw
+ * content the error may carry in its details is dropped.
+ */
+function redactError(
+  error: unknown,
+  tool: GeneratedTool,
+  redact: ((text: string) => string) | undefined,
+): unknown {
+  if (!redact) return error;
+  const failure = CodecallError.from(error, "TOOL_FAILED");
+  return new CodecallError(failure.code, redact(failure.message), {
+    details: { server: tool.server, tool: tool.name },
+  });
 }
 
 function unknownTool(name: string, byId: Map<string, GeneratedTool>): CodecallError {
