@@ -142,7 +142,7 @@ describe("tokenize", () => {
         { name: "README.md", type: "file" },
       ],
       relations: [{ from: "Bob Stone", to: "Ann", relationType: "knows" }],
-    };
+    } as JsonValue;
     expect(tokenize(value, vault, { schema })).toEqual({
       people: [
         { first_name: "[NAME_1]", lastName: "[NAME_2]", contact: "[EMAIL_1]", workPhone: "[PHONE_1]" },

@@ -227,22 +227,29 @@ export function ipv6Detector(confidence = 0.95): Detector {
 // ---------------------------------------------------------------------------------------------- phone
 
 const PHONE = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
-/** Regions whose national numbers carry no trunk prefix (the NANP and a few in Europe). */
-const NO_TRUNK_PREFIX = new Set([
+/** Regions of the North American Numbering Plan, whose national numbers are written 3-3-4. */
+const NANP = new Set([
   "US",
   "CA",
   "PR",
-  "ES",
-  "IT",
-  "PT",
-  "DK",
-  "NO",
-  "GR",
-  "LU",
-  "MT",
-  "CY",
-  "IS",
+  "AG",
+  "AI",
+  "AS",
+  "BB",
+  "BM",
+  "BS",
+  "DM",
+  "DO",
+  "GD",
+  "GU",
+  "JM",
+  "KN",
+  "KY",
+  "LC",
 ]);
+const NANP_SHAPE = /^(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}$/;
+/** Regions outside the NANP whose national numbers carry no trunk prefix. */
+const NO_TRUNK_PREFIX = new Set(["ES", "IT", "PT", "DK", "NO", "GR", "LU", "MT", "CY", "IS"]);
 const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})$/;
 
 /** Options of {@link phoneDetector}. */
@@ -277,10 +284,11 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     if (!/[ ().-]/.test(candidate) || DATE_SHAPE.test(candidate)) return false;
     const trunk = /^\(?0/.test(candidate);
+    const nanp = NANP_SHAPE.test(candidate);
     for (const region of regions) {
-      // Outside the NANP, national numbers are written with their trunk prefix (`020 ...` in GB);
-      // without it a digit group is far more likely an id than a local number.
-      if (!trunk && !NO_TRUNK_PREFIX.has(region)) continue;
+      // National numbers must look the part: NANP numbers as 3-3-4 groups, elsewhere written with the
+      // trunk prefix (`020 ...` in GB). Other digit groups are far more often ids than local numbers.
+      if (NANP.has(region) ? !nanp : !trunk && !NO_TRUNK_PREFIX.has(region)) continue;
       if (parsePhoneNumberFromString(candidate, region)?.isValid()) return true;
     }
     return false;
@@ -293,14 +301,24 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       PHONE.lastIndex = 0;
       for (let m = PHONE.exec(text); m !== null; m = PHONE.exec(text)) {
         let raw = m[0];
-        // A closing parenthesis with no opening one belongs to the surrounding text.
-        if (raw.endsWith(")") && !raw.includes("(")) raw = raw.slice(0, -1);
-        if (raw.startsWith("(") && !raw.includes(")")) continue;
+        let start = m.index;
+        // Parentheses around the whole number, or unbalanced ones, belong to the surrounding text.
+        if (raw.startsWith("(") && raw.indexOf(")") === raw.length - 1) {
+          raw = raw.slice(1, -1);
+          start++;
+        }
+        const open = raw.split("(").length;
+        const close = raw.split(")").length;
+        if (close > open && raw.endsWith(")")) raw = raw.slice(0, -1);
+        if (open > close && raw.startsWith("(")) {
+          raw = raw.slice(1);
+          start++;
+        }
         // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times").
         let found = false;
         for (let cut = raw, tries = 0; tries < 3 && cut.length >= 7; tries++) {
           if (valid(cut)) {
-            push(out, d, m.index, m.index + cut.length);
+            push(out, d, start, start + cut.length);
             found = true;
             break;
           }
@@ -311,7 +329,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
         if (!found && !raw.startsWith("+")) {
           // Retry from the next group: "Order 12 415-555-2671".
           const next = raw.indexOf(" ");
-          if (next > 0) PHONE.lastIndex = m.index + next + 1;
+          if (next > 0) PHONE.lastIndex = start + next + 1;
         }
       }
     },

@@ -8,7 +8,7 @@ import type { JsonValue } from "../json.js";
 import { type Detector, defaultDetectors, type Match, type ScanContext } from "./detectors.js";
 import { isPersonObject, tableFieldValues, typeForKey, typeForSchema } from "./fields.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
-import type { Vault, VaultEntry } from "./vault.js";
+import type { KnownMatch, Vault, VaultEntry } from "./vault.js";
 
 /** How to find values. */
 export interface ScanOptions {
@@ -93,7 +93,7 @@ function findSpans(
   context: ScanContext,
   vault: Vault,
   options: ScanOptions,
-  known: RegExp | undefined,
+  known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
 ): Match[] {
   const found: Match[] = [];
@@ -103,11 +103,9 @@ function findSpans(
     }
   }
   if (known !== undefined) {
-    known.lastIndex = 0;
-    for (const m of text.matchAll(known)) {
-      const entry = vault.lookup(m[0]);
-      if (entry) found.push({ start: m.index, end: m.index + m[0].length, type: entry.type, confidence: 1 });
-    }
+    const hits: KnownMatch[] = [];
+    vault.findKnown(text, known, hits);
+    for (const h of hits) found.push({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 });
   }
   const min = options.minConfidence ?? 0;
   for (const d of detectorsOf(options)) {
@@ -143,8 +141,14 @@ export function tokenizeString(
   if (text.length === 0) return text;
   const whole = vault.lookup(text);
   if (whole !== undefined) return whole.token;
-  const known = options.fields === false ? undefined : vault.valuePattern("remembered");
-  const spans = findSpans(text, context, vault, options, known, true);
+  const spans = findSpans(
+    text,
+    context,
+    vault,
+    options,
+    options.fields === false ? undefined : "remembered",
+    true,
+  );
   return spans.length === 0 ? text : replaceSpans(text, spans, vault);
 }
 
@@ -267,7 +271,7 @@ export function redact(text: string, vault: Vault, options: ScanOptions = {}): s
   if (options.fields !== false && text.indexOf("\n") !== -1) {
     for (const f of tableFieldValues(text)) vault.issue(f.type, f.value, { remember: true });
   }
-  const spans = findSpans(text, {}, vault, options, vault.valuePattern("all"), false);
+  const spans = findSpans(text, {}, vault, options, "all", false);
   if (spans.length === 0) return text;
   let out = "";
   let at = 0;

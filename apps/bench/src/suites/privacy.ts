@@ -1,0 +1,352 @@
+/**
+ * Privacy: tokenization throughput on JSON tool results of realistic shape, and precision/recall per type
+ * on a seeded, generated labelled set with hard negatives, beside a plain-regex baseline.
+ */
+import { type JsonValue, tokenize, untokenize, Vault } from "@codecall/core";
+import { median, round, timeRuns } from "../stats.js";
+
+export const name = "privacy";
+
+/** mulberry32: a small seeded PRNG so every run sees the same data. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const digits = (n: number) => Array.from({ length: n }, () => int(0, 9)).join("");
+  return { next, int, pick, digits };
+}
+type Rng = ReturnType<typeof rng>;
+
+const FIRST = [
+  "Ann",
+  "Bob",
+  "Chloé",
+  "David",
+  "Emma",
+  "Farid",
+  "Grace",
+  "Hiro",
+  "Ines",
+  "Jonas",
+  "Kemal",
+  "Lena",
+  "Mei",
+  "Noah",
+];
+const LAST = [
+  "Lee",
+  "Stone",
+  "Martin",
+  "Okafor",
+  "Schmidt",
+  "Rossi",
+  "Tanaka",
+  "Novak",
+  "García",
+  "Dubois",
+  "Nguyen",
+];
+const DOMAINS = ["example.com", "mail.example.org", "corp.example.co.uk", "example.io", "uni.example.edu"];
+const WORDS =
+  "the report was updated after review and the customer asked for a refund on order status pending shipped".split(
+    " ",
+  );
+
+// ------------------------------------------------------------------------------------------ generators
+
+const luhnDigit = (body: string): string => {
+  for (let d = 0; d <= 9; d++) {
+    const s = body + d;
+    let sum = 0;
+    for (let i = 0; i < s.length; i++) {
+      let x = Number(s[s.length - 1 - i]);
+      if (i % 2) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
+      sum += x;
+    }
+    if (sum % 10 === 0) return String(d);
+  }
+  return "0";
+};
+const mod97 = (s: string) =>
+  [...s].reduce(
+    (r, c) => (r * (c >= "A" ? 100 : 10) + (c >= "A" ? c.charCodeAt(0) - 55 : Number(c))) % 97,
+    0,
+  );
+const ibanWith = (country: string, bban: string, valid: boolean) => {
+  let check = 98 - mod97(`${bban}${country}00`);
+  if (!valid) check = ((check + 1 + (check % 50)) % 97) + 2; // a different, wrong pair of digits
+  return `${country}${String(check).padStart(2, "0")}${bban}`;
+};
+const group4 = (s: string, sep = " ") => s.match(/.{1,4}/g)!.join(sep);
+const upper = (r: Rng, n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(65 + r.int(0, 25))).join("");
+
+const gen = {
+  EMAIL: (r: Rng) =>
+    `${r.pick(FIRST).toLowerCase().replace("é", "e")}${r.pick([".", "_", "", "+news."])}${r.pick(LAST).toLowerCase().replace("í", "i")}${r.int(0, 3) ? "" : r.int(1, 99)}@${r.pick(DOMAINS)}`,
+  PHONE: (r: Rng) => {
+    const area = r.pick(["201", "212", "213", "310", "312", "404", "415", "512", "617", "702", "206", "303"]);
+    const ex = `${r.int(2, 9)}${r.digits(2)}`.replace(/^(\d)11$/, "$122");
+    const line = r.digits(4);
+    return r.pick([
+      `(${area}) ${ex}-${line}`,
+      `${area}-${ex}-${line}`,
+      `${area}.${ex}.${line}`,
+      `+1 ${area} ${ex} ${line}`,
+      `+1-${area}-${ex}-${line}`,
+      `+44 20 7${r.digits(3)} ${r.digits(4)}`,
+      `020 8${r.digits(3)} ${r.digits(4)}`,
+      `+33 1 ${r.digits(2)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)}`,
+      `+49 30 ${r.int(2, 9)}${r.digits(6)}`,
+    ]);
+  },
+  CARD: (r: Rng) => {
+    const [prefix, len] = r.pick([
+      ["4", 16],
+      ["51", 16],
+      ["55", 16],
+      ["34", 15],
+      ["37", 15],
+      ["6011", 16],
+      ["2221", 16],
+    ] as const);
+    const body = prefix + r.digits(len - prefix.length - 1);
+    const n = body + luhnDigit(body);
+    return r.pick([n, group4(n), group4(n, "-")]);
+  },
+  IBAN: (r: Rng) => {
+    const iban = r.pick([
+      () => ibanWith("DE", r.digits(18), true),
+      () => ibanWith("GB", upper(r, 4) + r.digits(14), true),
+      () => ibanWith("NL", upper(r, 4) + r.digits(10), true),
+      () => ibanWith("FR", r.digits(21) + r.digits(2), true),
+    ])();
+    return r.next() < 0.5 ? iban : group4(iban);
+  },
+  SSN: (r: Rng) => {
+    let area = r.int(1, 899);
+    if (area === 666) area = 667;
+    return `${String(area).padStart(3, "0")}-${String(r.int(1, 99)).padStart(2, "0")}-${String(r.int(1, 9999)).padStart(4, "0")}`;
+  },
+  IPV4: (r: Rng) =>
+    r.pick([
+      `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+      `${r.int(11, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+      `192.168.${r.int(0, 255)}.${r.int(1, 254)}`,
+    ]),
+  IPV6: (r: Rng) => {
+    const h = () => r.int(0, 0xffff).toString(16);
+    return r.pick([
+      `2001:db8:${h()}:${h()}::${h()}`,
+      `fe80::${h()}:${h()}:${h()}:${h()}`,
+      Array.from({ length: 8 }, h).join(":"),
+      `2a00:1450:${h()}:${h()}::${r.int(1, 200)}`,
+      `::ffff:192.0.2.${r.int(1, 254)}`,
+    ]);
+  },
+} as const;
+type Type = keyof typeof gen;
+const TYPES = Object.keys(gen) as Type[];
+
+/** Look-alikes that are none of the types: each detection of one is a false positive. */
+const hardNegatives = (r: Rng): string => {
+  const card = () => {
+    const body = `4${r.digits(14)}`;
+    const good = luhnDigit(body);
+    return body + String((Number(good) + r.int(1, 9)) % 10); // fails Luhn
+  };
+  return r.pick([
+    card,
+    () => group4(card()),
+    () => {
+      const body = `9${r.digits(14)}`;
+      return body + luhnDigit(body); // passes Luhn, no card scheme starts with 9
+    },
+    () => ibanWith("DE", r.digits(18), false),
+    () => group4(ibanWith("GB", upper(r, 4) + r.digits(14), false)),
+    () => `${r.pick(["000", "666", `9${r.digits(2)}`])}-${r.digits(2)}-${r.digits(4)}`,
+    () => `${r.int(100, 899)}-00-${r.digits(4)}`,
+    () => `v${r.int(1, 12)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 99)}`,
+    () => `version ${r.int(1, 12)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 99)}`,
+    () => `release ${r.int(1, 12)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 99)}`,
+    () => `${r.int(300, 999)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(0, 255)}`,
+    () =>
+      `${2000 + r.int(0, 30)}-${String(r.int(1, 12)).padStart(2, "0")}-${String(r.int(1, 28)).padStart(2, "0")}`,
+    () =>
+      `${String(r.int(1, 28)).padStart(2, "0")}.${String(r.int(1, 12)).padStart(2, "0")}.${2000 + r.int(0, 30)}`,
+    () => `2024-0${r.int(1, 9)}-1${r.int(0, 9)}T${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)}Z`,
+    () => `ORD-${2000 + r.int(0, 30)}-${r.digits(6)}`,
+    () => `order #${r.int(1, 9)}${r.digits(9)}`,
+    () => `INV-${r.digits(4)}-${r.digits(4)}-${r.digits(4)}`,
+    () => `ts ${1_600_000_000_000 + r.int(0, 1e9)}`,
+    () => Array.from({ length: 6 }, () => r.int(0, 255).toString(16).padStart(2, "0")).join(":"),
+    () => `${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)}`,
+    () => `+1 ${r.int(100, 199)}-${r.int(200, 999)}-${r.digits(4)}`,
+    () => `${r.int(100, 999)}-${r.digits(4)}`,
+    () => `user@localhost`,
+    () => `npm i @scope/pkg@${r.int(1, 9)}.${r.int(0, 9)}.${r.int(0, 9)}`,
+    () => `978-${r.int(0, 1)}-${r.digits(2)}-${r.digits(6)}-${r.int(0, 9)}`,
+    () => `1Z${upper(r, 3)}${r.digits(13)}`,
+    () => `std::vector<int>`,
+  ])();
+};
+
+const TEMPLATES = [
+  "Contact: {}.",
+  "{}",
+  "sent to {} on 2024-01-05",
+  "ref {}, thanks",
+  "note ({}) from the call",
+  "value={}",
+];
+
+interface Sample {
+  text: string;
+  labels: { type: Type; value: string }[];
+}
+
+function labelledSet(seed: number, perType: number, negatives: number): Sample[] {
+  const r = rng(seed);
+  const out: Sample[] = [];
+  for (const type of TYPES) {
+    for (let i = 0; i < perType; i++) {
+      const value = gen[type](r);
+      out.push({ text: r.pick(TEMPLATES).replace("{}", value), labels: [{ type, value }] });
+    }
+  }
+  for (let i = 0; i < negatives; i++)
+    out.push({ text: r.pick(TEMPLATES).replace("{}", hardNegatives(r)), labels: [] });
+  return out;
+}
+
+/** The plain regexes people write first: no checksums, no ranges, no context. */
+const BASELINE: Record<Type, RegExp> = {
+  EMAIL: /[\w.+-]+@[\w-]+\.[\w.-]+/g,
+  PHONE: /\+?\(?\d[\d\s().-]{7,}\d/g,
+  CARD: /\b(?:\d[ -]?){12,18}\d\b/g,
+  IBAN: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
+  SSN: /\b\d{3}-\d{2}-\d{4}\b/g,
+  IPV4: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g,
+  IPV6: /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}/g,
+};
+
+function score(samples: Sample[], find: (text: string) => { type: string; value: string }[]) {
+  const counts = Object.fromEntries(TYPES.map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
+  for (const s of samples) {
+    const got = find(s.text).map((g) => ({ type: g.type, value: g.value.trim().replace(/[.,]$/, "") }));
+    for (const label of s.labels) {
+      const hit = got.findIndex((g) => g.type === label.type && g.value === label.value);
+      if (hit === -1) counts[label.type]!.fn++;
+      else {
+        counts[label.type]!.tp++;
+        got.splice(hit, 1);
+      }
+    }
+    for (const g of got) if (counts[g.type]) counts[g.type]!.fp++;
+  }
+  return Object.fromEntries(
+    Object.entries(counts).map(([t, c]) => [
+      t,
+      {
+        precision: round(c.tp / (c.tp + c.fp || 1)),
+        recall: round(c.tp / (c.tp + c.fn || 1)),
+        fp: c.fp,
+        fn: c.fn,
+      },
+    ]),
+  );
+}
+
+function detectWithGuard(text: string): { type: string; value: string }[] {
+  const vault = new Vault();
+  tokenize(text, vault, { fields: false });
+  return [...vault.entries()].map((e) => ({ type: e.type, value: e.value }));
+}
+
+function detectWithBaseline(text: string): { type: string; value: string }[] {
+  const out: { type: string; value: string }[] = [];
+  for (const type of TYPES) for (const m of text.matchAll(BASELINE[type])) out.push({ type, value: m[0] });
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------ throughput
+
+/** Tool results of three shapes: a CRM contact list, an issue tracker page, and an access-log query. */
+function realisticResults(seed: number): Record<string, JsonValue> {
+  const r = rng(seed);
+  const sentence = (n: number) => Array.from({ length: n }, () => r.pick(WORDS)).join(" ");
+  const date = () =>
+    `2024-${String(r.int(1, 12)).padStart(2, "0")}-${String(r.int(1, 28)).padStart(2, "0")}T${r.int(10, 23)}:${r.int(10, 59)}:00Z`;
+  const contacts = Array.from({ length: 2000 }, (_, i) => ({
+    id: `cus_${r.digits(10)}`,
+    firstName: r.pick(FIRST),
+    lastName: r.pick(LAST),
+    email: gen.EMAIL(r),
+    phone: gen.PHONE(r),
+    company: `${r.pick(LAST)} ${r.pick(["GmbH", "Ltd", "Inc"])}`,
+    createdAt: date(),
+    tags: [r.pick(["vip", "lead", "churned"]), r.pick(["eu", "us"])],
+    balance: r.int(0, 100000) / 100,
+    notes: r.next() < 0.3 ? `${sentence(12)} ${gen.EMAIL(r)}` : sentence(15),
+  }));
+  const issues = Array.from({ length: 1500 }, () => ({
+    number: r.int(1, 99999),
+    title: sentence(8),
+    state: r.pick(["open", "closed"]),
+    user: { login: `${r.pick(FIRST).toLowerCase()}${r.int(1, 999)}`, id: r.int(1, 1e8) },
+    labels: [{ name: r.pick(["bug", "feature", "docs"]), color: r.digits(6) }],
+    body: `${sentence(40)}\n\nSteps: run v${r.int(1, 9)}.${r.int(0, 9)}.${r.int(0, 9)} on ${date()}. ${r.next() < 0.1 ? `Reporter: ${gen.EMAIL(r)}` : sentence(10)}`,
+    url: `https://tracker.example.com/org/repo/issues/${r.int(1, 99999)}`,
+    created_at: date(),
+    comments: r.int(0, 40),
+  }));
+  const logs = Array.from({ length: 4000 }, () => ({
+    ts: date(),
+    level: r.pick(["info", "warn", "error"]),
+    msg: `${r.pick(["GET", "POST"])} /api/v1/${r.pick(["orders", "users", "items"])}/${r.digits(6)} ${r.pick([200, 201, 404, 500])} ${r.int(1, 900)}ms`,
+    client: r.next() < 0.5 ? gen.IPV4(r) : `svc-${r.digits(4)}`,
+    ua: `Mozilla/5.0 (X11; Linux x86_64) Chrome/${r.int(100, 130)}.0.${r.digits(4)}.${r.digits(2)}`,
+    trace: r.digits(16),
+  }));
+  return { contacts: { contacts, total: contacts.length }, issues: { items: issues }, logs: { rows: logs } };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const throughput: Record<string, unknown> = {};
+  for (const [shape, value] of Object.entries(realisticResults(7))) {
+    const bytes = new TextEncoder().encode(JSON.stringify(value)).byteLength;
+    let tokenized: JsonValue = null;
+    let vault = new Vault();
+    const tok = median(
+      await timeRuns(
+        () => {
+          vault = new Vault();
+          tokenized = tokenize(value, vault);
+        },
+        7,
+        2,
+      ),
+    );
+    const untok = median(await timeRuns(() => untokenize(tokenized, vault), 7, 2));
+    throughput[shape] = {
+      mb: round(bytes / 1e6, 2),
+      tokenizeMBps: round(bytes / 1e6 / (tok / 1000), 1),
+      untokenizeMBps: round(bytes / 1e6 / (untok / 1000), 1),
+      tokens: vault.size,
+    };
+  }
+  const samples = labelledSet(20241123, 300, 1500);
+  return {
+    throughput,
+    labelled: { samples: samples.length, positivesPerType: 300, hardNegatives: 1500, seed: 20241123 },
+    guard: score(samples, detectWithGuard),
+    plainRegex: score(samples, detectWithBaseline),
+  };
+}
