@@ -6,3 +6,4 @@ export * from "./privacy/index.js";
 export * from "./mcp/index.js";
 export * from "./executor/index.js";
 export * from "./discovery/index.js";
+export * from "./codemode/index.js";

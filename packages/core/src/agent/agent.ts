@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlock,
+  Message,
   MessageParam,
   TextBlockParam,
   Tool,
@@ -142,7 +143,7 @@ export function createAgent(options: AgentOptions): Agent {
       for (let turn = 1; turn <= maxTurns; turn++) {
         emit({ type: "turn-start", turn });
         const started = performance.now();
-        let response: Awaited<ReturnType<ReturnType<typeof client.messages.stream>["finalMessage"]>>;
+        let response: Message;
         try {
           const stream = client.messages.stream(
             {
@@ -155,7 +156,7 @@ export function createAgent(options: AgentOptions): Agent {
             { signal },
           );
           stream.on("text", (delta) => emit({ type: "text-delta", text: delta }));
-          response = await stream.finalMessage();
+          response = (await stream.finalMessage()) as Message;
         } catch (error) {
           if (signal?.aborted)
             throw new CodecallError("ABORTED", "The agent run was cancelled.", { cause: error });

@@ -1,0 +1,243 @@
+import type { GeneratedApi } from "@codecall/codegen";
+import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
+import { createFileView, type FileSource, type FileView } from "../discovery/file-view.js";
+import { fromGeneratedApi, generatedFileSource } from "../discovery/from-generated.js";
+import { createDiscoveryHandler } from "../discovery/program-tools.js";
+import { buildInitialPrompt, META_TOOL_NAMES } from "../discovery/prompt.js";
+import {
+  createToolIndex,
+  type SearchToolsOptions,
+  type ToolIndex,
+  type ToolSearchResult,
+} from "../discovery/tool-index.js";
+import type { Retriever } from "../discovery/types.js";
+import { CodecallError } from "../errors.js";
+import type { SandboxName } from "../executor/backend.js";
+import type { EnvelopeOptions } from "../executor/envelope.js";
+import {
+  createExecutor,
+  type ExecuteOptions,
+  type ExecutionResult,
+  type Executor,
+  type TypeCheckMode,
+} from "../executor/executor.js";
+import { loadConfig } from "../mcp/config.js";
+import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
+import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../privacy/guard.js";
+import type { Sandbox } from "../sandbox/create-sandbox.js";
+import type { ExecutionLimits } from "../sandbox/limits.js";
+
+/** Options of {@link createCodeMode}. */
+export interface CodeModeOptions {
+  /**
+   * The MCP servers: a path or URL of an `mcpServers` JSON file (the one Claude Desktop, Claude Code or
+   * Cursor use), the parsed object, or connections you made with `connectServers` (they stay yours).
+   */
+  servers: string | URL | object | McpConnections;
+  /** The backend: a Sandbox, or `quickjs` / `isolated-vm` / `e2b`. Default `CODECALL_SANDBOX`, else `quickjs`. */
+  sandbox?: Sandbox | SandboxName;
+  /** Type-check programs before they run. Default `error`: findings go back to the model, nothing runs. */
+  typeCheck?: TypeCheckMode;
+  limits?: Partial<ExecutionLimits>;
+  /**
+   * Tokenize personal data in tool results, and restore it only where `flows` allows. Pass options or a
+   * guard to switch it on; default off.
+   */
+  privacy?: PrivacyGuardOptions | PrivacyGuard | false;
+  /** The ranker behind `search_tools`. Default: codecall's lexical ranker. */
+  retriever?: Retriever;
+  /** Keep globals between programs of this code mode. Default false. */
+  persistState?: boolean;
+  /** Extra read-only files the model may browse beside `servers/` (saved skills, say). */
+  files?: FileSource[];
+  connect?: ConnectOptions;
+  envelope?: EnvelopeOptions;
+}
+
+/** Code mode over a set of MCP servers: the meta-tools a model or an MCP client uses, and the parts behind them. */
+export interface CodeMode extends AgentToolbox {
+  readonly mode: "code";
+  readonly connections: McpConnections;
+  readonly executor: Executor;
+  /** The same search the `search_tools` meta-tool runs. */
+  search(query: string, options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
+  /** The same execution `execute_code` runs, with the full result. */
+  execute(code: string, options?: ExecuteOptions): Promise<ExecutionResult>;
+  /** The generated API, the discovery index and the file view for the current catalogue. */
+  current(): Promise<CodeModeState>;
+  /** Calls `listener` when the upstream catalogue changes. Returns an unsubscribe function. */
+  onToolsChanged(listener: () => void): () => void;
+  /** Closes the executor and (if codecall opened them) the MCP connections. */
+  close(): Promise<void>;
+}
+
+/** What is derived from one version of the catalogue. */
+export interface CodeModeState {
+  version: number;
+  api: GeneratedApi;
+  index: ToolIndex;
+  view: FileView;
+}
+
+/**
+ * Creates code mode over MCP servers: connects them, generates the typed API, builds the discovery index,
+ * and serves `search_tools`, `execute_code`, `list_files` and `read_file`. The result is an
+ * {@link AgentToolbox}, so it plugs into {@link createAgent} and into `@codecall/mcp-server` alike.
+ *
+ * ```ts
+ * const codeMode = await createCodeMode({ servers: "./mcp.json", sandbox: "quickjs" });
+ * const agent = createAgent({ toolbox: codeMode });
+ * console.log((await agent.run("How many entities are in my memory graph?")).text);
+ * await codeMode.close();
+ * ```
+ */
+export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
+  const ownsConnections = !(options.servers instanceof McpConnections);
+  const connections =
+    options.servers instanceof McpConnections
+      ? options.servers
+      : await connectServers(
+          typeof options.servers === "string" || options.servers instanceof URL
+            ? await loadConfig(options.servers, options.connect)
+            : options.servers,
+          options.connect,
+        );
+  const guard = privacyGuard(options.privacy);
+  let state: Promise<CodeModeState> | undefined;
+  // The discovery tools answer inside programs from the state of the catalogue the program runs against.
+  const current = async (): Promise<CodeModeState> => {
+    const version = connections.version;
+    const ready = state ? await state.catch(() => undefined) : undefined;
+    if (ready && ready.version === version) return ready;
+    state = build(version);
+    return state;
+  };
+
+  let executor: Executor;
+  try {
+    executor = await createExecutor({
+      catalogue: connections,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      ...(options.typeCheck ? { typeCheck: options.typeCheck } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.envelope ? { envelope: options.envelope } : {}),
+      ...(guard ? { interceptor: guard } : {}),
+      ...(options.persistState ? { persistState: true } : {}),
+      programTools: (next) => async (call, context) => {
+        const { index, view } = await current();
+        return createDiscoveryHandler({ index, view, next })(call, context);
+      },
+    });
+  } catch (error) {
+    if (ownsConnections) await connections.close();
+    throw error;
+  }
+
+  async function build(version: number): Promise<CodeModeState> {
+    const api = await executor.api();
+    const index = await createToolIndex(
+      fromGeneratedApi(api),
+      options.retriever ? { retriever: options.retriever } : {},
+    );
+    const view = createFileView([generatedFileSource(api), ...(options.files ?? [])]);
+    return { version, api, index, view };
+  }
+  const first = await current();
+
+  let initial = buildInitialPrompt({ servers: first.index.servers });
+  const listeners = new Set<() => void>();
+  const unsubscribe = connections.onChange(() => {
+    // The server list in the system prompt follows the catalogue; listeners hear of the change once it is ready.
+    void current().then(
+      (s) => {
+        initial = buildInitialPrompt({ servers: s.index.servers });
+        for (const listener of listeners) listener();
+      },
+      () => undefined,
+    );
+  });
+
+  const codeMode: CodeMode = {
+    mode: "code",
+    connections,
+    executor,
+    current,
+    system: () => initial.system,
+    tools: () => initial.tools,
+    async search(query, searchOptions) {
+      return (await current()).index.search(query, searchOptions);
+    },
+    execute: (code, executeOptions) => executor.execute(code, executeOptions),
+    async call(name, input, context) {
+      const args = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
+      try {
+        switch (name) {
+          case META_TOOL_NAMES.searchTools: {
+            const results = await codeMode.search(String(args.query ?? ""), args as SearchToolsOptions);
+            return { content: formatSearch(results, args.detail as string | undefined), isError: false };
+          }
+          case META_TOOL_NAMES.executeCode:
+            return await runProgram(String(args.code ?? ""), context);
+          case META_TOOL_NAMES.listFiles: {
+            const entries = (await current()).view.list(String(args.path ?? ""));
+            return {
+              content: entries.map((e) => (e.kind === "directory" ? `${e.path}/` : e.path)).join("\n"),
+              isError: false,
+            };
+          }
+          case META_TOOL_NAMES.readFile:
+            return { content: (await current()).view.read(String(args.path ?? "")), isError: false };
+          default:
+            throw new CodecallError(
+              "TOOL_NOT_FOUND",
+              `No meta-tool is named "${name}". Use ${Object.values(META_TOOL_NAMES).join(", ")}.`,
+            );
+        }
+      } catch (error) {
+        const e = CodecallError.from(error, "TOOL_FAILED");
+        const text = `${e.code}: ${e.message}\n${e.hint}`;
+        return { content: guard ? guard.redact(text) : text, isError: true };
+      }
+    },
+    onToolsChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      unsubscribe();
+      listeners.clear();
+      await executor.close();
+      if (ownsConnections) await connections.close();
+    },
+  };
+
+  async function runProgram(
+    code: string,
+    context: { signal?: AbortSignal; onEvent?: (event: ToolboxEvent) => void },
+  ): Promise<ToolUseResult> {
+    context.onEvent?.({ type: "program-start", code });
+    const result = await executor.execute(code, {
+      ...(context.signal ? { signal: context.signal } : {}),
+      ...(context.onEvent ? { onEvent: context.onEvent } : {}),
+    });
+    return {
+      content: result.envelope,
+      isError: !result.ok,
+      program: { code, ok: result.ok, ...(result.error ? { errorCode: result.error.code } : {}) },
+    };
+  }
+
+  return codeMode;
+}
+
+function privacyGuard(option: CodeModeOptions["privacy"]): PrivacyGuard | undefined {
+  if (!option) return undefined;
+  if (typeof (option as PrivacyGuard).beforeCall === "function") return option as PrivacyGuard;
+  return createPrivacyGuard(option as PrivacyGuardOptions);
+}
+
+/** Search results as the model reads them: one tool per block, at the requested detail. */
+function formatSearch(results: ToolSearchResult[], detail: string | undefined): string {
+  if (results.length === 0) return 'No tools matched. Try other words, or list_files("servers/").';
+  return results.map((r) => r.text).join(detail === "name" ? "\n" : "\n\n");
+}

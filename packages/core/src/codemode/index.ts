@@ -1,0 +1,2 @@
+export * from "./classic-mode.js";
+export * from "./code-mode.js";
