@@ -284,7 +284,7 @@ function realisticResults(seed: number): Record<string, JsonValue> {
   const sentence = (n: number) => Array.from({ length: n }, () => r.pick(WORDS)).join(" ");
   const date = () =>
     `2024-${String(r.int(1, 12)).padStart(2, "0")}-${String(r.int(1, 28)).padStart(2, "0")}T${r.int(10, 23)}:${r.int(10, 59)}:00Z`;
-  const contacts = Array.from({ length: 2000 }, (_, i) => ({
+  const contacts = Array.from({ length: 2000 }, () => ({
     id: `cus_${r.digits(10)}`,
     firstName: r.pick(FIRST),
     lastName: r.pick(LAST),
