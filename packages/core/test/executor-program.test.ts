@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectServers,
   createExecutor,
+  createPrivacyGuard,
   type Envelope,
   type Executor,
   type McpConnections,
@@ -269,5 +270,28 @@ return found.entities.map((e) => e.name);`;
     const closing = await createExecutor({ catalogue: connections, sandbox: executor.sandbox });
     await closing.close();
     expect((await closing.execute("return 1;")).error?.code).toBe("SANDBOX_DISPOSED");
+  });
+
+  it("takes core's privacy guard as its interceptor: the program sees tokens, allowed tools get real values", async () => {
+    const guard = createPrivacyGuard({ flows: { "memory.*": ["EMAIL"] } });
+    const guarded = await createExecutor({
+      catalogue: connections,
+      sandbox: executor.sandbox,
+      interceptor: guard,
+    });
+    await connections.callTool("memory", "create_entities", {
+      entities: [{ name: "grace", entityType: "person", observations: ["mail ada.l@example.com"] }],
+    });
+    const code = `const found = await memory.openNodes({ names: ["grace"] });
+const seen = found.entities[0].observations[0];
+console.log("saw", seen);
+await memory.addObservations({ observations: [{ entityName: "grace", contents: ["again " + seen.slice(5)] }] });
+return seen;`;
+    const result = await guarded.execute(code);
+    expect(result.value).toBe("mail [EMAIL_1]");
+    expect(result.logs[0]?.message).toBe("saw mail [EMAIL_1]");
+    const stored = await connections.callTool("memory", "open_nodes", { names: ["grace"] });
+    expect(JSON.stringify(stored.structuredContent)).toContain("again ada.l@example.com");
+    await guarded.close();
   });
 });

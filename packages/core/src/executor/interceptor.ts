@@ -10,6 +10,10 @@ export interface InterceptedCall {
   tool: string;
   /** The arguments as the program sent them (after schema validation). */
   args: JsonObject;
+  /** The tool's input schema. */
+  inputSchema?: unknown;
+  /** The tool's output schema, when it declares one (for schema-driven detection of sensitive fields). */
+  outputSchema?: unknown;
 }
 
 /**

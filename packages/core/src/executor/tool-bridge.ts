@@ -158,7 +158,14 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
       );
     }
     validator.check(tool, input);
-    const call: InterceptedCall = { id: tool.id, server: tool.server, tool: tool.name, args: input };
+    const call: InterceptedCall = {
+      id: tool.id,
+      server: tool.server,
+      tool: tool.name,
+      args: input,
+      inputSchema: tool.definition.inputSchema,
+      ...(tool.definition.outputSchema !== undefined ? { outputSchema: tool.definition.outputSchema } : {}),
+    };
     const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
     let value: unknown;
     try {
