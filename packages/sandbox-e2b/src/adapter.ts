@@ -182,6 +182,7 @@ class E2BContext implements SandboxContextV1 {
     const ready = new Promise<void>((resolve, reject) => {
       this.ready = { resolve, reject };
     });
+    ready.catch(() => undefined); // also settled by dispose when starting failed earlier
     const handle = await this.sdk.commands.run(runnerCommand(this.options.nodePath ?? "node"), {
       background: true,
       stdin: true,
@@ -263,6 +264,7 @@ class E2BContext implements SandboxContextV1 {
   private onFrame(frame: RunnerFrame): void {
     if (frame.t === "ready") {
       this.ready?.resolve();
+      this.ready = undefined;
       return;
     }
     if (frame.t === "exit") {

@@ -31,6 +31,10 @@ const LINE_READER = `function readLines(stream, onMessage) {
   });
 }`;
 
+/** Exits when the parent dies (the process is re-parented), even where a closed pipe gives no EOF. */
+const ORPHAN_WATCH = `const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();`;
+
 /** The worker: one `node:vm` context per session, the bridge installed inside it. */
 const WORKER_SOURCE = `"use strict";
 const fs = require("fs");
@@ -49,6 +53,7 @@ function post(message) {
   }
 }
 process.stdin.on("end", () => process.exit(0));
+${ORPHAN_WATCH}
 process.on("uncaughtException", (e) => { post({ t: "failed", code: "SANDBOX_CRASHED", message: "worker: " + (e && e.message) }); });
 process.on("unhandledRejection", () => {});
 
@@ -290,6 +295,7 @@ function onHost(m) {
 }
 
 readLines(process.stdin, onHost);
+${ORPHAN_WATCH}
 // The host closed the channel (or the stand-in's owner died): nothing more to do here.
 process.stdin.on("end", () => { if (worker) worker.kill("SIGKILL"); process.exit(0); });
 `;

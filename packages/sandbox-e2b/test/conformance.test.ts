@@ -17,12 +17,4 @@ runSandboxConformance({
   create: () => e2b({ debug: true }),
   // A remote VM answers over HTTP: time limits get twice the room.
   timeScale: 2,
-  knownFailures: {
-    "abort-by-caller":
-      "core: the caller aborts 50 ms in, while the E2B context (a VM plus a runner process, ~300 ms) is still being created; core adds its abort listener only after the context exists, so the abort is missed",
-    "dispose-during-run":
-      "core: the session is disposed 30 ms in, while the E2B context is still being created; core does not check for disposal after the context resolves, so the run reports SANDBOX_CRASHED instead of SANDBOX_DISPOSED",
-    "no-host-via-constructors":
-      "testkit: a V8 stack frame's getFunction() is the program's own async function, whose constructor (the sandbox's AsyncFunction) returns a Promise, counted as a leak",
-  },
 });

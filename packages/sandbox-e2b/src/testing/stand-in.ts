@@ -29,6 +29,11 @@ export interface E2BStandIn {
   readonly starts: readonly StartRecord[];
   /** Process ids the stand-in started that are still running. */
   running(): number[];
+  /**
+   * Sends `text` on the stdout stream of process `pid` as if the process had written it: what another
+   * process in the VM writing into the same pipe would produce. For tests of the channel's integrity.
+   */
+  injectStdout(pid: number, text: string): void;
   /** Kills every process and drops every connection at once, like a VM that vanished. */
   close(): Promise<void>;
 }
@@ -41,6 +46,7 @@ export interface StandInOptions {
 interface Proc {
   child: ChildProcess;
   record: StartRecord;
+  emit(event: unknown): void;
 }
 
 const PATH = process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
@@ -80,7 +86,7 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
       case "/process.Process/SendSignal":
         return withProcess(res, body, (p, msg) => {
           const signal = msg.signal === "SIGNAL_SIGTERM" || msg.signal === 15 ? "SIGTERM" : "SIGKILL";
-          p.child.kill(signal);
+          killGroup(p.child, signal);
         });
       case "/process.Process/List":
         return unaryOk(res, {
@@ -111,6 +117,8 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
       cwd: config.cwd || tmpdir(),
       env: { PATH, HOME: tmpdir(), LANG: "C.UTF-8", ...envs },
       stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      // Its own process group, so a signal reaches everything it started, as when a VM dies.
+      detached: true,
     });
     child.stdin?.on("error", () => {});
     res.writeHead(200, { "content-type": "application/connect+json" });
@@ -123,7 +131,7 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
     child.once("spawn", () => {
       const record: StartRecord = { pid: child.pid!, cmd: config.cmd!, args: config.args ?? [], envs, stdin };
       starts.push(record);
-      procs.set(record.pid, { child, record });
+      procs.set(record.pid, { child, record, emit: send });
       send({ start: { pid: record.pid } });
     });
     child.stdout!.on("data", (chunk: Buffer) => send({ data: { stdout: chunk.toString("base64") } }));
@@ -181,6 +189,9 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
     port,
     starts,
     running: () => [...procs.keys()],
+    injectStdout(pid, text) {
+      procs.get(pid)?.emit({ data: { stdout: Buffer.from(text, "utf8").toString("base64") } });
+    },
     close() {
       closed ??= (async () => {
         const exits = [...procs.values()].map(
@@ -191,13 +202,21 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
                 : p.child.once("close", () => resolve()),
             ),
         );
-        for (const p of procs.values()) p.child.kill("SIGKILL");
+        for (const p of procs.values()) killGroup(p.child, "SIGKILL");
         server.closeAllConnections();
         await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ...exits]);
       })();
       return closed;
     },
   };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
 
 class StandInError extends Error {
