@@ -82,7 +82,9 @@ function lexicalFields(doc: ToolDocument): string[] {
 
 /**
  * Query terms with weights: each distinct word counts once (long questions repeat words), and each
- * synonym of a word adds a weaker term unless the query already has it.
+ * synonym of a word adds a weaker term unless the query already has it. A synonym is weaker than the
+ * word it comes from, so synonyms of path words (`/root/pdf/a.md` → document) stay below path weight;
+ * a synonym of several query words takes the strongest.
  */
 function expandQuery(
   query: string,
@@ -95,9 +97,10 @@ function expandQuery(
   const terms = termWeights([...new Set(analyze(chunks.filter((c) => !isPath(c)).join(" ")))]);
   for (const term of analyze(chunks.filter(isPath).join(" ")))
     if (!terms.has(term)) terms.set(term, pathWeight);
-  for (const term of [...terms.keys()]) {
+  const own = new Map(terms);
+  for (const [term, weight] of own) {
     for (const related of synonyms.get(term) ?? []) {
-      if (!terms.has(related)) terms.set(related, synonymWeight);
+      if (!own.has(related)) terms.set(related, Math.max(terms.get(related) ?? 0, synonymWeight * weight));
     }
   }
   return terms;
