@@ -10,7 +10,7 @@ import type {
   ScriptV1,
 } from "@codecall/core";
 import type IsolatedVM from "isolated-vm";
-import { CALL_GLOBAL, GLUE_SOURCE, LOG_GLOBAL } from "./glue.js";
+import { GLUE_SOURCE } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
@@ -37,8 +37,6 @@ type FailureCode = Extract<RunResultV1, { kind: "failed" }>["code"];
 const MiB = 1024 * 1024;
 /** isolated-vm refuses a `memoryLimit` below 8 MB. */
 const MIN_MEMORY_MB = 8;
-/** A tool answer that arrives after its run ended is never delivered: the program has moved on. */
-const NEVER = new Promise<never>(() => {});
 
 /**
  * The isolated-vm adapter for {@link createSandbox}: each context is its own V8 isolate with one
@@ -67,8 +65,9 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Sandb
 
 class IsolateContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 | undefined;
+  /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
+  settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
   private runId = 0;
-  private peakMemoryBytes = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
   private deadReason: { code: FailureCode; message: string } | undefined;
   /** Why the current run is being stopped, when the host stopped it. */
@@ -81,8 +80,8 @@ class IsolateContext implements SandboxContextV1 {
     private readonly context: IsolatedVM.Context,
     private readonly watchdog: CpuWatchdog,
     private readonly onDispose: () => void,
-    /** The message of V8's catastrophic error in this isolate, if one happened. */
-    private readonly catastrophe: () => string | undefined,
+    /** Settles with the message of V8's catastrophic error in this isolate, if one happens. */
+    private readonly crashed: Promise<string>,
   ) {
     this.watched = {
       cpuTimeNs: () => this.cpuTimeNs(),
@@ -107,23 +106,28 @@ class IsolateContext implements SandboxContextV1 {
     watchdog: CpuWatchdog,
     onDispose: () => void,
   ): Promise<IsolateContext> {
-    let catastrophe: string | undefined;
+    // V8 lost control of the isolate (a single allocation far over the limit, say). isolated-vm then
+    // parks the isolate's thread for good instead of aborting the process, and the evaluation never
+    // settles: the run must stop waiting for it.
+    let onCrash: (message: string) => void = () => {};
+    const crashed = new Promise<string>((resolve) => {
+      onCrash = resolve;
+    });
     const isolate = new ivm.Isolate({
       memoryLimit: Math.max(MIN_MEMORY_MB, Math.ceil(options.limits.memoryBytes / MiB)),
-      // V8 lost control of this isolate: never touch it again; the run reports SANDBOX_CRASHED.
-      onCatastrophicError: (message: string) => {
-        catastrophe = message;
-      },
+      onCatastrophicError: (message: string) => onCrash(message),
     });
     try {
       const context = await isolate.createContext();
-      const self = new IsolateContext(isolate, context, watchdog, onDispose, () => catastrophe);
-      await context.global.set(CALL_GLOBAL, new ivm.Reference((request: unknown) => self.hostCall(request)));
-      await context.global.set(
-        LOG_GLOBAL,
+      const self = new IsolateContext(isolate, context, watchdog, onDispose, crashed);
+      const callbacks = [
+        new ivm.Callback((id: unknown, request: unknown) => self.hostCall(id, request)),
         new ivm.Callback((level: unknown, text: unknown) => self.hostLog(level, text)),
-      );
-      await context.eval(GLUE_SOURCE, { filename: "codecall-isolated-vm-glue.js" });
+      ];
+      self.settle = await context.evalClosure(GLUE_SOURCE, callbacks, {
+        filename: "codecall-isolated-vm-glue.js",
+        result: { reference: true },
+      });
       return self;
     } catch (error) {
       if (!isolate.isDisposed) isolate.dispose();
@@ -155,22 +159,26 @@ class IsolateContext implements SandboxContextV1 {
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
     try {
-      const timeout = Math.max(1, Math.ceil(limits.cpuTimeMs));
-      if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
-      const report: unknown = await this.context.eval(script.source, {
-        filename: script.filename,
-        timeout,
-        promise: true,
-        copy: true,
-      });
-      if (typeof report !== "string")
+      const outcome = await Promise.race([
+        this.evaluate(prelude, script, limits.cpuTimeMs).then((report) => ({ report })),
+        this.crashed.then((crash) => ({ crash })),
+      ]);
+      const stats = this.stats(startCpu);
+      if ("crash" in outcome) {
+        this.deadReason = {
+          code: /out-of-memory/i.test(outcome.crash) ? "SANDBOX_MEMORY" : "SANDBOX_CRASHED",
+          message: `V8 gave up on the isolate: ${outcome.crash}`,
+        };
+        return { kind: "failed", ...this.deadReason, stats };
+      }
+      if (typeof outcome.report !== "string")
         return {
           kind: "failed",
           code: "SANDBOX_CRASHED",
           message: "the program's report was not a string",
-          stats: this.stats(startCpu),
+          stats,
         };
-      return { kind: "completed", report, stats: this.stats(startCpu) };
+      return { kind: "completed", report: outcome.report, stats };
     } catch (error) {
       return {
         kind: "failed",
@@ -184,6 +192,19 @@ class IsolateContext implements SandboxContextV1 {
     }
   }
 
+  /** Evaluates the prelude (first run only) and the program, and resolves with the program's report. */
+  private async evaluate(prelude: ScriptV1, script: ScriptV1, cpuTimeMs: number): Promise<unknown> {
+    // isolated-vm's timeout covers each evaluation's synchronous part; the watchdog covers the rest.
+    const timeout = Math.max(1, Math.ceil(cpuTimeMs));
+    if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
+    return this.context.eval(script.source, {
+      filename: script.filename,
+      timeout,
+      promise: true,
+      copy: true,
+    });
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -191,18 +212,28 @@ class IsolateContext implements SandboxContextV1 {
     this.watchdog.unwatch(this.watched);
     this.onDispose();
     this.kill();
+    this.settle?.release();
     this.context.release();
   }
 
-  /** Host side of `__codecallHost.call`: forwards to the bridge of the run that made the call. */
-  private async hostCall(request: unknown): Promise<string> {
+  /**
+   * Host side of `__codecallHost.call`: forwards to the bridge of the run that made the call and hands the
+   * answer to the glue's `settle`. An answer that arrives after its run ended is dropped: resuming the
+   * program then would run its code outside any run's limits.
+   */
+  private hostCall(id: unknown, request: unknown): void {
     const bridge = this.bridge;
     const runId = this.runId;
-    if (!bridge || typeof request !== "string") return NEVER;
-    const answer = await bridge.call(request);
-    // The run ended while the tool worked: resuming the program now would run code outside any limit.
-    if (this.bridge !== bridge || this.runId !== runId) return NEVER;
-    return answer;
+    if (!bridge || typeof id !== "number" || typeof request !== "string") return;
+    // The bridge's promise never rejects (spec v1).
+    void bridge.call(request).then((reply) => {
+      if (this.bridge !== bridge || this.runId !== runId || this.isolate.isDisposed) return;
+      try {
+        this.settle?.applyIgnored(undefined, [id, reply], { arguments: { copy: true } });
+      } catch {
+        // The isolate went away meanwhile; the run reports why.
+      }
+    });
   }
 
   private hostLog(level: unknown, text: unknown): void {
@@ -211,7 +242,6 @@ class IsolateContext implements SandboxContextV1 {
 
   private classify(error: unknown): FailureCode {
     if (this.stopCode) return this.stopCode;
-    if (this.catastrophe() !== undefined) return "SANDBOX_CRASHED";
     const message = errorMessage(error);
     if (/memory limit/i.test(message)) return "SANDBOX_MEMORY";
     if (/Script execution timed out/i.test(message)) return "SANDBOX_CPU_LIMIT";
@@ -220,23 +250,13 @@ class IsolateContext implements SandboxContextV1 {
     return "SANDBOX_CRASHED";
   }
 
+  /**
+   * CPU time of the run. No heap figures: isolated-vm's heap statistics need the isolate's lock, which
+   * blocks (sync) or queues (async) behind anything still running there, a crashed isolate included.
+   */
   private stats(startCpu: bigint): AdapterRunStatsV1 {
-    const stats: AdapterRunStatsV1 = {};
     const cpu = this.cpuTimeNs();
-    if (cpu !== undefined) stats.cpuMs = Number(cpu - startCpu) / 1e6;
-    if (!this.isolate.isDisposed) {
-      try {
-        const heap = this.isolate.getHeapStatisticsSync();
-        this.peakMemoryBytes = Math.max(
-          this.peakMemoryBytes,
-          heap.used_heap_size + heap.externally_allocated_size,
-        );
-      } catch {
-        // The isolate went away between the check and the call.
-      }
-    }
-    if (this.peakMemoryBytes > 0) stats.peakMemoryBytes = this.peakMemoryBytes;
-    return stats;
+    return cpu === undefined ? {} : { cpuMs: Number(cpu - startCpu) / 1e6 };
   }
 
   private cpuTimeNs(): bigint | undefined {

@@ -101,6 +101,16 @@ describe("isolated-vm backend", () => {
     await session.dispose();
   });
 
+  it("contains a catastrophic V8 out-of-memory (one huge heap allocation) and reports SANDBOX_MEMORY", async () => {
+    const session = await sandbox.createSession({ limits: { memoryBytes: 16 * 1024 * 1024 } });
+    // V8 cannot recover from this one: isolated-vm parks the isolate's thread and the evaluation never settles.
+    const out = await session.execute({ code: "return new Array(2 ** 27).fill(0).length;" });
+    expect(out.error?.code).toBe("SANDBOX_MEMORY");
+    expect(out.stats.contextReset).toBe(true);
+    expect((await session.execute({ code: "return 'alive';" })).value).toBe("alive");
+    await session.dispose();
+  });
+
   it("fails a too large ArrayBuffer inside the program, not the host", async () => {
     const out = await sandbox.execute({
       code: "return new ArrayBuffer(512 * 1024 * 1024).byteLength;",
@@ -172,6 +182,8 @@ describe("isolated-vm backend", () => {
           Object.defineProperty(Object.prototype, key, { get() { return true; }, configurable: true });
         }
         Reflect.apply = () => { throw new Error("poisoned Reflect.apply"); };
+        // isolated-vm's own promise results resolve through a \`then\` lookup; the glue's must not.
+        Promise.prototype.then = function () { return this; };
         Function.prototype.apply = Function.prototype.call = () => { throw new Error("poisoned"); };
         JSON.stringify = JSON.parse = () => { throw new Error("poisoned JSON"); };
         const value = await codecall.callTool("echo", { s: "x" });
@@ -192,7 +204,7 @@ describe("isolated-vm backend", () => {
     });
   });
 
-  it("passes only strings to the host and counts a malformed call as invalid", async () => {
+  it("passes nested tool arguments to the host intact", async () => {
     const seen: unknown[] = [];
     const out = await sandbox.execute({
       code: `return await codecall.callTool("t", { nested: { list: [1, "two", null] } });`,
