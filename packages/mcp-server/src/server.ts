@@ -1,0 +1,112 @@
+import type { AgentToolbox, ToolboxEvent } from "@codecall/core";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type LoggingLevel,
+  LoggingLevelSchema,
+  SetLevelRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/** A toolbox the server can watch for catalogue changes (code mode's toolbox implements this). */
+export interface ServableToolbox extends AgentToolbox {
+  /** Calls `listener` when the upstream catalogue changes; returns an unsubscribe function. */
+  onToolsChanged?(listener: () => void): () => void;
+}
+
+/** Options of {@link createCodecallServer}. */
+export interface CodecallServerOptions {
+  /** Server name announced to clients. Default `codecall`. */
+  name?: string;
+  /** Server version announced to clients. */
+  version?: string;
+}
+
+const LOG_LEVELS: Record<string, LoggingLevel> = {
+  log: "info",
+  info: "info",
+  debug: "debug",
+  warn: "warning",
+  error: "error",
+};
+
+/**
+ * An MCP server exposing a toolbox's tools — for code mode: `search_tools`, `execute_code` and the
+ * read-only file view — to any MCP client. Program logs go out as logging messages, tool calls inside a
+ * program as progress notifications when the client asked for progress, and upstream `list_changed`
+ * notifications are forwarded.
+ */
+export function createCodecallServer(toolbox: ServableToolbox, options: CodecallServerOptions = {}): Server {
+  const server = new Server(
+    { name: options.name ?? "codecall", version: options.version ?? "0.0.0" },
+    {
+      capabilities: { tools: { listChanged: true }, logging: {} },
+      instructions: toolbox.system(),
+    },
+  );
+
+  // One MCP server serves one client session, so one level. Logs travel on the request's own stream
+  // (over HTTP a client need not open the standalone GET stream to see them).
+  const severity = LoggingLevelSchema.options;
+  let minimum: LoggingLevel | undefined;
+  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    minimum = request.params.level;
+    return {};
+  });
+  const logged = (level: LoggingLevel) =>
+    minimum === undefined || severity.indexOf(level) >= severity.indexOf(minimum);
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: toolbox
+      .tools()
+      .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const progressToken = request.params._meta?.progressToken;
+    let progress = 0;
+    const onEvent = (event: ToolboxEvent) => {
+      if (event.type === "log") {
+        const level = LOG_LEVELS[event.level] ?? "info";
+        if (!logged(level)) return;
+        void extra
+          .sendNotification({
+            method: "notifications/message",
+            params: { level, logger: "program", data: event.message },
+          })
+          .catch(() => undefined);
+      } else if (
+        progressToken !== undefined &&
+        (event.type === "tool-call" || event.type === "program-start")
+      ) {
+        progress++;
+        const message = event.type === "tool-call" ? `calling ${event.name}` : "program started";
+        void extra
+          .sendNotification({
+            method: "notifications/progress",
+            params: { progressToken, progress, message },
+          })
+          .catch(() => undefined);
+      }
+    };
+    const result = await toolbox.call(request.params.name, request.params.arguments ?? {}, {
+      signal: extra.signal,
+      onEvent,
+    });
+    return {
+      content: [{ type: "text", text: result.content }],
+      ...(result.isError ? { isError: true } : {}),
+    };
+  });
+
+  const unsubscribe = toolbox.onToolsChanged?.(() => {
+    void server.sendToolListChanged().catch(() => undefined);
+  });
+  const previousOnClose = server.onclose;
+  server.onclose = () => {
+    unsubscribe?.();
+    previousOnClose?.();
+  };
+  return server;
+}
