@@ -106,6 +106,15 @@ async function overhead(): Promise<Record<string, unknown>> {
       const row: Record<string, unknown> = {};
       try {
         const emptyProgramMs = await medianMs(() => sandbox.execute({ code: "return 1" }), RUNS);
+        // The same call through the backend's sandbox without the executor: what the executor itself adds.
+        const sandboxOneCallMs = await medianMs(
+          () =>
+            sandbox.execute({
+              code: "const g = await codecall.callTool('memory.readGraph', {});\nreturn g.entities.length;",
+              tools: async () => (await connections.callTool("memory", "read_graph", {})).structuredContent,
+            }),
+          RUNS,
+        );
         const fresh = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
         const warm = await createExecutor({
           catalogue: connections,
@@ -123,6 +132,8 @@ async function overhead(): Promise<Record<string, unknown>> {
           executorOneCallMs: executorMs,
           executorOneCallWarmContextMs: warmContextMs,
           sandboxEmptyProgramMs: emptyProgramMs,
+          sandboxOneCallWithoutExecutorMs: sandboxOneCallMs,
+          executorOwnMs: round(executorMs - sandboxOneCallMs),
           ...(raw !== undefined ? { rawEngineFreshEvalDisposeMs: raw } : {}),
           overheadOverBareCallMs: round(executorMs - bareCallMs),
           ratioToBareMcpCall: round(executorMs / bareCallMs, 2),
@@ -213,7 +224,8 @@ async function typeCheck(): Promise<Record<string, unknown>> {
     })),
   );
   const { present } = await backends();
-  const sandbox = await present[0]!.create();
+  if (!present[0]) return { error: "no sandbox backend is installed" };
+  const sandbox = await present[0].create();
   const t0 = performance.now();
   const executor = await createExecutor({
     servers,
