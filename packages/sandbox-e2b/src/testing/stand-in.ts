@@ -41,6 +41,8 @@ export interface E2BStandIn {
 export interface StandInOptions {
   /** Defaults to {@link ENVD_PORT}, where the SDK's debug mode looks. */
   port?: number;
+  /** Most processes running at once; a Start beyond it fails with `resource_exhausted`. Default: no cap. */
+  maxProcesses?: number;
 }
 
 interface Proc {
@@ -110,6 +112,14 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
     const stdin = msg.stdin === true;
     if (typeof config.cmd !== "string") {
       streamError(res, "invalid_argument", "process.cmd is required");
+      return;
+    }
+    if (procs.size >= (options.maxProcesses ?? Number.POSITIVE_INFINITY)) {
+      streamError(
+        res,
+        "resource_exhausted",
+        `The stand-in runs at most ${options.maxProcesses} processes at once`,
+      );
       return;
     }
     const envs = config.envs ?? {};
