@@ -88,27 +88,34 @@ function isCjk(code: number): boolean {
 }
 
 /**
- * Calls `visit` for each run of letters and digits (which {@link splitWords} cuts further) and each run
- * of CJK characters. Everything else separates runs, so a run's terms do not depend on its neighbours.
+ * Calls `visit` with the bounds of each run of letters and digits (which {@link splitWords} cuts further)
+ * and each run of CJK characters, with a hash of the run's characters. Everything else separates runs,
+ * so a run's terms do not depend on its neighbours. Nothing is allocated per run.
  */
-function scanRuns(text: string, visit: (run: string, cjk: boolean) => void): void {
+function scanRuns(
+  text: string,
+  visit: (start: number, end: number, cjk: boolean, hash: number) => void,
+): void {
   let start = -1;
   let inCjk = false;
+  let hash = 0;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 32;
     let kind: number;
     if (code >= 97 && code <= 122) kind = LOWER;
     else if (code < 0xc0) kind = classify(code);
     else kind = wideClass(code);
-    const isWord = kind !== OTHER && kind !== CJK;
     if (start !== -1 && (kind === OTHER || (kind === CJK) !== inCjk)) {
-      visit(text.slice(start, i), inCjk);
+      visit(start, i, inCjk, hash);
       start = -1;
     }
-    if (start === -1 && kind !== OTHER) {
+    if (kind === OTHER) continue;
+    if (start === -1) {
       start = i;
-      inCjk = !isWord;
+      inCjk = kind === CJK;
+      hash = 0;
     }
+    hash = (Math.imul(hash, 31) + code) | 0;
   }
 }
 
@@ -152,7 +159,11 @@ export function isStopWord(word: string): boolean {
 export function analyze(text: string): string[] {
   const out: string[] = [];
   const cjk: string[] = [];
-  scanRuns(text, (run, isCjk) => (isCjk ? cjkTerms(run, cjk) : wordTerms(run, out)));
+  scanRuns(text, (start, end, isCjk) => {
+    const run = text.slice(start, end);
+    if (isCjk) cjkTerms(run, cjk);
+    else wordTerms(run, out);
+  });
   return cjk.length ? out.concat(cjk) : out;
 }
 
@@ -183,7 +194,11 @@ const EMPTY = new Int32Array(0);
  */
 export class TermAnalyzer {
   private readonly texts = new Map<string, Int32Array>();
-  private readonly runs = new Map<string, Int32Array>();
+  /** Distinct runs, found by hash and compared in place, so a known run costs no string. */
+  private readonly runs = new RunTable();
+  /** This text's ids: words in order, then CJK terms. */
+  private words: number[] = [];
+  private cjk: number[] = [];
 
   constructor(private readonly vocabulary: Vocabulary) {}
 
@@ -191,36 +206,69 @@ export class TermAnalyzer {
   ids(text: string): Int32Array {
     let ids = this.texts.get(text);
     if (ids === undefined) {
-      const words: Int32Array[] = [];
-      const cjk: Int32Array[] = [];
-      let length = 0;
-      scanRuns(text, (run, isCjk) => {
-        const runIds = this.runIds(run, isCjk);
-        if (runIds.length) {
-          (isCjk ? cjk : words).push(runIds);
-          length += runIds.length;
-        }
+      this.words.length = 0;
+      this.cjk.length = 0;
+      scanRuns(text, (start, end, isCjk, hash) => {
+        const runIds = this.runs.find(text, start, end, hash) ?? this.addRun(text, start, end, isCjk, hash);
+        const out = isCjk ? this.cjk : this.words;
+        for (let i = 0; i < runIds.length; i++) out.push(runIds[i]!);
       });
+      const length = this.words.length + this.cjk.length;
       ids = length ? new Int32Array(length) : EMPTY;
-      let at = 0;
-      for (const part of words.concat(cjk)) {
-        ids.set(part, at);
-        at += part.length;
-      }
+      ids.set(this.words);
+      ids.set(this.cjk, this.words.length);
       this.texts.set(text, ids);
     }
     return ids;
   }
 
-  private runIds(run: string, isCjk: boolean): Int32Array {
-    let ids = this.runs.get(run);
-    if (ids === undefined) {
-      const terms: string[] = [];
-      if (isCjk) cjkTerms(run, terms);
-      else wordTerms(run, terms);
-      ids = terms.length ? this.vocabulary.addAll(terms) : EMPTY;
-      this.runs.set(run, ids);
-    }
+  private addRun(text: string, start: number, end: number, isCjk: boolean, hash: number): Int32Array {
+    const run = text.slice(start, end);
+    const terms: string[] = [];
+    if (isCjk) cjkTerms(run, terms);
+    else wordTerms(run, terms);
+    const ids = terms.length ? this.vocabulary.addAll(terms) : EMPTY;
+    this.runs.add(run, hash, ids);
     return ids;
+  }
+}
+
+/** An open-addressing hash table from run strings to term ids, looked up by a slice of a longer text. */
+class RunTable {
+  private keys: string[] = [];
+  private values: Int32Array[] = [];
+  private hashes: number[] = [];
+  private slots = new Int32Array(1 << 12).fill(-1);
+
+  find(text: string, start: number, end: number, hash: number): Int32Array | undefined {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === -1) return undefined;
+      const key = this.keys[entry]!;
+      if (this.hashes[entry] === hash && key.length === end - start && text.startsWith(key, start)) {
+        return this.values[entry];
+      }
+    }
+  }
+
+  /** Adds a run that {@link find} did not find. */
+  add(key: string, hash: number, ids: Int32Array): void {
+    const entry = this.keys.length;
+    this.keys.push(key);
+    this.values.push(ids);
+    this.hashes.push(hash);
+    if (entry * 2 >= this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+      for (let e = 0; e < entry; e++) this.place(e);
+    }
+    this.place(entry);
+  }
+
+  private place(entry: number): void {
+    const mask = this.slots.length - 1;
+    let slot = this.hashes[entry]! & mask;
+    while (this.slots[slot] !== -1) slot = (slot + 1) & mask;
+    this.slots[slot] = entry;
   }
 }
