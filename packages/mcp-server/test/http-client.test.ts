@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { type CodeMode, createCodeMode } from "@codecall/core";
-import { createCodecallServer, type HttpServing, serveHttp } from "@codecall/mcp-server";
+import { createCodecallServer, type HttpServing, serveHttp } from "../src/index.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {

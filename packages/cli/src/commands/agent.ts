@@ -1,0 +1,221 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import {
+  type AgentEvent,
+  type AgentResult,
+  type AgentToolbox,
+  CodecallError,
+  createAgent,
+  createClassicMode,
+  createCodeMode,
+} from "@codecall/core";
+import { type ScriptedBlock, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
+import type { Command } from "commander";
+import { type CliIo, EXIT_CODES, ExitWith, progress, usageError } from "../io.js";
+import { codeModeOptions, type ServerFlags, withConnections } from "../setup.js";
+
+interface AgentFlags extends ServerFlags {
+  mode: string;
+  model?: string;
+  maxTurns?: string;
+  json?: boolean;
+}
+
+interface RunFlags extends AgentFlags {
+  record?: string;
+}
+
+/** A recorded run: the model's turns, replayable offline with `codecall replay`. */
+export interface RunRecord {
+  codecall: "run-record";
+  version: 1;
+  task: string;
+  mode: "code" | "classic";
+  model: string;
+  turns: ScriptedTurn[];
+}
+
+const agentOptions = (command: Command) =>
+  command
+    .option(
+      "--mode <mode>",
+      "code (meta-tools and programs) or classic (every tool given to the model)",
+      "code",
+    )
+    .option("--model <model>", "the Claude model (default: CODECALL_MODEL, else the agent's default)")
+    .option("--max-turns <n>", "model round trips before the task ends", "12")
+    .option("--json", "print the answer, stop reason, usage and error as JSON");
+
+/** `codecall run "<task>"` and `codecall replay <record.json>`: the agent, live with Claude or replayed. */
+export function agentCommands(program: Command, io: CliIo): void {
+  agentOptions(
+    program
+      .command("run")
+      .description("Run a task with Claude over the configured servers (needs ANTHROPIC_API_KEY)")
+      .argument("<task>", "what to do, in words")
+      .option(
+        "--record <file>",
+        "save the model's turns as a script `codecall replay` can play without a key",
+      ),
+  ).action(async (task: string, flags: RunFlags) => {
+    if (!io.env.ANTHROPIC_API_KEY)
+      throw new CodecallError("CONFIG_INVALID", "ANTHROPIC_API_KEY is not set.", {
+        hint: "Export ANTHROPIC_API_KEY=<your key>, or replay a recorded run with `codecall replay <record.json>`.",
+      });
+    const client = new Anthropic({
+      apiKey: io.env.ANTHROPIC_API_KEY,
+      ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}),
+    });
+    const model = flags.model ?? io.env.CODECALL_MODEL;
+    const result = await runAgent(task, flags, io, client, model);
+    if (flags.record) {
+      const record: RunRecord = {
+        codecall: "run-record",
+        version: 1,
+        task,
+        mode: mode(flags),
+        model: model ?? "default",
+        turns: recordedTurns(result),
+      };
+      await writeFile(resolve(io.cwd, flags.record), `${JSON.stringify(record, null, 2)}\n`);
+      progress(io, flags.quiet)(`recorded ${record.turns.length} model turns to ${flags.record}`);
+    }
+    report(result, flags, io);
+  });
+
+  agentOptions(
+    program
+      .command("replay")
+      .description(
+        "Replay a recorded run's model turns through a local stand-in of the Messages API (no key needed)",
+      )
+      .argument("<record>", "a file written by `codecall run --record`"),
+  ).action(async (file: string, flags: AgentFlags, command: Command) => {
+    const record = await readRecord(resolve(io.cwd, file));
+    // The recorded mode applies unless the user named one.
+    const modeSource = command.getOptionValueSource("mode");
+    const replayFlags = { ...flags, mode: modeSource === "cli" ? flags.mode : record.mode };
+    const standIn = await startMessagesStandIn({ script: record.turns });
+    try {
+      const client = new Anthropic({ apiKey: "replay", baseURL: standIn.url, maxRetries: 0 });
+      const model = flags.model ?? (record.model === "default" ? undefined : record.model);
+      report(await runAgent(record.task, replayFlags, io, client, model), flags, io);
+    } finally {
+      await standIn.close();
+    }
+  });
+}
+
+function mode(flags: AgentFlags): "code" | "classic" {
+  if (flags.mode !== "code" && flags.mode !== "classic")
+    throw usageError(`Unknown mode "${flags.mode}".`, "Pass --mode code or --mode classic.");
+  return flags.mode;
+}
+
+async function runAgent(
+  task: string,
+  flags: AgentFlags,
+  io: CliIo,
+  client: Anthropic,
+  model: string | undefined,
+): Promise<AgentResult> {
+  const chosen = mode(flags);
+  const maxTurns = Number(flags.maxTurns ?? 12);
+  if (!(Number.isInteger(maxTurns) && maxTurns > 0))
+    throw usageError(
+      `--max-turns must be a positive integer, got "${flags.maxTurns}".`,
+      "Pass e.g. --max-turns 12.",
+    );
+  const note = progress(io, flags.quiet);
+  return withConnections(flags, io, note, async (connections, settings) => {
+    const codeMode =
+      chosen === "code" ? await createCodeMode(await codeModeOptions(connections, settings)) : undefined;
+    const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
+    try {
+      const agent = createAgent({ toolbox, client, maxTurns, ...(model ? { model } : {}) });
+      note(`running the task in ${chosen} mode`);
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      process.once("SIGINT", abort);
+      try {
+        return await agent.run(task, { signal: controller.signal, onEvent: (e) => noteEvent(e, note) });
+      } finally {
+        process.off("SIGINT", abort);
+      }
+    } finally {
+      await codeMode?.close();
+    }
+  });
+}
+
+function noteEvent(event: AgentEvent, note: (line: string) => void): void {
+  if (event.type === "turn-start") note(`model turn ${event.turn}`);
+  else if (event.type === "tool-use") note(`model uses ${event.name}`);
+  else if (event.type === "tool-call") note(`  program calls ${event.name}`);
+  else if (event.type === "log") note(`  program: ${event.message}`);
+  else if (event.type === "tool-use-result" && event.isError) note(`  ${event.name} failed`);
+}
+
+function report(result: AgentResult, flags: AgentFlags, io: CliIo): void {
+  const failed =
+    result.error !== undefined || result.stopReason === "refusal" || result.stopReason === "max_tokens";
+  if (flags.json) {
+    const { text, stopReason, usage, error } = result;
+    io.stdout(
+      `${JSON.stringify({ ok: !failed, text, stopReason, usage, ...(error ? { error } : {}) }, null, 2)}\n`,
+    );
+  } else io.stdout(`${result.text}\n`);
+  if (result.error)
+    io.stderr(
+      `codecall: ${result.error.code}: ${result.error.message}\n  hint: ${result.error.hint ?? ""}\n`,
+    );
+  if (failed) throw new ExitWith(EXIT_CODES.failed);
+}
+
+/** The assistant turns of a finished run, as a stand-in script. */
+export function recordedTurns(result: AgentResult): ScriptedTurn[] {
+  const assistant = result.messages.filter((m) => m.role === "assistant");
+  return assistant.map((message, i) => {
+    const blocks =
+      typeof message.content === "string"
+        ? [{ type: "text" as const, text: message.content }]
+        : message.content;
+    const content: ScriptedBlock[] = [];
+    for (const block of blocks) {
+      if (block.type === "text") content.push({ type: "text", text: block.text });
+      else if (block.type === "tool_use")
+        content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input });
+    }
+    const last = i === assistant.length - 1;
+    const stopReason = content.some((b) => b.type === "tool_use")
+      ? "tool_use"
+      : last && result.stopReason === "max_tokens"
+        ? "max_tokens"
+        : "end_turn";
+    return { content, stopReason };
+  });
+}
+
+async function readRecord(path: string): Promise<RunRecord> {
+  let json: Partial<RunRecord>;
+  try {
+    json = JSON.parse(await readFile(path, "utf8")) as Partial<RunRecord>;
+  } catch (error) {
+    throw usageError(
+      `Cannot read the record ${path}: ${(error as Error).message}`,
+      "Pass a file written by `codecall run --record <file>`.",
+    );
+  }
+  if (
+    json?.codecall !== "run-record" ||
+    json.version !== 1 ||
+    typeof json.task !== "string" ||
+    !Array.isArray(json.turns)
+  )
+    throw usageError(
+      `${path} is not a codecall run record (version 1).`,
+      'Record one with `codecall run "<task>" --record <file>`.',
+    );
+  return json as RunRecord;
+}

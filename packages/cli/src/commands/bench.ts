@@ -1,0 +1,56 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  createBm25Retriever,
+  formatDiscoveryScores,
+  liveMcpBenchTasks,
+  liveMcpBenchTools,
+  scoreDiscovery,
+} from "@codecall/core";
+import type { Command } from "commander";
+import { type CliIo, progress, usageError } from "../io.js";
+
+interface DiscoveryFlags {
+  tools: string;
+  tasks: string;
+  baseline?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `codecall bench discovery`: scores tool search on a LiveMCPBench-format catalogue and task file. */
+export function benchCommand(program: Command, io: CliIo): void {
+  const bench = program.command("bench").description("Measure codecall on your data");
+  bench
+    .command("discovery")
+    .description("Score search_tools (Recall@5/10, MRR, nDCG@10) on a catalogue and annotated tasks")
+    .requiredOption("--tools <file>", "the catalogue, in LiveMCPBench tools.json format")
+    .requiredOption(
+      "--tasks <file>",
+      "the tasks, in LiveMCPBench annotated format (Question + Annotator Metadata.Tools)",
+    )
+    .option("--baseline", "also score a plain BM25 ranker, for comparison")
+    .option("--json", "print the scores (per task included) as JSON")
+    .option("-q, --quiet", "no progress on stderr")
+    .action(async (flags: DiscoveryFlags) => {
+      const note = progress(io, flags.quiet);
+      const tools = liveMcpBenchTools(await readJson(resolve(io.cwd, flags.tools), "--tools"));
+      const tasks = liveMcpBenchTasks(await readJson(resolve(io.cwd, flags.tasks), "--tasks"));
+      note(`scoring ${tasks.length} tasks against ${tools.length} tools`);
+      const scores = [await scoreDiscovery({ tools, tasks })];
+      if (flags.baseline)
+        scores.push(await scoreDiscovery({ tools, tasks, retriever: createBm25Retriever() }));
+      io.stdout(flags.json ? `${JSON.stringify(scores, null, 2)}\n` : `${formatDiscoveryScores(scores)}\n`);
+    });
+}
+
+async function readJson(path: string, flag: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw usageError(
+      `Cannot read ${flag} ${path}: ${(error as Error).message}`,
+      `Pass a JSON file to ${flag}.`,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CodecallError } from "@codecall/core";
+import type { Command } from "commander";
+import { type CliIo, EXIT_CODES, ExitWith, progress } from "../io.js";
+import { type ServerFlags, withCodeMode } from "../setup.js";
+
+interface ExecFlags extends ServerFlags {
+  json?: boolean;
+}
+
+/** `codecall exec <program.ts>`: runs one program against the configured servers and prints its envelope. */
+export function execCommand(program: Command, io: CliIo): void {
+  program
+    .command("exec")
+    .description("Run a TypeScript program against the configured MCP servers and print its result envelope")
+    .argument("<program>", "the program file (TypeScript or JavaScript; `-` reads stdin)")
+    .option("--json", "print the full result (value, logs, tool calls, diagnostics, stats) as JSON")
+    .action(async (file: string, flags: ExecFlags) => {
+      const code = await readProgram(file, io);
+      const note = progress(io, flags.quiet);
+      const result = await withCodeMode(flags, io, note, async (codeMode) => {
+        note(`running ${file} in ${codeMode.executor.sandbox.name}`);
+        return codeMode.execute(code, {
+          onEvent: (event) => {
+            if (event.type === "tool-call") note(`calling ${event.name}`);
+          },
+        });
+      });
+      if (flags.json) {
+        const { envelope: _envelope, ...rest } = result;
+        io.stdout(`${JSON.stringify(rest, null, 2)}\n`);
+      } else io.stdout(`${result.envelope}\n`);
+      if (!result.ok) {
+        if (result.error)
+          io.stderr(
+            `codecall: ${result.error.code}: ${result.error.message}\n  hint: ${result.error.hint ?? ""}\n`,
+          );
+        throw new ExitWith(EXIT_CODES.failed);
+      }
+    });
+}
+
+async function readProgram(file: string, io: CliIo): Promise<string> {
+  try {
+    if (file === "-") {
+      const parts: Buffer[] = [];
+      for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+      return Buffer.concat(parts).toString("utf8");
+    }
+    return await readFile(resolve(io.cwd, file), "utf8");
+  } catch (error) {
+    throw new CodecallError(
+      "CONFIG_INVALID",
+      `Cannot read the program ${file}: ${(error as Error).message}`,
+      {
+        hint: "Pass the path of a .ts or .js file, or - to read the program from stdin.",
+      },
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import { CodecallError, type ErrorCode } from "@codecall/core";
+
+/** Exit codes scripts can rely on. */
+export const EXIT_CODES = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** The program or task ran and failed (program error, type errors, the agent gave up). */
+  failed: 1,
+  /** Bad usage or configuration: unknown flag, missing file, invalid `mcpServers` JSON. */
+  usage: 2,
+  /** Something the command needs is unavailable: an MCP server, the sandbox package, the model API. */
+  unavailable: 3,
+  /** Interrupted (Ctrl-C). */
+  interrupted: 130,
+} as const;
+
+/** Where a command writes and what it reads from its environment; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** The process's own streams and environment. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+const UNAVAILABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "MCP_CONNECT_FAILED",
+  "MCP_SERVER_CRASHED",
+  "MCP_PROTOCOL_ERROR",
+  "MCP_TIMEOUT",
+  "SANDBOX_NOT_INSTALLED",
+  "SANDBOX_UNAVAILABLE",
+  "MODEL_ERROR",
+]);
+
+/** The exit code for an error that ended a command. */
+export function exitCodeFor(error: CodecallError): number {
+  if (error.code === "CONFIG_INVALID") return EXIT_CODES.usage;
+  if (error.code === "ABORTED") return EXIT_CODES.interrupted;
+  if (UNAVAILABLE.has(error.code)) return EXIT_CODES.unavailable;
+  return EXIT_CODES.failed;
+}
+
+/** Thrown by a command to end with this exit code after it has printed its result. */
+export class ExitWith extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+/** Prints an error the way every command does: the code, the message, and what to do. */
+export function printError(io: CliIo, error: CodecallError, json: boolean): void {
+  if (json) io.stdout(`${JSON.stringify({ ok: false, error: error.toJSON() })}\n`);
+  io.stderr(`codecall: ${error.code}: ${error.message}\n  hint: ${error.hint}\n`);
+}
+
+/** A CONFIG_INVALID error about the command line, with advice. */
+export function usageError(message: string, hint: string): CodecallError {
+  return new CodecallError("CONFIG_INVALID", message, { hint });
+}
+
+/** Progress lines for long work, on stderr so stdout stays the result; `--quiet` silences them. */
+export function progress(io: CliIo, quiet: boolean | undefined): (line: string) => void {
+  return quiet ? () => undefined : (line) => io.stderr(`codecall: ${line}\n`);
+}

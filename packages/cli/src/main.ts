@@ -1,0 +1,92 @@
+import { CodecallError } from "@codecall/core";
+import { Command, CommanderError, Option } from "commander";
+import { agentCommands } from "./commands/agent.js";
+import { benchCommand } from "./commands/bench.js";
+import { execCommand } from "./commands/exec.js";
+import { generateCommand } from "./commands/generate.js";
+import { serveCommand } from "./commands/serve.js";
+import { type CliIo, EXIT_CODES, ExitWith, exitCodeFor, printError, processIo } from "./io.js";
+import { VERSION } from "./version.js";
+
+const EXIT_HELP = `
+Exit codes:
+  0    ok
+  1    the program or task ran and failed
+  2    usage or configuration error (bad flag, missing file, invalid mcpServers JSON)
+  3    something needed is unavailable (an MCP server, the sandbox package, the model API)
+  130  interrupted
+
+Configuration: --config <file>, else CODECALL_CONFIG, else ./.mcp.json: the "mcpServers" JSON that
+Claude Desktop, Claude Code and Cursor use, with optional codecall settings under "codecall".`;
+
+/** Options shared by the commands that connect to MCP servers. */
+function serverOptions(command: Command): void {
+  command
+    .option("-c, --config <file>", "the mcpServers JSON file (default: CODECALL_CONFIG, else ./.mcp.json)")
+    .addOption(
+      new Option("--sandbox <backend>", "where programs run").choices(["quickjs", "isolated-vm", "e2b"]),
+    )
+    .addOption(
+      new Option("--type-check <mode>", "type-check programs before they run").choices([
+        "off",
+        "warn",
+        "error",
+      ]),
+    )
+    .option("--timeout <ms>", "wall-clock limit of one program, in milliseconds")
+    .option("--privacy", "tokenize personal data in tool results before programs or the model see it")
+    .option("-q, --quiet", "no progress on stderr");
+}
+
+/** The `codecall` command tree, writing through `io`. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command("codecall")
+    .description(
+      "Code mode for MCP: serve it to any MCP client, run programs and agents, generate typed APIs",
+    )
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  generateCommand(program, io);
+  serveCommand(program, io);
+  execCommand(program, io);
+  agentCommands(program, io);
+  benchCommand(program, io);
+  for (const command of program.commands) {
+    if (command.name() !== "bench") serverOptions(command);
+    command.exitOverride();
+    command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    for (const sub of command.commands)
+      sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  }
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code; never calls
+ * `process.exit`, so tests and embedders can call it.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof ExitWith) return error.exitCode;
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed usage errors.
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    if (!CodecallError.isInstance(error)) {
+      // A bug, not a user error: show everything.
+      io.stderr(
+        `codecall: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      return EXIT_CODES.failed;
+    }
+    printError(io, error, argv.includes("--json"));
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,187 @@
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import {
+  CodecallError,
+  type CodeMode,
+  type CodeModeOptions,
+  connectServers,
+  createCodeMode,
+  type ExecutionLimits,
+  loadConfig,
+  type McpConnections,
+  type PrivacyGuardOptions,
+  SANDBOX_BACKENDS,
+  type Sandbox,
+  type SandboxName,
+  type TypeCheckMode,
+} from "@codecall/core";
+import { type CliIo, usageError } from "./io.js";
+
+/** Options every command that talks to MCP servers takes. */
+export interface ServerFlags {
+  config?: string;
+  sandbox?: string;
+  typeCheck?: string;
+  timeout?: string;
+  privacy?: boolean;
+  quiet?: boolean;
+}
+
+/**
+ * codecall's own settings, read from an optional `"codecall"` key beside `"mcpServers"` in the same file
+ * (clients that do not know the key ignore it). Flags win over the file.
+ */
+export interface CodecallSettings {
+  sandbox?: SandboxName;
+  typeCheck?: TypeCheckMode;
+  limits?: Partial<ExecutionLimits>;
+  privacy?: PrivacyGuardOptions | boolean;
+}
+
+/** The configuration file: `--config`, else `CODECALL_CONFIG`, else `.mcp.json` in the working directory. */
+export function configPath(flags: ServerFlags, io: CliIo): string {
+  const path = flags.config ?? io.env.CODECALL_CONFIG ?? ".mcp.json";
+  return isAbsolute(path) ? path : resolve(io.cwd, path);
+}
+
+/** Reads the file's `codecall` settings and merges the flags over them. */
+export async function readSettings(path: string, flags: ServerFlags, io: CliIo): Promise<CodecallSettings> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch {
+    raw = undefined; // loadConfig reports unreadable or invalid files with the details.
+  }
+  const file = ((raw as { codecall?: unknown } | undefined)?.codecall ?? {}) as CodecallSettings;
+  if (typeof file !== "object" || file === null || Array.isArray(file))
+    throw usageError(`${path}: "codecall" must be an object.`, 'Write "codecall": { "sandbox": "quickjs" }.');
+  const settings: CodecallSettings = { ...file };
+  const sandbox = flags.sandbox ?? (file.sandbox ? undefined : io.env.CODECALL_SANDBOX?.trim() || undefined);
+  if (sandbox) settings.sandbox = sandbox as SandboxName;
+  if (flags.typeCheck) settings.typeCheck = flags.typeCheck as TypeCheckMode;
+  if (flags.timeout) settings.limits = { ...settings.limits, wallTimeMs: Number(flags.timeout) };
+  if (flags.privacy) settings.privacy = settings.privacy || true;
+  if (settings.sandbox !== undefined && !Object.hasOwn(SANDBOX_BACKENDS, settings.sandbox))
+    throw usageError(
+      `Unknown sandbox "${settings.sandbox}".`,
+      `Choose one of: ${Object.keys(SANDBOX_BACKENDS).join(", ")}.`,
+    );
+  if (settings.typeCheck !== undefined && !["off", "warn", "error"].includes(settings.typeCheck))
+    throw usageError(`Unknown type-check mode "${settings.typeCheck}".`, "Choose one of: off, warn, error.");
+  const wall = settings.limits?.wallTimeMs;
+  if (wall !== undefined && !(Number.isInteger(wall) && wall > 0))
+    throw usageError(
+      `The timeout must be a positive number of milliseconds, got "${flags.timeout ?? wall}".`,
+      "Pass e.g. --timeout 30000.",
+    );
+  return settings;
+}
+
+/**
+ * Loads a backend by name from the packages installed beside the CLI (dynamic import, so an uninstalled
+ * backend costs nothing until asked for).
+ */
+export async function loadSandbox(name: SandboxName): Promise<Sandbox> {
+  const spec = SANDBOX_BACKENDS[name];
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(spec.packageName)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CodecallError(
+      "SANDBOX_NOT_INSTALLED",
+      `The sandbox package ${spec.packageName} is not installed.`,
+      {
+        cause: error,
+        hint: `Install it next to codecall (npm install ${spec.packageName}), or pass --sandbox quickjs.`,
+      },
+    );
+  }
+  const factory = module[spec.factory];
+  if (typeof factory !== "function")
+    throw new CodecallError("SANDBOX_UNAVAILABLE", `${spec.packageName} does not export ${spec.factory}().`);
+  return (await factory()) as Sandbox;
+}
+
+/**
+ * Connects the configured servers, reports each failed one on stderr, and fails with MCP_CONNECT_FAILED
+ * when none is usable.
+ */
+export async function connect(
+  path: string,
+  io: CliIo,
+  note: (line: string) => void,
+): Promise<McpConnections> {
+  const config = await loadConfig(path, { env: io.env });
+  const names = Object.keys(config.mcpServers);
+  if (names.length === 0)
+    throw usageError(
+      `${path} configures no MCP servers.`,
+      'Add servers under "mcpServers", as for Claude Desktop.',
+    );
+  note(`connecting to ${names.length} MCP server${names.length === 1 ? "" : "s"} (${names.join(", ")})`);
+  const connections = await connectServers(config, { env: io.env });
+  const failures = connections.failures();
+  for (const [name, error] of failures)
+    io.stderr(`codecall: warning: server "${name}" is unavailable: ${error.message}\n`);
+  if (failures.size === names.length) {
+    await connections.close();
+    const first = [...failures.values()][0];
+    throw new CodecallError(
+      "MCP_CONNECT_FAILED",
+      `None of the configured MCP servers could be used (${names.join(", ")}).`,
+      {
+        ...(first ? { cause: first } : {}),
+      },
+    );
+  }
+  return connections;
+}
+
+/** Options for createCodeMode from the settings (the sandbox loaded here, so the CLI's install is used). */
+export async function codeModeOptions(
+  connections: McpConnections,
+  settings: CodecallSettings,
+): Promise<CodeModeOptions> {
+  const sandbox = await loadSandbox(settings.sandbox ?? "quickjs");
+  return {
+    servers: connections,
+    sandbox,
+    ...(settings.typeCheck ? { typeCheck: settings.typeCheck } : {}),
+    ...(settings.limits ? { limits: settings.limits } : {}),
+    ...(settings.privacy ? { privacy: settings.privacy === true ? {} : settings.privacy } : {}),
+  };
+}
+
+/** The configured servers and settings for the length of `work`; the connections are closed afterwards. */
+export async function withConnections<T>(
+  flags: ServerFlags,
+  io: CliIo,
+  note: (line: string) => void,
+  work: (connections: McpConnections, settings: CodecallSettings) => Promise<T>,
+): Promise<T> {
+  const path = configPath(flags, io);
+  const settings = await readSettings(path, flags, io);
+  const connections = await connect(path, io, note);
+  try {
+    return await work(connections, settings);
+  } finally {
+    await connections.close();
+  }
+}
+
+/** Code mode over the configured servers for the length of `work`; everything is closed afterwards. */
+export function withCodeMode<T>(
+  flags: ServerFlags,
+  io: CliIo,
+  note: (line: string) => void,
+  work: (codeMode: CodeMode, settings: CodecallSettings) => Promise<T>,
+): Promise<T> {
+  return withConnections(flags, io, note, async (connections, settings) => {
+    const codeMode = await createCodeMode(await codeModeOptions(connections, settings));
+    try {
+      return await work(codeMode, settings);
+    } finally {
+      await codeMode.close();
+    }
+  });
+}
