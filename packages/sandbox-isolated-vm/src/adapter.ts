@@ -66,7 +66,7 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Sandb
 class IsolateContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 | undefined;
   /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
-  settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
+  private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
   private runId = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
   private deadReason: { code: FailureCode; message: string } | undefined;
