@@ -9,6 +9,7 @@ import type { CountryCode } from "libphonenumber-js/max";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
+import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 
 /** A value found in a string: `text.slice(start, end)` is replaced by a token of `type`. */
@@ -23,6 +24,11 @@ export interface Match {
 export interface ScanContext {
   /** The property name holding the string, when it is an object's property. */
   key?: string | undefined;
+  /**
+   * The string's character profile, filled in by the first detector that needs it so the others reuse it
+   * (built-in detectors skip strings whose profile rules them out).
+   */
+  profile?: TextProfile | undefined;
 }
 
 /** Finds values of one type. */
@@ -52,6 +58,12 @@ function hasDigit(text: string): boolean {
   return false;
 }
 
+/** Calls `each` for every match of the global, never-empty `pattern` in `text` (no iterator objects). */
+function eachMatch(pattern: RegExp, text: string, each: (m: RegExpExecArray) => void): void {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) each(m);
+}
+
 // ---------------------------------------------------------------------------------------------- email
 
 const LOCAL = new Uint8Array(128);
@@ -69,7 +81,8 @@ export function emailDetector(confidence = 0.99): Detector {
   const d: Detector = {
     type: "EMAIL",
     confidence,
-    find(text, out) {
+    find(text, out, context) {
+      if (!profileOf(text, context).at) return;
       let at = text.indexOf("@");
       while (at !== -1) {
         let s = at;
@@ -109,15 +122,15 @@ export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
     type: "CARD",
     confidence,
-    find(text, out) {
-      if (!hasDigit(text)) return;
-      for (const m of text.matchAll(CARD)) {
+    find(text, out, context) {
+      if (profileOf(text, context).cardRun < 12) return;
+      eachMatch(CARD, text, (m) => {
         const raw = m[0];
         const hasSpace = raw.includes(" ");
-        if (hasSpace && raw.includes("-")) continue; // one separator kind only
+        if (hasSpace && raw.includes("-")) return; // one separator kind only
         const digits = hasSpace || raw.includes("-") ? raw.replace(/[ -]/g, "") : raw;
         if (isCardNumber(digits)) push(out, d, m.index, m.index + raw.length);
-      }
+      });
     },
     matchNumber(value) {
       return Number.isSafeInteger(value) && value >= 1e11 && isCardNumber(String(value));
@@ -135,12 +148,12 @@ export function ibanDetector(confidence = 0.99): Detector {
   const d: Detector = {
     type: "IBAN",
     confidence,
-    find(text, out) {
-      if (!hasDigit(text)) return;
-      for (const m of text.matchAll(IBAN)) {
+    find(text, out, context) {
+      if (!profileOf(text, context).ibanHead) return;
+      eachMatch(IBAN, text, (m) => {
         const raw = m[0];
         const want = ibanLength(raw.slice(0, 2));
-        if (want === undefined) continue;
+        if (want === undefined) return;
         // Take exactly the country's length of characters; what follows must not continue the word.
         let n = 0;
         let end = 0;
@@ -148,11 +161,11 @@ export function ibanDetector(confidence = 0.99): Detector {
           if (raw[end] !== " ") n++;
           end++;
         }
-        if (n !== want) continue;
+        if (n !== want) return;
         const next = text.charCodeAt(m.index + end);
-        if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) continue;
+        if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return;
         if (ibanValid(raw.slice(0, end).replace(/ /g, ""))) push(out, d, m.index, m.index + end);
-      }
+      });
     },
   };
   return d;
@@ -167,11 +180,11 @@ export function ssnDetector(confidence = 0.9): Detector {
   const d: Detector = {
     type: "SSN",
     confidence,
-    find(text, out) {
-      if (!hasDigit(text)) return;
-      for (const m of text.matchAll(SSN)) {
+    find(text, out, context) {
+      if (profileOf(text, context).cardRun < 9) return;
+      eachMatch(SSN, text, (m) => {
         if (ssnValid(m[1]!, m[3]!, m[4]!)) push(out, d, m.index, m.index + m[0].length);
-      }
+      });
     },
   };
   return d;
@@ -191,13 +204,13 @@ export function ipv4Detector(confidence = 0.95): Detector {
     type: "IPV4",
     confidence,
     find(text, out, context) {
-      if (text.indexOf(".") === -1) return;
+      if (profileOf(text, context).quadDots < 3) return;
       if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
-      for (const m of text.matchAll(IPV4)) {
-        if (!ipv4Valid(m[0])) continue;
-        if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
+      eachMatch(IPV4, text, (m) => {
+        if (!ipv4Valid(m[0])) return;
+        if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
         push(out, d, m.index, m.index + m[0].length);
-      }
+      });
     },
   };
   return d;
@@ -211,14 +224,15 @@ export function ipv6Detector(confidence = 0.95): Detector {
   const d: Detector = {
     type: "IPV6",
     confidence,
-    find(text, out) {
-      const colon = text.indexOf(":");
-      if (colon === -1 || text.indexOf(":", colon + 1) === -1) return;
-      for (const m of text.matchAll(IPV6)) {
+    find(text, out, context) {
+      // A valid address has `::`, or eight groups (seven colons), or six groups and an IPv4 suffix.
+      const p = profileOf(text, context);
+      if (!p.doubleColon && p.hexColons < 6) return;
+      eachMatch(IPV6, text, (m) => {
         const raw = m[0];
-        if (raw.length < 3 || !hasDigit(raw) || !ipv6Valid(raw)) continue;
+        if (raw.length < 3 || !hasDigit(raw) || !ipv6Valid(raw)) return;
         push(out, d, m.index, m.index + raw.length);
-      }
+      });
     },
   };
   return d;
@@ -296,8 +310,8 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
   const d: Detector = {
     type: "PHONE",
     confidence: options.confidence ?? 0.9,
-    find(text, out) {
-      if (!hasDigit(text)) return;
+    find(text, out, context) {
+      if (profileOf(text, context).phoneRun < 7) return; // valid() needs seven digits
       PHONE.lastIndex = 0;
       for (let m = PHONE.exec(text); m !== null; m = PHONE.exec(text)) {
         let raw = m[0];

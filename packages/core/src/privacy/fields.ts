@@ -58,9 +58,23 @@ const KIND_KEYS = ["entityType", "type", "kind", "category"];
 
 const normal = (key: string): string => key.toLowerCase().replace(/[\s_-]/g, "");
 
+/** Results of {@link typeForKey}: the same few property names come back in every object of a list. */
+const keyTypes = new Map<string, string | null>();
+const KEY_TYPES_MAX = 4096;
+
 /** The type a property name implies (`work_email` → `EMAIL`), or undefined. */
 export function typeForKey(key: string): string | undefined {
   if (key.length > 40) return undefined;
+  let type = keyTypes.get(key);
+  if (type === undefined) {
+    if (keyTypes.size >= KEY_TYPES_MAX) keyTypes.clear();
+    type = keyType(key) ?? null;
+    keyTypes.set(key, type);
+  }
+  return type ?? undefined;
+}
+
+function keyType(key: string): string | undefined {
   const k = normal(key);
   const exact = EXACT[k];
   if (exact !== undefined) return exact;

@@ -7,6 +7,7 @@
 import type { JsonValue } from "../json.js";
 import { type Detector, defaultDetectors, type Match, type ScanContext } from "./detectors.js";
 import { isPersonObject, tableFieldValues, typeForKey, typeForSchema } from "./fields.js";
+import { profileOf } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import type { KnownMatch, Vault, VaultEntry } from "./vault.js";
 
@@ -97,7 +98,7 @@ function findSpans(
   escapeTokens: boolean,
 ): Match[] {
   const found: Match[] = [];
-  if (escapeTokens && text.indexOf("[") !== -1) {
+  if (escapeTokens && profileOf(text, context).bracket) {
     for (const m of text.matchAll(TOKEN_PATTERN)) {
       found.push({ start: m.index, end: m.index + m[0].length, type: ESCAPE_TYPE, confidence: 1 });
     }
@@ -180,25 +181,89 @@ function setKey(out: Record<string, JsonValue>, key: string, value: JsonValue): 
   else out[key] = value;
 }
 
-function walk(value: JsonValue, key: string | undefined, vault: Vault, options: ScanOptions): JsonValue {
-  if (typeof value === "string") return tokenizeString(value, vault, options, { key });
-  if (typeof value === "number") return tokenizeNumber(value, key, vault, options);
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((item) => walk(item, key, vault, options));
-  const out: Record<string, JsonValue> = {};
-  for (const k of Object.keys(value))
-    setKey(out, tokenizeString(k, vault, options), walk(value[k]!, k, vault, options));
-  return out;
+/**
+ * One tokenize call's state. Object keys repeat in every element of a list, so their results are cached;
+ * a key's result depends only on its text and the vault's remembered values, so the cache is dropped
+ * when a remembered value is added.
+ */
+class Walker {
+  readonly #keys = new Map<string, string>();
+  #revision: number;
+  readonly #context: ScanContext = {};
+
+  constructor(
+    readonly vault: Vault,
+    readonly options: ScanOptions,
+  ) {
+    this.#revision = vault.rememberedRevision;
+  }
+
+  walk(value: JsonValue, key: string | undefined): JsonValue {
+    if (typeof value === "string") {
+      const context = this.#context;
+      context.key = key;
+      return tokenizeString(value, this.vault, this.options, context);
+    }
+    if (typeof value === "number") return tokenizeNumber(value, key, this.vault, this.options);
+    if (typeof value !== "object" || value === null) return value;
+    // Copy on write: a list or object none of whose parts changed is returned as it is.
+    if (Array.isArray(value)) {
+      let out: JsonValue[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        const next = this.walk(item, key);
+        if (out === undefined) {
+          if (next === item) continue;
+          out = value.slice(0, i);
+        }
+        out.push(next);
+      }
+      return out ?? value;
+    }
+    const keys = Object.keys(value);
+    let out: Record<string, JsonValue> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const item = value[k]!;
+      const nextKey = this.key(k);
+      const next = this.walk(item, k);
+      if (out === undefined) {
+        if (next === item && nextKey === k) continue;
+        out = {};
+        for (let j = 0; j < i; j++) setKey(out, keys[j]!, value[keys[j]!]!);
+      }
+      setKey(out, nextKey, next);
+    }
+    return out ?? value;
+  }
+
+  key(k: string): string {
+    const revision = this.vault.rememberedRevision;
+    if (revision !== this.#revision) {
+      this.#keys.clear();
+      this.#revision = revision;
+    }
+    // The vault may hold the whole key since it was cached (found as a value elsewhere): that comes first.
+    const whole = this.vault.lookup(k);
+    if (whole !== undefined) return whole.token;
+    let out = this.#keys.get(k);
+    if (out === undefined) {
+      out = tokenizeString(k, this.vault, this.options);
+      this.#keys.set(k, out);
+    }
+    return out;
+  }
 }
 
 /**
  * Replaces every personal value in `value` (strings, object keys, card numbers stored as numbers) by
- * its token, issuing tokens from `vault`. Returns a new value; the input is not changed.
+ * its token, issuing tokens from `vault`. The input is not changed; objects and arrays in which nothing
+ * was replaced are returned as they are (the result shares them with the input), the others are copies.
  */
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
   if (options.fields !== false)
     for (const [v, s] of schemaRoot(value, options.schema)) collectFields(v, s, vault);
-  return walk(value, undefined, vault, options);
+  return new Walker(vault, options).walk(value, undefined);
 }
 
 /** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */

@@ -147,6 +147,11 @@ export class Vault {
     return this.#byString.get(value);
   }
 
+  /** Changes whenever a remembered value is added: results of scans for remembered values depend on it. */
+  get rememberedRevision(): number {
+    return this.#rememberedVersion;
+  }
+
   /** Number of values held. */
   get size(): number {
     return this.#byToken.size;
