@@ -183,7 +183,7 @@ function cjkTerms(run: string, out: string[]): void {
   }
 }
 
-const EMPTY = new Int32Array(0);
+const EMPTY: readonly number[] = [];
 
 /**
  * {@link analyze} to term ids for indexing a whole catalogue. It remembers the ids of each distinct text
@@ -193,7 +193,7 @@ const EMPTY = new Int32Array(0);
  * serves one index build; its memory is that build's vocabulary.
  */
 export class TermAnalyzer {
-  private readonly texts = new Map<string, Int32Array>();
+  private readonly texts = new Map<string, readonly number[]>();
   /** Distinct runs, found by hash and compared in place, so a known run costs no string. */
   private readonly runs = new RunTable();
   /** This text's ids: words in order, then CJK terms. */
@@ -203,7 +203,7 @@ export class TermAnalyzer {
   constructor(private readonly vocabulary: Vocabulary) {}
 
   /** The term ids of `text`. */
-  ids(text: string): Int32Array {
+  ids(text: string): readonly number[] {
     let ids = this.texts.get(text);
     if (ids === undefined) {
       this.words.length = 0;
@@ -213,16 +213,13 @@ export class TermAnalyzer {
         const out = isCjk ? this.cjk : this.words;
         for (let i = 0; i < runIds.length; i++) out.push(runIds[i]!);
       });
-      const length = this.words.length + this.cjk.length;
-      ids = length ? new Int32Array(length) : EMPTY;
-      ids.set(this.words);
-      ids.set(this.cjk, this.words.length);
+      ids = this.cjk.length ? this.words.concat(this.cjk) : this.words.length ? this.words.slice() : EMPTY;
       this.texts.set(text, ids);
     }
     return ids;
   }
 
-  private addRun(text: string, start: number, end: number, isCjk: boolean, hash: number): Int32Array {
+  private addRun(text: string, start: number, end: number, isCjk: boolean, hash: number): readonly number[] {
     const run = text.slice(start, end);
     const terms: string[] = [];
     if (isCjk) cjkTerms(run, terms);
@@ -236,11 +233,11 @@ export class TermAnalyzer {
 /** An open-addressing hash table from run strings to term ids, looked up by a slice of a longer text. */
 class RunTable {
   private keys: string[] = [];
-  private values: Int32Array[] = [];
+  private values: (readonly number[])[] = [];
   private hashes: number[] = [];
   private slots = new Int32Array(1 << 12).fill(-1);
 
-  find(text: string, start: number, end: number, hash: number): Int32Array | undefined {
+  find(text: string, start: number, end: number, hash: number): readonly number[] | undefined {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
@@ -253,7 +250,7 @@ class RunTable {
   }
 
   /** Adds a run that {@link find} did not find. */
-  add(key: string, hash: number, ids: Int32Array): void {
+  add(key: string, hash: number, ids: readonly number[]): void {
     const entry = this.keys.length;
     this.keys.push(key);
     this.values.push(ids);

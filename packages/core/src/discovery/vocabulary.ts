@@ -18,10 +18,8 @@ export class Vocabulary {
   }
 
   /** The ids of `terms`, numbering new ones. */
-  addAll(terms: readonly string[]): Int32Array {
-    const out = new Int32Array(terms.length);
-    for (let i = 0; i < terms.length; i++) out[i] = this.add(terms[i]!);
-    return out;
+  addAll(terms: readonly string[]): number[] {
+    return terms.map((term) => this.add(term));
   }
 
   /** The id of `term`, or -1 when it was never added. */
