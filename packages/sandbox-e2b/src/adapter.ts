@@ -42,6 +42,11 @@ export interface E2BOptions {
   domain?: string;
   /** Metadata attached to every sandbox, to find them in E2B's dashboard. */
   metadata?: Record<string, string>;
+  /**
+   * Where the SDK reaches the VM's envd, overriding E2B's routing. For a local stand-in on another port
+   * than 49983 (`startE2BStandIn({ port: 0 })`, then `sandboxUrl: standIn.url`). Default: E2B's.
+   */
+  sandboxUrl?: string;
   /** The Node.js binary inside the VM. Default `node`. */
   nodePath?: string;
   /** Default limits for every session of this sandbox (core's {@link ExecutionLimits}). */
@@ -114,6 +119,7 @@ export function sandboxCreateOptions(options: E2BOptions): SandboxOpts {
   if (options.debug !== undefined) out.debug = options.debug;
   if (options.requestTimeoutMs !== undefined) out.requestTimeoutMs = options.requestTimeoutMs;
   if (options.domain) out.domain = options.domain;
+  if (options.sandboxUrl) out.sandboxUrl = options.sandboxUrl;
   return out;
 }
 

@@ -38,9 +38,11 @@ export class FrameReader {
 
   /** Feeds one chunk; returns the complete frames in it. Throws {@link ChannelViolation}. */
   push(chunk: string): RunnerFrame[] {
+    // Look for the line's end in the new chunk only, so a large frame costs linear time.
+    let nl = chunk.indexOf("\n");
+    if (nl !== -1) nl += this.buffer.length;
     this.buffer += chunk;
     const frames: RunnerFrame[] = [];
-    let nl = this.buffer.indexOf("\n");
     while (nl !== -1) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);

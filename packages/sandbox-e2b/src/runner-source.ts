@@ -19,11 +19,14 @@ const LINE_READER = `function readLines(stream, onMessage) {
   let buffered = "";
   stream.setEncoding("utf8");
   stream.on("data", (chunk) => {
+    // Look for the line's end in the new chunk only, so a large message costs linear time.
+    let nl = chunk.indexOf("\\n");
+    if (nl >= 0) nl += buffered.length;
     buffered += chunk;
-    let nl;
-    while ((nl = buffered.indexOf("\\n")) >= 0) {
+    while (nl >= 0) {
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
+      nl = buffered.indexOf("\\n");
       let m;
       try { m = JSON.parse(line); } catch (_) { continue; }
       if (m && typeof m === "object") onMessage(m);

@@ -6,10 +6,11 @@ import { ChannelViolation, FrameReader, newChannelKey, sign } from "../src/chann
 import { WORKER_MARKER } from "../src/runner-source.js";
 import { type E2BStandIn, startE2BStandIn } from "../src/testing/index.js";
 
-// Every test here drives the real SDK in debug mode against the envd stand-in on 127.0.0.1:49983.
+// Every test here drives the real SDK in debug mode against the envd stand-in on 127.0.0.1, on a free
+// port passed as `sandboxUrl` so concurrent runs never collide; one test uses the SDK's default, 49983.
 let standIn: E2BStandIn;
 beforeAll(async () => {
-  standIn = await startE2BStandIn();
+  standIn = await startE2BStandIn({ port: 0 });
 });
 afterAll(async () => {
   await standIn.close();
@@ -20,7 +21,7 @@ afterEach(async () => {
   await Promise.all(sandboxes.splice(0).map((s) => s.close()));
 });
 function local() {
-  const sandbox = e2b({ debug: true });
+  const sandbox = e2b({ debug: true, sandboxUrl: standIn.url });
   sandboxes.push(sandbox);
   return sandbox;
 }
@@ -85,6 +86,24 @@ describe("the signed channel", () => {
 });
 
 describe("e2b backend", () => {
+  it("reaches envd on localhost:49983 in the SDK's own debug mode, with no URL given", async (ctx) => {
+    let fixed: E2BStandIn;
+    try {
+      fixed = await startE2BStandIn();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      ctx.skip("port 49983 is in use by another process on this machine (another stand-in)");
+      return;
+    }
+    try {
+      const outcome = await e2b({ debug: true }).execute({ code: "return 6 * 7" });
+      expect(outcome.value).toBe(42);
+      expect(fixed.starts).toHaveLength(1);
+    } finally {
+      await fixed.close();
+    }
+  });
+
   it("keeps one VM per session across executions, with persistent globals", async () => {
     const before = standIn.starts.length;
     const session = await local().createSession();
@@ -140,12 +159,13 @@ return "real";`,
     const session = await local().createSession();
     const pending = session.execute({ code: "await codecall.callTool('wait'); return 1", tools });
     await until(() => calls.length === 1, "the program's tool call");
+    const port = standIn.port;
     await standIn.close(); // the VM vanishes mid-run
     const outcome = await pending;
     expect(outcome.error?.code).toBe("SANDBOX_CRASHED");
     expect(outcome.error?.message).toMatch(/lost the E2B sandbox/);
     expect(outcome.stats.contextReset).toBe(true);
-    standIn = await startE2BStandIn();
+    standIn = await startE2BStandIn({ port });
     expect((await session.execute({ code: "return 'back'" })).value).toBe("back");
     await session.dispose();
   });
@@ -164,17 +184,21 @@ return "real";`,
       if (savedDebug !== undefined) process.env.E2B_DEBUG = savedDebug;
     }
 
-    const noNode = await e2b({ debug: true, nodePath: "/nonexistent/node" }).execute({ code: "return 1" });
+    const noNode = await e2b({ debug: true, sandboxUrl: standIn.url, nodePath: "/nonexistent/node" }).execute(
+      { code: "return 1" },
+    );
     expect(noNode.error?.code).toBe("SANDBOX_UNAVAILABLE");
     expect(noNode.error?.hint).toMatch(/Node\.js/);
 
     await standIn.close();
     try {
-      const down = await e2b({ debug: true, requestTimeoutMs: 5_000 }).execute({ code: "return 1" });
+      const down = await e2b({ debug: true, sandboxUrl: standIn.url, requestTimeoutMs: 5_000 }).execute({
+        code: "return 1",
+      });
       expect(down.error?.code).toBe("SANDBOX_UNAVAILABLE");
       expect(down.error?.message).toMatch(/Could not start codecall's runner/);
     } finally {
-      standIn = await startE2BStandIn();
+      standIn = await startE2BStandIn({ port: 0 });
     }
   });
 

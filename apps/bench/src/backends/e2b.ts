@@ -16,13 +16,9 @@ let standIn: E2BStandIn | undefined;
 export const backend: BenchBackend = {
   name: "e2b",
   async create() {
-    try {
-      standIn = await startE2BStandIn({ maxProcesses: 16 });
-    } catch (error) {
-      // The suite measures RSS in a child process while this one's stand-in is up: share it.
-      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
-    }
-    return e2b({ debug: true });
+    // A free port, so a concurrent run (or the suite's RSS child process) never collides with this one.
+    standIn = await startE2BStandIn({ port: 0, maxProcesses: 16 });
+    return e2b({ debug: true, sandboxUrl: standIn.url });
   },
   async teardown() {
     await standIn?.close();

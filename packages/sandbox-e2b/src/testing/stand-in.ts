@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 
 /** The port envd listens on in every E2B sandbox; the SDK's debug mode connects to it on localhost. */
@@ -25,6 +26,8 @@ export interface StartRecord {
 
 export interface E2BStandIn {
   readonly port: number;
+  /** `http://127.0.0.1:<port>`: pass it as `e2b({ debug: true, sandboxUrl })` when the port is not 49983. */
+  readonly url: string;
   /** Every Start request so far, oldest first. */
   readonly starts: readonly StartRecord[];
   /** Process ids the stand-in started that are still running. */
@@ -39,7 +42,10 @@ export interface E2BStandIn {
 }
 
 export interface StandInOptions {
-  /** Defaults to {@link ENVD_PORT}, where the SDK's debug mode looks. */
+  /**
+   * Defaults to {@link ENVD_PORT}, where the SDK's debug mode looks. `0` picks a free port, so stand-ins
+   * never collide; then pass {@link E2BStandIn.url} as the backend's `sandboxUrl`.
+   */
   port?: number;
   /** Most processes running at once; a Start beyond it fails with `resource_exhausted`. Default: no cap. */
   maxProcesses?: number;
@@ -185,18 +191,19 @@ export async function startE2BStandIn(options: StandInOptions = {}): Promise<E2B
     unaryOk(res, {});
   }
 
-  const port = options.port ?? ENVD_PORT;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(options.port ?? ENVD_PORT, "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });
   });
+  const port = (server.address() as AddressInfo).port;
 
   let closed: Promise<void> | undefined;
   return {
     port,
+    url: `http://127.0.0.1:${port}`,
     starts,
     running: () => [...procs.keys()],
     injectStdout(pid, text) {
