@@ -42,11 +42,10 @@ describe("text analysis", () => {
       tool.serverDescription ?? "",
     ]);
     texts.push("ÉCOLE straße getÄpfel 获取abc天气 x2Y", "", "获取");
-    const sortedIds = (ids: ArrayLike<number>) => Array.from(ids).sort((x, y) => x - y);
     for (let pass = 0; pass < 2; pass++) {
       for (const text of texts) {
-        const ids = sortedIds(analyzer.ids(text));
-        expect(ids).toEqual(sortedIds(analyze(text).map((term) => vocabulary.find(term))));
+        const ids = analyzer.ids(text);
+        expect(ids).toEqual(analyze(text).map((term) => vocabulary.find(term)));
       }
     }
     expect(vocabulary.find("天气")).toBeGreaterThanOrEqual(0);

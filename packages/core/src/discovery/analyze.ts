@@ -189,16 +189,16 @@ const EMPTY: readonly number[] = [];
  * {@link analyze} to term ids for indexing a whole catalogue. It remembers the ids of each distinct text
  * (tool names, parameter lists and server descriptions repeat across a catalogue) and of each distinct
  * run of letters (words recur across descriptions), so most words are looked up, not split and stemmed.
- * The ids are those of `analyze(text)` in the same multiset; only the order may differ. One analyser
- * serves one index build; its memory is that build's vocabulary.
+ * The ids are those of `analyze(text)`, in the same order. One analyser serves one index build; its
+ * memory is that build's vocabulary.
  */
 export class TermAnalyzer {
   private readonly texts = new Map<string, readonly number[]>();
   /** Distinct runs, found by hash and compared in place, so a known run costs no string. */
   private readonly runs = new RunTable();
   /** This text's ids: words in order, then CJK terms. */
-  private words: number[] = [];
-  private cjk: number[] = [];
+  private readonly words: number[] = [];
+  private readonly cjk: number[] = [];
 
   constructor(private readonly vocabulary: Vocabulary) {}
 
