@@ -107,9 +107,14 @@ describe.each(backends)("executor end to end on $name", (backend) => {
           "filesystem.readTextFile",
           "memory.openNodes",
         ]);
-        // In parallel: the last three calls all started before any of them finished.
-        const order = events.filter((e) => e.type !== "log").map((e) => e.type);
-        expect(order.slice(4, 7)).toEqual(["tool-call", "tool-call", "tool-call"]);
+        // In parallel: at some point more than one call was in flight (in sequence there never is).
+        let inFlight = 0;
+        let most = 0;
+        for (const e of events) {
+          if (e.type === "tool-call") most = Math.max(most, ++inFlight);
+          if (e.type === "tool-result") inFlight--;
+        }
+        expect(most).toBeGreaterThanOrEqual(2);
         expect(events.filter((e) => e.type === "tool-call")).toHaveLength(5);
         expect(events).toContainEqual({ type: "log", level: "log", message: "errors found: 400" });
         // The envelope is small: the 200 KB file never reached it.

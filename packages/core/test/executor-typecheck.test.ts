@@ -68,4 +68,21 @@ return [a, b, c];`;
     expect(checker.check("return await bingCnMcp.bingSearch({ query: 'a' });")).toEqual([]);
     expect(checker.check("return await hugeicons.searchIcons({ query: 1 });")).toHaveLength(1);
   });
+
+  it("keeps checkers of different APIs apart even where their file names match", () => {
+    const tool = (name: string, type: string) => ({
+      name,
+      inputSchema: { type: "object", properties: { x: { type } }, required: ["x"] },
+    });
+    const older = new ProgramTypeChecker(
+      generateApi([{ name: "memory", tools: [tool("read", "string")] }]).declarations,
+    );
+    const newer = new ProgramTypeChecker(
+      generateApi([{ name: "memory", tools: [tool("read", "number")] }]).declarations,
+    );
+    const code = "return await memory.read({ x: 1 });";
+    expect(newer.check(code)).toEqual([]);
+    expect(older.check(code)).toEqual([expect.objectContaining({ line: 1, code: 2322 })]);
+    expect(newer.check(code)).toEqual([]);
+  });
 });

@@ -22,20 +22,12 @@ export {
   type ExecutorOptions,
   type TypeCheckMode,
 } from "./executor.js";
-export { type ExecutionInterceptor, type InterceptedCall, redactValue } from "./interceptor.js";
-export {
-  ArgumentValidator,
-  type CallToolFunction,
-  createToolHandler,
-  type ToolBridgeOptions,
-  toolResultValue,
-} from "./tool-bridge.js";
-export { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
+export type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
+export type { CallToolFunction } from "./tool-bridge.js";
+export { stripTypes } from "./transpile.js";
 export {
   DEFAULT_CHECK_OPTIONS,
   formatDiagnostics,
-  PROGRAM_PATH,
   ProgramTypeChecker,
   type TypeDiagnostic,
-  wrapForCheck,
 } from "./type-checker.js";

@@ -12,8 +12,8 @@ export interface TypeDiagnostic {
   message: string;
 }
 
-/** The path the program has in the checker's virtual file system. Imports resolve from it. */
-export const PROGRAM_PATH = "/program.ts";
+/** Each checker mounts its files under a root of its own, so checkers of different APIs never share them. */
+let checkers = 0;
 /** The name of the function the program body is wrapped in for checking. */
 const WRAPPER_OPEN = "async function __program() {";
 /** Longest message kept per diagnostic: the first lines of TypeScript's elaboration are the useful ones. */
@@ -66,6 +66,8 @@ export class ProgramTypeChecker {
     { lines: string[]; names: Array<string | undefined>; kept: string; version: number }
   >();
   private readonly service: ts.LanguageService;
+  private readonly root = `/api${++checkers}`;
+  private readonly programPath = `${this.root}/program.ts`;
   private programText = "";
   private programVersion = 0;
 
@@ -75,13 +77,13 @@ export class ProgramTypeChecker {
     const roots: string[] = [];
     for (const [name, text] of Object.entries(ENVIRONMENT)) {
       if (!new RegExp(`declare\\s+(const|let|var|function|namespace)\\s+${name}\\b`).test(all)) {
-        const path = `/__codecall_env_${name}.d.ts`;
+        const path = `${this.root}/__codecall_env_${name}.d.ts`;
         this.files.set(path, ts.ScriptSnapshot.fromString(text));
         roots.push(path);
       }
     }
     for (const [key, text] of Object.entries(declarations)) {
-      const path = key.startsWith("/") ? key : `/${key}`;
+      const path = `${this.root}/${key.replace(/^\/+/, "")}`;
       this.files.set(path, ts.ScriptSnapshot.fromString(text));
       if (/^\s*(import|export)\b/m.test(text)) continue;
       // A script: its globals are roots. Modules load only when something imports them.
@@ -94,7 +96,7 @@ export class ProgramTypeChecker {
       });
       roots.push(path);
     }
-    const fileNames = [...roots, PROGRAM_PATH];
+    const fileNames = [...roots, this.programPath];
     const folders = new Set(
       [...this.files.keys()].flatMap((f) =>
         f
@@ -107,17 +109,18 @@ export class ProgramTypeChecker {
       getCompilationSettings: () => options,
       getScriptFileNames: () => fileNames,
       getScriptVersion: (path) =>
-        path === PROGRAM_PATH ? String(this.programVersion) : String(this.globals.get(path)?.version ?? 0),
+        path === this.programPath
+          ? String(this.programVersion)
+          : String(this.globals.get(path)?.version ?? 0),
       getScriptSnapshot: (path) => this.snapshot(path),
-      getCurrentDirectory: () => "/",
+      getCurrentDirectory: () => this.root,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (path) => this.snapshot(path) !== undefined,
       readFile: (path) => {
         const snapshot = this.snapshot(path);
         return snapshot?.getText(0, snapshot.getLength());
       },
-      directoryExists: (path) =>
-        path === "/" || folders.has(path.replace(/\/$/, "")) || path.startsWith(libDirectory),
+      directoryExists: (path) => folders.has(path.replace(/\/$/, "")) || path.startsWith(libDirectory),
       getDirectories: () => [],
     };
     this.service = ts.createLanguageService(host, documentRegistry);
@@ -129,8 +132,8 @@ export class ProgramTypeChecker {
     this.programText = text;
     this.programVersion++;
     this.selectGlobals(code);
-    const syntactic = this.service.getSyntacticDiagnostics(PROGRAM_PATH);
-    const diagnostics = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(PROGRAM_PATH);
+    const syntactic = this.service.getSyntacticDiagnostics(this.programPath);
+    const diagnostics = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(this.programPath);
     return diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => {
@@ -140,7 +143,7 @@ export class ProgramTypeChecker {
           line: line + 1,
           column: character + 1,
           code: d.code,
-          message: this.suggest(d.code, shortMessage(d.messageText)),
+          message: this.suggest(d.code, shortMessage(d.messageText)).replaceAll(`${this.root}/`, "./"),
         };
       });
   }
@@ -176,7 +179,7 @@ export class ProgramTypeChecker {
   }
 
   private snapshot(path: string): ts.IScriptSnapshot | undefined {
-    if (path === PROGRAM_PATH) return ts.ScriptSnapshot.fromString(this.programText);
+    if (path === this.programPath) return ts.ScriptSnapshot.fromString(this.programText);
     const own = this.files.get(path);
     if (own) return own;
     if (!path.startsWith(libDirectory)) return undefined;
@@ -193,7 +196,7 @@ export class ProgramTypeChecker {
  * level and the function opens right after the last of them, on the same line.
  */
 export function wrapForCheck(code: string): { text: string; insertAt: number; source: ts.SourceFile } {
-  const source = ts.createSourceFile(PROGRAM_PATH, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const source = ts.createSourceFile("program.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   let insertAt = 0;
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) && !ts.isImportEqualsDeclaration(statement)) break;
