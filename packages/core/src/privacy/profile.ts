@@ -16,7 +16,11 @@ export interface TextProfile {
   readonly bracket: boolean;
   /** Most digits in one run of digits joined by at most one space or dash between digits. */
   readonly cardRun: number;
-  /** Most digits in one run of digits, spaces, parentheses, dots and dashes. */
+  /**
+   * Most digits in a run of digits, spaces, parentheses, dots and dashes that the phone pattern could
+   * match: counted from the run's first digit not preceded by a word character, `.`, `-` or `/`, up to a
+   * point after a digit or `)` that is not followed by a word character, `/`, or `.`/`-` and a digit.
+   */
   readonly phoneRun: number;
   /** Most dots in one run of digits and dots. */
   readonly quadDots: number;
@@ -35,11 +39,21 @@ const DOT = 8;
 const HEX = 16;
 const UPPER = 32;
 const COLON = 64;
+/** Cannot precede a phone number's first digit: a word character, `.`, `-`, `/`. */
+const NO_PHONE_START = 128;
+/** Cannot follow a phone number: a word character or `/`. */
+const NO_PHONE_END = 256;
 
-const CLASS = new Uint8Array(128);
+const CLASS = new Uint16Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | HEX;
 for (let c = 65; c <= 90; c++) CLASS[c] = UPPER | (c <= 70 ? HEX : 0);
 for (let c = 97; c <= 102; c++) CLASS[c] = HEX;
+for (let c = 0; c < 128; c++) {
+  const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  if (word || c === 47) CLASS[c] |= NO_PHONE_START | NO_PHONE_END;
+}
+CLASS[45] |= NO_PHONE_START; // -
+CLASS[46] |= NO_PHONE_START; // .
 CLASS[32] |= CARD_SEP | PHONE_SEP; // space
 CLASS[45] |= CARD_SEP | PHONE_SEP; // -
 CLASS[40] |= PHONE_SEP; // (
@@ -55,7 +69,8 @@ export function textProfile(text: string): TextProfile {
   let cardCur = 0;
   let cardPrev = 0; // 0: other, 1: digit, 2: one separator after a digit
   let phoneRun = 0;
-  let phoneCur = 0;
+  let phoneCur = -1; // -1: no possible start yet in this run
+  let c1 = 0;
   let quadDots = 0;
   let quadCur = 0;
   let hexColons = 0;
@@ -72,11 +87,16 @@ export function textProfile(text: string): TextProfile {
       cardCur = cardPrev === 0 ? 1 : cardCur + 1;
       cardPrev = 1;
       if (cardCur > cardRun) cardRun = cardCur;
-      if (++phoneCur > phoneRun) phoneRun = phoneCur;
+      if (phoneCur < 0 && !(f1 & NO_PHONE_START)) phoneCur = 0;
+      if (phoneCur >= 0) phoneCur++;
       if (f1 & DIGIT && f2 & UPPER && f3 & UPPER) ibanHead = true;
     } else {
       cardPrev = f & CARD_SEP && cardPrev === 1 ? 2 : 0;
-      if (!(f & PHONE_SEP)) phoneCur = 0;
+      if (phoneCur > phoneRun && (f1 & DIGIT || c1 === 41) && !(f & NO_PHONE_END)) {
+        const next = (c === 45 || c === 46) && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+        if (!(next >= 48 && next <= 57)) phoneRun = phoneCur;
+      }
+      if (!(f & PHONE_SEP)) phoneCur = -1;
       if (c === 64) at = true;
       else if (c === 91) bracket = true;
     }
@@ -90,7 +110,9 @@ export function textProfile(text: string): TextProfile {
     f3 = f2;
     f2 = f1;
     f1 = f;
+    c1 = c;
   }
+  if (phoneCur > phoneRun && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   return { text, at, bracket, cardRun, phoneRun, quadDots, hexColons, doubleColon, ibanHead };
 }
 

@@ -36,16 +36,20 @@ export interface KnownMatch {
   entry: VaultEntry;
 }
 
+/** A 16-bit signature of a word: its first and last characters and its length. */
+const signature = (first: number, last: number, length: number): number =>
+  (Math.imul(first, 961) + Math.imul(last, 31) + length) & 0xffff;
+
 /**
  * Finds known values as whole words. Values are indexed by their first word, so a scan costs one pass over
  * the text's words and a map lookup per word, whatever the number of values (a regex alternation of
- * thousands of values runs at about 1 MB/s). A value's leading non-word characters (`+1 ...`, `(415) ...`)
- * are checked just before the word.
+ * thousands of values runs at about 1 MB/s). Words whose signature (first and last character, length)
+ * no indexed word has are skipped without a lookup. A value's leading non-word characters (`+1 ...`,
+ * `(415) ...`) are checked just before the word.
  */
 class KnownValues {
   readonly #byFirstWord = new Map<string, { entry: VaultEntry; lead: number }[]>();
-  readonly #firstChars = new Uint8Array(65536);
-  #maxWord = 0;
+  readonly #signatures = new Uint8Array(65536);
 
   constructor(entries: VaultEntry[]) {
     for (const entry of entries) {
@@ -59,8 +63,7 @@ class KnownValues {
       const list = this.#byFirstWord.get(first);
       if (list) list.push({ entry, lead });
       else this.#byFirstWord.set(first, [{ entry, lead }]);
-      this.#firstChars[v.charCodeAt(lead)] = 1;
-      this.#maxWord = Math.max(this.#maxWord, w - lead);
+      this.#signatures[signature(v.charCodeAt(lead), v.charCodeAt(w - 1), w - lead)] = 1;
     }
     for (const list of this.#byFirstWord.values())
       list.sort((a, b) => b.entry.value.length - a.entry.value.length);
@@ -77,7 +80,7 @@ class KnownValues {
       }
       let j = i + 1;
       while (j < n && isWord(text.charCodeAt(j))) j++;
-      if (this.#firstChars[c] && j - i <= this.#maxWord) {
+      if (this.#signatures[signature(c, text.charCodeAt(j - 1), j - i)]) {
         const list = this.#byFirstWord.get(text.slice(i, j));
         if (list) {
           for (const { entry, lead } of list) {
@@ -103,6 +106,8 @@ export class Vault {
   readonly #byNumber = new Map<string, VaultEntry>();
   readonly #byToken = new Map<string, VaultEntry>();
   readonly #counters = new Map<string, number>();
+  /** The longest string value held: longer strings are not looked up (no hashing of long texts). */
+  #longest = 0;
   /** Bumped when a remembered value, or any personal value, is added: the known-value indexes' keys. */
   #rememberedVersion = 0;
   #allVersion = 0;
@@ -132,6 +137,7 @@ export class Vault {
 
   #set(entry: VaultEntry): void {
     (entry.numeric ? this.#byNumber : this.#byString).set(entry.value, entry);
+    if (!entry.numeric && entry.value.length > this.#longest) this.#longest = entry.value.length;
     this.#byToken.set(entry.token, entry);
     if (entry.type !== ESCAPE_TYPE) this.#allVersion++;
     if (entry.remembered) this.#rememberedVersion++;
@@ -144,7 +150,7 @@ export class Vault {
 
   /** The entry holding exactly this string value (not a number's), if any. */
   lookup(value: string): VaultEntry | undefined {
-    return this.#byString.get(value);
+    return value.length > this.#longest ? undefined : this.#byString.get(value);
   }
 
   /** Changes whenever a remembered value is added: results of scans for remembered values depend on it. */
