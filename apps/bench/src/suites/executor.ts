@@ -1,16 +1,16 @@
 /**
  * The executor's costs. Per backend present: one program making one tool call to a real `server-memory`
  * over stdio (type-check off), as a ratio to the same call from a bare MCP SDK client and to the raw
- * engine cost (new context + eval + dispose, from `src/backends/` when the backend provides it, else the
- * backend's own sandbox running an empty program). And warm type-check latency for a 50-line program
- * against the API generated from the 527 LiveMCPBench tools.
+ * engine cost (new context + eval + dispose with the engine library the backend uses), sampled
+ * round-robin with the same call through the bare sandbox. And warm type-check latency for a 50-line
+ * program against the API generated from the 527 LiveMCPBench tools.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { median, medianMs, round, timeRuns } from "../stats.js";
+import { median, round, timeRuns } from "../stats.js";
 
 export const name = "executor";
 
@@ -41,15 +41,10 @@ async function backends(): Promise<{ present: Backend[]; missing: Record<string,
 }
 
 /**
- * Raw engine cost: a new context, evaluate `1 + 1`, dispose, with the very engine library the backend
- * package uses (resolved from that package), without codecall. From the bench's backend registry
- * (`src/backends/<name>.ts`) when it provides one.
+ * One raw engine run: a new context, evaluate `1 + 1`, dispose, with the very engine library the backend
+ * package uses (resolved from that package), without codecall. Undefined when it is not reachable.
  */
-async function rawEngineMs(backend: string): Promise<number | undefined> {
-  const registry = (await import(new URL(`../backends/${backend}.ts`, import.meta.url).href).catch(
-    () => undefined,
-  )) as { backend?: { raw?: { freshEvalDisposeMs(runs: number): Promise<number> } } } | undefined;
-  if (registry?.backend?.raw) return round(await registry.backend.raw.freshEvalDisposeMs(RUNS));
+async function rawEngineRun(backend: string): Promise<(() => void) | undefined> {
   try {
     if (backend === "quickjs") {
       const from = createRequire(require.resolve("@codecall/sandbox-quickjs"));
@@ -60,27 +55,47 @@ async function rawEngineMs(backend: string): Promise<number | undefined> {
         (await import(from.resolve("@jitl/quickjs-wasmfile-release-sync"))) as { default: unknown }
       ).default;
       const QuickJS = await core.newQuickJSWASMModuleFromVariant(variant as never);
-      return await medianMs(() => {
+      return () => {
         const runtime = QuickJS.newRuntime();
         const context = runtime.newContext();
         context.unwrapResult(context.evalCode("1 + 1")).dispose();
         context.dispose();
         runtime.dispose();
-      }, RUNS);
+      };
     }
     if (backend === "isolated-vm") {
       const from = createRequire(require.resolve("@codecall/sandbox-isolated-vm"));
       const ivm = from("isolated-vm") as typeof import("isolated-vm");
-      return await medianMs(() => {
+      return () => {
         const isolate = new ivm.Isolate({ memoryLimit: 128 });
         isolate.createContextSync().evalSync("1 + 1");
         isolate.dispose();
-      }, RUNS);
+      };
     }
   } catch {
-    // The engine library is not reachable from here: fall back to the backend's empty program.
+    // The engine library is not reachable from here.
   }
   return undefined;
+}
+
+/**
+ * Medians of several variants sampled round-robin, so the load of a shared machine falls on all of them
+ * alike and their ratios hold even when the absolute figures drift.
+ */
+async function interleaved(
+  variants: Record<string, () => unknown>,
+  runs: number,
+): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = {};
+  for (let i = 0; i < runs + 10; i++) {
+    for (const [key, fn] of Object.entries(variants)) {
+      const t0 = performance.now();
+      await fn();
+      const elapsed = performance.now() - t0;
+      if (i >= 10) samples[key] = [...(samples[key] ?? []), elapsed];
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values))]));
 }
 
 async function overhead(): Promise<Record<string, unknown>> {
@@ -95,59 +110,56 @@ async function overhead(): Promise<Record<string, unknown>> {
   const connections = await connectServers({ mcpServers: { memory: memoryServer } });
   const out: Record<string, unknown> = {};
   try {
-    const bareCallMs = await medianMs(() => client.callTool({ name: "read_graph", arguments: {} }), RUNS);
-    const catalogueCallMs = await medianMs(() => connections.callTool("memory", "read_graph", {}), RUNS);
-    out.bareMcpCallMs = bareCallMs;
-    out.catalogueCallMs = catalogueCallMs;
     const { present, missing } = await backends();
     if (Object.keys(missing).length) out.missingBackends = missing;
     for (const backend of present) {
       const sandbox = await backend.create();
-      const row: Record<string, unknown> = {};
+      const fresh = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
+      const warm = await createExecutor({
+        catalogue: connections,
+        sandbox,
+        typeCheck: "off",
+        persistState: true,
+      });
       try {
-        const emptyProgramMs = await medianMs(() => sandbox.execute({ code: "return 1" }), RUNS);
-        // The same call through the backend's sandbox without the executor: what the executor itself adds.
-        const sandboxOneCallMs = await medianMs(
-          () =>
-            sandbox.execute({
-              code: "const g = await codecall.callTool('memory.readGraph', {});\nreturn g.entities.length;",
-              tools: async () => (await connections.callTool("memory", "read_graph", {})).structuredContent,
-            }),
-          RUNS,
-        );
-        const fresh = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
-        const warm = await createExecutor({
-          catalogue: connections,
-          sandbox,
-          typeCheck: "off",
-          persistState: true,
-        });
         const program = "const g = await memory.readGraph();\nreturn g.entities.length;";
         const check = await fresh.execute(program);
         if (!check.ok) throw new Error(`bench program failed: ${check.envelope}`);
-        const executorMs = await medianMs(() => fresh.execute(program), RUNS);
-        const warmContextMs = await medianMs(() => warm.execute(program), RUNS);
-        const raw = await rawEngineMs(backend.name);
-        Object.assign(row, {
-          executorOneCallMs: executorMs,
-          executorOneCallWarmContextMs: warmContextMs,
-          sandboxEmptyProgramMs: emptyProgramMs,
-          sandboxOneCallWithoutExecutorMs: sandboxOneCallMs,
-          executorOwnMs: round(executorMs - sandboxOneCallMs),
-          ...(raw !== undefined ? { rawEngineFreshEvalDisposeMs: raw } : {}),
-          overheadOverBareCallMs: round(executorMs - bareCallMs),
-          ratioToBareMcpCall: round(executorMs / bareCallMs, 2),
-          ratioToRawEngine: round(executorMs / (raw ?? emptyProgramMs), 2),
+        const raw = await rawEngineRun(backend.name);
+        const m = await interleaved(
+          {
+            bareMcpCall: () => client.callTool({ name: "read_graph", arguments: {} }),
+            catalogueCall: () => connections.callTool("memory", "read_graph", {}),
+            ...(raw ? { rawEngine: raw } : {}),
+            sandboxEmptyProgram: () => sandbox.execute({ code: "return 1" }),
+            // The same call through the backend's sandbox without the executor: what the executor adds.
+            sandboxOneCall: () =>
+              sandbox.execute({
+                code: "const g = await codecall.callTool('memory.readGraph', {});\nreturn g.entities.length;",
+                tools: async () => (await connections.callTool("memory", "read_graph", {})).structuredContent,
+              }),
+            executor: () => fresh.execute(program),
+            executorWarmContext: () => warm.execute(program),
+          },
+          RUNS,
+        );
+        const engine = m.rawEngine ?? m.sandboxEmptyProgram!;
+        out[backend.name] = {
+          medianMs: m,
+          executorOwnMs: round(m.executor! - m.sandboxOneCall!),
+          overheadOverBareCallMs: round(m.executor! - m.bareMcpCall!),
+          ratioToBareMcpCall: round(m.executor! / m.bareMcpCall!, 2),
+          ratioToRawEngine: round(m.executor! / engine, 2),
           ratioToRawEngineBasis:
-            raw !== undefined ? "raw engine: new context + eval + dispose" : "backend sandbox: empty program",
-          warmContextRatioToBareMcpCall: round(warmContextMs / bareCallMs, 2),
-        });
+            m.rawEngine !== undefined ? "new context + eval + dispose" : "sandbox empty program",
+          overheadOverBareCallAndRawEngineMs: round(m.executor! - m.bareMcpCall! - engine),
+          warmContextRatioToBareMcpCall: round(m.executorWarmContext! / m.bareMcpCall!, 2),
+        };
+      } finally {
         await fresh.close();
         await warm.close();
-      } finally {
         await sandbox.close();
       }
-      out[backend.name] = row;
     }
   } finally {
     await client.close();
