@@ -1,5 +1,3 @@
 import { defineCodecallProject } from "../../vitest.shared.js";
 
-export default defineCodecallProject("cli", {
-  test: { globalSetup: ["test/global-setup.ts"] },
-});
+export default defineCodecallProject("cli");

@@ -1,6 +1,5 @@
 import { request } from "node:http";
 import { type CodeMode, createCodeMode } from "@codecall/core";
-import { createCodecallServer, type HttpServing, serveHttp } from "../src/index.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -9,6 +8,7 @@ import {
   LoggingMessageNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCodecallServer, type HttpServing, serveHttp } from "../src/index.js";
 import { makeUpstream, type Upstream } from "./servers.js";
 
 let upstream: Upstream;
