@@ -1,3 +1,6 @@
 import { defineCodecallProject } from "../../vitest.shared.js";
 
-export default defineCodecallProject("core");
+// The executor's end-to-end tests run every installed backend; isolated-vm needs Node's startup snapshot off.
+export default defineCodecallProject("core", {
+  test: { pool: "forks", execArgv: ["--no-node-snapshot"] },
+});
