@@ -181,7 +181,7 @@ export function ssnDetector(confidence = 0.9): Detector {
     type: "SSN",
     confidence,
     find(text, out, context) {
-      if (profileOf(text, context).cardRun < 9) return;
+      if (!profileOf(text, context).ssnShape) return;
       eachMatch(SSN, text, (m) => {
         if (ssnValid(m[1]!, m[3]!, m[4]!)) push(out, d, m.index, m.index + m[0].length);
       });
@@ -204,7 +204,7 @@ export function ipv4Detector(confidence = 0.95): Detector {
     type: "IPV4",
     confidence,
     find(text, out, context) {
-      if (profileOf(text, context).quadDots < 3) return;
+      if (!profileOf(text, context).quadHead) return;
       if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;

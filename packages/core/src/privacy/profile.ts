@@ -20,10 +20,17 @@ export interface TextProfile {
    * Most digits in a run of digits, spaces, parentheses, dots and dashes that the phone pattern could
    * match: counted from the run's first digit not preceded by a word character, `.`, `-` or `/`, up to a
    * point after a digit or `)` that is not followed by a word character, `/`, or `.`/`-` and a digit.
+   * Only formatted runs count (a separator, a `+` or `(` before the first digit, or a leading `00`): the
+   * phone detector takes bare digit runs for ids.
    */
   readonly phoneRun: number;
-  /** Most dots in one run of digits and dots. */
-  readonly quadDots: number;
+  /** Holds nine digits joined by at least two single spaces or dashes (an SSN's shape). */
+  readonly ssnShape: boolean;
+  /**
+   * Holds a dotted quad's head: a run of digits and dots, not preceded by a word character or `.`, that
+   * starts with three groups of one to three digits, each followed by a dot.
+   */
+  readonly quadHead: boolean;
   /** Most colons in one run of hex digits, colons and dots. */
   readonly hexColons: number;
   /** Holds `::`. */
@@ -43,6 +50,8 @@ const COLON = 64;
 const NO_PHONE_START = 128;
 /** Cannot follow a phone number: a word character or `/`. */
 const NO_PHONE_END = 256;
+/** A word character of a regex's `\w`: ASCII letters, digits and `_`. */
+const WORD = 512;
 
 const CLASS = new Uint16Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | HEX;
@@ -50,6 +59,7 @@ for (let c = 65; c <= 90; c++) CLASS[c] = UPPER | (c <= 70 ? HEX : 0);
 for (let c = 97; c <= 102; c++) CLASS[c] = HEX;
 for (let c = 0; c < 128; c++) {
   const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  if (word) CLASS[c] |= WORD;
   if (word || c === 47) CLASS[c] |= NO_PHONE_START | NO_PHONE_END;
 }
 CLASS[45] |= NO_PHONE_START; // -
@@ -68,11 +78,15 @@ export function textProfile(text: string): TextProfile {
   let cardRun = 0;
   let cardCur = 0;
   let cardPrev = 0; // 0: other, 1: digit, 2: one separator after a digit
+  let cardSeps = 0;
+  let ssnShape = false;
   let phoneRun = 0;
   let phoneCur = -1; // -1: no possible start yet in this run
+  let phoneFormatted = false;
   let c1 = 0;
-  let quadDots = 0;
-  let quadCur = 0;
+  let quadHead = false;
+  let quadDots = -1; // dots so far in this run's valid groups; -1: this run cannot start an address
+  let quadGroup = 0;
   let hexColons = 0;
   let hexCur = 0;
   let doubleColon = false;
@@ -84,25 +98,44 @@ export function textProfile(text: string): TextProfile {
     const c = text.charCodeAt(i);
     const f = c < 128 ? CLASS[c]! : 0;
     if (f & DIGIT) {
-      cardCur = cardPrev === 0 ? 1 : cardCur + 1;
+      if (cardPrev === 0) {
+        cardCur = 1;
+        cardSeps = 0;
+      } else cardCur++;
       cardPrev = 1;
       if (cardCur > cardRun) cardRun = cardCur;
-      if (phoneCur < 0 && !(f1 & NO_PHONE_START)) phoneCur = 0;
+      if (cardCur >= 9 && cardSeps >= 2) ssnShape = true;
+      if (phoneCur < 0 && !(f1 & NO_PHONE_START)) {
+        phoneCur = 0;
+        phoneFormatted = c1 === 43 || c1 === 40 || (c === 48 && text.charCodeAt(i + 1) === 48);
+      }
       if (phoneCur >= 0) phoneCur++;
       if (f1 & DIGIT && f2 & UPPER && f3 & UPPER) ibanHead = true;
     } else {
-      cardPrev = f & CARD_SEP && cardPrev === 1 ? 2 : 0;
-      if (phoneCur > phoneRun && (f1 & DIGIT || c1 === 41) && !(f & NO_PHONE_END)) {
+      if (f & CARD_SEP && cardPrev === 1) {
+        cardPrev = 2;
+        cardSeps++;
+      } else cardPrev = 0;
+      if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41) && !(f & NO_PHONE_END)) {
         const next = (c === 45 || c === 46) && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
         if (!(next >= 48 && next <= 57)) phoneRun = phoneCur;
       }
       if (!(f & PHONE_SEP)) phoneCur = -1;
+      else if (phoneCur >= 0) phoneFormatted = true;
       if (c === 64) at = true;
       else if (c === 91) bracket = true;
     }
-    if (f & DOT) {
-      if (++quadCur > quadDots) quadDots = quadCur;
-    } else if (!(f & DIGIT)) quadCur = 0;
+    if (f & DIGIT) {
+      if (!(f1 & (DIGIT | DOT))) {
+        quadDots = f1 & WORD ? -1 : 0; // the run's start: not after a word character
+        quadGroup = 0;
+      }
+      if (++quadGroup > 3) quadDots = -1;
+    } else if (f & DOT) {
+      if (quadDots < 0 || quadGroup === 0) quadDots = -1;
+      else if (++quadDots >= 3) quadHead = true;
+      quadGroup = 0;
+    } else quadDots = -1;
     if (f & COLON) {
       if (f1 & COLON) doubleColon = true;
       if (++hexCur > hexColons) hexColons = hexCur;
@@ -112,8 +145,8 @@ export function textProfile(text: string): TextProfile {
     f1 = f;
     c1 = c;
   }
-  if (phoneCur > phoneRun && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
-  return { text, at, bracket, cardRun, phoneRun, quadDots, hexColons, doubleColon, ibanHead };
+  if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
+  return { text, at, bracket, cardRun, phoneRun, ssnShape, quadHead, hexColons, doubleColon, ibanHead };
 }
 
 /** The profile of `text`, computed at most once per scan: cached on the scan's context. */

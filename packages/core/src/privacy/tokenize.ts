@@ -142,6 +142,11 @@ export function tokenizeString(
   if (text.length === 0) return text;
   const whole = vault.lookup(text);
   if (whole !== undefined) return whole.token;
+  return tokenizeFound(text, vault, options, context);
+}
+
+/** The part of {@link tokenizeString} after the whole-string lookup: detection and replacement. */
+function tokenizeFound(text: string, vault: Vault, options: ScanOptions, context: ScanContext): string {
   const spans = findSpans(
     text,
     context,
@@ -181,13 +186,26 @@ function setKey(out: Record<string, JsonValue>, key: string, value: JsonValue): 
   else out[key] = value;
 }
 
+/** Strings up to this length have their results cached within one tokenize call. */
+const CACHED_LENGTH = 80;
+/** Misses after which a property whose values rarely repeat (ids, timestamps) stops being cached. */
+const CACHE_TRIAL = 64;
+
+interface CacheSlot {
+  results: Map<string, string>;
+  hits: number;
+  misses: number;
+}
+
 /**
- * One tokenize call's state. Object keys repeat in every element of a list, so their results are cached;
- * a key's result depends only on its text and the vault's remembered values, so the cache is dropped
- * when a remembered value is added.
+ * One tokenize call's state. Object keys and short values (`"status": "open"`) repeat in every element of
+ * a list, so their results are cached per property name (detectors may read it). A result depends only on
+ * the text, the property name and the vault's remembered values, so the cache is dropped when a
+ * remembered value is added; the whole-string vault lookup still comes first, as in {@link tokenizeString}.
  */
 class Walker {
-  readonly #keys = new Map<string, string>();
+  /** Results by property name (`undefined` for object keys and top-level strings), then by text. */
+  readonly #cache = new Map<string | undefined, CacheSlot>();
   #revision: number;
   readonly #context: ScanContext = {};
 
@@ -199,11 +217,7 @@ class Walker {
   }
 
   walk(value: JsonValue, key: string | undefined): JsonValue {
-    if (typeof value === "string") {
-      const context = this.#context;
-      context.key = key;
-      return tokenizeString(value, this.vault, this.options, context);
-    }
+    if (typeof value === "string") return this.string(value, key);
     if (typeof value === "number") return tokenizeNumber(value, key, this.vault, this.options);
     if (typeof value !== "object" || value === null) return value;
     // Copy on write: a list or object none of whose parts changed is returned as it is.
@@ -225,7 +239,7 @@ class Walker {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const item = value[k]!;
-      const nextKey = this.key(k);
+      const nextKey = this.string(k, undefined);
       const next = this.walk(item, k);
       if (out === undefined) {
         if (next === item && nextKey === k) continue;
@@ -237,20 +251,33 @@ class Walker {
     return out ?? value;
   }
 
-  key(k: string): string {
+  string(text: string, key: string | undefined): string {
+    if (text.length === 0) return text;
+    // The vault may hold the whole string since it was cached (found elsewhere): that comes first.
+    const whole = this.vault.lookup(text);
+    if (whole !== undefined) return whole.token;
+    const context = this.#context;
+    context.key = key;
+    if (text.length > CACHED_LENGTH) return tokenizeFound(text, this.vault, this.options, context);
     const revision = this.vault.rememberedRevision;
     if (revision !== this.#revision) {
-      this.#keys.clear();
+      this.#cache.clear();
       this.#revision = revision;
     }
-    // The vault may hold the whole key since it was cached (found as a value elsewhere): that comes first.
-    const whole = this.vault.lookup(k);
-    if (whole !== undefined) return whole.token;
-    let out = this.#keys.get(k);
-    if (out === undefined) {
-      out = tokenizeString(k, this.vault, this.options);
-      this.#keys.set(k, out);
+    let slot = this.#cache.get(key);
+    if (slot === undefined) {
+      slot = { results: new Map(), hits: 0, misses: 0 };
+      this.#cache.set(key, slot);
     }
+    if (slot.misses > CACHE_TRIAL && slot.hits < slot.misses) {
+      return tokenizeFound(text, this.vault, this.options, context); // this property's values are unique
+    }
+    let out = slot.results.get(text);
+    if (out === undefined) {
+      slot.misses++;
+      out = tokenizeFound(text, this.vault, this.options, context);
+      slot.results.set(text, out);
+    } else slot.hits++;
     return out;
   }
 }
