@@ -14,6 +14,7 @@ export const sourceAliases: Record<string, string> = {
   "@codecall/sandbox-testkit": `${root}packages/sandbox-testkit/src/index.ts`,
   "@codecall/sandbox-quickjs": `${root}packages/sandbox-quickjs/src/index.ts`,
   "@codecall/sandbox-isolated-vm": `${root}packages/sandbox-isolated-vm/src/index.ts`,
+  "@codecall/sandbox-e2b/testing": `${root}packages/sandbox-e2b/src/testing/index.ts`,
   "@codecall/sandbox-e2b": `${root}packages/sandbox-e2b/src/index.ts`,
   "@codecall/mcp-server": `${root}packages/mcp-server/src/index.ts`,
 };
