@@ -320,7 +320,9 @@ function realisticResults(seed: number): Record<string, JsonValue> {
 
 export async function run(): Promise<Record<string, unknown>> {
   const throughput: Record<string, unknown> = {};
-  for (const [shape, value] of Object.entries(realisticResults(7))) {
+  // Tool results arrive as parsed JSON (flat strings), not as strings built by concatenation.
+  const results = JSON.parse(JSON.stringify(realisticResults(7))) as Record<string, JsonValue>;
+  for (const [shape, value] of Object.entries(results)) {
     const bytes = new TextEncoder().encode(JSON.stringify(value)).byteLength;
     let tokenized: JsonValue = null;
     let vault = new Vault();

@@ -4,6 +4,7 @@ export * from "./detectors.js";
 export * from "./fields.js";
 export * from "./guard.js";
 export * from "./policy.js";
+export * from "./profile.js";
 export * from "./tokenize.js";
 export * from "./tokens.js";
 export * from "./vault.js";

@@ -53,23 +53,25 @@ const NO_PHONE_END = 256;
 /** A word character of a regex's `\w`: ASCII letters, digits and `_`. */
 const WORD = 512;
 
-const CLASS = new Uint16Array(128);
-for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | HEX;
-for (let c = 65; c <= 90; c++) CLASS[c] = UPPER | (c <= 70 ? HEX : 0);
-for (let c = 97; c <= 102; c++) CLASS[c] = HEX;
-for (let c = 0; c < 128; c++) {
-  const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-  if (word) CLASS[c] |= WORD;
-  if (word || c === 47) CLASS[c] |= NO_PHONE_START | NO_PHONE_END;
+/** The flags of an ASCII character. */
+function flagsOf(c: number): number {
+  const digit = c >= 48 && c <= 57;
+  const upper = c >= 65 && c <= 90;
+  const word = digit || upper || (c >= 97 && c <= 122) || c === 95;
+  let f = 0;
+  if (digit) f |= DIGIT;
+  if (upper) f |= UPPER;
+  if (digit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) f |= HEX;
+  if (word) f |= WORD;
+  if (word || c === 47 || c === 45 || c === 46) f |= NO_PHONE_START; // also / - .
+  if (word || c === 47) f |= NO_PHONE_END;
+  if (c === 32 || c === 45) f |= CARD_SEP; // space -
+  if (c === 32 || c === 45 || c === 40 || c === 41 || c === 46) f |= PHONE_SEP; // space - ( ) .
+  if (c === 46) f |= DOT;
+  if (c === 58) f |= COLON;
+  return f;
 }
-CLASS[45] |= NO_PHONE_START; // -
-CLASS[46] |= NO_PHONE_START; // .
-CLASS[32] |= CARD_SEP | PHONE_SEP; // space
-CLASS[45] |= CARD_SEP | PHONE_SEP; // -
-CLASS[40] |= PHONE_SEP; // (
-CLASS[41] |= PHONE_SEP; // )
-CLASS[46] |= PHONE_SEP | DOT; // .
-CLASS[58] |= COLON; // :
+const CLASS = Uint16Array.from({ length: 128 }, (_, c) => flagsOf(c));
 
 /** Profiles `text` in one pass. */
 export function textProfile(text: string): TextProfile {

@@ -1,0 +1,233 @@
+/**
+ * The fast paths of tokenization change speed, never results: the character-profile gates skip a detector
+ * only when its pattern cannot match, the walk shares unchanged objects and arrays with the input, and the
+ * per-call result cache gives what an uncached scan gives. Plus the executor passing a tool's output schema
+ * to the guard, so a `format: "email"` field is tokenized through a real program run.
+ */
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectServers,
+  createExecutor,
+  createPrivacyGuard,
+  type Executor,
+  type McpConnections,
+} from "../src/index.js";
+import type { JsonValue } from "../src/json.js";
+import {
+  defaultDetectors,
+  type Match,
+  type TextProfile,
+  textProfile,
+  tokenize,
+  untokenize,
+  Vault,
+} from "../src/privacy/index.js";
+import { presentBackends } from "./executor-fixtures.js";
+
+/** A profile that rules nothing out: every detector runs its full pattern. */
+const open = (text: string): TextProfile => ({
+  text,
+  at: true,
+  bracket: true,
+  cardRun: 99,
+  phoneRun: 99,
+  ssnShape: true,
+  quadHead: true,
+  hexColons: 99,
+  doubleColon: true,
+  ibanHead: true,
+});
+
+const VALUES = [
+  "ann.lee@example.com",
+  "+44 20 7946 0958",
+  "(415) 555-2671",
+  "0044 20 7946 0958",
+  "4111 1111 1111 1111",
+  "5555-5555-5555-4444",
+  "4111111111111111",
+  "DE89 3704 0044 0532 0130 00",
+  "GB82WEST12345698765432",
+  "123-45-6789",
+  "123 45 6789",
+  "192.168.1.20",
+  "10.0.0.1",
+  "2001:db8::1",
+  "fe80:0:0:0:202:b3ff:fe1e:8329",
+  "::ffff:192.0.2.1",
+  "v1.2.3.4",
+  "2024-01-05T12:34:00Z",
+];
+const PIECES = [..."0123456789 -.()+:/@_xAZaf[]", "00", "DE", "GB", "://"];
+/** Values, their fragments and the characters the gates look at, in any mix. */
+const text = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...VALUES),
+      fc.constantFrom(...PIECES),
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom(...VALUES).map((v) => v.slice(0, Math.ceil(v.length / 2))),
+    ),
+    { maxLength: 10 },
+  )
+  .map((parts) => parts.join(""));
+
+const find = (text: string, profile: TextProfile | undefined, key?: string): Match[] => {
+  const out: Match[] = [];
+  for (const d of defaultDetectors()) d.find(text, out, profile ? { key, profile } : { key });
+  return out;
+};
+
+describe("character-profile gates", () => {
+  it("every built-in detector finds exactly what its ungated pattern finds", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(find(t, undefined)).toEqual(find(t, open(t)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("each value type passes its own gate, and plain prose passes none", () => {
+    const p = (t: string) => textProfile(t);
+    expect(p("mail ann.lee@example.com").at).toBe(true);
+    expect(p("card 4111 1111 1111 1111").cardRun).toBe(16);
+    expect(p("ssn 123-45-6789").ssnShape).toBe(true);
+    expect(p("from 10.0.0.12:8080").quadHead).toBe(true);
+    expect(p("Chrome/120.0.1234.56").quadHead).toBe(false); // a four-digit group is no octet
+    expect(p("call (415) 555-2671 today").phoneRun).toBe(10);
+    expect(p("trace 1234567890123456").phoneRun).toBe(0); // a bare digit run is an id
+    expect(p("at 2024-01-05T12:34:00Z").phoneRun).toBe(0); // followed by a letter
+    expect(p("iban DE89 3704").ibanHead).toBe(true);
+    expect(p("host 2001:db8::1").doubleColon).toBe(true);
+    const prose = p("the report was updated after review");
+    expect([
+      prose.at,
+      prose.bracket,
+      prose.ssnShape,
+      prose.quadHead,
+      prose.ibanHead,
+      prose.doubleColon,
+    ]).toEqual([false, false, false, false, false, false]);
+    expect(prose.cardRun + prose.phoneRun + prose.hexColons).toBe(0);
+  });
+});
+
+describe("copy-on-write walk", () => {
+  it("returns the very same value when nothing matched", () => {
+    const value: JsonValue = { items: [{ id: "a1", tags: ["x", "y"], n: 3 }], total: 1, ok: true };
+    const before = JSON.stringify(value);
+    expect(tokenize(value, new Vault())).toBe(value);
+    expect(JSON.stringify(value)).toBe(before);
+  });
+
+  it("copies only the path to a replaced value, still tokenizes nested values, and leaves the input as it was", () => {
+    const untouched = { id: "a1", tags: ["x", "y"] };
+    const nested = { deep: { deeper: ["plain", "mail ann.lee@example.com"] } };
+    const value = { list: [untouched, nested] as JsonValue[], meta: { page: 1 } };
+    const before = JSON.stringify(value);
+    const out = tokenize(value, new Vault()) as typeof value;
+    expect(out).not.toBe(value);
+    expect(out.list).not.toBe(value.list);
+    expect(out.list[0]).toBe(untouched);
+    expect(out.meta).toBe(value.meta);
+    expect(out.list[1]).not.toBe(nested);
+    expect(out.list[1]).toEqual({ deep: { deeper: ["plain", "mail [EMAIL_1]"] } });
+    expect(JSON.stringify(value)).toBe(before);
+  });
+
+  it("rebuilds an object whose key alone changed, keeping key order and a __proto__ key as data", () => {
+    const value = JSON.parse('{"a":1,"ann.lee@example.com":2,"__proto__":{"x":1},"z":"plain"}') as JsonValue;
+    const vault = new Vault();
+    const out = tokenize(value, vault) as Record<string, JsonValue>;
+    expect(Object.keys(out)).toEqual(["a", "[EMAIL_1]", "__proto__", "z"]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(untokenize(out, vault).value).toEqual(value);
+  });
+});
+
+describe("the per-call result cache", () => {
+  it("depends on the property name: a version string stays, the same text under another name is an address", () => {
+    const value: JsonValue = [{ version: "10.0.0.1" }, { ip: "10.0.0.1" }, { version: "10.0.0.1" }];
+    const out = tokenize(value, new Vault()) as Record<string, string>[];
+    // Once the address is in the vault, the whole string is its token wherever it appears, as uncached.
+    expect(out).toEqual([{ version: "10.0.0.1" }, { ip: "[IPV4_1]" }, { version: "[IPV4_1]" }]);
+  });
+
+  it("replaces a value remembered from a field in strings before and after that field", () => {
+    const value: JsonValue = [{ note: "ref 4155552671" }, { phone: 4155552671 }, { note: "ref 4155552671" }];
+    const vault = new Vault();
+    const out = tokenize(value, vault) as Record<string, JsonValue>[];
+    // The number is PHONE_1 (restored as a number); the same digits inside text are PHONE_2 (as text).
+    expect(out).toEqual([{ note: "ref [PHONE_2]" }, { phone: "[PHONE_1]" }, { note: "ref [PHONE_2]" }]);
+    expect(untokenize(out, vault).value).toEqual(value);
+  });
+
+  it("a later call replaces a value the vault remembered after an earlier call had scanned it", () => {
+    const vault = new Vault();
+    const first = tokenize([{ note: "ref Zed Quill" }], vault);
+    expect(first).toEqual([{ note: "ref Zed Quill" }]);
+    vault.issue("NAME", "Zed Quill", { remember: true });
+    expect(tokenize([{ note: "ref Zed Quill" }], vault)).toEqual([{ note: "ref [NAME_1]" }]);
+  });
+
+  it("gives the same output as scanning every string on its own, for repeated values in many objects", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      state: i % 2 ? "open" : "closed",
+      owner: i % 3 ? "mail ann.lee@example.com" : "call (415) 555-2671",
+      id: `id-${i}`,
+    }));
+    const vault = new Vault();
+    const out = tokenize(rows, vault);
+    const single = new Vault();
+    const each = rows.map((r) => tokenize(r, single));
+    expect(out).toEqual(each);
+    expect(untokenize(out, vault).value).toEqual(rows);
+  });
+});
+
+const backend = (await presentBackends()).find((b) => !b.skip);
+
+describe.skipIf(!backend)("schema-driven fields through the executor", () => {
+  let connections: McpConnections;
+  let executor: Executor;
+
+  beforeAll(async () => {
+    connections = await connectServers({
+      mcpServers: {
+        directory: {
+          command: process.execPath,
+          args: [fileURLToPath(new URL("./fixtures/privacy/directory-server.mjs", import.meta.url))],
+        },
+      },
+    });
+    executor = await createExecutor({
+      catalogue: connections,
+      sandbox: await backend!.create(),
+      // Shape-based email detection off: only the output schema's `format: "email"` can mark `owner`.
+      interceptor: createPrivacyGuard({ disable: ["EMAIL"] }),
+    });
+  });
+
+  afterAll(async () => {
+    await executor?.close();
+    await executor?.sandbox.close();
+    await connections?.close();
+  });
+
+  it("tokenizes a format: email output field the program reads, and only that one", async () => {
+    const result = await executor.execute(
+      `const t = await directory.teamOwner({ team: "payments" });\nconsole.log("owner", t.owner);\nreturn t;`,
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.value).toEqual({
+      team: "payments",
+      owner: "[EMAIL_1]",
+      deputy: "bob.stone@payments.example.com", // no format, and the shape detector is off
+    });
+    expect(result.logs[0]?.message).toBe("owner [EMAIL_1]");
+    expect(JSON.stringify(result)).not.toContain("ann.lee@payments.example.com");
+  });
+});
