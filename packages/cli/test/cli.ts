@@ -1,35 +1,31 @@
-/** Runs the built CLI, and sets up real upstream MCP servers (server-memory, server-filesystem) for it. */
+/** Runs the CLI as a child process, and sets up real upstream MCP servers (server-memory, server-filesystem) for it. */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const modules = new URL("../node_modules/", import.meta.url);
-
-/**
- * How tests start `codecall`: from source through tsx, with workspace packages resolved to their `src`
- * (as vitest does), so no other package's build is needed; `CODECALL_TEST_BUILT=1` runs `dist/bin.js`
- * instead (after `pnpm build`). Environment variables the command needs are in `CLI_ENV`.
- */
-const built = process.env.CODECALL_TEST_BUILT === "1";
-const tsx = pathToFileURL(
-  createRequire(new URL("../../../package.json", import.meta.url)).resolve("tsx"),
-).href;
-/** The command and arguments that start `codecall`. */
-export const CLI: [string, ...string[]] = built
-  ? [process.execPath, fileURLToPath(new URL("../dist/bin.js", import.meta.url))]
-  : [process.execPath, "--import", tsx, fileURLToPath(new URL("../src/bin.ts", import.meta.url))];
-/** The environment `CLI` needs. */
-export const CLI_ENV: Record<string, string> = built
-  ? {}
-  : { TSX_TSCONFIG_PATH: fileURLToPath(new URL("./tsconfig.source.json", import.meta.url)) };
 
 /** A file inside an installed devDependency. */
 export function installed(path: string): string {
   return fileURLToPath(new URL(path, modules));
 }
+
+/**
+ * How tests start `codecall`: from source (`from-source.mjs`: tsx, with workspace packages resolved to
+ * their `src` as vitest does), so no build is needed; `CODECALL_TEST_BUILT=1` runs `dist/bin.js` instead
+ * (after `pnpm build`).
+ */
+export const CLI: [string, ...string[]] = [
+  process.execPath,
+  fileURLToPath(
+    new URL(
+      process.env.CODECALL_TEST_BUILT === "1" ? "../dist/bin.js" : "./from-source.mjs",
+      import.meta.url,
+    ),
+  ),
+];
 
 export interface CliRun {
   code: number | null;
@@ -52,7 +48,6 @@ export function runCli(
       ...process.env,
       ANTHROPIC_API_KEY: undefined,
       CODECALL_CONFIG: undefined,
-      ...CLI_ENV,
       ...options.env,
     };
     const [command, ...prefix] = CLI;

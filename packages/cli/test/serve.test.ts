@@ -1,0 +1,289 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { type CallToolResult, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, installed, makeWorkspace, notesProgram, type Workspace } from "./cli.js";
+
+const run = promisify(execFile);
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await makeWorkspace();
+});
+afterAll(async () => {
+  await ws.cleanup();
+});
+
+const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
+
+describe("codecall serve over stdio", () => {
+  it("serves code mode to the MCP SDK client: tools, search, a program across two servers, logs", async () => {
+    const [command, ...prefix] = CLI;
+    const transport = new StdioClientTransport({
+      command,
+      args: [...prefix, "serve", "--config", ws.config],
+
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "stdio-test", version: "1.0.0" });
+    const logs: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(n.params.data);
+    });
+    await client.connect(transport);
+    const pid = transport.pid;
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        "execute_code",
+        "list_files",
+        "read_file",
+        "search_tools",
+      ]);
+      expect(client.getServerVersion()?.name).toBe("codecall");
+
+      const search = await client.callTool({
+        name: "search_tools",
+        arguments: { query: "read a text file" },
+      });
+      expect(text(search)).toMatch(/readTextFile|read_text_file/);
+
+      const progress: number[] = [];
+      const result = await client.callTool(
+        { name: "execute_code", arguments: { code: notesProgram(ws.dir) } },
+        undefined,
+        { onprogress: (p) => progress.push(p.progress) },
+      );
+      expect(result.isError, text(result)).toBeFalsy();
+      expect(JSON.parse(text(result))).toMatchObject({ ok: true, value: ["alpha", "beta", "gamma"] });
+      expect(logs).toContain("read 3 words");
+      expect(progress.length).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
+    // Closing stdin ends the server and its upstream servers.
+    expect(pid).toBeTypeOf("number");
+    await waitForExit(pid!);
+  });
+});
+
+describe("codecall serve with the MCP Inspector CLI (stdio)", () => {
+  // The Inspector reads its own package.json relative to its working directory, so it runs from its build folder.
+  const inspectorDir = installed("@modelcontextprotocol/inspector-cli/build/");
+  const inspect = async (...method: string[]) => {
+    const [command, ...prefix] = CLI;
+    const { stdout } = await run(
+      process.execPath,
+      ["index.js", command, ...method, "--", ...prefix, "serve", "-q", "--config", ws.config],
+      { cwd: inspectorDir, timeout: 90_000 },
+    );
+    return JSON.parse(stdout) as Record<string, unknown>;
+  };
+
+  it("lists the tools and calls search_tools and execute_code", { timeout: 180_000 }, async () => {
+    const listed = (await inspect("--method", "tools/list")) as { tools: { name: string }[] };
+    expect(listed.tools.map((t) => t.name)).toContain("execute_code");
+
+    const search = await inspect(
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "search_tools",
+      "--tool-arg",
+      "query=delete an entity from memory",
+    );
+    expect(text(search)).toMatch(/deleteEntities|delete_entities/);
+
+    const code =
+      "const g = await memory.readGraph({}); return { entities: g.entities.length, sum: 20 + 22 };";
+    const executed = await inspect(
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "execute_code",
+      "--tool-arg",
+      `code=${code}`,
+    );
+    expect(executed.isError).toBeFalsy();
+    expect(JSON.parse(text(executed))).toMatchObject({ ok: true, value: { sum: 42 } });
+  });
+});
+
+/**
+ * The MCP conformance suite's server scenarios, against `codecall serve --http`. Scenarios that need the
+ * suite's own test tools, resources or prompts do not apply to a server whose tools are code mode's.
+ */
+const APPLICABLE = [
+  "server-initialize",
+  "ping",
+  "tools-list",
+  "logging-set-level",
+  "tools-call-error",
+  "server-sse-multiple-streams",
+  "dns-rebinding-protection",
+];
+const NOT_APPLICABLE: Record<string, string> = {
+  "completion-complete": "no prompts or resource templates to complete",
+  "tools-call-simple-text": "needs the suite's test_simple_text tool",
+  "tools-call-image": "needs the suite's image tool",
+  "tools-call-audio": "needs the suite's audio tool",
+  "tools-call-embedded-resource": "needs the suite's resource tool",
+  "tools-call-mixed-content": "needs the suite's mixed-content tool",
+  "tools-call-with-logging": "needs the suite's logging tool (program logs are tested above)",
+  "tools-call-with-progress": "needs the suite's progress tool (program progress is tested above)",
+  "tools-call-sampling": "codecall does not use sampling",
+  "tools-call-elicitation": "needs the suite's elicitation tool; no approvals yet",
+  "elicitation-sep1034-defaults": "needs the suite's elicitation tool",
+  "elicitation-sep1330-enums": "needs the suite's elicitation tool",
+  "json-schema-2020-12": "needs the suite's json_schema_2020_12_tool",
+  "server-sse-polling": "SEP-1699 resumable SSE needs an event store, which codecall serve does not keep",
+  "resources-list": "code mode serves tools only",
+  "resources-read-text": "code mode serves tools only",
+  "resources-read-binary": "code mode serves tools only",
+  "resources-templates-read": "code mode serves tools only",
+  "resources-subscribe": "code mode serves tools only",
+  "resources-unsubscribe": "code mode serves tools only",
+  "prompts-list": "code mode serves tools only",
+  "prompts-get-simple": "code mode serves tools only",
+  "prompts-get-with-args": "code mode serves tools only",
+  "prompts-get-embedded-resource": "code mode serves tools only",
+  "prompts-get-with-image": "code mode serves tools only",
+};
+
+describe("codecall serve --http with the MCP conformance suite", () => {
+  let server: ChildProcess;
+  let url: string;
+  let out: string;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), "codecall-conformance-"));
+    const [command, ...prefix] = CLI;
+    server = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let stderr = "";
+      const timer = setTimeout(() => reject(new Error(`no URL from codecall serve: ${stderr}`)), 60_000);
+      server.stderr?.on("data", (chunk) => {
+        stderr += chunk;
+        const match = /serving MCP at (\S+)/.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      server.once("exit", (code) => reject(new Error(`codecall serve exited ${code}: ${stderr}`)));
+    });
+  });
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) server.kill("SIGKILL");
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it("lists the scenarios: every server scenario of the suite is either run here or said not to apply", async () => {
+    const { stdout } = await run(process.execPath, [
+      installed("@modelcontextprotocol/conformance/dist/index.js"),
+      "list",
+    ]);
+    const server = stdout.slice(stdout.indexOf("Server scenarios"), stdout.indexOf("Client scenarios"));
+    const listed = [...server.matchAll(/^\s+- (\S+)/gm)].map((m) => m[1]!);
+    expect(listed.sort()).toEqual([...APPLICABLE, ...Object.keys(NOT_APPLICABLE)].sort());
+  });
+
+  it("passes every applicable scenario", { timeout: 180_000 }, async () => {
+    const rows: string[] = [];
+    let failed = 0;
+    for (const scenario of APPLICABLE) {
+      const dir = join(out, scenario);
+      await run(
+        process.execPath,
+        [
+          installed("@modelcontextprotocol/conformance/dist/index.js"),
+          "server",
+          "--url",
+          url,
+          "--scenario",
+          scenario,
+          "-o",
+          dir,
+        ],
+        { timeout: 60_000 },
+      ).catch(() => undefined); // a failing scenario exits non-zero; its checks say why
+      const checks = await readChecks(dir);
+      const bad = checks.filter((c) => c.status === "FAILURE");
+      failed += bad.length + (checks.length === 0 ? 1 : 0);
+      rows.push(
+        `${bad.length || checks.length === 0 ? "FAILED" : "passed"}  ${scenario} (${checks.length - bad.length}/${checks.length} checks)` +
+          bad.map((c) => `\n          ${c.id}: ${c.description}`).join(""),
+      );
+    }
+    for (const [scenario, why] of Object.entries(NOT_APPLICABLE)) rows.push(`n/a     ${scenario}: ${why}`);
+    console.log(`MCP conformance 0.1.13 against codecall serve --http:\n  ${rows.join("\n  ")}`);
+    expect(failed, rows.join("\n")).toBe(0);
+  });
+
+  it("stops cleanly on SIGTERM", async () => {
+    const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  it("serves the MCP SDK client over Streamable HTTP", async () => {
+    // Runs against a second server so the SIGTERM test above stays independent of this one.
+    const [command, ...prefix] = CLI;
+    const second = spawn(command, [...prefix, "serve", "--http", "0", "-c", ws.config], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let stderr = "";
+        second.stderr?.on("data", (chunk) => {
+          stderr += chunk;
+          const match = /serving MCP at (\S+)/.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        second.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      const client = new Client({ name: "http-test", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(address)));
+      try {
+        const result = await client.callTool({
+          name: "execute_code",
+          arguments: { code: notesProgram(ws.dir) },
+        });
+        expect(JSON.parse(text(result)).value).toEqual(["alpha", "beta", "gamma"]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      second.kill("SIGKILL");
+    }
+  });
+});
+
+async function readChecks(dir: string): Promise<{ id: string; status: string; description: string }[]> {
+  try {
+    const [run] = await readdir(dir);
+    return JSON.parse(await readFile(join(dir, run!, "checks.json"), "utf8"));
+  } catch {
+    return [];
+  }
+}
+
+async function waitForExit(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`codecall serve (pid ${pid}) did not exit after its client closed`);
+}
