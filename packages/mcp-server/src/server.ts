@@ -21,6 +21,8 @@ export interface CodecallServerOptions {
   name?: string;
   /** Server version announced to clients. */
   version?: string;
+  /** While a tool call runs, a progress notification every this many milliseconds (if the client asked for progress). Default 5000. */
+  progressIntervalMs?: number;
 }
 
 const LOG_LEVELS: Record<string, LoggingLevel> = {
@@ -48,6 +50,7 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
 
   // One MCP server serves one client session, so one level. Logs travel on the request's own stream
   // (over HTTP a client need not open the standalone GET stream to see them).
+  const heartbeatMs = options.progressIntervalMs ?? 5_000;
   const severity = LoggingLevelSchema.options;
   let minimum: LoggingLevel | undefined;
   server.setRequestHandler(SetLevelRequestSchema, async (request) => {
@@ -66,6 +69,13 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const progressToken = request.params._meta?.progressToken;
     let progress = 0;
+    const report = (message: string) => {
+      if (progressToken === undefined) return;
+      progress++;
+      void extra
+        .sendNotification({ method: "notifications/progress", params: { progressToken, progress, message } })
+        .catch(() => undefined);
+    };
     const onEvent = (event: ToolboxEvent) => {
       if (event.type === "log") {
         const level = LOG_LEVELS[event.level] ?? "info";
@@ -76,24 +86,28 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
             params: { level, logger: "program", data: event.message },
           })
           .catch(() => undefined);
-      } else if (
-        progressToken !== undefined &&
-        (event.type === "tool-call" || event.type === "program-start")
-      ) {
-        progress++;
-        const message = event.type === "tool-call" ? `calling ${event.name}` : "program started";
-        void extra
-          .sendNotification({
-            method: "notifications/progress",
-            params: { progressToken, progress, message },
-          })
-          .catch(() => undefined);
-      }
+      } else if (event.type === "program-start") report("program started");
+      else if (event.type === "tool-call") report(`calling ${event.name}`);
     };
-    const result = await toolbox.call(request.params.name, request.params.arguments ?? {}, {
-      signal: extra.signal,
-      onEvent,
-    });
+    // A program busy without tool calls still shows it is alive (and keeps clients that reset their
+    // timeout on progress from giving up).
+    const started = Date.now();
+    const heartbeat =
+      progressToken === undefined
+        ? undefined
+        : setInterval(
+            () => report(`running for ${Math.round((Date.now() - started) / 1000)} s`),
+            heartbeatMs,
+          );
+    let result: Awaited<ReturnType<ServableToolbox["call"]>>;
+    try {
+      result = await toolbox.call(request.params.name, request.params.arguments ?? {}, {
+        signal: extra.signal,
+        onEvent,
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
     return {
       content: [{ type: "text", text: result.content }],
       ...(result.isError ? { isError: true } : {}),

@@ -94,6 +94,27 @@ describe("code mode over Streamable HTTP with the MCP SDK client", () => {
     }
   });
 
+  it("sends progress while a long program runs, between its tool calls too", async () => {
+    const quick = await serveHttp(() => createCodecallServer(codeMode, { progressIntervalMs: 5 }));
+    const client = new Client({ name: "progress-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(quick.url)));
+    try {
+      const messages: string[] = [];
+      const code =
+        "let n = 0; for (let i = 0; i < 40; i++) n += (await memory.readGraph({})).entities.length; return n;";
+      const result = await client.callTool({ name: "execute_code", arguments: { code } }, undefined, {
+        onprogress: (p) => messages.push(String(p.message)),
+      });
+      expect(result.isError, text(result)).toBeFalsy();
+      expect(messages[0]).toBe("program started");
+      expect(messages.filter((m) => m === "calling memory.readGraph")).toHaveLength(40);
+      expect(messages.some((m) => /^running for \d+ s$/.test(m))).toBe(true);
+    } finally {
+      await client.close();
+      await quick.close();
+    }
+  });
+
   it("drops program logs below the level the client set", async () => {
     const { client, logs } = await connect();
     try {
