@@ -62,8 +62,9 @@ export async function serveHttp(
 
   const http: HttpServer = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32603, message: String(error) }, id: null }));
+      if (res.headersSent) res.end();
+      else if (error instanceof BadRequest) sendError(res, error.status, error.message, error.code);
+      else sendError(res, 500, String(error), -32603);
     });
   });
 
@@ -73,17 +74,7 @@ export async function serveHttp(
       return;
     }
     if (allowed.size > 0 && !hostAllowed(req, allowed)) {
-      res.writeHead(403, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          error: {
-            code: -32000,
-            message: "Forbidden: the Host or Origin header names a host this server does not serve.",
-          },
-          id: null,
-        }),
-      );
+      sendError(res, 403, "Forbidden: the Host or Origin header names a host this server does not serve.");
       return;
     }
     const sessionId = req.headers["mcp-session-id"];
@@ -97,26 +88,12 @@ export async function serveHttp(
       return;
     }
     if (req.method !== "POST") {
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          error: { code: -32000, message: "No valid session: send initialize first." },
-          id: null,
-        }),
-      );
+      sendError(res, 400, "No valid session: send initialize first.");
       return;
     }
     const body = await readJson(req, maxBody);
     if (!isInitializeRequest(body)) {
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          error: { code: -32000, message: "Unknown or missing mcp-session-id." },
-          id: null,
-        }),
-      );
+      sendError(res, 400, "Unknown or missing mcp-session-id.");
       return;
     }
     const server = createMcpServer();
@@ -151,6 +128,23 @@ export async function serveHttp(
   };
 }
 
+/** A request the client must fix: answered with its HTTP status and JSON-RPC code. */
+class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A JSON-RPC error answer outside any session (no request id to answer). */
+function sendError(res: ServerResponse, status: number, message: string, code = -32000): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}
+
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
@@ -177,7 +171,7 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > maxBytes) {
-        reject(new Error(`The request body is larger than ${maxBytes} bytes.`));
+        reject(new BadRequest(413, `The request body is larger than ${maxBytes} bytes.`, -32600));
         req.destroy();
         return;
       }
@@ -187,7 +181,7 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
       try {
         resolve(parts.length ? JSON.parse(Buffer.concat(parts).toString("utf8")) : undefined);
       } catch (error) {
-        reject(error);
+        reject(new BadRequest(400, `Parse error: ${(error as Error).message}`, -32700));
       }
     });
     req.on("error", reject);

@@ -144,6 +144,19 @@ describe("code mode over Streamable HTTP with the MCP SDK client", () => {
     }
   });
 
+  it("answers a body that is not JSON with a JSON-RPC parse error, and keeps serving", async () => {
+    const response = await fetch(serving.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: "{not json",
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
+    const { client } = await connect();
+    expect((await client.listTools()).tools).toHaveLength(4);
+    await client.close();
+  });
+
   it("refuses requests whose Host names another site (DNS rebinding)", async () => {
     // fetch may not set Host, so a raw request does.
     const status = await new Promise<number | undefined>((resolve, reject) => {
