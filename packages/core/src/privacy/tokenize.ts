@@ -103,17 +103,27 @@ function findSpans(
       found.push({ start: m.index, end: m.index + m[0].length, type: ESCAPE_TYPE, confidence: 1 });
     }
   }
-  if (known !== undefined) {
-    const hits: KnownMatch[] = [];
-    vault.findKnown(text, known, hits);
-    for (const h of hits) found.push({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 });
-  }
   const min = options.minConfidence ?? 0;
   for (const d of detectorsOf(options)) {
     if (d.confidence >= min) d.find(text, found, context);
   }
-  if (found.length <= 1) return found;
-  // Keep the first-found (highest-priority) match of any overlapping set.
+  const detected = found.length <= 1 ? found : firstOfOverlaps(found);
+  if (known === undefined) return detected;
+  // Known values last, and only where they do not cut into a detected value of another type: a name
+  // inside an email address stays part of the email's token. A known value kept wins its overlaps.
+  const hits: KnownMatch[] = [];
+  vault.findKnown(text, known, hits, detected);
+  if (hits.length === 0) return detected;
+  const spans: Match[] = [];
+  for (const m of detected) {
+    if (!hits.some((h) => h.start < m.end && m.start < h.end)) spans.push(m);
+  }
+  for (const h of hits) spans.push({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 });
+  return spans.length <= 1 ? spans : spans.sort((a, b) => a.start - b.start);
+}
+
+/** Keeps the first-found (highest-priority) match of any overlapping set; sorted by position. */
+function firstOfOverlaps(found: Match[]): Match[] {
   const kept: Match[] = [];
   for (const m of found) {
     if (m.end <= m.start) continue;

@@ -25,9 +25,43 @@ export interface IssueOptions {
   remember?: boolean;
 }
 
-/** A letter, digit or underscore (any non-ASCII letter counts as a letter). */
-const isWord = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 0xc0;
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/** Per UTF-16 code unit: 1 a word character, 2 not, 0 not yet classified. */
+const WORD_CLASS = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) WORD_CLASS[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+for (let c = 0xd800; c < 0xe000; c++) WORD_CLASS[c] = 1; // astral characters: assume letters
+
+/**
+ * A letter, digit, mark or underscore in any script, so `Anna` is not found in `Annaé` but is in `Anna’s`.
+ */
+export function isWordChar(c: number): boolean {
+  let w = WORD_CLASS[c]!;
+  if (w === 0) {
+    w = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+    WORD_CLASS[c] = w;
+  }
+  return w === 1;
+}
+const isWord = isWordChar;
+
+/** A span of text already claimed by a detector: `text.slice(start, end)` is a value of `type`. */
+export interface Span {
+  start: number;
+  end: number;
+  type: string;
+}
+
+/**
+ * True when `[start, end)`, a known value of `type`, overlaps a span of `taken` of another type without
+ * containing it whole (a name inside an email). A known value of the span's own type is exact where the
+ * detector may have read too far (`ann@example.com` in `ann@example.com.txt`), so it is not cut off.
+ */
+function cutsInto(start: number, end: number, type: string, taken: readonly Span[]): boolean {
+  for (const t of taken) {
+    if (t.start < end && start < t.end && (t.start < start || t.end > end) && t.type !== type) return true;
+  }
+  return false;
+}
 
 /** A found occurrence of a known value. */
 export interface KnownMatch {
@@ -69,7 +103,8 @@ class KnownValues {
       list.sort((a, b) => b.entry.value.length - a.entry.value.length);
   }
 
-  find(text: string, out: KnownMatch[]): void {
+  /** See {@link Vault.findKnown}. */
+  find(text: string, out: KnownMatch[], taken: readonly Span[]): void {
     const n = text.length;
     let i = 0;
     while (i < n) {
@@ -89,6 +124,7 @@ class KnownValues {
             if (start < 0 || (start > 0 && lead === 0 && isWord(text.charCodeAt(start - 1)))) continue;
             if (!text.startsWith(entry.value, start)) continue;
             if (end < n && isWord(text.charCodeAt(end)) && isWord(text.charCodeAt(end - 1))) continue;
+            if (taken.length > 0 && cutsInto(start, end, entry.type, taken)) continue;
             out.push({ start, end, entry });
             j = end;
             break;
@@ -170,10 +206,11 @@ export class Vault {
 
   /**
    * Pushes every whole-word occurrence in `text` of a remembered value (`remembered`), or of any personal
-   * value (`all`, literal escapes excluded). Longer values win (`Ann Lee` over `Ann`). The index is
-   * rebuilt only when such a value was added.
+   * value (`all`, literal escapes excluded). Longer values win (`Ann Lee` over `Ann`). An occurrence that
+   * overlaps a span of `taken` (values detectors found) of another type without containing it whole is
+   * skipped, so a name is never replaced inside an email address. The index is rebuilt only when such a value was added.
    */
-  findKnown(text: string, which: "remembered" | "all", out: KnownMatch[]): void {
+  findKnown(text: string, which: "remembered" | "all", out: KnownMatch[], taken: readonly Span[] = []): void {
     const cache = which === "remembered" ? this.#remembered : this.#all;
     const version = which === "remembered" ? this.#rememberedVersion : this.#allVersion;
     if (cache.version !== version) {
@@ -186,6 +223,6 @@ export class Vault {
       cache.version = version;
       cache.index = entries.length === 0 ? undefined : new KnownValues(entries);
     }
-    cache.index?.find(text, out);
+    cache.index?.find(text, out, taken);
   }
 }
