@@ -162,23 +162,7 @@ describe("codecall serve --http with the MCP conformance suite", () => {
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), "codecall-conformance-"));
-    const [command, ...prefix] = CLI;
-    server = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let stderr = "";
-      const timer = setTimeout(() => reject(new Error(`no URL from codecall serve: ${stderr}`)), 60_000);
-      server.stderr?.on("data", (chunk) => {
-        stderr += chunk;
-        const match = /serving MCP at (\S+)/.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      server.once("exit", (code) => reject(new Error(`codecall serve exited ${code}: ${stderr}`)));
-    });
+    ({ child: server, url } = await startHttp());
   });
 
   afterAll(async () => {
@@ -236,20 +220,8 @@ describe("codecall serve --http with the MCP conformance suite", () => {
 
   it("serves the MCP SDK client over Streamable HTTP", async () => {
     // Runs against a second server so the SIGTERM test above stays independent of this one.
-    const [command, ...prefix] = CLI;
-    const second = spawn(command, [...prefix, "serve", "--http", "0", "-c", ws.config], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const { child: second, url: address } = await startHttp();
     try {
-      const address = await new Promise<string>((resolve, reject) => {
-        let stderr = "";
-        second.stderr?.on("data", (chunk) => {
-          stderr += chunk;
-          const match = /serving MCP at (\S+)/.exec(stderr);
-          if (match) resolve(match[1]!);
-        });
-        second.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-      });
       const client = new Client({ name: "http-test", version: "1.0.0" });
       await client.connect(new StreamableHTTPClientTransport(new URL(address)));
       try {
@@ -266,6 +238,31 @@ describe("codecall serve --http with the MCP conformance suite", () => {
     }
   });
 });
+
+/** Starts `codecall serve --http 0` and reads the URL it prints. */
+async function startHttp(): Promise<{ child: ChildProcess; url: string }> {
+  const [command, ...prefix] = CLI;
+  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let stderr = "";
+    const timer = setTimeout(() => reject(new Error(`no URL from codecall serve: ${stderr}`)), 60_000);
+    child.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+      const match = /serving MCP at (\S+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`codecall serve exited ${code}: ${stderr}`)));
+  }).catch((error) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  return { child, url };
+}
 
 async function readChecks(dir: string): Promise<{ id: string; status: string; description: string }[]> {
   try {
