@@ -1,14 +1,14 @@
 import { CodecallError, type ErrorCode, type SerializedError } from "../errors.js";
 import { type JsonValue, utf8Length } from "../json.js";
-import { type ExecutionLimits, resolveLimits } from "./limits.js";
-import { PRELUDE_FILENAME, PRELUDE_SOURCE, PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
+import { ContextSource, FIRST_PRELUDE, LATER_PRELUDE, type PreparedContext } from "./context-source.js";
+import { DEFAULT_LIMITS, type ExecutionLimits, resolveLimits } from "./limits.js";
+import { PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
 import type {
   AdapterRunStatsV1,
   HostBridgeV1,
   RunResultV1,
   SandboxAdapterV1,
   SandboxCapabilitiesV1,
-  SandboxContextV1,
 } from "./spec-v1.js";
 import { mapProgramStack, type ProgramPosition } from "./stack.js";
 
@@ -111,6 +111,13 @@ export interface Sandbox {
 export interface CreateSandboxOptions {
   /** Default limits for every session of this sandbox. */
   limits?: Partial<ExecutionLimits>;
+  /**
+   * Keep one context ready (created, prelude evaluated, never used by a program) so a fresh execution
+   * skips context creation on its latency path. It is built after the execution that took the last one,
+   * used by exactly one session, only when that session's limits equal the sandbox's, and disposed by
+   * `close()`. Default: on for local backends, off for remote ones (a spare there is a billed machine).
+   */
+  spareContext?: boolean;
 }
 
 /** How long core waits for an adapter to settle after aborting it, before reporting anyway. */
@@ -142,19 +149,27 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
   }
   const baseLimits = resolveLimits(options.limits);
   const sessions = new Set<Session>();
+  const spares = options.spareContext ?? !adapter.capabilities.remote;
+  const contexts = new ContextSource(adapter, spares ? baseLimits : undefined);
+  const open = (limits: Partial<ExecutionLimits> | undefined) => {
+    const session = new Session(
+      adapter.name,
+      contexts,
+      limits ? resolveLimits(baseLimits, limits) : baseLimits,
+      () => sessions.delete(session),
+    );
+    sessions.add(session);
+    return session;
+  };
 
   const sandbox: Sandbox = {
     name: adapter.name,
     capabilities: adapter.capabilities,
     async createSession(sessionOptions = {}) {
-      const session = new Session(adapter, resolveLimits(baseLimits, sessionOptions.limits), () =>
-        sessions.delete(session),
-      );
-      sessions.add(session);
-      return session;
+      return open(sessionOptions.limits);
     },
     async execute(request) {
-      const session = await sandbox.createSession();
+      const session = open(undefined);
       try {
         return await session.execute(request);
       } finally {
@@ -163,74 +178,87 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
     },
     async close() {
       await Promise.all([...sessions].map((s) => s.dispose()));
+      await contexts.close();
       await adapter.close?.();
     },
   };
   return sandbox;
 }
 
+const noop = () => {};
+
 class Session implements SandboxSession {
-  private context: Promise<SandboxContextV1> | undefined;
-  private preludeRun = false;
+  private context: Promise<PreparedContext> | undefined;
+  /** Executions accepted and not yet settled; the first of a burst starts at once, the rest queue. */
+  private active = 0;
   private queue: Promise<unknown> = Promise.resolve();
   /** The execution in progress, stopped with SANDBOX_DISPOSED if the session is disposed under it. */
   private running: RunState | undefined;
   disposed = false;
+  private readonly settled = () => {
+    this.active--;
+  };
 
   constructor(
-    private readonly adapter: SandboxAdapterV1,
+    private readonly backend: string,
+    private readonly contexts: ContextSource,
     private readonly limits: ExecutionLimits,
     private readonly onDispose: () => void,
   ) {}
 
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
-    const run = this.queue.then(() => this.runOne(request));
-    this.queue = run.catch(() => undefined);
+    const run = this.active++ === 0 ? this.runOne(request) : this.queue.then(() => this.runOne(request));
+    this.queue = run.then(this.settled, this.settled);
     return run;
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
+    this.markDisposed();
+    await this.dropContext();
+  }
+
+  private markDisposed(): void {
     this.disposed = true;
     this.onDispose();
     this.running?.stop(
       new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
     );
-    await this.dropContext();
   }
 
   private async dropContext(): Promise<void> {
     const context = this.context;
     this.context = undefined;
-    this.preludeRun = false;
-    if (context) await context.then((c) => c.dispose()).catch(() => undefined);
+    if (context) await context.then((p) => p.context.dispose()).catch(noop);
   }
 
   private async runOne(request: ExecuteRequest): Promise<ExecutionOutcome> {
-    const started = performance.now();
-    const run = new RunState(this.adapter.name, request, started);
+    const run = new RunState(this.backend, request, performance.now());
     if (this.disposed)
       return run.finish(new CodecallError("SANDBOX_DISPOSED", "This sandbox session was disposed."));
-    let limits: ExecutionLimits;
-    try {
-      limits = resolveLimits(this.limits, request.limits);
-    } catch (error) {
-      return run.finish(CodecallError.from(error, "CONFIG_INVALID"));
+    let limits = this.limits;
+    if (request.limits) {
+      try {
+        limits = resolveLimits(this.limits, request.limits);
+      } catch (error) {
+        return run.finish(CodecallError.from(error, "CONFIG_INVALID"));
+      }
     }
     run.limits = limits;
-    if (request.signal?.aborted) return run.finish(abortedError(request.signal));
+    const callerSignal = request.signal;
+    if (callerSignal?.aborted) return run.finish(abortedError(callerSignal));
 
-    let context: SandboxContextV1;
+    let prepared: PreparedContext;
     try {
-      this.context ??= this.adapter.createContext({ limits });
-      context = await this.context;
+      this.context ??= this.contexts.open(limits);
+      prepared = await this.context;
     } catch (error) {
       this.context = undefined;
       return run.finish(
         CodecallError.from(
           error,
           "SANDBOX_UNAVAILABLE",
-          `Could not create a ${this.adapter.name} sandbox: ${errorText(error)}`,
+          `Could not create a ${this.backend} sandbox: ${errorText(error)}`,
         ),
       );
     }
@@ -240,56 +268,49 @@ class Session implements SandboxSession {
       return run.finish(
         new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
       );
-    if (request.signal?.aborted) return run.finish(abortedError(request.signal));
+    if (callerSignal?.aborted) return run.finish(abortedError(callerSignal));
 
+    // One promise settles the run: the adapter's result, or (once stopped) the end of the grace period.
+    let settle!: (result: RunResultV1 | undefined) => void;
+    const done = new Promise<RunResultV1 | undefined>((resolve) => {
+      settle = resolve;
+    });
     const controller = new AbortController();
-    run.controller = controller;
+    let grace: ReturnType<typeof setTimeout> | undefined;
     const stop = (error: CodecallError) => {
-      if (!controller.signal.aborted) {
-        run.stopReason = error;
-        controller.abort(error);
-      }
+      if (run.stopReason) return;
+      run.stopReason = error;
+      controller.abort(error);
+      grace = setTimeout(settle, ABORT_GRACE_MS, undefined);
     };
-    const timer = setTimeout(
-      () =>
-        stop(
-          new CodecallError(
-            "SANDBOX_TIMEOUT",
-            `The program ran past its wall-clock limit of ${limits.wallTimeMs} ms.`,
-            { details: { limitMs: limits.wallTimeMs } },
-          ),
-        ),
-      limits.wallTimeMs,
-    );
-    const onCallerAbort = () => stop(abortedError(request.signal!));
-    request.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const timer = setTimeout(stopAtWallClock, limits.wallTimeMs, stop, limits.wallTimeMs);
+    const onCallerAbort = callerSignal ? () => stop(abortedError(callerSignal)) : undefined;
+    if (onCallerAbort) callerSignal!.addEventListener("abort", onCallerAbort, { once: true });
+    run.controller = controller;
     run.stop = stop;
     this.running = run;
 
     const { source, lineOffset, columnOffset } = wrapProgram(request.code, request.prologue);
     run.position = { lineOffset, columnOffset };
-    const prelude = { source: this.preludeRun ? "" : PRELUDE_SOURCE, filename: PRELUDE_FILENAME };
-    this.preludeRun = true;
+    const prelude = prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE;
+    prepared.preludeRun = true;
 
     let result: RunResultV1 | undefined;
     try {
-      const pending = context
+      prepared.context
         .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), {
           limits,
           signal: controller.signal,
         })
-        .catch(
-          (error: unknown): RunResultV1 => ({
-            kind: "failed",
-            code: "SANDBOX_CRASHED",
-            message: errorText(error),
-          }),
+        .then(settle, (error: unknown) =>
+          settle({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) }),
         );
-      result = await Promise.race([pending, afterAbort(controller.signal, ABORT_GRACE_MS)]);
+      result = await done;
     } finally {
       this.running = undefined;
       clearTimeout(timer);
-      request.signal?.removeEventListener("abort", onCallerAbort);
+      if (grace) clearTimeout(grace);
+      if (onCallerAbort) callerSignal!.removeEventListener("abort", onCallerAbort);
     }
 
     const outcome = run.settle(result);
@@ -304,7 +325,7 @@ class Session implements SandboxSession {
 
 /** Per-execution bookkeeping: the bridge the program talks to, the logs, tool calls and byte budgets. */
 class RunState {
-  limits: ExecutionLimits = resolveLimits();
+  limits: ExecutionLimits = DEFAULT_LIMITS;
   position: ProgramPosition = { lineOffset: 0, columnOffset: 0 };
   controller: AbortController | undefined;
   stopReason: CodecallError | undefined;
@@ -465,13 +486,7 @@ class RunState {
           },
         );
       case "SANDBOX_TIMEOUT":
-        return new CodecallError(
-          "SANDBOX_TIMEOUT",
-          `The program ran past its wall-clock limit of ${limits.wallTimeMs} ms.`,
-          {
-            details: { limitMs: limits.wallTimeMs },
-          },
-        );
+        return wallClockError(limits.wallTimeMs);
       case "PROGRAM_SYNTAX": {
         const line = /program\.js:(\d+)/.exec(result.message);
         return new CodecallError("PROGRAM_SYNTAX", result.message.replace(/\s*at .*program\.js.*$/s, ""), {
@@ -559,12 +574,13 @@ function abortedError(signal: AbortSignal): CodecallError {
       );
 }
 
-/** Resolves `undefined` `graceMs` after `signal` aborts: the adapter's last chance to settle. */
-function afterAbort(signal: AbortSignal, graceMs: number): Promise<undefined> {
-  return new Promise((resolve) => {
-    const arm = () => setTimeout(() => resolve(undefined), graceMs).unref?.();
-    if (signal.aborted) arm();
-    else signal.addEventListener("abort", arm, { once: true });
+function stopAtWallClock(stop: (error: CodecallError) => void, limitMs: number): void {
+  stop(wallClockError(limitMs));
+}
+
+function wallClockError(limitMs: number): CodecallError {
+  return new CodecallError("SANDBOX_TIMEOUT", `The program ran past its wall-clock limit of ${limitMs} ms.`, {
+    details: { limitMs },
   });
 }
 

@@ -1,0 +1,114 @@
+import type { ExecutionLimits } from "./limits.js";
+import { PRELUDE_FILENAME, PRELUDE_SOURCE, PROGRAM_FILENAME } from "./prelude.js";
+import type { HostBridgeV1, SandboxAdapterV1, SandboxContextV1, ScriptV1 } from "./spec-v1.js";
+
+/** A context and whether core's prelude has already run in it. */
+export interface PreparedContext {
+  context: SandboxContextV1;
+  preludeRun: boolean;
+}
+
+/** The prelude for a context's first run, and for every later one (nothing to evaluate). */
+export const FIRST_PRELUDE: ScriptV1 = Object.freeze({ source: PRELUDE_SOURCE, filename: PRELUDE_FILENAME });
+export const LATER_PRELUDE: ScriptV1 = Object.freeze({ source: "", filename: PRELUDE_FILENAME });
+
+/** The script a spare runs once: the prelude's own runner with an empty program. Sets nothing. */
+const WARM_UP: ScriptV1 = Object.freeze({
+  source: "__codecallRun(async function () {})",
+  filename: PROGRAM_FILENAME,
+});
+const WARM_UP_REPORT = '{"ok":true,"undefined":true}';
+/** The spare belongs to no execution: nothing it could send reaches anyone. */
+const NO_HOST: HostBridgeV1 = {
+  call: async () => '{"ok":false,"error":{"code":"TOOL_NOT_FOUND","message":"No tools."}}',
+  log: () => {},
+};
+
+interface Spare {
+  limits: ExecutionLimits;
+  ready: Promise<PreparedContext | undefined>;
+}
+
+/**
+ * Hands sessions their context. With `spares` on, it keeps one context ready ahead of time (created, with
+ * the prelude evaluated, never run a program), so a fresh execution does not wait for context creation
+ * and the prelude. The spare is built off the latency path (after the current turn of the event loop),
+ * handed to exactly one session, and disposed on {@link close}. It is only used when the session's limits
+ * equal the ones it was made with (an engine may set its memory limit once, at creation).
+ */
+export class ContextSource {
+  private spare: Spare | undefined;
+  private refill: ReturnType<typeof setImmediate> | undefined;
+  private closed = false;
+  /** A spare failed to prepare: the adapter cannot make them here, so stop trying. */
+  private failed = false;
+
+  constructor(
+    private readonly adapter: SandboxAdapterV1,
+    private readonly spareLimits: ExecutionLimits | undefined,
+  ) {}
+
+  /** A context for a session's first execution under `limits`. */
+  async open(limits: ExecutionLimits): Promise<PreparedContext> {
+    const spare = this.spare;
+    if (spare && sameLimits(spare.limits, limits)) {
+      this.spare = undefined;
+      this.scheduleRefill();
+      const prepared = await spare.ready;
+      if (prepared) return prepared;
+    }
+    this.scheduleRefill();
+    return { context: await this.adapter.createContext({ limits }), preludeRun: false };
+  }
+
+  /** Disposes the spare. No spare is made afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.refill) clearImmediate(this.refill);
+    this.refill = undefined;
+    const spare = this.spare;
+    this.spare = undefined;
+    await spare?.ready.then((p) => p?.context.dispose()).catch(() => undefined);
+  }
+
+  private scheduleRefill(): void {
+    if (!this.spareLimits || this.closed || this.failed || this.spare || this.refill) return;
+    this.refill = setImmediate(() => {
+      this.refill = undefined;
+      if (this.closed || this.spare || !this.spareLimits) return;
+      this.spare = { limits: this.spareLimits, ready: this.prepare(this.spareLimits) };
+    });
+  }
+
+  /** Creates a context and runs the prelude in it; undefined when that fails (sessions then make their own). */
+  private async prepare(limits: ExecutionLimits): Promise<PreparedContext | undefined> {
+    let context: SandboxContextV1 | undefined;
+    try {
+      context = await this.adapter.createContext({ limits });
+      const result = await context.run(FIRST_PRELUDE, WARM_UP, NO_HOST, {
+        limits,
+        signal: new AbortController().signal,
+      });
+      if (result.kind === "completed" && result.report === WARM_UP_REPORT && !this.closed)
+        return { context, preludeRun: true };
+    } catch {
+      // Fall through: no spare.
+    }
+    if (!this.closed) this.failed = true;
+    await context?.dispose().catch(() => undefined);
+    return undefined;
+  }
+}
+
+function sameLimits(a: ExecutionLimits, b: ExecutionLimits): boolean {
+  return (
+    a === b ||
+    (a.memoryBytes === b.memoryBytes &&
+      a.cpuTimeMs === b.cpuTimeMs &&
+      a.wallTimeMs === b.wallTimeMs &&
+      a.maxToolCalls === b.maxToolCalls &&
+      a.maxOutputBytes === b.maxOutputBytes &&
+      a.maxToolResultBytes === b.maxToolResultBytes &&
+      a.maxToolArgsBytes === b.maxToolArgsBytes)
+  );
+}
