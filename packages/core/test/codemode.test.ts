@@ -9,7 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CodeMode, createAgent, createClassicMode, createCodeMode } from "../src/index.js";
+import {
+  CodecallError,
+  type CodeMode,
+  createAgent,
+  createClassicMode,
+  createCodeMode,
+} from "../src/index.js";
 import { type ScriptedTurn, startMessagesStandIn } from "../src/testing/index.js";
 import { serverBin } from "./fixtures/mcp/servers.js";
 
@@ -130,6 +136,40 @@ describe("code mode meta-tools", () => {
     const result = await codeMode.call("run_everything", {}, {});
     expect(result).toMatchObject({ isError: true });
     expect(result.content).toContain("TOOL_NOT_FOUND");
+  });
+});
+
+describe("code mode with a policy hook", () => {
+  it("denies a destructive tool with POLICY_DENIED, catchable in the program, and lets the rest through", async () => {
+    const seen: string[] = [];
+    const guarded = await createCodeMode({
+      servers: codeMode.connections,
+      sandbox: "quickjs",
+      interceptor: {
+        beforeCall(call) {
+          seen.push(call.id);
+          if (call.tool.startsWith("delete_"))
+            throw new CodecallError("POLICY_DENIED", `${call.id} needs approval.`);
+          return call.args;
+        },
+      },
+    });
+    try {
+      const result = await guarded.execute(`
+        let denied = "";
+        try { await memory.deleteEntities({ entityNames: ["Person 0"] }); } catch (e) { denied = (e as Error).message; }
+        const graph = await memory.readGraph({});
+        return { denied, entities: graph.entities.length };
+      `);
+      expect(result.error).toBeUndefined();
+      expect(result.value).toMatchObject({ denied: "memory.deleteEntities needs approval." });
+      expect((result.value as { entities: number }).entities).toBeGreaterThan(0);
+      expect(seen).toEqual(["memory.deleteEntities", "memory.readGraph"]);
+    } finally {
+      await guarded.close();
+    }
+    // Connections passed in stay open for their owner.
+    expect(codeMode.connections.status().every((s) => s.state === "ready")).toBe(true);
   });
 });
 

@@ -21,6 +21,7 @@ import {
   type Executor,
   type TypeCheckMode,
 } from "../executor/executor.js";
+import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
 import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../privacy/guard.js";
@@ -44,6 +45,11 @@ export interface CodeModeOptions {
    * guard to switch it on; default off.
    */
   privacy?: PrivacyGuardOptions | PrivacyGuard | false;
+  /**
+   * A policy or approval hook on every tool call a program makes (see {@link ExecutionInterceptor}). It sees
+   * arguments and results as the program does: with tokens, when privacy is on.
+   */
+  interceptor?: ExecutionInterceptor;
   /** The ranker behind `search_tools`. Default: codecall's lexical ranker. */
   retriever?: Retriever;
   /** Keep globals between programs of this code mode. Default false. */
@@ -103,6 +109,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
           options.connect,
         );
   const guard = privacyGuard(options.privacy);
+  const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
   const current = async (): Promise<CodeModeState> => {
@@ -121,7 +128,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.typeCheck ? { typeCheck: options.typeCheck } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.envelope ? { envelope: options.envelope } : {}),
-      ...(guard ? { interceptor: guard } : {}),
+      ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
       programTools: (next) => async (call, context) => {
         const { index, view } = await current();
@@ -234,6 +241,31 @@ function privacyGuard(option: CodeModeOptions["privacy"]): PrivacyGuard | undefi
   if (!option) return undefined;
   if (typeof (option as PrivacyGuard).beforeCall === "function") return option as PrivacyGuard;
   return createPrivacyGuard(option as PrivacyGuardOptions);
+}
+
+/**
+ * The user's hook sees the program's view (tokens); the privacy guard sits next to the tool: arguments pass
+ * the hook first and the guard last, results pass the guard first and the hook last.
+ */
+function composeInterceptors(
+  outer: ExecutionInterceptor | undefined,
+  inner: ExecutionInterceptor | undefined,
+): ExecutionInterceptor | undefined {
+  if (!outer || !inner) return outer ?? inner;
+  return {
+    async beforeCall(call) {
+      const args = outer.beforeCall ? await outer.beforeCall(call) : call.args;
+      return inner.beforeCall ? inner.beforeCall({ ...call, args }) : args;
+    },
+    async afterCall(call, value) {
+      const seen = inner.afterCall ? await inner.afterCall(call, value) : value;
+      return outer.afterCall ? outer.afterCall(call, seen) : seen;
+    },
+    redact(text) {
+      const once = inner.redact ? inner.redact(text) : text;
+      return outer.redact ? outer.redact(once) : once;
+    },
+  };
 }
 
 /** Search results as the model reads them: one tool per block, at the requested detail. */
