@@ -6,8 +6,11 @@ import type { Sandbox } from "@codecall/core";
  */
 export interface BenchBackend {
   name: string;
-  /** The backend through codecall (core's shared runner around the adapter). */
-  create(): Promise<Sandbox> | Sandbox;
+  /**
+   * The backend through codecall (core's shared runner around the adapter). `spareContext` is
+   * createSandbox's option (a context kept ready for the next fresh execution); unset, core's default.
+   */
+  create(options?: { spareContext?: boolean }): Promise<Sandbox> | Sandbox;
   /** Raw engine costs without codecall, for the overhead ratio. Each returns median milliseconds. */
   raw?: {
     /** New context + evaluate `1 + 1` + dispose. */

@@ -71,5 +71,9 @@ export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdap
  * ```
  */
 export function quickjs(options: QuickJSSandboxOptions = {}): Sandbox {
-  return createSandbox(quickjsAdapter(options), options.limits ? { limits: options.limits } : {});
+  const { limits, spareContext } = options;
+  return createSandbox(quickjsAdapter(options), {
+    ...(limits ? { limits } : {}),
+    ...(spareContext !== undefined ? { spareContext } : {}),
+  });
 }

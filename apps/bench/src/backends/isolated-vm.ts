@@ -4,14 +4,15 @@
  * process needs `--no-node-snapshot` on Node 20+ (without it the backend is skipped with that reason).
  */
 
-import { isolatedVm } from "@codecall/sandbox-isolated-vm";
+import { createSandbox } from "@codecall/core";
+import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import ivm from "isolated-vm";
 import type { BenchBackend } from "../backend.js";
 import { medianMs } from "../stats.js";
 
 export const backend: BenchBackend = {
   name: "isolated-vm",
-  create: () => isolatedVm(),
+  create: (options) => createSandbox(isolatedVmAdapter(), options),
   raw: {
     freshEvalDisposeMs(runs) {
       return medianMs(async () => {

@@ -20,7 +20,7 @@ const engine = () => (shared ??= newQuickJSWASMModuleFromVariant(variant));
 
 export const backend: BenchBackend = {
   name: "quickjs",
-  create: () => quickjs(),
+  create: (options) => quickjs(options),
   raw: {
     async freshEvalDisposeMs(runs) {
       const module = await engine();

@@ -32,7 +32,7 @@ interface Spare {
 /**
  * Hands sessions their context. With `spares` on, it keeps one context ready ahead of time (created, with
  * the prelude evaluated, never run a program), so a fresh execution does not wait for context creation
- * and the prelude. The spare is built off the latency path (after the current turn of the event loop),
+ * and the prelude. The spare is built off the latency path (after an execution ends, in a later turn of the event loop),
  * handed to exactly one session, and disposed on {@link close}. It is only used when the session's limits
  * equal the ones it was made with (an engine may set its memory limit once, at creation).
  */
@@ -53,12 +53,18 @@ export class ContextSource {
     const spare = this.spare;
     if (spare && sameLimits(spare.limits, limits)) {
       this.spare = undefined;
-      this.scheduleRefill();
       const prepared = await spare.ready;
       if (prepared) return prepared;
     }
-    this.scheduleRefill();
     return { context: await this.adapter.createContext({ limits }), preludeRun: false };
+  }
+
+  /**
+   * Makes a spare, if there is none, after the current turn of the event loop. Sessions call it when an
+   * execution ends, so the spare's creation does not compete with a program waiting on its tools.
+   */
+  refillSoon(): void {
+    this.scheduleRefill();
   }
 
   /** Disposes the spare. No spare is made afterwards. */

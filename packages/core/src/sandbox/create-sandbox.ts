@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { CodecallError, type ErrorCode, type SerializedError } from "../errors.js";
 import { type JsonValue, utf8Length } from "../json.js";
 import { ContextSource, FIRST_PRELUDE, LATER_PRELUDE, type PreparedContext } from "./context-source.js";
@@ -319,6 +320,7 @@ class Session implements SandboxSession {
       outcome.stats.contextReset = true;
       await this.dropContext();
     }
+    this.contexts.refillSoon();
     return outcome;
   }
 }
@@ -364,6 +366,11 @@ class RunState {
 
   private async call(requestJson: string): Promise<string> {
     const signal = this.controller?.signal ?? new AbortController().signal;
+    if (this.callCount === 0) {
+      // Every concurrent call may listen on the run's signal (an MCP request does): up to maxToolCalls
+      // listeners are expected, not a leak, so Node must not warn (and write to stderr) once per run.
+      setMaxListeners(this.limits.maxToolCalls + 16, signal);
+    }
     if (typeof requestJson !== "string")
       return reply(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
     if (utf8Length(requestJson) > this.limits.maxToolArgsBytes + 1024) {

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { createSandbox, type SandboxAdapterV1 } from "../src/index.js";
+
+interface Ctx {
+  id: number;
+  memoryBytes: number;
+  runs: Array<{ prelude: string; script: string }>;
+  disposed: boolean;
+}
+
+/** An adapter that records every context it makes, what each ran, and whether it was disposed. */
+function recordingAdapter(remote = false): { adapter: SandboxAdapterV1; contexts: Ctx[] } {
+  const contexts: Ctx[] = [];
+  const adapter: SandboxAdapterV1 = {
+    specificationVersion: "v1",
+    name: "recording",
+    capabilities: {
+      isolation: "none",
+      memoryLimit: false,
+      cpuTimeLimit: false,
+      persistentState: true,
+      remote,
+    },
+    async createContext({ limits }) {
+      const ctx: Ctx = { id: contexts.length, memoryBytes: limits.memoryBytes, runs: [], disposed: false };
+      contexts.push(ctx);
+      return {
+        async run(prelude, script) {
+          ctx.runs.push({ prelude: prelude.source, script: script.source });
+          const empty = script.source.includes("async function () {})");
+          return {
+            kind: "completed",
+            report: empty ? '{"ok":true,"undefined":true}' : '{"ok":true,"value":1}',
+          };
+        },
+        async dispose() {
+          ctx.disposed = true;
+        },
+      };
+    },
+  };
+  return { adapter, contexts };
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+const programRuns = (c: Ctx) => c.runs.filter((r) => r.script.includes("return 1")).length;
+
+describe("spare context", () => {
+  it("prepares a spare after a fresh execution and hands it to exactly one later execution", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    for (let i = 0; i < 3; i++) {
+      expect((await sandbox.execute({ code: "return 1" })).value).toBe(1);
+      await turn();
+      await turn();
+    }
+    // The first execution made its own context; the next two each took a spare prepared for them.
+    expect(contexts.length).toBe(4);
+    const [first, ...spares] = contexts;
+    expect(first!.runs[0]!.prelude).toContain("__codecallRun");
+    for (const spare of spares) {
+      // Prelude and the empty warm-up run first; the program then runs without the prelude again.
+      expect(spare.runs[0]!.prelude).toContain("__codecallRun");
+      expect(spare.runs[0]!.script).toBe("__codecallRun(async function () {})");
+    }
+    for (const used of spares.slice(0, 2)) {
+      expect(used.runs[1]!.prelude).toBe("");
+      expect(used.disposed).toBe(true);
+    }
+    // Never shared: every context ran at most one program.
+    for (const c of contexts) expect(programRuns(c)).toBeLessThanOrEqual(1);
+    // The last spare is idle until close, which disposes it.
+    expect(spares[2]!.disposed).toBe(false);
+    expect(programRuns(spares[2]!)).toBe(0);
+    await sandbox.close();
+    expect(contexts.every((c) => c.disposed)).toBe(true);
+  });
+
+  it("is not used by a session whose limits differ from the sandbox's", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    await sandbox.execute({ code: "return 1" });
+    await turn();
+    await turn();
+    expect(contexts.length).toBe(2);
+    await sandbox.execute({ code: "return 1", limits: { memoryBytes: 32 * 1024 * 1024 } });
+    expect(contexts.length).toBe(3);
+    expect(contexts[2]!.memoryBytes).toBe(32 * 1024 * 1024);
+    expect(programRuns(contexts[1]!)).toBe(0);
+    await sandbox.close();
+    expect(contexts.every((c) => c.disposed)).toBe(true);
+  });
+
+  it("is off for remote backends and when turned off", async () => {
+    for (const [remote, spareContext] of [
+      [true, undefined],
+      [false, false],
+    ] as const) {
+      const { adapter, contexts } = recordingAdapter(remote);
+      const sandbox = createSandbox(adapter, spareContext === undefined ? {} : { spareContext });
+      await sandbox.execute({ code: "return 1" });
+      await turn();
+      await sandbox.execute({ code: "return 1" });
+      await turn();
+      expect(contexts.length).toBe(2);
+      expect(contexts.every((c) => programRuns(c) === 1)).toBe(true);
+      await sandbox.close();
+    }
+  });
+
+  it("makes no spare after close", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    await sandbox.execute({ code: "return 1" });
+    await sandbox.close();
+    await turn();
+    await turn();
+    expect(contexts.length).toBe(1);
+  });
+});
