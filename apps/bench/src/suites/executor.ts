@@ -80,7 +80,9 @@ async function rawEngineRun(backend: string): Promise<(() => void) | undefined> 
 
 /**
  * Medians of several variants sampled round-robin, so the load of a shared machine falls on all of them
- * alike and their ratios hold even when the absolute figures drift.
+ * alike and their ratios hold even when the absolute figures drift. A short untimed idle follows each
+ * sample (as a host idles between model turns), so work a variant defers (core's spare context is made
+ * after an execution ends) is not charged to the next variant.
  */
 async function interleaved(
   variants: Record<string, () => unknown>,
@@ -93,6 +95,7 @@ async function interleaved(
       await fn();
       const elapsed = performance.now() - t0;
       if (i >= 10) samples[key] = [...(samples[key] ?? []), elapsed];
+      await new Promise((r) => setTimeout(r, 3));
     }
   }
   return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values))]));
