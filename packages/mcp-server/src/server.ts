@@ -1,13 +1,17 @@
-import type { AgentToolbox, ToolboxEvent } from "@codecall/core";
+import type { AgentToolbox, InterceptedCall, ToolboxEvent } from "@codecall/core";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
   type CallToolResult,
   ListToolsRequestSchema,
   type LoggingLevel,
   LoggingLevelSchema,
+  type ServerNotification,
+  type ServerRequest,
   SetLevelRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { type Approver, allowInstead, denied, withApprover } from "./policy.js";
 
 /** A toolbox the server can watch for catalogue changes (code mode's toolbox implements this). */
 export interface ServableToolbox extends AgentToolbox {
@@ -23,6 +27,8 @@ export interface CodecallServerOptions {
   version?: string;
   /** While a tool call runs, a progress notification every this many milliseconds (if the client asked for progress). Default 5000. */
   progressIntervalMs?: number;
+  /** How long to wait for the user to answer an approval request, in milliseconds. Default 300000. */
+  approvalTimeoutMs?: number;
 }
 
 const LOG_LEVELS: Record<string, LoggingLevel> = {
@@ -37,7 +43,8 @@ const LOG_LEVELS: Record<string, LoggingLevel> = {
  * An MCP server exposing a toolbox's tools — for code mode: `search_tools`, `execute_code` and the
  * read-only file view — to any MCP client. Program logs go out as logging messages, tool calls inside a
  * program as progress notifications when the client asked for progress, and upstream `list_changed`
- * notifications are forwarded.
+ * notifications are forwarded. Tool calls a policy marks `ask` (see `createPolicyInterceptor`) are put
+ * to the user through MCP elicitation, on the client session whose `tools/call` runs the program.
  */
 export function createCodecallServer(toolbox: ServableToolbox, options: CodecallServerOptions = {}): Server {
   const server = new Server(
@@ -101,10 +108,10 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
           );
     let result: Awaited<ReturnType<ServableToolbox["call"]>>;
     try {
-      result = await toolbox.call(request.params.name, request.params.arguments ?? {}, {
-        signal: extra.signal,
-        onEvent,
-      });
+      const approver = elicitationApprover(server, extra, options.approvalTimeoutMs ?? 300_000);
+      result = await withApprover(approver, () =>
+        toolbox.call(request.params.name, request.params.arguments ?? {}, { signal: extra.signal, onEvent }),
+      );
     } finally {
       clearInterval(heartbeat);
     }
@@ -123,4 +130,58 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
     previousOnClose?.();
   };
   return server;
+}
+
+/**
+ * Asks the client session of one `tools/call` to approve a call, with a form of one boolean `approve`. The
+ * arguments are shown as the program sent them (tokens stay tokens when privacy is on).
+ */
+function elicitationApprover(
+  server: Server,
+  extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+  timeout: number,
+): Approver {
+  return async (call: InterceptedCall) => {
+    const name = `${call.server}.${call.tool}`;
+    if (!server.getClientCapabilities()?.elicitation?.form)
+      throw denied(
+        call,
+        `${call.id} needs the user's approval ("ask" policy), but this MCP client cannot ask the user (it does not support form elicitation). ${allowInstead(name)}`,
+        "Use another tool, or ask the user to change the policy or use a client that supports elicitation.",
+      );
+    let answer: Awaited<ReturnType<Server["elicitInput"]>>;
+    try {
+      answer = await server.elicitInput(
+        {
+          message: `A codecall program wants to call the tool "${call.tool}" of the MCP server "${call.server}" (${call.id}) with these arguments:\n\n${JSON.stringify(call.args, null, 2)}\n\nApprove this call?`,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              approve: {
+                type: "boolean",
+                title: "Approve",
+                description: `Let the program call ${name} with the arguments shown`,
+                default: false,
+              },
+            },
+            required: ["approve"],
+          },
+        },
+        { relatedRequestId: extra.requestId, signal: extra.signal, timeout },
+      );
+    } catch (error) {
+      throw denied(
+        call,
+        `The approval request for ${call.id} failed, so the call was not made: ${(error as Error).message}`,
+        "Try again when the user can answer, or use another tool.",
+      );
+    }
+    if (answer.action === "accept" && answer.content?.approve === true) return true;
+    const how = { accept: "left approve unticked", decline: "declined it", cancel: "dismissed the request" };
+    throw denied(
+      call,
+      `The user did not approve the call to ${call.id} (${how[answer.action]}); it was not made.`,
+      "Do not retry it unless the user asks; carry on without it or use another tool.",
+    );
+  };
 }
