@@ -48,8 +48,11 @@ export interface DemoOptions {
   live?: boolean;
   model?: string;
   onEvent?: (mode: "code" | "classic", event: AgentEvent) => void;
+  /** Cancels the run (the servers still close and the workspace is removed); it then rejects with ABORTED. */
+  signal?: AbortSignal;
 }
 
+/** Runs the task in code mode, checks the memory server, then runs it in classic mode. */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const live = options.live ?? Boolean(process.env.ANTHROPIC_API_KEY);
   const model = options.model ?? process.env.CODECALL_MODEL ?? "claude-sonnet-5-5";
@@ -92,6 +95,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     try {
       const result: AgentResult = await createAgent({ client, toolbox, model, maxTurns: 8 }).run(TASK, {
         onEvent: (event) => options.onEvent?.(mode, event),
+        signal: options.signal,
       });
       seen.push(JSON.stringify(result.messages));
       const u = result.usage;
