@@ -17,7 +17,11 @@ Exit codes:
   130  interrupted
 
 Configuration: --config <file>, else CODECALL_CONFIG, else ./.mcp.json: the "mcpServers" JSON that
-Claude Desktop, Claude Code and Cursor use, with optional codecall settings under "codecall".`;
+Claude Desktop, Claude Code and Cursor use, with optional codecall settings under "codecall" (sandbox, typeCheck, limits, privacy, policy).
+
+Policy: "server.tool" globs (* any run of characters, ? one). A call matching "deny" is refused; else one
+matching "ask" needs the user's approval through the MCP client (serve only, clients with elicitation);
+else one matching "allow" runs. A tool matching nothing runs, unless an "allow" list is given.`;
 
 /** Options shared by the commands that connect to MCP servers. */
 function serverOptions(command: Command): void {
@@ -35,7 +39,27 @@ function serverOptions(command: Command): void {
     )
     .option("--timeout <ms>", "wall-clock limit of one program, in milliseconds")
     .option("--privacy", "tokenize personal data in tool results before programs or the model see it")
+    .option(
+      "--allow <glob>",
+      "let programs call only tools matching these server.tool globs (repeatable)",
+      collect,
+    )
+    .option(
+      "--ask <glob>",
+      "tools that need the MCP client's approval, through elicitation (repeatable)",
+      collect,
+    )
+    .option(
+      "--deny <glob>",
+      "tools programs may never call (repeatable); deny wins, then ask, then allow",
+      collect,
+    )
     .option("-q, --quiet", "no progress on stderr");
+}
+
+/** Gathers a repeatable option; no default, so an absent `--allow` leaves unmatched tools allowed. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** The `codecall` command tree, writing through `io`. */

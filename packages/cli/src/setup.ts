@@ -15,6 +15,7 @@ import {
   type SandboxName,
   type TypeCheckMode,
 } from "@codecall/core";
+import { createPolicyInterceptor, type ToolPolicy, validatePolicy } from "@codecall/mcp-server";
 import { type CliIo, usageError } from "./io.js";
 
 /** Options every command that talks to MCP servers takes. */
@@ -24,6 +25,9 @@ export interface ServerFlags {
   typeCheck?: string;
   timeout?: string;
   privacy?: boolean;
+  allow?: string[];
+  ask?: string[];
+  deny?: string[];
   quiet?: boolean;
 }
 
@@ -36,6 +40,8 @@ export interface CodecallSettings {
   typeCheck?: TypeCheckMode;
   limits?: Partial<ExecutionLimits>;
   privacy?: PrivacyGuardOptions | boolean;
+  /** Which tools programs may call (`server.tool` globs); `ask` tools need the MCP client's approval. */
+  policy?: ToolPolicy;
 }
 
 /** The configuration file: `--config`, else `CODECALL_CONFIG`, else `.mcp.json` in the working directory. */
@@ -61,6 +67,11 @@ export async function readSettings(path: string, flags: ServerFlags, io: CliIo):
   if (flags.typeCheck) settings.typeCheck = flags.typeCheck as TypeCheckMode;
   if (flags.timeout) settings.limits = { ...settings.limits, wallTimeMs: Number(flags.timeout) };
   if (flags.privacy) settings.privacy = settings.privacy || true;
+  const policy = mergePolicy(
+    file.policy === undefined ? undefined : validatePolicy(file.policy, `${path}: codecall.policy`),
+    flags,
+  );
+  if (policy) settings.policy = policy;
   if (settings.sandbox !== undefined && !Object.hasOwn(SANDBOX_BACKENDS, settings.sandbox))
     throw usageError(
       `Unknown sandbox "${settings.sandbox}".`,
@@ -75,6 +86,16 @@ export async function readSettings(path: string, flags: ServerFlags, io: CliIo):
       "Pass e.g. --timeout 30000.",
     );
   return settings;
+}
+
+/** The file's policy with the `--allow`, `--ask` and `--deny` globs added to its lists. */
+function mergePolicy(file: ToolPolicy | undefined, flags: ServerFlags): ToolPolicy | undefined {
+  const policy: ToolPolicy = { ...file };
+  for (const list of ["allow", "ask", "deny"] as const) {
+    const extra = flags[list];
+    if (extra?.length) policy[list] = [...(policy[list] ?? []), ...extra];
+  }
+  return Object.keys(policy).length > 0 ? policy : undefined;
 }
 
 /**
@@ -149,6 +170,7 @@ export async function codeModeOptions(
     ...(settings.typeCheck ? { typeCheck: settings.typeCheck } : {}),
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...(settings.privacy ? { privacy: settings.privacy === true ? {} : settings.privacy } : {}),
+    ...(settings.policy ? { interceptor: createPolicyInterceptor(settings.policy) } : {}),
   };
 }
 

@@ -61,6 +61,17 @@ describe("codecall --help and usage errors", () => {
       /CONFIG_INVALID: --http needs a port number[\s\S]*hint: Pass e.g. --http 3000/,
     );
   });
+
+  it("exits 2 on a malformed policy in the config file, naming the field", async () => {
+    await writeFile(join(ws.dir, "p.ts"), "return 1");
+    await writeFile(
+      join(ws.dir, "policy.json"),
+      JSON.stringify({ mcpServers: {}, codecall: { policy: { ask: "memory.*" } } }),
+    );
+    const bad = await inProcess(["exec", "p.ts", "-c", "policy.json"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/CONFIG_INVALID: .*policy\.json: codecall\.policy\.ask must be a list/);
+  });
 });
 
 describe("codecall exec", () => {
@@ -100,6 +111,30 @@ describe("codecall exec", () => {
     const broken = await runCli(["exec", "x.ts", "-c", "broken.json"], { cwd: ws.dir });
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/mcpServers\.a needs "command"/);
+  });
+
+  it("applies the policy from the file and flags: deny and ask fail with POLICY_DENIED, others run", async () => {
+    const config = JSON.parse(await readFile(ws.config, "utf8"));
+    await writeFile(
+      ws.config,
+      JSON.stringify({ ...config, codecall: { policy: { deny: ["filesystem.*"] } } }),
+    );
+    const program = `
+      const tried = async (f: () => Promise<unknown>) => { try { await f(); return "ran"; } catch (e) { return (e as { code: string }).code + ": " + (e as Error).message; } };
+      return {
+        read: await tried(() => filesystem.listAllowedDirectories({})),
+        create: await tried(() => memory.createEntities({ entities: [{ name: "x", entityType: "t", observations: [] }] })),
+        graph: await tried(() => memory.readGraph({})),
+      };`;
+    await writeFile(join(ws.dir, "policy.ts"), program);
+    const run = await runCli(["exec", "policy.ts", "-q", "--ask", "memory.create_*"], { cwd: ws.dir });
+    expect(run.code, run.stderr).toBe(0);
+    const { value } = JSON.parse(run.stdout) as { value: Record<string, string> };
+    expect(value.read).toMatch(/^POLICY_DENIED: The policy denies filesystem\.listAllowedDirectories/);
+    expect(value.create).toMatch(
+      /^POLICY_DENIED: memory\.createEntities needs approval .*nobody can be asked/,
+    );
+    expect(value.graph).toBe("ran");
   });
 
   it("exits 3 when no configured server can start", async () => {

@@ -6,7 +6,11 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type CallToolResult, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  ElicitRequestSchema,
+  LoggingMessageNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, installed, makeWorkspace, notesProgram, type Workspace } from "./cli.js";
 
@@ -67,6 +71,62 @@ describe("codecall serve over stdio", () => {
       await client.close();
     }
     // Closing stdin ends the server and its upstream servers.
+    expect(pid).toBeTypeOf("number");
+    await waitForExit(pid!);
+  });
+});
+
+describe("codecall serve with a policy", () => {
+  it("asks the client through elicitation for --ask tools, and never for denied ones", async () => {
+    const [command, ...prefix] = CLI;
+    const transport = new StdioClientTransport({
+      command,
+      args: [
+        ...prefix,
+        "serve",
+        "-q",
+        "--config",
+        ws.config,
+        "--ask",
+        "memory.create_*",
+        "--deny",
+        "memory.delete_*",
+      ],
+      stderr: "pipe",
+    });
+    const client = new Client(
+      { name: "approval-test", version: "1.0.0" },
+      { capabilities: { elicitation: {} } },
+    );
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: "accept", content: { approve: !request.params.message.includes("refused") } };
+    });
+    await client.connect(transport);
+    const pid = transport.pid;
+    try {
+      const code = `
+        const create = async (name: string) => {
+          try { await memory.createEntities({ entities: [{ name, entityType: "t", observations: [] }] }); return "created"; }
+          catch (e) { return (e as { code: string }).code; }
+        };
+        let deleted: string;
+        try { await memory.deleteEntities({ entityNames: ["approved"] }); deleted = "deleted"; }
+        catch (e) { deleted = (e as { code: string }).code; }
+        return { approved: await create("approved"), refused: await create("refused"), deleted };`;
+      const result = await client.callTool({ name: "execute_code", arguments: { code } });
+      expect(result.isError, text(result)).toBeFalsy();
+      expect(JSON.parse(text(result)).value).toEqual({
+        approved: "created",
+        refused: "POLICY_DENIED",
+        deleted: "POLICY_DENIED",
+      });
+      expect(asked).toHaveLength(2);
+      expect(asked[0]).toMatch(/create_entities[\s\S]*"approved"/);
+    } finally {
+      await client.close();
+    }
     expect(pid).toBeTypeOf("number");
     await waitForExit(pid!);
   });
@@ -137,7 +197,8 @@ const NOT_APPLICABLE: Record<string, string> = {
   "tools-call-with-logging": "needs the suite's logging tool (program logs are tested above)",
   "tools-call-with-progress": "needs the suite's progress tool (program progress is tested above)",
   "tools-call-sampling": "codecall does not use sampling",
-  "tools-call-elicitation": "needs the suite's elicitation tool; no approvals yet",
+  "tools-call-elicitation":
+    "needs the suite's elicitation tool (approvals through elicitation are tested above)",
   "elicitation-sep1034-defaults": "needs the suite's elicitation tool",
   "elicitation-sep1330-enums": "needs the suite's elicitation tool",
   "json-schema-2020-12": "needs the suite's json_schema_2020_12_tool",
