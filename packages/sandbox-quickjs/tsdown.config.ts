@@ -1,12 +1,8 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../../tsdown.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
+export default packageBuild(["src/index.ts"], {
+  // No Node built-ins: QuickJS also runs in browsers and edge runtimes.
   platform: "neutral",
   target: "es2022",
-  dts: true,
-  sourcemap: true,
-  clean: true,
   external: ["@codecall/core", "quickjs-emscripten-core", "@jitl/quickjs-wasmfile-release-sync"],
 });
