@@ -17,6 +17,9 @@ export interface IsolatedVmOptions extends IsolatedVmAdapterOptions, CreateSandb
  * const outcome = await sandbox.execute({ code: "return 1 + 1" });
  */
 export function isolatedVm(options: IsolatedVmOptions = {}): Sandbox {
-  const { limits, ...adapterOptions } = options;
-  return createSandbox(isolatedVmAdapter(adapterOptions), limits ? { limits } : {});
+  const { limits, spareContext, ...adapterOptions } = options;
+  return createSandbox(isolatedVmAdapter(adapterOptions), {
+    ...(limits ? { limits } : {}),
+    ...(spareContext !== undefined ? { spareContext } : {}),
+  });
 }
