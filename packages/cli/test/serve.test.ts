@@ -78,6 +78,8 @@ describe("codecall serve over stdio", () => {
 
 describe("codecall serve with a policy", () => {
   it("asks the client through elicitation for --ask tools, and never for denied ones", async () => {
+    // Its own workspace: the entities it creates must not show up in the other tests' memory graph.
+    const own = await makeWorkspace();
     const [command, ...prefix] = CLI;
     const transport = new StdioClientTransport({
       command,
@@ -86,7 +88,7 @@ describe("codecall serve with a policy", () => {
         "serve",
         "-q",
         "--config",
-        ws.config,
+        own.config,
         "--ask",
         "memory.create_*",
         "--deny",
@@ -129,6 +131,7 @@ describe("codecall serve with a policy", () => {
     }
     expect(pid).toBeTypeOf("number");
     await waitForExit(pid!);
+    await own.cleanup();
   });
 });
 
