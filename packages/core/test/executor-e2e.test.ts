@@ -81,6 +81,7 @@ describe.each(backends)("executor end to end on $name", (backend) => {
   afterAll(async () => {
     await executor?.close();
     await executor?.sandbox.close();
+    await backend.teardown?.();
   });
 
   for (const style of ["import", "global"] as const) {

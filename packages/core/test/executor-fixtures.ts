@@ -65,6 +65,8 @@ export interface TestBackend {
   name: string;
   skip?: string;
   create(): Promise<Sandbox>;
+  /** Frees what `create` set up beside the Sandbox (a stand-in server). */
+  teardown?(): Promise<void>;
 }
 
 /**
@@ -89,14 +91,29 @@ export async function presentBackends(): Promise<TestBackend[]> {
       ? "isolated-vm needs Node started with --no-node-snapshot (run with NODE_OPTIONS=--no-node-snapshot)"
       : undefined;
   out.push({ name: "isolated-vm", ...(skip ? { skip } : {}), create: async () => ivm.isolatedVm!() });
-  // E2B runs in E2B's cloud. Its offline stand-in binds envd's fixed port 49983, which the e2b package's
-  // own suite uses at the same time, so here it runs only against the real service.
-  const e2b = (await load("@codecall/sandbox-e2b")) as { e2b?: () => Sandbox };
-  const e2bSkip = !e2b.e2b
-    ? "@codecall/sandbox-e2b is not importable"
-    : !process.env.E2B_API_KEY
-      ? "E2B_API_KEY is not set"
-      : undefined;
-  out.push({ name: "e2b", ...(e2bSkip ? { skip: e2bSkip } : {}), create: async () => e2b.e2b!() });
+  // E2B: against the real service with a key; otherwise the real SDK in debug mode against the package's
+  // local envd stand-in on a free port (real processes on this machine).
+  const e2b = (await load("@codecall/sandbox-e2b")) as {
+    e2b?: (options?: { debug?: boolean; sandboxUrl?: string }) => Sandbox;
+  };
+  const testing = (await load("@codecall/sandbox-e2b/testing")) as {
+    startE2BStandIn?: (options: { port: number }) => Promise<{ url: string; close(): Promise<void> }>;
+  };
+  let standIn: { url: string; close(): Promise<void> } | undefined;
+  out.push({
+    name: process.env.E2B_API_KEY ? "e2b" : "e2b (local stand-in)",
+    ...(e2b.e2b && (process.env.E2B_API_KEY || testing.startE2BStandIn)
+      ? {}
+      : { skip: "@codecall/sandbox-e2b is not importable" }),
+    async create() {
+      if (process.env.E2B_API_KEY) return e2b.e2b!();
+      standIn = await testing.startE2BStandIn!({ port: 0 });
+      return e2b.e2b!({ debug: true, sandboxUrl: standIn.url });
+    },
+    async teardown() {
+      await standIn?.close();
+      standIn = undefined;
+    },
+  });
   return out;
 }
