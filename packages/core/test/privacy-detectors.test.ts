@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   cardDetector,
@@ -121,10 +122,29 @@ describe("SSN", () => {
 describe("IP addresses", () => {
   const v4 = ipv4Detector();
   const v6 = ipv6Detector();
+  it("the IPv4 scan agrees with splitting into four octets, on any digits and dots", () => {
+    const bySplit = (t: string) => {
+      const parts = t.split(".");
+      return parts.length === 4 && parts.every((p) => /^(?:0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+    };
+    const text = fc
+      .array(fc.constantFrom(..."0123456789.", "25", "255", "256", "00"), { maxLength: 16 })
+      .map((xs) => xs.join(""));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(ipv4Valid(t)).toBe(bySplit(t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
   it("validators", () => {
     expect(ipv4Valid("192.168.0.1")).toBe(true);
     expect(ipv4Valid("256.1.1.1")).toBe(false);
     expect(ipv4Valid("01.2.3.4")).toBe(false);
+    expect(ipv4Valid("0.0.0.0")).toBe(true);
+    expect(ipv4Valid("1.2.3.4.")).toBe(false);
+    expect(ipv4Valid("1..3.4")).toBe(false);
+    expect(ipv4Valid("1234.1.1.1")).toBe(false);
     expect(ipv6Valid("2001:db8::1")).toBe(true);
     expect(ipv6Valid("::ffff:192.0.2.1")).toBe(true);
     expect(ipv6Valid("2001:0db8:85a3:0000:0000:8a2e:0370:7334")).toBe(true);

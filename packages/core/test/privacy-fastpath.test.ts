@@ -59,6 +59,9 @@ const VALUES = [
   "::ffff:192.0.2.1",
   "v1.2.3.4",
   "2024-01-05T12:34:00Z",
+  "GET /api/v1/orders/974741 404 665ms",
+  "Mozilla/5.0 (X11; Linux x86_64) Chrome/107.0.8167.97",
+  "8990414423254588",
 ];
 const PIECES = [..."0123456789 -.()+:/@_xAZaf[]", "00", "DE", "GB", "://"];
 /** Values, their fragments and the characters the gates look at, in any mix. */
@@ -94,6 +97,10 @@ describe("character-profile gates", () => {
     const p = (t: string) => textProfile(t);
     expect(p("mail ann.lee@example.com").at).toBe(true);
     expect(p("card 4111 1111 1111 1111").cardRun).toBe(16);
+    expect(p("card 4111 1111 1111 1111.").cardRun).toBe(16);
+    expect(p("GET /orders/974741 404 665ms").cardRun).toBe(9); // no card ends inside "665ms"
+    expect(p("id x-4111111111111111").cardRun).toBe(0); // no card starts after a dash
+    expect(p("n 4111111111111111.5").cardRun).toBe(0); // nor ends before a decimal part
     expect(p("ssn 123-45-6789").ssnShape).toBe(true);
     expect(p("from 10.0.0.12:8080").quadHead).toBe(true);
     expect(p("Chrome/120.0.1234.56").quadHead).toBe(false); // a four-digit group is no octet

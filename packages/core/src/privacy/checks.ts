@@ -88,6 +88,28 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
 
 /** True for a dotted-quad IPv4 address: four decimal octets 0-255 without leading zeros. */
 export function ipv4Valid(text: string): boolean {
+  // Digits and dots only (what the detectors pass): one scan, no allocation.
+  let dots = 0;
+  let octet = 0;
+  let len = 0;
+  let first = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) {
+      if (len === 0) first = c;
+      octet = octet * 10 + (c - 48);
+      len++;
+    } else if (c === 46) {
+      if (len === 0 || len > 3 || (len > 1 && first === 48) || octet > 255) return false;
+      if (i < text.length && ++dots > 3) return false;
+      octet = 0;
+      len = 0;
+    } else return ipv4ValidSlow(text);
+  }
+  return dots === 3;
+}
+
+function ipv4ValidSlow(text: string): boolean {
   const parts = text.split(".");
   if (parts.length !== 4) return false;
   for (const p of parts) {

@@ -208,7 +208,8 @@ export function ipv4Detector(confidence = 0.95): Detector {
       if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;
-        if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
+        // At the string's start there is no text before to read as a version.
+        if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
         push(out, d, m.index, m.index + m[0].length);
       });
     },
@@ -321,8 +322,13 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           raw = raw.slice(1, -1);
           start++;
         }
-        const open = raw.split("(").length;
-        const close = raw.split(")").length;
+        let open = 1;
+        let close = 1;
+        for (let i = 0; i < raw.length; i++) {
+          const c = raw.charCodeAt(i);
+          if (c === 40) open++;
+          else if (c === 41) close++;
+        }
         if (close > open && raw.endsWith(")")) raw = raw.slice(0, -1);
         if (open > close && raw.startsWith("(")) {
           raw = raw.slice(1);

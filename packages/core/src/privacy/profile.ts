@@ -14,7 +14,11 @@ export interface TextProfile {
   readonly at: boolean;
   /** Holds a `[` (may hold token-shaped text). */
   readonly bracket: boolean;
-  /** Most digits in one run of digits joined by at most one space or dash between digits. */
+  /**
+   * Most digits the card pattern could match in one run of digits joined by at most one space or dash:
+   * counted from the run's first digit not preceded by a word character, `.`, `+` or `-`, up to a digit
+   * not followed by a word character, `-`, or `.` and a digit.
+   */
   readonly cardRun: number;
   /**
    * Most digits in a run of digits, spaces, parentheses, dots and dashes that the phone pattern could
@@ -52,6 +56,8 @@ const NO_PHONE_START = 128;
 const NO_PHONE_END = 256;
 /** A word character of a regex's `\w`: ASCII letters, digits and `_`. */
 const WORD = 512;
+/** A letter or `_`: a word character that is not a digit. */
+const LETTER = 1024;
 
 /** The flags of an ASCII character. */
 function flagsOf(c: number): number {
@@ -63,6 +69,7 @@ function flagsOf(c: number): number {
   if (upper) f |= UPPER;
   if (digit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) f |= HEX;
   if (word) f |= WORD;
+  if (word && !digit) f |= LETTER;
   if (word || c === 47 || c === 45 || c === 46) f |= NO_PHONE_START; // also / - .
   if (word || c === 47) f |= NO_PHONE_END;
   if (c === 32 || c === 45) f |= CARD_SEP; // space -
@@ -81,6 +88,7 @@ export function textProfile(text: string): TextProfile {
   let cardCur = 0;
   let cardPrev = 0; // 0: other, 1: digit, 2: one separator after a digit
   let cardSeps = 0;
+  let cardFrom = -1; // digits since the run's first possible card start; -1: none yet in this run
   let ssnShape = false;
   let phoneRun = 0;
   let phoneCur = -1; // -1: no possible start yet in this run
@@ -99,13 +107,38 @@ export function textProfile(text: string): TextProfile {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const f = c < 128 ? CLASS[c]! : 0;
+    if (f & f1 & LETTER) {
+      // Inside a word: the letter before already ended every run, so only the hex run can change.
+      if (!(f & HEX)) hexCur = 0;
+      f3 = f2;
+      f2 = f1;
+      f1 = f;
+      c1 = c;
+      continue;
+    }
+    if (f & f1 & DIGIT) {
+      // Inside a digit run: the runs only grow (the digit before started or continued them).
+      cardCur++;
+      if (cardFrom >= 0) cardFrom++;
+      if (cardCur >= 9 && cardSeps >= 2) ssnShape = true;
+      if (phoneCur >= 0) phoneCur++;
+      if (f2 & UPPER && f3 & UPPER) ibanHead = true;
+      if (++quadGroup > 3) quadDots = -1;
+      f3 = f2;
+      f2 = f1;
+      f1 = f;
+      c1 = c;
+      continue;
+    }
     if (f & DIGIT) {
       if (cardPrev === 0) {
         cardCur = 1;
         cardSeps = 0;
+        cardFrom = -1;
       } else cardCur++;
       cardPrev = 1;
-      if (cardCur > cardRun) cardRun = cardCur;
+      if (cardFrom < 0 && !(f1 & WORD) && c1 !== 46 && c1 !== 43 && c1 !== 45) cardFrom = 0; // not after . + -
+      if (cardFrom >= 0) cardFrom++;
       if (cardCur >= 9 && cardSeps >= 2) ssnShape = true;
       if (phoneCur < 0 && !(f1 & NO_PHONE_START)) {
         phoneCur = 0;
@@ -114,6 +147,10 @@ export function textProfile(text: string): TextProfile {
       if (phoneCur >= 0) phoneCur++;
       if (f1 & DIGIT && f2 & UPPER && f3 & UPPER) ibanHead = true;
     } else {
+      // A card may end here unless a word character, `-`, or `.` and a digit follows.
+      if (cardFrom > cardRun && f1 & DIGIT && !(f & WORD) && c !== 45) {
+        if (!(c === 46 && i + 1 < text.length && CLASS[text.charCodeAt(i + 1)]! & DIGIT)) cardRun = cardFrom;
+      }
       if (f & CARD_SEP && cardPrev === 1) {
         cardPrev = 2;
         cardSeps++;
@@ -148,6 +185,7 @@ export function textProfile(text: string): TextProfile {
     c1 = c;
   }
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
+  if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
   return { text, at, bracket, cardRun, phoneRun, ssnShape, quadHead, hexColons, doubleColon, ibanHead };
 }
 
