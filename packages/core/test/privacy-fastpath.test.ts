@@ -102,6 +102,9 @@ describe("character-profile gates", () => {
     expect(p("id x-4111111111111111").cardRun).toBe(0); // no card starts after a dash
     expect(p("n 4111111111111111.5").cardRun).toBe(0); // nor ends before a decimal part
     expect(p("ssn 123-45-6789").ssnShape).toBe(true);
+    expect(p("ssn 12 123 45 6789.").ssnShape).toBe(true);
+    expect(p("GET /orders/974741 404 665ms").ssnShape).toBe(false); // groups of 6, 3, 3
+    expect(p("ssn 123-45 6789").ssnShape).toBe(false); // two kinds of separator
     expect(p("from 10.0.0.12:8080").quadHead).toBe(true);
     expect(p("Chrome/120.0.1234.56").quadHead).toBe(false); // a four-digit group is no octet
     expect(p("call (415) 555-2671 today").phoneRun).toBe(10);

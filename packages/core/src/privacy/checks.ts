@@ -28,8 +28,12 @@ export function cardPrefix(digits: string): boolean {
   const n = digits.length;
   if (n < 13 || n > 19) return false;
   const d1 = digits.charCodeAt(0) - 48;
-  const d2 = Number(digits.slice(0, 2));
-  const d4 = Number(digits.slice(0, 4));
+  // Arithmetic on the leading digits; the general parse only for other characters.
+  const plain = leadingDigits(digits, 4);
+  const d2 = plain ? d1 * 10 + digits.charCodeAt(1) - 48 : Number(digits.slice(0, 2));
+  const d4 = plain
+    ? d2 * 100 + (digits.charCodeAt(2) - 48) * 10 + digits.charCodeAt(3) - 48
+    : Number(digits.slice(0, 4));
   if (d1 === 4) return n === 13 || n === 16 || n === 19; // Visa
   if (d2 >= 51 && d2 <= 55) return n === 16; // Mastercard
   if (d4 >= 2221 && d4 <= 2720) return n === 16; // Mastercard 2-series
@@ -40,6 +44,15 @@ export function cardPrefix(digits: string): boolean {
   if (d2 === 62) return n >= 16 && n <= 19; // UnionPay
   if (d2 === 50 || (d2 >= 56 && d2 <= 69)) return n >= 12 && n <= 19; // Maestro
   return false;
+}
+
+/** True when the first `n` characters of `s` are ASCII digits. */
+function leadingDigits(s: string, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** IBAN length per country (ISO 13616 registry). */

@@ -28,7 +28,7 @@ export interface TextProfile {
    * phone detector takes bare digit runs for ids.
    */
   readonly phoneRun: number;
-  /** Holds nine digits joined by at least two single spaces or dashes (an SSN's shape). */
+  /** Holds digit groups of three, two and four joined by the same single space or dash (an SSN's shape). */
   readonly ssnShape: boolean;
   /**
    * Holds a dotted quad's head: a run of digits and dots, not preceded by a word character or `.`, that
@@ -85,9 +85,12 @@ export function textProfile(text: string): TextProfile {
   let at = false;
   let bracket = false;
   let cardRun = 0;
-  let cardCur = 0;
   let cardPrev = 0; // 0: other, 1: digit, 2: one separator after a digit
-  let cardSeps = 0;
+  let group = 0; // digits in the current group (since the last non-digit)
+  let group1 = 0; // the run's group before, and the separator after it; 0: none
+  let sep1 = 0;
+  let group2 = 0; // the group before that, and its separator
+  let sep2 = 0;
   let cardFrom = -1; // digits since the run's first possible card start; -1: none yet in this run
   let ssnShape = false;
   let phoneRun = 0;
@@ -104,7 +107,8 @@ export function textProfile(text: string): TextProfile {
   let f1 = 0;
   let f2 = 0;
   let f3 = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     const f = c < 128 ? CLASS[c]! : 0;
     if (f & f1 & LETTER) {
@@ -118,9 +122,8 @@ export function textProfile(text: string): TextProfile {
     }
     if (f & f1 & DIGIT) {
       // Inside a digit run: the runs only grow (the digit before started or continued them).
-      cardCur++;
+      group++;
       if (cardFrom >= 0) cardFrom++;
-      if (cardCur >= 9 && cardSeps >= 2) ssnShape = true;
       if (phoneCur >= 0) phoneCur++;
       if (f2 & UPPER && f3 & UPPER) ibanHead = true;
       if (++quadGroup > 3) quadDots = -1;
@@ -132,14 +135,14 @@ export function textProfile(text: string): TextProfile {
     }
     if (f & DIGIT) {
       if (cardPrev === 0) {
-        cardCur = 1;
-        cardSeps = 0;
         cardFrom = -1;
-      } else cardCur++;
+        group1 = 0;
+        group2 = 0;
+      }
+      group = 1;
       cardPrev = 1;
       if (cardFrom < 0 && !(f1 & WORD) && c1 !== 46 && c1 !== 43 && c1 !== 45) cardFrom = 0; // not after . + -
       if (cardFrom >= 0) cardFrom++;
-      if (cardCur >= 9 && cardSeps >= 2) ssnShape = true;
       if (phoneCur < 0 && !(f1 & NO_PHONE_START)) {
         phoneCur = 0;
         phoneFormatted = c1 === 43 || c1 === 40 || (c === 48 && text.charCodeAt(i + 1) === 48);
@@ -149,14 +152,18 @@ export function textProfile(text: string): TextProfile {
     } else {
       // A card may end here unless a word character, `-`, or `.` and a digit follows.
       if (cardFrom > cardRun && f1 & DIGIT && !(f & WORD) && c !== 45) {
-        if (!(c === 46 && i + 1 < text.length && CLASS[text.charCodeAt(i + 1)]! & DIGIT)) cardRun = cardFrom;
+        if (!(c === 46 && i + 1 < n && CLASS[text.charCodeAt(i + 1)]! & DIGIT)) cardRun = cardFrom;
       }
+      if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
       if (f & CARD_SEP && cardPrev === 1) {
         cardPrev = 2;
-        cardSeps++;
+        group2 = group1;
+        sep2 = sep1;
+        group1 = group;
+        sep1 = c;
       } else cardPrev = 0;
       if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41) && !(f & NO_PHONE_END)) {
-        const next = (c === 45 || c === 46) && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+        const next = (c === 45 || c === 46) && i + 1 < n ? text.charCodeAt(i + 1) : 0;
         if (!(next >= 48 && next <= 57)) phoneRun = phoneCur;
       }
       if (!(f & PHONE_SEP)) phoneCur = -1;
@@ -186,6 +193,7 @@ export function textProfile(text: string): TextProfile {
   }
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
+  if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
   return { text, at, bracket, cardRun, phoneRun, ssnShape, quadHead, hexColons, doubleColon, ibanHead };
 }
 
