@@ -25,7 +25,7 @@ import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
 import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../privacy/guard.js";
-import type { Sandbox } from "../sandbox/create-sandbox.js";
+import type { Sandbox, ToolHandler } from "../sandbox/create-sandbox.js";
 import type { ExecutionLimits } from "../sandbox/limits.js";
 
 /** Options of {@link createCodeMode}. */
@@ -130,9 +130,16 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
-      programTools: (next) => async (call, context) => {
-        const { index, view } = await current();
-        return createDiscoveryHandler({ index, view, next })(call, context);
+      programTools: (next) => {
+        // One discovery handler per catalogue state, not one per tool call.
+        let built: { state: CodeModeState; handler: ToolHandler } | undefined;
+        return async (call, context) => {
+          const state = await current();
+          if (built?.state !== state) {
+            built = { state, handler: createDiscoveryHandler({ index: state.index, view: state.view, next }) };
+          }
+          return built.handler(call, context);
+        };
       },
     });
   } catch (error) {
