@@ -136,7 +136,10 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
         return async (call, context) => {
           const state = await current();
           if (built?.state !== state) {
-            built = { state, handler: createDiscoveryHandler({ index: state.index, view: state.view, next }) };
+            built = {
+              state,
+              handler: createDiscoveryHandler({ index: state.index, view: state.view, next }),
+            };
           }
           return built.handler(call, context);
         };
