@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL(".", import.meta.url));
  */
 export const sourceAliases: Record<string, string> = {
   "@codecall/core/testing": `${root}packages/core/src/testing/index.ts`,
+  "@codecall/core/sandbox": `${root}packages/core/src/sandbox/index.ts`,
   "@codecall/core": `${root}packages/core/src/index.ts`,
   "@codecall/codegen": `${root}packages/codegen/src/index.ts`,
   "@codecall/sandbox-testkit": `${root}packages/sandbox-testkit/src/index.ts`,

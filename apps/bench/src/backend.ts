@@ -11,13 +11,27 @@ export interface BenchBackend {
    * createSandbox's option (a context kept ready for the next fresh execution); unset, core's default.
    */
   create(options?: { spareContext?: boolean }): Promise<Sandbox> | Sandbox;
-  /** Raw engine costs without codecall, for the overhead ratio. Each returns median milliseconds. */
+  /**
+   * The same engine used directly, without codecall, doing the least each figure needs. The suite times
+   * these in the same loops as codecall (interleaved), so each ratio compares like with like.
+   */
   raw?: {
-    /** New context + evaluate `1 + 1` + dispose. */
-    freshEvalDisposeMs(runs: number): Promise<number>;
-    /** Evaluate a warm context's `1 + 1`. */
-    warmEvalMs(runs: number): Promise<number>;
+    /** A new context, evaluate `1 + 1`, dispose. */
+    fresh(): Promise<unknown> | unknown;
+    /** A warm context; its `dispose` is called once the suite is done with it. */
+    open(): Promise<RawContext>;
   };
   /** Frees anything `create` set up beyond the Sandbox (a stand-in server, say). */
   teardown?(): Promise<void>;
+}
+
+/** A warm raw context: the engine's own cost for what a warm codecall execution does. */
+export interface RawContext {
+  /** Runs `(async () => 1)()` and reads its value back as JSON. */
+  program(): Promise<unknown>;
+  /** Same, with one awaited async host call that answers a JSON string. */
+  toolCall(): Promise<unknown>;
+  /** Runs the CPU-bound loop `source` (a function body) and reads its value. */
+  loop(source: string): Promise<unknown>;
+  dispose(): void;
 }

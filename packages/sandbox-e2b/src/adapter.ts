@@ -12,7 +12,7 @@ import {
   type SandboxCapabilitiesV1,
   type SandboxContextV1,
   type ScriptV1,
-} from "@codecall/core";
+} from "@codecall/core/sandbox";
 import type { CommandHandle, Sandbox as E2BSdkSandbox, SandboxOpts } from "@e2b/code-interpreter";
 import {
   ChannelViolation,
@@ -227,9 +227,18 @@ class E2BContext implements SandboxContextV1 {
     if (this.dead) return Promise.resolve(crashed(this.dead));
     this.refreshTimeout();
     return new Promise<RunResultV1>((resolve) => {
-      this.current = { bridge, resolve };
       // Core aborts on its own limits or the caller's cancellation; the runner is killed at once.
-      control.signal.addEventListener("abort", () => this.lost("the execution was stopped"), { once: true });
+      const signal = control.signal;
+      const onAbort = () => this.lost("the execution was stopped");
+      this.current = {
+        bridge,
+        resolve: (result) => {
+          // Core may hand later runs the same signal: this run's listener goes with it.
+          signal.removeEventListener("abort", onAbort);
+          resolve(result);
+        },
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
       this.send({
         t: "run",
         prelude,

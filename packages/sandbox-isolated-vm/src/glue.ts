@@ -1,4 +1,4 @@
-import { HOST_GLOBAL } from "@codecall/core";
+import { HOST_GLOBAL } from "@codecall/core/sandbox";
 
 /**
  * Globals removed before any program runs: WebAssembly memory is not counted by isolated-vm's

@@ -131,12 +131,22 @@ describe("isolated-vm backend", () => {
   });
 
   it("runs 100 tool calls in parallel, overlapping on the host", async () => {
+    // Every call waits until all 100 are in flight (or 5 s pass): calls made one after another would
+    // never get there, and the timing of the machine does not matter.
     let inFlight = 0;
     let maxInFlight = 0;
+    let allIn: () => void = () => {};
+    const barrier = Promise.race([
+      new Promise<void>((resolve) => {
+        allIn = resolve;
+      }),
+      sleep(5_000),
+    ]);
     const tools: ToolHandler = async ({ args }) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await sleep(5);
+      if (inFlight === 100) allIn();
+      await barrier;
       inFlight--;
       return (args as { i: number }).i * 2;
     };
@@ -146,7 +156,7 @@ describe("isolated-vm backend", () => {
     });
     expect(out.value).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
     expect(out.toolCalls).toHaveLength(100);
-    expect(maxInFlight).toBeGreaterThan(50);
+    expect(maxInFlight).toBe(100);
   });
 
   it("never resumes a program with a tool answer that arrives after its execution ended", async () => {

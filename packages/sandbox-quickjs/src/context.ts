@@ -5,7 +5,7 @@ import {
   type RunResultV1,
   type SandboxContextV1,
   type ScriptV1,
-} from "@codecall/core";
+} from "@codecall/core/sandbox";
 import type {
   QuickJSContext,
   QuickJSDeferredPromise,
@@ -71,8 +71,10 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
       wake: () => wake(),
     };
     this.current = current;
+    // Listened to only once the run waits on the host: a run that settles in its first slice never reads
+    // the signal (core makes it on demand, and it costs microseconds).
+    let signal: AbortSignal | undefined;
     const onAbort = () => current.wake();
-    control.signal.addEventListener("abort", onAbort, { once: true });
     try {
       if (!this.installed) {
         this.installHost();
@@ -92,9 +94,14 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
         if (jobsFailed) return this.finish(jobsFailed);
         const settled = this.readResult(current.result!);
         if (settled) return this.finish(settled);
+        if (!signal) {
+          signal = control.signal;
+          signal.addEventListener("abort", onAbort, { once: true });
+        }
+        const aborted = signal.aborted;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          if (control.signal.aborted || this.disposed) resolve();
+          if (aborted || this.disposed) resolve();
         });
         if (this.disposed)
           return this.finish({
@@ -102,7 +109,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
             code: "SANDBOX_CRASHED",
             message: "The session was disposed during the run.",
           });
-        if (control.signal.aborted)
+        if (signal.aborted)
           return this.finish({ kind: "failed", code: "SANDBOX_CRASHED", message: "Stopped by the host." });
       }
     } catch (error) {
@@ -114,7 +121,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
         message: String(error),
       });
     } finally {
-      control.signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -205,6 +212,8 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     const control = this.control;
     if (!control) return false;
     const now = performance.now();
+    // Core may abort during a slice (a host call over a budget): the handler runs every few thousand
+    // operations, so reading the signal here costs a short program nothing.
     if (control.signal.aborted) this.stop = "SANDBOX_CRASHED";
     else if (this.heapFull()) this.stop = "SANDBOX_MEMORY";
     else if (this.engineMs + (this.sliceStarted ? now - this.sliceStarted : 0) > control.limits.cpuTimeMs)

@@ -2,7 +2,9 @@
  * Every sandbox backend in `src/backends/`, measured in one run so the figures compare: a fresh execution
  * of a trivial program, a warm one (same session), one async tool-call round trip, a CPU-bound loop as a
  * ratio to plain Node, 1 MB payloads both ways, and RSS for 100 live sessions (in a child process, so the
- * figure is clean). Executor overhead is reported as a ratio to the backend's raw engine figures.
+ * figure is clean). Executor overhead is reported as a ratio to the backend's raw engine doing the least
+ * each figure needs (`raw` in `src/backends/`), timed in the same loop, run by run, so both see the same
+ * machine: a shared machine's speed drifts by tens of percent between loops.
  * A backend whose `create()` (or first execution) fails is skipped with the reason.
  */
 import { execFile } from "node:child_process";
@@ -71,27 +73,45 @@ export async function run(): Promise<Record<string, unknown>> {
   return results;
 }
 
+type Target = Pick<Sandbox, "execute">;
+
 async function measure(
   backend: BenchBackend,
   sandbox: Sandbox,
   nodeLoopMs: number,
 ): Promise<Record<string, unknown>> {
-  const ok = async (target: Pick<Sandbox, "execute">, code: string) => {
+  const ok = async (target: Target, code: string) => {
     const outcome = await target.execute({ code, tools });
     if (!outcome.ok) throw new Error(`${code}: ${outcome.error?.code} ${outcome.error?.message}`);
     return outcome;
   };
   const fresh = await freshFigures(backend, sandbox, ok);
-  const freshMs = fresh.latencyMs;
+  // Fresh executions back to back, no idle time between them: throughput rather than latency.
+  const [backToBackMs, rawBackToBackMs] = await pairedMedians(
+    () => ok(sandbox, "return 1"),
+    backend.raw?.fresh,
+    RUNS,
+  );
   const session = await sandbox.createSession();
+  const raw = await backend.raw?.open();
   try {
-    const warmMs = await medianMs(() => ok(session, "return 1"), RUNS);
-    const oneToolCallMs = await medianMs(
-      () => ok(session, "return await codecall.callTool('one', {})"),
+    // Each warm figure is timed interleaved with its raw counterpart, so both see the same machine.
+    const [warmMs, rawWarmMs] = await pairedMedians(
+      () => ok(session, "return 1"),
+      raw && (() => raw.program()),
       RUNS,
     );
-
-    const sandboxLoopMs = await medianMs(() => ok(session, SUM_LOOP), 5, 1);
+    const [oneToolCallMs, rawToolCallMs] = await pairedMedians(
+      () => ok(session, "return await codecall.callTool('one', {})"),
+      raw && (() => raw.toolCall()),
+      RUNS,
+    );
+    const [sandboxLoopMs, rawLoopMs] = await pairedMedians(
+      () => ok(session, SUM_LOOP),
+      raw && (() => raw.loop(SUM_LOOP)),
+      5,
+      1,
+    );
 
     const resultPayloadMs = await medianMs(
       () => ok(session, "return (await codecall.callTool('big')).length"),
@@ -103,92 +123,132 @@ async function measure(
       20,
       3,
     );
-
-    const raw = backend.raw
-      ? {
-          freshEvalDisposeMs: await backend.raw.freshEvalDisposeMs(RUNS),
-          warmEvalMs: await backend.raw.warmEvalMs(RUNS),
-        }
-      : undefined;
+    const toolCallRoundTripMs = round(oneToolCallMs - warmMs);
     return {
-      freshExecutionMs: freshMs,
-      fresh,
+      freshExecutionMs: fresh.latencyMs,
+      fresh: { ...fresh, backToBackMs },
       warmExecutionMs: warmMs,
       oneToolCallExecutionMs: oneToolCallMs,
-      toolCallRoundTripMs: round(oneToolCallMs - warmMs),
+      toolCallRoundTripMs,
       sumTo1e7: {
         nodeMs: nodeLoopMs,
         sandboxMs: sandboxLoopMs,
         ratioToNode: round(sandboxLoopMs / nodeLoopMs, 1),
+        ...(raw ? { rawEngineMs: rawLoopMs, rawEngineRatioToNode: round(rawLoopMs / nodeLoopMs, 1) } : {}),
       },
       payload1MB: { toolResultIntoProgramMs: resultPayloadMs, programArgsToToolMs: argsPayloadMs },
       ...(raw
         ? {
-            raw,
+            raw: {
+              freshEvalDisposeMs: fresh.rawLatencyMs,
+              freshEvalDisposeCpuMs: fresh.rawCpuMs,
+              freshBackToBackMs: rawBackToBackMs,
+              warmAsyncProgramMs: rawWarmMs,
+              oneHostCallProgramMs: rawToolCallMs,
+              hostCallRoundTripMs: round(rawToolCallMs - rawWarmMs),
+              sumTo1e7Ms: rawLoopMs,
+            },
+            // codecall over the raw engine, each pair timed in the same loop. Goal: 1.5 or less.
             overheadRatio: {
-              fresh: round(freshMs / raw.freshEvalDisposeMs, 2),
-              freshNoSpare: round(fresh.noSpareLatencyMs / raw.freshEvalDisposeMs, 2),
-              warm: round(warmMs / raw.warmEvalMs, 2),
+              fresh: round(fresh.latencyMs / fresh.rawLatencyMs, 2),
+              freshFullCpu: round(fresh.fullCostCpuMs / fresh.rawCpuMs, 2),
+              freshNoSpare: round(fresh.noSpareLatencyMs / fresh.rawLatencyMs, 2),
+              freshBackToBack: round(backToBackMs / rawBackToBackMs, 2),
+              warm: round(warmMs / rawWarmMs, 2),
+              oneToolCallExecution: round(oneToolCallMs / rawToolCallMs, 2),
+              toolCallRoundTrip: round(toolCallRoundTripMs / (rawToolCallMs - rawWarmMs), 2),
+              sumTo1e7: round(sandboxLoopMs / rawLoopMs, 2),
               goal: 1.5,
             },
           }
         : {}),
     };
   } finally {
+    raw?.dispose();
     await session.dispose();
   }
 }
 
+/** Medians of `a` and `b` timed alternately, run by run (`b` absent: NaN). */
+async function pairedMedians(
+  a: () => unknown,
+  b: (() => unknown) | undefined,
+  runs: number,
+  warmup = Math.min(20, runs),
+): Promise<[number, number]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    let t0 = performance.now();
+    await a();
+    if (i >= warmup) ta.push(performance.now() - t0);
+    if (!b) continue;
+    t0 = performance.now();
+    await b();
+    if (i >= warmup) tb.push(performance.now() - t0);
+  }
+  return [round(median(ta)), round(median(tb))];
+}
+
+interface FreshFigures {
+  latencyMs: number;
+  fullCostCpuMs: number;
+  noSpareLatencyMs: number;
+  noSpareCpuMs: number;
+  rawLatencyMs: number;
+  rawCpuMs: number;
+}
+
 /**
- * A fresh execution three ways. `latencyMs`: what a caller waits, with core's spare context ready (the
- * loop idles 5 ms untimed between runs, as a host does between model turns). `fullCostCpuMs`: process CPU
- * time per execution over the same loop, the spare's creation and prelude included, so nothing is hidden.
- * `noSpare*`: the same two with `spareContext: false`, the cost without a spare on the latency path.
+ * A fresh execution, timed as a host sees it: the loop idles 5 ms untimed between runs, as a host does
+ * between model turns (and core builds its spare context then). `latencyMs`: what a caller waits, with
+ * core's spare context ready. `fullCostCpuMs`: process CPU time per run, idle included, so the spare's
+ * creation and the context's disposal are counted too. `noSpare*`: the same with `spareContext: false`.
+ * `raw*`: the raw engine's fresh context in the same loop, interleaved run by run.
  */
 async function freshFigures(
   backend: BenchBackend,
   sandbox: Sandbox,
-  ok: (target: Pick<Sandbox, "execute">, code: string) => Promise<unknown>,
-): Promise<{ latencyMs: number; fullCostCpuMs: number; noSpareLatencyMs: number; noSpareCpuMs: number }> {
+  ok: (target: Target, code: string) => Promise<unknown>,
+): Promise<FreshFigures> {
   const idle = () => new Promise((r) => setTimeout(r, 5));
-  const loop = async (target: Sandbox) => {
-    const times: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < RUNS + 10; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await ok(target, "return 1");
-      const elapsed = performance.now() - t0;
-      await idle();
-      const c = process.cpuUsage(c0);
-      if (i >= 10) {
-        times.push(elapsed);
-        cpu.push((c.user + c.system) / 1000);
-      }
+  const timed = async (fn: () => unknown, times: number[], cpu: number[], keep: boolean) => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    const elapsed = performance.now() - t0;
+    await idle();
+    const c = process.cpuUsage(c0);
+    if (keep) {
+      times.push(elapsed);
+      cpu.push((c.user + c.system) / 1000);
     }
-    return { latencyMs: round(median(times)), cpuMs: round(median(cpu)) };
   };
-  const withSpare = await loop(sandbox);
-  // Remote backends keep no spare by default: the figures above are already the no-spare ones.
-  if (sandbox.capabilities.remote)
-    return {
-      latencyMs: withSpare.latencyMs,
-      fullCostCpuMs: withSpare.cpuMs,
-      noSpareLatencyMs: withSpare.latencyMs,
-      noSpareCpuMs: withSpare.cpuMs,
-    };
-  const plain = await backend.create({ spareContext: false });
+  // Remote backends keep no spare by default: their default figures are already the no-spare ones.
+  const plain = sandbox.capabilities.remote ? sandbox : await backend.create({ spareContext: false });
+  const spare = { times: [] as number[], cpu: [] as number[] };
+  const noSpare = plain === sandbox ? spare : { times: [] as number[], cpu: [] as number[] };
+  const raw = { times: [] as number[], cpu: [] as number[] };
+  const rawFresh = backend.raw?.fresh;
   try {
-    const noSpare = await loop(plain);
-    return {
-      latencyMs: withSpare.latencyMs,
-      fullCostCpuMs: withSpare.cpuMs,
-      noSpareLatencyMs: noSpare.latencyMs,
-      noSpareCpuMs: noSpare.cpuMs,
-    };
+    for (let i = 0; i < RUNS + 10; i++) {
+      const keep = i >= 10;
+      await timed(() => ok(sandbox, "return 1"), spare.times, spare.cpu, keep);
+      if (plain !== sandbox) await timed(() => ok(plain, "return 1"), noSpare.times, noSpare.cpu, keep);
+      if (rawFresh) await timed(rawFresh, raw.times, raw.cpu, keep);
+    }
   } finally {
-    await plain.close();
+    if (plain !== sandbox) await plain.close();
   }
+  const m = (values: number[]) => round(median(values));
+  return {
+    latencyMs: m(spare.times),
+    fullCostCpuMs: m(spare.cpu),
+    noSpareLatencyMs: m(noSpare.times),
+    noSpareCpuMs: m(noSpare.cpu),
+    rawLatencyMs: m(raw.times),
+    rawCpuMs: m(raw.cpu),
+  };
 }
 
 /** Runs this file again in a child process in RSS mode and reads its figures. */

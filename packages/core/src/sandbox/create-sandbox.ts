@@ -7,6 +7,7 @@ import { PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
 import type {
   AdapterRunStatsV1,
   HostBridgeV1,
+  RunControlV1,
   RunResultV1,
   SandboxAdapterV1,
   SandboxCapabilitiesV1,
@@ -21,7 +22,10 @@ export interface ToolCall {
 }
 
 /** Answers the program's tool calls. Throw (ideally a {@link CodecallError}) to fail the call. */
-export type ToolHandler = (call: ToolCall, context: { signal: AbortSignal }) => Promise<unknown> | unknown;
+export type ToolHandler = (
+  call: ToolCall,
+  context: { readonly signal: AbortSignal },
+) => Promise<unknown> | unknown;
 
 export type LogLevel = "log" | "info" | "warn" | "error" | "debug";
 
@@ -174,6 +178,8 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
       try {
         return await session.execute(request);
       } finally {
+        // Disposed before returning, not later: the next execution reuses what this one frees (a
+        // QuickJS instance), which a deferred disposal would make it create anew.
         await session.dispose();
       }
     },
@@ -188,14 +194,39 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
 
 const noop = () => {};
 
+/**
+ * The abort signals of one session's runs. Runs run one at a time, and a run that was not stopped leaves
+ * its signal unaborted, so the next run reuses it: a new AbortSignal costs several microseconds of CPU
+ * and garbage collection, as much as the rest of a warm execution. Adapters and tools remove their
+ * listeners when their run or call ends; a stopped run's signal is never handed out again.
+ */
+class SignalSource {
+  private current: AbortController | undefined;
+
+  take(): AbortController {
+    if (!this.current) {
+      this.current = new AbortController();
+      // Every tool call in flight may listen on it (an MCP request does); that is not a leak.
+      setMaxListeners(0, this.current.signal);
+    }
+    return this.current;
+  }
+
+  drop(controller: AbortController): void {
+    if (this.current === controller) this.current = undefined;
+  }
+}
+
 class Session implements SandboxSession {
   private context: Promise<PreparedContext> | undefined;
+  private readonly signals = new SignalSource();
   /** Executions accepted and not yet settled; the first of a burst starts at once, the rest queue. */
   private active = 0;
   private queue: Promise<unknown> = Promise.resolve();
   /** The execution in progress, stopped with SANDBOX_DISPOSED if the session is disposed under it. */
   private running: RunState | undefined;
   disposed = false;
+  private disposing: Promise<void> | undefined;
   private readonly settled = () => {
     this.active--;
   };
@@ -213,15 +244,17 @@ class Session implements SandboxSession {
     return run;
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.markDisposed();
-    await this.dropContext();
+  /** Idempotent: every call returns the same promise, settled once the context is gone. */
+  dispose(): Promise<void> {
+    if (!this.disposing) {
+      this.markDisposed();
+      this.disposing = this.dropContext().finally(() => this.onDispose());
+    }
+    return this.disposing;
   }
 
   private markDisposed(): void {
     this.disposed = true;
-    this.onDispose();
     this.running?.stop(
       new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
     );
@@ -234,7 +267,7 @@ class Session implements SandboxSession {
   }
 
   private async runOne(request: ExecuteRequest): Promise<ExecutionOutcome> {
-    const run = new RunState(this.backend, request, performance.now());
+    const run = new RunState(this.backend, request, performance.now(), this.signals);
     if (this.disposed)
       return run.finish(new CodecallError("SANDBOX_DISPOSED", "This sandbox session was disposed."));
     let limits = this.limits;
@@ -276,18 +309,16 @@ class Session implements SandboxSession {
     const done = new Promise<RunResultV1 | undefined>((resolve) => {
       settle = resolve;
     });
-    const controller = new AbortController();
     let grace: ReturnType<typeof setTimeout> | undefined;
     const stop = (error: CodecallError) => {
       if (run.stopReason) return;
       run.stopReason = error;
-      controller.abort(error);
+      run.abort(error);
       grace = setTimeout(settle, ABORT_GRACE_MS, undefined);
     };
     const timer = setTimeout(stopAtWallClock, limits.wallTimeMs, stop, limits.wallTimeMs);
     const onCallerAbort = callerSignal ? () => stop(abortedError(callerSignal)) : undefined;
     if (onCallerAbort) callerSignal!.addEventListener("abort", onCallerAbort, { once: true });
-    run.controller = controller;
     run.stop = stop;
     this.running = run;
 
@@ -299,10 +330,7 @@ class Session implements SandboxSession {
     let result: RunResultV1 | undefined;
     try {
       prepared.context
-        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), {
-          limits,
-          signal: controller.signal,
-        })
+        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), run.control(limits))
         .then(settle, (error: unknown) =>
           settle({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) }),
         );
@@ -325,11 +353,26 @@ class Session implements SandboxSession {
   }
 }
 
+/** A run's limits and its signal, read on demand (a class: a getter on the prototype costs nothing per run). */
+class RunView implements RunControlV1 {
+  constructor(
+    private readonly run: RunState,
+    readonly limits: ExecutionLimits,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.run.signal;
+  }
+}
+
 /** Per-execution bookkeeping: the bridge the program talks to, the logs, tool calls and byte budgets. */
 class RunState {
   limits: ExecutionLimits = DEFAULT_LIMITS;
   position: ProgramPosition = { lineOffset: 0, columnOffset: 0 };
-  controller: AbortController | undefined;
+  /** The controller this run's signal came from, once read or aborted. */
+  private controller: AbortController | undefined;
+  private ended = false;
+  private toolContext: { readonly signal: AbortSignal } | undefined;
   stopReason: CodecallError | undefined;
   stop: (error: CodecallError) => void = () => {};
   readonly logs: LogEntry[] = [];
@@ -342,7 +385,32 @@ class RunState {
     private readonly backend: string,
     private readonly request: ExecuteRequest,
     private readonly started: number,
+    private readonly signals: SignalSource,
   ) {}
+
+  /** The run's abort signal, aborted by {@link abort}. */
+  get signal(): AbortSignal {
+    // A tool that first reads it after the run ended must not get a later run's signal.
+    this.controller ??= this.ended ? new AbortController() : this.signals.take();
+    return this.controller.signal;
+  }
+
+  abort(reason: CodecallError): void {
+    this.controller ??= this.signals.take();
+    this.controller.abort(reason);
+    this.signals.drop(this.controller);
+  }
+
+  /** What the adapter gets: the signal is only made if the adapter (or a tool) reads it. */
+  control(limits: ExecutionLimits): RunControlV1 {
+    return new RunView(this, limits);
+  }
+
+  /** What a tool handler gets, made once per run; its signal is made on first read, as above. */
+  private handlerContext(): { readonly signal: AbortSignal } {
+    this.toolContext ??= new RunView(this, this.limits);
+    return this.toolContext;
+  }
 
   bridge(): HostBridgeV1 {
     return {
@@ -365,12 +433,6 @@ class RunState {
   }
 
   private async call(requestJson: string): Promise<string> {
-    const signal = this.controller?.signal ?? new AbortController().signal;
-    if (this.callCount === 0) {
-      // Every concurrent call may listen on the run's signal (an MCP request does): up to maxToolCalls
-      // listeners are expected, not a leak, so Node must not warn (and write to stderr) once per run.
-      setMaxListeners(this.limits.maxToolCalls + 16, signal);
-    }
     if (typeof requestJson !== "string")
       return reply(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
     if (utf8Length(requestJson) > this.limits.maxToolArgsBytes + 1024) {
@@ -414,7 +476,7 @@ class RunState {
           "TOOL_NOT_FOUND",
           `No tools are available to this program (called "${name}").`,
         );
-      const value = await this.request.tools({ name, args }, { signal });
+      const value = await this.request.tools({ name, args }, this.handlerContext());
       const json = value === undefined ? undefined : JSON.stringify(value);
       if (json !== undefined && utf8Length(json) > this.limits.maxToolResultBytes) {
         throw new CodecallError(
@@ -525,6 +587,7 @@ class RunState {
   }
 
   finish(error: CodecallError | undefined, value?: JsonValue): ExecutionOutcome {
+    this.ended = true;
     const outcome: ExecutionOutcome = {
       ok: !error,
       logs: this.logs,

@@ -71,9 +71,10 @@ export interface RunControlV1 {
   /**
    * Aborted by core when the execution must stop (wall clock, output or tool-call limit, caller's
    * cancellation). The adapter must stop the engine promptly and settle `run` (with any error; core
-   * reports its own reason).
+   * reports its own reason). Core makes the signal on first read, so an adapter may defer reading it
+   * until the run first waits on the host.
    */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
 }
 
 /** How a run ended, as the adapter sees it. */
