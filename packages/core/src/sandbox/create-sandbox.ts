@@ -330,7 +330,7 @@ class Session implements SandboxSession {
     let result: RunResultV1 | undefined;
     try {
       prepared.context
-        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), run.control(limits))
+        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), run.view())
         .then(settle, (error: unknown) =>
           settle({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) }),
         );
@@ -372,7 +372,7 @@ class RunState {
   /** The controller this run's signal came from, once read or aborted. */
   private controller: AbortController | undefined;
   private ended = false;
-  private toolContext: { readonly signal: AbortSignal } | undefined;
+  private runView: RunView | undefined;
   stopReason: CodecallError | undefined;
   stop: (error: CodecallError) => void = () => {};
   readonly logs: LogEntry[] = [];
@@ -401,15 +401,10 @@ class RunState {
     this.signals.drop(this.controller);
   }
 
-  /** What the adapter gets: the signal is only made if the adapter (or a tool) reads it. */
-  control(limits: ExecutionLimits): RunControlV1 {
-    return new RunView(this, limits);
-  }
-
-  /** What a tool handler gets, made once per run; its signal is made on first read, as above. */
-  private handlerContext(): { readonly signal: AbortSignal } {
-    this.toolContext ??= new RunView(this, this.limits);
-    return this.toolContext;
+  /** What the adapter and every tool handler get, made once per run; the signal is made on first read. */
+  view(): RunView {
+    this.runView ??= new RunView(this, this.limits);
+    return this.runView;
   }
 
   bridge(): HostBridgeV1 {
@@ -476,7 +471,7 @@ class RunState {
           "TOOL_NOT_FOUND",
           `No tools are available to this program (called "${name}").`,
         );
-      const value = await this.request.tools({ name, args }, this.handlerContext());
+      const value = await this.request.tools({ name, args }, this.view());
       const json = value === undefined ? undefined : JSON.stringify(value);
       if (json !== undefined && utf8Length(json) > this.limits.maxToolResultBytes) {
         throw new CodecallError(
