@@ -249,8 +249,9 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
   }
 
   private runJobs(): RunResultV1 | undefined {
-    const result = this.runtime.executePendingJobs(-1);
-    if (result.error) {
+    // Asking first is one call into the engine; running no jobs still allocates a handle and a buffer.
+    const result = this.runtime.hasPendingJob() ? this.runtime.executePendingJobs(-1) : undefined;
+    if (result?.error) {
       const failure = this.evalFailure(result.error);
       if (failure.kind === "failed" && failure.code !== "SANDBOX_CRASHED") return failure;
       // A job's own uncaught error (an unhandled rejection) does not end the program.

@@ -185,6 +185,29 @@ export const CASES = {
       expect(await value(sandbox, `return "a\\ud800b"`)).toBe("a\ud800b");
     },
   },
+  "return-without-await": {
+    title:
+      "a program without await behaves as an async function body (returned promises and thenables adopted)",
+    async run({ sandbox }) {
+      // Core runs a program that never says `await` as a plain function; what it returns must not change.
+      expect(await value(sandbox, "return codecall.callTool('echo', { a: 1 });")).toEqual({ a: 1 });
+      expect(await value(sandbox, "return Promise.resolve(2).then((x) => x * 3);")).toBe(6);
+      expect(
+        await value(sandbox, "let reads = 0;\nreturn { get then() { reads++; return (ok) => ok(reads); } };"),
+        "then is read once, as an async function's return reads it",
+      ).toBe(1);
+      // biome-ignore lint/suspicious/noThenProperty: a value whose then is not callable is returned as is.
+      expect(await value(sandbox, "return { then: 1, b: 2 };")).toEqual({ then: 1, b: 2 });
+      const rejected = await run(sandbox, "return Promise.reject(new TypeError('nope'));");
+      expect(rejected.error).toMatchObject({ code: "PROGRAM_ERROR", name: "TypeError", message: "nope" });
+      const badThen = await run(sandbox, "return { get then() { throw new RangeError('no then'); } };");
+      expect(badThen.error).toMatchObject({ code: "PROGRAM_ERROR", name: "RangeError", message: "no then" });
+      const thrown = await run(sandbox, "const a = 1;\nthrow new Error('sync ' + a);");
+      expect(thrown.error).toMatchObject({ code: "PROGRAM_ERROR", message: "sync 1", line: 2 });
+      // The word in a comment or a string takes the async path; the result is the same.
+      expect(await value(sandbox, "// await nothing\nreturn 'await';")).toBe("await");
+    },
+  },
   "return-not-serializable": {
     title: "a return value JSON cannot encode gives RESULT_NOT_SERIALIZABLE",
     async run({ sandbox }) {

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { CodecallError, type ErrorCode, type SerializedError } from "../errors.js";
 import { type JsonValue, utf8Length } from "../json.js";
 import { ContextSource, FIRST_PRELUDE, LATER_PRELUDE, type PreparedContext } from "./context-source.js";
+import { type Deadline, Deadlines } from "./deadlines.js";
 import { DEFAULT_LIMITS, type ExecutionLimits, resolveLimits } from "./limits.js";
 import { PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
 import type {
@@ -156,10 +157,12 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
   const sessions = new Set<Session>();
   const spares = options.spareContext ?? !adapter.capabilities.remote;
   const contexts = new ContextSource(adapter, spares ? baseLimits : undefined);
+  const deadlines = new Deadlines();
   const open = (limits: Partial<ExecutionLimits> | undefined) => {
     const session = new Session(
       adapter.name,
       contexts,
+      deadlines,
       limits ? resolveLimits(baseLimits, limits) : baseLimits,
       () => sessions.delete(session),
     );
@@ -227,20 +230,25 @@ class Session implements SandboxSession {
   private running: RunState | undefined;
   disposed = false;
   private disposing: Promise<void> | undefined;
-  private readonly settled = () => {
-    this.active--;
-  };
 
   constructor(
     private readonly backend: string,
     private readonly contexts: ContextSource,
+    private readonly deadlines: Deadlines,
     private readonly limits: ExecutionLimits,
     private readonly onDispose: () => void,
   ) {}
 
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
-    const run = this.active++ === 0 ? this.runOne(request) : this.queue.then(() => this.runOne(request));
-    this.queue = run.then(this.settled, this.settled);
+    // runOne never rejects; the rejection handler only keeps the queue moving if it ever did.
+    const run =
+      this.active++ === 0
+        ? this.runOne(request)
+        : this.queue.then(
+            () => this.runOne(request),
+            () => this.runOne(request),
+          );
+    this.queue = run;
     return run;
   }
 
@@ -267,89 +275,95 @@ class Session implements SandboxSession {
   }
 
   private async runOne(request: ExecuteRequest): Promise<ExecutionOutcome> {
-    const run = new RunState(this.backend, request, performance.now(), this.signals);
-    if (this.disposed)
-      return run.finish(new CodecallError("SANDBOX_DISPOSED", "This sandbox session was disposed."));
-    let limits = this.limits;
-    if (request.limits) {
-      try {
-        limits = resolveLimits(this.limits, request.limits);
-      } catch (error) {
-        return run.finish(CodecallError.from(error, "CONFIG_INVALID"));
+    try {
+      const run = new RunState(this.backend, request, performance.now(), this.signals);
+      if (this.disposed)
+        return run.finish(new CodecallError("SANDBOX_DISPOSED", "This sandbox session was disposed."));
+      let limits = this.limits;
+      if (request.limits) {
+        try {
+          limits = resolveLimits(this.limits, request.limits);
+        } catch (error) {
+          return run.finish(CodecallError.from(error, "CONFIG_INVALID"));
+        }
       }
-    }
-    run.limits = limits;
-    const callerSignal = request.signal;
-    if (callerSignal?.aborted) return run.finish(abortedError(callerSignal));
+      run.limits = limits;
+      const callerSignal = request.signal;
+      if (callerSignal?.aborted) return run.finish(abortedError(callerSignal));
 
-    let prepared: PreparedContext;
-    try {
-      this.context ??= this.contexts.open(limits);
-      prepared = await this.context;
-    } catch (error) {
-      this.context = undefined;
-      return run.finish(
-        CodecallError.from(
-          error,
-          "SANDBOX_UNAVAILABLE",
-          `Could not create a ${this.backend} sandbox: ${errorText(error)}`,
-        ),
-      );
-    }
-    // Creating a context can take a while (a remote VM): the session may be disposed or the caller may
-    // give up meanwhile.
-    if (this.disposed)
-      return run.finish(
-        new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
-      );
-    if (callerSignal?.aborted) return run.finish(abortedError(callerSignal));
-
-    // One promise settles the run: the adapter's result, or (once stopped) the end of the grace period.
-    let settle!: (result: RunResultV1 | undefined) => void;
-    const done = new Promise<RunResultV1 | undefined>((resolve) => {
-      settle = resolve;
-    });
-    let grace: ReturnType<typeof setTimeout> | undefined;
-    const stop = (error: CodecallError) => {
-      if (run.stopReason) return;
-      run.stopReason = error;
-      run.abort(error);
-      grace = setTimeout(settle, ABORT_GRACE_MS, undefined);
-    };
-    const timer = setTimeout(stopAtWallClock, limits.wallTimeMs, stop, limits.wallTimeMs);
-    const onCallerAbort = callerSignal ? () => stop(abortedError(callerSignal)) : undefined;
-    if (onCallerAbort) callerSignal!.addEventListener("abort", onCallerAbort, { once: true });
-    run.stop = stop;
-    this.running = run;
-
-    const { source, lineOffset, columnOffset } = wrapProgram(request.code, request.prologue);
-    run.position = { lineOffset, columnOffset };
-    const prelude = prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE;
-    prepared.preludeRun = true;
-
-    let result: RunResultV1 | undefined;
-    try {
-      prepared.context
-        .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), run.view())
-        .then(settle, (error: unknown) =>
-          settle({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) }),
+      let prepared: PreparedContext;
+      try {
+        this.context ??= this.contexts.open(limits);
+        prepared = await this.context;
+      } catch (error) {
+        this.context = undefined;
+        return run.finish(
+          CodecallError.from(
+            error,
+            "SANDBOX_UNAVAILABLE",
+            `Could not create a ${this.backend} sandbox: ${errorText(error)}`,
+          ),
         );
-      result = await done;
-    } finally {
-      this.running = undefined;
-      clearTimeout(timer);
-      if (grace) clearTimeout(grace);
-      if (onCallerAbort) callerSignal!.removeEventListener("abort", onCallerAbort);
-    }
+      }
+      // Creating a context can take a while (a remote VM): the session may be disposed or the caller may
+      // give up meanwhile.
+      if (this.disposed)
+        return run.finish(
+          new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."),
+        );
+      if (callerSignal?.aborted) return run.finish(abortedError(callerSignal));
 
-    const outcome = run.settle(result);
-    if (!outcome.ok && (result?.kind !== "completed" || run.stopReason)) {
-      // The engine was stopped or failed mid-run: its state is unknown, so the next execution starts fresh.
-      outcome.stats.contextReset = true;
-      await this.dropContext();
+      // One promise settles the run: the adapter's result, or (once stopped) the end of the grace period.
+      let settle!: (result: RunResultV1 | undefined) => void;
+      const done = new Promise<RunResultV1 | undefined>((resolve) => {
+        settle = resolve;
+      });
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const stop = (error: CodecallError) => {
+        if (run.stopReason) return;
+        run.stopReason = error;
+        run.abort(error);
+        grace = setTimeout(settle, ABORT_GRACE_MS, undefined);
+      };
+      run.at = performance.now() + limits.wallTimeMs;
+      this.deadlines.add(run);
+      const onCallerAbort = callerSignal ? () => stop(abortedError(callerSignal)) : undefined;
+      if (onCallerAbort) callerSignal!.addEventListener("abort", onCallerAbort, { once: true });
+      run.stop = stop;
+      this.running = run;
+
+      const { source, lineOffset, columnOffset } = wrapProgram(request.code, request.prologue);
+      run.position = { lineOffset, columnOffset };
+      const prelude = prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE;
+      prepared.preludeRun = true;
+
+      let result: RunResultV1 | undefined;
+      try {
+        prepared.context
+          .run(prelude, { source, filename: PROGRAM_FILENAME }, run.bridge(), run.view())
+          .then(settle, (error: unknown) =>
+            settle({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) }),
+          );
+        result = await done;
+      } finally {
+        this.running = undefined;
+        this.deadlines.delete(run);
+        if (grace) clearTimeout(grace);
+        if (onCallerAbort) callerSignal!.removeEventListener("abort", onCallerAbort);
+      }
+
+      const outcome = run.settle(result);
+      if (!outcome.ok && (result?.kind !== "completed" || run.stopReason)) {
+        // The engine was stopped or failed mid-run: its state is unknown, so the next execution starts fresh.
+        outcome.stats.contextReset = true;
+        await this.dropContext();
+      }
+      this.contexts.refillSoon();
+      return outcome;
+    } finally {
+      // Counted here, not by a reaction on the returned promise: one promise less per execution.
+      this.active--;
     }
-    this.contexts.refillSoon();
-    return outcome;
   }
 }
 
@@ -366,8 +380,10 @@ class RunView implements RunControlV1 {
 }
 
 /** Per-execution bookkeeping: the bridge the program talks to, the logs, tool calls and byte budgets. */
-class RunState {
+class RunState implements Deadline {
   limits: ExecutionLimits = DEFAULT_LIMITS;
+  /** When the wall clock stops the run; set when it starts. */
+  at = Number.POSITIVE_INFINITY;
   position: ProgramPosition = { lineOffset: 0, columnOffset: 0 };
   /** The controller this run's signal came from, once read or aborted. */
   private controller: AbortController | undefined;
@@ -393,6 +409,10 @@ class RunState {
     // A tool that first reads it after the run ended must not get a later run's signal.
     this.controller ??= this.ended ? new AbortController() : this.signals.take();
     return this.controller.signal;
+  }
+
+  expire(): void {
+    this.stop(wallClockError(this.limits.wallTimeMs));
   }
 
   abort(reason: CodecallError): void {
@@ -637,10 +657,6 @@ function abortedError(signal: AbortSignal): CodecallError {
         "ABORTED",
         `The execution was cancelled${reason instanceof Error ? `: ${reason.message}` : "."}`,
       );
-}
-
-function stopAtWallClock(stop: (error: CodecallError) => void, limitMs: number): void {
-  stop(wallClockError(limitMs));
 }
 
 function wallClockError(limitMs: number): CodecallError {

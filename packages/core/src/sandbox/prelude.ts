@@ -25,6 +25,12 @@ function formatArg(v) {
     return "[Unserializable " + (v && v.constructor && v.constructor.name || typeof v) + "]";
   }
 }
+function rejected(e) { return new I.Promise(function (_, rej) { rej(e); }); }
+// codecall.callTool's refusals, before anything is sent.
+function badCall(name, e) {
+  return rejected(new I.TypeError(typeof name !== "string" ? "codecall.callTool: the tool name must be a string"
+    : "The arguments of " + name + " are not JSON-serializable: " + (e && e.message)));
+}
 function toolError(err, name) {
   var e = new I.Error(I.String(err && err.message));
   e.name = err && typeof err.name === "string" ? err.name : "ToolError";
@@ -32,6 +38,11 @@ function toolError(err, name) {
   if (err && err.details) e.details = err.details;
   e.tool = name;
   return e;
+}
+// json is what stringify returned (undefined) or threw.
+function notJson(json, value) {
+  return I.stringify({ ok: false, error: { code: "RESULT_NOT_SERIALIZABLE", name: "TypeError",
+    message: "The return value is not JSON-serializable" + (json && json.message ? ": " + json.message : " (" + typeof value + ")") } });
 }
 function failure(e) {
   var out = { name: "Error", message: "" };
@@ -50,7 +61,20 @@ function failure(e) {
   }
   return I.stringify({ ok: false, error: out });
 }
-return { formatArg: formatArg, toolError: toolError, failure: failure };`;
+// A thenable returned by a program without await, adopted as an async function's return adopts it.
+function adopt(value, thenOf, report) {
+  return I.apply(I.then, new I.Promise(function (res, rej) { I.apply(thenOf, value, [res, rej]); }), [report, failure]);
+}
+return { formatArg: formatArg, badCall: badCall, toolError: toolError, notJson: notJson, failure: failure, adopt: adopt };`;
+
+/** Drops indentation and comment lines (line breaks stay, so no statement changes): lexing is per character. */
+function compact(source: string): string {
+  return source
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => !line.startsWith("//"))
+    .join("\n");
+}
 
 /**
  * The JavaScript every backend evaluates once per context, before any program. Written once here so every
@@ -59,79 +83,80 @@ return { formatArg: formatArg, toolError: toolError, failure: failure };`;
  * - `console` (`log`, `info`, `warn`, `error`, `debug`), formatted to text in the sandbox;
  * - `codecall.callTool(name, args)`, a promise of the tool's JSON result, rejecting with an `Error` whose
  *   `name`, `message` and `code` come from the host;
- * - `__codecallRun(main)`, which runs a program and settles with the JSON report core reads.
+ * - `__codecallRun(main, sync)`, which runs a program and settles with the JSON report core reads (`sync`
+ *   is 1 when `main` is a plain function, 0 when it is async).
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
-export const PRELUDE_SOURCE = `(function () {
+export const PRELUDE_SOURCE = compact(`(function () {
 "use strict";
-var g = globalThis;
-var host = g.${HOST_GLOBAL};
+var g = globalThis, host = g.${HOST_GLOBAL};
 delete g.${HOST_GLOBAL};
-var hostCall = host.call, hostLog = host.log;
-var stringify = JSON.stringify, parse = JSON.parse;
-var TypeErrorCtor = TypeError, PromiseCtor = Promise, FunctionCtor = Function;
-var apply = Reflect.apply, defineProperty = Object.defineProperty;
-var then = PromiseCtor.prototype.then, join = Array.prototype.join;
-var I = { Error: Error, String: String, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
-var reject = function (e) { return new PromiseCtor(function (_, rej) { rej(e); }); };
-var rare;
-function rarePaths() { return rare || (rare = FunctionCtor("I", ${JSON.stringify(RARE_PATHS)})(I)); }
+var hostCall = host.call, hostLog = host.log, stringify = JSON.stringify, parse = JSON.parse, PromiseCtor = Promise;
+var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then;
+var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
+var rare, makeRare = Function, resolve = PromiseCtor.resolve, join = Array.prototype.join;
+function rarePaths() { return rare || (rare = makeRare("I", ${JSON.stringify(compact(RARE_PATHS))})(I)); }
+function sealed(name, value) { defineProperty(g, name, { value: value, writable: false, configurable: false, enumerable: false }); }
 
-function format(args) {
-  var parts = [];
-  for (var i = 0; i < args.length; i++) parts[i] = typeof args[i] === "string" ? args[i] : rarePaths().formatArg(args[i]);
-  return apply(join, parts, [" "]);
+function logger(level) {
+  return function () {
+    for (var parts = [], i = 0; i < arguments.length; i++) parts[i] = typeof arguments[i] === "string" ? arguments[i] : rarePaths().formatArg(arguments[i]);
+    hostLog(level, apply(join, parts, [" "]));
+  };
 }
-function logger(level) { return function () { hostLog(level, format(arguments)); }; }
 g.console = { log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") };
 
 // JSON.stringify drops functions and symbols silently; a tool must never receive less than the program sent.
 function strict(_k, x) {
-  if (typeof x === "function" || typeof x === "symbol") throw new TypeErrorCtor("a " + typeof x + " is not JSON");
+  if (typeof x === "function" || typeof x === "symbol") throw new I.TypeError("a " + typeof x + " is not JSON");
   return x;
 }
-function callTool(name, args) {
-  if (typeof name !== "string") return reject(new TypeErrorCtor("codecall.callTool: the tool name must be a string"));
+function settle(reply, name) { var r = parse(reply); if (r.ok) return r.value; throw rarePaths().toolError(r.error, name); }
+sealed("codecall", Object.freeze({ callTool: function (name, args) {
   var request;
-  try { request = stringify({ name: name, args: args }, strict); }
-  catch (e) { return reject(new TypeErrorCtor("The arguments of " + name + " are not JSON-serializable: " + (e && e.message))); }
-  return apply(then, hostCall(request), [function (reply) {
-    var r = parse(reply);
-    if (r.ok) return r.value;
-    throw rarePaths().toolError(r.error, name);
-  }]);
-}
-defineProperty(g, "codecall", { value: Object.freeze({ callTool: callTool }), writable: false, configurable: false, enumerable: false });
+  try { if (typeof name === "string") request = stringify({ name: name, args: args }, strict); } catch (e) { return rarePaths().badCall(name, e); }
+  return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
+} }));
 
 function report(value) {
   if (value === undefined) return '{"ok":true,"undefined":true}';
   var json;
   try { json = stringify(value); } catch (e) { json = e; }
-  if (typeof json !== "string") {
-    return stringify({ ok: false, error: { code: "RESULT_NOT_SERIALIZABLE", name: "TypeError",
-      message: "The return value is not JSON-serializable" + (json && json.message ? ": " + json.message : " (" + typeof value + ")") } });
-  }
-  return '{"ok":true,"value":' + json + "}";
+  return typeof json === "string" ? '{"ok":true,"value":' + json + "}" : rarePaths().notJson(json, value);
 }
 function failure(e) { return rarePaths().failure(e); }
-defineProperty(g, "__codecallRun", {
-  // main is an async function: its promise is native, and the captured then ignores a tampered prototype.
-  value: function (main) { return apply(then, main(), [report, failure]); },
-  writable: false, configurable: false, enumerable: false
-});
+// A program that never awaits runs as a plain function and is reported at once: a promise reaction costs a
+// QuickJS run as much again. Its result keeps async semantics (a thenable is adopted; then is read once).
+function runSync(main) {
+  var value, thenOf;
+  try { value = main(); if (value !== null && (typeof value === "object" || typeof value === "function")) thenOf = value.then; }
+  catch (e) { return apply(resolve, PromiseCtor, [failure(e)]); }
+  return typeof thenOf === "function" ? rarePaths().adopt(value, thenOf, report) : apply(resolve, PromiseCtor, [report(value)]);
+}
+// An async main's promise is native, and the captured then ignores a tampered prototype.
+sealed("__codecallRun", function (main, sync) { return sync === 1 ? runSync(main) : apply(then, main(), [report, failure]); });
 })();
-`;
+`);
+
+/** The word `await` anywhere (strings and comments too): only then can a program need an async function. */
+const AWAIT = /\bawait\b/;
 
 /**
  * Wraps a JavaScript program body (it may `await` and `return`) into the script a backend evaluates. The
  * program's line 1 starts after `lineOffset` script lines (and `columnOffset` columns), so stack frames
- * map back by subtracting them.
+ * map back by subtracting them. A program that cannot contain an `await` (the keyword cannot be written
+ * with escapes) runs as a plain function: same result, no promise machinery on its way out.
  */
 export function wrapProgram(code: string, prologue = ""): { source: string } & ProgramPosition {
-  const head = `__codecallRun(async function () {${prologue}`;
+  const sync = !AWAIT.test(code) && !AWAIT.test(prologue);
+  const head = `__codecallRun(${sync ? "" : "async "}function () {${prologue}`;
   const lastBreak = head.lastIndexOf("\n");
   let lineOffset = 0;
   for (let i = head.indexOf("\n"); i !== -1; i = head.indexOf("\n", i + 1)) lineOffset++;
-  return { source: `${head}${code}\n})`, lineOffset, columnOffset: head.length - lastBreak - 1 };
+  return {
+    source: `${head}${code}\n}, ${sync ? 1 : 0})`,
+    lineOffset,
+    columnOffset: head.length - lastBreak - 1,
+  };
 }
