@@ -50,3 +50,23 @@ describe("prelude", () => {
     expect(report).toEqual({ ok: true, value: "done" });
   });
 });
+
+describe("wrapProgram", () => {
+  it("runs a program as a plain function only when the word await appears nowhere", () => {
+    const plain = (code: string, prologue?: string) =>
+      wrapProgram(code, prologue).source.startsWith("__codecallRun(function () {");
+    expect(plain("const awaitable = 1; return awaitable;")).toBe(true);
+    expect(plain("return codecall.callTool('t');")).toBe(true);
+    expect(plain("return await codecall.callTool('t');")).toBe(false);
+    expect(plain("for await (const x of xs) {}")).toBe(false);
+    expect(plain("// await later\nreturn 1;")).toBe(false);
+    expect(plain("return 1;", "const x = await 1;")).toBe(false);
+  });
+
+  it("gives the same value either way in a context", async () => {
+    for (const code of ["return [1, { a: 2 }];", "await null; return [1, { a: 2 }];"]) {
+      const { report } = await runInVm(code);
+      expect(report).toEqual({ ok: true, value: [1, { a: 2 }] });
+    }
+  });
+});
