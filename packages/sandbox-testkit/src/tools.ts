@@ -10,6 +10,8 @@ export interface ToolProbe {
  * The tools every conformance program may call. They are real host functions (no mocks of the bridge):
  * - `echo(args)` returns its arguments; `add({a, b})` returns `a + b`; `noop()` returns nothing;
  * - `delay({ms, value})` answers after `ms` milliseconds;
+ * - `gather({count, value})` answers once `count` gather calls are in flight, the latest first; after 5 s
+ *   without them it answers every call at once, so a backend that cannot overlap calls fails, not hangs;
  * - `fail({message, code?})` throws (a CodecallError when `code` is given);
  * - `big({bytes})` returns a string of that many bytes; `cyclic()` returns a value JSON cannot encode;
  * - `never()` answers only when the execution is aborted.
@@ -17,6 +19,27 @@ export interface ToolProbe {
 export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
   const probe: ToolProbe = { calls: [], maxInFlight: 0 };
   let inFlight = 0;
+  let gathered: (() => void)[] = [];
+  let fallback: ReturnType<typeof setTimeout> | undefined;
+  const releaseGathered = () => {
+    clearTimeout(fallback);
+    fallback = undefined;
+    const waiting = gathered.reverse();
+    gathered = [];
+    for (const release of waiting) release();
+  };
+  // Once the fallback fired the barrier stays open: calls that cannot overlap answer at once after it.
+  let barrierOpen = false;
+  const gather = (count: number, value: unknown) =>
+    new Promise<unknown>((resolve) => {
+      if (barrierOpen) return resolve(value);
+      gathered.push(() => resolve(value));
+      fallback ??= setTimeout(() => {
+        barrierOpen = true;
+        releaseGathered();
+      }, 5_000);
+      if (gathered.length >= count) releaseGathered();
+    });
   const tools: ToolHandler = async (call, { signal }) => {
     probe.calls.push(call);
     inFlight++;
@@ -33,6 +56,8 @@ export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
         case "delay":
           await sleep(Number(args.ms ?? 1), signal);
           return args.value;
+        case "gather":
+          return await gather(Number(args.count), args.value);
         case "fail":
           if (typeof args.code === "string")
             throw new CodecallError(args.code as never, String(args.message));
