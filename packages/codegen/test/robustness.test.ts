@@ -48,5 +48,8 @@ describe("robustness", () => {
       callTool: () => Promise.resolve(),
     });
     expect(Object.keys(modules)).toEqual(["./servers/b", "./servers/b/index", "./servers/b/y", "./index"]);
+    const b = modules["./servers/b"] as Record<string, unknown>;
+    expect(Object.isFrozen(b)).toBe(true);
+    expect((b.y as () => unknown).name, "each function is named after its tool").toBe("y");
   });
 });
