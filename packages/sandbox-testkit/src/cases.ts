@@ -200,6 +200,8 @@ export const CASES = {
       expect(await value(sandbox, "return { then: 1, b: 2 };")).toEqual({ then: 1, b: 2 });
       const rejected = await run(sandbox, "return Promise.reject(new TypeError('nope'));");
       expect(rejected.error).toMatchObject({ code: "PROGRAM_ERROR", name: "TypeError", message: "nope" });
+      const notAPromise = await run(sandbox, "return Object.create(Promise.prototype);");
+      expect(notAPromise.error).toMatchObject({ code: "PROGRAM_ERROR", name: "TypeError" });
       const badThen = await run(sandbox, "return { get then() { throw new RangeError('no then'); } };");
       expect(badThen.error).toMatchObject({ code: "PROGRAM_ERROR", name: "RangeError", message: "no then" });
       const thrown = await run(sandbox, "const a = 1;\nthrow new Error('sync ' + a);");

@@ -132,7 +132,10 @@ function runSync(main) {
   var value, thenOf;
   try { value = main(); if (value !== null && (typeof value === "object" || typeof value === "function")) thenOf = value.then; }
   catch (e) { return apply(resolve, PromiseCtor, [failure(e)]); }
-  return typeof thenOf === "function" ? rarePaths().adopt(value, thenOf, report) : apply(resolve, PromiseCtor, [report(value)]);
+  if (typeof thenOf !== "function") return apply(resolve, PromiseCtor, [report(value)]);
+  // A native promise (code mode's inner async function returns one) takes one reaction, as an async program.
+  if (thenOf === then) try { return apply(then, value, [report, failure]); } catch (_) { /* not a promise */ }
+  return rarePaths().adopt(value, thenOf, report);
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
 sealed("__codecallRun", function (main, sync) { return sync === 1 ? runSync(main) : apply(then, main(), [report, failure]); });
