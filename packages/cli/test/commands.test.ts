@@ -14,8 +14,7 @@ afterEach(async () => {
   await ws.cleanup();
 });
 
-const data = (file: string) =>
-  fileURLToPath(new URL(`../../../../shared/data/livemcpbench/${file}`, import.meta.url));
+const data = (file: string) => fileURLToPath(new URL(`../../../data/livemcpbench/${file}`, import.meta.url));
 
 describe("codecall --help and usage errors", () => {
   /** The CLI's main function in-process (fast): output captured, exit code returned. */
@@ -211,7 +210,7 @@ describe("codecall bench discovery", () => {
     ]);
     const [scores] = JSON.parse(json.stdout);
     expect(scores.tasks).toBe(48);
-    expect(scores.recallAt10).toBeGreaterThan(0.34); // the plain BM25 floor of shared/data/README.md
+    expect(scores.recallAt10).toBeGreaterThan(0.34); // the plain BM25 floor of data/README.md
     const wrong = await runCli([
       "bench",
       "discovery",

@@ -5,7 +5,7 @@ import { ProgramTypeChecker } from "../src/executor/type-checker.js";
 
 /** The 527 real tool schemas of LiveMCPBench's 70 servers. */
 const data = JSON.parse(
-  readFileSync(new URL("../../../../shared/data/livemcpbench/tools.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../../data/livemcpbench/tools.json", import.meta.url), "utf8"),
 ) as Array<{
   description?: string;
   tools: Record<string, { tools: never[] }>;

@@ -12,7 +12,7 @@ export const name = "codegen";
 
 function liveMcpBenchServers(): ServerDefinition[] {
   type Entry = { tools: Record<string, { server_name: string; tools: ToolDefinition[] }> };
-  const url = new URL("../../../../../shared/data/livemcpbench/tools.json", import.meta.url);
+  const url = new URL("../../../../data/livemcpbench/tools.json", import.meta.url);
   const entries = JSON.parse(readFileSync(url, "utf8")) as Entry[];
   return entries.flatMap((e) => Object.values(e.tools).map((s) => ({ name: s.server_name, tools: s.tools })));
 }

@@ -17,9 +17,7 @@ import { median, round, timeRuns } from "../stats.js";
 export const name = "discovery";
 
 const data = (file: string) =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../../shared/data/livemcpbench/${file}`, import.meta.url), "utf8"),
-  );
+  JSON.parse(readFileSync(new URL(`../../../../data/livemcpbench/${file}`, import.meta.url), "utf8"));
 
 /** `count` tools made from the real ones: copies under renamed servers, with words of other tools mixed in. */
 function varied(tools: ToolDocument[], count: number): ToolDocument[] {

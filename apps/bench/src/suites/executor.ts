@@ -226,7 +226,7 @@ return { ...summary, total };
 
 async function typeCheck(): Promise<Record<string, unknown>> {
   const data = JSON.parse(
-    readFileSync(new URL("../../../../../shared/data/livemcpbench/tools.json", import.meta.url), "utf8"),
+    readFileSync(new URL("../../../../data/livemcpbench/tools.json", import.meta.url), "utf8"),
   ) as Array<{
     description?: string;
     tools: Record<string, { tools: never[] }>;

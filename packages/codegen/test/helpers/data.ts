@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { ServerDefinition, ToolDefinition } from "../../src/index.js";
 
 export const sharedData = (path: string) =>
-  fileURLToPath(new URL(`../../../../../shared/data/${path}`, import.meta.url));
+  fileURLToPath(new URL(`../../../../data/${path}`, import.meta.url));
 
 export interface SuiteGroup {
   file: string;
