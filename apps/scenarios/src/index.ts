@@ -28,6 +28,7 @@ export function scenarioById(id: string): Scenario | undefined {
   return scenarios.find((s) => s.id === id);
 }
 
+export * from "./context.js";
 export * from "./conversation.js";
 export * from "./run.js";
 export * from "./scenario.js";

@@ -11,6 +11,7 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import {
   type AgentEvent,
   type AgentToolbox,
+  type CodeModeOptions,
   connectServers,
   createAgent,
   createClassicMode,
@@ -63,7 +64,12 @@ export interface ModeRun {
   error?: string;
 }
 
+/** A sandbox as code mode takes it (an instance it does not close; the run closes it). */
+export type SandboxInstance = Exclude<CodeModeOptions["sandbox"], string | undefined>;
+
 export interface RunOptions {
+  /** Makes the sandbox code mode runs programs in. Default: QuickJS. */
+  sandbox?: () => SandboxInstance;
   /** Use the Messages API (needs ANTHROPIC_API_KEY). Default: when the key is set. */
   live?: boolean;
   model?: string;
@@ -88,7 +94,7 @@ export async function runScenario(
     await scenario.setup?.(world);
     let toolbox: AgentToolbox;
     if (mode === "code") {
-      const sandbox = quickjs();
+      const sandbox = options.sandbox?.() ?? quickjs();
       const codeMode = await createCodeMode({
         servers: world.config,
         sandbox,

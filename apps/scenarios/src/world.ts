@@ -42,11 +42,17 @@ function ownServer(file: "data-main.ts" | "catalogue-main.ts"): ServerEntry {
 }
 
 /** Creates the workspace and the configuration of `servers` (nothing starts until code mode connects). */
-export async function createWorld(servers: readonly ServerName[]): Promise<World> {
+export async function createWorld(
+  servers: readonly ServerName[],
+  options: { catalogueTools?: number } = {},
+): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), "codecall-scenario-"));
   const entries: Record<ServerName, () => ServerEntry> = {
     data: () => ownServer("data-main.ts"),
-    catalogue: () => ownServer("catalogue-main.ts"),
+    catalogue: () => ({
+      ...ownServer("catalogue-main.ts"),
+      ...(options.catalogueTools ? { env: { CATALOGUE_TOOLS: String(options.catalogueTools) } } : {}),
+    }),
     filesystem: () => ({ command: process.execPath, args: [npmServer("server-filesystem"), dir] }),
     memory: () => ({
       command: process.execPath,

@@ -41,8 +41,9 @@ export function catalogueTools(): Tool[] {
   return out;
 }
 
-export function createCatalogueServer(): Server {
-  const tools = catalogueTools();
+/** The catalogue server; `limit` keeps only the first tools (the bench measures 10 and all 527). */
+export function createCatalogueServer(limit?: number): Server {
+  const tools = catalogueTools().slice(0, limit ?? Number.POSITIVE_INFINITY);
   const server = new Server(
     { name: "codecall-scenario-catalogue", version: "1.0.0" },
     { capabilities: { tools: {} } },

@@ -11,7 +11,7 @@ import { expectAnswer } from "./checks.js";
 function renewals(): Array<{ company: string; contractValue: number }> {
   const random = createRandom(SEED * 1000 + 20);
   return crm()
-    .companies.filter((_, i) => i % 3 === 1)
+    .companies.filter((_, i) => i % 3 === 2)
     .map((c) => ({ company: c.name, contractValue: random.int(20, 400) * 1000 }));
 }
 const renewalsCsv = () =>
