@@ -11,6 +11,7 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import {
   type AgentEvent,
   type AgentToolbox,
+  CodecallError,
   type CodeModeOptions,
   connectServers,
   createAgent,
@@ -146,12 +147,25 @@ export async function runScenario(
         if (result.error) error = `${result.error.code}: ${result.error.message}`;
         transcripts.push(result.messages);
         turns.push(...countTurns(toolbox, result.messages, session));
+      } catch (failure) {
+        // A cancelled run ends here; a failed model request (a live context overflow, say) is a result.
+        if (!CodecallError.isInstance(failure) || failure.code === "ABORTED") throw failure;
+        error = `${failure.code}: ${failure.message}`;
+        stopReason = "error";
+        break;
       } finally {
         await standIn?.close();
       }
     }
     const wallMs = performance.now() - started;
-    const check = await scenario.check({ answer, world, connections });
+    const checked: CheckResult = await scenario
+      .check({ answer, world, connections })
+      .catch((failure: unknown) => ({
+        correct: false,
+        expected: "(the check could not run)",
+        problem: String(failure),
+      }));
+    const check = error ? { ...checked, correct: false, problem: error } : checked;
     const context = JSON.stringify(transcripts);
     const raw = (scenario.personalValues?.() ?? personalValues()).filter((v) => context.includes(v)).length;
     return {
