@@ -32,5 +32,6 @@ export * from "./context.js";
 export * from "./conversation.js";
 export * from "./run.js";
 export * from "./scenario.js";
+export { catalogueTools } from "./servers/catalogue-server.js";
 export { countTokens } from "./tokens.js";
 export { createWorld, type ServerName, type World } from "./world.js";

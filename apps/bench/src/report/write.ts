@@ -22,7 +22,13 @@ interface ScenarioResults {
   model: string;
   note: string;
   scenarios: ScenarioFigures[];
-  initialContext: Array<{ tools: number; codeModeTokens: number; classicTokens: number; reduction: number }>;
+  initialContext: Array<{
+    tools: number;
+    codeModeTokens: number;
+    classicTokens: number;
+    reduction: number;
+    peers?: { cloudflareCodemode?: number | { error: string } };
+  }>;
 }
 
 export const GOALS = { dataHeavy: 0.98, light: 0.5, initialContext500: 0.99 } as const;
@@ -134,6 +140,9 @@ export function writeReport(
         values: [
           { series: "code", value: c.codeModeTokens },
           { series: "classic", value: c.classicTokens },
+          ...(typeof c.peers?.cloudflareCodemode === "number"
+            ? [{ series: "Cloudflare codemode", value: c.peers.cloudflareCodemode }]
+            : []),
         ],
       })),
     }),
@@ -145,13 +154,15 @@ export function writeReport(
     "",
     "![Initial context at 10 and 527 tools](initial-context.svg)",
     "",
-    "| tools | code mode | classic (every definition) | smaller by |",
-    "| --- | --- | --- | --- |",
-    ...results.initialContext.map(
-      (c) => `| ${c.tools} | ${n(c.codeModeTokens)} | ${n(c.classicTokens)} | ${pct(c.reduction)} |`,
-    ),
+    "| tools | code mode | classic (every definition) | smaller by | `@cloudflare/codemode` 0.5.6 |",
+    "| --- | --- | --- | --- | --- |",
+    ...results.initialContext.map((c) => {
+      const cf = c.peers?.cloudflareCodemode;
+      const peer = typeof cf === "number" ? n(cf) : cf ? `failed: ${cf.error}` : "not measured";
+      return `| ${c.tools} | ${n(c.codeModeTokens)} | ${n(c.classicTokens)} | ${pct(c.reduction)} | ${peer} |`;
+    }),
     "",
-    "Peers (`@cloudflare/codemode`, mcp-use's code mode, `@utcp/code-mode`, the AI SDK's code mode) are not measured here: none of them is installed in this repository yet.",
+    "Peers: Cloudflare's code mode puts one `codemode` tool in front of the model, its description holding the TypeScript types of every tool; it is measured with its own type generator and description template (its package entries import `cloudflare:workers`, which Node cannot load, so its executor does not run here). Not measured yet: mcp-use's code mode (its model-facing context comes from its LangChain agent), `@utcp/code-mode` (needs Node 22) and the AI SDK's code mode.",
     "",
   );
 

@@ -3,9 +3,19 @@
  * servers, through the real agent loop. Without ANTHROPIC_API_KEY the model's turns are replayed through
  * the local Messages stand-in; with it, Claude does the tasks live (the figures say which). Tokens are
  * counted with @anthropic-ai/tokenizer in both modes (absolute counts are approximate; compare ratios).
- * Also: the initial context for a catalogue of 10 and of 527 real tool definitions.
+ * Also: the initial context for a catalogue of 10 and of 527 real tool definitions, with the context
+ * Cloudflare's code mode gives the model for the same tools (`peer-context.ts`).
  */
-import { initialContext, liveByDefault, type ModeRun, runScenario, scenarios } from "@codecall/scenarios";
+import {
+  catalogueTools,
+  countTokens,
+  initialContext,
+  liveByDefault,
+  type ModeRun,
+  runScenario,
+  scenarios,
+} from "@codecall/scenarios";
+import { cloudflareCodemodeContext } from "../peer-context.js";
 import { round } from "../stats.js";
 
 export const name = "scenarios";
@@ -40,10 +50,15 @@ export async function run(): Promise<Record<string, unknown>> {
       inputTokenReduction: round(1 - code.inputTokens / classic.inputTokens, 4),
     });
   }
-  const context = [await initialContext(10), await initialContext(527)].map((c) => ({
-    ...c,
-    reduction: round(c.reduction, 4),
-  }));
+  const context = [];
+  for (const tools of [10, 527]) {
+    const c = await initialContext(tools);
+    const peer = await cloudflareCodemodeContext(catalogueTools().slice(0, tools)).then(
+      (text) => countTokens(text),
+      (error: unknown) => ({ error: String(error) }),
+    );
+    context.push({ ...c, reduction: round(c.reduction, 4), peers: { cloudflareCodemode: peer } });
+  }
   return {
     live,
     model: live ? (process.env.CODECALL_MODEL ?? "claude-sonnet-5-5") : "replayed",
