@@ -5,15 +5,8 @@
 import { rm } from "node:fs/promises";
 import Anthropic from "@anthropic-ai/sdk";
 import { countTokens } from "@anthropic-ai/tokenizer";
-import {
-  type AgentEvent,
-  type AgentResult,
-  type AgentToolbox,
-  createAgent,
-  createClassicMode,
-  createCodeMode,
-  type McpConnections,
-} from "@codecall/core";
+import { type AgentToolbox, createClassicMode, createCodeMode, type McpConnections } from "@codecall/core";
+import { type AgentEvent, type AgentResult, createAgent } from "@codecall/core/agent";
 import { type MessagesStandIn, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import type { SandboxInstance } from "@codecall/scenarios";

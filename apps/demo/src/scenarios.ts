@@ -3,8 +3,9 @@
  * mode, on the chosen sandbox backend, streaming every agent event, and report both modes' figures. The
  * original demo task (`runDemo`) stays available as the scenario `acme-contacts`.
  */
-import type { AgentEvent } from "@codecall/core";
+
 import { CodecallError } from "@codecall/core";
+import type { AgentEvent } from "@codecall/core/agent";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import {
   liveByDefault,

@@ -9,16 +9,15 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import {
-  type AgentEvent,
   type AgentToolbox,
   CodecallError,
-  type CodeModeOptions,
   connectServers,
-  createAgent,
   createClassicMode,
   createCodeMode,
   type McpConnections,
+  type Sandbox,
 } from "@codecall/core";
+import { type AgentEvent, createAgent } from "@codecall/core/agent";
 import { type MessagesStandIn, startMessagesStandIn } from "@codecall/core/testing";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { readConversation } from "./conversation.js";
@@ -65,8 +64,8 @@ export interface ModeRun {
   error?: string;
 }
 
-/** A sandbox as code mode takes it (an instance it does not close; the run closes it). */
-export type SandboxInstance = Exclude<CodeModeOptions["sandbox"], string | undefined>;
+/** A sandbox instance (code mode does not close it; the run does). */
+export type SandboxInstance = Sandbox;
 
 export interface RunOptions {
   /** Makes the sandbox code mode runs programs in. Default: QuickJS. */

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type GeneratedApi, generateApi, type ServerDefinition, typeCheckFiles } from "../src/index.js";
+import { typeCheckFiles } from "../src/check.js";
+import { type GeneratedApi, generateApi, type ServerDefinition } from "../src/index.js";
 
 const dir = fileURLToPath(new URL("./__golden__/", import.meta.url));
 /** The declarations of one fixture are also kept as files, for the type tests (`*.test-d.ts`). */

@@ -4,7 +4,7 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AgentEvent, type ClassicTool, createAgent, createClassicToolbox } from "../src/index.js";
+import { type AgentEvent, type ClassicTool, createAgent, createClassicToolbox } from "../src/internal.js";
 import { type MessagesStandIn, type ScriptedTurn, startMessagesStandIn } from "../src/testing/index.js";
 
 let standIn: MessagesStandIn | undefined;

@@ -9,7 +9,7 @@ import {
   type Envelope,
   type Executor,
   type McpConnections,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { presentBackends, serverScript } from "./executor-fixtures.js";
 
 const backend = (await presentBackends()).find((b) => !b.skip);

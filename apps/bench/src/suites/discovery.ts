@@ -11,7 +11,7 @@ import {
   liveMcpBenchTools,
   scoreDiscovery,
   type ToolDocument,
-} from "@codecall/core";
+} from "@codecall/core/discovery";
 import { median, round, timeRuns } from "../stats.js";
 
 export const name = "discovery";

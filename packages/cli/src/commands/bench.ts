@@ -6,7 +6,7 @@ import {
   liveMcpBenchTasks,
   liveMcpBenchTools,
   scoreDiscovery,
-} from "@codecall/core";
+} from "@codecall/core/discovery";
 import type { Command } from "commander";
 import { type CliIo, progress, usageError } from "../io.js";
 

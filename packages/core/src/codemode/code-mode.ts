@@ -1,4 +1,5 @@
 import type { GeneratedApi } from "@codecall/codegen";
+import type { ExecutionLimits, ToolHandler } from "@codecall/sandbox";
 import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
 import { createFileView, type FileSource, type FileView } from "../discovery/file-view.js";
 import { fromGeneratedApi, generatedFileSource } from "../discovery/from-generated.js";
@@ -12,7 +13,7 @@ import {
 } from "../discovery/tool-index.js";
 import type { Retriever } from "../discovery/types.js";
 import { CodecallError } from "../errors.js";
-import type { SandboxName } from "../executor/backend.js";
+import type { SandboxChoice } from "../executor/backend.js";
 import type { EnvelopeOptions } from "../executor/envelope.js";
 import {
   createExecutor,
@@ -24,9 +25,7 @@ import {
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
-import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../privacy/guard.js";
-import type { Sandbox, ToolHandler } from "../sandbox/create-sandbox.js";
-import type { ExecutionLimits } from "../sandbox/limits.js";
+import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
 
 /** Options of {@link createCodeMode}. */
 export interface CodeModeOptions {
@@ -35,8 +34,11 @@ export interface CodeModeOptions {
    * Cursor use), the parsed object, or connections you made with `connectServers` (they stay yours).
    */
   servers: string | URL | object | McpConnections;
-  /** The backend: a Sandbox, or `quickjs` / `isolated-vm` / `e2b`. Default `CODECALL_SANDBOX`, else `quickjs`. */
-  sandbox?: Sandbox | SandboxName;
+  /**
+   * The backend programs run in: a Sandbox (yours to close) or a factory code mode calls once and closes,
+   * e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
+   */
+  sandbox: SandboxChoice;
   /** Type-check programs before they run. Default `error`: findings go back to the model, nothing runs. */
   typeCheck?: TypeCheckMode;
   limits?: Partial<ExecutionLimits>;
@@ -91,7 +93,7 @@ export interface CodeModeState {
  * {@link AgentToolbox}, so it plugs into {@link createAgent} and into `@codecall/mcp-server` alike.
  *
  * ```ts
- * const codeMode = await createCodeMode({ servers: "./mcp.json", sandbox: "quickjs" });
+ * const codeMode = await createCodeMode({ servers: "./mcp.json", sandbox: quickjs() });
  * const agent = createAgent({ toolbox: codeMode });
  * console.log((await agent.run("How many entities are in my memory graph?")).text);
  * await codeMode.close();
@@ -108,7 +110,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
             : options.servers,
           options.connect,
         );
-  const guard = privacyGuard(options.privacy);
+  const guard = await privacyGuard(options.privacy);
   const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
@@ -124,7 +126,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   try {
     executor = await createExecutor({
       catalogue: connections,
-      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      sandbox: options.sandbox,
       ...(options.typeCheck ? { typeCheck: options.typeCheck } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.envelope ? { envelope: options.envelope } : {}),
@@ -247,9 +249,11 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   return codeMode;
 }
 
-function privacyGuard(option: CodeModeOptions["privacy"]): PrivacyGuard | undefined {
+/** The guard for the `privacy` option; its detectors (libphonenumber's metadata) load only when it is on. */
+async function privacyGuard(option: CodeModeOptions["privacy"]): Promise<PrivacyGuard | undefined> {
   if (!option) return undefined;
   if (typeof (option as PrivacyGuard).beforeCall === "function") return option as PrivacyGuard;
+  const { createPrivacyGuard } = await import("../privacy/guard.js");
   return createPrivacyGuard(option as PrivacyGuardOptions);
 }
 

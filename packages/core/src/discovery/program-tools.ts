@@ -7,8 +7,9 @@
  * return codecall.callTool(hit.id, { city: "Paris" });
  * ```
  */
+
+import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
-import type { ToolHandler } from "../sandbox/create-sandbox.js";
 import type { FileView } from "./file-view.js";
 import type { SearchToolsOptions, ToolIndex } from "./tool-index.js";
 

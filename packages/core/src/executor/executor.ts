@@ -5,23 +5,24 @@ import {
   runtimeFor,
   type ServerDefinition,
 } from "@codecall/codegen";
-import type ts from "typescript";
-import { CodecallError } from "../errors.js";
-import type { JsonValue } from "../json.js";
 import type {
   ExecutionEvent,
   ExecutionOutcome,
   Sandbox,
   SandboxSession,
   ToolHandler,
-} from "../sandbox/create-sandbox.js";
-import { type ExecutionLimits, resolveLimits } from "../sandbox/limits.js";
-import { resolveSandbox, type SandboxName } from "./backend.js";
+} from "@codecall/sandbox";
+import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
+import type ts from "typescript";
+import { CodecallError } from "../errors.js";
+import type { JsonValue } from "../json.js";
+import { openSandbox, type SandboxChoice } from "./backend.js";
+import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
-import { formatDiagnostics, ProgramTypeChecker, type TypeDiagnostic } from "./type-checker.js";
+import type { ProgramTypeChecker } from "./type-checker.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
 export type TypeCheckMode = "off" | "warn" | "error";
@@ -42,10 +43,10 @@ export interface ExecutorOptions {
   servers?: readonly ServerDefinition[];
   callTool?: CallToolFunction;
   /**
-   * The backend: a {@link Sandbox}, or a name loaded from its package. Defaults to `CODECALL_SANDBOX`,
-   * else `quickjs`. A Sandbox passed in stays the caller's to close.
+   * The backend: a {@link Sandbox} (it stays yours to close), or a factory the executor calls once and
+   * closes with itself, e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
    */
-  sandbox?: Sandbox | SandboxName;
+  sandbox: SandboxChoice;
   /** Type-check programs before running them. Default `error`. */
   typeCheck?: TypeCheckMode;
   /** Default limits for every execution (core's {@link resolveLimits} defaults fill the rest). */
@@ -108,19 +109,19 @@ interface ApiState {
   api: GeneratedApi;
   serverIdents: Set<string>;
   handler: ToolHandler;
-  checker: ProgramTypeChecker | undefined;
+  /** Made on the first check: TypeScript loads only when a program is type-checked. */
+  checker: Promise<ProgramTypeChecker> | undefined;
 }
 
 /**
- * Creates an executor: resolves the backend (throwing CONFIG_INVALID or SANDBOX_NOT_INSTALLED at once
- * when it cannot) and generates the typed API from the tools.
+ * Creates an executor: opens the backend (CONFIG_INVALID at once when none was given) and generates the
+ * typed API from the tools.
  */
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
   const catalogue = toCatalogue(options);
   const defaultLimits = resolveLimits(options.limits);
   const defaultMode = checkMode(options.typeCheck ?? "error");
-  const ownsSandbox = typeof options.sandbox !== "object";
-  const sandbox = await resolveSandbox(options.sandbox);
+  const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
   const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
@@ -165,7 +166,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     return session;
   };
   const checkerOf = (s: ApiState) =>
-    (s.checker ??= new ProgramTypeChecker(s.api.declarations, options.compilerOptions));
+    (s.checker ??= import("./type-checker.js").then(
+      ({ ProgramTypeChecker }) => new ProgramTypeChecker(s.api.declarations, options.compilerOptions),
+    ));
 
   await current();
 
@@ -175,7 +178,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       return (await current()).api;
     },
     async check(code) {
-      return checkerOf(await current()).check(code);
+      return (await checkerOf(await current())).check(code);
     },
     async execute(code, run = {}) {
       const started = performance.now();
@@ -210,7 +213,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
         let diagnostics: TypeDiagnostic[] = [];
         if (mode !== "off") {
-          diagnostics = checkerOf(s).check(code);
+          diagnostics = (await checkerOf(s)).check(code);
           if (mode === "error" && diagnostics.length > 0)
             return fail(typeCheckError(diagnostics), diagnostics);
         }

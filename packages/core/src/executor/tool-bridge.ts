@@ -1,4 +1,5 @@
 import type { GeneratedTool } from "@codecall/codegen";
+import type { ToolHandler } from "@codecall/sandbox";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -6,7 +7,6 @@ import { CodecallError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { toolResultToValue } from "../mcp/result.js";
 import { suggestNames } from "../mcp/suggest.js";
-import type { ToolHandler } from "../sandbox/create-sandbox.js";
 import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 
 /** Calls one tool on one MCP server. The connection layer's catalogue provides it. */

@@ -1,16 +1,10 @@
 import { dirname } from "node:path";
 import ts from "typescript";
 import { suggestNames } from "../mcp/suggest.js";
+import type { TypeDiagnostic } from "./diagnostics.js";
 import { mentionedNames } from "./transpile.js";
 
-/** One type-check finding, located in the program's own coordinates (1-based). */
-export interface TypeDiagnostic {
-  line: number;
-  column: number;
-  /** The TypeScript error number (2551: misspelt property, 2345: wrong argument type, ...). */
-  code: number;
-  message: string;
-}
+export { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 
 /** Each checker mounts its files under a root of its own, so checkers of different APIs never share them. */
 let checkers = 0;
@@ -217,13 +211,4 @@ function shortMessage(text: string | ts.DiagnosticMessageChain): string {
   let message = kept.join(" ");
   if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
   return message;
-}
-
-/** Formats diagnostics as short lines the model reads: `program.ts:3:15 TS2551 Property ...`. */
-export function formatDiagnostics(diagnostics: readonly TypeDiagnostic[], max = 10): string {
-  const shown = diagnostics
-    .slice(0, max)
-    .map((d) => `program.ts:${d.line}:${d.column} TS${d.code} ${d.message}`);
-  if (diagnostics.length > max) shown.push(`... and ${diagnostics.length - max} more`);
-  return shown.join("\n");
 }

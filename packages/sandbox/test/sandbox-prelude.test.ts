@@ -1,6 +1,7 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { HOST_GLOBAL, PRELUDE_SOURCE, wrapProgram } from "../src/index.js";
+import { HOST_GLOBAL } from "../src/index.js";
+import { PRELUDE_SOURCE, wrapProgram } from "../src/internal.js";
 
 /** Evaluates the prelude and a program in a node:vm context (a test harness for the prelude's semantics, not a sandbox). */
 async function runInVm(code: string, reply = '{"ok":true,"value":1}') {

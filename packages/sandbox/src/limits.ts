@@ -1,4 +1,4 @@
-import { CodecallError } from "../errors.js";
+import { CodecallError } from "./errors.js";
 import type { ExecutionLimitsV1 } from "./spec-v1.js";
 
 /** Per-execution limits; any field left out takes its default from {@link DEFAULT_LIMITS}. */

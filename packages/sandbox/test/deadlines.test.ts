@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Deadline, Deadlines } from "../src/sandbox/deadlines.js";
+import { type Deadline, Deadlines } from "../src/deadlines.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
