@@ -29,7 +29,12 @@ export function liveMcpBenchTools(catalogue: unknown): ToolDocument[] {
       const serverDescription = [title !== server ? title : undefined, description].filter(
         (s) => typeof s === "string",
       );
-      for (const tool of tools as { name?: unknown; description?: unknown; inputSchema?: unknown }[]) {
+      for (const tool of tools as {
+        name?: unknown;
+        description?: unknown;
+        inputSchema?: unknown;
+        outputSchema?: unknown;
+      }[]) {
         if (typeof tool?.name !== "string") throw invalid("tools", `named tools under server "${server}"`);
         let id = `${server}.${tool.name}`;
         for (let n = 2; ids.has(id); n++) id = `${server}.${tool.name}_${n}`;
@@ -41,6 +46,7 @@ export function liveMcpBenchTools(catalogue: unknown): ToolDocument[] {
           ...(serverDescription.length ? { serverDescription: serverDescription.join(": ") } : {}),
           ...(typeof tool.description === "string" ? { description: tool.description } : {}),
           inputSchema: tool.inputSchema,
+          ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
         });
       }
     }
