@@ -66,7 +66,7 @@ export interface CodeMode extends AgentToolbox {
   readonly connections: McpConnections;
   readonly executor: Executor;
   /** The same search the `search_tools` meta-tool runs. */
-  search(query: string, options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
+  search(query: string | readonly string[], options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
   /** The same execution `execute_code` runs, with the full result. */
   execute(code: string, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** The generated API, the discovery index and the file view for the current catalogue. */
@@ -190,7 +190,8 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       try {
         switch (name) {
           case META_TOOL_NAMES.searchTools: {
-            const results = await codeMode.search(String(args.query ?? ""), args as SearchToolsOptions);
+            const query = Array.isArray(args.query) ? (args.query as string[]) : String(args.query ?? "");
+            const results = await codeMode.search(query, args as SearchToolsOptions);
             return { content: formatSearch(results, args.detail as string | undefined), isError: false };
           }
           case META_TOOL_NAMES.executeCode:

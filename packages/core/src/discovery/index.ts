@@ -1,7 +1,9 @@
 export { analyze, splitWords } from "./analyze.js";
 export { createBm25Retriever } from "./baseline.js";
+export * from "./bench.js";
 export type { FieldSpec } from "./bm25.js";
 export * from "./cross-validate.js";
+export * from "./embedding.js";
 export * from "./file-view.js";
 export * from "./from-generated.js";
 export { reciprocalRankFusion, searchQueries } from "./fusion.js";

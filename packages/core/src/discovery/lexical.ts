@@ -16,7 +16,7 @@ import { analyze, TermAnalyzer } from "./analyze.js";
 import { Bm25Index, type FieldSpec, termWeights, topHits } from "./bm25.js";
 import { NgramAnalyzer, ngrams } from "./ngrams.js";
 import { schemaText, schemaWords } from "./schema-text.js";
-import type { RetrievalOptions, Retriever, RetrieverIndex, ToolDocument } from "./types.js";
+import type { Retriever, RetrieverIndex, ToolDocument } from "./types.js";
 import { Vocabulary } from "./vocabulary.js";
 
 /**

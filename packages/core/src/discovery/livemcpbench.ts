@@ -8,6 +8,11 @@ export interface DiscoveryTask {
   question: string;
   /** Tool names (as servers declare them), without duplicates, in annotated order. */
   gold: string[];
+  /**
+   * The annotated solution steps, when the file has them: a stand-in for the sub-task queries a model
+   * states when it searches with a list (scored separately from the question alone).
+   */
+  steps?: string[];
 }
 
 /**
@@ -69,14 +74,17 @@ export function liveMcpBenchTasks(file: unknown): DiscoveryTask[] {
         `a \`Question\` and \`Annotator Metadata.Tools\` string in every task (task ${i})`,
       );
     }
-    const gold = tools
-      .split("\n")
-      .map((line) => line.replace(/^\s*\d+[.)]\s*/, "").trim())
-      .filter(Boolean);
+    const numbered = (text: string) =>
+      text
+        .split("\n")
+        .map((line) => line.replace(/^\s*\d+[.)]\s*/, "").trim())
+        .filter(Boolean);
+    const steps = (task["Annotator Metadata"] as Record<string, unknown>)["Steps"];
     return {
       id: typeof task["task_id"] === "string" ? task["task_id"] : String(i),
       question,
-      gold: [...new Set(gold)],
+      gold: [...new Set(numbered(tools))],
+      ...(typeof steps === "string" && numbered(steps).length ? { steps: numbered(steps) } : {}),
     };
   });
 }

@@ -31,7 +31,8 @@ export interface DiscoveryHandlerOptions {
 
 /**
  * A tool handler answering the built-in discovery tools and passing every other call to `next`.
- * `codecall.searchTools({query, detail?, limit?, server?})` returns `[{id, server, name, score, text}]`;
+ * `codecall.searchTools({query, detail?, limit?, server?})` (`query` a string or a list, one per sub-task)
+ * returns `[{id, server, name, score, text}]`;
  * `codecall.describeTool({id, detail?})` returns the rendered text.
  */
 export function createDiscoveryHandler(options: DiscoveryHandlerOptions): ToolHandler {
@@ -42,7 +43,7 @@ export function createDiscoveryHandler(options: DiscoveryHandlerOptions): ToolHa
     ) as Record<string, unknown>;
     switch (call.name) {
       case DISCOVERY_TOOL_IDS.searchTools:
-        return index.search(args["query"] as string, args as SearchToolsOptions);
+        return index.search(args["query"] as string | string[], args as SearchToolsOptions);
       case DISCOVERY_TOOL_IDS.describeTool:
         return index.describe(
           args["id"] as string,
