@@ -170,8 +170,9 @@ export function formatDiscoveryBench(report: DiscoveryBench): string {
   const lines = [`${report.tasks} tasks, ${report.tools} tools`, "", "All tasks:", header];
   for (const [name, f] of Object.entries(report.whole)) lines.push(row(name, f));
   lines.push("", `Per fold (task i in fold i % ${report.folds}; fixed settings):`, header);
-  for (const [name, list] of Object.entries(report.perFold))
-    list.forEach((f, i) => lines.push(row(`${name} fold ${i}`, f)));
+  for (const [name, list] of Object.entries(report.perFold)) {
+    for (const [i, f] of list.entries()) lines.push(row(`${name} fold ${i}`, f));
+  }
   if (report.tuned) {
     const t = report.tuned;
     lines.push("", "Settings tuned on the other folds, scored on the held-out fold:", header);

@@ -17,6 +17,7 @@ export {
   type LexicalOptions,
 } from "./lexical.js";
 export * from "./livemcpbench.js";
+export { nearestToolNames } from "./nearest.js";
 export * from "./program-tools.js";
 export * from "./prompt.js";
 export { renderTool } from "./render.js";

@@ -187,9 +187,9 @@ function serverText(doc: Pick<ToolDocument, "server" | "serverDescription">): st
   return doc.serverDescription ? `${doc.server} ${doc.serverDescription}` : doc.server;
 }
 
-/** What the trigram ranker reads: the tool's and server's names and the description's first sentence. */
+/** What the trigram ranker reads: the tool's and the server's names (identifiers are where one-word compounds live). */
 function ngramText(doc: ToolDocument): string {
-  return `${doc.name} ${doc.title ?? ""} ${doc.server} ${firstSentence(doc.description ?? "")}`;
+  return `${doc.name} ${doc.title ?? ""} ${doc.server}`;
 }
 
 const isPath = (chunk: string) => /[/\\]|:\/\/|\w\.\w{1,5}$/.test(chunk);

@@ -3,7 +3,7 @@
  * so a program can find a tool and call it without the search results passing through the model.
  *
  * ```ts
- * const [hit] = await codecall.callTool("codecall.searchTools", { query: "weather forecast", limit: 1 });
+ * const [hit] = await codecall.searchTools({ query: "weather forecast", limit: 1 });
  * return codecall.callTool(hit.id, { city: "Paris" });
  * ```
  */

@@ -59,7 +59,7 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
   const system = [
     `You can use ${toolCount} tools from ${servers.length} MCP servers through TypeScript. Their definitions are not loaded.`,
     `1. search_tools finds tools; give one query per sub-task (\`query: ["find flights", "send an email"]\`); detail "full" gives exact types.`,
-    `2. execute_code runs one program that calls them as async functions (\`await server.tool({...})\`) and returns only what you need; intermediate results stay in the program, which can also search with \`codecall.callTool("codecall.searchTools", {query})\`.`,
+    `2. execute_code runs one program that calls them as async functions (\`await server.tool({...})\`) and returns only what you need; intermediate results stay in the program, which can also search with \`await codecall.searchTools({query})\` (typed results: id, name, text).`,
     fileView ? `The API is also readable as files: list_files("servers/"), then read_file.` : "",
     `Servers:`,
     ...shown,

@@ -22,6 +22,7 @@ import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
 import { formatDiagnostics, ProgramTypeChecker, type TypeDiagnostic } from "./type-checker.js";
+import { unknownToolDiagnostics } from "./unknown-tools.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
 export type TypeCheckMode = "off" | "warn" | "error";
@@ -166,6 +167,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   };
   const checkerOf = (s: ApiState) =>
     (s.checker ??= new ProgramTypeChecker(s.api.declarations, options.compilerOptions));
+  // TypeScript's findings plus unknown tool ids, each with the nearest real names.
+  const checkProgram = (s: ApiState, code: string) =>
+    unknownToolDiagnostics(
+      code,
+      checkerOf(s).check(code),
+      s.api.tools.map((t) => t.id),
+    );
 
   await current();
 
@@ -175,7 +183,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       return (await current()).api;
     },
     async check(code) {
-      return checkerOf(await current()).check(code);
+      return checkProgram(await current(), code);
     },
     async execute(code, run = {}) {
       const started = performance.now();
@@ -210,7 +218,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
         let diagnostics: TypeDiagnostic[] = [];
         if (mode !== "off") {
-          diagnostics = checkerOf(s).check(code);
+          diagnostics = checkProgram(s, code);
           if (mode === "error" && diagnostics.length > 0)
             return fail(typeCheckError(diagnostics), diagnostics);
         }

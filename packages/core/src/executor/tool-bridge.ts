@@ -2,10 +2,10 @@ import type { GeneratedTool } from "@codecall/codegen";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { nearestToolNames } from "../discovery/nearest.js";
 import { CodecallError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { toolResultToValue } from "../mcp/result.js";
-import { suggestNames } from "../mcp/suggest.js";
 import type { ToolHandler } from "../sandbox/create-sandbox.js";
 import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 
@@ -194,7 +194,7 @@ function redactError(
 }
 
 function unknownTool(name: string, byId: Map<string, GeneratedTool>): CodecallError {
-  const close = suggestNames(name, byId.keys());
+  const close = nearestToolNames(name, byId.keys());
   const hint = close.length
     ? ` Did you mean ${close.join(", ")}?`
     : " Search the catalogue for the right name.";
