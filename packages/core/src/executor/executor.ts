@@ -67,6 +67,11 @@ export interface ExecutorOptions {
    * receives the catalogue's handler and returns the one programs talk to.
    */
   programTools?: (catalogueTools: ToolHandler) => ToolHandler;
+  /**
+   * Generate the typed API on first use instead of at creation, so a large catalogue starts at once
+   * (code mode over 10,000 tools). Codegen errors then surface on first use. Default false.
+   */
+  deferApi?: boolean;
   /** Overrides of the type-checker's (deliberately lenient) compiler options. */
   compilerOptions?: ts.CompilerOptions;
 }
@@ -175,7 +180,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       s.api.tools.map((t) => t.id),
     );
 
-  await current();
+  if (!options.deferApi) await current();
 
   const executor: Executor = {
     sandbox,
