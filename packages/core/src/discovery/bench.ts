@@ -54,7 +54,12 @@ export interface DiscoveryBench {
   tuned?: Omit<CrossValidation, "whole">;
   ablation: AblationRow[];
   /** Question alone vs. question plus each annotated step as its own query (fused), default ranker. */
-  subQueries?: { question: DiscoveryFigures; questionAndSteps: DiscoveryFigures };
+  subQueries?: {
+    question: DiscoveryFigures;
+    questionAndSteps: DiscoveryFigures;
+    /** Plain BM25 with the same queries: how much of the gain is the queries, how much the ranker. */
+    bm25QuestionAndSteps: DiscoveryFigures;
+  };
 }
 
 /** The default ranker's components and the setting that switches each off. */
@@ -111,12 +116,14 @@ export async function benchDiscovery(options: DiscoveryBenchOptions): Promise<Di
   }
   let subQueries: DiscoveryBench["subQueries"];
   if (tasks.some((task) => task.steps?.length)) {
-    const fused = await scoreDiscovery({
-      tools,
-      tasks,
-      queries: (task) => [task.question, ...(task.steps ?? [])],
-    });
-    subQueries = { question: whole["lexical"]!, questionAndSteps: figures(fused.perTask) };
+    const queries = (task: DiscoveryTask) => [task.question, ...(task.steps ?? [])];
+    const fused = await scoreDiscovery({ tools, tasks, queries });
+    const bm25 = await scoreDiscovery({ tools, tasks, queries, retriever: createBm25Retriever() });
+    subQueries = {
+      question: whole["lexical"]!,
+      questionAndSteps: figures(fused.perTask),
+      bm25QuestionAndSteps: figures(bm25.perTask),
+    };
   }
   return {
     tools: tools.length,
@@ -196,6 +203,7 @@ export function formatDiscoveryBench(report: DiscoveryBench): string {
     lines.push(
       row("question", report.subQueries.question),
       row("question + steps, fused", report.subQueries.questionAndSteps),
+      row("bm25: question + steps, fused", report.subQueries.bm25QuestionAndSteps),
     );
   }
   return lines.join("\n");
