@@ -33,7 +33,7 @@ export interface DiscoveryBenchOptions {
 /** One component of the default ranker switched off. */
 export interface AblationRow {
   component: string;
-  /** The default ranker without it, on all tasks. */
+  /** The default ranker with it toggled (without it, or with it for a `+` component), on all tasks. */
   without: DiscoveryFigures;
   /** What it adds on all tasks (default minus without). */
   worth: { recallAt5: number; mrr: number };
@@ -62,7 +62,10 @@ export interface DiscoveryBench {
   };
 }
 
-/** The default ranker's components and the setting that switches each off. */
+/**
+ * The ranker's components and the setting that toggles each: off for those on by default, on for those
+ * off by default (marked `+`).
+ */
 export const LEXICAL_COMPONENTS: Readonly<Record<string, LexicalOptions>> = {
   "parameters field (names, descriptions, enum values)": {
     fields: { parameters: { weight: 0, b: 0.75 } },
@@ -72,7 +75,8 @@ export const LEXICAL_COMPONENTS: Readonly<Record<string, LexicalOptions>> = {
   "sibling share (server grouping)": { siblingWeight: 0 },
   "character trigrams": { ngramWeight: 0 },
   "pseudo-relevance feedback": { feedbackWeight: 0 },
-  "clauses of long queries": { clauseWeight: 0 },
+  "+clauses of long queries": { clauseWeight: 1 },
+  "+server scored as its own document": { serverWeight: 0.3 },
 };
 
 /** Runs the benchmark; about a second per 10 settings on the LiveMCPBench dev set. */
@@ -90,16 +94,20 @@ export async function benchDiscovery(options: DiscoveryBenchOptions): Promise<Di
   }
   const base = perTaskOf.get("lexical")!;
   const ablation: AblationRow[] = [];
-  for (const [component, off] of Object.entries(LEXICAL_COMPONENTS)) {
-    const without = (await scoreDiscovery({ tools, tasks, retriever: createLexicalRetriever(off) })).perTask;
+  for (const [component, toggle] of Object.entries(LEXICAL_COMPONENTS)) {
+    const toggled = (await scoreDiscovery({ tools, tasks, retriever: createLexicalRetriever(toggle) }))
+      .perTask;
+    // For a component on by default, "with" is the default; for one off by default, the toggled ranker.
+    const added = component.startsWith("+");
+    const [withIt, without] = added ? [toggled, base] : [base, toggled];
     const w = figures(without);
-    const d = figures(base);
-    const byFold = foldsOf(base, folds).map(
+    const d = figures(withIt);
+    const byFold = foldsOf(withIt, folds).map(
       (rows, f) => recallAndMrr(figures(rows)) - recallAndMrr(figures(foldsOf(without, folds)[f]!)),
     );
     ablation.push({
       component,
-      without: w,
+      without: figures(toggled),
       worth: { recallAt5: round(d.recallAt5 - w.recallAt5), mrr: round(d.mrr - w.mrr) },
       helpsInFolds: byFold.filter((gain) => gain > 0).length,
     });
@@ -191,12 +199,12 @@ export function formatDiscoveryBench(report: DiscoveryBench): string {
   }
   lines.push(
     "",
-    "Ablation (default ranker without one component):",
+    "Ablation (default ranker with one component toggled: - off, + on):",
     `${header}  worth R@5 / MRR  helps in folds`,
   );
   for (const a of report.ablation)
     lines.push(
-      `${row(`- ${a.component}`, a.without)}  ${a.worth.recallAt5.toFixed(3)} / ${a.worth.mrr.toFixed(3)}  ${a.helpsInFolds}/${report.folds}`,
+      `${row(a.component.startsWith("+") ? a.component : `- ${a.component}`, a.without)}  ${a.worth.recallAt5.toFixed(3)} / ${a.worth.mrr.toFixed(3)}  ${a.helpsInFolds}/${report.folds}`,
     );
   if (report.subQueries) {
     lines.push("", "One query vs. one per annotated step (a model stating its sub-tasks):", header);
