@@ -23,6 +23,7 @@ import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
 import type { ProgramTypeChecker } from "./type-checker.js";
+import { unknownToolDiagnostics } from "./unknown-tools.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
 export type TypeCheckMode = "off" | "warn" | "error";
@@ -67,6 +68,11 @@ export interface ExecutorOptions {
    * receives the catalogue's handler and returns the one programs talk to.
    */
   programTools?: (catalogueTools: ToolHandler) => ToolHandler;
+  /**
+   * Generate the typed API on first use instead of at creation, so a large catalogue starts at once
+   * (code mode over 10,000 tools). Codegen errors then surface on first use. Default false.
+   */
+  deferApi?: boolean;
   /** Overrides of the type-checker's (deliberately lenient) compiler options. */
   compilerOptions?: ts.CompilerOptions;
 }
@@ -169,8 +175,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     (s.checker ??= import("./type-checker.js").then(
       ({ ProgramTypeChecker }) => new ProgramTypeChecker(s.api.declarations, options.compilerOptions),
     ));
+  // TypeScript's findings plus unknown tool ids, each with the nearest real names.
+  const checkProgram = async (s: ApiState, code: string) =>
+    unknownToolDiagnostics(
+      code,
+      (await checkerOf(s)).check(code),
+      s.api.tools.map((t) => t.id),
+    );
 
-  await current();
+  if (!options.deferApi) await current();
 
   const executor: Executor = {
     sandbox,
@@ -178,7 +191,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       return (await current()).api;
     },
     async check(code) {
-      return (await checkerOf(await current())).check(code);
+      return checkProgram(await current(), code);
     },
     async execute(code, run = {}) {
       const started = performance.now();
@@ -213,7 +226,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
         let diagnostics: TypeDiagnostic[] = [];
         if (mode !== "off") {
-          diagnostics = (await checkerOf(s)).check(code);
+          diagnostics = await checkProgram(s, code);
           if (mode === "error" && diagnostics.length > 0)
             return fail(typeCheckError(diagnostics), diagnostics);
         }

@@ -3,10 +3,10 @@ import type { ToolHandler } from "@codecall/sandbox";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
+import { nearestToolNames } from "../discovery/nearest.js";
 import { CodecallError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { toolResultToValue } from "../mcp/result.js";
-import { suggestNames } from "../mcp/suggest.js";
 import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 
 /** Calls one tool on one MCP server. The connection layer's catalogue provides it. */
@@ -193,7 +193,7 @@ function redactError(
 }
 
 function unknownTool(name: string, byId: Map<string, GeneratedTool>): CodecallError {
-  const close = suggestNames(name, byId.keys());
+  const close = nearestToolNames(name, byId.keys());
   const hint = close.length
     ? ` Did you mean ${close.join(", ")}?`
     : " Search the catalogue for the right name.";
