@@ -1,6 +1,7 @@
 /** A schema document as named TypeScript declarations: its root type and the types its `$ref`s need. */
 import type CodeBlockWriter from "code-block-writer";
 import { ANY_KIND, docOf, type NamedType, OBJECT_ONLY, SchemaConverter } from "./schema-to-type.js";
+import { settleTypes } from "./settle-types.js";
 import { createWriter, NEVER, type TypeNode, UNKNOWN, writeDoc, writeType } from "./type-node.js";
 import type { GenerateOptions } from "./types.js";
 
@@ -91,7 +92,13 @@ export function convertDocument(schema: unknown, o: DocumentOptions): SchemaDocu
       converter = make();
       type = converter.convertRoot(ANY_KIND);
     }
-    return { name: o.rootName, type, doc: docOf(schema), named: converter.resolveNamed() };
+    const named = converter.resolveNamed();
+    const all = [{ name: o.rootName, type }, ...named.map((n) => ({ name: n.name, type: n.type! }))];
+    settleTypes(all, (name, message) => o.warn(o.basePath, `type ${name} ${message}`));
+    named.forEach((n, i) => {
+      n.type = all[i + 1]!.type;
+    });
+    return { name: o.rootName, type: all[0]!.type, doc: docOf(schema), named };
   } catch (error) {
     o.warn(
       o.basePath,

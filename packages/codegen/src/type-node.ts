@@ -5,7 +5,7 @@
 import CodeBlockWriter from "code-block-writer";
 import { propertyKey } from "./names.js";
 
-export type TypeNode =
+export type TypeNode = (
   | { kind: "keyword"; name: "unknown" | "never" | "string" | "number" | "boolean" | "null" | "undefined" }
   | { kind: "literal"; text: string }
   | { kind: "ref"; name: string }
@@ -13,7 +13,11 @@ export type TypeNode =
   | { kind: "tuple"; elements: Array<{ type: TypeNode; optional: boolean }>; rest?: TypeNode }
   | { kind: "object"; properties: PropertyNode[]; index?: TypeNode }
   | { kind: "union"; members: TypeNode[] }
-  | { kind: "intersection"; members: TypeNode[] };
+  | { kind: "intersection"; members: TypeNode[] }
+) & {
+  /** TSDoc of a union member (an `anyOf` / `oneOf` branch's description), written before it in full. */
+  doc?: string[];
+};
 
 export interface PropertyNode {
   key: string;
@@ -36,7 +40,12 @@ export function union(members: TypeNode[]): TypeNode {
   const flat: TypeNode[] = [];
   const seen = new Set<string>();
   for (const m of members) {
-    for (const x of m.kind === "union" ? m.members : [m]) {
+    // A documented union flattened into another keeps its doc on its first member.
+    const inner =
+      m.kind === "union"
+        ? m.members.map((x, i) => (i === 0 && m.doc && !x.doc ? { ...x, doc: m.doc } : x))
+        : [m];
+    for (const x of inner) {
       if (isKeyword(x, "unknown")) return UNKNOWN;
       if (isKeyword(x, "never")) continue;
       const key = printCompact(x, Number.POSITIVE_INFINITY);
@@ -86,9 +95,9 @@ function isObjectLike(t: TypeNode): boolean {
   return false;
 }
 
-function needsParens(t: TypeNode, context: "array" | "union" | "intersection"): boolean {
+function needsParens(t: TypeNode, context: "array" | "optional" | "union" | "intersection"): boolean {
   if (t.kind === "union") return context !== "union";
-  if (t.kind === "intersection") return context === "array" || context === "union";
+  if (t.kind === "intersection") return context !== "intersection";
   return false;
 }
 
@@ -113,7 +122,10 @@ export function printCompact(t: TypeNode, depth = 1, brief = false): string {
       return needsParens(t.element, "array") ? `(${element})[]` : `${element}[]`;
     }
     case "tuple": {
-      const parts = t.elements.map((e) => `${inner(e.type)}${e.optional ? "?" : ""}`);
+      const parts = t.elements.map((e) => {
+        const s = inner(e.type);
+        return e.optional ? (needsParens(e.type, "optional") ? `(${s})?` : `${s}?`) : s;
+      });
       if (t.rest) {
         const rest = inner(t.rest);
         parts.push(`...${needsParens(t.rest, "array") ? `(${rest})` : rest}[]`);
@@ -150,10 +162,18 @@ export function createWriter(): CodeBlockWriter {
   return new CodeBlockWriter({ indentNumberOfSpaces: 2, useSingleQuote: false, newLine: "\n" });
 }
 
+/** Every line terminator of ECMAScript, which ends a `//` comment. */
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/;
+
+/** `text` safe inside a `//` comment: line terminators (U+2028 and U+2029 too) escaped. */
+export function lineComment(text: string): string {
+  return text.replace(/[\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Writes a TSDoc block (nothing when `lines` is empty). */
 export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined): void {
   if (!lines || lines.length === 0) return;
-  const safe = lines.flatMap((l) => l.replace(/\*\//g, "*\\/").split(/\r?\n/)).map((l) => l.trimEnd());
+  const safe = lines.flatMap((l) => l.replace(/\*\//g, "*\\/").split(LINE_BREAK)).map((l) => l.trimEnd());
   if (safe.length === 1) {
     w.writeLine(`/** ${safe[0]} */`);
     return;
@@ -185,7 +205,11 @@ export function writeType(w: CodeBlockWriter, t: TypeNode): void {
       w.write("[");
       t.elements.forEach((e, i) => {
         if (i) w.write(", ");
+        // `[string, number | null?]` would make the element required: `(number | null)?` is optional.
+        const paren = e.optional && needsParens(e.type, "optional");
+        if (paren) w.write("(");
         writeType(w, e.type);
+        if (paren) w.write(")");
         if (e.optional) w.write("?");
       });
       if (t.rest) {
@@ -228,6 +252,21 @@ export function writeType(w: CodeBlockWriter, t: TypeNode): void {
       return;
     case "union":
     case "intersection":
+      if (t.kind === "union" && t.members.some((m) => m.doc?.length)) {
+        // One documented member per line, its TSDoc above it.
+        w.indent(() => {
+          for (const m of t.members) {
+            w.newLineIfLastNot();
+            writeDoc(w, m.doc);
+            w.write("| ");
+            const paren = needsParens(m, "union");
+            if (paren) w.write("(");
+            writeType(w, m);
+            if (paren) w.write(")");
+          }
+        });
+        return;
+      }
       t.members.forEach((m, i) => {
         if (i) w.write(t.kind === "union" ? " | " : " & ");
         const paren = needsParens(m, t.kind);
