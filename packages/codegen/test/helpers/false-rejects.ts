@@ -46,7 +46,9 @@ export function findFalseRejects(cases: SchemaCase[], options: GenerateOptions =
   const files: Record<string, string> = { ...api.declarations };
   const where = new Map<string, { label: string; use: string; text: string }>();
   const batches = new Map<string, number[]>();
-  cases.forEach((c, i) => batches.set(c.batch, [...(batches.get(c.batch) ?? []), i]));
+  cases.forEach((c, i) => {
+    batches.set(c.batch, [...(batches.get(c.batch) ?? []), i]);
+  });
   const declaredBy = new Map<string, string>();
   let checks = 0;
   let b = 0;
