@@ -118,15 +118,30 @@ export function writeTypes(w: CodeBlockWriter, documents: SchemaDocument[]): voi
   }
 }
 
-function writeNamed(w: CodeBlockWriter, name: string, type: TypeNode, doc: string[] | undefined): void {
-  w.blankLineIfLastNot();
+/**
+ * Writes only the named types the documents' `$ref`s need, briefly (no `export`, no open index
+ * signatures): for a discovery rendering, where the root types are written inline.
+ */
+export function writeReferencedTypes(w: CodeBlockWriter, documents: SchemaDocument[]): void {
+  for (const d of documents) for (const n of d.named) writeNamed(w, n.name, n.type!, n.doc, true);
+}
+
+function writeNamed(
+  w: CodeBlockWriter,
+  name: string,
+  type: TypeNode,
+  doc: string[] | undefined,
+  brief = false,
+): void {
+  if (!brief) w.blankLineIfLastNot();
   writeDoc(w, doc);
+  const exported = brief ? "" : "export ";
   if (type.kind === "object") {
-    w.write(`export interface ${name} `);
-    writeType(w, type);
+    w.write(`${exported}interface ${name} `);
+    writeType(w, type, { brief });
   } else {
-    w.write(`export type ${name} = `);
-    writeType(w, type);
+    w.write(`${exported}type ${name} = `);
+    writeType(w, type, { brief });
     w.write(";");
   }
   w.newLine();

@@ -105,11 +105,12 @@ function needsParens(t: TypeNode, context: "array" | "optional" | "union" | "int
 const BRIEF_UNION = 8;
 
 /**
- * One-line rendering; object types nested deeper than `depth` print as `{…}`. `brief` also leaves out an
- * open index signature (`[key: string]: unknown`) beside declared properties, for discovery summaries.
+ * One-line rendering; object types nested deeper than `depth` print as `{…}`. `elide` (default `brief`)
+ * shows only the first members of a long union. `brief` also leaves out an open index signature
+ * (`[key: string]: unknown`): it makes a type sound but tells a reader nothing.
  */
-export function printCompact(t: TypeNode, depth = 1, brief = false): string {
-  const inner = (x: TypeNode, d = depth) => printCompact(x, d, brief);
+export function printCompact(t: TypeNode, depth = 1, brief = false, elide = brief): string {
+  const inner = (x: TypeNode, d = depth) => printCompact(x, d, brief, elide);
   switch (t.kind) {
     case "keyword":
       return t.name;
@@ -137,14 +138,15 @@ export function printCompact(t: TypeNode, depth = 1, brief = false): string {
       const parts = t.properties.map(
         (p) => `${propertyKey(p.key)}${p.optional ? "?" : ""}: ${inner(p.type, depth - 1)}`,
       );
-      const openIndex = brief && parts.length > 0 && t.index && isKeyword(t.index, "unknown");
+      // Briefly, an object open to anything and nothing more is `{}`: "no parameters" to a reader.
+      const openIndex = brief && t.index && isKeyword(t.index, "unknown");
       if (t.index && !openIndex) parts.push(`[key: string]: ${inner(t.index, depth - 1)}`);
       return parts.length ? `{ ${parts.join("; ")} }` : "{}";
     }
     case "union":
     case "intersection": {
       const sep = t.kind === "union" ? " | " : " & ";
-      const shown = brief && t.members.length > BRIEF_UNION ? t.members.slice(0, BRIEF_UNION - 1) : t.members;
+      const shown = elide && t.members.length > BRIEF_UNION ? t.members.slice(0, BRIEF_UNION - 1) : t.members;
       const more = t.members.length - shown.length;
       return shown
         .map((m) => {
@@ -171,7 +173,7 @@ export function lineComment(text: string): string {
 }
 
 /** Writes a TSDoc block (nothing when `lines` is empty). */
-export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined): void {
+export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined, bare = false): void {
   if (!lines || lines.length === 0) return;
   const safe = lines.flatMap((l) => l.replace(/\*\//g, "*\\/").split(LINE_BREAK)).map((l) => l.trimEnd());
   if (safe.length === 1) {
@@ -179,12 +181,27 @@ export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined): void 
     return;
   }
   w.writeLine("/**");
-  for (const l of safe) w.writeLine(l ? ` * ${l}` : " *");
-  w.writeLine(" */");
+  // `bare` leaves out the ` * ` margin, which costs a token or two per line and tells a model nothing.
+  for (const l of safe) w.writeLine(bare ? l : l ? ` * ${l}` : " *");
+  w.writeLine(bare ? "*/" : " */");
+}
+
+/** Options of {@link writeType}. */
+export interface WriteTypeOptions {
+  /**
+   * Leave out an open index signature (`[key: string]: unknown`): it makes the
+   * type sound, but tells a reader nothing. For discovery renderings.
+   */
+  brief?: boolean;
 }
 
 /** Full rendering: object types across lines with their properties' TSDoc. */
-export function writeType(w: CodeBlockWriter, t: TypeNode): void {
+export function writeType(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOptions = {}): void {
+  writeTypeWith(w, t, options);
+}
+
+function writeTypeWith(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOptions): void {
+  const writeType = (w: CodeBlockWriter, x: TypeNode) => writeTypeWith(w, x, options);
   switch (t.kind) {
     case "keyword":
     case "literal":
@@ -219,16 +236,17 @@ export function writeType(w: CodeBlockWriter, t: TypeNode): void {
       }
       w.write("]");
       return;
-    case "object":
-      if (t.properties.length === 0 && !t.index) {
+    case "object": {
+      const index = options.brief && t.index && isKeyword(t.index, "unknown") ? undefined : t.index;
+      if (t.properties.length === 0 && !index) {
         w.write("{}");
         return;
       }
       if (
         t.properties.length === 0 ||
-        (t.properties.every((p) => !p.doc?.length && isFlat(p.type)) && !t.index)
+        (t.properties.every((p) => !p.doc?.length && isFlat(p.type)) && !index)
       ) {
-        const inline = printCompact(t, Number.POSITIVE_INFINITY);
+        const inline = printCompact(t, Number.POSITIVE_INFINITY, options.brief, false);
         if (inline.length <= 60) {
           w.write(inline);
           return;
@@ -237,45 +255,68 @@ export function writeType(w: CodeBlockWriter, t: TypeNode): void {
       w.write("{").newLine();
       w.indent(() => {
         for (const p of t.properties) {
-          writeDoc(w, p.doc);
-          w.write(`${propertyKey(p.key)}${p.optional ? "?" : ""}: `);
+          // Briefly, a doc without line breaks goes on one line, after a one-line property: the cheapest form
+          // for a model to read.
+          const doc =
+            options.brief && p.doc?.length && !p.doc.some((l) => LINE_BREAK.test(l))
+              ? [p.doc.join(" ")]
+              : p.doc;
+          const trailing = options.brief && doc?.length === 1 && isFlat(p.type) && !hasMemberDocs(p.type);
+          if (!trailing) writeDoc(w, doc, options.brief);
+          w.write(
+            `${propertyKey(p.key)}${p.optional ? "?" : ""}:${hasMemberDocs(p.type) && p.type.kind === "union" ? "" : " "}`,
+          );
           writeType(w, p.type);
-          w.write(";").newLine();
+          w.write(";");
+          if (trailing) w.write(` // ${doc![0]!.trim()}`);
+          w.newLine();
         }
-        if (t.index) {
+        if (index) {
           w.write("[key: string]: ");
-          writeType(w, t.index);
+          writeType(w, index);
           w.write(";").newLine();
         }
       });
       w.write("}");
       return;
+    }
     case "union":
-    case "intersection":
+    case "intersection": {
       if (t.kind === "union" && t.members.some((m) => m.doc?.length)) {
         // One documented member per line, its TSDoc above it.
-        w.indent(() => {
-          for (const m of t.members) {
-            w.newLineIfLastNot();
-            writeDoc(w, m.doc);
-            w.write("| ");
-            const paren = needsParens(m, "union");
-            if (paren) w.write("(");
-            writeType(w, m);
-            if (paren) w.write(")");
-          }
-        });
+        const level = w.getIndentationLevel();
+        w.setIndentationLevel(level + 1);
+        for (const m of t.members) {
+          w.newLineIfLastNot();
+          writeDoc(w, m.doc, options.brief);
+          w.write("| ");
+          const paren = needsParens(m, "union");
+          if (paren) w.write("(");
+          writeType(w, m);
+          if (paren) w.write(")");
+        }
+        w.setIndentationLevel(level);
         return;
       }
+      // Briefly, a union of literals (an enum) is written tight: `"a"|"b"` costs fewer tokens than `"a" | "b"`.
+      const tight = options.brief && t.kind === "union" && t.members.every((m) => m.kind === "literal");
       t.members.forEach((m, i) => {
-        if (i) w.write(t.kind === "union" ? " | " : " & ");
+        if (i) w.write(tight ? "|" : t.kind === "union" ? " | " : " & ");
         const paren = needsParens(m, t.kind);
         if (paren) w.write("(");
         writeType(w, m);
         if (paren) w.write(")");
       });
       return;
+    }
   }
+}
+
+function hasMemberDocs(t: TypeNode): boolean {
+  return (
+    (t.kind === "union" || t.kind === "intersection") &&
+    t.members.some((m) => m.doc?.length || hasMemberDocs(m))
+  );
 }
 
 function isFlat(t: TypeNode): boolean {
