@@ -65,6 +65,8 @@ export interface DocumentOptions {
   warn(path: string, message: string): void;
   options: GenerateOptions;
   isInput: boolean;
+  /** The name the schema's root stands for (the tool's), so a title that only restates it is left out. */
+  docName?: string;
   /** `object` for MCP arguments and `structuredContent`, which are always JSON objects. */
   rootMask: "object" | "any";
 }
@@ -98,7 +100,7 @@ export function convertDocument(schema: unknown, o: DocumentOptions): SchemaDocu
     named.forEach((n, i) => {
       n.type = all[i + 1]!.type;
     });
-    return { name: o.rootName, type: all[0]!.type, doc: docOf(schema), named };
+    return { name: o.rootName, type: all[0]!.type, doc: docOf(schema, o.docName), named };
   } catch (error) {
     o.warn(
       o.basePath,

@@ -10,7 +10,7 @@ import {
 } from "./declare-schema.js";
 import { pascalIdent } from "./names.js";
 import { isSchema } from "./schema-to-type.js";
-import { createWriter, lineComment, printCompact, writeDoc, writeType } from "./type-node.js";
+import { createWriter, isAnyObject, lineComment, printCompact, writeDoc, writeType } from "./type-node.js";
 import type { CodegenWarning, GenerateOptions, ToolDefinition, ToolRenderings } from "./types.js";
 
 export interface ToolModule {
@@ -49,6 +49,7 @@ export function emitTool(tool: ToolDefinition, ctx: Ctx): ToolModule {
     options: ctx.options,
     isInput: true,
     rootMask: "object",
+    docName: tool.name,
   });
   const hasOutput = tool.outputSchema !== undefined && tool.outputSchema !== null;
   const output = hasOutput
@@ -60,6 +61,7 @@ export function emitTool(tool: ToolDefinition, ctx: Ctx): ToolModule {
         options: ctx.options,
         isInput: false,
         rootMask: "object",
+        docName: tool.name,
       })
     : undefined;
   const documents = output ? [input, output] : [input];
@@ -88,7 +90,8 @@ export function emitTool(tool: ToolDefinition, ctx: Ctx): ToolModule {
   };
 
   const outputCompact = output ? printCompact(output.type, 1, true) : CONTENT_RETURN;
-  const signature = `${ctx.id}(input${inputOptional ? "?" : ""}: ${printCompact(input.type, 1, true)}): Promise<${outputCompact}>`;
+  const inputCompact = isAnyObject(input.type) ? "{}" : printCompact(input.type, 1, true);
+  const signature = `${ctx.id}(input${inputOptional ? "?" : ""}: ${inputCompact}): Promise<${outputCompact}>`;
   const sentence = firstSentence(tool.description ?? tool.title ?? tool.annotations?.title);
   return {
     source: write(false),
@@ -122,7 +125,9 @@ function fullRendering(
   if (output?.doc?.length) doc.push(`@returns ${output.doc.join(" ")}`);
   writeDoc(w, doc, true);
   w.write(`${id}(input${inputOptional ? "?" : ""}: `);
-  writeRoot(w, input);
+  // No declared parameters: `{}` says so.
+  if (isAnyObject(input.type)) w.write("{}");
+  else writeRoot(w, input);
   w.write("): Promise<");
   if (output) writeRoot(w, output);
   else w.write(CONTENT_RETURN);

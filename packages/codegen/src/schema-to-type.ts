@@ -101,7 +101,7 @@ export class SchemaConverter {
     for (const n of this.named.values()) {
       // Map iteration visits entries added during the loop, so this follows refs of refs.
       n.type = this.convert(n.schema, n.pointer, ALL, 0);
-      n.doc = docOf(n.schema);
+      n.doc = docOf(n.schema, n.name);
       done.push(n);
     }
     return done;
@@ -219,7 +219,7 @@ export class SchemaConverter {
             ? union([type, { kind: "ref", name: `Object[${JSON.stringify(key)}]` }])
             : type,
         optional,
-        doc: docOf(sub),
+        doc: docOf(sub, key),
       });
     }
     const close = this.o.closedObjects === true && props.length > 0 && !this.shared.has(s) && !extensible(s);
@@ -496,14 +496,15 @@ function literal(v: unknown): TypeNode {
 }
 
 /** TSDoc lines for a schema: its description and every constraint the type does not express. */
-export function docOf(schema: unknown): string[] | undefined {
+export function docOf(schema: unknown, name?: string): string[] | undefined {
   if (!isSchema(schema)) return undefined;
   const s = schema;
   const lines: string[] = [];
   const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
   const title = text(s.title);
   const description = text(s.description);
-  if (title && title !== description) lines.push(title);
+  // A title that only restates the name ("Latitude" for `latitude`, as generators write) tells nothing.
+  if (title && title !== description && !(name && restates(title, name))) lines.push(title);
   if (description) lines.push(description);
   const types = Array.isArray(s.type) ? s.type : [s.type];
   if (types.includes("integer")) lines.push("@integer");
@@ -559,6 +560,19 @@ export function docOf(schema: unknown): string[] | undefined {
   if (s.deprecated === true) lines.push("@deprecated");
   if (s.readOnly === true) lines.push("@readonly");
   return lines.length ? lines : undefined;
+}
+
+/** True when `title` is `name` spelt another way, or `name` with a generic suffix (`find_placesArguments`). */
+export function restates(title: string, name: string): boolean {
+  const key = (x: string) => x.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const t = key(title);
+  const n = key(name);
+  return (
+    n.length > 0 &&
+    (t === n ||
+      (t.startsWith(n) &&
+        /^(arguments|args|input|params|parameters|output|result|response)$/.test(t.slice(n.length))))
+  );
 }
 
 /** Longest `pattern` pasted whole into TSDoc; longer ones are cut, with their length. */

@@ -101,6 +101,16 @@ function needsParens(t: TypeNode, context: "array" | "optional" | "union" | "int
   return false;
 }
 
+/** An object open to any property, as a brief rendering writes it. */
+const OPEN_OBJECT = "Record<string, unknown>";
+
+/** True for `{ [key: string]: unknown }`: any object. */
+export function isAnyObject(t: TypeNode): boolean {
+  return (
+    t.kind === "object" && t.properties.length === 0 && t.index !== undefined && isKeyword(t.index, "unknown")
+  );
+}
+
 /** Members of a union a brief rendering shows before eliding the rest. */
 const BRIEF_UNION = 8;
 
@@ -141,7 +151,8 @@ export function printCompact(t: TypeNode, depth = 1, brief = false, elide = brie
       // Briefly, an object open to anything and nothing more is `{}`: "no parameters" to a reader.
       const openIndex = brief && t.index && isKeyword(t.index, "unknown");
       if (t.index && !openIndex) parts.push(`[key: string]: ${inner(t.index, depth - 1)}`);
-      return parts.length ? `{ ${parts.join("; ")} }` : "{}";
+      if (parts.length) return `{ ${parts.join("; ")} }`;
+      return openIndex ? OPEN_OBJECT : "{}";
     }
     case "union":
     case "intersection": {
@@ -239,7 +250,7 @@ function writeTypeWith(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOption
     case "object": {
       const index = options.brief && t.index && isKeyword(t.index, "unknown") ? undefined : t.index;
       if (t.properties.length === 0 && !index) {
-        w.write("{}");
+        w.write(t.index ? OPEN_OBJECT : "{}");
         return;
       }
       if (
