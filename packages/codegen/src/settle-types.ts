@@ -82,15 +82,46 @@ function breakBareCycles(
 
 /** Names referred to at the top of `t`: through unions and intersections, not inside structures. */
 function bareRefs(t: TypeNode): string[] {
-  if (t.kind === "ref") return [t.name];
-  if (t.kind === "union" || t.kind === "intersection") return t.members.flatMap(bareRefs);
-  return [];
+  const names: string[] = [];
+  mapBare(t, (ref) => {
+    names.push(ref);
+    return undefined;
+  });
+  return names;
 }
 
-function mapBare(t: TypeNode, f: (ref: string) => TypeNode | undefined): TypeNode {
-  if (t.kind === "ref") return f(t.name) ?? t;
-  if (t.kind === "union") return withDoc(union(t.members.map((m) => mapBare(m, f))), t.doc);
-  if (t.kind === "intersection") return withDoc(intersection(t.members.map((m) => mapBare(m, f))), t.doc);
+/**
+ * Rewrites the references TypeScript resolves eagerly: those under unions and intersections, and those in
+ * a tuple spread as a tuple's rest (`[x, ...[T][]]` is not deferred when it stands in a union).
+ */
+function mapBare(t: TypeNode, f: (ref: string) => TypeNode | undefined, inRest = false): TypeNode {
+  const map = (x: TypeNode) => mapBare(x, f, inRest);
+  switch (t.kind) {
+    case "ref":
+      return f(t.name) ?? t;
+    case "union":
+      return withDoc(union(t.members.map(map)), t.doc);
+    case "intersection":
+      return withDoc(intersection(t.members.map(map)), t.doc);
+    case "array":
+      return inRest ? { ...t, element: map(t.element) } : t;
+    case "tuple": {
+      const rest = t.rest ? (inRest ? map(t.rest) : mapSpreadTuples(t.rest, f)) : undefined;
+      return {
+        ...t,
+        elements: inRest ? t.elements.map((e) => ({ ...e, type: map(e.type) })) : t.elements,
+        ...(rest ? { rest } : {}),
+      };
+    }
+    default:
+      return t;
+  }
+}
+
+/** The tuples among a rest element's union members, rewritten as {@link mapBare} does in a rest. */
+function mapSpreadTuples(t: TypeNode, f: (ref: string) => TypeNode | undefined): TypeNode {
+  if (t.kind === "tuple") return mapBare(t, f, true);
+  if (t.kind === "union") return withDoc(union(t.members.map((m) => mapSpreadTuples(m, f))), t.doc);
   return t;
 }
 

@@ -242,8 +242,11 @@ function writeTypeWith(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOption
       });
       if (t.rest) {
         if (t.elements.length) w.write(", ");
-        w.write("...");
-        writeType(w, { kind: "array", element: t.rest });
+        // `...Array<T>` in a tuple is not deferred, so a recursive T fails there (TS2456): `...(T)[]` is.
+        const paren = needsParens(t.rest, "array");
+        w.write(paren ? "...(" : "...");
+        writeType(w, t.rest);
+        w.write(paren ? ")[]" : "[]");
       }
       w.write("]");
       return;
