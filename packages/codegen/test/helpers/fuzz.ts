@@ -148,9 +148,9 @@ export function sampleCandidates(root: Schema, seed: number, count = 12): Json[]
   };
   const any = (d: number): Json => {
     const kind = r.pick(d > 1 ? KINDS.slice(0, 5) : KINDS);
-    return valueOf(kind, true, d);
+    return valueOfKind(kind, true, d);
   };
-  const valueOf = (kind: string, s: Schema, d: number): Json => {
+  const valueOfKind = (kind: string, s: Schema, d: number): Json => {
     const o = typeof s === "object" ? s : {};
     switch (kind) {
       case "null":
@@ -192,7 +192,7 @@ export function sampleCandidates(root: Schema, seed: number, count = 12): Json[]
       const members = s[k];
       if (!Array.isArray(members) || r.next() < 0.2) continue;
       const chosen = k === "allOf" ? members : [r.pick(members)];
-      const parts = [valueOf("object", s, d), ...chosen.map((m) => gen(m as Schema, d + 1))];
+      const parts = [valueOfKind("object", s, d), ...chosen.map((m) => gen(m as Schema, d + 1))];
       const objects = parts.filter(
         (p): p is Record<string, Json> => p !== null && typeof p === "object" && !Array.isArray(p),
       );
@@ -201,7 +201,7 @@ export function sampleCandidates(root: Schema, seed: number, count = 12): Json[]
     }
     const types =
       typeof s.type === "string" ? [s.type] : Array.isArray(s.type) ? (s.type as string[]) : [...KINDS];
-    return valueOf(r.pick(types), s, d);
+    return valueOfKind(r.pick(types), s, d);
   };
   return Array.from({ length: count }, () => gen(root, 0));
 }
