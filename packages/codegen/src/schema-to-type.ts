@@ -234,7 +234,8 @@ export class SchemaConverter {
         indexMembers.push(this.convert(sub, `${ptr}/patternProperties/${escapePointer(p)}`, ALL, depth + 1));
       }
     }
-    const additionalType = hasIndex ? union(indexMembers) : UNKNOWN;
+    // A required name that no property declares is typed as the schema types it, whatever closing adds.
+    const additionalType = hasIndex && !close ? union(indexMembers) : UNKNOWN;
     for (const key of required) {
       if (!props.some(([k]) => k === key)) properties.push({ key, type: additionalType, optional: false });
     }

@@ -92,10 +92,10 @@ function bareRefs(t: TypeNode): string[] {
 
 /**
  * Rewrites the references TypeScript resolves eagerly: those under unions and intersections, and those in
- * a tuple spread as a tuple's rest (`[x, ...[T][]]` is not deferred when it stands in a union).
+ * tuples nested in a tuple (see {@link mapNestedTuples}).
  */
-function mapBare(t: TypeNode, f: (ref: string) => TypeNode | undefined, inRest = false): TypeNode {
-  const map = (x: TypeNode) => mapBare(x, f, inRest);
+function mapBare(t: TypeNode, f: (ref: string) => TypeNode | undefined, eager = false): TypeNode {
+  const map = (x: TypeNode) => mapBare(x, f, eager);
   switch (t.kind) {
     case "ref":
       return f(t.name) ?? t;
@@ -104,12 +104,13 @@ function mapBare(t: TypeNode, f: (ref: string) => TypeNode | undefined, inRest =
     case "intersection":
       return withDoc(intersection(t.members.map(map)), t.doc);
     case "array":
-      return inRest ? { ...t, element: map(t.element) } : t;
+      return eager ? { ...t, element: map(t.element) } : t;
     case "tuple": {
-      const rest = t.rest ? (inRest ? map(t.rest) : mapSpreadTuples(t.rest, f)) : undefined;
+      const inner = (x: TypeNode) => (eager ? map(x) : mapNestedTuples(x, f));
+      const rest = t.rest ? inner(t.rest) : undefined;
       return {
         ...t,
-        elements: inRest ? t.elements.map((e) => ({ ...e, type: map(e.type) })) : t.elements,
+        elements: t.elements.map((e) => ({ ...e, type: inner(e.type) })),
         ...(rest ? { rest } : {}),
       };
     }
@@ -118,10 +119,14 @@ function mapBare(t: TypeNode, f: (ref: string) => TypeNode | undefined, inRest =
   }
 }
 
-/** The tuples among a rest element's union members, rewritten as {@link mapBare} does in a rest. */
-function mapSpreadTuples(t: TypeNode, f: (ref: string) => TypeNode | undefined): TypeNode {
+/**
+ * The tuples nested in a tuple's element or rest (through unions), rewritten as {@link mapBare} does there:
+ * TypeScript resolves them eagerly when they stand in a union (`[[T]?]`, `x | [a, ...[T][]]`). Also widens
+ * `[[T]]`, which TypeScript would defer: recursion through nested tuples is rare, and widening is safe.
+ */
+function mapNestedTuples(t: TypeNode, f: (ref: string) => TypeNode | undefined): TypeNode {
   if (t.kind === "tuple") return mapBare(t, f, true);
-  if (t.kind === "union") return withDoc(union(t.members.map((m) => mapSpreadTuples(m, f))), t.doc);
+  if (t.kind === "union") return withDoc(union(t.members.map((m) => mapNestedTuples(m, f))), t.doc);
   return t;
 }
 

@@ -83,6 +83,15 @@ const CASES: SchemaCase[] = [
     valid: [null, [], [null, 0.5], [[[]], 0]],
   },
   {
+    label: "recursion through an optional nested tuple (found by the fuzzer: TS2456)",
+    batch: "tuple-rest",
+    schema: {
+      type: ["array", "null"],
+      prefixItems: [{ type: ["array", "null"], prefixItems: [{ const: null }, { $ref: "#" }], minItems: 2 }],
+    },
+    valid: [null, [], [null], [[null, null]], [[null, [[null, null]]]]],
+  },
+  {
     label: "an allOf of large anyOfs (10^6 combinations)",
     batch: "big",
     schema: bigAllOf(6, 10),
@@ -163,6 +172,18 @@ describe("closedInputObjects", () => {
           ],
         },
         { label: "plain", batch: "closed", schema: plain, valid: [{ query: "q" }] },
+        {
+          // Found by the fuzzer: a required name no property declares kept only the patterns' type.
+          label: "required name beside patternProperties",
+          batch: "closed",
+          schema: {
+            type: "object",
+            properties: { a: { type: "string" } },
+            required: ["b"],
+            patternProperties: { "^x-": { type: "object" } },
+          },
+          valid: [{ b: 2 }, { b: "x", a: "s", "x-y": {} }],
+        },
       ],
       { closedInputObjects: true },
     );

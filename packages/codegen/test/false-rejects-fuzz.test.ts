@@ -7,7 +7,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findFalseRejects, type SchemaCase } from "./helpers/false-rejects.js";
+import { findFalseRejects, onlyDeclaredNames, type SchemaCase } from "./helpers/false-rejects.js";
 import { sampleCandidates, schemaArbitrary } from "./helpers/fuzz.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 24);
@@ -22,42 +22,58 @@ function accepts(validate: (v: unknown) => boolean, value: unknown): boolean {
   }
 }
 
+/** Random schemas with their ajv-valid sampled instances. */
+function fuzzCases(runs: number, seed: number): { cases: SchemaCase[]; instances: number } {
+  // `ownProperties`: otherwise ajv finds a required `constructor` on Object.prototype.
+  const ajv = new Ajv2020({ strict: false, validateFormats: false, ownProperties: true });
+  const schemas = fc.sample(fc.tuple(schemaArbitrary(), fc.integer({ min: 1, max: 2 ** 31 - 1 })), {
+    numRuns: runs,
+    seed,
+  });
+  const cases: SchemaCase[] = [];
+  let instances = 0;
+  schemas.forEach(([schema, sampleSeed], i) => {
+    let validate: (v: unknown) => boolean;
+    try {
+      validate = ajv.compile(schema);
+    } catch {
+      return; // ajv refuses it (an infinitely recursive $ref, say): no valid instance to check.
+    }
+    const seen = new Set<string>();
+    const valid = sampleCandidates(schema, sampleSeed).filter((v) => {
+      const key = JSON.stringify(v);
+      if (seen.has(key) || !accepts(validate, v)) return false;
+      seen.add(key);
+      return true;
+    });
+    instances += valid.length;
+    cases.push({
+      label: `#${i} ${JSON.stringify(schema)}`,
+      batch: `fuzz${Math.floor(i / 50)}`,
+      schema,
+      valid,
+    });
+  });
+  return { cases, instances };
+}
+
 describe("random schemas: zero false rejects", () => {
   it(`accepts every ajv-valid instance (seed ${SEED}, ${RUNS} schemas)`, () => {
-    // `ownProperties`: otherwise ajv finds a required `constructor` on Object.prototype.
-    const ajv = new Ajv2020({ strict: false, validateFormats: false, ownProperties: true });
-    const schemas = fc.sample(fc.tuple(schemaArbitrary(), fc.integer({ min: 1, max: 2 ** 31 - 1 })), {
-      numRuns: RUNS,
-      seed: SEED,
-    });
-    const cases: SchemaCase[] = [];
-    let instances = 0;
-    schemas.forEach(([schema, seed], i) => {
-      let validate: ReturnType<typeof ajv.compile>;
-      try {
-        validate = ajv.compile(schema);
-      } catch {
-        return; // ajv refuses it (an infinitely recursive $ref, say): no valid instance to check.
-      }
-      const seen = new Set<string>();
-      const valid = sampleCandidates(schema, seed).filter((v) => {
-        const key = JSON.stringify(v);
-        if (seen.has(key) || !accepts(validate, v)) return false;
-        seen.add(key);
-        return true;
-      });
-      instances += valid.length;
-      cases.push({
-        label: `#${i} ${JSON.stringify(schema)}`,
-        batch: `fuzz${Math.floor(i / 50)}`,
-        schema,
-        valid,
-      });
-    });
+    const { cases, instances } = fuzzCases(RUNS, SEED);
     const report = findFalseRejects(cases);
     console.log(`fuzz: ${cases.length} schemas, ${instances} valid instances, ${report.checks} checks`);
     // The sampler must find valid instances, or the test proves nothing.
     expect(instances).toBeGreaterThan(RUNS);
+    expect({ declarationErrors: report.declarationErrors, rejects: report.rejects }).toEqual({
+      declarationErrors: [],
+      rejects: [],
+    });
+  }, 180_000);
+
+  it(`with closedInputObjects, accepts every ajv-valid instance that uses declared names (seed ${SEED + 1})`, () => {
+    const { cases } = fuzzCases(Math.ceil(RUNS / 2), SEED + 1);
+    const closed = cases.map((c) => ({ ...c, valid: c.valid.filter((v) => onlyDeclaredNames(c.schema, v)) }));
+    const report = findFalseRejects(closed, { closedInputObjects: true });
     expect({ declarationErrors: report.declarationErrors, rejects: report.rejects }).toEqual({
       declarationErrors: [],
       rejects: [],

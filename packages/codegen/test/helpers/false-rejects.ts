@@ -93,3 +93,24 @@ export function findFalseRejects(cases: SchemaCase[], options: GenerateOptions =
   }
   return { rejects: [...new Set(rejects)], declarationErrors: [...new Set(declarationErrors)], checks };
 }
+
+/** True when every key of every object in `value` is named in some `properties` of `schema`. */
+export function onlyDeclaredNames(schema: unknown, value: unknown): boolean {
+  const names = new Set<string>();
+  const seen = new Set<unknown>();
+  const walk = (s: unknown) => {
+    if (s === null || typeof s !== "object" || seen.has(s)) return;
+    seen.add(s);
+    if (!Array.isArray(s) && "properties" in s && s.properties && typeof s.properties === "object")
+      for (const k of Object.keys(s.properties)) names.add(k);
+    for (const v of Object.values(s)) walk(v);
+  };
+  walk(schema);
+  const check = (v: unknown): boolean =>
+    Array.isArray(v)
+      ? v.every(check)
+      : v !== null && typeof v === "object"
+        ? Object.entries(v).every(([k, x]) => names.has(k) && check(x))
+        : true;
+  return check(value);
+}
