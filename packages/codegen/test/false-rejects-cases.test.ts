@@ -3,7 +3,8 @@
  * argument, a result and a value, and the declarations must compile (`skipLibCheck: false`).
  */
 import { describe, expect, it } from "vitest";
-import { generateApi, typeCheckFiles } from "../src/index.js";
+import { typeCheckFiles } from "../src/check.js";
+import { generateApi } from "../src/index.js";
 import { findFalseRejects, type SchemaCase } from "./helpers/false-rejects.js";
 
 const clean = (report: ReturnType<typeof findFalseRejects>) => ({

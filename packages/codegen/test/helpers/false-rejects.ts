@@ -4,13 +4,8 @@
  * as a value of the type. Everything goes into one compilation, one program file per batch, so the check
  * costs one compiler run.
  */
-import {
-  CHECK_COMPILER_OPTIONS,
-  type GenerateOptions,
-  generateApi,
-  schemaToTypeScript,
-  typeCheckFiles,
-} from "../../src/index.js";
+import { CHECK_COMPILER_OPTIONS, typeCheckFiles } from "../../src/check.js";
+import { type GenerateOptions, generateApi, schemaToTypeScript } from "../../src/index.js";
 import { jsonLiteral } from "./data.js";
 
 export interface SchemaCase {
