@@ -18,6 +18,9 @@ export const sourceAliases: Record<string, string> = {
   "@codecall/sandbox-e2b/testing": `${root}packages/sandbox-e2b/src/testing/index.ts`,
   "@codecall/sandbox-e2b": `${root}packages/sandbox-e2b/src/index.ts`,
   "@codecall/mcp-server": `${root}packages/mcp-server/src/index.ts`,
+  "@codecall/ai-sdk/testing": `${root}packages/ai-sdk/src/testing/index.ts`,
+  "@codecall/ai-sdk": `${root}packages/ai-sdk/src/index.ts`,
+  "@codecall/langchain": `${root}packages/langchain/src/index.ts`,
 };
 
 /** A package's vitest project: its name, its tests under `test/`, and the source aliases. */
