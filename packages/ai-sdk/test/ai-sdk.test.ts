@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CodecallError } from "@codecall/core";
-import { generateText, stepCountIs, streamText } from "ai";
+import { generateText, stepCountIs, streamText, ToolLoopAgent } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CodeModeTools, createClassicModeTools, createCodeModeTools } from "../src/index.js";
 import { scriptedModel, toolResultsSeen } from "./fixtures/scripted-model.js";
@@ -127,6 +127,29 @@ describe("code mode tools", () => {
     const types = last.events.map((e) => (e.type === "tool-call" ? `call ${e.name}` : e.type));
     expect(types[0]).toBe("program-start");
     expect(types).toContain("call memory.createEntities");
+  });
+
+  it("works as the tools of an AI SDK agent (ToolLoopAgent)", async () => {
+    const { model, prompts } = scriptedModel([
+      {
+        calls: [
+          { tool: "execute_code", input: { code: "return (await memory.readGraph({})).entities.length;" } },
+        ],
+      },
+      { text: "counted" },
+    ]);
+    const agent = new ToolLoopAgent({
+      model,
+      instructions: codecall.system,
+      tools: codecall.tools,
+      stopWhen: stepCountIs(4),
+    });
+    const result = await agent.generate({ prompt: "How many entities?" });
+    expect(result.text).toBe("counted");
+    const [seen] = toolResultsSeen(prompts[1]!);
+    expect(seen?.tool).toBe("execute_code");
+    expect(JSON.parse(seen!.value)).toMatchObject({ ok: true });
+    expect(typeof JSON.parse(seen!.value).value).toBe("number");
   });
 
   it("passes the abort signal to the program", async () => {
