@@ -1,5 +1,6 @@
 /**
- * A dry run of the release: `changeset version` on a copy of the workspace's manifests and changesets,
+ * The release workflow's shape (changesets version + publish with provenance), and a dry run of the
+ * release: `changeset version` on a copy of the workspace's manifests and changesets,
  * asserting the versions it would produce. Backends peer on `@codecall/sandbox` with a range that a minor
  * release stays inside, so a change to the contract does not force every backend to a new major.
  */
@@ -8,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { repoRoot, workspacePackages } from "./packages.js";
 
 const changesetBin = join(repoRoot, "node_modules", ".bin", "changeset");
@@ -48,6 +50,44 @@ beforeAll(() => {
   git("add", "-A");
   git("-c", "user.email=release@example.com", "-c", "user.name=release", "commit", "-qm", "release dry run");
   execFileSync(changesetBin, ["version"], { cwd: copy, stdio: "pipe" });
+});
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+describe("release workflow", () => {
+  const workflow = parse(readFileSync(join(repoRoot, ".github", "workflows", "release.yml"), "utf8")) as {
+    on: { push: { branches: string[] } };
+    permissions: Record<string, string>;
+    jobs: { release: { steps: Step[] } };
+  };
+  const steps = workflow.jobs.release.steps;
+
+  it("runs on main with the permissions provenance needs", () => {
+    expect(workflow.on.push.branches).toEqual(["main"]);
+    expect(workflow.permissions).toMatchObject({
+      "id-token": "write",
+      contents: "write",
+      "pull-requests": "write",
+    });
+  });
+
+  it("installs frozen, builds, then versions and publishes with changesets and provenance", () => {
+    const runs = steps.map((s) => s.run).filter(Boolean);
+    expect(runs).toEqual(["npx -y pnpm@10.34.9 install --frozen-lockfile", "npx -y pnpm@10.34.9 build"]);
+    const changesets = steps.find((s) => s.uses?.startsWith("changesets/action@"));
+    expect(changesets?.with).toMatchObject({
+      version: "npx -y pnpm@10.34.9 changeset version",
+      publish: "npx -y pnpm@10.34.9 changeset publish",
+    });
+    expect(changesets?.env).toMatchObject({ NPM_CONFIG_PROVENANCE: "true" });
+    const node = steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(node?.with?.["registry-url"]).toBe("https://registry.npmjs.org");
+  });
 });
 
 describe("changeset version (dry run on a copy)", () => {

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { main } from "./main.js";
+import { needsNoSnapshot, reexecWithFlag } from "./reexec.js";
 
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+process.exitCode = needsNoSnapshot(args) ? await reexecWithFlag(args) : await main(args);

@@ -42,6 +42,41 @@ const UNAVAILABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "MODEL_ERROR",
 ]);
 
+/**
+ * Operating-system failures a user can fix (a busy port, a denied file) as one clear error instead of a
+ * stack trace; anything else is a bug and is shown in full. Both are unavailable resources: exit 3.
+ */
+export function systemError(error: unknown): { errno: string; message: string; hint: string } | undefined {
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (CodecallError.isInstance(error) || typeof e?.code !== "string") return undefined;
+  const where = e.port !== undefined ? `${e.address ?? "127.0.0.1"}:${e.port}` : (e.path ?? "");
+  const known: Record<string, [string, string]> = {
+    EADDRINUSE: [
+      `Port ${where} is already in use.`,
+      "Stop what is listening there, or pick another port (--http 0 takes a free one).",
+    ],
+    EADDRNOTAVAIL: [`Cannot listen on ${where}: no such address here.`, "Pass --host 127.0.0.1."],
+    EACCES: [`Permission denied: ${where || e.message}.`, "Use a port above 1024, or a file you may access."],
+    ENOENT: [`No such file or directory: ${where || e.message}.`, "Check the path."],
+  };
+  const entry = known[e.code];
+  if (!entry) return undefined;
+  return { errno: e.code, message: entry[0], hint: entry[1] };
+}
+
+/** Prints an operating-system failure from {@link systemError} the way {@link printError} prints others. */
+export function printSystemError(
+  io: CliIo,
+  error: { errno: string; message: string; hint: string },
+  json: boolean,
+): void {
+  if (json)
+    io.stdout(
+      `${JSON.stringify({ ok: false, error: { code: error.errno, message: error.message, hint: error.hint } })}\n`,
+    );
+  io.stderr(`codecall: ${error.errno}: ${error.message}\n  hint: ${error.hint}\n`);
+}
+
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(error: CodecallError): number {
   if (error.code === "CONFIG_INVALID") return EXIT_CODES.usage;

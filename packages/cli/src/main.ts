@@ -5,19 +5,37 @@ import { benchCommand } from "./commands/bench.js";
 import { execCommand } from "./commands/exec.js";
 import { generateCommand } from "./commands/generate.js";
 import { serveCommand } from "./commands/serve.js";
-import { type CliIo, EXIT_CODES, ExitWith, exitCodeFor, printError, processIo } from "./io.js";
+import {
+  type CliIo,
+  EXIT_CODES,
+  ExitWith,
+  exitCodeFor,
+  printError,
+  printSystemError,
+  processIo,
+  systemError,
+} from "./io.js";
 import { VERSION } from "./version.js";
 
 const EXIT_HELP = `
 Exit codes:
   0    ok
   1    the program or task ran and failed
-  2    usage or configuration error (bad flag, missing file, invalid mcpServers JSON)
-  3    something needed is unavailable (an MCP server, the sandbox package, the model API)
+  2    usage or configuration error (bad flag, missing file, invalid JSON, an unknown key)
+  3    something needed is unavailable (an MCP server, the sandbox package, the model API or its
+       key, a busy port)
   130  interrupted
 
 Configuration: --config <file>, else CODECALL_CONFIG, else ./.mcp.json: the "mcpServers" JSON that
-Claude Desktop, Claude Code and Cursor use, with optional codecall settings under "codecall" (sandbox, typeCheck, limits, privacy, policy).
+Claude Desktop, Claude Code and Cursor use, or VS Code's "servers" (.vscode/mcp.json), with optional
+codecall settings under "codecall" (sandbox, typeCheck, limits, privacy, policy). --from
+claude-desktop|claude-code|cursor|vscode uses the servers that client is set up with.
+
+Models (run): a Claude model name uses the Anthropic SDK (ANTHROPIC_API_KEY); openai:<model>
+(OPENAI_API_KEY), google:<model> (GOOGLE_GENERATIVE_AI_API_KEY) and openai-compatible:<model> with
+--base-url (Ollama, vLLM) use the Vercel AI SDK.
+
+isolated-vm needs Node's --no-node-snapshot; codecall restarts itself with it when you choose isolated-vm.
 
 Policy: "server.tool" globs (* any run of characters, ? one). A call matching "deny" is refused; else one
 matching "ask" needs the user's approval through the MCP client (serve only, clients with elicitation);
@@ -26,7 +44,20 @@ else one matching "allow" runs. A tool matching nothing runs, unless an "allow" 
 /** Options shared by the commands that connect to MCP servers. */
 function serverOptions(command: Command): void {
   command
-    .option("-c, --config <file>", "the mcpServers JSON file (default: CODECALL_CONFIG, else ./.mcp.json)")
+    .option(
+      "-c, --config <file>",
+      "the MCP servers file: mcpServers (Claude, Cursor) or servers (VS Code) (default: CODECALL_CONFIG, else ./.mcp.json)",
+    )
+    .addOption(
+      new Option(
+        "--from <client>",
+        "use the servers an MCP client is set up with, from its own files",
+      ).choices(["claude-desktop", "claude-code", "cursor", "vscode"]),
+    )
+    .option(
+      "--connect-timeout <ms>",
+      "how long each MCP server gets to start, in milliseconds (default 30000)",
+    )
     .addOption(
       new Option("--sandbox <backend>", "where programs run").choices(["quickjs", "isolated-vm", "e2b"]),
     )
@@ -102,6 +133,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (error instanceof CommanderError) {
       // Help and version exit 0; commander has already printed usage errors.
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    const system = systemError(error);
+    if (system) {
+      printSystemError(io, system, argv.includes("--json"));
+      return EXIT_CODES.unavailable;
     }
     if (!CodecallError.isInstance(error)) {
       // A bug, not a user error: show everything.

@@ -12,13 +12,19 @@ import {
   type PrivacyGuardOptions,
   type TypeCheckMode,
 } from "@codecall/core";
+import { loadClientConfig, MCP_CLIENTS, type McpClient, parseJsonText } from "@codecall/core/mcp";
 import { createPolicyInterceptor, type ToolPolicy, validatePolicy } from "@codecall/mcp-server";
 import { isSandboxName, loadSandbox, SANDBOX_BACKENDS, type SandboxName } from "./backends.js";
 import { type CliIo, usageError } from "./io.js";
+import { checkSettings } from "./settings-schema.js";
 
 /** Options every command that talks to MCP servers takes. */
 export interface ServerFlags {
   config?: string;
+  /** Use the servers an MCP client is set up with instead of a file. */
+  from?: string;
+  /** Milliseconds each server gets to start. */
+  connectTimeout?: string;
   sandbox?: string;
   typeCheck?: string;
   timeout?: string;
@@ -48,17 +54,25 @@ export function configPath(flags: ServerFlags, io: CliIo): string {
   return isAbsolute(path) ? path : resolve(io.cwd, path);
 }
 
-/** Reads the file's `codecall` settings and merges the flags over them. */
-export async function readSettings(path: string, flags: ServerFlags, io: CliIo): Promise<CodecallSettings> {
+/**
+ * Reads the file's `codecall` settings (none with `--from`: a client's file has no codecall settings) and
+ * merges the flags over them.
+ */
+export async function readSettings(
+  path: string | undefined,
+  flags: ServerFlags,
+  io: CliIo,
+): Promise<CodecallSettings> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, "utf8"));
+    raw = path === undefined ? undefined : parseJsonText(await readFile(path, "utf8"), path);
   } catch {
     raw = undefined; // loadConfig reports unreadable or invalid files with the details.
   }
   const file = ((raw as { codecall?: unknown } | undefined)?.codecall ?? {}) as CodecallSettings;
   if (typeof file !== "object" || file === null || Array.isArray(file))
     throw usageError(`${path}: "codecall" must be an object.`, 'Write "codecall": { "sandbox": "quickjs" }.');
+  checkSettings(file, `${path}: codecall`);
   const settings: CodecallSettings = { ...file };
   const sandbox = flags.sandbox ?? (file.sandbox ? undefined : io.env.CODECALL_SANDBOX?.trim() || undefined);
   if (sandbox) settings.sandbox = sandbox as SandboxName;
@@ -101,19 +115,41 @@ function mergePolicy(file: ToolPolicy | undefined, flags: ServerFlags): ToolPoli
  * when none is usable.
  */
 export async function connect(
-  path: string,
+  source: string | object,
   io: CliIo,
   note: (line: string) => void,
+  connectTimeoutMs?: number,
 ): Promise<McpConnections> {
-  const config = await loadConfig(path, { env: io.env });
+  const config = await loadConfig(source, {
+    env: io.env,
+    ...(typeof source === "string" ? {} : { workspaceFolder: io.cwd }),
+  });
   const names = Object.keys(config.mcpServers);
   if (names.length === 0)
     throw usageError(
-      `${path} configures no MCP servers.`,
+      `${typeof source === "string" ? source : "The configuration"} configures no MCP servers.`,
       'Add servers under "mcpServers", as for Claude Desktop.',
     );
   note(`connecting to ${names.length} MCP server${names.length === 1 ? "" : "s"} (${names.join(", ")})`);
-  const connections = await connectServers(config, { env: io.env });
+  // A server that hangs while starting gets a progress line every few seconds until the timeout.
+  const limit = connectTimeoutMs ?? 30_000;
+  const started = Date.now();
+  const ticker = setInterval(() => {
+    const waited = Math.round((Date.now() - started) / 1000);
+    note(
+      `still waiting for MCP servers to start (${waited} s of ${Math.round(limit / 1000)} s; --connect-timeout sets the limit)`,
+    );
+  }, 5_000);
+  ticker.unref();
+  let connections: McpConnections;
+  try {
+    connections = await connectServers(config, {
+      env: io.env,
+      ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
+    });
+  } finally {
+    clearInterval(ticker);
+  }
   const failures = connections.failures();
   for (const [name, error] of failures)
     io.stderr(`codecall: warning: server "${name}" is unavailable: ${error.message}\n`);
@@ -155,14 +191,50 @@ export async function withConnections<T>(
   note: (line: string) => void,
   work: (connections: McpConnections, settings: CodecallSettings) => Promise<T>,
 ): Promise<T> {
-  const path = configPath(flags, io);
-  const settings = await readSettings(path, flags, io);
-  const connections = await connect(path, io, note);
+  const { settings, connections } = await connectConfigured(flags, io, note);
   try {
     return await work(connections, settings);
   } finally {
     await connections.close();
   }
+}
+
+/**
+ * The servers the flags name: `--from <client>`'s files, else the configuration file; its settings with
+ * the flags merged over them; and the connections (closing them is the caller's).
+ */
+export async function connectConfigured(
+  flags: ServerFlags,
+  io: CliIo,
+  note: (line: string) => void,
+): Promise<{ settings: CodecallSettings; connections: McpConnections }> {
+  const connectTimeoutMs = connectTimeout(flags);
+  let source: string | object;
+  let path: string | undefined;
+  if (flags.from !== undefined) {
+    if (!(MCP_CLIENTS as readonly string[]).includes(flags.from))
+      throw usageError(`Unknown MCP client "${flags.from}".`, `Pass --from ${MCP_CLIENTS.join("|")}.`);
+    const client = await loadClientConfig(flags.from as McpClient, { env: io.env, cwd: io.cwd });
+    note(`using the servers of ${flags.from}: ${client.sources.join(", ")}`);
+    source = client.config;
+  } else {
+    path = configPath(flags, io);
+    source = path;
+  }
+  const settings = await readSettings(path, flags, io);
+  const connections = await connect(source, io, note, connectTimeoutMs);
+  return { settings, connections };
+}
+
+function connectTimeout(flags: ServerFlags): number | undefined {
+  if (flags.connectTimeout === undefined) return undefined;
+  const ms = Number(flags.connectTimeout);
+  if (!(Number.isInteger(ms) && ms > 0))
+    throw usageError(
+      `--connect-timeout must be a positive number of milliseconds, got "${flags.connectTimeout}".`,
+      "Pass e.g. --connect-timeout 60000.",
+    );
+  return ms;
 }
 
 /** Code mode over the configured servers for the length of `work`; everything is closed afterwards. */

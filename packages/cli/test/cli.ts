@@ -60,7 +60,7 @@ export function runCli(
     child.stderr.on("data", (c) => {
       stderr += c;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 200_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);

@@ -249,9 +249,9 @@ describe("codecall run and replay", () => {
     { content: [{ type: "text" as const, text: "Stored alpha, beta and gamma." }] },
   ];
 
-  it("says how to proceed when no API key is set", async () => {
+  it("says how to proceed when no API key is set (exit 3: the model API is unavailable)", async () => {
     const run = await runCli(["run", task], { cwd: ws.dir });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/ANTHROPIC_API_KEY is not set[\s\S]*codecall replay/);
   });
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nearestToolNames } from "../src/discovery/index.js";
 import { ProgramTypeChecker } from "../src/executor/type-checker.js";
 import { unknownToolDiagnostics } from "../src/executor/unknown-tools.js";
-import { type CodeMode, createCodeMode } from "../src/index.js";
+import { type CodeMode, createCodeMode } from "../src/internal.js";
 import { serverBin } from "./fixtures/mcp/servers.js";
 
 describe("nearest real tool names", () => {

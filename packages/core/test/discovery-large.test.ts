@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { countTokens } from "@anthropic-ai/tokenizer";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { describe, expect, it } from "vitest";
-import { createCodeMode } from "../src/index.js";
+import { createCodeMode } from "../src/internal.js";
 
 const script = fileURLToPath(new URL("./fixtures/mcp/catalogue-server.mjs", import.meta.url));
 const PARTS = 2;

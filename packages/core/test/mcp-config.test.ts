@@ -136,7 +136,8 @@ describe("loadConfig", () => {
     await writeFile(bad, "{ mcpServers: ");
     await expect(loadConfig(bad)).rejects.toMatchObject({
       code: "CONFIG_INVALID",
-      message: expect.stringMatching(/bad\.json is not valid JSON/),
+      message: expect.stringMatching(/bad\.json:1:3 is not valid JSON: /),
+      details: { path: bad, line: 1, column: 3 },
     });
   });
 });

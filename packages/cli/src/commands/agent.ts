@@ -6,6 +6,7 @@ import { type AgentEvent, type AgentResult, createAgent } from "@codecall/core/a
 import { type ScriptedBlock, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
 import type { Command } from "commander";
 import { type CliIo, EXIT_CODES, ExitWith, progress, usageError } from "../io.js";
+import { aiSdkModel, chooseModel, type ModelChoice, modelError } from "../models.js";
 import { codeModeOptions, type ServerFlags, withConnections } from "../setup.js";
 
 interface AgentFlags extends ServerFlags {
@@ -17,6 +18,7 @@ interface AgentFlags extends ServerFlags {
 
 interface RunFlags extends AgentFlags {
   record?: string;
+  baseUrl?: string;
 }
 
 /** A recorded run: the model's turns, replayable offline with `codecall replay`. */
@@ -36,7 +38,10 @@ const agentOptions = (command: Command) =>
       "code (meta-tools and programs) or classic (every tool given to the model)",
       "code",
     )
-    .option("--model <model>", "the Claude model (default: CODECALL_MODEL, else the agent's default)")
+    .option(
+      "--model <model>",
+      "a Claude model, or provider:model with anthropic, openai, google or openai-compatible (default: CODECALL_MODEL, else Claude's default)",
+    )
     .option("--max-turns <n>", "model round trips before the task ends", "12")
     .option("--json", "print the answer, stop reason, usage and error as JSON");
 
@@ -45,22 +50,37 @@ export function agentCommands(program: Command, io: CliIo): void {
   agentOptions(
     program
       .command("run")
-      .description("Run a task with Claude over the configured servers (needs ANTHROPIC_API_KEY)")
+      .description(
+        "Run a task with a model over the configured servers (Claude by default: needs ANTHROPIC_API_KEY)",
+      )
       .argument("<task>", "what to do, in words")
       .option(
+        "--base-url <url>",
+        "the model API's URL (needed with openai-compatible, e.g. http://localhost:11434/v1 for Ollama)",
+      )
+      .option(
         "--record <file>",
-        "save the model's turns as a script `codecall replay` can play without a key",
+        "save the model's turns as a script `codecall replay` can play without a key (Claude only)",
       ),
   ).action(async (task: string, flags: RunFlags) => {
-    if (!io.env.ANTHROPIC_API_KEY)
-      throw new CodecallError("CONFIG_INVALID", "ANTHROPIC_API_KEY is not set.", {
-        hint: "Export ANTHROPIC_API_KEY=<your key>, or replay a recorded run with `codecall replay <record.json>`.",
-      });
+    // The model and its key are checked before any server starts.
+    const choice = chooseModel(flags.model, flags.baseUrl, io);
+    if (choice.provider !== "anthropic") {
+      if (flags.record)
+        throw usageError(
+          "--record works with Claude models only.",
+          "Drop --record, or use --model anthropic:<model>.",
+        );
+      reportAiSdk(await runAiSdk(task, flags, io, choice), flags, io);
+      return;
+    }
     const client = new Anthropic({
-      apiKey: io.env.ANTHROPIC_API_KEY,
-      ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}),
+      apiKey: choice.apiKey,
+      ...((flags.baseUrl ?? io.env.ANTHROPIC_BASE_URL)
+        ? { baseURL: flags.baseUrl ?? io.env.ANTHROPIC_BASE_URL }
+        : {}),
     });
-    const model = flags.model ?? io.env.CODECALL_MODEL;
+    const model = choice.model;
     const result = await runAgent(task, flags, io, client, model);
     if (flags.record) {
       const record: RunRecord = {
@@ -114,12 +134,7 @@ async function runAgent(
   model: string | undefined,
 ): Promise<AgentResult> {
   const chosen = mode(flags);
-  const maxTurns = Number(flags.maxTurns ?? 12);
-  if (!(Number.isInteger(maxTurns) && maxTurns > 0))
-    throw usageError(
-      `--max-turns must be a positive integer, got "${flags.maxTurns}".`,
-      "Pass e.g. --max-turns 12.",
-    );
+  const maxTurns = turnLimit(flags);
   const note = progress(io, flags.quiet);
   return withConnections(flags, io, note, async (connections, settings) => {
     const codeMode =
@@ -140,6 +155,115 @@ async function runAgent(
       await codeMode?.close();
     }
   });
+}
+
+/** What a run through the AI SDK produced, in the shape `report` prints. */
+interface AiSdkRun {
+  text: string;
+  stopReason: string;
+  usage: { inputTokens: number; outputTokens: number; roundTrips: number; toolUses: number };
+  error?: { code: string; message: string; hint?: string };
+}
+
+/** `codecall run --model openai:...` (or google, openai-compatible): code mode as AI SDK tools, one agent loop. */
+async function runAiSdk(task: string, flags: RunFlags, io: CliIo, choice: ModelChoice): Promise<AiSdkRun> {
+  const chosen = mode(flags);
+  const maxTurns = turnLimit(flags);
+  const [{ generateText, stepCountIs }, { toolboxTools }, model] = await Promise.all([
+    import("ai"),
+    import("@codecall/ai-sdk"),
+    aiSdkModel(choice),
+  ]);
+  const note = progress(io, flags.quiet);
+  return withConnections(flags, io, note, async (connections, settings) => {
+    const codeMode =
+      chosen === "code" ? await createCodeMode(await codeModeOptions(connections, settings)) : undefined;
+    const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
+    // The same progress lines as the Anthropic agent: each tool use and what a program does.
+    const noted: AgentToolbox = {
+      mode: toolbox.mode,
+      system: () => toolbox.system(),
+      tools: () => toolbox.tools(),
+      call: (name, input, context) => {
+        note(`model uses ${name}`);
+        return toolbox.call(name, input, {
+          ...context,
+          onEvent: (e) => noteEvent(e as AgentEvent, note),
+        });
+      },
+    };
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    process.once("SIGINT", abort);
+    try {
+      note(`running the task in ${chosen} mode with ${choice.provider}:${choice.model}`);
+      let turn = 0;
+      note(`model turn ${++turn}`);
+      const result = await generateText({
+        model,
+        system: toolbox.system(),
+        tools: toolboxTools(noted, { events: false }),
+        stopWhen: stepCountIs(maxTurns),
+        prompt: task,
+        abortSignal: controller.signal,
+        maxRetries: 1,
+        onStepFinish: (step) => {
+          if (step.finishReason === "tool-calls") note(`model turn ${++turn}`);
+        },
+      }).catch((error: unknown) => {
+        throw modelError(error, choice);
+      });
+      const toolUses = result.steps.reduce((n, s) => n + s.toolCalls.length, 0);
+      const hitLimit = result.finishReason === "tool-calls";
+      return {
+        text: result.text,
+        stopReason: result.finishReason,
+        usage: {
+          inputTokens: result.totalUsage.inputTokens ?? 0,
+          outputTokens: result.totalUsage.outputTokens ?? 0,
+          roundTrips: result.steps.length,
+          toolUses,
+        },
+        ...(hitLimit
+          ? {
+              error: {
+                code: "TURN_LIMIT",
+                message: `The task was not finished after ${maxTurns} model turns.`,
+                hint: "Raise --max-turns or simplify the task.",
+              },
+            }
+          : {}),
+      };
+    } finally {
+      process.off("SIGINT", abort);
+      await codeMode?.close();
+    }
+  });
+}
+
+function reportAiSdk(result: AiSdkRun, flags: AgentFlags, io: CliIo): void {
+  const failed = result.error !== undefined || !["stop", "tool-calls"].includes(result.stopReason);
+  if (flags.json) {
+    const { text, stopReason, usage, error } = result;
+    io.stdout(
+      `${JSON.stringify({ ok: !failed, text, stopReason, usage, ...(error ? { error } : {}) }, null, 2)}\n`,
+    );
+  } else io.stdout(`${result.text}\n`);
+  if (result.error)
+    io.stderr(
+      `codecall: ${result.error.code}: ${result.error.message}\n  hint: ${result.error.hint ?? ""}\n`,
+    );
+  if (failed) throw new ExitWith(EXIT_CODES.failed);
+}
+
+function turnLimit(flags: AgentFlags): number {
+  const maxTurns = Number(flags.maxTurns ?? 12);
+  if (!(Number.isInteger(maxTurns) && maxTurns > 0))
+    throw usageError(
+      `--max-turns must be a positive integer, got "${flags.maxTurns}".`,
+      "Pass e.g. --max-turns 12.",
+    );
+  return maxTurns;
 }
 
 function noteEvent(event: AgentEvent, note: (line: string) => void): void {

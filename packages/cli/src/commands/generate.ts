@@ -3,7 +3,7 @@ import { basename, dirname, extname, resolve } from "node:path";
 import { generateApi, type ServerDefinition } from "@codecall/codegen";
 import type { Command } from "commander";
 import { type CliIo, progress, usageError } from "../io.js";
-import { configPath, connect, type ServerFlags } from "../setup.js";
+import { connectConfigured, type ServerFlags } from "../setup.js";
 
 interface GenerateFlags extends ServerFlags {
   tools?: string[];
@@ -31,7 +31,7 @@ export function generateCommand(program: Command, io: CliIo): void {
       if (flags.tools?.length) {
         servers = (await Promise.all(flags.tools.map((file) => readToolsFile(resolve(io.cwd, file))))).flat();
       } else {
-        const connections = await connect(configPath(flags, io), io, note);
+        const { connections } = await connectConfigured(flags, io, note);
         try {
           servers = connections.servers();
         } finally {

@@ -41,3 +41,35 @@ export function suggestNames(name: string, candidates: Iterable<string>, limit =
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
   return scored.slice(0, limit).map((entry) => entry.candidate);
 }
+
+/** Optimal string alignment distance: Levenshtein plus swapping two neighbours, the commonest typo in keys. */
+function alignmentDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * The known key nearest to a misspelt one (`"polcy"` → `"policy"`), ignoring case: the smallest edit
+ * distance, counting a swap of neighbours as one edit, at most a third of the key's length (at least 2).
+ */
+export function nearestKey(key: string, known: Iterable<string>): string | undefined {
+  const wanted = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = alignmentDistance(wanted, name.toLowerCase());
+    if (distance > Math.max(2, Math.floor(wanted.length / 3))) continue;
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best?.name;
+}
