@@ -15,7 +15,7 @@ export interface TextProfile {
   /** Holds a `[` (may hold token-shaped text). */
   readonly bracket: boolean;
   /**
-   * Most digits the card pattern could match in one run of digits joined by at most one space or dash:
+   * Most digits the card pattern could match in one run of digits joined by at most one space, dash or dot:
    * counted from the run's first digit not preceded by a word character, `.`, `+` or `-`, up to a digit
    * not followed by a word character, `-`, or `.` and a digit.
    */
@@ -28,7 +28,7 @@ export interface TextProfile {
    * phone detector takes bare digit runs for ids.
    */
   readonly phoneRun: number;
-  /** Holds digit groups of three, two and four joined by the same single space or dash (an SSN's shape). */
+  /** Holds digit groups of three, two and four joined by the same single space, dash or dot (an SSN's shape). */
   readonly ssnShape: boolean;
   /**
    * Holds a dotted quad's head: a run of digits and dots, not preceded by a word character or `.`, that
@@ -39,7 +39,7 @@ export interface TextProfile {
   readonly hexColons: number;
   /** Holds `::`. */
   readonly doubleColon: boolean;
-  /** Holds two capital letters followed by two digits (an IBAN's head). */
+  /** Holds two letters (either case) followed by two digits (an IBAN's head). */
   readonly ibanHead: boolean;
 }
 
@@ -58,6 +58,8 @@ const NO_PHONE_END = 256;
 const WORD = 512;
 /** A letter or `_`: a word character that is not a digit. */
 const LETTER = 1024;
+/** An ASCII letter of either case. */
+const ALPHA = 2048;
 
 /** The flags of an ASCII character. */
 function flagsOf(c: number): number {
@@ -70,9 +72,10 @@ function flagsOf(c: number): number {
   if (digit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) f |= HEX;
   if (word) f |= WORD;
   if (word && !digit) f |= LETTER;
+  if (upper || (c >= 97 && c <= 122)) f |= ALPHA;
   if (word || c === 47 || c === 45 || c === 46) f |= NO_PHONE_START; // also / - .
   if (word || c === 47) f |= NO_PHONE_END;
-  if (c === 32 || c === 45) f |= CARD_SEP; // space -
+  if (c === 32 || c === 45 || c === 46) f |= CARD_SEP; // space - .
   if (c === 32 || c === 45 || c === 40 || c === 41 || c === 46) f |= PHONE_SEP; // space - ( ) .
   if (c === 46) f |= DOT;
   if (c === 58) f |= COLON;
@@ -125,7 +128,7 @@ export function textProfile(text: string): TextProfile {
       group++;
       if (cardFrom >= 0) cardFrom++;
       if (phoneCur >= 0) phoneCur++;
-      if (f2 & UPPER && f3 & UPPER) ibanHead = true;
+      if (f2 & ALPHA && f3 & ALPHA) ibanHead = true;
       if (++quadGroup > 3) quadDots = -1;
       f3 = f2;
       f2 = f1;
@@ -148,7 +151,7 @@ export function textProfile(text: string): TextProfile {
         phoneFormatted = c1 === 43 || c1 === 40 || (c === 48 && text.charCodeAt(i + 1) === 48);
       }
       if (phoneCur >= 0) phoneCur++;
-      if (f1 & DIGIT && f2 & UPPER && f3 & UPPER) ibanHead = true;
+      if (f1 & DIGIT && f2 & ALPHA && f3 & ALPHA) ibanHead = true;
     } else {
       // A card may end here unless a word character, `-`, or `.` and a digit follows.
       if (cardFrom > cardRun && f1 & DIGIT && !(f & WORD) && c !== 45) {
