@@ -699,13 +699,10 @@ function sheet(b: Builder): JsonValue {
       }),
     );
   }
+  const delimiter = r.pick([",", "\t", ";"]);
   return r.chance(0.7)
     ? { range: `Sheet1!A1:F${values.length}`, majorDimension: "ROWS", values }
-    : {
-        content: [
-          { type: "text", text: values.map((row) => row.map(String).join(r.pick([",", "\t"]))).join("\n") },
-        ],
-      };
+    : { content: [{ type: "text", text: values.map((row) => row.map(String).join(delimiter)).join("\n") }] };
 }
 
 function calendar(b: Builder): JsonValue {

@@ -180,6 +180,9 @@ const CARD = /(?<![\w.+-])\d(?:[ .-]?\d){11,18}(?![\w-]|\.\d)/g;
 /** Card numbers grouped with dots are grouped 4-4-4-4(-3) or 4-6-5, never like versions or addresses. */
 const DOTTED_CARD = /^(?:\d{4}(?:\.\d{4}){2,3}(?:\.\d{1,4})?|\d{4}\.\d{6}\.\d{4,5})$/;
 
+const GROUP_BEFORE = /[0-9][ .-]$/;
+const GROUP_AFTER = /^[ .-][0-9]/;
+
 /** True when `digits` is a plausible card number: a known scheme prefix and length, and the Luhn check. */
 export function isCardNumber(digits: string): boolean {
   return cardPrefix(digits) && luhn(digits);
@@ -198,6 +201,9 @@ export function cardDetector(confidence = 0.97): Detector {
         if (kinds > 1) return; // one separator kind only
         if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
         const digits = kinds > 0 ? raw.replace(/[ .-]/g, "") : raw;
+        // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
+        if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index)))
+          return;
         if (isCardNumber(digits)) push(out, d, m.index, m.index + raw.length);
       });
     },
@@ -324,6 +330,8 @@ export function ipv4Detector(confidence = 0.95): Detector {
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
         if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
           return;
+        // `Phone: 34.41.28.77`: digits grouped by dots beside a phone word are the phone's.
+        if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
         // At the string's start there is no text before to read as a version.
         if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
         push(out, d, m.index, m.index + m[0].length);
@@ -401,6 +409,8 @@ const PHONE_LABEL_STRONG =
   /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const PHONE_LABEL =
   /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
+const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Regions tried for a labelled national number when the record names none. */
 const LABELLED_REGIONS: CountryCode[] = [
   "GB",
@@ -477,6 +487,8 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     const separated = /[ ().-]/.test(candidate);
     if ((!separated && !label()) || DATE_SHAPE.test(candidate)) return false;
+    // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
+    if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !label()) return false;
     const nanp = NANP_SHAPE.test(candidate) && NANP_DIGITS.test(digits);
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || label())) return true;
     const labelled = label();
@@ -492,7 +504,9 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       if (NANP.has(r) || (!trunk && !NO_TRUNK_PREFIX.has(r))) continue;
       if (parse(candidate, r)?.isValid()) return true;
     }
-    if (broad && strong()) {
+    // Beside a phone word, a valid number of any major region; beside a weaker label (`call`, `my number
+    // is`) only one long enough not to be an extension or a short code.
+    if (broad && (strong() || (count >= 9 && labelled))) {
       for (const r of LABELLED_REGIONS) if (parse(candidate, r)?.isValid()) return true;
     }
     return false;
@@ -540,7 +554,17 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
         for (let pass = 0; pass < 2 && !found; pass++) {
           for (let cut = raw, tries = 0; tries < 3 && cut.length >= 7; tries++) {
             if (valid(cut, label, strong, region, pass === 1)) {
-              push(out, d, start, start + cut.length);
+              // Digit groups that run on both sides (an account number's) hold no national number.
+              const end = start + cut.length;
+              if (
+                !cut.startsWith("+") &&
+                !NANP_SHAPE.test(cut) &&
+                !label() &&
+                ((start > 1 && GROUP_BEFORE.test(text.slice(start - 2, start))) ||
+                  GROUP_AFTER.test(text.slice(end, end + 2)))
+              )
+                break;
+              push(out, d, start, end);
               found = true;
               break;
             }

@@ -110,7 +110,7 @@ const ROLE_WORDS = new Set(
     "author assignee owner reporter requester creator reviewer approver organizer organiser attendee " +
     "sender recipient signer committer submitter contact customer client patient employee manager " +
     "participant member user assigned created updated modified closed resolved approved requested " +
-    "performer practitioner agent responsible lead"
+    "performer practitioner agent responsible lead person"
   ).split(" "),
 );
 /** Keys listing people (`attendees: [{name}]`). */

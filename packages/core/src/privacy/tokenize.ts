@@ -79,6 +79,8 @@ class Collector {
   constructor(
     readonly vault: Vault,
     readonly marks: Marks,
+    /** Called with JSON parsed out of a text block, to find what its structure tells (see {@link tokenize}). */
+    readonly embedded: (parsed: JsonValue) => void,
   ) {}
 
   #mark(container: object, at: string | number, type: string, value: string | number): void {
@@ -147,7 +149,10 @@ class Collector {
       } catch {
         return;
       }
-      if (typeof parsed === "object" && parsed !== null) this.collect(parsed, undefined, Role.None);
+      if (typeof parsed === "object" && parsed !== null) {
+        this.collect(parsed, undefined, Role.None);
+        this.embedded(parsed);
+      }
     }
   }
 
@@ -409,7 +414,7 @@ function findSpans(
   if (scan.indexOf("\\") !== -1 && JSON_ESCAPE.test(scan)) {
     json = decodedView(scan, "json");
     if (json !== undefined) {
-      scan = json.text;
+      scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
       context.profile = undefined;
     }
   }
@@ -542,11 +547,12 @@ function mergeKeepingFirst<T extends Match>(kept: T[], more: T[]): T[] {
   return out;
 }
 
-function replaceSpans(text: string, spans: Span[], vault: Vault): string {
+function replaceSpans(text: string, spans: Span[], vault: Vault, remember = false): string {
   let out = "";
   let at = 0;
+  const options = remember ? { remember: true } : undefined;
   for (const s of spans) {
-    out += text.slice(at, s.start) + vault.issue(s.type, s.value ?? text.slice(s.start, s.end));
+    out += text.slice(at, s.start) + vault.issue(s.type, s.value ?? text.slice(s.start, s.end), options);
     at = s.end;
   }
   return out + text.slice(at);
@@ -566,7 +572,13 @@ export function tokenizeString(
 }
 
 /** The part of {@link tokenizeString} after the whole-string lookup: detection and replacement. */
-function tokenizeFound(text: string, vault: Vault, options: ScanOptions, context: ScanContext): string {
+function tokenizeFound(
+  text: string,
+  vault: Vault,
+  options: ScanOptions,
+  context: ScanContext,
+  remember = false,
+): string {
   const spans = findSpans(
     text,
     context,
@@ -575,7 +587,7 @@ function tokenizeFound(text: string, vault: Vault, options: ScanOptions, context
     options.fields === false ? undefined : "remembered",
     true,
   );
-  return spans.length === 0 ? text : replaceSpans(text, spans, vault);
+  return spans.length === 0 ? text : replaceSpans(text, spans, vault, remember);
 }
 
 function tokenizeNumber(value: number, vault: Vault, options: ScanOptions): JsonValue {
@@ -651,6 +663,8 @@ class Walker {
     readonly vault: Vault,
     readonly options: ScanOptions,
     readonly marks: Marks | undefined,
+    /** Remember every value found (a walk over JSON parsed out of a text block, whose text comes next). */
+    readonly remember = false,
   ) {
     this.#revision = vault.rememberedRevision;
   }
@@ -715,6 +729,7 @@ class Walker {
     const context = this.#context;
     context.key = key;
     context.region = region;
+    if (this.remember) return tokenizeFound(text, this.vault, this.options, context, true);
     if (text.length > CACHED_LENGTH) return tokenizeFound(text, this.vault, this.options, context);
     const revision = this.vault.rememberedRevision;
     if (revision !== this.#revision) {
@@ -748,8 +763,13 @@ class Walker {
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
   let marks: Marks | undefined;
   if (options.fields !== false) {
-    marks = new WeakMap();
-    const collector = new Collector(vault, marks);
+    const m: Marks = new WeakMap();
+    marks = m;
+    // JSON inside a text block is read as structure first: values found there with the help of their
+    // place (a phone beside its record's `country`) are remembered, so the text copy loses none.
+    const embedded = (parsed: JsonValue) =>
+      void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
+    const collector = new Collector(vault, m, embedded);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
   }
   return new Walker(vault, options, marks).walk(value, undefined, undefined);
