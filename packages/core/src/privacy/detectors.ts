@@ -225,10 +225,13 @@ export function ibanDetector(confidence = 0.99): Detector {
     confidence,
     find(text, out, context) {
       if (!profileOf(text, context).ibanHead) return;
-      eachMatch(IBAN, text, (m) => {
+      IBAN.lastIndex = 0;
+      for (let m = IBAN.exec(text); m !== null; m = IBAN.exec(text)) {
+        // The pattern may run on into the next word or IBAN: resume right after the country's length.
+        IBAN.lastIndex = m.index + 1;
         const raw = m[0].toUpperCase();
         const want = ibanLength(raw.slice(0, 2));
-        if (want === undefined) return;
+        if (want === undefined) continue;
         // Take exactly the country's length of characters; what follows must not continue the word.
         let n = 0;
         let end = 0;
@@ -236,13 +239,16 @@ export function ibanDetector(confidence = 0.99): Detector {
           if (raw[end] !== " " && raw[end] !== "-") n++;
           end++;
         }
-        if (n !== want) return;
+        if (n !== want) continue;
         const next = text.charCodeAt(m.index + end);
-        if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return;
+        if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) continue;
         const body = raw.slice(0, end);
-        if (body.includes(" ") && body.includes("-")) return;
-        if (ibanValid(body.replace(/[ -]/g, ""))) push(out, d, m.index, m.index + end);
-      });
+        if (body.includes(" ") && body.includes("-")) continue;
+        if (ibanValid(body.replace(/[ -]/g, ""))) {
+          push(out, d, m.index, m.index + end);
+          IBAN.lastIndex = m.index + end;
+        }
+      }
     },
   };
   return d;
