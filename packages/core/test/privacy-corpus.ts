@@ -10,7 +10,7 @@
  * score on this set says something about the class of results, not about a few examples. The scorer
  * ({@link scoreCorpus}) is shared by the test and the bench.
  */
-import examples from "libphonenumber-js/examples.mobile.json" with { type: "json" };
+import examples from "libphonenumber-js/mobile/examples";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { JsonValue } from "../src/json.js";
 
