@@ -10,8 +10,9 @@
  * score on this set says something about the class of results, not about a few examples. The scorer
  * ({@link scoreCorpus}) is shared by the test and the bench.
  */
-import examples from "libphonenumber-js/mobile/examples";
+
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import examples from "libphonenumber-js/mobile/examples";
 import type { JsonValue } from "../src/json.js";
 
 /** A personal value and where the scorer expects it. `prose`: a name in free text (scored apart). */

@@ -38,6 +38,7 @@ const open = (text: string): TextProfile => ({
   hexColons: 99,
   doubleColon: true,
   ibanHead: true,
+  digitRun: 99,
 });
 
 const VALUES = [

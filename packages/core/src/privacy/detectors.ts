@@ -279,6 +279,7 @@ export function ssnDetector(confidence = 0.9): Detector {
         });
       }
       const keyed = context.key !== undefined && keyKind(context.key) === "SSN";
+      if (profileOf(text, context).digitRun < 9) return;
       if (!keyed && (text.length > 100_000 || !SSN_LABEL.test(text))) return;
       eachMatch(BARE_SSN, text, (m) => {
         if (!ssnValid(m[1]!, m[2]!, m[3]!)) return;
@@ -470,13 +471,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     return n ?? undefined;
   };
-  const valid = (
-    candidate: string,
-    label: () => boolean,
-    strong: () => boolean,
-    region: string | undefined,
-    broad: boolean,
-  ): boolean => {
+  const valid = (candidate: string, labels: Labels, region: string | undefined, broad: boolean): boolean => {
     let count = 0;
     for (let i = 0; i < candidate.length; i++) {
       const c = candidate.charCodeAt(i);
@@ -489,15 +484,15 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       const n = parse(plus ? candidate : `+${candidate.slice(2)}`);
       if (n === undefined) return false;
       if (n.countryCallingCode === "1") return NANP_DIGITS.test(n.nationalNumber);
-      return n.isValid() || ((plus || label()) && n.isPossible());
+      return n.isValid() || ((plus || labels.weak()) && n.isPossible());
     }
     const separated = /[ ().-]/.test(candidate);
-    if ((!separated && !label()) || DATE_SHAPE.test(candidate)) return false;
+    if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
     // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
-    if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !label()) return false;
+    if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !labels.weak()) return false;
     const nanp = NANP_SHAPE.test(candidate) && NANP_DIGITS.test(digits);
-    if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || label())) return true;
-    const labelled = label();
+    if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
+    const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
     if (region !== undefined && !NANP.has(region)) {
       const n = parse(candidate, region as CountryCode);
@@ -512,7 +507,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     // Beside a phone word, a valid number of any major region; beside a weaker label (`call`, `my number
     // is`) only one long enough not to be an extension or a short code.
-    if (broad && (strong() || (count >= 9 && labelled))) {
+    if (broad && (labels.strong() || (count >= 9 && labelled))) {
       for (const r of LABELLED_REGIONS) if (parse(candidate, r)?.isValid()) return true;
     }
     return false;
@@ -522,9 +517,10 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     confidence: options.confidence ?? 0.9,
     find(text, out, context) {
       const keyed = context.key !== undefined && keyKind(context.key) === "PHONE";
+      const labels = new Labels();
       // Bare digit runs count only beside a label or under a phone key; formatted runs always may.
-      if (profileOf(text, context).phoneRun < 7 && !keyed && !(text.length < 100_000 && hasLabel(text)))
-        return;
+      const p = profileOf(text, context);
+      if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
       const region = context.region;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
@@ -547,25 +543,21 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           raw = raw.slice(1);
           start++;
         }
-        const from = Math.max(0, start - 24);
-        let labelled: boolean | undefined;
-        let strongly: boolean | undefined;
-        const label = () => (labelled ??= keyed || PHONE_LABEL.test(text.slice(from, start)));
-        const strong = () => (strongly ??= keyed || PHONE_LABEL_STRONG.test(text.slice(from, start)));
+        labels.reset(text, start, keyed);
         // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak).
-        if (!/[ ().+-]/.test(raw) && !raw.startsWith("00") && !strong()) continue;
+        if (!/[ ().+-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
         // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times"); a
         // well-formed number of a known region first, any major region's beside a phone word last.
         let found = false;
         for (let pass = 0; pass < 2 && !found; pass++) {
           for (let cut = raw, tries = 0; tries < 3 && cut.length >= 7; tries++) {
-            if (valid(cut, label, strong, region, pass === 1)) {
+            if (valid(cut, labels, region, pass === 1)) {
               // Digit groups that run on both sides (an account number's) hold no national number.
               const end = start + cut.length;
               if (
                 !cut.startsWith("+") &&
                 !NANP_SHAPE.test(cut) &&
-                !label() &&
+                !labels.weak() &&
                 ((start > 1 && GROUP_BEFORE.test(text.slice(start - 2, start))) ||
                   GROUP_AFTER.test(text.slice(end, end + 2)))
               )
@@ -588,6 +580,39 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     },
   };
   return d;
+}
+
+/** Whether the text just before a candidate is a phone label, read once and only when asked. */
+class Labels {
+  #text = "";
+  #start = 0;
+  #keyed = false;
+  #weak: boolean | undefined;
+  #strong: boolean | undefined;
+
+  reset(text: string, start: number, keyed: boolean): void {
+    this.#text = text;
+    this.#start = start;
+    this.#keyed = keyed;
+    this.#weak = undefined;
+    this.#strong = undefined;
+  }
+
+  #before(): string {
+    return this.#text.slice(Math.max(0, this.#start - 24), this.#start);
+  }
+
+  /** Any label, `call` and `my number is` included (or a phone key). */
+  weak(): boolean {
+    this.#weak ??= this.#keyed || PHONE_LABEL.test(this.#before());
+    return this.#weak;
+  }
+
+  /** A phone word (`Tel.`, `Mobile:`, `電話`) or a phone key. */
+  strong(): boolean {
+    this.#strong ??= this.#keyed || PHONE_LABEL_STRONG.test(this.#before());
+    return this.#strong;
+  }
 }
 
 /** Candidates, bare digit runs included (the detector drops those without a label). */

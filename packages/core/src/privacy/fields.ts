@@ -237,7 +237,7 @@ const PLACEHOLDERS = new Set(
 
 /** True for a placeholder such as `n/a`, `none`, `Support` or `—`. */
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDERS.has(value.trim().toLowerCase());
+  return value.length <= 24 && PLACEHOLDERS.has(value.trim().toLowerCase());
 }
 
 const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M}'’.,\- ]*$/u;
@@ -317,10 +317,10 @@ function calendarWordSet(): Set<string> {
  */
 export function rememberable(type: string, value: string): boolean {
   if (type !== "NAME") return true;
+  if (value.length > 16 || value.indexOf(" ") !== -1) return true; // no month or weekday is that long
   const v = value.trim();
   if (v.length < 2) return false;
-  if (/\s/.test(v)) return true;
-  return !calendarWordSet().has(v.toLowerCase());
+  return !(calendarWords ?? calendarWordSet()).has(v.toLowerCase());
 }
 
 // ------------------------------------------------------------------------------------------ regions

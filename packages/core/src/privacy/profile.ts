@@ -41,6 +41,8 @@ export interface TextProfile {
   readonly doubleColon: boolean;
   /** Holds two letters (either case) followed by two digits (an IBAN's head). */
   readonly ibanHead: boolean;
+  /** The longest run of consecutive digits (a bare number beside a label may be a phone or an SSN). */
+  readonly digitRun: number;
 }
 
 const DIGIT = 1;
@@ -110,6 +112,7 @@ export function textProfile(text: string): TextProfile {
   let f1 = 0;
   let f2 = 0;
   let f3 = 0;
+  let digitRun = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -126,6 +129,7 @@ export function textProfile(text: string): TextProfile {
     if (f & f1 & DIGIT) {
       // Inside a digit run: the runs only grow (the digit before started or continued them).
       group++;
+      if (group > digitRun) digitRun = group;
       if (cardFrom >= 0) cardFrom++;
       if (phoneCur >= 0) phoneCur++;
       if (f2 & ALPHA && f3 & ALPHA) ibanHead = true;
@@ -143,6 +147,7 @@ export function textProfile(text: string): TextProfile {
         group2 = 0;
       }
       group = 1;
+      if (digitRun === 0) digitRun = 1;
       cardPrev = 1;
       if (cardFrom < 0 && !(f1 & WORD) && c1 !== 46 && c1 !== 43 && c1 !== 45) cardFrom = 0; // not after . + -
       if (cardFrom >= 0) cardFrom++;
@@ -197,7 +202,19 @@ export function textProfile(text: string): TextProfile {
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
   if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
-  return { text, at, bracket, cardRun, phoneRun, ssnShape, quadHead, hexColons, doubleColon, ibanHead };
+  return {
+    text,
+    at,
+    bracket,
+    cardRun,
+    phoneRun,
+    ssnShape,
+    quadHead,
+    hexColons,
+    doubleColon,
+    ibanHead,
+    digitRun,
+  };
 }
 
 /** The profile of `text`, computed at most once per scan: cached on the scan's context. */

@@ -165,14 +165,19 @@ class KnownValues {
   }
 }
 
+/** A vault entry as the vault keeps it: `remembered` may be switched on later, in place. */
+type Held = { -readonly [K in keyof VaultEntry]: VaultEntry[K] };
+
 /** Session-scoped token ↔ value map. Create one per session; do not share across users. */
 export class Vault {
-  readonly #byString = new Map<string, VaultEntry>();
-  readonly #byNumber = new Map<string, VaultEntry>();
+  readonly #byString = new Map<string, Held>();
+  readonly #byNumber = new Map<string, Held>();
   /** Values found by position that no lookup or scan may find ({@link IssueOptions.local}). */
-  readonly #local = new Map<string, VaultEntry>();
-  readonly #byToken = new Map<string, VaultEntry>();
-  readonly #counters = new Map<string, number>();
+  readonly #local = new Map<string, Held>();
+  /** Entries by type, the `n`-th at `n - 1`: a token is resolved by parsing it (no map of token strings). */
+  readonly #byType = new Map<string, Held[]>();
+  /** Every entry in issue order. */
+  readonly #order: Held[] = [];
   /** The longest string value held: longer strings are not looked up (no hashing of long texts). */
   #longest = 0;
   #rememberedVersion = 0;
@@ -186,62 +191,77 @@ export class Vault {
    * a JSON number and as a string (`4155552671` and `"4155552671"`) gets one token; it is restored as
    * whichever it was first seen as.
    */
-  issue(type: string, value: string, options: IssueOptions = {}): string {
-    const numeric = options.numeric === true;
+  issue(type: string, value: string, options?: IssueOptions): string {
+    const numeric = options?.numeric === true;
+    const remember = options?.remember === true;
     const same = numeric ? this.#byNumber : this.#byString;
-    const other = numeric ? this.#byString : this.#byNumber;
     let known = same.get(value);
-    if (known === undefined && other.size > 0) {
-      known = other.get(value);
-      if (known !== undefined) same.set(value, known);
+    if (known === undefined) {
+      const other = numeric ? this.#byString : this.#byNumber;
+      if (other.size > 0) {
+        known = other.get(value);
+        if (known !== undefined) same.set(value, known);
+      }
     }
     if (known !== undefined) {
-      if (options.remember && !known.remembered) this.#set({ ...known, remembered: true });
+      if (remember && !known.remembered) this.#remember(known);
       return known.token;
     }
-    const local = options.local === true && !options.remember;
+    const local = options?.local === true && !remember;
     if (this.#local.size > 0) {
       const held = this.#local.get(value);
       if (held !== undefined) {
         if (local) return held.token;
         this.#local.delete(value);
-        this.#set({ ...held, remembered: options.remember === true }, true);
+        this.#index(held);
+        if (remember) this.#remember(held);
         return held.token;
       }
     }
-    const n = (this.#counters.get(type) ?? 0) + 1;
-    this.#counters.set(type, n);
-    const entry: VaultEntry = {
-      token: formatToken(type, n),
+    let list = this.#byType.get(type);
+    if (list === undefined) {
+      list = [];
+      this.#byType.set(type, list);
+    }
+    const entry: Held = {
+      token: formatToken(type, list.length + 1),
       type,
       value,
       numeric,
-      remembered: options.remember === true,
+      remembered: false,
     };
-    if (local) {
-      this.#local.set(value, entry);
-      this.#byToken.set(entry.token, entry);
-    } else this.#set(entry, true);
+    list.push(entry);
+    this.#order.push(entry);
+    if (local) this.#local.set(value, entry);
+    else {
+      this.#index(entry);
+      if (remember) this.#remember(entry);
+    }
     return entry.token;
   }
 
-  /** Stores `entry`; `fresh` when the indexes of known values do not hold its value yet. */
-  #set(entry: VaultEntry, fresh = false): void {
+  /** Makes `entry` findable by lookups and (once indexed) by scans for all values. */
+  #index(entry: Held): void {
     (entry.numeric ? this.#byNumber : this.#byString).set(entry.value, entry);
     if (!entry.numeric && entry.value.length > this.#longest) this.#longest = entry.value.length;
-    const before = fresh ? undefined : this.#byToken.get(entry.token);
-    this.#byToken.set(entry.token, entry);
+    if (entry.type !== ESCAPE_TYPE && entry.value.length >= 2) this.#all?.add(entry);
+  }
+
+  #remember(entry: Held): void {
+    entry.remembered = true;
     if (entry.type === ESCAPE_TYPE || entry.value.length < 2) return;
-    if (before === undefined) this.#all?.add(entry);
-    if (entry.remembered && before?.remembered !== true) {
-      this.#remembered.add(entry);
-      this.#rememberedVersion++;
-    }
+    this.#remembered.add(entry);
+    this.#rememberedVersion++;
   }
 
   /** The entry a token stands for, or undefined when this vault never issued it. */
   resolve(token: string): VaultEntry | undefined {
-    return this.#byToken.get(token);
+    const us = token.lastIndexOf("_");
+    if (us < 2 || token.charCodeAt(0) !== 91 || token.charCodeAt(token.length - 1) !== 93) return undefined;
+    const digits = token.slice(us + 1, -1);
+    if (!/^[1-9][0-9]{0,8}$/.test(digits)) return undefined;
+    const entry = this.#byType.get(token.slice(1, us))?.[Number(digits) - 1];
+    return entry !== undefined && entry.token === token ? entry : undefined;
   }
 
   /** The entry holding exactly this string value (not a number's, nor a local one), if any. */
@@ -256,12 +276,12 @@ export class Vault {
 
   /** Number of values held. */
   get size(): number {
-    return this.#byToken.size;
+    return this.#order.length;
   }
 
   /** Every entry, in issue order. */
   entries(): IterableIterator<VaultEntry> {
-    return this.#byToken.values();
+    return this.#order.values();
   }
 
   /**
@@ -276,7 +296,7 @@ export class Vault {
     if (which === "all") {
       if (this.#all === undefined) {
         this.#all = new KnownValues();
-        for (const e of this.#byToken.values()) {
+        for (const e of this.#order) {
           if (e.type !== ESCAPE_TYPE && e.value.length >= 2 && !this.#local.has(e.value)) this.#all.add(e);
         }
       }
