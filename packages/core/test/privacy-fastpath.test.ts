@@ -39,6 +39,9 @@ const open = (text: string): TextProfile => ({
   doubleColon: true,
   ibanHead: true,
   digitRun: 99,
+  lookalike: true,
+  backslash: true,
+  percent: true,
 });
 
 const VALUES = [

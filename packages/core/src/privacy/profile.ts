@@ -43,6 +43,12 @@ export interface TextProfile {
   readonly ibanHead: boolean;
   /** The longest run of consecutive digits (a bare number beside a label may be a phone or an SSN). */
   readonly digitRun: number;
+  /** Holds a no-break or thin space or a non-ASCII dash (read as ` ` and `-`). */
+  readonly lookalike: boolean;
+  /** Holds a `\\` (may hold JSON string escapes). */
+  readonly backslash: boolean;
+  /** Holds a `%` (may hold URL escapes). */
+  readonly percent: boolean;
 }
 
 const DIGIT = 1;
@@ -113,10 +119,29 @@ export function textProfile(text: string): TextProfile {
   let f2 = 0;
   let f3 = 0;
   let digitRun = 0;
+  let lookalike = false;
+  let backslash = false;
+  let percent = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    const f = c < 128 ? CLASS[c]! : 0;
+    let f: number;
+    if (c < 128) f = CLASS[c]!;
+    else {
+      f = 0;
+      if (
+        c === 0xa0 ||
+        c === 0x2007 ||
+        c === 0x2009 ||
+        c === 0x202f ||
+        c === 0x3000 ||
+        (c >= 0x2010 && c <= 0x2015) ||
+        c === 0x2212 ||
+        c === 0xfe63 ||
+        c === 0xff0d
+      )
+        lookalike = true;
+    }
     if (f & f1 & LETTER) {
       // Inside a word: the letter before already ended every run, so only the hex run can change.
       if (!(f & HEX)) hexCur = 0;
@@ -178,6 +203,8 @@ export function textProfile(text: string): TextProfile {
       else if (phoneCur >= 0) phoneFormatted = true;
       if (c === 64) at = true;
       else if (c === 91) bracket = true;
+      else if (c === 92) backslash = true;
+      else if (c === 37) percent = true;
     }
     if (f & DIGIT) {
       if (!(f1 & (DIGIT | DOT))) {
@@ -214,6 +241,9 @@ export function textProfile(text: string): TextProfile {
     doubleColon,
     ibanHead,
     digitRun,
+    lookalike,
+    backslash,
+    percent,
   };
 }
 

@@ -76,6 +76,11 @@ const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium
 
 /** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
 class Collector {
+  /** A key that may name a region was seen: the walk looks for regions only then. */
+  sawRegion = false;
+  /** Some value was marked: the walk looks marks up only then. */
+  marked = false;
+
   constructor(
     readonly vault: Vault,
     readonly marks: Marks,
@@ -84,6 +89,7 @@ class Collector {
   ) {}
 
   #mark(container: object, at: string | number, type: string, value: string | number): void {
+    this.marked = true;
     let m = this.marks.get(container);
     if (m === undefined) {
       m = new Map();
@@ -208,6 +214,7 @@ class Collector {
       const v = value[key]!;
       const sub = props?.[key] ?? s?.additionalProperties;
       const kind = keyKind(key);
+      if (!this.sawRegion && typeof v === "string" && isRegionKey(key)) this.sawRegion = true;
       if (key === "value" && contactType !== undefined) {
         this.#take(value, key, contactType, v, false);
         continue;
@@ -406,12 +413,14 @@ function findSpans(
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
 ): Span[] {
-  let scan = LOOKALIKE.test(text) ? normalize(text) : text;
+  // One pass over the raw text says which readings it needs; usually none, and the detectors reuse it.
+  const raw = profileOf(text, context);
+  let scan = raw.lookalike ? normalize(text) : text;
   if (scan !== text) context.profile = undefined;
   // JSON text (a text block holding a JSON copy of the result): read it decoded, once. Decoding only
   // turns escapes into the characters they stand for, so nothing found in the raw text is lost.
   let json: View | undefined;
-  if (scan.indexOf("\\") !== -1 && JSON_ESCAPE.test(scan)) {
+  if (raw.backslash && JSON_ESCAPE.test(scan)) {
     json = decodedView(scan, "json");
     if (json !== undefined) {
       scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
@@ -420,7 +429,7 @@ function findSpans(
   }
   let spans = scanOnce(scan, context, vault, options, known, escapeTokens);
   if (json !== undefined) spans = mapBack(spans, json, text);
-  if (scan.indexOf("%") !== -1 && PERCENT.test(scan)) {
+  if (raw.percent && PERCENT.test(scan)) {
     const view = decodedView(scan, "percent");
     if (view !== undefined) {
       context.profile = undefined;
@@ -665,6 +674,8 @@ class Walker {
     readonly marks: Marks | undefined,
     /** Remember every value found (a walk over JSON parsed out of a text block, whose text comes next). */
     readonly remember = false,
+    /** Look for regions in records (false when no key that could name one was seen). */
+    readonly regions = true,
   ) {
     this.#revision = vault.rememberedRevision;
   }
@@ -689,7 +700,7 @@ class Walker {
       }
       return out ?? value;
     }
-    const here = this.options.fields === false ? undefined : (regionOf(value) ?? region);
+    const here = this.options.fields === false || !this.regions ? region : (regionOf(value) ?? region);
     const keys = Object.keys(value);
     let out: Record<string, JsonValue> | undefined;
     for (let i = 0; i < keys.length; i++) {
