@@ -208,9 +208,10 @@ describe("phone", () => {
     "192.168.10.200",
     "version 2.10.3",
   ])("ignores %s", (text) => expect(found(d, text)).toEqual([]));
-  it("regions are configurable", () => {
-    expect(found(phoneDetector({ regions: ["DE"] }), "Tel. 030 901820")).toEqual(["030 901820"]);
-    expect(found(phoneDetector({ regions: ["US"] }), "Tel. 030 901820")).toEqual([]);
+  it("regions are configurable; beside a phone label any major region's national number counts", () => {
+    expect(found(phoneDetector({ regions: ["DE"] }), "ref 030 901820")).toEqual(["030 901820"]);
+    expect(found(phoneDetector({ regions: ["US"] }), "ref 030 901820")).toEqual([]);
+    expect(found(phoneDetector({ regions: ["US"] }), "Tel. 030 901820")).toEqual(["030 901820"]);
   });
 });
 
@@ -231,7 +232,17 @@ describe("custom detectors and switches", () => {
   });
   it("built-ins can be switched off, and each has a confidence", () => {
     const all = defaultDetectors();
-    expect(all.map((d) => d.type)).toEqual(["EMAIL", "IBAN", "CARD", "SSN", "IPV6", "IPV4", "PHONE"]);
+    expect(all.map((d) => d.type)).toEqual([
+      "SECRET",
+      "EMAIL",
+      "NAME",
+      "IBAN",
+      "CARD",
+      "SSN",
+      "IPV6",
+      "IPV4",
+      "PHONE",
+    ]);
     for (const d of all) expect(d.confidence).toBeGreaterThan(0);
     expect(defaultDetectors({ disable: ["IPV4", "IPV6"] }).map((d) => d.type)).not.toContain("IPV4");
   });

@@ -1,10 +1,24 @@
 /**
- * Privacy: tokenization throughput on JSON tool results of realistic shape, and precision/recall per type
- * on a seeded, generated labelled set with hard negatives, beside a plain-regex baseline.
+ * Privacy: tokenization throughput on JSON tool results of realistic shape (beside a JSON.parse +
+ * JSON.stringify yardstick of the same bytes, measured in the same run), precision/recall per type on
+ * the labelled corpus of issue 22 (generated from a fixed seed by `packages/core/test/privacy-corpus.ts`,
+ * which the core test scores too) and on the older short-snippet set, each beside a plain-regex baseline;
+ * the CPU time of a 10 MB single-string log (three values per line) at three sizes, for linearity; and
+ * throughput with a vault of 25,000 remembered values against an empty one.
  */
 import type { JsonValue } from "@codecall/core";
-import { tokenize, untokenize, Vault } from "@codecall/core/privacy";
-import { median, round, timeRuns } from "../stats.js";
+import { defaultDetectors, type NameFinder, nameDetector, tokenize, untokenize, Vault } from "@codecall/core/privacy";
+import nlp from "compromise";
+import { bigLog, generateCorpus, scoreCorpus } from "../../../../packages/core/test/privacy-corpus.js";
+import { median, round } from "../stats.js";
+
+/** CPU milliseconds (user + system) of one call. */
+function cpuMs(fn: () => unknown): number {
+  const a = process.cpuUsage();
+  fn();
+  const b = process.cpuUsage(a);
+  return (b.user + b.system) / 1000;
+}
 
 export const name = "privacy";
 
@@ -319,6 +333,150 @@ function realisticResults(seed: number): Record<string, JsonValue> {
   return { contacts: { contacts, total: contacts.length }, issues: { items: issues }, logs: { rows: logs } };
 }
 
+/** Scores the guard and the plain regexes on the labelled corpus. */
+function corpusScores(seed: number, count: number) {
+  const samples = generateCorpus(seed, count);
+  const guard = scoreCorpus(samples, (value) => {
+    const vault = new Vault();
+    const output = tokenize(value, vault);
+    const entries = [...vault.entries()]
+      .filter((e) => e.type !== "LITERAL")
+      .map((e) => ({ type: e.type, value: e.value }));
+    return { output, entries };
+  });
+  const regex = scoreCorpus(samples, (value) => {
+    const text = JSON.stringify(value);
+    const entries = detectWithBaseline(text);
+    let output = text;
+    for (const e of entries) output = output.split(e.value).join("[X]");
+    return { output: JSON.parse(JSON.stringify(output)) as JsonValue, entries };
+  });
+  const brief = (s: ReturnType<typeof scoreCorpus>) => ({
+    types: Object.fromEntries(
+      Object.entries(s.types).map(([t, c]) => [
+        t,
+        { precision: c.precision, recall: c.recall, fp: c.fp, fn: c.fn },
+      ]),
+    ),
+    hardNegatives: s.negatives,
+    hardNegativesTokenized: s.negativesHit,
+    hardNegativeRate: s.negativeRate,
+  });
+  return {
+    samples: samples.length,
+    seed,
+    labels: samples.reduce((n, s) => n + s.labels.filter((l) => !l.prose).length, 0),
+    guard: brief(guard),
+    plainRegex: brief(regex),
+  };
+}
+
+/**
+ * compromise (an offline English NLP library, its lexicon inside the npm package) as a `nameDetector`
+ * plug-in: names in prose of the labelled corpus, its false positives, and what it costs.
+ */
+const compromiseNames: NameFinder = (text) =>
+  (nlp(text).people().out("offset") as { text: string; offset: { start: number } }[]).map((p) => {
+    const name = p.text.replace(/[\s,.;:!?'"()]+$/, "");
+    return { start: p.offset.start, end: p.offset.start + name.length };
+  });
+
+function namePlugin(seed: number, count: number) {
+  const samples = generateCorpus(seed, count);
+  const detectors = [...defaultDetectors(), nameDetector(compromiseNames)];
+  const withPlugin = scoreCorpus(samples, (value) => {
+    const vault = new Vault();
+    const output = tokenize(value, vault, { detectors });
+    const entries = [...vault.entries()]
+      .filter((e) => e.type !== "LITERAL")
+      .map((e) => ({ type: e.type, value: e.value }));
+    return { output, entries };
+  });
+  const without = scoreCorpus(samples, (value) => {
+    const vault = new Vault();
+    const output = tokenize(value, vault);
+    const entries = [...vault.entries()]
+      .filter((e) => e.type !== "LITERAL")
+      .map((e) => ({ type: e.type, value: e.value }));
+    return { output, entries };
+  });
+  // Names it finds that are labelled nowhere are its false positives.
+  const extraFp = (withPlugin.types.NAME?.fp ?? 0) - (without.types.NAME?.fp ?? 0);
+  const value = samples.map((s) => s.value) as JsonValue;
+  const bytes = JSON.stringify(value).length;
+  const plain = median(Array.from({ length: 3 }, () => cpuMs(() => tokenize(value, new Vault()))));
+  const plugged = median(
+    Array.from({ length: 3 }, () => cpuMs(() => tokenize(value, new Vault(), { detectors }))),
+  );
+  return {
+    library: "compromise@14 (5 MB unpacked, offline)",
+    samples: count,
+    proseNames: {
+      precision: round(withPlugin.prose.tp / (withPlugin.prose.tp + extraFp || 1)),
+      recall: withPlugin.prose.recall,
+      tp: withPlugin.prose.tp,
+      fn: withPlugin.prose.fn,
+      fp: extraFp,
+    },
+    namesInFields: { precision: withPlugin.types.NAME?.precision, recall: withPlugin.types.NAME?.recall },
+    hardNegativeRate: withPlugin.negativeRate,
+    withoutPluginMBps: round(bytes / 1e6 / (plain / 1000), 2),
+    withPluginMBps: round(bytes / 1e6 / (plugged / 1000), 2),
+  };
+}
+
+/** CPU time of a single-string log of `mb` MB, three personal values a line, median of `runs`. */
+function logCpu(mb: number, runs: number) {
+  const log = bigLog(11, mb * 1e6);
+  const tok = median(Array.from({ length: runs }, () => cpuMs(() => tokenize(log, new Vault()))));
+  const yardstick = median(Array.from({ length: runs }, () => cpuMs(() => JSON.parse(JSON.stringify(log)))));
+  return {
+    mb,
+    tokenizeCpuMs: round(tok, 1),
+    msPerMB: round(tok / mb, 1),
+    jsonRoundTripCpuMs: round(yardstick, 1),
+  };
+}
+
+/** Throughput on the same results with an empty vault and with 25,000 remembered values. */
+function largeVault(results: Record<string, JsonValue>) {
+  const value = results as unknown as JsonValue;
+  const bytes = JSON.stringify(value).length;
+  const filled = () => {
+    const vault = new Vault();
+    const r = rng(99);
+    for (let i = 0; i < 25_000; i++) {
+      const kind = i % 3;
+      if (kind === 0) vault.issue("NAME", `${r.pick(FIRST)} ${r.pick(LAST)} ${i}`, { remember: true });
+      else if (kind === 1) vault.issue("EMAIL", `user${i}@${r.pick(DOMAINS)}`, { remember: true });
+      else
+        vault.issue("PHONE", `+1 ${r.int(201, 989)} ${r.int(200, 999)} ${r.digits(4)}`, { remember: true });
+    }
+    return vault;
+  };
+  const runs = 5;
+  const empty: number[] = [];
+  const full: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const e = new Vault();
+    const f = filled();
+    const te = cpuMs(() => tokenize(value, e));
+    const tf = cpuMs(() => tokenize(value, f));
+    if (i > 0) {
+      empty.push(te);
+      full.push(tf);
+    }
+  }
+  const me = median(empty);
+  const mf = median(full);
+  return {
+    mb: round(bytes / 1e6, 2),
+    emptyVaultMBps: round(bytes / 1e6 / (me / 1000), 1),
+    vault25kMBps: round(bytes / 1e6 / (mf / 1000), 1),
+    slowdown: round(mf / me, 2),
+  };
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const throughput: Record<string, unknown> = {};
   // Tool results arrive as parsed JSON (flat strings), not as strings built by concatenation.
@@ -327,29 +485,57 @@ export async function run(): Promise<Record<string, unknown>> {
     const bytes = new TextEncoder().encode(JSON.stringify(value)).byteLength;
     let tokenized: JsonValue = null;
     let vault = new Vault();
-    const tok = median(
-      await timeRuns(
-        () => {
-          vault = new Vault();
-          tokenized = tokenize(value, vault);
-        },
-        7,
-        2,
-      ),
-    );
-    const untok = median(await timeRuns(() => untokenize(tokenized, vault), 7, 2));
+    // CPU time, interleaved with the yardstick: on a shared machine wall time mostly measures the others.
+    const tokRuns: number[] = [];
+    const untokRuns: number[] = [];
+    const yardRuns: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t = cpuMs(() => {
+        vault = new Vault();
+        tokenized = tokenize(value, vault);
+      });
+      const u = cpuMs(() => untokenize(tokenized, vault));
+      const y = cpuMs(() => JSON.parse(JSON.stringify(value)));
+      if (i >= 2) {
+        tokRuns.push(t);
+        untokRuns.push(u);
+        yardRuns.push(y);
+      }
+    }
+    const tok = median(tokRuns);
+    const untok = median(untokRuns);
+    const yardstick = median(yardRuns);
     throughput[shape] = {
       mb: round(bytes / 1e6, 2),
       tokenizeMBps: round(bytes / 1e6 / (tok / 1000), 1),
       untokenizeMBps: round(bytes / 1e6 / (untok / 1000), 1),
+      jsonRoundTripMBps: round(bytes / 1e6 / (yardstick / 1000), 1),
       tokens: vault.size,
     };
   }
+  // The labelled corpus as one mixed result stream: its throughput too (dense with personal values).
+  const corpusValue = generateCorpus(5, 600).map((s) => s.value) as JsonValue;
+  const corpusBytes = JSON.stringify(corpusValue).length;
+  const corpusMs = median(Array.from({ length: 5 }, () => cpuMs(() => tokenize(corpusValue, new Vault()))));
+  const corpusYard = median(
+    Array.from({ length: 5 }, () => cpuMs(() => JSON.parse(JSON.stringify(corpusValue)))),
+  );
+  throughput.labelledCorpus = {
+    mb: round(corpusBytes / 1e6, 2),
+    tokenizeMBps: round(corpusBytes / 1e6 / (corpusMs / 1000), 1),
+    jsonRoundTripMBps: round(corpusBytes / 1e6 / (corpusYard / 1000), 1),
+  };
   const samples = labelledSet(20241123, 300, 1500);
   return {
     throughput,
-    labelled: { samples: samples.length, positivesPerType: 300, hardNegatives: 1500, seed: 20241123 },
-    guard: score(samples, detectWithGuard),
-    plainRegex: score(samples, detectWithBaseline),
+    longLog: [logCpu(1, 3), logCpu(4, 3), logCpu(10, 3)],
+    largeVault: largeVault(results),
+    corpus: corpusScores(20260522, 3000),
+    namesInProse: namePlugin(424242, 400),
+    snippets: {
+      labelled: { samples: samples.length, positivesPerType: 300, hardNegatives: 1500, seed: 20241123 },
+      guard: score(samples, detectWithGuard),
+      plainRegex: score(samples, detectWithBaseline),
+    },
   };
 }

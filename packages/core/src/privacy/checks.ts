@@ -88,12 +88,19 @@ export function ibanValid(iban: string): boolean {
 }
 
 /**
- * True for a US SSN the SSA could issue: area not 000, 666 or 900-999; group not 00; serial not 0000;
- * and not one of the numbers known from advertising (078-05-1120, 219-09-9999).
+ * True for a US SSN the SSA could issue (area not 000, 666 or 900-999; group not 00; serial not 0000;
+ * not one of the numbers known from advertising, 078-05-1120 and 219-09-9999) or an IRS ITIN (area
+ * 900-999 with a group of 50-65, 70-88, 90-92 or 94-99).
  */
 export function ssnValid(area: string, group: string, serial: string): boolean {
   const a = Number(area);
-  if (a === 0 || a === 666 || a >= 900) return false;
+  if (a >= 900) {
+    const g = Number(group);
+    return (
+      serial !== "0000" && ((g >= 50 && g <= 65) || (g >= 70 && g <= 88) || (g >= 90 && g <= 92) || g >= 94)
+    );
+  }
+  if (a === 0 || a === 666) return false;
   if (group === "00" || serial === "0000") return false;
   const whole = area + group + serial;
   return whole !== "078051120" && whole !== "219099999";

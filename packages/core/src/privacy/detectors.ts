@@ -5,12 +5,15 @@
  * {@link customDetector}.
  */
 
-import type { CountryCode } from "libphonenumber-js/max";
+import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
+import { keyKind, looksLikeName } from "./fields.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
+import { isWordChar } from "./vault.js";
 
 /** A value found in a string: `text.slice(start, end)` is replaced by a token of `type`. */
 export interface Match {
@@ -29,6 +32,11 @@ export interface ScanContext {
    * (built-in detectors skip strings whose profile rules them out).
    */
   profile?: TextProfile | undefined;
+  /**
+   * The phone region the surrounding record implies (a `country`, `locale` or `lang` field beside the
+   * string or above it): national numbers of that region are recognised.
+   */
+  region?: string | undefined;
 }
 
 /** Finds values of one type. */
@@ -44,7 +52,7 @@ export interface Detector {
 }
 
 /** The built-in types. */
-export type BuiltinType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IPV4" | "IPV6";
+export type BuiltinType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IPV4" | "IPV6" | "SECRET" | "NAME";
 
 function push(out: Match[], d: Detector, start: number, end: number): void {
   out.push({ start, end, type: d.type, confidence: d.confidence });
@@ -72,11 +80,42 @@ for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
   LOCAL[c.charCodeAt(0)] = 1;
   DOMAIN[c.charCodeAt(0)] = 1;
 }
-for (const c of "._%+-'") LOCAL[c.charCodeAt(0)] = 1;
+for (const c of "._%+-'!#$^~") LOCAL[c.charCodeAt(0)] = 1;
 for (const c of ".-") DOMAIN[c.charCodeAt(0)] = 1;
-const DOMAIN_SHAPE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$/;
+/** Non-ASCII letters, digits and marks belong to internationalised local parts and domains. */
+const localChar = (c: number) => (c < 128 ? LOCAL[c] === 1 : isWordChar(c));
+const domainChar = (c: number) => (c < 128 ? DOMAIN[c] === 1 : isWordChar(c));
+const DOMAIN_SHAPE =
+  /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?\.)+(?:[\p{L}\p{M}]{2,24}|xn--[a-z0-9-]{1,59})$/iu;
+/**
+ * Top-level domains: the IANA list (the `tlds` package) and the special-use names mail really uses
+ * (`.local`, `.internal`, `.example`, ...). `icon@2x.png` and `logo@3x.webp` end in no TLD.
+ */
+const TLD_SET = new Set<string>([
+  ...(TLDS as string[]),
+  ..."example test local localhost internal intranet corp lan home invalid".split(" "),
+]);
+/** `git@host:org/repo` and `git@host:22/org/repo`: a remote, not an address. */
+const SCP_REMOTE = /^:[\w.~-]*\//;
 
-/** Email addresses: scans outward from each `@`, then checks the domain's shape (a dotted name, letter TLD). */
+/** True when `@` at `at` sits in a URL's user-information part (`https://user:pass@host`). */
+function inUserInfo(text: string, start: number): boolean {
+  // Walk back over the non-space run before the local part, looking for a scheme's `://`.
+  for (let i = start - 1, n = 0; i >= 2 && n < 256; i--, n++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 34 || c === 60) return false; // space, quote, <
+    if (c === 47) return text.charCodeAt(i - 1) === 47 && text.charCodeAt(i - 2) === 58; // a `/`: `://`?
+  }
+  return false;
+}
+
+/**
+ * Email addresses, ASCII or internationalised: scans outward from each `@`, then checks the domain's
+ * shape and that it ends in a real top-level domain. A match is the whole address or nothing: one whose
+ * local part runs into characters an address cannot hold is dropped, never cut. Not addresses: asset
+ * names (`icon@2x.png`), git remotes (`git@host:org/repo`), URL credentials (`user:pass@host`, see
+ * {@link secretDetector}).
+ */
 export function emailDetector(confidence = 0.99): Detector {
   const d: Detector = {
     type: "EMAIL",
@@ -86,18 +125,25 @@ export function emailDetector(confidence = 0.99): Detector {
       let at = text.indexOf("@");
       while (at !== -1) {
         let s = at;
-        while (s > 0 && text.charCodeAt(s - 1) < 128 && LOCAL[text.charCodeAt(s - 1)]) s--;
+        while (s > 0 && localChar(text.charCodeAt(s - 1))) s--;
         while (s < at && (text[s] === "." || text[s] === "'")) s++;
         let e = at + 1;
-        while (e < text.length && text.charCodeAt(e) < 128 && DOMAIN[text.charCodeAt(e)]) e++;
+        while (e < text.length && domainChar(text.charCodeAt(e))) e++;
         while (e > at + 1 && (text[e - 1] === "." || text[e - 1] === "-")) e--;
         const local = text.slice(s, at);
+        const domain = text.slice(at + 1, e);
+        const dot = domain.lastIndexOf(".");
         if (
           local.length > 0 &&
           local.length <= 64 &&
           !local.endsWith(".") &&
           !local.includes("..") &&
-          DOMAIN_SHAPE.test(text.slice(at + 1, e))
+          dot > 0 &&
+          TLD_SET.has(domain.slice(dot + 1).toLowerCase()) &&
+          DOMAIN_SHAPE.test(domain) &&
+          !(text.charCodeAt(e) === 58 && SCP_REMOTE.test(text.slice(e, e + 64))) &&
+          !inUserInfo(text, s) &&
+          !(s > 0 && text.charCodeAt(s - 1) === 92)
         ) {
           push(out, d, s, e);
         }
@@ -108,16 +154,41 @@ export function emailDetector(confidence = 0.99): Detector {
   return d;
 }
 
+// ---------------------------------------------------------------------------------------------- secret
+
+const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/?#"'<>]*:([^\s@/?#"'<>]+)@/gi;
+
+/** The password in a URL's user information (`postgres://app:s3cret@db/app`). */
+export function secretDetector(confidence = 0.95): Detector {
+  const d: Detector = {
+    type: "SECRET",
+    confidence,
+    find(text, out, context) {
+      if (!profileOf(text, context).at || text.indexOf("://") === -1) return;
+      eachMatch(URL_CREDENTIALS, text, (m) => {
+        const end = m.index + m[0].length - 1;
+        push(out, d, end - m[1]!.length, end);
+      });
+    },
+  };
+  return d;
+}
+
 // ---------------------------------------------------------------------------------------------- cards
 
-const CARD = /(?<![\w.+-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)/g;
+const CARD = /(?<![\w.+-])\d(?:[ .-]?\d){11,18}(?![\w-]|\.\d)/g;
+/** Card numbers grouped with dots are grouped 4-4-4-4(-3) or 4-6-5, never like versions or addresses. */
+const DOTTED_CARD = /^(?:\d{4}(?:\.\d{4}){2,3}(?:\.\d{1,4})?|\d{4}\.\d{6}\.\d{4,5})$/;
+
+const GROUP_BEFORE = /[0-9][ .-]$/;
+const GROUP_AFTER = /^[ .-][0-9]/;
 
 /** True when `digits` is a plausible card number: a known scheme prefix and length, and the Luhn check. */
 export function isCardNumber(digits: string): boolean {
   return cardPrefix(digits) && luhn(digits);
 }
 
-/** Payment card numbers (12-19 digits, optionally grouped by spaces or dashes) passing the Luhn check. */
+/** Payment card numbers (12-19 digits, optionally grouped by spaces, dashes or dots) passing the Luhn check. */
 export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
     type: "CARD",
@@ -126,9 +197,13 @@ export function cardDetector(confidence = 0.97): Detector {
       if (profileOf(text, context).cardRun < 12) return;
       eachMatch(CARD, text, (m) => {
         const raw = m[0];
-        const hasSpace = raw.includes(" ");
-        if (hasSpace && raw.includes("-")) return; // one separator kind only
-        const digits = hasSpace || raw.includes("-") ? raw.replace(/[ -]/g, "") : raw;
+        const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
+        if (kinds > 1) return; // one separator kind only
+        if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
+        const digits = kinds > 0 ? raw.replace(/[ .-]/g, "") : raw;
+        // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
+        if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index)))
+          return;
         if (isCardNumber(digits)) push(out, d, m.index, m.index + raw.length);
       });
     },
@@ -141,31 +216,39 @@ export function cardDetector(confidence = 0.97): Detector {
 
 // ---------------------------------------------------------------------------------------------- IBAN
 
-const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g;
+const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}/g;
 
-/** IBANs, compact or in groups of four, with the country's length and the mod-97 check. */
+/** IBANs in either case, compact or grouped by spaces or dashes, with the country's length and the mod-97 check. */
 export function ibanDetector(confidence = 0.99): Detector {
   const d: Detector = {
     type: "IBAN",
     confidence,
     find(text, out, context) {
       if (!profileOf(text, context).ibanHead) return;
-      eachMatch(IBAN, text, (m) => {
-        const raw = m[0];
+      IBAN.lastIndex = 0;
+      for (let m = IBAN.exec(text); m !== null; m = IBAN.exec(text)) {
+        // The pattern may run on into the next word or IBAN: resume right after the country's length.
+        IBAN.lastIndex = m.index + 1;
+        const raw = m[0].toUpperCase();
         const want = ibanLength(raw.slice(0, 2));
-        if (want === undefined) return;
+        if (want === undefined) continue;
         // Take exactly the country's length of characters; what follows must not continue the word.
         let n = 0;
         let end = 0;
         while (end < raw.length && n < want) {
-          if (raw[end] !== " ") n++;
+          if (raw[end] !== " " && raw[end] !== "-") n++;
           end++;
         }
-        if (n !== want) return;
+        if (n !== want) continue;
         const next = text.charCodeAt(m.index + end);
-        if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return;
-        if (ibanValid(raw.slice(0, end).replace(/ /g, ""))) push(out, d, m.index, m.index + end);
-      });
+        if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) continue;
+        const body = raw.slice(0, end);
+        if (body.includes(" ") && body.includes("-")) continue;
+        if (ibanValid(body.replace(/[ -]/g, ""))) {
+          push(out, d, m.index, m.index + end);
+          IBAN.lastIndex = m.index + end;
+        }
+      }
     },
   };
   return d;
@@ -173,17 +256,35 @@ export function ibanDetector(confidence = 0.99): Detector {
 
 // ---------------------------------------------------------------------------------------------- SSN
 
-const SSN = /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g;
+const SSN = /(?<![\w-])(\d{3})([- .])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
+const BARE_SSN = /(?<![\w-])(\d{3})(\d{2})(\d{4})(?![\w-]|\.\d)/g;
+/** Text that names a US taxpayer number, so nine bare digits after it are one. */
+const SSN_LABEL =
+  /\b(?:ssn|ss#|social security(?: number| no\.?| #)?|itin|taxpayer id(?:entification)?(?: number)?|tax id)\b/i;
+const SSN_LABEL_BEFORE =
+  /\b(?:ssn|ss#|social security(?: number| no\.?| #)?|itin|taxpayer id(?:entification)?(?: number)?|tax id)\W{0,4}$/i;
 
-/** US Social Security numbers written `123-45-6789` (or with spaces), invalid ranges rejected. */
+/**
+ * US Social Security numbers and ITINs written `123-45-6789` (or with spaces or dots), or as nine bare
+ * digits right after a label (`SSN: 123456789`) or under an SSN-like key; invalid ranges rejected.
+ */
 export function ssnDetector(confidence = 0.9): Detector {
   const d: Detector = {
     type: "SSN",
     confidence,
     find(text, out, context) {
-      if (!profileOf(text, context).ssnShape) return;
-      eachMatch(SSN, text, (m) => {
-        if (ssnValid(m[1]!, m[3]!, m[4]!)) push(out, d, m.index, m.index + m[0].length);
+      if (profileOf(text, context).ssnShape) {
+        eachMatch(SSN, text, (m) => {
+          if (ssnValid(m[1]!, m[3]!, m[4]!)) push(out, d, m.index, m.index + m[0].length);
+        });
+      }
+      const keyed = context.key !== undefined && keyKind(context.key) === "SSN";
+      if (profileOf(text, context).digitRun < 9) return;
+      if (!keyed && (text.length > 100_000 || !SSN_LABEL.test(text))) return;
+      eachMatch(BARE_SSN, text, (m) => {
+        if (!ssnValid(m[1]!, m[2]!, m[3]!)) return;
+        if (keyed || SSN_LABEL_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))
+          push(out, d, m.index, m.index + m[0].length);
       });
     },
   };
@@ -192,13 +293,36 @@ export function ssnDetector(confidence = 0.9): Detector {
 
 // ---------------------------------------------------------------------------------------------- IP
 
-const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
+const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 /** Text just before a dotted quad that says it is a version, not an address. */
 const VERSION_BEFORE =
   /(?:\bv|\bversion|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/-]*$/i;
 const VERSION_KEY = /version|release|build|firmware|^ver$|^v$/i;
 
-/** IPv4 addresses (validated octets); a dotted quad that reads as a version (`v1.2.3.4`) is skipped. */
+/**
+ * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
+ * `6.14.3.3` (versions), not `10.0.0.12` nor `8.8.8.8`. About one address in 50,000 reads so.
+ */
+function smallOctets(quad: string): boolean {
+  if (quad.charCodeAt(1) !== 46) return false;
+  const parts = quad.split(".");
+  if (parts[0] === parts[1] && parts[1] === parts[2] && parts[2] === parts[3]) return false;
+  let octet = 0;
+  for (let i = 0; i <= quad.length; i++) {
+    const c = i < quad.length ? quad.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (octet >= 25) return false;
+      octet = 0;
+    } else octet = octet * 10 + (c - 48);
+  }
+  return true;
+}
+
+/**
+ * IPv4 addresses (validated octets). Dotted quads that read as versions are skipped: after `v`, `version`
+ * or a product name and a slash (`Chrome/120.0.1.109`), inside a file name (`app-1.2.3.4.zip`), or small
+ * numbers led by a single digit (`2.4.1.0`).
+ */
 export function ipv4Detector(confidence = 0.95): Detector {
   const d: Detector = {
     type: "IPV4",
@@ -208,6 +332,13 @@ export function ipv4Detector(confidence = 0.95): Detector {
       if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;
+        // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address.
+        if (smallOctets(m[0])) return;
+        // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
+        if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
+          return;
+        // `Phone: 34.41.28.77`: digits grouped by dots beside a phone word are the phone's.
+        if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
         // At the string's start there is no text before to read as a version.
         if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
         push(out, d, m.index, m.index + m[0].length);
@@ -241,7 +372,6 @@ export function ipv6Detector(confidence = 0.95): Detector {
 
 // ---------------------------------------------------------------------------------------------- phone
 
-const PHONE = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
 /** Regions of the North American Numbering Plan, whose national numbers are written 3-3-4. */
 const NANP = new Set([
   "US",
@@ -270,41 +400,115 @@ const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d
 /** Options of {@link phoneDetector}. */
 export interface PhoneDetectorOptions {
   /**
-   * Regions whose national formats are recognised without a `+` prefix (`(415) 555-2671` for US,
-   * `020 7946 0958` for GB). Default `["US", "GB"]`. International numbers (`+44 20 7946 0958`, `0044 ...`)
-   * are recognised for every region.
+   * Regions whose national formats are recognised everywhere, without a `+` prefix (`(415) 555-2671` for
+   * US, `020 7946 0958` for GB). Default `["US", "GB"]`. International numbers (`+44 20 7946 0958`,
+   * `0044 ...`) are recognised for every region, and national numbers of the region a record names (a
+   * `country`, `locale` or `lang` field) or of any region beside a phone label (`Tel.`, `Mobile:`).
    */
   regions?: readonly string[];
   confidence?: number;
 }
 
+/** NANP national numbers: area code and exchange both start with 2-9 (`(543) 862-4483` is well formed). */
+const NANP_DIGITS = /^1?[2-9]\d{2}[2-9]\d{6}$/;
+/** Text just before a number that says it is a phone number, in the languages of the largest regions. */
+const PHONE_LABEL_STRONG =
+  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+const PHONE_LABEL =
+  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
+const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+/** Regions tried for a labelled national number when the record names none. */
+const LABELLED_REGIONS: CountryCode[] = [
+  "GB",
+  "FR",
+  "DE",
+  "IN",
+  "ES",
+  "IT",
+  "BR",
+  "JP",
+  "NL",
+  "MX",
+  "AU",
+  "CN",
+  "RU",
+  "KR",
+  "PL",
+  "TR",
+  "SE",
+  "CH",
+  "BE",
+  "AT",
+  "PT",
+  "IE",
+  "ZA",
+  "NG",
+  "AR",
+  "SG",
+];
+
 /**
- * Phone numbers, validated with libphonenumber-js's full metadata. A number without a `+` (or `00`)
- * prefix must be written with separators (spaces, dashes, dots or parentheses): a bare digit run is an
- * id far more often than a phone number.
+ * Phone numbers, checked with libphonenumber-js's metadata. A number counts when it is well formed for
+ * its region, whether or not the numbering plan has assigned its range: international numbers (`+`) of
+ * a possible length; NANP numbers in 3-3-4 groups with valid area and exchange digits; other national
+ * numbers of the configured regions when valid and written with their trunk prefix, of the record's
+ * region when possible, and of any major region beside a phone label. Without a `+`, `00` or label a
+ * number must be written with separators: a bare digit run is an id far more often than a phone number.
  */
 export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
   const regions = (options.regions ?? ["US", "GB"]) as CountryCode[];
-  const valid = (candidate: string): boolean => {
-    let digits = 0;
+  const nanpAnywhere = regions.some((r) => NANP.has(r));
+  const parsed = new Map<string, PhoneNumber | null>();
+  /** libphonenumber parses are the costly part: logs repeat their numbers, so results are kept a while. */
+  const parse = (text: string, region?: CountryCode): PhoneNumber | undefined => {
+    const key = region === undefined ? text : `${region}:${text}`;
+    let n = parsed.get(key);
+    if (n === undefined) {
+      if (parsed.size > 2048) parsed.clear();
+      n = parsePhoneNumberFromString(text, region) ?? null;
+      parsed.set(key, n);
+    }
+    return n ?? undefined;
+  };
+  const valid = (candidate: string, labels: Labels, region: string | undefined, broad: boolean): boolean => {
+    let count = 0;
     for (let i = 0; i < candidate.length; i++) {
       const c = candidate.charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
+      if (c >= 48 && c <= 57) count++;
     }
-    if (digits < 7 || digits > 15) return false;
-    const international = candidate.startsWith("+") || candidate.startsWith("00");
-    if (international) {
-      const n = parsePhoneNumberFromString(candidate.startsWith("00") ? `+${candidate.slice(2)}` : candidate);
-      return n?.isValid() === true;
+    if (count < 7 || count > 15) return false;
+    const digits = count === candidate.length ? candidate : candidate.replace(/\D/g, "");
+    const plus = candidate.startsWith("+");
+    if (plus || candidate.startsWith("00")) {
+      const n = parse(plus ? candidate : `+${candidate.slice(2)}`);
+      if (n === undefined) return false;
+      if (n.countryCallingCode === "1") return NANP_DIGITS.test(n.nationalNumber);
+      return n.isValid() || ((plus || labels.weak()) && n.isPossible());
     }
-    if (!/[ ().-]/.test(candidate) || DATE_SHAPE.test(candidate)) return false;
+    const separated = /[ ().-]/.test(candidate);
+    if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
+    // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
+    if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !labels.weak()) return false;
+    const nanp = NANP_SHAPE.test(candidate) && NANP_DIGITS.test(digits);
+    if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
+    const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
-    const nanp = NANP_SHAPE.test(candidate);
-    for (const region of regions) {
-      // National numbers must look the part: NANP numbers as 3-3-4 groups, elsewhere written with the
-      // trunk prefix (`020 ...` in GB). Other digit groups are far more often ids than local numbers.
-      if (NANP.has(region) ? !nanp : !trunk && !NO_TRUNK_PREFIX.has(region)) continue;
-      if (parsePhoneNumberFromString(candidate, region)?.isValid()) return true;
+    if (region !== undefined && !NANP.has(region)) {
+      const n = parse(candidate, region as CountryCode);
+      // The record's region: valid numbers; beside a label, any possible one (unassigned ranges too).
+      if (n?.isValid() || (labelled && n?.isPossible())) return true;
+    }
+    for (const r of regions) {
+      // National numbers must look the part: NANP numbers as 3-3-4 groups (above), elsewhere written
+      // with the trunk prefix (`020 ...` in GB). Other digit groups are far more often ids.
+      if (NANP.has(r) || (!trunk && !NO_TRUNK_PREFIX.has(r))) continue;
+      if (parse(candidate, r)?.isValid()) return true;
+    }
+    // Beside a phone word, a valid number of any major region; beside a weaker label (`call`, `my number
+    // is`) only one long enough not to be an extension or a short code.
+    if (broad && (labels.strong() || (count >= 9 && labelled))) {
+      for (const r of LABELLED_REGIONS) if (parse(candidate, r)?.isValid()) return true;
     }
     return false;
   };
@@ -312,9 +516,14 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     type: "PHONE",
     confidence: options.confidence ?? 0.9,
     find(text, out, context) {
-      if (profileOf(text, context).phoneRun < 7) return; // valid() needs seven digits
-      PHONE.lastIndex = 0;
-      for (let m = PHONE.exec(text); m !== null; m = PHONE.exec(text)) {
+      const keyed = context.key !== undefined && keyKind(context.key) === "PHONE";
+      const labels = new Labels();
+      // Bare digit runs count only beside a label or under a phone key; formatted runs always may.
+      const p = profileOf(text, context);
+      if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
+      const region = context.region;
+      PHONE_ANY.lastIndex = 0;
+      for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
         let raw = m[0];
         let start = m.index;
         // Parentheses around the whole number, or unbalanced ones, belong to the surrounding text.
@@ -334,23 +543,138 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           raw = raw.slice(1);
           start++;
         }
-        // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times").
+        labels.reset(text, start, keyed);
+        // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak).
+        if (!/[ ().+-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
+        // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times"); a
+        // well-formed number of a known region first, any major region's beside a phone word last.
         let found = false;
-        for (let cut = raw, tries = 0; tries < 3 && cut.length >= 7; tries++) {
-          if (valid(cut)) {
-            push(out, d, start, start + cut.length);
-            found = true;
-            break;
+        for (let pass = 0; pass < 2 && !found; pass++) {
+          for (let cut = raw, tries = 0; tries < 3 && cut.length >= 7; tries++) {
+            if (valid(cut, labels, region, pass === 1)) {
+              // Digit groups that run on both sides (an account number's) hold no national number.
+              const end = start + cut.length;
+              if (
+                !cut.startsWith("+") &&
+                !NANP_SHAPE.test(cut) &&
+                !labels.weak() &&
+                ((start > 1 && GROUP_BEFORE.test(text.slice(start - 2, start))) ||
+                  GROUP_AFTER.test(text.slice(end, end + 2)))
+              )
+                break;
+              push(out, d, start, end);
+              found = true;
+              break;
+            }
+            const sep = cut.lastIndexOf(" ");
+            if (sep <= 0) break;
+            cut = cut.slice(0, sep);
           }
-          const sep = cut.lastIndexOf(" ");
-          if (sep <= 0) break;
-          cut = cut.slice(0, sep);
         }
         if (!found && !raw.startsWith("+")) {
           // Retry from the next group: "Order 12 415-555-2671".
           const next = raw.indexOf(" ");
-          if (next > 0) PHONE.lastIndex = start + next + 1;
+          if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
         }
+      }
+    },
+  };
+  return d;
+}
+
+/** Whether the text just before a candidate is a phone label, read once and only when asked. */
+class Labels {
+  #text = "";
+  #start = 0;
+  #keyed = false;
+  #weak: boolean | undefined;
+  #strong: boolean | undefined;
+
+  reset(text: string, start: number, keyed: boolean): void {
+    this.#text = text;
+    this.#start = start;
+    this.#keyed = keyed;
+    this.#weak = undefined;
+    this.#strong = undefined;
+  }
+
+  #before(): string {
+    return this.#text.slice(Math.max(0, this.#start - 24), this.#start);
+  }
+
+  /** Any label, `call` and `my number is` included (or a phone key). */
+  weak(): boolean {
+    this.#weak ??= this.#keyed || PHONE_LABEL.test(this.#before());
+    return this.#weak;
+  }
+
+  /** A phone word (`Tel.`, `Mobile:`, `電話`) or a phone key. */
+  strong(): boolean {
+    this.#strong ??= this.#keyed || PHONE_LABEL_STRONG.test(this.#before());
+    return this.#strong;
+  }
+}
+
+/** Candidates, bare digit runs included (the detector drops those without a label). */
+const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
+const LABEL_ANYWHERE =
+  /phone|tel|mobil|m[óo]vil|cell|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
+const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
+
+// ---------------------------------------------------------------------------------------------- names
+
+/** A display name before an address in angle brackets: `From: Jane Doe <jane@example.com>`. */
+const MAILBOX =
+  /(?:^|[\n,;:("]|\bby\b)[ \t]*"?([\p{L}][\p{L}\p{M}'’.\- ]{0,60}?)"?[ \t]*<[^<>\s@]{1,64}@[^<>\s]{1,255}>/gu;
+
+/**
+ * Person names in mail and commit headers: the display name of a mailbox (`From: Jane Doe <jane@...>`,
+ * `Author: ...`, `Co-authored-by: ...`). The address itself is the email detector's.
+ */
+export function mailboxNameDetector(confidence = 0.9): Detector {
+  const d: Detector = {
+    type: "NAME",
+    confidence,
+    find(text, out, context) {
+      if (!profileOf(text, context).at || text.indexOf("<") === -1) return;
+      eachMatch(MAILBOX, text, (m) => {
+        const name = m[1]!.trim();
+        if (!looksLikeName(name, true) || /^(?:from|to|cc|bcc|author|by)$/i.test(name)) return;
+        const start = m.index + m[0].indexOf(name);
+        push(out, d, start, start + name.length);
+      });
+    },
+  };
+  return d;
+}
+
+/** A span a name detector found: `text.slice(start, end)` is a person's name. */
+export interface NameSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * A function that finds person names in free text (`"please call Maria Schmidt tomorrow"`), such as an
+ * NER model's wrapper. Called on every string the built-ins scan: keep it fast, and return spans only.
+ */
+export type NameFinder = (text: string) => Iterable<NameSpan>;
+
+/** Wraps a {@link NameFinder} as a `NAME` detector. */
+export function nameDetector(find: NameFinder, confidence = 0.8): Detector {
+  const d: Detector = {
+    type: "NAME",
+    confidence,
+    find(text, out) {
+      for (const s of find(text)) {
+        if (
+          Number.isInteger(s.start) &&
+          Number.isInteger(s.end) &&
+          s.start >= 0 &&
+          s.end <= text.length &&
+          s.end > s.start
+        )
+          push(out, d, s.start, s.end);
       }
     },
   };
@@ -412,7 +736,9 @@ export interface DefaultDetectorOptions {
  */
 export function defaultDetectors(options: DefaultDetectorOptions = {}): Detector[] {
   const all = [
+    secretDetector(),
     emailDetector(),
+    mailboxNameDetector(),
     ibanDetector(),
     cardDetector(),
     ssnDetector(),

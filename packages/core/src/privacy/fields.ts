@@ -1,85 +1,174 @@
 /**
  * Schema-driven detection: a value is personal because of where it sits, not what it looks like. A
- * property named like an email, phone or person-name field (`email`, `phoneNumber`, `first_name`), or
- * declared with `format: "email"` in the tool's output schema, marks its whole value; so does a column
- * with such a header in CSV or TSV text. Such values are not re-detectable by shape (a name is just
- * words), so the vault remembers them and replaces them wherever they appear later.
+ * property named like an email, phone, SSN or person-name field (`email`, `mobile_no`, `msisdn`,
+ * `displayName`, `given`/`family`), a person's role (`author`, `assignee`, `owner`), a `{system, value}`
+ * contact point, a column with such a header (CSV text or a 2-D array with a header row), or a
+ * `format: "email"` in the tool's output schema marks its whole value. Each value must also look the
+ * part for its type (a phone field's value has seven digits, a name field's value is words), so
+ * placeholders (`n/a`, `none`, `Support`) are never taken. Such values are not re-detectable by shape,
+ * so the vault remembers them and replaces them wherever they appear later, except single words that are
+ * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
+import { getCountries } from "libphonenumber-js/max";
 
-/** Normalised property names (lower case, no `_`, `-` or spaces) and the type each implies. */
-const EXACT: Record<string, string> = {
-  email: "EMAIL",
-  emailaddress: "EMAIL",
-  mail: "EMAIL",
-  phone: "PHONE",
-  phonenumber: "PHONE",
-  tel: "PHONE",
-  telephone: "PHONE",
-  mobile: "PHONE",
-  mobilenumber: "PHONE",
-  cell: "PHONE",
-  cellphone: "PHONE",
-  fax: "PHONE",
-  fullname: "NAME",
-  firstname: "NAME",
-  lastname: "NAME",
-  middlename: "NAME",
-  givenname: "NAME",
-  familyname: "NAME",
-  surname: "NAME",
-  forename: "NAME",
-  personname: "NAME",
-  contactname: "NAME",
-  customername: "NAME",
-  employeename: "NAME",
-  patientname: "NAME",
-};
-const SUFFIXES: [string, string][] = [
-  ["emailaddress", "EMAIL"],
-  ["email", "EMAIL"],
-  ["phonenumber", "PHONE"],
-  ["phone", "PHONE"],
-  ["fullname", "NAME"],
-  ["firstname", "NAME"],
-  ["lastname", "NAME"],
-];
-/** Values of a sibling `type`-like property that make a bare `name` a person's name. */
-const PERSON_KINDS = new Set([
-  "person",
-  "people",
-  "contact",
-  "user",
-  "customer",
-  "employee",
-  "patient",
-  "member",
+/** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z\d])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/** Words that make a key about the value's kind or state, not the value itself (`email_verified`). */
+const QUALIFIERS = new Set(
+  (
+    "verified confirmed status type kind count enabled disabled template subject body sent domain format " +
+    "valid validated id ids code prefix ext extension country carrier opt optin consent bounce bounced " +
+    "provider label visibility visible public private primary? is has can allow allowed hash hashed " +
+    "length hint mask masked policy required field fields column key keys url uri link" +
+    " icon color colour"
+  )
+    .split(" ")
+    .filter((w) => !w.endsWith("?")),
+);
+const EMAIL_WORDS = new Set(["email", "mail", "emailaddress", "courriel", "correo"]);
+const PHONE_WORDS = new Set([
+  "phone",
+  "phonenumber",
+  "telephone",
+  "tel",
+  "mobile",
+  "cell",
+  "cellphone",
+  "fax",
+  "msisdn",
+  "whatsapp",
+  "telefon",
+  "telefono",
+  "téléphone",
+  "telefone",
+  "móvil",
+  "movil",
+  "portable",
+  "handynummer",
+  "landline",
+  "sms",
 ]);
-const KIND_KEYS = ["entityType", "type", "kind", "category"];
+/** `contact number`, `mobile no`: a number word after a phone-ish word. */
+const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "nbr"]);
+const SSN_WORDS = new Set(["ssn", "itin", "socialsecurity", "socialsecuritynumber", "taxpayer"]);
+/** Words that, before `name`, make it a person's name (`full name`, `contact name`, `account holder name`). */
+const PERSON_NAME_QUALIFIERS = new Set(
+  (
+    "full first last given family middle display contact customer client employee patient person " +
+    "member holder legal maiden birth sender recipient author owner assignee reporter requester " +
+    "organizer organiser attendee participant guest passenger traveler traveller student teacher " +
+    "doctor physician applicant candidate beneficiary cardholder signer signatory buyer seller billing " +
+    "shipping recipient's father mother spouse emergency real preferred nick"
+  ).split(" "),
+);
+/** Words that make a `...name` about something other than a person. */
+const THING_WORDS = new Set(
+  (
+    "company business organization organisation org team group channel project repo repository branch " +
+    "file folder directory host hostname server service app application product item sku brand model " +
+    "device bucket table column field schema database db event calendar city street country state " +
+    "region domain package module class function method tool job task queue topic tag label category " +
+    "plan tier role queue store shop site page template workspace space board list sheet tab image " +
+    "container pod node cluster network bank merchant vendor supplier account_type"
+  ).split(" "),
+);
+const NAME_WORDS = new Set([
+  "fullname",
+  "firstname",
+  "lastname",
+  "middlename",
+  "givenname",
+  "familyname",
+  "surname",
+  "forename",
+  "displayname",
+  "nom",
+  "prénom",
+  "prenom",
+  "nombre",
+  "apellido",
+  "apellidos",
+  "nome",
+  "cognome",
+  "vorname",
+  "nachname",
+  "naam",
+  "achternaam",
+  "voornaam",
+]);
+/** Roles whose value is a person: a name, or an object whose `name` is the person's name. */
+const ROLE_WORDS = new Set(
+  (
+    "author assignee owner reporter requester creator reviewer approver organizer organiser attendee " +
+    "sender recipient signer committer submitter contact customer client patient employee manager " +
+    "participant member user assigned created updated modified closed resolved approved requested " +
+    "performer practitioner agent responsible lead person"
+  ).split(" "),
+);
+/** Keys listing people (`attendees: [{name}]`). */
+const PEOPLE_WORDS = new Set(
+  (
+    "attendees members users contacts customers clients employees participants assignees reviewers " +
+    "authors people persons patients recipients guests passengers students staff team_members owners " +
+    "signers approvers requesters reporters subscribers followers watchers collaborators"
+  ).split(" "),
+);
 
-const normal = (key: string): string => key.toLowerCase().replace(/[\s_-]/g, "");
+/** What a key says about its value: a value type, a role (the value is a person), or nothing. */
+export type KeyKind = "EMAIL" | "PHONE" | "NAME" | "SSN" | "ROLE" | "PEOPLE" | undefined;
 
-/** Results of {@link typeForKey}: the same few property names come back in every object of a list. */
-const keyTypes = new Map<string, string | null>();
-const KEY_TYPES_MAX = 4096;
+/** Results of {@link keyKind}: the same few property names come back in every object of a list. */
+const keyKinds = new Map<string, KeyKind | null>();
+const KEY_KINDS_MAX = 4096;
+
+/** What a property name says about its value (see {@link KeyKind}). Keys of any length are read. */
+export function keyKind(key: string): KeyKind {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    if (keyKinds.size >= KEY_KINDS_MAX) keyKinds.clear();
+    kind = key.length > 200 ? null : (classify(keyWords(key)) ?? null);
+    keyKinds.set(key, kind);
+  }
+  return kind ?? undefined;
+}
+
+function classify(words: string[]): KeyKind {
+  if (words.length === 0) return undefined;
+  const joined = words.join("");
+  const last = words[words.length - 1]!;
+  if (words.some((w) => QUALIFIERS.has(w)) && !(last === "address" || NUMBER_WORDS.has(last)))
+    return undefined;
+  // `created_by`, `assigned_to`: a person.
+  if (words.length >= 2 && (last === "by" || last === "to") && ROLE_WORDS.has(words[words.length - 2]!))
+    return "ROLE";
+  if (words.some((w) => EMAIL_WORDS.has(w)) || joined.endsWith("emailaddress") || joined === "email")
+    return "EMAIL";
+  if (words.includes("e") && words.includes("mail")) return "EMAIL";
+  if (words.some((w) => PHONE_WORDS.has(w))) return "PHONE";
+  if (words.length >= 2 && NUMBER_WORDS.has(last) && words[words.length - 2] === "contact") return "PHONE";
+  if (words.some((w) => SSN_WORDS.has(w)) || joined.includes("socialsecurity")) return "SSN";
+  if (joined === "taxid" || joined === "tin" || joined === "itin") return "SSN";
+  if (words.some((w) => THING_WORDS.has(w))) return undefined;
+  if (NAME_WORDS.has(joined) || words.some((w) => NAME_WORDS.has(w))) return "NAME";
+  const at = words.lastIndexOf("name");
+  if (at > 0 && words.slice(0, at).some((w) => PERSON_NAME_QUALIFIERS.has(w))) return "NAME";
+  if (words.length <= 2 && ROLE_WORDS.has(last)) return "ROLE";
+  if (words.length <= 2 && PEOPLE_WORDS.has(last)) return "PEOPLE";
+  return undefined;
+}
 
 /** The type a property name implies (`work_email` → `EMAIL`), or undefined. */
 export function typeForKey(key: string): string | undefined {
-  if (key.length > 40) return undefined;
-  let type = keyTypes.get(key);
-  if (type === undefined) {
-    if (keyTypes.size >= KEY_TYPES_MAX) keyTypes.clear();
-    type = keyType(key) ?? null;
-    keyTypes.set(key, type);
-  }
-  return type ?? undefined;
-}
-
-function keyType(key: string): string | undefined {
-  const k = normal(key);
-  const exact = EXACT[k];
-  if (exact !== undefined) return exact;
-  for (const [suffix, type] of SUFFIXES) if (k.endsWith(suffix)) return type;
-  return undefined;
+  const kind = keyKind(key);
+  return kind === "ROLE" || kind === "PEOPLE" ? undefined : kind;
 }
 
 /** The type a JSON Schema node's `format` implies (`email`, `idn-email`, `phone`, `tel`), or undefined. */
@@ -91,9 +180,35 @@ export function typeForSchema(schema: unknown): string | undefined {
   return undefined;
 }
 
+/** Values of a sibling `type`-like property that make a bare `name` a person's name. */
+const PERSON_KINDS = new Set([
+  "person",
+  "people",
+  "contact",
+  "user",
+  "customer",
+  "employee",
+  "patient",
+  "member",
+  "individual",
+  "lead",
+]);
+const KIND_KEYS = ["entityType", "type", "kind", "category", "resourceType", "object"];
+/** Sibling keys that say an object is a user account: `{login, name}`. */
+const ACCOUNT_KEYS = new Set([
+  "login",
+  "username",
+  "userName",
+  "user_name",
+  "handle",
+  "avatar_url",
+  "avatarUrl",
+]);
+
 /**
  * True when an object describes a person, so that its bare `name` is a person's name: it says so
- * (`entityType: "person"`), or it also holds an email or phone field (`{name, email}`).
+ * (`entityType: "person"`), holds an email or phone field (`{name, email}`), or is a user account
+ * (`{login, name}`).
  */
 export function isPersonObject(obj: Record<string, unknown>): boolean {
   for (const k of KIND_KEYS) {
@@ -101,16 +216,221 @@ export function isPersonObject(obj: Record<string, unknown>): boolean {
     if (typeof v === "string" && PERSON_KINDS.has(v.toLowerCase())) return true;
   }
   for (const k of Object.keys(obj)) {
-    const t = typeForKey(k);
+    if (ACCOUNT_KEYS.has(k)) return true;
+    const t = keyKind(k);
     if (t === "EMAIL" || t === "PHONE") return true;
   }
   return false;
 }
 
+// ------------------------------------------------------------------------------------------ values
+
+/** Values that stand for "no value" in personal fields: never tokenized, never remembered. */
+const PLACEHOLDERS = new Set(
+  (
+    "n/a|na|n.a.|none|null|nil|undefined|unknown|unassigned|nobody|no one|anonymous|anon|tbd|tba|tbc|" +
+    "-|--|---|—|–|?|??|...|…|x|xx|xxx|support|admin|administrator|system|root|bot|team|everyone|all|" +
+    "me|you|self|guest|user|customer|test|sample|example|default|other|various|noreply|no-reply|" +
+    "not set|not provided|not available|not applicable|redacted|hidden|private|empty|blank|same|see above"
+  ).split("|"),
+);
+
+/** True for a placeholder such as `n/a`, `none`, `Support` or `—`. */
+export function isPlaceholder(value: string): boolean {
+  return value.length <= 24 && PLACEHOLDERS.has(value.trim().toLowerCase());
+}
+
+const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M}'’.,\- ]*$/u;
+const CASED_START = /^[\p{Lu}\p{Lt}]/u;
+const UNCASED_LETTER = /^[\p{Lo}]/u;
+
+/**
+ * True when `value` can be a person's name: one to six words of letters (any script), apostrophes,
+ * hyphens and initials' dots, no digits. `strict` (a role field such as `owner`, where logins and team
+ * names also sit) wants a capitalised or uncased-script word and no single lower-case word.
+ */
+export function looksLikeName(value: string, strict: boolean): boolean {
+  const v = value.trim();
+  if (v.length < 2 || v.length > 80 || isPlaceholder(v) || !NAME_SHAPE.test(v)) return false;
+  if (/\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
+  const words = v.split(/\s+/);
+  if (words.length > 6) return false;
+  if (!strict) return true;
+  if (words.some((w) => THING_WORDS.has(w.toLowerCase()) || isPlaceholder(w))) return false;
+  return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
+}
+
+const countDigits = (v: string): number => {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+};
+
+/** True when a phone field's value can be a phone number: 7-15 digits and little else. */
+export function looksLikePhone(value: string): boolean {
+  if (value.length > 40) return false;
+  const digits = countDigits(value);
+  if (digits < 7 || digits > 15) return false;
+  return /^[\s\d+().\-\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212/]*(?:(?:ext|x|#)\.?\s*\d{1,6})?$/i.test(
+    value,
+  );
+}
+
+/** True when an SSN field's value is nine digits, bare or grouped 3-2-4. */
+export function looksLikeSsn(value: string): boolean {
+  return /^\d{3}[-. ]?\d{2}[-. ]?\d{4}$/.test(value.trim());
+}
+
+/** True when `value` may be taken as a value of `type` found by position. */
+export function fieldValueFits(type: string, value: string, strict = false): boolean {
+  if (value.trim() === "" || isPlaceholder(value)) return false;
+  if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
+  if (type === "PHONE") return looksLikePhone(value);
+  if (type === "NAME") return looksLikeName(value, strict);
+  if (type === "SSN") return looksLikeSsn(value);
+  return value.length <= 256;
+}
+
+let calendarWords: Set<string> | undefined;
+/** Month and weekday names in the languages of the largest locales, from `Intl`. */
+function calendarWordSet(): Set<string> {
+  if (calendarWords) return calendarWords;
+  const set = new Set<string>();
+  for (const locale of ["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "pl"]) {
+    for (const month of ["long", "short"] as const) {
+      const f = new Intl.DateTimeFormat(locale, { month, timeZone: "UTC" });
+      for (let m = 0; m < 12; m++) set.add(f.format(new Date(Date.UTC(2024, m, 15))).replace(/\.$/, ""));
+    }
+    const w = new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" });
+    for (let d = 0; d < 7; d++) set.add(w.format(new Date(Date.UTC(2024, 0, 1 + d))));
+  }
+  calendarWords = new Set([...set].map((s) => s.toLowerCase()));
+  return calendarWords;
+}
+
+/**
+ * True when a value found by position may be remembered and replaced wherever it appears later. Not a
+ * single word that is also a month or weekday (`June`, `May`): it is tokenized where it sits only.
+ */
+export function rememberable(type: string, value: string): boolean {
+  if (type !== "NAME") return true;
+  if (value.length > 16 || value.indexOf(" ") !== -1) return true; // no month or weekday is that long
+  const v = value.trim();
+  if (v.length < 2) return false;
+  return !(calendarWords ?? calendarWordSet()).has(v.toLowerCase());
+}
+
+// ------------------------------------------------------------------------------------------ regions
+
+let regionIndex: Map<string, string> | undefined;
+/** Country codes, English and native country names, lower case, to their region code. */
+function regionNames(): Map<string, string> {
+  if (regionIndex) return regionIndex;
+  const map = new Map<string, string>();
+  const locales = ["en", "fr", "de", "es", "it", "pt", "nl", "ja", "zh", "ru", "pl", "sv", "tr", "ko"];
+  const names = locales.map((l) => new Intl.DisplayNames([l], { type: "region" }));
+  for (const code of getCountries()) {
+    map.set(code.toLowerCase(), code);
+    for (const n of names) {
+      const name = n.of(code);
+      if (name && name !== code) map.set(name.toLowerCase(), code);
+    }
+  }
+  map.set("uk", "GB");
+  map.set("usa", "US");
+  map.set("united states of america", "US");
+  regionIndex = map;
+  return map;
+}
+
+const REGION_KEYS = new Set([
+  "country",
+  "countrycode",
+  "countryiso",
+  "countryiso2",
+  "nationality",
+  "region",
+  "regioncode",
+]);
+const LOCALE_KEYS = new Set([
+  "locale",
+  "lang",
+  "language",
+  "languagecode",
+  "locale_code",
+  "preferredlanguage",
+  "hl",
+  "lng",
+]);
+
+const regionKeys = new Map<string, boolean>();
+/** True when a property may name a region or locale (`country`, `billingCountry`, `locale`, `lang`). */
+export function isRegionKey(key: string): boolean {
+  let yes = regionKeys.get(key);
+  if (yes === undefined) {
+    const k = key.toLowerCase().replace(/[\s_-]/g, "");
+    yes =
+      REGION_KEYS.has(k) ||
+      k.endsWith("country") ||
+      k.endsWith("countrycode") ||
+      LOCALE_KEYS.has(k) ||
+      k.endsWith("locale") ||
+      k.endsWith("language");
+    if (regionKeys.size > 4096) regionKeys.clear();
+    regionKeys.set(key, yes);
+  }
+  return yes;
+}
+
+/**
+ * The phone region a property implies (`country: "France"`, `locale: "de_AT"`, `lang: "ja"`), or
+ * undefined. A bare language names its most likely region (`Intl.Locale` maximization).
+ */
+export function regionForField(key: string, value: string): string | undefined {
+  if (value.length > 60) return undefined;
+  const k = key.toLowerCase().replace(/[\s_-]/g, "");
+  const v = value.trim();
+  if (REGION_KEYS.has(k) || k.endsWith("country") || k.endsWith("countrycode")) {
+    return regionNames().get(v.toLowerCase());
+  }
+  if (LOCALE_KEYS.has(k) || k.endsWith("locale") || k.endsWith("language")) {
+    try {
+      const locale = new Intl.Locale(v.replace(/_/g, "-"));
+      const region = locale.region ?? locale.maximize().region;
+      return region !== undefined && regionNames().has(region.toLowerCase()) ? region : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------ tables
+
 /** A value found by position. */
 export interface FieldValue {
   type: string;
   value: string;
+}
+
+/**
+ * Column types from a header row: typed headers, role headers (`Customer`, `Contact Person`), and a bare
+ * `Name` column when another column holds emails or phones. Undefined when no column is personal.
+ */
+export function columnTypes(header: readonly unknown[]): (string | undefined)[] | undefined {
+  const names = header.map((h) => (typeof h === "string" ? h.replace(/^#\s*/, "").trim() : ""));
+  const kinds = names.map((n) => (n === "" || n.length > 200 ? undefined : keyKind(n)));
+  const contact = kinds.some((t) => t === "EMAIL" || t === "PHONE");
+  const columns = kinds.map((t, i) => {
+    if (t === "ROLE") return "NAME";
+    if (t === "PEOPLE") return undefined;
+    if (t === undefined && contact && /^(?:name|names|person|who)$/i.test(names[i]!)) return "NAME";
+    return t;
+  });
+  return columns.some((t) => t !== undefined) ? columns : undefined;
 }
 
 const DELIMITERS = [",", "\t", ";", "|"];
@@ -140,9 +460,13 @@ function splitLine(line: string, delimiter: string): string[] {
   return cells;
 }
 
+/** Token-shaped text: a value the program wrote back, never a new value (no alias of a token). */
+const HAS_TOKEN = /\[[A-Z][A-Z0-9_]*_[1-9][0-9]*\]/;
+
 /**
  * Values in the personal columns of delimited text (CSV, TSV, `;` or `|` separated) whose first line is a
- * header naming at least one such column. Returns nothing for text that is not a table.
+ * header naming at least one such column. Returns nothing for text that is not a table. Cells that do
+ * not fit their column's type (placeholders, a token the program wrote) are left out.
  */
 export function tableFieldValues(text: string): FieldValue[] {
   const nl = text.indexOf("\n");
@@ -151,15 +475,8 @@ export function tableFieldValues(text: string): FieldValue[] {
   if (header.length > 2000) return [];
   const delimiter = DELIMITERS.find((d) => header.includes(d));
   if (delimiter === undefined) return [];
-  const names = splitLine(header, delimiter).map((h) => h.replace(/^#\s*/, ""));
-  const columns = names.map(typeForKey);
-  if (!columns.some((t) => t !== undefined)) return [];
-  // A table with email or phone columns lists people: its bare `name` column is a person's name.
-  if (columns.some((t) => t === "EMAIL" || t === "PHONE")) {
-    names.forEach((n, i) => {
-      if (n.toLowerCase() === "name") columns[i] = "NAME";
-    });
-  }
+  const columns = columnTypes(splitLine(header, delimiter));
+  if (columns === undefined) return [];
   const out: FieldValue[] = [];
   for (const line of text.slice(nl + 1).split(/\r?\n/)) {
     if (line.trim() === "") continue;
@@ -167,7 +484,8 @@ export function tableFieldValues(text: string): FieldValue[] {
     for (let i = 0; i < cells.length && i < columns.length; i++) {
       const type = columns[i];
       const value = cells[i]!;
-      if (type !== undefined && value !== "") out.push({ type, value });
+      if (type !== undefined && !HAS_TOKEN.test(value) && fieldValueFits(type, value, type === "NAME"))
+        out.push({ type, value });
     }
   }
   return out;

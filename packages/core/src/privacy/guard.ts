@@ -10,6 +10,8 @@ import {
   customDetector,
   type Detector,
   defaultDetectors,
+  type NameFinder,
+  nameDetector,
   type PhoneDetectorOptions,
 } from "./detectors.js";
 import { compileFlowPolicy, type FlowPolicy, mayReceive } from "./policy.js";
@@ -57,8 +59,14 @@ export interface PrivacyGuardOptions {
   phone?: PhoneDetectorOptions;
   /** Ignore detectors below this confidence. Default 0. */
   minConfidence?: number;
-  /** Schema-driven detection (field names, `format`, CSV headers). Default true. */
+  /** Schema-driven detection (field names, `format`, CSV headers, sheet header rows). Default true. */
   fields?: boolean;
+  /**
+   * Finds person names in free text (`"please call Maria Schmidt tomorrow"`), such as a wrapper around
+   * an NER model. Off by default: names in named fields, sheet columns and mail headers are found
+   * without it. Its matches rank below every built-in (an email stays an email).
+   */
+  nameDetector?: NameFinder;
 }
 
 /** The interceptor the executor calls around every tool call. */
@@ -84,8 +92,9 @@ const isDetector = (d: Detector | CustomDetectorOptions): d is Detector =>
 export function scanOptions(options: PrivacyGuardOptions = {}): ScanOptions {
   const builtins = options.detectors ?? defaultDetectors({ disable: options.disable, phone: options.phone });
   const custom = (options.custom ?? []).map((d) => (isDetector(d) ? d : customDetector(d)));
+  const names = options.nameDetector ? [nameDetector(options.nameDetector)] : [];
   return {
-    detectors: [...custom, ...builtins],
+    detectors: [...custom, ...builtins, ...names],
     minConfidence: options.minConfidence,
     fields: options.fields,
   };

@@ -15,7 +15,7 @@ export interface TextProfile {
   /** Holds a `[` (may hold token-shaped text). */
   readonly bracket: boolean;
   /**
-   * Most digits the card pattern could match in one run of digits joined by at most one space or dash:
+   * Most digits the card pattern could match in one run of digits joined by at most one space, dash or dot:
    * counted from the run's first digit not preceded by a word character, `.`, `+` or `-`, up to a digit
    * not followed by a word character, `-`, or `.` and a digit.
    */
@@ -28,7 +28,7 @@ export interface TextProfile {
    * phone detector takes bare digit runs for ids.
    */
   readonly phoneRun: number;
-  /** Holds digit groups of three, two and four joined by the same single space or dash (an SSN's shape). */
+  /** Holds digit groups of three, two and four joined by the same single space, dash or dot (an SSN's shape). */
   readonly ssnShape: boolean;
   /**
    * Holds a dotted quad's head: a run of digits and dots, not preceded by a word character or `.`, that
@@ -39,8 +39,16 @@ export interface TextProfile {
   readonly hexColons: number;
   /** Holds `::`. */
   readonly doubleColon: boolean;
-  /** Holds two capital letters followed by two digits (an IBAN's head). */
+  /** Holds two letters (either case) followed by two digits (an IBAN's head). */
   readonly ibanHead: boolean;
+  /** The longest run of consecutive digits (a bare number beside a label may be a phone or an SSN). */
+  readonly digitRun: number;
+  /** Holds a no-break or thin space or a non-ASCII dash (read as ` ` and `-`). */
+  readonly lookalike: boolean;
+  /** Holds a `\\` (may hold JSON string escapes). */
+  readonly backslash: boolean;
+  /** Holds a `%` (may hold URL escapes). */
+  readonly percent: boolean;
 }
 
 const DIGIT = 1;
@@ -58,6 +66,8 @@ const NO_PHONE_END = 256;
 const WORD = 512;
 /** A letter or `_`: a word character that is not a digit. */
 const LETTER = 1024;
+/** An ASCII letter of either case. */
+const ALPHA = 2048;
 
 /** The flags of an ASCII character. */
 function flagsOf(c: number): number {
@@ -70,9 +80,10 @@ function flagsOf(c: number): number {
   if (digit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) f |= HEX;
   if (word) f |= WORD;
   if (word && !digit) f |= LETTER;
+  if (upper || (c >= 97 && c <= 122)) f |= ALPHA;
   if (word || c === 47 || c === 45 || c === 46) f |= NO_PHONE_START; // also / - .
   if (word || c === 47) f |= NO_PHONE_END;
-  if (c === 32 || c === 45) f |= CARD_SEP; // space -
+  if (c === 32 || c === 45 || c === 46) f |= CARD_SEP; // space - .
   if (c === 32 || c === 45 || c === 40 || c === 41 || c === 46) f |= PHONE_SEP; // space - ( ) .
   if (c === 46) f |= DOT;
   if (c === 58) f |= COLON;
@@ -107,10 +118,30 @@ export function textProfile(text: string): TextProfile {
   let f1 = 0;
   let f2 = 0;
   let f3 = 0;
+  let digitRun = 0;
+  let lookalike = false;
+  let backslash = false;
+  let percent = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    const f = c < 128 ? CLASS[c]! : 0;
+    let f: number;
+    if (c < 128) f = CLASS[c]!;
+    else {
+      f = 0;
+      if (
+        c === 0xa0 ||
+        c === 0x2007 ||
+        c === 0x2009 ||
+        c === 0x202f ||
+        c === 0x3000 ||
+        (c >= 0x2010 && c <= 0x2015) ||
+        c === 0x2212 ||
+        c === 0xfe63 ||
+        c === 0xff0d
+      )
+        lookalike = true;
+    }
     if (f & f1 & LETTER) {
       // Inside a word: the letter before already ended every run, so only the hex run can change.
       if (!(f & HEX)) hexCur = 0;
@@ -123,9 +154,10 @@ export function textProfile(text: string): TextProfile {
     if (f & f1 & DIGIT) {
       // Inside a digit run: the runs only grow (the digit before started or continued them).
       group++;
+      if (group > digitRun) digitRun = group;
       if (cardFrom >= 0) cardFrom++;
       if (phoneCur >= 0) phoneCur++;
-      if (f2 & UPPER && f3 & UPPER) ibanHead = true;
+      if (f2 & ALPHA && f3 & ALPHA) ibanHead = true;
       if (++quadGroup > 3) quadDots = -1;
       f3 = f2;
       f2 = f1;
@@ -140,6 +172,7 @@ export function textProfile(text: string): TextProfile {
         group2 = 0;
       }
       group = 1;
+      if (digitRun === 0) digitRun = 1;
       cardPrev = 1;
       if (cardFrom < 0 && !(f1 & WORD) && c1 !== 46 && c1 !== 43 && c1 !== 45) cardFrom = 0; // not after . + -
       if (cardFrom >= 0) cardFrom++;
@@ -148,7 +181,7 @@ export function textProfile(text: string): TextProfile {
         phoneFormatted = c1 === 43 || c1 === 40 || (c === 48 && text.charCodeAt(i + 1) === 48);
       }
       if (phoneCur >= 0) phoneCur++;
-      if (f1 & DIGIT && f2 & UPPER && f3 & UPPER) ibanHead = true;
+      if (f1 & DIGIT && f2 & ALPHA && f3 & ALPHA) ibanHead = true;
     } else {
       // A card may end here unless a word character, `-`, or `.` and a digit follows.
       if (cardFrom > cardRun && f1 & DIGIT && !(f & WORD) && c !== 45) {
@@ -170,6 +203,8 @@ export function textProfile(text: string): TextProfile {
       else if (phoneCur >= 0) phoneFormatted = true;
       if (c === 64) at = true;
       else if (c === 91) bracket = true;
+      else if (c === 92) backslash = true;
+      else if (c === 37) percent = true;
     }
     if (f & DIGIT) {
       if (!(f1 & (DIGIT | DOT))) {
@@ -194,7 +229,22 @@ export function textProfile(text: string): TextProfile {
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
   if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
-  return { text, at, bracket, cardRun, phoneRun, ssnShape, quadHead, hexColons, doubleColon, ibanHead };
+  return {
+    text,
+    at,
+    bracket,
+    cardRun,
+    phoneRun,
+    ssnShape,
+    quadHead,
+    hexColons,
+    doubleColon,
+    ibanHead,
+    digitRun,
+    lookalike,
+    backslash,
+    percent,
+  };
 }
 
 /** The profile of `text`, computed at most once per scan: cached on the scan's context. */

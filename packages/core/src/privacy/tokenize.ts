@@ -6,7 +6,18 @@
  */
 import type { JsonValue } from "../json.js";
 import { type Detector, defaultDetectors, type Match, type ScanContext } from "./detectors.js";
-import { isPersonObject, tableFieldValues, typeForKey, typeForSchema } from "./fields.js";
+import {
+  columnTypes,
+  fieldValueFits,
+  isPersonObject,
+  isPlaceholder,
+  isRegionKey,
+  keyKind,
+  regionForField,
+  rememberable,
+  tableFieldValues,
+  typeForSchema,
+} from "./fields.js";
 import { profileOf } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import type { KnownMatch, Vault, VaultEntry } from "./vault.js";
@@ -17,7 +28,7 @@ export interface ScanOptions {
   detectors?: readonly Detector[];
   /** Ignore matches of detectors with a lower confidence. Default 0. */
   minConfidence?: number;
-  /** Schema-driven detection (field names, `format`, CSV headers). Default true. */
+  /** Schema-driven detection (field names, `format`, CSV headers, sheet header rows). Default true. */
   fields?: boolean;
 }
 
@@ -35,42 +46,249 @@ function detectorsOf(o: ScanOptions): readonly Detector[] {
 }
 
 const MAX_FIELD_VALUE = 256;
+/** Text blocks up to this size that hold JSON are parsed so the values in their fields are known. */
+const MAX_EMBEDDED_JSON = 4_000_000;
 
-/** Pass 1: vault every value that is personal by position, so pass 2 can replace it anywhere. */
-function collectFields(value: JsonValue, schema: unknown, vault: Vault): void {
-  if (typeof value === "string") {
-    if (value.indexOf("\n") !== -1) {
-      for (const f of tableFieldValues(value)) vault.issue(f.type, f.value, { remember: true });
+/** Values found by position in one tokenize call: container → property name or index → type. */
+type Marks = WeakMap<object, Map<string | number, string>>;
+
+/** How a container was reached: what its parent says about the people in it. */
+enum Role {
+  None = 0,
+  /** Under a role (`author`, `attendees`): an object here is a person, a string a name. */
+  Person = 1,
+  /** Inside a person's structured name (`name: {given, family}`, FHIR `HumanName`). */
+  NameParts = 2,
+}
+
+const NAME_PART_KEYS = new Set([
+  "given",
+  "family",
+  "first",
+  "last",
+  "middle",
+  "text",
+  "full",
+  "prefix",
+  "suffix",
+]);
+const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium"];
+
+/** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
+class Collector {
+  /** A key that may name a region was seen: the walk looks for regions only then. */
+  sawRegion = false;
+  /** Some value was marked: the walk looks marks up only then. */
+  marked = false;
+
+  constructor(
+    readonly vault: Vault,
+    readonly marks: Marks,
+    /** Called with JSON parsed out of a text block, to find what its structure tells (see {@link tokenize}). */
+    readonly embedded: (parsed: JsonValue) => void,
+  ) {}
+
+  #mark(container: object, at: string | number, type: string, value: string | number): void {
+    this.marked = true;
+    let m = this.marks.get(container);
+    if (m === undefined) {
+      m = new Map();
+      this.marks.set(container, m);
     }
-    return;
+    m.set(at, type);
+    if (typeof value === "string") {
+      if (rememberable(type, value)) this.vault.issue(type, value, { remember: true });
+    } else this.vault.issue(type, String(value), { numeric: true, remember: true });
   }
-  if (typeof value !== "object" || value === null) return;
-  const s = typeof schema === "object" && schema !== null ? (schema as Record<string, unknown>) : undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) collectFields(item, s?.items, vault);
-    return;
-  }
-  const props = s?.properties as Record<string, unknown> | undefined;
-  let person: boolean | undefined;
-  for (const key of Object.keys(value)) {
-    const v = value[key]!;
-    const sub = props?.[key] ?? s?.additionalProperties;
-    if (typeof v === "string" || typeof v === "number") {
-      let type = typeForSchema(sub) ?? typeForKey(key);
-      if (type === undefined && key === "name") {
-        person ??= isPersonObject(value);
-        if (person) type = "NAME";
+
+  /** Marks `value` at `container[at]` as `type` when it fits; true when marked. */
+  #take(
+    container: object,
+    at: string | number,
+    type: string,
+    value: JsonValue,
+    strict: boolean,
+    declared = false,
+  ): boolean {
+    if (typeof value === "string") {
+      if (value.length > MAX_FIELD_VALUE) return false;
+      // A type the output schema declares is trusted; one read from a name must look the part.
+      if (declared ? value.trim() === "" || isPlaceholder(value) : !fieldValueFits(type, value, strict))
+        return false;
+      this.#mark(container, at, type, value);
+      return true;
+    }
+    if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) {
+      if ((type === "PHONE" && value >= 1e6) || (type === "SSN" && value >= 1e6 && value < 1e9)) {
+        this.#mark(container, at, type, value);
+        return true;
       }
-      if (type !== undefined) {
-        if (typeof v === "string") {
-          if (v.trim() !== "" && v.length <= MAX_FIELD_VALUE) vault.issue(type, v, { remember: true });
-        } else if (type === "PHONE" && Number.isSafeInteger(v) && v >= 1e6) {
-          vault.issue(type, String(v), { numeric: true, remember: true });
+    }
+    return false;
+  }
+
+  collect(value: JsonValue, schema: unknown, role: Role): void {
+    if (typeof value === "string") {
+      this.text(value);
+      return;
+    }
+    if (typeof value !== "object" || value === null) return;
+    const s = typeof schema === "object" && schema !== null ? (schema as Record<string, unknown>) : undefined;
+    if (Array.isArray(value)) this.array(value, s, role);
+    else this.object(value, s, role);
+  }
+
+  text(value: string): void {
+    if (value.indexOf("\n") !== -1) {
+      for (const f of tableFieldValues(value)) {
+        if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+      }
+    }
+    // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
+    const c = value.charCodeAt(0);
+    if ((c === 123 || c === 91) && value.length <= MAX_EMBEDDED_JSON) {
+      const end = value.charCodeAt(value.length - 1);
+      if (end !== 125 && end !== 93 && !/[}\]]\s*$/.test(value.slice(-16))) return;
+      let parsed: JsonValue;
+      try {
+        parsed = JSON.parse(value) as JsonValue;
+      } catch {
+        return;
+      }
+      if (typeof parsed === "object" && parsed !== null) {
+        this.collect(parsed, undefined, Role.None);
+        this.embedded(parsed);
+      }
+    }
+  }
+
+  array(value: JsonValue[], s: Record<string, unknown> | undefined, role: Role): void {
+    // A sheet: a header row of strings, then rows.
+    const head = value[0];
+    if (
+      value.length > 1 &&
+      Array.isArray(head) &&
+      head.length > 0 &&
+      head.every((h) => typeof h === "string")
+    ) {
+      const columns = columnTypes(head);
+      if (columns !== undefined) {
+        for (let r = 1; r < value.length; r++) {
+          const row = value[r];
+          if (!Array.isArray(row)) continue;
+          for (let i = 0; i < row.length && i < columns.length; i++) {
+            const type = columns[i];
+            if (type !== undefined) this.#take(row, i, type, row[i]!, type === "NAME");
+          }
         }
       }
     }
-    collectFields(v, sub, vault);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
+      if (role !== Role.None && typeof item === "string") {
+        this.#take(value, i, "NAME", item, role === Role.Person);
+        continue;
+      }
+      this.collect(item, s?.items, role);
+    }
   }
+
+  object(value: { [key: string]: JsonValue }, s: Record<string, unknown> | undefined, role: Role): void {
+    const props = s?.properties as Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    let person: boolean | undefined;
+    // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
+    let contactType: string | undefined;
+    if (typeof value.value === "string" || typeof value.value === "number") {
+      for (const k of CONTACT_KIND_KEYS) {
+        const kind = value[k];
+        if (typeof kind === "string" && kind.length <= 200) {
+          const t = keyKind(kind);
+          if (t === "EMAIL" || t === "PHONE" || t === "SSN") contactType = t;
+          else if (/\bssn\b|social.?security/i.test(kind)) contactType = "SSN";
+          if (contactType) break;
+        }
+      }
+    }
+    for (const key of keys) {
+      const v = value[key]!;
+      const sub = props?.[key] ?? s?.additionalProperties;
+      const kind = keyKind(key);
+      if (!this.sawRegion && typeof v === "string" && isRegionKey(key)) this.sawRegion = true;
+      if (key === "value" && contactType !== undefined) {
+        this.#take(value, key, contactType, v, false);
+        continue;
+      }
+      if (typeof v === "string" || typeof v === "number") {
+        let type: string | undefined = typeForSchema(sub);
+        const declared = type !== undefined;
+        let strict = false;
+        if (type === undefined) {
+          if (kind === "EMAIL" || kind === "PHONE" || kind === "SSN" || kind === "NAME") type = kind;
+          else if (kind === "ROLE" && typeof v === "string") {
+            type = "NAME";
+            strict = true;
+          } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
+          else if (key === "name" || key === "Name" || key === "displayName" || key === "display_name") {
+            person ??= (role === Role.Person && !namesAThing(value)) || isPersonObject(value);
+            if (person) {
+              type = "NAME";
+              strict = role !== Role.Person && !isPersonObject(value);
+            }
+          } else if (/^(?:given|family|first|last)$/i.test(key)) {
+            // Bare name parts: in a person's record (`{first, last, email}`) or beside each other.
+            person ??= role === Role.Person || isPersonObject(value);
+            const lower = keys.map((k) => k.toLowerCase());
+            const pair =
+              lower.includes("given") || lower.includes("family")
+                ? lower.includes("given") && lower.includes("family")
+                : lower.includes("first") && lower.includes("last");
+            if (person || pair) type = "NAME";
+          }
+        }
+        if (type !== undefined) {
+          this.#take(value, key, type, v, strict, declared);
+          if (typeof v === "string") this.text(v);
+          continue;
+        }
+        if (typeof v === "string") this.text(v);
+        continue;
+      }
+      let childRole = Role.None;
+      if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;
+      else if (
+        kind === "NAME" ||
+        ((key === "name" || key === "names") && (role === Role.Person || isPersonish(value)))
+      )
+        childRole = Role.NameParts;
+      else if (/^(?:given|family)$/i.test(key)) childRole = Role.NameParts;
+      this.collect(v, sub, childRole);
+    }
+  }
+}
+
+/** An object that says it is something other than a person (`{name, type: "file"}`). */
+function namesAThing(obj: Record<string, unknown>): boolean {
+  for (const k of ["type", "kind", "entityType", "object", "resourceType"]) {
+    const v = obj[k];
+    if (
+      typeof v === "string" &&
+      !/^(?:person|people|user|contact|customer|employee|patient|member|individual|human|account)$/i.test(v)
+    )
+      return true;
+  }
+  return false;
+}
+
+/** An object whose nested `name` is a person's structured name (a FHIR `Patient`, a `Practitioner`). */
+function isPersonish(obj: Record<string, unknown>): boolean {
+  const t = obj.resourceType ?? obj.type ?? obj.kind;
+  if (
+    typeof t === "string" &&
+    /^(?:patient|practitioner|person|relatedperson|user|contact|customer|employee)$/i.test(t)
+  )
+    return true;
+  return isPersonObject(obj);
 }
 
 /** Where the output schema applies: a CallToolResult's `structuredContent`, or the value itself. */
@@ -85,9 +303,107 @@ function schemaRoot(value: JsonValue, schema: unknown): [JsonValue, unknown][] {
   return [[value, schema]];
 }
 
+// ------------------------------------------------------------------------------------------ finding spans
+
+/** Space and dash look-alikes, read as ` ` and `-` (the same length, so positions carry over). */
+const LOOKALIKE = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d]/;
+const LOOKALIKES = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d]/g;
+
+/** `text` with no-break and thin spaces read as spaces and every dash as `-`. */
+function normalize(text: string): string {
+  return text.replace(LOOKALIKES, (c) => (/[\u00a0\u2007\u2009\u202f\u3000]/.test(c) ? " " : "-"));
+}
+
+/** A decoded reading of a string: `map[i]` is where the decoded text's `i`-th unit starts in the original. */
+interface View {
+  text: string;
+  map: Int32Array;
+  /** Values found keep the decoded text as their value (`\u00e9` → `é`); otherwise the original text. */
+  decodedValues: boolean;
+}
+
+const PERCENT = /%[0-9A-Fa-f]{2}/;
+const JSON_ESCAPE = /\\(?:u[0-9A-Fa-f]{4}|[nrt"\\/])/;
+const SIMPLE_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\", "/": "/" };
+
+/** Decodes `%XX` escapes (and `+` as a space, in query strings) or JSON string escapes (`\u00e9`, `\n`). */
+function decodedView(text: string, kind: "percent" | "json"): View | undefined {
+  const out: string[] = [];
+  const map: number[] = [];
+  const n = text.length;
+  let i = 0;
+  let changed = false;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (
+      kind === "percent" &&
+      c === 37 &&
+      i + 2 < n &&
+      isHex(text.charCodeAt(i + 1)) &&
+      isHex(text.charCodeAt(i + 2))
+    ) {
+      // A run of escaped bytes is one UTF-8 sequence or more.
+      let j = i;
+      const bytes: number[] = [];
+      while (
+        j + 2 < n &&
+        text.charCodeAt(j) === 37 &&
+        isHex(text.charCodeAt(j + 1)) &&
+        isHex(text.charCodeAt(j + 2))
+      ) {
+        bytes.push(Number.parseInt(text.slice(j + 1, j + 3), 16));
+        j += 3;
+      }
+      const decoded = new TextDecoder().decode(new Uint8Array(bytes));
+      for (let k = 0; k < decoded.length; k++) {
+        out.push(decoded[k]!);
+        map.push(i);
+      }
+      i = j;
+      changed = true;
+    } else if (kind === "percent" && c === 43) {
+      out.push(" ");
+      map.push(i);
+      i++;
+    } else if (kind === "json" && c === 92 && i + 1 < n) {
+      const e = text[i + 1]!;
+      if (e === "u" && i + 5 < n && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 2, i + 6))) {
+        out.push(String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16)));
+        map.push(i);
+        i += 6;
+        changed = true;
+      } else if (SIMPLE_ESCAPES[e] !== undefined) {
+        out.push(SIMPLE_ESCAPES[e]!);
+        map.push(i);
+        i += 2;
+        changed = true;
+      } else {
+        out.push("\\");
+        map.push(i);
+        i++;
+      }
+    } else {
+      out.push(text[i]!);
+      map.push(i);
+      i++;
+    }
+  }
+  if (!changed) return undefined;
+  map.push(n);
+  return { text: out.join(""), map: Int32Array.from(map), decodedValues: kind === "json" };
+}
+
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** A span to replace, with the value the token stands for when it is not the original slice. */
+interface Span extends Match {
+  value?: string;
+}
+
 /**
  * Finds the spans to replace in `text`. `escape` vaults token-shaped text (tokenize); without it, existing
- * tokens are left alone (redact).
+ * tokens are left alone (redact). Space and dash look-alikes are read as plain ones; text with `%XX` or
+ * `\uXXXX` escapes is also read decoded, and what is found there replaces its escaped original.
  */
 function findSpans(
   text: string,
@@ -96,47 +412,156 @@ function findSpans(
   options: ScanOptions,
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
-): Match[] {
+): Span[] {
+  // One pass over the raw text says which readings it needs; usually none, and the detectors reuse it.
+  const raw = profileOf(text, context);
+  let scan = raw.lookalike ? normalize(text) : text;
+  if (scan !== text) context.profile = undefined;
+  // JSON text (a text block holding a JSON copy of the result): read it decoded, once. Decoding only
+  // turns escapes into the characters they stand for, so nothing found in the raw text is lost.
+  let json: View | undefined;
+  if (raw.backslash && JSON_ESCAPE.test(scan)) {
+    json = decodedView(scan, "json");
+    if (json !== undefined) {
+      scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
+      context.profile = undefined;
+    }
+  }
+  let spans = scanOnce(scan, context, vault, options, known, escapeTokens);
+  if (json !== undefined) spans = mapBack(spans, json, text);
+  if (raw.percent && PERCENT.test(scan)) {
+    const view = decodedView(scan, "percent");
+    if (view !== undefined) {
+      context.profile = undefined;
+      const found = scanOnce(view.text, context, vault, options, known, false);
+      const extra: Span[] = [];
+      for (const f of found) {
+        const start = view.map[f.start]!;
+        const end = view.map[f.end]!;
+        // Only what decoding revealed: a span the plain reading found is kept as it was.
+        if (end - start === f.end - f.start && scan.slice(start, end) === view.text.slice(f.start, f.end))
+          continue;
+        extra.push({ start, end, type: f.type, confidence: f.confidence });
+      }
+      if (extra.length > 0) {
+        spans =
+          json !== undefined
+            ? mergeKeepingFirst(spans, mapBack(extra, json, text))
+            : mergeKeepingFirst(spans, extra);
+      }
+    }
+  }
+  return spans;
+}
+
+/**
+ * Spans found in a JSON-decoded reading, moved to the raw text. A value with escapes inside stands for
+ * its decoded text (the same person, the same token as in the structured copy); one with characters
+ * JSON must escape keeps its raw text, so a restored text stays valid JSON.
+ */
+function mapBack(spans: Span[], view: View, raw: string): Span[] {
+  return spans.map((f) => {
+    const start = view.map[f.start]!;
+    const end = view.map[f.end]!;
+    const span: Span = { start, end, type: f.type, confidence: f.confidence };
+    if (end - start !== f.end - f.start) {
+      const decoded = view.text.slice(f.start, f.end);
+      if (!/["\\\u0000-\u001f]/.test(decoded)) span.value = decoded;
+    } else if (f.value !== undefined) span.value = f.value;
+    void raw;
+    return span;
+  });
+}
+
+function scanOnce(
+  text: string,
+  context: ScanContext,
+  vault: Vault,
+  options: ScanOptions,
+  known: "remembered" | "all" | undefined,
+  escapeTokens: boolean,
+): Span[] {
   const found: Match[] = [];
+  const bounds: number[] = [];
   if (escapeTokens && profileOf(text, context).bracket) {
     for (const m of text.matchAll(TOKEN_PATTERN)) {
       found.push({ start: m.index, end: m.index + m[0].length, type: ESCAPE_TYPE, confidence: 1 });
     }
+    if (found.length > 0) bounds.push(found.length);
   }
   const min = options.minConfidence ?? 0;
   for (const d of detectorsOf(options)) {
-    if (d.confidence >= min) d.find(text, found, context);
+    if (d.confidence < min) continue;
+    const before = found.length;
+    d.find(text, found, context);
+    if (found.length > before) bounds.push(found.length);
   }
-  const detected = found.length <= 1 ? found : firstOfOverlaps(found);
+  // Earlier detectors (higher priority) win overlaps: merge each one's matches into what is kept, in
+  // linear time.
+  let detected: Match[] = [];
+  if (bounds.length === 1) detected = clean(found);
+  else {
+    let from = 0;
+    for (const to of bounds) {
+      const g = found.slice(from, to);
+      detected = detected.length === 0 ? clean(g) : mergeKeepingFirst(detected, g);
+      from = to;
+    }
+  }
   if (known === undefined) return detected;
   // Known values last, and only where they do not cut into a detected value of another type: a name
   // inside an email address stays part of the email's token. A known value kept wins its overlaps.
   const hits: KnownMatch[] = [];
   vault.findKnown(text, known, hits, detected);
   if (hits.length === 0) return detected;
-  const spans: Match[] = [];
-  for (const m of detected) {
-    if (!hits.some((h) => h.start < m.end && m.start < h.end)) spans.push(m);
-  }
-  for (const h of hits) spans.push({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 });
-  return spans.length <= 1 ? spans : spans.sort((a, b) => a.start - b.start);
+  const knownSpans: Match[] = hits.map((h) => ({
+    start: h.start,
+    end: h.end,
+    type: h.entry.type,
+    confidence: 1,
+  }));
+  return mergeKeepingFirst(clean(knownSpans), detected);
 }
 
-/** Keeps the first-found (highest-priority) match of any overlapping set; sorted by position. */
-function firstOfOverlaps(found: Match[]): Match[] {
-  const kept: Match[] = [];
-  for (const m of found) {
+/** Sorted by start, empty spans dropped, each overlapping a kept one dropped (first in input order wins). */
+function clean(found: Match[]): Match[] {
+  let sorted = true;
+  for (let i = 1; i < found.length; i++) if (found[i]!.start < found[i - 1]!.start) sorted = false;
+  const list = sorted ? found : [...found].sort((a, b) => a.start - b.start);
+  const out: Match[] = [];
+  for (const m of list) {
     if (m.end <= m.start) continue;
-    if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+    const last = out[out.length - 1];
+    if (last !== undefined && m.start < last.end) continue;
+    out.push(m);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return out;
 }
 
-function replaceSpans(text: string, spans: Match[], vault: Vault): string {
+/**
+ * `kept` (sorted, not overlapping) plus those of `more` that overlap none of `kept` nor each other; the
+ * result is sorted. Linear in the two lengths.
+ */
+function mergeKeepingFirst<T extends Match>(kept: T[], more: T[]): T[] {
+  const add = clean(more) as T[];
+  const out: T[] = [];
+  let i = 0;
+  for (const m of add) {
+    while (i < kept.length && kept[i]!.end <= m.start) out.push(kept[i++]!);
+    // kept[i] is the first kept span ending after m starts: m survives if that one starts after m ends.
+    if (i < kept.length && kept[i]!.start < m.end) continue;
+    out.push(m);
+  }
+  while (i < kept.length) out.push(kept[i++]!);
+  return out;
+}
+
+function replaceSpans(text: string, spans: Span[], vault: Vault, remember = false): string {
   let out = "";
   let at = 0;
+  const options = remember ? { remember: true } : undefined;
   for (const s of spans) {
-    out += text.slice(at, s.start) + vault.issue(s.type, text.slice(s.start, s.end));
+    out += text.slice(at, s.start) + vault.issue(s.type, s.value ?? text.slice(s.start, s.end), options);
     at = s.end;
   }
   return out + text.slice(at);
@@ -156,7 +581,13 @@ export function tokenizeString(
 }
 
 /** The part of {@link tokenizeString} after the whole-string lookup: detection and replacement. */
-function tokenizeFound(text: string, vault: Vault, options: ScanOptions, context: ScanContext): string {
+function tokenizeFound(
+  text: string,
+  vault: Vault,
+  options: ScanOptions,
+  context: ScanContext,
+  remember = false,
+): string {
   const spans = findSpans(
     text,
     context,
@@ -165,21 +596,14 @@ function tokenizeFound(text: string, vault: Vault, options: ScanOptions, context
     options.fields === false ? undefined : "remembered",
     true,
   );
-  return spans.length === 0 ? text : replaceSpans(text, spans, vault);
+  return spans.length === 0 ? text : replaceSpans(text, spans, vault, remember);
 }
 
-function tokenizeNumber(
-  value: number,
-  key: string | undefined,
-  vault: Vault,
-  options: ScanOptions,
-): JsonValue {
+function tokenizeNumber(value: number, vault: Vault, options: ScanOptions): JsonValue {
   if (!Number.isSafeInteger(value) || value < 1e6) return value;
   const digits = String(value);
   if (options.fields !== false) {
     const entry = vault.lookup(digits);
-    const byKey = key === undefined ? undefined : typeForKey(key);
-    if (byKey === "PHONE") return vault.issue("PHONE", digits, { numeric: true, remember: true });
     if (entry?.remembered) return vault.issue(entry.type, digits, { numeric: true });
   }
   const min = options.minConfidence ?? 0;
@@ -207,14 +631,39 @@ interface CacheSlot {
   misses: number;
 }
 
+/** The region a record's own fields (or those of its direct children, such as `address`) name. */
+function regionOf(value: { [key: string]: JsonValue }): string | undefined {
+  let nested: string | undefined;
+  for (const k in value) {
+    const v = value[k];
+    if (typeof v === "string") {
+      if (!isRegionKey(k)) continue;
+      const r = regionForField(k, v);
+      if (r !== undefined) return r;
+    } else if (nested === undefined && typeof v === "object" && v !== null && !Array.isArray(v)) {
+      for (const k2 in v) {
+        const v2 = v[k2];
+        if (typeof v2 === "string" && isRegionKey(k2)) {
+          const r = regionForField(k2, v2);
+          if (r !== undefined) {
+            nested = r;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return nested;
+}
+
 /**
  * One tokenize call's state. Object keys and short values (`"status": "open"`) repeat in every element of
- * a list, so their results are cached per property name (detectors may read it). A result depends only on
- * the text, the property name and the vault's remembered values, so the cache is dropped when a
- * remembered value is added; the whole-string vault lookup still comes first, as in {@link tokenizeString}.
+ * a list, so their results are cached per property name and region (detectors may read both). A result
+ * depends only on the text, the property name, the region and the vault's remembered values, so the cache
+ * is dropped when a remembered value is added; the whole-string vault lookup still comes first, as in
+ * {@link tokenizeString}.
  */
 class Walker {
-  /** Results by property name (`undefined` for object keys and top-level strings), then by text. */
   readonly #cache = new Map<string | undefined, CacheSlot>();
   #revision: number;
   readonly #context: ScanContext = {};
@@ -222,20 +671,27 @@ class Walker {
   constructor(
     readonly vault: Vault,
     readonly options: ScanOptions,
+    readonly marks: Marks | undefined,
+    /** Remember every value found (a walk over JSON parsed out of a text block, whose text comes next). */
+    readonly remember = false,
+    /** Look for regions in records (false when no key that could name one was seen). */
+    readonly regions = true,
   ) {
     this.#revision = vault.rememberedRevision;
   }
 
-  walk(value: JsonValue, key: string | undefined): JsonValue {
-    if (typeof value === "string") return this.string(value, key);
-    if (typeof value === "number") return tokenizeNumber(value, key, this.vault, this.options);
+  walk(value: JsonValue, key: string | undefined, region: string | undefined): JsonValue {
+    if (typeof value === "string") return this.string(value, key, region);
+    if (typeof value === "number") return tokenizeNumber(value, this.vault, this.options);
     if (typeof value !== "object" || value === null) return value;
+    const marked = this.marks?.get(value);
     // Copy on write: a list or object none of whose parts changed is returned as it is.
     if (Array.isArray(value)) {
       let out: JsonValue[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i]!;
-        const next = this.walk(item, key);
+        const type = marked?.get(i);
+        const next = type !== undefined ? this.field(type, item) : this.walk(item, key, region);
         if (out === undefined) {
           if (next === item) continue;
           out = value.slice(0, i);
@@ -244,13 +700,15 @@ class Walker {
       }
       return out ?? value;
     }
+    const here = this.options.fields === false || !this.regions ? region : (regionOf(value) ?? region);
     const keys = Object.keys(value);
     let out: Record<string, JsonValue> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const item = value[k]!;
-      const nextKey = this.string(k, undefined);
-      const next = this.walk(item, k);
+      const nextKey = this.string(k, undefined, undefined);
+      const type = marked?.get(k);
+      const next = type !== undefined ? this.field(type, item) : this.walk(item, k, here);
       if (out === undefined) {
         if (next === item && nextKey === k) continue;
         out = {};
@@ -261,23 +719,39 @@ class Walker {
     return out ?? value;
   }
 
-  string(text: string, key: string | undefined): string {
+  /** A value personal by position: its whole text is one token. */
+  field(type: string, item: JsonValue): JsonValue {
+    if (typeof item === "number")
+      return this.vault.issue(type, String(item), { numeric: true, remember: true });
+    if (typeof item !== "string") return item;
+    const known = this.vault.lookup(item);
+    if (known !== undefined) return known.token;
+    return this.vault.issue(type, item, {
+      local: !rememberable(type, item),
+      remember: rememberable(type, item),
+    });
+  }
+
+  string(text: string, key: string | undefined, region: string | undefined): string {
     if (text.length === 0) return text;
     // The vault may hold the whole string since it was cached (found elsewhere): that comes first.
     const whole = this.vault.lookup(text);
     if (whole !== undefined) return whole.token;
     const context = this.#context;
     context.key = key;
+    context.region = region;
+    if (this.remember) return tokenizeFound(text, this.vault, this.options, context, true);
     if (text.length > CACHED_LENGTH) return tokenizeFound(text, this.vault, this.options, context);
     const revision = this.vault.rememberedRevision;
     if (revision !== this.#revision) {
       this.#cache.clear();
       this.#revision = revision;
     }
-    let slot = this.#cache.get(key);
+    const slotKey = region === undefined ? key : `${key}\u0000${region}`;
+    let slot = this.#cache.get(slotKey);
     if (slot === undefined) {
       slot = { results: new Map(), hits: 0, misses: 0 };
-      this.#cache.set(key, slot);
+      this.#cache.set(slotKey, slot);
     }
     if (slot.misses > CACHE_TRIAL && slot.hits < slot.misses) {
       return tokenizeFound(text, this.vault, this.options, context); // this property's values are unique
@@ -298,9 +772,18 @@ class Walker {
  * was replaced are returned as they are (the result shares them with the input), the others are copies.
  */
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
-  if (options.fields !== false)
-    for (const [v, s] of schemaRoot(value, options.schema)) collectFields(v, s, vault);
-  return new Walker(vault, options).walk(value, undefined);
+  let marks: Marks | undefined;
+  if (options.fields !== false) {
+    const m: Marks = new WeakMap();
+    marks = m;
+    // JSON inside a text block is read as structure first: values found there with the help of their
+    // place (a phone beside its record's `country`) are remembered, so the text copy loses none.
+    const embedded = (parsed: JsonValue) =>
+      void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
+    const collector = new Collector(vault, m, embedded);
+    for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
+  }
+  return new Walker(vault, options, marks).walk(value, undefined, undefined);
 }
 
 /** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */
@@ -371,14 +854,16 @@ export function untokenize(
 export function redact(text: string, vault: Vault, options: ScanOptions = {}): string {
   if (text.length === 0) return text;
   if (options.fields !== false && text.indexOf("\n") !== -1) {
-    for (const f of tableFieldValues(text)) vault.issue(f.type, f.value, { remember: true });
+    for (const f of tableFieldValues(text)) {
+      if (rememberable(f.type, f.value)) vault.issue(f.type, f.value, { remember: true });
+    }
   }
   const spans = findSpans(text, {}, vault, options, "all", false);
   if (spans.length === 0) return text;
   let out = "";
   let at = 0;
   for (const s of spans) {
-    const raw = text.slice(s.start, s.end);
+    const raw = s.value ?? text.slice(s.start, s.end);
     out += text.slice(at, s.start) + (vault.lookup(raw)?.token ?? vault.issue(s.type, raw));
     at = s.end;
   }
