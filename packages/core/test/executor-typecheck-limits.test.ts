@@ -56,11 +56,19 @@ describe("the type-checker is hostile input too: limits end it off the host thre
     await nextCheckWorks();
   });
 
-  it("eight literals (5 s of host time before): TYPE_CHECK_LIMIT within its budget, the loop stays free", async () => {
-    const { value, maxDelayMs } = await watchingTheLoop(() => executor.execute(permutationProgram(8)));
+  it("eight literals (5 s of host time before): TYPE_CHECK_LIMIT, the loop stays free; sent again, the cache answers", async () => {
+    const code = permutationProgram(8);
+    const started = performance.now();
+    const { value, maxDelayMs } = await watchingTheLoop(() => executor.execute(code));
+    const firstMs = performance.now() - started;
     expect(value.error?.code).toBe("TYPE_CHECK_LIMIT");
+    expect(value.error?.message).toMatch(/budget|memory/);
     expect(maxDelayMs).toBeLessThan(1_000);
     await nextCheckWorks();
+    // The same text is not given to a checker again (it would only be stopped again).
+    const again = performance.now();
+    expect((await executor.execute(code)).error?.code).toBe("TYPE_CHECK_LIMIT");
+    expect(performance.now() - again).toBeLessThan(firstMs / 2);
   });
 
   it("a 2 MB program: TYPE_CHECK_LIMIT at once, for type-check on and off", async () => {

@@ -244,6 +244,15 @@ class CheckService {
     });
     worker.on("error", (error: Error & { code?: string }) => {
       if (this.worker !== worker) return;
+      if (!this.started) {
+        this.replaceWorker(
+          new CodecallError("TYPE_CHECK_LIMIT", `The type-checker's thread did not start: ${error.message}`, {
+            cause: error,
+            hint: 'Check the message; run with typeCheck: "off" where worker threads are not available.',
+          }),
+        );
+        return;
+      }
       const memory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
       this.replaceWorker(
         new CodecallError(
@@ -296,6 +305,15 @@ class CheckService {
 function createCheckWorker(memoryMb: number): Worker {
   const options = {
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32 },
+    // The host's flags (inherited by default), less one that only concerns its own entry and stops a worker
+    // from starting (`node --input-type=module -e ...`); an explicit list may not hold process-wide flags.
+    ...(process.execArgv.some((flag) => flag.startsWith("--input-type"))
+      ? {
+          execArgv: process.execArgv.filter(
+            (flag) => !flag.startsWith("--input-type") && flag !== "--no-node-snapshot",
+          ),
+        }
+      : {}),
     stdout: false,
     stderr: false,
   };
