@@ -332,7 +332,9 @@ export class ServerConnection {
           id,
           error: { code: REFUSED_LINE_CODE, message: REFUSED_LINE_MARK },
         });
-      } else if (ended && this.#pending.size === 1) {
+      } else if (!ended && this.#pending.size === 1) {
+        // The id shows only at the line's end (the SDK writes it last); with one call in flight the line is
+        // its answer, so it fails now, and the SDK's handler is cleared when the id arrives.
         const only = [...this.#pending][0]!;
         only.reject(resultTooLarge(only.what, this.settings.maxResultBytes));
       }

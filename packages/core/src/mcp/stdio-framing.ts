@@ -12,9 +12,18 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 const EDGE_BYTES = 512;
 const NEWLINE = 0x0a;
 
-/** The id of a JSON-RPC message from a fragment of its text (`"id":12` or `"id":"abc"`), if it shows. */
-export function findMessageId(fragment: string): string | number | undefined {
-  const match = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(fragment);
+const ID = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
+/** A top-level id at a message's start: `{"id":1` or `{"jsonrpc":"2.0","id":1`. */
+const ID_AT_START = new RegExp(String.raw`^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*${ID}`);
+/** A top-level id at a message's end: `,"id":1}` or `,"id":1,"jsonrpc":"2.0"}` (the MCP SDK writes it last). */
+const ID_AT_END = new RegExp(String.raw`,\s*"id"\s*:\s*${ID}\s*(?:,\s*"jsonrpc"\s*:\s*"2\.0"\s*)?\}\s*$`);
+
+/**
+ * The top-level id of a JSON-RPC message from the first or the last bytes of its text, if they show it.
+ * Anchored at the message's own edges, so an `"id"` nested in a result is never taken for it.
+ */
+export function findMessageId(fragment: string, edge: "start" | "end"): string | number | undefined {
+  const match = (edge === "start" ? ID_AT_START : ID_AT_END).exec(fragment);
   if (!match) return undefined;
   try {
     return JSON.parse(match[1]!) as string | number;
@@ -83,7 +92,7 @@ export class BoundedLineReader {
       .toString("utf8");
     this.#chunks = [];
     this.#size = 0;
-    const id = findMessageId(head);
+    const id = findMessageId(head, "start");
     this.#skipping = {
       head,
       tail: piece.subarray(Math.max(0, piece.length - EDGE_BYTES)),
@@ -96,7 +105,8 @@ export class BoundedLineReader {
     const skipping = this.#skipping;
     if (skipping) {
       this.#skipping = undefined;
-      if (!skipping.reported) this.onRefused(findMessageId(skipping.tail.toString("utf8")), true);
+      if (!skipping.reported)
+        this.onRefused(findMessageId(skipping.tail.toString("utf8").replace(/\r$/, ""), "end"), true);
       return;
     }
     if (this.#size > 0)
