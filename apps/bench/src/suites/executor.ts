@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
+import { ProgramTypeChecker } from "@codecall/core/internal";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { median, round, timeRuns } from "../stats.js";
@@ -84,7 +85,7 @@ async function rawEngineRun(backend: string): Promise<(() => void) | undefined> 
 }
 
 /**
- * Medians of several variants sampled round-robin, so the load of a shared machine falls on all of them
+ * Medians of several variants sampled round-robin in shuffled order, so the load of a shared machine falls on all of them
  * alike and their ratios hold even when the absolute figures drift. A short untimed idle follows each
  * sample (as a host idles between model turns), so work a variant defers (core's spare context is made
  * after an execution ends) is not charged to the next variant.
@@ -94,8 +95,14 @@ async function interleaved(
   runs: number,
 ): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = {};
+  const entries = Object.entries(variants);
   for (let i = 0; i < runs + 10; i++) {
-    for (const [key, fn] of Object.entries(variants)) {
+    // A new order each round, so no variant always follows the same one and absorbs its deferred work.
+    for (let j = entries.length - 1; j > 0; j--) {
+      const k = Math.floor(Math.random() * (j + 1));
+      [entries[j], entries[k]] = [entries[k]!, entries[j]!];
+    }
+    for (const [key, fn] of entries) {
       const t0 = performance.now();
       await fn();
       const elapsed = performance.now() - t0;
@@ -297,6 +304,8 @@ async function typeCheckCost(): Promise<Record<string, unknown>> {
     await on.warmUp();
     const program = (n: number) =>
       `const g = await memory.readGraph();\nconst n: number = g.entities.length;\nreturn n + ${n};`;
+    // The yardstick for a new program: the same check on this thread, as the executor did before.
+    const inThread = new ProgramTypeChecker((await on.api()).declarations);
     let n = 0;
     const m = await interleaved(
       {
@@ -304,6 +313,7 @@ async function typeCheckCost(): Promise<Record<string, unknown>> {
         onSame: () => on.execute(program(0)),
         offNew: () => off.execute(program(++n)),
         onNew: () => on.execute(program(++n)),
+        checkOnHostThreadNew: () => inThread.check(program(++n)),
       },
       RUNS,
     );
@@ -314,6 +324,7 @@ async function typeCheckCost(): Promise<Record<string, unknown>> {
       addedMsNewProgram: round(m.onNew! - m.offNew!),
       ratioSameProgram: round(m.onSame! / m.offSame!, 2),
       ratioNewProgram: round(m.onNew! / m.offNew!, 2),
+      addedMsNewProgramOverHostThreadCheck: round(m.onNew! - m.offNew! - m.checkOnHostThreadNew!),
     };
   } finally {
     await on.close();
