@@ -26,7 +26,10 @@ function render(api: GeneratedApi): string {
   for (const path of Object.keys(api.files).sort()) if (path !== "types.ts") section(path, api.files[path]!);
   section("declarations: globals.d.ts", api.declarations["globals.d.ts"]!);
   section("runtime", api.runtime);
-  section("renderings", api.tools.map((t) => `${t.renderings.name}\n${t.renderings.summary}`).join("\n\n"));
+  section(
+    "renderings",
+    api.tools.map((t) => `${t.renderings.name}\n${t.renderings.summary}\n${t.renderings.full}`).join("\n\n"),
+  );
   section("warnings", api.warnings.map((w) => `// ${JSON.stringify(w)}`).join("\n"));
   return parts.join("\n");
 }

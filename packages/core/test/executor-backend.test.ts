@@ -52,7 +52,7 @@ describe("openSandbox: backends are passed in, never looked up by name", () => {
       };
       return sandbox;
     };
-    const tools = { servers: [], callTool: async () => null, typeCheck: "off" } as const;
+    const tools = { servers: [], callTool: async () => ({ content: [] }), typeCheck: "off" } as const;
     const fromFactory = await createExecutor({ ...tools, sandbox: () => tracked("made") });
     const given = tracked("given");
     const withGiven = await createExecutor({ ...tools, sandbox: given });

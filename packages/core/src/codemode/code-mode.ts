@@ -8,6 +8,7 @@ import { buildInitialPrompt, META_TOOL_NAMES } from "../discovery/prompt.js";
 import {
   createToolIndex,
   type SearchToolsOptions,
+  type ServerSummary,
   type ToolIndex,
   type ToolSearchResult,
 } from "../discovery/tool-index.js";
@@ -69,7 +70,7 @@ export interface CodeMode extends AgentToolbox {
   readonly connections: McpConnections;
   readonly executor: Executor;
   /** The same search the `search_tools` meta-tool runs. */
-  search(query: string, options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
+  search(query: string | readonly string[], options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
   /** The same execution `execute_code` runs, with the full result. */
   execute(code: string, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** The generated API, the discovery index and the file view for the current catalogue. */
@@ -135,6 +136,8 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
+      // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
+      deferApi: true,
       programTools: (next) => {
         // One discovery handler per catalogue state, not one per tool call.
         let built: { state: CodeModeState; handler: ToolHandler } | undefined;
@@ -164,15 +167,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     const view = createFileView([generatedFileSource(api), ...(options.files ?? [])]);
     return { version, api, index, view };
   }
-  const first = await current();
-
-  let initial = buildInitialPrompt({ servers: first.index.servers });
+  // The initial prompt names servers only, so it comes from the catalogue without generating any code.
+  let initial = buildInitialPrompt({ servers: serverSummaries(connections) });
   const listeners = new Set<() => void>();
   const unsubscribe = connections.onChange(() => {
     // The server list in the system prompt follows the catalogue; listeners hear of the change once it is ready.
     void current().then(
-      (s) => {
-        initial = buildInitialPrompt({ servers: s.index.servers });
+      () => {
+        initial = buildInitialPrompt({ servers: serverSummaries(connections) });
         for (const listener of listeners) listener();
       },
       () => undefined,
@@ -195,7 +197,8 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       try {
         switch (name) {
           case META_TOOL_NAMES.searchTools: {
-            const results = await codeMode.search(String(args.query ?? ""), args as SearchToolsOptions);
+            const query = Array.isArray(args.query) ? (args.query as string[]) : String(args.query ?? "");
+            const results = await codeMode.search(query, args as SearchToolsOptions);
             return { content: formatSearch(results, args.detail as string | undefined), isError: false };
           }
           case META_TOOL_NAMES.executeCode:
@@ -250,6 +253,18 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   }
 
   return codeMode;
+}
+
+/** Each server's name, description and tool count, sorted by name, as the initial prompt lists them. */
+function serverSummaries(connections: McpConnections): ServerSummary[] {
+  return connections
+    .servers()
+    .map((server) => ({
+      name: server.name,
+      ...(server.description ? { description: server.description } : {}),
+      toolCount: server.tools.length,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The guard for the `privacy` option; its detectors (libphonenumber's metadata) load only when it is on. */

@@ -23,6 +23,7 @@ import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, PROGRAM_EPILOGUE, programPrologue } from "./transpile.js";
 import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
+import { unknownToolDiagnostics } from "./unknown-tools.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
 export type TypeCheckMode = "off" | "warn" | "error";
@@ -67,6 +68,11 @@ export interface ExecutorOptions {
    * receives the catalogue's handler and returns the one programs talk to.
    */
   programTools?: (catalogueTools: ToolHandler) => ToolHandler;
+  /**
+   * Generate the typed API on first use instead of at creation, so a large catalogue starts at once
+   * (code mode over 10,000 tools). Codegen errors then surface on first use. Default false.
+   */
+  deferApi?: boolean;
   /** Overrides of the type-checker's (deliberately lenient) compiler options. */
   compilerOptions?: ts.CompilerOptions;
   /**
@@ -183,8 +189,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     session ??= sandbox.createSession();
     return session;
   };
+  // TypeScript's findings (from the checker's thread) plus unknown tool ids, each with the nearest real names.
+  const withUnknownTools = (s: ApiState, code: string, diagnostics: TypeDiagnostic[]) =>
+    unknownToolDiagnostics(
+      code,
+      diagnostics,
+      s.api.tools.map((t) => t.id),
+    );
 
-  await current();
+  if (!options.deferApi) await current();
 
   const executor: Executor = {
     sandbox,
@@ -197,7 +210,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     async check(code) {
       if (typeof code !== "string")
         throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
-      return (await (await current()).preparer.prepare(code, true)).diagnostics;
+      const s = await current();
+      return withUnknownTools(s, code, (await s.preparer.prepare(code, true)).diagnostics);
     },
     async execute(code, run = {}) {
       const started = performance.now();
@@ -232,7 +246,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
         const prepared = await s.preparer.prepare(code, mode !== "off");
-        const diagnostics = prepared.diagnostics;
+        const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
         if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
         const js = prepared.js;
         if (js === undefined)

@@ -36,10 +36,14 @@ export const DEFAULT_CHECK_OPTIONS: ts.CompilerOptions = {
   esModuleInterop: true,
 };
 
+/** `codecall.searchTools` (answered in code mode): typed results, so a program can use a hit's id and text. */
+export const SEARCH_TOOLS_DECLARATION =
+  'searchTools(args: { query: string | string[]; detail?: "name" | "summary" | "full"; limit?: number; server?: string }): Promise<Array<{ id: string; server: string; name: string; score: number; text: string }>>;';
+
 /** Globals every sandbox installs; declared for the checker when the generated declarations do not. */
 const ENVIRONMENT: Record<string, string> = {
   console: `declare const console: { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; debug(...data: unknown[]): void };`,
-  codecall: `declare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any> };`,
+  codecall: `declare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any>; ${SEARCH_TOOLS_DECLARATION} };`,
 };
 
 /** Library files are the same for every checker in the process: read and parsed once. */
