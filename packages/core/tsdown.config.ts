@@ -8,4 +8,6 @@ export default packageBuild([
   "src/privacy/index.ts",
   "src/testing/index.ts",
   "src/internal.ts",
+  // The type-check worker thread runs this file on its own (see src/executor/type-check-service.ts).
+  "src/executor/check-worker.ts",
 ]);

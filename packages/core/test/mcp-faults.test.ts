@@ -146,16 +146,27 @@ describe("faults: each gives a typed error, and the other servers keep working",
     expect(faultyPid()).toBe(pid);
   });
 
-  it("a 50 MB result: TOOL_RESULT_TOO_LARGE, and the server is restarted on next use", async () => {
+  it("a 50 MB line: TOOL_RESULT_TOO_LARGE once it passes the cap, and the same process keeps serving", async () => {
     const pid = faultyPid();
-    const error = await rejection(mcp.callTool("faulty", "huge", {}));
-    expect(error.code).toBe("TOOL_RESULT_TOO_LARGE");
-    expect(error.message).toContain(String(1024 * 1024));
-    expect(error.message).toContain("faulty.huge");
-    await memoryWorks();
-    expect(await echo("after huge")).toEqual({ text: "after huge" });
-    expect(faultyPid()).not.toBe(pid);
-    expect(isAlive(pid)).toBe(false);
+    const states: string[] = [];
+    const watch = setInterval(() => states.push(mcp.status().find((s) => s.name === "faulty")!.state), 5);
+    try {
+      const error = await rejection(mcp.callTool("faulty", "huge", {}));
+      expect(error.code).toBe("TOOL_RESULT_TOO_LARGE");
+      expect(error.message).toContain(String(1024 * 1024));
+      expect(error.message).toContain("faulty.huge");
+      // The id written last is found when the line ends.
+      const late = await rejection(mcp.callTool("faulty", "huge_id_last", {}));
+      expect(late.code).toBe("TOOL_RESULT_TOO_LARGE");
+      expect(late.message).toContain("faulty.huge_id_last");
+      await memoryWorks();
+      expect(await echo("after huge")).toEqual({ text: "after huge" });
+    } finally {
+      clearInterval(watch);
+    }
+    // Refused, not restarted: the connection never left `ready`.
+    expect(faultyPid()).toBe(pid);
+    expect(new Set(states)).toEqual(new Set(["ready"]));
   });
 
   it("a tool's own failure is an isError result that becomes TOOL_FAILED with its message", async () => {

@@ -37,6 +37,8 @@ export const ERROR_HINTS = {
   TOOL_TIMEOUT: "The tool did not answer in time. Retry later or raise the tool timeout.",
   // Type checking and code generation
   TYPE_CHECK_FAILED: "The program does not type-check against the tool API. Fix the reported lines.",
+  TYPE_CHECK_LIMIT:
+    "The program was too large or its types too complex to check within the type-checker's time and memory budget. Simplify it: shorter code, plain types, no deeply recursive or combinatorial type-level code.",
   CODEGEN_FAILED: "Code generation failed for the named tool. Check its schema.",
   // MCP connections and configuration
   MCP_CONNECT_FAILED:

@@ -3,11 +3,17 @@
  * over stdio (type-check off), as a ratio to the same call from a bare MCP SDK client and to the raw
  * engine cost (new context + eval + dispose with the engine library the backend uses), sampled
  * round-robin with the same call through the bare sandbox. And warm type-check latency for a 50-line
- * program against the API generated from the 527 LiveMCPBench tools.
+ * program against the API generated from the 527 LiveMCPBench tools. And what the default type-check adds
+ * to a short program (on vs off, same program and new programs, sampled round-robin in one run), and how
+ * much longer the first program of a fresh process takes than its second.
  */
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
+import { ProgramTypeChecker } from "@codecall/core/internal";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { median, round, timeRuns } from "../stats.js";
@@ -79,7 +85,7 @@ async function rawEngineRun(backend: string): Promise<(() => void) | undefined> 
 }
 
 /**
- * Medians of several variants sampled round-robin, so the load of a shared machine falls on all of them
+ * Medians of several variants sampled round-robin in shuffled order, so the load of a shared machine falls on all of them
  * alike and their ratios hold even when the absolute figures drift. A short untimed idle follows each
  * sample (as a host idles between model turns), so work a variant defers (core's spare context is made
  * after an execution ends) is not charged to the next variant.
@@ -89,8 +95,14 @@ async function interleaved(
   runs: number,
 ): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = {};
+  const entries = Object.entries(variants);
   for (let i = 0; i < runs + 10; i++) {
-    for (const [key, fn] of Object.entries(variants)) {
+    // A new order each round, so no variant always follows the same one and absorbs its deferred work.
+    for (let j = entries.length - 1; j > 0; j--) {
+      const k = Math.floor(Math.random() * (j + 1));
+      [entries[j], entries[k]] = [entries[k]!, entries[j]!];
+    }
+    for (const [key, fn] of entries) {
       const t0 = performance.now();
       await fn();
       const elapsed = performance.now() - t0;
@@ -271,6 +283,142 @@ async function typeCheck(): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * What the default type-check adds to a short one-call program against `server-memory`: executors with
+ * type-check on and off, sampled round-robin. `same`: the program is sent again each time (answered from
+ * the checker's cache); `new`: every sample is a program never seen before (checked and stripped in the
+ * checker's thread, type-check off strips there too).
+ */
+async function typeCheckCost(): Promise<Record<string, unknown>> {
+  const { present } = await backends();
+  if (!present[0]) return { error: "no sandbox backend is installed" };
+  const connections = await connectServers({
+    mcpServers: {
+      memory: { command: process.execPath, args: [memoryScript], env: { MEMORY_FILE_PATH: "/dev/null" } },
+    },
+  });
+  const sandbox = await present[0].create();
+  const on = await createExecutor({ catalogue: connections, sandbox, typeCheck: "error" });
+  const off = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
+  try {
+    await on.warmUp();
+    const program = (n: number) =>
+      `const g = await memory.readGraph();\nconst n: number = g.entities.length;\nreturn n + ${n};`;
+    // The yardstick for a new program: the same check on this thread, as the executor did before.
+    const inThread = new ProgramTypeChecker((await on.api()).declarations);
+    let n = 0;
+    const m = await interleaved(
+      {
+        offSame: () => off.execute(program(0)),
+        onSame: () => on.execute(program(0)),
+        offNew: () => off.execute(program(++n)),
+        onNew: () => on.execute(program(++n)),
+        checkOnHostThreadNew: () => inThread.check(program(++n)),
+      },
+      RUNS,
+    );
+    return {
+      backend: present[0].name,
+      medianMs: m,
+      addedMsSameProgram: round(m.onSame! - m.offSame!),
+      addedMsNewProgram: round(m.onNew! - m.offNew!),
+      ratioSameProgram: round(m.onSame! / m.offSame!, 2),
+      ratioNewProgram: round(m.onNew! / m.offNew!, 2),
+      addedMsNewProgramOverHostThreadCheck: round(m.onNew! - m.offNew! - m.checkOnHostThreadNew!),
+    };
+  } finally {
+    await on.close();
+    await off.close();
+    await sandbox.close();
+    await connections.close();
+  }
+}
+
+/**
+ * A fresh Node process per sample, as a host starts: warm the checker, connect `server-memory` (code
+ * mode does both at once), create the executor, then time the first and the second program (both new
+ * texts, type-check on). The process imports the built packages, as a user's would.
+ */
+const FIRST_PROGRAM_SCRIPT = `
+import { connectServers, createExecutor } from "@codecall/core";
+import { warmUpTypeChecker } from "@codecall/core/internal";
+import { quickjs } from "@codecall/sandbox-quickjs";
+const memory = process.argv[1];
+const typeCheck = process.argv[2];
+const t0 = performance.now();
+if (typeCheck !== "off") void warmUpTypeChecker();
+const connections = await connectServers({ mcpServers: { memory: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: "/dev/null" } } } });
+const connectedMs = performance.now() - t0;
+const executor = await createExecutor({ catalogue: connections, sandbox: quickjs(), typeCheck });
+const time = async (n) => {
+  const t = performance.now();
+  const r = await executor.execute("const g = await memory.readGraph();\\nconst n: number = g.entities.length;\\nreturn n + " + n + ";");
+  if (!r.ok) throw new Error(r.envelope);
+  return performance.now() - t;
+};
+const firstMs = await time(1);
+const secondMs = await time(2);
+await executor.close();
+await connections.close();
+process.stdout.write(JSON.stringify({ connectedMs, firstMs, secondMs }));
+`;
+
+async function firstProgram(): Promise<Record<string, unknown>> {
+  const run = promisify(execFile);
+  const here = fileURLToPath(new URL("../..", import.meta.url));
+  type Sample = { connectedMs: number; firstMs: number; secondMs: number };
+  const samples: Record<string, Sample[]> = { error: [], off: [] };
+  // Alternating, so the machine's load falls on both modes alike; type-check off is the yardstick (the
+  // engine's own first-use cost).
+  for (let i = 0; i < 4; i++) {
+    for (const mode of ["error", "off"]) {
+      const { stdout } = await run(
+        process.execPath,
+        ["--input-type=module", "-e", FIRST_PROGRAM_SCRIPT, memoryScript, mode],
+        { cwd: here, timeout: 300_000 },
+      );
+      samples[mode]!.push(JSON.parse(stdout) as Sample);
+    }
+  }
+  const summary = (list: Sample[]) => {
+    const extra = list.map((s) => s.firstMs - s.secondMs);
+    return {
+      medianConnectMs: round(median(list.map((s) => s.connectedMs)), 1),
+      medianFirstMs: round(median(list.map((s) => s.firstMs)), 1),
+      medianSecondMs: round(median(list.map((s) => s.secondMs)), 1),
+      firstMinusSecondMs: {
+        min: round(Math.min(...extra), 1),
+        median: round(median(extra), 1),
+        max: round(Math.max(...extra), 1),
+      },
+    };
+  };
+  const on = summary(samples.error!);
+  const off = summary(samples.off!);
+  return {
+    processesPerMode: samples.off!.length,
+    typeCheckOn: on,
+    typeCheckOff: off,
+    firstProgramExtraFromTypeCheckMs: round(on.firstMinusSecondMs.median - off.firstMinusSecondMs.median, 1),
+  };
+}
+
 export async function run(): Promise<Record<string, unknown>> {
-  return { perExecution: await overhead(), typeCheck527Tools: await typeCheck() };
+  const only = process.env.CODECALL_BENCH_EXECUTOR_PARTS?.split(",");
+  const parts: Record<string, () => Promise<Record<string, unknown>>> = {
+    perExecution: overhead,
+    typeCheck527Tools: typeCheck,
+    typeCheckCost,
+    firstProgram,
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, part] of Object.entries(parts)) {
+    if (only && !only.includes(key)) continue;
+    try {
+      out[key] = await part();
+    } catch (error) {
+      out[key] = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return out;
 }

@@ -24,6 +24,7 @@ import {
   type TypeCheckMode,
 } from "../executor/executor.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
+import { warmUpTypeChecker } from "../executor/type-check-service.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
@@ -102,6 +103,8 @@ export interface CodeModeState {
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
   const ownsConnections = !(options.servers instanceof McpConnections);
+  // The type-checker's thread loads TypeScript and its library while the servers start.
+  if (options.typeCheck !== "off") void warmUpTypeChecker();
   const connections =
     options.servers instanceof McpConnections
       ? options.servers

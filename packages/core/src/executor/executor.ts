@@ -21,8 +21,8 @@ import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
-import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
-import type { ProgramTypeChecker } from "./type-checker.js";
+import { mentionedNames, PROGRAM_EPILOGUE, programPrologue } from "./transpile.js";
+import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
 import { unknownToolDiagnostics } from "./unknown-tools.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
@@ -75,6 +75,11 @@ export interface ExecutorOptions {
   deferApi?: boolean;
   /** Overrides of the type-checker's (deliberately lenient) compiler options. */
   compilerOptions?: ts.CompilerOptions;
+  /**
+   * What one type-check may cost: time, the checker thread's memory, program size. A program over
+   * them fails with TYPE_CHECK_LIMIT (see {@link TypeCheckBudget} for the defaults).
+   */
+  typeCheckBudget?: TypeCheckBudget;
 }
 
 export interface ExecuteOptions {
@@ -103,6 +108,12 @@ export interface Executor {
   check(code: string): Promise<TypeDiagnostic[]>;
   /** The generated API programs are checked and run against (regenerated when the catalogue changes). */
   api(): Promise<GeneratedApi>;
+  /**
+   * Resolves once the type-checker holds this API's declarations and the standard library, warm. The
+   * executor starts this by itself when it is created (unless type-checking is off); await it to keep the
+   * first program from waiting for it.
+   */
+  warmUp(): Promise<void>;
   /** The backend in use. */
   readonly sandbox: Sandbox;
   /** Frees the executor's sandbox context, and the sandbox itself when the executor created it. */
@@ -115,8 +126,8 @@ interface ApiState {
   api: GeneratedApi;
   serverIdents: Set<string>;
   handler: ToolHandler;
-  /** Made on the first check: TypeScript loads only when a program is type-checked. */
-  checker: Promise<ProgramTypeChecker> | undefined;
+  /** Type-checks and strips programs off the host thread (TypeScript loads in the checker's worker only). */
+  preparer: ProgramPreparer;
 }
 
 /**
@@ -131,6 +142,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
   const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
+  const budget = options.typeCheckBudget ?? {};
+  // TypeScript and its standard library load in the checker's thread while the tools are listed.
+  if (defaultMode !== "off") void warmUpTypeChecker(budget);
   let session: Promise<SandboxSession> | undefined;
   let state: Promise<ApiState> | undefined;
   let closed = false;
@@ -155,7 +169,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           validator: new ArgumentValidator(),
         }),
       ),
-      checker: undefined,
+      preparer: new ProgramPreparer(api.declarations, options.compilerOptions, budget),
     };
   };
   const current = async (): Promise<ApiState> => {
@@ -163,23 +177,23 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     if (state) {
       const ready = await state.catch(() => undefined);
       if (ready && ready.version === version) return ready;
+      ready?.preparer.dispose();
     }
     state = build(version);
+    if (defaultMode !== "off") {
+      state.then((s) => s.preparer.warmUp()).catch(() => undefined);
+    }
     return state;
   };
   const openSession = () => {
     session ??= sandbox.createSession();
     return session;
   };
-  const checkerOf = (s: ApiState) =>
-    (s.checker ??= import("./type-checker.js").then(
-      ({ ProgramTypeChecker }) => new ProgramTypeChecker(s.api.declarations, options.compilerOptions),
-    ));
-  // TypeScript's findings plus unknown tool ids, each with the nearest real names.
-  const checkProgram = async (s: ApiState, code: string) =>
+  // TypeScript's findings (from the checker's thread) plus unknown tool ids, each with the nearest real names.
+  const withUnknownTools = (s: ApiState, code: string, diagnostics: TypeDiagnostic[]) =>
     unknownToolDiagnostics(
       code,
-      (await checkerOf(s)).check(code),
+      diagnostics,
       s.api.tools.map((t) => t.id),
     );
 
@@ -190,8 +204,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     async api() {
       return (await current()).api;
     },
+    async warmUp() {
+      await (await current()).preparer.warmUp();
+    },
     async check(code) {
-      return checkProgram(await current(), code);
+      if (typeof code !== "string")
+        throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
+      const s = await current();
+      return withUnknownTools(s, code, (await s.preparer.prepare(code, true)).diagnostics);
     },
     async execute(code, run = {}) {
       const started = performance.now();
@@ -224,13 +244,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const mode = checkMode(run.typeCheck ?? defaultMode);
         const s = await current();
 
-        let diagnostics: TypeDiagnostic[] = [];
-        if (mode !== "off") {
-          diagnostics = await checkProgram(s, code);
-          if (mode === "error" && diagnostics.length > 0)
-            return fail(typeCheckError(diagnostics), diagnostics);
-        }
-        const js = stripTypes(code);
+        // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
+        const prepared = await s.preparer.prepare(code, mode !== "off");
+        const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
+        if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
+        const js = prepared.js;
+        if (js === undefined)
+          throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
         const used = [...mentionedNames(js)].filter((n) => s.serverIdents.has(n));
         const request = {
           code: js + PROGRAM_EPILOGUE,
@@ -254,6 +274,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       closed = true;
       const open = session;
       session = undefined;
+      void state?.then((s) => s.preparer.dispose()).catch(() => undefined);
       if (open) await open.then((x) => x.dispose()).catch(() => undefined);
       if (ownsSandbox) await sandbox.close();
     },

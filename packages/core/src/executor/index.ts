@@ -19,6 +19,11 @@ export type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 export type { CallToolFunction } from "./tool-bridge.js";
 export { stripTypes } from "./transpile.js";
 export {
+  DEFAULT_TYPE_CHECK_BUDGET,
+  type TypeCheckBudget,
+  warmUpTypeChecker,
+} from "./type-check-service.js";
+export {
   DEFAULT_CHECK_OPTIONS,
   formatDiagnostics,
   ProgramTypeChecker,

@@ -2,6 +2,8 @@
  * One MCP server: its transport, its client, its tools and its health. {@link McpConnections} owns one of
  * these per configured server; nothing here is exported from the package except the status types.
  */
+
+import { randomUUID } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -19,6 +21,7 @@ import { CodecallError, type ErrorCode } from "../errors.js";
 import type { McpServerConfig } from "./config.js";
 import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
 import { StderrTail } from "./stderr-tail.js";
+import { BoundedLineReader } from "./stdio-framing.js";
 import { suggestNames } from "./suggest.js";
 import type { ToolDefinition } from "./types.js";
 
@@ -65,6 +68,12 @@ interface PendingCall {
 }
 
 const TOOLS_PAGE_LIMIT = 100;
+/**
+ * The error a refused oversized line is answered with, inside this process: a JSON-RPC error code from the
+ * implementation range, and a mark no server can know, so only a refusal of ours reads as one.
+ */
+const REFUSED_LINE_CODE = -32_099;
+const REFUSED_LINE_MARK = `codecall refused an oversized line ${randomUUID()}`;
 
 /** Children of every connection in this process, killed if the host exits without closing them. */
 const children = new Set<number>();
@@ -288,6 +297,7 @@ export class ServerConnection {
         // A line longer than this is refused unread; see #onTransportError.
         maxBufferSize: this.settings.maxResultBytes + 64 * 1024,
       });
+      this.#boundLines(transport);
       transport.stderr?.on("data", (chunk: Buffer) => {
         const text = chunk.toString("utf8");
         this.stderr.push(text);
@@ -303,6 +313,32 @@ export class ServerConnection {
     return kind === "sse"
       ? new SSEClientTransport(url, options)
       : new StreamableHTTPClientTransport(url, options);
+  }
+
+  /**
+   * Frames the transport's stdout with {@link BoundedLineReader}: a line over the cap fails the request it
+   * answers at once (TOOL_RESULT_TOO_LARGE) and the rest of it is skipped, so the server and the
+   * connection stay up. Without the SDK's buffer to replace (another SDK version), the SDK's own cap
+   * applies and #onTransportError restarts the server.
+   */
+  #boundLines(transport: StdioClientTransport): void {
+    const slot = transport as unknown as { _readBuffer?: unknown };
+    if (slot._readBuffer === undefined) return;
+    slot._readBuffer = new BoundedLineReader(this.settings.maxResultBytes + 64 * 1024, (id, ended) => {
+      if (id !== undefined) {
+        // Answer the request in the client's own terms, so the SDK drops its handler and timer too.
+        transport.onmessage?.({
+          jsonrpc: "2.0",
+          id,
+          error: { code: REFUSED_LINE_CODE, message: REFUSED_LINE_MARK },
+        });
+      } else if (!ended && this.#pending.size === 1) {
+        // The id shows only at the line's end (the SDK writes it last); with one call in flight the line is
+        // its answer, so it fails now, and the SDK's handler is cleared when the id arrives.
+        const only = [...this.#pending][0]!;
+        only.reject(resultTooLarge(only.what, this.settings.maxResultBytes));
+      }
+    });
   }
 
   async #listTools(client: Client, timeoutMs: number): Promise<ToolDefinition[]> {
@@ -378,6 +414,14 @@ export class ServerConnection {
       pending = { what, reject };
     });
     this.#pending.add(pending);
+    // The SDK never removes the abort listener it adds to a request's signal, and a caller may reuse one
+    // signal for many calls (a sandbox session does): the SDK gets a signal of this call's own, linked to
+    // the caller's only while the call is in flight, so listeners stay bounded and an abort reaches this
+    // call, not every call made before it.
+    const callerSignal = options.signal;
+    const own = callerSignal === undefined ? undefined : new AbortController();
+    const forward = own && (() => own.abort(callerSignal!.reason));
+    if (forward) callerSignal!.addEventListener("abort", forward, { once: true });
     try {
       const send = () =>
         client.request(
@@ -385,7 +429,7 @@ export class ServerConnection {
           CallToolResultSchema,
           {
             timeout: timeoutMs,
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
+            ...(own === undefined ? {} : { signal: own.signal }),
           },
         );
       // Only HTTP transports need the call's scope (see limitedFetch); entering an AsyncLocalStorage turns
@@ -399,6 +443,7 @@ export class ServerConnection {
     } catch (error) {
       throw this.#callError(error, what, timeoutMs, generation, options.signal);
     } finally {
+      if (forward) callerSignal!.removeEventListener("abort", forward);
       this.#pending.delete(pending);
     }
   }
@@ -413,6 +458,8 @@ export class ServerConnection {
       if (this.error !== undefined) return this.error;
     }
     if (error instanceof McpError) {
+      if (error.code === REFUSED_LINE_CODE && error.message.includes(REFUSED_LINE_MARK))
+        return resultTooLarge(what, this.settings.maxResultBytes);
       if (error.code === JsonRpcCode.RequestTimeout) {
         return new CodecallError(
           "MCP_TIMEOUT",
