@@ -7,6 +7,7 @@ import {
   ListToolsRequestSchema,
   type LoggingLevel,
   LoggingLevelSchema,
+  McpError,
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
@@ -29,7 +30,23 @@ export interface CodecallServerOptions {
   progressIntervalMs?: number;
   /** How long to wait for the user to answer an approval request, in milliseconds. Default 300000. */
   approvalTimeoutMs?: number;
+  /**
+   * Shared by the MCP servers of one endpoint: `execute_code` calls beyond its maximum are refused with the
+   * JSON-RPC error {@link SERVER_BUSY}. Default: no limit.
+   */
+  executionSlots?: ExecutionSlots;
 }
+
+/** A count of programs running at once across sessions (see `executionSlots()` in `./tenants.js`). */
+export interface ExecutionSlots {
+  readonly max: number;
+  readonly running: number;
+  /** A release function when a slot is free, else undefined. */
+  tryAcquire(): (() => void) | undefined;
+}
+
+/** The JSON-RPC error code (server-defined range) of a request refused because the server is at a limit. */
+export const SERVER_BUSY = -32003;
 
 const LOG_LEVELS: Record<string, LoggingLevel> = {
   log: "info",
@@ -74,6 +91,13 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const slots = request.params.name === "execute_code" ? options.executionSlots : undefined;
+    const release = slots?.tryAcquire();
+    if (slots && !release)
+      throw new McpError(
+        SERVER_BUSY,
+        `codecall is running its maximum of ${slots.max} programs at once; nothing ran. Try again in a moment, or ask the operator to raise maxConcurrentExecutions.`,
+      );
     const progressToken = request.params._meta?.progressToken;
     let progress = 0;
     const report = (message: string) => {
@@ -114,6 +138,7 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       );
     } finally {
       clearInterval(heartbeat);
+      release?.();
     }
     return {
       content: [{ type: "text", text: result.content }],

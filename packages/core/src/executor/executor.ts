@@ -156,6 +156,12 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     if (state) {
       const ready = await state.catch(() => undefined);
       if (ready && ready.version === version) return ready;
+      // The catalogue changed: the old checker's files leave the shared document registry.
+      const old = ready?.checker;
+      if (ready && old) {
+        ready.checker = undefined;
+        old.dispose();
+      }
     }
     state = build(version);
     return state;
@@ -238,6 +244,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       closed = true;
       const open = session;
       session = undefined;
+      const built = state;
+      state = undefined;
+      if (built) await built.then((s) => s.checker?.dispose()).catch(() => undefined);
       if (open) await open.then((x) => x.dispose()).catch(() => undefined);
       if (ownsSandbox) await sandbox.close();
     },

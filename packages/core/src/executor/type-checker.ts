@@ -126,6 +126,15 @@ export class ProgramTypeChecker {
     this.service = ts.createLanguageService(host, documentRegistry);
   }
 
+  /**
+   * Releases this checker's files from the process-wide document registry. Each checker mounts its
+   * declarations under a root of its own, so without this every closed executor (one per served MCP
+   * session) would leave its parsed declarations behind.
+   */
+  dispose(): void {
+    this.service.dispose();
+  }
+
   /** The diagnostics of `code` (a program body that may `import`, `await` and `return`), in its own lines. */
   check(code: string): TypeDiagnostic[] {
     const { text, insertAt, source } = wrapForCheck(code);
