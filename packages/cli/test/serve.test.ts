@@ -12,7 +12,7 @@ import {
   LoggingMessageNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, installed, makeWorkspace, notesProgram, type Workspace } from "./cli.js";
+import { CLI, installed, makeWorkspace, notesProgram, runCli, type Workspace } from "./cli.js";
 
 const run = promisify(execFile);
 let ws: Workspace;
@@ -26,7 +26,9 @@ afterAll(async () => {
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
 describe("codecall serve over stdio", () => {
-  it("serves code mode to the MCP SDK client: tools, search, a program across two servers, logs", async () => {
+  it("serves code mode to the MCP SDK client: tools, search, a program across two servers, logs", {
+    timeout: 120_000,
+  }, async () => {
     const [command, ...prefix] = CLI;
     const transport = new StdioClientTransport({
       command,
@@ -77,7 +79,9 @@ describe("codecall serve over stdio", () => {
 });
 
 describe("codecall serve with a policy", () => {
-  it("asks the client through elicitation for --ask tools, and never for denied ones", async () => {
+  it("asks the client through elicitation for --ask tools, and never for denied ones", {
+    timeout: 120_000,
+  }, async () => {
     // Its own workspace: the entities it creates must not show up in the other tests' memory graph.
     const own = await makeWorkspace();
     const [command, ...prefix] = CLI;
@@ -282,7 +286,7 @@ describe("codecall serve --http with the MCP conformance suite", () => {
     expect(await exited).toBe(0);
   });
 
-  it("serves the MCP SDK client over Streamable HTTP", async () => {
+  it("serves the MCP SDK client over Streamable HTTP", { timeout: 120_000 }, async () => {
     // Runs against a second server so the SIGTERM test above stays independent of this one.
     const { child: second, url: address } = await startHttp();
     try {
@@ -303,11 +307,58 @@ describe("codecall serve --http with the MCP conformance suite", () => {
   });
 });
 
+describe("codecall serve --http with authentication", () => {
+  it("refuses to listen beyond loopback without auth, before connecting anything, and says why", {
+    timeout: 120_000,
+  }, async () => {
+    const result = await runCli(["serve", "--http", "0", "--host", "0.0.0.0", "--config", ws.config]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Refusing to serve on 0\.0\.0\.0 without authentication/);
+    expect(result.stderr).not.toMatch(/connecting to/);
+  });
+
+  it("requires the static token from --auth-token-env, through the MCP SDK client", {
+    timeout: 120_000,
+  }, async () => {
+    const secret = "cli-static-token-0123456789abcdef";
+    const { child, url } = await startHttp(["--auth-token-env", "CODECALL_TEST_TOKEN"], {
+      CODECALL_TEST_TOKEN: secret,
+    });
+    try {
+      const refused = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toMatch(/resource_metadata=/);
+      const client = new Client({ name: "auth-cli", version: "1.0.0" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: `Bearer ${secret}` } },
+        }),
+      );
+      try {
+        const result = await client.callTool({ name: "execute_code", arguments: { code: "return 2 + 3" } });
+        expect(JSON.parse(text(result)).value).toBe(5);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
+
 /** Starts `codecall serve --http 0` and reads the URL it prints. */
-async function startHttp(): Promise<{ child: ChildProcess; url: string }> {
+async function startHttp(
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const [command, ...prefix] = CLI;
-  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config], {
+  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config, ...extra], {
     stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let stderr = "";

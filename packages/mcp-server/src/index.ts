@@ -35,6 +35,7 @@ export {
   type PerSessionServers,
 } from "./tenants.js";
 export {
+  assertAuthBeyondLoopback,
   type HttpServeOptions,
   type HttpServing,
   type SessionInfo,

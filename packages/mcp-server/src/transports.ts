@@ -88,14 +88,7 @@ export async function serveHttp(
 ): Promise<HttpServing> {
   const path = options.path ?? "/mcp";
   const host = options.host ?? "127.0.0.1";
-  if (!options.auth && !isLoopback(host))
-    throw new CodecallError(
-      "CONFIG_INVALID",
-      `Refusing to serve on ${host} without authentication: anyone who can reach that address could run programs against your MCP servers.`,
-      {
-        hint: "Configure auth (a JWKS URL with issuer and audience, a token introspection endpoint, or --auth-token-env NAME for a static token), or listen on 127.0.0.1.",
-      },
-    );
+  assertAuthBeyondLoopback(host, options.auth !== undefined);
   const allowed = new Set(
     (options.allowedHosts ?? (isLoopback(host) ? ["127.0.0.1", "localhost", "[::1]"] : [])).map((h) =>
       h.toLowerCase(),
@@ -285,6 +278,21 @@ export async function serveHttp(
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Refuses, with CONFIG_INVALID saying why, to serve on an address other than loopback without
+ * authentication. `serveHttp` checks this itself; call it first to fail before any expensive setup.
+ */
+export function assertAuthBeyondLoopback(host: string, hasAuth: boolean): void {
+  if (!hasAuth && !isLoopback(host))
+    throw new CodecallError(
+      "CONFIG_INVALID",
+      `Refusing to serve on ${host} without authentication: anyone who can reach that address could run programs against your MCP servers.`,
+      {
+        hint: "Configure auth (a JWKS URL with issuer and audience, a token introspection endpoint, or --auth-token-env NAME for a static token), or listen on 127.0.0.1.",
+      },
+    );
 }
 
 function positive(value: number, name: string): number {

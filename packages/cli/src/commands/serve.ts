@@ -1,5 +1,6 @@
 import type { CodeModeOptions, PrivacyGuardOptions } from "@codecall/core";
 import {
+  assertAuthBeyondLoopback,
   codeModePerSession,
   createCodecallServer,
   type HttpAuthOptions,
@@ -79,6 +80,8 @@ export function serveCommand(program: Command, io: CliIo): void {
         idleTimeoutMs: count(flags.idleTimeout, "--idle-timeout"),
       };
       const auth = port === undefined ? undefined : authOptions(flags, io);
+      // Before connecting anything: an exposed endpoint without auth never starts.
+      if (port !== undefined) assertAuthBeyondLoopback(flags.host ?? "127.0.0.1", auth !== undefined);
       // stdout is the MCP channel on stdio: every note goes to stderr.
       const note = progress(io, flags.quiet);
       const options = { name: "codecall", version: VERSION };
