@@ -6,7 +6,9 @@ import {
   type CodeModeOptions,
   connectServers,
   createCodeMode,
+  defaultTokenFile,
   type ExecutionLimits,
+  fileTokenStorage,
   loadConfig,
   type McpConnections,
   type PrivacyGuardOptions,
@@ -14,6 +16,7 @@ import {
   type Sandbox,
   type SandboxName,
   type TypeCheckMode,
+  type UpstreamOAuthOptions,
 } from "@codecall/core";
 import { createPolicyInterceptor, type ToolPolicy, validatePolicy } from "@codecall/mcp-server";
 import { type CliIo, usageError } from "./io.js";
@@ -140,7 +143,7 @@ export async function connect(
       'Add servers under "mcpServers", as for Claude Desktop.',
     );
   note(`connecting to ${names.length} MCP server${names.length === 1 ? "" : "s"} (${names.join(", ")})`);
-  const connections = await connectServers(config, { env: io.env });
+  const connections = await connectServers(config, { env: io.env, oauth: cliOAuth(io) });
   const failures = connections.failures();
   for (const [name, error] of failures)
     io.stderr(`codecall: warning: server "${name}" is unavailable: ${error.message}\n`);
@@ -156,6 +159,22 @@ export async function connect(
     );
   }
   return connections;
+}
+
+/**
+ * OAuth for remote servers that ask for it: tokens in `CODECALL_OAUTH_FILE` (default
+ * `~/.codecall/oauth-tokens.json`), and the authorization page printed for the user to open.
+ */
+export function cliOAuth(io: CliIo): UpstreamOAuthOptions {
+  return {
+    storage: fileTokenStorage(io.env.CODECALL_OAUTH_FILE ?? defaultTokenFile(io.env)),
+    ...(io.env.CODECALL_OAUTH_REDIRECT ? { redirectUrl: io.env.CODECALL_OAUTH_REDIRECT } : {}),
+    onAuthorizationUrl: (server, url) => {
+      io.stderr(
+        `codecall: the MCP server "${server}" needs your authorization. Open this URL in a browser:\n  ${url.href}\n`,
+      );
+    },
+  };
 }
 
 /** Options for createCodeMode from the settings (the sandbox loaded here, so the CLI's install is used). */

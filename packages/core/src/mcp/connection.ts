@@ -2,6 +2,7 @@
  * One MCP server: its transport, its client, its tools and its health. {@link McpConnections} owns one of
  * these per configured server; nothing here is exported from the package except the status types.
  */
+import { auth as completeAuthorization, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -18,6 +19,7 @@ import {
 import { CodecallError, type ErrorCode } from "../errors.js";
 import type { McpServerConfig } from "./config.js";
 import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
+import { type OAuthTokenStorage, StoredOAuthProvider, type UpstreamOAuthOptions } from "./oauth.js";
 import { StderrTail } from "./stderr-tail.js";
 import { suggestNames } from "./suggest.js";
 import type { ToolDefinition } from "./types.js";
@@ -56,6 +58,8 @@ export interface ConnectionSettings {
   closeGraceMs: number;
   clientInfo: { name: string; version: string };
   onStderr?: ((server: string, text: string) => void) | undefined;
+  /** OAuth for remote servers that ask for it (a 401 with `WWW-Authenticate`); off when undefined. */
+  oauth?: (UpstreamOAuthOptions & { storage: OAuthTokenStorage }) | undefined;
 }
 
 interface PendingCall {
@@ -151,6 +155,8 @@ export class ServerConnection {
   #refreshAgain = false;
   /** Old clients still shutting down; close() waits for them so no process outlives it. */
   #exiting = new Set<Promise<void>>();
+  /** The OAuth client of a remote server, when OAuth is on: tokens from storage, refreshed by the SDK. */
+  #oauth: StoredOAuthProvider | undefined;
 
   constructor(
     readonly name: string,
@@ -160,6 +166,8 @@ export class ServerConnection {
     private readonly onToolsChanged: () => void,
   ) {
     this.transportKind = config.type === "auto" ? "http" : config.type;
+    if (config.type !== "stdio" && settings.oauth)
+      this.#oauth = new StoredOAuthProvider(name, config.url, settings.oauth);
   }
 
   status(): ServerStatus {
@@ -203,14 +211,14 @@ export class ServerConnection {
     try {
       if (this.config.type === "auto") {
         try {
-          await this.#open("http", generation);
+          generation = await this.#openAuthorized("http", generation);
         } catch (httpError) {
           // Streamable HTTP refused or unknown: try the older HTTP+SSE transport in the time left.
           await this.#abandon();
           if (this.#isClosed()) throw httpError;
           generation = this.#generation;
           try {
-            await this.#open(
+            generation = await this.#openAuthorized(
               "sse",
               generation,
               Math.max(1, this.settings.connectTimeoutMs - (Date.now() - started)),
@@ -222,7 +230,7 @@ export class ServerConnection {
           }
         }
       } else {
-        await this.#open(this.config.type, generation);
+        generation = await this.#openAuthorized(this.config.type, generation);
       }
     } catch (error) {
       if (generation === this.#generation) await this.#abandon();
@@ -230,6 +238,41 @@ export class ServerConnection {
       this.state = "failed";
       this.error = this.#connectError(error);
       throw this.error;
+    }
+  }
+
+  /**
+   * Opens the connection; when the server wants OAuth and the user has been sent to authorize, waits for
+   * the code (outside the connect timeout: a person is involved), exchanges it through the SDK, and opens
+   * again. Returns the generation of the connection that is now open.
+   */
+  async #openAuthorized(
+    kind: ServerStatus["transport"],
+    generation: number,
+    timeoutMs = this.settings.connectTimeoutMs,
+  ): Promise<number> {
+    try {
+      await this.#open(kind, generation, timeoutMs);
+      return generation;
+    } catch (error) {
+      const oauth = this.#oauth;
+      const waiting = oauth?.takeWaiting();
+      if (!oauth || !(error instanceof UnauthorizedError) || !waiting) throw error;
+      let code: string;
+      try {
+        code = await waiting;
+      } catch (reason) {
+        throw new Error(`OAuth authorization did not complete: ${(reason as Error).message}`);
+      }
+      const result = await completeAuthorization(oauth, {
+        serverUrl: oauth.serverUrl,
+        authorizationCode: code,
+      });
+      if (result !== "AUTHORIZED") throw new Error("OAuth authorization did not complete");
+      await this.#abandon();
+      const next = this.#generation;
+      await this.#open(kind, next, timeoutMs);
+      return next;
     }
   }
 
@@ -299,6 +342,7 @@ export class ServerConnection {
     const options = {
       requestInit: { headers: config.headers },
       fetch: limitedFetch(this.settings.maxResultBytes),
+      ...(this.#oauth ? { authProvider: this.#oauth } : {}),
     };
     return kind === "sse"
       ? new SSEClientTransport(url, options)

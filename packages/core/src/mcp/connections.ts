@@ -12,6 +12,7 @@ import {
   type ServerStatus,
 } from "./connection.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
+import { fileTokenStorage, type UpstreamOAuthOptions } from "./oauth.js";
 import { suggestNames } from "./suggest.js";
 import type { CatalogueTool, ServerDefinition } from "./types.js";
 
@@ -29,6 +30,12 @@ export interface ConnectOptions extends ConfigOptions {
   clientInfo?: { name: string; version: string };
   /** Receives what stdio servers write to stderr (it is also kept as a tail for error messages). */
   onStderr?: (server: string, text: string) => void;
+  /**
+   * OAuth for remote servers that answer 401 (MCP authorization): tokens kept in `storage` (a file by
+   * default) and refreshed by the MCP SDK; the authorization page goes to `onAuthorizationUrl`. Static
+   * `headers` keep working. Default: off.
+   */
+  oauth?: UpstreamOAuthOptions;
 }
 
 /** What {@link McpConnections.onChange} listeners receive. */
@@ -58,6 +65,9 @@ export class McpConnections {
       closeGraceMs: options.closeGraceMs ?? 500,
       clientInfo: options.clientInfo ?? { name: "codecall", version: "0.0.0" },
       onStderr: options.onStderr,
+      oauth: options.oauth
+        ? { ...options.oauth, storage: options.oauth.storage ?? fileTokenStorage() }
+        : undefined,
     };
     for (const [name, server] of Object.entries(config.mcpServers)) {
       this.#servers.set(name, new ServerConnection(name, server, settings, () => this.#changed(name)));

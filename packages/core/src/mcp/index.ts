@@ -12,6 +12,15 @@ export {
 export type { CallToolOptions, ServerState, ServerStatus } from "./connection.js";
 export { type CatalogueChange, type ConnectOptions, connectServers, McpConnections } from "./connections.js";
 export { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
+export {
+  DEFAULT_OAUTH_REDIRECT,
+  defaultTokenFile,
+  fileTokenStorage,
+  memoryTokenStorage,
+  type OAuthTokenStorage,
+  type StoredOAuthState,
+  type UpstreamOAuthOptions,
+} from "./oauth.js";
 export { toolErrorText, toolResultToValue } from "./result.js";
 export { suggestNames } from "./suggest.js";
 export type {
