@@ -210,17 +210,28 @@ const NOT_APPLICABLE: Record<string, string> = {
   "elicitation-sep1330-enums": "needs the suite's elicitation tool",
   "json-schema-2020-12": "needs the suite's json_schema_2020_12_tool",
   "server-sse-polling": "SEP-1699 resumable SSE needs an event store, which codecall serve does not keep",
-  "resources-list": "code mode serves tools only",
-  "resources-read-text": "code mode serves tools only",
-  "resources-read-binary": "code mode serves tools only",
-  "resources-templates-read": "code mode serves tools only",
-  "resources-subscribe": "code mode serves tools only",
-  "resources-unsubscribe": "code mode serves tools only",
-  "prompts-list": "code mode serves tools only",
-  "prompts-get-simple": "code mode serves tools only",
-  "prompts-get-with-args": "code mode serves tools only",
-  "prompts-get-embedded-resource": "code mode serves tools only",
-  "prompts-get-with-image": "code mode serves tools only",
+  "resources-list":
+    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-read-text":
+    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-read-binary":
+    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-templates-read":
+    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-subscribe":
+    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-unsubscribe":
+    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "prompts-list":
+    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
+  "prompts-get-simple":
+    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
+  "prompts-get-with-args":
+    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
+  "prompts-get-embedded-resource":
+    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
+  "prompts-get-with-image":
+    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
 };
 
 describe("codecall serve --http with the MCP conformance suite", () => {

@@ -25,6 +25,7 @@ export {
   type CodecallServerOptions,
   createCodecallServer,
   type ExecutionSlots,
+  type PromptSource,
   SERVER_BUSY,
   type ServableToolbox,
 } from "./server.js";

@@ -4,10 +4,15 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  ErrorCode,
+  GetPromptRequestSchema,
+  type GetPromptResult,
+  ListPromptsRequestSchema,
   ListToolsRequestSchema,
   type LoggingLevel,
   LoggingLevelSchema,
   McpError,
+  type Prompt,
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
@@ -35,6 +40,17 @@ export interface CodecallServerOptions {
    * JSON-RPC error {@link SERVER_BUSY}. Default: no limit.
    */
   executionSlots?: ExecutionSlots;
+  /**
+   * Upstream prompts to pass through, named `<server>.<prompt>` (code mode's `connections` serve).
+   * Prompt text goes to the client as the upstream server wrote it.
+   */
+  prompts?: PromptSource;
+}
+
+/** Where passed-through prompts come from: `McpConnections` implements it. */
+export interface PromptSource {
+  listPrompts(): Promise<(Prompt & { server: string })[]>;
+  getPrompt(server: string, name: string, args?: Record<string, string>): Promise<GetPromptResult>;
 }
 
 /** A count of programs running at once across sessions (see `executionSlots()` in `./tenants.js`). */
@@ -67,7 +83,11 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const server = new Server(
     { name: options.name ?? "codecall", version: options.version ?? "0.0.0" },
     {
-      capabilities: { tools: { listChanged: true }, logging: {} },
+      capabilities: {
+        tools: { listChanged: true },
+        logging: {},
+        ...(options.prompts ? { prompts: {} } : {}),
+      },
       instructions: toolbox.system(),
     },
   );
@@ -89,6 +109,32 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       .tools()
       .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
   }));
+
+  const prompts = options.prompts;
+  if (prompts) {
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+      prompts: (await prompts.listPrompts()).map(({ server: from, ...prompt }) => ({
+        ...prompt,
+        name: `${from}.${prompt.name}`,
+        description: `${prompt.description ?? prompt.title ?? prompt.name} (from the MCP server "${from}")`,
+      })),
+    }));
+    server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+      const found = (await prompts.listPrompts()).find(
+        (p) => `${p.server}.${p.name}` === request.params.name,
+      );
+      if (!found)
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `No prompt is named "${request.params.name}". List prompts to see the names (<server>.<prompt>).`,
+        );
+      const result = await prompts.getPrompt(found.server, found.name, request.params.arguments ?? {});
+      return {
+        ...(result.description ? { description: result.description } : {}),
+        messages: result.messages,
+      };
+    });
+  }
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const slots = request.params.name === "execute_code" ? options.executionSlots : undefined;

@@ -101,7 +101,11 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
           : {}),
       });
       live.add(codeMode);
-      const server = createCodecallServer(codeMode, { ...serverOptions, executionSlots: slots });
+      const server = createCodecallServer(codeMode, {
+        prompts: connections,
+        ...serverOptions,
+        executionSlots: slots,
+      });
       const previous = server.onclose;
       server.onclose = () => {
         previous?.();

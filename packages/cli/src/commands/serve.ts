@@ -91,7 +91,7 @@ export function serveCommand(program: Command, io: CliIo): void {
       });
       if (port === undefined) {
         await withCodeMode(flags, io, note, async (codeMode) => {
-          const server = createCodecallServer(codeMode, options);
+          const server = createCodecallServer(codeMode, { ...options, prompts: codeMode.connections });
           await serveStdio(server);
           note("serving MCP on stdio");
           await stopped;

@@ -24,6 +24,7 @@ import {
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
+import { createResourceHandler } from "../mcp/resource-tools.js";
 import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../privacy/guard.js";
 import type { Sandbox, ToolHandler } from "../sandbox/create-sandbox.js";
 import type { ExecutionLimits } from "../sandbox/limits.js";
@@ -138,7 +139,11 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
           if (built?.state !== state) {
             built = {
               state,
-              handler: createDiscoveryHandler({ index: state.index, view: state.view, next }),
+              handler: createDiscoveryHandler({
+                index: state.index,
+                view: state.view,
+                next: createResourceHandler({ connections, interceptor, next }),
+              }),
             };
           }
           return built.handler(call, context);

@@ -392,6 +392,30 @@ export class ServerConnection {
   }
 
   /** Calls one tool, reconnecting first if the server crashed. Throws typed {@link CodecallError}s only. */
+  /**
+   * Runs one request other than a tool call (resources, prompts) on the live client, connecting first if
+   * needed. Failures become MCP_PROTOCOL_ERROR (the server refused or does not support it) or MCP_TIMEOUT.
+   */
+  async request<T>(what: string, run: (client: Client, timeoutMs: number) => Promise<T>): Promise<T> {
+    if (this.state !== "ready") await this.connect();
+    try {
+      return await run(this.#client!, this.settings.callTimeoutMs);
+    } catch (error) {
+      if (CodecallError.isInstance(error)) throw error;
+      const timeout = error instanceof McpError && error.code === JsonRpcCode.RequestTimeout;
+      throw new CodecallError(
+        timeout ? "MCP_TIMEOUT" : "MCP_PROTOCOL_ERROR",
+        `${what} on the MCP server "${this.name}" failed: ${(error as Error).message}`,
+        { cause: error, details: { server: this.name } },
+      );
+    }
+  }
+
+  /** What the server said it supports when it initialized (undefined before it connected). */
+  capabilities(): ReturnType<Client["getServerCapabilities"]> {
+    return this.#client?.getServerCapabilities();
+  }
+
   async callTool(
     tool: string,
     args: Record<string, unknown>,

@@ -2,7 +2,13 @@
  * All configured MCP servers behind one object: concurrent connection, the tool catalogue across servers,
  * tool calls with typed errors, and a clean shutdown.
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type {
+  CallToolResult,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+} from "@modelcontextprotocol/sdk/types.js";
 import { CodecallError } from "../errors.js";
 import { type ConfigOptions, type McpConfig, parseConfig } from "./config.js";
 import {
@@ -150,6 +156,51 @@ export class McpConnections {
   /** Reconnects one server now (for example after fixing its configuration or restarting it). */
   async reconnect(server: string): Promise<void> {
     await this.#server(server).connect();
+  }
+
+  /** The resources a server lists (every page), or an empty list when it offers none. */
+  async listResources(server: string): Promise<Resource[]> {
+    const connection = this.#server(server);
+    return connection.request("resources/list", async (client, timeout) => {
+      if (!client.getServerCapabilities()?.resources) return [];
+      const out: Resource[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await client.listResources(cursor === undefined ? {} : { cursor }, { timeout });
+        out.push(...result.resources);
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return out;
+    });
+  }
+
+  /** Reads one resource of a server. */
+  async readResource(server: string, uri: string): Promise<ReadResourceResult> {
+    return this.#server(server).request(`resources/read of ${uri}`, (client, timeout) =>
+      client.readResource({ uri }, { timeout }),
+    );
+  }
+
+  /** The prompts of every ready server that offers prompts, each with its server's name. */
+  async listPrompts(): Promise<(Prompt & { server: string })[]> {
+    const lists = await Promise.all(
+      [...this.#servers.values()].map(async (connection) => {
+        if (connection.state !== "ready" || !connection.capabilities()?.prompts) return [];
+        const prompts = await connection
+          .request("prompts/list", (client, timeout) => client.listPrompts({}, { timeout }))
+          .catch(() => ({ prompts: [] as Prompt[] }));
+        return prompts.prompts.map((p) => ({ ...p, server: connection.name }));
+      }),
+    );
+    return lists.flat();
+  }
+
+  /** Gets one prompt of a server, with its arguments filled in. */
+  async getPrompt(server: string, name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
+    return this.#server(server).request(`prompts/get of "${name}"`, (client, timeout) =>
+      client.getPrompt({ name, arguments: args }, { timeout }),
+    );
   }
 
   #server(name: string, tool?: string): ServerConnection {

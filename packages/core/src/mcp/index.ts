@@ -21,6 +21,12 @@ export {
   type StoredOAuthState,
   type UpstreamOAuthOptions,
 } from "./oauth.js";
+export {
+  createResourceHandler,
+  type ProgramResource,
+  type ProgramResourceContent,
+  RESOURCE_TOOL_IDS,
+} from "./resource-tools.js";
 export { toolErrorText, toolResultToValue } from "./result.js";
 export { suggestNames } from "./suggest.js";
 export type {
