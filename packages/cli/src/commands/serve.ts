@@ -30,6 +30,7 @@ interface ServeFlags extends ServerFlags {
   maxSessions?: string;
   maxExecutions?: string;
   idleTimeout?: string;
+  persistState?: boolean;
 }
 
 /**
@@ -66,6 +67,7 @@ export function serveCommand(program: Command, io: CliIo): void {
     .option("--resource-url <url>", "this server's public URL (the token audience), when behind a proxy")
     .option("--max-sessions <n>", "most MCP sessions open at once (default 100)")
     .option("--max-executions <n>", "most programs running at once across sessions (default 16)")
+    .option("--persist-state", "keep each session's globals from one program to the next (--http)")
     .option("--idle-timeout <ms>", "close a session after this long without requests (default 1800000)")
     .action(async (flags: ServeFlags) => {
       const port = flags.http === undefined ? undefined : Number(flags.http);
@@ -108,6 +110,7 @@ export function serveCommand(program: Command, io: CliIo): void {
           sandbox,
           ...(shared.privacy ? { privacy: shared.privacy as PrivacyGuardOptions } : {}),
           server: options,
+          ...(flags.persistState ? { persistState: true } : {}),
           ...(limits.maxConcurrentExecutions
             ? { maxConcurrentExecutions: limits.maxConcurrentExecutions }
             : {}),

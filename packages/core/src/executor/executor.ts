@@ -21,7 +21,12 @@ import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
-import { formatDiagnostics, ProgramTypeChecker, type TypeDiagnostic } from "./type-checker.js";
+import {
+  acquireChecker,
+  formatDiagnostics,
+  type SharedChecker,
+  type TypeDiagnostic,
+} from "./type-checker.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
 export type TypeCheckMode = "off" | "warn" | "error";
@@ -108,7 +113,7 @@ interface ApiState {
   api: GeneratedApi;
   serverIdents: Set<string>;
   handler: ToolHandler;
-  checker: ProgramTypeChecker | undefined;
+  checker: SharedChecker | undefined;
 }
 
 /**
@@ -156,11 +161,10 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     if (state) {
       const ready = await state.catch(() => undefined);
       if (ready && ready.version === version) return ready;
-      // The catalogue changed: the old checker's files leave the shared document registry.
-      const old = ready?.checker;
-      if (ready && old) {
+      // The catalogue changed: give back the old checker (disposed when no other executor holds it).
+      if (ready?.checker) {
+        ready.checker.release();
         ready.checker = undefined;
-        old.dispose();
       }
     }
     state = build(version);
@@ -170,8 +174,10 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     session ??= sandbox.createSession();
     return session;
   };
-  const checkerOf = (s: ApiState) =>
-    (s.checker ??= new ProgramTypeChecker(s.api.declarations, options.compilerOptions));
+  const checkerOf = (s: ApiState) => {
+    s.checker ??= acquireChecker(s.api.declarations, options.compilerOptions);
+    return s.checker.checker;
+  };
 
   await current();
 
@@ -246,7 +252,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       session = undefined;
       const built = state;
       state = undefined;
-      if (built) await built.then((s) => s.checker?.dispose()).catch(() => undefined);
+      if (built) await built.then((s) => s.checker?.release()).catch(() => undefined);
       if (open) await open.then((x) => x.dispose()).catch(() => undefined);
       if (ownsSandbox) await sandbox.close();
     },
