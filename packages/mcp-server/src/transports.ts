@@ -242,6 +242,10 @@ export async function serveHttp(
   sweep.unref();
 
   const http: HttpServer = createServer(app);
+  // Longer than Node's 5 s default: a client reusing a keep-alive socket just as the server times it out
+  // gets "fetch failed"; that race widens whenever a CPU-bound program holds the event loop.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
