@@ -12,6 +12,7 @@ import {
   LoggingMessageNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliOAuth } from "../src/setup.js";
 import { CLI, installed, makeWorkspace, notesProgram, runCli, type Workspace } from "./cli.js";
 
 const run = promisify(execFile);
@@ -315,6 +316,27 @@ describe("codecall serve --http with the MCP conformance suite", () => {
     } finally {
       second.kill("SIGKILL");
     }
+  });
+});
+
+describe("OAuth to remote upstream servers from the CLI", () => {
+  it("prints the authorization URL for the user and keeps tokens in CODECALL_OAUTH_FILE", async () => {
+    const lines: string[] = [];
+    const file = join(ws.dir, "oauth.json");
+    const oauth = cliOAuth({
+      stdout: () => {},
+      stderr: (t) => lines.push(t),
+      env: { CODECALL_OAUTH_FILE: file },
+      cwd: ws.dir,
+    });
+    await oauth.onAuthorizationUrl?.("remote", new URL("https://auth.example.com/authorize?client_id=x"));
+    expect(lines.join("")).toMatch(
+      /"remote" needs your authorization\. Open this URL in a browser:\n {2}https:\/\/auth\.example\.com\/authorize\?client_id=x/,
+    );
+    await oauth.storage?.save("https://remote.example.com/mcp", { codeVerifier: "v" });
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({
+      "https://remote.example.com/mcp": { codeVerifier: "v" },
+    });
   });
 });
 
