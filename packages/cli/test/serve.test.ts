@@ -350,7 +350,7 @@ describe("codecall serve --http with authentication", () => {
     expect(result.stderr).not.toMatch(/connecting to/);
   });
 
-  it("requires the static token from --auth-token-env, through the MCP SDK client", {
+  it("requires the static token from --auth-token-env, through the MCP SDK client and the MCP Inspector CLI", {
     timeout: 120_000,
   }, async () => {
     const secret = "cli-static-token-0123456789abcdef";
@@ -377,6 +377,18 @@ describe("codecall serve --http with authentication", () => {
       } finally {
         await client.close();
       }
+      // The MCP Inspector's CLI over HTTP, with the token as a header; and refused without it.
+      const inspectorDir = installed("@modelcontextprotocol/inspector-cli/build/");
+      const inspect = (...extra: string[]) =>
+        run(process.execPath, ["index.js", url, "--transport", "http", "--method", "tools/list", ...extra], {
+          cwd: inspectorDir,
+          timeout: 90_000,
+        });
+      const listed = JSON.parse((await inspect("--header", `Authorization: Bearer ${secret}`)).stdout) as {
+        tools: { name: string }[];
+      };
+      expect(listed.tools.map((t) => t.name)).toContain("execute_code");
+      await expect(inspect()).rejects.toThrow(/401|invalid_token|Unauthorized/i);
     } finally {
       child.kill("SIGKILL");
     }
