@@ -1,35 +1,25 @@
-import { fileURLToPath } from "node:url";
 import { defineProject, mergeConfig, type UserWorkspaceConfig } from "vitest/config";
 
-const root = fileURLToPath(new URL(".", import.meta.url));
-
 /**
- * Tests run against each workspace package's TypeScript sources, so a change in `core` is seen by every
- * backend's tests without a rebuild. The pack-and-install check (`packages/repo-checks`) covers `dist`.
+ * Tests run against each workspace package's TypeScript sources, so a change in one package is seen by
+ * every other package's tests without a rebuild: every package's `exports` map has a `@codecall/source`
+ * condition pointing at its source, which only codecall's own tooling asks for (a custom name, so no
+ * user's bundler picks it up by accident). The pack-and-install check (`checks/`) covers `dist`.
  */
-export const sourceAliases: Record<string, string> = {
-  "@codecall/core/testing": `${root}packages/core/src/testing/index.ts`,
-  "@codecall/core/sandbox": `${root}packages/core/src/sandbox/index.ts`,
-  "@codecall/core": `${root}packages/core/src/index.ts`,
-  "@codecall/codegen": `${root}packages/codegen/src/index.ts`,
-  "@codecall/sandbox-testkit": `${root}packages/sandbox-testkit/src/index.ts`,
-  "@codecall/sandbox-quickjs": `${root}packages/sandbox-quickjs/src/index.ts`,
-  "@codecall/sandbox-isolated-vm": `${root}packages/sandbox-isolated-vm/src/index.ts`,
-  "@codecall/sandbox-e2b/testing": `${root}packages/sandbox-e2b/src/testing/index.ts`,
-  "@codecall/sandbox-e2b": `${root}packages/sandbox-e2b/src/index.ts`,
-  "@codecall/mcp-server": `${root}packages/mcp-server/src/index.ts`,
-};
+export const SOURCE_CONDITION = "@codecall/source";
 
-/** A package's vitest project: its name, its tests under `test/`, and the source aliases. */
+/** A package's vitest project: its name, its tests under `test/`, and source resolution. */
 export function defineCodecallProject(name: string, overrides: UserWorkspaceConfig = {}) {
   return mergeConfig(
     defineProject({
-      resolve: { alias: sourceAliases },
+      resolve: { conditions: [SOURCE_CONDITION, "module", "node", "development|production"] },
+      ssr: { resolve: { conditions: [SOURCE_CONDITION, "module", "node", "development|production"] } },
       test: {
         name,
         include: ["test/**/*.test.ts"],
-        testTimeout: 30_000,
-        hookTimeout: 60_000,
+        // Safety nets, not behaviour: tests that start real servers must pass on a loaded machine.
+        testTimeout: 120_000,
+        hookTimeout: 180_000,
         typecheck: { enabled: false },
       },
     }),

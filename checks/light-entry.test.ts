@@ -5,44 +5,76 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./packages.js";
 
 /**
- * The packages a built entry loads: its imports, static and dynamic, followed through the package's own
- * files. Only other packages' names (bare specifiers) are returned.
+ * The packages a built entry loads, followed through the package's own files: `static` at import time,
+ * `dynamic` only when some code path asks for them (`import()`). Only other packages' names are returned.
  */
-function externalImports(entry: string): Set<string> {
-  const external = new Set<string>();
+function importsOf(entry: string): { static: string[]; dynamic: string[] } {
+  const found = { static: new Set<string>(), dynamic: new Set<string>() };
   const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
+  const visit = (file: string, kind: "static" | "dynamic") => {
+    const key = `${kind}:${file}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     const [imports] = parse(readFileSync(file, "utf8"));
-    for (const { n: name } of imports) {
-      if (name === undefined) continue;
-      if (name.startsWith(".")) visit(join(dirname(file), name));
-      else external.add(name);
+    for (const { n: name, d } of imports) {
+      if (name === undefined || d === -2) continue;
+      const next = kind === "dynamic" || d > -1 ? "dynamic" : "static";
+      if (name.startsWith(".")) visit(join(dirname(file), name), next);
+      else if (!name.startsWith("node:")) found[next].add(name);
     }
   };
-  visit(join(repoRoot, entry));
-  return external;
+  visit(join(repoRoot, entry), "static");
+  return {
+    static: [...found.static].sort(),
+    dynamic: [...found.dynamic].filter((n) => !found.static.has(n)).sort(),
+  };
 }
 
-const packagesOnly = (names: Set<string>) => [...names].filter((n) => !n.startsWith("node:")).sort();
+const HEAVY = ["typescript", "ts-morph", "@anthropic-ai/sdk", "libphonenumber-js/max"];
 
-describe("light entries stay light (built output; a backend user must not load MCP, TypeScript or Anthropic)", () => {
+describe("each entry loads only what it needs (built output)", () => {
   beforeAll(() => init);
 
-  it("@codecall/core/sandbox imports nothing but Node builtins", () => {
-    expect(packagesOnly(externalImports("packages/core/dist/sandbox/index.js"))).toEqual([]);
+  it("@codecall/sandbox loads nothing but Node builtins", () => {
+    expect(importsOf("packages/sandbox/dist/index.js")).toEqual({ static: [], dynamic: [] });
   });
 
-  it("@codecall/sandbox-quickjs imports only core's sandbox entry and QuickJS", () => {
-    expect(packagesOnly(externalImports("packages/sandbox-quickjs/dist/index.js"))).toEqual([
-      "@codecall/core/sandbox",
+  it("@codecall/sandbox-quickjs loads only the contract and QuickJS", () => {
+    expect(importsOf("packages/sandbox-quickjs/dist/index.js").static).toEqual([
+      "@codecall/sandbox",
       "@jitl/quickjs-wasmfile-release-sync",
       "quickjs-emscripten-core",
     ]);
   });
 
-  it("the main entry still loads the rest (the check can fail)", () => {
-    expect(packagesOnly(externalImports("packages/core/dist/index.js"))).toContain("typescript");
+  it("@codecall/core loads no TypeScript, ts-morph, Anthropic SDK or phone metadata at import", () => {
+    const { static: loaded, dynamic } = importsOf("packages/core/dist/index.js");
+    for (const name of HEAVY) expect(loaded).not.toContain(name);
+    expect(loaded).toContain("@modelcontextprotocol/sdk/client/index.js");
+    // Type-checking loads TypeScript on first use, and the privacy option its detectors.
+    expect(dynamic).toContain("typescript");
+    expect(dynamic).toContain("libphonenumber-js/max");
+  });
+
+  it("@codecall/core/privacy loads the contract and libphonenumber only", () => {
+    const { static: loaded, dynamic } = importsOf("packages/core/dist/privacy/index.js");
+    const allowed = ["@codecall/sandbox", "@codecall/sandbox/internal", "libphonenumber-js/max"];
+    expect(loaded.filter((name) => !allowed.includes(name))).toEqual([]);
+    expect(loaded).toContain("libphonenumber-js/max");
+    expect(dynamic).toEqual([]);
+  });
+
+  it("only @codecall/core/agent loads the Anthropic SDK", () => {
+    expect(importsOf("packages/core/dist/agent.js").static).toContain("@anthropic-ai/sdk");
+    for (const entry of ["index.js", "mcp/index.js", "discovery/index.js", "privacy/index.js"]) {
+      const { static: loaded, dynamic } = importsOf(`packages/core/dist/${entry}`);
+      expect([...loaded, ...dynamic], entry).not.toContain("@anthropic-ai/sdk");
+    }
+  });
+
+  it("no runtime entry loads ts-morph: codegen keeps it behind @codecall/codegen/check", () => {
+    const codegen = importsOf("packages/codegen/dist/index.js");
+    expect([...codegen.static, ...codegen.dynamic]).not.toContain("ts-morph");
+    expect(importsOf("packages/codegen/dist/check.js").static).toContain("ts-morph");
   });
 });

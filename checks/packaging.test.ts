@@ -48,8 +48,8 @@ describe.each(publishable.map((p) => [p.name, p] as const))("%s", (_name, pkg) =
 
 describe("installed from tarballs into an empty project", () => {
   it("runs and type-checks a ten-line example with @codecall/core and @codecall/sandbox-quickjs", () => {
-    // core depends on codegen, so its tarball comes too (overrides keep npm off the registry for them).
-    const names = ["@codecall/core", "@codecall/codegen", "@codecall/sandbox-quickjs"];
+    // core depends on codegen and the sandbox contract, so their tarballs come too (overrides keep npm off the registry for them).
+    const names = ["@codecall/core", "@codecall/codegen", "@codecall/sandbox", "@codecall/sandbox-quickjs"];
     const local = Object.fromEntries(names.map((n) => [n, `file:${tarballOf(n)}`]));
     const project = mkdtempSync(join(tmpdir(), "codecall-consumer-"));
     writeFileSync(

@@ -1,3 +1,3 @@
 import { packageBuild } from "../../tsdown.shared.ts";
 
-export default packageBuild(["src/index.ts"], { external: ["isolated-vm", "@codecall/core"] });
+export default packageBuild(["src/index.ts"], { external: ["isolated-vm", "@codecall/sandbox"] });

@@ -4,5 +4,5 @@ export default packageBuild(["src/index.ts"], {
   // No Node built-ins: QuickJS also runs in browsers and edge runtimes.
   platform: "neutral",
   target: "es2022",
-  external: ["@codecall/core", "quickjs-emscripten-core", "@jitl/quickjs-wasmfile-release-sync"],
+  external: ["@codecall/sandbox", "quickjs-emscripten-core", "@jitl/quickjs-wasmfile-release-sync"],
 });

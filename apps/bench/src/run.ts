@@ -1,9 +1,10 @@
 /**
  * `pnpm bench`: runs every suite in `src/suites/` (or those named on the command line) one after another
  * and writes all figures to `results/latest.json`, with the machine it ran on. Suites export
- * `name` and `run()`, which returns a JSON object of figures.
+ * `name` and `run()`, which returns a JSON object of figures. A run with the scenarios suite also writes
+ * `results/report.md` with SVG charts (see `report/write.ts`).
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,3 +50,16 @@ const out = join(here, "..", "results", only.length ? `partial-${only.join("-")}
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report.results, null, 2)}\n\nwritten to ${out}\n`);
+
+// With the scenarios suite in this run: the markdown report and its charts beside the JSON. Machinery
+// figures come from this run, or else from latest.json (the report says which).
+if (results.scenarios && !(results.scenarios as { error?: unknown }).error) {
+  const { writeReport } = await import("./report/write.js");
+  const latest = join(dirname(out), "latest.json");
+  const machinery =
+    out !== latest && existsSync(latest)
+      ? { file: JSON.parse(readFileSync(latest, "utf8")), path: "apps/bench/results/latest.json" }
+      : undefined;
+  writeReport(report, dirname(out), machinery);
+  process.stdout.write(`report written to ${join(dirname(out), "report.md")}\n`);
+}

@@ -5,17 +5,11 @@
 import { rm } from "node:fs/promises";
 import Anthropic from "@anthropic-ai/sdk";
 import { countTokens } from "@anthropic-ai/tokenizer";
-import {
-  type AgentEvent,
-  type AgentResult,
-  type AgentToolbox,
-  createAgent,
-  createClassicMode,
-  createCodeMode,
-  type McpConnections,
-} from "@codecall/core";
+import { type AgentToolbox, createClassicMode, createCodeMode, type McpConnections } from "@codecall/core";
+import { type AgentEvent, type AgentResult, createAgent } from "@codecall/core/agent";
 import { type MessagesStandIn, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
 import { quickjs } from "@codecall/sandbox-quickjs";
+import type { SandboxInstance } from "@codecall/scenarios";
 import { contacts, createWorkspace, TASK } from "./scenario.js";
 import { classicModeScript, codeModeScript } from "./scripts.js";
 
@@ -50,6 +44,8 @@ export interface DemoOptions {
   onEvent?: (mode: "code" | "classic", event: AgentEvent) => void;
   /** Cancels the run (the servers still close and the workspace is removed); it then rejects with ABORTED. */
   signal?: AbortSignal;
+  /** The sandbox code mode runs in (closed when the run ends). Default: QuickJS. */
+  sandbox?: SandboxInstance;
 }
 
 /** Runs the task in code mode, checks the memory server, then runs it in classic mode. */
@@ -58,7 +54,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const model = options.model ?? process.env.CODECALL_MODEL ?? "claude-sonnet-5-5";
   const workspace = await createWorkspace();
   const rawValues = contacts().flatMap((c) => [c.email, c.phone]);
-  const sandbox = quickjs();
+  const sandbox = options.sandbox ?? quickjs();
   const codeMode = await createCodeMode({
     servers: workspace.config,
     sandbox,

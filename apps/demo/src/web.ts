@@ -3,7 +3,9 @@
  * run to it over server-sent events, so a person can watch code mode and classic mode do the same task.
  *
  *   GET  /        the page (src/page.html; inline script and style only, pinned by a CSP hash)
- *   POST /run     starts a run: 202, or 409 when one is already in progress (at most one run at a time)
+ *   GET  /scenarios  the scenarios and sandbox backends on offer, and whether runs are live or replayed
+ *   POST /run     starts a run (JSON body `{ scenario?, backend? }`; default: the original task on QuickJS):
+ *                 202, 400 for an unknown scenario or backend, or 409 when a run is already in progress
  *   GET  /events  the current (or last) run: every event from its start, then live ones, then `report`
  *                 or `failed`; the stream ends with the run
  */
@@ -12,8 +14,17 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CodecallError } from "@codecall/core";
+import { liveByDefault } from "@codecall/scenarios";
 import { type DemoOptions, type DemoReport, runDemo } from "./demo.js";
-import { TASK } from "./scenario.js";
+import {
+  ACME_SCENARIO,
+  availableBackends,
+  type BackendName,
+  listScenarios,
+  runScenarioDemo,
+  type ScenarioDemoReport,
+  sandboxFor,
+} from "./scenarios.js";
 
 export interface DemoServerOptions {
   /** Port on 127.0.0.1. Default 0: a free port. */
@@ -31,9 +42,12 @@ export interface DemoServer {
 
 /** One server-sent event as the page receives it: `event: <name>`, `data: <json>`. */
 export type DemoStreamEvent =
-  | { name: "start"; data: { run: number; task: string } }
+  | {
+      name: "start";
+      data: { run: number; task: string; scenario: string; title: string; backend: string; live: boolean };
+    }
   | { name: "agent"; data: { mode: "code" | "classic"; event: unknown } }
-  | { name: "report"; data: DemoReport }
+  | { name: "report"; data: DemoReport | ScenarioDemoReport }
   | { name: "failed"; data: { code: string; message: string; hint?: string | undefined } };
 
 interface Run {
@@ -61,7 +75,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let url = "";
   let hosts: string[] = [];
 
-  const startRun = (): Run => {
+  const live = options.demo?.live ?? liveByDefault();
+  const startRun = (choice: { scenario: string; backend: BackendName }): Run => {
     const abort = new AbortController();
     const current: Run = {
       id: ++runs,
@@ -75,12 +90,34 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       current.events.push(event);
       for (const res of current.listeners) writeEvent(res, event);
     };
-    send({ name: "start", data: { run: current.id, task: TASK } });
-    current.settled = runDemo({
-      ...options.demo,
-      signal: abort.signal,
-      onEvent: (mode, event) => send({ name: "agent", data: { mode, event } }),
-    })
+    const picked = listScenarios().find((s) => s.id === choice.scenario)!;
+    send({
+      name: "start",
+      data: {
+        run: current.id,
+        task: picked.task,
+        scenario: picked.id,
+        title: picked.title,
+        backend: choice.backend,
+        live,
+      },
+    });
+    const onEvent = (mode: "code" | "classic", event: unknown) =>
+      send({ name: "agent", data: { mode, event } });
+    const running: Promise<DemoReport | ScenarioDemoReport> =
+      choice.scenario === ACME_SCENARIO.id
+        ? sandboxFor(choice.backend).then((sandbox) =>
+            runDemo({ ...options.demo, sandbox: sandbox(), signal: abort.signal, onEvent }),
+          )
+        : runScenarioDemo({
+            ...options.demo,
+            live,
+            scenario: choice.scenario,
+            backend: choice.backend,
+            signal: abort.signal,
+            onEvent,
+          });
+    current.settled = running
       .then(
         (report) => send({ name: "report", data: report }),
         (error: unknown) =>
@@ -101,7 +138,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     return current;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Only pages served from this server may drive it (no DNS rebinding, no cross-site POST).
     if (!hosts.includes(req.headers.host ?? "")) return plain(res, 403, "Forbidden host.\n");
     const path = new URL(req.url ?? "/", url).pathname;
@@ -113,9 +150,21 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       });
       return res.end(page);
     }
+    if (path === "/scenarios" && req.method === "GET") {
+      return json(res, 200, { scenarios: listScenarios(), backends: await availableBackends(), live });
+    }
     if (path === "/run" && req.method === "POST") {
+      const body = await readJson(req);
+      const scenario = typeof body.scenario === "string" && body.scenario ? body.scenario : ACME_SCENARIO.id;
+      const backend = typeof body.backend === "string" && body.backend ? body.backend : "quickjs";
+      if (!listScenarios().some((s) => s.id === scenario))
+        return json(res, 400, { error: `No scenario "${scenario}". GET /scenarios lists them.` });
+      if (!(await availableBackends()).includes(backend as BackendName))
+        return json(res, 400, {
+          error: `Backend "${backend}" is not available here. GET /scenarios lists them.`,
+        });
       if (run && !run.done) return json(res, 409, { run: run.id, error: "A run is already in progress." });
-      run = startRun();
+      run = startRun({ scenario, backend: backend as BackendName });
       return json(res, 202, { run: run.id });
     }
     if (path === "/events" && req.method === "GET") {
@@ -135,7 +184,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     plain(res, 404, "Not found.\n");
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -173,6 +226,23 @@ export function parsePort(argv: readonly string[]): number {
       `--port must be a number from 1 to 65535, got ${JSON.stringify(raw ?? "")}. Leave it out for a free port.`,
     );
   return port;
+}
+
+/** A small JSON request body, or `{}` when there is none (or it is not a JSON object). */
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 16_384) return {};
+    parts.push(chunk as Buffer);
+  }
+  try {
+    const value = JSON.parse(Buffer.concat(parts).toString("utf8") || "{}");
+    return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
 }
 
 function writeEvent(res: ServerResponse, event: DemoStreamEvent): void {

@@ -134,6 +134,29 @@ describe("demo web server over HTTP", () => {
     expect(report.code.contextTokens * 3).toBeLessThan(report.classic.contextTokens);
   }, 120_000);
 
+  it("lists the scenarios and backends, and refuses unknown ones", async () => {
+    const list = (await (await fetch(`${server.url}scenarios`)).json()) as {
+      scenarios: Array<{ id: string; task: string }>;
+      backends: string[];
+      live: boolean;
+    };
+    expect(list.scenarios.length).toBeGreaterThanOrEqual(11);
+    expect(list.scenarios[0]!.id).toBe("acme-contacts");
+    expect(list.scenarios.map((s) => s.id)).toContain("sales-q3");
+    expect(list.backends).toContain("quickjs");
+    expect(list.live).toBe(false);
+    const post = (body: unknown) =>
+      fetch(`${server.url}run`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const unknown = await post({ scenario: "no-such-task" });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/No scenario "no-such-task"/);
+    expect((await post({ scenario: "sales-q3", backend: "v8-in-a-box" })).status).toBe(400);
+  });
+
   it("rejects a bad --port with a typed error", () => {
     expect(parsePort(["--web"])).toBe(0);
     expect(parsePort(["--port", "8080"])).toBe(8080);
@@ -155,26 +178,24 @@ describe("closing the server mid-run", () => {
   }, 60_000);
 });
 
-// Chromium is a Debian package installed by hand on a developer machine (apt-get install chromium); CI does
-// not install it, so there this part is skipped and the HTTP tests above cover the server.
+// Chromium is a Debian package (apt-get install chromium; `.ci/run` installs it). Where it is missing these
+// tests are skipped and the HTTP tests above cover the server.
 const chromium = "/usr/bin/chromium";
+const browserArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 describe.skipIf(!existsSync(chromium))("demo page in headless Chromium", () => {
   it("runs both modes on a click and shows the comparison", async () => {
     const { chromium: launcher } = await import("playwright-core");
     const server = await startDemoServer({ demo });
-    const browser = await launcher.launch({
-      executablePath: chromium,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launcher.launch({ executablePath: chromium, args: browserArgs });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
@@ -210,4 +231,89 @@ describe.skipIf(!existsSync(chromium))("demo page in headless Chromium", () => {
       await server.close();
     }
   }, 120_000);
+});
+
+/**
+ * Three scenarios of the suite, picked in the page as a person would: the program and the calls it makes,
+ * tokens in place of personal data (and none raw) in code mode, the chart of input tokens per turn with one
+ * bar per round trip in each mode, the token ratio, and the ground-truth check. One screenshot each.
+ */
+describe.skipIf(!existsSync(chromium))("scenarios in headless Chromium", () => {
+  const cases = [
+    {
+      id: "vip-to-memory",
+      calls: ["data.crmSearchContacts", "memory.createEntities"],
+      program: "memory.createEntities",
+      privacy: true,
+    },
+    {
+      id: "open-bugs-paginated",
+      calls: Array(6).fill("data.trackerListIssues"),
+      program: "nextCursor",
+      privacy: false,
+    },
+    {
+      id: "one-call-weather",
+      calls: ["everything.getStructuredContent"],
+      program: "getStructuredContent",
+      privacy: false,
+    },
+  ];
+  it("runs three scenarios from the picker and shows each comparison", async () => {
+    const { chromium: launcher } = await import("playwright-core");
+    const server = await startDemoServer({ demo });
+    const browser = await launcher.launch({ executablePath: chromium, args: browserArgs });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(e.message));
+      await page.goto(server.url);
+      await page.waitForSelector("#scenario option[value='sales-q3']", { state: "attached" });
+      expect(await page.textContent("#mode-label")).toBe("replayed model turns");
+      for (const c of cases) {
+        await page.selectOption("#scenario", c.id);
+        await page.selectOption("#backend", "quickjs");
+        expect(await page.textContent("#task")).toMatch(/^Task: /);
+        await page.click("#run");
+        await page.waitForSelector("#results:not([hidden])", { timeout: 180_000 });
+        await page.waitForSelector("#run:not([disabled])");
+
+        expect(await page.locator("#code .program pre").first().textContent()).toContain(c.program);
+        expect(await page.locator("#code .log li.call b").allTextContents()).toEqual(c.calls);
+        expect(await page.locator("#classic .log li.use b").count()).toBeGreaterThanOrEqual(
+          c.calls.length > 1 ? 2 : 1,
+        );
+        const trips = async (mode: string) =>
+          Number(
+            (
+              await page
+                .locator("#results tbody tr", { hasText: "model round trips" })
+                .locator("td")
+                .allTextContents()
+            )[mode === "code" ? 1 : 2],
+          );
+        expect(await page.locator("#chart rect.bar.code").count()).toBe(await trips("code"));
+        expect(await page.locator("#chart rect.bar.classic").count()).toBe(await trips("classic"));
+        expect(await page.textContent("#ratio")).toMatch(/^Code mode used \d+\.\d× fewer input tokens\.$/);
+        expect(await page.textContent("#check")).toMatch(
+          /Code mode got it right; classic mode got it right\./,
+        );
+        expect(await page.textContent("#source")).toMatch(/^Replayed model turns/);
+        expect(await page.locator("#code .pii").count()).toBe(0);
+        if (c.privacy) {
+          expect(await page.locator("#code .tok").count()).toBeGreaterThan(0);
+          expect(await page.locator("#classic .pii").count()).toBeGreaterThan(0);
+        }
+        const dir = process.env.DEMO_SCREENSHOT_DIR ?? tmpdir();
+        await page.screenshot({ path: join(dir, `codecall-demo-${c.id}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 600_000);
 });

@@ -6,19 +6,15 @@ import {
   type CodeModeOptions,
   connectServers,
   createCodeMode,
-  defaultTokenFile,
   type ExecutionLimits,
-  fileTokenStorage,
   loadConfig,
   type McpConnections,
   type PrivacyGuardOptions,
-  SANDBOX_BACKENDS,
-  type Sandbox,
-  type SandboxName,
   type TypeCheckMode,
-  type UpstreamOAuthOptions,
 } from "@codecall/core";
+import { defaultTokenFile, fileTokenStorage, type UpstreamOAuthOptions } from "@codecall/core/mcp";
 import { createPolicyInterceptor, type ToolPolicy, validatePolicy } from "@codecall/mcp-server";
+import { isSandboxName, loadSandbox, SANDBOX_BACKENDS, type SandboxName } from "./backends.js";
 import { type CliIo, usageError } from "./io.js";
 
 /** Options every command that talks to MCP servers takes. */
@@ -75,7 +71,7 @@ export async function readSettings(path: string, flags: ServerFlags, io: CliIo):
     flags,
   );
   if (policy) settings.policy = policy;
-  if (settings.sandbox !== undefined && !Object.hasOwn(SANDBOX_BACKENDS, settings.sandbox))
+  if (settings.sandbox !== undefined && !isSandboxName(settings.sandbox))
     throw usageError(
       `Unknown sandbox "${settings.sandbox}".`,
       `Choose one of: ${Object.keys(SANDBOX_BACKENDS).join(", ")}.`,
@@ -99,31 +95,6 @@ function mergePolicy(file: ToolPolicy | undefined, flags: ServerFlags): ToolPoli
     if (extra?.length) policy[list] = [...(policy[list] ?? []), ...extra];
   }
   return Object.keys(policy).length > 0 ? policy : undefined;
-}
-
-/**
- * Loads a backend by name from the packages installed beside the CLI (dynamic import, so an uninstalled
- * backend costs nothing until asked for).
- */
-export async function loadSandbox(name: SandboxName): Promise<Sandbox> {
-  const spec = SANDBOX_BACKENDS[name];
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(spec.packageName)) as Record<string, unknown>;
-  } catch (error) {
-    throw new CodecallError(
-      "SANDBOX_NOT_INSTALLED",
-      `The sandbox package ${spec.packageName} is not installed.`,
-      {
-        cause: error,
-        hint: `Install it next to codecall (npm install ${spec.packageName}), or pass --sandbox quickjs.`,
-      },
-    );
-  }
-  const factory = module[spec.factory];
-  if (typeof factory !== "function")
-    throw new CodecallError("SANDBOX_UNAVAILABLE", `${spec.packageName} does not export ${spec.factory}().`);
-  return (await factory()) as Sandbox;
 }
 
 /**
@@ -177,15 +148,16 @@ export function cliOAuth(io: CliIo): UpstreamOAuthOptions {
   };
 }
 
-/** Options for createCodeMode from the settings (the sandbox loaded here, so the CLI's install is used). */
+/** Options for createCodeMode from the settings. */
 export async function codeModeOptions(
   connections: McpConnections,
   settings: CodecallSettings,
 ): Promise<CodeModeOptions> {
-  const sandbox = await loadSandbox(settings.sandbox ?? "quickjs");
+  const name = settings.sandbox ?? "quickjs";
   return {
     servers: connections,
-    sandbox,
+    // A factory: code mode loads the backend once and closes it with itself.
+    sandbox: () => loadSandbox(name),
     ...(settings.typeCheck ? { typeCheck: settings.typeCheck } : {}),
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...(settings.privacy ? { privacy: settings.privacy === true ? {} : settings.privacy } : {}),

@@ -221,7 +221,24 @@ describe("codecall bench discovery", () => {
     ]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/LiveMCPBench format/);
-  });
+  }, 180_000);
+
+  it("scores per fold, tunes on the other folds and ablates with --folds", async () => {
+    const args = ["bench", "discovery", "--tools", data("tools.json"), "--tasks", data("tasks.dev.json")];
+    const table = await runCli([...args, "--folds", "4", "--settings", "3"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/\nlexical fold 3 +12 /);
+    expect(table.stdout).toMatch(/held-out \(tuned lexical\) +48 /);
+    expect(table.stdout).toMatch(/- character trigrams +48 /);
+    expect(table.stdout).toMatch(/question \+ steps, fused +48 /);
+    const json = JSON.parse((await runCli([...args, "--folds", "4", "--settings", "0", "--json"])).stdout);
+    expect(json.perFold.lexical).toHaveLength(4);
+    expect(json.whole.lexical.mrr).toBeGreaterThan(json.whole.bm25.mrr);
+    expect(json.tuned).toBeUndefined();
+    const bad = await runCli([...args, "--folds", "one"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--folds needs a whole number/);
+  }, 240_000);
 });
 
 describe("codecall run and replay", () => {

@@ -93,7 +93,9 @@ export function contentTypesFile(withRuntimeGlobal: boolean): string {
       w.writeLine(
         "/** The sandbox's tool-call primitive: resolves with the tool's result, rejects with its error. */",
       );
-      w.writeLine("const codecall: { callTool(toolId: string, args: unknown): Promise<unknown> };");
+      w.writeLine(
+        'const codecall: { callTool(toolId: string, args: unknown): Promise<unknown>; searchTools(args: { query: string | string[]; detail?: "name" | "summary" | "full"; limit?: number; server?: string }): Promise<Array<{ id: string; server: string; name: string; score: number; text: string }>> };',
+      );
     });
     w.writeLine("}");
   }

@@ -1,6 +1,7 @@
 /** A schema document as named TypeScript declarations: its root type and the types its `$ref`s need. */
 import type CodeBlockWriter from "code-block-writer";
 import { ANY_KIND, docOf, type NamedType, OBJECT_ONLY, SchemaConverter } from "./schema-to-type.js";
+import { settleTypes } from "./settle-types.js";
 import { createWriter, NEVER, type TypeNode, UNKNOWN, writeDoc, writeType } from "./type-node.js";
 import type { GenerateOptions } from "./types.js";
 
@@ -64,6 +65,8 @@ export interface DocumentOptions {
   warn(path: string, message: string): void;
   options: GenerateOptions;
   isInput: boolean;
+  /** The name the schema's root stands for (the tool's), so a title that only restates it is left out. */
+  docName?: string;
   /** `object` for MCP arguments and `structuredContent`, which are always JSON objects. */
   rootMask: "object" | "any";
 }
@@ -91,7 +94,13 @@ export function convertDocument(schema: unknown, o: DocumentOptions): SchemaDocu
       converter = make();
       type = converter.convertRoot(ANY_KIND);
     }
-    return { name: o.rootName, type, doc: docOf(schema), named: converter.resolveNamed() };
+    const named = converter.resolveNamed();
+    const all = [{ name: o.rootName, type }, ...named.map((n) => ({ name: n.name, type: n.type! }))];
+    settleTypes(all, (name, message) => o.warn(o.basePath, `type ${name} ${message}`));
+    named.forEach((n, i) => {
+      n.type = all[i + 1]!.type;
+    });
+    return { name: o.rootName, type: all[0]!.type, doc: docOf(schema, o.docName), named };
   } catch (error) {
     o.warn(
       o.basePath,
@@ -111,15 +120,30 @@ export function writeTypes(w: CodeBlockWriter, documents: SchemaDocument[]): voi
   }
 }
 
-function writeNamed(w: CodeBlockWriter, name: string, type: TypeNode, doc: string[] | undefined): void {
-  w.blankLineIfLastNot();
+/**
+ * Writes only the named types the documents' `$ref`s need, briefly (no `export`, no open index
+ * signatures): for a discovery rendering, where the root types are written inline.
+ */
+export function writeReferencedTypes(w: CodeBlockWriter, documents: SchemaDocument[]): void {
+  for (const d of documents) for (const n of d.named) writeNamed(w, n.name, n.type!, n.doc, true);
+}
+
+function writeNamed(
+  w: CodeBlockWriter,
+  name: string,
+  type: TypeNode,
+  doc: string[] | undefined,
+  brief = false,
+): void {
+  if (!brief) w.blankLineIfLastNot();
   writeDoc(w, doc);
+  const exported = brief ? "" : "export ";
   if (type.kind === "object") {
-    w.write(`export interface ${name} `);
-    writeType(w, type);
+    w.write(`${exported}interface ${name} `);
+    writeType(w, type, { brief });
   } else {
-    w.write(`export type ${name} = `);
-    writeType(w, type);
+    w.write(`${exported}type ${name} = `);
+    writeType(w, type, { brief });
     w.write(";");
   }
   w.newLine();

@@ -1,4 +1,3 @@
-export { CHECK_COMPILER_OPTIONS, type CheckDiagnostic, typeCheckFiles, typeCheckProgram } from "./check.js";
 export { type SchemaToTypeScriptOptions, schemaToTypeScript } from "./declare-schema.js";
 export { generateApi } from "./generate.js";
 export { runtimeFor } from "./runtime.js";

@@ -79,13 +79,19 @@ export class SchemaConverter {
   readonly named = new Map<string, NamedType>();
   private readonly draft07: boolean;
 
+  /** Schemas whose object shape other schemas extend, so closing them would reject valid names. */
+  private readonly shared: Set<unknown>;
+  private rootMask = ALL;
+
   constructor(private readonly o: ConverterOptions) {
     const dialect = isSchema(o.root) && typeof o.root.$schema === "string" ? o.root.$schema : "";
     this.draft07 = /draft-0[4-7]/.test(dialect);
+    this.shared = o.closedObjects ? sharedShapes(o.root, (ref) => this.target(ref)) : new Set();
   }
 
   /** The type of the document's root, restricted to the JSON kinds in `mask`. */
   convertRoot(mask: number): TypeNode {
+    this.rootMask = mask;
     return this.convert(this.o.root, "", mask, 0);
   }
 
@@ -95,7 +101,7 @@ export class SchemaConverter {
     for (const n of this.named.values()) {
       // Map iteration visits entries added during the loop, so this follows refs of refs.
       n.type = this.convert(n.schema, n.pointer, ALL, 0);
-      n.doc = docOf(n.schema);
+      n.doc = docOf(n.schema, n.name);
       done.push(n);
     }
     return done;
@@ -161,10 +167,13 @@ export class SchemaConverter {
         parts.push(this.convert(m, `${ptr}/allOf/${i}`, kinds, depth + 1));
     }
     for (const k of ["anyOf", "oneOf"] as const) {
-      if (!(k in s)) continue;
-      const members = this.list(s[k], `${ptr}/${k}`).map(([i, m]) =>
-        this.convert(m, `${ptr}/${k}/${i}`, kinds, depth + 1),
-      );
+      // "At least one of these properties" reads better as a sentence (see `docOf`) than as a union.
+      if (!(k in s) || presenceSets(s[k])) continue;
+      const members = this.list(s[k], `${ptr}/${k}`).map(([i, m]) => {
+        const type = this.convert(m, `${ptr}/${k}/${i}`, kinds, depth + 1);
+        const doc = branchDoc(m);
+        return doc ? { ...type, doc } : type;
+      });
       if (members.length) parts.push(union(members));
     }
     return intersection(parts);
@@ -210,11 +219,11 @@ export class SchemaConverter {
             ? union([type, { kind: "ref", name: `Object[${JSON.stringify(key)}]` }])
             : type,
         optional,
-        doc: docOf(sub),
+        doc: docOf(sub, key),
       });
     }
-    const additional =
-      s.additionalProperties === undefined ? !this.o.closedObjects : (s.additionalProperties as unknown);
+    const close = this.o.closedObjects === true && props.length > 0 && !this.shared.has(s) && !extensible(s);
+    const additional = s.additionalProperties === undefined ? !close : (s.additionalProperties as unknown);
     const patterns = this.record(s.patternProperties, `${ptr}/patternProperties`);
     const indexMembers: TypeNode[] = [];
     const hasIndex = additional !== false || patterns.length > 0;
@@ -225,7 +234,8 @@ export class SchemaConverter {
         indexMembers.push(this.convert(sub, `${ptr}/patternProperties/${escapePointer(p)}`, ALL, depth + 1));
       }
     }
-    const additionalType = hasIndex ? union(indexMembers) : UNKNOWN;
+    // A required name that no property declares is typed as the schema types it, whatever closing adds.
+    const additionalType = hasIndex && !close ? union(indexMembers) : UNKNOWN;
     for (const key of required) {
       if (!props.some(([k]) => k === key)) properties.push({ key, type: additionalType, optional: false });
     }
@@ -269,13 +279,44 @@ export class SchemaConverter {
     return [];
   }
 
+  /** The schema a local `$ref` points to, or undefined. */
+  private target(ref: string): unknown {
+    if (ref === "#" || ref === "") return this.o.root;
+    if (!ref.startsWith("#/")) return undefined;
+    let pointer: string;
+    try {
+      pointer = decodeURIComponent(ref.slice(1));
+    } catch {
+      return undefined;
+    }
+    let target: unknown = this.o.root;
+    for (const seg of pointer.slice(1).split("/").map(unescapePointer)) {
+      target =
+        target !== null && typeof target === "object" && Object.hasOwn(target, seg)
+          ? (target as Record<string, unknown>)[seg]
+          : undefined;
+    }
+    return target;
+  }
+
   /** A named type for a local `$ref`, or undefined (with a warning) when it cannot be resolved. */
   private ref(ref: unknown, ptr: string): TypeNode | undefined {
     if (typeof ref !== "string") {
       this.warn(ptr, "$ref must be a string: ignored");
       return undefined;
     }
-    if (ref === "#") return { kind: "ref", name: this.o.rootName };
+    if (ref === "#" || ref === "") {
+      // The root's own type may be narrowed to objects (MCP arguments are objects), but a `$ref` to it
+      // may stand for any value the schema accepts.
+      const root = this.o.root;
+      if (this.rootMask === ALL || (isSchema(root) && root.type === "object"))
+        return { kind: "ref", name: this.o.rootName };
+      const known = this.named.get("");
+      if (known) return { kind: "ref", name: known.name };
+      const name = this.o.reserveName(`${this.o.rootName}Value`);
+      this.named.set("", { name, pointer: "", schema: root });
+      return { kind: "ref", name };
+    }
     if (!ref.startsWith("#/")) {
       this.warn(
         ptr,
@@ -293,11 +334,7 @@ export class SchemaConverter {
     const known = this.named.get(pointer);
     if (known) return { kind: "ref", name: known.name };
     const segments = pointer.slice(1).split("/").map(unescapePointer);
-    let target: unknown = this.o.root;
-    for (const seg of segments) {
-      target =
-        target !== null && typeof target === "object" ? (target as Record<string, unknown>)[seg] : undefined;
-    }
+    const target = this.target(ref);
     if (target === undefined) {
       this.warn(ptr, `$ref ${JSON.stringify(ref)} points nowhere: typed as unknown`);
       return undefined;
@@ -306,6 +343,100 @@ export class SchemaConverter {
     this.named.set(pointer, { name, pointer, schema: target });
     return { kind: "ref", name };
   }
+}
+
+/** Keywords beside which an object's properties may come from elsewhere. */
+const EXTENDING_KEYWORDS = [
+  "$ref",
+  "$dynamicRef",
+  "$recursiveRef",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "if",
+  "then",
+  "else",
+  "dependentSchemas",
+  "dependencies",
+  "unevaluatedProperties",
+];
+
+/** True when keywords beside `properties` can admit other property names. */
+function extensible(s: Schema): boolean {
+  return EXTENDING_KEYWORDS.some((k) => k in s);
+}
+
+/**
+ * The schemas (by identity) whose object shape is only part of an instance's: members of `allOf`, `anyOf`,
+ * `oneOf`, `if`/`then`/`else`, `dependentSchemas` and `dependencies`, and what their `$ref`s (and `$ref`s
+ * beside other keywords) point to. `closedInputObjects` leaves these open, so it never rejects a property
+ * that a sibling schema declares.
+ */
+function sharedShapes(root: unknown, resolve: (ref: string) => unknown): Set<unknown> {
+  const shared = new Set<unknown>();
+  const visited = new Set<unknown>();
+  const pending: unknown[] = [];
+  const markShared = (x: unknown) => {
+    if (isSchema(x) && !shared.has(x)) {
+      shared.add(x);
+      pending.push(x);
+    }
+  };
+  const walk = (x: unknown) => {
+    if (x === null || typeof x !== "object" || visited.has(x)) return;
+    visited.add(x);
+    if (isSchema(x)) {
+      for (const k of ["allOf", "anyOf", "oneOf"])
+        if (Array.isArray(x[k])) for (const m of x[k] as unknown[]) markShared(m);
+      for (const k of ["if", "then", "else"]) markShared(x[k]);
+      for (const k of ["dependentSchemas", "dependencies"])
+        if (isSchema(x[k])) for (const m of Object.values(x[k] as Schema)) markShared(m);
+      // A `$ref` beside other shape keywords contributes part of the shape.
+      if (
+        typeof x.$ref === "string" &&
+        Object.keys(x).some(
+          (k) => OBJECT_KEYWORDS.includes(k) || (EXTENDING_KEYWORDS.includes(k) && k !== "$ref"),
+        )
+      )
+        markShared(resolve(x.$ref));
+    }
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(root);
+  // What a shared schema refers to is shared too.
+  while (pending.length) {
+    const x = pending.pop() as Schema;
+    if (typeof x.$ref === "string") markShared(resolve(x.$ref));
+  }
+  return shared;
+}
+
+/**
+ * For an `anyOf` / `oneOf` whose every branch only lists `required` names (the "at least one of these"
+ * idiom), those lists; otherwise undefined.
+ */
+export function presenceSets(value: unknown): string[][] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const sets: string[][] = [];
+  for (const m of value) {
+    if (!isSchema(m) || !Array.isArray(m.required) || !m.required.every((r) => typeof r === "string"))
+      return undefined;
+    if (!Object.keys(m).every((k) => ["required", "description", "title", "$comment"].includes(k)))
+      return undefined;
+    sets.push(m.required as string[]);
+  }
+  return sets;
+}
+
+/** The TSDoc kept on an `anyOf` / `oneOf` branch: its title and description. */
+function branchDoc(schema: unknown): string[] | undefined {
+  if (!isSchema(schema)) return undefined;
+  const lines: string[] = [];
+  const title = typeof schema.title === "string" ? schema.title.trim() : "";
+  const description = typeof schema.description === "string" ? schema.description.trim() : "";
+  if (title && title !== description) lines.push(title);
+  if (description) lines.push(description);
+  return lines.length ? lines : undefined;
 }
 
 /** The type of "any value of these JSON kinds". */
@@ -366,14 +497,15 @@ function literal(v: unknown): TypeNode {
 }
 
 /** TSDoc lines for a schema: its description and every constraint the type does not express. */
-export function docOf(schema: unknown): string[] | undefined {
+export function docOf(schema: unknown, name?: string): string[] | undefined {
   if (!isSchema(schema)) return undefined;
   const s = schema;
   const lines: string[] = [];
   const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
   const title = text(s.title);
   const description = text(s.description);
-  if (title && title !== description) lines.push(title);
+  // A title that only restates the name ("Latitude" for `latitude`, as generators write) tells nothing.
+  if (title && title !== description && !(name && restates(title, name))) lines.push(title);
   if (description) lines.push(description);
   const types = Array.isArray(s.type) ? s.type : [s.type];
   if (types.includes("integer")) lines.push("@integer");
@@ -397,7 +529,17 @@ export function docOf(schema: unknown): string[] | undefined {
     "contentMediaType",
     "contentEncoding",
   ]) {
-    if (k in s) lines.push(`@${k} ${typeof s[k] === "string" ? s[k] : json(s[k])}`);
+    if (!(k in s)) continue;
+    if (k === "pattern" && typeof s.pattern === "string" && s.pattern.length > MAX_PATTERN)
+      lines.push(`@pattern ${s.pattern.slice(0, MAX_PATTERN - 20)}… (${s.pattern.length} characters)`);
+    else lines.push(`@${k} ${typeof s[k] === "string" ? s[k] : json(s[k])}`);
+  }
+  for (const k of ["anyOf", "oneOf"] as const) {
+    const sets = presenceSets(s[k]);
+    if (sets)
+      lines.push(
+        `Requires ${k === "anyOf" ? "at least" : "exactly"} one of: ${sets.map((set) => set.map((n) => `\`${n}\``).join(" + ")).join(", ")}.`,
+      );
   }
   if ("default" in s) lines.push(`@default ${json(s.default)}`);
   if (Array.isArray(s.examples)) for (const e of s.examples.slice(0, 3)) lines.push(`@example ${json(e)}`);
@@ -420,6 +562,22 @@ export function docOf(schema: unknown): string[] | undefined {
   if (s.readOnly === true) lines.push("@readonly");
   return lines.length ? lines : undefined;
 }
+
+/** True when `title` is `name` spelt another way, or `name` with a generic suffix (`find_placesArguments`). */
+export function restates(title: string, name: string): boolean {
+  const key = (x: string) => x.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const t = key(title);
+  const n = key(name);
+  return (
+    n.length > 0 &&
+    (t === n ||
+      (t.startsWith(n) &&
+        /^(arguments|args|input|params|parameters|output|result|response)$/.test(t.slice(n.length))))
+  );
+}
+
+/** Longest `pattern` pasted whole into TSDoc; longer ones are cut, with their length. */
+const MAX_PATTERN = 80;
 
 function json(v: unknown): string {
   const s = JSON.stringify(v);

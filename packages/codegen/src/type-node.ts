@@ -5,7 +5,7 @@
 import CodeBlockWriter from "code-block-writer";
 import { propertyKey } from "./names.js";
 
-export type TypeNode =
+export type TypeNode = (
   | { kind: "keyword"; name: "unknown" | "never" | "string" | "number" | "boolean" | "null" | "undefined" }
   | { kind: "literal"; text: string }
   | { kind: "ref"; name: string }
@@ -13,7 +13,11 @@ export type TypeNode =
   | { kind: "tuple"; elements: Array<{ type: TypeNode; optional: boolean }>; rest?: TypeNode }
   | { kind: "object"; properties: PropertyNode[]; index?: TypeNode }
   | { kind: "union"; members: TypeNode[] }
-  | { kind: "intersection"; members: TypeNode[] };
+  | { kind: "intersection"; members: TypeNode[] }
+) & {
+  /** TSDoc of a union member (an `anyOf` / `oneOf` branch's description), written before it in full. */
+  doc?: string[];
+};
 
 export interface PropertyNode {
   key: string;
@@ -36,7 +40,12 @@ export function union(members: TypeNode[]): TypeNode {
   const flat: TypeNode[] = [];
   const seen = new Set<string>();
   for (const m of members) {
-    for (const x of m.kind === "union" ? m.members : [m]) {
+    // A documented union flattened into another keeps its doc on its first member.
+    const inner =
+      m.kind === "union"
+        ? m.members.map((x, i) => (i === 0 && m.doc && !x.doc ? { ...x, doc: m.doc } : x))
+        : [m];
+    for (const x of inner) {
       if (isKeyword(x, "unknown")) return UNKNOWN;
       if (isKeyword(x, "never")) continue;
       const key = printCompact(x, Number.POSITIVE_INFINITY);
@@ -86,21 +95,32 @@ function isObjectLike(t: TypeNode): boolean {
   return false;
 }
 
-function needsParens(t: TypeNode, context: "array" | "union" | "intersection"): boolean {
+function needsParens(t: TypeNode, context: "array" | "optional" | "union" | "intersection"): boolean {
   if (t.kind === "union") return context !== "union";
-  if (t.kind === "intersection") return context === "array" || context === "union";
+  if (t.kind === "intersection") return context !== "intersection";
   return false;
+}
+
+/** An object open to any property, as a brief rendering writes it. */
+const OPEN_OBJECT = "Record<string, unknown>";
+
+/** True for `{ [key: string]: unknown }`: any object. */
+export function isAnyObject(t: TypeNode): boolean {
+  return (
+    t.kind === "object" && t.properties.length === 0 && t.index !== undefined && isKeyword(t.index, "unknown")
+  );
 }
 
 /** Members of a union a brief rendering shows before eliding the rest. */
 const BRIEF_UNION = 8;
 
 /**
- * One-line rendering; object types nested deeper than `depth` print as `{…}`. `brief` also leaves out an
- * open index signature (`[key: string]: unknown`) beside declared properties, for discovery summaries.
+ * One-line rendering; object types nested deeper than `depth` print as `{…}`. `elide` (default `brief`)
+ * shows only the first members of a long union. `brief` also leaves out an open index signature
+ * (`[key: string]: unknown`): it makes a type sound but tells a reader nothing.
  */
-export function printCompact(t: TypeNode, depth = 1, brief = false): string {
-  const inner = (x: TypeNode, d = depth) => printCompact(x, d, brief);
+export function printCompact(t: TypeNode, depth = 1, brief = false, elide = brief): string {
+  const inner = (x: TypeNode, d = depth) => printCompact(x, d, brief, elide);
   switch (t.kind) {
     case "keyword":
       return t.name;
@@ -113,7 +133,10 @@ export function printCompact(t: TypeNode, depth = 1, brief = false): string {
       return needsParens(t.element, "array") ? `(${element})[]` : `${element}[]`;
     }
     case "tuple": {
-      const parts = t.elements.map((e) => `${inner(e.type)}${e.optional ? "?" : ""}`);
+      const parts = t.elements.map((e) => {
+        const s = inner(e.type);
+        return e.optional ? (needsParens(e.type, "optional") ? `(${s})?` : `${s}?`) : s;
+      });
       if (t.rest) {
         const rest = inner(t.rest);
         parts.push(`...${needsParens(t.rest, "array") ? `(${rest})` : rest}[]`);
@@ -125,14 +148,16 @@ export function printCompact(t: TypeNode, depth = 1, brief = false): string {
       const parts = t.properties.map(
         (p) => `${propertyKey(p.key)}${p.optional ? "?" : ""}: ${inner(p.type, depth - 1)}`,
       );
-      const openIndex = brief && parts.length > 0 && t.index && isKeyword(t.index, "unknown");
+      // Briefly, an object open to anything and nothing more is `{}`: "no parameters" to a reader.
+      const openIndex = brief && t.index && isKeyword(t.index, "unknown");
       if (t.index && !openIndex) parts.push(`[key: string]: ${inner(t.index, depth - 1)}`);
-      return parts.length ? `{ ${parts.join("; ")} }` : "{}";
+      if (parts.length) return `{ ${parts.join("; ")} }`;
+      return openIndex ? OPEN_OBJECT : "{}";
     }
     case "union":
     case "intersection": {
       const sep = t.kind === "union" ? " | " : " & ";
-      const shown = brief && t.members.length > BRIEF_UNION ? t.members.slice(0, BRIEF_UNION - 1) : t.members;
+      const shown = elide && t.members.length > BRIEF_UNION ? t.members.slice(0, BRIEF_UNION - 1) : t.members;
       const more = t.members.length - shown.length;
       return shown
         .map((m) => {
@@ -150,21 +175,44 @@ export function createWriter(): CodeBlockWriter {
   return new CodeBlockWriter({ indentNumberOfSpaces: 2, useSingleQuote: false, newLine: "\n" });
 }
 
+/** Every line terminator of ECMAScript, which ends a `//` comment. */
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/;
+
+/** `text` safe inside a `//` comment: line terminators (U+2028 and U+2029 too) escaped. */
+export function lineComment(text: string): string {
+  return text.replace(/[\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Writes a TSDoc block (nothing when `lines` is empty). */
-export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined): void {
+export function writeDoc(w: CodeBlockWriter, lines: string[] | undefined, bare = false): void {
   if (!lines || lines.length === 0) return;
-  const safe = lines.flatMap((l) => l.replace(/\*\//g, "*\\/").split(/\r?\n/)).map((l) => l.trimEnd());
+  const safe = lines.flatMap((l) => l.replace(/\*\//g, "*\\/").split(LINE_BREAK)).map((l) => l.trimEnd());
   if (safe.length === 1) {
     w.writeLine(`/** ${safe[0]} */`);
     return;
   }
   w.writeLine("/**");
-  for (const l of safe) w.writeLine(l ? ` * ${l}` : " *");
-  w.writeLine(" */");
+  // `bare` leaves out the ` * ` margin, which costs a token or two per line and tells a model nothing.
+  for (const l of safe) w.writeLine(bare ? l : l ? ` * ${l}` : " *");
+  w.writeLine(bare ? "*/" : " */");
+}
+
+/** Options of {@link writeType}. */
+export interface WriteTypeOptions {
+  /**
+   * Leave out an open index signature (`[key: string]: unknown`): it makes the
+   * type sound, but tells a reader nothing. For discovery renderings.
+   */
+  brief?: boolean;
 }
 
 /** Full rendering: object types across lines with their properties' TSDoc. */
-export function writeType(w: CodeBlockWriter, t: TypeNode): void {
+export function writeType(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOptions = {}): void {
+  writeTypeWith(w, t, options);
+}
+
+function writeTypeWith(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOptions): void {
+  const writeType = (w: CodeBlockWriter, x: TypeNode) => writeTypeWith(w, x, options);
   switch (t.kind) {
     case "keyword":
     case "literal":
@@ -185,26 +233,34 @@ export function writeType(w: CodeBlockWriter, t: TypeNode): void {
       w.write("[");
       t.elements.forEach((e, i) => {
         if (i) w.write(", ");
+        // `[string, number | null?]` would make the element required: `(number | null)?` is optional.
+        const paren = e.optional && needsParens(e.type, "optional");
+        if (paren) w.write("(");
         writeType(w, e.type);
+        if (paren) w.write(")");
         if (e.optional) w.write("?");
       });
       if (t.rest) {
         if (t.elements.length) w.write(", ");
-        w.write("...");
-        writeType(w, { kind: "array", element: t.rest });
+        // `...Array<T>` in a tuple is not deferred, so a recursive T fails there (TS2456): `...(T)[]` is.
+        const paren = needsParens(t.rest, "array");
+        w.write(paren ? "...(" : "...");
+        writeType(w, t.rest);
+        w.write(paren ? ")[]" : "[]");
       }
       w.write("]");
       return;
-    case "object":
-      if (t.properties.length === 0 && !t.index) {
-        w.write("{}");
+    case "object": {
+      const index = options.brief && t.index && isKeyword(t.index, "unknown") ? undefined : t.index;
+      if (t.properties.length === 0 && !index) {
+        w.write(t.index ? OPEN_OBJECT : "{}");
         return;
       }
       if (
         t.properties.length === 0 ||
-        (t.properties.every((p) => !p.doc?.length && isFlat(p.type)) && !t.index)
+        (t.properties.every((p) => !p.doc?.length && isFlat(p.type)) && !index)
       ) {
-        const inline = printCompact(t, Number.POSITIVE_INFINITY);
+        const inline = printCompact(t, Number.POSITIVE_INFINITY, options.brief, false);
         if (inline.length <= 60) {
           w.write(inline);
           return;
@@ -213,30 +269,68 @@ export function writeType(w: CodeBlockWriter, t: TypeNode): void {
       w.write("{").newLine();
       w.indent(() => {
         for (const p of t.properties) {
-          writeDoc(w, p.doc);
-          w.write(`${propertyKey(p.key)}${p.optional ? "?" : ""}: `);
+          // Briefly, a doc without line breaks goes on one line, after a one-line property: the cheapest form
+          // for a model to read.
+          const doc =
+            options.brief && p.doc?.length && !p.doc.some((l) => LINE_BREAK.test(l))
+              ? [p.doc.join(" ")]
+              : p.doc;
+          const trailing = options.brief && doc?.length === 1 && isFlat(p.type) && !hasMemberDocs(p.type);
+          if (!trailing) writeDoc(w, doc, options.brief);
+          w.write(
+            `${propertyKey(p.key)}${p.optional ? "?" : ""}:${hasMemberDocs(p.type) && p.type.kind === "union" ? "" : " "}`,
+          );
           writeType(w, p.type);
-          w.write(";").newLine();
+          w.write(";");
+          if (trailing) w.write(` // ${doc![0]!.trim()}`);
+          w.newLine();
         }
-        if (t.index) {
+        if (index) {
           w.write("[key: string]: ");
-          writeType(w, t.index);
+          writeType(w, index);
           w.write(";").newLine();
         }
       });
       w.write("}");
       return;
+    }
     case "union":
-    case "intersection":
+    case "intersection": {
+      if (t.kind === "union" && t.members.some((m) => m.doc?.length)) {
+        // One documented member per line, its TSDoc above it.
+        const level = w.getIndentationLevel();
+        w.setIndentationLevel(level + 1);
+        for (const m of t.members) {
+          w.newLineIfLastNot();
+          writeDoc(w, m.doc, options.brief);
+          w.write("| ");
+          const paren = needsParens(m, "union");
+          if (paren) w.write("(");
+          writeType(w, m);
+          if (paren) w.write(")");
+        }
+        w.setIndentationLevel(level);
+        return;
+      }
+      // Briefly, a union of literals (an enum) is written tight: `"a"|"b"` costs fewer tokens than `"a" | "b"`.
+      const tight = options.brief && t.kind === "union" && t.members.every((m) => m.kind === "literal");
       t.members.forEach((m, i) => {
-        if (i) w.write(t.kind === "union" ? " | " : " & ");
+        if (i) w.write(tight ? "|" : t.kind === "union" ? " | " : " & ");
         const paren = needsParens(m, t.kind);
         if (paren) w.write("(");
         writeType(w, m);
         if (paren) w.write(")");
       });
       return;
+    }
   }
+}
+
+function hasMemberDocs(t: TypeNode): boolean {
+  return (
+    (t.kind === "union" || t.kind === "intersection") &&
+    t.members.some((m) => m.doc?.length || hasMemberDocs(m))
+  );
 }
 
 function isFlat(t: TypeNode): boolean {

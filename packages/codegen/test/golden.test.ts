@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type GeneratedApi, generateApi, type ServerDefinition, typeCheckFiles } from "../src/index.js";
+import { typeCheckFiles } from "../src/check.js";
+import { type GeneratedApi, generateApi, type ServerDefinition } from "../src/index.js";
 
 const dir = fileURLToPath(new URL("./__golden__/", import.meta.url));
 /** The declarations of one fixture are also kept as files, for the type tests (`*.test-d.ts`). */
@@ -25,7 +26,10 @@ function render(api: GeneratedApi): string {
   for (const path of Object.keys(api.files).sort()) if (path !== "types.ts") section(path, api.files[path]!);
   section("declarations: globals.d.ts", api.declarations["globals.d.ts"]!);
   section("runtime", api.runtime);
-  section("renderings", api.tools.map((t) => `${t.renderings.name}\n${t.renderings.summary}`).join("\n\n"));
+  section(
+    "renderings",
+    api.tools.map((t) => `${t.renderings.name}\n${t.renderings.summary}\n${t.renderings.full}`).join("\n\n"),
+  );
   section("warnings", api.warnings.map((w) => `// ${JSON.stringify(w)}`).join("\n"));
   return parts.join("\n");
 }

@@ -5,7 +5,8 @@
  * into one compilation.
  */
 import { describe, expect, it } from "vitest";
-import { schemaToTypeScript, typeCheckFiles } from "../src/index.js";
+import { typeCheckFiles } from "../src/check.js";
+import { schemaToTypeScript } from "../src/index.js";
 import { jsonLiteral, jsonSchemaSuite, type SuiteGroup } from "./helpers/data.js";
 
 /** Keywords a TypeScript type expresses (or that only annotate). */

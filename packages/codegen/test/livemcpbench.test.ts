@@ -1,6 +1,7 @@
 /** All 527 real LiveMCPBench tools generate, and the whole output compiles strictly with zero errors. */
 import { describe, expect, it } from "vitest";
-import { generateApi, typeCheckFiles } from "../src/index.js";
+import { typeCheckFiles } from "../src/check.js";
+import { generateApi } from "../src/index.js";
 import { liveMcpBenchServers } from "./helpers/data.js";
 
 describe("LiveMCPBench catalogue", () => {

@@ -10,13 +10,8 @@ import { dirname, join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type GeneratedApi,
-  generateApi,
-  type ServerDefinition,
-  typeCheckFiles,
-  typeCheckProgram,
-} from "../src/index.js";
+import { typeCheckFiles, typeCheckProgram } from "../src/check.js";
+import { type GeneratedApi, generateApi, type ServerDefinition } from "../src/index.js";
 
 const require = createRequire(import.meta.url);
 const binOf = (pkg: string) => {

@@ -1,6 +1,7 @@
 /** Bad input never throws: it becomes a wider type plus a warning naming the tool and the schema path. */
 import { describe, expect, it } from "vitest";
-import { generateApi, runtimeFor, type ServerDefinition, typeCheckFiles } from "../src/index.js";
+import { typeCheckFiles } from "../src/check.js";
+import { generateApi, runtimeFor, type ServerDefinition } from "../src/index.js";
 
 describe("robustness", () => {
   it("survives cyclic objects, missing names and non-array tool lists", () => {

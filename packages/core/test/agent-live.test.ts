@@ -2,11 +2,13 @@
  * A real task with Claude, run only when ANTHROPIC_API_KEY is set (the API is unreachable from CI here):
  * code mode over the real server-memory, the model searches, writes a program, and answers.
  */
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { quickjs } from "@codecall/sandbox-quickjs";
 import { describe, expect, it } from "vitest";
-import { createAgent, createCodeMode } from "../src/index.js";
+import { createAgent, createCodeMode } from "../src/internal.js";
 import { serverBin } from "./fixtures/mcp/servers.js";
 
 const key = process.env.ANTHROPIC_API_KEY;
@@ -26,7 +28,7 @@ describe.skipIf(!key)(
             },
           },
         },
-        sandbox: "quickjs",
+        sandbox: quickjs(),
       });
       try {
         const agent = createAgent({ toolbox: codeMode, maxTurns: 8 });

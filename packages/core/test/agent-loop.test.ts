@@ -2,10 +2,22 @@
  * The agent loop driven through the real @anthropic-ai/sdk against the local Messages stand-in: the exact
  * requests the SDK sends (tools, system, cache control, tool results), streaming, usage, limits, abort.
  */
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
+import { quickjs } from "@codecall/sandbox-quickjs";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AgentEvent, type ClassicTool, createAgent, createClassicToolbox } from "../src/index.js";
+import {
+  type AgentEvent,
+  type ClassicTool,
+  createAgent,
+  createClassicToolbox,
+  createCodeMode,
+} from "../src/internal.js";
 import { type MessagesStandIn, type ScriptedTurn, startMessagesStandIn } from "../src/testing/index.js";
+import { serverBin } from "./fixtures/mcp/servers.js";
 
 let standIn: MessagesStandIn | undefined;
 afterEach(async () => {
@@ -139,4 +151,81 @@ describe("agent loop (classic toolbox)", () => {
     controller.abort();
     await expect(agent.run("x", { signal: controller.signal })).rejects.toMatchObject({ code: "ABORTED" });
   });
+});
+
+describe("agent loop (code mode): discovery keeps the prompt cache valid", () => {
+  it("tools found by search_tools arrive as appended content; system, tools and earlier messages never change", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codecall-cache-"));
+    const codeMode = await createCodeMode({
+      servers: {
+        mcpServers: {
+          memory: {
+            command: process.execPath,
+            args: [serverBin("server-memory")],
+            env: { MEMORY_FILE_PATH: join(dir, "memory.jsonl") },
+          },
+        },
+      },
+      sandbox: quickjs(),
+    });
+    try {
+      const client = await clientFor([
+        {
+          content: [
+            {
+              type: "tool_use",
+              name: "search_tools",
+              input: { query: ["create entities", "read the graph"] },
+            },
+          ],
+        },
+        {
+          content: [
+            {
+              type: "tool_use",
+              name: "execute_code",
+              input: { code: "return (await memory.readGraph({})).entities.length;" },
+            },
+          ],
+        },
+        { content: [{ type: "text", text: "The graph is empty." }] },
+      ]);
+      const result = await createAgent({ client, toolbox: codeMode, model: "claude-test" }).run(
+        "How many entities are in memory?",
+      );
+      expect(result.stopReason).toBe("end_turn");
+      const bodies = standIn!.requests.map((r) => r.body);
+      expect(bodies).toHaveLength(3);
+      // Cache breakpoints move to the newest block, and a string is the same text block for the cache.
+      const strip = (messages: unknown) =>
+        (
+          JSON.parse(
+            JSON.stringify(messages).replace(/,"cache_control":\{"type":"ephemeral"\}/g, ""),
+          ) as Array<{ role: string; content: unknown }>
+        ).map((m) => ({
+          role: m.role,
+          content: typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content,
+        }));
+      for (const body of bodies.slice(1)) {
+        // The cached prefix: the same tools and system text, byte for byte, after the search.
+        expect(body.tools).toEqual(bodies[0]!.tools);
+        expect(body.system).toEqual(bodies[0]!.system);
+      }
+      for (let i = 1; i < bodies.length; i++) {
+        // Earlier messages stay as they were; new content is only appended.
+        const before = strip(bodies[i - 1]!.messages);
+        expect(strip(bodies[i]!.messages).slice(0, before.length)).toEqual(before);
+      }
+      // The tools found reach the model in the appended search result, not in the system text or tool list.
+      const found = JSON.stringify(bodies[1]!.messages.at(-1));
+      expect(found).toContain("memory.createEntities");
+      expect(found).toContain("memory.readGraph");
+      expect(JSON.stringify(bodies[2]!.system) + JSON.stringify(bodies[2]!.tools)).not.toContain(
+        "createEntities",
+      );
+    } finally {
+      await codeMode.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,10 +4,12 @@
  * model calls them, discovery from inside a program, and the agent loop in code and classic mode on the
  * same task through the real Anthropic SDK and the local Messages stand-in.
  */
+
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
+import { quickjs } from "@codecall/sandbox-quickjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CodecallError,
@@ -15,7 +17,7 @@ import {
   createAgent,
   createClassicMode,
   createCodeMode,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { type ScriptedTurn, startMessagesStandIn } from "../src/testing/index.js";
 import { serverBin } from "./fixtures/mcp/servers.js";
 
@@ -41,7 +43,7 @@ beforeAll(async () => {
       },
     },
     connect: { env: { ...process.env, DIR: dir } },
-    sandbox: "quickjs",
+    sandbox: quickjs(),
   });
 });
 
@@ -144,7 +146,7 @@ describe("code mode with a policy hook", () => {
     const seen: string[] = [];
     const guarded = await createCodeMode({
       servers: codeMode.connections,
-      sandbox: "quickjs",
+      sandbox: quickjs(),
       interceptor: {
         beforeCall(call) {
           seen.push(call.id);

@@ -27,11 +27,11 @@ describe("text analysis", () => {
       "api",
     ]);
   });
-  it("stems, drops stop words, and indexes CJK by bigrams and glossary words", () => {
+  it("stems, drops stop words, and indexes CJK by character bigrams, with no word table", () => {
     expect(analyze("Searching the files")).toEqual(["search", "file"]);
-    const terms = analyze("获取天气预报");
-    expect(terms).toContain("天气");
-    expect(terms).toEqual(expect.arrayContaining(["get", "weather", "forecast"]));
+    expect(analyze("获取天气预报")).toEqual(["获取", "取天", "天气", "气预", "预报"]);
+    // Porter as the library has it: no hand-made exceptions.
+    expect(analyze("news maps")).toEqual(["new", "map"]);
   });
   it("gives the index the same terms as analyze, from its caches too, for every catalogue text", () => {
     const vocabulary = new Vocabulary();
@@ -67,7 +67,7 @@ describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
     expect(Math.abs(scores.mrr - 0.42)).toBeLessThan(0.05);
   });
 
-  it("the lexical ranker beats the baseline clearly on every metric and reaches Recall@5 0.45 and MRR 0.55", async () => {
+  it("the lexical ranker, knowing no task word, beats the baseline on every metric (Recall@5 0.37+, MRR 0.5+)", async () => {
     const base = await scoreDiscovery({
       tools: catalogue,
       tasks: devTasks,
@@ -75,10 +75,11 @@ describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
     });
     const lexical = await scoreDiscovery({ tools: catalogue, tasks: devTasks });
     expect(lexical.retriever).toBe("lexical");
-    expect(lexical.recallAt5).toBeGreaterThan(base.recallAt5 * 1.5);
-    expect(lexical.recallAt10).toBeGreaterThan(base.recallAt10 * 1.3);
-    expect(lexical.recallAt5).toBeGreaterThanOrEqual(0.45);
-    expect(lexical.mrr).toBeGreaterThanOrEqual(0.55);
+    expect(lexical.recallAt5).toBeGreaterThan(base.recallAt5 * 1.4);
+    expect(lexical.recallAt10).toBeGreaterThan(base.recallAt10);
+    expect(lexical.mrr).toBeGreaterThan(base.mrr * 1.2);
+    expect(lexical.recallAt5).toBeGreaterThanOrEqual(0.37);
+    expect(lexical.mrr).toBeGreaterThanOrEqual(0.5);
     expect(lexical.ndcgAt10).toBeGreaterThan(base.ndcgAt10);
     const table = formatDiscoveryScores([base, lexical]);
     expect(table.split("\n")).toHaveLength(4);
@@ -91,19 +92,17 @@ describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
     expect(hits.map((hit) => catalogue[hit.doc]!.id)).toContain("bing-cn-mcp.bing_search");
   });
 
-  it("weighs a synonym below the word it comes from, path words included", async () => {
+  it("weighs words inside paths below words of the request", async () => {
     const tool = (name: string, description: string): ToolDocument => ({
       id: name,
       name,
       server: "s",
       description,
     });
-    const index = await createLexicalRetriever().index([
-      tool("document_tool", "Works on a document."),
-      tool("pdf_tool", "Works on a PDF."),
-    ]);
-    // `pdf` comes from a path (weak); its synonym `document` must be weaker still.
-    const hits = await index.search("open /root/pdf/report.txt", { limit: 2 });
+    const docs = [tool("markdown_tool", "Works on markdown."), tool("report_tool", "Works on a report.")];
+    const index = await createLexicalRetriever({ ngramWeight: 0, feedbackWeight: 0 }).index(docs);
+    // `markdown` comes only from the path; `report` is asked for.
+    const hits = await index.search("write a report to /root/markdown/a.md", { limit: 2 });
     expect(hits.map((hit) => hit.doc)).toEqual([1, 0]);
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
   });

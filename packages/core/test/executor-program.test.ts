@@ -9,7 +9,7 @@ import {
   type Envelope,
   type Executor,
   type McpConnections,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { presentBackends, serverScript } from "./executor-fixtures.js";
 
 const backend = (await presentBackends()).find((b) => !b.skip);
@@ -149,9 +149,13 @@ describe.skipIf(!backend)(`executor programs (${backend?.name ?? "no backend pre
     });
   });
 
-  it("reports an unknown tool id with close names", async () => {
-    const result = await executor.execute('return await codecall.callTool("memory.readGrap", {});');
-    expect(result.error).toMatchObject({
+  it("reports an unknown tool id with close names, before running and at run time", async () => {
+    const code = 'return await codecall.callTool("memory.readGrap", {});';
+    expect((await executor.execute(code)).error).toMatchObject({
+      code: "TYPE_CHECK_FAILED",
+      message: expect.stringMatching(/Did you mean 'memory\.readGraph'/),
+    });
+    expect((await executor.execute(code, { typeCheck: "off" })).error).toMatchObject({
       code: "TOOL_NOT_FOUND",
       message: expect.stringMatching(/memory\.readGraph/),
     });

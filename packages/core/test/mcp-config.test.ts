@@ -10,7 +10,7 @@ import {
   parseConfig,
   suggestNames,
   toolResultToValue,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 const env = { HOME_DIR: "/home/ada", TOKEN: "s3cret", EMPTY: "" };
 

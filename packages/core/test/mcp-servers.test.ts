@@ -10,7 +10,7 @@ import {
   hasErrorCode,
   type McpConnections,
   toolResultToValue,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { type EverythingServer, isAlive, serverBin, startEverything } from "./fixtures/mcp/servers.js";
 
 describe("stdio: server-memory and server-filesystem", () => {

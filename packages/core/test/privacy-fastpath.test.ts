@@ -13,7 +13,7 @@ import {
   createPrivacyGuard,
   type Executor,
   type McpConnections,
-} from "../src/index.js";
+} from "../src/internal.js";
 import type { JsonValue } from "../src/json.js";
 import {
   defaultDetectors,

@@ -7,6 +7,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CodecallError, type CodeMode, createCodeMode } from "@codecall/core";
+import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
@@ -101,7 +102,7 @@ let serving: HttpServing;
 
 beforeAll(async () => {
   upstream = await makeUpstream();
-  codeMode = await createCodeMode({ servers: upstream.config, sandbox: "quickjs" });
+  codeMode = await createCodeMode({ servers: upstream.config, sandbox: quickjs() });
   issuer = await startIssuer(() => serving.url);
   serving = await serveHttp(() => createCodecallServer(codeMode), {
     auth: {

@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { type CodeMode, createCodeMode } from "@codecall/core";
+import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -17,7 +18,7 @@ let serving: HttpServing;
 
 beforeAll(async () => {
   upstream = await makeUpstream();
-  codeMode = await createCodeMode({ servers: upstream.config, sandbox: "quickjs" });
+  codeMode = await createCodeMode({ servers: upstream.config, sandbox: quickjs() });
   serving = await serveHttp(() => createCodecallServer(codeMode, { version: "test" }));
 });
 

@@ -1,4 +1,5 @@
 import { CodecallError, type CodeMode, createCodeMode } from "@codecall/core";
+import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -53,7 +54,7 @@ beforeAll(async () => {
   upstream = await makeUpstream();
   codeMode = await createCodeMode({
     servers: upstream.config,
-    sandbox: "quickjs",
+    sandbox: quickjs(),
     privacy: {},
     interceptor: createPolicyInterceptor({
       ask: ["memory.create_entities", "memory.add_observations"],

@@ -12,7 +12,7 @@ import {
   type SandboxCapabilitiesV1,
   type SandboxContextV1,
   type ScriptV1,
-} from "@codecall/core/sandbox";
+} from "@codecall/sandbox";
 import type { CommandHandle, Sandbox as E2BSdkSandbox, SandboxOpts } from "@e2b/code-interpreter";
 import {
   ChannelViolation,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import type { ToolHandler } from "@codecall/core";
+import type { ToolHandler } from "@codecall/sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { e2b, sandboxCreateOptions } from "../src/adapter.js";
 import { ChannelViolation, FrameReader, newChannelKey, sign } from "../src/channel.js";

@@ -8,7 +8,7 @@ import type {
   SandboxCapabilitiesV1,
   SandboxContextV1,
   ScriptV1,
-} from "@codecall/core/sandbox";
+} from "@codecall/sandbox";
 import type IsolatedVM from "isolated-vm";
 import { GLUE_SOURCE } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";

@@ -1,4 +1,4 @@
-import { HOST_GLOBAL } from "@codecall/core/sandbox";
+import { HOST_GLOBAL } from "@codecall/sandbox";
 
 /**
  * Globals removed before any program runs: WebAssembly memory is not counted by isolated-vm's

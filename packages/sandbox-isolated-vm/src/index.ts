@@ -1,4 +1,4 @@
-import { type CreateSandboxOptions, createSandbox, type Sandbox } from "@codecall/core/sandbox";
+import { type CreateSandboxOptions, createSandbox, type Sandbox } from "@codecall/sandbox";
 import { type IsolatedVmAdapterOptions, isolatedVmAdapter } from "./adapter.js";
 
 export { ISOLATED_VM_CAPABILITIES, type IsolatedVmAdapterOptions, isolatedVmAdapter } from "./adapter.js";

@@ -1,4 +1,4 @@
-import { CodecallError } from "@codecall/core/sandbox";
+import { CodecallError } from "@codecall/sandbox";
 import type IsolatedVM from "isolated-vm";
 
 /** The isolated-vm module, as every supported major (5.x, 6.x, 7.x) exposes it. */

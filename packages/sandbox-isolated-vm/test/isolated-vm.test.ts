@@ -1,4 +1,4 @@
-import type { Sandbox, ToolHandler } from "@codecall/core";
+import type { Sandbox, ToolHandler } from "@codecall/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { isolatedVm, nodeSnapshotDisabled } from "../src/index.js";
 

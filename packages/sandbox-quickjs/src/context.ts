@@ -5,7 +5,7 @@ import {
   type RunResultV1,
   type SandboxContextV1,
   type ScriptV1,
-} from "@codecall/core/sandbox";
+} from "@codecall/sandbox";
 import type {
   QuickJSContext,
   QuickJSDeferredPromise,

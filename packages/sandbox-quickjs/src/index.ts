@@ -9,7 +9,7 @@ import {
   type Sandbox,
   type SandboxAdapterV1,
   type SandboxCapabilitiesV1,
-} from "@codecall/core/sandbox";
+} from "@codecall/sandbox";
 import { QuickJSSandboxContext } from "./context.js";
 import { BASELINE_BYTES, EnginePool, type WasmModuleSource } from "./engine-pool.js";
 

@@ -5,7 +5,7 @@ import type {
   ExecutionOutcome,
   Sandbox,
   SandboxSession,
-} from "@codecall/core/sandbox";
+} from "@codecall/sandbox";
 import { expect } from "vitest";
 import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
 

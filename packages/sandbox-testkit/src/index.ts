@@ -7,7 +7,7 @@
  * runSandboxConformance({ name: "quickjs", create: () => quickjs() });
  * ```
  */
-import type { Sandbox } from "@codecall/core/sandbox";
+import type { Sandbox } from "@codecall/sandbox";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { CASES, type CaseContext, type ConformanceCaseId } from "./cases.js";
 

@@ -1,4 +1,4 @@
-import { CodecallError, type ToolCall, type ToolHandler } from "@codecall/core/sandbox";
+import { CodecallError, type ToolCall, type ToolHandler } from "@codecall/sandbox";
 
 /** What the conformance tools saw: every call as the host received it, and the peak of calls in flight. */
 export interface ToolProbe {

@@ -1,5 +1,5 @@
 import vm from "node:vm";
-import { createSandbox, HOST_GLOBAL, type SandboxAdapterV1 } from "@codecall/core";
+import { createSandbox, HOST_GLOBAL, type SandboxAdapterV1 } from "@codecall/sandbox";
 import { describe, expect, it } from "vitest";
 import { CASES, CONFORMANCE_CASE_IDS, runSandboxConformance } from "../src/index.js";
 

@@ -6,7 +6,7 @@
  * it the backend is skipped with that reason).
  */
 
-import { createSandbox } from "@codecall/core";
+import { createSandbox } from "@codecall/sandbox";
 import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import ivm from "isolated-vm";
 import type { BenchBackend } from "../backend.js";

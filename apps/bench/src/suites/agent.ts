@@ -3,13 +3,13 @@
  * recorded model turns through the local Messages stand-in (tokens counted with @anthropic-ai/tokenizer).
  * Reports context tokens, output tokens, round trips, and raw personal values that reached the model.
  */
-import { runDemo } from "@codecall/demo/demo";
+import { type DemoReport, runDemo } from "@codecall/demo/demo";
 import { median, round } from "../stats.js";
 
 export const name = "agent";
 
 export async function run(): Promise<Record<string, unknown>> {
-  const runs = [];
+  const runs: DemoReport[] = [];
   for (let i = 0; i < 5; i++) runs.push(await runDemo({ live: false, model: "claude-replay" }));
   const last = runs[runs.length - 1]!;
   const ms = (mode: "code" | "classic") => round(median(runs.map((r) => r[mode].wallMs)), 1);

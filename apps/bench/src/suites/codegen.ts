@@ -1,7 +1,9 @@
 /**
- * Codegen: time to generate the typed API of the 527 LiveMCPBench tools (goal: median under 2 s), and the
- * size in tokens of each discovery detail level per tool (median and max), counted with
- * `@anthropic-ai/tokenizer` (it undercounts current Claude models by about 9%: compare levels, not models).
+ * Codegen: time to generate the typed API of the 527 LiveMCPBench tools (goal: median under 2 s), the
+ * size in tokens of each discovery detail level per tool (median and max), and what each level costs
+ * against the tool's raw MCP JSON (its `tools/list` entry as listed, the same tools on both sides; goals:
+ * full at most 0.9x, summary at most 0.3x), counted with `@anthropic-ai/tokenizer` (it undercounts current
+ * Claude models by about 9%: compare levels and ratios, not models).
  */
 import { readFileSync } from "node:fs";
 import { getTokenizer } from "@anthropic-ai/tokenizer";
@@ -28,25 +30,24 @@ export async function run(): Promise<Record<string, unknown>> {
     const counts = api.tools.map((t) => countTokens(t.renderings[level]));
     return { median: median(counts), max: Math.max(...counts), total: counts.reduce((a, b) => a + b, 0) };
   };
-  const schemaTokens = api.tools.map((t) =>
-    countTokens(
-      JSON.stringify({
-        name: t.name,
-        description: t.definition.description,
-        inputSchema: t.definition.inputSchema,
-      }),
-    ),
-  );
+  const rawTokens = api.tools.map((t) => countTokens(JSON.stringify(t.definition)));
+  const rawTotal = rawTokens.reduce((a, b) => a + b, 0);
   const tokensPerTool = {
     name: tokens("name"),
     summary: tokens("summary"),
     full: tokens("full"),
-    mcpToolJson: {
-      median: median(schemaTokens),
-      max: Math.max(...schemaTokens),
-      total: schemaTokens.reduce((a, b) => a + b, 0),
-    },
+    mcpToolJson: { median: median(rawTokens), max: Math.max(...rawTokens), total: rawTotal },
   };
+  // Ratios of totals (what a catalogue costs), and the median tool's own ratio.
+  const ratio = (level: "summary" | "full") => {
+    const perTool = api.tools.map((t, i) => countTokens(t.renderings[level]) / rawTokens[i]!);
+    return {
+      total: round(tokensPerTool[level].total / rawTotal, 3),
+      medianTool: round(median(perTool), 3),
+      goal: level === "full" ? 0.9 : 0.3,
+    };
+  };
+  const renderingToRawJson = { full: ratio("full"), summary: ratio("summary") };
   tokenizer.free();
   return {
     tools: api.tools.length,
@@ -55,5 +56,6 @@ export async function run(): Promise<Record<string, unknown>> {
     generateMedianMs: round(median(generateMs)),
     generateGoalMs: 2000,
     tokensPerTool,
+    renderingToRawJson,
   };
 }

@@ -2,7 +2,8 @@
  * Privacy: tokenization throughput on JSON tool results of realistic shape, and precision/recall per type
  * on a seeded, generated labelled set with hard negatives, beside a plain-regex baseline.
  */
-import { type JsonValue, tokenize, untokenize, Vault } from "@codecall/core";
+import type { JsonValue } from "@codecall/core";
+import { tokenize, untokenize, Vault } from "@codecall/core/privacy";
 import { median, round, timeRuns } from "../stats.js";
 
 export const name = "privacy";

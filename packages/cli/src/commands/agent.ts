@@ -1,15 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
-import {
-  type AgentEvent,
-  type AgentResult,
-  type AgentToolbox,
-  CodecallError,
-  createAgent,
-  createClassicMode,
-  createCodeMode,
-} from "@codecall/core";
+import { type AgentToolbox, CodecallError, createClassicMode, createCodeMode } from "@codecall/core";
+import { type AgentEvent, type AgentResult, createAgent } from "@codecall/core/agent";
 import { type ScriptedBlock, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
 import type { Command } from "commander";
 import { type CliIo, EXIT_CODES, ExitWith, progress, usageError } from "../io.js";

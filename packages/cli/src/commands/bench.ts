@@ -1,12 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  benchDiscovery,
   createBm25Retriever,
+  formatDiscoveryBench,
   formatDiscoveryScores,
   liveMcpBenchTasks,
   liveMcpBenchTools,
   scoreDiscovery,
-} from "@codecall/core";
+} from "@codecall/core/discovery";
 import type { Command } from "commander";
 import { type CliIo, progress, usageError } from "../io.js";
 
@@ -14,6 +16,8 @@ interface DiscoveryFlags {
   tools: string;
   tasks: string;
   baseline?: boolean;
+  folds?: string;
+  settings?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -30,6 +34,11 @@ export function benchCommand(program: Command, io: CliIo): void {
       "the tasks, in LiveMCPBench annotated format (Question + Annotator Metadata.Tools)",
     )
     .option("--baseline", "also score a plain BM25 ranker, for comparison")
+    .option(
+      "--folds <n>",
+      "also score per fold (task i in fold i % n), tune on the other folds, ablate each ranker component",
+    )
+    .option("--settings <n>", "random ranker settings the per-fold tuning picks from (with --folds)", "60")
     .option("--json", "print the scores (per task included) as JSON")
     .option("-q, --quiet", "no progress on stderr")
     .action(async (flags: DiscoveryFlags) => {
@@ -37,11 +46,29 @@ export function benchCommand(program: Command, io: CliIo): void {
       const tools = liveMcpBenchTools(await readJson(resolve(io.cwd, flags.tools), "--tools"));
       const tasks = liveMcpBenchTasks(await readJson(resolve(io.cwd, flags.tasks), "--tasks"));
       note(`scoring ${tasks.length} tasks against ${tools.length} tools`);
+      if (flags.folds !== undefined) {
+        const folds = count(flags.folds, "--folds", 2);
+        const settings = count(flags.settings ?? "60", "--settings", 0);
+        const report = await benchDiscovery({ tools, tasks, folds, settings });
+        io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDiscoveryBench(report)}\n`);
+        return;
+      }
       const scores = [await scoreDiscovery({ tools, tasks })];
       if (flags.baseline)
         scores.push(await scoreDiscovery({ tools, tasks, retriever: createBm25Retriever() }));
       io.stdout(flags.json ? `${JSON.stringify(scores, null, 2)}\n` : `${formatDiscoveryScores(scores)}\n`);
     });
+}
+
+function count(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw usageError(
+      `${flag} needs a whole number of at least ${min}, not "${text}".`,
+      `Pass e.g. ${flag} 4.`,
+    );
+  }
+  return value;
 }
 
 async function readJson(path: string, flag: string): Promise<unknown> {

@@ -1,4 +1,4 @@
-import type { CodeModeOptions, PrivacyGuardOptions } from "@codecall/core";
+import type { CodeModeOptions, PrivacyGuardOptions, Sandbox } from "@codecall/core";
 import {
   assertAuthBeyondLoopback,
   codeModePerSession,
@@ -103,7 +103,10 @@ export function serveCommand(program: Command, io: CliIo): void {
       }
       await withConnections(flags, io, note, async (connections, settings) => {
         const shared = await codeModeOptions(connections, settings);
-        const sandbox = shared.sandbox as NonNullable<CodeModeOptions["sandbox"]> & object;
+        // One backend for every session (its engine pool is shared; contexts are per session).
+        const choice = shared.sandbox;
+        if (choice === undefined) throw new Error("codeModeOptions gave no sandbox");
+        const sandbox: Sandbox = typeof choice === "function" ? await choice() : choice;
         const tenants = codeModePerSession({
           ...withoutShared(shared),
           connections,

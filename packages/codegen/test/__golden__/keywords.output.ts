@@ -25,10 +25,6 @@ export interface Draft07Output {
 
 export type Self = Draft07Output;
 
-/**
- * MCP tool `draft07`.
- * @returns The tool's `structuredContent`, as its output schema describes.
- */
 export async function draft07(input?: Draft07Input): Promise<Draft07Output> {
   return codecall.callTool("kitchenSink.draft07", input ?? {}) as Promise<Draft07Output>;
 }
@@ -77,12 +73,7 @@ export interface EverythingInput {
   [key: string]: unknown;
 }
 
-/**
- * Exercises every supported keyword.
- *
- * MCP tool `everything`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
+/** Exercises every supported keyword. */
 export async function everything(input: EverythingInput): Promise<CallToolContent[]> {
   return codecall.callTool("kitchenSink.everything", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -119,9 +110,33 @@ __codecallModules["./index"] = Object.freeze({ __esModule: true, kitchenSink: ki
 //// renderings
 kitchenSink.everything
 kitchenSink.everything(input: { kind: "a" | "b" | 3 | null | true; fixed?: {…}; nothing?: never; either?: string | number | null; pair?: [string, number?]; legacyTuple?: [boolean?, ...string[]]; tags?: {…}; scores?: {…}; shape?: {…} | {…}; merged?: {…} & {…}; anything?: unknown; impossible?: never; legacyNullable?: string | null; email?: string; notThis?: string; conditional?: unknown }): Promise<CallToolContent[]> — Exercises every supported keyword.
+/** Exercises every supported keyword. */
+kitchenSink.everything(input: {
+  kind: "a" | "b" | 3 | null | true;
+  fixed?: { x: [1, "two"] };
+  nothing?: never;
+  either?: string | number | null; // @integer @maximum 10 @minLength 2
+  pair?: [string, number?]; // @minItems 1
+  legacyTuple?: [boolean?, ...string[]];
+  tags?: { [key: string]: string };
+  scores?: { [key: string]: number };
+  shape?: { circle: number } | { square: number };
+  merged?: { a: string } & { b?: number };
+  anything?: unknown;
+  impossible?: never;
+  legacyNullable?: string | null;
+  email?: string; // @format email @pattern ^.+@.+$ @default "a@b.c" @example "x@y.z"
+  notThis?: string; // @remarks Also constrained by not (not expressed in the type).
+  conditional?: unknown; // @remarks Also constrained by if/then/else (not expressed in the type).
+}): Promise<CallToolContent[]>;
 
 kitchenSink.draft07
 kitchenSink.draft07(input?: { tree?: Node }): Promise<{ self?: Draft07Output; list?: Self[] }>
+interface Node { value: number; next?: Node | null }
+type Self = Draft07Output;
+kitchenSink.draft07(input?: {
+  tree?: Node; // ignored beside $ref in draft-07
+}): Promise<{ self?: Draft07Output; list?: Self[] }>;
 
 //// warnings
 

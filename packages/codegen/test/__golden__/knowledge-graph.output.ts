@@ -30,11 +30,7 @@ export interface CreateEntitiesOutput {
 
 /**
  * Create entities
- *
  * Create multiple new entities in the knowledge graph. Entities that already exist are skipped.
- *
- * MCP tool `create_entities`.
- * @returns The tool's `structuredContent`, as its output schema describes.
  * @destructiveHint false
  * @idempotentHint true
  */
@@ -56,11 +52,7 @@ export interface ReadGraphInput { [key: string]: unknown }
 
 /**
  * Read graph
- *
  * Read the entire knowledge graph.
- *
- * MCP tool `read_graph`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
  * @readOnlyHint true
  * @openWorldHint false
  */
@@ -95,9 +87,32 @@ __codecallModules["./index"] = Object.freeze({ __esModule: true, memory: memory 
 //// renderings
 memory.createEntities
 memory.createEntities(input: { entities: Entity[] }): Promise<{ created: number }> — Create multiple new entities in the knowledge graph.
+/** A node of the graph. */
+interface Entity {
+  name: string; // Unique name.
+  entityType: string;
+  observations: string[];
+  children?: Entity[];
+}
+/**
+Create entities
+Create multiple new entities in the knowledge graph. Entities that already exist are skipped.
+Hints: not destructive, idempotent.
+*/
+memory.createEntities(input: {
+  entities: Entity[]; // @minItems 1
+}): Promise<{
+  created: number; // @integer @minimum 0
+}>;
 
 memory.readGraph
-memory.readGraph(input?: { [key: string]: unknown }): Promise<CallToolContent[]> — Read the entire knowledge graph.
+memory.readGraph(input?: {}): Promise<CallToolContent[]> — Read the entire knowledge graph.
+/**
+Read graph
+Read the entire knowledge graph.
+Hints: read-only, closed world.
+*/
+memory.readGraph(input?: {}): Promise<CallToolContent[]>;
 
 //// warnings
 

@@ -8,10 +8,6 @@ import type { CallToolContent } from "../../types";
 
 export interface BadKeywordsInput { [key: string]: unknown }
 
-/**
- * MCP tool `bad_keywords`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function badKeywords(input?: BadKeywordsInput): Promise<CallToolContent[]> {
   return codecall.callTool("broken.badKeywords", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -28,10 +24,6 @@ export interface BadRefsInput {
   [key: string]: unknown;
 }
 
-/**
- * MCP tool `bad_refs`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function badRefs(input?: BadRefsInput): Promise<CallToolContent[]> {
   return codecall.callTool("broken.badRefs", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -47,10 +39,6 @@ export interface BadTypeInput {
   [key: string]: unknown;
 }
 
-/**
- * MCP tool `bad_type`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function badType(input?: BadTypeInput): Promise<CallToolContent[]> {
   return codecall.callTool("broken.badType", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -65,12 +53,7 @@ export interface CommentBreakerInput {
   [key: string]: unknown;
 }
 
-/**
- * Ends a comment *\/ early?
- *
- * MCP tool `comment *\/ breaker`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
+/** Ends a comment *\/ early? */
 export async function commentBreaker(input?: CommentBreakerInput): Promise<CallToolContent[]> {
   return codecall.callTool("broken.commentBreaker", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -91,10 +74,6 @@ import type { CallToolContent } from "../../types";
 
 export interface NoSchemaInput { [key: string]: unknown }
 
-/**
- * MCP tool `no_schema`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function noSchema(input?: NoSchemaInput): Promise<CallToolContent[]> {
   return codecall.callTool("broken.noSchema", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -106,10 +85,6 @@ export type NotObjectRootInput = string;
 
 export type NotObjectRootOutput = number[];
 
-/**
- * MCP tool `not_object_root`.
- * @returns The tool's `structuredContent`, as its output schema describes.
- */
 export async function notObjectRoot(input: NotObjectRootInput): Promise<NotObjectRootOutput> {
   return codecall.callTool("broken.notObjectRoot", input ?? {}) as Promise<NotObjectRootOutput>;
 }
@@ -120,10 +95,6 @@ import type { CallToolContent } from "../../types";
 
 export interface StringSchemaInput { [key: string]: unknown }
 
-/**
- * MCP tool `string_schema`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function stringSchema(input?: StringSchemaInput): Promise<CallToolContent[]> {
   return codecall.callTool("broken.stringSchema", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -154,25 +125,40 @@ __codecallModules["./index"] = Object.freeze({ __esModule: true, broken: broken 
 
 //// renderings
 broken.noSchema
-broken.noSchema(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+broken.noSchema(input?: {}): Promise<CallToolContent[]>
+broken.noSchema(input?: {}): Promise<CallToolContent[]>;
 
 broken.stringSchema
-broken.stringSchema(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+broken.stringSchema(input?: {}): Promise<CallToolContent[]>
+broken.stringSchema(input?: {}): Promise<CallToolContent[]>;
 
 broken.badType
 broken.badType(input?: { x?: unknown; y?: unknown; z?: [unknown?, ...unknown[]] }): Promise<CallToolContent[]>
+broken.badType(input?: { x?: unknown; y?: unknown; z?: [unknown?, ...unknown[]] }): Promise<CallToolContent[]>;
 
 broken.badRefs
 broken.badRefs(input?: { remote?: unknown; missing?: unknown; dyn?: unknown; num?: unknown }): Promise<CallToolContent[]>
+broken.badRefs(input?: {
+  remote?: unknown;
+  missing?: unknown;
+  dyn?: unknown;
+  num?: unknown;
+}): Promise<CallToolContent[]>;
 
 broken.badKeywords
-broken.badKeywords(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+broken.badKeywords(input?: {}): Promise<CallToolContent[]>
+broken.badKeywords(input?: {}): Promise<CallToolContent[]>;
 
 broken.notObjectRoot
 broken.notObjectRoot(input: string): Promise<number[]>
+broken.notObjectRoot(input: string): Promise<number[]>;
 
 broken.commentBreaker
 broken.commentBreaker(input?: { a?: string }): Promise<CallToolContent[]> — Ends a comment */ early?
+/** Ends a comment *\/ early? */
+broken.commentBreaker(input?: {
+  a?: string; // */ still safe
+}): Promise<CallToolContent[]>;
 
 //// warnings
 // {"server":"broken","tool":"no_schema","path":"/inputSchema","message":"a schema must be an object or a boolean, got null: typed as unknown"}

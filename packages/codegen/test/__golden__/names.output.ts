@@ -14,10 +14,6 @@ export interface FetchInput {
   [key: string]: unknown;
 }
 
-/**
- * MCP tool `fetch`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function fetch_(input: FetchInput): Promise<CallToolContent[]> {
   return codecall.callTool("fetch_.fetch_", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -32,10 +28,6 @@ import type { CallToolContent } from "../../types";
 
 export interface _3dRenderInput { [key: string]: unknown }
 
-/**
- * MCP tool `3d.render`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function _3dRender(input?: _3dRenderInput): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2._3dRender", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -46,10 +38,6 @@ import type { CallToolContent } from "../../types";
 
 export interface DeleteInput { [key: string]: unknown }
 
-/**
- * MCP tool `delete`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function delete_(input?: DeleteInput): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.delete_", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -60,10 +48,6 @@ import type { CallToolContent } from "../../types";
 
 export interface GetUserInput { [key: string]: unknown }
 
-/**
- * MCP tool `get-user`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function getUser(input?: GetUserInput): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.getUser", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -74,10 +58,6 @@ import type { CallToolContent } from "../../types";
 
 export interface GetUser2Input { [key: string]: unknown }
 
-/**
- * MCP tool `get_user`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function getUser2(input?: GetUser2Input): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.getUser2", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -99,10 +79,6 @@ import type { CallToolContent } from "../../types";
 
 export interface Index2Input { [key: string]: unknown }
 
-/**
- * MCP tool `index`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function index2(input?: Index2Input): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.index2", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -119,10 +95,6 @@ export interface OddKeysInput {
   valid_name?: null;
 }
 
-/**
- * MCP tool `odd keys`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function oddKeys(input?: OddKeysInput): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.oddKeys", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -133,10 +105,6 @@ import type { CallToolContent } from "../../types";
 
 export interface ThenInput { [key: string]: unknown }
 
-/**
- * MCP tool `then`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
 export async function then_(input?: ThenInput): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.then_", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -147,12 +115,7 @@ import type { CallToolContent } from "../../types";
 
 export interface U641cU7d22Input { [key: string]: unknown }
 
-/**
- * 搜索网页。返回结果。
- *
- * MCP tool `搜索`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
- */
+/** 搜索网页。返回结果。 */
 export async function u641cU7d22(input?: U641cU7d22Input): Promise<CallToolContent[]> {
   return codecall.callTool("myServerV2.u641cU7d22", input ?? {}) as Promise<CallToolContent[]>;
 }
@@ -193,31 +156,49 @@ __codecallModules["./index"] = Object.freeze({ __esModule: true, myServerV2: myS
 
 //// renderings
 myServerV2.delete_
-myServerV2.delete_(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+myServerV2.delete_(input?: {}): Promise<CallToolContent[]>
+myServerV2.delete_(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2.then_
-myServerV2.then_(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+myServerV2.then_(input?: {}): Promise<CallToolContent[]>
+myServerV2.then_(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2.getUser
-myServerV2.getUser(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+myServerV2.getUser(input?: {}): Promise<CallToolContent[]>
+myServerV2.getUser(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2.getUser2
-myServerV2.getUser2(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+myServerV2.getUser2(input?: {}): Promise<CallToolContent[]>
+myServerV2.getUser2(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2._3dRender
-myServerV2._3dRender(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+myServerV2._3dRender(input?: {}): Promise<CallToolContent[]>
+myServerV2._3dRender(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2.u641cU7d22
-myServerV2.u641cU7d22(input?: { [key: string]: unknown }): Promise<CallToolContent[]> — 搜索网页。
+myServerV2.u641cU7d22(input?: {}): Promise<CallToolContent[]> — 搜索网页。
+/** 搜索网页。返回结果。 */
+myServerV2.u641cU7d22(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2.index2
-myServerV2.index2(input?: { [key: string]: unknown }): Promise<CallToolContent[]>
+myServerV2.index2(input?: {}): Promise<CallToolContent[]>
+myServerV2.index2(input?: {}): Promise<CallToolContent[]>;
 
 myServerV2.oddKeys
 myServerV2.oddKeys(input?: { "with-dash"?: string; "1st"?: number; "quote\"d"?: boolean; toString?: string | Object["toString"]; valid_name?: null }): Promise<CallToolContent[]>
+myServerV2.oddKeys(input?: {
+  "with-dash"?: string;
+  "1st"?: number;
+  "quote\"d"?: boolean;
+  toString?: string | Object["toString"];
+  valid_name?: null;
+}): Promise<CallToolContent[]>;
 
 fetch_.fetch_
 fetch_.fetch_(input: { url: string }): Promise<CallToolContent[]>
+fetch_.fetch_(input: {
+  url: string; // @format uri
+}): Promise<CallToolContent[]>;
 
 //// warnings
 

@@ -13,9 +13,12 @@ export interface SuiteGroup {
   tests: Array<{ description: string; data: unknown; valid: boolean }>;
 }
 
-/** Every group of the JSON Schema Test Suite (draft 2020-12). */
-export function jsonSchemaSuite(): SuiteGroup[] {
-  const dir = sharedData("json-schema-test-suite");
+/**
+ * Every group of the JSON Schema Test Suite, dialect 2020-12 or draft-07. Draft-07 schemas get a
+ * `$schema` naming their dialect when they have none, as a tool would have to.
+ */
+export function jsonSchemaSuite(dialect: "2020-12" | "draft-07" = "2020-12"): SuiteGroup[] {
+  const dir = sharedData(dialect === "2020-12" ? "json-schema-test-suite" : "json-schema-test-suite-draft7");
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
@@ -23,6 +26,13 @@ export function jsonSchemaSuite(): SuiteGroup[] {
       (JSON.parse(readFileSync(`${dir}/${file}`, "utf8")) as Omit<SuiteGroup, "file">[]).map((g) => ({
         file,
         ...g,
+        schema:
+          dialect === "draft-07" &&
+          g.schema !== null &&
+          typeof g.schema === "object" &&
+          !("$schema" in g.schema)
+            ? { $schema: "http://json-schema.org/draft-07/schema#", ...g.schema }
+            : g.schema,
       })),
     );
 }

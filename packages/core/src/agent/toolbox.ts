@@ -1,4 +1,4 @@
-import type { ExecutionEvent } from "../sandbox/create-sandbox.js";
+import type { ExecutionEvent } from "@codecall/sandbox";
 
 /** A tool definition in the Messages API's format. */
 export interface AgentToolDefinition {

@@ -1,4 +1,5 @@
 import type { GeneratedApi } from "@codecall/codegen";
+import type { ExecutionLimits, ToolHandler } from "@codecall/sandbox";
 import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
 import { createFileView, type FileSource, type FileView } from "../discovery/file-view.js";
 import { fromGeneratedApi, generatedFileSource } from "../discovery/from-generated.js";
@@ -7,12 +8,13 @@ import { buildInitialPrompt, META_TOOL_NAMES } from "../discovery/prompt.js";
 import {
   createToolIndex,
   type SearchToolsOptions,
+  type ServerSummary,
   type ToolIndex,
   type ToolSearchResult,
 } from "../discovery/tool-index.js";
 import type { Retriever } from "../discovery/types.js";
 import { CodecallError } from "../errors.js";
-import type { SandboxName } from "../executor/backend.js";
+import type { SandboxChoice } from "../executor/backend.js";
 import type { EnvelopeOptions } from "../executor/envelope.js";
 import {
   createExecutor,
@@ -25,9 +27,7 @@ import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
-import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../privacy/guard.js";
-import type { Sandbox, ToolHandler } from "../sandbox/create-sandbox.js";
-import type { ExecutionLimits } from "../sandbox/limits.js";
+import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
 
 /** Options of {@link createCodeMode}. */
 export interface CodeModeOptions {
@@ -36,8 +36,11 @@ export interface CodeModeOptions {
    * Cursor use), the parsed object, or connections you made with `connectServers` (they stay yours).
    */
   servers: string | URL | object | McpConnections;
-  /** The backend: a Sandbox, or `quickjs` / `isolated-vm` / `e2b`. Default `CODECALL_SANDBOX`, else `quickjs`. */
-  sandbox?: Sandbox | SandboxName;
+  /**
+   * The backend programs run in: a Sandbox (yours to close) or a factory code mode calls once and closes,
+   * e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
+   */
+  sandbox: SandboxChoice;
   /** Type-check programs before they run. Default `error`: findings go back to the model, nothing runs. */
   typeCheck?: TypeCheckMode;
   limits?: Partial<ExecutionLimits>;
@@ -67,7 +70,7 @@ export interface CodeMode extends AgentToolbox {
   readonly connections: McpConnections;
   readonly executor: Executor;
   /** The same search the `search_tools` meta-tool runs. */
-  search(query: string, options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
+  search(query: string | readonly string[], options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
   /** The same execution `execute_code` runs, with the full result. */
   execute(code: string, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** The generated API, the discovery index and the file view for the current catalogue. */
@@ -92,7 +95,7 @@ export interface CodeModeState {
  * {@link AgentToolbox}, so it plugs into {@link createAgent} and into `@codecall/mcp-server` alike.
  *
  * ```ts
- * const codeMode = await createCodeMode({ servers: "./mcp.json", sandbox: "quickjs" });
+ * const codeMode = await createCodeMode({ servers: "./mcp.json", sandbox: quickjs() });
  * const agent = createAgent({ toolbox: codeMode });
  * console.log((await agent.run("How many entities are in my memory graph?")).text);
  * await codeMode.close();
@@ -109,7 +112,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
             : options.servers,
           options.connect,
         );
-  const guard = privacyGuard(options.privacy);
+  const guard = await privacyGuard(options.privacy);
   const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
@@ -125,12 +128,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   try {
     executor = await createExecutor({
       catalogue: connections,
-      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      sandbox: options.sandbox,
       ...(options.typeCheck ? { typeCheck: options.typeCheck } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
+      // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
+      deferApi: true,
       programTools: (next) => {
         // One discovery handler per catalogue state, not one per tool call.
         let built: { state: CodeModeState; handler: ToolHandler } | undefined;
@@ -164,15 +169,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     const view = createFileView([generatedFileSource(api), ...(options.files ?? [])]);
     return { version, api, index, view };
   }
-  const first = await current();
-
-  let initial = buildInitialPrompt({ servers: first.index.servers });
+  // The initial prompt names servers only, so it comes from the catalogue without generating any code.
+  let initial = buildInitialPrompt({ servers: serverSummaries(connections) });
   const listeners = new Set<() => void>();
   const unsubscribe = connections.onChange(() => {
     // The server list in the system prompt follows the catalogue; listeners hear of the change once it is ready.
     void current().then(
-      (s) => {
-        initial = buildInitialPrompt({ servers: s.index.servers });
+      () => {
+        initial = buildInitialPrompt({ servers: serverSummaries(connections) });
         for (const listener of listeners) listener();
       },
       () => undefined,
@@ -195,7 +199,8 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       try {
         switch (name) {
           case META_TOOL_NAMES.searchTools: {
-            const results = await codeMode.search(String(args.query ?? ""), args as SearchToolsOptions);
+            const query = Array.isArray(args.query) ? (args.query as string[]) : String(args.query ?? "");
+            const results = await codeMode.search(query, args as SearchToolsOptions);
             return { content: formatSearch(results, args.detail as string | undefined), isError: false };
           }
           case META_TOOL_NAMES.executeCode:
@@ -252,9 +257,23 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   return codeMode;
 }
 
-function privacyGuard(option: CodeModeOptions["privacy"]): PrivacyGuard | undefined {
+/** Each server's name, description and tool count, sorted by name, as the initial prompt lists them. */
+function serverSummaries(connections: McpConnections): ServerSummary[] {
+  return connections
+    .servers()
+    .map((server) => ({
+      name: server.name,
+      ...(server.description ? { description: server.description } : {}),
+      toolCount: server.tools.length,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The guard for the `privacy` option; its detectors (libphonenumber's metadata) load only when it is on. */
+async function privacyGuard(option: CodeModeOptions["privacy"]): Promise<PrivacyGuard | undefined> {
   if (!option) return undefined;
   if (typeof (option as PrivacyGuard).beforeCall === "function") return option as PrivacyGuard;
+  const { createPrivacyGuard } = await import("../privacy/guard.js");
   return createPrivacyGuard(option as PrivacyGuardOptions);
 }
 

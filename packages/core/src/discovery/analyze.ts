@@ -1,10 +1,9 @@
 /**
- * Text analysis for search: identifiers split into words, English stemmed and stop words dropped,
- * CJK text cut into character bigrams plus English glossary terms, so an English question can reach a
- * tool whose description is Chinese.
+ * Text analysis for search: identifiers split into words, English stemmed (Porter, from the `stemmer`
+ * package) and stop words dropped, CJK text cut into character bigrams. Nothing here knows any tool
+ * vocabulary: what the ranker learns comes from the tools' own text.
  */
 import { stemmer } from "stemmer";
-import { CJK_GLOSSARY } from "./synonyms.js";
 import type { Vocabulary } from "./vocabulary.js";
 
 /**
@@ -132,16 +131,13 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-/** Stems that the Porter algorithm gets wrong for tool vocabularies (`news` is not `new`). */
-const STEM_EXCEPTIONS: Record<string, string> = { news: "news", data: "data", media: "media", maps: "map" };
-
 const stemCache = new Map<string, string>();
 
 /** The Porter stem of a lower-case word, cached (the same words recur across thousands of tools). */
 export function stem(word: string): string {
   let out = stemCache.get(word);
   if (out === undefined) {
-    out = STEM_EXCEPTIONS[word] ?? (word.length > 3 && /^[a-z]+$/.test(word) ? stemmer(word) : word);
+    out = word.length > 3 && /^[a-z]+$/.test(word) ? stemmer(word) : word;
     if (stemCache.size < 200_000) stemCache.set(word, out);
   }
   return out;
@@ -154,7 +150,7 @@ export function isStopWord(word: string): boolean {
 
 /**
  * The search terms of a text: stemmed English words without stop words, then for each CJK run its
- * character bigrams (a single character alone) and the stems of glossary words it contains.
+ * character bigrams (a single character alone).
  */
 export function analyze(text: string): string[] {
   const out: string[] = [];
@@ -171,16 +167,10 @@ function wordTerms(run: string, out: string[]): void {
   for (const word of splitWords(run)) if (!isStopWord(word)) out.push(stem(word));
 }
 
-let stemmedGlossary: [string, string[]][] | undefined;
-
 function cjkTerms(run: string, out: string[]): void {
   const chars = Array.from(run);
   if (chars.length === 1) out.push(chars[0]!);
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
-  stemmedGlossary ??= CJK_GLOSSARY.map(([cjk, english]) => [cjk, english.map(stem)]);
-  for (const [cjk, english] of stemmedGlossary) {
-    if (run.includes(cjk)) for (const word of english) out.push(word);
-  }
 }
 
 const EMPTY: readonly number[] = [];

@@ -110,6 +110,23 @@ export class Bm25Index {
     }
   }
 
+  /** Inverse document frequency of term id `id` (0 for an unknown id). */
+  idf(id: number): number {
+    if (id < 0 || id >= this.start.length - 1) return 0;
+    const df = this.start[id + 1]! - this.start[id]!;
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  /** Like {@link accumulate}, for terms given by id. */
+  accumulateIds(query: ReadonlyMap<number, number>, scores: Float64Array): void {
+    const { docs, weights, start } = this;
+    for (const [id, boost] of query) {
+      if (id < 0 || id >= start.length - 1) continue;
+      const end = start[id + 1]!;
+      for (let i = start[id]!; i < end; i++) scores[docs[i]!]! += boost * weights[i]!;
+    }
+  }
+
   /** Number of documents containing `term`. */
   documentFrequency(term: string): number {
     const id = this.vocabulary.find(term);

@@ -11,7 +11,13 @@ export interface GeneratedApiLike {
     id: string;
     server: string;
     name: string;
-    definition: { name: string; title?: string; description?: string; inputSchema?: unknown };
+    definition: {
+      name: string;
+      title?: string;
+      description?: string;
+      inputSchema?: unknown;
+      outputSchema?: unknown;
+    };
     renderings: ToolRenderings;
   }[];
   servers: readonly { name: string; ident: string; description?: string; toolCount?: number }[];
@@ -24,7 +30,7 @@ export function fromGeneratedApi(api: GeneratedApiLike): ToolDocument[] {
   const servers = new Map(api.servers.map((server) => [server.name, server]));
   return api.tools.map((tool) => {
     const description = servers.get(tool.server)?.description;
-    const { title, description: toolDescription, inputSchema } = tool.definition;
+    const { title, description: toolDescription, inputSchema, outputSchema } = tool.definition;
     return {
       id: tool.id,
       name: tool.name,
@@ -33,6 +39,7 @@ export function fromGeneratedApi(api: GeneratedApiLike): ToolDocument[] {
       ...(title ? { title } : {}),
       ...(toolDescription ? { description: toolDescription } : {}),
       inputSchema,
+      ...(outputSchema ? { outputSchema } : {}),
       renderings: tool.renderings,
     };
   });

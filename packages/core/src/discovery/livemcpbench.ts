@@ -8,6 +8,11 @@ export interface DiscoveryTask {
   question: string;
   /** Tool names (as servers declare them), without duplicates, in annotated order. */
   gold: string[];
+  /**
+   * The annotated solution steps, when the file has them: a stand-in for the sub-task queries a model
+   * states when it searches with a list (scored separately from the question alone).
+   */
+  steps?: string[];
 }
 
 /**
@@ -29,7 +34,12 @@ export function liveMcpBenchTools(catalogue: unknown): ToolDocument[] {
       const serverDescription = [title !== server ? title : undefined, description].filter(
         (s) => typeof s === "string",
       );
-      for (const tool of tools as { name?: unknown; description?: unknown; inputSchema?: unknown }[]) {
+      for (const tool of tools as {
+        name?: unknown;
+        description?: unknown;
+        inputSchema?: unknown;
+        outputSchema?: unknown;
+      }[]) {
         if (typeof tool?.name !== "string") throw invalid("tools", `named tools under server "${server}"`);
         let id = `${server}.${tool.name}`;
         for (let n = 2; ids.has(id); n++) id = `${server}.${tool.name}_${n}`;
@@ -41,6 +51,7 @@ export function liveMcpBenchTools(catalogue: unknown): ToolDocument[] {
           ...(serverDescription.length ? { serverDescription: serverDescription.join(": ") } : {}),
           ...(typeof tool.description === "string" ? { description: tool.description } : {}),
           inputSchema: tool.inputSchema,
+          ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
         });
       }
     }
@@ -63,14 +74,17 @@ export function liveMcpBenchTasks(file: unknown): DiscoveryTask[] {
         `a \`Question\` and \`Annotator Metadata.Tools\` string in every task (task ${i})`,
       );
     }
-    const gold = tools
-      .split("\n")
-      .map((line) => line.replace(/^\s*\d+[.)]\s*/, "").trim())
-      .filter(Boolean);
+    const numbered = (text: string) =>
+      text
+        .split("\n")
+        .map((line) => line.replace(/^\s*\d+[.)]\s*/, "").trim())
+        .filter(Boolean);
+    const steps = (task["Annotator Metadata"] as Record<string, unknown>)["Steps"];
     return {
       id: typeof task["task_id"] === "string" ? task["task_id"] : String(i),
       question,
-      gold: [...new Set(gold)],
+      gold: [...new Set(numbered(tools))],
+      ...(typeof steps === "string" && numbered(steps).length ? { steps: numbered(steps) } : {}),
     };
   });
 }

@@ -3,12 +3,13 @@
  * so a program can find a tool and call it without the search results passing through the model.
  *
  * ```ts
- * const [hit] = await codecall.callTool("codecall.searchTools", { query: "weather forecast", limit: 1 });
+ * const [hit] = await codecall.searchTools({ query: "weather forecast", limit: 1 });
  * return codecall.callTool(hit.id, { city: "Paris" });
  * ```
  */
+
+import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
-import type { ToolHandler } from "../sandbox/create-sandbox.js";
 import type { FileView } from "./file-view.js";
 import type { SearchToolsOptions, ToolIndex } from "./tool-index.js";
 
@@ -31,7 +32,8 @@ export interface DiscoveryHandlerOptions {
 
 /**
  * A tool handler answering the built-in discovery tools and passing every other call to `next`.
- * `codecall.searchTools({query, detail?, limit?, server?})` returns `[{id, server, name, score, text}]`;
+ * `codecall.searchTools({query, detail?, limit?, server?})` (`query` a string or a list, one per sub-task)
+ * returns `[{id, server, name, score, text}]`;
  * `codecall.describeTool({id, detail?})` returns the rendered text.
  */
 export function createDiscoveryHandler(options: DiscoveryHandlerOptions): ToolHandler {
@@ -42,7 +44,7 @@ export function createDiscoveryHandler(options: DiscoveryHandlerOptions): ToolHa
     ) as Record<string, unknown>;
     switch (call.name) {
       case DISCOVERY_TOOL_IDS.searchTools:
-        return index.search(args["query"] as string, args as SearchToolsOptions);
+        return index.search(args["query"] as string | string[], args as SearchToolsOptions);
       case DISCOVERY_TOOL_IDS.describeTool:
         return index.describe(
           args["id"] as string,

@@ -58,8 +58,8 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
   const more = servers.length - shown.length;
   const system = [
     `You can use ${toolCount} tools from ${servers.length} MCP servers through TypeScript. Their definitions are not loaded.`,
-    `1. search_tools finds the tools a step needs (detail "full" gives exact types).`,
-    `2. execute_code runs one program that calls them as async functions (\`await server.tool({...})\`) and returns only what you need; intermediate results stay in the program, which can also search with \`codecall.callTool("codecall.searchTools", {query})\`.`,
+    `1. search_tools finds tools; give one query per sub-task (\`query: ["find flights", "send an email"]\`); detail "full" gives exact types.`,
+    `2. execute_code runs one program that calls them as async functions (\`await server.tool({...})\`) and returns only what you need; intermediate results stay in the program, which can also search with \`await codecall.searchTools({query})\` (typed results: id, name, text).`,
     fileView ? `The API is also readable as files: list_files("servers/"), then read_file.` : "",
     `Servers:`,
     ...shown,
@@ -76,7 +76,14 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
       input_schema: {
         type: "object",
         properties: {
-          query: { type: "string", description: "What the tool should do, in a few words." },
+          query: {
+            anyOf: [
+              { type: "string" },
+              { type: "array", items: { type: "string" }, minItems: 1, maxItems: 10 },
+            ],
+            description:
+              "What the tools should do, in a few words; or a list with one entry per sub-task (searched separately, results merged).",
+          },
           detail: {
             type: "string",
             enum: ["name", "summary", "full"],

@@ -1,18 +1,29 @@
-/** Pulls the searchable text out of a tool's input JSON Schema. */
+/** Pulls the searchable text out of a tool's JSON Schemas (its arguments and, when declared, its result). */
 
-/** Parameter names and descriptions of a JSON Schema, nested objects and array items included. */
+/** Property names and the free text around them, nested objects and array items included. */
 export interface SchemaText {
   names: string[];
+  /** Property descriptions and titles. */
   descriptions: string[];
+  /** Property titles, string `enum` / `const` values and `examples`: the words a tool accepts are words a task uses. */
+  values: string[];
 }
 
 const MAX_DEPTH = 4;
+/** Enough enum values to name what a tool covers, not a country list. */
+const MAX_VALUES = 24;
 
-/** Collects property names and descriptions, depth-bounded so hostile or cyclic schemas stay cheap. */
+/** Collects property names, descriptions and values, depth-bounded so hostile or cyclic schemas stay cheap. */
 export function schemaText(schema: unknown): SchemaText {
-  const out: SchemaText = { names: [], descriptions: [] };
+  const out: SchemaText = { names: [], descriptions: [], values: [] };
   visit(schema, 0, out);
   return out;
+}
+
+/** All of {@link schemaText} as one string. */
+export function schemaWords(schema: unknown): string {
+  const { names, descriptions, values } = schemaText(schema);
+  return [...names, ...descriptions, ...values].join(" ");
 }
 
 function visit(schema: unknown, depth: number, out: SchemaText): void {
@@ -22,18 +33,25 @@ function visit(schema: unknown, depth: number, out: SchemaText): void {
   if (typeof properties === "object" && properties !== null && !Array.isArray(properties)) {
     for (const [name, child] of Object.entries(properties)) {
       out.names.push(name);
-      const description = (child as Record<string, unknown> | null)?.["description"];
+      const { description, title } = (child ?? {}) as Record<string, unknown>;
       if (typeof description === "string") out.descriptions.push(description);
+      if (typeof title === "string") out.values.push(title);
       visit(child, depth + 1, out);
     }
   }
+  for (const key of ["enum", "examples"]) {
+    const list = node[key];
+    if (Array.isArray(list)) {
+      for (const value of list.slice(0, MAX_VALUES)) if (typeof value === "string") out.values.push(value);
+    }
+  }
+  if (typeof node["const"] === "string") out.values.push(node["const"]);
   visit(node["items"], depth + 1, out);
   for (const key of ["anyOf", "oneOf", "allOf"]) {
     const list = node[key];
     if (Array.isArray(list)) for (const child of list.slice(0, 8)) visit(child, depth + 1, out);
   }
 }
-
 /** The properties of an object schema with their type names, for a one-line signature. */
 export function schemaParameters(schema: unknown): { name: string; type: string; required: boolean }[] {
   if (typeof schema !== "object" || schema === null) return [];

@@ -1,4 +1,5 @@
 /** Retrieval quality of a ranker on annotated tasks: Recall@5, Recall@10, MRR and nDCG@10. */
+import { searchQueries } from "./fusion.js";
 import { createLexicalRetriever } from "./lexical.js";
 import type { DiscoveryTask } from "./livemcpbench.js";
 import type { Retriever, ToolDocument } from "./types.js";
@@ -11,6 +12,11 @@ export interface ScoreDiscoveryOptions {
   tasks: readonly DiscoveryTask[];
   /** The ranker; the lexical one by default. */
   retriever?: Retriever;
+  /**
+   * The query or queries searched for a task (several are fused, as `search_tools` does with a list).
+   * Default: the task's question.
+   */
+  queries?: (task: DiscoveryTask) => string | readonly string[];
 }
 
 /** Per-task figures, for finding where a ranker fails. */
@@ -19,6 +25,9 @@ export interface TaskScore {
   /** Rank (1-based) of each gold name's first tool, `null` when not in the top 10 or not in the catalogue. */
   ranks: Record<string, number | null>;
   reciprocalRank: number;
+  recallAt5: number;
+  recallAt10: number;
+  ndcgAt10: number;
 }
 
 /** Mean figures over all tasks (each task weighs the same). */
@@ -43,19 +52,15 @@ const DEPTH = 10;
  * gold names no tool has count as misses.
  */
 export async function scoreDiscovery(options: ScoreDiscoveryOptions): Promise<DiscoveryScores> {
-  const { tools, tasks } = options;
+  const { tools, tasks, queries = (task) => task.question } = options;
   const retriever = options.retriever ?? createLexicalRetriever();
   const index = await retriever.index(tools);
   const names = new Set(tools.map((tool) => tool.name));
-  let r5 = 0;
-  let r10 = 0;
-  let mrr = 0;
-  let ndcg = 0;
   let goldNames = 0;
   let missing = 0;
   const perTask: TaskScore[] = [];
   for (const task of tasks) {
-    const hits = await index.search(task.question, { limit: DEPTH });
+    const hits = await searchQueries(index, queries(task), { limit: DEPTH });
     const gold = new Set(task.gold);
     goldNames += gold.size;
     for (const name of gold) if (!names.has(name)) missing++;
@@ -72,25 +77,32 @@ export async function scoreDiscovery(options: ScoreDiscoveryOptions): Promise<Di
     let ideal = 0;
     for (let i = 0; i < Math.min(gold.size, DEPTH); i++) ideal += 1 / Math.log2(i + 2);
     const found = Object.values(ranks);
-    if (gold.size) {
-      r5 += found.filter((rank) => rank !== null && rank <= 5).length / gold.size;
-      r10 += found.filter((rank) => rank !== null).length / gold.size;
-      ndcg += dcg / ideal;
-    }
-    mrr += reciprocalRank;
-    perTask.push({ id: task.id, ranks, reciprocalRank });
+    const share = (n: number) => (gold.size ? n / gold.size : 0);
+    perTask.push({
+      id: task.id,
+      ranks,
+      reciprocalRank,
+      recallAt5: share(found.filter((rank) => rank !== null && rank <= 5).length),
+      recallAt10: share(found.filter((rank) => rank !== null).length),
+      ndcgAt10: gold.size ? dcg / ideal : 0,
+    });
   }
-  const n = Math.max(1, tasks.length);
+  return { retriever: retriever.name, goldNames, missingGoldNames: missing, ...summarizeTasks(perTask) };
+}
+
+/** Mean figures over some tasks' scores (a fold, say), each task weighing the same. */
+export function summarizeTasks(
+  perTask: readonly TaskScore[],
+): Pick<DiscoveryScores, "tasks" | "recallAt5" | "recallAt10" | "mrr" | "ndcgAt10" | "perTask"> {
+  const n = Math.max(1, perTask.length);
+  const mean = (pick: (t: TaskScore) => number) => round(perTask.reduce((sum, t) => sum + pick(t), 0) / n);
   return {
-    retriever: retriever.name,
-    tasks: tasks.length,
-    goldNames,
-    missingGoldNames: missing,
-    recallAt5: round(r5 / n),
-    recallAt10: round(r10 / n),
-    mrr: round(mrr / n),
-    ndcgAt10: round(ndcg / n),
-    perTask,
+    tasks: perTask.length,
+    recallAt5: mean((t) => t.recallAt5),
+    recallAt10: mean((t) => t.recallAt10),
+    mrr: mean((t) => t.reciprocalRank),
+    ndcgAt10: mean((t) => t.ndcgAt10),
+    perTask: [...perTask],
   };
 }
 

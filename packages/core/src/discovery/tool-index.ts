@@ -1,5 +1,6 @@
 /** The searchable catalogue: a retriever over tool documents, with rendering at three detail levels. */
 import { CodecallError } from "../errors.js";
+import { searchQueries } from "./fusion.js";
 import { createLexicalRetriever } from "./lexical.js";
 import { renderTool } from "./render.js";
 import type { Detail, Retriever, RetrieverIndex, ToolDocument } from "./types.js";
@@ -44,8 +45,11 @@ export interface ToolIndex {
   /** The documents, sorted by id (ties in ranking go to the smaller id). */
   readonly documents: readonly ToolDocument[];
   readonly servers: readonly ServerSummary[];
-  /** Tools for a query, best first. */
-  search(query: string, options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
+  /**
+   * Tools for a query, best first. A list of queries (one per sub-task) is searched query by query and
+   * the rankings fused, so each sub-task's tools make the list.
+   */
+  search(query: string | readonly string[], options?: SearchToolsOptions): Promise<ToolSearchResult[]>;
   /** One tool by id at `detail` (default `full`); fails with TOOL_NOT_FOUND. */
   describe(id: string, detail?: Detail): string;
   /** One tool by id, or undefined. */
@@ -53,6 +57,8 @@ export interface ToolIndex {
 }
 
 const MAX_LIMIT = 50;
+/** Queries one search may fuse. */
+const MAX_QUERIES = 10;
 
 /** Indexes a catalogue. Ids must be unique; documents are sorted by id so ranking ties break the same way always. */
 export async function createToolIndex(
@@ -82,7 +88,7 @@ export async function createToolIndex(
           details: { server },
         });
       }
-      const hits = await retrieverIndex.search(query, { limit, ...(filter ? { filter } : {}) });
+      const hits = await searchQueries(retrieverIndex, query, { limit, ...(filter ? { filter } : {}) });
       return hits.map(({ doc, score }) => {
         const tool = sorted[doc]!;
         return { id: tool.id, server: tool.server, name: tool.name, score, text: renderTool(tool, detail) };
@@ -125,10 +131,20 @@ function summarizeServers(documents: readonly ToolDocument[]): ServerSummary[] {
 }
 
 function checkSearch(query: unknown, options: SearchToolsOptions) {
-  if (typeof query !== "string" || !query.trim()) {
-    throw new CodecallError("TOOL_ARGS_INVALID", "search_tools needs a non-empty `query` string.", {
-      hint: 'Describe the task in a few words, e.g. `query: "create a github issue"`.',
-    });
+  const ok = (q: unknown) => typeof q === "string" && q.trim() !== "";
+  if (
+    !(
+      ok(query) ||
+      (Array.isArray(query) && query.length > 0 && query.length <= MAX_QUERIES && query.every(ok))
+    )
+  ) {
+    throw new CodecallError(
+      "TOOL_ARGS_INVALID",
+      `search_tools needs a \`query\`: a non-empty string, or a list of 1 to ${MAX_QUERIES} of them (one per sub-task).`,
+      {
+        hint: 'Describe the task in a few words, e.g. `query: "create a github issue"`, or its steps: `query: ["weather in Paris", "send an email"]`.',
+      },
+    );
   }
   const limit = options.limit ?? 10;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {

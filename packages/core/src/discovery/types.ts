@@ -29,6 +29,8 @@ export interface ToolDocument {
   description?: string;
   /** The tool's JSON Schema for its arguments; parameter names and descriptions are searched. */
   inputSchema?: unknown;
+  /** The tool's JSON Schema for its result, when it declares one; its field names are searched too. */
+  outputSchema?: unknown;
   /** Ready-made texts for each detail level; built from the other fields when absent. */
   renderings?: ToolRenderings;
 }

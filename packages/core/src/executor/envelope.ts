@@ -1,6 +1,6 @@
+import type { LogEntry } from "@codecall/sandbox";
 import type { SerializedError } from "../errors.js";
 import { type JsonValue, utf8Length } from "../json.js";
-import type { LogEntry } from "../sandbox/create-sandbox.js";
 
 /** Default cap on the envelope, in UTF-8 bytes: about 5k tokens. */
 export const DEFAULT_ENVELOPE_BYTES = 20_000;

@@ -5,28 +5,25 @@ import {
   runtimeFor,
   type ServerDefinition,
 } from "@codecall/codegen";
-import type ts from "typescript";
-import { CodecallError } from "../errors.js";
-import type { JsonValue } from "../json.js";
 import type {
   ExecutionEvent,
   ExecutionOutcome,
   Sandbox,
   SandboxSession,
   ToolHandler,
-} from "../sandbox/create-sandbox.js";
-import { type ExecutionLimits, resolveLimits } from "../sandbox/limits.js";
-import { resolveSandbox, type SandboxName } from "./backend.js";
+} from "@codecall/sandbox";
+import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
+import type ts from "typescript";
+import { CodecallError } from "../errors.js";
+import type { JsonValue } from "../json.js";
+import { openSandbox, type SandboxChoice } from "./backend.js";
+import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, PROGRAM_EPILOGUE, programPrologue, stripTypes } from "./transpile.js";
-import {
-  acquireChecker,
-  formatDiagnostics,
-  type SharedChecker,
-  type TypeDiagnostic,
-} from "./type-checker.js";
+import type { SharedChecker } from "./type-checker.js";
+import { unknownToolDiagnostics } from "./unknown-tools.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
 export type TypeCheckMode = "off" | "warn" | "error";
@@ -47,10 +44,10 @@ export interface ExecutorOptions {
   servers?: readonly ServerDefinition[];
   callTool?: CallToolFunction;
   /**
-   * The backend: a {@link Sandbox}, or a name loaded from its package. Defaults to `CODECALL_SANDBOX`,
-   * else `quickjs`. A Sandbox passed in stays the caller's to close.
+   * The backend: a {@link Sandbox} (it stays yours to close), or a factory the executor calls once and
+   * closes with itself, e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
    */
-  sandbox?: Sandbox | SandboxName;
+  sandbox: SandboxChoice;
   /** Type-check programs before running them. Default `error`. */
   typeCheck?: TypeCheckMode;
   /** Default limits for every execution (core's {@link resolveLimits} defaults fill the rest). */
@@ -71,6 +68,11 @@ export interface ExecutorOptions {
    * receives the catalogue's handler and returns the one programs talk to.
    */
   programTools?: (catalogueTools: ToolHandler) => ToolHandler;
+  /**
+   * Generate the typed API on first use instead of at creation, so a large catalogue starts at once
+   * (code mode over 10,000 tools). Codegen errors then surface on first use. Default false.
+   */
+  deferApi?: boolean;
   /** Overrides of the type-checker's (deliberately lenient) compiler options. */
   compilerOptions?: ts.CompilerOptions;
 }
@@ -113,19 +115,19 @@ interface ApiState {
   api: GeneratedApi;
   serverIdents: Set<string>;
   handler: ToolHandler;
-  checker: SharedChecker | undefined;
+  /** Made on the first check (TypeScript loads only then); shared with executors of the same catalogue. */
+  checker: Promise<SharedChecker> | undefined;
 }
 
 /**
- * Creates an executor: resolves the backend (throwing CONFIG_INVALID or SANDBOX_NOT_INSTALLED at once
- * when it cannot) and generates the typed API from the tools.
+ * Creates an executor: opens the backend (CONFIG_INVALID at once when none was given) and generates the
+ * typed API from the tools.
  */
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
   const catalogue = toCatalogue(options);
   const defaultLimits = resolveLimits(options.limits);
   const defaultMode = checkMode(options.typeCheck ?? "error");
-  const ownsSandbox = typeof options.sandbox !== "object";
-  const sandbox = await resolveSandbox(options.sandbox);
+  const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
   const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
@@ -163,7 +165,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       if (ready && ready.version === version) return ready;
       // The catalogue changed: give back the old checker (disposed when no other executor holds it).
       if (ready?.checker) {
-        ready.checker.release();
+        void ready.checker.then((c) => c.release()).catch(() => undefined);
         ready.checker = undefined;
       }
     }
@@ -174,12 +176,21 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     session ??= sandbox.createSession();
     return session;
   };
-  const checkerOf = (s: ApiState) => {
-    s.checker ??= acquireChecker(s.api.declarations, options.compilerOptions);
-    return s.checker.checker;
+  const checkerOf = async (s: ApiState) => {
+    s.checker ??= import("./type-checker.js").then(({ acquireChecker }) =>
+      acquireChecker(s.api.declarations, options.compilerOptions),
+    );
+    return (await s.checker).checker;
   };
+  // TypeScript's findings plus unknown tool ids, each with the nearest real names.
+  const checkProgram = async (s: ApiState, code: string) =>
+    unknownToolDiagnostics(
+      code,
+      (await checkerOf(s)).check(code),
+      s.api.tools.map((t) => t.id),
+    );
 
-  await current();
+  if (!options.deferApi) await current();
 
   const executor: Executor = {
     sandbox,
@@ -187,7 +198,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       return (await current()).api;
     },
     async check(code) {
-      return checkerOf(await current()).check(code);
+      return checkProgram(await current(), code);
     },
     async execute(code, run = {}) {
       const started = performance.now();
@@ -222,7 +233,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
         let diagnostics: TypeDiagnostic[] = [];
         if (mode !== "off") {
-          diagnostics = checkerOf(s).check(code);
+          diagnostics = await checkProgram(s, code);
           if (mode === "error" && diagnostics.length > 0)
             return fail(typeCheckError(diagnostics), diagnostics);
         }
@@ -252,7 +263,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       session = undefined;
       const built = state;
       state = undefined;
-      if (built) await built.then((s) => s.checker?.release()).catch(() => undefined);
+      if (built) await built.then(async (s) => (await s.checker)?.release()).catch(() => undefined);
       if (open) await open.then((x) => x.dispose()).catch(() => undefined);
       if (ownsSandbox) await sandbox.close();
     },

@@ -1,11 +1,4 @@
-export {
-  DEFAULT_SANDBOX,
-  loadBackend,
-  resolveSandbox,
-  SANDBOX_BACKENDS,
-  SANDBOX_ENV,
-  type SandboxName,
-} from "./backend.js";
+export type { SandboxChoice } from "./backend.js";
 export {
   DEFAULT_ENVELOPE_BYTES,
   type Envelope,

@@ -1,12 +1,12 @@
 import type { GeneratedTool } from "@codecall/codegen";
+import type { ToolHandler } from "@codecall/sandbox";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import { nearestToolNames } from "../discovery/nearest.js";
 import { CodecallError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { toolResultToValue } from "../mcp/result.js";
-import { suggestNames } from "../mcp/suggest.js";
-import type { ToolHandler } from "../sandbox/create-sandbox.js";
 import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 
 /** Calls one tool on one MCP server. The connection layer's catalogue provides it. */
@@ -26,11 +26,12 @@ const MAX_REPORTED_ERRORS = 3;
  */
 export class ArgumentValidator {
   private readonly cache = new Map<string, ValidateFunction | null>();
-  private readonly ajv: { draft07?: Ajv; draft2020?: Ajv2020 } = {};
+  /** Ajv loads with the first check: it is a large part of core's import time otherwise. */
+  private engines: Promise<{ draft07: Ajv; draft2020: Ajv2020 }> | undefined;
 
   /** Throws TOOL_ARGS_INVALID naming the first fields that do not match `tool`'s input schema. */
-  check(tool: GeneratedTool, args: JsonObject): void {
-    const validate = this.validator(tool);
+  async check(tool: GeneratedTool, args: JsonObject): Promise<void> {
+    const validate = this.cache.get(tool.id) ?? (await this.validator(tool));
     if (!validate || validate(args)) return;
     const errors = (validate.errors ?? []).map(describe);
     const unique = [...new Map(errors.map((e) => [`${e.field}|${e.message}`, e])).values()];
@@ -44,16 +45,17 @@ export class ArgumentValidator {
     });
   }
 
-  private validator(tool: GeneratedTool): ValidateFunction | null {
+  private async validator(tool: GeneratedTool): Promise<ValidateFunction | null> {
     let validate = this.cache.get(tool.id);
     if (validate !== undefined) return validate;
+    const engines = await (this.engines ??= loadEngines());
     const schema = tool.definition.inputSchema;
     validate = null;
     if (schema && typeof schema === "object") {
       const { $schema, ...rest } = schema as Record<string, unknown>;
       const legacy = typeof $schema === "string" && /draft-0[4-7]/.test($schema);
       try {
-        validate = (legacy ? this.engine("draft07") : this.engine("draft2020")).compile(rest);
+        validate = (legacy ? engines.draft07 : engines.draft2020).compile(rest);
       } catch {
         validate = null;
       }
@@ -61,14 +63,11 @@ export class ArgumentValidator {
     this.cache.set(tool.id, validate);
     return validate;
   }
+}
 
-  private engine(dialect: "draft07" | "draft2020"): Ajv | Ajv2020 {
-    const existing = this.ajv[dialect];
-    if (existing) return existing;
-    const created = dialect === "draft07" ? newAjv(Ajv) : newAjv(Ajv2020);
-    this.ajv[dialect] = created as never;
-    return created;
-  }
+async function loadEngines(): Promise<{ draft07: Ajv; draft2020: Ajv2020 }> {
+  const [{ Ajv }, { Ajv2020 }] = await Promise.all([import("ajv"), import("ajv/dist/2020.js")]);
+  return { draft07: newAjv(Ajv), draft2020: newAjv(Ajv2020) };
 }
 
 function newAjv<T>(AjvClass: new (options: object) => T): T {
@@ -157,7 +156,7 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
         },
       );
     }
-    validator.check(tool, input);
+    await validator.check(tool, input);
     const call: InterceptedCall = {
       id: tool.id,
       server: tool.server,
@@ -194,7 +193,7 @@ function redactError(
 }
 
 function unknownTool(name: string, byId: Map<string, GeneratedTool>): CodecallError {
-  const close = suggestNames(name, byId.keys());
+  const close = nearestToolNames(name, byId.keys());
   const hint = close.length
     ? ` Did you mean ${close.join(", ")}?`
     : " Search the catalogue for the right name.";

@@ -37,13 +37,14 @@ export const PROGRAM_EPILOGUE = "\n})();";
 export function programPrologue(runtime: string): string {
   return `const codecall = (function (host) {
   function frames(stack) { return typeof stack === "string" ? stack.split("\\n").filter(function (l) { return /^\\s+at /.test(l); }).join("\\n") : ""; }
-  return Object.freeze({ callTool: function (id, args) {
+  function callTool(id, args) {
     var site = new Error();
     return host.callTool(id, args).then(undefined, function (e) {
       try { if (e !== null && typeof e === "object") e.stack = e.name + ": " + e.message + "\\n" + frames(site.stack); } catch (_) {}
       throw e;
     });
-  } });
+  }
+  return Object.freeze({ callTool: callTool, searchTools: function (args) { return callTool("codecall.searchTools", args); } });
 })(globalThis.codecall);
 ${runtime}
 ;const require = function (specifier) {

@@ -2,16 +2,10 @@ import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import ts from "typescript";
 import { suggestNames } from "../mcp/suggest.js";
+import type { TypeDiagnostic } from "./diagnostics.js";
 import { mentionedNames } from "./transpile.js";
 
-/** One type-check finding, located in the program's own coordinates (1-based). */
-export interface TypeDiagnostic {
-  line: number;
-  column: number;
-  /** The TypeScript error number (2551: misspelt property, 2345: wrong argument type, ...). */
-  code: number;
-  message: string;
-}
+export { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 
 /** Each checker mounts its files under a root of its own, so checkers of different APIs never share them. */
 let checkers = 0;
@@ -43,10 +37,14 @@ export const DEFAULT_CHECK_OPTIONS: ts.CompilerOptions = {
   esModuleInterop: true,
 };
 
+/** `codecall.searchTools` (answered in code mode): typed results, so a program can use a hit's id and text. */
+export const SEARCH_TOOLS_DECLARATION =
+  'searchTools(args: { query: string | string[]; detail?: "name" | "summary" | "full"; limit?: number; server?: string }): Promise<Array<{ id: string; server: string; name: string; score: number; text: string }>>;';
+
 /** Globals every sandbox installs; declared for the checker when the generated declarations do not. */
 const ENVIRONMENT: Record<string, string> = {
   console: `declare const console: { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; debug(...data: unknown[]): void };`,
-  codecall: `declare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any> };`,
+  codecall: `declare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any>; ${SEARCH_TOOLS_DECLARATION} };`,
 };
 
 /** Library files are the same for every checker in the process: read and parsed once. */
@@ -283,13 +281,4 @@ function shortMessage(text: string | ts.DiagnosticMessageChain): string {
   let message = kept.join(" ");
   if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
   return message;
-}
-
-/** Formats diagnostics as short lines the model reads: `program.ts:3:15 TS2551 Property ...`. */
-export function formatDiagnostics(diagnostics: readonly TypeDiagnostic[], max = 10): string {
-  const shown = diagnostics
-    .slice(0, max)
-    .map((d) => `program.ts:${d.line}:${d.column} TS${d.code} ${d.message}`);
-  if (diagnostics.length > max) shown.push(`... and ${diagnostics.length - max} more`);
-  return shown.join("\n");
 }

@@ -11,12 +11,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { CodecallError } from "../errors.js";
 import { type ConfigOptions, type McpConfig, parseConfig } from "./config.js";
-import {
-  type CallToolOptions,
-  type ConnectionSettings,
-  ServerConnection,
-  type ServerStatus,
-} from "./connection.js";
+import type { CallToolOptions, ConnectionSettings, ServerConnection, ServerStatus } from "./connection.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
 import { fileTokenStorage, type UpstreamOAuthOptions } from "./oauth.js";
 import { suggestNames } from "./suggest.js";
@@ -62,8 +57,11 @@ export class McpConnections {
   #version = 0;
   #closed = false;
 
-  /** @internal Use {@link connectServers}. */
-  constructor(config: McpConfig, options: ConnectOptions = {}) {
+  /**
+   * @internal Use {@link connectServers}, which passes the connection class: it is loaded with the MCP
+   * SDK on first connect, so importing code mode does not pay for the SDK until servers are used.
+   */
+  constructor(config: McpConfig, options: ConnectOptions, Connection: typeof ServerConnection) {
     const settings: ConnectionSettings = {
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
       callTimeoutMs: options.callTimeoutMs ?? 60_000,
@@ -76,7 +74,7 @@ export class McpConnections {
         : undefined,
     };
     for (const [name, server] of Object.entries(config.mcpServers)) {
-      this.#servers.set(name, new ServerConnection(name, server, settings, () => this.#changed(name)));
+      this.#servers.set(name, new Connection(name, server, settings, () => this.#changed(name)));
     }
   }
 
@@ -251,7 +249,9 @@ export async function connectServers(
   config: McpConfig | object,
   options: ConnectOptions = {},
 ): Promise<McpConnections> {
-  const connections = new McpConnections(parseConfig(config, options), options);
+  const parsed = parseConfig(config, options);
+  const { ServerConnection } = await import("./connection.js");
+  const connections = new McpConnections(parsed, options, ServerConnection);
   await connections.start();
   return connections;
 }

@@ -9,10 +9,11 @@
  * return page.text;
  * ```
  */
+
+import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
 import type { ExecutionInterceptor, InterceptedCall } from "../executor/interceptor.js";
 import type { JsonObject } from "../json.js";
-import type { ToolHandler } from "../sandbox/create-sandbox.js";
 import type { McpConnections } from "./connections.js";
 
 /** The ids of the built-in resource tools. */

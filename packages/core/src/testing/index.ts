@@ -2,8 +2,9 @@
  * Test helpers for users of codecall and for codecall's own tests: in-memory tool sets, and (later) a
  * scripted model. Import from `@codecall/core/testing`.
  */
+
+import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
-import type { ToolHandler } from "../sandbox/create-sandbox.js";
 
 /** A ToolHandler over plain functions, keyed by tool name. Unknown names fail with TOOL_NOT_FOUND. */
 export function toolsFromFunctions(functions: Record<string, (args: never) => unknown>): ToolHandler {

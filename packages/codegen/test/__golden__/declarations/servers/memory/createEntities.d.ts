@@ -25,11 +25,7 @@ export interface CreateEntitiesOutput {
 
 /**
  * Create entities
- *
  * Create multiple new entities in the knowledge graph. Entities that already exist are skipped.
- *
- * MCP tool `create_entities`.
- * @returns The tool's `structuredContent`, as its output schema describes.
  * @destructiveHint false
  * @idempotentHint true
  */

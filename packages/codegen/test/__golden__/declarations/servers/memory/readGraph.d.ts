@@ -5,11 +5,7 @@ export interface ReadGraphInput { [key: string]: unknown }
 
 /**
  * Read graph
- *
  * Read the entire knowledge graph.
- *
- * MCP tool `read_graph`.
- * @returns The tool's result content blocks (it declares no output schema): text, images, audio or resources.
  * @readOnlyHint true
  * @openWorldHint false
  */

@@ -1,0 +1,60 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CodecallError, type Sandbox } from "@codecall/core";
+
+/**
+ * The one place a backend name maps to its package: core takes backends passed in, so only the CLI (and
+ * `codecall serve`, through it) turns `--sandbox NAME` into a package to load.
+ */
+export const SANDBOX_BACKENDS = {
+  quickjs: { packageName: "@codecall/sandbox-quickjs", factory: "quickjs" },
+  "isolated-vm": { packageName: "@codecall/sandbox-isolated-vm", factory: "isolatedVm" },
+  e2b: { packageName: "@codecall/sandbox-e2b", factory: "e2b" },
+} as const;
+
+export type SandboxName = keyof typeof SANDBOX_BACKENDS;
+
+export function isSandboxName(name: string): name is SandboxName {
+  return Object.hasOwn(SANDBOX_BACKENDS, name);
+}
+
+/**
+ * Loads a backend by name. The user's project comes first (a backend installed beside their code, even
+ * when the CLI itself is linked or global), then the packages installed beside the CLI. An uninstalled
+ * backend costs nothing until asked for.
+ */
+export async function loadSandbox(name: SandboxName, cwd: string = process.cwd()): Promise<Sandbox> {
+  const spec = SANDBOX_BACKENDS[name];
+  let module: Record<string, unknown> | undefined;
+  const failures: unknown[] = [];
+  for (const load of [
+    () => import(pathToFileURL(createRequire(join(cwd, "package.json")).resolve(spec.packageName)).href),
+    () => import(spec.packageName),
+  ]) {
+    try {
+      module = (await load()) as Record<string, unknown>;
+      break;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (!module) {
+    throw new CodecallError(
+      "SANDBOX_NOT_INSTALLED",
+      `The sandbox package ${spec.packageName} is not installed.`,
+      {
+        cause: failures.at(-1),
+        hint: `Install it in your project or next to codecall (npm install ${spec.packageName}), or pass --sandbox quickjs.`,
+        details: { package: spec.packageName },
+      },
+    );
+  }
+  const factory = module[spec.factory];
+  if (typeof factory !== "function")
+    throw new CodecallError(
+      "SANDBOX_UNAVAILABLE",
+      `${spec.packageName} does not export ${spec.factory}(). Install matching versions of codecall and ${spec.packageName}.`,
+    );
+  return (await factory()) as Sandbox;
+}

@@ -1,0 +1,145 @@
+/**
+ * Dense retrieval with an embedding function the application provides (any provider, any model), and a
+ * hybrid that fuses it with the lexical ranker. codecall ships no model and downloads nothing.
+ */
+
+import { CodecallError } from "../errors.js";
+import { analyze } from "./analyze.js";
+import { reciprocalRankFusion } from "./fusion.js";
+import { createLexicalRetriever, firstSentence } from "./lexical.js";
+import { ngrams } from "./ngrams.js";
+import type { RetrievalHit, Retriever, RetrieverIndex, ToolDocument } from "./types.js";
+
+/** Turns texts into vectors of one length; called with batches of tool texts, then with each query. */
+export type EmbedFunction = (
+  texts: string[],
+) => Promise<readonly (readonly number[])[]> | readonly (readonly number[])[];
+
+/** Options of {@link createEmbeddingRetriever}. */
+export interface EmbeddingRetrieverOptions {
+  embed: EmbedFunction;
+  /** Name in reports. Default `embedding`. */
+  name?: string;
+  /** Texts per `embed` call while indexing. Default 64. */
+  batchSize?: number;
+  /** The text embedded for a tool. Default: its name, title, server and description. */
+  text?: (doc: ToolDocument) => string;
+}
+
+/** The text a tool is embedded as by default. */
+export function embeddingText(doc: ToolDocument): string {
+  const name = doc.name.replace(/[_\-.]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2");
+  return [name, doc.title, `(${doc.server})`, doc.description].filter(Boolean).join(": ").slice(0, 2000);
+}
+
+/** Ranks tools by cosine similarity of their embeddings with the query's. */
+export function createEmbeddingRetriever(options: EmbeddingRetrieverOptions): Retriever {
+  const { embed, batchSize = 64, text = embeddingText } = options;
+  return {
+    name: options.name ?? "embedding",
+    async index(documents): Promise<RetrieverIndex> {
+      const texts = documents.map(text);
+      let dim = 0;
+      let matrix = new Float32Array(0);
+      for (let start = 0; start < texts.length; start += batchSize) {
+        const vectors = await embed(texts.slice(start, start + batchSize));
+        if (vectors.length !== Math.min(batchSize, texts.length - start))
+          throw badEmbedding("one vector per text");
+        for (const [i, vector] of vectors.entries()) {
+          if (!dim) {
+            dim = vector.length;
+            matrix = new Float32Array(dim * texts.length);
+          }
+          if (vector.length !== dim || dim === 0)
+            throw badEmbedding(`vectors of one non-zero length (${dim})`);
+          matrix.set(normalized(vector), (start + i) * dim);
+        }
+      }
+      return {
+        async search(query, { limit, filter }) {
+          const [vector] = await embed([query]);
+          if (!vector || vector.length !== dim) throw badEmbedding(`a query vector of length ${dim}`);
+          const q = normalized(vector);
+          const hits: RetrievalHit[] = [];
+          for (let d = 0; d < documents.length; d++) {
+            if (filter && !filter(d)) continue;
+            let dot = 0;
+            for (let i = 0, at = d * dim; i < dim; i++, at++) dot += q[i]! * matrix[at]!;
+            if (dot > 0) hits.push({ doc: d, score: dot });
+          }
+          return hits.sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, limit);
+        },
+      };
+    },
+  };
+}
+
+/** Options of {@link createHybridRetriever}. */
+export interface HybridRetrieverOptions {
+  /** The rankers fused. Default: the lexical ranker plus `embedding`. */
+  retrievers?: readonly Retriever[];
+  /** An embedding ranker fused with the lexical one (shorthand for `retrievers`). */
+  embedding?: Retriever;
+  /** Weight of each ranker's reciprocal ranks, in order. Default 1 each. */
+  weights?: readonly number[];
+  name?: string;
+}
+
+/** How deep each fused ranking is read. */
+const HYBRID_DEPTH = 50;
+
+/** Fuses several rankers by reciprocal rank (their scores need no common scale). */
+export function createHybridRetriever(options: HybridRetrieverOptions): Retriever {
+  const retrievers = options.retrievers ?? [
+    createLexicalRetriever(),
+    ...(options.embedding ? [options.embedding] : []),
+  ];
+  if (!retrievers.length)
+    throw new CodecallError("CONFIG_INVALID", "A hybrid retriever needs at least one retriever.");
+  return {
+    name: options.name ?? `hybrid(${retrievers.map((r) => r.name).join("+")})`,
+    async index(documents) {
+      const indexes = await Promise.all(retrievers.map((retriever) => retriever.index(documents)));
+      return {
+        async search(query, searchOptions) {
+          const deep = { ...searchOptions, limit: Math.max(searchOptions.limit, HYBRID_DEPTH) };
+          const lists = await Promise.all(indexes.map((index) => index.search(query, deep)));
+          return reciprocalRankFusion(lists, searchOptions.limit, options.weights ?? []);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A deterministic, dependency-free embedding: stemmed words and character trigrams hashed into
+ * `dimensions` buckets. It is not semantic; it stands in for a real model in tests and offline demos.
+ */
+export function hashedEmbedding(dimensions = 256): EmbedFunction {
+  return (texts) =>
+    texts.map((text) => {
+      const vector = new Array<number>(dimensions).fill(0);
+      for (const term of analyze(text)) vector[hash(term) % dimensions]! += 1;
+      for (const gram of ngrams(firstSentence(text))) vector[hash(gram) % dimensions]! += 0.3;
+      return vector;
+    });
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function normalized(vector: readonly number[]): Float32Array {
+  let norm = 0;
+  for (const v of vector) norm += v * v;
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  return Float32Array.from(vector, (v) => v * scale);
+}
+
+function badEmbedding(expected: string): CodecallError {
+  return new CodecallError("CONFIG_INVALID", `The embedding function must return ${expected}.`, {
+    hint: "Return one array of numbers per input text, all of the same length.",
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * `@codecall/core/internal`: every module's exports, for codecall's own packages, tests and benchmarks.
+ * Not part of the public API: anything here may change in any release.
+ */
+
+export * from "@codecall/sandbox";
+export * from "@codecall/sandbox/internal";
+export * from "./agent/index.js";
+export * from "./codemode/index.js";
+export * from "./discovery/index.js";
+export * from "./errors.js";
+export * from "./executor/index.js";
+export * from "./json.js";
+export * from "./mcp/index.js";
+export * from "./privacy/index.js";

@@ -1,0 +1,149 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  clauses,
+  createBm25Retriever,
+  createLexicalRetriever,
+  crossValidate,
+  reciprocalRankFusion,
+  scoreDiscovery,
+  searchQueries,
+  type ToolDocument,
+} from "../src/discovery/index.js";
+import { catalogue, devTasks } from "./discovery-fixtures.js";
+
+const tool = (id: string, description: string, extra: Partial<ToolDocument> = {}): ToolDocument => ({
+  id,
+  name: id.split(".")[1]!,
+  server: id.split(".")[0]!,
+  description,
+  ...extra,
+});
+
+const ids = async (docs: ToolDocument[], query: string, options = {}) => {
+  const index = await createLexicalRetriever(options).index(docs);
+  return (await index.search(query, { limit: docs.length })).map((hit) => docs[hit.doc]!.id);
+};
+
+describe("what the ranker knows comes from the tools' own text", () => {
+  it("has no word table in its sources (no synonym list, glossary or stem exceptions)", () => {
+    const dir = new URL("../src/discovery/", import.meta.url);
+    for (const file of readdirSync(dir)) {
+      const source = readFileSync(new URL(file, dir), "utf8");
+      expect(source, file).not.toMatch(/SYNONYM|GLOSSARY|STEM_EXCEPTIONS/);
+      // A CJK word table would show as quoted Chinese strings.
+      expect(source, file).not.toMatch(/"[\u4e00-\u9fff]{2,}"/);
+    }
+  });
+
+  it("finds a tool by an enum value of its parameters", async () => {
+    const docs = [
+      tool("units.convert", "Converts a quantity.", {
+        inputSchema: {
+          type: "object",
+          properties: { unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+        },
+      }),
+      tool("text.translate", "Converts text to another language."),
+    ];
+    expect((await ids(docs, "fahrenheit please"))[0]).toBe("units.convert");
+  });
+
+  it("finds a tool by a field of its output schema", async () => {
+    const docs = [
+      tool("geo.lookup", "Looks a place up.", {
+        outputSchema: {
+          type: "object",
+          properties: { latitude: { type: "number" }, longitude: { type: "number" } },
+        },
+      }),
+      tool("geo.describe", "Describes a place."),
+    ];
+    expect((await ids(docs, "latitude of a place"))[0]).toBe("geo.lookup");
+  });
+
+  it("lets a tool inherit its server's words, and its siblings share the best sibling's score", async () => {
+    const docs = [
+      tool("stocks.quote", "Gets a quote.", { serverDescription: "Stock market data" }),
+      tool("stocks.history", "Gets past values.", { serverDescription: "Stock market data" }),
+      tool("weather.today", "Gets the day's weather.", { serverDescription: "Daily weather" }),
+    ];
+    const ranked = await ids(docs, "stock market quote");
+    expect(ranked[0]).toBe("stocks.quote");
+    expect(ranked[1]).toBe("stocks.history");
+  });
+
+  it("matches an identifier written as one word by character trigrams", async () => {
+    const docs = [tool("charts.wordcloud", "Draws a picture."), tool("charts.bars", "Draws bars.")];
+    expect((await ids(docs, "word cloud", { feedbackWeight: 0 }))[0]).toBe("charts.wordcloud");
+    const without = await createLexicalRetriever({ ngramWeight: 0, feedbackWeight: 0 }).index(docs);
+    expect(await without.search("word cloud", { limit: 2 })).toEqual([]);
+  });
+
+  it("splits a long request into clauses", () => {
+    expect(clauses("Find the weather in Paris, then write a summary file and email it to Bob.")).toEqual([
+      "Find the weather in Paris",
+      "write a summary file",
+      "email it to Bob.",
+    ]);
+    expect(clauses("weather in Paris")).toEqual([]);
+  });
+});
+
+describe("fusion and several queries", () => {
+  it("fuses rankings by reciprocal rank, ties to the earlier document", () => {
+    const fused = reciprocalRankFusion(
+      [
+        [
+          { doc: 1, score: 9 },
+          { doc: 2, score: 5 },
+        ],
+        [
+          { doc: 2, score: 0.9 },
+          { doc: 3, score: 0.1 },
+        ],
+      ],
+      3,
+    );
+    expect(fused.map((hit) => hit.doc)).toEqual([2, 1, 3]);
+    expect(
+      reciprocalRankFusion([[{ doc: 4, score: 1 }], [{ doc: 3, score: 1 }]], 2).map((h) => h.doc),
+    ).toEqual([3, 4]);
+  });
+
+  it("a list of queries finds the tools of each sub-task", async () => {
+    const index = await createLexicalRetriever().index(catalogue);
+    const one = await searchQueries(index, "get the weather forecast and write the result to a file", {
+      limit: 6,
+    });
+    const many = await searchQueries(index, ["weather forecast", "write a file"], { limit: 6 });
+    const names = (hits: typeof many) => hits.map((hit) => catalogue[hit.doc]!.name);
+    expect(names(many).some((name) => /weather|forecast/i.test(name))).toBe(true);
+    expect(names(many)).toContain("write_file");
+    expect(one.length).toBe(6);
+  });
+});
+
+describe("cross-validation", () => {
+  it("picks per fold on the other folds and scores every task once, held out", async () => {
+    const cv = await crossValidate({
+      tools: catalogue,
+      tasks: devTasks,
+      folds: 4,
+      candidates: [
+        { name: "bm25", retriever: createBm25Retriever() },
+        { name: "lexical", retriever: createLexicalRetriever() },
+      ],
+    });
+    expect(cv.folds).toHaveLength(4);
+    expect(cv.heldOut.tasks).toBe(48);
+    expect(cv.folds.map((f) => f.test.tasks)).toEqual([12, 12, 12, 12]);
+    // The lexical ranker wins every training split, so held-out equals its whole-set figures.
+    for (const fold of cv.folds) expect(fold.chosen).toBe("lexical");
+    const whole = await scoreDiscovery({ tools: catalogue, tasks: devTasks });
+    expect(cv.heldOut.recallAt5).toBeCloseTo(whole.recallAt5, 2);
+    expect(cv.heldOut.mrr).toBeCloseTo(whole.mrr, 2);
+    expect(cv.heldOut.recallAt5).toBeGreaterThan(cv.heldOutBaseline.recallAt5);
+    expect(cv.gainRatio.recallAt5).toBeGreaterThan(0.5);
+  });
+});

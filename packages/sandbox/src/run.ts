@@ -1,0 +1,294 @@
+import { setMaxListeners } from "node:events";
+import type { Deadline } from "./deadlines.js";
+import { CodecallError } from "./errors.js";
+import { type JsonValue, utf8Length } from "./json.js";
+import type { ExecutionLimits } from "./limits.js";
+import {
+  adapterFailure,
+  errorText,
+  outcomeOf,
+  outputLimitError,
+  type ProgramErrorReport,
+  programError,
+  type RunRecord,
+  toolFailureReply,
+  wallClockError,
+} from "./outcome.js";
+import type { AdapterRunStatsV1, HostBridgeV1, RunControlV1, RunResultV1 } from "./spec-v1.js";
+import type { ProgramPosition } from "./stack.js";
+import type {
+  ExecuteRequest,
+  ExecutionEvent,
+  ExecutionOutcome,
+  LogEntry,
+  LogLevel,
+  ToolCallRecord,
+} from "./types.js";
+
+/** How long core waits for an adapter to settle after aborting it, before reporting anyway. */
+const ABORT_GRACE_MS = 2_000;
+
+/**
+ * The abort signals of one session's runs. Runs run one at a time, and a run that was not stopped leaves
+ * its signal unaborted, so the next run reuses it: a new AbortSignal costs several microseconds of CPU
+ * and garbage collection, as much as the rest of a warm execution. Adapters and tools remove their
+ * listeners when their run or call ends; a stopped run's signal is never handed out again.
+ */
+export class SignalSource {
+  private current: AbortController | undefined;
+
+  take(): AbortController {
+    if (!this.current) {
+      this.current = new AbortController();
+      // Every tool call in flight may listen on it (an MCP request does); that is not a leak.
+      setMaxListeners(0, this.current.signal);
+    }
+    return this.current;
+  }
+
+  drop(controller: AbortController): void {
+    if (this.current === controller) this.current = undefined;
+  }
+}
+
+/** Everything a run needs, known before it starts. */
+export interface RunInit {
+  backend: string;
+  request: ExecuteRequest;
+  started: number;
+  limits: ExecutionLimits;
+  /** Where the program's line 1 sits in the evaluated script. */
+  position: ProgramPosition;
+  signals: SignalSource;
+}
+
+/**
+ * One execution in flight: the bridge the program talks to, its logs, tool calls and byte budgets, the
+ * wall-clock deadline, and the one promise ({@link result}) that settles when the adapter reports or,
+ * once the run is stopped, when the grace period ends.
+ */
+export class Run implements Deadline {
+  /** When the wall clock stops the run: its limit from now (preparing the context does not count). */
+  readonly at: number;
+  /** What the adapter and every tool handler get: the limits and the signal, nothing to steer the run. */
+  readonly control: RunControlV1;
+  readonly limits: ExecutionLimits;
+  readonly result: Promise<RunResultV1 | undefined>;
+  /** Why the run was stopped (a limit, the caller, disposal); undefined while it runs its course. */
+  stopReason: CodecallError | undefined;
+  private readonly record: RunRecord;
+  private readonly request: ExecuteRequest;
+  private readonly position: ProgramPosition;
+  private readonly signals: SignalSource;
+  private settleResult!: (result: RunResultV1 | undefined) => void;
+  private grace: ReturnType<typeof setTimeout> | undefined;
+  /** The controller this run's signal came from, once read or aborted. */
+  private controller: AbortController | undefined;
+  private ended = false;
+
+  constructor(init: RunInit) {
+    this.request = init.request;
+    this.limits = init.limits;
+    this.position = init.position;
+    this.signals = init.signals;
+    this.at = performance.now() + init.limits.wallTimeMs;
+    this.control = new RunView(this);
+    this.record = {
+      backend: init.backend,
+      started: init.started,
+      logs: [],
+      toolCalls: [],
+      callCount: 0,
+      outputBytes: 0,
+    };
+    this.result = new Promise((resolve) => {
+      this.settleResult = resolve;
+    });
+  }
+
+  /** The run's abort signal, made on first read. */
+  get signal(): AbortSignal {
+    // A tool that first reads it after the run ended must not get a later run's signal.
+    this.controller ??= this.ended ? new AbortController() : this.signals.take();
+    return this.controller.signal;
+  }
+
+  /** The adapter's answer. */
+  complete(result: RunResultV1): void {
+    this.settleResult(result);
+  }
+
+  /** The adapter's run rejected: the engine failed. */
+  crash(error: unknown): void {
+    this.settleResult({ kind: "failed", code: "SANDBOX_CRASHED", message: errorText(error) });
+  }
+
+  /** Ends the run with `error`: aborts its signal, and reports after a grace period if the adapter does not. */
+  stop(error: CodecallError): void {
+    if (this.stopReason) return;
+    this.stopReason = error;
+    this.controller ??= this.signals.take();
+    this.controller.abort(error);
+    this.signals.drop(this.controller);
+    this.grace = setTimeout(this.settleResult, ABORT_GRACE_MS, undefined);
+  }
+
+  expire(): void {
+    this.stop(wallClockError(this.limits.wallTimeMs));
+  }
+
+  /** Called once the run's result is in: clears the grace timer. */
+  release(): void {
+    if (this.grace) clearTimeout(this.grace);
+  }
+
+  bridge(): HostBridgeV1 {
+    return {
+      log: (level, text) => this.log(level, text),
+      call: (requestJson) => this.call(requestJson),
+    };
+  }
+
+  private log(level: string, text: unknown): void {
+    if (this.stopReason) return;
+    const message = typeof text === "string" ? text : String(text);
+    const lvl: LogLevel = isLogLevel(level) ? level : "log";
+    this.record.outputBytes += utf8Length(message) + 1;
+    if (this.record.outputBytes > this.limits.maxOutputBytes) {
+      this.stop(outputLimitError(this.limits.maxOutputBytes, "console output"));
+      return;
+    }
+    const entry: LogEntry = { level: lvl, message };
+    this.record.logs.push(entry);
+    this.emit({ type: "log", level: lvl, message });
+  }
+
+  private async call(requestJson: string): Promise<string> {
+    if (typeof requestJson !== "string")
+      return toolFailureReply(
+        new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."),
+      );
+    if (utf8Length(requestJson) > this.limits.maxToolArgsBytes + 1024) {
+      return toolFailureReply(
+        new CodecallError(
+          "TOOL_ARGS_TOO_LARGE",
+          `The tool call's arguments exceed limits.maxToolArgsBytes (${this.limits.maxToolArgsBytes} bytes).`,
+        ),
+      );
+    }
+    let parsed: { name?: unknown; args?: unknown };
+    try {
+      parsed = JSON.parse(requestJson) as { name?: unknown; args?: unknown };
+    } catch {
+      return toolFailureReply(
+        new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."),
+      );
+    }
+    if (typeof parsed !== "object" || parsed === null || typeof parsed.name !== "string") {
+      return toolFailureReply(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
+    }
+    const name = parsed.name;
+    const args = parsed.args as JsonValue | undefined;
+    if (this.stopReason) return toolFailureReply(this.stopReason);
+    const id = ++this.record.callCount;
+    if (id > this.limits.maxToolCalls) {
+      const error = new CodecallError(
+        "TOOL_CALL_LIMIT",
+        `The program made more than ${this.limits.maxToolCalls} tool calls (limits.maxToolCalls).`,
+        { details: { limit: this.limits.maxToolCalls } },
+      );
+      this.stop(error);
+      return toolFailureReply(error);
+    }
+    const callStarted = performance.now();
+    this.emit({ type: "tool-call", id, name, args });
+    let answer: string;
+    let failure: CodecallError | undefined;
+    try {
+      if (!this.request.tools)
+        throw new CodecallError(
+          "TOOL_NOT_FOUND",
+          `No tools are available to this program (called "${name}").`,
+        );
+      const value = await this.request.tools({ name, args }, this.control);
+      const json = value === undefined ? undefined : JSON.stringify(value);
+      if (json !== undefined && utf8Length(json) > this.limits.maxToolResultBytes) {
+        throw new CodecallError(
+          "TOOL_RESULT_TOO_LARGE",
+          `The result of ${name} is ${utf8Length(json)} bytes, over limits.maxToolResultBytes (${this.limits.maxToolResultBytes}). Ask the tool for less: filters, pagination, smaller pages.`,
+          { details: { tool: name, bytes: utf8Length(json), limit: this.limits.maxToolResultBytes } },
+        );
+      }
+      answer = json === undefined ? '{"ok":true}' : `{"ok":true,"value":${json}}`;
+    } catch (error) {
+      failure = CodecallError.from(error, "TOOL_FAILED");
+      answer = toolFailureReply(failure);
+    }
+    const durationMs = performance.now() - callStarted;
+    const record: ToolCallRecord = { name, ok: !failure, durationMs };
+    if (failure) record.error = failure.code;
+    this.record.toolCalls.push(record);
+    this.emit({
+      type: "tool-result",
+      id,
+      name,
+      ok: !failure,
+      durationMs,
+      ...(failure ? { error: failure.toJSON() } : {}),
+    });
+    return answer;
+  }
+
+  private emit(event: ExecutionEvent): void {
+    try {
+      this.request.onEvent?.(event);
+    } catch {
+      // A listener's failure must not break the program.
+    }
+  }
+
+  /** The outcome, from what the adapter reported (`undefined`: it never answered). */
+  outcome(result: RunResultV1 | undefined): ExecutionOutcome {
+    const stats: AdapterRunStatsV1 | undefined = result?.stats;
+    if (stats) this.record.adapterStats = stats;
+    if (this.stopReason) return this.finish(this.stopReason);
+    if (!result) return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox did not respond."));
+    if (result.kind === "failed")
+      return this.finish(adapterFailure(result, this.record.backend, this.limits, this.position));
+    let report: { ok?: unknown; value?: JsonValue; undefined?: boolean; error?: ProgramErrorReport };
+    try {
+      report = JSON.parse(result.report);
+    } catch {
+      return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox returned a malformed report."));
+    }
+    if (report.ok === true) {
+      this.record.outputBytes += utf8Length(result.report);
+      if (this.record.outputBytes > this.limits.maxOutputBytes)
+        return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
+      return this.finish(undefined, report.undefined ? undefined : report.value);
+    }
+    return this.finish(programError(report.error, this.position));
+  }
+
+  private finish(error: CodecallError | undefined, value?: JsonValue): ExecutionOutcome {
+    this.ended = true;
+    return outcomeOf(this.record, error, value);
+  }
+}
+
+/** A run's limits and signal, read on demand (a class: a getter on the prototype costs nothing per run). */
+class RunView implements RunControlV1 {
+  constructor(private readonly run: Run) {}
+
+  get limits(): ExecutionLimits {
+    return this.run.limits;
+  }
+
+  get signal(): AbortSignal {
+    return this.run.signal;
+  }
+}
+
+function isLogLevel(level: string): level is LogLevel {
+  return level === "log" || level === "info" || level === "warn" || level === "error" || level === "debug";
+}

@@ -1,0 +1,115 @@
+import type { ErrorCode, SerializedError } from "./errors.js";
+import type { JsonValue } from "./json.js";
+import type { ExecutionLimits } from "./limits.js";
+import type { SandboxCapabilitiesV1 } from "./spec-v1.js";
+
+/** A tool call as the host receives it from a program. */
+export interface ToolCall {
+  name: string;
+  /** The arguments as the program passed them; `undefined` when it passed none. */
+  args: JsonValue | undefined;
+}
+
+/** Answers the program's tool calls. Throw (ideally a {@link CodecallError}) to fail the call. */
+export type ToolHandler = (
+  call: ToolCall,
+  context: { readonly signal: AbortSignal },
+) => Promise<unknown> | unknown;
+
+export type LogLevel = "log" | "info" | "warn" | "error" | "debug";
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+}
+
+export interface ToolCallRecord {
+  name: string;
+  ok: boolean;
+  durationMs: number;
+  /** The error code when the call failed. */
+  error?: ErrorCode;
+}
+
+/** Streamed while the program runs, for UIs and tracing. */
+export type ExecutionEvent =
+  | { type: "log"; level: LogLevel; message: string }
+  | { type: "tool-call"; id: number; name: string; args: JsonValue | undefined }
+  | {
+      type: "tool-result";
+      id: number;
+      name: string;
+      ok: boolean;
+      durationMs: number;
+      error?: SerializedError;
+    };
+
+export interface ExecutionStats {
+  backend: string;
+  wallMs: number;
+  cpuMs?: number;
+  toolCalls: number;
+  /** Bytes of return value (as JSON) plus console output. */
+  outputBytes: number;
+  peakMemoryBytes?: number;
+  /** The session's context was discarded after this execution (a limit or crash); state starts fresh. */
+  contextReset: boolean;
+}
+
+/** What an execution produced. Executions never throw: every failure is `ok: false` with an error. */
+export interface ExecutionOutcome {
+  ok: boolean;
+  /** The program's return value. Absent when it returned `undefined` or failed. */
+  value?: JsonValue;
+  error?: SerializedError;
+  logs: LogEntry[];
+  toolCalls: ToolCallRecord[];
+  stats: ExecutionStats;
+}
+
+export interface ExecuteRequest {
+  /** JavaScript: the body of an async function. It may `await`, and what it `return`s is the value. */
+  code: string;
+  /** Answers `codecall.callTool(name, args)`. Without it every call fails with TOOL_NOT_FOUND. */
+  tools?: ToolHandler;
+  /** JavaScript run in the program's scope before `code` (bindings for generated APIs). */
+  prologue?: string;
+  limits?: Partial<ExecutionLimits>;
+  signal?: AbortSignal;
+  onEvent?: (event: ExecutionEvent) => void;
+}
+
+export interface SessionOptions {
+  /** Defaults for every execution in the session; a request's own limits override them. */
+  limits?: Partial<ExecutionLimits>;
+}
+
+/** A live sandbox context. Executions in one session run one at a time, in order. */
+export interface SandboxSession {
+  execute(request: ExecuteRequest): Promise<ExecutionOutcome>;
+  dispose(): Promise<void>;
+  readonly disposed: boolean;
+}
+
+/** A sandbox backend with core's shared behaviour around it. Backends export a factory returning one. */
+export interface Sandbox {
+  readonly name: string;
+  readonly capabilities: SandboxCapabilitiesV1;
+  createSession(options?: SessionOptions): Promise<SandboxSession>;
+  /** Runs one program in a fresh session and disposes it. */
+  execute(request: ExecuteRequest): Promise<ExecutionOutcome>;
+  /** Disposes every open session and the backend's engine-wide resources. */
+  close(): Promise<void>;
+}
+
+export interface CreateSandboxOptions {
+  /** Default limits for every session of this sandbox. */
+  limits?: Partial<ExecutionLimits>;
+  /**
+   * Keep one context ready (created, prelude evaluated, never used by a program) so a fresh execution
+   * skips context creation on its latency path. It is built after the execution that took the last one,
+   * used by exactly one session, only when that session's limits equal the sandbox's, and disposed by
+   * `close()`. Default: on for local backends, off for remote ones (a spare there is a billed machine).
+   */
+  spareContext?: boolean;
+}

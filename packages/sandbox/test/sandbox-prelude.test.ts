@@ -1,0 +1,73 @@
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import { HOST_GLOBAL } from "../src/index.js";
+import { PRELUDE_SOURCE, wrapProgram } from "../src/internal.js";
+
+/** Evaluates the prelude and a program in a node:vm context (a test harness for the prelude's semantics, not a sandbox). */
+async function runInVm(code: string, reply = '{"ok":true,"value":1}') {
+  const requests: string[] = [];
+  const context = vm.createContext({});
+  const host = vm.runInContext("({ call: null, log: null })", context) as Record<string, unknown>;
+  host.call = (request: string) => {
+    requests.push(request);
+    return vm.runInContext(`Promise.resolve(${JSON.stringify(reply)})`, context);
+  };
+  host.log = () => {};
+  context[HOST_GLOBAL] = host;
+  vm.runInContext(PRELUDE_SOURCE, context);
+  // Read the result through the intrinsic then: a program may have replaced the prototype's.
+  const then = vm.runInContext("Promise.prototype.then", context) as (
+    this: unknown,
+    f: (v: string) => void,
+  ) => void;
+  const promise = vm.runInContext(wrapProgram(code).source, context);
+  const report = await new Promise<string>((resolve) => Reflect.apply(then, promise, [resolve]));
+  return { report: JSON.parse(report), requests };
+}
+
+describe("prelude", () => {
+  it("refuses tool arguments holding functions or symbols instead of dropping them", async () => {
+    const { report, requests } = await runInVm(
+      "const out = []; for (const a of [{ f() {} }, () => 1, [Symbol('s')]]) { try { await codecall.callTool('t', a); out.push('sent'); } catch (e) { out.push(e.name); } } return out;",
+    );
+    expect(report.value).toEqual(["TypeError", "TypeError", "TypeError"]);
+    expect(requests).toEqual([]);
+  });
+
+  it("reports a thrown plain object by its content", async () => {
+    const { report } = await runInVm("throw { reason: 42 };");
+    expect(report.error.message).toContain('"reason":42');
+  });
+
+  it("keeps codecall.callTool when a program tries to replace it", async () => {
+    const { report } = await runInVm(
+      "try { codecall.callTool = () => 'forged'; } catch (e) {} return await codecall.callTool('t');",
+    );
+    expect(report.value).toBe(1);
+  });
+
+  it("settles the report when the program replaced Promise.prototype.then", async () => {
+    const { report } = await runInVm("Promise.prototype.then = function () { return this; }; return 'done';");
+    expect(report).toEqual({ ok: true, value: "done" });
+  });
+});
+
+describe("wrapProgram", () => {
+  it("runs a program as a plain function only when the word await appears nowhere", () => {
+    const plain = (code: string, prologue?: string) =>
+      wrapProgram(code, prologue).source.startsWith("__codecallRun(function () {");
+    expect(plain("const awaitable = 1; return awaitable;")).toBe(true);
+    expect(plain("return codecall.callTool('t');")).toBe(true);
+    expect(plain("return await codecall.callTool('t');")).toBe(false);
+    expect(plain("for await (const x of xs) {}")).toBe(false);
+    expect(plain("// await later\nreturn 1;")).toBe(false);
+    expect(plain("return 1;", "const x = await 1;")).toBe(false);
+  });
+
+  it("gives the same value either way in a context", async () => {
+    for (const code of ["return [1, { a: 2 }];", "await null; return [1, { a: 2 }];"]) {
+      const { report } = await runInVm(code);
+      expect(report).toEqual({ ok: true, value: [1, { a: 2 }] });
+    }
+  });
+});
