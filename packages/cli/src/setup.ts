@@ -12,7 +12,15 @@ import {
   type PrivacyGuardOptions,
   type TypeCheckMode,
 } from "@codecall/core";
-import { loadClientConfig, MCP_CLIENTS, type McpClient, parseJsonText } from "@codecall/core/mcp";
+import {
+  defaultTokenFile,
+  fileTokenStorage,
+  loadClientConfig,
+  MCP_CLIENTS,
+  type McpClient,
+  parseJsonText,
+  type UpstreamOAuthOptions,
+} from "@codecall/core/mcp";
 import { createPolicyInterceptor, type ToolPolicy, validatePolicy } from "@codecall/mcp-server";
 import { isSandboxName, loadSandbox, SANDBOX_BACKENDS, type SandboxName } from "./backends.js";
 import { type CliIo, usageError } from "./io.js";
@@ -145,6 +153,7 @@ export async function connect(
   try {
     connections = await connectServers(config, {
       env: io.env,
+      oauth: cliOAuth(io),
       ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
     });
   } finally {
@@ -165,6 +174,22 @@ export async function connect(
     );
   }
   return connections;
+}
+
+/**
+ * OAuth for remote servers that ask for it: tokens in `CODECALL_OAUTH_FILE` (default
+ * `~/.codecall/oauth-tokens.json`), and the authorization page printed for the user to open.
+ */
+export function cliOAuth(io: CliIo): UpstreamOAuthOptions {
+  return {
+    storage: fileTokenStorage(io.env.CODECALL_OAUTH_FILE ?? defaultTokenFile(io.env)),
+    ...(io.env.CODECALL_OAUTH_REDIRECT ? { redirectUrl: io.env.CODECALL_OAUTH_REDIRECT } : {}),
+    onAuthorizationUrl: (server, url) => {
+      io.stderr(
+        `codecall: the MCP server "${server}" needs your authorization. Open this URL in a browser:\n  ${url.href}\n`,
+      );
+    },
+  };
 }
 
 /** Options for createCodeMode from the settings. */

@@ -3,6 +3,16 @@
  * client (Claude Desktop, Claude Code, Cursor, the MCP Inspector) gets `search_tools` and `execute_code`.
  */
 export {
+  type AuthInfo,
+  type HttpAuthOptions,
+  type IntrospectionVerifierOptions,
+  introspectionVerifier,
+  type JwtVerifierOptions,
+  jwtVerifier,
+  type OAuthTokenVerifier,
+  staticTokenVerifier,
+} from "./auth.js";
+export {
   type Approver,
   createPolicyInterceptor,
   type PolicyDecision,
@@ -11,5 +21,25 @@ export {
   validatePolicy,
   withApprover,
 } from "./policy.js";
-export { type CodecallServerOptions, createCodecallServer, type ServableToolbox } from "./server.js";
-export { type HttpServeOptions, type HttpServing, serveHttp, serveStdio } from "./transports.js";
+export {
+  type CodecallServerOptions,
+  createCodecallServer,
+  type ExecutionSlots,
+  type PromptSource,
+  SERVER_BUSY,
+  type ServableToolbox,
+} from "./server.js";
+export {
+  codeModePerSession,
+  executionSlots,
+  type PerSessionOptions,
+  type PerSessionServers,
+} from "./tenants.js";
+export {
+  assertAuthBeyondLoopback,
+  type HttpServeOptions,
+  type HttpServing,
+  type SessionInfo,
+  serveHttp,
+  serveStdio,
+} from "./transports.js";

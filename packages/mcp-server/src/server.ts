@@ -4,9 +4,15 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  ErrorCode,
+  GetPromptRequestSchema,
+  type GetPromptResult,
+  ListPromptsRequestSchema,
   ListToolsRequestSchema,
   type LoggingLevel,
   LoggingLevelSchema,
+  McpError,
+  type Prompt,
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
@@ -29,7 +35,34 @@ export interface CodecallServerOptions {
   progressIntervalMs?: number;
   /** How long to wait for the user to answer an approval request, in milliseconds. Default 300000. */
   approvalTimeoutMs?: number;
+  /**
+   * Shared by the MCP servers of one endpoint: `execute_code` calls beyond its maximum are refused with the
+   * JSON-RPC error {@link SERVER_BUSY}. Default: no limit.
+   */
+  executionSlots?: ExecutionSlots;
+  /**
+   * Upstream prompts to pass through, named `<server>.<prompt>` (code mode's `connections` serve).
+   * Prompt text goes to the client as the upstream server wrote it.
+   */
+  prompts?: PromptSource;
 }
+
+/** Where passed-through prompts come from: `McpConnections` implements it. */
+export interface PromptSource {
+  listPrompts(): Promise<(Prompt & { server: string })[]>;
+  getPrompt(server: string, name: string, args?: Record<string, string>): Promise<GetPromptResult>;
+}
+
+/** A count of programs running at once across sessions (see `executionSlots()` in `./tenants.js`). */
+export interface ExecutionSlots {
+  readonly max: number;
+  readonly running: number;
+  /** A release function when a slot is free, else undefined. */
+  tryAcquire(): (() => void) | undefined;
+}
+
+/** The JSON-RPC error code (server-defined range) of a request refused because the server is at a limit. */
+export const SERVER_BUSY = -32003;
 
 const LOG_LEVELS: Record<string, LoggingLevel> = {
   log: "info",
@@ -50,7 +83,11 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const server = new Server(
     { name: options.name ?? "codecall", version: options.version ?? "0.0.0" },
     {
-      capabilities: { tools: { listChanged: true }, logging: {} },
+      capabilities: {
+        tools: { listChanged: true },
+        logging: {},
+        ...(options.prompts ? { prompts: {} } : {}),
+      },
       instructions: toolbox.system(),
     },
   );
@@ -73,7 +110,40 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
   }));
 
+  const prompts = options.prompts;
+  if (prompts) {
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+      prompts: (await prompts.listPrompts()).map(({ server: from, ...prompt }) => ({
+        ...prompt,
+        name: `${from}.${prompt.name}`,
+        description: `${prompt.description ?? prompt.title ?? prompt.name} (from the MCP server "${from}")`,
+      })),
+    }));
+    server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+      const found = (await prompts.listPrompts()).find(
+        (p) => `${p.server}.${p.name}` === request.params.name,
+      );
+      if (!found)
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `No prompt is named "${request.params.name}". List prompts to see the names (<server>.<prompt>).`,
+        );
+      const result = await prompts.getPrompt(found.server, found.name, request.params.arguments ?? {});
+      return {
+        ...(result.description ? { description: result.description } : {}),
+        messages: result.messages,
+      };
+    });
+  }
+
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const slots = request.params.name === "execute_code" ? options.executionSlots : undefined;
+    const release = slots?.tryAcquire();
+    if (slots && !release)
+      throw new McpError(
+        SERVER_BUSY,
+        `codecall is running its maximum of ${slots.max} programs at once; nothing ran. Try again in a moment, or ask the operator to raise maxConcurrentExecutions.`,
+      );
     const progressToken = request.params._meta?.progressToken;
     let progress = 0;
     const report = (message: string) => {
@@ -114,6 +184,7 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       );
     } finally {
       clearInterval(heartbeat);
+      release?.();
     }
     return {
       content: [{ type: "text", text: result.content }],

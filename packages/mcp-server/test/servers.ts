@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 const modules = new URL("../node_modules/@modelcontextprotocol/", import.meta.url);
 
 /** The bin script of a reference server (run with `process.execPath`). */
-export function serverBin(name: "server-memory" | "server-filesystem"): string {
+export function serverBin(name: "server-memory" | "server-filesystem" | "server-everything"): string {
   return fileURLToPath(new URL(`${name}/dist/index.js`, modules));
 }
 

@@ -7,7 +7,14 @@
  * throughput with a vault of 25,000 remembered values against an empty one.
  */
 import type { JsonValue } from "@codecall/core";
-import { defaultDetectors, type NameFinder, nameDetector, tokenize, untokenize, Vault } from "@codecall/core/privacy";
+import {
+  defaultDetectors,
+  type NameFinder,
+  nameDetector,
+  tokenize,
+  untokenize,
+  Vault,
+} from "@codecall/core/privacy";
 import nlp from "compromise";
 import { bigLog, generateCorpus, scoreCorpus } from "../../../../packages/core/test/privacy-corpus.js";
 import { median, round } from "../stats.js";

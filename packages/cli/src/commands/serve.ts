@@ -1,17 +1,43 @@
-import { createCodecallServer, serveHttp, serveStdio } from "@codecall/mcp-server";
+import type { CodeModeOptions, PrivacyGuardOptions, Sandbox } from "@codecall/core";
+import {
+  assertAuthBeyondLoopback,
+  codeModePerSession,
+  createCodecallServer,
+  type HttpAuthOptions,
+  introspectionVerifier,
+  jwtVerifier,
+  serveHttp,
+  serveStdio,
+  staticTokenVerifier,
+} from "@codecall/mcp-server";
 import type { Command } from "commander";
 import { type CliIo, progress, usageError } from "../io.js";
-import { type ServerFlags, withCodeMode } from "../setup.js";
+import { codeModeOptions, type ServerFlags, withCodeMode, withConnections } from "../setup.js";
 import { VERSION } from "../version.js";
 
 interface ServeFlags extends ServerFlags {
   http?: string;
   host?: string;
+  authTokenEnv?: string;
+  authJwks?: string;
+  authIssuer?: string;
+  authAudience?: string;
+  authIntrospection?: string;
+  authClientIdEnv?: string;
+  authClientSecretEnv?: string;
+  authScope?: string[];
+  resourceUrl?: string;
+  maxSessions?: string;
+  maxExecutions?: string;
+  idleTimeout?: string;
+  persistState?: boolean;
 }
 
 /**
  * `codecall serve`: code mode as an MCP server in front of the configured servers, over stdio (for
- * Claude Desktop and Claude Code) or Streamable HTTP on 127.0.0.1. Runs until stdin closes (stdio) or a
+ * Claude Desktop and Claude Code) or Streamable HTTP. Over HTTP each MCP session is its own tenant (its
+ * own privacy vault, globals, approvals and execution queue), and the endpoint authenticates bearer
+ * tokens when told how (required on any address but loopback). Runs until stdin closes (stdio) or a
  * SIGINT / SIGTERM arrives.
  */
 export function serveCommand(program: Command, io: CliIo): void {
@@ -19,7 +45,30 @@ export function serveCommand(program: Command, io: CliIo): void {
     .command("serve")
     .description("Serve code mode (search_tools, execute_code, list_files, read_file) as an MCP server")
     .option("--http <port>", "serve Streamable HTTP on this port instead of stdio (0: a free port)")
-    .option("--host <address>", "the address to listen on with --http", "127.0.0.1")
+    .option(
+      "--host <address>",
+      "the address to listen on with --http (other than loopback needs auth)",
+      "127.0.0.1",
+    )
+    .option("--auth-token-env <name>", "require this environment variable's value as the bearer token")
+    .option(
+      "--auth-jwks <url>",
+      "verify JWT bearer tokens with the keys at this JWKS URL (needs --auth-issuer)",
+    )
+    .option("--auth-issuer <url>", "the issuer JWTs must name; announced as the authorization server")
+    .option("--auth-audience <value>", "the audience JWTs must name (default: --resource-url)")
+    .option("--auth-introspection <url>", "verify bearer tokens at this RFC 7662 introspection endpoint")
+    .option("--auth-client-id-env <name>", "env var holding this server's client id for introspection")
+    .option(
+      "--auth-client-secret-env <name>",
+      "env var holding this server's client secret for introspection",
+    )
+    .option("--auth-scope <scope...>", "scopes every token must carry")
+    .option("--resource-url <url>", "this server's public URL (the token audience), when behind a proxy")
+    .option("--max-sessions <n>", "most MCP sessions open at once (default 100)")
+    .option("--max-executions <n>", "most programs running at once across sessions (default 16)")
+    .option("--persist-state", "keep each session's globals from one program to the next (--http)")
+    .option("--idle-timeout <ms>", "close a session after this long without requests (default 1800000)")
     .action(async (flags: ServeFlags) => {
       const port = flags.http === undefined ? undefined : Number(flags.http);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
@@ -27,30 +76,136 @@ export function serveCommand(program: Command, io: CliIo): void {
           `--http needs a port number, got "${flags.http}".`,
           "Pass e.g. --http 3000, or --http 0 for a free port.",
         );
+      const limits = {
+        maxSessions: count(flags.maxSessions, "--max-sessions"),
+        maxConcurrentExecutions: count(flags.maxExecutions, "--max-executions"),
+        idleTimeoutMs: count(flags.idleTimeout, "--idle-timeout"),
+      };
+      const auth = port === undefined ? undefined : authOptions(flags, io);
+      // Before connecting anything: an exposed endpoint without auth never starts.
+      if (port !== undefined) assertAuthBeyondLoopback(flags.host ?? "127.0.0.1", auth !== undefined);
       // stdout is the MCP channel on stdio: every note goes to stderr.
       const note = progress(io, flags.quiet);
-      await withCodeMode(flags, io, note, async (codeMode) => {
-        const options = { name: "codecall", version: VERSION };
-        const stopped = new Promise<void>((resolve) => {
-          for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
-          if (port === undefined) process.stdin.once("end", () => resolve());
-        });
-        if (port === undefined) {
-          const server = createCodecallServer(codeMode, options);
+      const options = { name: "codecall", version: VERSION };
+      const stopped = new Promise<void>((resolve) => {
+        for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+        if (port === undefined) process.stdin.once("end", () => resolve());
+      });
+      if (port === undefined) {
+        await withCodeMode(flags, io, note, async (codeMode) => {
+          const server = createCodecallServer(codeMode, { ...options, prompts: codeMode.connections });
           await serveStdio(server);
           note("serving MCP on stdio");
           await stopped;
           await server.close();
-        } else {
-          const serving = await serveHttp(() => createCodecallServer(codeMode, options), {
+        });
+        return;
+      }
+      await withConnections(flags, io, note, async (connections, settings) => {
+        const shared = await codeModeOptions(connections, settings);
+        // One backend for every session (its engine pool is shared; contexts are per session).
+        const choice = shared.sandbox;
+        if (choice === undefined) throw new Error("codeModeOptions gave no sandbox");
+        const sandbox: Sandbox = typeof choice === "function" ? await choice() : choice;
+        const tenants = codeModePerSession({
+          ...withoutShared(shared),
+          connections,
+          sandbox,
+          ...(shared.privacy ? { privacy: shared.privacy as PrivacyGuardOptions } : {}),
+          server: options,
+          ...(flags.persistState ? { persistState: true } : {}),
+          ...(limits.maxConcurrentExecutions
+            ? { maxConcurrentExecutions: limits.maxConcurrentExecutions }
+            : {}),
+        });
+        try {
+          const serving = await serveHttp(tenants.create, {
             port,
             ...(flags.host ? { host: flags.host } : {}),
+            ...(auth ? { auth } : {}),
+            ...(limits.maxSessions ? { maxSessions: limits.maxSessions } : {}),
+            ...(limits.idleTimeoutMs ? { idleTimeoutMs: limits.idleTimeoutMs } : {}),
           });
           // The URL line is for people and scripts alike, so it is printed even with --quiet.
           io.stderr(`codecall: serving MCP at ${serving.url}\n`);
+          if (serving.resourceMetadataUrl)
+            note(`protected resource metadata at ${serving.resourceMetadataUrl}`);
           await stopped;
           await serving.close();
+        } finally {
+          await tenants.close();
+          await sandbox.close();
         }
       });
     });
+}
+
+/** The shared options less what codeModePerSession takes under its own names. */
+function withoutShared(options: CodeModeOptions): Omit<CodeModeOptions, "servers" | "sandbox" | "privacy"> {
+  const { servers: _servers, sandbox: _sandbox, privacy: _privacy, ...rest } = options;
+  return rest;
+}
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0))
+    throw usageError(`${flag} needs a positive whole number, got "${value}".`, `Pass e.g. ${flag} 10.`);
+  return n;
+}
+
+/** The verifier the flags describe: a static token, a JWKS with issuer, or an introspection endpoint. */
+function authOptions(flags: ServeFlags, io: CliIo): HttpAuthOptions | undefined {
+  const modes = [flags.authTokenEnv, flags.authJwks, flags.authIntrospection].filter((m) => m !== undefined);
+  if (modes.length > 1)
+    throw usageError(
+      "Choose one of --auth-token-env, --auth-jwks and --auth-introspection.",
+      "Each names one way to check bearer tokens.",
+    );
+  const common = {
+    ...(flags.authScope?.length ? { requiredScopes: flags.authScope } : {}),
+    ...(flags.resourceUrl ? { resourceUrl: flags.resourceUrl } : {}),
+  };
+  if (flags.authTokenEnv !== undefined) {
+    const token = io.env[flags.authTokenEnv];
+    if (!token)
+      throw usageError(
+        `--auth-token-env ${flags.authTokenEnv}: that environment variable is not set.`,
+        `Set it to a long random secret (e.g. export ${flags.authTokenEnv}=$(openssl rand -hex 32)) and give clients the same value as a bearer token.`,
+      );
+    return { verifier: staticTokenVerifier(token), ...common };
+  }
+  if (flags.authJwks !== undefined) {
+    if (!flags.authIssuer)
+      throw usageError("--auth-jwks needs --auth-issuer.", "Pass the issuer URL your tokens carry in `iss`.");
+    if (!flags.authAudience && !flags.resourceUrl)
+      throw usageError(
+        "--auth-jwks needs --auth-audience (or --resource-url, used as the audience).",
+        "Pass the audience your authorization server puts in tokens for this server.",
+      );
+    return {
+      verifier: jwtVerifier({
+        jwksUrl: flags.authJwks,
+        issuer: flags.authIssuer,
+        audience: (flags.authAudience ?? flags.resourceUrl)!,
+      }),
+      authorizationServers: [flags.authIssuer],
+      ...common,
+    };
+  }
+  if (flags.authIntrospection !== undefined) {
+    const clientId = flags.authClientIdEnv ? io.env[flags.authClientIdEnv] : undefined;
+    const clientSecret = flags.authClientSecretEnv ? io.env[flags.authClientSecretEnv] : undefined;
+    return {
+      verifier: introspectionVerifier({
+        url: flags.authIntrospection,
+        ...(clientId ? { clientId } : {}),
+        ...(clientSecret ? { clientSecret } : {}),
+        ...(flags.authAudience ? { audience: flags.authAudience } : {}),
+      }),
+      ...(flags.authIssuer ? { authorizationServers: [flags.authIssuer] } : {}),
+      ...common,
+    };
+  }
+  return undefined;
 }

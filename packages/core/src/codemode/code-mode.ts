@@ -27,6 +27,7 @@ import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
+import { createResourceHandler } from "../mcp/resource-tools.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
 
 /** Options of {@link createCodeMode}. */
@@ -146,7 +147,11 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
           if (built?.state !== state) {
             built = {
               state,
-              handler: createDiscoveryHandler({ index: state.index, view: state.view, next }),
+              handler: createDiscoveryHandler({
+                index: state.index,
+                view: state.view,
+                next: createResourceHandler({ connections, interceptor, next }),
+              }),
             };
           }
           return built.handler(call, context);

@@ -48,7 +48,8 @@ export class ArgumentValidator {
   private async validator(tool: GeneratedTool): Promise<ValidateFunction | null> {
     let validate = this.cache.get(tool.id);
     if (validate !== undefined) return validate;
-    const engines = await (this.engines ??= loadEngines());
+    this.engines ??= loadEngines();
+    const engines = await this.engines;
     const schema = tool.definition.inputSchema;
     validate = null;
     if (schema && typeof schema === "object") {

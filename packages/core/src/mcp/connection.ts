@@ -4,6 +4,7 @@
  */
 
 import { randomUUID } from "node:crypto";
+import { auth as completeAuthorization, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -20,6 +21,7 @@ import {
 import { CodecallError, type ErrorCode } from "../errors.js";
 import type { McpServerConfig } from "./config.js";
 import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
+import { type OAuthTokenStorage, StoredOAuthProvider, type UpstreamOAuthOptions } from "./oauth.js";
 import { StderrTail } from "./stderr-tail.js";
 import { BoundedLineReader } from "./stdio-framing.js";
 import { suggestNames } from "./suggest.js";
@@ -59,6 +61,8 @@ export interface ConnectionSettings {
   closeGraceMs: number;
   clientInfo: { name: string; version: string };
   onStderr?: ((server: string, text: string) => void) | undefined;
+  /** OAuth for remote servers that ask for it (a 401 with `WWW-Authenticate`); off when undefined. */
+  oauth?: (UpstreamOAuthOptions & { storage: OAuthTokenStorage }) | undefined;
 }
 
 interface PendingCall {
@@ -160,6 +164,8 @@ export class ServerConnection {
   #refreshAgain = false;
   /** Old clients still shutting down; close() waits for them so no process outlives it. */
   #exiting = new Set<Promise<void>>();
+  /** The OAuth client of a remote server, when OAuth is on: tokens from storage, refreshed by the SDK. */
+  #oauth: StoredOAuthProvider | undefined;
 
   constructor(
     readonly name: string,
@@ -169,6 +175,8 @@ export class ServerConnection {
     private readonly onToolsChanged: () => void,
   ) {
     this.transportKind = config.type === "auto" ? "http" : config.type;
+    if (config.type !== "stdio" && settings.oauth)
+      this.#oauth = new StoredOAuthProvider(name, config.url, settings.oauth);
   }
 
   status(): ServerStatus {
@@ -212,14 +220,14 @@ export class ServerConnection {
     try {
       if (this.config.type === "auto") {
         try {
-          await this.#open("http", generation);
+          generation = await this.#openAuthorized("http", generation);
         } catch (httpError) {
           // Streamable HTTP refused or unknown: try the older HTTP+SSE transport in the time left.
           await this.#abandon();
           if (this.#isClosed()) throw httpError;
           generation = this.#generation;
           try {
-            await this.#open(
+            generation = await this.#openAuthorized(
               "sse",
               generation,
               Math.max(1, this.settings.connectTimeoutMs - (Date.now() - started)),
@@ -231,7 +239,7 @@ export class ServerConnection {
           }
         }
       } else {
-        await this.#open(this.config.type, generation);
+        generation = await this.#openAuthorized(this.config.type, generation);
       }
     } catch (error) {
       if (generation === this.#generation) await this.#abandon();
@@ -239,6 +247,41 @@ export class ServerConnection {
       this.state = "failed";
       this.error = this.#connectError(error);
       throw this.error;
+    }
+  }
+
+  /**
+   * Opens the connection; when the server wants OAuth and the user has been sent to authorize, waits for
+   * the code (outside the connect timeout: a person is involved), exchanges it through the SDK, and opens
+   * again. Returns the generation of the connection that is now open.
+   */
+  async #openAuthorized(
+    kind: ServerStatus["transport"],
+    generation: number,
+    timeoutMs = this.settings.connectTimeoutMs,
+  ): Promise<number> {
+    try {
+      await this.#open(kind, generation, timeoutMs);
+      return generation;
+    } catch (error) {
+      const oauth = this.#oauth;
+      const waiting = oauth?.takeWaiting();
+      if (!oauth || !(error instanceof UnauthorizedError) || !waiting) throw error;
+      let code: string;
+      try {
+        code = await waiting;
+      } catch (reason) {
+        throw new Error(`OAuth authorization did not complete: ${(reason as Error).message}`);
+      }
+      const result = await completeAuthorization(oauth, {
+        serverUrl: oauth.serverUrl,
+        authorizationCode: code,
+      });
+      if (result !== "AUTHORIZED") throw new Error("OAuth authorization did not complete");
+      await this.#abandon();
+      const next = this.#generation;
+      await this.#open(kind, next, timeoutMs);
+      return next;
     }
   }
 
@@ -309,6 +352,7 @@ export class ServerConnection {
     const options = {
       requestInit: { headers: config.headers },
       fetch: limitedFetch(this.settings.maxResultBytes),
+      ...(this.#oauth ? { authProvider: this.#oauth } : {}),
     };
     return kind === "sse"
       ? new SSEClientTransport(url, options)
@@ -384,6 +428,30 @@ export class ServerConnection {
   }
 
   /** Calls one tool, reconnecting first if the server crashed. Throws typed {@link CodecallError}s only. */
+  /**
+   * Runs one request other than a tool call (resources, prompts) on the live client, connecting first if
+   * needed. Failures become MCP_PROTOCOL_ERROR (the server refused or does not support it) or MCP_TIMEOUT.
+   */
+  async request<T>(what: string, run: (client: Client, timeoutMs: number) => Promise<T>): Promise<T> {
+    if (this.state !== "ready") await this.connect();
+    try {
+      return await run(this.#client!, this.settings.callTimeoutMs);
+    } catch (error) {
+      if (CodecallError.isInstance(error)) throw error;
+      const timeout = error instanceof McpError && error.code === JsonRpcCode.RequestTimeout;
+      throw new CodecallError(
+        timeout ? "MCP_TIMEOUT" : "MCP_PROTOCOL_ERROR",
+        `${what} on the MCP server "${this.name}" failed: ${(error as Error).message}`,
+        { cause: error, details: { server: this.name } },
+      );
+    }
+  }
+
+  /** What the server said it supports when it initialized (undefined before it connected). */
+  capabilities(): ReturnType<Client["getServerCapabilities"]> {
+    return this.#client?.getServerCapabilities();
+  }
+
   async callTool(
     tool: string,
     args: Record<string, unknown>,

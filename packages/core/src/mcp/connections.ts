@@ -2,11 +2,18 @@
  * All configured MCP servers behind one object: concurrent connection, the tool catalogue across servers,
  * tool calls with typed errors, and a clean shutdown.
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type {
+  CallToolResult,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+} from "@modelcontextprotocol/sdk/types.js";
 import { CodecallError } from "../errors.js";
 import { type ConfigOptions, type McpConfig, parseConfig } from "./config.js";
 import type { CallToolOptions, ConnectionSettings, ServerConnection, ServerStatus } from "./connection.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
+import { fileTokenStorage, type UpstreamOAuthOptions } from "./oauth.js";
 import { suggestNames } from "./suggest.js";
 import type { CatalogueTool, ServerDefinition } from "./types.js";
 
@@ -24,6 +31,12 @@ export interface ConnectOptions extends ConfigOptions {
   clientInfo?: { name: string; version: string };
   /** Receives what stdio servers write to stderr (it is also kept as a tail for error messages). */
   onStderr?: (server: string, text: string) => void;
+  /**
+   * OAuth for remote servers that answer 401 (MCP authorization): tokens kept in `storage` (a file by
+   * default) and refreshed by the MCP SDK; the authorization page goes to `onAuthorizationUrl`. Static
+   * `headers` keep working. Default: off.
+   */
+  oauth?: UpstreamOAuthOptions;
 }
 
 /** What {@link McpConnections.onChange} listeners receive. */
@@ -56,6 +69,9 @@ export class McpConnections {
       closeGraceMs: options.closeGraceMs ?? 500,
       clientInfo: options.clientInfo ?? { name: "codecall", version: "0.0.0" },
       onStderr: options.onStderr,
+      oauth: options.oauth
+        ? { ...options.oauth, storage: options.oauth.storage ?? fileTokenStorage() }
+        : undefined,
     };
     for (const [name, server] of Object.entries(config.mcpServers)) {
       this.#servers.set(name, new Connection(name, server, settings, () => this.#changed(name)));
@@ -138,6 +154,51 @@ export class McpConnections {
   /** Reconnects one server now (for example after fixing its configuration or restarting it). */
   async reconnect(server: string): Promise<void> {
     await this.#server(server).connect();
+  }
+
+  /** The resources a server lists (every page), or an empty list when it offers none. */
+  async listResources(server: string): Promise<Resource[]> {
+    const connection = this.#server(server);
+    return connection.request("resources/list", async (client, timeout) => {
+      if (!client.getServerCapabilities()?.resources) return [];
+      const out: Resource[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await client.listResources(cursor === undefined ? {} : { cursor }, { timeout });
+        out.push(...result.resources);
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return out;
+    });
+  }
+
+  /** Reads one resource of a server. */
+  async readResource(server: string, uri: string): Promise<ReadResourceResult> {
+    return this.#server(server).request(`resources/read of ${uri}`, (client, timeout) =>
+      client.readResource({ uri }, { timeout }),
+    );
+  }
+
+  /** The prompts of every ready server that offers prompts, each with its server's name. */
+  async listPrompts(): Promise<(Prompt & { server: string })[]> {
+    const lists = await Promise.all(
+      [...this.#servers.values()].map(async (connection) => {
+        if (connection.state !== "ready" || !connection.capabilities()?.prompts) return [];
+        const prompts = await connection
+          .request("prompts/list", (client, timeout) => client.listPrompts({}, { timeout }))
+          .catch(() => ({ prompts: [] as Prompt[] }));
+        return prompts.prompts.map((p) => ({ ...p, server: connection.name }));
+      }),
+    );
+    return lists.flat();
+  }
+
+  /** Gets one prompt of a server, with its arguments filled in. */
+  async getPrompt(server: string, name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
+    return this.#server(server).request(`prompts/get of "${name}"`, (client, timeout) =>
+      client.getPrompt({ name, arguments: args }, { timeout }),
+    );
   }
 
   #server(name: string, tool?: string): ServerConnection {

@@ -27,6 +27,21 @@ export {
 export type { CallToolOptions, ServerState, ServerStatus } from "./connection.js";
 export { type CatalogueChange, type ConnectOptions, connectServers, McpConnections } from "./connections.js";
 export { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
+export {
+  DEFAULT_OAUTH_REDIRECT,
+  defaultTokenFile,
+  fileTokenStorage,
+  memoryTokenStorage,
+  type OAuthTokenStorage,
+  type StoredOAuthState,
+  type UpstreamOAuthOptions,
+} from "./oauth.js";
+export {
+  createResourceHandler,
+  type ProgramResource,
+  type ProgramResourceContent,
+  RESOURCE_TOOL_IDS,
+} from "./resource-tools.js";
 export { toolErrorText, toolResultToValue } from "./result.js";
 export { nearestKey, suggestNames } from "./suggest.js";
 export type {
