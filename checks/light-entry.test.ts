@@ -47,18 +47,23 @@ describe("each entry loads only what it needs (built output)", () => {
     ]);
   });
 
-  it("@codecall/core loads no TypeScript, ts-morph, Anthropic SDK or phone metadata at import", () => {
+  it("@codecall/core loads no TypeScript, MCP SDK, Ajv, sucrase, Anthropic SDK or phone metadata at import", () => {
     const { static: loaded, dynamic } = importsOf("packages/core/dist/index.js");
-    for (const name of HEAVY) expect(loaded).not.toContain(name);
-    expect(loaded).toContain("@modelcontextprotocol/sdk/client/index.js");
-    // Type-checking loads TypeScript on first use, and the privacy option its detectors.
-    expect(dynamic).toContain("typescript");
+    for (const name of [...HEAVY, "sucrase", "ajv", "@modelcontextprotocol/sdk/client/index.js"])
+      expect(loaded, name).not.toContain(name);
+    // The MCP SDK loads on first connect and the privacy detectors when privacy is on.
+    expect(dynamic).toContain("@modelcontextprotocol/sdk/client/index.js");
     expect(dynamic).toContain("libphonenumber-js/max");
   });
 
-  it("@codecall/core/privacy loads the contract and libphonenumber only", () => {
+  it("TypeScript and sucrase load only in the type-check worker", () => {
+    const worker = importsOf("packages/core/dist/executor/check-worker.js");
+    expect([...worker.static, ...worker.dynamic]).toEqual(expect.arrayContaining(["typescript", "sucrase"]));
+  });
+
+  it("@codecall/core/privacy loads the contract, libphonenumber and the TLD list only", () => {
     const { static: loaded, dynamic } = importsOf("packages/core/dist/privacy/index.js");
-    const allowed = ["@codecall/sandbox", "@codecall/sandbox/internal", "libphonenumber-js/max"];
+    const allowed = ["@codecall/sandbox", "@codecall/sandbox/internal", "libphonenumber-js/max", "tlds"];
     expect(loaded.filter((name) => !allowed.includes(name))).toEqual([]);
     expect(loaded).toContain("libphonenumber-js/max");
     expect(dynamic).toEqual([]);

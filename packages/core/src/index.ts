@@ -47,7 +47,14 @@ export {
 } from "./executor/executor.js";
 export type { ExecutionInterceptor, InterceptedCall } from "./executor/interceptor.js";
 export type { CallToolFunction } from "./executor/tool-bridge.js";
+export { DEFAULT_TYPE_CHECK_BUDGET, type TypeCheckBudget } from "./executor/type-check-service.js";
 // MCP servers.
+export {
+  type ClientConfigOptions,
+  loadClientConfig,
+  MCP_CLIENTS,
+  type McpClient,
+} from "./mcp/client-configs.js";
 export {
   type ConfigOptions,
   loadConfig,
@@ -58,5 +65,6 @@ export {
   type StdioServerConfig,
 } from "./mcp/config.js";
 export { type ConnectOptions, connectServers, McpConnections } from "./mcp/connections.js";
+export type { OAuthTokenStorage, UpstreamOAuthOptions } from "./mcp/oauth.js";
 // Privacy options (the guard itself is in `@codecall/core/privacy`).
 export type { PrivacyGuard, PrivacyGuardOptions } from "./privacy/guard.js";

@@ -6,8 +6,8 @@
  * negatives tokenized ≤ 1%. The bench reports the same figures beside a plain-regex baseline.
  */
 import { describe, expect, it } from "vitest";
+import { tokenize, Vault } from "../src/internal.js";
 import type { JsonValue } from "../src/json.js";
-import { tokenize, Vault } from "../src/privacy/index.js";
 import { type CorpusScore, generateCorpus, scoreCorpus } from "./privacy-corpus.js";
 
 const SEED = 31337;

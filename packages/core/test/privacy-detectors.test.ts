@@ -16,7 +16,7 @@ import {
   type Match,
   phoneDetector,
   ssnDetector,
-} from "../src/privacy/index.js";
+} from "../src/internal.js";
 
 /** The substrings a detector finds in `text`. */
 function found(d: Detector, text: string, key?: string): string[] {

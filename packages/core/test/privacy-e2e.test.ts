@@ -14,8 +14,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodecallError, hasErrorCode } from "../src/errors.js";
+import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../src/internal.js";
 import type { JsonObject, JsonValue } from "../src/json.js";
-import { createPrivacyGuard, type PrivacyGuard, type PrivacyGuardOptions } from "../src/privacy/index.js";
 
 const serverPath = (name: string) =>
   fileURLToPath(new URL(`../node_modules/@modelcontextprotocol/${name}/dist/index.js`, import.meta.url));

@@ -11,19 +11,17 @@ import {
   connectServers,
   createExecutor,
   createPrivacyGuard,
-  type Executor,
-  type McpConnections,
-} from "../src/internal.js";
-import type { JsonValue } from "../src/json.js";
-import {
   defaultDetectors,
+  type Executor,
   type Match,
+  type McpConnections,
   type TextProfile,
   textProfile,
   tokenize,
   untokenize,
   Vault,
-} from "../src/privacy/index.js";
+} from "../src/internal.js";
+import type { JsonValue } from "../src/json.js";
 import { presentBackends } from "./executor-fixtures.js";
 
 /** A profile that rules nothing out: every detector runs its full pattern. */

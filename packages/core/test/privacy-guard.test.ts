@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CodecallError, hasErrorCode } from "../src/errors.js";
 import type { ExecutionInterceptor } from "../src/executor/interceptor.js";
-import { compileFlowPolicy, createPrivacyGuard, globToRegExp, Vault } from "../src/privacy/index.js";
+import { compileFlowPolicy, createPrivacyGuard, globToRegExp, Vault } from "../src/internal.js";
 
 const call = (server: string, tool: string, args: Record<string, unknown> = {}) =>
   ({ server, tool, toolId: `${server}.${tool}`, args }) as Parameters<

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { redact, tokenize, untokenize, Vault } from "../src/internal.js";
 import type { JsonValue } from "../src/json.js";
-import { redact, tokenize, untokenize, Vault } from "../src/privacy/index.js";
 
 /** Tokenizes `value` with a fresh vault and checks the round trip. */
 function tok(value: JsonValue): { out: JsonValue; vault: Vault } {

@@ -4,8 +4,8 @@
  * the other types' real-world spellings, what must never be tokenized, and consistency.
  */
 import { describe, expect, it } from "vitest";
+import { createPrivacyGuard, redact, tokenize, untokenize, Vault } from "../src/internal.js";
 import type { JsonValue } from "../src/json.js";
-import { createPrivacyGuard, redact, tokenize, untokenize, Vault } from "../src/privacy/index.js";
 
 /** Tokenizes `value` in a fresh vault; returns the output and `type:value` of every entry. */
 function tok(value: JsonValue, roundTrip = true) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { TOKEN_PATTERN, tokenize, untokenize, Vault } from "../src/internal.js";
 import type { JsonValue } from "../src/json.js";
-import { TOKEN_PATTERN, tokenize, untokenize, Vault } from "../src/privacy/index.js";
 
 const PII = [
   "ann.lee@example.com",

@@ -7,7 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { CodecallError } from "../errors.js";
 import type { CheckReply, CheckRequest } from "./check-protocol.js";
 import type { TypeDiagnostic } from "./diagnostics.js";
-import { stripTypes } from "./transpile.js";
+import { stripTypes } from "./strip-types.js";
 import type { ProgramTypeChecker } from "./type-checker.js";
 
 const port = parentPort;

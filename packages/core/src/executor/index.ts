@@ -16,8 +16,8 @@ export {
   type TypeCheckMode,
 } from "./executor.js";
 export type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
+export { stripTypes } from "./strip-types.js";
 export type { CallToolFunction } from "./tool-bridge.js";
-export { stripTypes } from "./transpile.js";
 export {
   DEFAULT_TYPE_CHECK_BUDGET,
   type TypeCheckBudget,

@@ -9,7 +9,8 @@ import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
-import { Ajv, type ErrorObject } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv as AjvClass, ErrorObject } from "ajv";
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
 import { CodecallError } from "../errors.js";
 import { nearestKey } from "./suggest.js";
@@ -139,7 +140,12 @@ function checkKeys(file: Record<string, unknown>, topLevel: boolean): void {
         throw unknownKeyError("the configuration", key, TOP_LEVEL_KEYS);
     }
   }
-  validateShape ??= new Ajv({ allErrors: true, strict: false }).compile(MCP_CONFIG_SCHEMA);
+  if (!validateShape) {
+    // Required on first use, not imported: Ajv is a large share of core's import time, and parseConfig
+    // stays synchronous (Ajv is CommonJS, so a synchronous require works from ESM).
+    const { Ajv } = createRequire(import.meta.url)("ajv") as { Ajv: typeof AjvClass };
+    validateShape = new Ajv({ allErrors: true, strict: false }).compile(MCP_CONFIG_SCHEMA);
+  }
   if (validateShape(file)) return;
   const unknown = (validateShape.errors ?? []).find((e) => e.keyword === "additionalProperties");
   if (!unknown) return;

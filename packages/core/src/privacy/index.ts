@@ -1,10 +1,45 @@
-/** Privacy: personal values in tool results become tokens; tokens flow back only where policy allows. */
-export * from "./checks.js";
-export * from "./detectors.js";
-export * from "./fields.js";
-export * from "./guard.js";
-export * from "./policy.js";
-export * from "./profile.js";
-export * from "./tokenize.js";
-export * from "./tokens.js";
-export * from "./vault.js";
+/**
+ * `@codecall/core/privacy`: personal values in tool results become tokens (`[EMAIL_1]`); tokens flow back
+ * to a tool only where the flow policy allows. The guard plugs into code mode (`privacy` option); the
+ * detectors, `tokenize` and the `Vault` serve anyone who wants the scan alone.
+ */
+export {
+  type BuiltinType,
+  type CustomDetectorOptions,
+  cardDetector,
+  customDetector,
+  type DefaultDetectorOptions,
+  type Detector,
+  defaultDetectors,
+  emailDetector,
+  ibanDetector,
+  ipv4Detector,
+  ipv6Detector,
+  type Match,
+  mailboxNameDetector,
+  type NameFinder,
+  type NameSpan,
+  nameDetector,
+  type PhoneDetectorOptions,
+  phoneDetector,
+  type ScanContext,
+  secretDetector,
+  ssnDetector,
+} from "./detectors.js";
+export {
+  createPrivacyGuard,
+  type GuardedToolCall,
+  type PrivacyGuard,
+  type PrivacyGuardOptions,
+} from "./guard.js";
+export type { FlowCheck, FlowPolicy } from "./policy.js";
+export {
+  type RestoreFilter,
+  redact,
+  type ScanOptions,
+  type TokenizeOptions,
+  tokenize,
+  untokenize,
+} from "./tokenize.js";
+export { formatToken, TOKEN_PATTERN, tokenType } from "./tokens.js";
+export { type IssueOptions, Vault, type VaultEntry } from "./vault.js";
