@@ -146,20 +146,26 @@ sealed("__codecallRun", function (main, sync) { return sync === 1 ? runSync(main
 const AWAIT = /\bawait\b/;
 
 /**
- * Wraps a JavaScript program body (it may `await` and `return`) into the script a backend evaluates. The
- * program's line 1 starts after `lineOffset` script lines (and `columnOffset` columns), so stack frames
- * map back by subtracting them. A program that cannot contain an `await` (the keyword cannot be written
- * with escapes) runs as a plain function: same result, no promise machinery on its way out.
+ * Wraps a JavaScript program body (it may `await` and `return`) into the script a backend evaluates: the
+ * one program wrapper, for the sandbox alone and for code mode's generated bindings alike. A `prologue`
+ * (bindings such as code mode's typed API) runs first in an enclosing scope, and the program in a
+ * function of its own inside it, so the program's declarations may shadow the prologue's (`import * as
+ * memory` becomes `var memory`). The program's line 1 starts after `lineOffset` script lines (and
+ * `columnOffset` columns), so stack frames map back by subtracting them. A program that cannot contain an
+ * `await` (the keyword cannot be written with escapes) runs as a plain function: same result, no promise
+ * machinery on its way out.
  */
 export function wrapProgram(code: string, prologue = ""): { source: string } & ProgramPosition {
-  const sync = !AWAIT.test(code) && !AWAIT.test(prologue);
-  const head = `__codecallRun(${sync ? "" : "async "}function () {${prologue}`;
+  const sync = !AWAIT.test(code);
+  const program = `${sync ? "" : "async "}function () {`;
+  // With a prologue the outer function is plain: it returns the program's value, or its native promise,
+  // which the runner adopts with one reaction, as it would an async program's.
+  const head = prologue
+    ? `__codecallRun(function () {${prologue}\nreturn (${program}`
+    : `__codecallRun(${program}`;
+  const tail = prologue ? "\n})();\n}, 1)" : `\n}, ${sync ? 1 : 0})`;
   const lastBreak = head.lastIndexOf("\n");
   let lineOffset = 0;
   for (let i = head.indexOf("\n"); i !== -1; i = head.indexOf("\n", i + 1)) lineOffset++;
-  return {
-    source: `${head}${code}\n}, ${sync ? 1 : 0})`,
-    lineOffset,
-    columnOffset: head.length - lastBreak - 1,
-  };
+  return { source: `${head}${code}${tail}`, lineOffset, columnOffset: head.length - lastBreak - 1 };
 }

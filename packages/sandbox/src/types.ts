@@ -72,7 +72,10 @@ export interface ExecuteRequest {
   code: string;
   /** Answers `codecall.callTool(name, args)`. Without it every call fails with TOOL_NOT_FOUND. */
   tools?: ToolHandler;
-  /** JavaScript run in the program's scope before `code` (bindings for generated APIs). */
+  /**
+   * Synchronous JavaScript run before `code` in an enclosing scope (bindings for generated APIs): the
+   * program sees its bindings and may shadow them with declarations of its own.
+   */
   prologue?: string;
   limits?: Partial<ExecutionLimits>;
   signal?: AbortSignal;

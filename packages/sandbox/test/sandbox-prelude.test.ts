@@ -4,7 +4,7 @@ import { HOST_GLOBAL } from "../src/index.js";
 import { PRELUDE_SOURCE, wrapProgram } from "../src/internal.js";
 
 /** Evaluates the prelude and a program in a node:vm context (a test harness for the prelude's semantics, not a sandbox). */
-async function runInVm(code: string, reply = '{"ok":true,"value":1}') {
+async function runInVm(code: string, reply = '{"ok":true,"value":1}', prologue?: string) {
   const requests: string[] = [];
   const context = vm.createContext({});
   const host = vm.runInContext("({ call: null, log: null })", context) as Record<string, unknown>;
@@ -20,7 +20,7 @@ async function runInVm(code: string, reply = '{"ok":true,"value":1}') {
     this: unknown,
     f: (v: string) => void,
   ) => void;
-  const promise = vm.runInContext(wrapProgram(code).source, context);
+  const promise = vm.runInContext(wrapProgram(code, prologue).source, context);
   const report = await new Promise<string>((resolve) => Reflect.apply(then, promise, [resolve]));
   return { report: JSON.parse(report), requests };
 }
@@ -61,7 +61,29 @@ describe("wrapProgram", () => {
     expect(plain("return await codecall.callTool('t');")).toBe(false);
     expect(plain("for await (const x of xs) {}")).toBe(false);
     expect(plain("// await later\nreturn 1;")).toBe(false);
-    expect(plain("return 1;", "const x = await 1;")).toBe(false);
+  });
+
+  it("runs a prologue in an enclosing scope whose bindings the program may shadow", async () => {
+    const prologue = "const memory = { name: 'bound' }; const seen = memory.name;";
+    for (const body of ["return [memory.name, seen];", "await null; return [memory.name, seen];"]) {
+      expect((await runInVm(body, undefined, prologue)).report).toEqual({
+        ok: true,
+        value: ["bound", "bound"],
+      });
+    }
+    const shadowed = await runInVm(
+      "var memory = { name: 'mine' }; return [memory.name, seen];",
+      undefined,
+      prologue,
+    );
+    expect(shadowed.report).toEqual({ ok: true, value: ["mine", "bound"] });
+    const thrown = await runInVm("await null; throw new TypeError('x');", undefined, prologue);
+    expect(thrown.report).toMatchObject({ ok: false, error: { name: "TypeError", message: "x" } });
+    // The program's line 1 is where lineOffset says, with or without a prologue.
+    for (const p of ["", "const a = 1;\nconst b = 2;"]) {
+      const { source, lineOffset } = wrapProgram("return 1;", p);
+      expect(source.split("\n")[lineOffset]).toMatch(/return 1;$/);
+    }
   });
 
   it("gives the same value either way in a context", async () => {

@@ -21,7 +21,7 @@ import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
-import { mentionedNames, PROGRAM_EPILOGUE, programPrologue } from "./transpile.js";
+import { mentionedNames, programPrologue } from "./transpile.js";
 import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
 import { unknownToolDiagnostics } from "./unknown-tools.js";
 
@@ -253,7 +253,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
         const used = [...mentionedNames(js)].filter((n) => s.serverIdents.has(n));
         const request = {
-          code: js + PROGRAM_EPILOGUE,
+          code: js,
           prologue: programPrologue(runtimeFor(s.api, used)),
           tools: s.handler,
           limits,

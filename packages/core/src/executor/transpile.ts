@@ -1,13 +1,9 @@
-/** Suffix closing the inner function the {@link programPrologue} opens. Appended after the program. */
-export const PROGRAM_EPILOGUE = "\n})();";
-
 /**
- * JavaScript run in the program's scope before it: a `codecall` whose failed calls carry the stack of
- * their call site (engines without async stack traces, like QuickJS, would otherwise lose the program's
- * line), the generated server bindings, a `require` that serves `./servers/<name>` from them, and the
- * opening of an inner function, so the program's own declarations (`import * as memory` becomes
- * `var memory`) may shadow the global bindings. It ends without a line break, so the program keeps its
- * line numbers.
+ * The bindings a program sees, run before it in the enclosing scope the sandbox's program wrapper gives
+ * (so the program's own declarations, such as `var memory` from `import * as memory`, may shadow them): a
+ * `codecall` whose failed calls carry the stack of their call site (engines without async stack traces,
+ * like QuickJS, would otherwise lose the program's line), the generated server bindings, and a `require`
+ * that serves `./servers/<name>` from them.
  */
 export function programPrologue(runtime: string): string {
   return `const codecall = (function (host) {
@@ -26,8 +22,7 @@ ${runtime}
   if (typeof __codecallModules === "object" && Object.prototype.hasOwnProperty.call(__codecallModules, specifier)) return __codecallModules[specifier];
   throw new Error("Cannot find module '" + specifier + "'. Import tool modules as \\"./servers/<server>\\"; available: " + (typeof __codecallModules === "object" ? Object.keys(__codecallModules).join(", ") : "none") + ".");
 };
-const exports = {}, module = { exports: exports };
-return (async function () {`;
+const exports = {}, module = { exports: exports };`;
 }
 
 /**
