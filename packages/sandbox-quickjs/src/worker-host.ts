@@ -16,6 +16,13 @@ import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
  * then the only way to get the thread back.
  */
 const KILL_AFTER_MS = 50;
+/**
+ * The worker's native stack. QuickJS checks its own stack limit (`maxStackBytes`) on the WebAssembly
+ * shadow stack, but its recursion also uses the thread's native stack, which ran out first for deeply
+ * nested source (100,000 parentheses) and ended the run as SANDBOX_CRASHED; with room here the program
+ * gets QuickJS's own catchable error. Reserved address space, touched only when used.
+ */
+const resourceLimits = { stackSizeMb: 64 };
 /** How often the host looks at a running worker's CPU clock. */
 const WATCH_EVERY_MS = 20;
 /** Engine time past the CPU limit before the host terminates a worker that has not stopped itself. */
@@ -78,6 +85,32 @@ export class WorkerPool {
     }
   }
 
+  private readonly checks = new Set<(now: number) => void>();
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * Runs `check` every few ms while its run is in flight. One timer serves every run of the pool and
+   * outlives a run by one tick, so back-to-back executions create no timer each.
+   */
+  watch(check: (now: number) => void): void {
+    this.checks.add(check);
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      if (this.checks.size === 0) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+        return;
+      }
+      const now = performance.now();
+      for (const each of this.checks) each(now);
+    }, WATCH_EVERY_MS);
+    this.watchdog.unref();
+  }
+
+  unwatch(check: (now: number) => void): void {
+    this.checks.delete(check);
+  }
+
   /** Terminates a worker (stuck, crashed, or its state unknown); a replacement starts in the background. */
   drop(worker: HostedWorker): void {
     this.live.delete(worker);
@@ -87,6 +120,8 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
     const starting = this.starting;
     this.starting = undefined;
     const all = [...this.idle, ...this.live];
@@ -128,10 +163,10 @@ export class WorkerPool {
     const entry = await workerEntry();
     const worker =
       typeof entry === "string"
-        ? new this.options.workerThreads.Worker(entry, { workerData: init, eval: true })
+        ? new this.options.workerThreads.Worker(entry, { workerData: init, eval: true, resourceLimits })
         : // No inherited flags: a host's loader conditions (codecall's own tests resolve packages to their
           // TypeScript sources) must not reach a worker that runs built JavaScript.
-          new this.options.workerThreads.Worker(entry, { workerData: init, execArgv: [] });
+          new this.options.workerThreads.Worker(entry, { workerData: init, execArgv: [], resourceLimits });
     return new HostedWorker(worker, init);
   }
 }
@@ -201,16 +236,25 @@ class HostedWorker {
   }
 
   /**
-   * Listens to this worker's messages (one listener: the worker serves one context). While someone
-   * listens the worker keeps the process alive, as an in-thread run's own timers would; idle, it does not.
+   * Listens to this worker's messages (one listener: the worker serves one context). With `keepAlive` the
+   * worker keeps the process alive until the listener is removed (creating and disposing a context, which
+   * nothing else waits on); a run needs not, core's wall-clock timer does it.
    */
-  listen(listener: ((message: FromWorker) => void) | undefined, onExit?: () => void): void {
+  listen(
+    listener: ((message: FromWorker) => void) | undefined,
+    onExit?: () => void,
+    keepAlive = false,
+  ): void {
     this.listener = listener;
     this.onExit = onExit;
-    if (!this.alive) return;
-    if (listener) this.worker.ref();
-    else this.worker.unref();
+    if (this.kept !== keepAlive && this.alive) {
+      this.kept = keepAlive;
+      if (keepAlive) this.worker.ref();
+      else this.worker.unref();
+    }
   }
+
+  private kept = false;
 
   send(message: ToWorker): void {
     if (this.alive) this.worker.postMessage(message);
@@ -229,6 +273,7 @@ class HostedWorker {
           }
         },
         () => reject(new Error(`The QuickJS worker exited: ${this.exitReason ?? "unknown reason"}`)),
+        true,
       );
       this.send({ t: "create", limits });
     });
@@ -269,7 +314,6 @@ class WorkerContext implements SandboxContextV1 {
     const limits = control.limits;
     return new Promise<RunResultV1>((resolve) => {
       let kill: ReturnType<typeof setTimeout> | undefined;
-      let watchdog: ReturnType<typeof setInterval> | undefined;
       let ended = false;
       const signal = control.signal;
       const end = (result: RunResultV1) => {
@@ -277,7 +321,7 @@ class WorkerContext implements SandboxContextV1 {
         ended = true;
         this.running = undefined;
         if (kill) clearTimeout(kill);
-        if (watchdog) clearInterval(watchdog);
+        this.pool.unwatch(check);
         signal.removeEventListener("abort", onAbort);
         worker.listen(undefined);
         resolve(result);
@@ -336,10 +380,9 @@ class WorkerContext implements SandboxContextV1 {
       let fullSince = 0;
       // A program stuck in one native operation never reaches QuickJS's interrupt handler: the host
       // watches the engine clock the worker keeps and terminates the worker past the CPU limit.
-      watchdog = setInterval(() => {
+      const check = (now: number) => {
         const sliceStarted = worker.clock[1]!;
         if (sliceStarted === 0) return;
-        const now = performance.now();
         const used = worker.clock[0]! + (performance.timeOrigin + now - sliceStarted);
         if (used > limits.cpuTimeMs + CPU_GRACE_MS)
           return terminate("SANDBOX_CPU_LIMIT", "The program overran its CPU limit inside one operation.");
@@ -348,7 +391,8 @@ class WorkerContext implements SandboxContextV1 {
           if (now - fullSince > MEMORY_GRACE_MS)
             terminate("SANDBOX_MEMORY", "The program kept allocating with its memory full.");
         }
-      }, WATCH_EVERY_MS);
+      };
+      this.pool.watch(check);
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort, { once: true });
       worker.send({ t: "run", prelude, script, limits: { ...limits } });
@@ -376,6 +420,7 @@ class WorkerContext implements SandboxContextV1 {
           if (message.t === "disposed") resolve(message.healthy);
         },
         () => resolve(false),
+        true,
       );
       worker.send({ t: "dispose" });
     });

@@ -25,11 +25,50 @@ const waiting = new Map<number, (reply: string) => void>();
 
 const send = (message: FromWorker) => port.postMessage(message);
 
+let limits: RunControlV1["limits"] | undefined;
+/** Tool calls this run has sent, and the UTF-16 units of those not yet answered. */
+let callsSent = 0;
+let unitsInFlight = 0;
+
+/** Mirrors core's ARGS_IN_FLIGHT_FACTOR: the host refuses past it anyway. */
+const ARGS_IN_FLIGHT_FACTOR = 4;
+
+function refuse(code: string, message: string): Promise<string> {
+  return Promise.resolve(JSON.stringify({ ok: false, error: { code, name: "CodecallError", message } }));
+}
+
 const bridge: HostBridgeV1 = {
   call(request) {
+    // Calls the host would refuse anyway are refused here, before they cross: the host drains a worker's
+    // messages in one turn of its event loop, so 100,000 queued calls or 40 one-megabyte arguments
+    // would block it for as long as it takes to read them all. A string of n UTF-16 units is at least
+    // n UTF-8 bytes, so these checks never refuse what the host would accept.
+    if (limits) {
+      if (request.length > limits.maxToolArgsBytes + 1024)
+        return refuse(
+          "TOOL_ARGS_TOO_LARGE",
+          `The tool call's arguments exceed limits.maxToolArgsBytes (${limits.maxToolArgsBytes} bytes).`,
+        );
+      if (callsSent > limits.maxToolCalls)
+        return refuse(
+          "TOOL_CALL_LIMIT",
+          `The program made more than ${limits.maxToolCalls} tool calls (limits.maxToolCalls).`,
+        );
+      const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * limits.maxToolArgsBytes;
+      if (unitsInFlight + request.length > inFlightLimit)
+        return refuse(
+          "TOOL_ARGS_TOO_LARGE",
+          `The program's tool calls in flight carry more than ${inFlightLimit} bytes of arguments (${ARGS_IN_FLIGHT_FACTOR}x limits.maxToolArgsBytes). Await earlier calls before sending more.`,
+        );
+    }
+    callsSent++;
+    unitsInFlight += request.length;
     const id = ++nextCall;
     return new Promise<string>((resolve) => {
-      waiting.set(id, resolve);
+      waiting.set(id, (reply) => {
+        unitsInFlight -= request.length;
+        resolve(reply);
+      });
       send({ t: "call", id, request });
     });
   },
@@ -109,9 +148,13 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
     result = { kind: "failed", code: "SANDBOX_CRASHED", message: "The worker has no context." };
   } else {
     abort = new AbortController();
-    const control: RunControlV1 = { limits: message.limits, signal: abort.signal };
+    limits = message.limits;
+    callsSent = 0;
+    unitsInFlight = 0;
+    const control: RunControlV1 = { limits, signal: abort.signal };
     result = await context.run(message.prelude, message.script, bridge, control);
     abort = undefined;
+    limits = undefined;
   }
   // Replies still due belong to the run that ended: the program never sees them.
   waiting.clear();
@@ -121,6 +164,9 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
 async function dispose(): Promise<void> {
   const current = context;
   context = undefined;
+  // An engine whose memory grew is dropped, and its WebAssembly memory would wait for this thread's
+  // garbage collector: the host terminates the whole worker instead, which returns it at once.
+  const grown = watch.clock[3]! > init.recycleAboveBytes;
   await current?.dispose();
-  send({ t: "disposed", healthy: true });
+  send({ t: "disposed", healthy: !grown });
 }
