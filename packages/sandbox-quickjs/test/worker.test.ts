@@ -11,6 +11,8 @@ const BLOCKED_MS = 250;
 async function maxDelay<T>(work: () => Promise<T>): Promise<{ value: T; maxMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  // The histogram records nothing at its first sample: let it take one before the work starts.
+  await new Promise((resolve) => setTimeout(resolve, 30));
   try {
     const value = await work();
     return { value, maxMs: histogram.max / 1e6 };
@@ -97,6 +99,20 @@ const IN_THREAD =
 runSandboxConformance({
   name: "quickjs (in-thread)",
   create: () => quickjs({ thread: "in-thread" }),
+  // In-thread, the engine runs on the host's thread: each of these blocks the host's event loop for the
+  // whole CPU limit (1 s), past the suite's 500 ms bound. They run and must keep failing.
+  knownFailures: Object.fromEntries(
+    [
+      "hostile-proxy-return",
+      "hostile-getter-thrown",
+      "hostile-proxy-args",
+      "hostile-atomics-wait-forever",
+      "hostile-catastrophic-regex",
+      "hostile-microtask-flood",
+      "hostile-loop-after-tool",
+      "hostile-huge-return",
+    ].map((id) => [id, IN_THREAD]),
+  ),
   skip: {
     "limit-memory-caught":
       "in-thread, an allocator loop near the memory limit runs for seconds between interrupt checks; only the worker mode bounds it",

@@ -61,6 +61,8 @@ async function hostile(ctx: CaseContext, code: string, options: HostileOptions):
     const rssBefore = process.memoryUsage().rss;
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
+    // The histogram records nothing at its first sample: let it take one before the program starts.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     const t0 = performance.now();
     const outcome = await session.execute({ code, tools, limits });
     const elapsed = performance.now() - t0;
