@@ -1,8 +1,8 @@
 import { packageBuild } from "../../tsdown.shared.ts";
 
-export default packageBuild(["src/index.ts"], {
+export default packageBuild(["src/index.ts", "src/worker.ts"], {
   // No Node built-ins: QuickJS also runs in browsers and edge runtimes.
   platform: "neutral",
   target: "es2022",
-  external: ["@codecall/sandbox", "quickjs-emscripten-core", "@jitl/quickjs-wasmfile-release-sync"],
+  external: [/^node:/, "@codecall/sandbox", "quickjs-emscripten-core", "@jitl/quickjs-wasmfile-release-sync"],
 });

@@ -16,6 +16,19 @@ import type { Engine, EnginePool } from "./engine-pool.js";
 
 type Failure = Extract<RunResultV1, { kind: "failed" }>["code"];
 
+/**
+ * Memory shared with the thread that owns a worker (see `worker-host.ts`): `stop[0]` is set to 1 by the
+ * host to stop the program at the next interrupt check (a postMessage would wait for the engine to yield);
+ * `clock[0]` is the engine time the run has used before the current slice, `clock[1]` the wall time
+ * (`performance.timeOrigin + performance.now()`) the current slice started, 0 between slices; the worker
+ * sets `clock[2]` (memory full) and `clock[3]` (memory size). The host reads them to terminate a worker
+ * stuck in one native operation past its CPU budget or with its memory full.
+ */
+export interface SharedWatch {
+  stop: Int32Array;
+  clock: Float64Array;
+}
+
 /** A bridge for the time between runs: nothing a stale job sends reaches the host. */
 const IDLE_BRIDGE: HostBridgeV1 = { call: () => new Promise<string>(() => {}), log: () => {} };
 
@@ -39,12 +52,14 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
   private runStarted = 0;
   private sliceStarted = 0;
   private engineMs = 0;
+  private readonly watch: SharedWatch | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly pool: EnginePool,
-    options: { memoryBytes: number; maxStackBytes: number },
+    options: { memoryBytes: number; maxStackBytes: number; watch?: SharedWatch },
   ) {
+    this.watch = options.watch;
     this.runtime = engine.module.newRuntime();
     this.runtime.setMemoryLimit(options.memoryBytes);
     this.runtime.setMaxStackSize(options.maxStackBytes);
@@ -196,6 +211,11 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
   /** Runs one synchronous slice of engine work, counting its time against the CPU budget. */
   private slice(work: () => Failure | RunResultV1 | undefined): RunResultV1 | undefined {
     this.sliceStarted = performance.now();
+    const watch = this.watch;
+    if (watch) {
+      watch.clock[0] = this.engineMs;
+      watch.clock[1] = performance.timeOrigin + this.sliceStarted;
+    }
     try {
       const out = work();
       if (this.stop) return { kind: "failed", code: this.stop, message: "Stopped by the interrupt handler." };
@@ -204,6 +224,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     } finally {
       this.engineMs += performance.now() - this.sliceStarted;
       this.sliceStarted = 0;
+      if (watch) watch.clock[1] = 0;
     }
   }
 
@@ -214,7 +235,8 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     const now = performance.now();
     // Core may abort during a slice (a host call over a budget): the handler runs every few thousand
     // operations, so reading the signal here costs a short program nothing.
-    if (control.signal.aborted) this.stop = "SANDBOX_CRASHED";
+    if (control.signal.aborted || (this.watch && Atomics.load(this.watch.stop, 0) !== 0))
+      this.stop = "SANDBOX_CRASHED";
     else if (this.heapFull()) this.stop = "SANDBOX_MEMORY";
     else if (this.engineMs + (this.sliceStarted ? now - this.sliceStarted : 0) > control.limits.cpuTimeMs)
       this.stop = "SANDBOX_CPU_LIMIT";

@@ -86,7 +86,8 @@ export class EnginePool {
     this.idleCount = 0;
   }
 
-  private wasmModule(): Promise<WebAssembly.Module | undefined> {
+  /** The compiled QuickJS module, compiled on first use (undefined where it cannot be compiled here). */
+  wasmModule(): Promise<WebAssembly.Module | undefined> {
     const source = this.options.wasmModule;
     this.compiled ??=
       source instanceof WebAssembly.Module ? Promise.resolve(source) : (source ?? compileFromPackage)();

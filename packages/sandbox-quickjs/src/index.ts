@@ -12,6 +12,7 @@ import {
 } from "@codecall/sandbox";
 import { QuickJSSandboxContext } from "./context.js";
 import { BASELINE_BYTES, EnginePool, type WasmModuleSource } from "./engine-pool.js";
+import { WorkerPool } from "./worker-host.js";
 
 /** Options of {@link quickjs} and {@link quickjsAdapter}. */
 export interface QuickJSSandboxOptions extends CreateSandboxOptions {
@@ -29,6 +30,17 @@ export interface QuickJSSandboxOptions extends CreateSandboxOptions {
   recycleAboveBytes?: number;
   /** The engine's stack limit in bytes (deep recursion ends in a catchable error). Default 256 KiB. */
   maxStackBytes?: number;
+  /**
+   * Where programs run. `"worker"` (the default on Node): each session's QuickJS instance lives in a
+   * worker thread of its own, so a program never blocks the host's event loop, and a worker that does not
+   * stop at its deadline (a program inside one long native operation) is terminated and replaced.
+   * `"in-thread"`: on the caller's thread, for environments without worker threads (browsers, some edge
+   * runtimes, the default there); CPU and memory limits still hold, but there is **no protection against
+   * a stuck native operation**: while one runs, nothing else in the process does.
+   */
+  thread?: "worker" | "in-thread";
+  /** Idle worker threads kept, each with its WebAssembly instance, for new sessions. Default 2. */
+  maxIdleWorkers?: number;
 }
 
 /** What the QuickJS backend enforces. */
@@ -40,26 +52,51 @@ export const QUICKJS_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   remote: false,
 });
 
-/** The QuickJS {@link SandboxAdapterV1}: one WebAssembly instance, runtime and context per session. */
+/**
+ * The QuickJS {@link SandboxAdapterV1}: one WebAssembly instance, runtime and context per session, in a
+ * worker thread of the session's own by default (see {@link QuickJSSandboxOptions.thread}).
+ */
 export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdapterV1 {
+  const recycleAboveBytes = options.recycleAboveBytes ?? BASELINE_BYTES;
   const pool = new EnginePool({
     ...(options.wasmModule ? { wasmModule: options.wasmModule } : {}),
     maxIdle: options.maxIdleInstances ?? 4,
-    recycleAboveBytes: options.recycleAboveBytes ?? BASELINE_BYTES,
+    recycleAboveBytes,
   });
   const maxStackBytes = options.maxStackBytes ?? 256 * 1024;
+  const thread = options.thread ?? (isNode() ? "worker" : "in-thread");
+  let workers: Promise<WorkerPool> | undefined;
+  const workerPool = () =>
+    (workers ??= import("node:worker_threads").then(
+      (workerThreads) =>
+        new WorkerPool({
+          workerThreads,
+          wasmModule: () => pool.wasmModule(),
+          maxIdle: options.maxIdleWorkers ?? 2,
+          maxStackBytes,
+          recycleAboveBytes,
+        }),
+    ));
   return {
     specificationVersion: "v1",
     name: "quickjs",
     capabilities: QUICKJS_CAPABILITIES,
     async createContext({ limits }) {
+      if (thread === "worker") return (await workerPool()).createContext(limits);
       const engine = await pool.acquire(limits.memoryBytes);
       return new QuickJSSandboxContext(engine, pool, { memoryBytes: limits.memoryBytes, maxStackBytes });
     },
     async close() {
       pool.clear();
+      const open = workers;
+      workers = undefined;
+      await (await open)?.close();
     },
   };
+}
+
+function isNode(): boolean {
+  return typeof process !== "undefined" && typeof process.versions?.node === "string";
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   SandboxSession,
 } from "@codecall/sandbox";
 import { expect } from "vitest";
+import { HOSTILE_CASES } from "./hostile.js";
 import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
@@ -928,6 +929,8 @@ return { r, list: [1, 2] };`,
       expect(outcome.stats.backend).toBe(sandbox.name);
     },
   },
+  // ── Adversarial programs (hostile.ts) ─────────────────────────────────────
+  ...HOSTILE_CASES,
 } satisfies Record<string, ConformanceCase>;
 
 /** A conformance case id. */

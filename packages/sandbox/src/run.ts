@@ -27,6 +27,14 @@ import type {
 
 /** How long core waits for an adapter to settle after aborting it, before reporting anyway. */
 const ABORT_GRACE_MS = 2_000;
+/**
+ * Bytes of arguments one execution may have in flight (calls sent, not yet answered), as a multiple of
+ * `limits.maxToolArgsBytes`: thousands of parallel calls each just under the per-call cap would otherwise
+ * hold gigabytes on the host while the tools work.
+ */
+export const ARGS_IN_FLIGHT_FACTOR = 4;
+/** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
+const REPORT_SLACK_BYTES = 64 * 1024;
 
 /**
  * The abort signals of one session's runs. Runs run one at a time, and a run that was not stopped leaves
@@ -85,6 +93,8 @@ export class Run implements Deadline {
   /** The controller this run's signal came from, once read or aborted. */
   private controller: AbortController | undefined;
   private ended = false;
+  /** Bytes of tool-call requests sent and not yet answered. */
+  private argsInFlight = 0;
 
   constructor(init: RunInit) {
     this.request = init.request;
@@ -168,7 +178,8 @@ export class Run implements Deadline {
       return toolFailureReply(
         new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."),
       );
-    if (utf8Length(requestJson) > this.limits.maxToolArgsBytes + 1024) {
+    const requestBytes = utf8Length(requestJson);
+    if (requestBytes > this.limits.maxToolArgsBytes + 1024) {
       return toolFailureReply(
         new CodecallError(
           "TOOL_ARGS_TOO_LARGE",
@@ -200,6 +211,18 @@ export class Run implements Deadline {
       this.stop(error);
       return toolFailureReply(error);
     }
+    const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * this.limits.maxToolArgsBytes;
+    if (this.argsInFlight + requestBytes > inFlightLimit) {
+      this.record.callCount--;
+      return toolFailureReply(
+        new CodecallError(
+          "TOOL_ARGS_TOO_LARGE",
+          `The program's tool calls in flight carry more than ${inFlightLimit} bytes of arguments (${ARGS_IN_FLIGHT_FACTOR}x limits.maxToolArgsBytes). Await earlier calls before sending more.`,
+          { details: { tool: name, limit: inFlightLimit } },
+        ),
+      );
+    }
+    this.argsInFlight += requestBytes;
     const callStarted = performance.now();
     this.emit({ type: "tool-call", id, name, args });
     let answer: string;
@@ -224,6 +247,7 @@ export class Run implements Deadline {
       failure = CodecallError.from(error, "TOOL_FAILED");
       answer = toolFailureReply(failure);
     }
+    this.argsInFlight -= requestBytes;
     const durationMs = performance.now() - callStarted;
     const record: ToolCallRecord = { name, ok: !failure, durationMs };
     if (failure) record.error = failure.code;
@@ -255,6 +279,10 @@ export class Run implements Deadline {
     if (!result) return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox did not respond."));
     if (result.kind === "failed")
       return this.finish(adapterFailure(result, this.record.backend, this.limits, this.position));
+    // A report far over the output limit is refused before parsing: parsing it would cost the host its
+    // size again in memory and time (a string of n units is at least n bytes).
+    if (result.report.length > this.limits.maxOutputBytes + REPORT_SLACK_BYTES)
+      return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     let report: { ok?: unknown; value?: JsonValue; undefined?: boolean; error?: ProgramErrorReport };
     try {
       report = JSON.parse(result.report);

@@ -1,0 +1,130 @@
+/**
+ * Host safety: how long each backend blocks the host's event loop while a hostile program runs (a
+ * CPU-bound loop, a stuck native operation, a memory bomb), as `monitorEventLoopDelay`'s p99 and max,
+ * with the typed error and the time it took to stop. Goal: max ≤ 50 ms on QuickJS and isolated-vm.
+ * Then what running QuickJS in worker threads costs beside the in-thread mode: fresh executions (the
+ * spare context kept warm in its worker), warm executions and one tool call. Goal: warm ≤ 2x in-thread,
+ * fresh unchanged.
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createSandbox, type Sandbox } from "@codecall/sandbox";
+import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
+import { quickjs } from "@codecall/sandbox-quickjs";
+import { median, round, timeRuns } from "../stats.js";
+
+export const name = "host-safety";
+
+const MiB = 1024 * 1024;
+const LIMITS = { cpuTimeMs: 1_000, wallTimeMs: 5_000, memoryBytes: 64 * MiB };
+const HOSTILE: Record<string, string> = {
+  cpuLoop: "let i = 0;\nfor (;;) i++;",
+  stuckNativeOperation:
+    "const a = new Array(1e6).fill('abcdefgh');\nlet n = 0;\nfor (let i = 0; i < 300; i++) n += a.join('-').length;\nreturn n;",
+  expensiveBuiltinLoop:
+    "const s = 'x'.repeat(1 << 20);\nlet n = 0;\nfor (let i = 0; i < 200; i++) n += JSON.stringify(s).length + 'y'.repeat(8 << 20).length;\nreturn n;",
+  memoryBomb:
+    "const keep = [];\nfor (;;) { try { keep.push(new Array(100000).fill(2.5)); } catch (e) { keep.length = keep.length; } }",
+};
+
+const BACKENDS: Record<string, () => Sandbox> = {
+  quickjs: () => quickjs({ limits: LIMITS }),
+  "quickjs-in-thread": () => quickjs({ limits: LIMITS, thread: "in-thread" }),
+  "isolated-vm": () => createSandbox(isolatedVmAdapter(), { limits: LIMITS }),
+};
+
+export async function run(): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const [backend, create] of Object.entries(BACKENDS)) {
+    let sandbox: Sandbox;
+    try {
+      sandbox = create();
+      const smoke = await sandbox.execute({ code: "return 1" });
+      if (!smoke.ok) throw new Error(`${smoke.error?.code}: ${smoke.error?.message}`);
+    } catch (error) {
+      results[backend] = { skipped: error instanceof Error ? error.message : String(error) };
+      continue;
+    }
+    const figures: Record<string, unknown> = {};
+    try {
+      for (const [shape, code] of Object.entries(HOSTILE)) figures[shape] = await blocked(sandbox, code);
+    } finally {
+      await sandbox.close();
+    }
+    results[backend] = { ...figures, goalMaxDelayMs: 50 };
+  }
+  results.workerPoolCost = await poolCost();
+  return results;
+}
+
+/** Runs one hostile program in a warm session and reports the host's event-loop delay meanwhile. */
+async function blocked(sandbox: Sandbox, code: string): Promise<Record<string, unknown>> {
+  const session = await sandbox.createSession();
+  try {
+    await session.execute({ code: "return 1" });
+    const histogram = monitorEventLoopDelay({ resolution: 5 });
+    histogram.enable();
+    // The histogram records nothing at its first sample: let it take one before the program starts.
+    await sleep(20);
+    const t0 = performance.now();
+    const outcome = await session.execute({ code });
+    const stoppedAfterMs = performance.now() - t0;
+    // A loop blocked for the whole run records its delay only when its next sample fires.
+    await sleep(20);
+    histogram.disable();
+    const next = await session.execute({ code: "return 'next'" });
+    return {
+      error: outcome.error?.code ?? "none",
+      stoppedAfterMs: round(stoppedAfterMs),
+      eventLoopDelayP99Ms: round(histogram.percentile(99) / 1e6),
+      eventLoopDelayMaxMs: round(histogram.max / 1e6),
+      nextExecutionOk: next.ok,
+    };
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** Worker threads against in-thread QuickJS, measured alternately so both see the same machine. */
+async function poolCost(): Promise<Record<string, unknown>> {
+  const modes = { worker: quickjs(), inThread: quickjs({ thread: "in-thread" }) };
+  const tools = () => 1;
+  try {
+    const out: Record<string, Record<string, number>> = { worker: {}, inThread: {} };
+    for (const [mode, sandbox] of Object.entries(modes)) {
+      await sandbox.execute({ code: "return 1" });
+      // Fresh: one execution per new session, with idle time between them for the spare to be rebuilt.
+      const fresh: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        await sleep(30);
+        const t0 = performance.now();
+        await sandbox.execute({ code: "return 1" });
+        fresh.push(performance.now() - t0);
+      }
+      const session = await sandbox.createSession();
+      const warm = await timeRuns(() => session.execute({ code: "return 1" }), 200, 20);
+      const tool = await timeRuns(
+        () => session.execute({ code: "return await codecall.callTool('one', {})", tools }),
+        200,
+        20,
+      );
+      await session.dispose();
+      out[mode] = {
+        freshExecutionMs: round(median(fresh)),
+        warmExecutionMs: round(median(warm)),
+        oneToolCallExecutionMs: round(median(tool)),
+      };
+    }
+    return {
+      ...out,
+      ratioWorkerToInThread: {
+        fresh: round(out.worker!.freshExecutionMs! / out.inThread!.freshExecutionMs!, 2),
+        warm: round(out.worker!.warmExecutionMs! / out.inThread!.warmExecutionMs!, 2),
+        oneToolCall: round(out.worker!.oneToolCallExecutionMs! / out.inThread!.oneToolCallExecutionMs!, 2),
+        goalWarm: 2,
+      },
+    };
+  } finally {
+    await Promise.all(Object.values(modes).map((s) => s.close()));
+  }
+}

@@ -1,0 +1,531 @@
+/**
+ * The adversarial part of the conformance kit: programs of the kinds a model can be talked into writing,
+ * each run through {@link hostile}, which requires what every backend must give the host whatever the
+ * program does: no escape, host globals and prototypes unchanged, the expected typed error within twice
+ * its limit, host RSS growth within the memory limit plus 64 MiB, the host's event loop never blocked
+ * for long, and the next execution on the same session works. Written from the shapes of public
+ * advisories (vm2, isolated-vm, quickjs-emscripten) and issue 15's list, not copied from them.
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { ErrorCode, ExecutionLimits, ExecutionOutcome, ToolHandler } from "@codecall/sandbox";
+import { expect } from "vitest";
+import type { CaseContext, ConformanceCase } from "./cases.js";
+import { conformanceTools } from "./tools.js";
+
+const MiB = 1024 * 1024;
+/**
+ * The longest the host's event loop may be blocked during a hostile run. The requirement is 50 ms; a
+ * loaded machine (a load average of 15 on 2 cores) delays an idle loop by a few hundred, so the test
+ * allows ten times that and the bench (`host-safety`) reports the exact figures. An in-thread engine
+ * stuck in one operation blocks it for the whole limit (seconds) and still fails.
+ */
+const BLOCKED_MS = 500;
+/** The limits of a hostile run: small, so twice the limit is a short test. */
+const HOSTILE_LIMITS = { cpuTimeMs: 1_000, wallTimeMs: 3_000, memoryBytes: 32 * MiB } as const;
+
+interface HostileOptions {
+  /** The outcome this program must end with: an error code or `"ok"` (success), or one of several. */
+  expect: ErrorCode | "ok" | Array<ErrorCode | "ok">;
+  limits?: Partial<ExecutionLimits>;
+  tools?: ToolHandler;
+  /** Checks on the outcome beyond its code (a returned value, say). */
+  check?: (outcome: ExecutionOutcome) => void;
+}
+
+/** Own property names of the host's intrinsics a program might try to pollute. */
+function hostSnapshot(): string {
+  const parts = [
+    Object.prototype,
+    Array.prototype,
+    Function.prototype,
+    String.prototype,
+    Promise.prototype,
+    Promise,
+    JSON,
+    Error.prototype,
+    Error,
+    globalThis,
+  ].map((target) => Reflect.ownKeys(target).map(String).sort().join(","));
+  return parts.join("|") + String(Error.prepareStackTrace) + String(Promise.prototype.then);
+}
+
+/** Runs one hostile program in a warm session and checks everything the host must keep. */
+async function hostile(ctx: CaseContext, code: string, options: HostileOptions): Promise<ExecutionOutcome> {
+  const limits = { ...HOSTILE_LIMITS, ...options.limits };
+  const tools = options.tools ?? conformanceTools().tools;
+  const session = await ctx.sandbox.createSession();
+  try {
+    const warm = await session.execute({ code: "return 1" });
+    expect(warm.ok, JSON.stringify(warm.error)).toBe(true);
+    const before = hostSnapshot();
+    const rssBefore = process.memoryUsage().rss;
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    // The histogram records nothing at its first sample: let it take one before the program starts.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const t0 = performance.now();
+    const outcome = await session.execute({ code, tools, limits });
+    const elapsed = performance.now() - t0;
+    // A loop blocked for the whole run records the delay only when its next sample fires.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    histogram.disable();
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+
+    const allowed: Array<ErrorCode | "ok"> = Array.isArray(options.expect)
+      ? options.expect
+      : [options.expect];
+    const got = outcome.ok ? "ok" : outcome.error!.code;
+    expect(
+      allowed,
+      `expected ${allowed.join(" or ")}, got ${JSON.stringify(outcome.error ?? "ok")}`,
+    ).toContain(got);
+    options.check?.(outcome);
+    const bound = 2 * ctx.ms(Math.max(limits.wallTimeMs, limits.cpuTimeMs));
+    expect(elapsed, `ended after ${Math.round(elapsed)} ms`).toBeLessThan(bound);
+    expect(hostSnapshot(), "the host's globals or prototypes changed").toBe(before);
+    expect(rssGrowth, `host RSS grew ${Math.round(rssGrowth / MiB)} MiB`).toBeLessThan(
+      limits.memoryBytes + 64 * MiB,
+    );
+    // A remote backend blocks nothing here; the figure is only meaningful for local ones.
+    if (!ctx.sandbox.capabilities.remote) {
+      const blocked = histogram.max / 1e6;
+      expect(blocked, `host event loop blocked ${Math.round(blocked)} ms`).toBeLessThan(BLOCKED_MS);
+    }
+    const next = await session.execute({ code: "return 'next'" });
+    expect(next.value, JSON.stringify(next.error)).toBe("next");
+    return outcome;
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** Program text: the names a program must not reach, as a list of the ones it did. */
+const REACHED = `const reached = [];
+const probe = (label, value) => { if (value !== undefined && value !== null) reached.push(label); };
+const fromFn = (label, fn) => { try { if (typeof fn === "function") { const g = fn("return globalThis")(); for (const n of ["process", "require", "Buffer", "module"]) probe(label + "." + n, g && g[n]); } } catch (e) {} };`;
+
+export const HOSTILE_CASES = {
+  "hostile-constructor-chains": {
+    title: "hostile: constructor chains from every object the runtime hands a program reach no host Function",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `${REACHED}
+let overflow;
+try { const f = () => f(); f(); } catch (e) { overflow = e; }
+let toolError;
+try { await codecall.callTool("fail", { message: "x" }); } catch (e) { toolError = e; }
+let symbolError;
+try { Symbol() + ""; } catch (e) { symbolError = e; }
+const sources = { overflow, toolError, symbolError, promise: codecall.callTool("noop"), all: Promise.all([]), race: Promise.race([]),
+  resolved: Promise.resolve(1), rejected: Promise.reject(new Error("r")).catch((e) => e), console: console.log, callTool: codecall.callTool };
+for (const [label, value] of Object.entries(sources)) {
+  if (value === undefined) continue;
+  fromFn(label, value.constructor && value.constructor.constructor);
+  fromFn(label + ".proto", Object.getPrototypeOf(value) && Object.getPrototypeOf(value).constructor && Object.getPrototypeOf(value).constructor.constructor);
+}
+const handler = { apply(target, self, args) { for (const a of args) fromFn("apply-arg", a && a.constructor && a.constructor.constructor); return Reflect.apply(target, self, args); } };
+const wrapped = new Proxy(function () {}, handler);
+try { [1, 2].map(wrapped); JSON.parse("[1]", wrapped); "a".replace(/a/, wrapped); } catch (e) {}
+return reached;`,
+        { expect: "ok", check: (o) => expect(o.value).toEqual([]) },
+      );
+    },
+  },
+  "hostile-prepare-stack-trace": {
+    title: "hostile: Error.prepareStackTrace and stack-overflow errors expose no host frame",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `${REACHED}
+Error.prepareStackTrace = (e, frames) => { for (const f of frames || []) { try { fromFn("this", f.getThis && f.getThis() && f.getThis().constructor.constructor); fromFn("fn", f.getFunction && f.getFunction() && f.getFunction().constructor); } catch (x) {} } return "mine"; };
+try { const f = () => f(); f(); } catch (e) { fromFn("overflow", e.constructor.constructor); String(e.stack); }
+try { await codecall.callTool("fail", { message: "x" }); } catch (e) { String(e.stack); }
+try { null.x; } catch (e) { String(e.stack); }
+const text = [];
+try { await codecall.callTool("fail", { message: "deep" }); } catch (e) { delete Error.prepareStackTrace; text.push(String(e.stack), String(e.message), Object.keys(e).join()); }
+return { reached, text: text.join("\\n") };`,
+        {
+          expect: "ok",
+          check: (o) => {
+            const value = o.value as { reached: string[]; text: string };
+            expect(value.reached).toEqual([]);
+            // Tool errors reach the program as their message only: no host paths or module names.
+            expect(value.text).not.toMatch(/node_modules|node:internal|\/src\/|\.ts:\d|file:\/\//);
+          },
+        },
+      );
+    },
+  },
+  "hostile-proxy-return": {
+    title: "hostile: a returned Proxy whose traps never end is stopped by the CPU limit, not run by the host",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "return new Proxy({}, { get() { for (;;) {} }, ownKeys() { for (;;) {} }, getOwnPropertyDescriptor() { for (;;) {} } });",
+        { expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] },
+      );
+    },
+  },
+  "hostile-getter-thrown": {
+    title: "hostile: a thrown object whose getters never end is stopped by the CPU limit",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "throw { get message() { for (;;) {} }, get name() { for (;;) {} }, get stack() { for (;;) {} } };",
+        { expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] },
+      );
+    },
+  },
+  "hostile-proxy-args": {
+    title: "hostile: tool arguments with endless traps or toJSON are stopped inside the sandbox",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "await codecall.callTool('echo', { a: new Proxy({}, { ownKeys() { for (;;) {} } }), b: { toJSON() { for (;;) {} } } });",
+        { expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] },
+      );
+    },
+  },
+  "hostile-then-species": {
+    title: "hostile: Symbol.species and then tricks on tool-call promises change nothing on the host",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `class Evil extends Promise { static get [Symbol.species]() { return function (exec) { exec(() => {}, () => {}); }; } }
+Object.defineProperty(Promise, Symbol.species, { get() { return Evil; } });
+const origThen = Promise.prototype.then;
+Promise.prototype.then = function (a, b) { return origThen.call(this, a, b); };
+Object.prototype.then = function (resolve) { resolve("hijacked"); };
+const r = await codecall.callTool("echo", { v: 1 });
+delete Object.prototype.then;
+return r;`,
+        { expect: ["ok", "PROGRAM_ERROR"] },
+      );
+    },
+  },
+  "hostile-prototype-pollution": {
+    title: "hostile: __proto__ and constructor keys in arguments and results pollute nothing on the host",
+    async run(ctx) {
+      let seen: unknown;
+      const tools: ToolHandler = ({ args }) => {
+        seen = args;
+        return JSON.parse(
+          '{"__proto__": {"pollutedByResult": true}, "constructor": {"prototype": {"x": 1}}}',
+        );
+      };
+      await hostile(
+        ctx,
+        `Object.prototype.pollutedBySandbox = true;
+const args = JSON.parse('{"__proto__": {"pollutedByArgs": true}, "constructor": {"prototype": {"pollutedByArgs": true}}}');
+const r = await codecall.callTool("echo", args);
+return Object.keys(r).sort();`,
+        { expect: "ok", tools, check: (o) => expect(o.value).toEqual(["__proto__", "constructor"]) },
+      );
+      const probe = {} as Record<string, unknown>;
+      expect(probe.pollutedByArgs ?? probe.pollutedBySandbox ?? probe.pollutedByResult).toBeUndefined();
+      expect(Object.keys(seen as object).sort()).toEqual(["__proto__", "constructor"]);
+    },
+  },
+  "hostile-patched-intrinsics": {
+    title: "hostile: JSON, String and Array intrinsics patched to attack the bridge only break the program",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `JSON.stringify = () => '{"name":"fail","args":{"message":"forged"}}';
+JSON.parse = () => ({ ok: true, value: "forged" });
+String.prototype.toString = () => "forged"; Array.prototype.join = () => "forged";
+Object.defineProperty(Object.prototype, "name", { get() { return "fail"; }, configurable: true });
+const r = await codecall.callTool("echo", { real: true });
+delete Object.prototype.name;
+return r;`,
+        { expect: "ok", check: (o) => expect(o.value).toEqual({ real: true }) },
+      );
+    },
+  },
+  "hostile-args-toctou": {
+    title: "hostile: arguments changed after the call was made do not change what the tool received",
+    async run(ctx) {
+      const received: unknown[] = [];
+      const tools: ToolHandler = async ({ args }) => {
+        await new Promise((r) => setTimeout(r, 20));
+        received.push(args);
+        return args;
+      };
+      await hostile(
+        ctx,
+        `const args = { n: 1, list: [1] };
+let reads = 0;
+const tricky = { get n() { return ++reads; } };
+const p1 = codecall.callTool("echo", args); args.n = 2; args.list.push(2);
+const p2 = codecall.callTool("echo", tricky);
+return [await p1, await p2, reads];`,
+        {
+          expect: "ok",
+          tools,
+          check: (o) => expect(o.value).toEqual([{ n: 1, list: [1] }, { n: 1 }, 1]),
+        },
+      );
+      expect(received).toEqual([{ n: 1, list: [1] }, { n: 1 }]);
+    },
+  },
+  "hostile-tool-names": {
+    title:
+      "hostile: tool names like __proto__, constructor and JSON fragments reach the handler as plain names",
+    async run(ctx) {
+      const names: string[] = [];
+      const tools: ToolHandler = ({ name }) => {
+        names.push(name);
+        return name.length;
+      };
+      const odd = ["__proto__", "constructor", "toString", "hasOwnProperty", 'x","name":"y', "\u2028"];
+      await hostile(ctx, `return Promise.all(${JSON.stringify(odd)}.map((n) => codecall.callTool(n, {})));`, {
+        expect: "ok",
+        tools,
+        check: (o) => expect(o.value).toEqual(odd.map((n) => n.length)),
+      });
+      expect(names).toEqual(odd);
+    },
+  },
+  "hostile-forged-bridge": {
+    title: "hostile: the host bridge is gone, and nothing a program builds passes for a bridge message",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `const found = Object.getOwnPropertyNames(globalThis).filter((n) => /host|bridge|codecallHost/i.test(n));
+let forged = "refused";
+try { await codecall.callTool('{"name":"echo"}'); } catch (e) { forged = e.code; }
+return { found, forged, descriptor: typeof Object.getOwnPropertyDescriptor(globalThis, "__codecallHost") };`,
+        {
+          expect: "ok",
+          check: (o) =>
+            expect(o.value).toEqual({ found: [], forged: "TOOL_NOT_FOUND", descriptor: "undefined" }),
+        },
+      );
+    },
+  },
+  "hostile-dynamic-code": {
+    title:
+      "hostile: eval, Function, import(), WebAssembly, SharedArrayBuffer and Atomics.wait reach nothing and block nothing",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `const out = { eval: eval("1 + 1"), fn: Function("return 2")() };
+try { await import("node:fs"); out.import = "reached"; } catch (e) { out.import = "refused"; }
+try { await import("data:text/javascript,export default 1"); out.dataImport = "reached"; } catch (e) { out.dataImport = "refused"; }
+if (typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof Atomics.wait === "function") {
+  try { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); } catch (e) {}
+}
+for (const n of ["process", "require", "fetch", "XMLHttpRequest", "WebSocket", "Deno", "Bun", "setTimeout", "setInterval"]) if (typeof globalThis[n] !== "undefined") out[n] = "reached";
+return out;`,
+        {
+          expect: "ok",
+          check: (o) => expect(o.value).toEqual({ eval: 2, fn: 2, import: "refused", dataImport: "refused" }),
+        },
+      );
+    },
+  },
+  "hostile-atomics-wait-forever": {
+    title: "hostile: Atomics.wait without a timeout is stopped by the wall clock",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") for (;;) {}
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+for (;;) {}`,
+        { expect: ["SANDBOX_TIMEOUT", "SANDBOX_CPU_LIMIT", "PROGRAM_ERROR"] },
+      );
+    },
+  },
+  "hostile-catastrophic-regex": {
+    title: "hostile: a catastrophic regular expression is stopped by the CPU limit",
+    async run(ctx) {
+      await hostile(ctx, "return /^(a+)+$/.test('a'.repeat(40) + '!');", {
+        expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"],
+      });
+    },
+  },
+  "hostile-expensive-builtins": {
+    title:
+      "hostile: loops over expensive built-ins ('y'.repeat(8 MiB), JSON.stringify of 1 MB) hold the CPU limit",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "const s = 'x'.repeat(1 << 20);\nlet n = 0;\nfor (;;) n += JSON.stringify(s).length + 'y'.repeat(8 << 20).length;",
+        { expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"], limits: { memoryBytes: 64 * MiB } },
+      );
+    },
+  },
+  "hostile-stuck-native-operation": {
+    title: "hostile: one long native operation (joining a huge array again and again) is stopped in time",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "const a = new Array(1e6).fill('abcdefgh');\nlet n = 0;\nfor (let i = 0; i < 1e4; i++) n += a.join('-').length;\nreturn n;",
+        { expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"], limits: { memoryBytes: 128 * MiB } },
+      );
+    },
+  },
+  "hostile-microtask-flood": {
+    title: "hostile: an endless microtask chain is stopped by the CPU limit",
+    async run(ctx) {
+      await hostile(ctx, "for (;;) await null;", { expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] });
+    },
+  },
+  "hostile-loop-after-tool": {
+    title: "hostile: a loop that resumes after awaiting a tool and never yields again is stopped",
+    async run(ctx) {
+      await hostile(ctx, "await codecall.callTool('noop');\nfor (;;) {}", {
+        expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"],
+      });
+    },
+  },
+  "hostile-memory-patterns": {
+    title:
+      "hostile: memory growth by objects, closures, maps and string concatenation ends with SANDBOX_MEMORY",
+    async run(ctx) {
+      for (const code of [
+        "const keep = [];\nfor (let i = 0; ; i++) keep.push({ i, s: 'k' + i, o: { i } });",
+        "const keep = new Map();\nfor (let i = 0; ; i++) keep.set(i, [i, i + 1, i + 2]);",
+        "let s = 'x';\nconst keep = [];\nfor (;;) { s = s + s.slice(0, 1 << 16); keep.push(s); }",
+      ]) {
+        await hostile(ctx, code, {
+          expect: ctx.sandbox.capabilities.memoryLimit
+            ? "SANDBOX_MEMORY"
+            : ["SANDBOX_MEMORY", "SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"],
+          limits: { wallTimeMs: ctx.ms(10_000), cpuTimeMs: ctx.ms(10_000) },
+        });
+      }
+    },
+  },
+  "hostile-deep-nesting": {
+    title:
+      "hostile: deeply nested source, JSON and return values give catchable errors, never SANDBOX_CRASHED",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `const out = {};
+try { JSON.parse("[".repeat(1e5) + "]".repeat(1e5)); out.json = "parsed"; } catch (e) { out.json = e.name; }
+try { eval("(".repeat(1e5) + "1" + ")".repeat(1e5)); out.source = "parsed"; } catch (e) { out.source = e.name; }
+let deep = []; for (let i = 0; i < 1e5; i++) deep = [deep];
+try { JSON.stringify(deep); out.stringify = "ok"; } catch (e) { out.stringify = e.name; }
+return out;`,
+        {
+          expect: "ok",
+          limits: { cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000) },
+          check: (o) => {
+            const value = o.value as Record<string, string>;
+            for (const key of ["json", "source", "stringify"]) expect(typeof value[key]).toBe("string");
+          },
+        },
+      );
+      const limits = { cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000) };
+      await hostile(ctx, "let deep = [];\nfor (let i = 0; i < 1e5; i++) deep = [deep];\nreturn deep;", {
+        expect: ["RESULT_NOT_SERIALIZABLE", "PROGRAM_ERROR"],
+        limits,
+      });
+      await hostile(ctx, `return ${"[".repeat(20_000)}${"]".repeat(20_000)};`, {
+        expect: ["PROGRAM_SYNTAX", "PROGRAM_ERROR", "RESULT_NOT_SERIALIZABLE", "ok"],
+        limits,
+      });
+    },
+  },
+  "hostile-huge-return": {
+    title:
+      "hostile: a return value far over maxOutputBytes ends with SANDBOX_OUTPUT_LIMIT without growing the host",
+    async run(ctx) {
+      await hostile(ctx, "return 'z'.repeat(24 << 20);", {
+        // An engine may run out of memory first while serialising it; either way the host stays small.
+        expect: ["SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY"],
+        limits: { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000) },
+      });
+    },
+  },
+  "hostile-log-flood": {
+    title: "hostile: a console flood ends with SANDBOX_OUTPUT_LIMIT",
+    async run(ctx) {
+      await hostile(ctx, "for (;;) console.log('x'.repeat(1000));", { expect: "SANDBOX_OUTPUT_LIMIT" });
+    },
+  },
+  "hostile-parallel-calls": {
+    title: "hostile: 100,000 parallel tool calls end with TOOL_CALL_LIMIT",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "await Promise.all(Array.from({ length: 100000 }, (_, i) => codecall.callTool('delay', { ms: 50, value: i })));",
+        { expect: "TOOL_CALL_LIMIT", limits: { wallTimeMs: ctx.ms(10_000), cpuTimeMs: ctx.ms(10_000) } },
+      );
+    },
+  },
+  "hostile-large-args-in-flight": {
+    title: "hostile: many parallel calls with large arguments are bounded by the bytes in flight",
+    async run(ctx) {
+      const maxToolArgsBytes = 2 * MiB;
+      let inFlight = 0;
+      let peak = 0;
+      const tools: ToolHandler = async ({ args }) => {
+        const bytes = JSON.stringify(args).length;
+        inFlight += bytes;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 200));
+        inFlight -= bytes;
+        return 1;
+      };
+      await hostile(
+        ctx,
+        `const big = "a".repeat(1 << 20);
+const results = await Promise.allSettled(Array.from({ length: 40 }, () => codecall.callTool("echo", { big })));
+return results.filter((r) => r.status === "rejected").map((r) => r.reason.code);`,
+        {
+          expect: "ok",
+          tools,
+          limits: {
+            maxToolArgsBytes,
+            memoryBytes: 64 * MiB,
+            cpuTimeMs: ctx.ms(10_000),
+            wallTimeMs: ctx.ms(10_000),
+          },
+          check: (o) => {
+            for (const code of o.value as string[]) expect(code).toBe("TOOL_ARGS_TOO_LARGE");
+          },
+        },
+      );
+      expect(peak, "bytes of arguments in flight at the tools").toBeLessThanOrEqual(4 * maxToolArgsBytes);
+    },
+  },
+  "hostile-never-answers": {
+    title: "hostile: a tool that never answers and a promise that never settles end with SANDBOX_TIMEOUT",
+    async run(ctx) {
+      await hostile(ctx, "await Promise.race([codecall.callTool('never'), new Promise(() => {})]);", {
+        expect: "SANDBOX_TIMEOUT",
+        limits: { wallTimeMs: ctx.ms(1_000) },
+      });
+    },
+  },
+  "hostile-abort-computing": {
+    title: "hostile: the caller's AbortSignal stops a computing program and one waiting on a tool",
+    async run(ctx) {
+      for (const code of ["for (;;) {}", "await codecall.callTool('never');"]) {
+        const session = await ctx.sandbox.createSession();
+        try {
+          await session.execute({ code: "return 1" });
+          const controller = new AbortController();
+          const started = performance.now();
+          setTimeout(() => controller.abort(), 200);
+          const outcome = await session.execute({
+            code,
+            tools: conformanceTools().tools,
+            signal: controller.signal,
+            limits: { cpuTimeMs: 60_000, wallTimeMs: 60_000 },
+          });
+          expect(outcome.error?.code).toBe("ABORTED");
+          // The requirement is 100 ms after the abort; a loaded machine gets a wide margin here.
+          expect(performance.now() - started).toBeLessThan(ctx.ms(3_000));
+          expect((await session.execute({ code: "return 'next'" })).value).toBe("next");
+        } finally {
+          await session.dispose();
+        }
+      }
+    },
+  },
+} satisfies Record<string, ConformanceCase>;
