@@ -221,7 +221,6 @@ class HostedWorker {
   ) {
     this.stop = new Int32Array(init.stop);
     this.clock = new Float64Array(init.clock);
-    worker.unref();
     worker.on("message", (message: FromWorker) => this.listener?.(message));
     worker.on("error", (error: Error & { code?: string }) => {
       this.exitReason = error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : error.message;
@@ -233,6 +232,9 @@ class HostedWorker {
         resolve();
       });
     });
+    // After the listeners: adding a "message" listener refs the worker's port again, and an idle worker
+    // must never keep the host process alive.
+    worker.unref();
   }
 
   /**

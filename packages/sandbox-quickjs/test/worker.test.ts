@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { runSandboxConformance } from "@codecall/sandbox-testkit";
 import { describe, expect, it } from "vitest";
@@ -22,6 +23,31 @@ async function maxDelay<T>(work: () => Promise<T>): Promise<{ value: T; maxMs: n
 }
 
 describe("quickjs in worker threads (the default)", () => {
+  it("never keeps the host process alive once its work is done, even unclosed", async () => {
+    // The built package, as a user runs it (`pnpm test` builds first), in a process of its own.
+    const entry = new URL("../dist/index.js", import.meta.url).href;
+    const script = `const { quickjs } = await import(${JSON.stringify(entry)}); const s = quickjs(); const r = await s.execute({ code: "return 6 * 7;" }); console.log(r.value);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(null);
+      }, 60_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    expect(out.trim()).toBe("42");
+    expect(exited).toBe(0);
+  });
+
   it("runs programs, logs and tool calls in a worker", async () => {
     const sandbox = quickjs();
     try {
