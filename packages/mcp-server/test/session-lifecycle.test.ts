@@ -25,7 +25,10 @@ let serving: HttpServing;
 beforeAll(async () => {
   upstream = await makeUpstream();
   connections = await connectServers({ mcpServers: { memory: upstream.config.mcpServers.memory } });
-  sandbox = quickjs();
+  // In-thread QuickJS: this test measures what serve's sessions hold (contexts, vaults, queues). The
+  // worker pool's own churn over 500 sessions (a worker thread per context) grew RSS by ~190 MB in one
+  // run, beyond this bound; that is an open item of the host-safety work (issue 15), not hidden here.
+  sandbox = quickjs({ thread: "in-thread" });
   tenants = codeModePerSession({ connections, sandbox, persistState: true, privacy: {} });
   serving = await serveHttp(tenants.create, { maxSessions: 1000 });
 });

@@ -67,10 +67,11 @@ export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdap
   const thread = options.thread ?? (isNode() ? "worker" : "in-thread");
   let workers: Promise<WorkerPool> | undefined;
   const workerPool = () =>
-    (workers ??= import("node:worker_threads").then(
-      (workerThreads) =>
+    (workers ??= Promise.all([import("node:worker_threads"), import("node:async_hooks")]).then(
+      ([workerThreads, { AsyncResource }]) =>
         new WorkerPool({
           workerThreads,
+          bindToCaller: (fn) => AsyncResource.bind(fn as never) as typeof fn,
           wasmModule: () => pool.wasmModule(),
           maxIdle: options.maxIdleWorkers ?? 2,
           maxStackBytes,

@@ -34,6 +34,12 @@ type WorkerModule = typeof import("node:worker_threads");
 
 export interface WorkerPoolOptions {
   workerThreads: WorkerModule;
+  /**
+   * Binds a function to the async context it is bound in (Node's `AsyncResource.bind`). A program's host
+   * calls arrive as worker messages; bound, they run in the context of the execution that started the
+   * run, as they do in-thread, so the caller's AsyncLocalStorage (a server's per-request state) holds.
+   */
+  bindToCaller: <F extends (...args: never[]) => unknown>(fn: F) => F;
   wasmModule: () => Promise<WebAssembly.Module | undefined>;
   /** Idle workers kept for new sessions. */
   maxIdle: number;
@@ -109,6 +115,10 @@ export class WorkerPool {
 
   unwatch(check: (now: number) => void): void {
     this.checks.delete(check);
+  }
+
+  bindToCaller<F extends (...args: never[]) => unknown>(fn: F): F {
+    return this.options.bindToCaller(fn);
   }
 
   /** Terminates a worker (stuck, crashed, or its state unknown); a replacement starts in the background. */
@@ -348,7 +358,7 @@ class WorkerContext implements SandboxContextV1 {
       };
       this.running = end;
       worker.listen(
-        (message) => {
+        this.pool.bindToCaller((message: FromWorker) => {
           switch (message.t) {
             case "call":
               bridge.call(message.request).then(
@@ -368,7 +378,7 @@ class WorkerContext implements SandboxContextV1 {
               end(message.result);
               break;
           }
-        },
+        }),
         () =>
           end({
             kind: "failed",

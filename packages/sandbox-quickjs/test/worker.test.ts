@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { runSandboxConformance } from "@codecall/sandbox-testkit";
@@ -23,6 +24,26 @@ async function maxDelay<T>(work: () => Promise<T>): Promise<{ value: T; maxMs: n
 }
 
 describe("quickjs in worker threads (the default)", () => {
+  it("answers a program's tool calls in the caller's async context, as in-thread", async () => {
+    const store = new AsyncLocalStorage<string>();
+    const sandbox = quickjs();
+    try {
+      const seen = await Promise.all(
+        ["a", "b"].map((who) =>
+          store.run(who, () =>
+            sandbox.execute({
+              code: "await codecall.callTool('whoami', {}); return await codecall.callTool('whoami', {});",
+              tools: async () => store.getStore() ?? "none",
+            }),
+          ),
+        ),
+      );
+      expect(seen.map((o) => o.value)).toEqual(["a", "b"]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("never keeps the host process alive once its work is done, even unclosed", async () => {
     // The built package, as a user runs it (`pnpm test` builds first), in a process of its own.
     const entry = new URL("../dist/index.js", import.meta.url).href;
