@@ -249,8 +249,8 @@ class HostedWorker {
 
   /**
    * Listens to this worker's messages (one listener: the worker serves one context). With `keepAlive` the
-   * worker keeps the process alive until the listener is removed (creating and disposing a context, which
-   * nothing else waits on); a run needs not, core's wall-clock timer does it.
+   * worker keeps the process alive until the listener is removed: while a context is created, runs, or is
+   * disposed. An idle worker never does.
    */
   listen(
     listener: ((message: FromWorker) => void) | undefined,
@@ -294,6 +294,8 @@ class HostedWorker {
   terminate(): Promise<void> {
     if (this.alive) {
       this.alive = false;
+      // Ref'd while it stops: whoever awaits the exit (sandbox.close()) must not see the process end first.
+      this.worker.ref();
       void this.worker.terminate();
     }
     return this.exited;
@@ -385,6 +387,9 @@ class WorkerContext implements SandboxContextV1 {
             code: worker.exitReason === "memory" ? "SANDBOX_MEMORY" : "SANDBOX_CRASHED",
             message: `The QuickJS worker exited: ${worker.exitReason ?? "terminated"}`,
           }),
+        // A run keeps the process alive until it ends, as an in-thread run would: not every run has a
+        // wall-clock timer behind it (core's spare context warms up with none).
+        true,
       );
       Atomics.store(worker.stop, 0, 0);
       worker.clock[1] = 0;
