@@ -6,11 +6,11 @@
  */
 
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
 import { keyKind, looksLikeName } from "./fields.js";
+import { phoneLibrary } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 import { isWordChar } from "./vault.js";
@@ -466,7 +466,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     let n = parsed.get(key);
     if (n === undefined) {
       if (parsed.size > 2048) parsed.clear();
-      n = parsePhoneNumberFromString(text, region) ?? null;
+      n = phoneLibrary().parsePhoneNumberFromString(text, region) ?? null;
       parsed.set(key, n);
     }
     return n ?? undefined;

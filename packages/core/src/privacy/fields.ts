@@ -9,7 +9,7 @@
  * so the vault remembers them and replaces them wherever they appear later, except single words that are
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
-import { getCountries } from "libphonenumber-js/max";
+import { phoneLibrary } from "./phone-library.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
 export function keyWords(key: string): string[] {
@@ -332,7 +332,7 @@ function regionNames(): Map<string, string> {
   const map = new Map<string, string>();
   const locales = ["en", "fr", "de", "es", "it", "pt", "nl", "ja", "zh", "ru", "pl", "sv", "tr", "ko"];
   const names = locales.map((l) => new Intl.DisplayNames([l], { type: "region" }));
-  for (const code of getCountries()) {
+  for (const code of phoneLibrary().getCountries()) {
     map.set(code.toLowerCase(), code);
     for (const n of names) {
       const name = n.of(code);
