@@ -25,8 +25,12 @@ import {
 } from "../executor/executor.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
-import { loadConfig } from "../mcp/config.js";
-import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
+import {
+  type ConnectOptions,
+  type McpConnections,
+  openServers,
+  type ServersOption,
+} from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
 
@@ -36,7 +40,7 @@ export interface CodeModeOptions {
    * The MCP servers: a path or URL of an `mcpServers` JSON file (the one Claude Desktop, Claude Code or
    * Cursor use), the parsed object, or connections you made with `connectServers` (they stay yours).
    */
-  servers: string | URL | object | McpConnections;
+  servers: ServersOption;
   /**
    * The backend programs run in: a Sandbox (yours to close) or a factory code mode calls once and closes,
    * e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
@@ -103,18 +107,9 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
-  const ownsConnections = !(options.servers instanceof McpConnections);
   // The type-checker's thread loads TypeScript and its library while the servers start.
   if (options.typeCheck !== "off") void warmUpTypeChecker();
-  const connections =
-    options.servers instanceof McpConnections
-      ? options.servers
-      : await connectServers(
-          typeof options.servers === "string" || options.servers instanceof URL
-            ? await loadConfig(options.servers, options.connect)
-            : options.servers,
-          options.connect,
-        );
+  const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   const guard = await privacyGuard(options.privacy);
   const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
