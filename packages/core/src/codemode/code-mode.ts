@@ -29,6 +29,8 @@ import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
+import { skillDiscovery } from "../skills/discovery.js";
+import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 
 /** Options of {@link createCodeMode}. */
 export interface CodeModeOptions {
@@ -63,6 +65,11 @@ export interface CodeModeOptions {
   files?: FileSource[];
   connect?: ConnectOptions;
   envelope?: EnvelopeOptions;
+  /**
+   * Files programs keep between executions and saved skills (see {@link ExecutorOptions.workspace}). Saved
+   * skills are listed by `search_tools` and shown under `skills/` in the file view.
+   */
+  workspace?: Workspace | WorkspaceOptions;
 }
 
 /** Code mode over a set of MCP servers: the meta-tools a model or an MCP client uses, and the parts behind them. */
@@ -88,6 +95,8 @@ export interface CodeModeState {
   api: GeneratedApi;
   index: ToolIndex;
   view: FileView;
+  /** The skills' {@link Skills.generation} this state lists. */
+  skills?: number;
 }
 
 /**
@@ -122,7 +131,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   const current = async (): Promise<CodeModeState> => {
     const version = connections.version;
     const ready = state ? await state.catch(() => undefined) : undefined;
-    if (ready && ready.version === version) return ready;
+    if (ready && ready.version === version && ready.skills === executor?.skills?.generation) return ready;
     state = build(version);
     return state;
   };
@@ -137,6 +146,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
       // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
       deferApi: true,
       programTools: (next) => {
@@ -165,12 +175,21 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 
   async function build(version: number): Promise<CodeModeState> {
     const api = await executor.api();
+    const generation = executor.skills?.generation;
+    const skills =
+      executor.skills && executor.workspace
+        ? await skillDiscovery(executor.skills, executor.workspace)
+        : undefined;
     const index = await createToolIndex(
-      fromGeneratedApi(api),
+      [...fromGeneratedApi(api), ...(skills?.documents ?? [])],
       options.retriever ? { retriever: options.retriever } : {},
     );
-    const view = createFileView([generatedFileSource(api), ...(options.files ?? [])]);
-    return { version, api, index, view };
+    const view = createFileView([
+      generatedFileSource(api),
+      ...(options.files ?? []),
+      ...(skills ? [skills.files] : []),
+    ]);
+    return { version, api, index, view, ...(generation === undefined ? {} : { skills: generation }) };
   }
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
   let initial = buildInitialPrompt({ servers: serverSummaries(connections) });

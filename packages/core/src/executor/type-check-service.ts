@@ -125,9 +125,22 @@ class CheckService {
     });
   }
 
-  async prepare(apiId: number, code: string, check: boolean, timeMs: number): Promise<PreparedProgram> {
+  async prepare(
+    apiId: number,
+    code: string,
+    check: boolean,
+    timeMs: number,
+    files?: Record<string, string>,
+  ): Promise<PreparedProgram> {
     const reply = await new Promise<CheckReply>((resolve, reject) => {
-      const request = { type: "prepare" as const, id: ++this.nextId, apiId, code, check };
+      const request = {
+        type: "prepare" as const,
+        id: ++this.nextId,
+        apiId,
+        code,
+        check,
+        ...(files ? { files } : {}),
+      };
       this.queue.push({ request, budgetMs: timeMs, resolve, reject });
       this.pump();
     });
@@ -362,8 +375,9 @@ export class ProgramPreparer {
   /**
    * Type-checks (when `check`) and strips `code`. Rejects with TYPE_CHECK_LIMIT when the program is too
    * large or its check runs out of time or memory, with PROGRAM_SYNTAX when it does not parse.
+   * `importedFiles` are modules the program imports (saved skills, `skills/<name>.ts`), checked beside it.
    */
-  prepare(code: string, check: boolean): Promise<PreparedProgram> {
+  prepare(code: string, check: boolean, importedFiles?: Record<string, string>): Promise<PreparedProgram> {
     if (code.length > this.budget.maxProgramChars) {
       return Promise.reject(
         new CodecallError(
@@ -373,7 +387,7 @@ export class ProgramPreparer {
         ),
       );
     }
-    const key = `${check ? "c" : "s"}${code}`;
+    const key = `${check ? "c" : "s"}${importedFiles ? `${JSON.stringify(importedFiles)}\0` : ""}${code}`;
     const cached = this.cache.get(key);
     if (cached) {
       // Most recently used last: the oldest entry is the first one dropped.
@@ -381,7 +395,7 @@ export class ProgramPreparer {
       this.cache.set(key, cached);
       return cached;
     }
-    const prepared = this.service.prepare(this.apiId, code, check, this.budget.timeMs);
+    const prepared = this.service.prepare(this.apiId, code, check, this.budget.timeMs, importedFiles);
     this.remember(key, prepared);
     return prepared;
   }
