@@ -189,7 +189,7 @@ describe.skipIf(!redisBinary)("the workspace on a real Redis server", () => {
     expect(bytes.value).toBe("AP8KDYA=");
 
     // The keys are in Redis itself, under the driver's base and the scope.
-    const { default: Redis } = await import("ioredis");
+    const { Redis } = await import("ioredis");
     const client = new Redis({ port, host: "127.0.0.1" });
     const keys = (await client.keys("codecall-test:*")).sort();
     await client.quit();
