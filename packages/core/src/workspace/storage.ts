@@ -63,12 +63,18 @@ function describe(value: unknown): string {
 export async function directoryDriver(base: string): Promise<Driver> {
   const { default: fsLite } = await import("unstorage/drivers/fs-lite");
   const root = resolve(base);
-  await mkdir(root, { recursive: true });
-  const realRoot = await realpath(root);
   const inner = fsLite({ base: root });
+  // The directory is made on the first write, so reading an empty workspace leaves no trace on disk.
+  let realRoot: string | undefined;
   const inside = (real: string) => real === realRoot || real.startsWith(realRoot + sep);
 
-  async function guard(key: string): Promise<void> {
+  async function guard(key: string, writing: boolean): Promise<void> {
+    if (realRoot === undefined) {
+      if (writing) await mkdir(root, { recursive: true });
+      realRoot = await realpath(root).catch(() => undefined);
+      // Nothing exists yet: a read finds nothing, and there is no link to follow.
+      if (realRoot === undefined) return;
+    }
     let path = join(root, key.replace(/:/g, "/"));
     for (;;) {
       try {
@@ -88,10 +94,13 @@ export async function directoryDriver(base: string): Promise<Driver> {
     }
   }
 
-  const guarded = <A extends unknown[], R>(fn: ((key: string, ...rest: A) => R) | undefined) =>
+  const guarded = <A extends unknown[], R>(
+    fn: ((key: string, ...rest: A) => R) | undefined,
+    writing = false,
+  ) =>
     fn
       ? async (key: string, ...rest: A): Promise<Awaited<R>> => {
-          await guard(key);
+          await guard(key, writing);
           return await fn(key, ...rest);
         }
       : undefined;
@@ -103,14 +112,14 @@ export async function directoryDriver(base: string): Promise<Driver> {
     getItem: guarded(inner.getItem.bind(inner)) as Driver["getItem"],
     getItemRaw: guarded(inner.getItemRaw?.bind(inner)) as Driver["getItemRaw"],
     getMeta: guarded(inner.getMeta?.bind(inner)) as Driver["getMeta"],
-    setItem: guarded(inner.setItem?.bind(inner)) as Driver["setItem"],
-    setItemRaw: guarded(inner.setItemRaw?.bind(inner)) as Driver["setItemRaw"],
+    setItem: guarded(inner.setItem?.bind(inner), true) as Driver["setItem"],
+    setItemRaw: guarded(inner.setItemRaw?.bind(inner), true) as Driver["setItemRaw"],
     removeItem: guarded(inner.removeItem?.bind(inner)) as Driver["removeItem"],
     async getKeys(keyBase, options) {
       const keys = await inner.getKeys(keyBase, options);
       const kept = await Promise.all(
         keys.map((key: string) =>
-          guard(key.replace(/\//g, ":")).then(
+          guard(key.replace(/\//g, ":"), false).then(
             () => key,
             () => undefined,
           ),
