@@ -221,6 +221,7 @@ describe("skills in discovery", () => {
   afterAll(async () => codeMode?.close());
 
   it("search_tools finds a skill a program saved, and the file view shows it", async () => {
+    expect(codeMode.system()).toMatch(/workspace[\s\S]*skills\.save\(/);
     const saved = await codeMode.execute(
       `return (await skills.save({ name: "birthday-cards", description: "Write birthday greeting cards for every contact born this month.", code: "export const card = (name: string) => 'Happy birthday, ' + name;" })).name;`,
     );

@@ -192,13 +192,16 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     return { version, api, index, view, ...(generation === undefined ? {} : { skills: generation }) };
   }
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
-  let initial = buildInitialPrompt({ servers: serverSummaries(connections) });
+  let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
   const listeners = new Set<() => void>();
   const unsubscribe = connections.onChange(() => {
     // The server list in the system prompt follows the catalogue; listeners hear of the change once it is ready.
     void current().then(
       () => {
-        initial = buildInitialPrompt({ servers: serverSummaries(connections) });
+        initial = buildInitialPrompt({
+          servers: serverSummaries(connections),
+          workspace: !!options.workspace,
+        });
         for (const listener of listeners) listener();
       },
       () => undefined,
