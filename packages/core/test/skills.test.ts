@@ -243,6 +243,29 @@ describe("skills in discovery", () => {
   });
 });
 
+describe("skills saved by another code mode over the same workspace", () => {
+  it("are found by the next search of this one", async () => {
+    const open = () =>
+      createCodeMode({
+        servers: contactsConfig("v1"),
+        sandbox: quickjs(),
+        workspace: { storage: { directory: join(root, "shared-discovery") }, scope: "team" },
+      });
+    const [a, b] = await Promise.all([open(), open()]);
+    try {
+      expect((await b.search("postcards to every contact")).some((h) => h.server === "skills")).toBe(false);
+      await a.executor.skills!.save({
+        name: "postcards",
+        description: "Send holiday postcards to every contact in the address book.",
+        code: "export const postcard = (name: string) => 'Greetings, ' + name;",
+      });
+      expect((await b.search("holiday postcards to every contact"))[0]?.id).toBe("skills/postcards");
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe("scanToolIds", () => {
   const api = {
     tools: [

@@ -96,6 +96,18 @@ describe.each(["memory", "directory"] as const)("workspace on %s storage", (kind
   });
 });
 
+describe("directory storage", () => {
+  it("leaves no directory behind until the first write", async () => {
+    const dir = join(root, "lazy");
+    const ws = createWorkspace({ storage: { directory: dir } });
+    expect(await ws.list()).toEqual([]);
+    expect(await ws.exists("a.txt")).toBe(false);
+    await expect(readFile(dir)).rejects.toThrow(/ENOENT/);
+    await ws.writeFile("a.txt", "a");
+    expect(await readFile(join(dir, "default", "a.txt"), "utf8")).toBe("a");
+  });
+});
+
 describe("directory storage and symbolic links", () => {
   it("refuses to read or write through links that leave the directory, and lists none of them", async () => {
     const base = join(root, "links");

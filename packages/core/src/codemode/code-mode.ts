@@ -29,7 +29,7 @@ import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
-import { skillDiscovery } from "../skills/discovery.js";
+import { skillDiscovery, skillFilesKey } from "../skills/discovery.js";
 import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 
 /** Options of {@link createCodeMode}. */
@@ -95,8 +95,8 @@ export interface CodeModeState {
   api: GeneratedApi;
   index: ToolIndex;
   view: FileView;
-  /** The skills' {@link Skills.generation} this state lists. */
-  skills?: number;
+  /** Which skills this state lists: this process's saves so far, and the skills' files then. */
+  skills?: { generation: number; files: string };
 }
 
 /**
@@ -128,10 +128,19 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
-  const current = async (): Promise<CodeModeState> => {
+  // The meta-tools also look for skills saved elsewhere (another session or process): `checkSkillFiles`.
+  const current = async (checkSkillFiles = false): Promise<CodeModeState> => {
     const version = connections.version;
     const ready = state ? await state.catch(() => undefined) : undefined;
-    if (ready && ready.version === version && ready.skills === executor?.skills?.generation) return ready;
+    const files =
+      checkSkillFiles && executor?.workspace ? await skillFilesKey(executor.workspace) : undefined;
+    if (
+      ready &&
+      ready.version === version &&
+      ready.skills?.generation === executor?.skills?.generation &&
+      (files === undefined || files === ready.skills?.files)
+    )
+      return ready;
     state = build(version);
     return state;
   };
@@ -176,6 +185,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   async function build(version: number): Promise<CodeModeState> {
     const api = await executor.api();
     const generation = executor.skills?.generation;
+    const files = executor.workspace ? await skillFilesKey(executor.workspace) : "";
     const skills =
       executor.skills && executor.workspace
         ? await skillDiscovery(executor.skills, executor.workspace)
@@ -189,7 +199,13 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.files ?? []),
       ...(skills ? [skills.files] : []),
     ]);
-    return { version, api, index, view, ...(generation === undefined ? {} : { skills: generation }) };
+    return {
+      version,
+      api,
+      index,
+      view,
+      ...(generation === undefined ? {} : { skills: { generation, files } }),
+    };
   }
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
   let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
@@ -216,7 +232,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     system: () => initial.system,
     tools: () => initial.tools,
     async search(query, searchOptions) {
-      return (await current()).index.search(query, searchOptions);
+      return (await current(true)).index.search(query, searchOptions);
     },
     execute: (code, executeOptions) => executor.execute(code, executeOptions),
     async call(name, input, context) {
@@ -231,14 +247,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
           case META_TOOL_NAMES.executeCode:
             return await runProgram(String(args.code ?? ""), context);
           case META_TOOL_NAMES.listFiles: {
-            const entries = (await current()).view.list(String(args.path ?? ""));
+            const entries = (await current(true)).view.list(String(args.path ?? ""));
             return {
               content: entries.map((e) => (e.kind === "directory" ? `${e.path}/` : e.path)).join("\n"),
               isError: false,
             };
           }
           case META_TOOL_NAMES.readFile:
-            return { content: (await current()).view.read(String(args.path ?? "")), isError: false };
+            return { content: (await current(true)).view.read(String(args.path ?? "")), isError: false };
           default:
             throw new CodecallError(
               "TOOL_NOT_FOUND",

@@ -38,3 +38,11 @@ export async function skillDiscovery(
   }
   return { documents, files: { files } };
 }
+
+/**
+ * A cheap summary of the skills' files (paths and sizes), so code mode notices skills saved by another
+ * session or process without reading them; an edit that keeps every size is seen at the next rebuild.
+ */
+export async function skillFilesKey(workspace: Workspace): Promise<string> {
+  return (await workspace.list("skills")).map((f) => `${f.path}:${f.bytes}`).join("|");
+}
