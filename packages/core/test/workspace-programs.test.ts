@@ -10,7 +10,15 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createExecutor, type Executor, type Workspace, type WorkspaceOptions } from "../src/internal.js";
+import {
+  CodecallError,
+  createExecutor,
+  createPrivacyGuard,
+  createWorkspace,
+  type Executor,
+  type Workspace,
+  type WorkspaceOptions,
+} from "../src/internal.js";
 import { freePort } from "./fixtures/mcp/servers.js";
 
 const run = promisify(execFile);
@@ -98,6 +106,50 @@ return {
     const result = await bare.execute(`return typeof workspace;`);
     await bare.close();
     expect(result.error?.code).toBe("TYPE_CHECK_FAILED");
+  });
+});
+
+describe("the workspace and the interceptor", () => {
+  it("with privacy on, personal data in a file reaches the program as tokens, and tokens are written as tokens", async () => {
+    const workspace = createWorkspace();
+    await workspace.writeFile("contacts.txt", "mail to ada@example.com");
+    const executor = await createExecutor({
+      ...noTools,
+      sandbox: quickjs(),
+      workspace,
+      interceptor: createPrivacyGuard({}),
+    });
+    const result = await executor.execute(`
+const text = await workspace.readFile("contacts.txt");
+await workspace.writeFile("copy.txt", text);
+return text;`);
+    await executor.close();
+    expect(result.error).toBeUndefined();
+    expect(result.value).toBe("mail to [EMAIL_1]");
+    expect(await workspace.readFile("copy.txt")).toBe("mail to [EMAIL_1]");
+    // The workspace given stays open: it is the caller's.
+    expect(await workspace.readFile("contacts.txt")).toBe("mail to ada@example.com");
+  });
+
+  it("lets a policy hook refuse workspace calls by their name", async () => {
+    const executor = await createExecutor({
+      ...noTools,
+      sandbox: quickjs(),
+      workspace: {},
+      interceptor: {
+        beforeCall(call) {
+          if (`${call.server}.${call.tool}` === "codecall.workspace.remove")
+            throw new CodecallError("POLICY_DENIED", "Removing files is not allowed here.");
+          return call.args;
+        },
+      },
+    });
+    const result = await executor.execute(
+      `await workspace.writeFile("a.txt", "a");\nawait workspace.remove("a.txt");`,
+    );
+    await executor.close();
+    expect(result.error?.code).toBe("POLICY_DENIED");
+    expect(result.error?.line).toBe(2);
   });
 });
 

@@ -168,7 +168,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         },
       })
     : undefined;
-  const wrapTools = files ? (tools: ToolHandler) => programTools(files.tools(tools)) : programTools;
+  const wrapTools = files
+    ? (tools: ToolHandler) => programTools(files.tools(tools, interceptor))
+    : programTools;
   const budget = options.typeCheckBudget ?? {};
   // TypeScript and its standard library load in the checker's thread while the tools are listed.
   if (defaultMode !== "off") void warmUpTypeChecker(budget);

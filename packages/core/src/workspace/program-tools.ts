@@ -10,6 +10,8 @@
  */
 import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
+import type { ExecutionInterceptor, InterceptedCall } from "../executor/interceptor.js";
+import type { JsonObject } from "../json.js";
 import type { Workspace } from "./workspace.js";
 
 /** The ids of the workspace's host tools. */
@@ -42,31 +44,53 @@ export const WORKSPACE_RUNTIME = `const workspace = Object.freeze({
 });
 `;
 
-/** A tool handler answering the workspace's tools and passing every other call to `next`. */
-export function createWorkspaceHandler(workspace: Workspace, next: ToolHandler): ToolHandler {
+/**
+ * A tool handler answering the workspace's tools and passing every other call to `next`. The calls pass
+ * `interceptor` like tool calls, as server `codecall`, tool `workspace.<method>`: a policy glob
+ * `codecall.workspace.*` covers them, and with privacy on a file's personal data reaches the program as
+ * tokens, and tokens a program writes stay tokens unless the flow policy lets `codecall.workspace.writeFile`
+ * receive the values.
+ */
+export function createWorkspaceHandler(
+  workspace: Workspace,
+  next: ToolHandler,
+  interceptor?: ExecutionInterceptor,
+): ToolHandler {
   return async (call, context) => {
     if (!call.name.startsWith("codecall.workspace.")) return next(call, context);
-    const args = (
+    const given = (
       typeof call.args === "object" && call.args !== null && !Array.isArray(call.args) ? call.args : {}
-    ) as Record<string, unknown>;
-    const encoding = args.encoding === null ? undefined : (args.encoding as "utf8" | "base64" | undefined);
-    switch (call.name) {
-      case WORKSPACE_TOOL_IDS.readFile:
-        return workspace.readFile(args.path as string, encoding ? { encoding } : {});
-      case WORKSPACE_TOOL_IDS.readJSON:
-        return workspace.readJSON(args.path as string);
-      case WORKSPACE_TOOL_IDS.writeFile:
-        return workspace.writeFile(args.path as string, args.data as string, encoding ? { encoding } : {});
-      case WORKSPACE_TOOL_IDS.list:
-        return workspace.list((args.prefix as string | undefined) ?? "");
-      case WORKSPACE_TOOL_IDS.remove:
-        return workspace.remove(args.path as string);
-      case WORKSPACE_TOOL_IDS.exists:
-        return workspace.exists(args.path as string);
-    }
-    throw new CodecallError(
-      "TOOL_NOT_FOUND",
-      `No workspace tool is named "${call.name}". Use ${Object.values(WORKSPACE_TOOL_IDS).join(", ")}.`,
-    );
+    ) as JsonObject;
+    const intercepted: InterceptedCall = {
+      id: call.name,
+      server: "codecall",
+      tool: call.name.slice("codecall.".length),
+      args: given,
+    };
+    const args = interceptor?.beforeCall ? await interceptor.beforeCall(intercepted) : given;
+    const value = await answer(workspace, call.name, args);
+    return interceptor?.afterCall ? interceptor.afterCall(intercepted, value) : value;
   };
+}
+
+async function answer(workspace: Workspace, name: string, args: JsonObject): Promise<unknown> {
+  const encoding = args.encoding === null ? undefined : (args.encoding as "utf8" | "base64" | undefined);
+  switch (name) {
+    case WORKSPACE_TOOL_IDS.readFile:
+      return workspace.readFile(args.path as string, encoding ? { encoding } : {});
+    case WORKSPACE_TOOL_IDS.readJSON:
+      return workspace.readJSON(args.path as string);
+    case WORKSPACE_TOOL_IDS.writeFile:
+      return workspace.writeFile(args.path as string, args.data as string, encoding ? { encoding } : {});
+    case WORKSPACE_TOOL_IDS.list:
+      return workspace.list((args.prefix as string | undefined) ?? "");
+    case WORKSPACE_TOOL_IDS.remove:
+      return workspace.remove(args.path as string);
+    case WORKSPACE_TOOL_IDS.exists:
+      return workspace.exists(args.path as string);
+  }
+  throw new CodecallError(
+    "TOOL_NOT_FOUND",
+    `No workspace tool is named "${name}". Use ${Object.values(WORKSPACE_TOOL_IDS).join(", ")}.`,
+  );
 }

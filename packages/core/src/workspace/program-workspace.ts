@@ -7,6 +7,7 @@ import type { GeneratedApi } from "@codecall/codegen";
 import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
 import { formatDiagnostics, type TypeDiagnostic } from "../executor/diagnostics.js";
+import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { describeDrift, inSkillFile, type LinkedSkills, linkSkills, skillModules } from "../skills/link.js";
 import { createSkillsHandler, SKILLS_DECLARATION, SKILLS_RUNTIME } from "../skills/program-tools.js";
 import { importedSkillNames } from "../skills/scan.js";
@@ -45,7 +46,7 @@ export interface ProgramWorkspace {
   /** Their runtime, run after the prologue. */
   readonly runtime: string;
   /** Wraps the executor's tool handler with the workspace's and skills' host tools. */
-  tools(next: ToolHandler): ToolHandler;
+  tools(next: ToolHandler, interceptor?: ExecutionInterceptor): ToolHandler;
   /** Loads the skills `code` imports; undefined when it imports none. */
   link(code: string, api: GeneratedApi, prepare: PrepareFunction): Promise<LinkedProgram | undefined>;
   close(): Promise<void>;
@@ -79,7 +80,8 @@ export function programWorkspace(
     skills,
     declarations: { "codecall-workspace.d.ts": `${WORKSPACE_DECLARATION}${SKILLS_DECLARATION}` },
     runtime: `${WORKSPACE_RUNTIME}${SKILLS_RUNTIME}`,
-    tools: (next) => createSkillsHandler(skills, createWorkspaceHandler(workspace, next)),
+    tools: (next, interceptor) =>
+      createSkillsHandler(skills, createWorkspaceHandler(workspace, next, interceptor)),
     async link(code, api, prepare) {
       const linked = await linkSkills(code, skills, api);
       return linked ? linkedProgram(linked, prepare) : undefined;
