@@ -4,6 +4,7 @@
  * program (calling the real server-memory) is imported and run by a program of a later executor.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectServers, createExecutor, type McpConnections } from "@codecall/core";
@@ -59,6 +60,25 @@ return await skills.save({ name: "remember", description: "Record a fact about a
       name: "remember",
       tools: [{ id: "memory.createEntities" }, { id: "memory.readGraph" }],
     });
+
+    const binary = await session();
+    const bytes = await binary.execute(`
+const all = new Uint8Array(256);
+for (let i = 0; i < 256; i++) all[i] = i;
+for (const n of [0, 1, 2, 3, 256]) await workspace.writeFile("bin/" + n, all.subarray(0, n));
+const back: number[][] = [];
+for (const n of [0, 1, 2, 3, 256]) back.push(Array.from(await workspace.readBytes("bin/" + n)));
+return { back, b64: await workspace.readFile("bin/3", { encoding: "base64" }) };`);
+    await binary.close();
+    await binary.sandbox.close();
+    expect(bytes.error).toBeUndefined();
+    const value = bytes.value as { back: number[][]; b64: string };
+    expect(value.back.map((b) => b.length)).toEqual([0, 1, 2, 3, 256]);
+    expect(value.back[4]).toEqual(Array.from({ length: 256 }, (_, i) => i));
+    expect(value.b64).toBe(Buffer.from([0, 1, 2]).toString("base64"));
+    expect(await readFile(join(dir, "workspace", scope, "bin", "256"))).toEqual(
+      Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+    );
 
     const second = await session();
     const used = await second.execute(`import { remember } from "./skills/remember";

@@ -29,14 +29,37 @@ export const WORKSPACE_TOOL_IDS = {
  * line only when the program names it.
  */
 export const WORKSPACE_DECLARATION = `/** Files kept between executions (paths like "data/report.csv"; no "..", no leading "/"). Bytes travel as base64. */
-declare const workspace: { readFile(path: string, options?: { encoding?: "utf8" | "base64" }): Promise<string>; readJSON<T = any>(path: string): Promise<T>; writeFile(path: string, data: string, options?: { encoding?: "utf8" | "base64" }): Promise<{ path: string; bytes: number }>; writeJSON(path: string, value: unknown): Promise<{ path: string; bytes: number }>; list(prefix?: string): Promise<Array<{ path: string; bytes: number }>>; remove(path: string): Promise<boolean>; exists(path: string): Promise<boolean> };
+declare const workspace: { readFile(path: string, options?: { encoding?: "utf8" | "base64" }): Promise<string>; readBytes(path: string): Promise<Uint8Array>; readJSON<T = any>(path: string): Promise<T>; writeFile(path: string, data: string | Uint8Array, options?: { encoding?: "utf8" | "base64" }): Promise<{ path: string; bytes: number }>; writeJSON(path: string, value: unknown): Promise<{ path: string; bytes: number }>; list(prefix?: string): Promise<Array<{ path: string; bytes: number }>>; remove(path: string): Promise<boolean>; exists(path: string): Promise<boolean> };
+`;
+
+/**
+ * Base64 inside the sandbox, for `Uint8Array` data: the bridge carries JSON only, and engines differ in
+ * what they offer (QuickJS has neither `btoa` nor `Buffer`), so a few lines of plain JavaScript do it.
+ */
+const BASE64_RUNTIME = `var __b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function __toBase64(bytes) {
+  var out = "", i = 0, n;
+  for (; i + 2 < bytes.length; i += 3) { n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2]; out += __b64[(n >> 18) & 63] + __b64[(n >> 12) & 63] + __b64[(n >> 6) & 63] + __b64[n & 63]; }
+  if (bytes.length - i === 1) { n = bytes[i] << 16; out += __b64[(n >> 18) & 63] + __b64[(n >> 12) & 63] + "=="; }
+  else if (bytes.length - i === 2) { n = (bytes[i] << 16) | (bytes[i + 1] << 8); out += __b64[(n >> 18) & 63] + __b64[(n >> 12) & 63] + __b64[(n >> 6) & 63] + "="; }
+  return out;
+}
+function __fromBase64(text) {
+  var clean = text.replace(/[^A-Za-z0-9+/]/g, ""), bytes = new Uint8Array(Math.floor((clean.length * 3) / 4)), bits = 0, value = 0, j = 0;
+  for (var i = 0; i < clean.length; i++) { value = ((value << 6) | __b64.indexOf(clean[i])) & 0xffffff; bits += 6; if (bits >= 8) { bits -= 8; bytes[j++] = (value >> bits) & 255; } }
+  return bytes;
+}
 `;
 
 /** The `workspace` global in the sandbox: each method one call over the bridge. */
-export const WORKSPACE_RUNTIME = `const workspace = Object.freeze({
+export const WORKSPACE_RUNTIME = `${BASE64_RUNTIME}const workspace = Object.freeze({
   readFile: function (path, options) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.readFile)}, { path: path, encoding: options && options.encoding }); },
+  readBytes: function (path) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.readFile)}, { path: path, encoding: "base64" }).then(__fromBase64); },
   readJSON: function (path) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.readJSON)}, { path: path }); },
-  writeFile: function (path, data, options) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.writeFile)}, { path: path, data: data, encoding: options && options.encoding }); },
+  writeFile: function (path, data, options) {
+    if (data instanceof Uint8Array) return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.writeFile)}, { path: path, data: __toBase64(data), encoding: "base64" });
+    return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.writeFile)}, { path: path, data: data, encoding: options && options.encoding });
+  },
   writeJSON: function (path, value) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.writeFile)}, { path: path, data: JSON.stringify(value, null, 2) }); },
   list: function (prefix) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.list)}, { prefix: prefix === undefined ? "" : prefix }); },
   remove: function (path) { return codecall.callTool(${JSON.stringify(WORKSPACE_TOOL_IDS.remove)}, { path: path }); },
