@@ -35,6 +35,7 @@ export { type CodeMode, type CodeModeOptions, createCodeMode } from "./codemode/
 export {
   CALL_TOOL_NAME,
   EXPOSED_SURFACES,
+  type ExposedResources,
   type ExposedSurface,
   type ExposedToolbox,
   type ExposeOptions,

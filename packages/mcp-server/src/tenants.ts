@@ -142,6 +142,7 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
       }
       const server = createCodecallServer(toolbox, {
         prompts: connections,
+        ...(toolNames === "bare" ? { promptNames: "bare" as const } : {}),
         ...serverOptions,
         executionSlots: slots,
       });
