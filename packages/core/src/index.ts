@@ -83,3 +83,23 @@ export {
 export type { OAuthTokenStorage, UpstreamOAuthOptions } from "./mcp/oauth.js";
 // Privacy options (the guard itself is in `@codecall/core/privacy`).
 export type { PrivacyGuard, PrivacyGuardOptions } from "./privacy/guard.js";
+// Workspace and skills.
+export {
+  createSkills,
+  type SaveSkillInput,
+  type Skill,
+  type SkillInfo,
+  type Skills,
+  type SkillsOptions,
+  type SkillTool,
+} from "./skills/skills.js";
+export type { WorkspaceStorage } from "./workspace/storage.js";
+export {
+  createWorkspace,
+  DEFAULT_WORKSPACE_QUOTA,
+  type Workspace,
+  type WorkspaceEncoding,
+  type WorkspaceFile,
+  type WorkspaceOptions,
+  type WorkspaceQuota,
+} from "./workspace/workspace.js";

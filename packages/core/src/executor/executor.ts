@@ -16,6 +16,9 @@ import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import type { Skills } from "../skills/skills.js";
+import { type ProgramWorkspace, programWorkspace } from "../workspace/program-workspace.js";
+import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
@@ -80,6 +83,12 @@ export interface ExecutorOptions {
    * them fails with TYPE_CHECK_LIMIT (see {@link TypeCheckBudget} for the defaults).
    */
   typeCheckBudget?: TypeCheckBudget;
+  /**
+   * Files programs keep between executions (the `workspace` global) and saved skills (the `skills` global,
+   * `import ... from "./skills/<name>"`): a workspace you made (yours to close) or options for one.
+   * Default: none, and programs see neither global.
+   */
+  workspace?: Workspace | WorkspaceOptions;
 }
 
 export interface ExecuteOptions {
@@ -98,6 +107,8 @@ export interface ExecutionResult extends ExecutionOutcome {
   diagnostics: TypeDiagnostic[];
   /** The size-capped JSON text to hand to the model. */
   envelope: string;
+  /** What the model should know although the program ran (type-check findings in `warn`, a changed tool under a skill). */
+  warnings?: string[];
 }
 
 /** Runs models' TypeScript programs against MCP tools in a sandbox. */
@@ -122,6 +133,10 @@ export interface Executor {
   warmUp(): Promise<void>;
   /** The backend in use. */
   readonly sandbox: Sandbox;
+  /** The workspace programs see, when the executor has one. */
+  readonly workspace?: Workspace;
+  /** The skills saved in that workspace. */
+  readonly skills?: Skills;
   /** Frees the executor's sandbox context, and the sandbox itself when the executor created it. */
   close(): Promise<void>;
 }
@@ -147,7 +162,21 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
-  const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
+  const programTools = options.programTools ?? ((tools: ToolHandler) => tools);
+  const files: ProgramWorkspace | undefined = options.workspace
+    ? programWorkspace(options.workspace, {
+        current: async () => {
+          const s = await current();
+          return {
+            api: s.api,
+            prepare: (code, check, imported) => s.preparer.prepare(code, check, imported),
+          };
+        },
+      })
+    : undefined;
+  const wrapTools = files
+    ? (tools: ToolHandler) => programTools(files.tools(tools, interceptor))
+    : programTools;
   const budget = options.typeCheckBudget ?? {};
   // TypeScript and its standard library load in the checker's thread while the tools are listed.
   if (defaultMode !== "off") void warmUpTypeChecker(budget);
@@ -175,7 +204,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           validator: new ArgumentValidator(),
         }),
       ),
-      preparer: new ProgramPreparer(api.declarations, options.compilerOptions, budget),
+      preparer: new ProgramPreparer(
+        files ? { ...api.declarations, ...files.declarations } : api.declarations,
+        options.compilerOptions,
+        budget,
+      ),
     };
   };
   const current = async (): Promise<ApiState> => {
@@ -207,6 +240,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
   const executor: Executor = {
     sandbox,
+    ...(files ? { workspace: files.workspace, skills: files.skills } : {}),
     async api() {
       return (await current()).api;
     },
@@ -217,7 +251,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       if (typeof code !== "string")
         throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
       const s = await current();
-      return withUnknownTools(s, code, (await s.preparer.prepare(code, true)).diagnostics);
+      const linked = await files?.link(code, s.api, s.preparer.prepare.bind(s.preparer));
+      return withUnknownTools(s, code, (await s.preparer.prepare(code, true, linked?.files)).diagnostics);
     },
     async callTool(toolId, args, call = {}) {
       if (closed) throw new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one.");
@@ -247,7 +282,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       ): ExecutionResult => {
         const clean = redactOutcome(outcome, redact);
         const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
-        return { ...clean, diagnostics, envelope };
+        return { ...clean, diagnostics, envelope, ...(warnings ? { warnings } : {}) };
       };
       try {
         if (closed)
@@ -259,16 +294,21 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const s = await current();
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
-        const prepared = await s.preparer.prepare(code, mode !== "off");
+        // Imported skills are checked beside the program; one whose tools changed is checked whatever the mode.
+        const linked = await files?.link(code, s.api, s.preparer.prepare.bind(s.preparer));
+        const prepared = await s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files);
+        const skillReport = linked?.report(prepared.diagnostics);
+        if (skillReport?.error) return fail(skillReport.error, prepared.diagnostics);
         const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
         if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
         const js = prepared.js;
         if (js === undefined)
           throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
-        const used = [...mentionedNames(js)].filter((n) => s.serverIdents.has(n));
+        const modules = (await linked?.modules()) ?? "";
+        const used = [...mentionedNames(js + modules)].filter((n) => s.serverIdents.has(n));
         const request = {
           code: js,
-          prologue: programPrologue(runtimeFor(s.api, used)),
+          prologue: programPrologue(runtimeFor(s.api, used)) + (files?.runtime ?? "") + modules,
           tools: s.handler,
           limits,
           ...(run.signal ? { signal: run.signal } : {}),
@@ -277,8 +317,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const outcome = options.persistState
           ? await (await openSession()).execute(request)
           : await sandbox.execute(request);
-        const warnings = diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : undefined;
-        return finish(outcome, diagnostics, warnings);
+        const found = [
+          ...(diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : []),
+          ...(skillReport?.warnings ?? []),
+        ];
+        return finish(outcome, diagnostics, found.length ? found : undefined);
       } catch (error) {
         return fail(CodecallError.from(error, "SANDBOX_CRASHED"));
       }
@@ -291,6 +334,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       void state?.then((s) => s.preparer.dispose()).catch(() => undefined);
       if (open) await open.then((x) => x.dispose()).catch(() => undefined);
       if (ownsSandbox) await sandbox.close();
+      await files?.close();
     },
   };
   return executor;
