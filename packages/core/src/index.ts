@@ -47,6 +47,13 @@ export {
 } from "./executor/executor.js";
 export type { ExecutionInterceptor, InterceptedCall } from "./executor/interceptor.js";
 export type { CallToolFunction } from "./executor/tool-bridge.js";
+export {
+  createToolLimiter,
+  type RetryOptions,
+  ToolLimiter,
+  type ToolLimitRule,
+  type ToolLimitsConfig,
+} from "./executor/tool-limits.js";
 export { DEFAULT_TYPE_CHECK_BUDGET, type TypeCheckBudget } from "./executor/type-check-service.js";
 // MCP servers.
 export {

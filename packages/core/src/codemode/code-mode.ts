@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { GeneratedApi } from "@codecall/codegen";
 import type { ExecutionLimits, ToolHandler } from "@codecall/sandbox";
 import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
@@ -24,6 +25,7 @@ import {
   type TypeCheckMode,
 } from "../executor/executor.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
+import type { ToolLimiter, ToolLimitsConfig } from "../executor/tool-limits.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
 import { loadConfig } from "../mcp/config.js";
 import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
@@ -63,6 +65,8 @@ export interface CodeModeOptions {
   files?: FileSource[];
   connect?: ConnectOptions;
   envelope?: EnvelopeOptions;
+  /** Per-tool concurrency, rate, timeouts and retries by glob over `server.tool` (see {@link ToolLimitsConfig}). */
+  tools?: ToolLimitsConfig | ToolLimiter;
 }
 
 /** Code mode over a set of MCP servers: the meta-tools a model or an MCP client uses, and the parts behind them. */
@@ -137,6 +141,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
+      ...(options.tools ? { tools: options.tools } : {}),
       // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
       deferApi: true,
       programTools: (next) => {
@@ -243,10 +248,13 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 
   async function runProgram(
     code: string,
-    context: { signal?: AbortSignal; onEvent?: (event: ToolboxEvent) => void },
+    context: { signal?: AbortSignal; onEvent?: (event: ToolboxEvent) => void; sessionId?: string },
   ): Promise<ToolUseResult> {
-    context.onEvent?.({ type: "program-start", code });
+    const runId = randomUUID();
+    context.onEvent?.({ type: "program-start", code, runId, at: Date.now() });
     const result = await executor.execute(code, {
+      runId,
+      ...(context.sessionId ? { sessionId: context.sessionId } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.onEvent ? { onEvent: context.onEvent } : {}),
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type GeneratedApi,
   type GenerateOptions,
@@ -16,11 +17,14 @@ import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { ExecutionTrace } from "../telemetry/execution-trace.js";
+import { loadTelemetry } from "../telemetry/tracer.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
+import { createToolLimiter, ToolLimiter, type ToolLimitsConfig } from "./tool-limits.js";
 import { mentionedNames, programPrologue } from "./transpile.js";
 import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
 import { unknownToolDiagnostics } from "./unknown-tools.js";
@@ -80,6 +84,12 @@ export interface ExecutorOptions {
    * them fails with TYPE_CHECK_LIMIT (see {@link TypeCheckBudget} for the defaults).
    */
   typeCheckBudget?: TypeCheckBudget;
+  /**
+   * Per-tool limits by glob over `server.tool`: concurrency, rate, timeout, retries (see
+   * {@link ToolLimitsConfig}); or a {@link ToolLimiter} to share its budgets with other executors. Without
+   * it, only tools annotated `idempotentHint: true` are retried after transport failures.
+   */
+  tools?: ToolLimitsConfig | ToolLimiter;
 }
 
 export interface ExecuteOptions {
@@ -90,6 +100,10 @@ export interface ExecuteOptions {
   limits?: Partial<ExecutionLimits>;
   /** Overrides the executor's type-check mode for this execution. */
   typeCheck?: TypeCheckMode;
+  /** The execution's id in events, traces and records. Default: a new UUID. */
+  runId?: string;
+  /** The MCP session the program came through, recorded on its spans (`mcp.session.id`). */
+  sessionId?: string;
 }
 
 /** An execution's outcome, its type-check findings, and the envelope the model reads. */
@@ -98,6 +112,8 @@ export interface ExecutionResult extends ExecutionOutcome {
   diagnostics: TypeDiagnostic[];
   /** The size-capped JSON text to hand to the model. */
   envelope: string;
+  /** The execution's id: on every event it streamed, its spans and its run record. */
+  runId: string;
 }
 
 /** Runs models' TypeScript programs against MCP tools in a sandbox. */
@@ -143,6 +159,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const redact = interceptor?.redact?.bind(interceptor);
   const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
   const budget = options.typeCheckBudget ?? {};
+  const limiter =
+    options.tools instanceof ToolLimiter ? options.tools : createToolLimiter(options.tools, "tools");
+  const telemetry = await loadTelemetry();
   // TypeScript and its standard library load in the checker's thread while the tools are listed.
   if (defaultMode !== "off") void warmUpTypeChecker(budget);
   let session: Promise<SandboxSession> | undefined;
@@ -167,6 +186,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           callTool: catalogue.callTool,
           interceptor,
           validator: new ArgumentValidator(),
+          limiter,
         }),
       ),
       preparer: new ProgramPreparer(api.declarations, options.compilerOptions, budget),
@@ -215,6 +235,12 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
     async execute(code, run = {}) {
       const started = performance.now();
+      const trace = new ExecutionTrace(telemetry, {
+        runId: run.runId ?? randomUUID(),
+        sessionId: run.sessionId,
+        backend: sandbox.name,
+        onEvent: run.onEvent && redactEvents(run.onEvent, redact),
+      });
       const fail = (error: CodecallError, diagnostics: TypeDiagnostic[] = []) =>
         finish(
           {
@@ -231,9 +257,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         diagnostics: TypeDiagnostic[],
         warnings?: string[],
       ): ExecutionResult => {
-        const clean = redactOutcome(outcome, redact);
+        const clean = redactOutcome(trace.finish(outcome), redact);
         const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
-        return { ...clean, diagnostics, envelope };
+        return { ...clean, diagnostics, envelope, runId: trace.runId };
       };
       try {
         if (closed)
@@ -245,7 +271,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const s = await current();
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
-        const prepared = await s.preparer.prepare(code, mode !== "off");
+        const prepared = await trace.phase("codecall.type_check", () =>
+          s.preparer.prepare(code, mode !== "off"),
+        );
         const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
         if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
         const js = prepared.js;
@@ -255,14 +283,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const request = {
           code: js,
           prologue: programPrologue(runtimeFor(s.api, used)),
-          tools: s.handler,
+          tools: trace.tools(s.handler, s.api),
           limits,
           ...(run.signal ? { signal: run.signal } : {}),
-          ...(run.onEvent ? { onEvent: redactEvents(run.onEvent, redact) } : {}),
+          onEvent: trace.onEvent,
         };
-        const outcome = options.persistState
-          ? await (await openSession()).execute(request)
-          : await sandbox.execute(request);
+        const outcome = await trace.phase("codecall.run", async () =>
+          options.persistState ? (await openSession()).execute(request) : sandbox.execute(request),
+        );
         const warnings = diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : undefined;
         return finish(outcome, diagnostics, warnings);
       } catch (error) {
@@ -349,7 +377,7 @@ function redactEvents(
   if (!redact) return onEvent;
   return (event) => {
     if (event.type === "log") onEvent({ ...event, message: redact(event.message) });
-    else if (event.type === "tool-result" && event.error)
+    else if ((event.type === "tool-result" || event.type === "tool-retry") && event.error)
       onEvent({ ...event, error: { ...event.error, message: redact(event.error.message) } });
     else onEvent(event);
   };
