@@ -8,6 +8,7 @@ import type {
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import { CodecallError } from "../errors.js";
+import { loadTelemetry, type TraceSpan } from "../telemetry/tracer.js";
 import type { AgentToolbox, ToolboxEvent } from "./toolbox.js";
 
 /** Tokens and timing of one model round trip. */
@@ -97,6 +98,14 @@ export function createAgent(options: AgentOptions): Agent {
     mode: toolbox.mode,
     async run(task, runOptions = {}) {
       const { signal, onEvent } = runOptions;
+      const telemetry = await loadTelemetry();
+      // One span per turn: the model request and the tool uses it asked for (programs' spans nest in it).
+      let turnSpan: TraceSpan | undefined;
+      const endTurn = (error?: unknown) => {
+        if (error !== undefined) turnSpan?.fail(error);
+        turnSpan?.end();
+        turnSpan = undefined;
+      };
       const emit = (event: AgentEvent) => {
         try {
           onEvent?.(event);
@@ -121,6 +130,8 @@ export function createAgent(options: AgentOptions): Agent {
       let text = "";
 
       const finish = (stopReason: AgentResult["stopReason"], error?: CodecallError): AgentResult => {
+        turnSpan?.set({ "codecall.agent.stop_reason": stopReason });
+        endTurn(error);
         const usage: TaskUsage = {
           inputTokens: 0,
           outputTokens: 0,
@@ -141,6 +152,11 @@ export function createAgent(options: AgentOptions): Agent {
       };
 
       for (let turn = 1; turn <= maxTurns; turn++) {
+        endTurn();
+        turnSpan = telemetry.start("codecall.agent.turn", {
+          "codecall.agent.turn": turn,
+          "gen_ai.request.model": model,
+        });
         emit({ type: "turn-start", turn });
         const started = performance.now();
         let response: Message;
@@ -158,6 +174,7 @@ export function createAgent(options: AgentOptions): Agent {
           stream.on("text", (delta) => emit({ type: "text-delta", text: delta }));
           response = (await stream.finalMessage()) as Message;
         } catch (error) {
+          endTurn(new CodecallError(signal?.aborted ? "ABORTED" : "MODEL_ERROR", ""));
           if (signal?.aborted)
             throw new CodecallError("ABORTED", "The agent run was cancelled.", { cause: error });
           throw new CodecallError(
@@ -174,6 +191,10 @@ export function createAgent(options: AgentOptions): Agent {
           wallMs: performance.now() - started,
         };
         turns.push(usage);
+        turnSpan.set({
+          "gen_ai.usage.input_tokens": usage.inputTokens,
+          "gen_ai.usage.output_tokens": usage.outputTokens,
+        });
         emit({ type: "usage", turn, usage });
         messages.push({ role: "assistant", content: response.content as ContentBlock[] });
         text = response.content
@@ -200,7 +221,10 @@ export function createAgent(options: AgentOptions): Agent {
         for (const use of uses) {
           toolUses++;
           emit({ type: "tool-use", id: use.id, name: use.name, input: use.input });
-          const result = await toolbox.call(use.name, use.input, { signal, onEvent: emit });
+          const span = turnSpan;
+          const result = await telemetry.with(span, () =>
+            toolbox.call(use.name, use.input, { signal, onEvent: emit }),
+          );
           emit({
             type: "tool-use-result",
             id: use.id,
