@@ -6,10 +6,12 @@ import {
   type CodeModeOptions,
   connectServers,
   createCodeMode,
+  createToolLimiter,
   type ExecutionLimits,
   loadConfig,
   type McpConnections,
   type PrivacyGuardOptions,
+  type ToolLimitsConfig,
   type TypeCheckMode,
 } from "@codecall/core";
 import {
@@ -54,6 +56,8 @@ export interface CodecallSettings {
   privacy?: PrivacyGuardOptions | boolean;
   /** Which tools programs may call (`server.tool` globs); `ask` tools need the MCP client's approval. */
   policy?: ToolPolicy;
+  /** Per-tool concurrency, rate, timeouts and retries, by glob over `server.tool`. */
+  tools?: ToolLimitsConfig;
 }
 
 /** The configuration file: `--config`, else `CODECALL_CONFIG`, else `.mcp.json` in the working directory. */
@@ -81,6 +85,7 @@ export async function readSettings(
   if (typeof file !== "object" || file === null || Array.isArray(file))
     throw usageError(`${path}: "codecall" must be an object.`, 'Write "codecall": { "sandbox": "quickjs" }.');
   checkSettings(file, `${path}: codecall`);
+  if (file.tools !== undefined) createToolLimiter(file.tools, `${path}: codecall.tools`);
   const settings: CodecallSettings = { ...file };
   const sandbox = flags.sandbox ?? (file.sandbox ? undefined : io.env.CODECALL_SANDBOX?.trim() || undefined);
   if (sandbox) settings.sandbox = sandbox as SandboxName;
@@ -206,6 +211,8 @@ export async function codeModeOptions(
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...(settings.privacy ? { privacy: settings.privacy === true ? {} : settings.privacy } : {}),
     ...(settings.policy ? { interceptor: createPolicyInterceptor(settings.policy) } : {}),
+    // One limiter: every session of `serve` shares each rule's budget.
+    ...(settings.tools ? { tools: createToolLimiter(settings.tools) } : {}),
   };
 }
 
