@@ -251,4 +251,22 @@ describe("tool limits configuration", () => {
     expect((error as CodecallError).code).toBe("CONFIG_INVALID");
     expect((error as CodecallError).message).toContain(message);
   });
+
+  it("createExecutor checks its tools option before opening the sandbox", async () => {
+    let opened = false;
+    const creating = createExecutor({
+      servers: [],
+      callTool: async () => ({ content: [] }),
+      sandbox: async () => {
+        opened = true;
+        return backend!.create();
+      },
+      tools: { "*": { rate: { calls: 0, perMs: 1000 } } },
+    });
+    await expect(creating).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringContaining('tools["*"].rate.calls must be a positive whole number'),
+    });
+    expect(opened).toBe(false);
+  });
 });

@@ -154,14 +154,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const catalogue = toCatalogue(options);
   const defaultLimits = resolveLimits(options.limits);
   const defaultMode = checkMode(options.typeCheck ?? "error");
+  const limiter =
+    options.tools instanceof ToolLimiter ? options.tools : createToolLimiter(options.tools, "tools");
+  // @opentelemetry/api (when installed) loads while the sandbox opens and the API is generated.
+  const telemetryReady = loadTelemetry();
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
   const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
   const budget = options.typeCheckBudget ?? {};
-  const limiter =
-    options.tools instanceof ToolLimiter ? options.tools : createToolLimiter(options.tools, "tools");
-  const telemetry = await loadTelemetry();
   // TypeScript and its standard library load in the checker's thread while the tools are listed.
   if (defaultMode !== "off") void warmUpTypeChecker(budget);
   let session: Promise<SandboxSession> | undefined;
@@ -235,7 +236,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
     async execute(code, run = {}) {
       const started = performance.now();
-      const trace = new ExecutionTrace(telemetry, {
+      const trace = new ExecutionTrace(await telemetryReady, {
         runId: run.runId ?? randomUUID(),
         sessionId: run.sessionId,
         backend: sandbox.name,
