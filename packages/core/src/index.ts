@@ -14,6 +14,7 @@ export {
   DEFAULT_LIMITS,
   ERROR_HINTS,
   type ErrorCode,
+  type EventStamp,
   type ExecuteRequest,
   type ExecutionEvent,
   type ExecutionLimits,

@@ -272,6 +272,9 @@ function asCodecallError(error: unknown, signal?: AbortSignal): CodecallError {
  * Validates `config` and returns a limiter for it (CONFIG_INVALID naming the field on a mistake). Share one
  * limiter between executors to share its budgets; without configuration it still retries the transport
  * failures of tools annotated `idempotentHint: true`.
+ *
+ * @param config - Rules by glob over `server.tool`.
+ * @param where - How error messages name the configuration (`"tools"`, or a file and key).
  */
 export function createToolLimiter(config: ToolLimitsConfig = {}, where = "tools"): ToolLimiter {
   if (config === null || typeof config !== "object" || Array.isArray(config))
