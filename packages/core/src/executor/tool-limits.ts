@@ -80,7 +80,7 @@ interface CallPlan {
 }
 
 interface CompiledRule {
-  glob: string;
+  matches: (name: string) => boolean;
   rule: ToolLimitRule;
   queue: PQueue | undefined;
 }
@@ -99,7 +99,8 @@ type Libraries = {
 export class ToolLimiter {
   readonly #rules: ReadonlyArray<readonly [string, ToolLimitRule]>;
   #compiled: Promise<{ libs: Libraries; rules: CompiledRule[] }> | undefined;
-  readonly #plans = new Map<string, CallPlan | null>();
+  /** By tool object: a catalogue change brings new tool objects (and maybe new annotations), so new plans. */
+  readonly #plans = new WeakMap<GeneratedTool, CallPlan | null>();
 
   /** @internal Use {@link createToolLimiter}, which validates the configuration. */
   constructor(rules: ReadonlyArray<readonly [string, ToolLimitRule]>) {
@@ -118,9 +119,11 @@ export class ToolLimiter {
     context: { readonly signal: AbortSignal },
   ): Promise<CallToolResult> {
     const signal = context.signal;
-    const plan = this.#plans.get(tool.id) ?? (await this.#plan(tool));
+    const cached = this.#plans.get(tool);
+    const plan = cached === undefined ? await this.#plan(tool) : cached;
     if (!plan) return callTool(tool.server, tool.name, args, { signal });
-    const { libs } = await this.#compiled!;
+    this.#compiled ??= this.#compile();
+    const { libs } = await this.#compiled;
     const once = () =>
       queued(plan.queues, signal, () => attempt(tool, args, callTool, signal, plan.timeoutMs));
     if (plan.retries === 0) return once();
@@ -147,15 +150,16 @@ export class ToolLimiter {
 
   /** The plan for `tool`, or null when nothing applies (the call goes straight through). */
   async #plan(tool: GeneratedTool): Promise<CallPlan | null> {
-    this.#compiled ??= this.#compile();
-    const { rules, libs } = await this.#compiled;
-    const key = `${tool.server}.${tool.name}`;
     let timeoutMs: number | undefined;
     let retries: number | RetryOptions | undefined;
     let idempotent = tool.definition.annotations?.idempotentHint === true;
     const queues: PQueue[] = [];
+    // Without rules nothing needs loading to decide; the libraries load once a call needs them.
+    if (this.#rules.length > 0) this.#compiled ??= this.#compile();
+    const rules = this.#compiled ? (await this.#compiled).rules : [];
+    const key = `${tool.server}.${tool.name}`;
     for (const compiled of rules) {
-      if (!libs.picomatch.isMatch(key, compiled.glob, MATCH_OPTIONS)) continue;
+      if (!compiled.matches(key)) continue;
       const { rule } = compiled;
       if (compiled.queue) queues.push(compiled.queue);
       if (rule.timeoutMs !== undefined) timeoutMs = rule.timeoutMs;
@@ -171,7 +175,7 @@ export class ToolLimiter {
       maxDelayMs: retry.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
     };
     const result = queues.length === 0 && timeoutMs === undefined && plan.retries === 0 ? null : plan;
-    this.#plans.set(tool.id, result);
+    this.#plans.set(tool, result);
     return result;
   }
 
@@ -195,7 +199,7 @@ export class ToolLimiter {
             ...(rule.rate ? { intervalCap: rule.rate.calls, interval: rule.rate.perMs, strict: true } : {}),
           })
         : undefined;
-      return { glob, rule, queue };
+      return { matches: libs.picomatch(glob, MATCH_OPTIONS), rule, queue };
     });
     return { libs, rules };
   }
