@@ -161,10 +161,10 @@ describe("OpenTelemetry spans", () => {
       "tool-call",
       "tool-result",
     ]);
-    for (const event of programEvents) {
-      expect((event as { runId?: string }).runId).toBe(runId);
-      expect((event as { at?: number }).at).toBeGreaterThan(Date.UTC(2020, 0, 1));
-    }
+    for (const event of programEvents) expect((event as { runId?: string }).runId).toBe(runId);
+    // Every event, the agent's own included, carries a timestamp.
+    for (const event of events) expect(event.at).toBeGreaterThan(Date.UTC(2020, 0, 1));
+    expect(events.find((e) => e.type === "turn-start")).toMatchObject({ at: expect.any(Number) });
   }, 60_000);
 
   it("records the MCP session id and a caller's run id on an execution's spans", async () => {

@@ -7,6 +7,7 @@ import type {
   Tool,
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
+import type { EventStamp } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
 import { loadTelemetry, type TraceSpan } from "../telemetry/tracer.js";
 import type { AgentToolbox, ToolboxEvent } from "./toolbox.js";
@@ -26,13 +27,19 @@ export interface TaskUsage extends TurnUsage {
   toolUses: number;
 }
 
-/** Streamed while an agent works, for UIs. */
+/**
+ * Streamed while an agent works, for UIs. Every event carries `at` (epoch ms); a program's events also
+ * carry the execution's `runId`.
+ */
 export type AgentEvent =
-  | { type: "turn-start"; turn: number }
-  | { type: "text-delta"; text: string }
-  | { type: "tool-use"; id: string; name: string; input: unknown }
-  | { type: "tool-use-result"; id: string; name: string; isError: boolean; content: string }
-  | { type: "usage"; turn: number; usage: TurnUsage }
+  | (EventStamp &
+      (
+        | { type: "turn-start"; turn: number }
+        | { type: "text-delta"; text: string }
+        | { type: "tool-use"; id: string; name: string; input: unknown }
+        | { type: "tool-use-result"; id: string; name: string; isError: boolean; content: string }
+        | { type: "usage"; turn: number; usage: TurnUsage }
+      ))
   | ToolboxEvent;
 
 export interface AgentOptions {
@@ -108,7 +115,7 @@ export function createAgent(options: AgentOptions): Agent {
       };
       const emit = (event: AgentEvent) => {
         try {
-          onEvent?.(event);
+          onEvent?.(event.at === undefined ? { ...event, at: Date.now() } : event);
         } catch {
           // A listener's failure must not end the task.
         }
