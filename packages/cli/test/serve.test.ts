@@ -1,7 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -195,13 +196,15 @@ const APPLICABLE = [
   "server-sse-multiple-streams",
   "dns-rebinding-protection",
 ];
+const PASSED_THROUGH =
+  "code mode has no such tool, resource or prompt of its own; passes with --expose tools in front of a server that has it (below)";
 const NOT_APPLICABLE: Record<string, string> = {
   "completion-complete": "no prompts or resource templates to complete",
-  "tools-call-simple-text": "needs the suite's test_simple_text tool",
-  "tools-call-image": "needs the suite's image tool",
-  "tools-call-audio": "needs the suite's audio tool",
-  "tools-call-embedded-resource": "needs the suite's resource tool",
-  "tools-call-mixed-content": "needs the suite's mixed-content tool",
+  "tools-call-simple-text": PASSED_THROUGH,
+  "tools-call-image": PASSED_THROUGH,
+  "tools-call-audio": PASSED_THROUGH,
+  "tools-call-embedded-resource": PASSED_THROUGH,
+  "tools-call-mixed-content": PASSED_THROUGH,
   "tools-call-with-logging": "needs the suite's logging tool (program logs are tested above)",
   "tools-call-with-progress": "needs the suite's progress tool (program progress is tested above)",
   "tools-call-sampling": "codecall does not use sampling",
@@ -209,30 +212,21 @@ const NOT_APPLICABLE: Record<string, string> = {
     "needs the suite's elicitation tool (approvals through elicitation are tested above)",
   "elicitation-sep1034-defaults": "needs the suite's elicitation tool",
   "elicitation-sep1330-enums": "needs the suite's elicitation tool",
-  "json-schema-2020-12": "needs the suite's json_schema_2020_12_tool",
+  "json-schema-2020-12": PASSED_THROUGH,
   "server-sse-polling": "SEP-1699 resumable SSE needs an event store, which codecall serve does not keep",
-  "resources-list":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-read-text":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-read-binary":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-templates-read":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-list": PASSED_THROUGH,
+  "resources-read-text": PASSED_THROUGH,
+  "resources-read-binary": PASSED_THROUGH,
+  "resources-templates-read": PASSED_THROUGH,
   "resources-subscribe":
     "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
   "resources-unsubscribe":
     "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "prompts-list":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-simple":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-with-args":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-embedded-resource":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-with-image":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
+  "prompts-list": PASSED_THROUGH,
+  "prompts-get-simple": PASSED_THROUGH,
+  "prompts-get-with-args": PASSED_THROUGH,
+  "prompts-get-embedded-resource": PASSED_THROUGH,
+  "prompts-get-with-image": PASSED_THROUGH,
 };
 
 describe("codecall serve --http with the MCP conformance suite", () => {
@@ -261,32 +255,7 @@ describe("codecall serve --http with the MCP conformance suite", () => {
   });
 
   it("passes every applicable scenario", { timeout: 180_000 }, async () => {
-    const rows: string[] = [];
-    let failed = 0;
-    for (const scenario of APPLICABLE) {
-      const dir = join(out, scenario);
-      await run(
-        process.execPath,
-        [
-          installed("@modelcontextprotocol/conformance/dist/index.js"),
-          "server",
-          "--url",
-          url,
-          "--scenario",
-          scenario,
-          "-o",
-          dir,
-        ],
-        { timeout: 60_000 },
-      ).catch(() => undefined); // a failing scenario exits non-zero; its checks say why
-      const checks = await readChecks(dir);
-      const bad = checks.filter((c) => c.status === "FAILURE");
-      failed += bad.length + (checks.length === 0 ? 1 : 0);
-      rows.push(
-        `${bad.length || checks.length === 0 ? "FAILED" : "passed"}  ${scenario} (${checks.length - bad.length}/${checks.length} checks)` +
-          bad.map((c) => `\n          ${c.id}: ${c.description}`).join(""),
-      );
-    }
+    const { rows, failed } = await runScenarios(url, APPLICABLE, out);
     for (const [scenario, why] of Object.entries(NOT_APPLICABLE)) rows.push(`n/a     ${scenario}: ${why}`);
     console.log(`MCP conformance 0.1.13 against codecall serve --http:\n  ${rows.join("\n  ")}`);
     expect(failed, rows.join("\n")).toBe(0);
@@ -396,12 +365,104 @@ describe("codecall serve --http with authentication", () => {
 });
 
 /** Starts `codecall serve --http 0` and reads the URL it prints. */
+/**
+ * `--expose tools --tool-names bare` in front of an upstream server with the tools, resources and prompts
+ * the suite's scenarios use: those scenarios then apply to codecall and pass, their content (images,
+ * audio, embedded resources, 2020-12 schemas) going through codecall's bridge unchanged. Subscriptions,
+ * completion, logging/progress/sampling/elicitation from an upstream tool are not passed through.
+ */
+const PASSTHROUGH = [
+  "resources-list",
+  "resources-read-text",
+  "resources-read-binary",
+  "resources-templates-read",
+  "prompts-list",
+  "prompts-get-simple",
+  "prompts-get-with-args",
+  "prompts-get-embedded-resource",
+  "prompts-get-with-image",
+  "tools-list",
+  "tools-call-simple-text",
+  "tools-call-image",
+  "tools-call-audio",
+  "tools-call-embedded-resource",
+  "tools-call-mixed-content",
+  "json-schema-2020-12",
+];
+
+describe("codecall serve --http --expose tools with the MCP conformance suite", () => {
+  it("passes the tool scenarios through to an upstream server that has the suite's tools", {
+    timeout: 240_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codecall-passthrough-"));
+    const config = join(dir, "mcp.json");
+    const fixture = fileURLToPath(new URL("./fixtures/conformance-upstream.mjs", import.meta.url));
+    await writeFile(
+      config,
+      JSON.stringify({ mcpServers: { suite: { command: process.execPath, args: [fixture] } } }),
+    );
+    const { child, url } = await startHttp(["--expose", "tools", "--tool-names", "bare"], {}, config);
+    try {
+      const { rows, failed } = await runScenarios(url, PASSTHROUGH, dir);
+      console.log(
+        `MCP conformance 0.1.13 against codecall serve --http --expose tools:\n  ${rows.join("\n  ")}`,
+      );
+      expect(failed, rows.join("\n")).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses an unknown --expose value with a usage error", async () => {
+    const result = await runCli(["serve", "--config", ws.config, "--expose", "everything"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--expose needs one of code, tools, search, both/);
+  });
+});
+
+/** Runs conformance scenarios against `url`; a row per scenario and the count of failed checks. */
+async function runScenarios(
+  url: string,
+  scenarios: string[],
+  out: string,
+): Promise<{ rows: string[]; failed: number }> {
+  const rows: string[] = [];
+  let failed = 0;
+  for (const scenario of scenarios) {
+    const dir = join(out, scenario);
+    await run(
+      process.execPath,
+      [
+        installed("@modelcontextprotocol/conformance/dist/index.js"),
+        "server",
+        "--url",
+        url,
+        "--scenario",
+        scenario,
+        "-o",
+        dir,
+      ],
+      { timeout: 60_000 },
+    ).catch(() => undefined); // a failing scenario exits non-zero; its checks say why
+    const checks = await readChecks(dir);
+    const bad = checks.filter((c) => c.status === "FAILURE");
+    failed += bad.length + (checks.length === 0 ? 1 : 0);
+    rows.push(
+      `${bad.length || checks.length === 0 ? "FAILED" : "passed"}  ${scenario} (${checks.length - bad.length}/${checks.length} checks)` +
+        bad.map((c) => `\n          ${c.id}: ${c.description}`).join(""),
+    );
+  }
+  return { rows, failed };
+}
+
 async function startHttp(
   extra: string[] = [],
   env: Record<string, string> = {},
+  config = ws.config,
 ): Promise<{ child: ChildProcess; url: string }> {
   const [command, ...prefix] = CLI;
-  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config, ...extra], {
+  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", config, ...extra], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...env },
   });

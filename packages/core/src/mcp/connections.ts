@@ -7,6 +7,7 @@ import type {
   GetPromptResult,
   Prompt,
   ReadResourceResult,
+  ResourceTemplate,
   Resource,
 } from "@modelcontextprotocol/sdk/types.js";
 import { CodecallError } from "../errors.js";
@@ -166,6 +167,23 @@ export class McpConnections {
       for (let page = 0; page < 100; page++) {
         const result = await client.listResources(cursor === undefined ? {} : { cursor }, { timeout });
         out.push(...result.resources);
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return out;
+    });
+  }
+
+  /** The resource templates a server lists (every page), or an empty list when it offers no resources. */
+  async listResourceTemplates(server: string): Promise<ResourceTemplate[]> {
+    const connection = this.#server(server);
+    return connection.request("resources/templates/list", async (client, timeout) => {
+      if (!client.getServerCapabilities()?.resources) return [];
+      const out: ResourceTemplate[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await client.listResourceTemplates(cursor === undefined ? {} : { cursor }, { timeout });
+        out.push(...result.resourceTemplates);
         cursor = result.nextCursor;
         if (cursor === undefined) break;
       }
