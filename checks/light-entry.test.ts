@@ -56,6 +56,13 @@ describe("each entry loads only what it needs (built output)", () => {
     expect(dynamic).toContain("@modelcontextprotocol/sdk/client/index.js");
   });
 
+  it("per-tool limits and tracing load on first use: p-queue, p-retry, picomatch, @opentelemetry/api", () => {
+    const { static: loaded, dynamic } = importsOf("packages/core/dist/index.js");
+    const lazy = ["p-queue", "p-retry", "picomatch", "@opentelemetry/api"];
+    for (const name of lazy) expect(loaded, name).not.toContain(name);
+    expect(dynamic).toEqual(expect.arrayContaining(lazy));
+  });
+
   it("TypeScript and sucrase load only in the type-check worker", () => {
     const worker = importsOf("packages/core/dist/executor/check-worker.js");
     expect([...worker.static, ...worker.dynamic]).toEqual(expect.arrayContaining(["typescript", "sucrase"]));

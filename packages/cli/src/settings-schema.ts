@@ -28,6 +28,8 @@ export const SETTINGS_SCHEMA = {
       },
       additionalProperties: false,
     },
+    // Per-tool limits by glob; createToolLimiter checks each rule and names the field.
+    tools: { type: "object" },
     // The privacy guard's own options are checked by the guard.
     privacy: { type: ["boolean", "object"] },
     // The lists' contents are checked by validatePolicy, which explains globs; here only the keys.

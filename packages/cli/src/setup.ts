@@ -6,10 +6,12 @@ import {
   type CodeModeOptions,
   connectServers,
   createCodeMode,
+  createToolLimiter,
   type ExecutionLimits,
   loadConfig,
   type McpConnections,
   type PrivacyGuardOptions,
+  type ToolLimitsConfig,
   type TypeCheckMode,
 } from "@codecall/core";
 import {
@@ -60,6 +62,8 @@ export interface CodecallSettings {
   policy?: ToolPolicy;
   /** Where programs keep files and skills (from the flags and `CODECALL_WORKSPACE`); false for none. */
   workspace?: { directory: string; scope?: string } | false;
+  /** Per-tool concurrency, rate, timeouts and retries, by glob over `server.tool`. */
+  tools?: ToolLimitsConfig;
 }
 
 /** The workspace directory when neither `--workspace` nor `CODECALL_WORKSPACE` names one. */
@@ -105,6 +109,7 @@ export async function readSettings(
   if (typeof file !== "object" || file === null || Array.isArray(file))
     throw usageError(`${path}: "codecall" must be an object.`, 'Write "codecall": { "sandbox": "quickjs" }.');
   checkSettings(file, `${path}: codecall`);
+  if (file.tools !== undefined) createToolLimiter(file.tools, `${path}: codecall.tools`);
   const settings: CodecallSettings = { ...file };
   const sandbox = flags.sandbox ?? (file.sandbox ? undefined : io.env.CODECALL_SANDBOX?.trim() || undefined);
   if (sandbox) settings.sandbox = sandbox as SandboxName;
@@ -239,6 +244,8 @@ export async function codeModeOptions(
           },
         }
       : {}),
+    // One limiter: every session of `serve` shares each rule's budget.
+    ...(settings.tools ? { tools: createToolLimiter(settings.tools) } : {}),
   };
 }
 

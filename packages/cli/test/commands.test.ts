@@ -71,6 +71,19 @@ describe("codecall --help and usage errors", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/CONFIG_INVALID: .*policy\.json: codecall\.policy\.ask must be a list/);
   });
+
+  it("exits 2 on a malformed per-tool limit in the config file, naming the field", async () => {
+    await writeFile(join(ws.dir, "p.ts"), "return 1");
+    await writeFile(
+      join(ws.dir, "limits.json"),
+      JSON.stringify({ mcpServers: {}, codecall: { tools: { "memory.*": { concurrency: 0 } } } }),
+    );
+    const bad = await inProcess(["exec", "p.ts", "-c", "limits.json"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /CONFIG_INVALID: .*limits\.json: codecall\.tools\["memory\.\*"\]\.concurrency must be a positive whole number/,
+    );
+  });
 });
 
 describe("codecall exec", () => {
@@ -154,6 +167,23 @@ describe("codecall exec", () => {
       /^POLICY_DENIED: memory\.createEntities needs approval .*nobody can be asked/,
     );
     expect(value.graph).toBe("ran");
+  });
+
+  it("applies per-tool limits from the config file's codecall.tools", async () => {
+    const config = JSON.parse(await readFile(ws.config, "utf8"));
+    await writeFile(
+      join(ws.dir, "rate.json"),
+      JSON.stringify({ ...config, codecall: { tools: { "memory.*": { rate: { calls: 1, perMs: 400 } } } } }),
+    );
+    // Three calls at one per 400 ms cannot finish in less than 800 ms (a floor, not a timing).
+    const program = `
+      const started = Date.now();
+      await Promise.all([1, 2, 3].map(() => memory.readGraph({})));
+      return Date.now() - started >= 750;`;
+    await writeFile(join(ws.dir, "rate.ts"), program);
+    const run = await runCli(["exec", "rate.ts", "-q", "-c", "rate.json"], { cwd: ws.dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).value).toBe(true);
   });
 
   it("exits 3 when no configured server can start", async () => {

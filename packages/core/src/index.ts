@@ -14,6 +14,7 @@ export {
   DEFAULT_LIMITS,
   ERROR_HINTS,
   type ErrorCode,
+  type EventStamp,
   type ExecuteRequest,
   type ExecutionEvent,
   type ExecutionLimits,
@@ -56,6 +57,13 @@ export {
 } from "./executor/executor.js";
 export type { ExecutionInterceptor, InterceptedCall } from "./executor/interceptor.js";
 export type { CallToolFunction } from "./executor/tool-bridge.js";
+export {
+  createToolLimiter,
+  type RetryOptions,
+  ToolLimiter,
+  type ToolLimitRule,
+  type ToolLimitsConfig,
+} from "./executor/tool-limits.js";
 export { DEFAULT_TYPE_CHECK_BUDGET, type TypeCheckBudget } from "./executor/type-check-service.js";
 // MCP servers.
 export {

@@ -114,7 +114,14 @@ describe.each(backends)("executor end to end on $name", (backend) => {
       }
       expect(most).toBeGreaterThanOrEqual(2);
       expect(events.filter((e) => e.type === "tool-call")).toHaveLength(5);
-      expect(events).toContainEqual({ type: "log", level: "log", message: "errors found: 400" });
+      // Streamed events carry the execution's run id and a timestamp.
+      expect(events).toContainEqual({
+        type: "log",
+        level: "log",
+        message: "errors found: 400",
+        runId: result.runId,
+        at: expect.any(Number),
+      });
       // The envelope is small: the 200 KB file never reached it.
       expect(result.envelope.length).toBeLessThan(1_000);
       expect(JSON.parse(result.envelope)).toMatchObject({ ok: true, logs: ["errors found: 400"] });

@@ -214,7 +214,11 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
     try {
       const approver = elicitationApprover(server, extra, options.approvalTimeoutMs ?? 300_000);
       result = await withApprover(approver, () =>
-        toolbox.call(request.params.name, request.params.arguments ?? {}, { signal: extra.signal, onEvent }),
+        toolbox.call(request.params.name, request.params.arguments ?? {}, {
+          signal: extra.signal,
+          onEvent,
+          ...(extra.sessionId ? { sessionId: extra.sessionId } : {}),
+        }),
       );
     } finally {
       clearInterval(heartbeat);

@@ -31,6 +31,7 @@ export {
 } from "./spec-v1.js";
 export type {
   CreateSandboxOptions,
+  EventStamp,
   ExecuteRequest,
   ExecutionEvent,
   ExecutionOutcome,

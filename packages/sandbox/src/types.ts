@@ -29,20 +29,49 @@ export interface ToolCallRecord {
   durationMs: number;
   /** The error code when the call failed. */
   error?: ErrorCode;
+  /** How many times the host tried the call, when it retried (codecall's per-tool retries); absent: once. */
+  attempts?: number;
+}
+
+/**
+ * Where an event belongs and when it happened. The sandbox leaves them out; codecall's executor stamps
+ * every event it forwards with both.
+ */
+export interface EventStamp {
+  /** The execution the event belongs to (the same id as its run record and its trace). */
+  runId?: string;
+  /** When it happened, in epoch milliseconds. */
+  at?: number;
 }
 
 /** Streamed while the program runs, for UIs and tracing. */
-export type ExecutionEvent =
-  | { type: "log"; level: LogLevel; message: string }
-  | { type: "tool-call"; id: number; name: string; args: JsonValue | undefined }
-  | {
-      type: "tool-result";
-      id: number;
-      name: string;
-      ok: boolean;
-      durationMs: number;
-      error?: SerializedError;
-    };
+export type ExecutionEvent = EventStamp &
+  (
+    | { type: "log"; level: LogLevel; message: string }
+    | { type: "tool-call"; id: number; name: string; args: JsonValue | undefined }
+    | {
+        type: "tool-result";
+        id: number;
+        name: string;
+        ok: boolean;
+        durationMs: number;
+        error?: SerializedError;
+        /** How many times the host tried the call, when it retried; absent: once. */
+        attempts?: number;
+      }
+    | {
+        /**
+         * One attempt of tool call `id` failed (a transport failure or a timeout) and the host tries it
+         * again; emitted by codecall's executor for tools marked idempotent, never by the sandbox itself.
+         */
+        type: "tool-retry";
+        id: number;
+        name: string;
+        /** The attempt that failed, from 1. */
+        attempt: number;
+        error: SerializedError;
+      }
+  );
 
 export interface ExecutionStats {
   backend: string;

@@ -7,7 +7,9 @@ import type {
   Tool,
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
+import type { EventStamp } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
+import { loadTelemetry, type TraceSpan } from "../telemetry/tracer.js";
 import type { AgentToolbox, ToolboxEvent } from "./toolbox.js";
 
 /** Tokens and timing of one model round trip. */
@@ -25,13 +27,19 @@ export interface TaskUsage extends TurnUsage {
   toolUses: number;
 }
 
-/** Streamed while an agent works, for UIs. */
+/**
+ * Streamed while an agent works, for UIs. Every event carries `at` (epoch ms); a program's events also
+ * carry the execution's `runId`.
+ */
 export type AgentEvent =
-  | { type: "turn-start"; turn: number }
-  | { type: "text-delta"; text: string }
-  | { type: "tool-use"; id: string; name: string; input: unknown }
-  | { type: "tool-use-result"; id: string; name: string; isError: boolean; content: string }
-  | { type: "usage"; turn: number; usage: TurnUsage }
+  | (EventStamp &
+      (
+        | { type: "turn-start"; turn: number }
+        | { type: "text-delta"; text: string }
+        | { type: "tool-use"; id: string; name: string; input: unknown }
+        | { type: "tool-use-result"; id: string; name: string; isError: boolean; content: string }
+        | { type: "usage"; turn: number; usage: TurnUsage }
+      ))
   | ToolboxEvent;
 
 export interface AgentOptions {
@@ -97,9 +105,17 @@ export function createAgent(options: AgentOptions): Agent {
     mode: toolbox.mode,
     async run(task, runOptions = {}) {
       const { signal, onEvent } = runOptions;
+      const telemetry = await loadTelemetry();
+      // One span per turn: the model request and the tool uses it asked for (programs' spans nest in it).
+      let turnSpan: TraceSpan | undefined;
+      const endTurn = (error?: unknown) => {
+        if (error !== undefined) turnSpan?.fail(error);
+        turnSpan?.end();
+        turnSpan = undefined;
+      };
       const emit = (event: AgentEvent) => {
         try {
-          onEvent?.(event);
+          onEvent?.(event.at === undefined ? { ...event, at: Date.now() } : event);
         } catch {
           // A listener's failure must not end the task.
         }
@@ -121,6 +137,8 @@ export function createAgent(options: AgentOptions): Agent {
       let text = "";
 
       const finish = (stopReason: AgentResult["stopReason"], error?: CodecallError): AgentResult => {
+        turnSpan?.set({ "codecall.agent.stop_reason": stopReason });
+        endTurn(error);
         const usage: TaskUsage = {
           inputTokens: 0,
           outputTokens: 0,
@@ -141,6 +159,11 @@ export function createAgent(options: AgentOptions): Agent {
       };
 
       for (let turn = 1; turn <= maxTurns; turn++) {
+        endTurn();
+        turnSpan = telemetry.start("codecall.agent.turn", {
+          "codecall.agent.turn": turn,
+          "gen_ai.request.model": model,
+        });
         emit({ type: "turn-start", turn });
         const started = performance.now();
         let response: Message;
@@ -158,6 +181,7 @@ export function createAgent(options: AgentOptions): Agent {
           stream.on("text", (delta) => emit({ type: "text-delta", text: delta }));
           response = (await stream.finalMessage()) as Message;
         } catch (error) {
+          endTurn(new CodecallError(signal?.aborted ? "ABORTED" : "MODEL_ERROR", ""));
           if (signal?.aborted)
             throw new CodecallError("ABORTED", "The agent run was cancelled.", { cause: error });
           throw new CodecallError(
@@ -174,6 +198,10 @@ export function createAgent(options: AgentOptions): Agent {
           wallMs: performance.now() - started,
         };
         turns.push(usage);
+        turnSpan.set({
+          "gen_ai.usage.input_tokens": usage.inputTokens,
+          "gen_ai.usage.output_tokens": usage.outputTokens,
+        });
         emit({ type: "usage", turn, usage });
         messages.push({ role: "assistant", content: response.content as ContentBlock[] });
         text = response.content
@@ -200,7 +228,10 @@ export function createAgent(options: AgentOptions): Agent {
         for (const use of uses) {
           toolUses++;
           emit({ type: "tool-use", id: use.id, name: use.name, input: use.input });
-          const result = await toolbox.call(use.name, use.input, { signal, onEvent: emit });
+          const span = turnSpan;
+          const result = await telemetry.with(span, () =>
+            toolbox.call(use.name, use.input, { signal, onEvent: emit }),
+          );
           emit({
             type: "tool-use-result",
             id: use.id,

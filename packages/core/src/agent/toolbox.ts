@@ -1,4 +1,4 @@
-import type { ExecutionEvent } from "@codecall/sandbox";
+import type { EventStamp, ExecutionEvent } from "@codecall/sandbox";
 
 /** A tool definition in the Messages API's format. */
 export interface AgentToolDefinition {
@@ -26,7 +26,7 @@ export interface ToolUseResult {
 }
 
 /** Events a toolbox emits while a tool use runs (program logs, tool calls inside a program). */
-export type ToolboxEvent = ExecutionEvent | { type: "program-start"; code: string };
+export type ToolboxEvent = ExecutionEvent | (EventStamp & { type: "program-start"; code: string });
 
 /**
  * What an agent can do in one mode: the system text, the tools the model sees, and how a tool use runs.
@@ -39,6 +39,11 @@ export interface AgentToolbox {
   call(
     name: string,
     input: unknown,
-    context: { signal?: AbortSignal; onEvent?: (event: ToolboxEvent) => void },
+    context: {
+      signal?: AbortSignal;
+      onEvent?: (event: ToolboxEvent) => void;
+      /** The MCP session the tool use came through, when there is one (for traces). */
+      sessionId?: string;
+    },
   ): Promise<ToolUseResult>;
 }

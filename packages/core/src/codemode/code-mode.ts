@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { GeneratedApi } from "@codecall/codegen";
 import type { ExecutionLimits, ToolHandler } from "@codecall/sandbox";
 import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
@@ -24,6 +25,7 @@ import {
   type TypeCheckMode,
 } from "../executor/executor.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
+import type { ToolLimiter, ToolLimitsConfig } from "../executor/tool-limits.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
 import {
   type ConnectOptions,
@@ -74,6 +76,8 @@ export interface CodeModeOptions {
    * skills are listed by `search_tools` and shown under `skills/` in the file view.
    */
   workspace?: Workspace | WorkspaceOptions;
+  /** Per-tool concurrency, rate, timeouts and retries by glob over `server.tool` (see {@link ToolLimitsConfig}). */
+  tools?: ToolLimitsConfig | ToolLimiter;
 }
 
 /** Code mode over a set of MCP servers: the meta-tools a model or an MCP client uses, and the parts behind them. */
@@ -151,6 +155,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
       ...(options.workspace ? { workspace: options.workspace } : {}),
+      ...(options.tools ? { tools: options.tools } : {}),
       // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
       deferApi: true,
       programTools: (next) => {
@@ -276,10 +281,13 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 
   async function runProgram(
     code: string,
-    context: { signal?: AbortSignal; onEvent?: (event: ToolboxEvent) => void },
+    context: { signal?: AbortSignal; onEvent?: (event: ToolboxEvent) => void; sessionId?: string },
   ): Promise<ToolUseResult> {
-    context.onEvent?.({ type: "program-start", code });
+    const runId = randomUUID();
+    context.onEvent?.({ type: "program-start", code, runId, at: Date.now() });
     const result = await executor.execute(code, {
+      runId,
+      ...(context.sessionId ? { sessionId: context.sessionId } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.onEvent ? { onEvent: context.onEvent } : {}),
     });

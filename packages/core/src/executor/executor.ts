@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type GeneratedApi,
   type GenerateOptions,
@@ -17,6 +18,8 @@ import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { Skills } from "../skills/skills.js";
+import { ExecutionTrace } from "../telemetry/execution-trace.js";
+import { loadTelemetry } from "../telemetry/tracer.js";
 import { type ProgramWorkspace, programWorkspace } from "../workspace/program-workspace.js";
 import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
@@ -24,6 +27,7 @@ import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
+import { createToolLimiter, ToolLimiter, type ToolLimitsConfig } from "./tool-limits.js";
 import { mentionedNames, programPrologue } from "./transpile.js";
 import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
 import { unknownToolDiagnostics } from "./unknown-tools.js";
@@ -89,6 +93,12 @@ export interface ExecutorOptions {
    * Default: none, and programs see neither global.
    */
   workspace?: Workspace | WorkspaceOptions;
+  /**
+   * Per-tool limits by glob over `server.tool`: concurrency, rate, timeout, retries (see
+   * {@link ToolLimitsConfig}); or a {@link ToolLimiter} to share its budgets with other executors. Without
+   * it, only tools annotated `idempotentHint: true` are retried after transport failures.
+   */
+  tools?: ToolLimitsConfig | ToolLimiter;
 }
 
 export interface ExecuteOptions {
@@ -99,6 +109,10 @@ export interface ExecuteOptions {
   limits?: Partial<ExecutionLimits>;
   /** Overrides the executor's type-check mode for this execution. */
   typeCheck?: TypeCheckMode;
+  /** The execution's id in events, traces and records. Default: a new UUID. */
+  runId?: string;
+  /** The MCP session the program came through, recorded on its spans (`mcp.session.id`). */
+  sessionId?: string;
 }
 
 /** An execution's outcome, its type-check findings, and the envelope the model reads. */
@@ -109,6 +123,8 @@ export interface ExecutionResult extends ExecutionOutcome {
   envelope: string;
   /** What the model should know although the program ran (type-check findings in `warn`, a changed tool under a skill). */
   warnings?: string[];
+  /** The execution's id: on every event it streamed, its spans and its run record. */
+  runId: string;
 }
 
 /** Runs models' TypeScript programs against MCP tools in a sandbox. */
@@ -159,6 +175,10 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const catalogue = toCatalogue(options);
   const defaultLimits = resolveLimits(options.limits);
   const defaultMode = checkMode(options.typeCheck ?? "error");
+  const limiter =
+    options.tools instanceof ToolLimiter ? options.tools : createToolLimiter(options.tools, "tools");
+  // @opentelemetry/api (when installed) loads while the sandbox opens and the API is generated.
+  const telemetryReady = loadTelemetry();
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
@@ -202,6 +222,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           callTool: catalogue.callTool,
           interceptor,
           validator: new ArgumentValidator(),
+          limiter,
         }),
       ),
       preparer: new ProgramPreparer(
@@ -264,6 +285,12 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
     async execute(code, run = {}) {
       const started = performance.now();
+      const trace = new ExecutionTrace(await telemetryReady, {
+        runId: run.runId ?? randomUUID(),
+        sessionId: run.sessionId,
+        backend: sandbox.name,
+        onEvent: run.onEvent && redactEvents(run.onEvent, redact),
+      });
       const fail = (error: CodecallError, diagnostics: TypeDiagnostic[] = []) =>
         finish(
           {
@@ -280,9 +307,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         diagnostics: TypeDiagnostic[],
         warnings?: string[],
       ): ExecutionResult => {
-        const clean = redactOutcome(outcome, redact);
+        const clean = redactOutcome(trace.finish(outcome), redact);
         const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
-        return { ...clean, diagnostics, envelope, ...(warnings ? { warnings } : {}) };
+        return { ...clean, diagnostics, envelope, runId: trace.runId, ...(warnings ? { warnings } : {}) };
       };
       try {
         if (closed)
@@ -296,7 +323,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
         // Imported skills are checked beside the program; one whose tools changed is checked whatever the mode.
         const linked = await files?.link(code, s.api, s.preparer.prepare.bind(s.preparer));
-        const prepared = await s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files);
+        const prepared = await trace.phase("codecall.type_check", () =>
+          s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files),
+        );
         const skillReport = linked?.report(prepared.diagnostics);
         if (skillReport?.error) return fail(skillReport.error, prepared.diagnostics);
         const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
@@ -309,14 +338,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const request = {
           code: js,
           prologue: programPrologue(runtimeFor(s.api, used)) + (files?.runtime ?? "") + modules,
-          tools: s.handler,
+          tools: trace.tools(s.handler, s.api),
           limits,
           ...(run.signal ? { signal: run.signal } : {}),
-          ...(run.onEvent ? { onEvent: redactEvents(run.onEvent, redact) } : {}),
+          onEvent: trace.onEvent,
         };
-        const outcome = options.persistState
-          ? await (await openSession()).execute(request)
-          : await sandbox.execute(request);
+        const outcome = await trace.phase("codecall.run", async () =>
+          options.persistState ? (await openSession()).execute(request) : sandbox.execute(request),
+        );
         const found = [
           ...(diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : []),
           ...(skillReport?.warnings ?? []),
@@ -407,7 +436,7 @@ function redactEvents(
   if (!redact) return onEvent;
   return (event) => {
     if (event.type === "log") onEvent({ ...event, message: redact(event.message) });
-    else if (event.type === "tool-result" && event.error)
+    else if ((event.type === "tool-result" || event.type === "tool-retry") && event.error)
       onEvent({ ...event, error: { ...event.error, message: redact(event.error.message) } });
     else onEvent(event);
   };

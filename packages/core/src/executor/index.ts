@@ -19,6 +19,13 @@ export type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 export { stripTypes } from "./strip-types.js";
 export type { CallToolFunction } from "./tool-bridge.js";
 export {
+  createToolLimiter,
+  type RetryOptions,
+  ToolLimiter,
+  type ToolLimitRule,
+  type ToolLimitsConfig,
+} from "./tool-limits.js";
+export {
   DEFAULT_TYPE_CHECK_BUDGET,
   type TypeCheckBudget,
   warmUpTypeChecker,

@@ -8,6 +8,7 @@ import { CodecallError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { toolResultToValue } from "../mcp/result.js";
 import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
+import type { ToolLimiter } from "./tool-limits.js";
 
 /** Calls one tool on one MCP server. The connection layer's catalogue provides it. */
 export type CallToolFunction = (
@@ -133,6 +134,8 @@ export interface ToolBridgeOptions {
   callTool: CallToolFunction;
   interceptor?: ExecutionInterceptor | undefined;
   validator?: ArgumentValidator;
+  /** Per-tool concurrency, rate, timeouts and retries; default: every call goes straight to `callTool`. */
+  limiter?: ToolLimiter | undefined;
 }
 
 /**
@@ -144,7 +147,8 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
   const byId = new Map(options.tools.map((t) => [t.id, t]));
   const validator = options.validator ?? new ArgumentValidator();
   const interceptor = options.interceptor;
-  return async ({ name, args }, { signal }) => {
+  const limiter = options.limiter;
+  return async ({ name, args }, context) => {
     const tool = byId.get(name);
     if (!tool) throw unknownTool(name, byId);
     const input = args ?? {};
@@ -169,7 +173,10 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
     const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
     let value: unknown;
     try {
-      value = toolResultValue(tool, await options.callTool(tool.server, tool.name, sent, { signal }));
+      const result = limiter
+        ? await limiter.call(tool, sent, options.callTool, context)
+        : await options.callTool(tool.server, tool.name, sent, { signal: context.signal });
+      value = toolResultValue(tool, result);
     } catch (error) {
       throw redactError(error, tool, interceptor?.redact?.bind(interceptor));
     }
