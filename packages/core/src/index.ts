@@ -66,5 +66,7 @@ export {
 } from "./mcp/config.js";
 export { type ConnectOptions, connectServers, McpConnections } from "./mcp/connections.js";
 export type { OAuthTokenStorage, UpstreamOAuthOptions } from "./mcp/oauth.js";
+// Tool policy: allow / ask / deny, approval of calls and of whole programs.
+export * from "./policy/index.js";
 // Privacy options (the guard itself is in `@codecall/core/privacy`).
 export type { PrivacyGuard, PrivacyGuardOptions } from "./privacy/guard.js";

@@ -41,6 +41,7 @@ export type {
   SandboxSession,
   SessionOptions,
   ToolCall,
+  ToolCallContext,
   ToolCallRecord,
   ToolHandler,
 } from "./types.js";

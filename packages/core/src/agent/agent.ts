@@ -8,6 +8,7 @@ import type {
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import { CodecallError } from "../errors.js";
+import { definedOf, hasPolicy, type PolicyOptions, withPolicy } from "../policy/gate.js";
 import type { AgentToolbox, ToolboxEvent } from "./toolbox.js";
 
 /** Tokens and timing of one model round trip. */
@@ -34,7 +35,11 @@ export type AgentEvent =
   | { type: "usage"; turn: number; usage: TurnUsage }
   | ToolboxEvent;
 
-export interface AgentOptions {
+/**
+ * Options of {@link createAgent}. `policy`, `approve` and `approveProgram` (see {@link PolicyOptions}) apply
+ * to the programs the agent runs through a code mode toolbox, over that code mode's own.
+ */
+export interface AgentOptions extends PolicyOptions {
   toolbox: AgentToolbox;
   /** An Anthropic client; default: `new Anthropic()` (reads `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`). */
   client?: Anthropic;
@@ -92,6 +97,8 @@ export function createAgent(options: AgentOptions): Agent {
   const maxProgramRetries = options.maxProgramRetries ?? 3;
   const caching = options.promptCaching ?? true;
   const { toolbox } = options;
+  // The agent's policy reaches the code mode's executor around each tool use (withPolicy).
+  const policy = hasPolicy(options) ? definedOf(options) : undefined;
 
   return {
     mode: toolbox.mode,
@@ -200,7 +207,8 @@ export function createAgent(options: AgentOptions): Agent {
         for (const use of uses) {
           toolUses++;
           emit({ type: "tool-use", id: use.id, name: use.name, input: use.input });
-          const result = await toolbox.call(use.name, use.input, { signal, onEvent: emit });
+          const call = () => toolbox.call(use.name, use.input, { signal, onEvent: emit });
+          const result = await (policy ? withPolicy(policy, call) : call());
           emit({
             type: "tool-use-result",
             id: use.id,

@@ -16,10 +16,11 @@ import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { createPolicyGate, type PolicyOptions } from "../policy/gate.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
-import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
+import { composeInterceptors, type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { mentionedNames, programPrologue } from "./transpile.js";
 import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
@@ -37,7 +38,8 @@ export interface ExecutorCatalogue {
   readonly version?: number;
 }
 
-export interface ExecutorOptions {
+/** Options of {@link createExecutor}; `policy`, `approve` and `approveProgram` are described in {@link PolicyOptions}. */
+export interface ExecutorOptions extends PolicyOptions {
   /** The tools programs may call. Or give `servers` and `callTool` instead. */
   catalogue?: ExecutorCatalogue;
   /** A fixed tool list (with `callTool`), when there is no catalogue. */
@@ -139,7 +141,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const defaultLimits = resolveLimits(options.limits);
   const defaultMode = checkMode(options.typeCheck ?? "error");
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
-  const interceptor = options.interceptor;
+  // The policy sees each call first, as the program made it (before privacy restores any token).
+  const gate = createPolicyGate(options);
+  const interceptor = composeInterceptors(gate.interceptor, options.interceptor);
   const redact = interceptor?.redact?.bind(interceptor);
   const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
   const budget = options.typeCheckBudget ?? {};
@@ -260,9 +264,16 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           ...(run.signal ? { signal: run.signal } : {}),
           ...(run.onEvent ? { onEvent: redactEvents(run.onEvent, redact) } : {}),
         };
-        const outcome = options.persistState
-          ? await (await openSession()).execute(request)
-          : await sandbox.execute(request);
+        const admission = await gate.admit(code, s.api.tools, () =>
+          s.preparer.analyze(
+            code,
+            [...mentionedNames(code)].filter((n) => s.serverIdents.has(n)),
+          ),
+        );
+        if (admission?.refusal) return fail(admission.refusal, diagnostics);
+        const start = async () =>
+          options.persistState ? (await openSession()).execute(request) : sandbox.execute(request);
+        const outcome = await (admission ? admission.run(start) : start());
         const warnings = diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : undefined;
         return finish(outcome, diagnostics, warnings);
       } catch (error) {

@@ -144,7 +144,8 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
   const byId = new Map(options.tools.map((t) => [t.id, t]));
   const validator = options.validator ?? new ArgumentValidator();
   const interceptor = options.interceptor;
-  return async ({ name, args }, { signal }) => {
+  return async ({ name, args }, context) => {
+    const signal = context.signal;
     const tool = byId.get(name);
     if (!tool) throw unknownTool(name, byId);
     const input = args ?? {};
@@ -165,6 +166,8 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
       args: input,
       inputSchema: tool.definition.inputSchema,
       ...(tool.definition.outputSchema !== undefined ? { outputSchema: tool.definition.outputSchema } : {}),
+      ...(tool.definition.annotations ? { annotations: tool.definition.annotations } : {}),
+      ...(context.pauseClock ? { pauseClock: () => context.pauseClock!() } : {}),
     };
     const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
     let value: unknown;
