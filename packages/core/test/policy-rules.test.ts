@@ -37,7 +37,8 @@ describe("policyDecision", () => {
 
 describe("analyzeProgram", () => {
   const servers = ["memory", "filesystem"];
-  const ids = (code: string) => analyzeProgram(code, servers).uses.map((u) => u.id ?? `${u.server}.${u.member}`);
+  const ids = (code: string) =>
+    analyzeProgram(code, servers).uses.map((u) => u.id ?? `${u.server}.${u.member}`);
 
   it("finds namespace calls and literal callTool names, with literal arguments", () => {
     const analysis = analyzeProgram(
