@@ -12,6 +12,11 @@ describe("policyDecision", () => {
     expect(policyDecision({ deny: ["memory.{delete,remove}_*"] }, "memory", "remove_x")).toBe("deny");
     expect(policyDecision({ deny: ["memory.read_grap?"] }, "memory", "read_graph")).toBe("deny");
     expect(policyDecision({ deny: ["memory.read"] }, "memory", "read_graph")).toBe("allow");
+    expect(policyDecision({ deny: ["*"] }, "a.b", "c")).toBe("deny");
+    expect(policyDecision({ deny: ["memory.*"] }, "memory", "resources/read")).toBe("deny");
+    expect(policyDecision({ deny: ["memory.resources/read"] }, "memory", "resources/read")).toBe("deny");
+    expect(policyDecision({ deny: ["memory.resources/read"] }, "memory", "resources/list")).toBe("allow");
+    expect(policyDecision({ allow: [] }, "memory", "read_graph")).toBe("deny");
   });
 
   it("follows the tool's annotations when no glob names it, and globs override them", () => {

@@ -1,4 +1,12 @@
-import type { AgentToolbox, InterceptedCall, ToolboxEvent } from "@codecall/core";
+import {
+  type AgentToolbox,
+  type Approver,
+  allowInstead,
+  denied,
+  type InterceptedCall,
+  type ToolboxEvent,
+  withApprover,
+} from "@codecall/core";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
@@ -17,7 +25,6 @@ import {
   type ServerRequest,
   SetLevelRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { type Approver, allowInstead, denied, withApprover } from "./policy.js";
 
 /** A toolbox the server can watch for catalogue changes (code mode's toolbox implements this). */
 export interface ServableToolbox extends AgentToolbox {

@@ -5,8 +5,8 @@ import { CodecallError } from "../errors.js";
 
 /**
  * Which upstream tools a program may call, as globs over `server.tool` (the MCP server's configured name
- * and the tool's MCP name: `memory.*`, `*.delete_*`, `filesystem.{read,list}_*`; picomatch syntax, where
- * `*` does not cross a `/`). For each call a `deny` match is refused; else an `ask` match needs approval;
+ * and the tool's MCP name: `memory.*`, `*.delete_*`, `filesystem.{read,list}_*`; picomatch syntax, with
+ * `/` an ordinary character, so `memory.*` also covers resource reads, `memory.resources/read`). For each call a `deny` match is refused; else an `ask` match needs approval;
  * else an `allow` match proceeds. A tool matching no glob is refused when `allow` is given (it is then the
  * whole list of allowed tools); else it follows its MCP annotations (`destructiveHint` asks, `readOnlyHint`
  * proceeds), and proceeds when it has none.
@@ -79,8 +79,16 @@ export function explainDecision(
 
 /** Whether `name` matches one of `globs`. */
 export function matchesAny(globs: readonly string[] | undefined, name: string): boolean {
-  return globs?.some((g) => matcher(g)(name)) ?? false;
+  if (!globs?.length) return false;
+  const plain = name.replaceAll("/", SLASH);
+  return globs.some((g) => matcher(g)(plain));
 }
+
+/**
+ * Names are not paths: `/` (as in `resources/read`) stands in for a character picomatch treats as
+ * ordinary, in names and globs alike, so `*` crosses it.
+ */
+const SLASH = "\u2215";
 
 // picomatch loads on the first match, so importing core costs nothing for applications without a policy.
 const require = createRequire(import.meta.url);
@@ -92,7 +100,7 @@ function matcher(glob: string): (name: string) => boolean {
   if (!match) {
     load ??= require("picomatch") as typeof picomatch;
     // `dot`: a tool name may start with a dot; nothing here is a hidden file.
-    match = load(glob, { dot: true });
+    match = load(glob.replaceAll("/", SLASH), { dot: true });
     compiled.set(glob, match);
   }
   return match;
