@@ -29,7 +29,7 @@ function blocks(markdown: string): Block[] {
   return out;
 }
 
-const READMES = ["packages/ai-sdk/README.md", "README.md"];
+const READMES = ["packages/ai-sdk/README.md", "README.md", "packages/core/README.md"];
 
 describe("every runnable README block says whether it runs", () => {
   it.each(["packages/ai-sdk/README.md", "packages/langchain/README.md"])("%s", (file) => {
