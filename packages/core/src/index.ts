@@ -26,6 +26,7 @@ export {
   type SandboxSession,
   type SerializedError,
   type ToolCall,
+  type ToolCallContext,
   type ToolHandler,
 } from "@codecall/sandbox";
 export type { AgentToolbox, AgentToolDefinition, ToolboxEvent, ToolUseResult } from "./agent/toolbox.js";
