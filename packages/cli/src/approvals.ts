@@ -67,12 +67,9 @@ export function terminalApprovals(io: CliIo, options: { yes?: boolean; quiet?: b
       const answer = await ask(
         `codecall: approve this program before it runs?\n${describeManifest(manifest)}\nApprove the program?`,
       );
-      if (answer === undefined)
-        return {
-          approved: false,
-          reason:
-            "nobody could be asked (stdin is not a terminal and gave no answer); run in a terminal, pipe the answers, or pass --yes",
-        };
+      // Nobody to answer: the program runs, and each call that needs approval is refused on its own
+      // (a catchable POLICY_DENIED saying how to allow it), as before programs were approved whole.
+      if (answer === undefined) return "per-call";
       return answer;
     },
     close() {

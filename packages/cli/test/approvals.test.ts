@@ -38,7 +38,7 @@ describe("codecall exec asks before destructive tools", () => {
     expect(run.stderr).not.toContain("Approve this call?");
   });
 
-  it("runs nothing when the answer is no, and refuses with a hint when nobody answers", async () => {
+  it("runs nothing when the answer is no, and refuses the call with a hint when nobody answers", async () => {
     await writeFile(join(ws.dir, "p.ts"), PROGRAM);
     const no = await runCli(["exec", "p.ts", "--json"], { cwd: ws.dir, input: "n\n" });
     expect(no.code).toBe(1);
@@ -47,10 +47,15 @@ describe("codecall exec asks before destructive tools", () => {
       error: { code: "POLICY_DENIED" },
       toolCalls: [],
     });
-    const silent = await runCli(["exec", "p.ts"], { cwd: ws.dir });
+    // Nobody answers: the program runs, and the call that needs approval is refused with a hint.
+    const silent = await runCli(["exec", "p.ts", "--json"], { cwd: ws.dir });
     expect(silent.code).toBe(1);
+    expect(JSON.parse(silent.stdout).toolCalls.map((c: { name: string }) => c.name)).toEqual([
+      "memory.createEntities",
+      "memory.deleteEntities",
+    ]);
     expect(silent.stderr).toMatch(
-      /POLICY_DENIED: The user did not approve this program .*nobody could be asked.*--yes/,
+      /POLICY_DENIED: memory\.deleteEntities needs approval .*nobody can be asked here.*\n\s+hint: .*--yes/,
     );
   });
 

@@ -154,6 +154,26 @@ await memory.deleteEntities({ entityNames: ["Eve"] });`);
     }
   });
 
+  it('runs a program answered "per-call" with each call that needs approval checked as it happens', async () => {
+    const executor = await createExecutor({
+      catalogue: connections,
+      sandbox,
+      approveProgram: () => "per-call",
+      approve: (r) => r.args.entityNames?.toString() !== "keep",
+    });
+    try {
+      const result = await executor.execute(`await memory.createEntities(${entity("keep")});
+const out = [];
+for (const name of ["keep", "nobody"]) {
+  try { await memory.deleteEntities({ entityNames: [name] }); out.push("deleted"); } catch (e) { out.push(e.code); }
+}
+return out;`);
+      expect(result.value).toEqual(["POLICY_DENIED", "deleted"]);
+    } finally {
+      await executor.close();
+    }
+  });
+
   it("asks per call for a tool whose name the program builds at run time", async () => {
     const { executor, asked, manifests } = await withExecutor({
       policy: { ask: ["memory.create_entities"] },

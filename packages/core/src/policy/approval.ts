@@ -24,9 +24,13 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalAnswer> | A
 /**
  * Asks someone to approve a whole program before it runs, from its {@link ProgramManifest}. Called only
  * when the manifest lists a tool the policy marks `ask`. Approving lets every listed tool run without
- * further prompts; a refused program does not run (POLICY_DENIED).
+ * further prompts; a refused program does not run (POLICY_DENIED). `"per-call"` approves nothing in
+ * advance: the program runs and each call that needs approval goes to the call approver (for an
+ * application that cannot answer now, such as a CLI with no terminal).
  */
-export type ProgramApprover = (manifest: ProgramManifest) => Promise<ApprovalAnswer> | ApprovalAnswer;
+export type ProgramApprover = (
+  manifest: ProgramManifest,
+) => Promise<ApprovalAnswer | "per-call"> | ApprovalAnswer | "per-call";
 
 /** What the policy knows about the execution in progress (set by the executor around each run). */
 export interface PolicyScope {

@@ -108,6 +108,7 @@ export function createPolicyGate(own: PolicyOptions): PolicyGate {
       const asked = manifest.tools.filter((t) => t.decision === "ask").map((t) => t.id);
       if (asked.length === 0) return { manifest, run };
       const answer = await approveProgram(manifest);
+      if (answer === "per-call") return { manifest, run: (work) => withPolicyScope(base, work) };
       if (isApproved(answer)) return { manifest, run };
       const refusal = new CodecallError(
         "POLICY_DENIED",
