@@ -57,8 +57,8 @@ export function terminalApprovals(io: CliIo, options: { yes?: boolean; quiet?: b
       if (answer === undefined)
         throw denied(
           request,
-          `${request.id} needs approval (${why}), and nobody can be asked here: stdin is not a terminal and gave no answer.`,
-          `Run in a terminal to answer, pipe the answers ("y" per line), or pass --yes. ${allowInstead(name)}`,
+          `${request.id} needs approval (${why}), and nobody can be asked here: stdin is not a terminal and gave no answer. Run in a terminal to answer, pipe the answers ("y" per line), or pass --yes.`,
+          allowInstead(name),
           "unanswered",
         );
       return answer;

@@ -55,7 +55,7 @@ describe("codecall exec asks before destructive tools", () => {
       "memory.deleteEntities",
     ]);
     expect(silent.stderr).toMatch(
-      /POLICY_DENIED: memory\.deleteEntities needs approval .*nobody can be asked here.*\n\s+hint: .*--yes/,
+      /POLICY_DENIED: memory\.deleteEntities needs approval .*nobody can be asked here.*pass --yes/,
     );
   });
 
