@@ -327,12 +327,20 @@ export class Run implements Deadline {
     // size again in memory and time (a string of n units is at least n bytes).
     if (result.report.length > this.limits.maxOutputBytes + REPORT_SLACK_BYTES)
       return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
-    let report: { ok?: unknown; value?: JsonValue; undefined?: boolean; error?: ProgramErrorReport };
+    let report: {
+      ok?: unknown;
+      value?: JsonValue;
+      undefined?: boolean;
+      tooLarge?: boolean;
+      error?: ProgramErrorReport;
+    };
     try {
       report = JSON.parse(result.report);
     } catch {
       return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox returned a malformed report."));
     }
+    if (report.tooLarge === true)
+      return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     if (report.ok === true) {
       this.record.outputBytes += utf8Length(result.report);
       if (this.record.outputBytes > this.limits.maxOutputBytes)
