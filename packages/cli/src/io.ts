@@ -20,6 +20,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Where approval prompts read their answers; without it, calls needing approval are refused. */
+  stdin?: import("node:stream").Readable & { isTTY?: boolean };
 }
 
 /** The process's own streams and environment. */
@@ -29,6 +31,7 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    stdin: process.stdin,
   };
 }
 

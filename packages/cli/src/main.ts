@@ -39,9 +39,12 @@ Models (run): a Claude model name uses the Anthropic SDK (ANTHROPIC_API_KEY); op
 
 isolated-vm needs Node's --no-node-snapshot; codecall restarts itself with it when you choose isolated-vm.
 
-Policy: "server.tool" globs (* any run of characters, ? one). A call matching "deny" is refused; else one
-matching "ask" needs the user's approval through the MCP client (serve only, clients with elicitation);
-else one matching "allow" runs. A tool matching nothing runs, unless an "allow" list is given.`;
+Policy: "server.tool" globs (picomatch: * any run of characters, ? one, {a,b} either). A call matching
+"deny" is refused; else one matching "ask" needs approval; else one matching "allow" runs. A tool no glob
+names is refused if an "allow" list is given; else a tool that declares itself destructive asks, and
+others run. exec, run and replay ask on the terminal, once per program (the tools it calls, found before
+it runs) and per call for tools named only at run time; answers come from stdin, -y/--yes approves all.
+serve asks through the MCP client (elicitation), once a policy is configured.`;
 
 /** Options shared by the commands that connect to MCP servers. */
 function serverOptions(command: Command): void {
@@ -79,7 +82,7 @@ function serverOptions(command: Command): void {
     )
     .option(
       "--ask <glob>",
-      "tools that need the MCP client's approval, through elicitation (repeatable)",
+      "tools that need approval: on the terminal (exec, run), through the MCP client (serve) (repeatable)",
       collect,
     )
     .option(

@@ -6,13 +6,16 @@ import {
   type CodeModeOptions,
   connectServers,
   createCodeMode,
+  createPolicyInterceptor,
   createToolLimiter,
   type ExecutionLimits,
   loadConfig,
   type McpConnections,
   type PrivacyGuardOptions,
   type ToolLimitsConfig,
+  type ToolPolicy,
   type TypeCheckMode,
+  validatePolicy,
 } from "@codecall/core";
 import {
   defaultTokenFile,
@@ -23,7 +26,7 @@ import {
   parseJsonText,
   type UpstreamOAuthOptions,
 } from "@codecall/core/mcp";
-import { createPolicyInterceptor, type ToolPolicy, validatePolicy } from "@codecall/mcp-server";
+import type { TerminalApprovals } from "./approvals.js";
 import { isSandboxName, loadSandbox, SANDBOX_BACKENDS, type SandboxName } from "./backends.js";
 import { type CliIo, usageError } from "./io.js";
 import { checkSettings } from "./settings-schema.js";
@@ -222,10 +225,14 @@ export function cliOAuth(io: CliIo): UpstreamOAuthOptions {
   };
 }
 
-/** Options for createCodeMode from the settings. */
+/**
+ * Options for createCodeMode from the settings. With `approvals` (exec, run, replay) the policy asks on
+ * the terminal, destructive tools included; without (serve) `ask` calls go to the MCP client.
+ */
 export async function codeModeOptions(
   connections: McpConnections,
   settings: CodecallSettings,
+  approvals?: TerminalApprovals,
 ): Promise<CodeModeOptions> {
   const name = settings.sandbox ?? "quickjs";
   return {
@@ -235,7 +242,15 @@ export async function codeModeOptions(
     ...(settings.typeCheck ? { typeCheck: settings.typeCheck } : {}),
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...(settings.privacy ? { privacy: settings.privacy === true ? {} : settings.privacy } : {}),
-    ...(settings.policy ? { interceptor: createPolicyInterceptor(settings.policy) } : {}),
+    ...(approvals
+      ? {
+          ...(settings.policy ? { policy: settings.policy } : {}),
+          approve: approvals.approve,
+          approveProgram: approvals.approveProgram,
+        }
+      : settings.policy
+        ? { interceptor: createPolicyInterceptor(settings.policy) }
+        : {}),
     ...(settings.workspace
       ? {
           workspace: {
@@ -308,9 +323,10 @@ export function withCodeMode<T>(
   io: CliIo,
   note: (line: string) => void,
   work: (codeMode: CodeMode, settings: CodecallSettings) => Promise<T>,
+  approvals?: TerminalApprovals,
 ): Promise<T> {
   return withConnections(flags, io, note, async (connections, settings) => {
-    const codeMode = await createCodeMode(await codeModeOptions(connections, settings));
+    const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
     try {
       return await work(codeMode, settings);
     } finally {

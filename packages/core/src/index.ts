@@ -27,6 +27,7 @@ export {
   type SandboxSession,
   type SerializedError,
   type ToolCall,
+  type ToolCallContext,
   type ToolHandler,
 } from "@codecall/sandbox";
 export type { AgentToolbox, AgentToolDefinition, ToolboxEvent, ToolUseResult } from "./agent/toolbox.js";
@@ -89,6 +90,8 @@ export {
   type ServersOption,
 } from "./mcp/connections.js";
 export type { OAuthTokenStorage, UpstreamOAuthOptions } from "./mcp/oauth.js";
+// Tool policy: allow / ask / deny, approval of calls and of whole programs.
+export * from "./policy/index.js";
 // Privacy options (the guard itself is in `@codecall/core/privacy`).
 export type { PrivacyGuard, PrivacyGuardOptions } from "./privacy/guard.js";
 // Workspace and skills.

@@ -2,6 +2,17 @@
  * `@codecall/mcp-server`: code mode served as an MCP server in front of any MCP servers, so every MCP
  * client (Claude Desktop, Claude Code, Cursor, the MCP Inspector) gets `search_tools` and `execute_code`.
  */
+
+// The tool policy lives in core (code mode, the executor, agents and the CLI share it); kept exported here.
+export {
+  type Approver,
+  createPolicyInterceptor,
+  type PolicyDecision,
+  policyDecision,
+  type ToolPolicy,
+  validatePolicy,
+  withApprover,
+} from "@codecall/core";
 export {
   type AuthInfo,
   type HttpAuthOptions,
@@ -12,15 +23,6 @@ export {
   type OAuthTokenVerifier,
   staticTokenVerifier,
 } from "./auth.js";
-export {
-  type Approver,
-  createPolicyInterceptor,
-  type PolicyDecision,
-  policyDecision,
-  type ToolPolicy,
-  validatePolicy,
-  withApprover,
-} from "./policy.js";
 export {
   type CodecallServerOptions,
   createCodecallServer,

@@ -1,9 +1,13 @@
 import {
   type AgentToolbox,
+  type Approver,
+  allowInstead,
   CodecallError,
+  denied,
   type ExposedResources,
   type InterceptedCall,
   type ToolboxEvent,
+  withApprover,
 } from "@codecall/core";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
@@ -26,7 +30,6 @@ import {
   type ServerRequest,
   SetLevelRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { type Approver, allowInstead, denied, withApprover } from "./policy.js";
 
 /** A toolbox the server can watch for catalogue changes (code mode's toolbox implements this). */
 export interface ServableToolbox extends AgentToolbox {

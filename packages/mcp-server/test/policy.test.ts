@@ -1,4 +1,4 @@
-import { CodecallError, type CodeMode, createCodeMode } from "@codecall/core";
+import { type CodeMode, createCodeMode } from "@codecall/core";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -8,43 +8,10 @@ import {
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createCodecallServer,
-  createPolicyInterceptor,
-  type HttpServing,
-  policyDecision,
-  serveHttp,
-  validatePolicy,
-} from "../src/index.js";
+import { createCodecallServer, createPolicyInterceptor, type HttpServing, serveHttp } from "../src/index.js";
 import { makeUpstream, type Upstream } from "./servers.js";
 
-describe("policy decisions", () => {
-  it("lets deny win, then ask, then allow", () => {
-    const policy = { allow: ["memory.*"], ask: ["memory.create_*"], deny: ["memory.create_relations"] };
-    expect(policyDecision(policy, "memory", "read_graph")).toBe("allow");
-    expect(policyDecision(policy, "memory", "create_entities")).toBe("ask");
-    expect(policyDecision(policy, "memory", "create_relations")).toBe("deny");
-  });
-
-  it("allows unmatched tools without an allow list, and denies them with one", () => {
-    expect(policyDecision({ deny: ["memory.delete_*"] }, "filesystem", "read_file")).toBe("allow");
-    expect(policyDecision({ allow: ["memory.*"] }, "filesystem", "read_file")).toBe("deny");
-    expect(policyDecision({ allow: [] }, "memory", "read_graph")).toBe("deny");
-  });
-
-  it("matches whole names, with * and ? only as wildcards", () => {
-    expect(policyDecision({ deny: ["memory.read"] }, "memory", "read_graph")).toBe("allow");
-    expect(policyDecision({ deny: ["memory.read_grap?"] }, "memory", "read_graph")).toBe("deny");
-    expect(policyDecision({ deny: ["memory.read_gr(a)ph"] }, "memory", "read_graph")).toBe("allow");
-    expect(policyDecision({ deny: ["*"] }, "a.b", "c")).toBe("deny");
-  });
-
-  it("rejects malformed policies with CONFIG_INVALID naming the field", () => {
-    expect(() => validatePolicy({ allow: "memory.*" })).toThrow(/policy\.allow must be a list/);
-    expect(() => validatePolicy({ block: [] })).toThrow(/policy\.block is not a policy list/);
-    expect(() => validatePolicy(["memory.*"])).toThrow(CodecallError);
-  });
-});
+// The decisions themselves are tested in core (test/policy-rules.test.ts), where the policy lives.
 
 let upstream: Upstream;
 let codeMode: CodeMode;

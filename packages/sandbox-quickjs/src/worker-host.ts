@@ -326,6 +326,7 @@ class WorkerContext implements SandboxContextV1 {
         message: "The QuickJS worker is gone.",
       });
     const limits = control.limits;
+    let sentWallTimeMs = limits.wallTimeMs;
     return new Promise<RunResultV1>((resolve) => {
       let kill: ReturnType<typeof setTimeout> | undefined;
       let ended = false;
@@ -364,7 +365,15 @@ class WorkerContext implements SandboxContextV1 {
           switch (message.t) {
             case "call":
               bridge.call(message.request).then(
-                (reply) => worker.send({ t: "reply", id: message.id, reply }),
+                (reply) => {
+                  // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
+                  const wallTimeMs = control.limits.wallTimeMs;
+                  if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
+                  else {
+                    sentWallTimeMs = wallTimeMs;
+                    worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
+                  }
+                },
                 () =>
                   worker.send({
                     t: "reply",

@@ -19,7 +19,8 @@ export interface WorkerInit {
 export type ToWorker =
   | { t: "create"; limits: ExecutionLimitsV1 }
   | { t: "run"; prelude: ScriptV1; script: ScriptV1; limits: ExecutionLimitsV1 }
-  | { t: "reply"; id: number; reply: string }
+  /** `wallTimeMs`: the run's wall-clock limit moved, because core paused its clock (an approval waited). */
+  | { t: "reply"; id: number; reply: string; wallTimeMs?: number }
   | { t: "abort" }
   | { t: "dispose" };
 

@@ -86,6 +86,8 @@ port.on("message", (message: ToWorker) => {
       void run(message);
       break;
     case "reply": {
+      // The engine's own wall-clock check reads this object (the run's control holds it).
+      if (message.wallTimeMs !== undefined && limits) limits.wallTimeMs = message.wallTimeMs;
       const resolve = waiting.get(message.id);
       waiting.delete(message.id);
       resolve?.(message.reply);

@@ -572,6 +572,37 @@ return out;`,
       );
     },
   },
+  "limit-wall-clock-paused": {
+    title:
+      "a tool call that pauses the wall clock (an approval) may wait past the limit; the clock then runs again",
+    async run(ctx) {
+      const wallTimeMs = ctx.ms(LIMIT_MS);
+      const tools: ExecuteRequest["tools"] = async (call, context) => {
+        if (call.name !== "approve") return "quick";
+        const resume = context.pauseClock?.();
+        expect(resume, "createSandbox gives tool handlers pauseClock").toBeTypeOf("function");
+        await sleep(wallTimeMs * 3);
+        resume?.();
+        return "approved";
+      };
+      const waited = await ctx.sandbox.execute({
+        code: "const a = await codecall.callTool('approve'); let n = 0; for (let i = 0; i < 1000; i++) n += i; return [a, await codecall.callTool('quick'), n];",
+        tools,
+        limits: { wallTimeMs },
+      });
+      expectWellFormed(waited);
+      expect(waited.error).toBeUndefined();
+      expect(waited.value).toEqual(["approved", "quick", 499500]);
+      // After the pause the clock runs again: a program that then never settles still times out.
+      const stuck = await ctx.sandbox.execute({
+        code: "await codecall.callTool('approve'); await new Promise(() => {});",
+        tools,
+        limits: { wallTimeMs },
+      });
+      expectWellFormed(stuck);
+      expectError(stuck, "SANDBOX_TIMEOUT");
+    },
+  },
   "limit-memory-arrays": {
     title: "memory growth by pushing arrays of doubles ends with SANDBOX_MEMORY",
     async run(ctx) {

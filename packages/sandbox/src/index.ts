@@ -42,6 +42,7 @@ export type {
   SandboxSession,
   SessionOptions,
   ToolCall,
+  ToolCallContext,
   ToolCallRecord,
   ToolHandler,
 } from "./types.js";

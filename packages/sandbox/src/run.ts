@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import type { Deadline } from "./deadlines.js";
+import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import { type JsonValue, utf8Length } from "./json.js";
 import type { ExecutionLimits } from "./limits.js";
@@ -68,7 +68,11 @@ export interface RunInit {
   /** Where the program's line 1 sits in the evaluated script. */
   position: ProgramPosition;
   signals: SignalSource;
+  /** Where the run's deadline is registered, so a paused clock can take it out and put it back later. */
+  deadlines?: Deadlines;
 }
+
+const noop = () => {};
 
 /**
  * One execution in flight: the bridge the program talks to, its logs, tool calls and byte budgets, the
@@ -76,8 +80,11 @@ export interface RunInit {
  * once the run is stopped, when the grace period ends.
  */
 export class Run implements Deadline {
-  /** When the wall clock stops the run: its limit from now (preparing the context does not count). */
-  readonly at: number;
+  /**
+   * When the wall clock stops the run: its limit from now (preparing the context does not count), moved
+   * later by the time the clock was paused.
+   */
+  at: number;
   /** What the adapter and every tool handler get: the limits and the signal, nothing to steer the run. */
   readonly control: RunControlV1;
   readonly limits: ExecutionLimits;
@@ -95,12 +102,23 @@ export class Run implements Deadline {
   private ended = false;
   /** Bytes of tool-call requests sent and not yet answered. */
   private argsInFlight = 0;
+  private readonly deadlines: Deadlines | undefined;
+  /** The limits the adapter sees: `wallTimeMs` grows by the time paused (engines check it themselves). */
+  adapterLimits: ExecutionLimits;
+  /** Pauses in progress, when the first of them began, and the total time paused so far. */
+  private pauses = 0;
+  private pausedAt = 0;
+  private pausedMs = 0;
+  /** The session is done with the run: its deadline is no longer registered and must not be again. */
+  private released = false;
 
   constructor(init: RunInit) {
     this.request = init.request;
     this.limits = init.limits;
     this.position = init.position;
     this.signals = init.signals;
+    this.deadlines = init.deadlines;
+    this.adapterLimits = init.limits;
     this.at = performance.now() + init.limits.wallTimeMs;
     this.control = new RunView(this);
     this.record = {
@@ -149,7 +167,33 @@ export class Run implements Deadline {
 
   /** Called once the run's result is in: clears the grace timer. */
   release(): void {
+    this.released = true;
     if (this.grace) clearTimeout(this.grace);
+  }
+
+  /**
+   * Stops the wall clock until the returned function is called: the deadline leaves the timer, and the
+   * adapter's own wall-clock check (QuickJS has one) sees no limit meanwhile. On resume the deadline and
+   * the adapter's limit move later by the time paused.
+   */
+  pauseClock(): () => void {
+    if (this.released || this.stopReason) return noop;
+    if (this.pauses++ === 0) {
+      this.pausedAt = performance.now();
+      this.deadlines?.delete(this);
+      this.adapterLimits = { ...this.limits, wallTimeMs: Number.MAX_SAFE_INTEGER };
+    }
+    let resumed = false;
+    return () => {
+      if (resumed) return;
+      resumed = true;
+      if (--this.pauses > 0) return;
+      const paused = performance.now() - this.pausedAt;
+      this.pausedMs += paused;
+      this.at += paused;
+      this.adapterLimits = { ...this.limits, wallTimeMs: this.limits.wallTimeMs + this.pausedMs };
+      if (!this.released && !this.stopReason) this.deadlines?.add(this);
+    };
   }
 
   bridge(): HostBridgeV1 {
@@ -317,11 +361,15 @@ class RunView implements RunControlV1 {
   constructor(private readonly run: Run) {}
 
   get limits(): ExecutionLimits {
-    return this.run.limits;
+    return this.run.adapterLimits;
   }
 
   get signal(): AbortSignal {
     return this.run.signal;
+  }
+
+  pauseClock(): () => void {
+    return this.run.pauseClock();
   }
 }
 

@@ -106,6 +106,7 @@ export class Session implements SandboxSession {
         limits,
         position: { lineOffset, columnOffset },
         signals: this.signals,
+        deadlines: this.deadlines,
       });
       const prelude = prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE;
       prepared.preludeRun = true;

@@ -10,11 +10,21 @@ export interface ToolCall {
   args: JsonValue | undefined;
 }
 
+/** What a tool handler gets beside the call: the run's signal, and a way to stop its wall clock. */
+export interface ToolCallContext {
+  /** Aborted when the execution must stop (a limit, the caller's cancellation, disposal). */
+  readonly signal: AbortSignal;
+  /**
+   * Stops the execution's wall clock until the returned function is called (once; later calls do
+   * nothing): time spent waiting for a person, such as an approval prompt, does not count against
+   * `limits.wallTimeMs`. Pauses nest; the clock runs again when the last one ends. Given by every
+   * sandbox made with `createSandbox`; optional so a handler can be called directly in tests.
+   */
+  readonly pauseClock?: () => () => void;
+}
+
 /** Answers the program's tool calls. Throw (ideally a {@link CodecallError}) to fail the call. */
-export type ToolHandler = (
-  call: ToolCall,
-  context: { readonly signal: AbortSignal },
-) => Promise<unknown> | unknown;
+export type ToolHandler = (call: ToolCall, context: ToolCallContext) => Promise<unknown> | unknown;
 
 export type LogLevel = "log" | "info" | "warn" | "error" | "debug";
 

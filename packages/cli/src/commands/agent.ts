@@ -5,12 +5,14 @@ import { type AgentToolbox, CodecallError, createClassicMode, createCodeMode } f
 import { type AgentEvent, type AgentResult, createAgent } from "@codecall/core/agent";
 import { type ScriptedBlock, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
 import type { Command } from "commander";
+import { terminalApprovals } from "../approvals.js";
 import { type CliIo, EXIT_CODES, ExitWith, progress, usageError } from "../io.js";
 import { aiSdkModel, chooseModel, type ModelChoice, modelError } from "../models.js";
 import { codeModeOptions, type ServerFlags, withConnections } from "../setup.js";
 
 interface AgentFlags extends ServerFlags {
   mode: string;
+  yes?: boolean;
   model?: string;
   maxTurns?: string;
   json?: boolean;
@@ -43,7 +45,8 @@ const agentOptions = (command: Command) =>
       "a Claude model, or provider:model with anthropic, openai, google or openai-compatible (default: CODECALL_MODEL, else Claude's default)",
     )
     .option("--max-turns <n>", "model round trips before the task ends", "12")
-    .option("--json", "print the answer, stop reason, usage and error as JSON");
+    .option("--json", "print the answer, stop reason, usage and error as JSON")
+    .option("-y, --yes", "approve every program and tool call that needs approval, without asking");
 
 /** `codecall run "<task>"` and `codecall replay <record.json>`: the agent, live with Claude or replayed. */
 export function agentCommands(program: Command, io: CliIo): void {
@@ -136,9 +139,13 @@ async function runAgent(
   const chosen = mode(flags);
   const maxTurns = turnLimit(flags);
   const note = progress(io, flags.quiet);
+  // Programs the model writes are approved on the terminal (classic mode calls tools without programs).
+  const approvals = terminalApprovals(io, flags);
   return withConnections(flags, io, note, async (connections, settings) => {
     const codeMode =
-      chosen === "code" ? await createCodeMode(await codeModeOptions(connections, settings)) : undefined;
+      chosen === "code"
+        ? await createCodeMode(await codeModeOptions(connections, settings, approvals))
+        : undefined;
     const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
     try {
       const agent = createAgent({ toolbox, client, maxTurns, ...(model ? { model } : {}) });
@@ -154,7 +161,7 @@ async function runAgent(
     } finally {
       await codeMode?.close();
     }
-  });
+  }).finally(() => approvals.close());
 }
 
 /** What a run through the AI SDK produced, in the shape `report` prints. */
@@ -175,9 +182,13 @@ async function runAiSdk(task: string, flags: RunFlags, io: CliIo, choice: ModelC
     aiSdkModel(choice),
   ]);
   const note = progress(io, flags.quiet);
+  // Programs the model writes are approved on the terminal (classic mode calls tools without programs).
+  const approvals = terminalApprovals(io, flags);
   return withConnections(flags, io, note, async (connections, settings) => {
     const codeMode =
-      chosen === "code" ? await createCodeMode(await codeModeOptions(connections, settings)) : undefined;
+      chosen === "code"
+        ? await createCodeMode(await codeModeOptions(connections, settings, approvals))
+        : undefined;
     const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
     // The same progress lines as the Anthropic agent: each tool use and what a program does.
     const noted: AgentToolbox = {

@@ -2,11 +2,13 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CodecallError } from "@codecall/core";
 import type { Command } from "commander";
+import { terminalApprovals } from "../approvals.js";
 import { type CliIo, EXIT_CODES, ExitWith, progress } from "../io.js";
 import { type ServerFlags, withCodeMode } from "../setup.js";
 
 interface ExecFlags extends ServerFlags {
   json?: boolean;
+  yes?: boolean;
 }
 
 /** `codecall exec <program.ts>`: runs one program against the configured servers and prints its envelope. */
@@ -16,17 +18,25 @@ export function execCommand(program: Command, io: CliIo): void {
     .description("Run a TypeScript program against the configured MCP servers and print its result envelope")
     .argument("<program>", "the program file (TypeScript or JavaScript; `-` reads stdin)")
     .option("--json", "print the full result (value, logs, tool calls, diagnostics, stats) as JSON")
+    .option("-y, --yes", "approve the program and every tool call that needs approval, without asking")
     .action(async (file: string, flags: ExecFlags) => {
       const code = await readProgram(file, io);
       const note = progress(io, flags.quiet);
-      const result = await withCodeMode(flags, io, note, async (codeMode) => {
-        note(`running ${file} in ${codeMode.executor.sandbox.name}`);
-        return codeMode.execute(code, {
-          onEvent: (event) => {
-            if (event.type === "tool-call") note(`calling ${event.name}`);
-          },
-        });
-      });
+      const approvals = terminalApprovals(io, flags);
+      const result = await withCodeMode(
+        flags,
+        io,
+        note,
+        async (codeMode) => {
+          note(`running ${file} in ${codeMode.executor.sandbox.name}`);
+          return codeMode.execute(code, {
+            onEvent: (event) => {
+              if (event.type === "tool-call") note(`calling ${event.name}`);
+            },
+          });
+        },
+        approvals,
+      ).finally(() => approvals.close());
       if (flags.json) {
         const { envelope: _envelope, ...rest } = result;
         io.stdout(`${JSON.stringify(rest, null, 2)}\n`);

@@ -9,6 +9,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages";
 import type { EventStamp } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
+import { definedOf, hasPolicy, type PolicyOptions, withPolicy } from "../policy/gate.js";
 import { loadTelemetry, type TraceSpan } from "../telemetry/tracer.js";
 import type { AgentToolbox, ToolboxEvent } from "./toolbox.js";
 
@@ -42,7 +43,11 @@ export type AgentEvent =
       ))
   | ToolboxEvent;
 
-export interface AgentOptions {
+/**
+ * Options of {@link createAgent}. `policy`, `approve` and `approveProgram` (see {@link PolicyOptions}) apply
+ * to the programs the agent runs through a code mode toolbox, over that code mode's own.
+ */
+export interface AgentOptions extends PolicyOptions {
   toolbox: AgentToolbox;
   /** An Anthropic client; default: `new Anthropic()` (reads `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`). */
   client?: Anthropic;
@@ -100,6 +105,8 @@ export function createAgent(options: AgentOptions): Agent {
   const maxProgramRetries = options.maxProgramRetries ?? 3;
   const caching = options.promptCaching ?? true;
   const { toolbox } = options;
+  // The agent's policy reaches the code mode's executor around each tool use (withPolicy).
+  const policy = hasPolicy(options) ? definedOf(options) : undefined;
 
   return {
     mode: toolbox.mode,
@@ -229,9 +236,8 @@ export function createAgent(options: AgentOptions): Agent {
           toolUses++;
           emit({ type: "tool-use", id: use.id, name: use.name, input: use.input });
           const span = turnSpan;
-          const result = await telemetry.with(span, () =>
-            toolbox.call(use.name, use.input, { signal, onEvent: emit }),
-          );
+          const call = () => toolbox.call(use.name, use.input, { signal, onEvent: emit });
+          const result = await telemetry.with(span, () => (policy ? withPolicy(policy, call) : call()));
           emit({
             type: "tool-use-result",
             id: use.id,

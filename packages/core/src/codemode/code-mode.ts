@@ -24,7 +24,7 @@ import {
   type Executor,
   type TypeCheckMode,
 } from "../executor/executor.js";
-import type { ExecutionInterceptor } from "../executor/interceptor.js";
+import { composeInterceptors, type ExecutionInterceptor } from "../executor/interceptor.js";
 import type { ToolLimiter, ToolLimitsConfig } from "../executor/tool-limits.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
 import {
@@ -34,12 +34,16 @@ import {
   type ServersOption,
 } from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
+import { definedOf, type PolicyOptions } from "../policy/gate.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
 import { skillDiscovery, skillFilesKey } from "../skills/discovery.js";
 import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 
-/** Options of {@link createCodeMode}. */
-export interface CodeModeOptions {
+/**
+ * Options of {@link createCodeMode}. `policy`, `approve` and `approveProgram` (see {@link PolicyOptions})
+ * control which tool calls programs may make and who approves them.
+ */
+export interface CodeModeOptions extends PolicyOptions {
   /**
    * The MCP servers: a path or URL of an `mcpServers` JSON file (the one Claude Desktop, Claude Code or
    * Cursor use), the parsed object, or connections you made with `connectServers` (they stay yours).
@@ -124,6 +128,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   if (options.typeCheck !== "off") void warmUpTypeChecker();
   const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   const guard = await privacyGuard(options.privacy);
+  // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
   const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
@@ -153,6 +158,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
+      ...definedOf(options),
       ...(options.persistState ? { persistState: true } : {}),
       ...(options.workspace ? { workspace: options.workspace } : {}),
       ...(options.tools ? { tools: options.tools } : {}),
@@ -319,31 +325,6 @@ async function privacyGuard(option: CodeModeOptions["privacy"]): Promise<Privacy
   if (typeof (option as PrivacyGuard).beforeCall === "function") return option as PrivacyGuard;
   const { createPrivacyGuard } = await import("../privacy/guard.js");
   return createPrivacyGuard(option as PrivacyGuardOptions);
-}
-
-/**
- * The user's hook sees the program's view (tokens); the privacy guard sits next to the tool: arguments pass
- * the hook first and the guard last, results pass the guard first and the hook last.
- */
-function composeInterceptors(
-  outer: ExecutionInterceptor | undefined,
-  inner: ExecutionInterceptor | undefined,
-): ExecutionInterceptor | undefined {
-  if (!outer || !inner) return outer ?? inner;
-  return {
-    async beforeCall(call) {
-      const args = outer.beforeCall ? await outer.beforeCall(call) : call.args;
-      return inner.beforeCall ? inner.beforeCall({ ...call, args }) : args;
-    },
-    async afterCall(call, value) {
-      const seen = inner.afterCall ? await inner.afterCall(call, value) : value;
-      return outer.afterCall ? outer.afterCall(call, seen) : seen;
-    },
-    redact(text) {
-      const once = inner.redact ? inner.redact(text) : text;
-      return outer.redact ? outer.redact(once) : once;
-    },
-  };
 }
 
 /** Search results as the model reads them: one tool per block, at the requested detail. */

@@ -1,5 +1,6 @@
 // Messages between the host and the type-check worker (check-worker.ts). Plain data only: they are cloned.
 import type { SerializedError } from "../errors.js";
+import type { ProgramAnalysis } from "../policy/manifest.js";
 import type { TypeDiagnostic } from "./diagnostics.js";
 
 /** Host to worker. */
@@ -20,9 +21,18 @@ export type CheckRequest =
       check: boolean;
       /** Modules the program imports (skills), checked beside it. */
       files?: Record<string, string>;
-    };
+    }
+  /** The tools a program can call (the policy's program manifest); see policy/manifest.ts. */
+  | { type: "analyze"; id: number; apiId: number; code: string; servers: string[] };
 
 /** Worker to host: the answer to the request with the same `id`. */
 export type CheckReply =
-  | { id: number; ok: true; diagnostics: TypeDiagnostic[]; js?: string; stripError?: SerializedError }
+  | {
+      id: number;
+      ok: true;
+      diagnostics: TypeDiagnostic[];
+      js?: string;
+      stripError?: SerializedError;
+      analysis?: ProgramAnalysis;
+    }
   | { id: number; ok: false; error: SerializedError };

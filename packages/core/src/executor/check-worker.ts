@@ -33,7 +33,15 @@ async function handle(request: CheckRequest): Promise<void> {
   }
   let reply: CheckReply;
   try {
-    reply = request.type === "load" ? await load(request) : prepare(request);
+    if (request.type === "analyze") {
+      const { analyzeProgram } = await import("../policy/manifest.js");
+      reply = {
+        id: request.id,
+        ok: true,
+        diagnostics: [],
+        analysis: analyzeProgram(request.code, request.servers),
+      };
+    } else reply = request.type === "load" ? await load(request) : prepare(request);
   } catch (error) {
     reply = { id: request.id, ok: false, error: CodecallError.from(error, "TYPE_CHECK_FAILED").toJSON() };
   }

@@ -17,6 +17,7 @@ import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { createPolicyGate, type PolicyOptions } from "../policy/gate.js";
 import type { Skills } from "../skills/skills.js";
 import { ExecutionTrace } from "../telemetry/execution-trace.js";
 import { loadTelemetry } from "../telemetry/tracer.js";
@@ -25,7 +26,7 @@ import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
-import { type ExecutionInterceptor, redactValue } from "./interceptor.js";
+import { composeInterceptors, type ExecutionInterceptor, redactValue } from "./interceptor.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { createToolLimiter, ToolLimiter, type ToolLimitsConfig } from "./tool-limits.js";
 import { mentionedNames, programPrologue } from "./transpile.js";
@@ -44,7 +45,8 @@ export interface ExecutorCatalogue {
   readonly version?: number;
 }
 
-export interface ExecutorOptions {
+/** Options of {@link createExecutor}; `policy`, `approve` and `approveProgram` are described in {@link PolicyOptions}. */
+export interface ExecutorOptions extends PolicyOptions {
   /** The tools programs may call. Or give `servers` and `callTool` instead. */
   catalogue?: ExecutorCatalogue;
   /** A fixed tool list (with `callTool`), when there is no catalogue. */
@@ -180,7 +182,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   // @opentelemetry/api (when installed) loads while the sandbox opens and the API is generated.
   const telemetryReady = loadTelemetry();
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
-  const interceptor = options.interceptor;
+  // The policy sees each call first, as the program made it (before privacy restores any token).
+  const gate = createPolicyGate(options);
+  const interceptor = composeInterceptors(gate.interceptor, options.interceptor);
   const redact = interceptor?.redact?.bind(interceptor);
   const programTools = options.programTools ?? ((tools: ToolHandler) => tools);
   const files: ProgramWorkspace | undefined = options.workspace
@@ -343,9 +347,16 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           ...(run.signal ? { signal: run.signal } : {}),
           onEvent: trace.onEvent,
         };
-        const outcome = await trace.phase("codecall.run", async () =>
-          options.persistState ? (await openSession()).execute(request) : sandbox.execute(request),
+        const admission = await gate.admit(code, s.api.tools, () =>
+          s.preparer.analyze(
+            code,
+            [...mentionedNames(code)].filter((n) => s.serverIdents.has(n)),
+          ),
         );
+        if (admission?.refusal) return fail(admission.refusal, diagnostics);
+        const start = async () =>
+          options.persistState ? (await openSession()).execute(request) : sandbox.execute(request);
+        const outcome = await trace.phase("codecall.run", () => (admission ? admission.run(start) : start()));
         const found = [
           ...(diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : []),
           ...(skillReport?.warnings ?? []),

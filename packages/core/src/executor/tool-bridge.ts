@@ -169,6 +169,8 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
       args: input,
       inputSchema: tool.definition.inputSchema,
       ...(tool.definition.outputSchema !== undefined ? { outputSchema: tool.definition.outputSchema } : {}),
+      ...(tool.definition.annotations ? { annotations: tool.definition.annotations } : {}),
+      ...(context.pauseClock ? { pauseClock: () => context.pauseClock!() } : {}),
     };
     const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
     let value: unknown;

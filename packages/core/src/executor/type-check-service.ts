@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
+import type { ProgramAnalysis } from "../policy/manifest.js";
 import type { CheckReply, CheckRequest } from "./check-protocol.js";
 import type { TypeDiagnostic } from "./diagnostics.js";
 
@@ -198,6 +199,19 @@ class CheckService {
       ...(reply.js === undefined ? {} : { js: reply.js }),
       ...(reply.stripError ? { stripError: CodecallError.fromJSON(reply.stripError) } : {}),
     };
+  }
+
+  /** The tools `code` can call, by static analysis in the worker (policy/manifest.ts). */
+  async analyze(apiId: number, code: string, servers: string[], timeMs: number): Promise<ProgramAnalysis> {
+    const reply = await new Promise<CheckReply>((resolve, reject) => {
+      const request = { type: "analyze" as const, id: ++this.nextId, apiId, code, servers };
+      this.queue.push({ request, budgetMs: timeMs, resolve, reject });
+      this.pump();
+    });
+    if (!reply.ok) throw CodecallError.fromJSON(reply.error);
+    return (
+      reply.analysis ?? { uses: [], open: [{ line: 1, reason: "the analysis gave no answer" }], imports: [] }
+    );
   }
 
   /** A job loading `apiId`'s declarations; marks them loaded in the worker that answered. */
@@ -490,6 +504,12 @@ export class ProgramPreparer {
     );
     this.api.remember(key, prepared);
     return prepared;
+  }
+
+  /** The tools `code` can call through `servers` (idents) or `codecall.callTool`: the policy's manifest. */
+  analyze(code: string, servers: string[]): Promise<ProgramAnalysis> {
+    // A parse is cheap, but with type-checking off this may be what first loads TypeScript in the worker.
+    return this.service.analyze(this.api.id, code, servers, Math.max(this.budget.timeMs, LOAD_BUDGET_MS));
   }
 
   /** Gives these declarations back: unloaded from the worker once no executor uses them (and a few more are idle). */
