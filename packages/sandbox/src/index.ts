@@ -37,6 +37,7 @@ export type {
   ExecutionStats,
   LogEntry,
   LogLevel,
+  NondeterminismTape,
   Sandbox,
   SandboxSession,
   SessionOptions,

@@ -1,8 +1,11 @@
 import { HOST_GLOBAL } from "./spec-v1.js";
 import type { ProgramPosition } from "./stack.js";
+import type { ExecuteRequest } from "./types.js";
 
 /** File names engines report in stack traces; core maps frames of {@link PROGRAM_FILENAME} to program lines. */
 export const PRELUDE_FILENAME = "codecall-prelude.js";
+/** The most values of each kind (`now`, `random`) one run's nondeterminism tape keeps; later ones mark it truncated. */
+export const TAPE_MAX = 4096;
 export const PROGRAM_FILENAME = "program.js";
 
 /**
@@ -83,8 +86,11 @@ function compact(source: string): string {
  * - `console` (`log`, `info`, `warn`, `error`, `debug`), formatted to text in the sandbox;
  * - `codecall.callTool(name, args)`, a promise of the tool's JSON result, rejecting with an `Error` whose
  *   `name`, `message` and `code` come from the host;
- * - `__codecallRun(main, sync)`, which runs a program and settles with the JSON report core reads (`sync`
- *   is 1 when `main` is a plain function, 0 when it is async).
+ * - `Date`, `Date.now` and `Math.random` wrappers that tape the values a run consumes when its runner is
+ *   given a tape (and return the tape's values first, for a replay);
+ * - `__codecallRun(main, sync, given?)`, which runs a program and settles with the JSON report core reads
+ *   (`sync` is 1 when `main` is a plain function, 0 when it is async; `given`, when present, starts a
+ *   nondeterminism tape: `{}` to record, `{ now, random }` to replay).
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
@@ -95,7 +101,7 @@ delete g.${HOST_GLOBAL};
 var hostCall = host.call, hostLog = host.log, stringify = JSON.stringify, parse = JSON.parse, PromiseCtor = Promise;
 var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then;
 var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
-var rare, makeRare = Function, resolve = PromiseCtor.resolve, join = Array.prototype.join;
+var rare, makeRare = Function, resolve = PromiseCtor.resolve, join = Array.prototype.join, slice = String.prototype.slice;
 function rarePaths() { return rare || (rare = makeRare("I", ${JSON.stringify(compact(RARE_PATHS))})(I)); }
 function sealed(name, value) { defineProperty(g, name, { value: value, writable: false, configurable: false, enumerable: false }); }
 
@@ -119,6 +125,36 @@ sealed("codecall", Object.freeze({ callTool: function (name, args) {
   return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
 } }));
 
+// Nondeterminism the program consumes (Date.now, new Date(), Math.random), taped per run when the host asks
+// (a run record, or a replay that hands the values back); the tape rides on the final report, so taping
+// costs no host round-trip per value. Off, the wrappers call the engine's own functions.
+var DateCtor = Date, dateNow = DateCtor.now, dateString = DateCtor.prototype.toString, mathRandom = Math.random, construct = Reflect.construct, tape;
+function taped(kind, real) {
+  return function () {
+    if (!tape) return apply(real, undefined, []);
+    var n = tape.n[kind]++, src = tape.given[kind], v = src && n < src.length ? src[n] : apply(real, undefined, []);
+    if (n < ${TAPE_MAX}) tape[kind][n] = v; else tape.truncated = true;
+    return v;
+  };
+}
+var now = taped("now", function () { return apply(dateNow, DateCtor, []); });
+function TapedDate(year, month, day, hours, minutes, seconds, ms) {
+  if (!new.target) return apply(dateString, new DateCtor(now()), []);
+  return construct(DateCtor, arguments.length ? arguments : [now()], new.target);
+}
+TapedDate.prototype = DateCtor.prototype;
+defineProperty(TapedDate, "name", { value: "Date" });
+defineProperty(DateCtor.prototype, "constructor", { value: TapedDate, writable: true, configurable: true, enumerable: false });
+TapedDate.now = now; TapedDate.parse = DateCtor.parse; TapedDate.UTC = DateCtor.UTC;
+g.Date = TapedDate;
+Math.random = taped("random", mathRandom);
+function withTape(out) {
+  var t = tape;
+  tape = undefined;
+  var json = stringify(t.truncated ? { now: t.now, random: t.random, truncated: true } : { now: t.now, random: t.random });
+  return apply(slice, out, [0, -1]) + ',"tape":' + json + "}";
+}
+
 function report(value) {
   if (value === undefined) return '{"ok":true,"undefined":true}';
   var json;
@@ -138,9 +174,31 @@ function runSync(main) {
   return rarePaths().adopt(value, thenOf, report);
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
-sealed("__codecallRun", function (main, sync) { return sync === 1 ? runSync(main) : apply(then, main(), [report, failure]); });
+sealed("__codecallRun", function (main, sync, given) {
+  tape = given ? { now: [], random: [], n: { now: 0, random: 0 }, given: given } : undefined;
+  var out = sync === 1 ? runSync(main) : apply(then, main(), [report, failure]);
+  return tape ? apply(then, out, [withTape]) : out;
+});
 })();
 `);
+
+/**
+ * The runner's third argument, which starts a run's nondeterminism tape (see {@link NondeterminismTape});
+ * empty when the request tapes nothing.
+ */
+function tapeArgument(nondeterminism: ExecuteRequest["nondeterminism"]): string {
+  if (!nondeterminism) return "";
+  if (nondeterminism === "record") return ", {}";
+  const given = { now: numbers(nondeterminism.now), random: numbers(nondeterminism.random) };
+  return `, ${JSON.stringify(given)}`;
+}
+
+/** Only finite numbers enter the program's source. */
+function numbers(values: unknown): number[] {
+  return Array.isArray(values)
+    ? values.filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+    : [];
+}
 
 /** The word `await` anywhere (strings and comments too): only then can a program need an async function. */
 const AWAIT = /\bawait\b/;
@@ -151,11 +209,16 @@ const AWAIT = /\bawait\b/;
  * (bindings such as code mode's typed API) runs first in an enclosing scope, and the program in a
  * function of its own inside it, so the program's declarations may shadow the prologue's (`import * as
  * memory` becomes `var memory`). The program's line 1 starts after `lineOffset` script lines (and
- * `columnOffset` columns), so stack frames map back by subtracting them. A program that cannot contain an
+ * `columnOffset` columns), so stack frames map back by subtracting them. `nondeterminism` asks the runner to
+ * tape (or replay) the program's clock and random numbers. A program that cannot contain an
  * `await` (the keyword cannot be written with escapes) runs as a plain function: same result, no promise
  * machinery on its way out.
  */
-export function wrapProgram(code: string, prologue = ""): { source: string } & ProgramPosition {
+export function wrapProgram(
+  code: string,
+  prologue = "",
+  nondeterminism?: ExecuteRequest["nondeterminism"],
+): { source: string } & ProgramPosition {
   const sync = !AWAIT.test(code);
   const program = `${sync ? "" : "async "}function () {`;
   // With a prologue the outer function is plain: it returns the program's value, or its native promise,
@@ -163,7 +226,8 @@ export function wrapProgram(code: string, prologue = ""): { source: string } & P
   const head = prologue
     ? `__codecallRun(function () {${prologue}\nreturn (${program}`
     : `__codecallRun(${program}`;
-  const tail = prologue ? "\n})();\n}, 1)" : `\n}, ${sync ? 1 : 0})`;
+  const tape = tapeArgument(nondeterminism);
+  const tail = prologue ? `\n})();\n}, 1${tape})` : `\n}, ${sync ? 1 : 0}${tape})`;
   const lastBreak = head.lastIndexOf("\n");
   let lineOffset = 0;
   for (let i = head.indexOf("\n"); i !== -1; i = head.indexOf("\n", i + 1)) lineOffset++;
