@@ -21,6 +21,7 @@ import {
   type ExecuteOptions,
   type ExecutionResult,
   type Executor,
+  type ExecutorOptions,
   type TypeCheckMode,
 } from "../executor/executor.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
@@ -63,6 +64,8 @@ export interface CodeModeOptions {
   files?: FileSource[];
   connect?: ConnectOptions;
   envelope?: EnvelopeOptions;
+  /** Record every program code mode runs and hand each record here (see `@codecall/core/records`). */
+  onRecord?: ExecutorOptions["onRecord"];
 }
 
 /** Code mode over a set of MCP servers: the meta-tools a model or an MCP client uses, and the parts behind them. */
@@ -137,6 +140,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(options.envelope ? { envelope: options.envelope } : {}),
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
+      ...(options.onRecord ? { onRecord: options.onRecord } : {}),
       // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
       deferApi: true,
       programTools: (next) => {

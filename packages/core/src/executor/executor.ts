@@ -6,6 +6,7 @@ import {
   type ServerDefinition,
 } from "@codecall/codegen";
 import type {
+  ExecuteRequest,
   ExecutionEvent,
   ExecutionOutcome,
   Sandbox,
@@ -16,6 +17,8 @@ import { type ExecutionLimits, resolveLimits } from "@codecall/sandbox";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { ExecutionRecorder } from "../records/capture.js";
+import type { ExecutionRecord } from "../records/types.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
@@ -80,6 +83,8 @@ export interface ExecutorOptions {
    * them fails with TYPE_CHECK_LIMIT (see {@link TypeCheckBudget} for the defaults).
    */
   typeCheckBudget?: TypeCheckBudget;
+  /** Record every execution (see `@codecall/core/records`) and hand each record here. */
+  onRecord?: (record: ExecutionRecord) => void;
 }
 
 export interface ExecuteOptions {
@@ -90,6 +95,10 @@ export interface ExecuteOptions {
   limits?: Partial<ExecutionLimits>;
   /** Overrides the executor's type-check mode for this execution. */
   typeCheck?: TypeCheckMode;
+  /** Record this execution: the result carries its {@link ExecutionRecord} (replay it with `replayRecord`). */
+  record?: boolean;
+  /** Values `Date.now()` / `new Date()` and `Math.random()` return, in order (a replay's); taped in the result. */
+  nondeterminism?: ExecuteRequest["nondeterminism"];
 }
 
 /** An execution's outcome, its type-check findings, and the envelope the model reads. */
@@ -98,6 +107,8 @@ export interface ExecutionResult extends ExecutionOutcome {
   diagnostics: TypeDiagnostic[];
   /** The size-capped JSON text to hand to the model. */
   envelope: string;
+  /** The execution's record, when `record` was asked for. */
+  record?: ExecutionRecord;
 }
 
 /** Runs models' TypeScript programs against MCP tools in a sandbox. */
@@ -215,6 +226,16 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
     async execute(code, run = {}) {
       const started = performance.now();
+      const recorder =
+        run.record || options.onRecord
+          ? new ExecutionRecorder({
+              program: String(code),
+              backend: sandbox.name,
+              limits: limitsOrDefault(defaultLimits, run.limits),
+              typeCheck: run.typeCheck ?? defaultMode,
+              redacted: redact !== undefined,
+            })
+          : undefined;
       const fail = (error: CodecallError, diagnostics: TypeDiagnostic[] = []) =>
         finish(
           {
@@ -233,7 +254,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       ): ExecutionResult => {
         const clean = redactOutcome(outcome, redact);
         const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
-        return { ...clean, diagnostics, envelope };
+        const result: ExecutionResult = { ...clean, diagnostics, envelope };
+        if (recorder) {
+          const record = recorder.finish(result);
+          options.onRecord?.(record);
+          if (run.record) result.record = record;
+        }
+        return result;
       };
       try {
         if (closed)
@@ -252,10 +279,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         if (js === undefined)
           throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
         const used = [...mentionedNames(js)].filter((n) => s.serverIdents.has(n));
+        recorder?.useApi(s.api, used);
+        const taping = recorder ? "record" : run.nondeterminism;
         const request = {
           code: js,
           prologue: programPrologue(runtimeFor(s.api, used)),
-          tools: s.handler,
+          tools: recorder ? recorder.wrap(s.handler) : s.handler,
+          ...(taping ? { nondeterminism: taping } : {}),
           limits,
           ...(run.signal ? { signal: run.signal } : {}),
           ...(run.onEvent ? { onEvent: redactEvents(run.onEvent, redact) } : {}),
@@ -301,6 +331,18 @@ function toCatalogue(options: ExecutorOptions): ExecutorCatalogue {
     );
   }
   return { servers: () => servers, callTool };
+}
+
+/** The limits a record notes; invalid ones fail the execution itself, with its own error. */
+function limitsOrDefault(
+  defaults: ExecutionLimits,
+  given: Partial<ExecutionLimits> | undefined,
+): ExecutionLimits {
+  try {
+    return resolveLimits(defaults, given);
+  } catch {
+    return defaults;
+  }
 }
 
 function checkMode(mode: TypeCheckMode): TypeCheckMode {
