@@ -4,9 +4,11 @@ import { CodecallError } from "@codecall/core";
 import type { Command } from "commander";
 import { type CliIo, EXIT_CODES, ExitWith, progress } from "../io.js";
 import { type ServerFlags, withCodeMode } from "../setup.js";
+import { writeRecordFile } from "./replay.js";
 
 interface ExecFlags extends ServerFlags {
   json?: boolean;
+  record?: string;
 }
 
 /** `codecall exec <program.ts>`: runs one program against the configured servers and prints its envelope. */
@@ -16,19 +18,28 @@ export function execCommand(program: Command, io: CliIo): void {
     .description("Run a TypeScript program against the configured MCP servers and print its result envelope")
     .argument("<program>", "the program file (TypeScript or JavaScript; `-` reads stdin)")
     .option("--json", "print the full result (value, logs, tool calls, diagnostics, stats) as JSON")
+    .option(
+      "--record <file>",
+      "write the run record (tool calls and results, clock and random values, outcome) for `codecall replay`",
+    )
     .action(async (file: string, flags: ExecFlags) => {
       const code = await readProgram(file, io);
       const note = progress(io, flags.quiet);
       const result = await withCodeMode(flags, io, note, async (codeMode) => {
         note(`running ${file} in ${codeMode.executor.sandbox.name}`);
         return codeMode.execute(code, {
+          ...(flags.record ? { record: true } : {}),
           onEvent: (event) => {
             if (event.type === "tool-call") note(`calling ${event.name}`);
           },
         });
       });
+      if (flags.record && result.record) {
+        await writeRecordFile(flags.record, result.record, io);
+        note(`recorded ${result.record.toolCalls.length} tool calls to ${flags.record}`);
+      }
       if (flags.json) {
-        const { envelope: _envelope, ...rest } = result;
+        const { envelope: _envelope, record: _record, ...rest } = result;
         io.stdout(`${JSON.stringify(rest, null, 2)}\n`);
       } else io.stdout(`${result.envelope}\n`);
       if (!result.ok) {
