@@ -9,16 +9,20 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CodeMode, createCodeMode, hasErrorCode } from "../src/internal.js";
+import { type CodeMode, createAgent, createCodeMode, hasErrorCode } from "../src/internal.js";
 import {
+  type AgentRecord,
+  agentRecord,
   type ExecutionRecord,
   parseRecord,
   RECORD_VERSION,
   replayRecord,
   toolSchemaHash,
 } from "../src/records/index.js";
+import { startMessagesStandIn } from "../src/testing/index.js";
 import { serverBin } from "./fixtures/mcp/servers.js";
 
 const CONTACTS = [
@@ -245,6 +249,77 @@ describe("an offline replay", () => {
     failing.nondeterminism.now = failing.nondeterminism.now.slice(0, 2);
     expect(await replayRecord(failing, { sandbox: quickjs() })).toEqual({ ok: true, executions: 1 });
   }, 60_000);
+});
+
+describe("an agent record", () => {
+  it("holds the model's turns and the record of each program the model ran, and replays them offline", async () => {
+    const executions: ExecutionRecord[] = [];
+    const codeMode = await createCodeMode({
+      servers: {
+        mcpServers: {
+          everything: { command: process.execPath, args: [serverBin("server-everything")] },
+        },
+      },
+      sandbox: quickjs(),
+      onRecord: (r) => executions.push(r),
+    });
+    const standIn = await startMessagesStandIn({
+      script: [
+        {
+          content: [
+            {
+              type: "tool_use",
+              name: "execute_code",
+              input: {
+                code: "const r = Math.random();\nconst s = await everything.getSum({ a: 1, b: 2 });\nreturn { s, r };",
+              },
+            },
+          ],
+        },
+        {
+          content: [
+            {
+              type: "tool_use",
+              name: "execute_code",
+              input: { code: "return await everything.echo({ message: 'hi ' + Date.now() });" },
+            },
+          ],
+        },
+        { content: [{ type: "text", text: "The sum is 3." }] },
+      ],
+    });
+    let record: AgentRecord;
+    try {
+      const client = new Anthropic({ apiKey: "k", baseURL: standIn.url, maxRetries: 0 });
+      const task = "Add 1 and 2, then say hi.";
+      const result = await createAgent({ client, toolbox: codeMode, model: "claude-test" }).run(task);
+      expect(result.error).toBeUndefined();
+      record = agentRecord({ task, mode: "code", model: "claude-test", result, executions });
+    } finally {
+      await standIn.close();
+      await codeMode.close();
+    }
+    const read = (await parseRecord(JSON.stringify(record))) as AgentRecord;
+    expect(read.kind).toBe("agent");
+    expect(read.turns.map((t) => t.stopReason)).toEqual(["tool_use", "tool_use", "end_turn"]);
+    expect(read.turns[0]!.content[0]).toMatchObject({ type: "tool_use", name: "execute_code" });
+    expect(read.executions.map((e) => e.toolCalls.map((c) => c.name))).toEqual([
+      ["everything.getSum"],
+      ["everything.echo"],
+    ]);
+    expect(read.outcome).toMatchObject({ text: "The sum is 3.", stopReason: "end_turn" });
+    expect(await replayRecord(read, { sandbox: quickjs() })).toEqual({ ok: true, executions: 2 });
+    // The second program now sends another message: execution 2 diverges at its first call.
+    const edited = structuredClone(read);
+    edited.executions[1]!.program = edited.executions[1]!.program.replace("'hi '", "'hello '");
+    const diverged = await replayRecord(edited, { sandbox: quickjs() });
+    expect(diverged).toMatchObject({
+      ok: false,
+      executions: 2,
+      divergence: { kind: "args", step: 1, execution: 2 },
+    });
+    expect(diverged.divergence!.message).toMatch(/^execution 2: step 1/);
+  }, 90_000);
 });
 
 describe("records with privacy on", () => {
