@@ -70,6 +70,44 @@ function adopt(value, thenOf, report) {
 }
 return { formatArg: formatArg, badCall: badCall, toolError: toolError, notJson: notJson, failure: failure, adopt: adopt };`;
 
+/**
+ * The taped clock and random numbers of one run: a function of the tape's given values that installs
+ * wrappers of `Date`, `Date.now` and `Math.random` on the global object and returns `report` (appends the
+ * tape to the run's JSON report and uninstalls) and `stop` (uninstalls). Uninstalling restores the
+ * engine's own functions unless the program replaced them meanwhile. It travels in the script of a taped
+ * run only (see {@link wrapProgram}), so other runs never compile it: compiling is most of a context's
+ * cost. Nothing here is trusted by the host, which checks the tape it reads.
+ */
+const TAPED_CLOCK = `function (given) {
+"use strict";
+var g = globalThis, D = g.Date, M = g.Math, real = { now: D.now, random: M.random }, toText = D.prototype.toString;
+var apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, stringify = JSON.stringify, slice = String.prototype.slice;
+var tape = { now: [], random: [] }, counts = { now: 0, random: 0 };
+function taped(kind) {
+  return function () {
+    var n = counts[kind]++, src = given[kind], v = n < src.length ? src[n] : apply(real[kind], D, []);
+    if (n < ${TAPE_MAX}) tape[kind][n] = v; else tape.truncated = true;
+    return v;
+  };
+}
+var now = taped("now"), random = taped("random");
+function TapedDate(year, month, day, hours, minutes, seconds, ms) {
+  if (!new.target) return apply(toText, new D(now()), []);
+  return construct(D, arguments.length ? arguments : [now()], new.target);
+}
+TapedDate.prototype = D.prototype;
+defineProperty(TapedDate, "name", { value: "Date" });
+TapedDate.now = now; TapedDate.parse = D.parse; TapedDate.UTC = D.UTC;
+function constructor(value) { defineProperty(D.prototype, "constructor", { value: value, writable: true, configurable: true, enumerable: false }); }
+function stop() {
+  if (g.Date === TapedDate) g.Date = D;
+  if (D.prototype.constructor === TapedDate) constructor(D);
+  if (M.random === random) M.random = real.random;
+}
+g.Date = TapedDate; constructor(TapedDate); M.random = random;
+return { stop: stop, report: function (out) { stop(); return apply(slice, out, [0, -1]) + ',"tape":' + stringify(tape) + "}"; } };
+}`;
+
 /** Drops indentation and comment lines (line breaks stay, so no statement changes): lexing is per character. */
 function compact(source: string): string {
   return source
@@ -90,7 +128,8 @@ function compact(source: string): string {
  *   given a tape (and return the tape's values first, for a replay);
  * - `__codecallRun(main, sync, given?)`, which runs a program and settles with the JSON report core reads
  *   (`sync` is 1 when `main` is a plain function, 0 when it is async; `given`, when present, starts a
- *   nondeterminism tape: `{}` to record, `{ now, random }` to replay).
+ *   nondeterminism tape: `{ now, random, clock }`, the values to replay first (empty to record) and the
+ *   wrappers' code, {@link TAPED_CLOCK}).
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
@@ -101,7 +140,7 @@ delete g.${HOST_GLOBAL};
 var hostCall = host.call, hostLog = host.log, stringify = JSON.stringify, parse = JSON.parse, PromiseCtor = Promise;
 var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then;
 var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
-var rare, makeRare = Function, resolve = PromiseCtor.resolve, join = Array.prototype.join, slice = String.prototype.slice;
+var rare, makeRare = Function, resolve = PromiseCtor.resolve, join = Array.prototype.join;
 function rarePaths() { return rare || (rare = makeRare("I", ${JSON.stringify(compact(RARE_PATHS))})(I)); }
 function sealed(name, value) { defineProperty(g, name, { value: value, writable: false, configurable: false, enumerable: false }); }
 
@@ -125,35 +164,8 @@ sealed("codecall", Object.freeze({ callTool: function (name, args) {
   return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
 } }));
 
-// Nondeterminism the program consumes (Date.now, new Date(), Math.random), taped per run when the host asks
-// (a run record, or a replay that hands the values back); the tape rides on the final report, so taping
-// costs no host round-trip per value. Off, the wrappers call the engine's own functions.
-var DateCtor = Date, dateNow = DateCtor.now, dateString = DateCtor.prototype.toString, mathRandom = Math.random, construct = Reflect.construct, tape;
-function taped(kind, real) {
-  return function () {
-    if (!tape) return apply(real, undefined, []);
-    var n = tape.n[kind]++, src = tape.given[kind], v = src && n < src.length ? src[n] : apply(real, undefined, []);
-    if (n < ${TAPE_MAX}) tape[kind][n] = v; else tape.truncated = true;
-    return v;
-  };
-}
-var now = taped("now", function () { return apply(dateNow, DateCtor, []); });
-function TapedDate(year, month, day, hours, minutes, seconds, ms) {
-  if (!new.target) return apply(dateString, new DateCtor(now()), []);
-  return construct(DateCtor, arguments.length ? arguments : [now()], new.target);
-}
-TapedDate.prototype = DateCtor.prototype;
-defineProperty(TapedDate, "name", { value: "Date" });
-defineProperty(DateCtor.prototype, "constructor", { value: TapedDate, writable: true, configurable: true, enumerable: false });
-TapedDate.now = now; TapedDate.parse = DateCtor.parse; TapedDate.UTC = DateCtor.UTC;
-g.Date = TapedDate;
-Math.random = taped("random", mathRandom);
-function withTape(out) {
-  var t = tape;
-  tape = undefined;
-  var json = stringify(t.truncated ? { now: t.now, random: t.random, truncated: true } : { now: t.now, random: t.random });
-  return apply(slice, out, [0, -1]) + ',"tape":' + json + "}";
-}
+// A taped run's clock (see TAPED_CLOCK: the runner's third argument brings it).
+var clock;
 
 function report(value) {
   if (value === undefined) return '{"ok":true,"undefined":true}';
@@ -175,9 +187,10 @@ function runSync(main) {
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
 sealed("__codecallRun", function (main, sync, given) {
-  tape = given ? { now: [], random: [], n: { now: 0, random: 0 }, given: given } : undefined;
+  if (clock) clock.stop();
+  clock = given ? given.clock(given) : undefined;
   var out = sync === 1 ? runSync(main) : apply(then, main(), [report, failure]);
-  return tape ? apply(then, out, [withTape]) : out;
+  return clock ? apply(then, out, [clock.report]) : out;
 });
 })();
 `);
@@ -188,9 +201,8 @@ sealed("__codecallRun", function (main, sync, given) {
  */
 function tapeArgument(nondeterminism: ExecuteRequest["nondeterminism"]): string {
   if (!nondeterminism) return "";
-  if (nondeterminism === "record") return ", {}";
-  const given = { now: numbers(nondeterminism.now), random: numbers(nondeterminism.random) };
-  return `, ${JSON.stringify(given)}`;
+  const given = nondeterminism === "record" ? { now: [], random: [] } : nondeterminism;
+  return `, { now: ${JSON.stringify(numbers(given.now))}, random: ${JSON.stringify(numbers(given.random))}, clock: ${CLOCK_SOURCE} }`;
 }
 
 /** Only finite numbers enter the program's source. */
@@ -199,6 +211,8 @@ function numbers(values: unknown): number[] {
     ? values.filter((v): v is number => typeof v === "number" && Number.isFinite(v))
     : [];
 }
+
+const CLOCK_SOURCE = compact(TAPED_CLOCK);
 
 /** The word `await` anywhere (strings and comments too): only then can a program need an async function. */
 const AWAIT = /\bawait\b/;
