@@ -99,6 +99,37 @@ describe("codecall exec --record and codecall replay", () => {
     expect(changed.stderr).toMatch(/diverged \(result\) at step 3/);
   });
 
+  it("with --privacy, records hold tokens, never the raw e-mail addresses or phone numbers, and replay offline and live", async () => {
+    await writeFile(
+      join(ws.dir, "people.csv"),
+      "name,email,phone\nAnn Lee,ann.lee@example.com,+1 415-555-2671\nBob Stone,bob.stone@example.org,+44 20 7946 0958\n",
+    );
+    await writeFile(
+      join(ws.dir, "people.ts"),
+      `const file = await filesystem.readTextFile({ path: ${JSON.stringify(join(ws.dir, "people.csv"))} });
+const rows = String(file.content).trim().split("\\n").slice(1).map((l) => l.split(","));
+console.log("first", rows[0].join(" "));
+return rows.map(([name, email, phone]) => ({ name, email, phone }));
+`,
+    );
+    const run = await runCli(["exec", "people.ts", "--privacy", "--record", "people.json", "-q"], {
+      cwd: ws.dir,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const text = await readFile(join(ws.dir, "people.json"), "utf8");
+    for (const raw of ["ann.lee@example.com", "bob.stone@example.org", "415-555-2671", "7946 0958"])
+      expect(text).not.toContain(raw);
+    expect(text).toMatch(/\[EMAIL_1\]/);
+    const offline = await runCli(["replay", "people.json", "-q"], { cwd: ws.dir });
+    expect(offline.code, offline.stderr).toBe(0);
+    const live = await runCli(["replay", "--live", "--privacy", "people.json", "-q"], { cwd: ws.dir });
+    expect(live.code, live.stderr).toBe(0);
+    // Without --privacy the live tool's raw result differs from the recorded tokens, and the CLI says why.
+    const raw = await runCli(["replay", "--live", "people.json"], { cwd: ws.dir });
+    expect(raw.code).toBe(1);
+    expect(raw.stderr).toMatch(/pass --privacy[\s\S]*diverged \(result\) at step 1/);
+  });
+
   it("--emit-test writes a vitest test that replays the record and passes under vitest", async () => {
     // Inside the CLI package, so the test resolves @codecall/core and the sandbox as a user's project would.
     const dir = fileURLToPath(new URL(`./.emitted-${process.pid}/`, import.meta.url));

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { PrivacyGuardOptions } from "@codecall/core";
 import {
   type ExecutionRecord,
   parseRecord,
@@ -91,12 +92,16 @@ export async function replayAction(
     note(`replaying ${file} against the live servers on ${name}`);
     result = await withConnections(flags, io, note, async (connections, settings) => {
       const options = await codeModeOptions(connections, settings);
+      // With privacy on, live results are tokenized as when the record was made, so they compare as tokens.
+      const privacy = options.privacy
+        ? (await import("@codecall/core/privacy")).createPrivacyGuard(options.privacy as PrivacyGuardOptions)
+        : undefined;
+      const interceptor = privacy ?? options.interceptor;
+      if (record.kind === "execution" && record.redacted && !privacy)
+        note("the record was made with privacy on: pass --privacy so live results compare as tokens");
       return replayRecord(record, {
         sandbox,
-        live: {
-          catalogue: connections,
-          ...(options.interceptor ? { interceptor: options.interceptor } : {}),
-        },
+        live: { catalogue: connections, ...(interceptor ? { interceptor } : {}) },
       });
     });
   } else {
