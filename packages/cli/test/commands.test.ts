@@ -97,6 +97,26 @@ describe("codecall exec", () => {
     expect(run.stderr).toMatch(/PROGRAM_ERROR: .*no 1[\s\S]*hint:/);
   });
 
+  it("a value too large to return is the output-limit error, and the engine prints nothing on stderr", {
+    timeout: 120_000,
+  }, async () => {
+    // A string too long to serialize within the memory limit, and a large value holding a tool's result
+    // (its engine is retired with values still referenced: QuickJS used to print an assertion then).
+    const programs = [
+      'return "x".repeat(50_000_000);',
+      "const g = await memory.readGraph({});\nreturn Array.from({ length: 200_000 }, (_, i) => ({ i, g }));",
+    ];
+    for (const [i, program] of programs.entries()) {
+      await writeFile(join(ws.dir, `large-${i}.ts`), program);
+      const run = await runCli(["exec", `large-${i}.ts`, "--config", ws.config], { cwd: ws.dir });
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout).error.code).toBe("SANDBOX_OUTPUT_LIMIT");
+      expect(run.stderr).toMatch(/SANDBOX_OUTPUT_LIMIT[\s\S]*hint: .*return less/);
+      // Every stderr line is codecall's own.
+      for (const line of run.stderr.trim().split("\n")) expect(line).toMatch(/^(codecall: | {2}hint: )/);
+    }
+  });
+
   it("exits 2 and says what to do when the configuration is missing or invalid", async () => {
     const missing = await runCli(["exec", "x.ts", "--config", "nowhere.json"], { cwd: ws.dir });
     await writeFile(join(ws.dir, "x.ts"), "return 1");

@@ -1,7 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -261,32 +262,7 @@ describe("codecall serve --http with the MCP conformance suite", () => {
   });
 
   it("passes every applicable scenario", { timeout: 180_000 }, async () => {
-    const rows: string[] = [];
-    let failed = 0;
-    for (const scenario of APPLICABLE) {
-      const dir = join(out, scenario);
-      await run(
-        process.execPath,
-        [
-          installed("@modelcontextprotocol/conformance/dist/index.js"),
-          "server",
-          "--url",
-          url,
-          "--scenario",
-          scenario,
-          "-o",
-          dir,
-        ],
-        { timeout: 60_000 },
-      ).catch(() => undefined); // a failing scenario exits non-zero; its checks say why
-      const checks = await readChecks(dir);
-      const bad = checks.filter((c) => c.status === "FAILURE");
-      failed += bad.length + (checks.length === 0 ? 1 : 0);
-      rows.push(
-        `${bad.length || checks.length === 0 ? "FAILED" : "passed"}  ${scenario} (${checks.length - bad.length}/${checks.length} checks)` +
-          bad.map((c) => `\n          ${c.id}: ${c.description}`).join(""),
-      );
-    }
+    const { rows, failed } = await runScenarios(url, APPLICABLE, out);
     for (const [scenario, why] of Object.entries(NOT_APPLICABLE)) rows.push(`n/a     ${scenario}: ${why}`);
     console.log(`MCP conformance 0.1.13 against codecall serve --http:\n  ${rows.join("\n  ")}`);
     expect(failed, rows.join("\n")).toBe(0);
@@ -396,12 +372,94 @@ describe("codecall serve --http with authentication", () => {
 });
 
 /** Starts `codecall serve --http 0` and reads the URL it prints. */
+/**
+ * `--expose tools` in front of an upstream server with the tools the suite's scenarios call: the scenarios
+ * that need those tools then apply to codecall and pass, their content (images, audio, embedded resources,
+ * 2020-12 schemas) going through codecall's bridge unchanged.
+ */
+const PASSTHROUGH = [
+  "tools-list",
+  "tools-call-simple-text",
+  "tools-call-image",
+  "tools-call-audio",
+  "tools-call-embedded-resource",
+  "tools-call-mixed-content",
+  "json-schema-2020-12",
+];
+
+describe("codecall serve --http --expose tools with the MCP conformance suite", () => {
+  it("passes the tool scenarios through to an upstream server that has the suite's tools", {
+    timeout: 240_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codecall-passthrough-"));
+    const config = join(dir, "mcp.json");
+    const fixture = fileURLToPath(new URL("./fixtures/conformance-upstream.mjs", import.meta.url));
+    await writeFile(
+      config,
+      JSON.stringify({ mcpServers: { suite: { command: process.execPath, args: [fixture] } } }),
+    );
+    const { child, url } = await startHttp(["--expose", "tools", "--tool-names", "bare"], {}, config);
+    try {
+      const { rows, failed } = await runScenarios(url, PASSTHROUGH, dir);
+      console.log(
+        `MCP conformance 0.1.13 against codecall serve --http --expose tools:\n  ${rows.join("\n  ")}`,
+      );
+      expect(failed, rows.join("\n")).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses an unknown --expose value with a usage error", async () => {
+    const result = await runCli(["serve", "--config", ws.config, "--expose", "everything"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--expose needs one of code, tools, search, both/);
+  });
+});
+
+/** Runs conformance scenarios against `url`; a row per scenario and the count of failed checks. */
+async function runScenarios(
+  url: string,
+  scenarios: string[],
+  out: string,
+): Promise<{ rows: string[]; failed: number }> {
+  const rows: string[] = [];
+  let failed = 0;
+  for (const scenario of scenarios) {
+    const dir = join(out, scenario);
+    await run(
+      process.execPath,
+      [
+        installed("@modelcontextprotocol/conformance/dist/index.js"),
+        "server",
+        "--url",
+        url,
+        "--scenario",
+        scenario,
+        "-o",
+        dir,
+      ],
+      { timeout: 60_000 },
+    ).catch(() => undefined); // a failing scenario exits non-zero; its checks say why
+    const checks = await readChecks(dir);
+    const bad = checks.filter((c) => c.status === "FAILURE");
+    failed += bad.length + (checks.length === 0 ? 1 : 0);
+    rows.push(
+      `${bad.length || checks.length === 0 ? "FAILED" : "passed"}  ${scenario} (${checks.length - bad.length}/${checks.length} checks)` +
+        bad.map((c) => `\n          ${c.id}: ${c.description}`).join(""),
+    );
+  }
+  return { rows, failed };
+}
+
 async function startHttp(
   extra: string[] = [],
   env: Record<string, string> = {},
+  config = ws.config,
 ): Promise<{ child: ChildProcess; url: string }> {
   const [command, ...prefix] = CLI;
-  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", ws.config, ...extra], {
+  const child = spawn(command, [...prefix, "serve", "--http", "0", "--config", config, ...extra], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...env },
   });

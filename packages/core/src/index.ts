@@ -32,6 +32,14 @@ export type { AgentToolbox, AgentToolDefinition, ToolboxEvent, ToolUseResult } f
 // Code mode and its classic baseline.
 export { createClassicMode } from "./codemode/classic-mode.js";
 export { type CodeMode, type CodeModeOptions, createCodeMode } from "./codemode/code-mode.js";
+export {
+  CALL_TOOL_NAME,
+  EXPOSED_SURFACES,
+  type ExposedSurface,
+  type ExposedToolbox,
+  type ExposeOptions,
+  exposeCodeMode,
+} from "./codemode/expose.js";
 // Running programs.
 export type { SandboxChoice } from "./executor/backend.js";
 export type { TypeDiagnostic } from "./executor/diagnostics.js";

@@ -186,6 +186,7 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       clearInterval(heartbeat);
       release?.();
     }
+    if (result.mcp) return { ...result.mcp, ...(result.isError ? { isError: true } : {}) } as CallToolResult;
     return {
       content: [{ type: "text", text: result.content }],
       ...(result.isError ? { isError: true } : {}),

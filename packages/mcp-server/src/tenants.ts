@@ -3,7 +3,11 @@ import {
   type CodeMode,
   type CodeModeOptions,
   createCodeMode,
+  EXPOSED_SURFACES,
   type ExecutionInterceptor,
+  type ExposedSurface,
+  type ExposeOptions,
+  exposeCodeMode,
   McpConnections,
   type PrivacyGuardOptions,
   type Sandbox,
@@ -33,6 +37,13 @@ export interface PerSessionOptions
   server?: Omit<CodecallServerOptions, "executionSlots">;
   /** Programs running at once across all sessions; more are refused with a "server busy" MCP error. Default 16. */
   maxConcurrentExecutions?: number;
+  /**
+   * What each session's server offers: code mode (default), the upstream tools as they are, `search_tools`
+   * + `call_tool`, or code mode and the upstream tools (see `ExposedSurface` in `@codecall/core`).
+   */
+  expose?: ExposedSurface;
+  /** How upstream tools are named when they are exposed one by one. Default `namespaced`. */
+  toolNames?: ExposeOptions["names"];
 }
 
 /** One MCP server per session, each over its own code mode; see {@link codeModePerSession}. */
@@ -66,6 +77,8 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
     interceptor,
     server: serverOptions,
     maxConcurrentExecutions,
+    expose = "code",
+    toolNames,
     ...rest
   } = options;
   if (!(connections instanceof McpConnections))
@@ -84,6 +97,11 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
       "CONFIG_INVALID",
       "codeModePerSession cannot share one privacy vault across sessions; leave `privacy.vault` unset.",
     );
+  if (!EXPOSED_SURFACES.includes(expose))
+    throw new CodecallError(
+      "CONFIG_INVALID",
+      `Cannot expose ${JSON.stringify(expose)}: choose one of ${EXPOSED_SURFACES.join(", ")}.`,
+    );
   const slots = executionSlots(maxConcurrentExecutions ?? 16);
   const live = new Set<CodeMode>();
   let closed = false;
@@ -101,7 +119,15 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
           : {}),
       });
       live.add(codeMode);
-      const server = createCodecallServer(codeMode, {
+      let toolbox: ReturnType<typeof exposeCodeMode>;
+      try {
+        toolbox = exposeCodeMode(codeMode, expose, toolNames ? { names: toolNames } : {});
+      } catch (error) {
+        live.delete(codeMode);
+        await codeMode.close().catch(() => undefined);
+        throw error;
+      }
+      const server = createCodecallServer(toolbox, {
         prompts: connections,
         ...serverOptions,
         executionSlots: slots,

@@ -25,10 +25,9 @@ let serving: HttpServing;
 beforeAll(async () => {
   upstream = await makeUpstream();
   connections = await connectServers({ mcpServers: { memory: upstream.config.mcpServers.memory } });
-  // In-thread QuickJS: this test measures what serve's sessions hold (contexts, vaults, queues). The
-  // worker pool's own churn over 500 sessions (a worker thread per context) grew RSS by ~190 MB in one
-  // run, beyond this bound; that is an open item of the host-safety work (issue 15), not hidden here.
-  sandbox = quickjs({ thread: "in-thread" });
+  // The default backend, as `serve` runs it: QuickJS in worker threads, type-checks in the checker's
+  // worker (sessions with the same upstream tools share one checker there).
+  sandbox = quickjs();
   tenants = codeModePerSession({ connections, sandbox, persistState: true, privacy: {} });
   serving = await serveHttp(tenants.create, { maxSessions: 1000 });
 });
@@ -76,15 +75,12 @@ async function settle(): Promise<{ rss: number; handles: number }> {
 }
 
 describe("session lifecycle", () => {
-  // Skipped: since type-checking moved to a worker thread (issue 15), 500 sessions grow RSS by ~196 MB
-  // (356 -> 552 MB in one run, in-thread QuickJS too; handles stay level, 21 -> 22). Each session's
-  // executor loads its own copy of the same declarations into the checker's worker; sharing them by
-  // content is the fix, not yet made. The bound stays here so the test runs again once it is.
-  it.skip("frees 500 sessions' contexts, vaults and queues: memory and handles return to baseline", {
+  it("frees 500 sessions' contexts, vaults and queues: memory and handles return to baseline", {
     timeout: 600_000,
   }, async () => {
-    // Warm up: the engine pool, the compiled WebAssembly, TypeScript's library files and the JIT.
-    await sessions(30, 5);
+    // Warm up: the engine pool, the compiled WebAssembly, TypeScript's library files, the JIT and the
+    // checker worker's heap (its garbage is collected when V8 sees fit, and RSS counts it until then).
+    await sessions(100, 5);
     const before = await settle();
     await sessions(500, 5);
     expect(tenants.open).toBe(0);

@@ -1,5 +1,6 @@
 import variantExport from "@jitl/quickjs-wasmfile-release-sync";
 import {
+  type CustomizeVariantOptions,
   newQuickJSWASMModuleFromVariant,
   newVariant,
   type QuickJSSyncVariant,
@@ -61,7 +62,12 @@ export class EnginePool {
     const wasmModule = await this.wasmModule();
     const memory = new WebAssembly.Memory({ initial: BASELINE_BYTES / PAGE, maximum: maxBytes / PAGE });
     const module = await newQuickJSWASMModuleFromVariant(
-      newVariant(variant, wasmModule ? { wasmModule, wasmMemory: memory } : { wasmMemory: memory }),
+      newVariant(variant, {
+        ...(wasmModule ? { wasmModule } : {}),
+        wasmMemory: memory,
+        // `printErr` is honoured by the Emscripten module though its loader options do not declare it.
+        emscriptenModule: { printErr: ignoreEngineMessage } as CustomizeVariantOptions["emscriptenModule"],
+      }),
     );
     return { module, memory, fullBytes };
   }
@@ -112,3 +118,11 @@ async function compileFromPackage(): Promise<WebAssembly.Module | undefined> {
     return undefined;
   }
 }
+
+/**
+ * Emscripten prints an engine abort (such as QuickJS's `list_empty(&rt->gc_obj_list)` assertion when a
+ * runtime is freed while a program's values are still referenced) on the host's stderr. The abort also
+ * throws, and the context turns that into a typed error and retires the engine, so the print would only
+ * be noise in the host's (or the CLI's) output.
+ */
+function ignoreEngineMessage(): void {}

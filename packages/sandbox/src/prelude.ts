@@ -44,6 +44,11 @@ function toolError(err, name) {
 }
 // json is what stringify returned (undefined) or threw.
 function notJson(json, value) {
+  // Out of memory (QuickJS) or past the longest string (V8) while serializing: the value is too large to
+  // return, whatever the output limit is; the host reports it as one.
+  var why = json ? I.String(json.message) : "";
+  if (I.apply(I.indexOf, why, ["out of memory"]) >= 0 || I.apply(I.indexOf, why, ["Invalid string length"]) >= 0)
+    return '{"ok":false,"tooLarge":true}';
   return I.stringify({ ok: false, error: { code: "RESULT_NOT_SERIALIZABLE", name: "TypeError",
     message: "The return value is not JSON-serializable" + (json && json.message ? ": " + json.message : " (" + typeof value + ")") } });
 }

@@ -294,6 +294,7 @@ export class Run implements Deadline {
       ok?: unknown;
       value?: JsonValue;
       undefined?: boolean;
+      tooLarge?: boolean;
       error?: ProgramErrorReport;
       tape?: unknown;
     };
@@ -303,6 +304,8 @@ export class Run implements Deadline {
       return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox returned a malformed report."));
     }
     if (this.request.nondeterminism) this.tape = tapeOf(report.tape);
+    if (report.tooLarge === true)
+      return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     if (report.ok === true) {
       // The tape is the host's bookkeeping, not the program's output.
       const tapeBytes = report.tape === undefined ? 0 : utf8Length(JSON.stringify(report.tape)) + 8;

@@ -1,4 +1,11 @@
-import type { CodeModeOptions, PrivacyGuardOptions, Sandbox } from "@codecall/core";
+import {
+  type CodeModeOptions,
+  EXPOSED_SURFACES,
+  type ExposedSurface,
+  exposeCodeMode,
+  type PrivacyGuardOptions,
+  type Sandbox,
+} from "@codecall/core";
 import {
   assertAuthBeyondLoopback,
   codeModePerSession,
@@ -31,6 +38,8 @@ interface ServeFlags extends ServerFlags {
   maxExecutions?: string;
   idleTimeout?: string;
   persistState?: boolean;
+  expose?: string;
+  toolNames?: string;
 }
 
 /**
@@ -43,7 +52,9 @@ interface ServeFlags extends ServerFlags {
 export function serveCommand(program: Command, io: CliIo): void {
   program
     .command("serve")
-    .description("Serve code mode (search_tools, execute_code, list_files, read_file) as an MCP server")
+    .description(
+      "Serve code mode (search_tools, execute_code, list_files, read_file) as an MCP server, or the upstream tools (--expose)",
+    )
     .option("--http <port>", "serve Streamable HTTP on this port instead of stdio (0: a free port)")
     .option(
       "--host <address>",
@@ -69,6 +80,16 @@ export function serveCommand(program: Command, io: CliIo): void {
     .option("--max-executions <n>", "most programs running at once across sessions (default 16)")
     .option("--persist-state", "keep each session's globals from one program to the next (--http)")
     .option("--idle-timeout <ms>", "close a session after this long without requests (default 1800000)")
+    .option(
+      "--expose <surface>",
+      "code (search_tools + execute_code), tools (the upstream tools as they are), search (search_tools + call_tool), or both (code and tools)",
+      "code",
+    )
+    .option(
+      "--tool-names <style>",
+      "names of exposed upstream tools: namespaced (server__tool) or bare",
+      "namespaced",
+    )
     .action(async (flags: ServeFlags) => {
       const port = flags.http === undefined ? undefined : Number(flags.http);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
@@ -81,6 +102,7 @@ export function serveCommand(program: Command, io: CliIo): void {
         maxConcurrentExecutions: count(flags.maxExecutions, "--max-executions"),
         idleTimeoutMs: count(flags.idleTimeout, "--idle-timeout"),
       };
+      const surface = exposeFlags(flags);
       const auth = port === undefined ? undefined : authOptions(flags, io);
       // Before connecting anything: an exposed endpoint without auth never starts.
       if (port !== undefined) assertAuthBeyondLoopback(flags.host ?? "127.0.0.1", auth !== undefined);
@@ -93,7 +115,8 @@ export function serveCommand(program: Command, io: CliIo): void {
       });
       if (port === undefined) {
         await withCodeMode(flags, io, note, async (codeMode) => {
-          const server = createCodecallServer(codeMode, { ...options, prompts: codeMode.connections });
+          const toolbox = exposeCodeMode(codeMode, surface.expose, { names: surface.toolNames });
+          const server = createCodecallServer(toolbox, { ...options, prompts: codeMode.connections });
           await serveStdio(server);
           note("serving MCP on stdio");
           await stopped;
@@ -113,6 +136,8 @@ export function serveCommand(program: Command, io: CliIo): void {
           sandbox,
           ...(shared.privacy ? { privacy: shared.privacy as PrivacyGuardOptions } : {}),
           server: options,
+          expose: surface.expose,
+          toolNames: surface.toolNames,
           ...(flags.persistState ? { persistState: true } : {}),
           ...(limits.maxConcurrentExecutions
             ? { maxConcurrentExecutions: limits.maxConcurrentExecutions }
@@ -144,6 +169,22 @@ export function serveCommand(program: Command, io: CliIo): void {
 function withoutShared(options: CodeModeOptions): Omit<CodeModeOptions, "servers" | "sandbox" | "privacy"> {
   const { servers: _servers, sandbox: _sandbox, privacy: _privacy, ...rest } = options;
   return rest;
+}
+
+function exposeFlags(flags: ServeFlags): { expose: ExposedSurface; toolNames: "namespaced" | "bare" } {
+  const expose = (flags.expose ?? "code") as ExposedSurface;
+  if (!EXPOSED_SURFACES.includes(expose))
+    throw usageError(
+      `--expose needs one of ${EXPOSED_SURFACES.join(", ")}, got "${flags.expose}".`,
+      "Pass e.g. --expose tools for clients that cannot run programs.",
+    );
+  const toolNames = flags.toolNames ?? "namespaced";
+  if (toolNames !== "namespaced" && toolNames !== "bare")
+    throw usageError(
+      `--tool-names needs namespaced or bare, got "${flags.toolNames}".`,
+      "namespaced serves server__tool; bare serves the upstream names as they are.",
+    );
+  return { expose, toolNames };
 }
 
 function count(value: string | undefined, flag: string): number | undefined {

@@ -16,6 +16,11 @@ export interface AgentToolDefinition {
 export interface ToolUseResult {
   content: string;
   isError: boolean;
+  /**
+   * The result as MCP content, when the tool use passed an upstream tool's result through (see
+   * `exposeCodeMode`): an MCP server sends it as it is, images and structured content included.
+   */
+  mcp?: { content: unknown[]; structuredContent?: Record<string, unknown> };
   /** The tool use ran a program (code mode's `execute_code`): its outcome, for events and retries. */
   program?: { code: string; ok: boolean; errorCode?: string };
 }

@@ -1,2 +1,3 @@
 export * from "./classic-mode.js";
 export * from "./code-mode.js";
+export * from "./expose.js";

@@ -26,6 +26,8 @@ port.postMessage({ id: 0, ready: true });
 
 async function handle(request: CheckRequest): Promise<void> {
   if (request.type === "unload") {
+    // Disposing releases its parsed declarations from TypeScript's process-wide document registry.
+    checkers.get(request.apiId)?.dispose();
     checkers.delete(request.apiId);
     return;
   }

@@ -117,6 +117,12 @@ export interface Executor {
   execute(code: string, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** Type-checks a program without running it. */
   check(code: string): Promise<TypeDiagnostic[]>;
+  /**
+   * Calls one tool by its id (`<serverIdent>.<toolIdent>`, as in the generated API) the way a program's
+   * call goes: arguments validated, then the interceptor (policy, privacy) before and after. Returns the
+   * value a program would receive. For serving tools to clients that do not run programs.
+   */
+  callTool(toolId: string, args: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
   /** The generated API programs are checked and run against (regenerated when the catalogue changes). */
   api(): Promise<GeneratedApi>;
   /**
@@ -223,6 +229,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
       const s = await current();
       return withUnknownTools(s, code, (await s.preparer.prepare(code, true)).diagnostics);
+    },
+    async callTool(toolId, args, call = {}) {
+      if (closed) throw new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one.");
+      const s = await current();
+      return s.handler(
+        { name: toolId, args: args as never },
+        { signal: call.signal ?? new AbortController().signal },
+      );
     },
     async execute(code, run = {}) {
       const started = performance.now();

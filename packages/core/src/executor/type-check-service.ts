@@ -4,6 +4,9 @@
  * cache of results by program text. A program over a limit gets TYPE_CHECK_LIMIT; the worker is replaced
  * and the host thread never does the work, so it stays responsive whatever the program's types do.
  */
+
+import { AsyncResource } from "node:async_hooks";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -34,6 +37,17 @@ const LOAD_BUDGET_MS = 120_000;
 /** Results kept per API (by program text), and the total program text they may hold. */
 const CACHE_ENTRIES = 256;
 const CACHE_CHARS = 4_000_000;
+/**
+ * APIs nobody uses any more whose checker stays loaded: a served MCP session that ends and the next one
+ * (same upstream tools, same declarations) then share one checker instead of building it again.
+ */
+const MAX_IDLE_APIS = 2;
+/**
+ * The async context cached checks are created in. A promise keeps the async context it was created in
+ * (every AsyncLocalStorage store of it: a served MCP session, say), and the cache outlives the executor
+ * that asked, so a check started in a request's context would keep that request's session alive.
+ */
+const detachedContext = new AsyncResource("codecall.type-check-cache");
 
 /** A program, type-checked (when asked) and stripped to JavaScript. */
 export interface PreparedProgram {
@@ -82,6 +96,9 @@ class CheckService {
     number,
     { declarations: Record<string, string>; compilerOptions: ts.CompilerOptions | undefined }
   >();
+  /** APIs by content key, and the keys of those nobody holds (least recently used first). */
+  private readonly shared = new Map<string, SharedApi>();
+  private readonly idle = new Set<string>();
   private readonly queue: Job[] = [];
   private running: { job: Job; timer: NodeJS.Timeout | undefined } | undefined;
   private nextId = 0;
@@ -93,11 +110,42 @@ class CheckService {
     this.registered.set(this.libraryApi, { declarations: {}, compilerOptions: undefined });
   }
 
-  register(apiId: number, declarations: Record<string, string>, compilerOptions?: ts.CompilerOptions): void {
-    this.registered.set(apiId, { declarations, compilerOptions });
+  /**
+   * The API for these declarations and options, shared by every executor that has the same ones (a
+   * content hash decides): the worker then holds one checker for all of them, and they share its cache.
+   */
+  acquire(declarations: Record<string, string>, compilerOptions?: ts.CompilerOptions): SharedApi {
+    const key = createHash("sha256")
+      .update(JSON.stringify([declarations, compilerOptions ?? null]))
+      .digest("hex");
+    let api = this.shared.get(key);
+    if (!api) {
+      api = new SharedApi(++apiIds, key);
+      this.shared.set(key, api);
+      this.registered.set(api.id, { declarations, compilerOptions });
+    }
+    api.users++;
+    this.idle.delete(key);
+    return api;
   }
 
-  unregister(apiId: number): void {
+  /** Gives one executor's hold back; the least recently used APIs nobody holds are unloaded. */
+  release(api: SharedApi): void {
+    if (--api.users > 0) return;
+    this.idle.delete(api.key);
+    this.idle.add(api.key);
+    for (const key of this.idle) {
+      if (this.idle.size <= MAX_IDLE_APIS) break;
+      this.idle.delete(key);
+      const old = this.shared.get(key);
+      if (old && old.users === 0) {
+        this.shared.delete(key);
+        this.unregister(old.id);
+      }
+    }
+  }
+
+  private unregister(apiId: number): void {
     this.registered.delete(apiId);
     const closed = new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one.");
     for (const job of this.queue.filter((j) => j.request.apiId === apiId)) {
@@ -333,60 +381,18 @@ function createCheckWorker(memoryMb: number): Worker {
   return new Worker(entry, options);
 }
 
-/**
- * One executor's view of the checker: its declarations, its budget, and a cache of prepared programs by
- * text (a program sent again is answered without the worker).
- */
-export class ProgramPreparer {
-  private readonly apiId = ++apiIds;
-  private readonly service: CheckService;
-  private readonly budget: Required<TypeCheckBudget>;
-  private readonly cache = new Map<string, Promise<PreparedProgram>>();
-  private cachedChars = 0;
+/** One set of declarations loaded in the worker, and the programs prepared against it, by text. */
+class SharedApi {
+  users = 0;
+  readonly cache = new Map<string, Promise<PreparedProgram>>();
+  cachedChars = 0;
 
   constructor(
-    declarations: Record<string, string>,
-    compilerOptions: ts.CompilerOptions | undefined,
-    budget: TypeCheckBudget = {},
-  ) {
-    this.budget = { ...DEFAULT_TYPE_CHECK_BUDGET, ...budget };
-    this.service = serviceFor(this.budget.memoryMb);
-    this.service.register(this.apiId, declarations, compilerOptions);
-  }
+    readonly id: number,
+    readonly key: string,
+  ) {}
 
-  /** Loads TypeScript and these declarations into the worker now, so the first check is warm. */
-  warmUp(): Promise<void> {
-    return this.service.load(this.apiId);
-  }
-
-  /**
-   * Type-checks (when `check`) and strips `code`. Rejects with TYPE_CHECK_LIMIT when the program is too
-   * large or its check runs out of time or memory, with PROGRAM_SYNTAX when it does not parse.
-   */
-  prepare(code: string, check: boolean): Promise<PreparedProgram> {
-    if (code.length > this.budget.maxProgramChars) {
-      return Promise.reject(
-        new CodecallError(
-          "TYPE_CHECK_LIMIT",
-          `The program is ${code.length} characters long, more than the ${this.budget.maxProgramChars} allowed; nothing ran.`,
-          { details: { limit: "maxProgramChars", maxProgramChars: this.budget.maxProgramChars } },
-        ),
-      );
-    }
-    const key = `${check ? "c" : "s"}${code}`;
-    const cached = this.cache.get(key);
-    if (cached) {
-      // Most recently used last: the oldest entry is the first one dropped.
-      this.cache.delete(key);
-      this.cache.set(key, cached);
-      return cached;
-    }
-    const prepared = this.service.prepare(this.apiId, code, check, this.budget.timeMs);
-    this.remember(key, prepared);
-    return prepared;
-  }
-
-  private remember(key: string, prepared: Promise<PreparedProgram>): void {
+  remember(key: string, prepared: Promise<PreparedProgram>): void {
     this.cache.set(key, prepared);
     this.cachedChars += key.length;
     // A deterministic answer is kept (limits included: a program over them would only be stopped again);
@@ -408,11 +414,73 @@ export class ProgramPreparer {
     this.cache.delete(key);
     this.cachedChars -= key.length;
   }
+}
 
-  /** Drops these declarations from the worker and the cache. */
+/**
+ * One executor's view of the checker: its declarations (loaded once per content, whichever executor
+ * brought them), its budget, and the cache of prepared programs by text it shares with executors of the
+ * same declarations (a program sent again is answered without the worker).
+ */
+export class ProgramPreparer {
+  private readonly service: CheckService;
+  private readonly budget: Required<TypeCheckBudget>;
+  private readonly api: SharedApi;
+  private disposed = false;
+
+  constructor(
+    declarations: Record<string, string>,
+    compilerOptions: ts.CompilerOptions | undefined,
+    budget: TypeCheckBudget = {},
+  ) {
+    this.budget = { ...DEFAULT_TYPE_CHECK_BUDGET, ...budget };
+    this.service = serviceFor(this.budget.memoryMb);
+    this.api = this.service.acquire(declarations, compilerOptions);
+  }
+
+  /** Loads TypeScript and these declarations into the worker now, so the first check is warm. */
+  warmUp(): Promise<void> {
+    return this.service.load(this.api.id);
+  }
+
+  /**
+   * Type-checks (when `check`) and strips `code`. Rejects with TYPE_CHECK_LIMIT when the program is too
+   * large or its check runs out of time or memory, with PROGRAM_SYNTAX when it does not parse.
+   */
+  prepare(code: string, check: boolean): Promise<PreparedProgram> {
+    if (this.disposed)
+      return Promise.reject(
+        new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one."),
+      );
+    if (code.length > this.budget.maxProgramChars) {
+      return Promise.reject(
+        new CodecallError(
+          "TYPE_CHECK_LIMIT",
+          `The program is ${code.length} characters long, more than the ${this.budget.maxProgramChars} allowed; nothing ran.`,
+          { details: { limit: "maxProgramChars", maxProgramChars: this.budget.maxProgramChars } },
+        ),
+      );
+    }
+    // Budgets differ between executors that share declarations; a limit hit under one is not the other's.
+    const key = `${check ? "c" : "s"}${this.budget.timeMs}:${code}`;
+    const cache = this.api.cache;
+    const cached = cache.get(key);
+    if (cached) {
+      // Most recently used last: the oldest entry is the first one dropped.
+      cache.delete(key);
+      cache.set(key, cached);
+      return cached;
+    }
+    const prepared = detachedContext.runInAsyncScope(() =>
+      this.service.prepare(this.api.id, code, check, this.budget.timeMs),
+    );
+    this.api.remember(key, prepared);
+    return prepared;
+  }
+
+  /** Gives these declarations back: unloaded from the worker once no executor uses them (and a few more are idle). */
   dispose(): void {
-    this.service.unregister(this.apiId);
-    this.cache.clear();
-    this.cachedChars = 0;
+    if (this.disposed) return;
+    this.disposed = true;
+    this.service.release(this.api);
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import ts from "typescript";
 import { suggestNames } from "../mcp/suggest.js";
@@ -197,62 +196,6 @@ export class ProgramTypeChecker {
     }
     return libSnapshots.get(path);
   }
-}
-
-/** A checker shared by every executor with the same declarations and options, until the last releases it. */
-export interface SharedChecker {
-  checker: ProgramTypeChecker;
-  /** Gives this user's hold back; the checker is disposed when nobody holds it. Idempotent. */
-  release(): void;
-}
-
-const sharedCheckers = new Map<string, { checker: ProgramTypeChecker; users: number }>();
-/** Keys of shared checkers nobody holds, oldest first. */
-const idleCheckers = new Set<string>();
-/** Unused checkers kept for reuse: a served MCP session that ends and the next one share one. */
-const MAX_IDLE_CHECKERS = 2;
-
-/**
- * A {@link ProgramTypeChecker} for these declarations, shared across executors. A check keeps nothing of
- * the program it checked, so executors of one catalogue (one per served MCP session, say) can share one
- * instead of each building its own TypeScript program, which costs about a second.
- */
-export function acquireChecker(
-  declarations: Record<string, string>,
-  compilerOptions: ts.CompilerOptions = {},
-): SharedChecker {
-  const key = createHash("sha256")
-    .update(JSON.stringify([declarations, compilerOptions]))
-    .digest("hex");
-  let entry = sharedCheckers.get(key);
-  if (!entry) {
-    entry = { checker: new ProgramTypeChecker(declarations, compilerOptions), users: 0 };
-    sharedCheckers.set(key, entry);
-  }
-  entry.users++;
-  idleCheckers.delete(key);
-  const held = entry;
-  let released = false;
-  return {
-    checker: held.checker,
-    release() {
-      if (released) return;
-      released = true;
-      if (--held.users > 0) return;
-      // Kept a while for the next executor of the same catalogue; the oldest unused ones are disposed.
-      idleCheckers.delete(key);
-      idleCheckers.add(key);
-      for (const old of idleCheckers) {
-        if (idleCheckers.size <= MAX_IDLE_CHECKERS) break;
-        idleCheckers.delete(old);
-        const entry = sharedCheckers.get(old);
-        if (entry && entry.users === 0) {
-          sharedCheckers.delete(old);
-          entry.checker.dispose();
-        }
-      }
-    },
-  };
 }
 
 /**
