@@ -251,6 +251,28 @@ describe("an offline replay", () => {
   }, 60_000);
 });
 
+describe("a program that failed its type-check", () => {
+  it("is recorded with TYPE_CHECK_FAILED, no tool call, and replays to the same outcome", async () => {
+    const codeMode = await openCodeMode(false);
+    let record: ExecutionRecord;
+    try {
+      const result = await codeMode.execute(
+        "const n: number = await everything.getSum({ a: 1 });\nreturn n;",
+        {
+          record: true,
+        },
+      );
+      expect(result.error?.code).toBe("TYPE_CHECK_FAILED");
+      record = await roundTrip(result.record!);
+    } finally {
+      await codeMode.close();
+    }
+    expect(record.toolCalls).toEqual([]);
+    expect(record.outcome).toMatchObject({ ok: false, error: { code: "TYPE_CHECK_FAILED" } });
+    expect(await replayRecord(record, { sandbox: quickjs() })).toEqual({ ok: true, executions: 1 });
+  }, 90_000);
+});
+
 describe("an agent record", () => {
   it("holds the model's turns and the record of each program the model ran, and replays them offline", async () => {
     const executions: ExecutionRecord[] = [];

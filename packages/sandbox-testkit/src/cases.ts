@@ -967,7 +967,8 @@ return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Dat
       const failed = await run(sandbox, "const x = Math.random(); throw new Error('boom ' + x)", {
         nondeterminism: { now: [], random: [0.125] },
       });
-      expect(failed.error).toMatchObject({ code: "PROGRAM_ERROR", message: "boom 0.125" });
+      // The tape travels after the program: its lines are where they were.
+      expect(failed.error).toMatchObject({ code: "PROGRAM_ERROR", message: "boom 0.125", line: 1 });
       expect(failed.nondeterminism).toEqual({ now: [], random: [0.125] });
     },
   },

@@ -287,13 +287,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
         const prepared = await s.preparer.prepare(code, mode !== "off");
+        const used = [...mentionedNames(prepared.js ?? "")].filter((n) => s.serverIdents.has(n));
+        recorder?.useApi(s.api, used);
         const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
         if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
         const js = prepared.js;
         if (js === undefined)
           throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
-        const used = [...mentionedNames(js)].filter((n) => s.serverIdents.has(n));
-        recorder?.useApi(s.api, used);
         const taping = recorder ? "record" : run.nondeterminism;
         const request = {
           code: js,

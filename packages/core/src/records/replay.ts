@@ -127,8 +127,9 @@ async function replayExecution(
         }
       : { servers: serversOf(record), callTool: offline }),
     sandbox: options.sandbox,
-    // The program was checked when it was recorded; replay runs exactly what ran then.
-    typeCheck: "off",
+    // A program that type-checked when recorded checks the same against the recorded schemas: replay runs
+    // it unchecked. One that failed the check is checked again, so its outcome can match.
+    typeCheck: record.outcome.error?.code === "TYPE_CHECK_FAILED" ? "error" : "off",
     limits: record.limits,
     programTools: (catalogueTools) => replayHandler(options.live ? catalogueTools : undefined),
   });
