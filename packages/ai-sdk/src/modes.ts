@@ -3,11 +3,9 @@ import {
   type CodeMode,
   type CodeModeOptions,
   type ConnectOptions,
-  connectServers,
-  createClassicMode,
   createCodeMode,
-  loadConfig,
-  McpConnections,
+  openClassicMode,
+  type ServersOption,
 } from "@codecall/core";
 import type { ToolSet } from "ai";
 import { type ToolboxToolsOptions, toolboxTools } from "./tools.js";
@@ -65,7 +63,7 @@ export async function createCodeModeTools(options: CodeModeToolsOptions): Promis
 /** Options of {@link createClassicModeTools}. */
 export interface ClassicModeToolsOptions extends ToolboxToolsOptions {
   /** An `mcpServers` file path or URL, the parsed object, or connections you made (they stay yours). */
-  servers: string | URL | object | McpConnections;
+  servers: ServersOption;
   connect?: ConnectOptions;
   /** System text for the model. Default: classic mode's own. */
   system?: string;
@@ -78,17 +76,7 @@ export interface ClassicModeToolsOptions extends ToolboxToolsOptions {
 export async function createClassicModeTools(
   options: ClassicModeToolsOptions,
 ): Promise<CodecallTools<"classic">> {
-  const owns = !(options.servers instanceof McpConnections);
-  const connections =
-    options.servers instanceof McpConnections
-      ? options.servers
-      : await connectServers(
-          typeof options.servers === "string" || options.servers instanceof URL
-            ? await loadConfig(options.servers, options.connect)
-            : options.servers,
-          options.connect,
-        );
-  const toolbox = createClassicMode(connections, options.system ? { system: options.system } : {});
+  const { toolbox, close } = await openClassicMode(options);
   return {
     mode: "classic",
     toolbox,
@@ -98,8 +86,6 @@ export async function createClassicModeTools(
     get system() {
       return toolbox.system();
     },
-    close: async () => {
-      if (owns) await connections.close();
-    },
+    close,
   };
 }

@@ -5,6 +5,7 @@ import { benchCommand } from "./commands/bench.js";
 import { execCommand } from "./commands/exec.js";
 import { generateCommand } from "./commands/generate.js";
 import { serveCommand } from "./commands/serve.js";
+import { skillsCommand } from "./commands/skills.js";
 import {
   type CliIo,
   EXIT_CODES,
@@ -15,6 +16,7 @@ import {
   processIo,
   systemError,
 } from "./io.js";
+import { DEFAULT_WORKSPACE_DIR } from "./setup.js";
 import { VERSION } from "./version.js";
 
 const EXIT_HELP = `
@@ -85,6 +87,15 @@ function serverOptions(command: Command): void {
       "tools programs may never call (repeatable); deny wins, then ask, then allow",
       collect,
     )
+    .option(
+      "--workspace <dir>",
+      `where programs keep files and skills (default: CODECALL_WORKSPACE, else ./${DEFAULT_WORKSPACE_DIR})`,
+    )
+    .option("--no-workspace", "give programs no workspace (no workspace or skills globals)")
+    .option(
+      "--workspace-scope <key>",
+      "whose files: a user key (default: CODECALL_WORKSPACE_SCOPE, else default)",
+    )
     .option("-q, --quiet", "no progress on stderr");
 }
 
@@ -109,6 +120,7 @@ export function createProgram(io: CliIo): Command {
   execCommand(program, io);
   agentCommands(program, io);
   benchCommand(program, io);
+  skillsCommand(program, io);
   for (const command of program.commands) {
     if (command.name() !== "bench") serverOptions(command);
     command.exitOverride();

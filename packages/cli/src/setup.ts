@@ -41,6 +41,10 @@ export interface ServerFlags {
   ask?: string[];
   deny?: string[];
   quiet?: boolean;
+  /** The workspace directory (`--workspace`), or false (`--no-workspace`). */
+  workspace?: string | false;
+  /** Whose files (`--workspace-scope`). */
+  workspaceScope?: string;
 }
 
 /**
@@ -54,6 +58,26 @@ export interface CodecallSettings {
   privacy?: PrivacyGuardOptions | boolean;
   /** Which tools programs may call (`server.tool` globs); `ask` tools need the MCP client's approval. */
   policy?: ToolPolicy;
+  /** Where programs keep files and skills (from the flags and `CODECALL_WORKSPACE`); false for none. */
+  workspace?: { directory: string; scope?: string } | false;
+}
+
+/** The workspace directory when neither `--workspace` nor `CODECALL_WORKSPACE` names one. */
+export const DEFAULT_WORKSPACE_DIR = ".codecall/workspace";
+
+/**
+ * The workspace the flags choose: `--workspace <dir>`, else `CODECALL_WORKSPACE`, else
+ * `./.codecall/workspace`; `--no-workspace` for none. The scope is `--workspace-scope`, else
+ * `CODECALL_WORKSPACE_SCOPE`, else `default`.
+ */
+export function workspaceSetting(
+  flags: ServerFlags,
+  io: CliIo,
+): { directory: string; scope?: string } | false {
+  if (flags.workspace === false) return false;
+  const dir = flags.workspace ?? (io.env.CODECALL_WORKSPACE?.trim() || DEFAULT_WORKSPACE_DIR);
+  const scope = flags.workspaceScope ?? (io.env.CODECALL_WORKSPACE_SCOPE?.trim() || undefined);
+  return { directory: isAbsolute(dir) ? dir : resolve(io.cwd, dir), ...(scope ? { scope } : {}) };
 }
 
 /** The configuration file: `--config`, else `CODECALL_CONFIG`, else `.mcp.json` in the working directory. */
@@ -92,6 +116,7 @@ export async function readSettings(
     flags,
   );
   if (policy) settings.policy = policy;
+  settings.workspace = workspaceSetting(flags, io);
   if (settings.sandbox !== undefined && !isSandboxName(settings.sandbox))
     throw usageError(
       `Unknown sandbox "${settings.sandbox}".`,
@@ -206,6 +231,14 @@ export async function codeModeOptions(
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...(settings.privacy ? { privacy: settings.privacy === true ? {} : settings.privacy } : {}),
     ...(settings.policy ? { interceptor: createPolicyInterceptor(settings.policy) } : {}),
+    ...(settings.workspace
+      ? {
+          workspace: {
+            storage: { directory: settings.workspace.directory },
+            ...(settings.workspace.scope ? { scope: settings.workspace.scope } : {}),
+          },
+        }
+      : {}),
   };
 }
 

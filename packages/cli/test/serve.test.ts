@@ -196,13 +196,15 @@ const APPLICABLE = [
   "server-sse-multiple-streams",
   "dns-rebinding-protection",
 ];
+const PASSED_THROUGH =
+  "code mode has no such tool, resource or prompt of its own; passes with --expose tools in front of a server that has it (below)";
 const NOT_APPLICABLE: Record<string, string> = {
   "completion-complete": "no prompts or resource templates to complete",
-  "tools-call-simple-text": "needs the suite's test_simple_text tool",
-  "tools-call-image": "needs the suite's image tool",
-  "tools-call-audio": "needs the suite's audio tool",
-  "tools-call-embedded-resource": "needs the suite's resource tool",
-  "tools-call-mixed-content": "needs the suite's mixed-content tool",
+  "tools-call-simple-text": PASSED_THROUGH,
+  "tools-call-image": PASSED_THROUGH,
+  "tools-call-audio": PASSED_THROUGH,
+  "tools-call-embedded-resource": PASSED_THROUGH,
+  "tools-call-mixed-content": PASSED_THROUGH,
   "tools-call-with-logging": "needs the suite's logging tool (program logs are tested above)",
   "tools-call-with-progress": "needs the suite's progress tool (program progress is tested above)",
   "tools-call-sampling": "codecall does not use sampling",
@@ -210,30 +212,21 @@ const NOT_APPLICABLE: Record<string, string> = {
     "needs the suite's elicitation tool (approvals through elicitation are tested above)",
   "elicitation-sep1034-defaults": "needs the suite's elicitation tool",
   "elicitation-sep1330-enums": "needs the suite's elicitation tool",
-  "json-schema-2020-12": "needs the suite's json_schema_2020_12_tool",
+  "json-schema-2020-12": PASSED_THROUGH,
   "server-sse-polling": "SEP-1699 resumable SSE needs an event store, which codecall serve does not keep",
-  "resources-list":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-read-text":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-read-binary":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-templates-read":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-list": PASSED_THROUGH,
+  "resources-read-text": PASSED_THROUGH,
+  "resources-read-binary": PASSED_THROUGH,
+  "resources-templates-read": PASSED_THROUGH,
   "resources-subscribe":
     "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
   "resources-unsubscribe":
     "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "prompts-list":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-simple":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-with-args":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-embedded-resource":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
-  "prompts-get-with-image":
-    "needs the suite's own test prompts (upstream prompts pass through as <server>.<prompt>; tested in mcp-server)",
+  "prompts-list": PASSED_THROUGH,
+  "prompts-get-simple": PASSED_THROUGH,
+  "prompts-get-with-args": PASSED_THROUGH,
+  "prompts-get-embedded-resource": PASSED_THROUGH,
+  "prompts-get-with-image": PASSED_THROUGH,
 };
 
 describe("codecall serve --http with the MCP conformance suite", () => {
@@ -373,11 +366,21 @@ describe("codecall serve --http with authentication", () => {
 
 /** Starts `codecall serve --http 0` and reads the URL it prints. */
 /**
- * `--expose tools` in front of an upstream server with the tools the suite's scenarios call: the scenarios
- * that need those tools then apply to codecall and pass, their content (images, audio, embedded resources,
- * 2020-12 schemas) going through codecall's bridge unchanged.
+ * `--expose tools --tool-names bare` in front of an upstream server with the tools, resources and prompts
+ * the suite's scenarios use: those scenarios then apply to codecall and pass, their content (images,
+ * audio, embedded resources, 2020-12 schemas) going through codecall's bridge unchanged. Subscriptions,
+ * completion, logging/progress/sampling/elicitation from an upstream tool are not passed through.
  */
 const PASSTHROUGH = [
+  "resources-list",
+  "resources-read-text",
+  "resources-read-binary",
+  "resources-templates-read",
+  "prompts-list",
+  "prompts-get-simple",
+  "prompts-get-with-args",
+  "prompts-get-embedded-resource",
+  "prompts-get-with-image",
   "tools-list",
   "tools-call-simple-text",
   "tools-call-image",

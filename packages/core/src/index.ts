@@ -30,11 +30,12 @@ export {
 } from "@codecall/sandbox";
 export type { AgentToolbox, AgentToolDefinition, ToolboxEvent, ToolUseResult } from "./agent/toolbox.js";
 // Code mode and its classic baseline.
-export { createClassicMode } from "./codemode/classic-mode.js";
+export { createClassicMode, type OpenClassicMode, openClassicMode } from "./codemode/classic-mode.js";
 export { type CodeMode, type CodeModeOptions, createCodeMode } from "./codemode/code-mode.js";
 export {
   CALL_TOOL_NAME,
   EXPOSED_SURFACES,
+  type ExposedResources,
   type ExposedSurface,
   type ExposedToolbox,
   type ExposeOptions,
@@ -72,7 +73,33 @@ export {
   type RemoteServerConfig,
   type StdioServerConfig,
 } from "./mcp/config.js";
-export { type ConnectOptions, connectServers, McpConnections } from "./mcp/connections.js";
+export {
+  type ConnectOptions,
+  connectServers,
+  McpConnections,
+  openServers,
+  type ServersOption,
+} from "./mcp/connections.js";
 export type { OAuthTokenStorage, UpstreamOAuthOptions } from "./mcp/oauth.js";
 // Privacy options (the guard itself is in `@codecall/core/privacy`).
 export type { PrivacyGuard, PrivacyGuardOptions } from "./privacy/guard.js";
+// Workspace and skills.
+export {
+  createSkills,
+  type SaveSkillInput,
+  type Skill,
+  type SkillInfo,
+  type Skills,
+  type SkillsOptions,
+  type SkillTool,
+} from "./skills/skills.js";
+export type { WorkspaceStorage } from "./workspace/storage.js";
+export {
+  createWorkspace,
+  DEFAULT_WORKSPACE_QUOTA,
+  type Workspace,
+  type WorkspaceEncoding,
+  type WorkspaceFile,
+  type WorkspaceOptions,
+  type WorkspaceQuota,
+} from "./workspace/workspace.js";

@@ -21,3 +21,5 @@ export * from "./privacy/profile.js";
 export * from "./privacy/tokenize.js";
 export * from "./privacy/tokens.js";
 export * from "./privacy/vault.js";
+export * from "./skills/index.js";
+export * from "./workspace/index.js";

@@ -166,6 +166,20 @@ describe("exposeCodeMode", () => {
     expect(stored.content[0]!.text).toContain("cc grace.hopper@navy.example");
   });
 
+  it("resources: listed across servers and read through the bridge; an unknown URI is TOOL_NOT_FOUND", async () => {
+    const toolbox = exposeCodeMode(codeMode, "tools");
+    expect(exposeCodeMode(codeMode, "code").resources).toBeUndefined();
+    const listed = await toolbox.resources!.list();
+    expect(listed.length).toBeGreaterThan(0);
+    const first = listed[0]!;
+    const { contents } = await toolbox.resources!.read(first.uri);
+    expect(contents[0]).toMatchObject({ uri: first.uri });
+    expect(contents[0]!.text ?? contents[0]!.blob).toBeTruthy();
+    await expect(toolbox.resources!.read("nowhere://nothing")).rejects.toMatchObject({
+      code: "TOOL_NOT_FOUND",
+    });
+  });
+
   it("an unknown surface is a configuration error", () => {
     expect(() => exposeCodeMode(codeMode, "everything" as never)).toThrow(CodecallError);
   });

@@ -3,11 +3,9 @@ import {
   type CodeMode,
   type CodeModeOptions,
   type ConnectOptions,
-  connectServers,
-  createClassicMode,
   createCodeMode,
-  loadConfig,
-  McpConnections,
+  openClassicMode,
+  type ServersOption,
 } from "@codecall/core";
 import type { DynamicStructuredTool } from "@langchain/core/tools";
 import { type LangChainToolsOptions, toolboxTools } from "./tools.js";
@@ -54,7 +52,7 @@ export async function createCodeModeTools(options: CodeModeToolsOptions): Promis
 
 export interface ClassicModeToolsOptions extends LangChainToolsOptions {
   /** An `mcpServers` file path or URL, the parsed object, or connections you made (they stay yours). */
-  servers: string | URL | object | McpConnections;
+  servers: ServersOption;
   connect?: ConnectOptions;
   system?: string;
 }
@@ -63,17 +61,7 @@ export interface ClassicModeToolsOptions extends LangChainToolsOptions {
 export async function createClassicModeTools(
   options: ClassicModeToolsOptions,
 ): Promise<CodecallLangChainTools<"classic">> {
-  const owns = !(options.servers instanceof McpConnections);
-  const connections =
-    options.servers instanceof McpConnections
-      ? options.servers
-      : await connectServers(
-          typeof options.servers === "string" || options.servers instanceof URL
-            ? await loadConfig(options.servers, options.connect)
-            : options.servers,
-          options.connect,
-        );
-  const toolbox = createClassicMode(connections, options.system ? { system: options.system } : {});
+  const { toolbox, close } = await openClassicMode(options);
   return {
     mode: "classic",
     toolbox,
@@ -83,8 +71,6 @@ export async function createClassicModeTools(
     get system() {
       return toolbox.system();
     },
-    close: async () => {
-      if (owns) await connections.close();
-    },
+    close,
   };
 }

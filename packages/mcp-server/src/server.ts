@@ -1,4 +1,10 @@
-import type { AgentToolbox, InterceptedCall, ToolboxEvent } from "@codecall/core";
+import {
+  type AgentToolbox,
+  CodecallError,
+  type ExposedResources,
+  type InterceptedCall,
+  type ToolboxEvent,
+} from "@codecall/core";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
@@ -8,11 +14,14 @@ import {
   GetPromptRequestSchema,
   type GetPromptResult,
   ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   type LoggingLevel,
   LoggingLevelSchema,
   McpError,
   type Prompt,
+  ReadResourceRequestSchema,
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
@@ -23,6 +32,8 @@ import { type Approver, allowInstead, denied, withApprover } from "./policy.js";
 export interface ServableToolbox extends AgentToolbox {
   /** Calls `listener` when the upstream catalogue changes; returns an unsubscribe function. */
   onToolsChanged?(listener: () => void): () => void;
+  /** Upstream resources to serve as this server's own (`exposeCodeMode` gives them on its non-code surfaces). */
+  resources?: ExposedResources;
 }
 
 /** Options of {@link createCodecallServer}. */
@@ -45,6 +56,8 @@ export interface CodecallServerOptions {
    * Prompt text goes to the client as the upstream server wrote it.
    */
   prompts?: PromptSource;
+  /** `namespaced` (default): prompts are named `<server>.<prompt>`; `bare`: by their upstream names. */
+  promptNames?: "namespaced" | "bare";
 }
 
 /** Where passed-through prompts come from: `McpConnections` implements it. */
@@ -87,6 +100,7 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
         tools: { listChanged: true },
         logging: {},
         ...(options.prompts ? { prompts: {} } : {}),
+        ...(toolbox.resources ? { resources: {} } : {}),
       },
       instructions: toolbox.system(),
     },
@@ -112,27 +126,47 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
 
   const prompts = options.prompts;
   if (prompts) {
+    const bare = options.promptNames === "bare";
+    const served = (p: { server: string; name: string }) => (bare ? p.name : `${p.server}.${p.name}`);
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({
       prompts: (await prompts.listPrompts()).map(({ server: from, ...prompt }) => ({
         ...prompt,
-        name: `${from}.${prompt.name}`,
+        name: served({ server: from, name: prompt.name }),
         description: `${prompt.description ?? prompt.title ?? prompt.name} (from the MCP server "${from}")`,
       })),
     }));
     server.setRequestHandler(GetPromptRequestSchema, async (request) => {
-      const found = (await prompts.listPrompts()).find(
-        (p) => `${p.server}.${p.name}` === request.params.name,
-      );
+      const found = (await prompts.listPrompts()).find((p) => served(p) === request.params.name);
       if (!found)
         throw new McpError(
           ErrorCode.InvalidParams,
-          `No prompt is named "${request.params.name}". List prompts to see the names (<server>.<prompt>).`,
+          `No prompt is named "${request.params.name}". List prompts to see the names${bare ? "" : " (<server>.<prompt>)"}.`,
         );
       const result = await prompts.getPrompt(found.server, found.name, request.params.arguments ?? {});
       return {
         ...(result.description ? { description: result.description } : {}),
         messages: result.messages,
       };
+    });
+  }
+
+  const resources = toolbox.resources;
+  if (resources) {
+    server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: await resources.list() }));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+      resourceTemplates: await resources.templates(),
+    }));
+    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+      try {
+        return await resources.read(request.params.uri, { signal: extra.signal });
+      } catch (error) {
+        const e = CodecallError.from(error, "TOOL_FAILED");
+        // -32002: the MCP specification's "resource not found".
+        throw new McpError(
+          e.code === "TOOL_NOT_FOUND" ? -32002 : ErrorCode.InternalError,
+          `${e.code}: ${e.message}`,
+        );
+      }
     });
   }
 

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from "node:crypto";
 import {
   CodecallError,
   type CodeMode,
@@ -11,14 +12,23 @@ import {
   McpConnections,
   type PrivacyGuardOptions,
   type Sandbox,
+  type Workspace,
+  type WorkspaceOptions,
 } from "@codecall/core";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { principalOf } from "./auth.js";
 import { type CodecallServerOptions, createCodecallServer, type ExecutionSlots } from "./server.js";
 import type { SessionInfo } from "./transports.js";
 
 /** Options of {@link codeModePerSession}. */
 export interface PerSessionOptions
-  extends Omit<CodeModeOptions, "servers" | "sandbox" | "privacy" | "interceptor"> {
+  extends Omit<CodeModeOptions, "servers" | "sandbox" | "privacy" | "interceptor" | "workspace"> {
+  /**
+   * Files and skills programs keep. Options without a `scope` give each authenticated user (the token's
+   * client and subject) a scope of their own, kept across their sessions, and each session without auth a
+   * scope for itself; options with a `scope` are shared by every session. A function chooses per session.
+   */
+  workspace?: WorkspaceOptions | ((session: SessionInfo) => Workspace | WorkspaceOptions);
   /** The upstream MCP connections, shared by every session (they hold a catalogue, not a session's data). */
   connections: McpConnections;
   /** The backend, shared: its engine pool is shared, but each session gets its own contexts. Stays yours to close. */
@@ -77,6 +87,7 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
     interceptor,
     server: serverOptions,
     maxConcurrentExecutions,
+    workspace,
     expose = "code",
     toolNames,
     ...rest
@@ -107,10 +118,12 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
   let closed = false;
 
   return {
-    async create() {
+    async create(session) {
       if (closed) throw new CodecallError("SANDBOX_DISPOSED", "These sessions were closed.");
+      const sessionSpace = sessionWorkspace(workspace, session);
       const codeMode = await createCodeMode({
         ...rest,
+        ...(sessionSpace ? { workspace: sessionSpace } : {}),
         servers: connections,
         sandbox,
         ...(privacy ? { privacy: { ...privacy } } : {}),
@@ -129,6 +142,7 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
       }
       const server = createCodecallServer(toolbox, {
         prompts: connections,
+        ...(toolNames === "bare" ? { promptNames: "bare" as const } : {}),
         ...serverOptions,
         executionSlots: slots,
       });
@@ -152,6 +166,21 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
       await Promise.all(all.map((c) => c.close().catch(() => undefined)));
     },
   };
+}
+
+/** The workspace of one session: see {@link PerSessionOptions.workspace}. */
+function sessionWorkspace(
+  option: PerSessionOptions["workspace"],
+  session: SessionInfo | undefined,
+): Workspace | WorkspaceOptions | undefined {
+  if (!option) return undefined;
+  if (typeof option === "function") return option(session ?? {});
+  if (option.scope !== undefined) return option;
+  const principal = principalOf(session?.auth);
+  const scope = principal
+    ? `user-${createHash("sha256").update(principal).digest("hex").slice(0, 24)}`
+    : `session-${randomUUID()}`;
+  return { ...option, scope };
 }
 
 /** A counter of programs running at once; `tryAcquire` returns a release function, or undefined when full. */

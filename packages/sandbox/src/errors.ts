@@ -52,6 +52,15 @@ export const ERROR_HINTS = {
   POLICY_DENIED: "Policy does not allow this tool call. Ask the operator to allow it, or use another tool.",
   PRIVACY_VIOLATION:
     "Personal data may not flow to this tool. Send the token only to tools allowed to receive it.",
+  // Workspace and skills
+  WORKSPACE_QUOTA:
+    "The workspace is full (its byte or file quota). Remove files you no longer need, or ask for a larger quota.",
+  WORKSPACE_PATH_INVALID:
+    "Use a relative path such as `data/report.csv`: no `..`, no leading `/`, no `:`, `?`, `\\` or NUL.",
+  WORKSPACE_NOT_FOUND: "No workspace file has that path. List the workspace to see what exists.",
+  SKILL_NOT_FOUND: "No skill has that name. List the skills (`skills/` in the workspace) to see what exists.",
+  SKILL_INVALID:
+    "The skill could not be saved: fix its name (letters, digits, `-`, `_`), description or code as the message says.",
   // Agent
   MODEL_ERROR: "The model API returned an error. Check the API key, model name and rate limits.",
   TURN_LIMIT: "The agent reached its turn limit before finishing. Raise maxTurns or simplify the task.",

@@ -16,6 +16,11 @@ const TOOL_CODES = new Set<string>([
   "POLICY_DENIED",
   "PRIVACY_VIOLATION",
   "RESULT_NOT_SERIALIZABLE",
+  "WORKSPACE_QUOTA",
+  "WORKSPACE_PATH_INVALID",
+  "WORKSPACE_NOT_FOUND",
+  "SKILL_NOT_FOUND",
+  "SKILL_INVALID",
 ]);
 
 /** What a run had gathered when it ended, for the outcome. */

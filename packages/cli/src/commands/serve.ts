@@ -116,7 +116,11 @@ export function serveCommand(program: Command, io: CliIo): void {
       if (port === undefined) {
         await withCodeMode(flags, io, note, async (codeMode) => {
           const toolbox = exposeCodeMode(codeMode, surface.expose, { names: surface.toolNames });
-          const server = createCodecallServer(toolbox, { ...options, prompts: codeMode.connections });
+          const server = createCodecallServer(toolbox, {
+            ...options,
+            prompts: codeMode.connections,
+            promptNames: surface.toolNames,
+          });
           await serveStdio(server);
           note("serving MCP on stdio");
           await stopped;

@@ -1,6 +1,11 @@
 import { type ClassicTool, classicToolName, createClassicToolbox } from "../agent/classic.js";
 import type { AgentToolbox } from "../agent/toolbox.js";
-import type { McpConnections } from "../mcp/connections.js";
+import {
+  type ConnectOptions,
+  type McpConnections,
+  openServers,
+  type ServersOption,
+} from "../mcp/connections.js";
 import { toolResultToValue } from "../mcp/result.js";
 
 /**
@@ -26,4 +31,31 @@ export function createClassicMode(
       ),
   }));
   return createClassicToolbox(tools, options);
+}
+
+/** Classic mode over servers given as code mode takes them, and how to close what was opened for it. */
+export interface OpenClassicMode {
+  toolbox: AgentToolbox;
+  connections: McpConnections;
+  /** Closes the connections if they were opened here (connections you passed stay yours). */
+  close(): Promise<void>;
+}
+
+/**
+ * {@link createClassicMode} from a config file, a parsed config or connections you made: what the framework
+ * adapters' classic-mode tools are built on.
+ */
+export async function openClassicMode(options: {
+  servers: ServersOption;
+  connect?: ConnectOptions;
+  system?: string;
+}): Promise<OpenClassicMode> {
+  const { connections, owned } = await openServers(options.servers, options.connect);
+  return {
+    toolbox: createClassicMode(connections, options.system ? { system: options.system } : {}),
+    connections,
+    close: async () => {
+      if (owned) await connections.close();
+    },
+  };
 }

@@ -26,10 +26,16 @@ import {
 } from "../executor/executor.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
-import { loadConfig } from "../mcp/config.js";
-import { type ConnectOptions, connectServers, McpConnections } from "../mcp/connections.js";
+import {
+  type ConnectOptions,
+  type McpConnections,
+  openServers,
+  type ServersOption,
+} from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
+import { skillDiscovery, skillFilesKey } from "../skills/discovery.js";
+import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 
 /** Options of {@link createCodeMode}. */
 export interface CodeModeOptions {
@@ -37,7 +43,7 @@ export interface CodeModeOptions {
    * The MCP servers: a path or URL of an `mcpServers` JSON file (the one Claude Desktop, Claude Code or
    * Cursor use), the parsed object, or connections you made with `connectServers` (they stay yours).
    */
-  servers: string | URL | object | McpConnections;
+  servers: ServersOption;
   /**
    * The backend programs run in: a Sandbox (yours to close) or a factory code mode calls once and closes,
    * e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
@@ -66,6 +72,11 @@ export interface CodeModeOptions {
   envelope?: EnvelopeOptions;
   /** Record every program code mode runs and hand each record here (see `@codecall/core/records`). */
   onRecord?: ExecutorOptions["onRecord"];
+  /**
+   * Files programs keep between executions and saved skills (see {@link ExecutorOptions.workspace}). Saved
+   * skills are listed by `search_tools` and shown under `skills/` in the file view.
+   */
+  workspace?: Workspace | WorkspaceOptions;
 }
 
 /** Code mode over a set of MCP servers: the meta-tools a model or an MCP client uses, and the parts behind them. */
@@ -91,6 +102,8 @@ export interface CodeModeState {
   api: GeneratedApi;
   index: ToolIndex;
   view: FileView;
+  /** Which skills this state lists: this process's saves so far, and the skills' files then. */
+  skills?: { generation: number; files: string };
 }
 
 /**
@@ -106,26 +119,26 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
-  const ownsConnections = !(options.servers instanceof McpConnections);
   // The type-checker's thread loads TypeScript and its library while the servers start.
   if (options.typeCheck !== "off") void warmUpTypeChecker();
-  const connections =
-    options.servers instanceof McpConnections
-      ? options.servers
-      : await connectServers(
-          typeof options.servers === "string" || options.servers instanceof URL
-            ? await loadConfig(options.servers, options.connect)
-            : options.servers,
-          options.connect,
-        );
+  const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   const guard = await privacyGuard(options.privacy);
   const interceptor = composeInterceptors(options.interceptor, guard);
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
-  const current = async (): Promise<CodeModeState> => {
+  // The meta-tools also look for skills saved elsewhere (another session or process): `checkSkillFiles`.
+  const current = async (checkSkillFiles = false): Promise<CodeModeState> => {
     const version = connections.version;
     const ready = state ? await state.catch(() => undefined) : undefined;
-    if (ready && ready.version === version) return ready;
+    const files =
+      checkSkillFiles && executor?.workspace ? await skillFilesKey(executor.workspace) : undefined;
+    if (
+      ready &&
+      ready.version === version &&
+      ready.skills?.generation === executor?.skills?.generation &&
+      (files === undefined || files === ready.skills?.files)
+    )
+      return ready;
     state = build(version);
     return state;
   };
@@ -141,6 +154,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(interceptor ? { interceptor } : {}),
       ...(options.persistState ? { persistState: true } : {}),
       ...(options.onRecord ? { onRecord: options.onRecord } : {}),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
       // The API and the discovery index are built on first use: start-up does not grow with the catalogue.
       deferApi: true,
       programTools: (next) => {
@@ -169,21 +183,40 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 
   async function build(version: number): Promise<CodeModeState> {
     const api = await executor.api();
+    const generation = executor.skills?.generation;
+    const files = executor.workspace ? await skillFilesKey(executor.workspace) : "";
+    const skills =
+      executor.skills && executor.workspace
+        ? await skillDiscovery(executor.skills, executor.workspace)
+        : undefined;
     const index = await createToolIndex(
-      fromGeneratedApi(api),
+      [...fromGeneratedApi(api), ...(skills?.documents ?? [])],
       options.retriever ? { retriever: options.retriever } : {},
     );
-    const view = createFileView([generatedFileSource(api), ...(options.files ?? [])]);
-    return { version, api, index, view };
+    const view = createFileView([
+      generatedFileSource(api),
+      ...(options.files ?? []),
+      ...(skills ? [skills.files] : []),
+    ]);
+    return {
+      version,
+      api,
+      index,
+      view,
+      ...(generation === undefined ? {} : { skills: { generation, files } }),
+    };
   }
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
-  let initial = buildInitialPrompt({ servers: serverSummaries(connections) });
+  let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
   const listeners = new Set<() => void>();
   const unsubscribe = connections.onChange(() => {
     // The server list in the system prompt follows the catalogue; listeners hear of the change once it is ready.
     void current().then(
       () => {
-        initial = buildInitialPrompt({ servers: serverSummaries(connections) });
+        initial = buildInitialPrompt({
+          servers: serverSummaries(connections),
+          workspace: !!options.workspace,
+        });
         for (const listener of listeners) listener();
       },
       () => undefined,
@@ -198,7 +231,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     system: () => initial.system,
     tools: () => initial.tools,
     async search(query, searchOptions) {
-      return (await current()).index.search(query, searchOptions);
+      return (await current(true)).index.search(query, searchOptions);
     },
     execute: (code, executeOptions) => executor.execute(code, executeOptions),
     async call(name, input, context) {
@@ -213,14 +246,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
           case META_TOOL_NAMES.executeCode:
             return await runProgram(String(args.code ?? ""), context);
           case META_TOOL_NAMES.listFiles: {
-            const entries = (await current()).view.list(String(args.path ?? ""));
+            const entries = (await current(true)).view.list(String(args.path ?? ""));
             return {
               content: entries.map((e) => (e.kind === "directory" ? `${e.path}/` : e.path)).join("\n"),
               isError: false,
             };
           }
           case META_TOOL_NAMES.readFile:
-            return { content: (await current()).view.read(String(args.path ?? "")), isError: false };
+            return { content: (await current(true)).view.read(String(args.path ?? "")), isError: false };
           default:
             throw new CodecallError(
               "TOOL_NOT_FOUND",

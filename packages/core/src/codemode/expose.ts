@@ -1,9 +1,11 @@
 import type { GeneratedTool } from "@codecall/codegen";
+import type { Resource, ResourceTemplate } from "@modelcontextprotocol/sdk/types.js";
 import { classicToolName } from "../agent/classic.js";
 import type { AgentToolbox, AgentToolDefinition, ToolUseResult } from "../agent/toolbox.js";
 import { nearestToolNames } from "../discovery/nearest.js";
 import { META_TOOL_NAMES } from "../discovery/prompt.js";
 import { CodecallError } from "../errors.js";
+import { type ProgramResourceContent, RESOURCE_TOOL_IDS } from "../mcp/resource-tools.js";
 import type { CatalogueTool } from "../mcp/types.js";
 import type { CodeMode } from "./code-mode.js";
 
@@ -35,6 +37,19 @@ export const CALL_TOOL_NAME = "call_tool";
 /** A toolbox serving `surface` of a code mode; it follows the catalogue's changes like code mode does. */
 export interface ExposedToolbox extends AgentToolbox {
   onToolsChanged(listener: () => void): () => void;
+  /**
+   * The upstream servers' resources, on every surface but `code` (where programs read them): listed and
+   * read through the same bridge as a program's `codecall.readResource` (policy, privacy).
+   */
+  resources?: ExposedResources;
+}
+
+/** Upstream resources as one MCP server offers them: URIs are global, so they are not namespaced. */
+export interface ExposedResources {
+  list(): Promise<Resource[]>;
+  templates(): Promise<ResourceTemplate[]>;
+  /** The resource's contents; TOOL_NOT_FOUND when no upstream server lists it or has a template for it. */
+  read(uri: string, options?: { signal?: AbortSignal }): Promise<{ contents: ProgramResourceContent[] }>;
 }
 
 /**
@@ -66,8 +81,10 @@ export function exposeCodeMode(
   if (surface === "code") return { ...codeModeToolbox(codeMode), onToolsChanged };
 
   const upstream = new UpstreamTools(codeMode, names);
+  const resources = upstreamResources(codeMode);
   if (surface === "tools") {
     return {
+      resources,
       mode: "classic",
       system: () => upstreamSystem(codeMode),
       tools: () => upstream.definitions(),
@@ -79,6 +96,7 @@ export function exposeCodeMode(
     const search = codeMode.tools().find((t) => t.name === META_TOOL_NAMES.searchTools);
     if (!search) throw new Error("code mode has no search_tools");
     return {
+      resources,
       mode: "classic",
       system: () => searchSystem(codeMode),
       tools: () => [search, CALL_TOOL_DEFINITION],
@@ -93,6 +111,7 @@ export function exposeCodeMode(
   // both: code mode's tools first; an upstream tool can never shadow a meta-tool.
   const own = new Set(codeMode.tools().map((t) => t.name));
   return {
+    resources,
     mode: "code",
     system: () =>
       `${codeMode.system()}\n\nThe upstream tools are also offered one by one; prefer a program when a task needs more than one call.`,
@@ -109,6 +128,53 @@ function codeModeToolbox(codeMode: CodeMode): AgentToolbox {
     system: () => codeMode.system(),
     tools: () => codeMode.tools(),
     call: (name, input, context) => codeMode.call(name, input, context),
+  };
+}
+
+function upstreamResources(codeMode: CodeMode): ExposedResources {
+  const { connections, executor } = codeMode;
+  const serverNames = () => connections.servers().map((s) => s.name);
+  // Which server a URI belongs to: one that lists it, else one with a template matching it.
+  const owner = async (uri: string): Promise<string | undefined> => {
+    for (const server of serverNames()) {
+      const listed = await connections.listResources(server).catch(() => []);
+      if (listed.some((r) => r.uri === uri)) return server;
+    }
+    const { UriTemplate } = await import("@modelcontextprotocol/sdk/shared/uriTemplate.js");
+    for (const server of serverNames()) {
+      const templates = await connections.listResourceTemplates(server).catch(() => []);
+      if (templates.some((t) => new UriTemplate(t.uriTemplate).match(uri) !== null)) return server;
+    }
+    return undefined;
+  };
+  return {
+    async list() {
+      const lists = await Promise.all(
+        serverNames().map(
+          (server) =>
+            executor.callTool(RESOURCE_TOOL_IDS.listResources, { server }).catch(() => []) as Promise<
+              Resource[]
+            >,
+        ),
+      );
+      return lists.flat();
+    },
+    async templates() {
+      const lists = await Promise.all(
+        serverNames().map((server) => connections.listResourceTemplates(server).catch(() => [])),
+      );
+      return lists.flat();
+    },
+    async read(uri, options = {}) {
+      const server = await owner(uri);
+      if (!server)
+        throw new CodecallError("TOOL_NOT_FOUND", `No upstream server offers the resource ${uri}.`, {
+          hint: "List the resources (or their templates) for the URIs there are.",
+          details: { uri },
+        });
+      const value = await executor.callTool(RESOURCE_TOOL_IDS.readResource, { server, uri }, options);
+      return { contents: (Array.isArray(value) ? value : [value]) as ProgramResourceContent[] };
+    },
   };
 }
 

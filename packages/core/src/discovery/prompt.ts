@@ -26,6 +26,8 @@ export interface InitialPromptOptions {
   listBudget?: number;
   /** Include the `list_files` / `read_file` tools. Default true. */
   fileView?: boolean;
+  /** Programs have the `workspace` and `skills` globals: say so. Default false. */
+  workspace?: boolean;
 }
 
 /** The system text and the meta-tools. */
@@ -44,7 +46,14 @@ export const META_TOOL_NAMES = {
 
 /** Builds the initial prompt: constant in size whatever the catalogue's size. */
 export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt {
-  const { servers, maxServers = 15, maxDescriptionChars = 60, listBudget = 1200, fileView = true } = options;
+  const {
+    servers,
+    maxServers = 15,
+    maxDescriptionChars = 60,
+    listBudget = 1200,
+    fileView = true,
+    workspace = false,
+  } = options;
   const toolCount = servers.reduce((sum, s) => sum + s.toolCount, 0);
   const shown: string[] = [];
   let spent = 0;
@@ -61,6 +70,9 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
     `1. search_tools finds tools; give one query per sub-task (\`query: ["find flights", "send an email"]\`); detail "full" gives exact types.`,
     `2. execute_code runs one program that calls them as async functions (\`await server.tool({...})\`) and returns only what you need; intermediate results stay in the program, which can also search with \`await codecall.searchTools({query})\` (typed results: id, name, text).`,
     fileView ? `The API is also readable as files: list_files("servers/"), then read_file.` : "",
+    workspace
+      ? `Programs keep files between runs with \`workspace\` (readFile, writeFile, readJSON, writeJSON, list, remove). Save a function that worked with \`skills.save({ name, description, code })\` and reuse it later with \`import { fn } from "./skills/<name>"\`; search_tools finds saved skills.`
+      : "",
     `Servers:`,
     ...shown,
     more > 0

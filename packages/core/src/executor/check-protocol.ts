@@ -12,7 +12,15 @@ export type CheckRequest =
       compilerOptions: Record<string, unknown> | undefined;
     }
   | { type: "unload"; apiId: number }
-  | { type: "prepare"; id: number; apiId: number; code: string; check: boolean };
+  | {
+      type: "prepare";
+      id: number;
+      apiId: number;
+      code: string;
+      check: boolean;
+      /** Modules the program imports (skills), checked beside it. */
+      files?: Record<string, string>;
+    };
 
 /** Worker to host: the answer to the request with the same `id`. */
 export type CheckReply =

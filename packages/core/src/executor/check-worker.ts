@@ -55,7 +55,7 @@ function prepare(request: Extract<CheckRequest, { type: "prepare" }>): CheckRepl
   if (request.check) {
     const checker = checkers.get(request.apiId);
     if (!checker) throw new Error(`the declarations of API ${request.apiId} were not loaded`);
-    diagnostics = checker.check(request.code);
+    diagnostics = checker.check(request.code, request.files);
   }
   try {
     return { id: request.id, ok: true, diagnostics, js: stripTypes(request.code) };

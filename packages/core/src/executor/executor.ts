@@ -19,6 +19,9 @@ import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { ExecutionRecorder } from "../records/capture.js";
 import type { ExecutionRecord } from "../records/types.js";
+import type { Skills } from "../skills/skills.js";
+import { type ProgramWorkspace, programWorkspace } from "../workspace/program-workspace.js";
+import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
@@ -85,6 +88,12 @@ export interface ExecutorOptions {
   typeCheckBudget?: TypeCheckBudget;
   /** Record every execution (see `@codecall/core/records`) and hand each record here. */
   onRecord?: (record: ExecutionRecord) => void;
+  /**
+   * Files programs keep between executions (the `workspace` global) and saved skills (the `skills` global,
+   * `import ... from "./skills/<name>"`): a workspace you made (yours to close) or options for one.
+   * Default: none, and programs see neither global.
+   */
+  workspace?: Workspace | WorkspaceOptions;
 }
 
 export interface ExecuteOptions {
@@ -109,6 +118,8 @@ export interface ExecutionResult extends ExecutionOutcome {
   envelope: string;
   /** The execution's record, when `record` was asked for. */
   record?: ExecutionRecord;
+  /** What the model should know although the program ran (type-check findings in `warn`, a changed tool under a skill). */
+  warnings?: string[];
 }
 
 /** Runs models' TypeScript programs against MCP tools in a sandbox. */
@@ -133,6 +144,10 @@ export interface Executor {
   warmUp(): Promise<void>;
   /** The backend in use. */
   readonly sandbox: Sandbox;
+  /** The workspace programs see, when the executor has one. */
+  readonly workspace?: Workspace;
+  /** The skills saved in that workspace. */
+  readonly skills?: Skills;
   /** Frees the executor's sandbox context, and the sandbox itself when the executor created it. */
   close(): Promise<void>;
 }
@@ -158,7 +173,21 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
   const interceptor = options.interceptor;
   const redact = interceptor?.redact?.bind(interceptor);
-  const wrapTools = options.programTools ?? ((tools: ToolHandler) => tools);
+  const programTools = options.programTools ?? ((tools: ToolHandler) => tools);
+  const files: ProgramWorkspace | undefined = options.workspace
+    ? programWorkspace(options.workspace, {
+        current: async () => {
+          const s = await current();
+          return {
+            api: s.api,
+            prepare: (code, check, imported) => s.preparer.prepare(code, check, imported),
+          };
+        },
+      })
+    : undefined;
+  const wrapTools = files
+    ? (tools: ToolHandler) => programTools(files.tools(tools, interceptor))
+    : programTools;
   const budget = options.typeCheckBudget ?? {};
   // TypeScript and its standard library load in the checker's thread while the tools are listed.
   if (defaultMode !== "off") void warmUpTypeChecker(budget);
@@ -186,7 +215,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           validator: new ArgumentValidator(),
         }),
       ),
-      preparer: new ProgramPreparer(api.declarations, options.compilerOptions, budget),
+      preparer: new ProgramPreparer(
+        files ? { ...api.declarations, ...files.declarations } : api.declarations,
+        options.compilerOptions,
+        budget,
+      ),
     };
   };
   const current = async (): Promise<ApiState> => {
@@ -218,6 +251,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
   const executor: Executor = {
     sandbox,
+    ...(files ? { workspace: files.workspace, skills: files.skills } : {}),
     async api() {
       return (await current()).api;
     },
@@ -228,7 +262,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       if (typeof code !== "string")
         throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
       const s = await current();
-      return withUnknownTools(s, code, (await s.preparer.prepare(code, true)).diagnostics);
+      const linked = await files?.link(code, s.api, s.preparer.prepare.bind(s.preparer));
+      return withUnknownTools(s, code, (await s.preparer.prepare(code, true, linked?.files)).diagnostics);
     },
     async callTool(toolId, args, call = {}) {
       if (closed) throw new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one.");
@@ -268,7 +303,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       ): ExecutionResult => {
         const clean = redactOutcome(outcome, redact);
         const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
-        const result: ExecutionResult = { ...clean, diagnostics, envelope };
+        const result: ExecutionResult = { ...clean, diagnostics, envelope, ...(warnings ? { warnings } : {}) };
         if (recorder) {
           const record = recorder.finish(result);
           options.onRecord?.(record);
@@ -286,18 +321,25 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const s = await current();
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
-        const prepared = await s.preparer.prepare(code, mode !== "off");
-        const used = [...mentionedNames(prepared.js ?? "")].filter((n) => s.serverIdents.has(n));
-        recorder?.useApi(s.api, used);
+        // Imported skills are checked beside the program; one whose tools changed is checked whatever the mode.
+        const linked = await files?.link(code, s.api, s.preparer.prepare.bind(s.preparer));
+        const prepared = await s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files);
+        const skillReport = linked?.report(prepared.diagnostics);
+        if (skillReport?.error) return fail(skillReport.error, prepared.diagnostics);
+        // A record of a program that fails its check still names the servers the program did.
+        recorder?.useApi(s.api, [...mentionedNames(prepared.js ?? "")].filter((n) => s.serverIdents.has(n)));
         const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
         if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
         const js = prepared.js;
         if (js === undefined)
           throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
+        const modules = (await linked?.modules()) ?? "";
+        const used = [...mentionedNames(js + modules)].filter((n) => s.serverIdents.has(n));
+        if (modules) recorder?.useApi(s.api, used);
         const taping = recorder ? "record" : run.nondeterminism;
         const request = {
           code: js,
-          prologue: programPrologue(runtimeFor(s.api, used)),
+          prologue: programPrologue(runtimeFor(s.api, used)) + (files?.runtime ?? "") + modules,
           tools: recorder ? recorder.wrap(s.handler) : s.handler,
           ...(taping ? { nondeterminism: taping } : {}),
           limits,
@@ -307,8 +349,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const outcome = options.persistState
           ? await (await openSession()).execute(request)
           : await sandbox.execute(request);
-        const warnings = diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : undefined;
-        return finish(outcome, diagnostics, warnings);
+        const found = [
+          ...(diagnostics.length ? formatDiagnostics(diagnostics).split("\n") : []),
+          ...(skillReport?.warnings ?? []),
+        ];
+        return finish(outcome, diagnostics, found.length ? found : undefined);
       } catch (error) {
         return fail(CodecallError.from(error, "SANDBOX_CRASHED"));
       }
@@ -321,6 +366,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       void state?.then((s) => s.preparer.dispose()).catch(() => undefined);
       if (open) await open.then((x) => x.dispose()).catch(() => undefined);
       if (ownsSandbox) await sandbox.close();
+      await files?.close();
     },
   };
   return executor;

@@ -173,9 +173,22 @@ class CheckService {
     });
   }
 
-  async prepare(apiId: number, code: string, check: boolean, timeMs: number): Promise<PreparedProgram> {
+  async prepare(
+    apiId: number,
+    code: string,
+    check: boolean,
+    timeMs: number,
+    files?: Record<string, string>,
+  ): Promise<PreparedProgram> {
     const reply = await new Promise<CheckReply>((resolve, reject) => {
-      const request = { type: "prepare" as const, id: ++this.nextId, apiId, code, check };
+      const request = {
+        type: "prepare" as const,
+        id: ++this.nextId,
+        apiId,
+        code,
+        check,
+        ...(files ? { files } : {}),
+      };
       this.queue.push({ request, budgetMs: timeMs, resolve, reject });
       this.pump();
     });
@@ -445,8 +458,9 @@ export class ProgramPreparer {
   /**
    * Type-checks (when `check`) and strips `code`. Rejects with TYPE_CHECK_LIMIT when the program is too
    * large or its check runs out of time or memory, with PROGRAM_SYNTAX when it does not parse.
+   * `importedFiles` are modules the program imports (saved skills, `skills/<name>.ts`), checked beside it.
    */
-  prepare(code: string, check: boolean): Promise<PreparedProgram> {
+  prepare(code: string, check: boolean, importedFiles?: Record<string, string>): Promise<PreparedProgram> {
     if (this.disposed)
       return Promise.reject(
         new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one."),
@@ -461,7 +475,8 @@ export class ProgramPreparer {
       );
     }
     // Budgets differ between executors that share declarations; a limit hit under one is not the other's.
-    const key = `${check ? "c" : "s"}${this.budget.timeMs}:${code}`;
+    const imported = importedFiles ? `${JSON.stringify(importedFiles)}\0` : "";
+    const key = `${check ? "c" : "s"}${this.budget.timeMs}:${imported}${code}`;
     const cache = this.api.cache;
     const cached = cache.get(key);
     if (cached) {
@@ -471,7 +486,7 @@ export class ProgramPreparer {
       return cached;
     }
     const prepared = detachedContext.runInAsyncScope(() =>
-      this.service.prepare(this.api.id, code, check, this.budget.timeMs),
+      this.service.prepare(this.api.id, code, check, this.budget.timeMs, importedFiles),
     );
     this.api.remember(key, prepared);
     return prepared;

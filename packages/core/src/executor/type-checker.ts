@@ -68,6 +68,8 @@ export class ProgramTypeChecker {
   private readonly programPath = `${this.root}/program.ts`;
   private programText = "";
   private programVersion = 0;
+  /** Files given with a check (imported skills), by absolute path, with a version bumped when they change. */
+  private readonly extra = new Map<string, { snapshot: ts.IScriptSnapshot; text: string; version: number }>();
 
   constructor(declarations: Record<string, string>, compilerOptions: ts.CompilerOptions = {}) {
     const options = { ...DEFAULT_CHECK_OPTIONS, ...compilerOptions };
@@ -109,7 +111,7 @@ export class ProgramTypeChecker {
       getScriptVersion: (path) =>
         path === this.programPath
           ? String(this.programVersion)
-          : String(this.globals.get(path)?.version ?? 0),
+          : String(this.globals.get(path)?.version ?? this.extra.get(path)?.version ?? 0),
       getScriptSnapshot: (path) => this.snapshot(path),
       getCurrentDirectory: () => this.root,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -118,7 +120,10 @@ export class ProgramTypeChecker {
         const snapshot = this.snapshot(path);
         return snapshot?.getText(0, snapshot.getLength());
       },
-      directoryExists: (path) => folders.has(path.replace(/\/$/, "")) || path.startsWith(libDirectory),
+      directoryExists: (path) =>
+        folders.has(path.replace(/\/$/, "")) ||
+        path.startsWith(libDirectory) ||
+        [...this.extra.keys()].some((f) => f.startsWith(`${path.replace(/\/$/, "")}/`)),
       getDirectories: () => [],
     };
     this.service = ts.createLanguageService(host, documentRegistry);
@@ -133,14 +138,67 @@ export class ProgramTypeChecker {
     this.service.dispose();
   }
 
-  /** The diagnostics of `code` (a program body that may `import`, `await` and `return`), in its own lines. */
-  check(code: string): TypeDiagnostic[] {
+  /**
+   * The diagnostics of `code` (a program body that may `import`, `await` and `return`), in its own lines.
+   * `extraFiles` (modules the program imports, such as `skills/<name>.ts`, by path from the program's
+   * folder) are checked too; their findings carry `file`.
+   */
+  check(code: string, extraFiles: Readonly<Record<string, string>> = {}): TypeDiagnostic[] {
     const { text, insertAt, source } = wrapForCheck(code);
     this.programText = text;
     this.programVersion++;
-    this.selectGlobals(code);
+    this.setExtraFiles(extraFiles);
+    this.selectGlobals([code, ...Object.values(extraFiles)].join("\n"));
     const syntactic = this.service.getSyntacticDiagnostics(this.programPath);
     const diagnostics = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(this.programPath);
+    return [
+      ...this.extraDiagnostics(extraFiles),
+      ...this.toProgramDiagnostics(diagnostics, insertAt, code, source),
+    ];
+  }
+
+  private setExtraFiles(files: Readonly<Record<string, string>>): void {
+    const wanted = new Set<string>();
+    for (const [key, text] of Object.entries(files)) {
+      const path = `${this.root}/${key.replace(/^\/+/, "")}`;
+      wanted.add(path);
+      const old = this.extra.get(path);
+      if (old?.text === text) continue;
+      this.extra.set(path, {
+        snapshot: ts.ScriptSnapshot.fromString(text),
+        text,
+        version: (old?.version ?? 0) + 1,
+      });
+    }
+    for (const path of this.extra.keys()) if (!wanted.has(path)) this.extra.delete(path);
+  }
+
+  private extraDiagnostics(files: Readonly<Record<string, string>>): TypeDiagnostic[] {
+    return Object.keys(files).flatMap((key) => {
+      const path = `${this.root}/${key.replace(/^\/+/, "")}`;
+      const syntactic = this.service.getSyntacticDiagnostics(path);
+      const found = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(path);
+      return found
+        .filter((d) => d.category === ts.DiagnosticCategory.Error)
+        .map((d) => {
+          const { line, character } = ts.getLineAndCharacterOfPosition(d.file!, d.start ?? 0);
+          return {
+            line: line + 1,
+            column: character + 1,
+            code: d.code,
+            message: shortMessage(d.messageText).replaceAll(`${this.root}/`, "./"),
+            file: key.replace(/^\/+/, ""),
+          };
+        });
+    });
+  }
+
+  private toProgramDiagnostics(
+    diagnostics: readonly ts.Diagnostic[],
+    insertAt: number,
+    code: string,
+    source: ts.SourceFile,
+  ): TypeDiagnostic[] {
     return diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => {
@@ -187,7 +245,7 @@ export class ProgramTypeChecker {
 
   private snapshot(path: string): ts.IScriptSnapshot | undefined {
     if (path === this.programPath) return ts.ScriptSnapshot.fromString(this.programText);
-    const own = this.files.get(path);
+    const own = this.files.get(path) ?? this.extra.get(path)?.snapshot;
     if (own) return own;
     if (!path.startsWith(libDirectory)) return undefined;
     if (!libSnapshots.has(path)) {

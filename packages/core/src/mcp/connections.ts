@@ -8,9 +8,10 @@ import type {
   Prompt,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
 } from "@modelcontextprotocol/sdk/types.js";
 import { CodecallError } from "../errors.js";
-import { type ConfigOptions, type McpConfig, parseConfig } from "./config.js";
+import { type ConfigOptions, loadConfig, type McpConfig, parseConfig } from "./config.js";
 import type { CallToolOptions, ConnectionSettings, ServerConnection, ServerStatus } from "./connection.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
 import { fileTokenStorage, type UpstreamOAuthOptions } from "./oauth.js";
@@ -173,6 +174,25 @@ export class McpConnections {
     });
   }
 
+  /** The resource templates a server lists (every page), or an empty list when it offers no resources. */
+  async listResourceTemplates(server: string): Promise<ResourceTemplate[]> {
+    const connection = this.#server(server);
+    return connection.request("resources/templates/list", async (client, timeout) => {
+      if (!client.getServerCapabilities()?.resources) return [];
+      const out: ResourceTemplate[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await client.listResourceTemplates(cursor === undefined ? {} : { cursor }, {
+          timeout,
+        });
+        out.push(...result.resourceTemplates);
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return out;
+    });
+  }
+
   /** Reads one resource of a server. */
   async readResource(server: string, uri: string): Promise<ReadResourceResult> {
     return this.#server(server).request(`resources/read of ${uri}`, (client, timeout) =>
@@ -254,4 +274,22 @@ export async function connectServers(
   const connections = new McpConnections(parsed, options, ServerConnection);
   await connections.start();
   return connections;
+}
+
+/** What code mode and the framework adapters take as `servers`. */
+export type ServersOption = string | URL | object | McpConnections;
+
+/**
+ * The servers given as an option — an `mcpServers` file path or URL, the parsed object, or connections
+ * the caller made — as connections, and whether they were opened here (and so are closed by whoever
+ * opened them here, never the caller's own).
+ */
+export async function openServers(
+  servers: ServersOption,
+  options: ConnectOptions = {},
+): Promise<{ connections: McpConnections; owned: boolean }> {
+  if (servers instanceof McpConnections) return { connections: servers, owned: false };
+  const config =
+    typeof servers === "string" || servers instanceof URL ? await loadConfig(servers, options) : servers;
+  return { connections: await connectServers(config, options), owned: true };
 }

@@ -25,7 +25,14 @@ export {
   unknownKeyError,
 } from "./config.js";
 export type { CallToolOptions, ServerState, ServerStatus } from "./connection.js";
-export { type CatalogueChange, type ConnectOptions, connectServers, McpConnections } from "./connections.js";
+export {
+  type CatalogueChange,
+  type ConnectOptions,
+  connectServers,
+  McpConnections,
+  openServers,
+  type ServersOption,
+} from "./connections.js";
 export { DEFAULT_MAX_RESULT_BYTES } from "./limits.js";
 export {
   DEFAULT_OAUTH_REDIRECT,

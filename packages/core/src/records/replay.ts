@@ -127,6 +127,9 @@ async function replayExecution(
         }
       : { servers: serversOf(record), callTool: offline }),
     sandbox: options.sandbox,
+    // The `workspace` and `skills` globals exist when the program may use them; their calls are served
+    // from the record like any tool's.
+    ...(/\b(workspace|skills)\b/.test(record.program) ? { workspace: {} } : {}),
     // A program that type-checked when recorded checks the same against the recorded schemas: replay runs
     // it unchecked. One that failed the check is checked again, so its outcome can match.
     typeCheck: record.outcome.error?.code === "TYPE_CHECK_FAILED" ? "error" : "off",
