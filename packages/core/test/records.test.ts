@@ -12,7 +12,7 @@ import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CodeMode, createAgent, createCodeMode, hasErrorCode } from "../src/internal.js";
+import { type CodeMode, createAgent, createCodeMode, createExecutor, hasErrorCode } from "../src/internal.js";
 import {
   type AgentRecord,
   agentRecord,
@@ -271,6 +271,37 @@ describe("a program that failed its type-check", () => {
     expect(record.outcome).toMatchObject({ ok: false, error: { code: "TYPE_CHECK_FAILED" } });
     expect(await replayRecord(record, { sandbox: quickjs() })).toEqual({ ok: true, executions: 1 });
   }, 90_000);
+});
+
+describe("a program using the workspace", () => {
+  it("records the workspace calls like tool calls and replays without the files", async () => {
+    const executor = await createExecutor({
+      servers: [],
+      callTool: async () => {
+        throw new Error("no tools here");
+      },
+      sandbox: quickjs(),
+      workspace: {},
+    });
+    let record: ExecutionRecord;
+    try {
+      const result = await executor.execute(
+        'await workspace.writeFile("notes/a.txt", "x=" + Math.random());\nreturn await workspace.readFile("notes/a.txt");',
+        { record: true },
+      );
+      expect(result.error).toBeUndefined();
+      record = await roundTrip(result.record!);
+    } finally {
+      await executor.close();
+    }
+    expect(record.toolCalls.map((c) => c.name)).toEqual([
+      "codecall.workspace.writeFile",
+      "codecall.workspace.readFile",
+    ]);
+    expect(record.outcome.value).toBe(`x=${record.nondeterminism.random[0]}`);
+    // The replay's workspace is empty: the read is answered from the record.
+    expect(await replayRecord(record, { sandbox: quickjs() })).toEqual({ ok: true, executions: 1 });
+  }, 60_000);
 });
 
 describe("an agent record", () => {
