@@ -6,6 +6,7 @@ export default packageBuild([
   "src/discovery/index.ts",
   "src/mcp/index.ts",
   "src/privacy/index.ts",
+  "src/records/index.ts",
   "src/testing/index.ts",
   "src/internal.ts",
   // The type-check worker thread runs this file on its own (see src/executor/type-check-service.ts).

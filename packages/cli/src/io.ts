@@ -82,7 +82,7 @@ export function printSystemError(
 
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(error: CodecallError): number {
-  if (error.code === "CONFIG_INVALID") return EXIT_CODES.usage;
+  if (error.code === "CONFIG_INVALID" || error.code === "RECORD_INVALID") return EXIT_CODES.usage;
   if (error.code === "ABORTED") return EXIT_CODES.interrupted;
   if (UNAVAILABLE.has(error.code)) return EXIT_CODES.unavailable;
   return EXIT_CODES.failed;

@@ -331,18 +331,29 @@ describe("codecall run and replay", () => {
     );
 
     const record = JSON.parse(await readFile(join(ws.dir, "record.json"), "utf8"));
-    expect(record).toMatchObject({ codecall: "run-record", version: 1, task, mode: "code" });
+    expect(record).toMatchObject({ recordVersion: 1, kind: "agent", task, mode: "code" });
     expect(record.turns).toHaveLength(3);
+    // The one program the model ran, with its three tool calls.
+    expect(record.executions).toHaveLength(1);
+    expect(record.executions[0].toolCalls.map((c: { name: string }) => c.name)).toEqual([
+      "filesystem.readTextFile",
+      "memory.createEntities",
+      "memory.readGraph",
+    ]);
+    // Offline: the programs replay from the record, no key and no server needed.
+    const offline = await runCli(["replay", "record.json"], { cwd: ws.dir });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stdout).toBe("replay matches the record: 1 execution, 3 tool calls\n");
 
-    await writeFile(ws.memoryFile, ""); // a fresh graph: the replay must store the words again
-    const replay = await runCli(["replay", "record.json"], { cwd: ws.dir });
+    await writeFile(ws.memoryFile, ""); // a fresh graph: the live replay must store the words again
+    const replay = await runCli(["replay", "--live", "record.json"], { cwd: ws.dir });
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toBe("Stored alpha, beta and gamma.\n");
     expect(replay.stderr).toContain("program calls memory.createEntities");
     expect(await readFile(ws.memoryFile, "utf8")).toContain('"gamma"');
   });
 
-  it("exits 1 when a replayed task fails and 2 for a file that is not a record", async () => {
+  it("plays an older model-turns script with --live, exits 3 when its model fails and 2 for a file that is not a record", async () => {
     const failing = {
       codecall: "run-record",
       version: 1,
@@ -352,12 +363,17 @@ describe("codecall run and replay", () => {
       turns: [turns(ws.dir)[0]],
     };
     await writeFile(join(ws.dir, "short.json"), JSON.stringify(failing));
-    const short = await runCli(["replay", "short.json", "--json", "-q"], { cwd: ws.dir });
+    const offline = await runCli(["replay", "short.json"], { cwd: ws.dir });
+    expect(offline.code).toBe(2);
+    expect(offline.stderr).toMatch(/RECORD_INVALID: .*older `codecall run --record`/);
+    const short = await runCli(["replay", "--live", "short.json", "--json", "-q"], { cwd: ws.dir });
     expect(short.code).toBe(3); // the stand-in has no second turn: the model API fails
     expect(JSON.parse(short.stdout).error.code).toBe("MODEL_ERROR");
     await writeFile(join(ws.dir, "other.json"), "{}");
     const other = await runCli(["replay", "other.json"], { cwd: ws.dir });
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/not a codecall run record[\s\S]*--record/);
+    expect(other.stderr).toMatch(
+      /RECORD_INVALID: other\.json has no recordVersion[\s\S]*Record the run again/,
+    );
   });
 });

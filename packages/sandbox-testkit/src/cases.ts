@@ -960,6 +960,49 @@ return { r, list: [1, 2] };`,
       expect(outcome.stats.backend).toBe(sandbox.name);
     },
   },
+  // ── Nondeterminism (run records and replay) ────────────────────────────────
+  "nondeterminism-tape": {
+    title: "Date.now, new Date() and Math.random are taped on request and replayed from a tape",
+    async run({ sandbox }) {
+      const code = `const a = Date.now();
+const d = new Date();
+const r = [Math.random(), Math.random()];
+await codecall.callTool("echo", {});
+const later = Date();
+return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Date(0).getTime(), utc: Date.UTC(2020, 0) };`;
+      const untaped = await run(sandbox, code);
+      expect(untaped.ok).toBe(true);
+      expect(untaped).not.toHaveProperty("nondeterminism");
+      const recorded = await run(sandbox, code, { nondeterminism: "record" });
+      const v = recorded.value as { a: number; d: number; r: number[]; later: string; isDate: boolean };
+      expect(v.isDate).toBe(true);
+      expect(recorded.value).toMatchObject({ parsed: 0, utc: Date.UTC(2020, 0) });
+      // Date() without new reads the clock too: three clock readings, two random numbers, in order.
+      expect(recorded.nondeterminism?.now.slice(0, 2)).toEqual([v.a, v.d]);
+      expect(recorded.nondeterminism?.now).toHaveLength(3);
+      expect(recorded.nondeterminism?.random).toEqual(v.r);
+      for (const x of v.r) expect(x >= 0 && x < 1).toBe(true);
+
+      const given = { now: [1_000, 2_000, 3_000], random: [0.25, 0.5] };
+      const replayed = await run(sandbox, code, { nondeterminism: given });
+      expect(replayed.value).toMatchObject({ a: 1_000, d: 2_000, r: [0.25, 0.5] });
+      expect((replayed.value as { later: string }).later).toMatch(/1970/);
+      expect(replayed.nondeterminism).toEqual(given);
+      // A tape that runs out falls back to the engine's values, which are taped too.
+      const short = await run(sandbox, "return [Math.random(), Math.random()]", {
+        nondeterminism: { now: [], random: [0.75] },
+      });
+      expect((short.value as number[])[0]).toBe(0.75);
+      expect(short.nondeterminism?.random).toEqual(short.value);
+      // A failing program still reports what it consumed.
+      const failed = await run(sandbox, "const x = Math.random(); throw new Error('boom ' + x)", {
+        nondeterminism: { now: [], random: [0.125] },
+      });
+      // The tape travels after the program: its lines are where they were.
+      expect(failed.error).toMatchObject({ code: "PROGRAM_ERROR", message: "boom 0.125", line: 1 });
+      expect(failed.nondeterminism).toEqual({ now: [], random: [0.125] });
+    },
+  },
   // ── Adversarial programs (hostile.ts) ─────────────────────────────────────
   ...HOSTILE_CASES,
 } satisfies Record<string, ConformanceCase>;

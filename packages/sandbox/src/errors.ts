@@ -64,6 +64,9 @@ export const ERROR_HINTS = {
   // Agent
   MODEL_ERROR: "The model API returned an error. Check the API key, model name and rate limits.",
   TURN_LIMIT: "The agent reached its turn limit before finishing. Raise maxTurns or simplify the task.",
+  // Run records
+  RECORD_INVALID:
+    "The run record is malformed, truncated or of another version. Record the run again with this codecall.",
 } as const;
 
 /** A stable error code. */

@@ -38,6 +38,7 @@ export type {
   ExecutionStats,
   LogEntry,
   LogLevel,
+  NondeterminismTape,
   Sandbox,
   SandboxSession,
   SessionOptions,

@@ -1,8 +1,11 @@
 import { HOST_GLOBAL } from "./spec-v1.js";
 import type { ProgramPosition } from "./stack.js";
+import type { ExecuteRequest } from "./types.js";
 
 /** File names engines report in stack traces; core maps frames of {@link PROGRAM_FILENAME} to program lines. */
 export const PRELUDE_FILENAME = "codecall-prelude.js";
+/** The most values of each kind (`now`, `random`) one run's nondeterminism tape keeps; later ones mark it truncated. */
+export const TAPE_MAX = 4096;
 export const PROGRAM_FILENAME = "program.js";
 
 /**
@@ -72,6 +75,44 @@ function adopt(value, thenOf, report) {
 }
 return { formatArg: formatArg, badCall: badCall, toolError: toolError, notJson: notJson, failure: failure, adopt: adopt };`;
 
+/**
+ * The taped clock and random numbers of one run: a function of the tape's given values that installs
+ * wrappers of `Date`, `Date.now` and `Math.random` on the global object and returns `report` (appends the
+ * tape to the run's JSON report and uninstalls) and `stop` (uninstalls). Uninstalling restores the
+ * engine's own functions unless the program replaced them meanwhile. It travels in the script of a taped
+ * run only (see {@link wrapProgram}), so other runs never compile it: compiling is most of a context's
+ * cost. Nothing here is trusted by the host, which checks the tape it reads.
+ */
+const TAPED_CLOCK = `function (given) {
+"use strict";
+var g = globalThis, D = g.Date, M = g.Math, real = { now: D.now, random: M.random }, toText = D.prototype.toString;
+var apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, stringify = JSON.stringify, slice = String.prototype.slice;
+var tape = { now: [], random: [] }, counts = { now: 0, random: 0 };
+function taped(kind) {
+  return function () {
+    var n = counts[kind]++, src = given[kind], v = n < src.length ? src[n] : apply(real[kind], D, []);
+    if (n < ${TAPE_MAX}) tape[kind][n] = v; else tape.truncated = true;
+    return v;
+  };
+}
+var now = taped("now"), random = taped("random");
+function TapedDate(year, month, day, hours, minutes, seconds, ms) {
+  if (!new.target) return apply(toText, new D(now()), []);
+  return construct(D, arguments.length ? arguments : [now()], new.target);
+}
+TapedDate.prototype = D.prototype;
+defineProperty(TapedDate, "name", { value: "Date" });
+TapedDate.now = now; TapedDate.parse = D.parse; TapedDate.UTC = D.UTC;
+function constructor(value) { defineProperty(D.prototype, "constructor", { value: value, writable: true, configurable: true, enumerable: false }); }
+function stop() {
+  if (g.Date === TapedDate) g.Date = D;
+  if (D.prototype.constructor === TapedDate) constructor(D);
+  if (M.random === random) M.random = real.random;
+}
+g.Date = TapedDate; constructor(TapedDate); M.random = random;
+return { stop: stop, report: function (out) { stop(); return apply(slice, out, [0, -1]) + ',"tape":' + stringify(tape) + "}"; } };
+}`;
+
 /** Drops indentation and comment lines (line breaks stay, so no statement changes): lexing is per character. */
 function compact(source: string): string {
   return source
@@ -88,8 +129,12 @@ function compact(source: string): string {
  * - `console` (`log`, `info`, `warn`, `error`, `debug`), formatted to text in the sandbox;
  * - `codecall.callTool(name, args)`, a promise of the tool's JSON result, rejecting with an `Error` whose
  *   `name`, `message` and `code` come from the host;
- * - `__codecallRun(main, sync)`, which runs a program and settles with the JSON report core reads (`sync`
- *   is 1 when `main` is a plain function, 0 when it is async).
+ * - `Date`, `Date.now` and `Math.random` wrappers that tape the values a run consumes when its runner is
+ *   given a tape (and return the tape's values first, for a replay);
+ * - `__codecallRun(main, sync, given?)`, which runs a program and settles with the JSON report core reads
+ *   (`sync` is 1 when `main` is a plain function, 0 when it is async; `given`, when present, starts a
+ *   nondeterminism tape: `{ now, random, clock }`, the values to replay first (empty to record) and the
+ *   wrappers' code, {@link TAPED_CLOCK}).
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
@@ -124,6 +169,9 @@ sealed("codecall", Object.freeze({ callTool: function (name, args) {
   return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
 } }));
 
+// A taped run's clock (see TAPED_CLOCK: the runner's third argument brings it).
+var clock;
+
 function report(value) {
   if (value === undefined) return '{"ok":true,"undefined":true}';
   var json;
@@ -143,9 +191,33 @@ function runSync(main) {
   return rarePaths().adopt(value, thenOf, report);
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
-sealed("__codecallRun", function (main, sync) { return sync === 1 ? runSync(main) : apply(then, main(), [report, failure]); });
+sealed("__codecallRun", function (main, sync, given) {
+  if (clock) clock.stop();
+  clock = given ? given.clock(given) : undefined;
+  var out = sync === 1 ? runSync(main) : apply(then, main(), [report, failure]);
+  return clock ? apply(then, out, [clock.report]) : out;
+});
 })();
 `);
+
+/**
+ * The runner's third argument, which starts a run's nondeterminism tape (see {@link NondeterminismTape});
+ * empty when the request tapes nothing.
+ */
+function tapeArgument(nondeterminism: ExecuteRequest["nondeterminism"]): string {
+  if (!nondeterminism) return "";
+  const given = nondeterminism === "record" ? { now: [], random: [] } : nondeterminism;
+  return `, { now: ${JSON.stringify(numbers(given.now))}, random: ${JSON.stringify(numbers(given.random))}, clock: ${CLOCK_SOURCE} }`;
+}
+
+/** Only finite numbers enter the program's source. */
+function numbers(values: unknown): number[] {
+  return Array.isArray(values)
+    ? values.filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+    : [];
+}
+
+const CLOCK_SOURCE = compact(TAPED_CLOCK);
 
 /** The word `await` anywhere (strings and comments too): only then can a program need an async function. */
 const AWAIT = /\bawait\b/;
@@ -156,11 +228,16 @@ const AWAIT = /\bawait\b/;
  * (bindings such as code mode's typed API) runs first in an enclosing scope, and the program in a
  * function of its own inside it, so the program's declarations may shadow the prologue's (`import * as
  * memory` becomes `var memory`). The program's line 1 starts after `lineOffset` script lines (and
- * `columnOffset` columns), so stack frames map back by subtracting them. A program that cannot contain an
+ * `columnOffset` columns), so stack frames map back by subtracting them. `nondeterminism` asks the runner to
+ * tape (or replay) the program's clock and random numbers. A program that cannot contain an
  * `await` (the keyword cannot be written with escapes) runs as a plain function: same result, no promise
  * machinery on its way out.
  */
-export function wrapProgram(code: string, prologue = ""): { source: string } & ProgramPosition {
+export function wrapProgram(
+  code: string,
+  prologue = "",
+  nondeterminism?: ExecuteRequest["nondeterminism"],
+): { source: string } & ProgramPosition {
   const sync = !AWAIT.test(code);
   const program = `${sync ? "" : "async "}function () {`;
   // With a prologue the outer function is plain: it returns the program's value, or its native promise,
@@ -168,7 +245,8 @@ export function wrapProgram(code: string, prologue = ""): { source: string } & P
   const head = prologue
     ? `__codecallRun(function () {${prologue}\nreturn (${program}`
     : `__codecallRun(${program}`;
-  const tail = prologue ? "\n})();\n}, 1)" : `\n}, ${sync ? 1 : 0})`;
+  const tape = tapeArgument(nondeterminism);
+  const tail = prologue ? `\n})();\n}, 1${tape})` : `\n}, ${sync ? 1 : 0}${tape})`;
   const lastBreak = head.lastIndexOf("\n");
   let lineOffset = 0;
   for (let i = head.indexOf("\n"); i !== -1; i = head.indexOf("\n", i + 1)) lineOffset++;

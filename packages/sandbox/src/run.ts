@@ -14,6 +14,7 @@ import {
   toolFailureReply,
   wallClockError,
 } from "./outcome.js";
+import { TAPE_MAX } from "./prelude.js";
 import type { AdapterRunStatsV1, HostBridgeV1, RunControlV1, RunResultV1 } from "./spec-v1.js";
 import type { ProgramPosition } from "./stack.js";
 import type {
@@ -22,6 +23,7 @@ import type {
   ExecutionOutcome,
   LogEntry,
   LogLevel,
+  NondeterminismTape,
   ToolCallRecord,
 } from "./types.js";
 
@@ -35,6 +37,8 @@ const ABORT_GRACE_MS = 2_000;
 export const ARGS_IN_FLIGHT_FACTOR = 4;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
 const REPORT_SLACK_BYTES = 64 * 1024;
+/** Room for a full nondeterminism tape: two kinds of {@link TAPE_MAX} numbers of at most 24 characters. */
+const TAPE_SLACK_BYTES = 2 * TAPE_MAX * 25;
 
 /**
  * The abort signals of one session's runs. Runs run one at a time, and a run that was not stopped leaves
@@ -100,6 +104,8 @@ export class Run implements Deadline {
   /** The controller this run's signal came from, once read or aborted. */
   private controller: AbortController | undefined;
   private ended = false;
+  /** The program's nondeterminism tape, from its report. */
+  private tape: NondeterminismTape | undefined;
   /** Bytes of tool-call requests sent and not yet answered. */
   private argsInFlight = 0;
   private readonly deadlines: Deadlines | undefined;
@@ -325,7 +331,8 @@ export class Run implements Deadline {
       return this.finish(adapterFailure(result, this.record.backend, this.limits, this.position));
     // A report far over the output limit is refused before parsing: parsing it would cost the host its
     // size again in memory and time (a string of n units is at least n bytes).
-    if (result.report.length > this.limits.maxOutputBytes + REPORT_SLACK_BYTES)
+    const slack = REPORT_SLACK_BYTES + (this.request.nondeterminism ? TAPE_SLACK_BYTES : 0);
+    if (result.report.length > this.limits.maxOutputBytes + slack)
       return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     let report: {
       ok?: unknown;
@@ -333,16 +340,20 @@ export class Run implements Deadline {
       undefined?: boolean;
       tooLarge?: boolean;
       error?: ProgramErrorReport;
+      tape?: unknown;
     };
     try {
       report = JSON.parse(result.report);
     } catch {
       return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox returned a malformed report."));
     }
+    if (this.request.nondeterminism) this.tape = tapeOf(report.tape);
     if (report.tooLarge === true)
       return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     if (report.ok === true) {
-      this.record.outputBytes += utf8Length(result.report);
+      // The tape is the host's bookkeeping, not the program's output.
+      const tapeBytes = report.tape === undefined ? 0 : utf8Length(JSON.stringify(report.tape)) + 8;
+      this.record.outputBytes += utf8Length(result.report) - tapeBytes;
       if (this.record.outputBytes > this.limits.maxOutputBytes)
         return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
       return this.finish(undefined, report.undefined ? undefined : report.value);
@@ -352,8 +363,19 @@ export class Run implements Deadline {
 
   private finish(error: CodecallError | undefined, value?: JsonValue): ExecutionOutcome {
     this.ended = true;
-    return outcomeOf(this.record, error, value);
+    const outcome = outcomeOf(this.record, error, value);
+    if (this.request.nondeterminism) outcome.nondeterminism = this.tape ?? { now: [], random: [] };
+    return outcome;
   }
+}
+
+/** The tape in a report, as the host trusts it: finite numbers only. */
+function tapeOf(tape: unknown): NondeterminismTape | undefined {
+  if (tape === null || typeof tape !== "object") return undefined;
+  const { now, random, truncated } = tape as Record<string, unknown>;
+  const numbers = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is number => typeof x === "number" && Number.isFinite(x)) : [];
+  return { now: numbers(now), random: numbers(random), ...(truncated === true ? { truncated: true } : {}) };
 }
 
 /** A run's limits and signal, read on demand (a class: a getter on the prototype costs nothing per run). */

@@ -98,7 +98,11 @@ export class Session implements SandboxSession {
         return fail(new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."));
       if (callerSignal?.aborted) return fail(abortedError(callerSignal));
 
-      const { source, lineOffset, columnOffset } = wrapProgram(request.code, request.prologue);
+      const { source, lineOffset, columnOffset } = wrapProgram(
+        request.code,
+        request.prologue,
+        request.nondeterminism,
+      );
       const run = new Run({
         backend: this.backend,
         request,

@@ -95,6 +95,17 @@ export interface ExecutionStats {
   contextReset: boolean;
 }
 
+/**
+ * The nondeterminism a program consumed, in order: what `Date.now()` / `new Date()` (`now`, epoch ms) and
+ * `Math.random()` (`random`) returned. Taped when the request asks (see {@link ExecuteRequest.nondeterminism}).
+ */
+export interface NondeterminismTape {
+  now: number[];
+  random: number[];
+  /** More values were consumed than a tape keeps (4,096 of each kind); the rest were not taped. */
+  truncated?: boolean;
+}
+
 /** What an execution produced. Executions never throw: every failure is `ok: false` with an error. */
 export interface ExecutionOutcome {
   ok: boolean;
@@ -104,6 +115,8 @@ export interface ExecutionOutcome {
   logs: LogEntry[];
   toolCalls: ToolCallRecord[];
   stats: ExecutionStats;
+  /** The values of `Date.now()`, `new Date()` and `Math.random()` the program consumed, when the request taped them. */
+  nondeterminism?: NondeterminismTape;
 }
 
 export interface ExecuteRequest {
@@ -119,6 +132,12 @@ export interface ExecuteRequest {
   limits?: Partial<ExecutionLimits>;
   signal?: AbortSignal;
   onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * Tape the program's `Date.now()` / `new Date()` / `Math.random()` values into the outcome's
+   * `nondeterminism` (`"record"`), or replay a tape: its values are returned in order (the engine's own
+   * once it runs out) and the outcome tapes what was returned.
+   */
+  nondeterminism?: "record" | Pick<NondeterminismTape, "now" | "random">;
 }
 
 export interface SessionOptions {

@@ -1,14 +1,14 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
-import { type AgentToolbox, CodecallError, createClassicMode, createCodeMode } from "@codecall/core";
+import { type AgentToolbox, createClassicMode, createCodeMode } from "@codecall/core";
 import { type AgentEvent, type AgentResult, createAgent } from "@codecall/core/agent";
-import { type ScriptedBlock, type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
+import { agentRecord, type ExecutionRecord, modelTurns } from "@codecall/core/records";
+import { type ScriptedTurn, startMessagesStandIn } from "@codecall/core/testing";
 import type { Command } from "commander";
 import { terminalApprovals } from "../approvals.js";
 import { type CliIo, EXIT_CODES, ExitWith, progress, usageError } from "../io.js";
 import { aiSdkModel, chooseModel, type ModelChoice, modelError } from "../models.js";
 import { codeModeOptions, type ServerFlags, withConnections } from "../setup.js";
+import { type ReplayFlags, replayAction, writeRecordFile } from "./replay.js";
 
 interface AgentFlags extends ServerFlags {
   mode: string;
@@ -23,7 +23,11 @@ interface RunFlags extends AgentFlags {
   baseUrl?: string;
 }
 
-/** A recorded run: the model's turns, replayable offline with `codecall replay`. */
+/**
+ * The model-turns script earlier versions of `codecall run --record` wrote.
+ * @deprecated `codecall run --record` now writes a run record (`AgentRecord` of `@codecall/core/records`:
+ * the turns plus the record of every program). `codecall replay --live` still plays these scripts.
+ */
 export interface RunRecord {
   codecall: "run-record";
   version: 1;
@@ -63,7 +67,7 @@ export function agentCommands(program: Command, io: CliIo): void {
       )
       .option(
         "--record <file>",
-        "save the model's turns as a script `codecall replay` can play without a key (Claude only)",
+        "save a run record (the model's turns and every program's tool calls) that `codecall replay` replays offline (Claude only)",
       ),
   ).action(async (task: string, flags: RunFlags) => {
     // The model and its key are checked before any server starts.
@@ -84,18 +88,26 @@ export function agentCommands(program: Command, io: CliIo): void {
         : {}),
     });
     const model = choice.model;
-    const result = await runAgent(task, flags, io, client, model);
+    const executions: ExecutionRecord[] = [];
+    const startedAt = new Date();
+    const onRecord = flags.record ? (r: ExecutionRecord) => executions.push(r) : undefined;
+    const result = await runAgent(task, flags, io, client, model, onRecord);
     if (flags.record) {
-      const record: RunRecord = {
-        codecall: "run-record",
-        version: 1,
+      const record = agentRecord({
         task,
         mode: mode(flags),
         model: model ?? "default",
-        turns: recordedTurns(result),
-      };
-      await writeFile(resolve(io.cwd, flags.record), `${JSON.stringify(record, null, 2)}\n`);
-      progress(io, flags.quiet)(`recorded ${record.turns.length} model turns to ${flags.record}`);
+        result,
+        executions,
+        startedAt,
+      });
+      await writeRecordFile(flags.record, record, io);
+      progress(
+        io,
+        flags.quiet,
+      )(
+        `recorded ${record.turns.length} model turns and ${executions.length} program${executions.length === 1 ? "" : "s"} to ${flags.record}`,
+      );
     }
     report(result, flags, io);
   });
@@ -104,22 +116,37 @@ export function agentCommands(program: Command, io: CliIo): void {
     program
       .command("replay")
       .description(
-        "Replay a recorded run's model turns through a local stand-in of the Messages API (no key needed)",
+        "Replay a run record offline: tool results, Date.now() and Math.random() come from the record; exits 1 at the first divergence",
       )
-      .argument("<record>", "a file written by `codecall run --record`"),
-  ).action(async (file: string, flags: AgentFlags, command: Command) => {
-    const record = await readRecord(resolve(io.cwd, file));
-    // The recorded mode applies unless the user named one.
-    const modeSource = command.getOptionValueSource("mode");
-    const replayFlags = { ...flags, mode: modeSource === "cli" ? flags.mode : record.mode };
-    const standIn = await startMessagesStandIn({ script: record.turns });
-    try {
-      const client = new Anthropic({ apiKey: "replay", baseURL: standIn.url, maxRetries: 0 });
-      const model = flags.model ?? (record.model === "default" ? undefined : record.model);
-      report(await runAgent(record.task, replayFlags, io, client, model), flags, io);
-    } finally {
-      await standIn.close();
-    }
+      .argument("<record>", "a file written by `codecall exec --record` or `codecall run --record`")
+      .option(
+        "--live",
+        "re-run against the configured servers on purpose (an agent record replays its model turns through a local stand-in)",
+      )
+      .option(
+        "--emit-test <file>",
+        "write a vitest test that replays the record offline, instead of replaying",
+      ),
+  ).action(async (file: string, flags: AgentFlags & ReplayFlags, command: Command) => {
+    await replayAction(file, flags, io, async (recorded) => {
+      const record = recorded as {
+        task: string;
+        mode: "code" | "classic";
+        model: string;
+        turns: ScriptedTurn[];
+      };
+      // The recorded mode applies unless the user named one.
+      const modeSource = command.getOptionValueSource("mode");
+      const replayFlags = { ...flags, mode: modeSource === "cli" ? flags.mode : record.mode };
+      const standIn = await startMessagesStandIn({ script: record.turns });
+      try {
+        const client = new Anthropic({ apiKey: "replay", baseURL: standIn.url, maxRetries: 0 });
+        const model = flags.model ?? (record.model === "default" ? undefined : record.model);
+        report(await runAgent(record.task, replayFlags, io, client, model), flags, io);
+      } finally {
+        await standIn.close();
+      }
+    });
   });
 }
 
@@ -135,6 +162,7 @@ async function runAgent(
   io: CliIo,
   client: Anthropic,
   model: string | undefined,
+  onRecord?: (record: ExecutionRecord) => void,
 ): Promise<AgentResult> {
   const chosen = mode(flags);
   const maxTurns = turnLimit(flags);
@@ -144,7 +172,10 @@ async function runAgent(
   return withConnections(flags, io, note, async (connections, settings) => {
     const codeMode =
       chosen === "code"
-        ? await createCodeMode(await codeModeOptions(connections, settings, approvals))
+        ? await createCodeMode({
+            ...(await codeModeOptions(connections, settings, approvals)),
+            ...(onRecord ? { onRecord } : {}),
+          })
         : undefined;
     const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
     try {
@@ -301,49 +332,10 @@ function report(result: AgentResult, flags: AgentFlags, io: CliIo): void {
   if (failed) throw new ExitWith(EXIT_CODES.failed);
 }
 
-/** The assistant turns of a finished run, as a stand-in script. */
+/**
+ * The assistant turns of a finished run, as a stand-in script.
+ * @deprecated Use `modelTurns` (or `agentRecord`) from `@codecall/core/records`.
+ */
 export function recordedTurns(result: AgentResult): ScriptedTurn[] {
-  const assistant = result.messages.filter((m) => m.role === "assistant");
-  return assistant.map((message, i) => {
-    const blocks =
-      typeof message.content === "string"
-        ? [{ type: "text" as const, text: message.content }]
-        : message.content;
-    const content: ScriptedBlock[] = [];
-    for (const block of blocks) {
-      if (block.type === "text") content.push({ type: "text", text: block.text });
-      else if (block.type === "tool_use")
-        content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input });
-    }
-    const last = i === assistant.length - 1;
-    const stopReason = content.some((b) => b.type === "tool_use")
-      ? "tool_use"
-      : last && result.stopReason === "max_tokens"
-        ? "max_tokens"
-        : "end_turn";
-    return { content, stopReason };
-  });
-}
-
-async function readRecord(path: string): Promise<RunRecord> {
-  let json: Partial<RunRecord>;
-  try {
-    json = JSON.parse(await readFile(path, "utf8")) as Partial<RunRecord>;
-  } catch (error) {
-    throw usageError(
-      `Cannot read the record ${path}: ${(error as Error).message}`,
-      "Pass a file written by `codecall run --record <file>`.",
-    );
-  }
-  if (
-    json?.codecall !== "run-record" ||
-    json.version !== 1 ||
-    typeof json.task !== "string" ||
-    !Array.isArray(json.turns)
-  )
-    throw usageError(
-      `${path} is not a codecall run record (version 1).`,
-      'Record one with `codecall run "<task>" --record <file>`.',
-    );
-  return json as RunRecord;
+  return modelTurns(result) as ScriptedTurn[];
 }

@@ -5,10 +5,12 @@ import type { Command } from "commander";
 import { terminalApprovals } from "../approvals.js";
 import { type CliIo, EXIT_CODES, ExitWith, progress } from "../io.js";
 import { type ServerFlags, withCodeMode } from "../setup.js";
+import { writeRecordFile } from "./replay.js";
 
 interface ExecFlags extends ServerFlags {
   json?: boolean;
   yes?: boolean;
+  record?: string;
 }
 
 /** `codecall exec <program.ts>`: runs one program against the configured servers and prints its envelope. */
@@ -19,6 +21,10 @@ export function execCommand(program: Command, io: CliIo): void {
     .argument("<program>", "the program file (TypeScript or JavaScript; `-` reads stdin)")
     .option("--json", "print the full result (value, logs, tool calls, diagnostics, stats) as JSON")
     .option("-y, --yes", "approve the program and every tool call that needs approval, without asking")
+    .option(
+      "--record <file>",
+      "write the run record (tool calls and results, clock and random values, outcome) for `codecall replay`",
+    )
     .action(async (file: string, flags: ExecFlags) => {
       const code = await readProgram(file, io);
       const note = progress(io, flags.quiet);
@@ -30,6 +36,7 @@ export function execCommand(program: Command, io: CliIo): void {
         async (codeMode) => {
           note(`running ${file} in ${codeMode.executor.sandbox.name}`);
           return codeMode.execute(code, {
+            ...(flags.record ? { record: true } : {}),
             onEvent: (event) => {
               if (event.type === "tool-call") note(`calling ${event.name}`);
             },
@@ -37,8 +44,12 @@ export function execCommand(program: Command, io: CliIo): void {
         },
         approvals,
       ).finally(() => approvals.close());
+      if (flags.record && result.record) {
+        await writeRecordFile(flags.record, result.record, io);
+        note(`recorded ${result.record.toolCalls.length} tool calls to ${flags.record}`);
+      }
       if (flags.json) {
-        const { envelope: _envelope, ...rest } = result;
+        const { envelope: _envelope, record: _record, ...rest } = result;
         io.stdout(`${JSON.stringify(rest, null, 2)}\n`);
       } else io.stdout(`${result.envelope}\n`);
       if (!result.ok) {

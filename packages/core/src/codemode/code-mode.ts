@@ -22,6 +22,7 @@ import {
   type ExecuteOptions,
   type ExecutionResult,
   type Executor,
+  type ExecutorOptions,
   type TypeCheckMode,
 } from "../executor/executor.js";
 import { composeInterceptors, type ExecutionInterceptor } from "../executor/interceptor.js";
@@ -75,6 +76,8 @@ export interface CodeModeOptions extends PolicyOptions {
   files?: FileSource[];
   connect?: ConnectOptions;
   envelope?: EnvelopeOptions;
+  /** Record every program code mode runs and hand each record here (see `@codecall/core/records`). */
+  onRecord?: ExecutorOptions["onRecord"];
   /**
    * Files programs keep between executions and saved skills (see {@link ExecutorOptions.workspace}). Saved
    * skills are listed by `search_tools` and shown under `skills/` in the file view.
@@ -160,6 +163,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(interceptor ? { interceptor } : {}),
       ...definedOf(options),
       ...(options.persistState ? { persistState: true } : {}),
+      ...(options.onRecord ? { onRecord: options.onRecord } : {}),
       ...(options.workspace ? { workspace: options.workspace } : {}),
       ...(options.tools ? { tools: options.tools } : {}),
       // The API and the discovery index are built on first use: start-up does not grow with the catalogue.

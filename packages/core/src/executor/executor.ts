@@ -7,6 +7,7 @@ import {
   type ServerDefinition,
 } from "@codecall/codegen";
 import type {
+  ExecuteRequest,
   ExecutionEvent,
   ExecutionOutcome,
   Sandbox,
@@ -18,6 +19,8 @@ import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { createPolicyGate, type PolicyOptions } from "../policy/gate.js";
+import { ExecutionRecorder } from "../records/capture.js";
+import type { ExecutionRecord } from "../records/types.js";
 import type { Skills } from "../skills/skills.js";
 import { ExecutionTrace } from "../telemetry/execution-trace.js";
 import { loadTelemetry } from "../telemetry/tracer.js";
@@ -89,6 +92,8 @@ export interface ExecutorOptions extends PolicyOptions {
    * them fails with TYPE_CHECK_LIMIT (see {@link TypeCheckBudget} for the defaults).
    */
   typeCheckBudget?: TypeCheckBudget;
+  /** Record every execution (see `@codecall/core/records`) and hand each record here. */
+  onRecord?: (record: ExecutionRecord) => void;
   /**
    * Files programs keep between executions (the `workspace` global) and saved skills (the `skills` global,
    * `import ... from "./skills/<name>"`): a workspace you made (yours to close) or options for one.
@@ -115,6 +120,10 @@ export interface ExecuteOptions {
   runId?: string;
   /** The MCP session the program came through, recorded on its spans (`mcp.session.id`). */
   sessionId?: string;
+  /** Record this execution: the result carries its {@link ExecutionRecord} (replay it with `replayRecord`). */
+  record?: boolean;
+  /** Values `Date.now()` / `new Date()` and `Math.random()` return, in order (a replay's); taped in the result. */
+  nondeterminism?: ExecuteRequest["nondeterminism"];
 }
 
 /** An execution's outcome, its type-check findings, and the envelope the model reads. */
@@ -123,6 +132,8 @@ export interface ExecutionResult extends ExecutionOutcome {
   diagnostics: TypeDiagnostic[];
   /** The size-capped JSON text to hand to the model. */
   envelope: string;
+  /** The execution's record, when `record` was asked for. */
+  record?: ExecutionRecord;
   /** What the model should know although the program ran (type-check findings in `warn`, a changed tool under a skill). */
   warnings?: string[];
   /** The execution's id: on every event it streamed, its spans and its run record. */
@@ -295,6 +306,16 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         backend: sandbox.name,
         onEvent: run.onEvent && redactEvents(run.onEvent, redact),
       });
+      const recorder =
+        run.record || options.onRecord
+          ? new ExecutionRecorder({
+              program: String(code),
+              backend: sandbox.name,
+              limits: limitsOrDefault(defaultLimits, run.limits),
+              typeCheck: run.typeCheck ?? defaultMode,
+              redacted: redact !== undefined,
+            })
+          : undefined;
       const fail = (error: CodecallError, diagnostics: TypeDiagnostic[] = []) =>
         finish(
           {
@@ -313,7 +334,19 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       ): ExecutionResult => {
         const clean = redactOutcome(trace.finish(outcome), redact);
         const envelope = renderEnvelope({ ...clean, ...(warnings ? { warnings } : {}) }, options.envelope);
-        return { ...clean, diagnostics, envelope, runId: trace.runId, ...(warnings ? { warnings } : {}) };
+        const result: ExecutionResult = {
+          ...clean,
+          diagnostics,
+          envelope,
+          runId: trace.runId,
+          ...(warnings ? { warnings } : {}),
+        };
+        if (recorder) {
+          const record = recorder.finish(result);
+          options.onRecord?.(record);
+          if (run.record) result.record = record;
+        }
+        return result;
       };
       try {
         if (closed)
@@ -332,6 +365,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         );
         const skillReport = linked?.report(prepared.diagnostics);
         if (skillReport?.error) return fail(skillReport.error, prepared.diagnostics);
+        // A record of a program that fails its check still names the servers the program did.
+        recorder?.useApi(
+          s.api,
+          [...mentionedNames(prepared.js ?? "")].filter((n) => s.serverIdents.has(n)),
+        );
         const diagnostics = mode === "off" ? [] : withUnknownTools(s, code, prepared.diagnostics);
         if (mode === "error" && diagnostics.length > 0) return fail(typeCheckError(diagnostics), diagnostics);
         const js = prepared.js;
@@ -339,10 +377,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           throw prepared.stripError ?? new CodecallError("PROGRAM_SYNTAX", "The program does not parse.");
         const modules = (await linked?.modules()) ?? "";
         const used = [...mentionedNames(js + modules)].filter((n) => s.serverIdents.has(n));
+        if (modules) recorder?.useApi(s.api, used);
+        const taping = recorder ? "record" : run.nondeterminism;
         const request = {
           code: js,
           prologue: programPrologue(runtimeFor(s.api, used)) + (files?.runtime ?? "") + modules,
-          tools: trace.tools(s.handler, s.api),
+          tools: trace.tools(recorder ? recorder.wrap(s.handler) : s.handler, s.api),
+          ...(taping ? { nondeterminism: taping } : {}),
           limits,
           ...(run.signal ? { signal: run.signal } : {}),
           onEvent: trace.onEvent,
@@ -399,6 +440,18 @@ function toCatalogue(options: ExecutorOptions): ExecutorCatalogue {
     );
   }
   return { servers: () => servers, callTool };
+}
+
+/** The limits a record notes; invalid ones fail the execution itself, with its own error. */
+function limitsOrDefault(
+  defaults: ExecutionLimits,
+  given: Partial<ExecutionLimits> | undefined,
+): ExecutionLimits {
+  try {
+    return resolveLimits(defaults, given);
+  } catch {
+    return defaults;
+  }
 }
 
 function checkMode(mode: TypeCheckMode): TypeCheckMode {
