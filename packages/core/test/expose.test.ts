@@ -180,6 +180,20 @@ describe("exposeCodeMode", () => {
     });
   });
 
+  it("programs list and read upstream resources through typed codecall.listResources / readResource", async () => {
+    const result = await codeMode.execute(
+      `const listed = await codecall.listResources({ server: "everything" });
+const page = await codecall.readResource({ server: "everything", uri: listed[0].uri });
+return { count: listed.length, uri: page.uri, hasContent: Boolean(page.text ?? page.blob) };`,
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok, result.envelope).toBe(true);
+    expect(result.value).toMatchObject({ hasContent: true });
+    const wrong = await codeMode.execute(`return await codecall.readResource({ server: "everything" });`);
+    expect(wrong.error?.code).toBe("TYPE_CHECK_FAILED");
+    expect(wrong.error?.message).toMatch(/uri/);
+  });
+
   it("an unknown surface is a configuration error", () => {
     expect(() => exposeCodeMode(codeMode, "everything" as never)).toThrow(CodecallError);
   });

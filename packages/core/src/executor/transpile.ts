@@ -15,7 +15,8 @@ export function programPrologue(runtime: string): string {
       throw e;
     });
   }
-  return Object.freeze({ callTool: callTool, searchTools: function (args) { return callTool("codecall.searchTools", args); } });
+  function builtIn(id) { return function (args) { return callTool(id, args); }; }
+  return Object.freeze({ callTool: callTool, searchTools: builtIn("codecall.searchTools"), listResources: builtIn("codecall.listResources"), readResource: builtIn("codecall.readResource") });
 })(globalThis.codecall);
 ${runtime}
 ;const require = function (specifier) {

@@ -40,10 +40,17 @@ export const DEFAULT_CHECK_OPTIONS: ts.CompilerOptions = {
 export const SEARCH_TOOLS_DECLARATION =
   'searchTools(args: { query: string | string[]; detail?: "name" | "summary" | "full"; limit?: number; server?: string }): Promise<Array<{ id: string; server: string; name: string; score: number; text: string }>>;';
 
+/**
+ * `codecall.listResources` / `codecall.readResource` (answered from the upstream servers): a resource's
+ * content is `text` for text and `blob` (base64) for binary; a resource with several contents reads as a list.
+ */
+export const RESOURCE_DECLARATIONS =
+  "listResources(args: { server: string }): Promise<Array<{ uri: string; name: string; title?: string; description?: string; mimeType?: string }>>; readResource(args: { server: string; uri: string }): Promise<CodecallResourceContent & CodecallResourceContent[]>;";
+
 /** Globals every sandbox installs; declared for the checker when the generated declarations do not. */
 const ENVIRONMENT: Record<string, string> = {
   console: `declare const console: { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; debug(...data: unknown[]): void };`,
-  codecall: `declare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any>; ${SEARCH_TOOLS_DECLARATION} };`,
+  codecall: `interface CodecallResourceContent { uri: string; mimeType?: string; text?: string; blob?: string }\ndeclare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any>; ${SEARCH_TOOLS_DECLARATION} ${RESOURCE_DECLARATIONS} };`,
 };
 
 /** Library files are the same for every checker in the process: read and parsed once. */

@@ -4,8 +4,8 @@
  * the server), so a resource's personal data reaches the program as tokens when privacy is on.
  *
  * ```ts
- * const list = await codecall.callTool("codecall.listResources", { server: "docs" });
- * const page = await codecall.callTool("codecall.readResource", { server: "docs", uri: list[0].uri });
+ * const list = await codecall.listResources({ server: "docs" });
+ * const page = await codecall.readResource({ server: "docs", uri: list[0].uri });
  * return page.text;
  * ```
  */
