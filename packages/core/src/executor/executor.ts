@@ -388,11 +388,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           ...(run.signal ? { signal: run.signal } : {}),
           onEvent: trace.onEvent,
         };
-        const admission = await gate.admit(code, s.api.tools, () =>
-          s.preparer.analyze(
-            code,
-            [...mentionedNames(code)].filter((n) => s.serverIdents.has(n)),
-          ),
+        const admission = await gate.admit(
+          code,
+          s.api.tools,
+          () =>
+            s.preparer.analyze(
+              code,
+              [...mentionedNames(code)].filter((n) => s.serverIdents.has(n)),
+            ),
+          linked?.moduleTools,
         );
         if (admission?.refusal) return fail(admission.refusal, diagnostics);
         const start = async () =>

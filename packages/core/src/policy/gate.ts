@@ -59,6 +59,8 @@ export interface PolicyGate {
     program: string,
     tools: readonly GeneratedTool[],
     analyze: () => Promise<ProgramAnalysis>,
+    /** The executor's own lookup of the modules this program imports (its skills), when no option gives one. */
+    moduleTools?: ModuleToolLookup,
   ): Promise<Admission | undefined>;
 }
 
@@ -83,7 +85,7 @@ export function createPolicyGate(own: PolicyOptions): PolicyGate {
   const ownRules = own.policy ? validatePolicy(own.policy) : undefined;
   return {
     interceptor: createScopedPolicyInterceptor(),
-    async admit(program, tools, analyze) {
+    async admit(program, tools, analyze, linkedModules) {
       const outer = ambient.getStore();
       if (!hasPolicy(own) && !hasPolicy(outer)) return undefined;
       const options: PolicyOptions = { ...own, ...definedOf(outer) };
@@ -93,7 +95,13 @@ export function createPolicyGate(own: PolicyOptions): PolicyGate {
       if (!approveProgram) return { run: (work) => withPolicyScope(base, work) };
       let manifest: ProgramManifest;
       try {
-        manifest = buildManifest(program, await analyze(), tools, rules, options.moduleTools);
+        manifest = buildManifest(
+          program,
+          await analyze(),
+          tools,
+          rules,
+          options.moduleTools ?? linkedModules,
+        );
       } catch (error) {
         // Without a manifest every call is checked as it happens: nothing is approved in advance.
         const reason = `the program could not be analysed (${CodecallError.from(error, "TYPE_CHECK_FAILED").message})`;

@@ -106,3 +106,24 @@ export function skillModules(stripped: ReadonlyArray<{ name: string; js: string 
 ${defs}
 `;
 }
+
+/**
+ * The tools each imported skill can call, its own recorded list and those of the skills it imports, by
+ * the specifier a program imports it with (`./skills/<name>`): the policy's program manifest lists them.
+ */
+export function skillModuleTools(linked: LinkedSkills): (specifier: string) => readonly string[] | undefined {
+  const byName = new Map(linked.skills.map((skill) => [skill.name, skill]));
+  const reach = (name: string, seen = new Set<string>()): Set<string> => {
+    const ids = new Set<string>();
+    const skill = byName.get(name);
+    if (!skill || seen.has(name)) return ids;
+    seen.add(name);
+    for (const tool of skill.tools) ids.add(tool.id);
+    for (const dep of importedSkillNames(skill.code, true)) for (const id of reach(dep, seen)) ids.add(id);
+    return ids;
+  };
+  return (specifier) => {
+    const name = /^\.\/skills\/([^/]+?)(?:\.ts)?$/.exec(specifier)?.[1];
+    return name !== undefined && byName.has(name) ? [...reach(name)] : undefined;
+  };
+}

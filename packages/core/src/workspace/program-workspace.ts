@@ -8,7 +8,14 @@ import type { ToolHandler } from "@codecall/sandbox";
 import { CodecallError } from "../errors.js";
 import { formatDiagnostics, type TypeDiagnostic } from "../executor/diagnostics.js";
 import type { ExecutionInterceptor } from "../executor/interceptor.js";
-import { describeDrift, inSkillFile, type LinkedSkills, linkSkills, skillModules } from "../skills/link.js";
+import {
+  describeDrift,
+  inSkillFile,
+  type LinkedSkills,
+  linkSkills,
+  skillModules,
+  skillModuleTools,
+} from "../skills/link.js";
 import { createSkillsHandler, SKILLS_DECLARATION, SKILLS_RUNTIME } from "../skills/program-tools.js";
 import { importedSkillNames } from "../skills/scan.js";
 import { createSkills, type Skills, skillCodePath } from "../skills/skills.js";
@@ -36,6 +43,8 @@ export interface LinkedProgram {
   report(diagnostics: readonly TypeDiagnostic[]): { error?: CodecallError; warnings: string[] };
   /** The skills as JavaScript modules, to run after the prologue. */
   modules(): Promise<string>;
+  /** The tools each imported skill can call, for the policy's program manifest. */
+  moduleTools(specifier: string): readonly string[] | undefined;
 }
 
 export interface ProgramWorkspace {
@@ -95,6 +104,7 @@ export function programWorkspace(
 function linkedProgram(linked: LinkedSkills, prepare: PrepareFunction): LinkedProgram {
   return {
     files: linked.files,
+    moduleTools: skillModuleTools(linked),
     mustCheck: linked.drift.length > 0,
     report(diagnostics) {
       if (linked.drift.length === 0) return { warnings: [] };
