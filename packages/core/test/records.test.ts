@@ -304,6 +304,50 @@ describe("a program using the workspace", () => {
   }, 60_000);
 });
 
+describe("a record of a program that imports a skill", () => {
+  it("carries the skill's source and replays offline with it, whatever today's workspace holds", async () => {
+    const executor = await createExecutor({
+      servers: [],
+      callTool: async () => {
+        throw new Error("no tools here");
+      },
+      sandbox: quickjs(),
+      workspace: {},
+    });
+    let record: ExecutionRecord;
+    try {
+      await executor.skills!.save({
+        name: "double",
+        description: "Doubles a number.",
+        code: "export const double = (n: number) => n * 2;",
+      });
+      const result = await executor.execute(
+        'import { double } from "./skills/double";\nreturn double(Math.round(Math.random() * 100));',
+        { record: true },
+      );
+      expect(result.error).toBeUndefined();
+      record = await roundTrip(result.record!);
+      // The skill changes after the run: the replay still links the recorded one.
+      await executor.skills!.save({
+        name: "double",
+        description: "Triples, by mistake.",
+        code: "export const double = (n: number) => n * 3;",
+      });
+    } finally {
+      await executor.close();
+    }
+    expect(record.skills).toEqual({ "skills/double.ts": "export const double = (n: number) => n * 2;" });
+    expect(await replayRecord(record, { sandbox: quickjs() })).toEqual({ ok: true, executions: 1 });
+    // A record whose skill source was edited replays to another outcome, reported as such.
+    const edited = {
+      ...record,
+      skills: { "skills/double.ts": "export const double = (n: number) => n * 3;" },
+    };
+    const replay = await replayRecord(edited, { sandbox: quickjs() });
+    expect(replay).toMatchObject({ ok: false, divergence: { kind: "outcome" } });
+  }, 60_000);
+});
+
 describe("an agent record", () => {
   it("holds the model's turns and the record of each program the model ran, and replays them offline", async () => {
     const executions: ExecutionRecord[] = [];

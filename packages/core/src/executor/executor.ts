@@ -378,6 +378,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const modules = (await linked?.modules()) ?? "";
         const used = [...mentionedNames(js + modules)].filter((n) => s.serverIdents.has(n));
         if (modules) recorder?.useApi(s.api, used);
+        if (linked) recorder?.useSkills(linked.files);
         const taping = recorder ? "record" : run.nondeterminism;
         const request = {
           code: js,

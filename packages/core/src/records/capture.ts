@@ -56,6 +56,7 @@ export class ExecutionRecorder {
   private readonly startedAt = new Date();
   private readonly calls: RecordedToolCall[] = [];
   private servers: RecordedServer[] = [];
+  private skills: Record<string, string> | undefined;
   private schemaHashes: Record<string, string> = {};
 
   constructor(private readonly start: RecordingStart) {}
@@ -102,6 +103,11 @@ export class ExecutionRecorder {
     this.servers = [...servers.values()];
   }
 
+  /** The skills the program imported, by path: replayed from the record, not from today's workspace. */
+  useSkills(files: Record<string, string>): void {
+    this.skills = { ...files };
+  }
+
   /** The record of the finished execution (`runId`: the executor's, or a new one). */
   finish(result: ExecutionOutcome & { runId?: string }): ExecutionRecord {
     const outcome: ExecutionRecord["outcome"] = { ok: result.ok };
@@ -120,6 +126,7 @@ export class ExecutionRecorder {
       redacted: this.start.redacted,
       servers: this.servers,
       schemaHashes: this.schemaHashes,
+      ...(this.skills ? { skills: this.skills } : {}),
       toolCalls: this.calls,
       nondeterminism: result.nondeterminism ?? { now: [], random: [] },
       logs: result.logs,

@@ -138,6 +138,9 @@ async function replayExecution(
   });
   let result: ExecutionResult;
   try {
+    // The skills as they were when recorded: linked from the record, whatever today's workspace holds.
+    for (const [path, code] of Object.entries(record.skills ?? {}))
+      await executor.workspace?.writeFile(path, code);
     result = await executor.execute(record.program, {
       signal: controller.signal,
       nondeterminism: { now: record.nondeterminism.now, random: record.nondeterminism.random },

@@ -70,6 +70,8 @@ export interface ExecutionRecord {
   servers: RecordedServer[];
   /** `sha256:` hashes of the input and output schemas of every tool in {@link servers}, by tool id. */
   schemaHashes: Record<string, string>;
+  /** The sources of the skills the program imported (`skills/<name>.ts`), so a replay links the same code. */
+  skills?: Record<string, string>;
   toolCalls: RecordedToolCall[];
   /** What `Date.now()`, `new Date()` and `Math.random()` returned to the program, in order. */
   nondeterminism: NondeterminismTape;

@@ -53,6 +53,7 @@ const executionRecord = {
       },
     },
     schemaHashes: { type: "object", additionalProperties: { type: "string" } },
+    skills: { type: "object", additionalProperties: { type: "string" } },
     toolCalls: {
       type: "array",
       items: {
