@@ -151,6 +151,27 @@ describe("agent loop (classic toolbox)", () => {
     controller.abort();
     await expect(agent.run("x", { signal: controller.signal })).rejects.toMatchObject({ code: "ABORTED" });
   });
+
+  it("without a client or a key, says so when the agent is created, before any turn", () => {
+    const saved = { key: process.env.ANTHROPIC_API_KEY, token: process.env.ANTHROPIC_AUTH_TOKEN };
+    delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_AUTH_TOKEN;
+    try {
+      expect(() => createAgent({ toolbox: createClassicToolbox([weather]) })).toThrow(
+        expect.objectContaining({ code: "MODEL_ERROR", message: "ANTHROPIC_API_KEY is not set." }),
+      );
+      process.env.ANTHROPIC_API_KEY = "sk-test";
+      expect(createAgent({ toolbox: createClassicToolbox([weather]) }).mode).toBe("classic");
+    } finally {
+      for (const [name, value] of [
+        ["ANTHROPIC_API_KEY", saved.key],
+        ["ANTHROPIC_AUTH_TOKEN", saved.token],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
 });
 
 describe("agent loop (code mode): discovery keeps the prompt cache valid", () => {

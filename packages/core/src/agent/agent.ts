@@ -98,7 +98,7 @@ export interface Agent {
  * programs (type checks, runtime errors) go back to the model so it can fix them, a bounded number of times.
  */
 export function createAgent(options: AgentOptions): Agent {
-  const client = options.client ?? new Anthropic();
+  const client = options.client ?? defaultClient();
   const model = options.model ?? readEnv("CODECALL_MODEL") ?? "claude-sonnet-5-5";
   const maxTokens = options.maxTokens ?? 4096;
   const maxTurns = options.maxTurns ?? 12;
@@ -291,4 +291,16 @@ function withConversationBreakpoint(messages: MessageParam[]): MessageParam[] {
 function readEnv(name: string): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.[name] || undefined;
+}
+
+/**
+ * `new Anthropic()`, once a key is there to read: without one the SDK would fail on the first turn with a
+ * message about authentication headers, after the servers and the sandbox were set up for nothing.
+ */
+function defaultClient(): Anthropic {
+  if (!readEnv("ANTHROPIC_API_KEY") && !readEnv("ANTHROPIC_AUTH_TOKEN"))
+    throw new CodecallError("MODEL_ERROR", "ANTHROPIC_API_KEY is not set.", {
+      hint: "Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), or pass `client: new Anthropic({ apiKey })` to createAgent.",
+    });
+  return new Anthropic();
 }
