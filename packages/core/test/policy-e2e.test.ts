@@ -275,6 +275,13 @@ describe("skills in the program manifest (server-memory, QuickJS)", () => {
       expect(run.value).toBe("POLICY_DENIED");
       const graph = await executor.execute("return (await memory.readGraph()).entities.map((e) => e.name);");
       expect(graph.value).toEqual(["Ada"]);
+      // codecall's own tools (the workspace here) are not catalogue tools: the manifest does not hold them
+      // back, the rules decide them per call.
+      const kept = await executor.execute(
+        `await memory.createEntities(${entity("Bea")});\nawait workspace.writeFile("seen.txt", "Bea");\nreturn await workspace.readFile("seen.txt");`,
+      );
+      expect(kept.error).toBeUndefined();
+      expect(kept.value).toBe("Bea");
     } finally {
       await executor.close();
     }

@@ -119,7 +119,9 @@ async function checkCall(
       "policy",
     );
   if (scope?.approved?.has(call.id)) return call.args;
-  if (scope?.manifest && !scope.manifest.open)
+  // The manifest lists the catalogue's tools. codecall's own (`codecall.*`: workspace files, skills,
+  // resource reads, search) are not tools of the catalogue; the rules above and below decide them per call.
+  if (scope?.manifest && !scope.manifest.open && !call.id.startsWith("codecall."))
     throw denied(
       call,
       `${call.id} is not among the tools this program was approved to call (its manifest lists ${scope.manifest.tools.map((t) => t.id).join(", ") || "none"}).`,
