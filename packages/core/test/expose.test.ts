@@ -194,6 +194,34 @@ return { count: listed.length, uri: page.uri, hasContent: Boolean(page.text ?? p
     expect(wrong.error?.message).toMatch(/uri/);
   });
 
+  it("a code mode's policy and approver decide direct calls as they decide a program's", async () => {
+    const asked: string[] = [];
+    const guarded = await createCodeMode({
+      servers: { mcpServers: { memory: servers().mcpServers.memory } },
+      connect: { env: { ...process.env, DIR: dir } },
+      sandbox: quickjs(),
+      policy: { deny: ["memory.delete_*"], ask: ["memory.create_entities"] },
+      approve: (request) => {
+        asked.push(request.id);
+        return false;
+      },
+    });
+    try {
+      const toolbox = exposeCodeMode(guarded, "tools");
+      const deleted = await toolbox.call("memory__delete_entities", { entityNames: ["Ada"] }, {});
+      expect(deleted).toMatchObject({
+        isError: true,
+        content: expect.stringMatching(/^POLICY_DENIED: .*deny/),
+      });
+      const created = await toolbox.call("memory__create_entities", { entities: [] }, {});
+      expect(created).toMatchObject({ isError: true, content: expect.stringMatching(/^POLICY_DENIED/) });
+      expect(asked).toEqual(["memory.createEntities"]);
+      expect((await toolbox.call("memory__read_graph", {}, {})).isError).toBe(false);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it("an unknown surface is a configuration error", () => {
     expect(() => exposeCodeMode(codeMode, "everything" as never)).toThrow(CodecallError);
   });

@@ -293,9 +293,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     async callTool(toolId, args, call = {}) {
       if (closed) throw new CodecallError("SANDBOX_DISPOSED", "This executor was closed. Create a new one.");
       const s = await current();
-      return s.handler(
-        { name: toolId, args: args as never },
-        { signal: call.signal ?? new AbortController().signal },
+      return gate.direct(async () =>
+        s.handler(
+          { name: toolId, args: args as never },
+          { signal: call.signal ?? new AbortController().signal },
+        ),
       );
     },
     async execute(code, run = {}) {

@@ -138,7 +138,7 @@ async function checkCall(
     );
   const request: ApprovalRequest = {
     ...call,
-    ...(scope ? { program: scope.program } : {}),
+    ...(scope?.program ? { program: scope.program } : {}),
     reason: by === "annotation" ? "annotation" : "policy",
   };
   const answer = await whilePaused(call, () => approver(request));

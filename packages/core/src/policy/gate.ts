@@ -55,6 +55,11 @@ export interface PolicyGate {
    * around it): `undefined` when there is none. With `approveProgram`, builds the program's manifest
    * (`analyze` runs the static analysis) and asks once when it lists `ask` tools.
    */
+  /**
+   * Runs one direct call (no program: a tool served as it is, see `exposeCodeMode`) under the rules and the
+   * approver of the execution's policy; there is no manifest to approve.
+   */
+  direct<T>(work: () => Promise<T>): Promise<T>;
   admit(
     program: string,
     tools: readonly GeneratedTool[],
@@ -85,6 +90,16 @@ export function createPolicyGate(own: PolicyOptions): PolicyGate {
   const ownRules = own.policy ? validatePolicy(own.policy) : undefined;
   return {
     interceptor: createScopedPolicyInterceptor(),
+    direct(work) {
+      const outer = ambient.getStore();
+      if (!hasPolicy(own) && !hasPolicy(outer)) return work();
+      const options: PolicyOptions = { ...own, ...definedOf(outer) };
+      const rules = outer?.policy ? validatePolicy(outer.policy) : (ownRules ?? {});
+      return withPolicyScope(
+        { program: "", rules, ...(options.approve ? { approve: options.approve } : {}) },
+        work,
+      );
+    },
     async admit(program, tools, analyze, linkedModules) {
       const outer = ambient.getStore();
       if (!hasPolicy(own) && !hasPolicy(outer)) return undefined;
