@@ -165,6 +165,11 @@ describe("OpenTelemetry spans", () => {
     // Every event, the agent's own included, carries a timestamp.
     for (const event of events) expect(event.at).toBeGreaterThan(Date.UTC(2020, 0, 1));
     expect(events.find((e) => e.type === "turn-start")).toMatchObject({ at: expect.any(Number) });
+    // The agent's own events carry the agent run's id, which the result names too.
+    const agentEvents = events.filter((e) => ["turn-start", "tool-use", "usage"].includes(e.type));
+    expect(agentEvents.length).toBeGreaterThan(0);
+    for (const event of agentEvents) expect(event.runId).toBe(result.runId);
+    expect(result.runId).not.toBe(runId);
   }, 60_000);
 
   it("records the MCP session id and a caller's run id on an execution's spans", async () => {

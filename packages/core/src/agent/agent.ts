@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlock,
@@ -64,10 +65,18 @@ export interface AgentOptions extends PolicyOptions {
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /**
+   * Every event carries a timestamp `at` and a `runId`: the agent run's own (this option, or a new UUID)
+   * on the agent's events, the execution's on a program's events (as in its run record and spans).
+   */
   onEvent?: (event: AgentEvent) => void;
+  /** The agent run's id in its events and result. Default: a new UUID. */
+  runId?: string;
 }
 
 export interface AgentResult {
+  /** The agent run's id, as on its events. */
+  runId: string;
   /** The model's final text. */
   text: string;
   /** Why the task ended. */
@@ -112,6 +121,7 @@ export function createAgent(options: AgentOptions): Agent {
     mode: toolbox.mode,
     async run(task, runOptions = {}) {
       const { signal, onEvent } = runOptions;
+      const runId = runOptions.runId ?? randomUUID();
       const telemetry = await loadTelemetry();
       // One span per turn: the model request and the tool uses it asked for (programs' spans nest in it).
       let turnSpan: TraceSpan | undefined;
@@ -122,7 +132,7 @@ export function createAgent(options: AgentOptions): Agent {
       };
       const emit = (event: AgentEvent) => {
         try {
-          onEvent?.(event.at === undefined ? { ...event, at: Date.now() } : event);
+          onEvent?.({ ...event, at: event.at ?? Date.now(), runId: event.runId ?? runId });
         } catch {
           // A listener's failure must not end the task.
         }
@@ -162,7 +172,15 @@ export function createAgent(options: AgentOptions): Agent {
           usage.cacheWriteTokens += t.cacheWriteTokens;
           usage.wallMs += t.wallMs;
         }
-        return { text, stopReason, messages, turns, usage, ...(error ? { error: error.toJSON() } : {}) };
+        return {
+          runId,
+          text,
+          stopReason,
+          messages,
+          turns,
+          usage,
+          ...(error ? { error: error.toJSON() } : {}),
+        };
       };
 
       for (let turn = 1; turn <= maxTurns; turn++) {
