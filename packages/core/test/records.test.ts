@@ -322,7 +322,7 @@ describe("a record of a program that imports a skill", () => {
         code: "export const double = (n: number) => n * 2;",
       });
       const result = await executor.execute(
-        'import { double } from "./skills/double";\nreturn double(Math.round(Math.random() * 100));',
+        'import { double } from "./skills/double";\nreturn double(1 + Math.round(Math.random() * 100));',
         { record: true },
       );
       expect(result.error).toBeUndefined();
