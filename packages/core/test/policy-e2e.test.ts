@@ -12,6 +12,7 @@ import {
   type ApprovalRequest,
   connectServers,
   createAgent,
+  createClassicMode,
   createCodeMode,
   createExecutor,
   type ExecutorOptions,
@@ -434,6 +435,51 @@ return (await memory.readGraph()).entities.length;`;
     } finally {
       await standIn.close();
       await codeMode.close();
+    }
+  });
+
+  it("holds an agent's policy for classic mode's direct tool calls too", async () => {
+    const standIn = await startMessagesStandIn({
+      script: [
+        { content: [{ type: "tool_use", name: "memory__delete_entities", input: { entityNames: ["x"] } }] },
+        {
+          content: [
+            {
+              type: "tool_use",
+              name: "memory__create_entities",
+              input: { entities: [{ name: "Ida", entityType: "person", observations: ["met"] }] },
+            },
+          ],
+        },
+        { content: [{ type: "text", text: "Done." }] },
+      ],
+    });
+    const asked: string[] = [];
+    try {
+      const agent = createAgent({
+        client: new Anthropic({ apiKey: "k", baseURL: standIn.url, maxRetries: 0 }),
+        toolbox: createClassicMode(connections),
+        model: "claude-test",
+        policy: { deny: ["memory.delete_*"], ask: ["memory.create_entities"] },
+        approve: (request) => {
+          asked.push(request.id);
+          return true;
+        },
+      });
+      const events: Array<{ isError: boolean; content: string }> = [];
+      await agent.run("Remove x, then add Ida.", {
+        onEvent: (e) => {
+          if (e.type === "tool-use-result") events.push({ isError: e.isError, content: e.content });
+        },
+      });
+      expect(events.map((e) => e.isError)).toEqual([true, false]);
+      expect(events[0]!.content).toMatch(/POLICY_DENIED/);
+      expect(asked).toEqual(["memory.create_entities"]);
+      // Without the agent around them, classic mode's calls are not held back.
+      const direct = createClassicMode(connections);
+      expect((await direct.call("memory__read_graph", {}, {})).isError).toBe(false);
+    } finally {
+      await standIn.close();
     }
   });
 });

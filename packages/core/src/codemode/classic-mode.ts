@@ -1,5 +1,6 @@
 import { type ClassicTool, classicToolName, createClassicToolbox } from "../agent/classic.js";
 import type { AgentToolbox } from "../agent/toolbox.js";
+import type { JsonObject } from "../json.js";
 import {
   type ConnectOptions,
   type McpConnections,
@@ -7,6 +8,7 @@ import {
   type ServersOption,
 } from "../mcp/connections.js";
 import { toolResultToValue } from "../mcp/result.js";
+import { checkAmbientCall } from "../policy/gate.js";
 
 /**
  * Classic mode over the same MCP servers: every tool is an Anthropic tool (`server__tool`), called one at
@@ -20,15 +22,20 @@ export function createClassicMode(
     name: classicToolName(tool.server, tool.name),
     ...(tool.description ? { description: tool.description } : {}),
     inputSchema: tool.inputSchema,
-    call: async (args, { signal }) =>
-      toolResultToValue(
-        await connections.callTool(
-          tool.server,
-          tool.name,
-          (args ?? {}) as Record<string, unknown>,
-          signal ? { signal } : {},
-        ),
-      ),
+    call: async (args, { signal }) => {
+      const input = (args ?? {}) as Record<string, unknown>;
+      // An agent's policy (createAgent({ policy, approve })) holds for classic mode's direct calls too.
+      await checkAmbientCall({
+        id: `${tool.server}.${tool.name}`,
+        server: tool.server,
+        tool: tool.name,
+        args: input as JsonObject,
+        ...(tool.annotations ? { annotations: tool.annotations } : {}),
+      });
+      return toolResultToValue(
+        await connections.callTool(tool.server, tool.name, input, signal ? { signal } : {}),
+      );
+    },
   }));
   return createClassicToolbox(tools, options);
 }

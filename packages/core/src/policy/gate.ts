@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { GeneratedTool } from "@codecall/codegen";
 import { CodecallError } from "../errors.js";
-import type { ExecutionInterceptor } from "../executor/interceptor.js";
+import type { ExecutionInterceptor, InterceptedCall } from "../executor/interceptor.js";
 import {
   type Approver,
   createScopedPolicyInterceptor,
@@ -154,4 +154,17 @@ export function definedOf(options: PolicyOptions | undefined): PolicyOptions {
     if (options[key] !== undefined) (out as Record<string, unknown>)[key] = options[key];
   }
   return out;
+}
+
+/**
+ * Checks one call made outside any executor (classic mode's direct tool calls) against the policy an
+ * agent brought with {@link withPolicy}: a denial or a refused approval throws POLICY_DENIED. Without an
+ * agent policy it lets the call through.
+ */
+export async function checkAmbientCall(call: InterceptedCall): Promise<void> {
+  const outer = ambient.getStore();
+  if (!hasPolicy(outer)) return;
+  const rules = outer?.policy ? validatePolicy(outer.policy) : {};
+  const scope: PolicyScope = { program: "", rules, ...(outer?.approve ? { approve: outer.approve } : {}) };
+  await withPolicyScope(scope, async () => createScopedPolicyInterceptor().beforeCall?.(call));
 }
