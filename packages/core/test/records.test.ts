@@ -273,16 +273,20 @@ describe("a program that failed its type-check", () => {
   }, 90_000);
 });
 
+/** An executor with a workspace (in memory) and no tools: programs use only the workspace and skills. */
+const toolLessExecutor = () =>
+  createExecutor({
+    servers: [],
+    callTool: async () => {
+      throw new Error("no tools here");
+    },
+    sandbox: quickjs(),
+    workspace: {},
+  });
+
 describe("a program using the workspace", () => {
   it("records the workspace calls like tool calls and replays without the files", async () => {
-    const executor = await createExecutor({
-      servers: [],
-      callTool: async () => {
-        throw new Error("no tools here");
-      },
-      sandbox: quickjs(),
-      workspace: {},
-    });
+    const executor = await toolLessExecutor();
     let record: ExecutionRecord;
     try {
       const result = await executor.execute(
@@ -306,14 +310,7 @@ describe("a program using the workspace", () => {
 
 describe("a record of a program that imports a skill", () => {
   it("carries the skill's source and replays offline with it, whatever today's workspace holds", async () => {
-    const executor = await createExecutor({
-      servers: [],
-      callTool: async () => {
-        throw new Error("no tools here");
-      },
-      sandbox: quickjs(),
-      workspace: {},
-    });
+    const executor = await toolLessExecutor();
     let record: ExecutionRecord;
     try {
       await executor.skills!.save({

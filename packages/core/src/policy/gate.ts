@@ -88,24 +88,25 @@ export function hasPolicy(options: PolicyOptions | undefined): boolean {
 /** The gate of an executor with these options (validated now: a bad policy fails at creation). */
 export function createPolicyGate(own: PolicyOptions): PolicyGate {
   const ownRules = own.policy ? validatePolicy(own.policy) : undefined;
+  /** The options in force here (the executor's, overridden by an agent's) and their per-call scope. */
+  const current = (program: string): { options: PolicyOptions; base: PolicyScope } | undefined => {
+    const outer = ambient.getStore();
+    if (!hasPolicy(own) && !hasPolicy(outer)) return undefined;
+    const options: PolicyOptions = { ...own, ...definedOf(outer) };
+    const rules = outer?.policy ? validatePolicy(outer.policy) : (ownRules ?? {});
+    return { options, base: { program, rules, ...(options.approve ? { approve: options.approve } : {}) } };
+  };
   return {
     interceptor: createScopedPolicyInterceptor(),
     direct(work) {
-      const outer = ambient.getStore();
-      if (!hasPolicy(own) && !hasPolicy(outer)) return work();
-      const options: PolicyOptions = { ...own, ...definedOf(outer) };
-      const rules = outer?.policy ? validatePolicy(outer.policy) : (ownRules ?? {});
-      return withPolicyScope(
-        { program: "", rules, ...(options.approve ? { approve: options.approve } : {}) },
-        work,
-      );
+      const policy = current("");
+      return policy ? withPolicyScope(policy.base, work) : work();
     },
     async admit(program, tools, analyze, linkedModules) {
-      const outer = ambient.getStore();
-      if (!hasPolicy(own) && !hasPolicy(outer)) return undefined;
-      const options: PolicyOptions = { ...own, ...definedOf(outer) };
-      const rules = outer?.policy ? validatePolicy(outer.policy) : (ownRules ?? {});
-      const base: PolicyScope = { program, rules, ...(options.approve ? { approve: options.approve } : {}) };
+      const policy = current(program);
+      if (!policy) return undefined;
+      const { options, base } = policy;
+      const { rules } = base;
       const approveProgram = options.approveProgram;
       if (!approveProgram) return { run: (work) => withPolicyScope(base, work) };
       let manifest: ProgramManifest;
@@ -162,9 +163,7 @@ export function definedOf(options: PolicyOptions | undefined): PolicyOptions {
  * agent policy it lets the call through.
  */
 export async function checkAmbientCall(call: InterceptedCall): Promise<void> {
-  const outer = ambient.getStore();
-  if (!hasPolicy(outer)) return;
-  const rules = outer?.policy ? validatePolicy(outer.policy) : {};
-  const scope: PolicyScope = { program: "", rules, ...(outer?.approve ? { approve: outer.approve } : {}) };
-  await withPolicyScope(scope, async () => createScopedPolicyInterceptor().beforeCall?.(call));
+  // A gate with no policy of its own: `direct` applies the agent's, or lets the call through.
+  const gate = createPolicyGate({});
+  await gate.direct(async () => gate.interceptor.beforeCall?.(call));
 }
