@@ -26,10 +26,12 @@ import {
   McpError,
   type Prompt,
   ReadResourceRequestSchema,
+  type RequestId,
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { AuthorizationRequest, AuthorizationRequests } from "./authorizations.js";
 
 /** A toolbox the server can watch for catalogue changes (code mode's toolbox implements this). */
 export interface ServableToolbox extends AgentToolbox {
@@ -61,6 +63,11 @@ export interface CodecallServerOptions {
   prompts?: PromptSource;
   /** `namespaced` (default): prompts are named `<server>.<prompt>`; `bare`: by their upstream names. */
   promptNames?: "namespaced" | "bare";
+  /**
+   * Upstream servers waiting for the user's OAuth authorization: a client that supports URL elicitation
+   * is asked to open each page (when it connects, and as new ones come), and told when one is complete.
+   */
+  authorizations?: AuthorizationRequests;
 }
 
 /** Where passed-through prompts come from: `McpConnections` implements it. */
@@ -121,11 +128,17 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const logged = (level: LoggingLevel) =>
     minimum === undefined || severity.indexOf(level) >= severity.indexOf(minimum);
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: toolbox
-      .tools()
-      .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
-  }));
+  const authorizationAsker = options.authorizations
+    ? askForAuthorizations(server, options.authorizations)
+    : undefined;
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+    authorizationAsker?.onRequest(extra.requestId);
+    return {
+      tools: toolbox
+        .tools()
+        .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
+    };
+  });
 
   const prompts = options.prompts;
   if (prompts) {
@@ -174,6 +187,7 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   }
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    authorizationAsker?.onRequest(extra.requestId);
     const slots = request.params.name === "execute_code" ? options.executionSlots : undefined;
     const release = slots?.tryAcquire();
     if (slots && !release)
@@ -240,9 +254,52 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const previousOnClose = server.onclose;
   server.onclose = () => {
     unsubscribe?.();
+    authorizationAsker?.stop();
     previousOnClose?.();
   };
   return server;
+}
+
+/**
+ * Passes upstream authorization pages to this session's client by URL elicitation, if it supports it.
+ * Pending ones are asked on the client's next request, in that request's stream: over Streamable HTTP a
+ * request sent on its own, right after initialization, would be lost before the client opens its
+ * standalone stream. Ones that come later go out at once; a completed one is announced with
+ * `notifications/elicitation/complete`. Clients without URL elicitation are left alone (the operator sees
+ * the URL on stderr).
+ */
+function askForAuthorizations(server: Server, authorizations: AuthorizationRequests) {
+  const supported = () => server.getClientCapabilities()?.elicitation?.url !== undefined;
+  const asked = new Set<string>();
+  const ask = (request: AuthorizationRequest, relatedRequestId?: RequestId) => {
+    if (!supported() || asked.has(request.id)) return;
+    asked.add(request.id);
+    void server
+      .elicitInput(
+        {
+          mode: "url",
+          elicitationId: request.id,
+          url: request.url,
+          message: `The MCP server "${request.server}" needs your authorization before codecall can use its tools. Open the page to authorize it; its tools appear once you have.`,
+        },
+        relatedRequestId === undefined ? {} : { relatedRequestId },
+      )
+      .catch(() => undefined);
+  };
+  const stop = authorizations.subscribe((event) => {
+    if (event.type === "requested") ask(event.request);
+    else if (asked.delete(event.request.id))
+      void server
+        .createElicitationCompletionNotifier(event.request.id)()
+        .catch(() => undefined);
+  });
+  return {
+    /** Asks for every pending authorization not asked yet, in the stream of the request being handled. */
+    onRequest(requestId: RequestId) {
+      for (const request of authorizations.pending()) ask(request, requestId);
+    },
+    stop,
+  };
 }
 
 /**

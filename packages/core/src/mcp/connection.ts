@@ -28,7 +28,8 @@ import { suggestNames } from "./suggest.js";
 import type { ToolDefinition } from "./types.js";
 
 /** Where a server is in its life. `crashed` servers are reconnected on next use; so are `failed` ones. */
-export type ServerState = "connecting" | "ready" | "failed" | "crashed" | "closed";
+/** `authorizing`: a remote server waits for the user to authorize codecall (OAuth) before it can connect. */
+export type ServerState = "connecting" | "authorizing" | "ready" | "failed" | "crashed" | "closed";
 
 /** One server's health, as {@link McpConnections.status} reports it. */
 export interface ServerStatus {
@@ -166,6 +167,8 @@ export class ServerConnection {
   #exiting = new Set<Promise<void>>();
   /** The OAuth client of a remote server, when OAuth is on: tokens from storage, refreshed by the SDK. */
   #oauth: StoredOAuthProvider | undefined;
+  /** Resolves once a connection attempt starts waiting for a person to authorize it. */
+  #authorizing: { promise: Promise<void>; resolve(): void } | undefined;
 
   constructor(
     readonly name: string,
@@ -200,6 +203,21 @@ export class ServerConnection {
   /** The pid of the running child process, if any (stdio only). */
   get pid(): number | undefined {
     return this.#pid;
+  }
+
+  /**
+   * Resolves when the current connection attempt waits for the user's authorization (the connection then
+   * carries on in the background, and joins the catalogue once authorized); never rejects.
+   */
+  authorizing(): Promise<void> {
+    if (!this.#authorizing) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.#authorizing = { promise, resolve };
+    }
+    return this.#authorizing.promise;
   }
 
   /** Connects (or reconnects) and lists tools. Rejects with MCP_CONNECT_FAILED; concurrent calls share one attempt. */
@@ -268,6 +286,8 @@ export class ServerConnection {
       const waiting = oauth?.takeWaiting();
       if (!oauth || !(error instanceof UnauthorizedError) || !waiting) throw error;
       let code: string;
+      this.state = "authorizing";
+      this.#authorizing?.resolve();
       try {
         code = await waiting;
       } catch (reason) {

@@ -57,6 +57,7 @@ export class McpConnections {
   #listeners = new Set<(change: CatalogueChange) => void>();
   #version = 0;
   #closed = false;
+  #waitForAuthorization: boolean;
 
   /**
    * @internal Use {@link connectServers}, which passes the connection class: it is loaded with the MCP
@@ -74,14 +75,24 @@ export class McpConnections {
         ? { ...options.oauth, storage: options.oauth.storage ?? fileTokenStorage() }
         : undefined,
     };
+    this.#waitForAuthorization = options.oauth?.waitForAuthorization ?? true;
     for (const [name, server] of Object.entries(config.mcpServers)) {
       this.#servers.set(name, new Connection(name, server, settings, () => this.#changed(name)));
     }
   }
 
-  /** @internal Connects every server at once; failures are recorded in {@link status}, never thrown. */
+  /**
+   * @internal Connects every server at once; failures are recorded in {@link status}, never thrown. With
+   * `oauth.waitForAuthorization: false`, a server waiting for the user's authorization does not hold up
+   * the others: it joins the catalogue (an {@link onChange}) once authorized.
+   */
   async start(): Promise<void> {
-    await Promise.all([...this.#servers.values()].map((server) => server.connect().catch(() => {})));
+    await Promise.all(
+      [...this.#servers.values()].map((server) => {
+        const connected = server.connect().catch(() => {});
+        return this.#waitForAuthorization ? connected : Promise.race([connected, server.authorizing()]);
+      }),
+    );
   }
 
   /** A number that changes whenever the catalogue changes (a server connected, or its tools changed). */
