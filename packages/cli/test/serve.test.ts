@@ -201,7 +201,7 @@ const APPLICABLE = [
 const PASSED_THROUGH =
   "code mode has no such tool, resource or prompt of its own; passes with --expose tools in front of a server that has it (below)";
 const NOT_APPLICABLE: Record<string, string> = {
-  "completion-complete": "no prompts or resource templates to complete",
+  "completion-complete": PASSED_THROUGH,
   "tools-call-simple-text": PASSED_THROUGH,
   "tools-call-image": PASSED_THROUGH,
   "tools-call-audio": PASSED_THROUGH,
@@ -220,10 +220,8 @@ const NOT_APPLICABLE: Record<string, string> = {
   "resources-read-text": PASSED_THROUGH,
   "resources-read-binary": PASSED_THROUGH,
   "resources-templates-read": PASSED_THROUGH,
-  "resources-subscribe":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-unsubscribe":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-subscribe": PASSED_THROUGH,
+  "resources-unsubscribe": PASSED_THROUGH,
   "prompts-list": PASSED_THROUGH,
   "prompts-get-simple": PASSED_THROUGH,
   "prompts-get-with-args": PASSED_THROUGH,
@@ -394,11 +392,15 @@ describe("codecall serve --http with authentication", () => {
 /**
  * `--expose tools --tool-names bare` in front of an upstream server with the tools, resources and prompts
  * the suite's scenarios use: those scenarios then apply to codecall and pass, their content (images,
- * audio, embedded resources, 2020-12 schemas) going through codecall's bridge unchanged. Subscriptions,
- * completion, logging/progress/sampling/elicitation from an upstream tool are not passed through.
+ * audio, embedded resources, 2020-12 schemas) going through codecall's bridge unchanged, resource
+ * subscriptions and completion too. Logging/progress/sampling/elicitation from an upstream tool are not
+ * passed through.
  */
 const PASSTHROUGH = [
   "resources-list",
+  "resources-subscribe",
+  "resources-unsubscribe",
+  "completion-complete",
   "resources-read-text",
   "resources-read-binary",
   "resources-templates-read",

@@ -14,6 +14,9 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  type CompleteRequest,
+  CompleteRequestSchema,
+  type CompleteResult,
   ErrorCode,
   GetPromptRequestSchema,
   type GetPromptResult,
@@ -30,6 +33,8 @@ import {
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthorizationRequest, AuthorizationRequests } from "./authorizations.js";
 
@@ -74,6 +79,8 @@ export interface CodecallServerOptions {
 export interface PromptSource {
   listPrompts(): Promise<(Prompt & { server: string })[]>;
   getPrompt(server: string, name: string, args?: Record<string, string>): Promise<GetPromptResult>;
+  /** Completion of a prompt's argument by its server; without it, no values are offered. */
+  complete?(server: string, params: CompleteRequest["params"]): Promise<CompleteResult>;
 }
 
 /** A count of programs running at once across sessions (see `executionSlots()` in `./tenants.js`). */
@@ -110,7 +117,8 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
         tools: { listChanged: true },
         logging: {},
         ...(options.prompts ? { prompts: {} } : {}),
-        ...(toolbox.resources ? { resources: {} } : {}),
+        ...(toolbox.resources ? { resources: { subscribe: true } } : {}),
+        ...(options.prompts || toolbox.resources ? { completions: {} } : {}),
       },
       instructions: toolbox.system(),
     },
@@ -141,9 +149,9 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   });
 
   const prompts = options.prompts;
+  const bare = options.promptNames === "bare";
+  const served = (p: { server: string; name: string }) => (bare ? p.name : `${p.server}.${p.name}`);
   if (prompts) {
-    const bare = options.promptNames === "bare";
-    const served = (p: { server: string; name: string }) => (bare ? p.name : `${p.server}.${p.name}`);
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({
       prompts: (await prompts.listPrompts()).map(({ server: from, ...prompt }) => ({
         ...prompt,
@@ -167,7 +175,30 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   }
 
   const resources = toolbox.resources;
+  // This session's resource subscriptions: each ends with the session.
+  const subscriptions = new Map<string, Promise<() => Promise<void>>>();
   if (resources) {
+    server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+      const { uri } = request.params;
+      if (subscriptions.has(uri)) return {};
+      const stop = resources.subscribe(uri, () => {
+        void server.sendResourceUpdated({ uri }).catch(() => undefined);
+      });
+      subscriptions.set(uri, stop);
+      try {
+        await stop;
+      } catch (error) {
+        subscriptions.delete(uri);
+        throw resourceError(error);
+      }
+      return {};
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+      const stop = subscriptions.get(request.params.uri);
+      subscriptions.delete(request.params.uri);
+      await (await stop?.catch(() => undefined))?.();
+      return {};
+    });
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: await resources.list() }));
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
       resourceTemplates: await resources.templates(),
@@ -176,15 +207,20 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       try {
         return await resources.read(request.params.uri, { signal: extra.signal });
       } catch (error) {
-        const e = CodecallError.from(error, "TOOL_FAILED");
-        // -32002: the MCP specification's "resource not found".
-        throw new McpError(
-          e.code === "TOOL_NOT_FOUND" ? -32002 : ErrorCode.InternalError,
-          `${e.code}: ${e.message}`,
-        );
+        throw resourceError(error);
       }
     });
   }
+
+  if (prompts || resources)
+    server.setRequestHandler(CompleteRequestSchema, async (request): Promise<CompleteResult> => {
+      const { ref } = request.params;
+      const none = { completion: { values: [] } };
+      if (ref.type === "ref/resource") return resources ? resources.complete(request.params) : none;
+      const found = (await prompts?.listPrompts())?.find((p) => served(p) === ref.name);
+      if (!found || !prompts?.complete) return none;
+      return prompts.complete(found.server, { ...request.params, ref: { ...ref, name: found.name } });
+    });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     authorizationAsker?.onRequest(extra.requestId);
@@ -254,6 +290,8 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const previousOnClose = server.onclose;
   server.onclose = () => {
     unsubscribe?.();
+    for (const stop of subscriptions.values()) void stop.then((s) => s()).catch(() => undefined);
+    subscriptions.clear();
     authorizationAsker?.stop();
     previousOnClose?.();
   };
@@ -300,6 +338,15 @@ function askForAuthorizations(server: Server, authorizations: AuthorizationReque
     },
     stop,
   };
+}
+
+/** A resource error as MCP names it: -32002 (the specification's "resource not found") or internal. */
+function resourceError(error: unknown): McpError {
+  const e = CodecallError.from(error, "TOOL_FAILED");
+  return new McpError(
+    e.code === "TOOL_NOT_FOUND" ? -32002 : ErrorCode.InternalError,
+    `${e.code}: ${e.message}`,
+  );
 }
 
 /**

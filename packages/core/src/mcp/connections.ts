@@ -4,6 +4,8 @@
  */
 import type {
   CallToolResult,
+  CompleteRequest,
+  CompleteResult,
   GetPromptResult,
   Prompt,
   ReadResourceResult,
@@ -209,6 +211,26 @@ export class McpConnections {
     return this.#server(server).request(`resources/read of ${uri}`, (client, timeout) =>
       client.readResource({ uri }, { timeout }),
     );
+  }
+
+  /**
+   * Calls `listener` whenever `server` says the resource at `uri` changed; resolves with the function
+   * that stops listening (see `ServerConnection.subscribeResource`).
+   */
+  subscribeResource(server: string, uri: string, listener: () => void): Promise<() => Promise<void>> {
+    return this.#server(server).subscribeResource(uri, listener);
+  }
+
+  /**
+   * Completion of a prompt's or resource template's argument (`completion/complete`), as the server
+   * answers it; no values when the server offers no completions.
+   */
+  async complete(server: string, params: CompleteRequest["params"]): Promise<CompleteResult> {
+    const connection = this.#server(server);
+    return connection.request("completion/complete", async (client, timeout) => {
+      if (!client.getServerCapabilities()?.completions) return { completion: { values: [] } };
+      return client.complete(params, { timeout });
+    });
   }
 
   /** The prompts of every ready server that offers prompts, each with its server's name. */
