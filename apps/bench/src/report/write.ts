@@ -124,7 +124,7 @@ export function writeReport(
     "Notes: the classic arm's scripted model is always right, because the script computes the answer exactly from the data in its context; a real model summing thousands of rows in its context is not. " +
       "Two tasks put more than 200,000 tokens in one classic request (the sales sheet), beyond a 200k context window. " +
       "`one-call-weather` is where code mode does not help: one small call is cheapest as a classic tool call. " +
-      "`save-resume` uses server-filesystem for the saved progress: codecall has no workspace of its own yet. " +
+      "`save-resume` keeps its progress where each agent keeps files: code mode in codecall's workspace (`workspace.writeJSON` / `readJSON` in programs, a folder on disk), classic mode through server-filesystem; the MCP calls column leaves out codecall's own workspace calls. " +
       "Wall time is the agent's run with its servers already up: in code mode it includes type-checking each program and the sandbox, and in replay the model answers instantly, so it says little about a live run; it was measured on a shared machine.",
     "",
   );
