@@ -8,6 +8,7 @@ export {
   type AgentEvent,
   type AgentOptions,
   type AgentResult,
+  anthropicClient,
   createAgent,
   type RunOptions,
   type TaskUsage,
