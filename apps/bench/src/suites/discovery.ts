@@ -72,8 +72,8 @@ async function serversFloorMs(): Promise<number> {
 
 /**
  * Code mode over 10,000 tools: start (connect, list, prompt; no API generated), alternated with the
- * servers' floor so both see the same load; then, once, the first search (generates the API and builds
- * the index) and the first type-checked program that calls a found tool.
+ * servers' floor so both see the same load; then, once, the first search (generates the API, then builds
+ * the index: each part timed) and the first type-checked program that calls a found tool.
  */
 async function startup(rounds = 3): Promise<Record<string, unknown>> {
   const mcpServers = Object.fromEntries(
@@ -92,14 +92,24 @@ async function startup(rounds = 3): Promise<Record<string, unknown>> {
     startMs.push(performance.now() - t0);
     try {
       if (i === rounds - 1) {
+        // The first search's two parts: generating the typed API, then building the index and searching.
         const t1 = performance.now();
+        await codeMode.executor.api();
+        const apiGenerationMs = performance.now() - t1;
+        const t3 = performance.now();
         const [hit] = await codeMode.search("weather forecast", { limit: 1, detail: "name" });
-        const firstSearchMs = performance.now() - t1;
+        const indexAndSearchMs = performance.now() - t3;
         const t2 = performance.now();
         const result = await codeMode.executor.execute(
           `return await codecall.callTool(${JSON.stringify(hit!.id)}, {});`,
         );
-        first = { firstSearchMs, firstCallMs: performance.now() - t2, called: result.toolCalls.length };
+        first = {
+          firstSearchMs: apiGenerationMs + indexAndSearchMs,
+          apiGenerationMs,
+          indexAndSearchMs,
+          firstCallMs: performance.now() - t2,
+          called: result.toolCalls.length,
+        };
       }
     } finally {
       await codeMode.close();
