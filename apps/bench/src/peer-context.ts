@@ -1,9 +1,17 @@
 /**
- * The context a peer's code mode puts in front of the model for the same catalogue. Cloudflare's
- * `@cloudflare/codemode` (0.5.6) gives the model one `codemode` tool whose description is its template with
- * the TypeScript types of every tool inlined. Its package entries import `cloudflare:workers`, which Node
- * cannot load, so its own type generator and description template are loaded from their files (pinned to
- * this exact version); the executor, which needs Workers, is not used: only the context is measured.
+ * The context a peer's code mode puts in front of the model for the same catalogue, each built by the
+ * peer's own code (pinned versions); only the context is measured, not the executors:
+ * - Cloudflare's `@cloudflare/codemode` (0.5.6) gives the model one `codemode` tool whose description is
+ *   its template with the TypeScript types of every tool inlined. Its package entries import
+ *   `cloudflare:workers`, which Node cannot load, so its type generator and description template are
+ *   loaded from their files; the executor needs Workers.
+ * - The AI SDK's `@ai-sdk/code-mode` (1.0.42) gives one tool (input `js`) whose description lists every
+ *   tool's type and a call example, from `buildCodeModeToolDescription` (loaded from its file: the entry
+ *   also loads the QuickJS executor, which needs Node 22).
+ * - UTCP's `@utcp/code-mode` (1.2.12) gives the model its `AGENT_PROMPT_TEMPLATE`, and programs read the
+ *   tools' TypeScript interfaces from `__interfaces` (what `getAllToolsTypeScriptInterfaces` returns); its
+ *   executor needs isolated-vm 6 on Node 22, so the package is linked against this repo's isolated-vm 5
+ *   (root `pnpm.peerDependencyRules`) just to load the interface generator.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -34,4 +42,73 @@ export async function cloudflareCodemodeContext(tools: Tool[]): Promise<string> 
     description: template.replace("{{types}}", generate(descriptors)),
     input_schema: { type: "object", properties: { code: { type: "string" } }, required: ["code"] },
   });
+}
+
+/** The code-mode tool the AI SDK's code mode gives the model for `tools`, as JSON text. */
+export async function aiSdkCodeModeContext(tools: Tool[]): Promise<string> {
+  const { jsonSchema } = await import("ai");
+  const dist = dirname(fileURLToPath(import.meta.resolve("@ai-sdk/code-mode")));
+  const { buildCodeModeToolDescription } = (await import(
+    pathToFileURL(join(dist, "tool-prompt.js")).href
+  )) as { buildCodeModeToolDescription: (tools: Record<string, unknown>) => string };
+  const toolSet = Object.fromEntries(
+    tools.map((t) => [
+      t.name,
+      {
+        ...(t.description ? { description: t.description } : {}),
+        inputSchema: jsonSchema(t.inputSchema as Parameters<typeof jsonSchema>[0]),
+        ...(t.outputSchema
+          ? { outputSchema: jsonSchema(t.outputSchema as Parameters<typeof jsonSchema>[0]) }
+          : {}),
+      },
+    ]),
+  );
+  return JSON.stringify({
+    name: "code_mode",
+    description: buildCodeModeToolDescription(toolSet),
+    // The input schema the AI SDK's code-mode tool declares (one `js` string), as the model receives it.
+    input_schema: {
+      type: "object",
+      properties: { js: { type: "string", description: await aiSdkInputDescription(dist) } },
+      required: ["js"],
+    },
+  });
+}
+
+/** The description of the `js` input, read from the package's own tool so it is not restated here. */
+async function aiSdkInputDescription(dist: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const source = await readFile(join(dist, "code-mode-tool.js"), "utf8");
+  const match = /js:\s*\{[^}]*?description:\s*("(?:[^"\\]|\\.)*")/s.exec(source);
+  if (!match) throw new Error("@ai-sdk/code-mode changed: the `js` input description was not found.");
+  return JSON.parse(match[1]!) as string;
+}
+
+/**
+ * UTCP's code mode for `tools` registered as one manual (`server`): its system prompt template, and the
+ * TypeScript interfaces of every tool that a program reads from `__interfaces`. Both as text.
+ */
+export async function utcpCodeModeContext(
+  tools: Tool[],
+  server: string,
+): Promise<{ prompt: string; interfaces: string }> {
+  const { CodeModeUtcpClient } = await import("@utcp/code-mode");
+  const client = await CodeModeUtcpClient.create();
+  // The tools as UTCP's MCP plugin names them (`manual.tool`); no MCP connection is needed for the text.
+  const utcpTools = tools.map((t) => ({
+    name: `${server}.${t.name}`,
+    description: t.description ?? "",
+    tags: [],
+    inputs: t.inputSchema,
+    outputs: t.outputSchema ?? {},
+  }));
+  client.getTools = async () => utcpTools as unknown as Awaited<ReturnType<typeof client.getTools>>;
+  try {
+    return {
+      prompt: CodeModeUtcpClient.AGENT_PROMPT_TEMPLATE,
+      interfaces: await client.getAllToolsTypeScriptInterfaces(),
+    };
+  } finally {
+    await client.close();
+  }
 }

@@ -33,7 +33,10 @@ export interface ScenarioSummary {
   title: string;
   kind: string;
   covers: string;
-  /** The user's prompt (sessions joined), with `<workspace>` for the temporary folder. */
+  /**
+   * The user's prompt (sessions joined), with `<workspace>` for the temporary folder; classic mode's too
+   * when it differs (where a task keeps files).
+   */
   task: string;
 }
 
@@ -41,7 +44,11 @@ const placeholderWorld = { dir: "<workspace>", config: { mcpServers: {} }, close
 
 function summary(scenario: Scenario): ScenarioSummary {
   const { id, title, kind, covers } = scenario;
-  const task = scenario.prompts(placeholderWorld).join("\nThen, in a new conversation: ");
+  const prompt = (mode: "code" | "classic") =>
+    scenario.prompts(placeholderWorld, mode).join("\nThen, in a new conversation: ");
+  const code = prompt("code");
+  const classic = prompt("classic");
+  const task = code === classic ? code : `${code}\nClassic mode: ${classic}`;
   return { id, title, kind, covers, task };
 }
 

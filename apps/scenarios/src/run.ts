@@ -24,7 +24,7 @@ import { readConversation } from "./conversation.js";
 import { personalValues } from "./data/crm.js";
 import type { CheckResult, Mode, Scenario } from "./scenario.js";
 import { countTokens } from "./tokens.js";
-import { createWorld } from "./world.js";
+import { createWorld, workspaceDir } from "./world.js";
 
 export interface TurnFigures {
   session: number;
@@ -52,7 +52,7 @@ export interface ModeRun {
   roundTrips: number;
   /** Tool uses the model made (meta-tools in code mode). */
   modelToolUses: number;
-  /** MCP tool calls made on the model's behalf (by programs in code mode, by the model in classic). */
+  /** MCP tool calls made on the model's behalf (by programs in code mode, by the model in classic); not codecall's own workspace or search calls. */
   mcpToolCalls: number;
   /** The agent's run, servers already up: model turns plus tool work. */
   wallMs: number;
@@ -99,6 +99,7 @@ export async function runScenario(
         servers: world.config,
         sandbox,
         ...(scenario.privacy ? { privacy: scenario.privacy } : {}),
+        ...(scenario.workspace ? { workspace: { storage: { directory: workspaceDir(world) } } } : {}),
       });
       connections = codeMode.connections;
       toolbox = codeMode;
@@ -120,7 +121,7 @@ export async function runScenario(
     let error: string | undefined;
     let mcpToolCalls = 0;
     let modelToolUses = 0;
-    const prompts = scenario.prompts(world);
+    const prompts = scenario.prompts(world, mode);
     const started = performance.now();
     for (const [session, prompt] of prompts.entries()) {
       let standIn: MessagesStandIn | undefined;
@@ -135,7 +136,11 @@ export async function runScenario(
         const result = await createAgent({ client, toolbox, model, maxTurns: 16 }).run(prompt, {
           ...(options.signal ? { signal: options.signal } : {}),
           onEvent: (event) => {
-            if (event.type === "tool-call" || (mode === "classic" && event.type === "tool-use"))
+            // codecall's own host tools (`codecall.workspace.*`, `codecall.searchTools`) are not MCP calls.
+            if (
+              (event.type === "tool-call" && !event.name.startsWith("codecall.")) ||
+              (mode === "classic" && event.type === "tool-use")
+            )
               mcpToolCalls++;
             options.onEvent?.({ ...event, session });
           },
@@ -158,7 +163,7 @@ export async function runScenario(
     }
     const wallMs = performance.now() - started;
     const checked: CheckResult = await scenario
-      .check({ answer, world, connections })
+      .check({ answer, mode, world, connections })
       .catch((failure: unknown) => ({
         correct: false,
         expected: "(the check could not run)",

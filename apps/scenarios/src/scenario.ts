@@ -18,6 +18,7 @@ export type ScenarioKind =
 export interface CheckContext {
   /** The model's final answer (of the last session). */
   answer: string;
+  mode: Mode;
   world: World;
   /** The scenario's servers, still open: a check may read a sink directly (memory, files). */
   connections: McpConnections;
@@ -38,10 +39,19 @@ export interface Scenario {
   /** Which part of the issue's task list it covers, in a few words. */
   covers: string;
   servers: readonly ServerName[];
-  /** The user's prompt, one per session; sessions run one after another in fresh conversations. */
-  prompts(world: World): string[];
+  /**
+   * The user's prompt, one per session; sessions run one after another in fresh conversations. The same in
+   * both modes, except where each mode keeps files (see `workspace`).
+   */
+  prompts(world: World, mode: Mode): string[];
   /** Prepares the workspace (files) before the servers start. */
   setup?(world: World): Promise<void>;
+  /**
+   * Code mode gets codecall's workspace (files programs keep between executions, on disk in the world's
+   * `workspace/` folder); classic mode keeps files through the scenario's servers (server-filesystem), as a
+   * classic agent does.
+   */
+  workspace?: boolean;
   /** Tokenize personal data in code mode (classic mode has no such layer). */
   privacy?: PrivacyGuardOptions;
   /** The scripted model turns of each session, for replay without a key. */

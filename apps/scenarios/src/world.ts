@@ -67,3 +67,6 @@ export async function createWorld(
     close: () => rm(dir, { recursive: true, force: true }),
   };
 }
+
+/** Where code mode's workspace keeps its files in a world that gives it one (see `Scenario.workspace`). */
+export const workspaceDir = (world: Pick<World, "dir">) => join(world.dir, "workspace");

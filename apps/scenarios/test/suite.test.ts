@@ -38,7 +38,12 @@ describe.each(scenarios.map((s) => [s.id, s] as const))("scenario %s", (_id, sce
     expect(
       (
         await scenario
-          .check({ answer: "I could not find it.", world: {} as never, connections: {} as never })
+          .check({
+            answer: "I could not find it.",
+            mode: "code",
+            world: {} as never,
+            connections: {} as never,
+          })
           .catch(() => ({ correct: false }))
       ).correct,
     ).toBe(false);

@@ -160,6 +160,7 @@ export async function connect(
   io: CliIo,
   note: (line: string) => void,
   connectTimeoutMs?: number,
+  oauth?: OAuthHooks,
 ): Promise<McpConnections> {
   const config = await loadConfig(source, {
     env: io.env,
@@ -186,7 +187,7 @@ export async function connect(
   try {
     connections = await connectServers(config, {
       env: io.env,
-      oauth: cliOAuth(io),
+      oauth: cliOAuth(io, oauth),
       ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
     });
   } finally {
@@ -209,18 +210,23 @@ export async function connect(
   return connections;
 }
 
+/** What a command adds to the CLI's OAuth: `serve` also asks its clients, and does not wait for the user. */
+export type OAuthHooks = Pick<UpstreamOAuthOptions, "onAuthorizationUrl" | "waitForAuthorization">;
+
 /**
  * OAuth for remote servers that ask for it: tokens in `CODECALL_OAUTH_FILE` (default
  * `~/.codecall/oauth-tokens.json`), and the authorization page printed for the user to open.
  */
-export function cliOAuth(io: CliIo): UpstreamOAuthOptions {
+export function cliOAuth(io: CliIo, hooks: OAuthHooks = {}): UpstreamOAuthOptions {
   return {
+    ...(hooks.waitForAuthorization === undefined ? {} : { waitForAuthorization: hooks.waitForAuthorization }),
     storage: fileTokenStorage(io.env.CODECALL_OAUTH_FILE ?? defaultTokenFile(io.env)),
     ...(io.env.CODECALL_OAUTH_REDIRECT ? { redirectUrl: io.env.CODECALL_OAUTH_REDIRECT } : {}),
     onAuthorizationUrl: (server, url) => {
       io.stderr(
         `codecall: the MCP server "${server}" needs your authorization. Open this URL in a browser:\n  ${url.href}\n`,
       );
+      return hooks.onAuthorizationUrl?.(server, url);
     },
   };
 }
@@ -270,8 +276,9 @@ export async function withConnections<T>(
   io: CliIo,
   note: (line: string) => void,
   work: (connections: McpConnections, settings: CodecallSettings) => Promise<T>,
+  oauth?: OAuthHooks,
 ): Promise<T> {
-  const { settings, connections } = await connectConfigured(flags, io, note);
+  const { settings, connections } = await connectConfigured(flags, io, note, oauth);
   try {
     return await work(connections, settings);
   } finally {
@@ -287,6 +294,7 @@ export async function connectConfigured(
   flags: ServerFlags,
   io: CliIo,
   note: (line: string) => void,
+  oauth?: OAuthHooks,
 ): Promise<{ settings: CodecallSettings; connections: McpConnections }> {
   const connectTimeoutMs = connectTimeout(flags);
   let source: string | object;
@@ -302,7 +310,7 @@ export async function connectConfigured(
     source = path;
   }
   const settings = await readSettings(path, flags, io);
-  const connections = await connect(source, io, note, connectTimeoutMs);
+  const connections = await connect(source, io, note, connectTimeoutMs, oauth);
   return { settings, connections };
 }
 
@@ -324,13 +332,20 @@ export function withCodeMode<T>(
   note: (line: string) => void,
   work: (codeMode: CodeMode, settings: CodecallSettings) => Promise<T>,
   approvals?: TerminalApprovals,
+  oauth?: OAuthHooks,
 ): Promise<T> {
-  return withConnections(flags, io, note, async (connections, settings) => {
-    const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
-    try {
-      return await work(codeMode, settings);
-    } finally {
-      await codeMode.close();
-    }
-  });
+  return withConnections(
+    flags,
+    io,
+    note,
+    async (connections, settings) => {
+      const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
+      try {
+        return await work(codeMode, settings);
+      } finally {
+        await codeMode.close();
+      }
+    },
+    oauth,
+  );
 }

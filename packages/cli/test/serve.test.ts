@@ -1,5 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -199,7 +201,7 @@ const APPLICABLE = [
 const PASSED_THROUGH =
   "code mode has no such tool, resource or prompt of its own; passes with --expose tools in front of a server that has it (below)";
 const NOT_APPLICABLE: Record<string, string> = {
-  "completion-complete": "no prompts or resource templates to complete",
+  "completion-complete": PASSED_THROUGH,
   "tools-call-simple-text": PASSED_THROUGH,
   "tools-call-image": PASSED_THROUGH,
   "tools-call-audio": PASSED_THROUGH,
@@ -218,10 +220,8 @@ const NOT_APPLICABLE: Record<string, string> = {
   "resources-read-text": PASSED_THROUGH,
   "resources-read-binary": PASSED_THROUGH,
   "resources-templates-read": PASSED_THROUGH,
-  "resources-subscribe":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
-  "resources-unsubscribe":
-    "serve exposes no resources of its own (programs read upstream ones with codecall.readResource)",
+  "resources-subscribe": PASSED_THROUGH,
+  "resources-unsubscribe": PASSED_THROUGH,
   "prompts-list": PASSED_THROUGH,
   "prompts-get-simple": PASSED_THROUGH,
   "prompts-get-with-args": PASSED_THROUGH,
@@ -362,17 +362,45 @@ describe("codecall serve --http with authentication", () => {
       child.kill("SIGKILL");
     }
   });
+
+  it("passes the conformance suite's applicable scenarios with auth on, and refuses them without the token", {
+    timeout: 240_000,
+  }, async () => {
+    // Conformance 0.1.13 has no option to send a token (0.1.16 needs Node 22), so it talks to a loopback
+    // proxy that adds the header and changes nothing else; without the proxy every scenario is refused.
+    const secret = "conformance-token-0123456789abcdef";
+    const { child, url } = await startHttp(["--auth-token-env", "CODECALL_TEST_TOKEN"], {
+      CODECALL_TEST_TOKEN: secret,
+    });
+    const proxy = await bearerProxy(new URL(url), secret);
+    const out = await mkdtemp(join(tmpdir(), "codecall-conformance-auth-"));
+    try {
+      const { rows, failed } = await runScenarios(proxy.url, APPLICABLE, join(out, "with-token"));
+      console.log(`MCP conformance 0.1.13 against codecall serve --http with auth:\n  ${rows.join("\n  ")}`);
+      expect(failed).toBe(0);
+      const refused = await runScenarios(url, ["server-initialize", "tools-list"], join(out, "no-token"));
+      expect(refused.rows.every((row) => row.startsWith("FAILED"))).toBe(true);
+    } finally {
+      await proxy.close();
+      child.kill("SIGKILL");
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });
 
 /** Starts `codecall serve --http 0` and reads the URL it prints. */
 /**
  * `--expose tools --tool-names bare` in front of an upstream server with the tools, resources and prompts
  * the suite's scenarios use: those scenarios then apply to codecall and pass, their content (images,
- * audio, embedded resources, 2020-12 schemas) going through codecall's bridge unchanged. Subscriptions,
- * completion, logging/progress/sampling/elicitation from an upstream tool are not passed through.
+ * audio, embedded resources, 2020-12 schemas) going through codecall's bridge unchanged, resource
+ * subscriptions and completion too. Logging/progress/sampling/elicitation from an upstream tool are not
+ * passed through.
  */
 const PASSTHROUGH = [
   "resources-list",
+  "resources-subscribe",
+  "resources-unsubscribe",
+  "completion-complete",
   "resources-read-text",
   "resources-read-binary",
   "resources-templates-read",
@@ -420,6 +448,37 @@ describe("codecall serve --http --expose tools with the MCP conformance suite", 
     expect(result.stderr).toMatch(/--expose needs one of code, tools, search, both/);
   });
 });
+
+/** A loopback proxy to `target` that adds `Authorization: Bearer <token>` and streams both ways. */
+async function bearerProxy(target: URL, token: string): Promise<{ url: string; close(): Promise<void> }> {
+  const proxy = createServer((req, res) => {
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, authorization: `Bearer ${token}` },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}${target.pathname}`,
+    close: () =>
+      new Promise((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  };
+}
 
 /** Runs conformance scenarios against `url`; a row per scenario and the count of failed checks. */
 async function runScenarios(

@@ -125,18 +125,20 @@ function fullRendering(
   if (output?.doc?.length) doc.push(`@returns ${output.doc.join(" ")}`);
   writeDoc(w, doc, true);
   w.write(`${id}(input${inputOptional ? "?" : ""}: `);
+  // The output often repeats the input's shape (a created entity, say): its docs are said once.
+  const shownDocs = new Set<string>();
   // No declared parameters: `{}` says so.
   if (isAnyObject(input.type)) w.write("{}");
-  else writeRoot(w, input);
+  else writeRoot(w, input, shownDocs);
   w.write("): Promise<");
-  if (output) writeRoot(w, output);
+  if (output) writeRoot(w, output, shownDocs);
   else w.write(CONTENT_RETURN);
   w.write(">;");
   return w.toString();
 }
 
-function writeRoot(w: CodeBlockWriter, d: SchemaDocument): void {
-  writeType(w, d.type, { brief: true });
+function writeRoot(w: CodeBlockWriter, d: SchemaDocument, shownDocs: Set<string>): void {
+  writeType(w, d.type, { brief: true, shownDocs });
 }
 
 const HINT_WORDS = {
@@ -146,16 +148,39 @@ const HINT_WORDS = {
   openWorldHint: ["open world", "closed world"],
 } as const;
 
-/** The function's TSDoc: title, description and behaviour hints (as TSDoc tags, or `brief`ly in words). */
+/**
+ * What MCP assumes of a tool that says nothing: a brief rendering leaves out a hint that only restates it
+ * (and `destructive` of a read-only tool), as it tells a model nothing it would not assume.
+ */
+const HINT_DEFAULTS = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+
+/** Letters and digits, lower case: `Create Entities`, `create_entities` and `createEntities` are one name. */
+const bareName = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+/**
+ * The function's TSDoc: title, description and behaviour hints (as TSDoc tags, or `brief`ly in words).
+ * Briefly, a title that only restates the tool's name is left out, and so are hints MCP assumes anyway.
+ */
 function functionDoc(tool: ToolDefinition, brief = false): string[] {
   const lines: string[] = [];
   const title = (tool.title ?? tool.annotations?.title)?.trim();
   const description = tool.description?.trim();
-  if (title && title !== description) lines.push(title);
+  if (title && title !== description && !(brief && bareName(title) === bareName(tool.name)))
+    lines.push(title);
   if (description) lines.push(description);
   const a = isSchema(tool.annotations) ? tool.annotations : {};
   const hints = (["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const)
     .filter((hint) => typeof a[hint] === "boolean")
+    .filter(
+      (hint) =>
+        !brief ||
+        (a[hint] !== HINT_DEFAULTS[hint] && !(hint === "destructiveHint" && a.readOnlyHint === true)),
+    )
     .map((hint) => (brief ? HINT_WORDS[hint][a[hint] ? 0 : 1] : `@${hint} ${a[hint]}`));
   if (hints.length && brief) lines.push(`Hints: ${hints.join(", ")}.`);
   else lines.push(...hints);

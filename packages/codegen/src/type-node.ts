@@ -204,7 +204,21 @@ export interface WriteTypeOptions {
    * type sound, but tells a reader nothing. For discovery renderings.
    */
   brief?: boolean;
+  /**
+   * Property docs already written in this text, keyed by property name and doc. Given, a property whose
+   * name and doc were already shown is written without its doc (an output type that repeats the input's
+   * shape says each thing once). For discovery renderings.
+   */
+  shownDocs?: Set<string>;
 }
+
+/** Objects a brief rendering writes on one line when they have no docs and nothing nested. */
+const INLINE_CHARS = 60;
+/**
+ * Briefly, a longer limit: a model reads a one-line object as well as one across lines, and each line
+ * break and indent costs tokens (more once the text is JSON-escaped in a tool result).
+ */
+const BRIEF_INLINE_CHARS = 120;
 
 /** Full rendering: object types across lines with their properties' TSDoc. */
 export function writeType(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOptions = {}): void {
@@ -252,23 +266,24 @@ function writeTypeWith(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOption
       return;
     case "object": {
       const index = options.brief && t.index && isKeyword(t.index, "unknown") ? undefined : t.index;
-      if (t.properties.length === 0 && !index) {
+      const properties = t.properties.map((p) => withUnshownDoc(p, options.shownDocs));
+      if (properties.length === 0 && !index) {
         w.write(t.index ? OPEN_OBJECT : "{}");
         return;
       }
-      if (
-        t.properties.length === 0 ||
-        (t.properties.every((p) => !p.doc?.length && isFlat(p.type)) && !index)
-      ) {
+      // Briefly, nested objects may share the line too, if nothing in them has a doc left to show.
+      const oneLine = (p: PropertyNode) =>
+        !p.doc?.length && (options.brief ? undocumented(p.type, options.shownDocs) : isFlat(p.type));
+      if (properties.length === 0 || (properties.every(oneLine) && !index)) {
         const inline = printCompact(t, Number.POSITIVE_INFINITY, options.brief, false);
-        if (inline.length <= 60) {
+        if (inline.length <= (options.brief ? BRIEF_INLINE_CHARS : INLINE_CHARS)) {
           w.write(inline);
           return;
         }
       }
       w.write("{").newLine();
       w.indent(() => {
-        for (const p of t.properties) {
+        for (const p of properties) {
           // Briefly, a doc without line breaks goes on one line, after a one-line property: the cheapest form
           // for a model to read.
           const doc =
@@ -324,6 +339,40 @@ function writeTypeWith(w: CodeBlockWriter, t: TypeNode, options: WriteTypeOption
       return;
     }
   }
+}
+
+/** True when no property or member inside `t` has a doc (other than one `shown` already). */
+function undocumented(t: TypeNode, shown: Set<string> | undefined): boolean {
+  if (t.doc?.length) return false;
+  switch (t.kind) {
+    case "object":
+      return t.properties.every(
+        (p) => (!p.doc?.length || shown?.has(docKey(p))) && undocumented(p.type, shown),
+      );
+    case "array":
+      return undocumented(t.element, shown);
+    case "tuple":
+      return t.elements.every((e) => undocumented(e.type, shown)) && (!t.rest || undocumented(t.rest, shown));
+    case "union":
+    case "intersection":
+      return t.members.every((m) => undocumented(m, shown));
+    default:
+      return true;
+  }
+}
+
+const docKey = (p: PropertyNode) => `${p.key}\u0000${(p.doc ?? []).join("\n")}`;
+
+/** `p` without its doc when `shown` holds that name and doc already; else `p`, its doc now recorded. */
+function withUnshownDoc(p: PropertyNode, shown: Set<string> | undefined): PropertyNode {
+  if (!shown || !p.doc?.length) return p;
+  const key = docKey(p);
+  if (!shown.has(key)) {
+    shown.add(key);
+    return p;
+  }
+  const { doc: _, ...rest } = p;
+  return rest;
 }
 
 function hasMemberDocs(t: TypeNode): boolean {

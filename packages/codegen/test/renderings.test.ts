@@ -2,7 +2,8 @@
  * Discovery renderings of the 527 LiveMCPBench tools: the full rendering loses nothing a model needs to
  * call a tool (every parameter, its type, whether it is required, its description, its enum values), and
  * both levels cost fewer tokens than the tool's raw JSON: full at most 0.9x, summary at most 0.3x, counted
- * with `@anthropic-ai/tokenizer` over the same tools on both sides.
+ * with `@anthropic-ai/tokenizer` over the same tools on both sides; and it says each thing once (a doc the
+ * output repeats, a title that restates the name, hints MCP assumes anyway).
  */
 import { getTokenizer } from "@anthropic-ai/tokenizer";
 import { afterAll, describe, expect, it } from "vitest";
@@ -122,5 +123,81 @@ describe("discovery renderings of the LiveMCPBench tools", () => {
     );
     expect(full).toBeLessThanOrEqual(0.9);
     expect(summary).toBeLessThanOrEqual(0.3);
+  });
+});
+
+describe("the full rendering says each thing once", () => {
+  const entity = {
+    type: "object",
+    properties: {
+      name: { type: "string", description: "The name of the entity" },
+      kind: { type: "string", description: "The type of the entity" },
+    },
+    required: ["name", "kind"],
+  };
+  const render = (tool: Record<string, unknown>) =>
+    generateApi([
+      {
+        name: "graph",
+        tools: [{ name: "create_entities", inputSchema: { type: "object", properties: {} }, ...tool }],
+      },
+    ]).tools[0]!.renderings.full;
+
+  it("writes a property's doc once when the output repeats the input's shape", () => {
+    const full = render({
+      description: "Create entities.",
+      inputSchema: {
+        type: "object",
+        properties: { entities: { type: "array", items: entity } },
+        required: ["entities"],
+      },
+      outputSchema: {
+        type: "object",
+        properties: { entities: { type: "array", items: entity } },
+        required: ["entities"],
+      },
+    });
+    expect(full.split("The name of the entity")).toHaveLength(2);
+    // The output, its docs said, fits on one line.
+    expect(full).toContain("Promise<{ entities: { name: string; kind: string }[] }>;");
+  });
+
+  it("keeps a doc that differs, or that a different property has", () => {
+    const full = render({
+      inputSchema: { type: "object", properties: { a: { type: "string", description: "An id." } } },
+      outputSchema: {
+        type: "object",
+        properties: {
+          a: { type: "string", description: "The new id." },
+          b: { type: "string", description: "An id." },
+        },
+      },
+    });
+    expect(full).toContain("The new id.");
+    expect(full.split("An id.")).toHaveLength(3);
+  });
+
+  it("leaves out a title that restates the name and hints MCP assumes, keeps the others", () => {
+    const plain = render({
+      title: "Create Entities",
+      description: "Create entities.",
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    });
+    expect(plain).not.toContain("Create Entities");
+    expect(plain).not.toContain("Hints");
+    const told = render({
+      title: "Add nodes",
+      description: "Create entities.",
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    });
+    expect(told).toContain("Add nodes");
+    expect(told).toContain("Hints: not destructive, idempotent, closed world.");
+    const readOnly = render({ annotations: { readOnlyHint: true, destructiveHint: false } });
+    expect(readOnly).toContain("Hints: read-only.");
   });
 });

@@ -11,6 +11,7 @@ import { quickjs } from "@codecall/sandbox-quickjs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type AgentEvent,
+  anthropicClient,
   type ClassicTool,
   createAgent,
   createClassicToolbox,
@@ -157,11 +158,17 @@ describe("agent loop (classic toolbox)", () => {
     delete process.env.ANTHROPIC_API_KEY;
     delete process.env.ANTHROPIC_AUTH_TOKEN;
     try {
-      expect(() => createAgent({ toolbox: createClassicToolbox([weather]) })).toThrow(
-        expect.objectContaining({ code: "MODEL_ERROR", message: "ANTHROPIC_API_KEY is not set." }),
-      );
+      const missing = expect.objectContaining({
+        code: "MODEL_ERROR",
+        message: "ANTHROPIC_API_KEY is not set.",
+      });
+      expect(() => createAgent({ toolbox: createClassicToolbox([weather]) })).toThrow(missing);
+      // The same check on its own, for a caller that wants it before any server starts.
+      expect(() => anthropicClient()).toThrow(missing);
       process.env.ANTHROPIC_API_KEY = "sk-test";
-      expect(createAgent({ toolbox: createClassicToolbox([weather]) }).mode).toBe("classic");
+      expect(createAgent({ toolbox: createClassicToolbox([weather]), client: anthropicClient() }).mode).toBe(
+        "classic",
+      );
     } finally {
       for (const [name, value] of [
         ["ANTHROPIC_API_KEY", saved.key],

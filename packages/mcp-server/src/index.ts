@@ -24,6 +24,11 @@ export {
   staticTokenVerifier,
 } from "./auth.js";
 export {
+  type AuthorizationEvent,
+  type AuthorizationRequest,
+  AuthorizationRequests,
+} from "./authorizations.js";
+export {
   type CodecallServerOptions,
   createCodecallServer,
   type ExecutionSlots,

@@ -14,6 +14,9 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  type CompleteRequest,
+  CompleteRequestSchema,
+  type CompleteResult,
   ErrorCode,
   GetPromptRequestSchema,
   type GetPromptResult,
@@ -26,10 +29,14 @@ import {
   McpError,
   type Prompt,
   ReadResourceRequestSchema,
+  type RequestId,
   type ServerNotification,
   type ServerRequest,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { AuthorizationRequest, AuthorizationRequests } from "./authorizations.js";
 
 /** A toolbox the server can watch for catalogue changes (code mode's toolbox implements this). */
 export interface ServableToolbox extends AgentToolbox {
@@ -61,12 +68,19 @@ export interface CodecallServerOptions {
   prompts?: PromptSource;
   /** `namespaced` (default): prompts are named `<server>.<prompt>`; `bare`: by their upstream names. */
   promptNames?: "namespaced" | "bare";
+  /**
+   * Upstream servers waiting for the user's OAuth authorization: a client that supports URL elicitation
+   * is asked to open each page (when it connects, and as new ones come), and told when one is complete.
+   */
+  authorizations?: AuthorizationRequests;
 }
 
 /** Where passed-through prompts come from: `McpConnections` implements it. */
 export interface PromptSource {
   listPrompts(): Promise<(Prompt & { server: string })[]>;
   getPrompt(server: string, name: string, args?: Record<string, string>): Promise<GetPromptResult>;
+  /** Completion of a prompt's argument by its server; without it, no values are offered. */
+  complete?(server: string, params: CompleteRequest["params"]): Promise<CompleteResult>;
 }
 
 /** A count of programs running at once across sessions (see `executionSlots()` in `./tenants.js`). */
@@ -103,7 +117,8 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
         tools: { listChanged: true },
         logging: {},
         ...(options.prompts ? { prompts: {} } : {}),
-        ...(toolbox.resources ? { resources: {} } : {}),
+        ...(toolbox.resources ? { resources: { subscribe: true } } : {}),
+        ...(options.prompts || toolbox.resources ? { completions: {} } : {}),
       },
       instructions: toolbox.system(),
     },
@@ -121,16 +136,22 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const logged = (level: LoggingLevel) =>
     minimum === undefined || severity.indexOf(level) >= severity.indexOf(minimum);
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: toolbox
-      .tools()
-      .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
-  }));
+  const authorizationAsker = options.authorizations
+    ? askForAuthorizations(server, options.authorizations)
+    : undefined;
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+    authorizationAsker?.onRequest(extra.requestId);
+    return {
+      tools: toolbox
+        .tools()
+        .map((t) => ({ name: t.name, description: t.description, inputSchema: t.input_schema })),
+    };
+  });
 
   const prompts = options.prompts;
+  const bare = options.promptNames === "bare";
+  const served = (p: { server: string; name: string }) => (bare ? p.name : `${p.server}.${p.name}`);
   if (prompts) {
-    const bare = options.promptNames === "bare";
-    const served = (p: { server: string; name: string }) => (bare ? p.name : `${p.server}.${p.name}`);
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({
       prompts: (await prompts.listPrompts()).map(({ server: from, ...prompt }) => ({
         ...prompt,
@@ -154,7 +175,30 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   }
 
   const resources = toolbox.resources;
+  // This session's resource subscriptions: each ends with the session.
+  const subscriptions = new Map<string, Promise<() => Promise<void>>>();
   if (resources) {
+    server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+      const { uri } = request.params;
+      if (subscriptions.has(uri)) return {};
+      const stop = resources.subscribe(uri, () => {
+        void server.sendResourceUpdated({ uri }).catch(() => undefined);
+      });
+      subscriptions.set(uri, stop);
+      try {
+        await stop;
+      } catch (error) {
+        subscriptions.delete(uri);
+        throw resourceError(error);
+      }
+      return {};
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+      const stop = subscriptions.get(request.params.uri);
+      subscriptions.delete(request.params.uri);
+      await (await stop?.catch(() => undefined))?.();
+      return {};
+    });
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: await resources.list() }));
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
       resourceTemplates: await resources.templates(),
@@ -163,17 +207,23 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
       try {
         return await resources.read(request.params.uri, { signal: extra.signal });
       } catch (error) {
-        const e = CodecallError.from(error, "TOOL_FAILED");
-        // -32002: the MCP specification's "resource not found".
-        throw new McpError(
-          e.code === "TOOL_NOT_FOUND" ? -32002 : ErrorCode.InternalError,
-          `${e.code}: ${e.message}`,
-        );
+        throw resourceError(error);
       }
     });
   }
 
+  if (prompts || resources)
+    server.setRequestHandler(CompleteRequestSchema, async (request): Promise<CompleteResult> => {
+      const { ref } = request.params;
+      const none = { completion: { values: [] } };
+      if (ref.type === "ref/resource") return resources ? resources.complete(request.params) : none;
+      const found = (await prompts?.listPrompts())?.find((p) => served(p) === ref.name);
+      if (!found || !prompts?.complete) return none;
+      return prompts.complete(found.server, { ...request.params, ref: { ...ref, name: found.name } });
+    });
+
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    authorizationAsker?.onRequest(extra.requestId);
     const slots = request.params.name === "execute_code" ? options.executionSlots : undefined;
     const release = slots?.tryAcquire();
     if (slots && !release)
@@ -240,9 +290,63 @@ export function createCodecallServer(toolbox: ServableToolbox, options: Codecall
   const previousOnClose = server.onclose;
   server.onclose = () => {
     unsubscribe?.();
+    for (const stop of subscriptions.values()) void stop.then((s) => s()).catch(() => undefined);
+    subscriptions.clear();
+    authorizationAsker?.stop();
     previousOnClose?.();
   };
   return server;
+}
+
+/**
+ * Passes upstream authorization pages to this session's client by URL elicitation, if it supports it.
+ * Pending ones are asked on the client's next request, in that request's stream: over Streamable HTTP a
+ * request sent on its own, right after initialization, would be lost before the client opens its
+ * standalone stream. Ones that come later go out at once; a completed one is announced with
+ * `notifications/elicitation/complete`. Clients without URL elicitation are left alone (the operator sees
+ * the URL on stderr).
+ */
+function askForAuthorizations(server: Server, authorizations: AuthorizationRequests) {
+  const supported = () => server.getClientCapabilities()?.elicitation?.url !== undefined;
+  const asked = new Set<string>();
+  const ask = (request: AuthorizationRequest, relatedRequestId?: RequestId) => {
+    if (!supported() || asked.has(request.id)) return;
+    asked.add(request.id);
+    void server
+      .elicitInput(
+        {
+          mode: "url",
+          elicitationId: request.id,
+          url: request.url,
+          message: `The MCP server "${request.server}" needs your authorization before codecall can use its tools. Open the page to authorize it; its tools appear once you have.`,
+        },
+        relatedRequestId === undefined ? {} : { relatedRequestId },
+      )
+      .catch(() => undefined);
+  };
+  const stop = authorizations.subscribe((event) => {
+    if (event.type === "requested") ask(event.request);
+    else if (asked.delete(event.request.id))
+      void server
+        .createElicitationCompletionNotifier(event.request.id)()
+        .catch(() => undefined);
+  });
+  return {
+    /** Asks for every pending authorization not asked yet, in the stream of the request being handled. */
+    onRequest(requestId: RequestId) {
+      for (const request of authorizations.pending()) ask(request, requestId);
+    },
+    stop,
+  };
+}
+
+/** A resource error as MCP names it: -32002 (the specification's "resource not found") or internal. */
+function resourceError(error: unknown): McpError {
+  const e = CodecallError.from(error, "TOOL_FAILED");
+  return new McpError(
+    e.code === "TOOL_NOT_FOUND" ? -32002 : ErrorCode.InternalError,
+    `${e.code}: ${e.message}`,
+  );
 }
 
 /**

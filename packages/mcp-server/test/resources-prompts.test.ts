@@ -8,7 +8,7 @@ import { connectServers, type McpConnections, type Sandbox } from "@codecall/cor
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   codeModePerSession,
@@ -113,5 +113,64 @@ describe("upstream prompts through serve", () => {
     await expect(client.getPrompt({ name: "everything.no-such-prompt" })).rejects.toThrow(
       /No prompt is named/,
     );
+  });
+
+  it("completes a prompt's argument through its server, with the context of the others", async () => {
+    const ref = { type: "ref/prompt" as const, name: "everything.completable-prompt" };
+    const departments = await client.complete({ ref, argument: { name: "department", value: "S" } });
+    expect(departments.completion.values).toEqual(["Sales", "Support"]);
+    const leads = await client.complete({
+      ref,
+      argument: { name: "name", value: "" },
+      context: { arguments: { department: "Engineering" } },
+    });
+    expect(leads.completion.values).toEqual(["Alice", "Bob", "Charlie"]);
+    const unknown = await client.complete({
+      ref: { type: "ref/prompt", name: "everything.no-such-prompt" },
+      argument: { name: "x", value: "" },
+    });
+    expect(unknown.completion.values).toEqual([]);
+  });
+});
+
+describe("upstream resource subscriptions through serve (--expose both)", () => {
+  it("passes resources/updated of a subscribed resource to the session, and stops after unsubscribe", {
+    timeout: 90_000,
+  }, async () => {
+    const both = codeModePerSession({ connections, sandbox, expose: "both" });
+    const served = await serveHttp(both.create);
+    const subscriber = new Client({ name: "subscriber", version: "1.0.0" });
+    const updates: string[] = [];
+    subscriber.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updates.push(n.params.uri);
+    });
+    try {
+      await subscriber.connect(new StreamableHTTPClientTransport(new URL(served.url)));
+      expect(subscriber.getServerCapabilities()?.resources?.subscribe).toBe(true);
+      const { resources } = await subscriber.listResources();
+      const uri = resources[0]!.uri;
+      await subscriber.subscribeResource({ uri });
+      // server-everything sends updates of subscribed resources every 5 s once this tool switches them on.
+      await subscriber.callTool({ name: "everything__toggle-subscriber-updates", arguments: {} });
+      const started = Date.now();
+      while (!updates.includes(uri) && Date.now() - started < 60_000)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(updates).toContain(uri);
+      await subscriber.unsubscribeResource({ uri });
+      // The upstream subscription ended with the last listener: no update for a full 5 s period and more.
+      const seen = updates.length;
+      await new Promise((r) => setTimeout(r, 6_500));
+      expect(updates.length).toBe(seen);
+      await expect(subscriber.subscribeResource({ uri: "demo://no/such/resource" })).rejects.toThrow(
+        /No upstream server offers the resource/,
+      );
+    } finally {
+      await subscriber
+        .callTool({ name: "everything__toggle-subscriber-updates", arguments: {} })
+        .catch(() => {});
+      await subscriber.close();
+      await served.close();
+      await both.close();
+    }
   });
 });

@@ -14,6 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectServers } from "@codecall/core";
 import { fileTokenStorage, memoryTokenStorage } from "@codecall/core/mcp";
+import { quickjs } from "@codecall/sandbox-quickjs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { InvalidTokenError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
 import type { OAuthServerProvider } from "@modelcontextprotocol/sdk/server/auth/provider.js";
@@ -24,9 +27,17 @@ import {
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ElicitationCompleteNotificationSchema,
+  ElicitRequestSchema,
+  ListToolsRequestSchema,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthorizationRequests, codeModePerSession, serveHttp } from "../src/index.js";
 
 /** The authorization server's state, for the test to look at. */
 interface Remote {
@@ -244,4 +255,90 @@ describe("OAuth to a remote upstream MCP server", () => {
       await connections.close();
     }
   });
+
+  it("serves while the user authorizes: the client is asked by URL elicitation, told when it is complete, and the tools appear", {
+    timeout: 120_000,
+  }, async () => {
+    // What `codecall serve` wires: the connections do not wait for the user, the authorization page goes to
+    // every client session that supports URL elicitation, and the server joining completes it.
+    const authorizations = new AuthorizationRequests();
+    const connections = await connectServers(
+      { mcpServers: { remote: { type: "http", url: remote.url } } },
+      {
+        oauth: {
+          storage: memoryTokenStorage(),
+          redirectUrl: `http://127.0.0.1:${await freePort()}/oauth/callback`,
+          waitForAuthorization: false,
+          onAuthorizationUrl: (server, url) => authorizations.request(server, url),
+          authorizationTimeoutMs: 60_000,
+        },
+      },
+    );
+    connections.onChange(({ server }) => authorizations.complete(server));
+    expect(connections.status()[0]?.state).toBe("authorizing");
+    expect(authorizations.pending().map((r) => r.server)).toEqual(["remote"]);
+
+    const sandbox = quickjs();
+    const tenants = codeModePerSession({ connections, sandbox, server: { authorizations } });
+    const serving = await serveHttp(tenants.create);
+    const client = new Client(
+      { name: "url-elicitation", version: "1.0.0" },
+      { capabilities: { elicitation: { url: {} } } },
+    );
+    const asked: { mode?: string; url?: string; elicitationId?: string }[] = [];
+    const completed: string[] = [];
+    let toolsChanged = 0;
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params as (typeof asked)[number]);
+      // The user opens the page in a browser and approves; the client only answers that it was shown.
+      void approve(new URL((request.params as { url: string }).url));
+      return { action: "accept" };
+    });
+    client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => {
+      completed.push(n.params.elicitationId);
+    });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      toolsChanged++;
+    });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)));
+      // A client lists the tools first; the pending authorization is asked in that request's stream.
+      await client.listTools();
+      await waitFor(() => completed.length === 1).catch((e) => {
+        throw new Error(
+          `${e.message}: ${JSON.stringify({ asked, completed, status: connections.status(), caps: 1 })}`,
+        );
+      });
+      expect(asked).toEqual([
+        expect.objectContaining({
+          mode: "url",
+          elicitationId: completed[0],
+          url: expect.stringContaining("/authorize"),
+        }),
+      ]);
+      expect(connections.status()[0]?.state).toBe("ready");
+      expect(authorizations.pending()).toEqual([]);
+      await waitFor(() => toolsChanged > 0);
+      const result = (await client.callTool({
+        name: "execute_code",
+        arguments: { code: "return await remote.whoami({})" },
+      })) as CallToolResult;
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      expect(JSON.stringify(result.content)).toMatch(/client [0-9a-f-]{36}/);
+    } finally {
+      await client.close();
+      await serving.close();
+      await tenants.close();
+      await sandbox.close();
+      await connections.close();
+    }
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting for a condition");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

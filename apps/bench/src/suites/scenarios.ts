@@ -15,7 +15,7 @@ import {
   runScenario,
   scenarios,
 } from "@codecall/scenarios";
-import { cloudflareCodemodeContext } from "../peer-context.js";
+import { aiSdkCodeModeContext, cloudflareCodemodeContext, utcpCodeModeContext } from "../peer-context.js";
 import { round } from "../stats.js";
 
 export const name = "scenarios";
@@ -51,13 +51,24 @@ export async function run(): Promise<Record<string, unknown>> {
     });
   }
   const context = [];
+  const measured = <T>(work: Promise<T>, count: (value: T) => number) =>
+    work.then(count, (error: unknown) => ({ error: String(error) }));
   for (const tools of [10, 527]) {
     const c = await initialContext(tools);
-    const peer = await cloudflareCodemodeContext(catalogueTools().slice(0, tools)).then(
-      (text) => countTokens(text),
-      (error: unknown) => ({ error: String(error) }),
-    );
-    context.push({ ...c, reduction: round(c.reduction, 4), peers: { cloudflareCodemode: peer } });
+    const catalogue = catalogueTools().slice(0, tools);
+    const peers = {
+      cloudflareCodemode: await measured(cloudflareCodemodeContext(catalogue), countTokens),
+      aiSdkCodeMode: await measured(aiSdkCodeModeContext(catalogue), countTokens),
+      // UTCP's prompt is all the model holds before work; the interfaces come when a program reads them.
+      utcpCodeModePrompt: await measured(utcpCodeModeContext(catalogue, "catalogue"), (u) =>
+        countTokens(u.prompt),
+      ),
+      utcpCodeModeWithInterfaces: await measured(
+        utcpCodeModeContext(catalogue, "catalogue"),
+        (u) => countTokens(u.prompt) + countTokens(u.interfaces),
+      ),
+    };
+    context.push({ ...c, reduction: round(c.reduction, 4), peers });
   }
   return {
     live,

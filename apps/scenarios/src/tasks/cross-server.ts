@@ -1,10 +1,11 @@
 /** Tasks across two servers: a join, a copy of personal data with tokenization, a light task, save and resume. */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { McpConnections } from "@codecall/core";
+import { createWorkspace, type McpConnections } from "@codecall/core";
 import { codeModeSteps, inOrder, json, money, say, turn, use } from "../conversation.js";
 import { type Company, createRandom, crm, issues, revenue, SEED } from "../data/index.js";
 import type { Scenario } from "../scenario.js";
+import { workspaceDir } from "../world.js";
 import { expectAnswer } from "./checks.js";
 
 /** The renewals file: every third CRM account with a contract value. */
@@ -277,13 +278,17 @@ export const saveResume: Scenario = {
   id: "save-resume",
   title: "Monthly revenue in two sessions: save progress to a file, resume in a fresh conversation",
   kind: "data-heavy",
-  covers: "save intermediate results and resume (server-filesystem stands in: codecall has no workspace yet)",
+  covers:
+    "save intermediate results and resume (code mode: codecall's workspace; classic: server-filesystem)",
   servers: ["filesystem", "data"],
-  prompts: (world) => {
-    const path = join(world.dir, "progress.json");
+  workspace: true,
+  prompts: (world, mode) => {
+    // Each mode keeps the file where its agent keeps files: code mode in its workspace, classic mode
+    // through the filesystem server.
+    const file = mode === "code" ? "progress.json in your workspace" : join(world.dir, "progress.json");
     return [
-      `Compute the 2025 revenue (units x unit price) of each month from January to June from the sales sheet and save it as JSON ({"YYYY-MM": revenue}) to ${path}, so the report can be resumed later. Stop after June.`,
-      `Resume the revenue report: ${path} holds the monthly 2025 revenue computed so far. Add the remaining months of 2025 from the sales sheet, save the complete set back to the file, and tell me the total revenue for 2025.`,
+      `Compute the 2025 revenue (units x unit price) of each month from January to June from the sales sheet and save it as JSON ({"YYYY-MM": revenue}) to ${file}, so the report can be resumed later. Stop after June.`,
+      `Resume the revenue report: ${file} holds the monthly 2025 revenue computed so far. Add the remaining months of 2025 from the sales sheet, save the complete set back to the file, and tell me the total revenue for 2025.`,
     ];
   },
   script: (mode, session, world) => {
@@ -293,8 +298,8 @@ export const saveResume: Scenario = {
       if (session === 0)
         return inOrder(
           codeModeSteps({
-            intro: "I'll find the sales sheet and a way to write files.",
-            search: { query: "read the sales sheet; write a file", limit: 5 },
+            intro: "I'll find the sales sheet.",
+            search: { query: "read the sales sheet", limit: 3 },
             program: `const { values } = await data.getSalesSheet();
 const months: Record<string, number> = {};
 for (const [date, , , units, unitPrice] of values.slice(1)) {
@@ -303,7 +308,7 @@ for (const [date, , , units, unitPrice] of values.slice(1)) {
   const key = date.slice(0, 7);
   months[key] = Math.round(((months[key] ?? 0) + Number(units) * Number(unitPrice)) * 100) / 100;
 }
-await filesystem.writeFile({ path: ${JSON.stringify(path)}, content: JSON.stringify(months, null, 2) });
+await workspace.writeJSON("progress.json", months);
 return { saved: Object.keys(months).sort() };`,
             answer: (v: { saved: string[] }) =>
               `Saved the revenue of ${v.saved.length} months (${v.saved[0]} to ${v.saved.at(-1)}) to progress.json.`,
@@ -311,10 +316,9 @@ return { saved: Object.keys(months).sort() };`,
         );
       return inOrder(
         codeModeSteps({
-          intro: "I'll find the tools to read the saved progress and the sheet.",
-          search: { query: "read a text file; read the sales sheet; write a file", limit: 6 },
-          program: `const { content } = await filesystem.readTextFile({ path: ${JSON.stringify(path)} });
-const months: Record<string, number> = JSON.parse(content);
+          intro: "I'll find the sales sheet; the saved progress is in my workspace.",
+          search: { query: "read the sales sheet", limit: 3 },
+          program: `const months = await workspace.readJSON<Record<string, number>>("progress.json");
 const { values } = await data.getSalesSheet();
 const fresh: Record<string, number> = {};
 for (const [date, , , units, unitPrice] of values.slice(1)) {
@@ -323,7 +327,7 @@ for (const [date, , , units, unitPrice] of values.slice(1)) {
   fresh[key] = (fresh[key] ?? 0) + Number(units) * Number(unitPrice);
 }
 for (const [key, value] of Object.entries(fresh)) months[key] = Math.round(value * 100) / 100;
-await filesystem.writeFile({ path: ${JSON.stringify(path)}, content: JSON.stringify(months, null, 2) });
+await workspace.writeJSON("progress.json", months);
 const total = Object.values(months).reduce((a, b) => a + b, 0);
 return { months: Object.keys(months).length, resumedFrom: Object.keys(fresh).sort()[0], total: Math.round(total * 100) / 100 };`,
           answer: (v: { months: number; total: number }) =>
@@ -369,18 +373,32 @@ return { months: Object.keys(months).length, resumedFrom: Object.keys(fresh).sor
       },
     ]);
   },
-  async check({ answer, world }) {
+  async check({ answer, mode, world }) {
     const year = revenue(1, 12);
     const result = expectAnswer(answer, {
       number: year,
       tolerance: 1,
       describe: `${money(year)}, 12 months saved`,
     });
+    // Code mode's file is read back from the workspace's folder on disk, through a workspace of its own.
     const saved = JSON.parse(
-      await readFile(join(world.dir, "progress.json"), "utf8").catch(() => "{}"),
+      await (mode === "code"
+        ? readWorkspaceFile(workspaceDir(world), "progress.json")
+        : readFile(join(world.dir, "progress.json"), "utf8")
+      ).catch(() => "{}"),
     ) as Record<string, number>;
     if (Object.keys(saved).length !== 12)
       return { ...result, correct: false, problem: `progress.json has ${Object.keys(saved).length} months` };
     return result;
   },
 };
+
+/** A file of the workspace kept in `directory`, read through a workspace of its own (default scope). */
+async function readWorkspaceFile(directory: string, path: string): Promise<string> {
+  const workspace = createWorkspace({ storage: { directory } });
+  try {
+    return await workspace.readFile(path);
+  } finally {
+    await workspace.close();
+  }
+}

@@ -3,10 +3,12 @@ import {
   EXPOSED_SURFACES,
   type ExposedSurface,
   exposeCodeMode,
+  type McpConnections,
   type PrivacyGuardOptions,
   type Sandbox,
 } from "@codecall/core";
 import {
+  AuthorizationRequests,
   assertAuthBeyondLoopback,
   codeModePerSession,
   createCodecallServer,
@@ -113,59 +115,84 @@ export function serveCommand(program: Command, io: CliIo): void {
         for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
         if (port === undefined) process.stdin.once("end", () => resolve());
       });
+      // Upstream servers waiting for OAuth do not hold up serving: clients that support URL elicitation
+      // are asked to open the page (the URL is on stderr too), and the tools appear once authorized.
+      const authorizations = new AuthorizationRequests();
+      const oauth = {
+        waitForAuthorization: false,
+        onAuthorizationUrl: (server: string, url: URL) => authorizations.request(server, url),
+      };
+      const completeOnConnect = (connections: McpConnections) =>
+        connections.onChange(({ server }) => authorizations.complete(server));
       if (port === undefined) {
-        await withCodeMode(flags, io, note, async (codeMode) => {
-          const toolbox = exposeCodeMode(codeMode, surface.expose, { names: surface.toolNames });
-          const server = createCodecallServer(toolbox, {
-            ...options,
-            prompts: codeMode.connections,
-            promptNames: surface.toolNames,
-          });
-          await serveStdio(server);
-          note("serving MCP on stdio");
-          await stopped;
-          await server.close();
-        });
+        await withCodeMode(
+          flags,
+          io,
+          note,
+          async (codeMode) => {
+            completeOnConnect(codeMode.connections);
+            const toolbox = exposeCodeMode(codeMode, surface.expose, { names: surface.toolNames });
+            const server = createCodecallServer(toolbox, {
+              ...options,
+              prompts: codeMode.connections,
+              promptNames: surface.toolNames,
+              authorizations,
+            });
+            await serveStdio(server);
+            note("serving MCP on stdio");
+            await stopped;
+            await server.close();
+          },
+          undefined,
+          oauth,
+        );
         return;
       }
-      await withConnections(flags, io, note, async (connections, settings) => {
-        const shared = await codeModeOptions(connections, settings);
-        // One backend for every session (its engine pool is shared; contexts are per session).
-        const choice = shared.sandbox;
-        if (choice === undefined) throw new Error("codeModeOptions gave no sandbox");
-        const sandbox: Sandbox = typeof choice === "function" ? await choice() : choice;
-        const tenants = codeModePerSession({
-          ...withoutShared(shared),
-          connections,
-          sandbox,
-          ...(shared.privacy ? { privacy: shared.privacy as PrivacyGuardOptions } : {}),
-          server: options,
-          expose: surface.expose,
-          toolNames: surface.toolNames,
-          ...(flags.persistState ? { persistState: true } : {}),
-          ...(limits.maxConcurrentExecutions
-            ? { maxConcurrentExecutions: limits.maxConcurrentExecutions }
-            : {}),
-        });
-        try {
-          const serving = await serveHttp(tenants.create, {
-            port,
-            ...(flags.host ? { host: flags.host } : {}),
-            ...(auth ? { auth } : {}),
-            ...(limits.maxSessions ? { maxSessions: limits.maxSessions } : {}),
-            ...(limits.idleTimeoutMs ? { idleTimeoutMs: limits.idleTimeoutMs } : {}),
+      await withConnections(
+        flags,
+        io,
+        note,
+        async (connections, settings) => {
+          completeOnConnect(connections);
+          const shared = await codeModeOptions(connections, settings);
+          // One backend for every session (its engine pool is shared; contexts are per session).
+          const choice = shared.sandbox;
+          if (choice === undefined) throw new Error("codeModeOptions gave no sandbox");
+          const sandbox: Sandbox = typeof choice === "function" ? await choice() : choice;
+          const tenants = codeModePerSession({
+            ...withoutShared(shared),
+            connections,
+            sandbox,
+            ...(shared.privacy ? { privacy: shared.privacy as PrivacyGuardOptions } : {}),
+            server: { ...options, authorizations },
+            expose: surface.expose,
+            toolNames: surface.toolNames,
+            ...(flags.persistState ? { persistState: true } : {}),
+            ...(limits.maxConcurrentExecutions
+              ? { maxConcurrentExecutions: limits.maxConcurrentExecutions }
+              : {}),
           });
-          // The URL line is for people and scripts alike, so it is printed even with --quiet.
-          io.stderr(`codecall: serving MCP at ${serving.url}\n`);
-          if (serving.resourceMetadataUrl)
-            note(`protected resource metadata at ${serving.resourceMetadataUrl}`);
-          await stopped;
-          await serving.close();
-        } finally {
-          await tenants.close();
-          await sandbox.close();
-        }
-      });
+          try {
+            const serving = await serveHttp(tenants.create, {
+              port,
+              ...(flags.host ? { host: flags.host } : {}),
+              ...(auth ? { auth } : {}),
+              ...(limits.maxSessions ? { maxSessions: limits.maxSessions } : {}),
+              ...(limits.idleTimeoutMs ? { idleTimeoutMs: limits.idleTimeoutMs } : {}),
+            });
+            // The URL line is for people and scripts alike, so it is printed even with --quiet.
+            io.stderr(`codecall: serving MCP at ${serving.url}\n`);
+            if (serving.resourceMetadataUrl)
+              note(`protected resource metadata at ${serving.resourceMetadataUrl}`);
+            await stopped;
+            await serving.close();
+          } finally {
+            await tenants.close();
+            await sandbox.close();
+          }
+        },
+        oauth,
+      );
     });
 }
 

@@ -95,7 +95,6 @@ interface Entity {
   children?: Entity[];
 }
 /**
-Create entities
 Create multiple new entities in the knowledge graph. Entities that already exist are skipped.
 Hints: not destructive, idempotent.
 */
@@ -108,7 +107,6 @@ memory.createEntities(input: {
 memory.readGraph
 memory.readGraph(input?: {}): Promise<CallToolContent[]> — Read the entire knowledge graph.
 /**
-Read graph
 Read the entire knowledge graph.
 Hints: read-only, closed world.
 */

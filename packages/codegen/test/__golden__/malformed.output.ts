@@ -138,12 +138,7 @@ broken.badType(input?: { x?: unknown; y?: unknown; z?: [unknown?, ...unknown[]] 
 
 broken.badRefs
 broken.badRefs(input?: { remote?: unknown; missing?: unknown; dyn?: unknown; num?: unknown }): Promise<CallToolContent[]>
-broken.badRefs(input?: {
-  remote?: unknown;
-  missing?: unknown;
-  dyn?: unknown;
-  num?: unknown;
-}): Promise<CallToolContent[]>;
+broken.badRefs(input?: { remote?: unknown; missing?: unknown; dyn?: unknown; num?: unknown }): Promise<CallToolContent[]>;
 
 broken.badKeywords
 broken.badKeywords(input?: {}): Promise<CallToolContent[]>

@@ -107,7 +107,7 @@ export interface Agent {
  * programs (type checks, runtime errors) go back to the model so it can fix them, a bounded number of times.
  */
 export function createAgent(options: AgentOptions): Agent {
-  const client = options.client ?? defaultClient();
+  const client = options.client ?? anthropicClient();
   const model = options.model ?? readEnv("CODECALL_MODEL") ?? "claude-sonnet-5-5";
   const maxTokens = options.maxTokens ?? 4096;
   const maxTurns = options.maxTurns ?? 12;
@@ -315,7 +315,14 @@ function readEnv(name: string): string | undefined {
  * `new Anthropic()`, once a key is there to read: without one the SDK would fail on the first turn with a
  * message about authentication headers, after the servers and the sandbox were set up for nothing.
  */
-function defaultClient(): Anthropic {
+/**
+ * The Anthropic client `createAgent` uses by default, from `ANTHROPIC_API_KEY` (or `ANTHROPIC_AUTH_TOKEN`).
+ * Call it before `createCodeMode` to fail at once, before any MCP server starts, when the key is missing;
+ * then pass it as `createAgent({ client })`.
+ *
+ * @throws {CodecallError} `MODEL_ERROR` when neither variable is set, saying what to set.
+ */
+export function anthropicClient(): Anthropic {
   if (!readEnv("ANTHROPIC_API_KEY") && !readEnv("ANTHROPIC_AUTH_TOKEN"))
     throw new CodecallError("MODEL_ERROR", "ANTHROPIC_API_KEY is not set.", {
       hint: "Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), or pass `client: new Anthropic({ apiKey })` to createAgent.",

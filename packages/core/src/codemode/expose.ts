@@ -1,5 +1,10 @@
 import type { GeneratedTool } from "@codecall/codegen";
-import type { Resource, ResourceTemplate } from "@modelcontextprotocol/sdk/types.js";
+import type {
+  CompleteRequest,
+  CompleteResult,
+  Resource,
+  ResourceTemplate,
+} from "@modelcontextprotocol/sdk/types.js";
 import { classicToolName } from "../agent/classic.js";
 import type { AgentToolbox, AgentToolDefinition, ToolUseResult } from "../agent/toolbox.js";
 import { nearestToolNames } from "../discovery/nearest.js";
@@ -50,6 +55,13 @@ export interface ExposedResources {
   templates(): Promise<ResourceTemplate[]>;
   /** The resource's contents; TOOL_NOT_FOUND when no upstream server lists it or has a template for it. */
   read(uri: string, options?: { signal?: AbortSignal }): Promise<{ contents: ProgramResourceContent[] }>;
+  /**
+   * Calls `onUpdated` whenever the owning server says the resource changed; resolves with the function
+   * that stops. TOOL_NOT_FOUND as for `read`; MCP_PROTOCOL_ERROR when that server has no subscriptions.
+   */
+  subscribe(uri: string, onUpdated: () => void): Promise<() => Promise<void>>;
+  /** Completion of a resource template's argument (`ref/resource`), by the server with that template. */
+  complete(params: CompleteRequest["params"]): Promise<CompleteResult>;
 }
 
 /**
@@ -147,6 +159,11 @@ function upstreamResources(codeMode: CodeMode): ExposedResources {
     }
     return undefined;
   };
+  const notFound = (uri: string) =>
+    new CodecallError("TOOL_NOT_FOUND", `No upstream server offers the resource ${uri}.`, {
+      hint: "List the resources (or their templates) for the URIs there are.",
+      details: { uri },
+    });
   return {
     async list() {
       const lists = await Promise.all(
@@ -167,13 +184,23 @@ function upstreamResources(codeMode: CodeMode): ExposedResources {
     },
     async read(uri, options = {}) {
       const server = await owner(uri);
-      if (!server)
-        throw new CodecallError("TOOL_NOT_FOUND", `No upstream server offers the resource ${uri}.`, {
-          hint: "List the resources (or their templates) for the URIs there are.",
-          details: { uri },
-        });
+      if (!server) throw notFound(uri);
       const value = await executor.callTool(RESOURCE_TOOL_IDS.readResource, { server, uri }, options);
       return { contents: (Array.isArray(value) ? value : [value]) as ProgramResourceContent[] };
+    },
+    async subscribe(uri, onUpdated) {
+      const server = await owner(uri);
+      if (!server) throw notFound(uri);
+      return connections.subscribeResource(server, uri, onUpdated);
+    },
+    async complete(params) {
+      const ref = params.ref;
+      if (ref.type !== "ref/resource") return { completion: { values: [] } };
+      for (const server of serverNames()) {
+        const templates = await connections.listResourceTemplates(server).catch(() => []);
+        if (templates.some((t) => t.uriTemplate === ref.uri)) return connections.complete(server, params);
+      }
+      return { completion: { values: [] } };
     },
   };
 }

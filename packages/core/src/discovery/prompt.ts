@@ -81,29 +81,27 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
   ]
     .filter(Boolean)
     .join("\n");
+  // The system text says how the tools fit together; each definition says only what its own call needs.
+  // Bounds are checked with a clear error (TOOL_ARGS_INVALID), so the schemas state them in words.
   const tools: AnthropicToolDefinition[] = [
     {
       name: META_TOOL_NAMES.searchTools,
-      description: "Search the tool catalogue. Returns the best matching tools, best first.",
+      description: "Find tools by what they do, best first.",
       input_schema: {
         type: "object",
         properties: {
           query: {
-            anyOf: [
-              { type: "string" },
-              { type: "array", items: { type: "string" }, minItems: 1, maxItems: 10 },
-            ],
-            description:
-              "What the tools should do, in a few words; or a list with one entry per sub-task (searched separately, results merged).",
+            anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
+            description: "A few words; or up to 10, one per sub-task (searched separately, results merged).",
           },
           detail: {
             type: "string",
             enum: ["name", "summary", "full"],
             description:
-              "name: ids; summary: signature and first sentence (default); full: typed declaration.",
+              "name: ids; summary (default): signature and first sentence; full: typed declaration.",
           },
-          limit: { type: "integer", minimum: 1, maximum: 50, description: "Maximum results (default 10)." },
-          server: { type: "string", description: "Only tools of this server." },
+          limit: { type: "integer", description: "Results, default 10, at most 50." },
+          server: { type: "string", description: "Only this server's tools." },
         },
         required: ["query"],
       },
@@ -111,33 +109,26 @@ export function buildInitialPrompt(options: InitialPromptOptions): InitialPrompt
     {
       name: META_TOOL_NAMES.executeCode,
       description:
-        "Run a TypeScript program in a sandbox; tools are async functions <server>.<tool>. Returns its JSON result and logs.",
-      input_schema: {
-        type: "object",
-        properties: { code: { type: "string", description: "Program source; top-level await allowed." } },
-        required: ["code"],
-      },
+        "Run a TypeScript program in a sandbox; tools are async functions `<server>.<tool>(input)`, top-level await works. Returns its JSON result and logs.",
+      input_schema: { type: "object", properties: { code: { type: "string" } }, required: ["code"] },
     },
   ];
   if (fileView) {
+    const path = () => ({
+      type: "object" as const,
+      properties: { path: { type: "string" } },
+      required: ["path"],
+    });
     tools.push(
       {
         name: META_TOOL_NAMES.listFiles,
         description: "List a directory of the generated API (servers/, servers/<server>/).",
-        input_schema: {
-          type: "object",
-          properties: { path: { type: "string" } },
-          required: ["path"],
-        },
+        input_schema: path(),
       },
       {
         name: META_TOOL_NAMES.readFile,
         description: "Read a file of the generated API (servers/<server>/<tool>.ts).",
-        input_schema: {
-          type: "object",
-          properties: { path: { type: "string" } },
-          required: ["path"],
-        },
+        input_schema: path(),
       },
     );
   }

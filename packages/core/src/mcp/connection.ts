@@ -16,6 +16,7 @@ import {
   ErrorCode as JsonRpcCode,
   ListToolsResultSchema,
   McpError,
+  ResourceUpdatedNotificationSchema,
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -35,7 +36,8 @@ import { suggestNames } from "./suggest.js";
 import type { ToolDefinition } from "./types.js";
 
 /** Where a server is in its life. `crashed` servers are reconnected on next use; so are `failed` ones. */
-export type ServerState = "connecting" | "ready" | "failed" | "crashed" | "closed";
+/** `authorizing`: a remote server waits for the user to authorize codecall (OAuth) before it can connect. */
+export type ServerState = "connecting" | "authorizing" | "ready" | "failed" | "crashed" | "closed";
 
 /** One server's health, as {@link McpConnections.status} reports it. */
 export interface ServerStatus {
@@ -189,6 +191,10 @@ export class ServerConnection {
   #exiting = new Set<Promise<void>>();
   /** The OAuth client of a remote server, when OAuth is on: tokens from storage, refreshed by the SDK. */
   #oauth: StoredOAuthProvider | undefined;
+  /** Who listens to which subscribed resource; the upstream subscription lives while one listener does. */
+  #resourceListeners = new Map<string, Set<() => void>>();
+  /** Resolves once a connection attempt starts waiting for a person to authorize it. */
+  #authorizing: { promise: Promise<void>; resolve(): void } | undefined;
 
   constructor(
     readonly name: string,
@@ -223,6 +229,21 @@ export class ServerConnection {
   /** The pid of the running child process, if any (stdio only). */
   get pid(): number | undefined {
     return this.#pid;
+  }
+
+  /**
+   * Resolves when the current connection attempt waits for the user's authorization (the connection then
+   * carries on in the background, and joins the catalogue once authorized); never rejects.
+   */
+  authorizing(): Promise<void> {
+    if (!this.#authorizing) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.#authorizing = { promise, resolve };
+    }
+    return this.#authorizing.promise;
   }
 
   /** Connects (or reconnects) and lists tools. Rejects with MCP_CONNECT_FAILED; concurrent calls share one attempt. */
@@ -291,6 +312,8 @@ export class ServerConnection {
       const waiting = oauth?.takeWaiting();
       if (!oauth || !(error instanceof UnauthorizedError) || !waiting) throw error;
       let code: string;
+      this.state = "authorizing";
+      this.#authorizing?.resolve();
       try {
         code = await waiting;
       } catch (reason) {
@@ -337,6 +360,10 @@ export class ServerConnection {
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       if (generation === this.#generation && this.state === "ready") void this.refreshTools();
     });
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      if (generation !== this.#generation) return;
+      for (const listener of this.#resourceListeners.get(notification.params.uri) ?? []) listener();
+    });
     const attempt = (async () => {
       await client.connect(transport, { timeout: timeoutMs });
       return this.#listTools(client, timeoutMs);
@@ -347,6 +374,9 @@ export class ServerConnection {
       () => new Error(`no answer to initialize and tools/list within ${timeoutMs} ms`),
     );
     if (generation !== this.#generation) throw new Error("the connection was replaced while it started");
+    // A restarted server starts with no subscriptions: renew the ones still listened to.
+    for (const uri of this.#resourceListeners.keys())
+      await client.subscribeResource({ uri }, { timeout: timeoutMs }).catch(() => undefined);
     const info = client.getServerVersion();
     this.description = info?.description ?? info?.title;
     this.state = "ready";
@@ -477,6 +507,48 @@ export class ServerConnection {
         { cause: error, details: { server: this.name } },
       );
     }
+  }
+
+  /**
+   * Calls `listener` whenever the server says the resource at `uri` changed (`resources/subscribe`;
+   * one upstream subscription however many listen). Resolves with the function that stops listening.
+   * MCP_PROTOCOL_ERROR when the server does not support subscriptions.
+   */
+  async subscribeResource(uri: string, listener: () => void): Promise<() => Promise<void>> {
+    if (this.state !== "ready") await this.connect();
+    if (!this.capabilities()?.resources?.subscribe)
+      throw new CodecallError(
+        "MCP_PROTOCOL_ERROR",
+        `The MCP server "${this.name}" does not support resource subscriptions.`,
+        { hint: "Read the resource again when you need it.", details: { server: this.name, uri } },
+      );
+    let listeners = this.#resourceListeners.get(uri);
+    if (!listeners) {
+      listeners = new Set();
+      this.#resourceListeners.set(uri, listeners);
+    }
+    const first = listeners.size === 0;
+    listeners.add(listener);
+    if (first) {
+      try {
+        await this.request(`resources/subscribe of ${uri}`, (client, timeout) =>
+          client.subscribeResource({ uri }, { timeout }),
+        );
+      } catch (error) {
+        listeners.delete(listener);
+        if (listeners.size === 0) this.#resourceListeners.delete(uri);
+        throw error;
+      }
+    }
+    const current = listeners;
+    return async () => {
+      if (!current.delete(listener) || current.size > 0) return;
+      this.#resourceListeners.delete(uri);
+      if (this.state !== "ready") return;
+      await this.request(`resources/unsubscribe of ${uri}`, (client, timeout) =>
+        client.unsubscribeResource({ uri }, { timeout }),
+      ).catch(() => undefined);
+    };
   }
 
   /** What the server said it supports when it initialized (undefined before it connected). */

@@ -4,6 +4,8 @@
  */
 import type {
   CallToolResult,
+  CompleteRequest,
+  CompleteResult,
   GetPromptResult,
   Prompt,
   ReadResourceResult,
@@ -57,6 +59,7 @@ export class McpConnections {
   #listeners = new Set<(change: CatalogueChange) => void>();
   #version = 0;
   #closed = false;
+  #waitForAuthorization: boolean;
 
   /**
    * @internal Use {@link connectServers}, which passes the connection class: it is loaded with the MCP
@@ -74,14 +77,24 @@ export class McpConnections {
         ? { ...options.oauth, storage: options.oauth.storage ?? fileTokenStorage() }
         : undefined,
     };
+    this.#waitForAuthorization = options.oauth?.waitForAuthorization ?? true;
     for (const [name, server] of Object.entries(config.mcpServers)) {
       this.#servers.set(name, new Connection(name, server, settings, () => this.#changed(name)));
     }
   }
 
-  /** @internal Connects every server at once; failures are recorded in {@link status}, never thrown. */
+  /**
+   * @internal Connects every server at once; failures are recorded in {@link status}, never thrown. With
+   * `oauth.waitForAuthorization: false`, a server waiting for the user's authorization does not hold up
+   * the others: it joins the catalogue (an {@link onChange}) once authorized.
+   */
   async start(): Promise<void> {
-    await Promise.all([...this.#servers.values()].map((server) => server.connect().catch(() => {})));
+    await Promise.all(
+      [...this.#servers.values()].map((server) => {
+        const connected = server.connect().catch(() => {});
+        return this.#waitForAuthorization ? connected : Promise.race([connected, server.authorizing()]);
+      }),
+    );
   }
 
   /** A number that changes whenever the catalogue changes (a server connected, or its tools changed). */
@@ -198,6 +211,26 @@ export class McpConnections {
     return this.#server(server).request(`resources/read of ${uri}`, (client, timeout) =>
       client.readResource({ uri }, { timeout }),
     );
+  }
+
+  /**
+   * Calls `listener` whenever `server` says the resource at `uri` changed; resolves with the function
+   * that stops listening (see `ServerConnection.subscribeResource`).
+   */
+  subscribeResource(server: string, uri: string, listener: () => void): Promise<() => Promise<void>> {
+    return this.#server(server).subscribeResource(uri, listener);
+  }
+
+  /**
+   * Completion of a prompt's or resource template's argument (`completion/complete`), as the server
+   * answers it; no values when the server offers no completions.
+   */
+  async complete(server: string, params: CompleteRequest["params"]): Promise<CompleteResult> {
+    const connection = this.#server(server);
+    return connection.request("completion/complete", async (client, timeout) => {
+      if (!client.getServerCapabilities()?.completions) return { completion: { values: [] } };
+      return client.complete(params, { timeout });
+    });
   }
 
   /** The prompts of every ready server that offers prompts, each with its server's name. */

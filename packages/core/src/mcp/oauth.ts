@@ -108,6 +108,12 @@ export interface UpstreamOAuthOptions {
    * a server that needs authorization fails to connect with a message saying so.
    */
   onAuthorizationUrl?: (server: string, url: URL) => void | Promise<void>;
+  /**
+   * Whether `connectServers` waits while the user authorizes (default `true`). `false` resolves without
+   * the servers still waiting (`status()` says `authorizing`); each joins the catalogue once authorized.
+   * `codecall serve` uses it so clients can connect, and be asked, while authorization is pending.
+   */
+  waitForAuthorization?: boolean;
   /** How long to wait for the user to finish authorizing. Default 5 minutes. */
   authorizationTimeoutMs?: number;
   /** The client name shown on authorization pages. Default `codecall`. */
