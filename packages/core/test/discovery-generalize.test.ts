@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  benchDiscovery,
   clauses,
   createBm25Retriever,
   createLexicalRetriever,
   crossValidate,
+  randomSettings,
   reciprocalRankFusion,
   scoreDiscovery,
   searchQueries,
@@ -146,4 +148,43 @@ describe("cross-validation", () => {
     expect(cv.heldOut.recallAt5).toBeGreaterThan(cv.heldOutBaseline.recallAt5);
     expect(cv.gainRatio.recallAt5).toBeGreaterThan(0.5);
   });
+});
+
+describe("held-out ablation", () => {
+  it("holds a component off in every random setting, the default included", () => {
+    const off = randomSettings(6, 7, { ngramWeight: 0, fields: { output: { weight: 0, b: 0.75 } } });
+    expect(off).toHaveLength(6);
+    for (const candidate of off.slice(1)) {
+      const setting = JSON.parse(candidate.name);
+      expect(setting.ngramWeight).toBe(0);
+      expect(setting.fields.output.weight).toBe(0);
+      // The other knobs still vary: the override replaces one knob, not the setting.
+      expect(setting.fields.name).toBeDefined();
+    }
+    const plain = randomSettings(6, 7).map((c) => c.name);
+    expect(off.map((c) => c.name)).not.toEqual(plain);
+  });
+
+  it("scores each component on held-out folds, tuned with it available vs. off", async () => {
+    const report = await benchDiscovery({
+      tools: catalogue,
+      tasks: devTasks,
+      settings: 0,
+      ablationSettings: 3,
+    });
+    expect(report.ablation.length).toBeGreaterThan(3);
+    const withIt = report.ablation[0]!.heldOut!.withIt;
+    for (const row of report.ablation) {
+      const held = row.heldOut!;
+      // One tuning with everything available, shared by all rows.
+      expect(held.withIt).toEqual(withIt);
+      expect(held.worth.recallAt5).toBeCloseTo(withIt.recallAt5 - held.without.recallAt5, 3);
+      expect(held.worth.mrr).toBeCloseTo(withIt.mrr - held.without.mrr, 3);
+    }
+    // Holding a component off changes the ranking somewhere (else the ablation would measure nothing).
+    expect(report.ablation.some((row) => row.heldOut!.worth.mrr !== 0)).toBe(true);
+    // Without `ablationSettings` there is no held-out ablation.
+    const plain = await benchDiscovery({ tools: catalogue, tasks: devTasks.slice(0, 8), settings: 0 });
+    expect(plain.ablation.every((row) => row.heldOut === undefined)).toBe(true);
+  }, 120_000);
 });

@@ -127,9 +127,10 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
-  // The type-checker's thread loads TypeScript and its library while the servers start.
-  if (options.typeCheck !== "off") void warmUpTypeChecker();
   const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
+  // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
+  // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured).
+  if (options.typeCheck !== "off") void warmUpTypeChecker();
   const guard = await privacyGuard(options.privacy);
   // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
   const interceptor = composeInterceptors(options.interceptor, guard);

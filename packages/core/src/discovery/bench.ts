@@ -28,6 +28,20 @@ export interface DiscoveryBenchOptions {
   seed?: number;
   /** More rankers to score on the whole set and per fold (an embedding hybrid, say). */
   extra?: readonly Retriever[];
+  /**
+   * Random settings per cross-validation of the held-out ablation: for each component, the tuning is run
+   * again with the component off in every setting, and both are scored on held-out folds. Default 0 (no
+   * held-out ablation; it costs one tuning per component).
+   */
+  ablationSettings?: number;
+}
+
+/** Held-out figures of the tuned ranker with a component available and with it off in every setting. */
+export interface HeldOutWorth {
+  withIt: Pick<DiscoveryFigures, "recallAt5" | "mrr">;
+  without: Pick<DiscoveryFigures, "recallAt5" | "mrr">;
+  /** `withIt` minus `without`: what the component is worth on tasks the tuning never saw. */
+  worth: { recallAt5: number; mrr: number };
 }
 
 /** One component of the default ranker switched off. */
@@ -39,6 +53,8 @@ export interface AblationRow {
   worth: { recallAt5: number; mrr: number };
   /** In how many folds it helps (mean of Recall@5 and MRR on the fold's tasks), of `folds`. */
   helpsInFolds: number;
+  /** With `ablationSettings`: the component's worth on held-out folds, settings tuned on the others. */
+  heldOut?: HeldOutWorth;
 }
 
 /** The result of {@link benchDiscovery}. */
@@ -112,6 +128,30 @@ export async function benchDiscovery(options: DiscoveryBenchOptions): Promise<Di
       helpsInFolds: byFold.filter((gain) => gain > 0).length,
     });
   }
+  const ablationSettings = options.ablationSettings ?? 0;
+  if (ablationSettings > 0) {
+    const heldOut = async (override?: LexicalOptions) =>
+      (
+        await crossValidate({
+          tools,
+          tasks,
+          folds,
+          candidates: randomSettings(ablationSettings, seed, override),
+        })
+      ).heldOut;
+    const withIt = pick(await heldOut());
+    for (const row of ablation) {
+      const without = pick(await heldOut(offSetting(row.component)));
+      row.heldOut = {
+        withIt,
+        without,
+        worth: {
+          recallAt5: round(withIt.recallAt5 - without.recallAt5),
+          mrr: round(withIt.mrr - without.mrr),
+        },
+      };
+    }
+  }
   let tuned: DiscoveryBench["tuned"];
   if (settings > 0) {
     const { whole: _, ...rest } = await crossValidate({
@@ -145,15 +185,37 @@ export async function benchDiscovery(options: DiscoveryBenchOptions): Promise<Di
   };
 }
 
-/** `count` random lexical settings around the defaults (the default first), reproducible by `seed`. */
-export function randomSettings(count: number, seed = 7): RankerCandidate[] {
+/** The setting that turns a component of {@link LEXICAL_COMPONENTS} off (a `+` component's knobs at 0). */
+function offSetting(component: string): LexicalOptions {
+  const toggle = LEXICAL_COMPONENTS[component]!;
+  if (!component.startsWith("+")) return toggle;
+  return Object.fromEntries(Object.keys(toggle).map((key) => [key, 0])) as LexicalOptions;
+}
+
+function pick(f: DiscoveryFigures): Pick<DiscoveryFigures, "recallAt5" | "mrr"> {
+  return { recallAt5: f.recallAt5, mrr: f.mrr };
+}
+
+/** `setting` with `override` laid over it (fields merged one by one). */
+function overridden(setting: LexicalOptions, override?: LexicalOptions): LexicalOptions {
+  if (!override) return setting;
+  return { ...setting, ...override, fields: { ...setting.fields, ...override.fields } };
+}
+
+/**
+ * `count` random lexical settings around the defaults (the default first), reproducible by `seed`, each
+ * with `override` laid over it (to hold a component off in all of them).
+ */
+export function randomSettings(count: number, seed = 7, override?: LexicalOptions): RankerCandidate[] {
   let state = seed >>> 0 || 1;
   const random = () => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     return state / 2 ** 32;
   };
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
-  const out: RankerCandidate[] = [{ name: "default", retriever: createLexicalRetriever() }];
+  const out: RankerCandidate[] = [
+    { name: "default", retriever: createLexicalRetriever(overridden({}, override)) },
+  ];
   for (let i = 1; i < count; i++) {
     const setting: LexicalOptions = {
       k1: pick([0.9, 1.2, 1.6]),
@@ -171,7 +233,8 @@ export function randomSettings(count: number, seed = 7): RankerCandidate[] {
         server: { weight: pick([0.3, 0.6, 1.2]), b: 0.5 },
       },
     };
-    out.push({ name: JSON.stringify(setting), retriever: createLexicalRetriever(setting) });
+    const final = overridden(setting, override);
+    out.push({ name: JSON.stringify(final), retriever: createLexicalRetriever(final) });
   }
   return out;
 }
@@ -206,6 +269,18 @@ export function formatDiscoveryBench(report: DiscoveryBench): string {
     lines.push(
       `${row(a.component.startsWith("+") ? a.component : `- ${a.component}`, a.without)}  ${a.worth.recallAt5.toFixed(3)} / ${a.worth.mrr.toFixed(3)}  ${a.helpsInFolds}/${report.folds}`,
     );
+  const heldOut = report.ablation.filter((a) => a.heldOut);
+  if (heldOut.length) {
+    const w = heldOut[0]!.heldOut!.withIt;
+    lines.push(
+      "",
+      `Held-out worth (tuned on the other folds with the component available vs. off in every setting; with all: Recall@5 ${f3(w.recallAt5)}, MRR ${f3(w.mrr)}):`,
+    );
+    for (const a of heldOut)
+      lines.push(
+        `${a.component.replace(/^\+/, "").padEnd(50)} without: ${f3(a.heldOut!.without.recallAt5)} / ${f3(a.heldOut!.without.mrr)}  worth: ${f3(a.heldOut!.worth.recallAt5)} / ${f3(a.heldOut!.worth.mrr)}`,
+      );
+  }
   if (report.subQueries) {
     lines.push("", "One query vs. one per annotated step (a model stating its sub-tasks):", header);
     lines.push(

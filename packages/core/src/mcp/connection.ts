@@ -14,11 +14,18 @@ import {
   type CallToolResult,
   CallToolResultSchema,
   ErrorCode as JsonRpcCode,
+  ListToolsResultSchema,
   McpError,
   ResourceUpdatedNotificationSchema,
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type {
+  JsonSchemaType,
+  JsonSchemaValidator,
+  jsonSchemaValidator,
+} from "@modelcontextprotocol/sdk/validation/types.js";
 import { CodecallError, type ErrorCode } from "../errors.js";
 import type { McpServerConfig } from "./config.js";
 import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
@@ -120,6 +127,22 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   }
   return true;
 }
+
+/**
+ * The SDK's JSON Schema validators, made at first use: a client otherwise builds its own Ajv (a meta-schema
+ * compile per server) and validators for schemas it may never check. One Ajv serves every connection.
+ */
+let ajv: AjvJsonSchemaValidator | undefined;
+const lazyValidators: jsonSchemaValidator = {
+  getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+    let validate: JsonSchemaValidator<T> | undefined;
+    return (input) => {
+      ajv ??= new AjvJsonSchemaValidator();
+      validate ??= ajv.getValidator<T>(schema);
+      return validate(input);
+    };
+  },
+};
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -317,7 +340,10 @@ export class ServerConnection {
       throw new Error("the connection was closed");
     this.transportKind = kind;
     const transport = this.#createTransport(kind);
-    const client = new Client(this.settings.clientInfo, { capabilities: {} });
+    const client = new Client(this.settings.clientInfo, {
+      capabilities: {},
+      jsonSchemaValidator: lazyValidators,
+    });
     this.#client = client;
     if (transport instanceof StdioClientTransport) {
       // Learn the pid as soon as the process exists, so a failed start can still be killed and checked.
@@ -419,7 +445,13 @@ export class ServerConnection {
     const tools: ToolDefinition[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < TOOLS_PAGE_LIMIT; page++) {
-      const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: timeoutMs });
+      // A plain request, not `client.listTools`: that one compiles an output-schema validator for every
+      // tool up front (seconds at 10,000 tools), for `client.callTool`, which codecall does not use.
+      const result = await client.request(
+        { method: "tools/list", params: cursor === undefined ? {} : { cursor } },
+        ListToolsResultSchema,
+        { timeout: timeoutMs },
+      );
       tools.push(...result.tools.map(toDefinition));
       cursor = result.nextCursor;
       if (cursor === undefined) break;
@@ -428,7 +460,7 @@ export class ServerConnection {
   }
 
   #setTools(tools: ToolDefinition[]): void {
-    if (JSON.stringify(tools) === JSON.stringify(this.tools)) return;
+    if (tools.length === this.tools.length && JSON.stringify(tools) === JSON.stringify(this.tools)) return;
     this.tools = tools;
     this.onToolsChanged();
   }
