@@ -301,7 +301,7 @@ function detectWithBaseline(text: string): { type: string; value: string }[] {
 // ------------------------------------------------------------------------------------------ throughput
 
 /** Tool results of three shapes: a CRM contact list, an issue tracker page, and an access-log query. */
-function realisticResults(seed: number): Record<string, JsonValue> {
+export function realisticResults(seed: number): Record<string, JsonValue> {
   const r = rng(seed);
   const sentence = (n: number) => Array.from({ length: n }, () => r.pick(WORDS)).join(" ");
   const date = () =>

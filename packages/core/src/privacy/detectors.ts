@@ -54,6 +54,27 @@ export interface Detector {
 /** The built-in types. */
 export type BuiltinType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IPV4" | "IPV6" | "SECRET" | "NAME";
 
+/**
+ * The built-in detectors: each finds nothing in a string with no digit and no `@` (every value type they
+ * know holds one), so a scan whose detectors are all built-ins skips such strings without running any.
+ */
+const BUILTIN = new WeakSet<Detector>();
+const builtin = (d: Detector): Detector => {
+  BUILTIN.add(d);
+  return d;
+};
+const allBuiltin = new WeakMap<readonly Detector[], boolean>();
+
+/** True when every detector of `list` is a built-in one (see {@link BUILTIN}); cached per list. */
+export function onlyBuiltins(list: readonly Detector[]): boolean {
+  let yes = allBuiltin.get(list);
+  if (yes === undefined) {
+    yes = list.every((d) => BUILTIN.has(d));
+    allBuiltin.set(list, yes);
+  }
+  return yes;
+}
+
 function push(out: Match[], d: Detector, start: number, end: number): void {
   out.push({ start, end, type: d.type, confidence: d.confidence });
 }
@@ -151,7 +172,7 @@ export function emailDetector(confidence = 0.99): Detector {
       }
     },
   };
-  return d;
+  return builtin(d);
 }
 
 // ---------------------------------------------------------------------------------------------- secret
@@ -171,7 +192,7 @@ export function secretDetector(confidence = 0.95): Detector {
       });
     },
   };
-  return d;
+  return builtin(d);
 }
 
 // ---------------------------------------------------------------------------------------------- cards
@@ -211,7 +232,7 @@ export function cardDetector(confidence = 0.97): Detector {
       return Number.isSafeInteger(value) && value >= 1e11 && isCardNumber(String(value));
     },
   };
-  return d;
+  return builtin(d);
 }
 
 // ---------------------------------------------------------------------------------------------- IBAN
@@ -251,7 +272,7 @@ export function ibanDetector(confidence = 0.99): Detector {
       }
     },
   };
-  return d;
+  return builtin(d);
 }
 
 // ---------------------------------------------------------------------------------------------- SSN
@@ -288,7 +309,7 @@ export function ssnDetector(confidence = 0.9): Detector {
       });
     },
   };
-  return d;
+  return builtin(d);
 }
 
 // ---------------------------------------------------------------------------------------------- IP
@@ -345,7 +366,7 @@ export function ipv4Detector(confidence = 0.95): Detector {
       });
     },
   };
-  return d;
+  return builtin(d);
 }
 
 const IPV6 =
@@ -367,7 +388,7 @@ export function ipv6Detector(confidence = 0.95): Detector {
       });
     },
   };
-  return d;
+  return builtin(d);
 }
 
 // ---------------------------------------------------------------------------------------------- phone
@@ -517,10 +538,10 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     confidence: options.confidence ?? 0.9,
     find(text, out, context) {
       const keyed = context.key !== undefined && keyKind(context.key) === "PHONE";
-      const labels = new Labels();
       // Bare digit runs count only beside a label or under a phone key; formatted runs always may.
       const p = profileOf(text, context);
       if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
+      const labels = new Labels();
       const region = context.region;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
@@ -579,7 +600,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       }
     },
   };
-  return d;
+  return builtin(d);
 }
 
 /** Whether the text just before a candidate is a phone label, read once and only when asked. */
@@ -645,7 +666,7 @@ export function mailboxNameDetector(confidence = 0.9): Detector {
       });
     },
   };
-  return d;
+  return builtin(d);
 }
 
 /** A span a name detector found: `text.slice(start, end)` is a person's name. */

@@ -5,7 +5,7 @@
  * so the output contains no token the vault did not issue.
  */
 import type { JsonValue } from "../json.js";
-import { type Detector, defaultDetectors, type Match, type ScanContext } from "./detectors.js";
+import { type Detector, defaultDetectors, type Match, onlyBuiltins, type ScanContext } from "./detectors.js";
 import {
   columnTypes,
   fieldValueFits,
@@ -413,6 +413,11 @@ function findSpans(
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
 ): Span[] {
+  // No digit, `@`, escape or `[`: no built-in detector can match, in any reading. Only known values.
+  if (!MAY_HOLD_VALUE.test(text) && onlyBuiltins(detectorsOf(options))) {
+    if (known === undefined) return NONE;
+    return knownOnly(text, vault, known);
+  }
   // One pass over the raw text says which readings it needs; usually none, and the detectors reuse it.
   const raw = profileOf(text, context);
   let scan = raw.lookalike ? normalize(text) : text;
@@ -452,6 +457,19 @@ function findSpans(
     }
   }
   return spans;
+}
+
+/** A character some built-in type's values hold (a digit or `@`) or that decoding may turn into one. */
+const MAY_HOLD_VALUE = /[0-9@%\\[]/;
+/** No spans. Never mutated: callers only read what the scan functions return. */
+const NONE: Span[] = [];
+
+/** Known values only: for text in which no detector can match. */
+function knownOnly(text: string, vault: Vault, known: "remembered" | "all"): Span[] {
+  const hits: KnownMatch[] = [];
+  vault.findKnown(text, known, hits, NONE);
+  if (hits.length === 0) return NONE;
+  return clean(hits.map((h) => ({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 })));
 }
 
 /**
@@ -498,7 +516,7 @@ function scanOnce(
   }
   // Earlier detectors (higher priority) win overlaps: merge each one's matches into what is kept, in
   // linear time.
-  let detected: Match[] = [];
+  let detected: Match[] = NONE;
   if (bounds.length === 1) detected = clean(found);
   else {
     let from = 0;

@@ -165,6 +165,10 @@ class KnownValues {
   }
 }
 
+/** A 16-bit signature of a string: its length and its first and last code units. */
+const shapeOf = (v: string): number =>
+  (Math.imul(v.charCodeAt(0), 961) + Math.imul(v.charCodeAt(v.length - 1), 31) + v.length) & 0xffff;
+
 /** A vault entry as the vault keeps it: `remembered` may be switched on later, in place. */
 type Held = { -readonly [K in keyof VaultEntry]: VaultEntry[K] };
 
@@ -180,6 +184,12 @@ export class Vault {
   readonly #order: Held[] = [];
   /** The longest string value held: longer strings are not looked up (no hashing of long texts). */
   #longest = 0;
+  /**
+   * The (length, first and last character) signatures of the string values held: a string whose
+   * signature no value has is not looked up, so the many strings of a result that are no value (ids,
+   * timestamps, messages) are never hashed for the lookup.
+   */
+  readonly #shapes = new Uint8Array(65536);
   #rememberedVersion = 0;
   /** Indexes of known values, grown as values are added (never rebuilt: a large vault stays cheap). */
   readonly #remembered = new KnownValues();
@@ -200,7 +210,10 @@ export class Vault {
       const other = numeric ? this.#byString : this.#byNumber;
       if (other.size > 0) {
         known = other.get(value);
-        if (known !== undefined) same.set(value, known);
+        if (known !== undefined) {
+          same.set(value, known);
+          if (!numeric) this.#shapes[shapeOf(value)] = 1;
+        }
       }
     }
     if (known !== undefined) {
@@ -242,8 +255,13 @@ export class Vault {
 
   /** Makes `entry` findable by lookups and (once indexed) by scans for all values. */
   #index(entry: Held): void {
-    (entry.numeric ? this.#byNumber : this.#byString).set(entry.value, entry);
-    if (!entry.numeric && entry.value.length > this.#longest) this.#longest = entry.value.length;
+    const v = entry.value;
+    if (entry.numeric) this.#byNumber.set(v, entry);
+    else {
+      this.#byString.set(v, entry);
+      if (v.length > this.#longest) this.#longest = v.length;
+      this.#shapes[shapeOf(v)] = 1;
+    }
     if (entry.type !== ESCAPE_TYPE && entry.value.length >= 2) this.#all?.add(entry);
   }
 
@@ -266,7 +284,8 @@ export class Vault {
 
   /** The entry holding exactly this string value (not a number's, nor a local one), if any. */
   lookup(value: string): VaultEntry | undefined {
-    return value.length > this.#longest ? undefined : this.#byString.get(value);
+    if (value.length > this.#longest || this.#shapes[shapeOf(value)] === 0) return undefined;
+    return this.#byString.get(value);
   }
 
   /** Changes whenever a remembered value is added: results of scans for remembered values depend on it. */
