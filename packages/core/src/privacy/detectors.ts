@@ -59,10 +59,37 @@ export type BuiltinType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IPV4" |
  * know holds one), so a scan whose detectors are all built-ins skips such strings without running any.
  */
 const BUILTIN = new WeakSet<Detector>();
-const builtin = (d: Detector): Detector => {
+/**
+ * The profile condition a built-in detector checks first (bits of {@link gateMask}), kept on the detector
+ * so a scan skips it without calling it. 0: no condition (the phone detector's depends on the key too).
+ */
+export const GATE: unique symbol = Symbol("codecall.privacy.gate");
+const builtin = (d: Detector, gate = 0): Detector => {
   BUILTIN.add(d);
+  (d as Gated)[GATE] = gate;
   return d;
 };
+/** A detector that may carry its {@link GATE}. */
+export type Gated = Detector & { [GATE]?: number };
+
+const AT = 1;
+const CARD_GATE = 2;
+const IBAN_GATE = 4;
+const SSN_GATE = 8;
+const IPV6_GATE = 16;
+const IPV4_GATE = 32;
+
+/** The gates `p` opens: each bit is the exact first check of the detectors built with it. */
+export function gateMask(p: TextProfile): number {
+  return (
+    (p.at ? AT : 0) |
+    (p.cardRun >= 12 ? CARD_GATE : 0) |
+    (p.ibanHead ? IBAN_GATE : 0) |
+    (p.ssnShape || p.digitRun >= 9 ? SSN_GATE : 0) |
+    (p.doubleColon || p.hexColons >= 6 ? IPV6_GATE : 0) |
+    (p.quadHead ? IPV4_GATE : 0)
+  );
+}
 const allBuiltin = new WeakMap<readonly Detector[], boolean>();
 
 /** True when every detector of `list` is a built-in one (see {@link BUILTIN}); cached per list. */
@@ -172,7 +199,7 @@ export function emailDetector(confidence = 0.99): Detector {
       }
     },
   };
-  return builtin(d);
+  return builtin(d, AT);
 }
 
 // ---------------------------------------------------------------------------------------------- secret
@@ -192,7 +219,7 @@ export function secretDetector(confidence = 0.95): Detector {
       });
     },
   };
-  return builtin(d);
+  return builtin(d, AT);
 }
 
 // ---------------------------------------------------------------------------------------------- cards
@@ -232,7 +259,7 @@ export function cardDetector(confidence = 0.97): Detector {
       return Number.isSafeInteger(value) && value >= 1e11 && isCardNumber(String(value));
     },
   };
-  return builtin(d);
+  return builtin(d, CARD_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- IBAN
@@ -272,7 +299,7 @@ export function ibanDetector(confidence = 0.99): Detector {
       }
     },
   };
-  return builtin(d);
+  return builtin(d, IBAN_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- SSN
@@ -309,7 +336,7 @@ export function ssnDetector(confidence = 0.9): Detector {
       });
     },
   };
-  return builtin(d);
+  return builtin(d, SSN_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- IP
@@ -366,7 +393,7 @@ export function ipv4Detector(confidence = 0.95): Detector {
       });
     },
   };
-  return builtin(d);
+  return builtin(d, IPV4_GATE);
 }
 
 const IPV6 =
@@ -388,7 +415,7 @@ export function ipv6Detector(confidence = 0.95): Detector {
       });
     },
   };
-  return builtin(d);
+  return builtin(d, IPV6_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- phone
@@ -499,7 +526,6 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       if (c >= 48 && c <= 57) count++;
     }
     if (count < 7 || count > 15) return false;
-    const digits = count === candidate.length ? candidate : candidate.replace(/\D/g, "");
     const plus = candidate.startsWith("+");
     if (plus || candidate.startsWith("00")) {
       const n = parse(plus ? candidate : `+${candidate.slice(2)}`);
@@ -511,7 +537,9 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
     // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
     if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !labels.weak()) return false;
-    const nanp = NANP_SHAPE.test(candidate) && NANP_DIGITS.test(digits);
+    const nanp =
+      NANP_SHAPE.test(candidate) &&
+      NANP_DIGITS.test(count === candidate.length ? candidate : candidate.replace(/\D/g, ""));
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
     const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
@@ -625,16 +653,42 @@ class Labels {
 
   /** Any label, `call` and `my number is` included (or a phone key). */
   weak(): boolean {
-    this.#weak ??= this.#keyed || PHONE_LABEL.test(this.#before());
+    this.#weak ??= this.#keyed || (this.#labelEnd() && PHONE_LABEL.test(this.#before()));
     return this.#weak;
   }
 
   /** A phone word (`Tel.`, `Mobile:`, `電話`) or a phone key. */
   strong(): boolean {
-    this.#strong ??= this.#keyed || PHONE_LABEL_STRONG.test(this.#before());
+    this.#strong ??= this.#keyed || (this.#labelEnd() && PHONE_LABEL_STRONG.test(this.#before()));
     return this.#strong;
   }
+
+  /**
+   * A necessary condition of both label patterns, read without a regex: a label's last character within
+   * the last five before the candidate, with only non-word characters after it (`\W{0,4}$`).
+   */
+  #labelEnd(): boolean {
+    const text = this.#text;
+    for (let j = this.#start - 1; j >= 0 && j >= this.#start - 5; j--) {
+      const c = text.charCodeAt(j);
+      if (LABEL_LAST.has(c)) return true;
+      if (c < 128 && ASCII_WORD[c] === 1) return false;
+    }
+    return false;
+  }
 }
+
+/**
+ * The last characters of every label of {@link PHONE_LABEL} and {@link PHONE_LABEL_STRONG}, in either
+ * case (the patterns ignore case; outside ASCII only `É`/`é` pairs fold, and no label ends in one).
+ */
+const LABEL_LAST = new Set<number>(
+  [..."eEnNlLoOxXpPsSyYrRgGkKtT話帯机话☎", "\ud83d\udcde".charCodeAt(1)].map((c) =>
+    typeof c === "number" ? c : c.charCodeAt(0),
+  ),
+);
+/** ASCII characters of a regex's `\w`. */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/\w/.test(String.fromCharCode(c)) ? 1 : 0));
 
 /** Candidates, bare digit runs included (the detector drops those without a label). */
 const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
@@ -666,7 +720,7 @@ export function mailboxNameDetector(confidence = 0.9): Detector {
       });
     },
   };
-  return builtin(d);
+  return builtin(d, AT);
 }
 
 /** A span a name detector found: `text.slice(start, end)` is a person's name. */

@@ -5,7 +5,16 @@
  * so the output contains no token the vault did not issue.
  */
 import type { JsonValue } from "../json.js";
-import { type Detector, defaultDetectors, type Match, onlyBuiltins, type ScanContext } from "./detectors.js";
+import {
+  type Detector,
+  defaultDetectors,
+  GATE,
+  type Gated,
+  gateMask,
+  type Match,
+  onlyBuiltins,
+  type ScanContext,
+} from "./detectors.js";
 import {
   columnTypes,
   fieldValueFits,
@@ -508,7 +517,11 @@ function scanOnce(
     if (found.length > 0) bounds.push(found.length);
   }
   const min = options.minConfidence ?? 0;
+  // Built-in detectors whose first check fails on this text's profile are not called at all.
+  const open = gateMask(profileOf(text, context));
   for (const d of detectorsOf(options)) {
+    const gate = (d as Gated)[GATE];
+    if (gate !== undefined && gate !== 0 && (gate & open) === 0) continue;
     if (d.confidence < min) continue;
     const before = found.length;
     d.find(text, found, context);
@@ -575,9 +588,9 @@ function mergeKeepingFirst<T extends Match>(kept: T[], more: T[]): T[] {
 }
 
 function replaceSpans(text: string, spans: Span[], vault: Vault, remember = false): string {
-  let out = "";
-  let at = 0;
   const options = remember ? { remember: true } : undefined;
+  let at = 0;
+  let out = "";
   for (const s of spans) {
     out += text.slice(at, s.start) + vault.issue(s.type, s.value ?? text.slice(s.start, s.end), options);
     at = s.end;
