@@ -90,6 +90,12 @@ export interface KnownMatch {
 /** A 16-bit signature of a word: its first and last characters and its length. */
 const signature = (first: number, last: number, length: number): number =>
   (Math.imul(first, 961) + Math.imul(last, 31) + length) & 0xffff;
+/**
+ * A second, independent 16-bit signature of a word (its second and next-to-last characters and its
+ * length): a word must match both tables before it is sliced and looked up, so common words rarely are.
+ */
+const signature2 = (second: number, penult: number, length: number): number =>
+  (Math.imul(second, 40503) ^ Math.imul(penult, 2653) ^ Math.imul(length, 97)) & 0xffff;
 
 /**
  * Finds known values as whole words, at a cost independent of how many values are known. Values are
@@ -105,6 +111,7 @@ class KnownValues {
   readonly #byFirstWord = new Map<string, { lead: number; length: number }[]>();
   readonly #values = new Map<string, VaultEntry>();
   readonly #signatures = new Uint8Array(65536);
+  readonly #signatures2 = new Uint8Array(65536);
 
   /** Indexes one more value (values are only ever added: the index grows with the vault). */
   add(entry: VaultEntry): void {
@@ -124,6 +131,10 @@ class KnownValues {
       shapes.sort((a, b) => b.length - a.length);
     }
     this.#signatures[signature(v.charCodeAt(lead), v.charCodeAt(w - 1), w - lead)] = 1;
+    const one = w - lead === 1;
+    this.#signatures2[
+      signature2(v.charCodeAt(one ? lead : lead + 1), v.charCodeAt(one ? lead : w - 2), w - lead)
+    ] = 1;
   }
 
   get empty(): boolean {
@@ -133,16 +144,25 @@ class KnownValues {
   /** See {@link Vault.findKnown}. */
   find(text: string, out: KnownMatch[], taken: readonly Span[]): void {
     const n = text.length;
+    const sig2 = this.#signatures2;
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (!isWord(c)) {
+      if (c < 128 ? WORD_CLASS[c] !== 1 : !isWord(c)) {
         i++;
         continue;
       }
       let j = i + 1;
-      while (j < n && isWord(text.charCodeAt(j))) j++;
-      if (this.#signatures[signature(c, text.charCodeAt(j - 1), j - i)]) {
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < 128 ? WORD_CLASS[d] !== 1 : !isWord(d)) break;
+        j++;
+      }
+      const one = j - i === 1;
+      if (
+        this.#signatures[signature(c, text.charCodeAt(j - 1), j - i)] &&
+        sig2[signature2(one ? c : text.charCodeAt(i + 1), text.charCodeAt(one ? i : j - 2), j - i)]
+      ) {
         const shapes = this.#byFirstWord.get(text.slice(i, j));
         if (shapes) {
           for (const { lead, length } of shapes) {
