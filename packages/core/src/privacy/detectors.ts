@@ -146,6 +146,28 @@ const TLD_SET = new Set<string>([
 /** `git@host:org/repo` and `git@host:22/org/repo`: a remote, not an address. */
 const SCP_REMOTE = /^:[\w.~-]*\//;
 
+/** True when `text.slice(from, to)` holds `..`. */
+function hasDoubleDot(text: string, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++)
+    if (text.charCodeAt(i) === 46 && text.charCodeAt(i - 1) === 46) return true;
+  return false;
+}
+
+/** Domains read so far: mail repeats a few domains, so each is checked once. */
+const mailDomains = new Map<string, boolean>();
+
+/** True when `domain` is shaped like a mail domain and ends in a real top-level domain. */
+function mailDomain(domain: string): boolean {
+  let ok = mailDomains.get(domain);
+  if (ok === undefined) {
+    const dot = domain.lastIndexOf(".");
+    ok = dot > 0 && TLD_SET.has(domain.slice(dot + 1).toLowerCase()) && DOMAIN_SHAPE.test(domain);
+    if (mailDomains.size >= 4096) mailDomains.clear();
+    mailDomains.set(domain, ok);
+  }
+  return ok;
+}
+
 /** True when `@` at `at` sits in a URL's user-information part (`https://user:pass@host`). */
 function inUserInfo(text: string, start: number): boolean {
   // Walk back over the non-space run before the local part, looking for a scheme's `://`.
@@ -178,17 +200,13 @@ export function emailDetector(confidence = 0.99): Detector {
         let e = at + 1;
         while (e < text.length && domainChar(text.charCodeAt(e))) e++;
         while (e > at + 1 && (text[e - 1] === "." || text[e - 1] === "-")) e--;
-        const local = text.slice(s, at);
-        const domain = text.slice(at + 1, e);
-        const dot = domain.lastIndexOf(".");
+        const localLength = at - s;
         if (
-          local.length > 0 &&
-          local.length <= 64 &&
-          !local.endsWith(".") &&
-          !local.includes("..") &&
-          dot > 0 &&
-          TLD_SET.has(domain.slice(dot + 1).toLowerCase()) &&
-          DOMAIN_SHAPE.test(domain) &&
+          localLength > 0 &&
+          localLength <= 64 &&
+          text.charCodeAt(at - 1) !== 46 &&
+          !hasDoubleDot(text, s, at) &&
+          mailDomain(text.slice(at + 1, e)) &&
           !(text.charCodeAt(e) === 58 && SCP_REMOTE.test(text.slice(e, e + 64))) &&
           !inUserInfo(text, s) &&
           !(s > 0 && text.charCodeAt(s - 1) === 92)
