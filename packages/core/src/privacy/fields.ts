@@ -52,6 +52,7 @@ const PHONE_WORDS = new Set([
   "móvil",
   "movil",
   "portable",
+  "handy",
   "handynummer",
   "landline",
   "sms",
@@ -348,6 +349,12 @@ function regionNames(): Map<string, string> {
 
 const REGION_KEYS = new Set([
   "country",
+  // `country` in the languages of the largest regions (German and Dutch, French, Spanish and Portuguese, Italian).
+  "land",
+  "pays",
+  "país",
+  "pais",
+  "paese",
   "countrycode",
   "countryiso",
   "countryiso2",
