@@ -804,6 +804,7 @@ class Walker {
  */
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
   let marks: Marks | undefined;
+  let regions = true;
   if (options.fields !== false) {
     const m: Marks = new WeakMap();
     marks = m;
@@ -813,8 +814,11 @@ export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOption
       void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
     const collector = new Collector(vault, m, embedded);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
+    // The collector saw every object: without a mark or a region key, the walk looks for neither.
+    if (!collector.marked) marks = undefined;
+    regions = collector.sawRegion;
   }
-  return new Walker(vault, options, marks).walk(value, undefined, undefined);
+  return new Walker(vault, options, marks, false, regions).walk(value, undefined, undefined);
 }
 
 /** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */
