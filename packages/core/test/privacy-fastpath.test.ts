@@ -16,6 +16,7 @@ import {
   type Executor,
   type Match,
   type McpConnections,
+  ssnDetector,
   type TextProfile,
   textProfile,
   tokenize,
@@ -153,6 +154,16 @@ describe("scan-level gates", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("a built-in detector spread into one with its own find keeps no gate", () => {
+    const own = {
+      ...ssnDetector(),
+      find: (text: string, out: Match[]) =>
+        void out.push({ start: 0, end: text.length, type: "SSN", confidence: 1 }),
+    };
+    expect(tokenize("plain words only", new Vault(), { detectors: [own] })).toBe("[SSN_1]");
+    expect(tokenize("4 plain words", new Vault(), { detectors: [own] })).toBe("[SSN_1]");
   });
 
   it("a bare national number beside every phone label, in either case, is found; without one it is not", () => {

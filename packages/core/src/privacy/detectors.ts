@@ -66,7 +66,8 @@ const BUILTIN = new WeakSet<Detector>();
 export const GATE: unique symbol = Symbol("codecall.privacy.gate");
 const builtin = (d: Detector, gate = 0): Detector => {
   BUILTIN.add(d);
-  (d as Gated)[GATE] = gate;
+  // Not enumerable: a detector spread into a new one (`{...ssnDetector(), find}`) does not inherit it.
+  Object.defineProperty(d, GATE, { value: gate });
   return d;
 };
 /** A detector that may carry its {@link GATE}. */
