@@ -11,10 +11,12 @@ import {
   connectServers,
   createExecutor,
   createPrivacyGuard,
+  type Detector,
   defaultDetectors,
   type Executor,
   type Match,
   type McpConnections,
+  ssnDetector,
   type TextProfile,
   textProfile,
   tokenize,
@@ -126,6 +128,96 @@ describe("character-profile gates", () => {
       prose.doubleColon,
     ]).toEqual([false, false, false, false, false, false]);
     expect(prose.cardRun + prose.phoneRun + prose.hexColons).toBe(0);
+  });
+});
+
+/** The same detectors, wrapped so the scan knows none of them: no gate can skip one. */
+const unknownToTheScan = (): Detector[] =>
+  defaultDetectors().map((d) => ({
+    type: d.type,
+    confidence: d.confidence,
+    find: (text, out, context) => d.find(text, out, context),
+    ...(d.matchNumber ? { matchNumber: (n: number) => d.matchNumber!(n) } : {}),
+  }));
+
+describe("scan-level gates", () => {
+  it("skipping built-ins by profile, and strings with no digit or @, changes no result", () => {
+    const wrapped = unknownToTheScan();
+    const escapes = fc.constantFrom("\\u0040", "%40", "\\u0031", "%31", "[EMAIL_1]", "\u00a0", "\u2013");
+    const mixed = fc
+      .array(fc.oneof(text, escapes, fc.constantFrom(" ", "tel: ", "ssn ", "\n")), { maxLength: 6 })
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(mixed, fc.constantFrom(undefined, "phone", "ssn", "note", "version"), (t, key) => {
+        const value: JsonValue = key === undefined ? t : { [key]: t };
+        expect(tokenize(value, new Vault())).toEqual(tokenize(value, new Vault(), { detectors: wrapped }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a built-in detector spread into one with its own find keeps no gate", () => {
+    const own = {
+      ...ssnDetector(),
+      find: (text: string, out: Match[]) =>
+        void out.push({ start: 0, end: text.length, type: "SSN", confidence: 1 }),
+    };
+    expect(tokenize("plain words only", new Vault(), { detectors: [own] })).toBe("[SSN_1]");
+    expect(tokenize("4 plain words", new Vault(), { detectors: [own] })).toBe("[SSN_1]");
+  });
+
+  it("a bare national number beside every phone label, in either case, is found; without one it is not", () => {
+    const labels = [
+      "phone",
+      "tel",
+      "tél",
+      "telephone",
+      "téléphone",
+      "telefon",
+      "teléfono",
+      "telefono",
+      "telefone",
+      "mobile",
+      "mobil",
+      "móvil",
+      "movil",
+      "cell",
+      "cellular",
+      "handy",
+      "portable",
+      "fax",
+      "whatsapp",
+      "whats app",
+      "sms",
+      "電話",
+      "携帯",
+      "手机",
+      "电话",
+      "☎",
+      "📞",
+      "call",
+      "call me",
+      "call back",
+      "call me on",
+      "call at",
+      "ring",
+      "dial",
+      "dial-in",
+      "reach me on",
+      "reach us at",
+      "my number",
+      "my number is",
+    ];
+    const number = "06 12 34 56 78"; // a French mobile number: no default region reads it unlabelled
+    expect(tokenize(`ref ${number}`, new Vault())).toBe(`ref ${number}`);
+    for (const label of labels) {
+      for (const written of [label, label.toUpperCase()]) {
+        for (const sep of [": ", " ", "：", " - ", " #"]) {
+          const out = tokenize(`${written}${sep}${number}`, new Vault()) as string;
+          expect(out, `${written}${sep}`).toBe(`${written}${sep}[PHONE_1]`);
+        }
+      }
+    }
   });
 });
 

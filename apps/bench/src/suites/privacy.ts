@@ -1,9 +1,11 @@
 /**
- * Privacy: tokenization throughput on JSON tool results of realistic shape (beside a JSON.parse +
- * JSON.stringify yardstick of the same bytes, measured in the same run), precision/recall per type on
+ * Privacy: tokenization throughput on JSON tool results of realistic shape, each shape and all three mixed
+ * (at one and four times the size, for linearity), every figure beside a JSON.parse + JSON.stringify
+ * yardstick of the same bytes measured in the same run; precision/recall per type on
  * the labelled corpus of issue 22 (generated from a fixed seed by `packages/core/test/privacy-corpus.ts`,
  * which the core test scores too) and on the older short-snippet set, each beside a plain-regex baseline;
- * the CPU time of a 10 MB single-string log (three values per line) at three sizes, for linearity; and
+ * the CPU time of a 10 MB single-string log (three values per line) at 1, 5 and 10 MB, for linearity,
+ * beside a JSON round trip and a plain-regex redaction of the same string; and
  * throughput with a vault of 25,000 remembered values against an empty one.
  */
 import type { JsonValue } from "@codecall/core";
@@ -301,7 +303,7 @@ function detectWithBaseline(text: string): { type: string; value: string }[] {
 // ------------------------------------------------------------------------------------------ throughput
 
 /** Tool results of three shapes: a CRM contact list, an issue tracker page, and an access-log query. */
-function realisticResults(seed: number): Record<string, JsonValue> {
+export function realisticResults(seed: number): Record<string, JsonValue> {
   const r = rng(seed);
   const sentence = (n: number) => Array.from({ length: n }, () => r.pick(WORDS)).join(" ");
   const date = () =>
@@ -432,16 +434,92 @@ function namePlugin(seed: number, count: number) {
   };
 }
 
-/** CPU time of a single-string log of `mb` MB, three personal values a line, median of `runs`. */
+/**
+ * CPU time of a single-string log of `mb` MB, three personal values a line, median of `runs`, each run
+ * beside its yardstick (a JSON round trip of the same string) and a plain regex pass over it (the three
+ * value patterns people write first, no validation).
+ */
 function logCpu(mb: number, runs: number) {
   const log = bigLog(11, mb * 1e6);
-  const tok = median(Array.from({ length: runs }, () => cpuMs(() => tokenize(log, new Vault()))));
-  const yardstick = median(Array.from({ length: runs }, () => cpuMs(() => JSON.parse(JSON.stringify(log)))));
+  const tok: number[] = [];
+  const json: number[] = [];
+  const regex: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    tok.push(cpuMs(() => tokenize(log, new Vault())));
+    json.push(cpuMs(() => JSON.parse(JSON.stringify(log))));
+    regex.push(cpuMs(() => plainRegexPass(log)));
+  }
+  const t = median(tok);
   return {
     mb,
-    tokenizeCpuMs: round(tok, 1),
-    msPerMB: round(tok / mb, 1),
-    jsonRoundTripCpuMs: round(yardstick, 1),
+    tokenizeCpuMs: round(t, 1),
+    msPerMB: round(t / mb, 1),
+    jsonRoundTripCpuMs: round(median(json), 1),
+    plainRegexCpuMs: round(median(regex), 1),
+  };
+}
+
+/** The plain email, IPv4 and phone regexes over `text`, replacing each match (the naive redactor). */
+function plainRegexPass(text: string): string {
+  return text
+    .replace(BASELINE.EMAIL, "[EMAIL]")
+    .replace(BASELINE.IPV4, "[IPV4]")
+    .replace(BASELINE.PHONE, "[PHONE]");
+}
+
+/** The issue's bounds: throughput on mixed results, and the CPU time of a 10 MB log. */
+const GOAL_MBPS = 50;
+const GOAL_LOG_MS = 1000;
+
+/**
+ * Tokenize throughput in CPU time, interleaved with its yardstick (a JSON round trip of the same value)
+ * so both see the same machine; medians of `runs` after two warm-ups.
+ */
+function throughputOf(value: JsonValue, runs: number) {
+  const bytes = new TextEncoder().encode(JSON.stringify(value)).byteLength;
+  let tokenized: JsonValue = null;
+  let vault = new Vault();
+  const tokRuns: number[] = [];
+  const untokRuns: number[] = [];
+  const yardRuns: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t = cpuMs(() => {
+      vault = new Vault();
+      tokenized = tokenize(value, vault);
+    });
+    const u = cpuMs(() => untokenize(tokenized, vault));
+    const y = cpuMs(() => JSON.parse(JSON.stringify(value)));
+    if (i >= 2) {
+      tokRuns.push(t);
+      untokRuns.push(u);
+      yardRuns.push(y);
+    }
+  }
+  const mbps = (ms: number) => round(bytes / 1e6 / (ms / 1000), 1);
+  const tok = median(tokRuns);
+  const yardstick = median(yardRuns);
+  return {
+    mb: round(bytes / 1e6, 2),
+    tokenizeMBps: mbps(tok),
+    untokenizeMBps: mbps(median(untokRuns)),
+    jsonRoundTripMBps: mbps(yardstick),
+    /** Tokenizing costs this many JSON round trips of the same bytes (measured in the same run). */
+    jsonRoundTrips: round(tok / yardstick, 2),
+    tokens: vault.size,
+  };
+}
+
+/** The 10 MB log against its bound, and at 1 and 5 MB for linearity (10 MB ≈ twice 5 MB). */
+function longLog() {
+  const sizes = [logCpu(1, 3), logCpu(5, 3), logCpu(10, 3)];
+  const five = sizes[1]!;
+  const ten = sizes[2]!;
+  return {
+    sizes,
+    goalCpuMsFor10MB: GOAL_LOG_MS,
+    tenOverFive: round(ten.tokenizeCpuMs / five.tokenizeCpuMs, 2),
+    tenMBInJsonRoundTrips: round(ten.tokenizeCpuMs / ten.jsonRoundTripCpuMs, 2),
+    tenMBInPlainRegexPasses: round(ten.tokenizeCpuMs / ten.plainRegexCpuMs, 2),
   };
 }
 
@@ -488,54 +566,31 @@ export async function run(): Promise<Record<string, unknown>> {
   const throughput: Record<string, unknown> = {};
   // Tool results arrive as parsed JSON (flat strings), not as strings built by concatenation.
   const results = JSON.parse(JSON.stringify(realisticResults(7))) as Record<string, JsonValue>;
-  for (const [shape, value] of Object.entries(results)) {
-    const bytes = new TextEncoder().encode(JSON.stringify(value)).byteLength;
-    let tokenized: JsonValue = null;
-    let vault = new Vault();
-    // CPU time, interleaved with the yardstick: on a shared machine wall time mostly measures the others.
-    const tokRuns: number[] = [];
-    const untokRuns: number[] = [];
-    const yardRuns: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      const t = cpuMs(() => {
-        vault = new Vault();
-        tokenized = tokenize(value, vault);
-      });
-      const u = cpuMs(() => untokenize(tokenized, vault));
-      const y = cpuMs(() => JSON.parse(JSON.stringify(value)));
-      if (i >= 2) {
-        tokRuns.push(t);
-        untokRuns.push(u);
-        yardRuns.push(y);
-      }
-    }
-    const tok = median(tokRuns);
-    const untok = median(untokRuns);
-    const yardstick = median(yardRuns);
-    throughput[shape] = {
-      mb: round(bytes / 1e6, 2),
-      tokenizeMBps: round(bytes / 1e6 / (tok / 1000), 1),
-      untokenizeMBps: round(bytes / 1e6 / (untok / 1000), 1),
-      jsonRoundTripMBps: round(bytes / 1e6 / (yardstick / 1000), 1),
-      tokens: vault.size,
-    };
-  }
+  for (const [shape, value] of Object.entries(results)) throughput[shape] = throughputOf(value, 10);
+  // The three shapes as one stream of results, and four times as many (other seeds): the headline figure
+  // and its linearity.
+  const mixed = throughputOf(results as unknown as JsonValue, 10);
+  const mixed4 = throughputOf(
+    [7, 8, 9, 10].map((seed) => JSON.parse(JSON.stringify(realisticResults(seed))) as JsonValue),
+    5,
+  );
+  throughput.mixed = {
+    ...mixed,
+    goalMBps: GOAL_MBPS,
+    fourTimesTheInput: {
+      mb: mixed4.mb,
+      tokenizeMBps: mixed4.tokenizeMBps,
+      jsonRoundTripMBps: mixed4.jsonRoundTripMBps,
+      jsonRoundTrips: mixed4.jsonRoundTrips,
+    },
+  };
   // The labelled corpus as one mixed result stream: its throughput too (dense with personal values).
   const corpusValue = generateCorpus(5, 600).map((s) => s.value) as JsonValue;
-  const corpusBytes = JSON.stringify(corpusValue).length;
-  const corpusMs = median(Array.from({ length: 5 }, () => cpuMs(() => tokenize(corpusValue, new Vault()))));
-  const corpusYard = median(
-    Array.from({ length: 5 }, () => cpuMs(() => JSON.parse(JSON.stringify(corpusValue)))),
-  );
-  throughput.labelledCorpus = {
-    mb: round(corpusBytes / 1e6, 2),
-    tokenizeMBps: round(corpusBytes / 1e6 / (corpusMs / 1000), 1),
-    jsonRoundTripMBps: round(corpusBytes / 1e6 / (corpusYard / 1000), 1),
-  };
+  throughput.labelledCorpus = throughputOf(corpusValue, 5);
   const samples = labelledSet(20241123, 300, 1500);
   return {
     throughput,
-    longLog: [logCpu(1, 3), logCpu(4, 3), logCpu(10, 3)],
+    longLog: longLog(),
     largeVault: largeVault(results),
     corpus: corpusScores(20260522, 3000),
     namesInProse: namePlugin(424242, 400),

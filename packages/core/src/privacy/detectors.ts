@@ -54,6 +54,55 @@ export interface Detector {
 /** The built-in types. */
 export type BuiltinType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IPV4" | "IPV6" | "SECRET" | "NAME";
 
+/**
+ * The built-in detectors: each finds nothing in a string with no digit and no `@` (every value type they
+ * know holds one), so a scan whose detectors are all built-ins skips such strings without running any.
+ */
+const BUILTIN = new WeakSet<Detector>();
+/**
+ * The profile condition a built-in detector checks first (bits of {@link gateMask}), kept on the detector
+ * so a scan skips it without calling it. 0: no condition (the phone detector's depends on the key too).
+ */
+export const GATE: unique symbol = Symbol("codecall.privacy.gate");
+const builtin = (d: Detector, gate = 0): Detector => {
+  BUILTIN.add(d);
+  // Not enumerable: a detector spread into a new one (`{...ssnDetector(), find}`) does not inherit it.
+  Object.defineProperty(d, GATE, { value: gate });
+  return d;
+};
+/** A detector that may carry its {@link GATE}. */
+export type Gated = Detector & { [GATE]?: number };
+
+const AT = 1;
+const CARD_GATE = 2;
+const IBAN_GATE = 4;
+const SSN_GATE = 8;
+const IPV6_GATE = 16;
+const IPV4_GATE = 32;
+
+/** The gates `p` opens: each bit is the exact first check of the detectors built with it. */
+export function gateMask(p: TextProfile): number {
+  return (
+    (p.at ? AT : 0) |
+    (p.cardRun >= 12 ? CARD_GATE : 0) |
+    (p.ibanHead ? IBAN_GATE : 0) |
+    (p.ssnShape || p.digitRun >= 9 ? SSN_GATE : 0) |
+    (p.doubleColon || p.hexColons >= 6 ? IPV6_GATE : 0) |
+    (p.quadHead ? IPV4_GATE : 0)
+  );
+}
+const allBuiltin = new WeakMap<readonly Detector[], boolean>();
+
+/** True when every detector of `list` is a built-in one (see {@link BUILTIN}); cached per list. */
+export function onlyBuiltins(list: readonly Detector[]): boolean {
+  let yes = allBuiltin.get(list);
+  if (yes === undefined) {
+    yes = list.every((d) => BUILTIN.has(d));
+    allBuiltin.set(list, yes);
+  }
+  return yes;
+}
+
 function push(out: Match[], d: Detector, start: number, end: number): void {
   out.push({ start, end, type: d.type, confidence: d.confidence });
 }
@@ -98,6 +147,28 @@ const TLD_SET = new Set<string>([
 /** `git@host:org/repo` and `git@host:22/org/repo`: a remote, not an address. */
 const SCP_REMOTE = /^:[\w.~-]*\//;
 
+/** True when `text.slice(from, to)` holds `..`. */
+function hasDoubleDot(text: string, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++)
+    if (text.charCodeAt(i) === 46 && text.charCodeAt(i - 1) === 46) return true;
+  return false;
+}
+
+/** Domains read so far: mail repeats a few domains, so each is checked once. */
+const mailDomains = new Map<string, boolean>();
+
+/** True when `domain` is shaped like a mail domain and ends in a real top-level domain. */
+function mailDomain(domain: string): boolean {
+  let ok = mailDomains.get(domain);
+  if (ok === undefined) {
+    const dot = domain.lastIndexOf(".");
+    ok = dot > 0 && TLD_SET.has(domain.slice(dot + 1).toLowerCase()) && DOMAIN_SHAPE.test(domain);
+    if (mailDomains.size >= 4096) mailDomains.clear();
+    mailDomains.set(domain, ok);
+  }
+  return ok;
+}
+
 /** True when `@` at `at` sits in a URL's user-information part (`https://user:pass@host`). */
 function inUserInfo(text: string, start: number): boolean {
   // Walk back over the non-space run before the local part, looking for a scheme's `://`.
@@ -130,17 +201,13 @@ export function emailDetector(confidence = 0.99): Detector {
         let e = at + 1;
         while (e < text.length && domainChar(text.charCodeAt(e))) e++;
         while (e > at + 1 && (text[e - 1] === "." || text[e - 1] === "-")) e--;
-        const local = text.slice(s, at);
-        const domain = text.slice(at + 1, e);
-        const dot = domain.lastIndexOf(".");
+        const localLength = at - s;
         if (
-          local.length > 0 &&
-          local.length <= 64 &&
-          !local.endsWith(".") &&
-          !local.includes("..") &&
-          dot > 0 &&
-          TLD_SET.has(domain.slice(dot + 1).toLowerCase()) &&
-          DOMAIN_SHAPE.test(domain) &&
+          localLength > 0 &&
+          localLength <= 64 &&
+          text.charCodeAt(at - 1) !== 46 &&
+          !hasDoubleDot(text, s, at) &&
+          mailDomain(text.slice(at + 1, e)) &&
           !(text.charCodeAt(e) === 58 && SCP_REMOTE.test(text.slice(e, e + 64))) &&
           !inUserInfo(text, s) &&
           !(s > 0 && text.charCodeAt(s - 1) === 92)
@@ -151,7 +218,7 @@ export function emailDetector(confidence = 0.99): Detector {
       }
     },
   };
-  return d;
+  return builtin(d, AT);
 }
 
 // ---------------------------------------------------------------------------------------------- secret
@@ -171,7 +238,7 @@ export function secretDetector(confidence = 0.95): Detector {
       });
     },
   };
-  return d;
+  return builtin(d, AT);
 }
 
 // ---------------------------------------------------------------------------------------------- cards
@@ -211,7 +278,7 @@ export function cardDetector(confidence = 0.97): Detector {
       return Number.isSafeInteger(value) && value >= 1e11 && isCardNumber(String(value));
     },
   };
-  return d;
+  return builtin(d, CARD_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- IBAN
@@ -251,7 +318,7 @@ export function ibanDetector(confidence = 0.99): Detector {
       }
     },
   };
-  return d;
+  return builtin(d, IBAN_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- SSN
@@ -288,7 +355,7 @@ export function ssnDetector(confidence = 0.9): Detector {
       });
     },
   };
-  return d;
+  return builtin(d, SSN_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- IP
@@ -345,7 +412,7 @@ export function ipv4Detector(confidence = 0.95): Detector {
       });
     },
   };
-  return d;
+  return builtin(d, IPV4_GATE);
 }
 
 const IPV6 =
@@ -367,7 +434,7 @@ export function ipv6Detector(confidence = 0.95): Detector {
       });
     },
   };
-  return d;
+  return builtin(d, IPV6_GATE);
 }
 
 // ---------------------------------------------------------------------------------------------- phone
@@ -478,7 +545,6 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       if (c >= 48 && c <= 57) count++;
     }
     if (count < 7 || count > 15) return false;
-    const digits = count === candidate.length ? candidate : candidate.replace(/\D/g, "");
     const plus = candidate.startsWith("+");
     if (plus || candidate.startsWith("00")) {
       const n = parse(plus ? candidate : `+${candidate.slice(2)}`);
@@ -490,7 +556,9 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
     // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
     if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !labels.weak()) return false;
-    const nanp = NANP_SHAPE.test(candidate) && NANP_DIGITS.test(digits);
+    const nanp =
+      NANP_SHAPE.test(candidate) &&
+      NANP_DIGITS.test(count === candidate.length ? candidate : candidate.replace(/\D/g, ""));
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
     const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
@@ -517,10 +585,10 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     confidence: options.confidence ?? 0.9,
     find(text, out, context) {
       const keyed = context.key !== undefined && keyKind(context.key) === "PHONE";
-      const labels = new Labels();
       // Bare digit runs count only beside a label or under a phone key; formatted runs always may.
       const p = profileOf(text, context);
       if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
+      const labels = new Labels();
       const region = context.region;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
@@ -579,7 +647,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       }
     },
   };
-  return d;
+  return builtin(d);
 }
 
 /** Whether the text just before a candidate is a phone label, read once and only when asked. */
@@ -604,16 +672,42 @@ class Labels {
 
   /** Any label, `call` and `my number is` included (or a phone key). */
   weak(): boolean {
-    this.#weak ??= this.#keyed || PHONE_LABEL.test(this.#before());
+    this.#weak ??= this.#keyed || (this.#labelEnd() && PHONE_LABEL.test(this.#before()));
     return this.#weak;
   }
 
   /** A phone word (`Tel.`, `Mobile:`, `電話`) or a phone key. */
   strong(): boolean {
-    this.#strong ??= this.#keyed || PHONE_LABEL_STRONG.test(this.#before());
+    this.#strong ??= this.#keyed || (this.#labelEnd() && PHONE_LABEL_STRONG.test(this.#before()));
     return this.#strong;
   }
+
+  /**
+   * A necessary condition of both label patterns, read without a regex: a label's last character within
+   * the last five before the candidate, with only non-word characters after it (`\W{0,4}$`).
+   */
+  #labelEnd(): boolean {
+    const text = this.#text;
+    for (let j = this.#start - 1; j >= 0 && j >= this.#start - 5; j--) {
+      const c = text.charCodeAt(j);
+      if (LABEL_LAST.has(c)) return true;
+      if (c < 128 && ASCII_WORD[c] === 1) return false;
+    }
+    return false;
+  }
 }
+
+/**
+ * The last characters of every label of {@link PHONE_LABEL} and {@link PHONE_LABEL_STRONG}, in either
+ * case (the patterns ignore case; outside ASCII only `É`/`é` pairs fold, and no label ends in one).
+ */
+const LABEL_LAST = new Set<number>(
+  [..."eEnNlLoOxXpPsSyYrRgGkKtT話帯机话☎", "\ud83d\udcde".charCodeAt(1)].map((c) =>
+    typeof c === "number" ? c : c.charCodeAt(0),
+  ),
+);
+/** ASCII characters of a regex's `\w`. */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/\w/.test(String.fromCharCode(c)) ? 1 : 0));
 
 /** Candidates, bare digit runs included (the detector drops those without a label). */
 const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
@@ -645,7 +739,7 @@ export function mailboxNameDetector(confidence = 0.9): Detector {
       });
     },
   };
-  return d;
+  return builtin(d, AT);
 }
 
 /** A span a name detector found: `text.slice(start, end)` is a person's name. */

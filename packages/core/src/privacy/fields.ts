@@ -52,6 +52,7 @@ const PHONE_WORDS = new Set([
   "móvil",
   "movil",
   "portable",
+  "handy",
   "handynummer",
   "landline",
   "sms",
@@ -348,6 +349,12 @@ function regionNames(): Map<string, string> {
 
 const REGION_KEYS = new Set([
   "country",
+  // `country` in the languages of the largest regions (German and Dutch, French, Spanish and Portuguese, Italian).
+  "land",
+  "pays",
+  "país",
+  "pais",
+  "paese",
   "countrycode",
   "countryiso",
   "countryiso2",
@@ -391,6 +398,20 @@ export function isRegionKey(key: string): boolean {
  */
 export function regionForField(key: string, value: string): string | undefined {
   if (value.length > 60) return undefined;
+  // Records of a list repeat their country and locale: each pair is read once (`Intl.Locale` is slow).
+  const pair = `${key}\u0000${value}`;
+  let region = fieldRegions.get(pair);
+  if (region === undefined) {
+    region = readRegion(key, value) ?? null;
+    if (fieldRegions.size >= 4096) fieldRegions.clear();
+    fieldRegions.set(pair, region);
+  }
+  return region ?? undefined;
+}
+
+const fieldRegions = new Map<string, string | null>();
+
+function readRegion(key: string, value: string): string | undefined {
   const k = key.toLowerCase().replace(/[\s_-]/g, "");
   const v = value.trim();
   if (REGION_KEYS.has(k) || k.endsWith("country") || k.endsWith("countrycode")) {

@@ -68,6 +68,8 @@ const WORD = 512;
 const LETTER = 1024;
 /** An ASCII letter of either case. */
 const ALPHA = 2048;
+/** Not a digit nor any character a field of the profile looks for (`@ [ \\ % . :`): see the fast path. */
+const PLAIN = 4096;
 
 /** The flags of an ASCII character. */
 function flagsOf(c: number): number {
@@ -87,6 +89,7 @@ function flagsOf(c: number): number {
   if (c === 32 || c === 45 || c === 40 || c === 41 || c === 46) f |= PHONE_SEP; // space - ( ) .
   if (c === 46) f |= DOT;
   if (c === 58) f |= COLON;
+  if (!digit && c !== 64 && c !== 91 && c !== 92 && c !== 37 && c !== 46 && c !== 58) f |= PLAIN;
   return f;
 }
 const CLASS = Uint16Array.from({ length: 128 }, (_, c) => flagsOf(c));
@@ -159,6 +162,20 @@ export function textProfile(text: string): TextProfile {
       if (phoneCur >= 0) phoneCur++;
       if (f2 & ALPHA && f3 & ALPHA) ibanHead = true;
       if (++quadGroup > 3) quadDots = -1;
+      f3 = f2;
+      f2 = f1;
+      f1 = f;
+      c1 = c;
+      continue;
+    }
+    if (f & PLAIN && !(f1 & DIGIT) && c1 !== 41) {
+      // Neither this character nor the one before is a digit (nor `)` before): no run ends or grows
+      // here. What the general path below would do, and only that.
+      cardPrev = 0;
+      if (!(f & PHONE_SEP)) phoneCur = -1;
+      else if (phoneCur >= 0) phoneFormatted = true;
+      quadDots = -1;
+      if (!(f & HEX)) hexCur = 0;
       f3 = f2;
       f2 = f1;
       f1 = f;

@@ -5,7 +5,16 @@
  * so the output contains no token the vault did not issue.
  */
 import type { JsonValue } from "../json.js";
-import { type Detector, defaultDetectors, type Match, type ScanContext } from "./detectors.js";
+import {
+  type Detector,
+  defaultDetectors,
+  GATE,
+  type Gated,
+  gateMask,
+  type Match,
+  onlyBuiltins,
+  type ScanContext,
+} from "./detectors.js";
 import {
   columnTypes,
   fieldValueFits,
@@ -413,6 +422,11 @@ function findSpans(
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
 ): Span[] {
+  // No digit, `@`, escape or `[`: no built-in detector can match, in any reading. Only known values.
+  if (!MAY_HOLD_VALUE.test(text) && onlyBuiltins(detectorsOf(options))) {
+    if (known === undefined) return NONE;
+    return knownOnly(text, vault, known);
+  }
   // One pass over the raw text says which readings it needs; usually none, and the detectors reuse it.
   const raw = profileOf(text, context);
   let scan = raw.lookalike ? normalize(text) : text;
@@ -454,6 +468,19 @@ function findSpans(
   return spans;
 }
 
+/** A character some built-in type's values hold (a digit or `@`) or that decoding may turn into one. */
+const MAY_HOLD_VALUE = /[0-9@%\\[]/;
+/** No spans. Never mutated: callers only read what the scan functions return. */
+const NONE: Span[] = [];
+
+/** Known values only: for text in which no detector can match. */
+function knownOnly(text: string, vault: Vault, known: "remembered" | "all"): Span[] {
+  const hits: KnownMatch[] = [];
+  vault.findKnown(text, known, hits, NONE);
+  if (hits.length === 0) return NONE;
+  return clean(hits.map((h) => ({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 })));
+}
+
 /**
  * Spans found in a JSON-decoded reading, moved to the raw text. A value with escapes inside stands for
  * its decoded text (the same person, the same token as in the structured copy); one with characters
@@ -490,7 +517,11 @@ function scanOnce(
     if (found.length > 0) bounds.push(found.length);
   }
   const min = options.minConfidence ?? 0;
+  // Built-in detectors whose first check fails on this text's profile are not called at all.
+  const open = gateMask(profileOf(text, context));
   for (const d of detectorsOf(options)) {
+    const gate = (d as Gated)[GATE];
+    if (gate !== undefined && gate !== 0 && (gate & open) === 0) continue;
     if (d.confidence < min) continue;
     const before = found.length;
     d.find(text, found, context);
@@ -498,7 +529,7 @@ function scanOnce(
   }
   // Earlier detectors (higher priority) win overlaps: merge each one's matches into what is kept, in
   // linear time.
-  let detected: Match[] = [];
+  let detected: Match[] = NONE;
   if (bounds.length === 1) detected = clean(found);
   else {
     let from = 0;
@@ -557,9 +588,9 @@ function mergeKeepingFirst<T extends Match>(kept: T[], more: T[]): T[] {
 }
 
 function replaceSpans(text: string, spans: Span[], vault: Vault, remember = false): string {
-  let out = "";
-  let at = 0;
   const options = remember ? { remember: true } : undefined;
+  let at = 0;
+  let out = "";
   for (const s of spans) {
     out += text.slice(at, s.start) + vault.issue(s.type, s.value ?? text.slice(s.start, s.end), options);
     at = s.end;
@@ -773,6 +804,7 @@ class Walker {
  */
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
   let marks: Marks | undefined;
+  let regions = true;
   if (options.fields !== false) {
     const m: Marks = new WeakMap();
     marks = m;
@@ -782,8 +814,11 @@ export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOption
       void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
     const collector = new Collector(vault, m, embedded);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
+    // The collector saw every object: without a mark or a region key, the walk looks for neither.
+    if (!collector.marked) marks = undefined;
+    regions = collector.sawRegion;
   }
-  return new Walker(vault, options, marks).walk(value, undefined, undefined);
+  return new Walker(vault, options, marks, false, regions).walk(value, undefined, undefined);
 }
 
 /** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */

@@ -90,6 +90,12 @@ export interface KnownMatch {
 /** A 16-bit signature of a word: its first and last characters and its length. */
 const signature = (first: number, last: number, length: number): number =>
   (Math.imul(first, 961) + Math.imul(last, 31) + length) & 0xffff;
+/**
+ * A second, independent 16-bit signature of a word (its second and next-to-last characters and its
+ * length): a word must match both tables before it is sliced and looked up, so common words rarely are.
+ */
+const signature2 = (second: number, penult: number, length: number): number =>
+  (Math.imul(second, 40503) ^ Math.imul(penult, 2653) ^ Math.imul(length, 97)) & 0xffff;
 
 /**
  * Finds known values as whole words, at a cost independent of how many values are known. Values are
@@ -105,6 +111,7 @@ class KnownValues {
   readonly #byFirstWord = new Map<string, { lead: number; length: number }[]>();
   readonly #values = new Map<string, VaultEntry>();
   readonly #signatures = new Uint8Array(65536);
+  readonly #signatures2 = new Uint8Array(65536);
 
   /** Indexes one more value (values are only ever added: the index grows with the vault). */
   add(entry: VaultEntry): void {
@@ -124,6 +131,10 @@ class KnownValues {
       shapes.sort((a, b) => b.length - a.length);
     }
     this.#signatures[signature(v.charCodeAt(lead), v.charCodeAt(w - 1), w - lead)] = 1;
+    const one = w - lead === 1;
+    this.#signatures2[
+      signature2(v.charCodeAt(one ? lead : lead + 1), v.charCodeAt(one ? lead : w - 2), w - lead)
+    ] = 1;
   }
 
   get empty(): boolean {
@@ -133,16 +144,25 @@ class KnownValues {
   /** See {@link Vault.findKnown}. */
   find(text: string, out: KnownMatch[], taken: readonly Span[]): void {
     const n = text.length;
+    const sig2 = this.#signatures2;
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (!isWord(c)) {
+      if (c < 128 ? WORD_CLASS[c] !== 1 : !isWord(c)) {
         i++;
         continue;
       }
       let j = i + 1;
-      while (j < n && isWord(text.charCodeAt(j))) j++;
-      if (this.#signatures[signature(c, text.charCodeAt(j - 1), j - i)]) {
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < 128 ? WORD_CLASS[d] !== 1 : !isWord(d)) break;
+        j++;
+      }
+      const one = j - i === 1;
+      if (
+        this.#signatures[signature(c, text.charCodeAt(j - 1), j - i)] &&
+        sig2[signature2(one ? c : text.charCodeAt(i + 1), text.charCodeAt(one ? i : j - 2), j - i)]
+      ) {
         const shapes = this.#byFirstWord.get(text.slice(i, j));
         if (shapes) {
           for (const { lead, length } of shapes) {
@@ -165,6 +185,10 @@ class KnownValues {
   }
 }
 
+/** A 16-bit signature of a string: its length and its first and last code units. */
+const shapeOf = (v: string): number =>
+  (Math.imul(v.charCodeAt(0), 961) + Math.imul(v.charCodeAt(v.length - 1), 31) + v.length) & 0xffff;
+
 /** A vault entry as the vault keeps it: `remembered` may be switched on later, in place. */
 type Held = { -readonly [K in keyof VaultEntry]: VaultEntry[K] };
 
@@ -180,6 +204,12 @@ export class Vault {
   readonly #order: Held[] = [];
   /** The longest string value held: longer strings are not looked up (no hashing of long texts). */
   #longest = 0;
+  /**
+   * The (length, first and last character) signatures of the string values held: a string whose
+   * signature no value has is not looked up, so the many strings of a result that are no value (ids,
+   * timestamps, messages) are never hashed for the lookup.
+   */
+  readonly #shapes = new Uint8Array(65536);
   #rememberedVersion = 0;
   /** Indexes of known values, grown as values are added (never rebuilt: a large vault stays cheap). */
   readonly #remembered = new KnownValues();
@@ -200,7 +230,10 @@ export class Vault {
       const other = numeric ? this.#byString : this.#byNumber;
       if (other.size > 0) {
         known = other.get(value);
-        if (known !== undefined) same.set(value, known);
+        if (known !== undefined) {
+          same.set(value, known);
+          if (!numeric) this.#shapes[shapeOf(value)] = 1;
+        }
       }
     }
     if (known !== undefined) {
@@ -242,8 +275,13 @@ export class Vault {
 
   /** Makes `entry` findable by lookups and (once indexed) by scans for all values. */
   #index(entry: Held): void {
-    (entry.numeric ? this.#byNumber : this.#byString).set(entry.value, entry);
-    if (!entry.numeric && entry.value.length > this.#longest) this.#longest = entry.value.length;
+    const v = entry.value;
+    if (entry.numeric) this.#byNumber.set(v, entry);
+    else {
+      this.#byString.set(v, entry);
+      if (v.length > this.#longest) this.#longest = v.length;
+      this.#shapes[shapeOf(v)] = 1;
+    }
     if (entry.type !== ESCAPE_TYPE && entry.value.length >= 2) this.#all?.add(entry);
   }
 
@@ -266,7 +304,8 @@ export class Vault {
 
   /** The entry holding exactly this string value (not a number's, nor a local one), if any. */
   lookup(value: string): VaultEntry | undefined {
-    return value.length > this.#longest ? undefined : this.#byString.get(value);
+    if (value.length > this.#longest || this.#shapes[shapeOf(value)] === 0) return undefined;
+    return this.#byString.get(value);
   }
 
   /** Changes whenever a remembered value is added: results of scans for remembered values depend on it. */
