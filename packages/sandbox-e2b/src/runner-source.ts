@@ -57,7 +57,7 @@ const vm = require("vm");
 let context = null;
 let inner = null;
 let nextCall = 1;
-// Evaluated in the context only to run its microtask queue under a timeout (see drain).
+// Evaluated in the context only to run its microtask queue under a timeout (see enter).
 const DRAIN = new vm.Script("", { filename: "codecall-runner.js" });
 // Evaluated only to take a SIGINT the worker sent itself after a drain had already ended (see enter).
 const ABSORB = new vm.Script("for (;;) {}", { filename: "codecall-runner.js" });
@@ -259,7 +259,11 @@ function enter(script) {
     if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" && !run.over) {
       run.over = true;
       post({ t: "failed", code: "SANDBOX_CPU_LIMIT", message: "CPU time limit" });
-    } else if (!run.over && !interrupted) {
+    } else if (!run.over && interrupted) {
+      // A SIGINT from elsewhere stopped the program mid-run: its jobs are gone, so it can never report.
+      run.over = true;
+      post({ t: "failed", code: "SANDBOX_CRASHED", message: "the program's process was interrupted (SIGINT)" });
+    } else if (!run.over) {
       // Only the wrapped script's own top level can throw here (a program that breaks out of its wrapper).
       run.over = true;
       post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + String(e && e.message) } }) });
