@@ -11,6 +11,17 @@
  *   which treats them as plain diagnostic text; its messages travel over a separate IPC channel and are
  *   checked and re-framed by the runner. A program therefore never writes to the host channel itself.
  *
+ * The worker's own realm (with `process` and `require`) shares one V8 isolate with the program, so the
+ * context is built to never hand the program an object of that realm or a glimpse of its frames:
+ * - the context has its own microtask queue (`microtaskMode: "afterEvaluate"`) and every entry into it is
+ *   a timed evaluation: the program's jobs run under the CPU budget, and jobs left behind when it returns
+ *   are abandoned (the worker interrupts itself with SIGINT), so they never run in the next execution;
+ * - the program starts in a job of that queue, not beneath the worker's message handler;
+ * - the host functions the context calls are wrapped so that an error thrown inside them (a stack
+ *   overflow at the call) reaches the program as a fresh error of its own realm;
+ * - \`Error.prepareStackTrace\` of the context shows programs only the frames of codecall's prelude and
+ *   the program (a program's own \`prepareStackTrace\` is called with those frames only).
+ *
  * Both are CommonJS scripts for `node -e`, written for any Node >= 18 a template may carry.
  */
 
@@ -46,6 +57,14 @@ const vm = require("vm");
 let context = null;
 let inner = null;
 let nextCall = 1;
+// Evaluated in the context only to run its microtask queue under a timeout (see enter).
+const DRAIN = new vm.Script("", { filename: "codecall-runner.js" });
+// Evaluated only to take a SIGINT the worker sent itself after a drain had already ended (see enter).
+const ABSORB = new vm.Script("for (;;) {}", { filename: "codecall-runner.js" });
+// The run in progress: its CPU budget, and whether its report was sent (its leftover jobs are then abandoned).
+let run = null;
+let draining = false;
+let interruptSent = false;
 // Messages to the runner are JSON lines on stdout, written synchronously: a program that logs in an
 // endless loop blocks on a full pipe (backpressure) instead of queueing output the runner never sees.
 function post(message) {
@@ -59,6 +78,8 @@ process.stdin.on("end", () => process.exit(0));
 ${ORPHAN_WATCH}
 process.on("uncaughtException", (e) => { post({ t: "failed", code: "SANDBOX_CRASHED", message: "worker: " + (e && e.message) }); });
 process.on("unhandledRejection", () => {});
+// SIGINT is how the worker abandons a program's leftover jobs (see sendDone); outside a drain it is a no-op.
+process.on("SIGINT", () => {});
 
 let memoryLimit = 128 * 1024 * 1024;
 let logBudget = 0;
@@ -72,28 +93,86 @@ function sendLog(level, text) {
   logBudget -= Buffer.byteLength(String(text)) + 1;
   post({ t: "log", level: String(level), text: String(text) });
 }
-function sendDone(report) { post(typeof report === "string" ? { t: "done", report: report } : { t: "failed", code: "SANDBOX_CRASHED", message: "The program's script did not settle with a report." }); }
+function sendDone(report) {
+  if (!run || run.over) return;
+  run.over = true;
+  post(typeof report === "string" ? { t: "done", report: report } : { t: "failed", code: "SANDBOX_CRASHED", message: "The program's script did not settle with a report." });
+  // Jobs the program left queued must not run after its report, nor in the next execution: interrupt the
+  // drain in progress, which ends it and empties the context's queue (V8 drops it on termination).
+  if (draining) {
+    interruptSent = true;
+    process.kill(process.pid, "SIGINT");
+  }
+}
 function currentMemoryLimit() { return memoryLimit; }
 
 // Compiled inside the context (from its source text), before the prelude: builds __codecallHost from the
 // context's own functions, caps single buffer allocations, and returns what the worker uses to answer
 // calls and settle runs. Intrinsics are captured now, so a program that later replaces Promise, Map or
 // Reflect cannot intercept replies.
-function install(sendCall, sendLog, sendDone, memoryLimit) {
+function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   "use strict";
   var P = Promise, resolveP = P.resolve.bind(P), then = P.prototype.then, apply = Reflect.apply;
-  var construct = Reflect.construct, define = Object.defineProperty, RangeErr = RangeError;
+  var construct = Reflect.construct, define = Object.defineProperty, RangeErr = RangeError, E = Error;
   var M = Map, get = M.prototype.get, set = M.prototype.set, del = M.prototype.delete, S = String;
+  var stringify = JSON.stringify, getProto = Object.getPrototypeOf, errorToString = E.prototype.toString;
+  var indexOf = Array.prototype.indexOf;
   var pending = new M();
+  // A host function can throw an object of the worker's realm (a stack overflow inside it): the program
+  // gets an error of its own realm instead.
+  function host(fn, args) {
+    try { return apply(fn, undefined, args); }
+    catch (_) { throw new RangeErr("Maximum call stack size exceeded"); }
+  }
   globalThis.__codecallHost = {
-    call: function (request) { return new P(function (resolve) { apply(set, pending, [sendCall(S(request)), resolve]); }); },
-    log: function (level, text) { sendLog(S(level), S(text)); },
+    call: function (request) { return new P(function (resolve) { apply(set, pending, [host(sendCall, [S(request)]), resolve]); }); },
+    log: function (level, text) { host(sendLog, [S(level), S(text)]); },
   };
+
+  // Stack traces: the worker's frames (its message handler, node:internal modules) sit beneath every
+  // program frame in this shared isolate. Node formats an error's stack with the context's
+  // Error.prepareStackTrace: this one keeps only frames of shownFiles (and builtin or eval frames, which
+  // have no file), and calls a program's own prepareStackTrace with those frames only.
+  var captured;
+  E.prepareStackTrace = function (_e, frames) { captured = frames[0]; return ""; };
+  new E().stack;
+  var CallSite = getProto(captured), fileOf = CallSite.getFileName, siteText = CallSite.toString;
+  captured = undefined;
+  function shown(frames) {
+    var out = [];
+    if (frames === null || typeof frames !== "object") return out;
+    for (var i = 0, n = frames.length; i < n; i++) {
+      var f = frames[i];
+      // A frame list the worker's realm built (it read the stack) holds CallSites of that realm: none pass.
+      if (f === null || typeof f !== "object" || getProto(f) !== CallSite) continue;
+      var file = apply(fileOf, f, []);
+      // Defined, not assigned: a setter a program put on Array.prototype never sees a frame.
+      if (file === undefined || file === null || apply(indexOf, shownFiles, [file]) >= 0)
+        define(out, out.length, { value: f, writable: true, enumerable: true, configurable: true });
+    }
+    return out;
+  }
+  function formatted(error, frames) {
+    var text;
+    try { text = apply(errorToString, error, []); } catch (_) { text = "Error"; }
+    for (var i = 0; i < frames.length; i++) text += "\\n    at " + apply(siteText, frames[i], []);
+    return text;
+  }
+  var own, ownWrapper;
+  function prepare(error, frames) { return formatted(error, shown(frames)); }
+  define(E, "prepareStackTrace", {
+    configurable: false, enumerable: false,
+    get: function () { return ownWrapper || prepare; },
+    set: function (fn) {
+      own = fn;
+      ownWrapper = typeof fn === "function" ? function (error, frames) { return apply(own, this, [error, shown(frames)]); } : undefined;
+    },
+  });
 
   // Buffers are allocated outside V8's heap limit, and untouched pages do not show in the resident set
   // the runner watches: refuse one allocation larger than the memory limit up front.
   function refuse(bytes) {
-    if (bytes > memoryLimit()) throw new RangeErr("Allocation of " + bytes + " bytes exceeds the sandbox memory limit");
+    if (bytes > host(memoryLimit, [])) throw new RangeErr("Allocation of " + bytes + " bytes exceeds the sandbox memory limit");
   }
   function requested(first, unit) {
     if (typeof first === "number") return first * unit;
@@ -127,9 +206,27 @@ function install(sendCall, sendLog, sendDone, memoryLimit) {
     define(WM.prototype, "grow", { value: function (pages) { refuse((this.buffer.byteLength || 0) + pages * 65536); return apply(grow, this, [pages]); }, writable: true, enumerable: false, configurable: true });
   }
 
+  function report(out) { return typeof out === "string" ? out : null; }
   return {
     deliver: function (id, reply) { var r = apply(get, pending, [id]); if (r) { apply(del, pending, [id]); r(reply); } },
-    settle: function (completion) { apply(then, resolveP(completion), [function (v) { sendDone(typeof v === "string" ? v : null); }, function () { sendDone(null); }]); },
+    // A new run: replies to the last run's calls must not resume its code in this one.
+    reset: function () { pending = new M(); },
+    // Starts the program in a job of the context's queue, where no frame of the worker lies beneath it.
+    // main is the program's script wrapped as a function of the runner it calls (codecall's __codecallRun).
+    start: function (main) {
+      var run = globalThis.__codecallRun;
+      apply(then, resolveP(undefined), [function () {
+        var out;
+        try { main(function () { out = apply(run, undefined, arguments); return out; }); }
+        catch (e) {
+          var message;
+          try { message = "Uncaught " + S(e && e.message); } catch (_) { message = "Uncaught exception"; }
+          host(sendDone, [stringify({ ok: false, error: { name: "Error", message: message } })]);
+          return;
+        }
+        apply(then, resolveP(out), [function (v) { host(sendDone, [report(v)]); }, function () { host(sendDone, [null]); }]);
+      }]);
+    },
   };
 }
 
@@ -139,40 +236,91 @@ function syntaxMessage(e, filename) {
   return String(e.message) + (line ? " at " + filename + ":" + line : "");
 }
 
-function run(m) {
+/** CPU milliseconds the current run has left (process CPU: the isolate's threads and V8's helpers). */
+function cpuLeft() {
+  const used = process.cpuUsage(run.cpu0);
+  return run.cpuTimeMs - (used.user + used.system) / 1000;
+}
+
+/**
+ * Evaluates in the context under the run's CPU budget: the evaluation, then the context's microtask
+ * queue (the program's jobs). A timeout ends the run with the CPU limit; the interrupt sendDone raises
+ * after the report ends the leftover jobs. Returns the evaluation's value, or undefined when stopped.
+ */
+function enter(script) {
+  if (!run || run.over) return undefined;
+  draining = true;
+  interruptSent = false;
+  let interrupted = false;
+  try {
+    return script.runInContext(context, { timeout: Math.max(1, Math.ceil(cpuLeft())), breakOnSigint: true });
+  } catch (e) {
+    interrupted = Boolean(e && e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED");
+    if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" && !run.over) {
+      run.over = true;
+      post({ t: "failed", code: "SANDBOX_CPU_LIMIT", message: "CPU time limit" });
+    } else if (!run.over && interrupted) {
+      // A SIGINT from elsewhere stopped the program mid-run: its jobs are gone, so it can never report.
+      run.over = true;
+      post({ t: "failed", code: "SANDBOX_CRASHED", message: "the program's process was interrupted (SIGINT)" });
+    } else if (!run.over) {
+      // Only the wrapped script's own top level can throw here (a program that breaks out of its wrapper).
+      run.over = true;
+      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + String(e && e.message) } }) });
+    }
+    return undefined;
+  } finally {
+    draining = false;
+    // The drain ended on its own before the interrupt landed: take it now, or it would stop the next one.
+    if (interruptSent && !interrupted) {
+      try { ABSORB.runInContext(context, { timeout: 50, breakOnSigint: true }); } catch (_) {}
+    }
+    interruptSent = false;
+  }
+}
+
+function start(m) {
   memoryLimit = m.memoryBytes;
   logBudget = m.maxOutputBytes;
+  run = { cpuTimeMs: m.cpuTimeMs, cpu0: process.cpuUsage(), over: false };
   try {
     if (!context) {
-      context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false } });
-      inner = vm.runInContext("(" + install.toString() + ")", context)(sendCall, sendLog, sendDone, currentMemoryLimit);
+      context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: "afterEvaluate" });
+      const installer = vm.runInContext("(" + install.toString() + ")", context, { filename: "codecall-runner.js" });
+      inner = installer(sendCall, sendLog, sendDone, currentMemoryLimit, vm.runInContext(JSON.stringify([m.prelude.filename, m.script.filename]), context));
     }
+    inner.reset();
     if (m.prelude.source) vm.runInContext(m.prelude.source, context, { filename: m.prelude.filename });
   } catch (e) {
+    run.over = true;
     post({ t: "failed", code: "SANDBOX_CRASHED", message: "The prelude failed: " + (e && e.message) });
     return;
   }
   let script;
   try {
-    script = new vm.Script(m.script.source, { filename: m.script.filename });
+    // The program's script becomes a function of the runner it calls, so it can start in a job (inner.start).
+    // Its line 1 stays line 1: the wrapper's first line is counted as line 0.
+    script = new vm.Script("(function (__codecallRun) {\\n" + m.script.source + "\\n})", { filename: m.script.filename, lineOffset: -1 });
   } catch (e) {
+    run.over = true;
     post({ t: "failed", code: "PROGRAM_SYNTAX", message: syntaxMessage(e, m.script.filename) });
     return;
   }
-  let completion;
-  try {
-    completion = script.runInContext(context, { timeout: m.cpuTimeMs });
-  } catch (e) {
-    if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") post({ t: "failed", code: "SANDBOX_CPU_LIMIT", message: "CPU time limit" });
-    else post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + String(e && e.message) } }) });
+  const main = enter(script);
+  if (typeof main !== "function") {
+    if (!run.over) sendDone(null);
     return;
   }
-  inner.settle(completion);
+  inner.start(main);
+  enter(DRAIN);
 }
 
 readLines(process.stdin, (m) => {
-  if (m.t === "run") run(m);
-  else if (m.t === "reply" && inner) inner.deliver(m.id, m.reply);
+  if (m.t === "run") start(m);
+  else if (m.t === "reply" && inner && run && !run.over) {
+    inner.deliver(m.id, m.reply);
+    enter(DRAIN);
+  }
 });
 post({ t: "ready" });
 `;

@@ -18,8 +18,4 @@ runSandboxConformance({
   create: () => e2b({ debug: true, sandboxUrl: standIn.url }),
   // A remote VM answers over HTTP: time limits get twice the room.
   timeScale: 2,
-  skip: {
-    "hostile-prepare-stack-trace":
-      "open (issue 15): errors created by the runner's prelude in node:vm carry the runner's own frames (file names inside the VM) in their stack",
-  },
 });

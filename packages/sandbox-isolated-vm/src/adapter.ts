@@ -10,7 +10,7 @@ import type {
   ScriptV1,
 } from "@codecall/sandbox";
 import type IsolatedVM from "isolated-vm";
-import { GLUE_SOURCE } from "./glue.js";
+import { GLUE_SOURCE, WATCH_SOURCE } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
@@ -67,6 +67,8 @@ class IsolateContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 | undefined;
   /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
   private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
+  /** The glue's `watch(value)`: the program's report as a promise no program can reshape (WATCH_SOURCE). */
+  private watch: IsolatedVM.Reference<(value: unknown) => Promise<unknown>> | undefined;
   private runId = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
   private deadReason: { code: FailureCode; message: string } | undefined;
@@ -125,6 +127,10 @@ class IsolateContext implements SandboxContextV1 {
         new ivm.Callback((level: unknown, text: unknown) => self.hostLog(level, text)),
       ];
       self.settle = await context.evalClosure(GLUE_SOURCE, callbacks, {
+        filename: "codecall-isolated-vm-glue.js",
+        result: { reference: true },
+      });
+      self.watch = await context.evalClosure(WATCH_SOURCE, [], {
         filename: "codecall-isolated-vm-glue.js",
         result: { reference: true },
       });
@@ -197,12 +203,19 @@ class IsolateContext implements SandboxContextV1 {
     // isolated-vm's timeout covers each evaluation's synchronous part; the watchdog covers the rest.
     const timeout = Math.max(1, Math.ceil(cpuTimeMs));
     if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
-    return this.context.eval(script.source, {
+    const value = await this.context.eval(script.source, {
       filename: script.filename,
       timeout,
-      promise: true,
-      copy: true,
+      reference: true,
     });
+    try {
+      return await this.watch!.apply(undefined, [value.derefInto()], {
+        timeout,
+        result: { promise: true, copy: true },
+      });
+    } finally {
+      value.release();
+    }
   }
 
   async dispose(): Promise<void> {
@@ -213,6 +226,7 @@ class IsolateContext implements SandboxContextV1 {
     this.onDispose();
     this.kill();
     this.settle?.release();
+    this.watch?.release();
     this.context.release();
   }
 

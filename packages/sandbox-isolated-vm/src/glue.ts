@@ -44,3 +44,28 @@ return function settle(id, reply) {
   settleCall(typeof reply === "string" ? reply : "");
 };
 `;
+
+/**
+ * Runs once per context after {@link GLUE_SOURCE}, before any program, and returns `watch(value)`: a
+ * promise the host awaits (isolated-vm's `result: { promise: true }`) that settles with the program's
+ * report, the value its script evaluated to. isolated-vm calls `then` on the promise it is given and V8
+ * makes the next promise with the species constructor: on the script's own promise, a program that
+ * redefined `Promise[Symbol.species]` would make that a plain object and crash the evaluation. This
+ * promise is the glue's: its own `constructor` is undefined (so the default `Promise` is used) and its
+ * own `then` is the original. The program's promise is adopted with `await`, which reads no species.
+ */
+export const WATCH_SOURCE = `"use strict";
+var PromiseCtor = Promise, then = PromiseCtor.prototype.then, defineProperty = Object.defineProperty;
+return function watch(value) {
+  var settle, fail;
+  var promise = new PromiseCtor(function (resolve, reject) { settle = resolve; fail = reject; });
+  defineProperty(promise, "constructor", { value: undefined });
+  defineProperty(promise, "then", { value: then });
+  (async function () {
+    var report;
+    try { report = await value; } catch (e) { fail("the program's script rejected"); return; }
+    settle(typeof report === "string" ? report : undefined);
+  })();
+  return promise;
+};
+`;

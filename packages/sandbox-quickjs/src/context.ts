@@ -12,7 +12,7 @@ import type {
   QuickJSHandle,
   QuickJSRuntime,
 } from "quickjs-emscripten-core";
-import type { Engine, EnginePool } from "./engine-pool.js";
+import { capRun, type Engine, type EnginePool } from "./engine-pool.js";
 
 type Failure = Extract<RunResultV1, { kind: "failed" }>["code"];
 
@@ -78,6 +78,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     this.bridge = bridge;
     this.control = control;
     this.stop = undefined;
+    capRun(this.engine, control.limits.memoryBytes);
     this.engineMs = 0;
     this.runStarted = performance.now();
     let wake: () => void = () => {};
@@ -244,9 +245,9 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     return this.stop !== undefined;
   }
 
-  /** The WebAssembly memory reached the baseline plus the limit: the program used its whole memory limit. */
+  /** The WebAssembly memory reached the run's cap, or a growth was refused: the program used its whole memory limit. */
   private heapFull(): boolean {
-    return this.engine.memory.buffer.byteLength >= this.engine.fullBytes;
+    return this.engine.refused || this.engine.memory.buffer.byteLength >= this.engine.capBytes;
   }
 
   private evaluate(script: ScriptV1): RunResultV1 | undefined {

@@ -25,6 +25,24 @@ export interface Engine {
   memory: WebAssembly.Memory;
   /** The heap is full once the memory reaches this many bytes: the baseline plus the memory limit. */
   fullBytes: number;
+  /**
+   * The most bytes the memory may grow to during the current run (at most {@link Engine.fullBytes}): a
+   * run with a lower memory limit than its session's first one may grow the memory by that limit only.
+   * A growth past it is refused, as one past the memory's maximum is, and sets {@link Engine.refused}.
+   */
+  capBytes: number;
+  /** A growth was refused since the run started: the program's memory is full. */
+  refused: boolean;
+}
+
+/**
+ * Caps the run's growth of an engine's memory (see {@link Engine.capBytes}) before the next run starts:
+ * `memoryBytes` more than the memory holds now, never past the session's maximum.
+ */
+export function capRun(engine: Engine, memoryBytes: number): void {
+  const start = engine.memory.buffer.byteLength;
+  engine.capBytes = Math.min(engine.fullBytes, start + Math.ceil(memoryBytes / PAGE) * PAGE);
+  engine.refused = false;
 }
 
 /** Where to get the compiled QuickJS WebAssembly module; compiled once and shared by every instance. */
@@ -69,7 +87,18 @@ export class EnginePool {
         emscriptenModule: { printErr: ignoreEngineMessage } as CustomizeVariantOptions["emscriptenModule"],
       }),
     );
-    return { module, memory, fullBytes };
+    const engine: Engine = { module, memory, fullBytes, capBytes: fullBytes, refused: false };
+    // Emscripten grows the memory through this property at each call: a growth the run's cap refuses
+    // fails as one past the maximum does, and the engine's allocator reports out of memory.
+    const grow = memory.grow.bind(memory);
+    memory.grow = (delta: number) => {
+      if (memory.buffer.byteLength + delta * PAGE > engine.capBytes) {
+        engine.refused = true;
+        throw new RangeError("The run's memory limit refuses this growth.");
+      }
+      return grow(delta);
+    };
+    return engine;
   }
 
   /** Returns an instance whose runtimes are all disposed. A broken or grown one is dropped for the GC. */

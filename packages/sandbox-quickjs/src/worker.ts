@@ -119,7 +119,7 @@ function watchMemory(engine: Engine): void {
     try {
       const previous = grow(delta);
       watch.clock[3] = memory.buffer.byteLength;
-      if (memory.buffer.byteLength >= engine.fullBytes) watch.clock[2] = 1;
+      if (memory.buffer.byteLength >= engine.capBytes) watch.clock[2] = 1;
       return previous;
     } catch (error) {
       watch.clock[2] = 1;

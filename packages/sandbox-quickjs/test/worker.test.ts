@@ -158,6 +158,8 @@ runSandboxConformance({
       "hostile-microtask-flood",
       "hostile-loop-after-tool",
       "hostile-huge-return",
+      "hostile-overflow-at-bridge",
+      "hostile-leftover-jobs",
     ].map((id) => [id, IN_THREAD]),
   ),
   skip: {

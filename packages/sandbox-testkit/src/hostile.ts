@@ -157,6 +157,49 @@ return { reached, text: text.join("\\n") };`,
       );
     },
   },
+  "hostile-overflow-at-bridge": {
+    title:
+      "hostile: stack overflows inside console, tool calls and capped constructors give errors of the program's own realm",
+    async run(ctx) {
+      // Near the stack limit the overflow lands inside whatever the program calls, the bridge's own code
+      // included: every error caught there must be one the program could have made itself.
+      await hostile(
+        ctx,
+        `${REACHED}
+const at = (n, f) => (n > 0 ? at(n - 1, f) : f());
+let lo = 0, hi = 1 << 20;
+while (lo < hi) { const mid = (lo + hi + 1) >> 1; let ok = true; try { at(mid, () => 0); } catch (e) { ok = false; } if (ok) lo = mid; else hi = mid - 1; }
+const pending = [];
+const calls = [() => console.log("x"), () => pending.push(codecall.callTool("noop")), () => new Uint8Array(8), () => JSON.parse("[1]")];
+let caught = 0;
+for (const f of calls) for (let d = lo + 5; d > lo - 120 && d >= 0; d--) {
+  try { at(d, f); } catch (e) { caught++; fromFn("sync", e && e.constructor && e.constructor.constructor); }
+}
+for (const r of await Promise.allSettled(pending)) if (r.status === "rejected") fromFn("async", r.reason && r.reason.constructor && r.reason.constructor.constructor);
+return { reached, caught };`,
+        {
+          expect: "ok",
+          limits: { cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000), maxOutputBytes: 4 * MiB },
+          check: (o) => expect((o.value as { reached: string[] }).reached).toEqual([]),
+        },
+      );
+    },
+  },
+  "hostile-leftover-jobs": {
+    title:
+      "hostile: jobs a program leaves behind when it returns (microtask floods, loops after a tool's answer) never reach the next execution",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `(async () => { for (;;) await null; })();
+Promise.resolve().then(function flood() { Promise.resolve().then(flood); });
+codecall.callTool("delay", { ms: 30 }).then(() => { for (;;) {} });
+return 1;`,
+        // An engine may run the program's queued jobs before it reports; it must stop them either way.
+        { expect: ["ok", "SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] },
+      );
+    },
+  },
   "hostile-proxy-return": {
     title: "hostile: a returned Proxy whose traps never end is stopped by the CPU limit, not run by the host",
     async run(ctx) {
