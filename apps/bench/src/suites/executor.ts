@@ -304,8 +304,13 @@ async function typeCheckCost(): Promise<Record<string, unknown>> {
     await on.warmUp();
     const program = (n: number) =>
       `const g = await memory.readGraph();\nconst n: number = g.entities.length;\nreturn n + ${n};`;
-    // The yardstick for a new program: the same check on this thread, as the executor did before.
-    const inThread = new ProgramTypeChecker((await on.api()).declarations);
+    // Yardsticks for a new program: the same check on this thread, with the warm checker (what the worker
+    // does) and with a new TypeScript program per check (what it did before the warm checker).
+    const declarations = (await on.api()).declarations;
+    const inThread = new ProgramTypeChecker(declarations);
+    const inThreadNoWarm = new ProgramTypeChecker(declarations, {}, { warm: false });
+    inThread.warmUp();
+    inThreadNoWarm.warmUp();
     let n = 0;
     const m = await interleaved(
       {
@@ -314,6 +319,7 @@ async function typeCheckCost(): Promise<Record<string, unknown>> {
         offNew: () => off.execute(program(++n)),
         onNew: () => on.execute(program(++n)),
         checkOnHostThreadNew: () => inThread.check(program(++n)),
+        checkOnHostThreadNewNoWarmChecker: () => inThreadNoWarm.check(program(++n)),
       },
       RUNS,
     );
@@ -325,6 +331,11 @@ async function typeCheckCost(): Promise<Record<string, unknown>> {
       ratioSameProgram: round(m.onSame! / m.offSame!, 2),
       ratioNewProgram: round(m.onNew! / m.offNew!, 2),
       addedMsNewProgramOverHostThreadCheck: round(m.onNew! - m.offNew! - m.checkOnHostThreadNew!),
+      hostThreadCheckMsWarmVsNewProgram: {
+        warm: m.checkOnHostThreadNew,
+        newProgram: m.checkOnHostThreadNewNoWarmChecker,
+        ratio: round(m.checkOnHostThreadNewNoWarmChecker! / m.checkOnHostThreadNew!, 1),
+      },
     };
   } finally {
     await on.close();
