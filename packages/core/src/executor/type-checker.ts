@@ -64,8 +64,13 @@ const ENVIRONMENT: Record<string, string> = {
   codecall: `interface CodecallResourceContent { uri: string; mimeType?: string; text?: string; blob?: string }\ndeclare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any>; ${SEARCH_TOOLS_DECLARATION} ${RESOURCE_DECLARATIONS} };`,
 };
 
+/**
+ * Documentation comments are not parsed in TypeScript files: types never depend on them there (tsc does the
+ * same), and skipping them makes parsing the standard library and large declarations markedly cheaper.
+ */
+const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeErrors;
 /** Library files are the same for every checker in the process: read and parsed once. */
-const documentRegistry = ts.createDocumentRegistry();
+const documentRegistry = ts.createDocumentRegistry(undefined, undefined, JSDOC_PARSING);
 const libSnapshots = new Map<string, ts.IScriptSnapshot | undefined>();
 const libDirectory = dirname(ts.getDefaultLibFilePath(DEFAULT_CHECK_OPTIONS));
 
@@ -169,6 +174,7 @@ export class ProgramTypeChecker {
         path.startsWith(libDirectory) ||
         [...this.extra.keys()].some((f) => f.startsWith(`${path.replace(/\/$/, "")}/`)),
       getDirectories: () => [],
+      jsDocParsingMode: JSDOC_PARSING,
     };
     this.service = ts.createLanguageService(host, documentRegistry);
   }
@@ -253,7 +259,7 @@ export class ProgramTypeChecker {
       const file = ts.createSourceFile(
         `${this.root}/__warm${++this.warmFiles}.ts`,
         text,
-        { languageVersion: this.options.target ?? ts.ScriptTarget.ES2022 },
+        { languageVersion: this.options.target ?? ts.ScriptTarget.ES2022, jsDocParsingMode: JSDOC_PARSING },
         false,
         ts.ScriptKind.TS,
       );
@@ -326,6 +332,7 @@ export class ProgramTypeChecker {
       readFile: textOf,
       directoryExists: () => true,
       getDirectories: () => [],
+      jsDocParsingMode: JSDOC_PARSING,
     };
     const program = ts.createProgram({
       rootNames: this.roots,
