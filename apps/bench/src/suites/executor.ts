@@ -414,6 +414,69 @@ async function firstProgram(): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * Back-to-back executions of one sandbox (no idle between them, so no spare context is ready): QuickJS
+ * and isolated-vm with its isolates reused (the default) and without, sampled round-robin in shuffled
+ * order. Each sample is ten executions in a row of a trivial program, or of a program making one tool
+ * call (answered by a local function). Ratios to QuickJS, min / median / max over three repetitions.
+ */
+async function backToBack(): Promise<Record<string, unknown>> {
+  const { present, missing } = await backends();
+  const ivmPackage = (await import("@codecall/sandbox-isolated-vm").catch(() => undefined)) as
+    | typeof import("@codecall/sandbox-isolated-vm")
+    | undefined;
+  const quickjs = present.find((b) => b.name === "quickjs");
+  if (!quickjs || !present.some((b) => b.name === "isolated-vm") || !ivmPackage)
+    return { skipped: "needs QuickJS and isolated-vm", missing };
+  const sandboxes: Record<string, Sandbox> = {
+    quickjs: await quickjs.create(),
+    isolatedVm: ivmPackage.isolatedVm(),
+    isolatedVmNoReuse: ivmPackage.isolatedVm({ reuseIsolates: false }),
+  };
+  const programs = {
+    trivial: { code: "return 1;" },
+    oneToolCall: {
+      code: "const r = await codecall.callTool('echo', { n: 1 });\nreturn r.n;",
+      tools: () => ({ n: 1 }),
+    },
+  };
+  const out: Record<string, unknown> = {};
+  try {
+    for (const [programName, request] of Object.entries(programs)) {
+      const reps: Array<Record<string, number>> = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const variants = Object.fromEntries(
+          Object.entries(sandboxes).map(([key, sandbox]) => [
+            key,
+            async () => {
+              for (let i = 0; i < 10; i++) {
+                const r = await sandbox.execute(request);
+                if (!r.ok) throw new Error(`${key}: ${r.error?.code} ${r.error?.message}`);
+              }
+            },
+          ]),
+        );
+        const m = await interleaved(variants, 40);
+        reps.push(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v / 10])));
+      }
+      const ratio = (key: string) => {
+        const values = reps.map((r) => r[key]! / r.quickjs!).sort((a, b) => a - b);
+        return { min: round(values[0]!, 2), median: round(values[1]!, 2), max: round(values[2]!, 2) };
+      };
+      out[programName] = {
+        medianMsPerExecution: Object.fromEntries(
+          Object.keys(sandboxes).map((k) => [k, round(median(reps.map((r) => r[k]!)))]),
+        ),
+        isolatedVmToQuickjs: ratio("isolatedVm"),
+        isolatedVmNoReuseToQuickjs: ratio("isolatedVmNoReuse"),
+      };
+    }
+  } finally {
+    await Promise.all(Object.values(sandboxes).map((s) => s.close()));
+  }
+  return out;
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const only = process.env.CODECALL_BENCH_EXECUTOR_PARTS?.split(",");
   const parts: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -421,6 +484,7 @@ export async function run(): Promise<Record<string, unknown>> {
     typeCheck527Tools: typeCheck,
     typeCheckCost,
     firstProgram,
+    backToBack,
   };
   const out: Record<string, unknown> = {};
   for (const [key, part] of Object.entries(parts)) {
