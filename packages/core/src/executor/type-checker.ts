@@ -207,15 +207,14 @@ export class ProgramTypeChecker {
    * folder) are checked too; their findings carry `file`.
    */
   check(code: string, extraFiles: Readonly<Record<string, string>> = {}): TypeDiagnostic[] {
-    const { text, insertAt, source } = wrapForCheck(code);
-    if (
-      this.checkerOptions.warm !== false &&
-      Object.keys(extraFiles).length === 0 &&
-      this.checkWarm(code, text)
-    ) {
-      this.warmAnswers++;
-      return [];
+    // Without imports the wrapper opens at the very start: the text wrapForCheck would make, without its parse.
+    if (this.checkerOptions.warm !== false && Object.keys(extraFiles).length === 0) {
+      if (this.checkWarm(code, `${WRAPPER_OPEN}${code}\n}`)) {
+        this.warmAnswers++;
+        return [];
+      }
     }
+    const { text, insertAt, source } = wrapForCheck(code);
     this.programText = text;
     this.programVersion++;
     this.setExtraFiles(extraFiles);
