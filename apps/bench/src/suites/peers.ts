@@ -208,7 +208,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const contenders: Record<string, Contender> = {};
   const notRun: Record<string, string> = {
     utcpCodeMode:
-      "@utcp/code-mode needs isolated-vm 6 under Node 22 (a second isolated-vm build beside the workspace's 5.0.4 for Node 20, in a Node 22 child process); not set up in this suite yet",
+      "@utcp/code-mode needs isolated-vm 6 and Node 22: as a bench devDependency its isolated-vm peer resolves to the workspace's 5.0.4 (built for Node 20), so it needs an install of its own run by the npm node@22 package in a child process, timing itself beside a bare client there; not set up yet",
   };
   const add = async (key: string, make: () => Promise<Contender>) => {
     try {
