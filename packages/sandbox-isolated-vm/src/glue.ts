@@ -3,9 +3,10 @@ import { HOST_GLOBAL } from "@codecall/sandbox";
 /**
  * Globals removed before any program runs: WebAssembly memory is not counted by isolated-vm's
  * `memoryLimit` (a 1 GiB `WebAssembly.Memory` gets through), and shared memory with `Atomics.wait` can
- * block the isolate's thread outside the CPU limit.
+ * block the isolate's thread outside the CPU limit. `FinalizationRegistry` would run a program's callback
+ * whenever V8 collects garbage, after its execution ended (and, in a reused isolate, during another one).
  */
-const REMOVED = ["WebAssembly", "SharedArrayBuffer", "Atomics"];
+const REMOVED = ["WebAssembly", "SharedArrayBuffer", "Atomics", "FinalizationRegistry"];
 
 /**
  * Runs once per context, with `context.evalClosure`, before the prelude and any program. `$0` is

@@ -1,7 +1,12 @@
 import { type CreateSandboxOptions, createSandbox, type Sandbox } from "@codecall/sandbox";
 import { type IsolatedVmAdapterOptions, isolatedVmAdapter } from "./adapter.js";
 
-export { ISOLATED_VM_CAPABILITIES, type IsolatedVmAdapterOptions, isolatedVmAdapter } from "./adapter.js";
+export {
+  ISOLATED_VM_CAPABILITIES,
+  type IsolatedVmAdapter,
+  type IsolatedVmAdapterOptions,
+  isolatedVmAdapter,
+} from "./adapter.js";
 export { nodeSnapshotDisabled } from "./load.js";
 
 /** Options of {@link isolatedVm}. */
@@ -18,6 +23,7 @@ export interface IsolatedVmOptions extends IsolatedVmAdapterOptions, CreateSandb
  */
 export function isolatedVm(options: IsolatedVmOptions = {}): Sandbox {
   const { limits, spareContext, ...adapterOptions } = options;
+  // Adapter options are listed in IsolatedVmAdapterOptions (`reuseIsolates`, `skipNodeSnapshotCheck`).
   return createSandbox(isolatedVmAdapter(adapterOptions), {
     ...(limits ? { limits } : {}),
     ...(spareContext !== undefined ? { spareContext } : {}),

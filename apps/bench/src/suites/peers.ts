@@ -1,13 +1,22 @@
 /**
- * The rows of DESIGN.md's "Peers measured" table, for codecall: a program with one tool call end to end,
- * and a program making 200 calls with `Promise.all`, through `createExecutor` (type-check off, a fresh
- * context per execution) on each local backend, beside a bare MCP SDK client making the same calls, all
- * against a real `@modelcontextprotocol/server-memory` over stdio, in one run. Variants are sampled
- * round-robin with a short untimed idle between samples (a host idles between model turns; it also keeps
- * work one variant defers, such as core's spare context, out of the next variant's figure).
+ * codecall against its peers, all run here in one run: a program with one tool call end to end, and a
+ * program making 200 calls with `Promise.all`, against `@modelcontextprotocol/server-memory` over stdio
+ * (each contender has its own connection to a server started from the same script). Contenders:
+ * - a bare MCP SDK client's `callTool`: the yardstick every ratio divides by;
+ * - codecall: `createExecutor` (type-check off, a fresh context per execution) on each local backend;
+ * - `@cloudflare/codemode`: its `runCode` (its own code normalisation) with a node:vm executor as its
+ *   README shows ("build your own for Node VM"), the tools calling an MCP SDK client;
+ * - mcp-use's code mode (`MCPClient` with `codeMode: true`, node:vm), when installed.
+ * Every round samples the contenders in a new shuffled order (a contender that always follows another
+ * absorbs its garbage collection and deferred work), with a short untimed idle after each sample. Three
+ * repetitions; each ratio is reported as min / median / max over them. Contenders that cannot run here
+ * are listed with the reason.
  */
 import { createRequire } from "node:module";
-import { connectServers, createExecutor, type Executor, type Sandbox } from "@codecall/core";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import vm from "node:vm";
+import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { median, round } from "../stats.js";
@@ -22,35 +31,145 @@ const memoryServer = {
   env: { MEMORY_FILE_PATH: "/dev/null" },
 };
 const CALLS = 200;
+const REPETITIONS = 3;
+const ONE_CALL_RUNS = 100;
+const MANY_CALLS_RUNS = 15;
 const ONE_CALL = "const g = await memory.readGraph();\nreturn g.entities.length;";
 const MANY_CALLS = `const graphs = await Promise.all(Array.from({ length: ${CALLS} }, () => memory.readGraph()));\nreturn graphs.length;`;
-/** The peers' figures on this machine (DESIGN.md), for the ratios. */
-const PEERS = {
-  oneCall: { bareMcpClient: 0.75, mcpUse: 1.31, cloudflareCodemode: 2.08 },
-  calls200: { bareMcpClient: 40, mcpUse: 31, cloudflareCodemode: 52 },
-};
 
-async function localBackends(): Promise<Array<{ name: string; create: () => Sandbox }>> {
-  const out: Array<{ name: string; create: () => Sandbox }> = [];
-  const quickjs = await import("@codecall/sandbox-quickjs").catch(() => undefined);
-  if (quickjs) out.push({ name: "quickjs", create: () => quickjs.quickjs() });
-  const snapshotOff =
-    process.execArgv.includes("--no-node-snapshot") ||
-    (process.env.NODE_OPTIONS ?? "").includes("--no-node-snapshot");
-  const ivm = snapshotOff ? await import("@codecall/sandbox-isolated-vm").catch(() => undefined) : undefined;
-  if (ivm) out.push({ name: "isolated-vm", create: () => ivm.isolatedVm() });
-  return out;
+/** A contender: the two programs, each resolving once the program's result is back. */
+interface Contender {
+  oneCall(): Promise<unknown>;
+  manyCalls(): Promise<unknown>;
+  close(): Promise<void>;
 }
 
-/** Medians of variants sampled round-robin, idling `idleMs` untimed after each sample. */
+async function sdkClient(): Promise<Client> {
+  const client = new Client({ name: "bench-peers", version: "0" });
+  await client.connect(new StdioClientTransport(memoryServer));
+  return client;
+}
+
+async function bareClient(): Promise<Contender> {
+  const client = await sdkClient();
+  const call = () => client.callTool({ name: "read_graph", arguments: {} });
+  return {
+    oneCall: call,
+    manyCalls: () => Promise.all(Array.from({ length: CALLS }, call)),
+    close: () => client.close(),
+  };
+}
+
+async function codecall(sandbox: Sandbox): Promise<Contender> {
+  const connections = await connectServers({ mcpServers: { memory: memoryServer } });
+  const executor = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
+  const run = async (program: string, expected: number) => {
+    const result = await executor.execute(program);
+    if (!result.ok || result.value !== expected)
+      throw new Error(`codecall program failed: ${result.envelope}`);
+  };
+  await run(ONE_CALL, 0);
+  return {
+    oneCall: () => run(ONE_CALL, 0),
+    manyCalls: () => run(MANY_CALLS, CALLS),
+    close: async () => {
+      await executor.close();
+      await sandbox.close();
+      await connections.close();
+    },
+  };
+}
+
+/**
+ * Cloudflare's code mode in Node. Its package entries import `cloudflare:workers`; `runCode` (normalise
+ * the model's code, hand it to an executor, turn an error into a throw) lives in a file of its own that
+ * does not, loaded by path (pinned to the installed version, as in peer-context.ts). The executor is the
+ * README's "simple Node VM executor", with node:vm's fresh context per execution so globals do not leak.
+ */
+async function cloudflareCodemode(): Promise<Contender> {
+  const dist = dirname(fileURLToPath(import.meta.resolve("@cloudflare/codemode")));
+  const { t: runCode } = (await import(pathToFileURL(join(dist, "run-code-Q3Jh6Dcu.js")).href)) as {
+    t: (options: { code: string; executor: unknown; providers: unknown[] }) => Promise<{ result: unknown }>;
+  };
+  const client = await sdkClient();
+  const fns = {
+    read_graph: async (args: unknown) => {
+      const result = await client.callTool({ name: "read_graph", arguments: (args ?? {}) as never });
+      return result.structuredContent ?? result.content;
+    },
+  };
+  const executor = {
+    async execute(code: string, providers: Array<{ name: string; fns: Record<string, unknown> }>) {
+      try {
+        const globals = Object.fromEntries(providers.map((p) => [p.name, p.fns]));
+        const fn = vm.runInNewContext(`(${code})`, globals) as () => Promise<unknown>;
+        return { result: await fn() };
+      } catch (error) {
+        return { result: undefined, error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  };
+  const providers = [{ name: "codemode", fns }];
+  const one = "async () => {\n  const g = await codemode.read_graph({});\n  return g.entities.length;\n}";
+  const many = `async () => {\n  const graphs = await Promise.all(Array.from({ length: ${CALLS} }, () => codemode.read_graph({})));\n  return graphs.length;\n}`;
+  const run = async (code: string, expected: number) => {
+    const { result } = await runCode({ code, executor, providers });
+    if (result !== expected) throw new Error(`cloudflare codemode program returned ${String(result)}`);
+  };
+  await run(one, 0);
+  return { oneCall: () => run(one, 0), manyCalls: () => run(many, CALLS), close: () => client.close() };
+}
+
+/**
+ * mcp-use's code mode: its MCPClient with `codeMode: true` runs programs in node:vm. From its `client`
+ * entry (the root entry imports LangChain, an optional peer), with its telemetry off (no network here).
+ */
+async function mcpUse(): Promise<Contender> {
+  process.env.MCP_USE_ANONYMIZED_TELEMETRY ??= "false";
+  const { MCPClient } = (await import(/* @vite-ignore */ "mcp-use/client")) as {
+    MCPClient: new (
+      config: unknown,
+      options?: unknown,
+    ) => {
+      createAllSessions(): Promise<unknown>;
+      executeCode(code: string, timeoutMs?: number): Promise<{ result: unknown; error: unknown }>;
+      closeAllSessions(): Promise<void>;
+      close?(): Promise<void>;
+    };
+  };
+  const client = new MCPClient({ mcpServers: { memory: memoryServer } }, { codeMode: true });
+  await client.createAllSessions();
+  const one = "const g = await memory.read_graph({});\nreturn g.entities.length;";
+  const many = `const graphs = await Promise.all(Array.from({ length: ${CALLS} }, () => memory.read_graph({})));\nreturn graphs.length;`;
+  const run = async (code: string, expected: number) => {
+    const out = await client.executeCode(code);
+    if (out.error || out.result !== expected)
+      throw new Error(`mcp-use program: ${JSON.stringify(out.error ?? out.result).slice(0, 300)}`);
+  };
+  await run(one, 0);
+  return {
+    oneCall: () => run(one, 0),
+    manyCalls: () => run(many, CALLS),
+    close: async () => {
+      await client.closeAllSessions();
+    },
+  };
+}
+
+/** Medians of variants sampled round-robin, a new shuffled order every round, idling untimed after each sample. */
 async function interleaved(
   variants: Record<string, () => Promise<unknown>>,
   runs: number,
   idleMs: number,
 ): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = {};
+  const entries = Object.entries(variants);
   for (let i = 0; i < runs + 5; i++) {
-    for (const [key, fn] of Object.entries(variants)) {
+    for (let j = entries.length - 1; j > 0; j--) {
+      const k = Math.floor(Math.random() * (j + 1));
+      [entries[j], entries[k]] = [entries[k]!, entries[j]!];
+    }
+    for (const [key, fn] of entries) {
       const t0 = performance.now();
       await fn();
       const elapsed = performance.now() - t0;
@@ -61,84 +180,85 @@ async function interleaved(
       await new Promise((r) => setTimeout(r, idleMs));
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values))]));
+  return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)]));
 }
 
-async function expectOk(executor: Executor, program: string, expected: number): Promise<void> {
-  const result = await executor.execute(program);
-  if (!result.ok || result.value !== expected) throw new Error(`peers program failed: ${result.envelope}`);
+/** Per contender: median ms (median over repetitions) and its ratio to the bare client, min / median / max. */
+function summarize(reps: Array<Record<string, number>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(reps[0]!)) {
+    const ratios = reps.map((r) => r[key]! / r.bareMcpClient!).sort((a, b) => a - b);
+    out[key] = {
+      medianMs: round(median(reps.map((r) => r[key]!))),
+      ...(key === "bareMcpClient"
+        ? {}
+        : {
+            ratioToBareClient: {
+              min: round(ratios[0]!, 2),
+              median: round(median(ratios), 2),
+              max: round(ratios[ratios.length - 1]!, 2),
+            },
+          }),
+    };
+  }
+  return out;
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const client = new Client({ name: "bench-peers", version: "0" });
-  await client.connect(new StdioClientTransport(memoryServer));
-  const connections = await connectServers({ mcpServers: { memory: memoryServer } });
-  const backends = await localBackends();
-  const sandboxes: Sandbox[] = [];
-  const executors: Record<string, Executor> = {};
-  try {
-    for (const backend of backends) {
-      const sandbox = backend.create();
-      sandboxes.push(sandbox);
-      const executor = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
-      await expectOk(executor, ONE_CALL, 0);
-      await expectOk(executor, MANY_CALLS, CALLS);
-      executors[backend.name] = executor;
+  const contenders: Record<string, Contender> = {};
+  const notRun: Record<string, string> = {
+    utcpCodeMode:
+      "@utcp/code-mode needs isolated-vm 6 and Node 22: as a bench devDependency its isolated-vm peer resolves to the workspace's 5.0.4 (built for Node 20), so it needs an install of its own run by the npm node@22 package in a child process, timing itself beside a bare client there; not set up yet",
+  };
+  const add = async (key: string, make: () => Promise<Contender>) => {
+    try {
+      contenders[key] = await make();
+    } catch (error) {
+      notRun[key] = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     }
-    const bareCall = () => client.callTool({ name: "read_graph", arguments: {} });
-    const one = await interleaved(
-      {
-        bareMcpClient: bareCall,
-        ...Object.fromEntries(
-          Object.entries(executors).map(([n, ex]) => [`codecall-${n}`, () => ex.execute(ONE_CALL)]),
+  };
+  try {
+    await add("bareMcpClient", bareClient);
+    const quickjs = await import("@codecall/sandbox-quickjs").catch(() => undefined);
+    if (quickjs) await add("codecall-quickjs", () => codecall(quickjs.quickjs()));
+    const snapshotOff =
+      process.execArgv.includes("--no-node-snapshot") ||
+      (process.env.NODE_OPTIONS ?? "").includes("--no-node-snapshot");
+    const ivm = snapshotOff
+      ? await import("@codecall/sandbox-isolated-vm").catch(() => undefined)
+      : undefined;
+    if (ivm) await add("codecall-isolated-vm", () => codecall(ivm.isolatedVm()));
+    else notRun["codecall-isolated-vm"] = "needs node --no-node-snapshot";
+    await add("cloudflareCodemode", cloudflareCodemode);
+    await add("mcpUseCodeMode", mcpUse);
+    if (!contenders.bareMcpClient) throw new Error(`the bare client did not start: ${notRun.bareMcpClient}`);
+    const one: Array<Record<string, number>> = [];
+    const many: Array<Record<string, number>> = [];
+    for (let rep = 0; rep < REPETITIONS; rep++) {
+      one.push(
+        await interleaved(
+          Object.fromEntries(Object.entries(contenders).map(([k, c]) => [k, () => c.oneCall()])),
+          ONE_CALL_RUNS,
+          3,
         ),
-      },
-      200,
-      3,
-    );
-    const many = await interleaved(
-      {
-        bareMcpClient: () => Promise.all(Array.from({ length: CALLS }, bareCall)),
-        ...Object.fromEntries(
-          Object.entries(executors).map(([n, ex]) => [`codecall-${n}`, () => ex.execute(MANY_CALLS)]),
-        ),
-      },
-      25,
-      3,
-    );
-    const ratios = (figures: Record<string, number>, peers: Record<string, number>) =>
-      Object.fromEntries(
-        Object.keys(executors).map((n) => {
-          const ours = figures[`codecall-${n}`]!;
-          return [
-            n,
-            {
-              toBareMcpClientSameRun: round(ours / figures.bareMcpClient!, 2),
-              ...Object.fromEntries(
-                Object.entries(peers)
-                  .filter(([peer]) => peer !== "bareMcpClient")
-                  .map(([peer, ms]) => [
-                    // The peers ran in another run: compare through their ratio to that run's bare client.
-                    `to${peer[0]!.toUpperCase()}${peer.slice(1)}ByBareRatio`,
-                    round(ours / figures.bareMcpClient! / (ms / peers.bareMcpClient!), 2),
-                  ]),
-              ),
-            },
-          ];
-        }),
       );
+      many.push(
+        await interleaved(
+          Object.fromEntries(Object.entries(contenders).map(([k, c]) => [k, () => c.manyCalls()])),
+          MANY_CALLS_RUNS,
+          3,
+        ),
+      );
+    }
     return {
       program: { oneCall: ONE_CALL, calls200: MANY_CALLS },
-      oneToolCallEndToEnd: { medianMs: one, ratios: ratios(one, PEERS.oneCall) },
-      calls200PromiseAll: { medianMs: many, ratios: ratios(many, PEERS.calls200) },
-      peersFromDesign: PEERS,
-      note: "codecall: createExecutor, typeCheck off, fresh context per execution (core keeps one spare ready). Peer ratios divide codecall's ratio to this run's bare client by the peer's ratio to its run's bare client: below 1 beats the peer.",
-      ...(backends.length < 2 ? { missingBackends: "isolated-vm needs --no-node-snapshot" } : {}),
+      repetitions: REPETITIONS,
+      oneToolCallEndToEnd: summarize(one),
+      calls200PromiseAll: summarize(many),
+      notRun,
+      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off, fresh context per execution. node:vm (Cloudflare's executor here, mcp-use) is no security boundary.",
     };
   } finally {
-    for (const executor of Object.values(executors)) await executor.close();
-    for (const sandbox of sandboxes) await sandbox.close();
-    await client.close();
-    await connections.close();
+    for (const contender of Object.values(contenders)) await contender.close().catch(() => undefined);
   }
 }

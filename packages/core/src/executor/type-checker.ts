@@ -13,6 +13,17 @@ const WRAPPER_OPEN = "async function __program() {";
 /** Longest message kept per diagnostic: the first lines of TypeScript's elaboration are the useful ones. */
 const MAX_MESSAGE_LINES = 4;
 const MAX_MESSAGE_CHARS = 600;
+/**
+ * Checks a warm checker answers before it is built again: each adds the program's nodes and types to the
+ * checker's caches, so a rebuild now and then keeps its memory bounded (one costs about one cold check).
+ */
+const WARM_CHECKS_PER_BUILD = 256;
+const WARM_CHARS_PER_BUILD = 2_000_000;
+/** An API with at most this many globals has them all in its warm checker from the start; a larger one adds each as programs name it. */
+const WARM_ALL_GLOBALS_UP_TO = 64;
+/** What `warmUp` checks: it resolves the library types most programs use (promises, arrays, strings, JSON). */
+const WARM_UP_PROGRAM =
+  'const a = [1, 2].map((x) => String(x)).filter((x) => x.length > 0);\nconst b = await Promise.all([Promise.resolve(a.join(","))]);\nconst o: Record<string, unknown> = { a, b, n: JSON.stringify(b).length };\nfor (const [k, v] of Object.entries(o)) console.log(k, v);\nreturn o;';
 
 /**
  * Lenient by default: the check is there to catch wrong tool names, wrong argument types and typos before
@@ -53,8 +64,13 @@ const ENVIRONMENT: Record<string, string> = {
   codecall: `interface CodecallResourceContent { uri: string; mimeType?: string; text?: string; blob?: string }\ndeclare const codecall: { callTool(toolId: string, args?: Record<string, unknown>): Promise<any>; ${SEARCH_TOOLS_DECLARATION} ${RESOURCE_DECLARATIONS} };`,
 };
 
+/**
+ * Documentation comments are not parsed in TypeScript files: types never depend on them there (tsc does the
+ * same), and skipping them makes parsing the standard library and large declarations markedly cheaper.
+ */
+const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeErrors;
 /** Library files are the same for every checker in the process: read and parsed once. */
-const documentRegistry = ts.createDocumentRegistry();
+const documentRegistry = ts.createDocumentRegistry(undefined, undefined, JSDOC_PARSING);
 const libSnapshots = new Map<string, ts.IScriptSnapshot | undefined>();
 const libDirectory = dirname(ts.getDefaultLibFilePath(DEFAULT_CHECK_OPTIONS));
 
@@ -77,9 +93,30 @@ export class ProgramTypeChecker {
   private programVersion = 0;
   /** Files given with a check (imported skills), by absolute path, with a version bumped when they change. */
   private readonly extra = new Map<string, { snapshot: ts.IScriptSnapshot; text: string; version: number }>();
+  private readonly options: ts.CompilerOptions;
+  private readonly roots: string[];
+  /** The warm checker: one program over the declarations, its checker kept across checks (see `checkWarm`). */
+  private warm: WarmChecker | undefined;
+  /** Globals the warm checker declares: every name a program checked so far mentioned (it only grows). */
+  private readonly warmNames = new Set<string>();
+  /** Declaration modules parsed for the warm checker, once each. */
+  private readonly warmModules = new Map<string, ts.SourceFile>();
+  private warmFiles = 0;
 
-  constructor(declarations: Record<string, string>, compilerOptions: ts.CompilerOptions = {}) {
+  /** Clean programs the warm checker answered (see `checkWarm`). */
+  private warmAnswers = 0;
+
+  /**
+   * @param options.warm - `false` checks every program in a new TypeScript program (the reference the warm
+   *   checker is tested against); default true.
+   */
+  constructor(
+    declarations: Record<string, string>,
+    compilerOptions: ts.CompilerOptions = {},
+    private readonly checkerOptions: { warm?: boolean } = {},
+  ) {
     const options = { ...DEFAULT_CHECK_OPTIONS, ...compilerOptions };
+    this.options = options;
     const all = Object.values(declarations).join("\n");
     const roots: string[] = [];
     for (const [name, text] of Object.entries(ENVIRONMENT)) {
@@ -103,6 +140,11 @@ export class ProgramTypeChecker {
       });
       roots.push(path);
     }
+    this.roots = roots;
+    const names = [...this.globals.values()].flatMap((g) =>
+      g.names.filter((n): n is string => n !== undefined),
+    );
+    if (names.length <= WARM_ALL_GLOBALS_UP_TO) for (const n of names) this.warmNames.add(n);
     const fileNames = [...roots, this.programPath];
     const folders = new Set(
       [...this.files.keys()].flatMap((f) =>
@@ -132,6 +174,7 @@ export class ProgramTypeChecker {
         path.startsWith(libDirectory) ||
         [...this.extra.keys()].some((f) => f.startsWith(`${path.replace(/\/$/, "")}/`)),
       getDirectories: () => [],
+      jsDocParsingMode: JSDOC_PARSING,
     };
     this.service = ts.createLanguageService(host, documentRegistry);
   }
@@ -145,12 +188,32 @@ export class ProgramTypeChecker {
     this.service.dispose();
   }
 
+  /** How many checks the warm checker answered (clean programs without imports). */
+  get warmCheckCount(): number {
+    return this.warmAnswers;
+  }
+
+  /**
+   * Parses and binds the declarations and the standard library and resolves the library types most programs
+   * use, so the first real check is warm.
+   */
+  warmUp(): void {
+    this.check(WARM_UP_PROGRAM);
+  }
+
   /**
    * The diagnostics of `code` (a program body that may `import`, `await` and `return`), in its own lines.
    * `extraFiles` (modules the program imports, such as `skills/<name>.ts`, by path from the program's
    * folder) are checked too; their findings carry `file`.
    */
   check(code: string, extraFiles: Readonly<Record<string, string>> = {}): TypeDiagnostic[] {
+    // Without imports the wrapper opens at the very start: the text wrapForCheck would make, without its parse.
+    if (this.checkerOptions.warm !== false && Object.keys(extraFiles).length === 0) {
+      if (this.checkWarm(code, `${WRAPPER_OPEN}${code}\n}`)) {
+        this.warmAnswers++;
+        return [];
+      }
+    }
     const { text, insertAt, source } = wrapForCheck(code);
     this.programText = text;
     this.programVersion++;
@@ -162,6 +225,122 @@ export class ProgramTypeChecker {
       ...this.extraDiagnostics(extraFiles),
       ...this.toProgramDiagnostics(diagnostics, insertAt, code, source),
     ];
+  }
+
+  /**
+   * The fast path for a program that needs no module of its own (no `import`, no `require`, no imported
+   * files): its wrapped text is parsed, bound and checked by a checker kept warm across checks, so the
+   * standard library's and the declarations' types it resolved for earlier programs are not resolved again
+   * (a new TypeScript program would make a new checker and merge and resolve them all anew, the bulk of a
+   * check's time). The program file is checked on its own, outside the warm program's file list: it is a
+   * script whose only top-level declaration is the wrapper function, so nothing else can see it.
+   * True when that checker finds no error. Anything else (an error, a syntax error, a failure of the fast
+   * path itself) returns false and the caller checks the program the ordinary way, whose diagnostics are
+   * the answer: findings are always those of a fresh program, only a clean result is taken from here.
+   */
+  private checkWarm(code: string, text: string): boolean {
+    if (/\b(?:import|require)\b/.test(code)) return false;
+    try {
+      const mentioned = [...mentionedNames(code)].filter((n) => this.isGlobalName(n));
+      const missing = mentioned.filter((n) => !this.warmNames.has(n));
+      let warm = this.warm;
+      if (
+        !warm ||
+        missing.length ||
+        warm.checks >= WARM_CHECKS_PER_BUILD ||
+        warm.chars >= WARM_CHARS_PER_BUILD
+      ) {
+        for (const n of missing) this.warmNames.add(n);
+        warm = this.buildWarm(warm);
+      }
+      warm.checks++;
+      warm.chars += text.length;
+      const file = ts.createSourceFile(
+        `${this.root}/__warm${++this.warmFiles}.ts`,
+        text,
+        { languageVersion: this.options.target ?? ts.ScriptTarget.ES2022, jsDocParsingMode: JSDOC_PARSING },
+        false,
+        ts.ScriptKind.TS,
+      );
+      if (internals(file).parseDiagnostics.length) return false;
+      internals(ts).bindSourceFile(file, this.options);
+      if (internals(file).bindDiagnostics.length) return false;
+      return !internals(warm.checker)
+        .getDiagnostics(file)
+        .some((d) => d.category === ts.DiagnosticCategory.Error);
+    } catch {
+      // A fast path that failed leaves a checker in an unknown state: build a new one next time.
+      this.warm = undefined;
+      return false;
+    }
+  }
+
+  private isGlobalName(name: string): boolean {
+    for (const file of this.globals.values()) if (file.names.includes(name)) return true;
+    return false;
+  }
+
+  /**
+   * A program over the environment, the declarations (global files keeping the names `warmNames` holds)
+   * and the standard library, and its checker. Library files come parsed from the language service (one
+   * parse per process), declaration modules are parsed once per checker; `previous` lends its structure.
+   */
+  private buildWarm(previous: WarmChecker | undefined): WarmChecker {
+    const service = this.service.getProgram();
+    const globalTexts = new Map<string, string>();
+    for (const [path, file] of this.globals) {
+      globalTexts.set(
+        path,
+        file.lines
+          .map((line, i) => (file.names[i] === undefined || this.warmNames.has(file.names[i]!) ? line : ""))
+          .join("\n"),
+      );
+    }
+    const textOf = (path: string): string | undefined => {
+      const global = globalTexts.get(path);
+      if (global !== undefined) return global;
+      const snapshot = this.snapshot(path);
+      return snapshot?.getText(0, snapshot.getLength());
+    };
+    const host: ts.CompilerHost = {
+      getSourceFile: (path, languageVersion) => {
+        if (globalTexts.has(path)) {
+          // Kept from the last build while its text is the same, so the old program's structure is reused.
+          const old = previous?.program.getSourceFile(path);
+          const text = globalTexts.get(path)!;
+          return old?.text === text ? old : ts.createSourceFile(path, text, languageVersion, false);
+        }
+        const library = path.startsWith(libDirectory) ? service?.getSourceFile(path) : undefined;
+        if (library) return library;
+        let parsed = this.warmModules.get(path);
+        if (!parsed) {
+          const text = textOf(path);
+          if (text === undefined) return undefined;
+          parsed = ts.createSourceFile(path, text, languageVersion, false);
+          this.warmModules.set(path, parsed);
+        }
+        return parsed;
+      },
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      writeFile: () => undefined,
+      getCurrentDirectory: () => this.root,
+      getCanonicalFileName: (path) => path,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => "\n",
+      fileExists: (path) => textOf(path) !== undefined,
+      readFile: textOf,
+      directoryExists: () => true,
+      getDirectories: () => [],
+      jsDocParsingMode: JSDOC_PARSING,
+    };
+    const program = ts.createProgram({
+      rootNames: this.roots,
+      options: this.options,
+      host,
+      ...(previous ? { oldProgram: previous.program } : {}),
+    });
+    this.warm = { program, checker: program.getTypeChecker(), checks: 0, chars: 0 };
+    return this.warm;
   }
 
   private setExtraFiles(files: Readonly<Record<string, string>>): void {
@@ -261,6 +440,30 @@ export class ProgramTypeChecker {
     }
     return libSnapshots.get(path);
   }
+}
+
+/** The warm checker of a ProgramTypeChecker and what it has answered since it was built. */
+interface WarmChecker {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  checks: number;
+  chars: number;
+}
+
+/**
+ * TypeScript's internal API the warm checker uses: binding a file outside any program, and the checker's
+ * diagnostics for one file. Both are stable within the TypeScript minor version this package pins (~5.9).
+ */
+function internals(target: ts.SourceFile): {
+  parseDiagnostics: ts.Diagnostic[];
+  bindDiagnostics: ts.Diagnostic[];
+};
+function internals(target: typeof ts): {
+  bindSourceFile(file: ts.SourceFile, options: ts.CompilerOptions): void;
+};
+function internals(target: ts.TypeChecker): { getDiagnostics(file: ts.SourceFile): readonly ts.Diagnostic[] };
+function internals(target: unknown): unknown {
+  return target;
 }
 
 /**
