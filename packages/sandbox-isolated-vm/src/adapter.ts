@@ -52,6 +52,8 @@ const MiB = 1024 * 1024;
 const MIN_MEMORY_MB = 8;
 /** Idle isolates kept for reuse, per adapter. */
 const MAX_IDLE_ISOLATES = 2;
+const noop = () => {};
+
 /** Contexts one isolate serves before it is replaced, so nothing a context leaves in V8 adds up. */
 const MAX_CONTEXTS_PER_ISOLATE = 500;
 /** An isolate whose heap holds more than this share of its memory limit after a context is released is not reused. */
@@ -61,12 +63,26 @@ const MAX_REUSED_HEAP_SHARE = 0.25;
 interface IsolateSlot {
   isolate: IsolatedVM.Isolate;
   memoryMb: number;
-  /** Settles with the message of V8's catastrophic error in this isolate, if one happens. */
-  crashed: Promise<string>;
+  /** V8's catastrophic error in this isolate, once one happened; see {@link watchCrash}. */
+  crash: { message?: string; listeners: Set<(message: string) => void> };
   /** Contexts made in it so far. */
   contexts: number;
   /** Its CPU time when it went idle: an idle isolate that used more ran something nobody asked for. */
   idleCpuNs?: bigint;
+}
+
+/**
+ * Calls `listener` if the isolate crashes (at once if it has); returns the function that stops listening.
+ * Each run listens for itself and stops when it ends: a `then` on one promise that lives as long as the
+ * isolate would keep every run's reaction, and a long session's memory would grow without bound.
+ */
+function watchCrash(slot: IsolateSlot, listener: (message: string) => void): () => void {
+  if (slot.crash.message !== undefined) {
+    listener(slot.crash.message);
+    return noop;
+  }
+  slot.crash.listeners.add(listener);
+  return () => slot.crash.listeners.delete(listener);
 }
 
 /**
@@ -92,19 +108,19 @@ class IsolatePool {
       dispose(slot.isolate);
       at = this.idle.findIndex((s) => s.memoryMb === memoryMb);
     }
-    let onCrash: (message: string) => void = () => {};
-    const crashed = new Promise<string>((resolve) => {
-      onCrash = resolve;
-    });
+    const crash: IsolateSlot["crash"] = { listeners: new Set() };
     // V8 lost control of the isolate (a single allocation far over the limit, say). isolated-vm then
     // parks the isolate's thread for good instead of aborting the process, and the evaluation never
-    // settles: the run must stop waiting for it (see `crashed`).
+    // settles: the run must stop waiting for it (see `watchCrash`).
     this.counts.created++;
     const isolate = new ivm.Isolate({
       memoryLimit: memoryMb,
-      onCatastrophicError: (message: string) => onCrash(message),
+      onCatastrophicError: (message: string) => {
+        crash.message ??= message;
+        for (const listener of crash.listeners) listener(message);
+      },
     });
-    return { isolate, memoryMb, crashed, contexts: 0 };
+    return { isolate, memoryMb, crash, contexts: 0 };
   }
 
   /** Takes back an isolate whose context was released; keeps it if it is fit for another context. */
@@ -208,8 +224,6 @@ class IsolateContext implements SandboxContextV1 {
   /** Every run so far completed and nothing stopped the isolate: it may serve another context. */
   private healthy = true;
   private readonly isolate: IsolatedVM.Isolate;
-  /** Settles with the message of V8's catastrophic error in this isolate, if one happens. */
-  private readonly crashed: Promise<string>;
 
   private constructor(
     private readonly slot: IsolateSlot,
@@ -218,7 +232,6 @@ class IsolateContext implements SandboxContextV1 {
     private readonly onDispose: (slot: IsolateSlot, healthy: boolean) => void,
   ) {
     this.isolate = slot.isolate;
-    this.crashed = slot.crashed;
     this.watched = {
       cpuTimeNs: () => this.cpuTimeNs(),
       baselineNs: 0n,
@@ -291,10 +304,13 @@ class IsolateContext implements SandboxContextV1 {
     };
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
+    let stopWatching = noop;
     try {
       const outcome = await Promise.race([
         this.evaluate(prelude, script, limits.cpuTimeMs).then((report) => ({ report })),
-        this.crashed.then((crash) => ({ crash })),
+        new Promise<{ crash: string }>((resolve) => {
+          stopWatching = watchCrash(this.slot, (crash) => resolve({ crash }));
+        }),
       ]);
       const stats = this.stats(startCpu);
       if ("crash" in outcome) {
@@ -321,6 +337,7 @@ class IsolateContext implements SandboxContextV1 {
         stats: this.stats(startCpu),
       };
     } finally {
+      stopWatching();
       signal.removeEventListener("abort", onAbort);
       this.bridge = undefined;
     }
