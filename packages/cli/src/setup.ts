@@ -332,20 +332,13 @@ export function withCodeMode<T>(
   note: (line: string) => void,
   work: (codeMode: CodeMode, settings: CodecallSettings) => Promise<T>,
   approvals?: TerminalApprovals,
-  oauth?: OAuthHooks,
 ): Promise<T> {
-  return withConnections(
-    flags,
-    io,
-    note,
-    async (connections, settings) => {
-      const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
-      try {
-        return await work(codeMode, settings);
-      } finally {
-        await codeMode.close();
-      }
-    },
-    oauth,
-  );
+  return withConnections(flags, io, note, async (connections, settings) => {
+    const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
+    try {
+      return await work(codeMode, settings);
+    } finally {
+      await codeMode.close();
+    }
+  });
 }

@@ -309,6 +309,55 @@ describe("OAuth to remote upstream servers from the CLI", () => {
   });
 });
 
+describe("codecall serve --record", () => {
+  it("writes each session's run records in a folder of its own, and they replay offline", {
+    timeout: 240_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codecall-serve-records-"));
+    const { child, url } = await startHttp(["--record", dir]);
+    try {
+      for (const factor of [6, 7]) {
+        const client = new Client({ name: `recorded-${factor}`, version: "1.0.0" });
+        await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+        const result = await client.callTool({
+          name: "execute_code",
+          arguments: {
+            code: `const graph = await memory.readGraph({}); return graph.entities.length * 0 + ${factor} * 7;`,
+          },
+        });
+        expect(JSON.parse(text(result)).value).toBe(factor * 7);
+        await client.close();
+      }
+      // Records are written as programs finish: wait for both sessions' folders.
+      const started = Date.now();
+      let sessions: string[] = [];
+      while (Date.now() - started < 60_000) {
+        sessions = await readdir(dir);
+        const files = await Promise.all(sessions.map((s) => readdir(join(dir, s))));
+        if (sessions.length === 2 && files.every((f) => f.length === 1)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(sessions).toHaveLength(2);
+      const values: unknown[] = [];
+      for (const session of sessions) {
+        const [file] = await readdir(join(dir, session));
+        const path = join(dir, session, file!);
+        const record = JSON.parse(await readFile(path, "utf8"));
+        expect(record).toMatchObject({ recordVersion: 1, outcome: { ok: true } });
+        expect(record.toolCalls.map((c: { name: string }) => c.name)).toEqual(["memory.readGraph"]);
+        values.push(record.outcome.value);
+        const offline = await runCli(["replay", path]);
+        expect(offline.code, offline.stderr).toBe(0);
+        expect(offline.stdout).toMatch(/^replay matches the record: 1 execution, 1 tool call/);
+      }
+      expect(values.sort()).toEqual([42, 49]);
+    } finally {
+      child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("codecall serve --http with authentication", () => {
   it("refuses to listen beyond loopback without auth, before connecting anything, and says why", {
     timeout: 120_000,

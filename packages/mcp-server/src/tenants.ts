@@ -15,6 +15,7 @@ import {
   type Workspace,
   type WorkspaceOptions,
 } from "@codecall/core";
+import type { ExecutionRecord } from "@codecall/core/records";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { principalOf } from "./auth.js";
 import { type CodecallServerOptions, createCodecallServer, type ExecutionSlots } from "./server.js";
@@ -22,7 +23,15 @@ import type { SessionInfo } from "./transports.js";
 
 /** Options of {@link codeModePerSession}. */
 export interface PerSessionOptions
-  extends Omit<CodeModeOptions, "servers" | "sandbox" | "privacy" | "interceptor" | "workspace"> {
+  extends Omit<
+    CodeModeOptions,
+    "servers" | "sandbox" | "privacy" | "interceptor" | "workspace" | "onRecord"
+  > {
+  /**
+   * Receives each program's run record with the session that ran it: `session.id` is the tenant's own id,
+   * so each session's records can be kept apart (`codecall serve --record <dir>` writes `<dir>/<id>/`).
+   */
+  onRecord?: (record: ExecutionRecord, session: SessionInfo & { id: string }) => void;
   /**
    * Files and skills programs keep. Options without a `scope` give each authenticated user (the token's
    * client and subject) a scope of their own, kept across their sessions, and each session without auth a
@@ -90,6 +99,7 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
     workspace,
     expose = "code",
     toolNames,
+    onRecord,
     ...rest
   } = options;
   if (!(connections instanceof McpConnections))
@@ -121,8 +131,10 @@ export function codeModePerSession(options: PerSessionOptions): PerSessionServer
     async create(session) {
       if (closed) throw new CodecallError("SANDBOX_DISPOSED", "These sessions were closed.");
       const sessionSpace = sessionWorkspace(workspace, session);
+      const tenant = { ...session, id: randomUUID() };
       const codeMode = await createCodeMode({
         ...rest,
+        ...(onRecord ? { onRecord: (record: ExecutionRecord) => onRecord(record, tenant) } : {}),
         ...(sessionSpace ? { workspace: sessionSpace } : {}),
         servers: connections,
         sandbox,

@@ -198,6 +198,39 @@ describe("one tenant per MCP session", () => {
   });
 });
 
+describe("run records per session", () => {
+  it("gives each session's records its own session id, with only that session's tool calls", async () => {
+    const records: { session: string; args: unknown[] }[] = [];
+    const recorded = codeModePerSession({
+      connections,
+      sandbox,
+      onRecord: (record, session) =>
+        records.push({ session: session.id, args: record.toolCalls.map((c) => c.args) }),
+    });
+    const own = await serveHttp(recorded.create);
+    const [a, b] = [await connect(own.url), await connect(own.url)];
+    try {
+      for (const [client, who] of [
+        [a, "A"],
+        [b, "B"],
+        [a, "A"],
+      ] as const)
+        await run(client, `return await memory.searchNodes({ query: "${who}" });`);
+      expect(records).toHaveLength(3);
+      const [first, second, third] = records;
+      expect(first!.session).toBe(third!.session);
+      expect(second!.session).not.toBe(first!.session);
+      expect(first!.args).toEqual([{ query: "A" }]);
+      expect(second!.args).toEqual([{ query: "B" }]);
+    } finally {
+      await a.close();
+      await b.close();
+      await own.close();
+      await recorded.close();
+    }
+  });
+});
+
 describe("limits per server", () => {
   it("refuses sessions past maxSessions with a clear error, and accepts again once one ends", async () => {
     const small = codeModePerSession({ connections, sandbox });

@@ -1,5 +1,8 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import {
   type CodeModeOptions,
+  createCodeMode,
   EXPOSED_SURFACES,
   type ExposedSurface,
   exposeCodeMode,
@@ -7,6 +10,7 @@ import {
   type PrivacyGuardOptions,
   type Sandbox,
 } from "@codecall/core";
+import type { ExecutionRecord } from "@codecall/core/records";
 import {
   AuthorizationRequests,
   assertAuthBeyondLoopback,
@@ -21,7 +25,7 @@ import {
 } from "@codecall/mcp-server";
 import type { Command } from "commander";
 import { type CliIo, progress, usageError } from "../io.js";
-import { codeModeOptions, type ServerFlags, withCodeMode, withConnections } from "../setup.js";
+import { codeModeOptions, type ServerFlags, withConnections } from "../setup.js";
 import { VERSION } from "../version.js";
 
 interface ServeFlags extends ServerFlags {
@@ -40,6 +44,7 @@ interface ServeFlags extends ServerFlags {
   maxExecutions?: string;
   idleTimeout?: string;
   persistState?: boolean;
+  record?: string;
   expose?: string;
   toolNames?: string;
 }
@@ -80,6 +85,10 @@ export function serveCommand(program: Command, io: CliIo): void {
     .option("--resource-url <url>", "this server's public URL (the token audience), when behind a proxy")
     .option("--max-sessions <n>", "most MCP sessions open at once (default 100)")
     .option("--max-executions <n>", "most programs running at once across sessions (default 16)")
+    .option(
+      "--record <dir>",
+      "write each program's run record to <dir>/<session>/<run id>.json (see codecall replay)",
+    )
     .option("--persist-state", "keep each session's globals from one program to the next (--http)")
     .option("--idle-timeout <ms>", "close a session after this long without requests (default 1800000)")
     .option(
@@ -124,26 +133,34 @@ export function serveCommand(program: Command, io: CliIo): void {
       };
       const completeOnConnect = (connections: McpConnections) =>
         connections.onChange(({ server }) => authorizations.complete(server));
+      const record = flags.record === undefined ? undefined : recordWriter(flags.record, io);
       if (port === undefined) {
-        await withCodeMode(
+        await withConnections(
           flags,
           io,
           note,
-          async (codeMode) => {
-            completeOnConnect(codeMode.connections);
-            const toolbox = exposeCodeMode(codeMode, surface.expose, { names: surface.toolNames });
-            const server = createCodecallServer(toolbox, {
-              ...options,
-              prompts: codeMode.connections,
-              promptNames: surface.toolNames,
-              authorizations,
+          async (connections, settings) => {
+            completeOnConnect(connections);
+            const codeMode = await createCodeMode({
+              ...(await codeModeOptions(connections, settings)),
+              ...(record ? { onRecord: (run: ExecutionRecord) => record(run, "stdio") } : {}),
             });
-            await serveStdio(server);
-            note("serving MCP on stdio");
-            await stopped;
-            await server.close();
+            try {
+              const toolbox = exposeCodeMode(codeMode, surface.expose, { names: surface.toolNames });
+              const server = createCodecallServer(toolbox, {
+                ...options,
+                prompts: connections,
+                promptNames: surface.toolNames,
+                authorizations,
+              });
+              await serveStdio(server);
+              note("serving MCP on stdio");
+              await stopped;
+              await server.close();
+            } finally {
+              await codeMode.close();
+            }
           },
-          undefined,
           oauth,
         );
         return;
@@ -167,6 +184,7 @@ export function serveCommand(program: Command, io: CliIo): void {
             server: { ...options, authorizations },
             expose: surface.expose,
             toolNames: surface.toolNames,
+            ...(record ? { onRecord: (run, session) => record(run, session.id) } : {}),
             ...(flags.persistState ? { persistState: true } : {}),
             ...(limits.maxConcurrentExecutions
               ? { maxConcurrentExecutions: limits.maxConcurrentExecutions }
@@ -194,6 +212,22 @@ export function serveCommand(program: Command, io: CliIo): void {
         oauth,
       );
     });
+}
+
+/** `--record <dir>`: each program's run record as `<dir>/<session>/<run id>.json`, a folder per session. */
+function recordWriter(dir: string, io: CliIo): (record: ExecutionRecord, session: string) => void {
+  const root = resolve(io.cwd, dir);
+  const safe = (name: string) => name.replace(/[^\w.-]/g, "_");
+  return (record, session) => {
+    const folder = join(root, safe(session));
+    void mkdir(folder, { recursive: true })
+      .then(() =>
+        writeFile(join(folder, `${safe(record.runId)}.json`), `${JSON.stringify(record, null, 2)}\n`),
+      )
+      .catch((error: Error) =>
+        io.stderr(`codecall: warning: could not write the run record ${record.runId}: ${error.message}\n`),
+      );
+  };
 }
 
 /** The shared options less what codeModePerSession takes under its own names. */
