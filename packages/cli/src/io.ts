@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { CodecallError, type ErrorCode } from "@codecall/core";
 
 /** Exit codes scripts can rely on. */
@@ -102,6 +104,16 @@ export function printError(io: CliIo, error: CodecallError, json: boolean): void
 }
 
 /** A CONFIG_INVALID error about the command line, with advice. */
+/** The text of `file` (relative to the working directory), or all of stdin for `-`. */
+export async function readSource(file: string, io: CliIo): Promise<string> {
+  if (file === "-") {
+    const parts: Buffer[] = [];
+    for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+    return Buffer.concat(parts).toString("utf8");
+  }
+  return readFile(resolve(io.cwd, file), "utf8");
+}
+
 export function usageError(message: string, hint: string): CodecallError {
   return new CodecallError("CONFIG_INVALID", message, { hint });
 }

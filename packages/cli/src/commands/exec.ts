@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { CodecallError } from "@codecall/core";
 import type { Command } from "commander";
 import { terminalApprovals } from "../approvals.js";
-import { type CliIo, EXIT_CODES, ExitWith, progress } from "../io.js";
+import { type CliIo, EXIT_CODES, ExitWith, progress, readSource } from "../io.js";
 import { type ServerFlags, withCodeMode } from "../setup.js";
 import { writeRecordFile } from "./replay.js";
 
@@ -64,12 +62,7 @@ export function execCommand(program: Command, io: CliIo): void {
 
 async function readProgram(file: string, io: CliIo): Promise<string> {
   try {
-    if (file === "-") {
-      const parts: Buffer[] = [];
-      for await (const chunk of process.stdin) parts.push(chunk as Buffer);
-      return Buffer.concat(parts).toString("utf8");
-    }
-    return await readFile(resolve(io.cwd, file), "utf8");
+    return await readSource(file, io);
   } catch (error) {
     throw new CodecallError(
       "CONFIG_INVALID",

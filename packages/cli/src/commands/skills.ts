@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { CodecallError, createSkills, createWorkspace, type Skills } from "@codecall/core";
 import type { Command } from "commander";
-import { type CliIo, progress, usageError } from "../io.js";
+import { type CliIo, progress, readSource, usageError } from "../io.js";
 import { type ServerFlags, withCodeMode, workspaceSetting } from "../setup.js";
 
 interface SkillsFlags extends ServerFlags {
@@ -123,12 +121,7 @@ async function withSkills(
 
 async function readCode(file: string, io: CliIo): Promise<string> {
   try {
-    if (file === "-") {
-      const parts: Buffer[] = [];
-      for await (const chunk of process.stdin) parts.push(chunk as Buffer);
-      return Buffer.concat(parts).toString("utf8");
-    }
-    return await readFile(resolve(io.cwd, file), "utf8");
+    return await readSource(file, io);
   } catch (error) {
     throw usageError(
       `Cannot read the skill ${file}: ${(error as Error).message}`,
