@@ -12,6 +12,10 @@
  *   tools' TypeScript interfaces from `__interfaces` (what `getAllToolsTypeScriptInterfaces` returns); its
  *   executor needs isolated-vm 6 on Node 22, so the package is linked against this repo's isolated-vm 5
  *   (root `pnpm.peerDependencyRules`) just to load the interface generator.
+ * - mcp-use's code mode (1.34.6) gives the model two fixed tools, `execute_code` and `search_tools`, from
+ *   its `MCPClient` with `codeMode: true`, plus the code-mode guide it ships for the agent's prompt
+ *   (`CODE_MODE_AGENT_PROMPT`, loaded from its file: the `agent` entry needs LangChain). Programs find
+ *   tools with `search_tools`, so nothing in it grows with the catalogue.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -111,4 +115,50 @@ export async function utcpCodeModeContext(
   } finally {
     await client.close();
   }
+}
+
+/**
+ * mcp-use's code mode: the tool definitions its code-mode client lists (as the model receives them) and its
+ * code-mode guide, both as text. Its client needs no server for them: the list is fixed whatever the catalogue.
+ */
+export async function mcpUseCodeModeContext(): Promise<{ tools: string; guide: string }> {
+  process.env.MCP_USE_ANONYMIZED_TELEMETRY ??= "false";
+  const { MCPClient } = (await import(/* @vite-ignore */ "mcp-use/client")) as {
+    MCPClient: new (
+      config: unknown,
+      options?: unknown,
+    ) => {
+      createAllSessions(): Promise<Record<string, { connector: { tools: Tool[] } }>>;
+      closeAllSessions(): Promise<void>;
+    };
+  };
+  const client = new MCPClient({ mcpServers: {} }, { codeMode: true });
+  try {
+    const sessions = await client.createAllSessions();
+    const tools = sessions.code_mode?.connector.tools;
+    if (!tools?.length) throw new Error("mcp-use changed: its code-mode session lists no tools.");
+    return {
+      tools: JSON.stringify(
+        tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })),
+      ),
+      guide: await mcpUseGuide(),
+    };
+  } finally {
+    await client.closeAllSessions();
+  }
+}
+
+/** `CODE_MODE_AGENT_PROMPT`, from the bundle chunk that defines it (the chunk's name carries a content hash). */
+async function mcpUseGuide(): Promise<string> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  // The client entry is dist/src/client.js; the chunks sit in dist/.
+  const dist = dirname(dirname(fileURLToPath(import.meta.resolve("mcp-use/client"))));
+  for (const file of await readdir(dist)) {
+    if (!/^chunk-.*\.js$/.test(file)) continue;
+    const path = join(dist, file);
+    if (!(await readFile(path, "utf8")).includes("var CODE_MODE_AGENT_PROMPT =")) continue;
+    const chunk = (await import(pathToFileURL(path).href)) as { CODE_MODE_AGENT_PROMPT?: unknown };
+    if (typeof chunk.CODE_MODE_AGENT_PROMPT === "string") return chunk.CODE_MODE_AGENT_PROMPT;
+  }
+  throw new Error("mcp-use changed: CODE_MODE_AGENT_PROMPT was not found.");
 }

@@ -37,6 +37,8 @@ const PEERS = {
   aiSdkCodeMode: "`@ai-sdk/code-mode` 1.0.42",
   utcpCodeModePrompt: "`@utcp/code-mode` 1.2.12: prompt",
   utcpCodeModeWithInterfaces: "`@utcp/code-mode`: prompt + `__interfaces`",
+  mcpUseCodeModeTools: "mcp-use 1.34.6 code mode: tools",
+  mcpUseCodeModeWithGuide: "mcp-use code mode: tools + guide",
 } as const;
 type PeerKey = keyof typeof PEERS;
 
@@ -161,17 +163,23 @@ export function writeReport(
         values: [
           { series: "code", value: c.codeModeTokens },
           { series: "classic", value: c.classicTokens },
-          ...(["cloudflareCodemode", "aiSdkCodeMode", "utcpCodeModeWithInterfaces"] as const).flatMap(
-            (key) => {
-              const value = c.peers?.[key];
-              const label = {
-                cloudflareCodemode: "Cloudflare",
-                aiSdkCodeMode: "AI SDK",
-                utcpCodeModeWithInterfaces: "UTCP + interfaces",
-              }[key];
-              return typeof value === "number" ? [{ series: label, value }] : [];
-            },
-          ),
+          ...(
+            [
+              "cloudflareCodemode",
+              "aiSdkCodeMode",
+              "utcpCodeModeWithInterfaces",
+              "mcpUseCodeModeWithGuide",
+            ] as const
+          ).flatMap((key) => {
+            const value = c.peers?.[key];
+            const label = {
+              cloudflareCodemode: "Cloudflare",
+              aiSdkCodeMode: "AI SDK",
+              utcpCodeModeWithInterfaces: "UTCP + interfaces",
+              mcpUseCodeModeWithGuide: "mcp-use + guide",
+            }[key];
+            return typeof value === "number" ? [{ series: label, value }] : [];
+          }),
         ],
       })),
     }),
@@ -195,7 +203,7 @@ export function writeReport(
       return `| ${c.tools} | ${n(c.codeModeTokens)} | ${n(c.classicTokens)} | ${pct(c.reduction)} | ${peers.join(" | ")} |`;
     }),
     "",
-    "Peers, each measured with its own code (pinned versions) for the same tools; only their context, not their executors, runs here. Cloudflare's code mode puts one `codemode` tool in front of the model, its description holding the TypeScript types of every tool (its package entries import `cloudflare:workers`, which Node cannot load, so its type generator and template are loaded from their files). The AI SDK's code mode does the same in one tool with a call example per tool (`buildCodeModeToolDescription`; its executor needs Node 22 and AI SDK 7, so it is loaded from its file against this repo's AI SDK 6). UTCP's code mode gives the model a fixed prompt template and lets programs read every tool's TypeScript interface from `__interfaces`: the prompt alone is what the model holds before work, the second UTCP column is what it holds once it reads the interfaces (its executor needs isolated-vm 6 on Node 22, so the package is loaded against this repo's isolated-vm 5 just for its interface generator). Not measured: mcp-use's code mode (mcp-use 1.x installs its inspector and CLI with it, and 2.x needs Node 22.22; its model-facing context comes from its LangChain agent).",
+    "Peers, each measured with its own code (pinned versions) for the same tools; only their context, not their executors, runs here. Cloudflare's code mode puts one `codemode` tool in front of the model, its description holding the TypeScript types of every tool (its package entries import `cloudflare:workers`, which Node cannot load, so its type generator and template are loaded from their files). The AI SDK's code mode does the same in one tool with a call example per tool (`buildCodeModeToolDescription`; its executor needs Node 22 and AI SDK 7, so it is loaded from its file against this repo's AI SDK 6). UTCP's code mode gives the model a fixed prompt template and lets programs read every tool's TypeScript interface from `__interfaces`: the prompt alone is what the model holds before work, the second UTCP column is what it holds once it reads the interfaces (its executor needs isolated-vm 6 on Node 22, so the package is loaded against this repo's isolated-vm 5 just for its interface generator). mcp-use's code mode, like codecall's, gives the model a fixed pair of tools (`execute_code`, `search_tools`, listed by its `MCPClient` with `codeMode: true`) that does not grow with the catalogue; the second mcp-use column adds the code-mode guide it ships for the agent's prompt (`CODE_MODE_AGENT_PROMPT`, loaded from its file because the `agent` entry needs LangChain).",
     "",
   );
 

@@ -15,7 +15,12 @@ import {
   runScenario,
   scenarios,
 } from "@codecall/scenarios";
-import { aiSdkCodeModeContext, cloudflareCodemodeContext, utcpCodeModeContext } from "../peer-context.js";
+import {
+  aiSdkCodeModeContext,
+  cloudflareCodemodeContext,
+  mcpUseCodeModeContext,
+  utcpCodeModeContext,
+} from "../peer-context.js";
 import { round } from "../stats.js";
 
 export const name = "scenarios";
@@ -66,6 +71,12 @@ export async function run(): Promise<Record<string, unknown>> {
       utcpCodeModeWithInterfaces: await measured(
         utcpCodeModeContext(catalogue, "catalogue"),
         (u) => countTokens(u.prompt) + countTokens(u.interfaces),
+      ),
+      // mcp-use's two code-mode tools alone, and with the code-mode guide it ships for the agent's prompt.
+      mcpUseCodeModeTools: await measured(mcpUseCodeModeContext(), (u) => countTokens(u.tools)),
+      mcpUseCodeModeWithGuide: await measured(
+        mcpUseCodeModeContext(),
+        (u) => countTokens(u.tools) + countTokens(u.guide),
       ),
     };
     context.push({ ...c, reduction: round(c.reduction, 4), peers });
