@@ -6,7 +6,9 @@
  * - codecall: `createExecutor` (type-check off, a fresh context per execution) on each local backend;
  * - `@cloudflare/codemode`: its `runCode` (its own code normalisation) with a node:vm executor as its
  *   README shows ("build your own for Node VM"), the tools calling an MCP SDK client;
- * - mcp-use's code mode (`MCPClient` with `codeMode: true`, node:vm), when installed.
+ * - mcp-use's code mode (`MCPClient` with `codeMode: true`, node:vm), when installed;
+ * - UTCP's code mode (`@utcp/code-mode`, isolated-vm 6) under Node 22, in a child process beside a bare
+ *   client on that Node (see `utcp-peer.ts`); its samples time themselves there.
  * Every round samples the contenders in a new shuffled order (a contender that always follows another
  * absorbs its garbage collection and deferred work), with a short untimed idle after each sample. Three
  * repetitions; each ratio is reported as min / median / max over them. Contenders that cannot run here
@@ -20,6 +22,7 @@ import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { median, round } from "../stats.js";
+import { node22Contenders, type SelfTimed } from "../utcp-peer.js";
 
 export const name = "peers";
 
@@ -171,8 +174,8 @@ async function interleaved(
     }
     for (const [key, fn] of entries) {
       const t0 = performance.now();
-      await fn();
-      const elapsed = performance.now() - t0;
+      const out = await fn();
+      const elapsed = (out as Partial<SelfTimed> | undefined)?.selfTimedMs ?? performance.now() - t0;
       if (i >= 5) {
         samples[key] ??= [];
         samples[key].push(elapsed);
@@ -183,22 +186,30 @@ async function interleaved(
   return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)]));
 }
 
+/** Contenders that also divide by a bare client on their own Node (UTCP's code mode runs on Node 22). */
+const SAME_NODE_YARDSTICK: Record<string, string> = { utcpCodeMode: "bareMcpClientNode22" };
+
 /** Per contender: median ms (median over repetitions) and its ratio to the bare client, min / median / max. */
 function summarize(reps: Array<Record<string, number>>): Record<string, unknown> {
+  const spread = (ratios: number[]) => {
+    ratios.sort((a, b) => a - b);
+    return {
+      min: round(ratios[0]!, 2),
+      median: round(median(ratios), 2),
+      max: round(ratios[ratios.length - 1]!, 2),
+    };
+  };
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(reps[0]!)) {
-    const ratios = reps.map((r) => r[key]! / r.bareMcpClient!).sort((a, b) => a - b);
+    const sameNode = SAME_NODE_YARDSTICK[key];
     out[key] = {
       medianMs: round(median(reps.map((r) => r[key]!))),
       ...(key === "bareMcpClient"
         ? {}
-        : {
-            ratioToBareClient: {
-              min: round(ratios[0]!, 2),
-              median: round(median(ratios), 2),
-              max: round(ratios[ratios.length - 1]!, 2),
-            },
-          }),
+        : { ratioToBareClient: spread(reps.map((r) => r[key]! / r.bareMcpClient!)) }),
+      ...(sameNode && reps[0]![sameNode] !== undefined
+        ? { ratioToSameNodeBareClient: spread(reps.map((r) => r[key]! / r[sameNode]!)) }
+        : {}),
     };
   }
   return out;
@@ -206,10 +217,7 @@ function summarize(reps: Array<Record<string, number>>): Record<string, unknown>
 
 export async function run(): Promise<Record<string, unknown>> {
   const contenders: Record<string, Contender> = {};
-  const notRun: Record<string, string> = {
-    utcpCodeMode:
-      "@utcp/code-mode needs isolated-vm 6 and Node 22: as a bench devDependency its isolated-vm peer resolves to the workspace's 5.0.4 (built for Node 20), so it needs an install of its own run by the npm node@22 package in a child process, timing itself beside a bare client there; not set up yet",
-  };
+  const notRun: Record<string, string> = {};
   const add = async (key: string, make: () => Promise<Contender>) => {
     try {
       contenders[key] = await make();
@@ -231,6 +239,13 @@ export async function run(): Promise<Record<string, unknown>> {
     else notRun["codecall-isolated-vm"] = "needs node --no-node-snapshot";
     await add("cloudflareCodemode", cloudflareCodemode);
     await add("mcpUseCodeMode", mcpUse);
+    try {
+      const node22 = await node22Contenders(memoryServer, CALLS);
+      contenders.utcpCodeMode = node22.utcpCodeMode;
+      contenders.bareMcpClientNode22 = node22.bareMcpClientNode22;
+    } catch (error) {
+      notRun.utcpCodeMode = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    }
     if (!contenders.bareMcpClient) throw new Error(`the bare client did not start: ${notRun.bareMcpClient}`);
     const one: Array<Record<string, number>> = [];
     const many: Array<Record<string, number>> = [];
@@ -256,7 +271,7 @@ export async function run(): Promise<Record<string, unknown>> {
       oneToolCallEndToEnd: summarize(one),
       calls200PromiseAll: summarize(many),
       notRun,
-      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off, fresh context per execution. node:vm (Cloudflare's executor here, mcp-use) is no security boundary.",
+      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off, fresh context per execution. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's code mode runs under Node 22 in a child process and times itself there, beside a bare client on the same Node (bareMcpClientNode22; its ratioToSameNodeBareClient divides by that); its tool functions are synchronous inside the isolate, so its 200 calls run one after another.",
     };
   } finally {
     for (const contender of Object.values(contenders)) await contender.close().catch(() => undefined);

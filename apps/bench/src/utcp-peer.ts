@@ -1,0 +1,90 @@
+/**
+ * UTCP's code mode as a peers-bench contender. `@utcp/code-mode` runs programs in isolated-vm 6, which needs
+ * Node 22, so it runs in a child process under the npm `node@22` package, from its own install in
+ * `peers/utcp` (pinned by its lockfile, installed here on first use). A bare MCP SDK client runs beside it
+ * in that process: both time themselves there, and the bench samples them round-robin with the others.
+ */
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dir = fileURLToPath(new URL("../peers/utcp/", import.meta.url));
+const node22 = join(dir, "node_modules", "node", "bin", "node");
+
+/** A sample that timed itself elsewhere: the bench takes `selfTimedMs` instead of its own clock. */
+export interface SelfTimed {
+  selfTimedMs: number;
+}
+
+export interface Node22Contender {
+  oneCall(): Promise<SelfTimed>;
+  manyCalls(): Promise<SelfTimed>;
+  close(): Promise<void>;
+}
+
+/** Installs the peer once: packages without their scripts, then only `node`'s, which fetches its binary from npm. */
+function install(): void {
+  if (existsSync(node22)) return;
+  process.stderr.write("  installing @utcp/code-mode and node@22 in apps/bench/peers/utcp ...\n");
+  execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
+  // isolated-vm loads its bundled Node 22 prebuild at run time; nothing else needs an install script.
+  execFileSync("npm", ["rebuild", "node"], { cwd: dir, stdio: "ignore" });
+}
+
+/**
+ * Starts the Node 22 process connected to `server` (the same server-memory script the other contenders use)
+ * and returns UTCP's code mode and the Node 22 bare client as contenders.
+ */
+export async function node22Contenders(
+  server: { command: string; args: string[]; env: Record<string, string> },
+  calls: number,
+): Promise<{ utcpCodeMode: Node22Contender; bareMcpClientNode22: Node22Contender; node: string }> {
+  install();
+  const child: ChildProcess = fork(join(dir, "contender.mjs"), [], {
+    execPath: node22,
+    cwd: dir,
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+  });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let next = 0;
+  const fail = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  child.on("message", (m: { id: number; ok?: unknown; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== undefined) p?.reject(new Error(m.error));
+    else p?.resolve(m.ok);
+  });
+  child.on("exit", (code) => fail(new Error(`the Node 22 contender process exited (${code})`)));
+  child.on("error", fail);
+  const ask = <T>(message: Record<string, unknown>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ id, ...message });
+    });
+  const sample = (contender: string, program: string) => async () => {
+    const { ms } = await ask<{ ms: number }>({ op: "run", contender, program });
+    return { selfTimedMs: ms };
+  };
+  const { node } = await ask<{ node: string }>({ op: "init", server, calls }).catch((error: Error) => {
+    child.kill();
+    throw error;
+  });
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= ask({ op: "close" }).then(
+      () => undefined,
+      () => void child.kill(),
+    );
+    return closed;
+  };
+  return {
+    node,
+    utcpCodeMode: { oneCall: sample("utcp", "one"), manyCalls: sample("utcp", "many"), close },
+    bareMcpClientNode22: { oneCall: sample("bare", "one"), manyCalls: sample("bare", "many"), close },
+  };
+}
