@@ -7,8 +7,9 @@
  * - `@cloudflare/codemode`: its `runCode` (its own code normalisation) with a node:vm executor as its
  *   README shows ("build your own for Node VM"), the tools calling an MCP SDK client;
  * - mcp-use's code mode (`MCPClient` with `codeMode: true`, node:vm), when installed;
- * - UTCP's code mode (`@utcp/code-mode`, isolated-vm 6) under Node 22, in a child process beside a bare
- *   client on that Node (see `utcp-peer.ts`); its samples time themselves there.
+ * - UTCP's code mode (`@utcp/code-mode`, isolated-vm 6) and the AI SDK's (`@ai-sdk/code-mode`, QuickJS)
+ *   under Node 22, in a child process beside a bare client on that Node (see `node22-peers.ts`); their
+ *   samples time themselves there.
  * Every round samples the contenders in a new shuffled order (a contender that always follows another
  * absorbs its garbage collection and deferred work), with a short untimed idle after each sample. Three
  * repetitions; each ratio is reported as min / median / max over them. Contenders that cannot run here
@@ -21,8 +22,8 @@ import vm from "node:vm";
 import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { node22Contenders, type SelfTimed } from "../node22-peers.js";
 import { median, round } from "../stats.js";
-import { node22Contenders, type SelfTimed } from "../utcp-peer.js";
 
 export const name = "peers";
 
@@ -187,7 +188,10 @@ async function interleaved(
 }
 
 /** Contenders that also divide by a bare client on their own Node (UTCP's code mode runs on Node 22). */
-const SAME_NODE_YARDSTICK: Record<string, string> = { utcpCodeMode: "bareMcpClientNode22" };
+const SAME_NODE_YARDSTICK: Record<string, string> = {
+  utcpCodeMode: "bareMcpClientNode22",
+  aiSdkCodeMode: "bareMcpClientNode22",
+};
 
 /** Per contender: median ms (median over repetitions) and its ratio to the bare client, min / median / max. */
 function summarize(reps: Array<Record<string, number>>): Record<string, unknown> {
@@ -242,9 +246,11 @@ export async function run(): Promise<Record<string, unknown>> {
     try {
       const node22 = await node22Contenders(memoryServer, CALLS);
       contenders.utcpCodeMode = node22.utcpCodeMode;
+      contenders.aiSdkCodeMode = node22.aiSdkCodeMode;
       contenders.bareMcpClientNode22 = node22.bareMcpClientNode22;
     } catch (error) {
-      notRun.utcpCodeMode = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      notRun.utcpCodeMode = notRun.aiSdkCodeMode = reason;
     }
     if (!contenders.bareMcpClient) throw new Error(`the bare client did not start: ${notRun.bareMcpClient}`);
     const one: Array<Record<string, number>> = [];
@@ -271,7 +277,7 @@ export async function run(): Promise<Record<string, unknown>> {
       oneToolCallEndToEnd: summarize(one),
       calls200PromiseAll: summarize(many),
       notRun,
-      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off, fresh context per execution. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's code mode runs under Node 22 in a child process and times itself there, beside a bare client on the same Node (bareMcpClientNode22; its ratioToSameNodeBareClient divides by that); its tool functions are synchronous inside the isolate, so its 200 calls run one after another.",
+      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off, fresh context per execution. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's and the AI SDK's code modes run under Node 22 in a child process and time themselves there, beside a bare client on the same Node (bareMcpClientNode22; their ratioToSameNodeBareClient divides by that). UTCP's tool functions are synchronous inside the isolate, so its 200 calls run one after another; the AI SDK's allows 32 calls in flight by default, raised to 200 for that program.",
     };
   } finally {
     for (const contender of Object.values(contenders)) await contender.close().catch(() => undefined);

@@ -1,15 +1,16 @@
 /**
- * UTCP's code mode as a peers-bench contender. `@utcp/code-mode` runs programs in isolated-vm 6, which needs
- * Node 22, so it runs in a child process under the npm `node@22` package, from its own install in
- * `peers/utcp` (pinned by its lockfile, installed here on first use). A bare MCP SDK client runs beside it
- * in that process: both time themselves there, and the bench samples them round-robin with the others.
+ * Peers-bench contenders that need Node 22: UTCP's code mode (`@utcp/code-mode` runs programs in
+ * isolated-vm 6) and the AI SDK's (`@ai-sdk/code-mode` needs Node 22.13). They run in a child process under
+ * the npm `node@22` package, from their own install in `peers/node22` (pinned by its lockfile, installed
+ * here on first use). A bare MCP SDK client runs beside them in that process: all time themselves there,
+ * and the bench samples them round-robin with the others.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dir = fileURLToPath(new URL("../peers/utcp/", import.meta.url));
+const dir = fileURLToPath(new URL("../peers/node22/", import.meta.url));
 const node22 = join(dir, "node_modules", "node", "bin", "node");
 
 /** A sample that timed itself elsewhere: the bench takes `selfTimedMs` instead of its own clock. */
@@ -26,7 +27,7 @@ export interface Node22Contender {
 /** Installs the peer once: packages without their scripts, then only `node`'s, which fetches its binary from npm. */
 function install(): void {
   if (existsSync(node22)) return;
-  process.stderr.write("  installing @utcp/code-mode and node@22 in apps/bench/peers/utcp ...\n");
+  process.stderr.write("  installing the Node 22 peers and node@22 in apps/bench/peers/node22 ...\n");
   execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
   // isolated-vm loads its bundled Node 22 prebuild at run time; nothing else needs an install script.
   execFileSync("npm", ["rebuild", "node"], { cwd: dir, stdio: "ignore" });
@@ -34,17 +35,24 @@ function install(): void {
 
 /**
  * Starts the Node 22 process connected to `server` (the same server-memory script the other contenders use)
- * and returns UTCP's code mode and the Node 22 bare client as contenders.
+ * and returns UTCP's and the AI SDK's code modes and the Node 22 bare client as contenders.
  */
 export async function node22Contenders(
   server: { command: string; args: string[]; env: Record<string, string> },
   calls: number,
-): Promise<{ utcpCodeMode: Node22Contender; bareMcpClientNode22: Node22Contender; node: string }> {
+): Promise<{
+  utcpCodeMode: Node22Contender;
+  aiSdkCodeMode: Node22Contender;
+  bareMcpClientNode22: Node22Contender;
+  node: string;
+}> {
   install();
   const child: ChildProcess = fork(join(dir, "contender.mjs"), [], {
     execPath: node22,
+    // Not the bench's own flags (its TypeScript loader, --no-node-snapshot): the script is plain JavaScript.
+    execArgv: [],
     cwd: dir,
-    stdio: ["ignore", "ignore", "ignore", "ipc"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let next = 0;
@@ -85,6 +93,7 @@ export async function node22Contenders(
   return {
     node,
     utcpCodeMode: { oneCall: sample("utcp", "one"), manyCalls: sample("utcp", "many"), close },
+    aiSdkCodeMode: { oneCall: sample("aiSdk", "one"), manyCalls: sample("aiSdk", "many"), close },
     bareMcpClientNode22: { oneCall: sample("bare", "one"), manyCalls: sample("bare", "many"), close },
   };
 }
