@@ -214,7 +214,9 @@ class IsolateContext implements SandboxContextV1 {
   /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
   private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
   /** The glue's `run(source)`: evaluates a program, resolves with its report (RUN_SOURCE). */
-  private runScript: IsolatedVM.Reference<(source: string) => Promise<unknown>> | undefined;
+  private runScript:
+    | IsolatedVM.Reference<(source: unknown, evaluated?: true) => Promise<unknown>>
+    | undefined;
   private runId = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
   private deadReason: { code: FailureCode; message: string } | undefined;
@@ -351,12 +353,23 @@ class IsolateContext implements SandboxContextV1 {
     const timeout = Math.max(1, Math.ceil(cpuTimeMs));
     // The prelude is the same text in every context: one compilation cache entry serves them all.
     if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
-    try {
-      return await this.runScript!.apply(undefined, [`${script.source}\n//# sourceURL=${script.filename}`], {
+    const source = `${script.source}\n//# sourceURL=${script.filename}`;
+    const options = { timeout, result: { promise: true, copy: true } } as const;
+    // isolated-vm refuses `eval` of a string longer than an eighth of the memory limit.
+    if (source.length > (this.slot.memoryMb * MiB) / 8) {
+      const value = await this.context.eval(script.source, {
+        filename: script.filename,
         timeout,
-        arguments: { copy: true },
-        result: { promise: true, copy: true },
+        reference: true,
       });
+      try {
+        return await this.runScript!.apply(undefined, [value.derefInto(), true], options);
+      } finally {
+        value.release();
+      }
+    }
+    try {
+      return await this.runScript!.apply(undefined, [source], { ...options, arguments: { copy: true } });
     } catch (error) {
       throw isSyntaxError(error) ? await this.locateSyntaxError(script, error) : error;
     }

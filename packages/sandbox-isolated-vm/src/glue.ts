@@ -57,6 +57,8 @@ return function settle(id, reply) {
  * source, after full GCs), so a long session, whose programs all differ, grew by megabytes per thousand
  * executions. Entries of the eval cache go with garbage collection. The host appends a `sourceURL` so
  * stack frames still name the program's file; one call also saves a second crossing per execution.
+ * isolated-vm refuses `eval` of a string longer than an eighth of the memory limit: such a program is
+ * evaluated by the host with `context.eval` and handed over as `run(value, true)`.
  *
  * The promise: isolated-vm calls `then` on the promise it is given and V8 makes the next promise with
  * the species constructor: on the script's own promise, a program that redefined
@@ -79,7 +81,7 @@ function watch(value) {
   })();
   return promise;
 }
-return function run(source) {
-  return watch(evaluate(source));
+return function run(source, evaluated) {
+  return watch(evaluated === true ? source : evaluate(source));
 };
 `;
