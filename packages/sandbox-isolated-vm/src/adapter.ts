@@ -9,8 +9,9 @@ import type {
   SandboxContextV1,
   ScriptV1,
 } from "@codecall/sandbox";
+import { PRELUDE_FILENAME } from "@codecall/sandbox/internal";
 import type IsolatedVM from "isolated-vm";
-import { GLUE_SOURCE, WATCH_SOURCE } from "./glue.js";
+import { GLUE_SOURCE, RUN_SOURCE } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
@@ -212,8 +213,10 @@ class IsolateContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 | undefined;
   /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
   private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
-  /** The glue's `watch(value)`: the program's report as a promise no program can reshape (WATCH_SOURCE). */
-  private watch: IsolatedVM.Reference<(value: unknown) => Promise<unknown>> | undefined;
+  /** The glue's `run(source)`: evaluates a program, resolves with its report (RUN_SOURCE). */
+  private runScript:
+    | IsolatedVM.Reference<(source: unknown, evaluated?: true) => Promise<unknown>>
+    | undefined;
   private runId = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
   private deadReason: { code: FailureCode; message: string } | undefined;
@@ -268,8 +271,9 @@ class IsolateContext implements SandboxContextV1 {
         filename: "codecall-isolated-vm-glue.js",
         result: { reference: true },
       });
-      self.watch = await context.evalClosure(WATCH_SOURCE, [], {
-        filename: "codecall-isolated-vm-glue.js",
+      self.runScript = await context.evalClosure(RUN_SOURCE, [], {
+        // Its frames sit under every program's: named as the prelude, they are left out of reported stacks.
+        filename: PRELUDE_FILENAME,
         result: { reference: true },
       });
       return self;
@@ -347,19 +351,42 @@ class IsolateContext implements SandboxContextV1 {
   private async evaluate(prelude: ScriptV1, script: ScriptV1, cpuTimeMs: number): Promise<unknown> {
     // isolated-vm's timeout covers each evaluation's synchronous part; the watchdog covers the rest.
     const timeout = Math.max(1, Math.ceil(cpuTimeMs));
+    // The prelude is the same text in every context: one compilation cache entry serves them all.
     if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
-    const value = await this.context.eval(script.source, {
-      filename: script.filename,
-      timeout,
-      reference: true,
-    });
-    try {
-      return await this.watch!.apply(undefined, [value.derefInto()], {
+    const source = `${script.source}\n//# sourceURL=${script.filename}`;
+    const options = { timeout, result: { promise: true, copy: true } } as const;
+    // isolated-vm refuses `eval` of a string longer than an eighth of the memory limit.
+    if (source.length > (this.slot.memoryMb * MiB) / 8) {
+      const value = await this.context.eval(script.source, {
+        filename: script.filename,
         timeout,
-        result: { promise: true, copy: true },
+        reference: true,
       });
-    } finally {
-      value.release();
+      try {
+        return await this.runScript!.apply(undefined, [value.derefInto(), true], options);
+      } finally {
+        value.release();
+      }
+    }
+    try {
+      return await this.runScript!.apply(undefined, [source], { ...options, arguments: { copy: true } });
+    } catch (error) {
+      throw isSyntaxError(error) ? await this.locateSyntaxError(script, error) : error;
+    }
+  }
+
+  /**
+   * An `eval` SyntaxError carries no position. Compiling the script again through isolated-vm (which adds
+   * `[file:line:column]` to the message) gives it one; only a failed program pays for this, and its
+   * isolate is not reused.
+   */
+  private async locateSyntaxError(script: ScriptV1, original: unknown): Promise<unknown> {
+    try {
+      const compiled = await this.isolate.compileScript(script.source, { filename: script.filename });
+      compiled.release();
+      return original;
+    } catch (error) {
+      return isSyntaxError(error) ? error : original;
     }
   }
 
@@ -371,7 +398,7 @@ class IsolateContext implements SandboxContextV1 {
     const healthy = this.healthy && this.deadReason === undefined && !this.isolate.isDisposed;
     if (!healthy) this.kill();
     this.settle?.release();
-    this.watch?.release();
+    this.runScript?.release();
     this.context.release();
     // A healthy isolate goes back to the pool with this context released: the next context is a new one.
     this.onDispose(this.slot, healthy);
@@ -406,8 +433,7 @@ class IsolateContext implements SandboxContextV1 {
     const message = errorMessage(error);
     if (/memory limit/i.test(message)) return "SANDBOX_MEMORY";
     if (/Script execution timed out/i.test(message)) return "SANDBOX_CPU_LIMIT";
-    if (error instanceof SyntaxError || (error as { name?: unknown } | null)?.name === "SyntaxError")
-      return "PROGRAM_SYNTAX";
+    if (isSyntaxError(error)) return "PROGRAM_SYNTAX";
     return "SANDBOX_CRASHED";
   }
 
@@ -432,6 +458,10 @@ class IsolateContext implements SandboxContextV1 {
     this.healthy = false;
     dispose(this.isolate);
   }
+}
+
+function isSyntaxError(error: unknown): boolean {
+  return error instanceof SyntaxError || (error as { name?: unknown } | null)?.name === "SyntaxError";
 }
 
 function errorMessage(error: unknown): string {

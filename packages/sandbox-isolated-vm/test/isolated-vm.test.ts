@@ -40,6 +40,19 @@ describe("isolated-vm backend", () => {
     expect(out.error).toMatchObject({ code: "PROGRAM_SYNTAX", line: 2 });
   });
 
+  it("runs a program longer than an eighth of its memory limit (isolated-vm refuses to eval those)", async () => {
+    const small = isolatedVm({ limits: { memoryBytes: 8 * 1024 * 1024 } });
+    try {
+      const long = "a".repeat(1_100_000);
+      const out = await small.execute({ code: `const s = "${long}";\nreturn s.length;` });
+      expect(out.value).toBe(1_100_000);
+      const broken = await small.execute({ code: `const s = "${long}";\nreturn s +;` });
+      expect(broken.error).toMatchObject({ code: "PROGRAM_SYNTAX", line: 2 });
+    } finally {
+      await small.close();
+    }
+  });
+
   it("keeps globals across executions of one session", async () => {
     const session = await sandbox.createSession();
     await session.execute({ code: "globalThis.counter = 41;" });

@@ -4,10 +4,14 @@
  * with the typed error and the time it took to stop. Goal: max ≤ 50 ms on QuickJS and isolated-vm.
  * Then what running QuickJS in worker threads costs beside the in-thread mode: fresh executions (the
  * spare context kept warm in its worker), warm executions and one tool call. Goal: warm ≤ 2x in-thread,
- * fresh unchanged.
+ * fresh unchanged. Last, one long-lived session per backend (in a child process, so nothing else counts):
+ * host RSS over 20,000 sequential executions with one tool call each. Goal: < 32 MB growth over 10,000,
+ * levelling off.
  */
+import { execFile } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { createSandbox, type Sandbox } from "@codecall/sandbox";
 import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import { quickjs } from "@codecall/sandbox-quickjs";
@@ -54,6 +58,11 @@ export async function run(): Promise<Record<string, unknown>> {
     results[backend] = { ...figures, goalMaxDelayMs: 50 };
   }
   results.workerPoolCost = await poolCost();
+  results.longSession = {
+    quickjs: await longSessionInChild("quickjs"),
+    "isolated-vm": await longSessionInChild("isolated-vm"),
+    goalGrowthAt10kMiB: 32,
+  };
   return results;
 }
 
@@ -127,4 +136,72 @@ async function poolCost(): Promise<Record<string, unknown>> {
   } finally {
     await Promise.all(Object.values(modes).map((s) => s.close()));
   }
+}
+
+const LONG_SESSION_RUNS = 20_000;
+const LONG_SESSION_STEP = 2_000;
+const LONG_SESSION_WARM_UP = 200;
+
+/** Runs this file again in a child process in long-session mode for `backend` and reads its figures. */
+function longSessionInChild(backend: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url)],
+      { env: { ...process.env, CODECALL_BENCH_LONG_SESSION: backend }, timeout: 600_000 },
+      (error, stdout, stderr) => {
+        if (error) resolve({ error: `${error.message}\n${stderr}`.slice(0, 2000) });
+        else resolve(JSON.parse(stdout.trim().split("\n").pop()!));
+      },
+    );
+  });
+}
+
+/**
+ * Child mode: one session, {@link LONG_SESSION_RUNS} executions one after another, each a different
+ * program (as a model writes them) with one tool call; host RSS growth after a GC at every step, from
+ * the RSS once the engine is warm ({@link LONG_SESSION_WARM_UP} executions in).
+ */
+async function longSessionChild(backend: string): Promise<void> {
+  const sandbox = backend === "isolated-vm" ? createSandbox(isolatedVmAdapter()) : quickjs();
+  const session = await sandbox.createSession();
+  const tools = async (call: { args: unknown }) => call.args;
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  let i = 0;
+  const run = async (count: number) => {
+    for (const end = i + count; i < end; i++) {
+      const out = await session.execute({
+        code: `return (await codecall.callTool("echo", { i: ${i} })).i;`,
+        tools,
+      });
+      if (out.value !== i) throw new Error(`execution ${i}: ${out.error?.code} ${out.error?.message}`);
+    }
+  };
+  await run(LONG_SESSION_WARM_UP);
+  gc();
+  const start = process.memoryUsage().rss;
+  const growthMiB: Record<string, number> = {};
+  const t0 = performance.now();
+  for (let done = 0; done < LONG_SESSION_RUNS; done += LONG_SESSION_STEP) {
+    await run(LONG_SESSION_STEP);
+    gc();
+    growthMiB[done + LONG_SESSION_STEP] = round((process.memoryUsage().rss - start) / MiB, 1);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await session.dispose();
+  await sandbox.close();
+  process.stdout.write(
+    `${JSON.stringify({
+      rssStartMiB: round(start / MiB, 1),
+      rssGrowthMiBByExecutions: growthMiB,
+      growth10kTo20kMiB: round(growthMiB[LONG_SESSION_RUNS]! - growthMiB[LONG_SESSION_RUNS / 2]!, 1),
+      executionsPerSecond: Math.round(LONG_SESSION_RUNS / seconds),
+    })}\n`,
+  );
+}
+
+const longSessionBackend = process.env.CODECALL_BENCH_LONG_SESSION;
+if (longSessionBackend && process.argv[1] === fileURLToPath(import.meta.url)) {
+  await longSessionChild(longSessionBackend);
+  process.exit(0);
 }
