@@ -23,7 +23,8 @@ const SERVER_FOLDER_NAMES = ["index", "types", "globals"];
  * what it cannot express falls back to a wider type and is listed in `warnings`.
  */
 export function generateApi(servers: ServerDefinition[], options: GenerateOptions = {}): GeneratedApi {
-  const warnings: CodegenWarning[] = [];
+  /** In order, per skipped entry or tool: its warnings (emitting the tool when not yet). */
+  const pending: (() => CodegenWarning[])[] = [];
   const files: Record<string, string> = {};
   const declarations: Record<string, string> = {};
   const tools: GeneratedTool[] = [];
@@ -40,12 +41,14 @@ export function generateApi(servers: ServerDefinition[], options: GenerateOption
     const toolList = (Array.isArray(server?.tools) ? server.tools : []).filter((t, i) => {
       const ok = t !== null && typeof t === "object" && typeof t.name === "string";
       if (!ok)
-        warnings.push({
-          server: serverName,
-          tool: String(i),
-          path: "",
-          message: "not a tool definition (no string name): skipped",
-        });
+        pending.push(() => [
+          {
+            server: serverName,
+            tool: String(i),
+            path: "",
+            message: "not a tool definition (no string name): skipped",
+          },
+        ]);
       return ok;
     });
     const toolIdents = uniqueIdents(
@@ -63,20 +66,40 @@ export function generateApi(servers: ServerDefinition[], options: GenerateOption
     toolList.forEach((tool, ti) => {
       const toolIdent = toolIdents[ti]!;
       const id = `${serverIdent}.${toolIdent}`;
-      const module = emitTool(tool, { server: serverName, serverIdent, toolIdent, id, options, warnings });
-      files[`${dir}/${toolIdent}.ts`] = module.source;
-      declarations[`${dir}/${toolIdent}.d.ts`] = module.declaration;
+      // Emitted on first read of any of its parts: a search or a program over a catalogue of thousands
+      // touches a few tools, and emitting one costs far more than everything else here. Its warnings are
+      // kept apart so `warnings` lists them in tool order however the tools were reached.
+      const toolWarnings: CodegenWarning[] = [];
+      let module: ReturnType<typeof emitTool> | undefined;
+      const emitted = () => {
+        module ??= emitTool(tool, {
+          server: serverName,
+          serverIdent,
+          toolIdent,
+          id,
+          options,
+          warnings: toolWarnings,
+        });
+        return module;
+      };
+      pending.push(() => {
+        emitted();
+        return toolWarnings;
+      });
+      lazy(files, `${dir}/${toolIdent}.ts`, () => emitted().source);
+      lazy(declarations, `${dir}/${toolIdent}.d.ts`, () => emitted().declaration);
       index.writeLine(`export { ${toolIdent} } from "./${toolIdent}";`);
-      tools.push({
+      const generated = {
         id,
         server: serverName,
         name: tool.name,
         serverIdent,
         toolIdent,
         definition: tool as ToolDefinition,
-        returns: module.returns,
-        renderings: module.renderings,
-      });
+      } as GeneratedTool;
+      lazy(generated, "returns", () => emitted().returns);
+      lazy(generated, "renderings", () => emitted().renderings);
+      tools.push(generated);
     });
     if (toolList.length === 0) index.writeLine("export {};");
     files[`${dir}/index.ts`] = index.toString();
@@ -98,14 +121,36 @@ export function generateApi(servers: ServerDefinition[], options: GenerateOption
   declarations["types.d.ts"] = contentTypesFile(false);
   declarations["globals.d.ts"] = globalsFile(generatedServers);
 
-  return {
+  const api = {
     files,
     declarations,
     runtime: runtimeFor({ servers: generatedServers, tools }),
     tools,
     servers: generatedServers,
-    warnings,
-  };
+  } as GeneratedApi;
+  // Reading the warnings emits every tool: they are only known then.
+  lazy(api, "warnings", () => pending.flatMap((emit) => emit()));
+  return api;
+}
+
+/**
+ * Defines `key` on `target` as an enumerable property computed on first read and then kept, so the
+ * object looks and compares like a plain one (keys in order, `JSON.stringify`, spread) while costing
+ * nothing until read. Assigning it replaces the value.
+ */
+function lazy<T extends object>(target: T, key: string, compute: () => unknown): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /** One global const per server, so a program can call `memory.readGraph()` without importing. */
