@@ -163,3 +163,41 @@ function globalsFile(servers: GeneratedServer[]): string {
   }
   return w.toString();
 }
+
+/**
+ * The declarations a program that uses only `toolIds` needs: every shared file, each server's index
+ * exporting just those of its tools (an empty module for the rest), and those tools' own declarations.
+ * Over a catalogue of thousands of tools, checking against this slice costs what the program uses
+ * rather than what the catalogue holds; what the program does not name is absent, as an unknown name
+ * would be. Unknown ids are ignored.
+ */
+export function declarationsFor(api: GeneratedApi, toolIds: Iterable<string>): Record<string, string> {
+  const wanted = new Set(toolIds);
+  const byServer = new Map<string, GeneratedTool[]>();
+  for (const tool of api.tools) {
+    if (!wanted.has(tool.id)) continue;
+    const list = byServer.get(tool.serverIdent) ?? [];
+    list.push(tool);
+    byServer.set(tool.serverIdent, list);
+  }
+  const out: Record<string, string> = {};
+  for (const path of ["index.d.ts", "types.d.ts", "globals.d.ts"]) out[path] = api.declarations[path]!;
+  for (const server of api.servers) {
+    const dir = `servers/${server.ident}`;
+    const chosen = byServer.get(server.ident) ?? [];
+    const exported = new Set(
+      chosen.map((tool) => `export { ${tool.toolIdent} } from "./${tool.toolIdent}";`),
+    );
+    // The index as generated (header and doc), keeping only the chosen tools' export lines.
+    const lines = (api.declarations[`${dir}/index.d.ts`] ?? "")
+      .split("\n")
+      .filter((line) => !line.startsWith("export ") || exported.has(line));
+    if (chosen.length === 0) lines.splice(lines.length - 1, 0, "export {};");
+    out[`${dir}/index.d.ts`] = lines.join("\n");
+    for (const tool of chosen) {
+      const path = `${dir}/${tool.toolIdent}.d.ts`;
+      out[path] = api.declarations[path]!;
+    }
+  }
+  return out;
+}
