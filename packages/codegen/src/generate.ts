@@ -148,7 +148,8 @@ function lazy<T extends object>(target: T, key: string, compute: () => unknown):
     configurable: true,
     get() {
       const value = compute();
-      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      // Kept as a plain value; on a frozen object it stays a getter (`compute` is memoized by the caller).
+      Reflect.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
       return value;
     },
     set(value: unknown) {

@@ -48,6 +48,11 @@ describe("lazy generation", () => {
     expect(["content", "structuredContent"]).toContain(tool.returns);
     expect(reads.get(tool.name)).toBe(before);
     expect(reads.size).toBe(1);
+    // A frozen tool still reads (the value cannot be stored on it, and is not emitted twice).
+    const frozen = Object.freeze(api.tools[4]!);
+    expect(frozen.renderings.summary).toContain(frozen.toolIdent);
+    expect(frozen.renderings).toBe(frozen.renderings);
+    expect(reads.size).toBe(2);
   });
 
   it("gives the same files, declarations, renderings and warnings (in tool order) whatever is read first", () => {
