@@ -1,5 +1,5 @@
 export { type SchemaToTypeScriptOptions, schemaToTypeScript } from "./declare-schema.js";
-export { generateApi } from "./generate.js";
+export { declarationsFor, generateApi } from "./generate.js";
 export { runtimeFor } from "./runtime.js";
 export type {
   CodegenWarning,

@@ -25,13 +25,13 @@ export interface GeneratedApiLike {
   files: Readonly<Record<string, string>>;
 }
 
-/** Tool documents for every generated tool, with codegen's renderings. */
+/** Tool documents for every generated tool, with codegen's renderings (read on first use). */
 export function fromGeneratedApi(api: GeneratedApiLike): ToolDocument[] {
   const servers = new Map(api.servers.map((server) => [server.name, server]));
   return api.tools.map((tool) => {
     const description = servers.get(tool.server)?.description;
     const { title, description: toolDescription, inputSchema, outputSchema } = tool.definition;
-    return {
+    const document: ToolDocument = {
       id: tool.id,
       name: tool.name,
       server: tool.server,
@@ -40,8 +40,11 @@ export function fromGeneratedApi(api: GeneratedApiLike): ToolDocument[] {
       ...(toolDescription ? { description: toolDescription } : {}),
       inputSchema,
       ...(outputSchema ? { outputSchema } : {}),
-      renderings: tool.renderings,
     };
+    // Read when a result is rendered: codegen emits a tool's code on first read, and an index over
+    // thousands of tools renders only what searches return.
+    Object.defineProperty(document, "renderings", { enumerable: true, get: () => tool.renderings });
+    return document;
   });
 }
 

@@ -30,6 +30,7 @@ import { openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { composeInterceptors, type ExecutionInterceptor, redactValue } from "./interceptor.js";
+import { type Preparer, SLICE_DECLARATIONS_AT, SlicedPreparer } from "./sliced-preparer.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { createToolLimiter, ToolLimiter, type ToolLimitsConfig } from "./tool-limits.js";
 import { mentionedNames, programPrologue } from "./transpile.js";
@@ -177,7 +178,7 @@ interface ApiState {
   serverIdents: Set<string>;
   handler: ToolHandler;
   /** Type-checks and strips programs off the host thread (TypeScript loads in the checker's worker only). */
-  preparer: ProgramPreparer;
+  preparer: Preparer;
 }
 
 /**
@@ -240,11 +241,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           limiter,
         }),
       ),
-      preparer: new ProgramPreparer(
-        files ? { ...api.declarations, ...files.declarations } : api.declarations,
-        options.compilerOptions,
-        budget,
-      ),
+      // Over thousands of tools, each program is checked against the declarations of the tools it names.
+      preparer:
+        api.tools.length >= SLICE_DECLARATIONS_AT
+          ? new SlicedPreparer(api, files?.declarations, options.compilerOptions, budget)
+          : new ProgramPreparer(
+              files ? { ...api.declarations, ...files.declarations } : api.declarations,
+              options.compilerOptions,
+              budget,
+            ),
     };
   };
   const current = async (): Promise<ApiState> => {
