@@ -52,7 +52,7 @@ export async function node22Contenders(
     // Not the bench's own flags (its TypeScript loader, --no-node-snapshot): the script is plain JavaScript.
     execArgv: [],
     cwd: dir,
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let next = 0;

@@ -78,7 +78,7 @@ const run = {
       js: programs.aiSdk[program](),
       tools: aiSdkTools,
       // Its default allows 32 tool calls in flight; the 200-call program needs them all.
-      executionPolicy: { maxInFlightBridgeRequests: calls },
+      options: { executionPolicy: { maxInFlightBridgeRequests: calls } },
     });
     check("AI SDK code mode", out, program === "one" ? 0 : calls);
   },
