@@ -127,10 +127,10 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
-  const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
-  // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
-  // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured).
+  // The type-checker's thread loads TypeScript and its standard library while the servers start: the
+  // first program then waits only for what is still missing (see `warmAfterReady`).
   if (options.typeCheck !== "off") void warmUpTypeChecker();
+  const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   const guard = await privacyGuard(options.privacy);
   // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
   const interceptor = composeInterceptors(options.interceptor, guard);
@@ -218,6 +218,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(generation === undefined ? {} : { skills: { generation, files } }),
     };
   }
+  warmAfterReady(executor, connections, options.typeCheck);
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
   let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
   const listeners = new Set<() => void>();
@@ -313,6 +314,28 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 }
 
 /** Each server's name, description and tool count, sorted by name, as the initial prompt lists them. */
+/** Up to this many tools, code mode builds the API and loads it into the checker as soon as it is ready. */
+const WARM_API_UP_TO_TOOLS = 1_000;
+
+/**
+ * What the first program would otherwise wait for, done in the background once code mode is ready (while the
+ * model reads the prompt): the typed API generated and its declarations loaded into the warm checker, and
+ * a local engine's first start (a program of nothing, no tools, no record). A large catalogue keeps its API
+ * deferred to first use: generating it there takes seconds of CPU the first search may need.
+ */
+function warmAfterReady(
+  executor: Executor,
+  connections: McpConnections,
+  typeCheck: TypeCheckMode | undefined,
+): void {
+  if (!executor.sandbox.capabilities.remote) {
+    void executor.sandbox.execute({ code: "" }).catch(() => undefined);
+  }
+  if (typeCheck !== "off" && connections.tools().length <= WARM_API_UP_TO_TOOLS) {
+    void executor.warmUp().catch(() => undefined);
+  }
+}
+
 function serverSummaries(connections: McpConnections): ServerSummary[] {
   return connections
     .servers()
