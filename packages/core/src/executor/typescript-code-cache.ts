@@ -22,6 +22,7 @@ interface Loaded {
   cacheFile: string;
   /** Whether V8 took the stored cache (otherwise one is written after the warm-up). */
   cacheUsed: boolean;
+  saved: boolean;
 }
 
 let loaded: Loaded | undefined;
@@ -77,10 +78,21 @@ export function preloadTypeScript(): void {
     wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
     module.loaded = true;
     internal._cache[file] = module;
-    loaded = { script, cacheFile, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
+    loaded = {
+      script,
+      cacheFile,
+      cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
+      saved: false,
+    };
   } catch {
     loaded = undefined;
   }
+}
+
+/** What happened to the code cache in this thread: taken from disk, missing or rejected (`compiled`), or none at all. */
+export function typeScriptCodeCacheState(): "used" | "compiled" | "off" {
+  if (!loaded) return "off";
+  return loaded.cacheUsed ? "used" : "compiled";
 }
 
 /**
@@ -89,8 +101,8 @@ export function preloadTypeScript(): void {
  */
 export function saveTypeScriptCodeCache(): void {
   const current = loaded;
-  if (!current || current.cacheUsed) return;
-  current.cacheUsed = true;
+  if (!current || current.cacheUsed || current.saved) return;
+  current.saved = true;
   try {
     const data = current.script.createCachedData();
     // Written whole, then renamed: a process reading at the same time sees the old file or the new one.
