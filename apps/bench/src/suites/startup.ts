@@ -3,7 +3,8 @@
  *
  * - `firstProgram`: code mode over `server-memory` (type-check on, the default), ready, then program A and
  *   program B (both texts new to the process), run at once one after the other: A's time minus B's. The
- *   same with type-check off, alternating, is the yardstick (the engine's and the API's own first use).
+ *   same with type-check off, alternating, is the yardstick (the engine's and the API's own first use); a
+ *   third variant sends A 3 s after ready, as a model's first reply would (labelled `AfterPause`).
  * - `ready`: three real servers over stdio (`server-memory`, `server-filesystem`, `server-everything`, from
  *   node_modules): bare MCP SDK clients connecting and listing tools in parallel (the servers' own spawn),
  *   against `createCodeMode` resolving; alternating processes, medians.
@@ -30,7 +31,7 @@ const script = (pkg: string) => scenarios.resolve(`@modelcontextprotocol/${pkg}/
 const FIRST_PROGRAM_SCRIPT = `
 import { createCodeMode } from "@codecall/core";
 import { quickjs } from "@codecall/sandbox-quickjs";
-const [memory, typeCheck] = process.argv.slice(1);
+const [memory, typeCheck, pauseMs] = process.argv.slice(1);
 const t0 = performance.now();
 const codeMode = await createCodeMode({
   servers: { mcpServers: { memory: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: "/dev/null" } } } },
@@ -38,6 +39,7 @@ const codeMode = await createCodeMode({
   typeCheck,
 });
 const readyMs = performance.now() - t0;
+await new Promise((resolve) => setTimeout(resolve, Number(pauseMs)));
 const time = async (n) => {
   const t = performance.now();
   const r = await codeMode.execute("const g = await memory.readGraph();\\nconst n" + n + ": number = g.entities.length;\\nreturn n" + n + " + " + n + ";");
@@ -118,15 +120,31 @@ function sides(): Array<{ label: string; cwd: string }> {
   return [{ label: "", cwd: here }, ...(baseline ? [{ label: "baseline.", cwd: baseline }] : [])];
 }
 
+/**
+ * A model's first program comes after it has read the prompt: a second variant sends program A this long
+ * after code mode is ready (what background warming can use), B right after A as before.
+ */
+const PAUSE_MS = 3_000;
+
 async function firstProgram(samples: number): Promise<Record<string, unknown>> {
   type Sample = { readyMs: number; firstMs: number; secondMs: number };
   const byMode: Record<string, Sample[]> = {};
   for (let i = 0; i < samples; i++) {
     // Alternating, the order switched each time, so the machine's load falls on both modes alike.
-    const runs = sides().flatMap((side) => ["error", "off"].map((mode) => ({ ...side, mode })));
-    for (const { label, cwd, mode } of i % 2 ? runs.reverse() : runs) {
-      const sample = await child<Sample>(FIRST_PROGRAM_SCRIPT, [script("server-memory"), mode], cwd);
-      byMode[label + mode] = [...(byMode[label + mode] ?? []), sample];
+    const runs = sides().flatMap((side) =>
+      [
+        { key: "error", mode: "error", pause: 0 },
+        { key: "off", mode: "off", pause: 0 },
+        { key: "errorAfterPause", mode: "error", pause: PAUSE_MS },
+      ].map((m) => ({ ...side, ...m })),
+    );
+    for (const { label, cwd, key, mode, pause } of i % 2 ? runs.reverse() : runs) {
+      const sample = await child<Sample>(
+        FIRST_PROGRAM_SCRIPT,
+        [script("server-memory"), mode, String(pause)],
+        cwd,
+      );
+      byMode[label + key] = [...(byMode[label + key] ?? []), sample];
     }
   }
   const summary = (list: Sample[]) => ({
@@ -153,6 +171,7 @@ async function firstProgram(samples: number): Promise<Record<string, unknown>> {
       sides().flatMap(({ label }) => [
         [`${label}typeCheckOn`, summary(byMode[`${label}error`]!)],
         [`${label}typeCheckOff`, summary(byMode[`${label}off`]!)],
+        [`${label}typeCheckOnAfterPause`, summary(byMode[`${label}errorAfterPause`]!)],
       ]),
     ),
   };

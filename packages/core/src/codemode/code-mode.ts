@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { availableParallelism } from "node:os";
 import type { GeneratedApi } from "@codecall/codegen";
 import type { ExecutionLimits, ToolHandler } from "@codecall/sandbox";
 import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
@@ -28,12 +29,8 @@ import {
 import { composeInterceptors, type ExecutionInterceptor } from "../executor/interceptor.js";
 import type { ToolLimiter, ToolLimitsConfig } from "../executor/tool-limits.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
-import {
-  type ConnectOptions,
-  type McpConnections,
-  openServers,
-  type ServersOption,
-} from "../mcp/connections.js";
+import { loadConfig } from "../mcp/config.js";
+import { type ConnectOptions, McpConnections, openServers, type ServersOption } from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
 import { definedOf, type PolicyOptions } from "../policy/gate.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
@@ -127,10 +124,17 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
-  // The type-checker's thread loads TypeScript and its standard library while the servers start: the
-  // first program then waits only for what is still missing (see `warmAfterReady`).
-  if (options.typeCheck !== "off") void warmUpTypeChecker();
-  const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
+  const servers =
+    typeof options.servers === "string" || options.servers instanceof URL
+      ? await loadConfig(options.servers, options.connect)
+      : options.servers;
+  // The type-checker's thread loads TypeScript and its standard library (about 1.7 s of CPU, measured)
+  // while the servers start when a core is free for it; else once they are up, while the model reads the
+  // prompt, so it does not slow the servers' start (see `warmAfterReady` for the rest).
+  const warmEarly = options.typeCheck !== "off" && hasSpareCore(servers);
+  if (warmEarly) void warmUpTypeChecker();
+  const { connections, owned: ownsConnections } = await openServers(servers, options.connect);
+  if (options.typeCheck !== "off" && !warmEarly) void warmUpTypeChecker();
   const guard = await privacyGuard(options.privacy);
   // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
   const interceptor = composeInterceptors(options.interceptor, guard);
@@ -314,6 +318,17 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 }
 
 /** Each server's name, description and tool count, sorted by name, as the initial prompt lists them. */
+/**
+ * Whether this machine has a core to spare for the checker's warm-up while these servers start: more
+ * cores than server processes to spawn plus this one. Connections already open have nothing left to start.
+ */
+function hasSpareCore(servers: ServersOption): boolean {
+  if (servers instanceof McpConnections) return true;
+  const entries = (servers as { mcpServers?: Record<string, { command?: unknown }> }).mcpServers;
+  const spawned = Object.values(entries ?? {}).filter((s) => typeof s?.command === "string").length;
+  return availableParallelism() > spawned + 1;
+}
+
 /** Up to this many tools, code mode builds the API and loads it into the checker as soon as it is ready. */
 const WARM_API_UP_TO_TOOLS = 1_000;
 
