@@ -334,18 +334,16 @@ const WARM_API_UP_TO_TOOLS = 1_000;
 
 /**
  * What the first program would otherwise wait for, done in the background once code mode is ready (while the
- * model reads the prompt): the typed API generated and its declarations loaded into the warm checker, and
- * a local engine's first start (a program of nothing, no tools, no record). A large catalogue keeps its API
- * deferred to first use: generating it there takes seconds of CPU the first search may need.
+ * model reads the prompt): the typed API generated and its declarations loaded into the warm checker. A
+ * large catalogue keeps its API deferred to first use: generating it there takes seconds of CPU the first
+ * search may need. (Starting the engine here too was measured and dropped: a program sent meanwhile made
+ * QuickJS's pool start a second worker, and the first program got slower.)
  */
 function warmAfterReady(
   executor: Executor,
   connections: McpConnections,
   typeCheck: TypeCheckMode | undefined,
 ): void {
-  if (!executor.sandbox.capabilities.remote) {
-    void executor.sandbox.execute({ code: "" }).catch(() => undefined);
-  }
   if (typeCheck !== "off" && connections.tools().length <= WARM_API_UP_TO_TOOLS) {
     void executor.warmUp().catch(() => undefined);
   }
