@@ -222,7 +222,8 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(generation === undefined ? {} : { skills: { generation, files } }),
     };
   }
-  warmAfterReady(executor, connections, options.typeCheck);
+  // Connections passed in (a served session's, say) are shared: their API is built when a program needs it.
+  if (ownsConnections) warmAfterReady(executor, connections, options.typeCheck);
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
   let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
   const listeners = new Set<() => void>();
