@@ -9,7 +9,6 @@ import type { CheckReply, CheckRequest } from "./check-protocol.js";
 import type { TypeDiagnostic } from "./diagnostics.js";
 import { stripTypes } from "./strip-types.js";
 import type { ProgramTypeChecker } from "./type-checker.js";
-import { preloadTypeScript, saveTypeScriptCodeCache } from "./typescript-code-cache.js";
 
 const port = parentPort;
 if (!port) throw new Error("check-worker runs in a worker thread");
@@ -35,7 +34,6 @@ async function handle(request: CheckRequest): Promise<void> {
   let reply: CheckReply;
   try {
     if (request.type === "analyze") {
-      preloadTypeScript();
       const { analyzeProgram } = await import("../policy/manifest.js");
       reply = {
         id: request.id,
@@ -48,15 +46,10 @@ async function handle(request: CheckRequest): Promise<void> {
     reply = { id: request.id, ok: false, error: CodecallError.from(error, "TYPE_CHECK_FAILED").toJSON() };
   }
   port!.postMessage(reply);
-  // After the first warm-up TypeScript's functions a check uses are compiled: keep them for the next process.
-  if (request.type === "load" && reply.ok) saveTypeScriptCodeCache();
 }
 
 async function load(request: Extract<CheckRequest, { type: "load" }>): Promise<CheckReply> {
-  if (!checkerModule) {
-    preloadTypeScript();
-    checkerModule = import("./type-checker.js");
-  }
+  checkerModule ??= import("./type-checker.js");
   const { ProgramTypeChecker } = await checkerModule;
   const checker = new ProgramTypeChecker(request.declarations, request.compilerOptions as never);
   // Parses and binds the declarations and the standard library now, so the first real check is warm.
