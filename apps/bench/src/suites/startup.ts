@@ -10,7 +10,7 @@
  *   against `createCodeMode` resolving; alternating processes, medians.
  * - `hostRss`: the same two processes after a little work (the bare client calls a tool three times, code
  *   mode runs three programs each making a call): RSS of the host process only (the servers are children
- *   with their own), as a ratio.
+ *   with their own), as a ratio; the same with type-check off (TypeScript never loads) shows its share.
  * Ratios are given as min / median / max over the samples; each pair of processes ran back to back.
  */
 import { execFile } from "node:child_process";
@@ -78,7 +78,7 @@ if (mode === "bare") {
   const { createCodeMode } = await import("@codecall/core");
   const { quickjs } = await import("@codecall/sandbox-quickjs");
   const t0 = performance.now();
-  const codeMode = await createCodeMode({ servers: { mcpServers: servers }, sandbox: quickjs() });
+  const codeMode = await createCodeMode({ servers: { mcpServers: servers }, sandbox: quickjs(), typeCheck: mode === "codemode-off" ? "off" : "error" });
   readyMs = performance.now() - t0;
   let n = 0;
   work = async () => {
@@ -187,6 +187,8 @@ async function threeServers(samples: number): Promise<Record<string, unknown>> {
       const runs = [
         { label: "bare", cwd: here, mode: "bare" },
         ...sides().map(({ label, cwd }) => ({ label: `${label}codemode`, cwd, mode: "codemode" })),
+        // Where the host's memory goes: the same session with type-checking off (TypeScript never loads).
+        { label: "codemodeOff", cwd: here, mode: "codemode-off" },
       ];
       for (const { label, cwd, mode } of i % 2 ? runs.reverse() : runs) {
         const sample = await child<Sample>(THREE_SERVERS_SCRIPT, [mode, ...args, dir], cwd);
@@ -199,6 +201,7 @@ async function threeServers(samples: number): Promise<Record<string, unknown>> {
   const bare = bySide.bare!;
   const out: Record<string, unknown> = { processesPerSide: samples };
   for (const { label } of sides()) out[`${label}figures`] = figures(bare, bySide[`${label}codemode`]!);
+  out.typeCheckOffFigures = figures(bare, bySide.codemodeOff!);
   return out;
 }
 

@@ -223,7 +223,9 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     };
   }
   // Connections passed in (a served session's, say) are shared: their API is built when a program needs it.
-  if (ownsConnections) warmAfterReady(executor, connections, options.typeCheck);
+  // After this call returns (the API is generated on this thread): the caller gets code mode first, and
+  // the work overlaps what it does next (sending the prompt to the model).
+  if (ownsConnections) setImmediate(() => warmAfterReady(executor, connections, options.typeCheck));
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
   let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
   const listeners = new Set<() => void>();
@@ -345,8 +347,12 @@ function warmAfterReady(
   connections: McpConnections,
   typeCheck: TypeCheckMode | undefined,
 ): void {
-  if (typeCheck !== "off" && connections.tools().length <= WARM_API_UP_TO_TOOLS) {
-    void executor.warmUp().catch(() => undefined);
+  try {
+    if (typeCheck !== "off" && connections.tools().length <= WARM_API_UP_TO_TOOLS) {
+      void executor.warmUp().catch(() => undefined);
+    }
+  } catch {
+    // Closed before this ran: nothing to warm.
   }
 }
 
