@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { availableParallelism } from "node:os";
 import type { GeneratedApi } from "@codecall/codegen";
 import type { ExecutionLimits, ToolHandler } from "@codecall/sandbox";
 import type { AgentToolbox, ToolboxEvent, ToolUseResult } from "../agent/toolbox.js";
@@ -29,8 +28,12 @@ import {
 import { composeInterceptors, type ExecutionInterceptor } from "../executor/interceptor.js";
 import type { ToolLimiter, ToolLimitsConfig } from "../executor/tool-limits.js";
 import { warmUpTypeChecker } from "../executor/type-check-service.js";
-import { loadConfig } from "../mcp/config.js";
-import { type ConnectOptions, McpConnections, openServers, type ServersOption } from "../mcp/connections.js";
+import {
+  type ConnectOptions,
+  type McpConnections,
+  openServers,
+  type ServersOption,
+} from "../mcp/connections.js";
 import { createResourceHandler } from "../mcp/resource-tools.js";
 import { definedOf, type PolicyOptions } from "../policy/gate.js";
 import type { PrivacyGuard, PrivacyGuardOptions } from "../privacy/guard.js";
@@ -124,17 +127,10 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
-  const servers =
-    typeof options.servers === "string" || options.servers instanceof URL
-      ? await loadConfig(options.servers, options.connect)
-      : options.servers;
-  // The type-checker's thread loads TypeScript and its standard library (about 1.7 s of CPU, measured)
-  // while the servers start when a core is free for it; else once they are up, while the model reads the
-  // prompt, so it does not slow the servers' start (see `warmAfterReady` for the rest).
-  const warmEarly = options.typeCheck !== "off" && hasSpareCore(servers);
-  if (warmEarly) void warmUpTypeChecker();
-  const { connections, owned: ownsConnections } = await openServers(servers, options.connect);
-  if (options.typeCheck !== "off" && !warmEarly) void warmUpTypeChecker();
+  const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
+  // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
+  // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured).
+  if (options.typeCheck !== "off") void warmUpTypeChecker();
   const guard = await privacyGuard(options.privacy);
   // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
   const interceptor = composeInterceptors(options.interceptor, guard);
@@ -222,10 +218,6 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       ...(generation === undefined ? {} : { skills: { generation, files } }),
     };
   }
-  // Connections passed in (a served session's, say) are shared: their API is built when a program needs it.
-  // After this call returns (the API is generated on this thread): the caller gets code mode first, and
-  // the work overlaps what it does next (sending the prompt to the model).
-  if (ownsConnections) setImmediate(() => warmAfterReady(executor, connections, options.typeCheck));
   // The initial prompt names servers only, so it comes from the catalogue without generating any code.
   let initial = buildInitialPrompt({ servers: serverSummaries(connections), workspace: !!options.workspace });
   const listeners = new Set<() => void>();
@@ -321,41 +313,6 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
 }
 
 /** Each server's name, description and tool count, sorted by name, as the initial prompt lists them. */
-/**
- * Whether this machine has a core to spare for the checker's warm-up while these servers start: more
- * cores than server processes to spawn plus this one. Connections already open have nothing left to start.
- */
-function hasSpareCore(servers: ServersOption): boolean {
-  if (servers instanceof McpConnections) return true;
-  const entries = (servers as { mcpServers?: Record<string, { command?: unknown }> }).mcpServers;
-  const spawned = Object.values(entries ?? {}).filter((s) => typeof s?.command === "string").length;
-  return availableParallelism() > spawned + 1;
-}
-
-/** Up to this many tools, code mode builds the API and loads it into the checker as soon as it is ready. */
-const WARM_API_UP_TO_TOOLS = 1_000;
-
-/**
- * What the first program would otherwise wait for, done in the background once code mode is ready (while the
- * model reads the prompt): the typed API generated and its declarations loaded into the warm checker. A
- * large catalogue keeps its API deferred to first use: generating it there takes seconds of CPU the first
- * search may need. (Starting the engine here too was measured and dropped: a program sent meanwhile made
- * QuickJS's pool start a second worker, and the first program got slower.)
- */
-function warmAfterReady(
-  executor: Executor,
-  connections: McpConnections,
-  typeCheck: TypeCheckMode | undefined,
-): void {
-  try {
-    if (typeCheck !== "off" && connections.tools().length <= WARM_API_UP_TO_TOOLS) {
-      void executor.warmUp().catch(() => undefined);
-    }
-  } catch {
-    // Closed before this ran: nothing to warm.
-  }
-}
-
 function serverSummaries(connections: McpConnections): ServerSummary[] {
   return connections
     .servers()

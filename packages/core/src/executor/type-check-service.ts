@@ -245,7 +245,6 @@ class CheckService {
 
   private pump(): void {
     if (this.running) return;
-    this.libraryWarmsWithApi();
     let job = this.queue.shift();
     if (!job) {
       this.worker?.unref();
@@ -287,33 +286,6 @@ class CheckService {
     }, current.budgetMs);
     this.running = { job: current, timer };
     worker.postMessage(current.request);
-  }
-
-  /**
-   * The standard library's own warm-up builds a checker over no declarations; an API's load parses and
-   * binds the same library files (shared in the worker) and warms its own checker, which programs use. So
-   * while an API's load is queued behind it, that load goes first and the library's warm-up is answered by
-   * it: the first program then waits for one checker, not two.
-   */
-  private libraryWarmsWithApi(): void {
-    const library = this.queue.findIndex(
-      (j) => j.request.type === "load" && j.request.apiId === this.libraryApi,
-    );
-    if (library < 0) return;
-    const api = this.queue.findIndex((j) => j.request.type === "load" && j.request.apiId !== this.libraryApi);
-    if (api < 0) return;
-    const [libraryJob] = this.queue.splice(library, 1);
-    const apiJob = this.queue[api > library ? api - 1 : api]!;
-    const { resolve } = apiJob;
-    apiJob.resolve = (reply) => {
-      resolve(reply);
-      libraryJob!.resolve(reply);
-    };
-    const reject = apiJob.reject;
-    apiJob.reject = (error) => {
-      reject(error);
-      libraryJob!.reject(error);
-    };
   }
 
   private spawn(): Worker {
