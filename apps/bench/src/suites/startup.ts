@@ -12,6 +12,9 @@
  *   mode runs three programs each making a call): RSS of the host process only (the servers are children
  *   with their own), as a ratio; the same with type-check off (TypeScript never loads) shows its share.
  * Ratios are given as min / median / max over the samples; each pair of processes ran back to back.
+ * `CODECALL_BENCH_STARTUP_SAMPLES` sets the samples (default 5); `CODECALL_BENCH_STARTUP_BASELINE` (another
+ * checkout's `apps/bench`, built) runs that build's code mode interleaved with this one (`baseline.*`).
+ * Run alone: `node --no-node-snapshot --import tsx src/run.ts startup` in apps/bench.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
