@@ -171,10 +171,10 @@ function globalsFile(servers: GeneratedServer[]): string {
 
 /**
  * The declarations a program that uses only `toolIds` needs: every shared file, each server's index
- * exporting just those of its tools (an empty module for the rest), and those tools' own declarations.
- * Over a catalogue of thousands of tools, checking against this slice costs what the program uses
- * rather than what the catalogue holds; what the program does not name is absent, as an unknown name
- * would be. Unknown ids are ignored.
+ * exporting those of its tools with their own declarations and every other tool as a one-line stub that
+ * takes any argument, so each namespace keeps all its names. Over a catalogue of thousands of tools,
+ * checking against this slice costs what the program uses rather than what the catalogue holds. Unknown
+ * ids are ignored.
  */
 export function declarationsFor(api: GeneratedApi, toolIds: Iterable<string>): Record<string, string> {
   const wanted = new Set(toolIds);
@@ -193,11 +193,16 @@ export function declarationsFor(api: GeneratedApi, toolIds: Iterable<string>): R
     const exported = new Set(
       chosen.map((tool) => `export { ${tool.toolIdent} } from "./${tool.toolIdent}";`),
     );
-    // The index as generated (header and doc), keeping only the chosen tools' export lines.
-    const lines = (api.declarations[`${dir}/index.d.ts`] ?? "")
-      .split("\n")
-      .filter((line) => !line.startsWith("export ") || exported.has(line));
-    if (chosen.length === 0) lines.splice(lines.length - 1, 0, "export {};");
+    // The index as generated (header and doc) with the chosen tools' exports. Every other tool stays as a
+    // loosely typed stub, one line, so the namespace keeps its keys: `keyof typeof server` and assigning
+    // to `typeof server` mean what they mean against the whole API, and a tool reached by a computed name
+    // type-checks loosely (its arguments are still validated when it is called).
+    const lines = (api.declarations[`${dir}/index.d.ts`] ?? "").split("\n").map((line) => {
+      if (!line.startsWith("export ") || exported.has(line)) return line;
+      const ident = /^export \{ (\S+) \} from /.exec(line)?.[1];
+      return ident ? `export declare const ${ident}: (input?: any) => Promise<unknown>;` : line;
+    });
+    if (!lines.some((line) => line.startsWith("export "))) lines.splice(lines.length - 1, 0, "export {};");
     out[`${dir}/index.d.ts`] = lines.join("\n");
     for (const tool of chosen) {
       const path = `${dir}/${tool.toolIdent}.d.ts`;

@@ -70,6 +70,28 @@ describe("type-checking against the declarations a program names", () => {
     const result = await executor.execute("return await shop.item_77({ count: 1 });");
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe("TYPE_CHECK_FAILED");
-    expect(result.diagnostics.map((d) => d.message).join("\n")).toMatch(/Did you mean 'shop\.item77'/);
+    // TypeScript's own suggestion, as against the whole API: the namespace keeps every tool's name.
+    expect(result.diagnostics.map((d) => d.message).join("\n")).toMatch(/Did you mean '(shop\.)?item77'/);
   }, 120_000);
+
+  it("keeps every tool of a server in its namespace's type, as the whole API does", async () => {
+    // Assigning to the namespace's type still needs every tool; a computed name still type-checks.
+    const partial = "const g: typeof shop = { item7: shop.item7 };\nreturn 1;";
+    const [sliced, full] = [await executor.execute(partial), await whole.execute(partial)];
+    expect(full.error?.code).toBe("TYPE_CHECK_FAILED");
+    expect(sliced.error?.code).toBe("TYPE_CHECK_FAILED");
+    const computed = 'const k = ("item" + 7) as keyof typeof shop;\nreturn await shop[k]({ count: 1 });';
+    const [slicedRun, fullRun] = [await executor.execute(computed), await whole.execute(computed)];
+    expect(fullRun.ok, JSON.stringify(fullRun.error)).toBe(true);
+    expect(slicedRun.ok, JSON.stringify(slicedRun.error)).toBe(true);
+  }, 120_000);
+
+  it("checks many programs naming different tools at once (more than the slices it keeps)", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 14 }, (_, i) =>
+        executor.execute(`return await shop.item${200 + i}({ count: ${i} });`),
+      ),
+    );
+    for (const result of results) expect(result.ok, JSON.stringify(result.error)).toBe(true);
+  }, 240_000);
 });

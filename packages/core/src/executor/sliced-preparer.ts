@@ -24,7 +24,7 @@ export type Preparer = Pick<ProgramPreparer, "prepare" | "analyze" | "warmUp" | 
  */
 export class SlicedPreparer implements Preparer {
   private readonly byIdent = new Map<string, GeneratedApi["tools"]>();
-  private readonly slices = new Map<string, ProgramPreparer>();
+  private readonly slices = new Map<string, Slice>();
   private disposed = false;
 
   constructor(
@@ -41,26 +41,37 @@ export class SlicedPreparer implements Preparer {
   }
 
   prepare(code: string, check: boolean, importedFiles?: Record<string, string>): Promise<PreparedProgram> {
-    const text = importedFiles ? `${code}\n${Object.values(importedFiles).join("\n")}` : code;
-    return this.sliceFor(text).prepare(code, check, importedFiles);
+    return this.using(this.sliceFor(withImports(code, importedFiles)), (slice) =>
+      slice.prepare(code, check, importedFiles),
+    );
   }
 
   analyze(code: string, servers: string[]): Promise<ProgramAnalysis> {
-    return this.sliceFor(code).analyze(code, servers);
+    return this.using(this.sliceFor(code), (slice) => slice.analyze(code, servers));
   }
 
   /** Loads TypeScript with the slice of no tools (the servers, empty): what every slice shares. */
   warmUp(): Promise<void> {
-    return this.sliceFor("").warmUp();
+    return this.using(this.sliceFor(""), (slice) => slice.warmUp());
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const slice of this.slices.values()) slice.dispose();
+    for (const slice of this.slices.values()) retire(slice);
     this.slices.clear();
   }
 
-  private sliceFor(text: string): ProgramPreparer {
+  /** Runs `work` on a slice, holding it: a slice evicted or disposed meanwhile goes once its work is done. */
+  private async using<T>(slice: Slice, work: (preparer: ProgramPreparer) => Promise<T>): Promise<T> {
+    slice.inFlight++;
+    try {
+      return await work(slice.preparer);
+    } finally {
+      if (--slice.inFlight === 0 && slice.retired) slice.preparer.dispose();
+    }
+  }
+
+  private sliceFor(text: string): Slice {
     const names = mentionedNames(text);
     const ids: string[] = [];
     for (const name of names) {
@@ -72,19 +83,44 @@ export class SlicedPreparer implements Preparer {
       this.slices.delete(key);
     } else {
       const declarations = declarationsFor(this.api, ids);
-      slice = new ProgramPreparer(
-        this.extra ? { ...declarations, ...this.extra } : declarations,
-        this.compilerOptions,
-        this.budget,
-      );
-      if (this.disposed) slice.dispose();
+      slice = {
+        preparer: new ProgramPreparer(
+          this.extra ? { ...declarations, ...this.extra } : declarations,
+          this.compilerOptions,
+          this.budget,
+        ),
+        inFlight: 0,
+        retired: false,
+      };
+      // After dispose (an executor closed or rebuilt mid-check), a late call still gets an answer.
+      if (this.disposed) {
+        slice.retired = true;
+        return slice;
+      }
     }
     this.slices.set(key, slice);
     if (this.slices.size > SLICES_KEPT) {
       const [oldest, dropped] = this.slices.entries().next().value!;
       this.slices.delete(oldest);
-      dropped.dispose();
+      retire(dropped);
     }
     return slice;
   }
+}
+
+/** A loaded slice and the checks running on it, which must finish before it is disposed. */
+interface Slice {
+  preparer: ProgramPreparer;
+  inFlight: number;
+  retired: boolean;
+}
+
+function retire(slice: Slice): void {
+  slice.retired = true;
+  if (slice.inFlight === 0) slice.preparer.dispose();
+}
+
+/** The text a program's slice is chosen by: the program and the modules it imports (skills). */
+function withImports(code: string, importedFiles?: Record<string, string>): string {
+  return importedFiles ? `${code}\n${Object.values(importedFiles).join("\n")}` : code;
 }
