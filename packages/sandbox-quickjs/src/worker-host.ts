@@ -32,14 +32,19 @@ const MEMORY_GRACE_MS = 100;
 
 type WorkerModule = typeof import("node:worker_threads");
 
+/** Runs a function in the async context captured when the scope was made. */
+export type CallerScope = (fn: () => void) => void;
+
 export interface WorkerPoolOptions {
   workerThreads: WorkerModule;
   /**
-   * Binds a function to the async context it is bound in (Node's `AsyncResource.bind`). A program's host
-   * calls arrive as worker messages; bound, they run in the context of the execution that started the
-   * run, as they do in-thread, so the caller's AsyncLocalStorage (a server's per-request state) holds.
+   * Captures the async context the run starts in (a Node `AsyncResource`) and returns a function that runs
+   * `fn` inside it. A program's host calls arrive as worker messages; run this way they see the execution
+   * that started the run, as they do in-thread, so the caller's AsyncLocalStorage (a server's per-request
+   * state) holds. (Not `AsyncResource.bind`: it builds two deprecation wrappers per call, a sixth of a
+   * warm execution's host time.)
    */
-  bindToCaller: <F extends (...args: never[]) => unknown>(fn: F) => F;
+  captureCaller: () => CallerScope;
   wasmModule: () => Promise<WebAssembly.Module | undefined>;
   /** Idle workers kept for new sessions. */
   maxIdle: number;
@@ -63,6 +68,10 @@ export class WorkerPool {
 
   async createContext(limits: ExecutionLimitsV1): Promise<SandboxContextV1> {
     if (this.closed) throw new Error("The QuickJS sandbox is closed.");
+    // A worker whose context is being disposed comes back in a moment: waiting for it is cheaper than
+    // starting another thread (and keeps the pool at its size). One waiter per returning worker.
+    if (this.idle.length === 0 && this.returning > this.waiters.length)
+      await new Promise<void>((r) => this.waiters.push(r));
     let worker = this.idle.pop();
     if (!worker && this.starting) {
       const started = this.starting;
@@ -81,14 +90,25 @@ export class WorkerPool {
     return new WorkerContext(worker, this);
   }
 
+  /** Workers whose context is being disposed (see {@link WorkerContext.dispose}), and who waits for one. */
+  private returning = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  /** Counts a worker whose dispose was sent and whose answer {@link release} will bring. */
+  returningSoon(): void {
+    this.returning++;
+  }
+
   /** A worker whose context was disposed cleanly goes back to the idle list; any other is terminated. */
-  release(worker: HostedWorker, healthy: boolean): void {
+  release(worker: HostedWorker, healthy: boolean, returned = false): void {
     this.live.delete(worker);
+    if (returned) this.returning--;
     if (healthy && !this.closed && worker.alive && this.idle.length < this.options.maxIdle) {
       this.idle.push(worker);
     } else {
       worker.terminate();
     }
+    this.waiters.shift()?.();
   }
 
   private readonly checks = new Set<(now: number) => void>();
@@ -117,8 +137,8 @@ export class WorkerPool {
     this.checks.delete(check);
   }
 
-  bindToCaller<F extends (...args: never[]) => unknown>(fn: F): F {
-    return this.options.bindToCaller(fn);
+  captureCaller(): CallerScope {
+    return this.options.captureCaller();
   }
 
   /** Terminates a worker (stuck, crashed, or its state unknown); a replacement starts in the background. */
@@ -130,6 +150,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.waiters.splice(0)) wake();
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
     const starting = this.starting;
@@ -360,36 +381,39 @@ class WorkerContext implements SandboxContextV1 {
         );
       };
       this.running = end;
+      const inCaller = this.pool.captureCaller();
+      const call = (message: Extract<FromWorker, { t: "call" }>) =>
+        bridge.call(message.request).then(
+          (reply) => {
+            // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
+            const wallTimeMs = control.limits.wallTimeMs;
+            if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
+            else {
+              sentWallTimeMs = wallTimeMs;
+              worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
+            }
+          },
+          () =>
+            worker.send({
+              t: "reply",
+              id: message.id,
+              reply: '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
+            }),
+        );
       worker.listen(
-        this.pool.bindToCaller((message: FromWorker) => {
+        (message: FromWorker) => {
           switch (message.t) {
             case "call":
-              bridge.call(message.request).then(
-                (reply) => {
-                  // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
-                  const wallTimeMs = control.limits.wallTimeMs;
-                  if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
-                  else {
-                    sentWallTimeMs = wallTimeMs;
-                    worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
-                  }
-                },
-                () =>
-                  worker.send({
-                    t: "reply",
-                    id: message.id,
-                    reply: '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
-                  }),
-              );
+              inCaller(() => void call(message));
               break;
             case "log":
-              bridge.log(message.level, message.text);
+              inCaller(() => bridge.log(message.level, message.text));
               break;
             case "done":
               end(message.result);
               break;
           }
-        }),
+        },
         () =>
           end({
             kind: "failed",
@@ -440,17 +464,24 @@ class WorkerContext implements SandboxContextV1 {
       return;
     }
     if (!worker.alive) return this.pool.release(worker, false);
-    const healthy = await new Promise<boolean>((resolve) => {
-      worker.listen(
-        (message) => {
-          if (message.t === "disposed") resolve(message.healthy);
-        },
-        () => resolve(false),
-        true,
-      );
-      worker.send({ t: "dispose" });
-    });
-    worker.listen(undefined);
-    this.pool.release(worker, healthy);
+    // Not awaited: the session is done with the context once the worker has the message (messages arrive
+    // in order, and nothing can run in the context afterwards). The worker's answer returns it to the pool
+    // (or terminates it) off the caller's latency path: a fresh execution's last round trip.
+    this.pool.returningSoon();
+    let returned = false;
+    const back = (healthy: boolean) => {
+      if (returned) return;
+      returned = true;
+      worker.listen(undefined);
+      this.pool.release(worker, healthy, true);
+    };
+    worker.listen(
+      (message) => {
+        if (message.t === "disposed") back(message.healthy);
+      },
+      () => back(false),
+      true,
+    );
+    worker.send({ t: "dispose" });
   }
 }
