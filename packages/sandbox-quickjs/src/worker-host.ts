@@ -68,10 +68,6 @@ export class WorkerPool {
 
   async createContext(limits: ExecutionLimitsV1): Promise<SandboxContextV1> {
     if (this.closed) throw new Error("The QuickJS sandbox is closed.");
-    // A worker whose context is being disposed comes back in a moment: waiting for it is cheaper than
-    // starting another thread (and keeps the pool at its size). One waiter per returning worker.
-    if (this.idle.length === 0 && this.returning > this.waiters.length)
-      await new Promise<void>((r) => this.waiters.push(r));
     let worker = this.idle.pop();
     if (!worker && this.starting) {
       const started = this.starting;
@@ -90,25 +86,19 @@ export class WorkerPool {
     return new WorkerContext(worker, this);
   }
 
-  /** Workers whose context is being disposed (see {@link WorkerContext.dispose}), and who waits for one. */
-  private returning = 0;
-  private readonly waiters: Array<() => void> = [];
-
-  /** Counts a worker whose dispose was sent and whose answer {@link release} will bring. */
-  returningSoon(): void {
-    this.returning++;
-  }
-
   /** A worker whose context was disposed cleanly goes back to the idle list; any other is terminated. */
-  release(worker: HostedWorker, healthy: boolean, returned = false): void {
+  release(worker: HostedWorker, healthy: boolean): void {
     this.live.delete(worker);
-    if (returned) this.returning--;
     if (healthy && !this.closed && worker.alive && this.idle.length < this.options.maxIdle) {
       this.idle.push(worker);
     } else {
       worker.terminate();
     }
-    this.waiters.shift()?.();
+  }
+
+  /** An engine whose memory grew past this is not reused (see {@link WorkerContext.dispose}). */
+  get recycleAboveBytes(): number {
+    return this.options.recycleAboveBytes;
   }
 
   private readonly checks = new Set<(now: number) => void>();
@@ -150,7 +140,6 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.waiters.splice(0)) wake();
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
     const starting = this.starting;
@@ -471,24 +460,12 @@ class WorkerContext implements SandboxContextV1 {
       return;
     }
     if (!worker.alive) return this.pool.release(worker, false);
-    // Not awaited: the session is done with the context once the worker has the message (messages arrive
-    // in order, and nothing can run in the context afterwards). The worker's answer returns it to the pool
-    // (or terminates it) off the caller's latency path: a fresh execution's last round trip.
-    this.pool.returningSoon();
-    let returned = false;
-    const back = (healthy: boolean) => {
-      if (returned) return;
-      returned = true;
-      worker.listen(undefined);
-      this.pool.release(worker, healthy, true);
-    };
-    worker.listen(
-      (message) => {
-        if (message.t === "disposed") back(message.healthy);
-      },
-      () => back(false),
-      true,
-    );
-    worker.send({ t: "dispose" });
+    // Nothing to wait for: the worker disposes the context when it reads the message, before anything
+    // sent after it (a new context), so it is back in the pool at once. An engine whose memory grew is
+    // not reused (WebAssembly memory never shrinks): its worker is terminated, which returns that memory
+    // at once, where the worker's own collector would take its time. The worker publishes its memory size.
+    const healthy = worker.clock[3]! <= this.pool.recycleAboveBytes;
+    if (healthy) worker.send({ t: "dispose" });
+    this.pool.release(worker, healthy);
   }
 }

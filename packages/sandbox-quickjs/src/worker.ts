@@ -211,9 +211,7 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
 async function dispose(): Promise<void> {
   const current = context;
   context = undefined;
-  // An engine whose memory grew is dropped, and its WebAssembly memory would wait for this thread's
-  // garbage collector: the host terminates the whole worker instead, which returns it at once.
-  const grown = watch.clock[3]! > init.recycleAboveBytes;
+  // The host does not wait for an answer: it reads the engine's memory size (clock[3]) itself, and
+  // terminates a worker whose engine grew rather than reusing it.
   await current?.dispose();
-  send({ t: "disposed", healthy: !grown });
 }
