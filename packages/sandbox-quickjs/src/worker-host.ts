@@ -177,7 +177,6 @@ export class WorkerPool {
       wasmModule: await this.options.wasmModule(),
       stop: new SharedArrayBuffer(4),
       clock: new SharedArrayBuffer(32),
-      wake: new SharedArrayBuffer(4),
       maxStackBytes: this.options.maxStackBytes,
       recycleAboveBytes: this.options.recycleAboveBytes,
     };
@@ -233,7 +232,6 @@ class HostedWorker {
   readonly exited: Promise<void>;
   readonly stop: Int32Array;
   readonly clock: Float64Array;
-  private readonly wake: Int32Array;
   /** Why the worker died, when it did on its own (out of memory, a crash). */
   exitReason: string | undefined;
 
@@ -243,7 +241,6 @@ class HostedWorker {
   ) {
     this.stop = new Int32Array(init.stop);
     this.clock = new Float64Array(init.clock);
-    this.wake = new Int32Array(init.wake);
     worker.on("message", (message: FromWorker) => this.listener?.(message));
     worker.on("error", (error: Error & { code?: string }) => {
       this.exitReason = error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : error.message;
@@ -282,11 +279,7 @@ class HostedWorker {
   private kept = false;
 
   send(message: ToWorker): void {
-    if (!this.alive) return;
-    this.worker.postMessage(message);
-    // Wakes a worker blocked waiting for the host; costs nothing when none is (no waiter, no system call).
-    Atomics.add(this.wake, 0, 1);
-    Atomics.notify(this.wake, 0);
+    if (this.alive) this.worker.postMessage(message);
   }
 
   create(limits: ExecutionLimitsV1): Promise<void> {

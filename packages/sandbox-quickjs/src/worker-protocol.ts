@@ -11,12 +11,6 @@ export interface WorkerInit {
    * `clock[3]` the engine's memory size in bytes (what the host reports for a worker it terminated).
    */
   clock: SharedArrayBuffer;
-  /**
-   * Backs an Int32Array of 1 that the host bumps, with `Atomics.notify`, after each message it posts: a
-   * worker waiting for the host blocks on it (`Atomics.wait`) and takes the message off its port at once,
-   * rather than through its event loop (see `worker.ts`).
-   */
-  wake: SharedArrayBuffer;
   maxStackBytes: number;
   recycleAboveBytes: number;
 }

@@ -3,7 +3,7 @@
  * (`worker-host.ts`) proxies the v1 adapter contract over messages; this file hosts the real adapter
  * context (`QuickJSSandboxContext`) unchanged, with a bridge that forwards host calls and logs back.
  */
-import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { HostBridgeV1, RunControlV1, RunResultV1 } from "@codecall/sandbox";
 import { QuickJSSandboxContext, type SharedWatch } from "./context.js";
 import { type Engine, EnginePool } from "./engine-pool.js";
@@ -23,45 +23,7 @@ let abort: AbortController | undefined;
 let nextCall = 0;
 const waiting = new Map<number, (reply: string) => void>();
 
-/**
- * How long a worker with nothing to do but wait for the host blocks for its next message before it
- * returns to its event loop (where the message would arrive anyway, one event-loop wake-up later).
- */
-const HOST_WAIT_MS = 200;
-const wake = new Int32Array(init.wake);
-/** Work that needs this thread's event loop (instantiating WebAssembly): no blocking meanwhile. */
-let loopWork = 0;
-let waitScheduled = false;
-
-const send = (message: FromWorker) => {
-  port.postMessage(message);
-  waitForHost();
-};
-
-/**
- * Once this turn's work and its microtasks are done, the worker has nothing left but to wait for the
- * host (a run waits on a tool reply, or the context on its next run): it then blocks on the shared wake
- * counter and takes the host's next message off the port itself. A message through the event loop
- * costs the round trip several times a futex wake-up, which for a warm execution is most of the price
- * of running off the host's thread.
- */
-function waitForHost(): void {
-  if (waitScheduled) return;
-  waitScheduled = true;
-  setImmediate(blockForHost);
-}
-
-function blockForHost(): void {
-  waitScheduled = false;
-  if (loopWork > 0) return;
-  const seen = Atomics.load(wake, 0);
-  let next = receiveMessageOnPort(port);
-  if (!next && Atomics.wait(wake, 0, seen, HOST_WAIT_MS) !== "timed-out") next = receiveMessageOnPort(port);
-  while (next) {
-    handle(next.message as ToWorker);
-    next = receiveMessageOnPort(port);
-  }
-}
+const send = (message: FromWorker) => port.postMessage(message);
 
 let limits: RunControlV1["limits"] | undefined;
 /** Tool calls this run has sent, and the UTF-16 units of those not yet answered. */
@@ -115,10 +77,7 @@ const bridge: HostBridgeV1 = {
   },
 };
 
-port.on("message", handle);
-
-function handle(message: ToWorker): void {
-  waitForHost();
+port.on("message", (message: ToWorker) => {
   switch (message.t) {
     case "create":
       void create(message.limits.memoryBytes);
@@ -142,7 +101,7 @@ function handle(message: ToWorker): void {
       void dispose();
       break;
   }
-}
+});
 
 /** Engines whose memory already reports growth failures to the host. */
 const watched = new WeakSet<WebAssembly.Memory>();
@@ -171,7 +130,6 @@ function watchMemory(engine: Engine): void {
 }
 
 async function create(memoryBytes: number): Promise<void> {
-  loopWork++;
   try {
     const engine = await pool.acquire(memoryBytes);
     watchMemory(engine);
@@ -184,8 +142,6 @@ async function create(memoryBytes: number): Promise<void> {
     send({ t: "created" });
   } catch (error) {
     send({ t: "create-failed", message: error instanceof Error ? error.message : String(error) });
-  } finally {
-    loopWork--;
   }
 }
 
