@@ -19,8 +19,12 @@ export interface WorkerInit {
 export type ToWorker =
   | { t: "create"; limits: ExecutionLimitsV1 }
   | { t: "run"; prelude: ScriptV1; script: ScriptV1; limits: ExecutionLimitsV1 }
-  /** `wallTimeMs`: the run's wall-clock limit moved, because core paused its clock (an approval waited). */
-  | { t: "reply"; id: number; reply: string; wallTimeMs?: number }
+  /**
+   * Tool replies, `[id, reply]`, batched per turn of the host's event loop (200 parallel calls answered in
+   * a few messages, not 200). `wallTimeMs`: the run's wall-clock limit moved, because core paused its
+   * clock (an approval waited).
+   */
+  | { t: "replies"; replies: Array<[number, string]>; wallTimeMs?: number }
   | { t: "abort" }
   | { t: "dispose" };
 
@@ -28,6 +32,7 @@ export type ToWorker =
 export type FromWorker =
   | { t: "created" }
   | { t: "create-failed"; message: string }
-  | { t: "call"; id: number; request: string }
+  /** Tool calls, `[id, request]`, batched per engine slice (sent before any later message). */
+  | { t: "calls"; calls: Array<[number, string]> }
   | { t: "log"; level: string; text: string }
   | { t: "done"; result: RunResultV1 };
