@@ -339,7 +339,6 @@ class WorkerContext implements SandboxContextV1 {
     let sentWallTimeMs = limits.wallTimeMs;
     return new Promise<RunResultV1>((resolve) => {
       let kill: ReturnType<typeof setTimeout> | undefined;
-      let flush: ReturnType<typeof setImmediate> | undefined;
       let ended = false;
       const signal = control.signal;
       const end = (result: RunResultV1) => {
@@ -347,8 +346,6 @@ class WorkerContext implements SandboxContextV1 {
         ended = true;
         this.running = undefined;
         if (kill) clearTimeout(kill);
-        // Replies still due belong to the run that ended: the worker would drop them.
-        if (flush) clearImmediate(flush);
         this.pool.unwatch(check);
         signal.removeEventListener("abort", onAbort);
         worker.listen(undefined);
@@ -374,37 +371,29 @@ class WorkerContext implements SandboxContextV1 {
       };
       this.running = end;
       const inCaller = this.pool.captureCaller();
-      // Replies that came in during one turn of the event loop cross together, at its end.
-      let replies: Array<[number, string]> = [];
-      const sendReplies = () => {
-        flush = undefined;
-        const batch = replies;
-        replies = [];
-        // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
-        const wallTimeMs = control.limits.wallTimeMs;
-        if (wallTimeMs === sentWallTimeMs) worker.send({ t: "replies", replies: batch });
-        else {
-          sentWallTimeMs = wallTimeMs;
-          worker.send({ t: "replies", replies: batch, wallTimeMs });
-        }
-      };
-      const reply = (id: number, text: string) => {
-        if (ended) return;
-        flush ??= setImmediate(sendReplies);
-        replies.push([id, text]);
-      };
-      const call = ([id, request]: [number, string]) =>
-        bridge.call(request).then(
-          (text) => reply(id, text),
-          () => reply(id, '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}'),
+      const call = (message: Extract<FromWorker, { t: "call" }>) =>
+        bridge.call(message.request).then(
+          (reply) => {
+            // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
+            const wallTimeMs = control.limits.wallTimeMs;
+            if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
+            else {
+              sentWallTimeMs = wallTimeMs;
+              worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
+            }
+          },
+          () =>
+            worker.send({
+              t: "reply",
+              id: message.id,
+              reply: '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
+            }),
         );
       worker.listen(
         (message: FromWorker) => {
           switch (message.t) {
-            case "calls":
-              inCaller(() => {
-                for (const each of message.calls) void call(each);
-              });
+            case "call":
+              inCaller(() => void call(message));
               break;
             case "log":
               inCaller(() => bridge.log(message.level, message.text));

@@ -19,12 +19,8 @@ export interface WorkerInit {
 export type ToWorker =
   | { t: "create"; limits: ExecutionLimitsV1 }
   | { t: "run"; prelude: ScriptV1; script: ScriptV1; limits: ExecutionLimitsV1 }
-  /**
-   * Tool replies, `[id, reply]`, batched per turn of the host's event loop (200 parallel calls answered in
-   * a few messages, not 200). `wallTimeMs`: the run's wall-clock limit moved, because core paused its
-   * clock (an approval waited).
-   */
-  | { t: "replies"; replies: Array<[number, string]>; wallTimeMs?: number }
+  /** `wallTimeMs`: the run's wall-clock limit moved, because core paused its clock (an approval waited). */
+  | { t: "reply"; id: number; reply: string; wallTimeMs?: number }
   | { t: "abort" }
   | { t: "dispose" };
 
@@ -32,7 +28,6 @@ export type ToWorker =
 export type FromWorker =
   | { t: "created" }
   | { t: "create-failed"; message: string }
-  /** Tool calls, `[id, request]`, batched per engine slice (sent before any later message). */
-  | { t: "calls"; calls: Array<[number, string]> }
+  | { t: "call"; id: number; request: string }
   | { t: "log"; level: string; text: string }
   | { t: "done"; result: RunResultV1 };

@@ -23,20 +23,7 @@ let abort: AbortController | undefined;
 let nextCall = 0;
 const waiting = new Map<number, (reply: string) => void>();
 
-/** Tool calls made in the current engine slice, sent together once it ends (or before any other message). */
-let outbox: Array<[number, string]> = [];
-
-const send = (message: FromWorker) => {
-  if (outbox.length > 0) sendCalls();
-  port.postMessage(message);
-};
-
-function sendCalls(): void {
-  if (outbox.length === 0) return;
-  const calls = outbox;
-  outbox = [];
-  port.postMessage({ t: "calls", calls } satisfies FromWorker);
-}
+const send = (message: FromWorker) => port.postMessage(message);
 
 let limits: RunControlV1["limits"] | undefined;
 /** Tool calls this run has sent, and the UTF-16 units of those not yet answered. */
@@ -82,8 +69,7 @@ const bridge: HostBridgeV1 = {
         unitsInFlight -= request.length;
         resolve(reply);
       });
-      if (outbox.length === 0) queueMicrotask(sendCalls);
-      outbox.push([id, request]);
+      send({ t: "call", id, request });
     });
   },
   log(level, text) {
@@ -99,14 +85,12 @@ port.on("message", (message: ToWorker) => {
     case "run":
       void run(message);
       break;
-    case "replies": {
+    case "reply": {
       // The engine's own wall-clock check reads this object (the run's control holds it).
       if (message.wallTimeMs !== undefined && limits) limits.wallTimeMs = message.wallTimeMs;
-      for (const [id, reply] of message.replies) {
-        const resolve = waiting.get(id);
-        waiting.delete(id);
-        resolve?.(reply);
-      }
+      const resolve = waiting.get(message.id);
+      waiting.delete(message.id);
+      resolve?.(message.reply);
       break;
     }
     case "abort":
