@@ -71,7 +71,10 @@ export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdap
       ([workerThreads, { AsyncResource }]) =>
         new WorkerPool({
           workerThreads,
-          bindToCaller: (fn) => AsyncResource.bind(fn as never) as typeof fn,
+          captureCaller: () => {
+            const resource = new AsyncResource("codecall.quickjs.run");
+            return (fn) => resource.runInAsyncScope(fn);
+          },
           wasmModule: () => pool.wasmModule(),
           maxIdle: options.maxIdleWorkers ?? 2,
           maxStackBytes,

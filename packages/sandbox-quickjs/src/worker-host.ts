@@ -32,14 +32,19 @@ const MEMORY_GRACE_MS = 100;
 
 type WorkerModule = typeof import("node:worker_threads");
 
+/** Runs a function in the async context captured when the scope was made. */
+export type CallerScope = (fn: () => void) => void;
+
 export interface WorkerPoolOptions {
   workerThreads: WorkerModule;
   /**
-   * Binds a function to the async context it is bound in (Node's `AsyncResource.bind`). A program's host
-   * calls arrive as worker messages; bound, they run in the context of the execution that started the
-   * run, as they do in-thread, so the caller's AsyncLocalStorage (a server's per-request state) holds.
+   * Captures the async context the run starts in (a Node `AsyncResource`) and returns a function that runs
+   * `fn` inside it. A program's host calls arrive as worker messages; run this way they see the execution
+   * that started the run, as they do in-thread, so the caller's AsyncLocalStorage (a server's per-request
+   * state) holds. (Not `AsyncResource.bind`: it builds two deprecation wrappers per call, a sixth of a
+   * warm execution's host time.)
    */
-  bindToCaller: <F extends (...args: never[]) => unknown>(fn: F) => F;
+  captureCaller: () => CallerScope;
   wasmModule: () => Promise<WebAssembly.Module | undefined>;
   /** Idle workers kept for new sessions. */
   maxIdle: number;
@@ -91,6 +96,11 @@ export class WorkerPool {
     }
   }
 
+  /** An engine whose memory grew past this is not reused (see {@link WorkerContext.dispose}). */
+  get recycleAboveBytes(): number {
+    return this.options.recycleAboveBytes;
+  }
+
   private readonly checks = new Set<(now: number) => void>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
 
@@ -117,8 +127,8 @@ export class WorkerPool {
     this.checks.delete(check);
   }
 
-  bindToCaller<F extends (...args: never[]) => unknown>(fn: F): F {
-    return this.options.bindToCaller(fn);
+  captureCaller(): CallerScope {
+    return this.options.captureCaller();
   }
 
   /** Terminates a worker (stuck, crashed, or its state unknown); a replacement starts in the background. */
@@ -360,36 +370,39 @@ class WorkerContext implements SandboxContextV1 {
         );
       };
       this.running = end;
+      const inCaller = this.pool.captureCaller();
+      const call = (message: Extract<FromWorker, { t: "call" }>) =>
+        bridge.call(message.request).then(
+          (reply) => {
+            // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
+            const wallTimeMs = control.limits.wallTimeMs;
+            if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
+            else {
+              sentWallTimeMs = wallTimeMs;
+              worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
+            }
+          },
+          () =>
+            worker.send({
+              t: "reply",
+              id: message.id,
+              reply: '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
+            }),
+        );
       worker.listen(
-        this.pool.bindToCaller((message: FromWorker) => {
+        (message: FromWorker) => {
           switch (message.t) {
             case "call":
-              bridge.call(message.request).then(
-                (reply) => {
-                  // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
-                  const wallTimeMs = control.limits.wallTimeMs;
-                  if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
-                  else {
-                    sentWallTimeMs = wallTimeMs;
-                    worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
-                  }
-                },
-                () =>
-                  worker.send({
-                    t: "reply",
-                    id: message.id,
-                    reply: '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
-                  }),
-              );
+              inCaller(() => void call(message));
               break;
             case "log":
-              bridge.log(message.level, message.text);
+              inCaller(() => bridge.log(message.level, message.text));
               break;
             case "done":
               end(message.result);
               break;
           }
-        }),
+        },
         () =>
           end({
             kind: "failed",
@@ -440,17 +453,12 @@ class WorkerContext implements SandboxContextV1 {
       return;
     }
     if (!worker.alive) return this.pool.release(worker, false);
-    const healthy = await new Promise<boolean>((resolve) => {
-      worker.listen(
-        (message) => {
-          if (message.t === "disposed") resolve(message.healthy);
-        },
-        () => resolve(false),
-        true,
-      );
-      worker.send({ t: "dispose" });
-    });
-    worker.listen(undefined);
+    // Nothing to wait for: the worker disposes the context when it reads the message, before anything
+    // sent after it (a new context), so it is back in the pool at once. An engine whose memory grew is
+    // not reused (WebAssembly memory never shrinks): its worker is terminated, which returns that memory
+    // at once, where the worker's own collector would take its time. The worker publishes its memory size.
+    const healthy = worker.clock[3]! <= this.pool.recycleAboveBytes;
+    if (healthy) worker.send({ t: "dispose" });
     this.pool.release(worker, healthy);
   }
 }

@@ -30,5 +30,4 @@ export type FromWorker =
   | { t: "create-failed"; message: string }
   | { t: "call"; id: number; request: string }
   | { t: "log"; level: string; text: string }
-  | { t: "done"; result: RunResultV1 }
-  | { t: "disposed"; healthy: boolean };
+  | { t: "done"; result: RunResultV1 };

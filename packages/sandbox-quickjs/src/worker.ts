@@ -94,7 +94,8 @@ port.on("message", (message: ToWorker) => {
       break;
     }
     case "abort":
-      abort?.abort();
+      // Only a run in progress is aborted (an abort that arrives after its run ended does nothing).
+      if (limits) abort?.abort();
       break;
     case "dispose":
       void dispose();
@@ -149,13 +150,13 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
   if (!context) {
     result = { kind: "failed", code: "SANDBOX_CRASHED", message: "The worker has no context." };
   } else {
-    abort = new AbortController();
+    // A controller that never aborted serves the next run too: a new one costs microseconds per run.
+    if (!abort || abort.signal.aborted) abort = new AbortController();
     limits = message.limits;
     callsSent = 0;
     unitsInFlight = 0;
     const control: RunControlV1 = { limits, signal: abort.signal };
     result = await context.run(message.prelude, message.script, bridge, control);
-    abort = undefined;
     limits = undefined;
   }
   // Replies still due belong to the run that ended: the program never sees them.
@@ -166,9 +167,7 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
 async function dispose(): Promise<void> {
   const current = context;
   context = undefined;
-  // An engine whose memory grew is dropped, and its WebAssembly memory would wait for this thread's
-  // garbage collector: the host terminates the whole worker instead, which returns it at once.
-  const grown = watch.clock[3]! > init.recycleAboveBytes;
+  // The host does not wait for an answer: it reads the engine's memory size (clock[3]) itself, and
+  // terminates a worker whose engine grew rather than reusing it.
   await current?.dispose();
-  send({ t: "disposed", healthy: !grown });
 }

@@ -4,7 +4,8 @@
  * with the typed error and the time it took to stop. Goal: max ≤ 50 ms on QuickJS and isolated-vm.
  * Then what running QuickJS in worker threads costs beside the in-thread mode: fresh executions (the
  * spare context kept warm in its worker), warm executions and one tool call. Goal: warm ≤ 2x in-thread,
- * fresh unchanged. Last, one long-lived session per backend (in a child process, so nothing else counts):
+ * fresh unchanged. Beside them, the floor of any worker mode: an empty message round trip to a worker.
+ * Last, one long-lived session per backend (in a child process, so nothing else counts):
  * host RSS over 20,000 sequential executions with one tool call each. Goal: < 32 MB growth over 10,000,
  * levelling off.
  */
@@ -124,8 +125,11 @@ async function poolCost(): Promise<Record<string, unknown>> {
         oneToolCallExecutionMs: round(median(tool)),
       };
     }
+    // The floor any worker mode pays per round trip: an empty message to a worker thread and back.
+    const floorMs = await emptyRoundTripMs();
     return {
       ...out,
+      emptyWorkerMessageRoundTripMs: round(floorMs, 4),
       ratioWorkerToInThread: {
         fresh: round(out.worker!.freshExecutionMs! / out.inThread!.freshExecutionMs!, 2),
         warm: round(out.worker!.warmExecutionMs! / out.inThread!.warmExecutionMs!, 2),
@@ -204,4 +208,28 @@ const longSessionBackend = process.env.CODECALL_BENCH_LONG_SESSION;
 if (longSessionBackend && process.argv[1] === fileURLToPath(import.meta.url)) {
   await longSessionChild(longSessionBackend);
   process.exit(0);
+}
+
+/** Median of an empty postMessage round trip to an echoing worker thread. */
+async function emptyRoundTripMs(): Promise<number> {
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(
+    `require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage(m));`,
+    { eval: true },
+  );
+  try {
+    return median(
+      await timeRuns(
+        () =>
+          new Promise<void>((resolve) => {
+            worker.once("message", () => resolve());
+            worker.postMessage(0);
+          }),
+        500,
+        50,
+      ),
+    );
+  } finally {
+    await worker.terminate();
+  }
 }

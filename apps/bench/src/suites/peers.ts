@@ -3,7 +3,14 @@
  * program making 200 calls with `Promise.all`, against `@modelcontextprotocol/server-memory` over stdio
  * (each contender has its own connection to a server started from the same script). Contenders:
  * - a bare MCP SDK client's `callTool`: the yardstick every ratio divides by;
- * - codecall: `createExecutor` (type-check off, a fresh context per execution) on each local backend;
+ * - a second bare client on a server process of its own (`bareMcpClientOtherServer`): the bench's noise
+ *   floor. Every contender talks to its own server process, and on a busy machine two identical clients
+ *   differ by that process's share of the CPU: 200 calls in one run measured 0.41x to 1.53x between two
+ *   bare clients (the 200 calls are mostly the server's own time). Ratios inside this control's spread
+ *   are not differences; it is why two node:vm peers measured below 1.0 on 200 calls.
+ * - codecall: `createExecutor` (type-check off, a fresh context per execution) on each local backend,
+ *   and on QuickJS with the default type-check (the same program each time: checked once, then answered
+ *   from the checker's cache by its text);
  * - `@cloudflare/codemode`: its `runCode` (its own code normalisation) with a node:vm executor as its
  *   README shows ("build your own for Node VM"), the tools calling an MCP SDK client;
  * - mcp-use's code mode (`MCPClient` with `codeMode: true`, node:vm), when installed;
@@ -64,9 +71,10 @@ async function bareClient(): Promise<Contender> {
   };
 }
 
-async function codecall(sandbox: Sandbox): Promise<Contender> {
+async function codecall(sandbox: Sandbox, typeCheck: "off" | "error" = "off"): Promise<Contender> {
   const connections = await connectServers({ mcpServers: { memory: memoryServer } });
-  const executor = await createExecutor({ catalogue: connections, sandbox, typeCheck: "off" });
+  const executor = await createExecutor({ catalogue: connections, sandbox, typeCheck });
+  if (typeCheck !== "off") await executor.warmUp();
   const run = async (program: string, expected: number) => {
     const result = await executor.execute(program);
     if (!result.ok || result.value !== expected)
@@ -231,8 +239,10 @@ export async function run(): Promise<Record<string, unknown>> {
   };
   try {
     await add("bareMcpClient", bareClient);
+    await add("bareMcpClientOtherServer", bareClient);
     const quickjs = await import("@codecall/sandbox-quickjs").catch(() => undefined);
     if (quickjs) await add("codecall-quickjs", () => codecall(quickjs.quickjs()));
+    if (quickjs) await add("codecall-quickjs-typecheck", () => codecall(quickjs.quickjs(), "error"));
     const snapshotOff =
       process.execArgv.includes("--no-node-snapshot") ||
       (process.env.NODE_OPTIONS ?? "").includes("--no-node-snapshot");
@@ -277,7 +287,7 @@ export async function run(): Promise<Record<string, unknown>> {
       oneToolCallEndToEnd: summarize(one),
       calls200PromiseAll: summarize(many),
       notRun,
-      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off, fresh context per execution. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's and the AI SDK's code modes run under Node 22 in a child process and time themselves there, beside a bare client on the same Node (bareMcpClientNode22; their ratioToSameNodeBareClient divides by that). UTCP's tool functions are synchronous inside the isolate, so its 200 calls run one after another; the AI SDK's allows 32 calls in flight by default, raised to 200 for that program.",
+      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off (codecall-quickjs-typecheck: the default check, the same program each time), fresh context per execution. bareMcpClientOtherServer is a second bare client on its own server process: the spread of its ratio is the bench's noise floor. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's and the AI SDK's code modes run under Node 22 in a child process and time themselves there, beside a bare client on the same Node (bareMcpClientNode22; their ratioToSameNodeBareClient divides by that). UTCP's tool functions are synchronous inside the isolate, so its 200 calls run one after another; the AI SDK's allows 32 calls in flight by default, raised to 200 for that program.",
     };
   } finally {
     for (const contender of Object.values(contenders)) await contender.close().catch(() => undefined);

@@ -179,6 +179,8 @@ interface ApiState {
   handler: ToolHandler;
   /** Type-checks and strips programs off the host thread (TypeScript loads in the checker's worker only). */
   preparer: Preparer;
+  /** The bindings prologue by the servers a program uses: the same few sets come back run after run. */
+  prologues: Map<string, string>;
 }
 
 /**
@@ -250,6 +252,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
               options.compilerOptions,
               budget,
             ),
+      prologues: new Map(),
     };
   };
   const current = async (): Promise<ApiState> => {
@@ -389,7 +392,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const taping = recorder ? "record" : run.nondeterminism;
         const request = {
           code: js,
-          prologue: programPrologue(runtimeFor(s.api, used)) + (files?.runtime ?? "") + modules,
+          prologue: prologueFor(s, used) + (files?.runtime ?? "") + modules,
           tools: trace.tools(recorder ? recorder.wrap(s.handler) : s.handler, s.api),
           ...(taping ? { nondeterminism: taping } : {}),
           limits,
@@ -431,6 +434,21 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
   };
   return executor;
+}
+
+/** Most prologues kept per API: one per set of servers programs used. */
+const MAX_PROLOGUES = 64;
+
+/** The generated bindings of `used` servers, built once per set and API version. */
+function prologueFor(s: ApiState, used: string[]): string {
+  const key = used.join(",");
+  let prologue = s.prologues.get(key);
+  if (prologue === undefined) {
+    prologue = programPrologue(runtimeFor(s.api, used));
+    if (s.prologues.size >= MAX_PROLOGUES) s.prologues.clear();
+    s.prologues.set(key, prologue);
+  }
+  return prologue;
 }
 
 function toCatalogue(options: ExecutorOptions): ExecutorCatalogue {

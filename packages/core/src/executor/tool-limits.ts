@@ -127,9 +127,20 @@ export class ToolLimiter {
     const once = () =>
       queued(plan.queues, signal, () => attempt(tool, args, callTool, signal, plan.timeoutMs));
     if (plan.retries === 0) return once();
+    // The first attempt goes straight through: most calls succeed, and p-retry's set-up costs about as
+    // much as the rest of the host's work on a call. Only a failure that may be retried hands over to it,
+    // as its own first attempt, so backoff and reporting are what they would have been.
+    if (signal.aborted) throw asCodecallError(signal.reason, signal);
+    let first: unknown;
+    try {
+      return await once();
+    } catch (error) {
+      if (!retryable(error, signal)) throw asCodecallError(error, signal);
+      first = error;
+    }
     const trace = callTraceOf(context);
     try {
-      return await libs.pRetry(once, {
+      return await libs.pRetry((attemptNumber) => (attemptNumber === 1 ? Promise.reject(first) : once()), {
         retries: plan.retries,
         minTimeout: plan.minDelayMs,
         maxTimeout: plan.maxDelayMs,
