@@ -45,7 +45,7 @@ type WorkerModule = typeof import("node:worker_threads");
 export interface WorkerPoolOptions {
   workerThreads: WorkerModule;
   /**
-   * Binds a function to the async context it is bound in (Node's `AsyncResource.bind`). A program's host
+   * Binds a function to the async context it is bound in (see `deliverInCallerContext`). A program's host
    * calls arrive as worker messages; bound, they run in the context of the execution that started the
    * run, as they do in-thread, so the caller's AsyncLocalStorage (a server's per-request state) holds.
    */
