@@ -10,6 +10,7 @@ import {
   type SandboxAdapterV1,
   type SandboxCapabilitiesV1,
 } from "@codecall/sandbox";
+import { deliverInCallerContext } from "./caller-context.js";
 import { QuickJSSandboxContext } from "./context.js";
 import { BASELINE_BYTES, EnginePool, type WasmModuleSource } from "./engine-pool.js";
 import { WorkerPool } from "./worker-host.js";
@@ -67,14 +68,12 @@ export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdap
   const thread = options.thread ?? (isNode() ? "worker" : "in-thread");
   let workers: Promise<WorkerPool> | undefined;
   const workerPool = () =>
-    (workers ??= Promise.all([import("node:worker_threads"), import("node:async_hooks")]).then(
-      ([workerThreads, { AsyncResource }]) =>
+    (workers ??= import("node:worker_threads").then(
+      (workerThreads) =>
         new WorkerPool({
           workerThreads,
-          captureCaller: () => {
-            const resource = new AsyncResource("codecall.quickjs.run");
-            return (fn) => resource.runInAsyncScope(fn);
-          },
+          // Each run's host calls are delivered in the context the run started in (see caller-context.ts).
+          captureCaller: () => deliverInCallerContext((fn: () => void) => fn()),
           wasmModule: () => pool.wasmModule(),
           maxIdle: options.maxIdleWorkers ?? 2,
           maxStackBytes,

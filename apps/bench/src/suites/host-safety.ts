@@ -61,6 +61,7 @@ export async function run(): Promise<Record<string, unknown>> {
   results.workerPoolCost = await poolCost();
   results.longSession = {
     quickjs: await longSessionInChild("quickjs"),
+    "quickjs-in-thread": await longSessionInChild("quickjs-in-thread"),
     "isolated-vm": await longSessionInChild("isolated-vm"),
     goalGrowthAt10kMiB: 32,
   };
@@ -167,7 +168,10 @@ function longSessionInChild(backend: string): Promise<unknown> {
  * the RSS once the engine is warm ({@link LONG_SESSION_WARM_UP} executions in).
  */
 async function longSessionChild(backend: string): Promise<void> {
-  const sandbox = backend === "isolated-vm" ? createSandbox(isolatedVmAdapter()) : quickjs();
+  const sandbox =
+    backend === "isolated-vm"
+      ? createSandbox(isolatedVmAdapter())
+      : quickjs(backend === "quickjs-in-thread" ? { thread: "in-thread" } : {});
   const session = await sandbox.createSession();
   const tools = async (call: { args: unknown }) => call.args;
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
