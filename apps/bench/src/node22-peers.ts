@@ -6,12 +6,14 @@
  * and the bench samples them round-robin with the others.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL("../peers/node22/", import.meta.url));
 const node22 = join(dir, "node_modules", "node", "bin", "node");
+/** Written once both install steps succeeded: a half-finished install is run again. */
+const installed = join(dir, "node_modules", ".codecall-installed");
 
 /** A sample that timed itself elsewhere: the bench takes `selfTimedMs` instead of its own clock. */
 export interface SelfTimed {
@@ -26,11 +28,12 @@ export interface Node22Contender {
 
 /** Installs the peer once: packages without their scripts, then only `node`'s, which fetches its binary from npm. */
 function install(): void {
-  if (existsSync(node22)) return;
+  if (existsSync(installed)) return;
   process.stderr.write("  installing the Node 22 peers and node@22 in apps/bench/peers/node22 ...\n");
   execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
   // isolated-vm loads its bundled Node 22 prebuild at run time; nothing else needs an install script.
   execFileSync("npm", ["rebuild", "node"], { cwd: dir, stdio: "ignore" });
+  writeFileSync(installed, "");
 }
 
 /**
@@ -52,7 +55,12 @@ export async function node22Contenders(
     // Not the bench's own flags (its TypeScript loader, --no-node-snapshot): the script is plain JavaScript.
     execArgv: [],
     cwd: dir,
-    stdio: ["ignore", "ignore", "ignore", "ipc"],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  // The end of the child's stderr (its servers' too), to say why it stopped if it does.
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let next = 0;
@@ -66,7 +74,9 @@ export async function node22Contenders(
     if (m.error !== undefined) p?.reject(new Error(m.error));
     else p?.resolve(m.ok);
   });
-  child.on("exit", (code) => fail(new Error(`the Node 22 contender process exited (${code})`)));
+  child.on("exit", (code) =>
+    fail(new Error(`the Node 22 contender process exited (${code}): ${stderr.trim()}`)),
+  );
   child.on("error", fail);
   const ask = <T>(message: Record<string, unknown>): Promise<T> =>
     new Promise<T>((resolve, reject) => {

@@ -8,11 +8,12 @@ export interface ProgramPosition {
   columnOffset: number;
 }
 
+const EVAL_FRAME = /^\s*at eval \(<anonymous>\)$/;
 const FRAME = new RegExp(`${PROGRAM_FILENAME.replace(".", "\\.")}:(\\d+)(?::(\\d+))?`, "g");
 
 /**
  * Maps a stack trace from the engine's script coordinates to the program's own lines, drops the frames of
- * codecall's prelude, and returns the first program frame's position. Works for V8 (`file:line:col`) and
+ * codecall's prelude (and a bare `eval` frame), and returns the first program frame's position. Works for V8 (`file:line:col`) and
  * QuickJS (`file:line` or `file:line:col`) frames.
  */
 export function mapProgramStack(
@@ -23,7 +24,9 @@ export function mapProgramStack(
   let column: number | undefined;
   const lines = stack
     .split("\n")
-    .filter((l) => !l.includes(PRELUDE_FILENAME))
+    // Not the prelude's frames, nor the bare frame of an indirect `eval` (how a backend may compile the
+    // program), which names no place.
+    .filter((l) => !l.includes(PRELUDE_FILENAME) && !EVAL_FRAME.test(l))
     .map((l) =>
       l.replace(FRAME, (_m, rawLine: string, rawColumn: string | undefined) => {
         const mappedLine = Number(rawLine) - position.lineOffset;

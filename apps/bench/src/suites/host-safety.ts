@@ -9,13 +9,13 @@
  * host RSS over 20,000 sequential executions with one tool call each. Goal: < 32 MB growth over 10,000,
  * levelling off.
  */
-import { execFile } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { createSandbox, type Sandbox } from "@codecall/sandbox";
 import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import { quickjs } from "@codecall/sandbox-quickjs";
+import { figuresFromChild } from "../child.js";
 import { median, round, timeRuns } from "../stats.js";
 
 export const name = "host-safety";
@@ -149,17 +149,7 @@ const LONG_SESSION_WARM_UP = 200;
 
 /** Runs this file again in a child process in long-session mode for `backend` and reads its figures. */
 function longSessionInChild(backend: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url)],
-      { env: { ...process.env, CODECALL_BENCH_LONG_SESSION: backend }, timeout: 600_000 },
-      (error, stdout, stderr) => {
-        if (error) resolve({ error: `${error.message}\n${stderr}`.slice(0, 2000) });
-        else resolve(JSON.parse(stdout.trim().split("\n").pop()!));
-      },
-    );
-  });
+  return figuresFromChild(import.meta.url, { CODECALL_BENCH_LONG_SESSION: backend }, 600_000);
 }
 
 /**

@@ -196,32 +196,33 @@ async function interleaved(
 }
 
 /** Contenders that also divide by a bare client on their own Node (UTCP's code mode runs on Node 22). */
-const SAME_NODE_YARDSTICK: Record<string, string> = {
+/**
+ * The bare client each contender divides by: the one on its own Node. The Node 22 peers time themselves in
+ * their child process, beside a bare client there; the Node 22 client itself is compared with the bench's.
+ */
+const YARDSTICK: Record<string, string> = {
   utcpCodeMode: "bareMcpClientNode22",
   aiSdkCodeMode: "bareMcpClientNode22",
 };
 
-/** Per contender: median ms (median over repetitions) and its ratio to the bare client, min / median / max. */
+/** Per contender: median ms (median over repetitions) and its ratio to its bare client, min / median / max. */
 function summarize(reps: Array<Record<string, number>>): Record<string, unknown> {
-  const spread = (ratios: number[]) => {
-    ratios.sort((a, b) => a - b);
-    return {
-      min: round(ratios[0]!, 2),
-      median: round(median(ratios), 2),
-      max: round(ratios[ratios.length - 1]!, 2),
-    };
-  };
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(reps[0]!)) {
-    const sameNode = SAME_NODE_YARDSTICK[key];
+    const yardstick = YARDSTICK[key] ?? "bareMcpClient";
+    const ratios = reps.map((r) => r[key]! / r[yardstick]!).sort((a, b) => a - b);
     out[key] = {
       medianMs: round(median(reps.map((r) => r[key]!))),
-      ...(key === "bareMcpClient"
+      ...(key === "bareMcpClient" || reps[0]![yardstick] === undefined
         ? {}
-        : { ratioToBareClient: spread(reps.map((r) => r[key]! / r.bareMcpClient!)) }),
-      ...(sameNode && reps[0]![sameNode] !== undefined
-        ? { ratioToSameNodeBareClient: spread(reps.map((r) => r[key]! / r[sameNode]!)) }
-        : {}),
+        : {
+            ratioToBareClient: {
+              yardstick,
+              min: round(ratios[0]!, 2),
+              median: round(median(ratios), 2),
+              max: round(ratios[ratios.length - 1]!, 2),
+            },
+          }),
     };
   }
   return out;
@@ -287,7 +288,7 @@ export async function run(): Promise<Record<string, unknown>> {
       oneToolCallEndToEnd: summarize(one),
       calls200PromiseAll: summarize(many),
       notRun,
-      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off (codecall-quickjs-typecheck: the default check, the same program each time), fresh context per execution. bareMcpClientOtherServer is a second bare client on its own server process: the spread of its ratio is the bench's noise floor. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's and the AI SDK's code modes run under Node 22 in a child process and time themselves there, beside a bare client on the same Node (bareMcpClientNode22; their ratioToSameNodeBareClient divides by that). UTCP's tool functions are synchronous inside the isolate, so its 200 calls run one after another; the AI SDK's allows 32 calls in flight by default, raised to 200 for that program.",
+      note: "All contenders ran in this run, sampled round-robin in a new shuffled order each round; ratios divide by the bare MCP client's callTool measured in the same repetition. codecall: createExecutor, typeCheck off (codecall-quickjs-typecheck: the default check, the same program each time), fresh context per execution. bareMcpClientOtherServer is a second bare client on its own server process: the spread of its ratio is the bench's noise floor. node:vm (Cloudflare's executor here, mcp-use) is no security boundary. UTCP's and the AI SDK's code modes run under Node 22 in a child process and time themselves there, beside a bare client on the same Node (bareMcpClientNode22, their yardstick). UTCP's tool functions are synchronous inside the isolate, so its 200 calls run one after another; the AI SDK's allows 32 calls in flight by default, raised to 200 for that program.",
     };
   } finally {
     for (const contender of Object.values(contenders)) await contender.close().catch(() => undefined);

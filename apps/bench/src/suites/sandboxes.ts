@@ -7,12 +7,12 @@
  * machine: a shared machine's speed drifts by tens of percent between loops.
  * A backend whose `create()` (or first execution) fails is skipped with the reason.
  */
-import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Sandbox, ToolHandler } from "@codecall/core";
 import type { BenchBackend } from "../backend.js";
+import { figuresFromChild } from "../child.js";
 import { median, medianMs, round } from "../stats.js";
 
 export const name = "sandboxes";
@@ -253,17 +253,7 @@ async function freshFigures(
 
 /** Runs this file again in a child process in RSS mode and reads its figures. */
 function rssInChild(file: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url)],
-      { env: { ...process.env, CODECALL_BENCH_RSS_BACKEND: file }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        if (error) resolve({ error: `${error.message}\n${stderr}`.slice(0, 2000) });
-        else resolve(JSON.parse(stdout.trim().split("\n").pop()!));
-      },
-    );
-  });
+  return figuresFromChild(import.meta.url, { CODECALL_BENCH_RSS_BACKEND: file }, 120_000);
 }
 
 /** Child mode: up to 100 live sessions, one warm execution each; prints the RSS they added. */
