@@ -117,21 +117,31 @@ export async function utcpCodeModeContext(
   }
 }
 
+/** What the bench uses of mcp-use's `MCPClient`. */
+export interface McpUseClient {
+  createAllSessions(): Promise<Record<string, { connector: { tools: Tool[] } }>>;
+  executeCode(code: string, timeoutMs?: number): Promise<{ result: unknown; error: unknown }>;
+  closeAllSessions(): Promise<void>;
+}
+
+/**
+ * mcp-use's `MCPClient`, from its `client` entry (the root entry imports LangChain, an optional peer), with
+ * its telemetry off (no network here).
+ */
+export async function mcpUseClient(): Promise<new (config: unknown, options?: unknown) => McpUseClient> {
+  process.env.MCP_USE_ANONYMIZED_TELEMETRY ??= "false";
+  const { MCPClient } = (await import(/* @vite-ignore */ "mcp-use/client")) as {
+    MCPClient: new (config: unknown, options?: unknown) => McpUseClient;
+  };
+  return MCPClient;
+}
+
 /**
  * mcp-use's code mode: the tool definitions its code-mode client lists (as the model receives them) and its
  * code-mode guide, both as text. Its client needs no server for them: the list is fixed whatever the catalogue.
  */
 export async function mcpUseCodeModeContext(): Promise<{ tools: string; guide: string }> {
-  process.env.MCP_USE_ANONYMIZED_TELEMETRY ??= "false";
-  const { MCPClient } = (await import(/* @vite-ignore */ "mcp-use/client")) as {
-    MCPClient: new (
-      config: unknown,
-      options?: unknown,
-    ) => {
-      createAllSessions(): Promise<Record<string, { connector: { tools: Tool[] } }>>;
-      closeAllSessions(): Promise<void>;
-    };
-  };
+  const MCPClient = await mcpUseClient();
   const client = new MCPClient({ mcpServers: {} }, { codeMode: true });
   try {
     const sessions = await client.createAllSessions();

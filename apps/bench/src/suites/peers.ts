@@ -30,6 +30,7 @@ import { connectServers, createExecutor, type Sandbox } from "@codecall/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { node22Contenders, type SelfTimed } from "../node22-peers.js";
+import { mcpUseClient } from "../peer-context.js";
 import { median, round } from "../stats.js";
 
 export const name = "peers";
@@ -133,22 +134,10 @@ async function cloudflareCodemode(): Promise<Contender> {
 }
 
 /**
- * mcp-use's code mode: its MCPClient with `codeMode: true` runs programs in node:vm. From its `client`
- * entry (the root entry imports LangChain, an optional peer), with its telemetry off (no network here).
+ * mcp-use's code mode: its MCPClient with `codeMode: true` runs programs in node:vm.
  */
 async function mcpUse(): Promise<Contender> {
-  process.env.MCP_USE_ANONYMIZED_TELEMETRY ??= "false";
-  const { MCPClient } = (await import(/* @vite-ignore */ "mcp-use/client")) as {
-    MCPClient: new (
-      config: unknown,
-      options?: unknown,
-    ) => {
-      createAllSessions(): Promise<unknown>;
-      executeCode(code: string, timeoutMs?: number): Promise<{ result: unknown; error: unknown }>;
-      closeAllSessions(): Promise<void>;
-      close?(): Promise<void>;
-    };
-  };
+  const MCPClient = await mcpUseClient();
   const client = new MCPClient({ mcpServers: { memory: memoryServer } }, { codeMode: true });
   await client.createAllSessions();
   const one = "const g = await memory.read_graph({});\nreturn g.entities.length;";
