@@ -91,7 +91,7 @@ export function generateApi(servers: ServerDefinition[], options: GenerateOption
       });
       lazy(files, `${dir}/${toolIdent}.ts`, () => emitted().source);
       lazy(declarations, `${dir}/${toolIdent}.d.ts`, () => emitted().declaration);
-      exports.push(`export { ${toolIdent} } from "./${toolIdent}";\n`);
+      exports.push(`${exportLine(toolIdent)}\n`);
       const generated = {
         id,
         server: serverName,
@@ -178,36 +178,34 @@ function globalsFile(servers: GeneratedServer[]): string {
  */
 export function declarationsFor(api: GeneratedApi, toolIds: Iterable<string>): Record<string, string> {
   const wanted = new Set(toolIds);
-  const byServer = new Map<string, GeneratedTool[]>();
-  for (const tool of api.tools) {
-    if (!wanted.has(tool.id)) continue;
-    const list = byServer.get(tool.serverIdent) ?? [];
-    list.push(tool);
-    byServer.set(tool.serverIdent, list);
-  }
+  const chosen = api.tools.filter((tool) => wanted.has(tool.id));
+  const chosenFiles = new Set(chosen.map((tool) => `servers/${tool.serverIdent}/${tool.toolIdent}`));
   const out: Record<string, string> = {};
   for (const path of ["index.d.ts", "types.d.ts", "globals.d.ts"]) out[path] = api.declarations[path]!;
   for (const server of api.servers) {
     const dir = `servers/${server.ident}`;
-    const chosen = byServer.get(server.ident) ?? [];
-    const exported = new Set(
-      chosen.map((tool) => `export { ${tool.toolIdent} } from "./${tool.toolIdent}";`),
-    );
-    // The index as generated (header and doc) with the chosen tools' exports. Every other tool stays as a
+    // The index as generated (header, doc, one export line per tool) with every tool not chosen as a
     // loosely typed stub, one line, so the namespace keeps its keys: `keyof typeof server` and assigning
     // to `typeof server` mean what they mean against the whole API, and a tool reached by a computed name
     // type-checks loosely (its arguments are still validated when it is called).
-    const lines = (api.declarations[`${dir}/index.d.ts`] ?? "").split("\n").map((line) => {
-      if (!line.startsWith("export ") || exported.has(line)) return line;
-      const ident = /^export \{ (\S+) \} from /.exec(line)?.[1];
-      return ident ? `export declare const ${ident}: (input?: any) => Promise<unknown>;` : line;
-    });
-    if (!lines.some((line) => line.startsWith("export "))) lines.splice(lines.length - 1, 0, "export {};");
-    out[`${dir}/index.d.ts`] = lines.join("\n");
-    for (const tool of chosen) {
-      const path = `${dir}/${tool.toolIdent}.d.ts`;
-      out[path] = api.declarations[path]!;
-    }
+    out[`${dir}/index.d.ts`] = api.declarations[`${dir}/index.d.ts`]!.split("\n")
+      .map((line) => {
+        const ident = EXPORT_LINE.exec(line)?.[1];
+        return ident === undefined || chosenFiles.has(`${dir}/${ident}`)
+          ? line
+          : `export declare const ${ident}: (input?: any) => Promise<unknown>;`;
+      })
+      .join("\n");
+  }
+  for (const tool of chosen) {
+    const path = `servers/${tool.serverIdent}/${tool.toolIdent}.d.ts`;
+    out[path] = api.declarations[path]!;
   }
   return out;
 }
+
+/** A server index's line for one tool; {@link EXPORT_LINE} reads it back. */
+function exportLine(toolIdent: string): string {
+  return `export { ${toolIdent} } from "./${toolIdent}";`;
+}
+const EXPORT_LINE = /^export \{ (\S+) \} from "\.\/\S+";$/;
