@@ -29,7 +29,7 @@ import {
 } from "./fields.js";
 import { profileOf } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
-import type { KnownMatch, Vault, VaultEntry } from "./vault.js";
+import { issueRange, type KnownMatch, type Vault, type VaultEntry } from "./vault.js";
 
 /** How to find values. */
 export interface ScanOptions {
@@ -478,7 +478,7 @@ function knownOnly(text: string, vault: Vault, known: "remembered" | "all"): Spa
   const hits: KnownMatch[] = [];
   vault.findKnown(text, known, hits, NONE);
   if (hits.length === 0) return NONE;
-  return clean(hits.map((h) => ({ start: h.start, end: h.end, type: h.entry.type, confidence: 1 })));
+  return clean(hits.map((h) => ({ start: h.start, end: h.end, type: h.type, confidence: 1 })));
 }
 
 /**
@@ -548,7 +548,7 @@ function scanOnce(
   const knownSpans: Match[] = hits.map((h) => ({
     start: h.start,
     end: h.end,
-    type: h.entry.type,
+    type: h.type,
     confidence: 1,
   }));
   return mergeKeepingFirst(clean(knownSpans), detected);
@@ -592,7 +592,11 @@ function replaceSpans(text: string, spans: Span[], vault: Vault, remember = fals
   let at = 0;
   let out = "";
   for (const s of spans) {
-    out += text.slice(at, s.start) + vault.issue(s.type, s.value ?? text.slice(s.start, s.end), options);
+    const token =
+      s.value === undefined
+        ? issueRange(vault, s.type, text, s.start, s.end, options)
+        : vault.issue(s.type, s.value, options);
+    out += text.slice(at, s.start) + token;
     at = s.end;
   }
   return out + text.slice(at);

@@ -4,6 +4,7 @@
  * same token; a token it did not issue resolves to nothing.
  */
 import { ESCAPE_TYPE, formatToken } from "./tokens.js";
+import { hashRange, IdTable, ValueStore } from "./value-store.js";
 
 /** One value the vault holds. */
 export interface VaultEntry {
@@ -84,7 +85,8 @@ function cutsInto(start: number, end: number, type: string, taken: readonly Span
 export interface KnownMatch {
   start: number;
   end: number;
-  entry: VaultEntry;
+  /** The value's type. */
+  type: string;
 }
 
 /** A 16-bit signature of a word: its first and last characters and its length. */
@@ -109,20 +111,23 @@ const signature2 = (second: number, penult: number, length: number): number =>
 class KnownValues {
   /** First word → the (lead, length) shapes of its values, longest first. */
   readonly #byFirstWord = new Map<string, { lead: number; length: number }[]>();
-  readonly #values = new Map<string, VaultEntry>();
+  /** Value → its type. */
+  readonly #values = new Map<string, string>();
   readonly #signatures = new Uint8Array(65536);
   readonly #signatures2 = new Uint8Array(65536);
+  /** Some value holds a line break, so an occurrence may span lines (see {@link Vault.knownSpanLines}). */
+  multiline = false;
 
   /** Indexes one more value (values are only ever added: the index grows with the vault). */
-  add(entry: VaultEntry): void {
-    const v = entry.value;
+  add(v: string, type: string): void {
     if (this.#values.has(v)) return;
     let lead = 0;
     while (lead < v.length && !isWord(v.charCodeAt(lead))) lead++;
     let w = lead;
     while (w < v.length && isWord(v.charCodeAt(w))) w++;
     if (w === lead) return; // no word at all: nothing to anchor on
-    this.#values.set(v, entry);
+    this.#values.set(v, type);
+    if (v.indexOf("\n") !== -1) this.multiline = true;
     const first = v.slice(lead, w);
     const shapes = this.#byFirstWord.get(first);
     if (shapes === undefined) this.#byFirstWord.set(first, [{ lead, length: v.length }]);
@@ -171,10 +176,10 @@ class KnownValues {
             if (start < 0 || end > n || end < j) continue;
             if (start > 0 && lead === 0 && isWord(text.charCodeAt(start - 1))) continue;
             if (end < n && isWord(text.charCodeAt(end)) && isWord(text.charCodeAt(end - 1))) continue;
-            const entry = this.#values.get(text.slice(start, end));
-            if (entry === undefined) continue;
-            if (taken.length > 0 && cutsInto(start, end, entry.type, taken)) continue;
-            out.push({ start, end, entry });
+            const type = this.#values.get(text.slice(start, end));
+            if (type === undefined) continue;
+            if (taken.length > 0 && cutsInto(start, end, type, taken)) continue;
+            out.push({ start, end, type });
             j = end;
             break;
           }
@@ -189,19 +194,57 @@ class KnownValues {
 const shapeOf = (v: string): number =>
   (Math.imul(v.charCodeAt(0), 961) + Math.imul(v.charCodeAt(v.length - 1), 31) + v.length) & 0xffff;
 
-/** A vault entry as the vault keeps it: `remembered` may be switched on later, in place. */
-type Held = { -readonly [K in keyof VaultEntry]: VaultEntry[K] };
+const NUMERIC = 1;
+const REMEMBERED = 2;
 
-/** Session-scoped token ↔ value map. Create one per session; do not share across users. */
+/** Set by {@link Vault}'s static block: see {@link issueRange}. */
+let issueRangeOf: (
+  vault: Vault,
+  type: string,
+  text: string,
+  start: number,
+  end: number,
+  options?: IssueOptions,
+) => string;
+
+/**
+ * {@link Vault.issue} for the value `text.slice(start, end)`, read in place: a value already held costs
+ * no string at all (tokenizing a long text reads its values straight from it).
+ */
+export function issueRange(
+  vault: Vault,
+  type: string,
+  text: string,
+  start: number,
+  end: number,
+  options?: IssueOptions,
+): string {
+  return issueRangeOf(vault, type, text, start, end, options);
+}
+
+/**
+ * Session-scoped token ↔ value map. Create one per session; do not share across users.
+ *
+ * Entries are kept as columns indexed by issue order (values in a {@link ValueStore}, types, numbers
+ * within their type, flags), not as one object each, and tokens are formatted when asked for: a 10 MB
+ * log adds some 200,000 values, and every object kept per value is one more the garbage collector
+ * copies while the log is scanned. {@link VaultEntry} objects are made on demand.
+ */
 export class Vault {
-  readonly #byString = new Map<string, Held>();
-  readonly #byNumber = new Map<string, Held>();
+  readonly #store = new ValueStore();
+  /** Ids of string values, and of numbers' digits. */
+  readonly #byString = new IdTable(this.#store);
+  readonly #byNumber = new IdTable(this.#store);
   /** Values found by position that no lookup or scan may find ({@link IssueOptions.local}). */
-  readonly #local = new Map<string, Held>();
-  /** Entries by type, the `n`-th at `n - 1`: a token is resolved by parsing it (no map of token strings). */
-  readonly #byType = new Map<string, Held[]>();
-  /** Every entry in issue order. */
-  readonly #order: Held[] = [];
+  readonly #local = new IdTable(this.#store);
+  /** Type index * 4 + flags ({@link NUMERIC}, {@link REMEMBERED}), by id. */
+  readonly #meta: number[] = [];
+  /** The entry's number within its type (`[EMAIL_3]`: 3), by id. */
+  readonly #nth: number[] = [];
+  /** Type names by index, and each type's ids in order: a token is resolved by parsing it. */
+  readonly #types: string[] = [];
+  readonly #typeIndex = new Map<string, number>();
+  readonly #idsByType: number[][] = [];
   /** The longest string value held: longer strings are not looked up (no hashing of long texts). */
   #longest = 0;
   /**
@@ -216,79 +259,112 @@ export class Vault {
   /** Built on the first scan for all values (redaction), then kept up to date: tokenizing never pays for it. */
   #all: KnownValues | undefined;
 
+  static {
+    issueRangeOf = (vault, type, text, start, end, options) => vault.#issue(type, text, start, end, options);
+  }
+
   /**
    * The token for `value` of `type`, issuing a new one the first time a value is seen. A value seen as
    * a JSON number and as a string (`4155552671` and `"4155552671"`) gets one token; it is restored as
    * whichever it was first seen as.
    */
   issue(type: string, value: string, options?: IssueOptions): string {
+    return this.#issue(type, value, 0, value.length, options);
+  }
+
+  #issue(type: string, text: string, start: number, end: number, options?: IssueOptions): string {
     const numeric = options?.numeric === true;
     const remember = options?.remember === true;
+    const hash = hashRange(text, start, end);
     const same = numeric ? this.#byNumber : this.#byString;
-    let known = same.get(value);
-    if (known === undefined) {
+    let known = same.get(text, start, end, hash);
+    if (known < 0) {
       const other = numeric ? this.#byString : this.#byNumber;
       if (other.size > 0) {
-        known = other.get(value);
-        if (known !== undefined) {
-          same.set(value, known);
-          if (!numeric) this.#shapes[shapeOf(value)] = 1;
+        known = other.get(text, start, end, hash);
+        if (known >= 0) {
+          same.add(known);
+          if (!numeric) this.#shapes[this.#shapeOf(known)] = 1;
         }
       }
     }
-    if (known !== undefined) {
-      if (remember && !known.remembered) this.#remember(known);
-      return known.token;
+    if (known >= 0) {
+      if (remember && (this.#meta[known]! & REMEMBERED) === 0) this.#remember(known);
+      return this.#token(known);
     }
     const local = options?.local === true && !remember;
     if (this.#local.size > 0) {
-      const held = this.#local.get(value);
-      if (held !== undefined) {
-        if (local) return held.token;
-        this.#local.delete(value);
+      const held = this.#local.get(text, start, end, hash);
+      if (held >= 0) {
+        if (local) return this.#token(held);
+        this.#local.delete(held);
         this.#index(held);
         if (remember) this.#remember(held);
-        return held.token;
+        return this.#token(held);
       }
     }
-    let list = this.#byType.get(type);
-    if (list === undefined) {
-      list = [];
-      this.#byType.set(type, list);
+    let t = this.#typeIndex.get(type);
+    if (t === undefined) {
+      t = this.#types.length;
+      this.#types.push(type);
+      this.#typeIndex.set(type, t);
+      this.#idsByType.push([]);
     }
-    const entry: Held = {
-      token: formatToken(type, list.length + 1),
+    const ids = this.#idsByType[t]!;
+    const id = this.#store.add(text, start, end, hash);
+    ids.push(id);
+    this.#meta.push(t * 4 + (numeric ? NUMERIC : 0));
+    this.#nth.push(ids.length);
+    if (local) this.#local.add(id);
+    else {
+      this.#index(id);
+      if (remember) this.#remember(id);
+    }
+    return formatToken(type, ids.length);
+  }
+
+  #token(id: number): string {
+    return formatToken(this.#types[this.#meta[id]! >> 2]!, this.#nth[id]!);
+  }
+
+  #entry(id: number, value = this.#store.value(id)): VaultEntry {
+    const meta = this.#meta[id]!;
+    const type = this.#types[meta >> 2]!;
+    return {
+      token: formatToken(type, this.#nth[id]!),
       type,
       value,
-      numeric,
-      remembered: false,
+      numeric: (meta & NUMERIC) !== 0,
+      remembered: (meta & REMEMBERED) !== 0,
     };
-    list.push(entry);
-    this.#order.push(entry);
-    if (local) this.#local.set(value, entry);
-    else {
-      this.#index(entry);
-      if (remember) this.#remember(entry);
-    }
-    return entry.token;
   }
 
-  /** Makes `entry` findable by lookups and (once indexed) by scans for all values. */
-  #index(entry: Held): void {
-    const v = entry.value;
-    if (entry.numeric) this.#byNumber.set(v, entry);
-    else {
-      this.#byString.set(v, entry);
-      if (v.length > this.#longest) this.#longest = v.length;
-      this.#shapes[shapeOf(v)] = 1;
-    }
-    if (entry.type !== ESCAPE_TYPE && entry.value.length >= 2) this.#all?.add(entry);
+  /** The signature ({@link shapeOf}) of value `id`. */
+  #shapeOf(id: number): number {
+    const s = this.#store;
+    const n = s.lengthOf(id);
+    return (Math.imul(s.codeAt(id, 0), 961) + Math.imul(s.codeAt(id, n - 1), 31) + n) & 0xffff;
   }
 
-  #remember(entry: Held): void {
-    entry.remembered = true;
-    if (entry.type === ESCAPE_TYPE || entry.value.length < 2) return;
-    this.#remembered.add(entry);
+  /** Makes entry `id` findable by lookups and (once indexed) by scans for all values. */
+  #index(id: number): void {
+    const meta = this.#meta[id]!;
+    const n = this.#store.lengthOf(id);
+    if ((meta & NUMERIC) !== 0) this.#byNumber.add(id);
+    else {
+      this.#byString.add(id);
+      if (n > this.#longest) this.#longest = n;
+      this.#shapes[this.#shapeOf(id)] = 1;
+    }
+    const type = this.#types[meta >> 2]!;
+    if (this.#all !== undefined && type !== ESCAPE_TYPE && n >= 2) this.#all.add(this.#store.value(id), type);
+  }
+
+  #remember(id: number): void {
+    this.#meta[id]! |= REMEMBERED;
+    const type = this.#types[this.#meta[id]! >> 2]!;
+    if (type === ESCAPE_TYPE || this.#store.lengthOf(id) < 2) return;
+    this.#remembered.add(this.#store.value(id), type);
     this.#rememberedVersion++;
   }
 
@@ -298,14 +374,17 @@ export class Vault {
     if (us < 2 || token.charCodeAt(0) !== 91 || token.charCodeAt(token.length - 1) !== 93) return undefined;
     const digits = token.slice(us + 1, -1);
     if (!/^[1-9][0-9]{0,8}$/.test(digits)) return undefined;
-    const entry = this.#byType.get(token.slice(1, us))?.[Number(digits) - 1];
-    return entry !== undefined && entry.token === token ? entry : undefined;
+    const t = this.#typeIndex.get(token.slice(1, us));
+    if (t === undefined) return undefined;
+    const id = this.#idsByType[t]![Number(digits) - 1];
+    return id === undefined ? undefined : this.#entry(id);
   }
 
   /** The entry holding exactly this string value (not a number's, nor a local one), if any. */
   lookup(value: string): VaultEntry | undefined {
     if (value.length > this.#longest || this.#shapes[shapeOf(value)] === 0) return undefined;
-    return this.#byString.get(value);
+    const id = this.#byString.get(value, 0, value.length, hashRange(value, 0, value.length));
+    return id < 0 ? undefined : this.#entry(id, value);
   }
 
   /** Changes whenever a remembered value is added: results of scans for remembered values depend on it. */
@@ -315,12 +394,20 @@ export class Vault {
 
   /** Number of values held. */
   get size(): number {
-    return this.#order.length;
+    return this.#store.size;
   }
 
   /** Every entry, in issue order. */
-  entries(): IterableIterator<VaultEntry> {
-    return this.#order.values();
+  *entries(): IterableIterator<VaultEntry> {
+    for (let id = 0; id < this.#store.size; id++) yield this.#entry(id);
+  }
+
+  /**
+   * True when a value a scan for `which` looks for holds a line break, so an occurrence may span lines
+   * (a text is then not scanned line-aligned piece by piece).
+   */
+  knownSpanLines(which: "remembered" | "all"): boolean {
+    return which === "remembered" ? this.#remembered.multiline : (this.#all?.multiline ?? true);
   }
 
   /**
@@ -335,8 +422,12 @@ export class Vault {
     if (which === "all") {
       if (this.#all === undefined) {
         this.#all = new KnownValues();
-        for (const e of this.#order) {
-          if (e.type !== ESCAPE_TYPE && e.value.length >= 2 && !this.#local.has(e.value)) this.#all.add(e);
+        const store = this.#store;
+        for (let id = 0; id < store.size; id++) {
+          const type = this.#types[this.#meta[id]! >> 2]!;
+          if (type === ESCAPE_TYPE || store.lengthOf(id) < 2) continue;
+          const v = store.value(id);
+          if (this.#local.get(v, 0, v.length, store.hashOf(id)) < 0) this.#all.add(v, type);
         }
       }
       index = this.#all;
