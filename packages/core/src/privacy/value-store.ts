@@ -16,21 +16,17 @@ export function hashRange(text: string, start: number, end: number): number {
   return h | 0;
 }
 
-function grown<T extends Int32Array | Uint16Array>(a: T, need: number): T {
-  let size = a.length * 2;
-  while (size < need) size *= 2;
-  const b = new (a.constructor as { new (n: number): T })(size);
-  b.set(a);
-  return b;
-}
+/** Characters per block of the store: blocks are added, never grown, so no character is copied twice. */
+const BLOCK = 1 << 16;
 
-/** Values numbered 0, 1, 2, ... in the order they were added; their characters in one array. */
+/** Values numbered 0, 1, 2, ... in the order they were added; their characters in blocks. */
 export class ValueStore {
-  #chars = new Uint16Array(1024);
+  readonly #blocks: Uint16Array[] = [];
+  /** The block being filled, and how much of it is used. */
+  #block = new Uint16Array(0);
   #used = 0;
-  #start = new Int32Array(64);
-  #length = new Int32Array(64);
-  #hash = new Int32Array(64);
+  /** Per id: its block, where it starts in it, and its length. */
+  #where = new Int32Array(192);
   #count = 0;
 
   /** Number of values held. */
@@ -38,56 +34,54 @@ export class ValueStore {
     return this.#count;
   }
 
-  /** Adds `text.slice(start, end)`, whose {@link hashRange} is `hash`; returns its id. */
-  add(text: string, start: number, end: number, hash: number): number {
+  /** Adds `text.slice(start, end)`; returns its id. */
+  add(text: string, start: number, end: number): number {
     const id = this.#count;
-    if (id === this.#start.length) {
-      this.#start = grown(this.#start, id + 1);
-      this.#length = grown(this.#length, id + 1);
-      this.#hash = grown(this.#hash, id + 1);
+    if (id * 3 + 3 > this.#where.length) {
+      const where = new Int32Array(this.#where.length * 2);
+      where.set(this.#where);
+      this.#where = where;
     }
     const n = end - start;
-    if (this.#used + n > this.#chars.length) this.#chars = grown(this.#chars, this.#used + n);
-    const chars = this.#chars;
+    if (this.#used + n > this.#block.length) {
+      this.#block = new Uint16Array(Math.max(BLOCK, n));
+      this.#blocks.push(this.#block);
+      this.#used = 0;
+    }
+    const chars = this.#block;
     const at = this.#used;
     for (let i = 0; i < n; i++) chars[at + i] = text.charCodeAt(start + i);
-    this.#start[id] = at;
-    this.#length[id] = n;
-    this.#hash[id] = hash;
     this.#used = at + n;
+    this.#where[id * 3] = this.#blocks.length - 1;
+    this.#where[id * 3 + 1] = at;
+    this.#where[id * 3 + 2] = n;
     this.#count = id + 1;
     return id;
   }
 
-  hashOf(id: number): number {
-    return this.#hash[id]!;
-  }
-
   lengthOf(id: number): number {
-    return this.#length[id]!;
+    return this.#where[id * 3 + 2]!;
   }
 
   /** The `i`-th code unit of value `id`. */
   codeAt(id: number, i: number): number {
-    return this.#chars[this.#start[id]! + i]!;
+    return this.#blocks[this.#where[id * 3]!]![this.#where[id * 3 + 1]! + i]!;
   }
 
   /** True when value `id` is `text.slice(start, end)`. */
   equals(id: number, text: string, start: number, end: number): boolean {
-    const n = this.#length[id]!;
-    if (n !== end - start) return false;
-    const chars = this.#chars;
-    const at = this.#start[id]! - start;
+    if (this.#where[id * 3 + 2] !== end - start) return false;
+    const chars = this.#blocks[this.#where[id * 3]!]!;
+    const at = this.#where[id * 3 + 1]! - start;
     for (let i = start; i < end; i++) if (chars[at + i] !== text.charCodeAt(i)) return false;
     return true;
   }
 
   /** Value `id` as a string (a new one each call). */
   value(id: number): string {
-    const at = this.#start[id]!;
-    const n = this.#length[id]!;
-    const chars = this.#chars;
-    if (n <= 4096) return String.fromCharCode.apply(null, chars.subarray(at, at + n) as unknown as number[]);
+    const chars = this.#blocks[this.#where[id * 3]!]!;
+    const at = this.#where[id * 3 + 1]!;
+    const n = this.#where[id * 3 + 2]!;
     let out = "";
     for (let i = 0; i < n; i += 4096) {
       const to = Math.min(n, i + 4096);
@@ -102,8 +96,11 @@ const DELETED = -1;
 
 /** An open-addressed set of ids of one {@link ValueStore}, found by their value's text. */
 export class IdTable {
-  /** Per slot: id + 1, {@link EMPTY} or {@link DELETED}. Linear probing; at most 3/4 full. */
-  #slots = new Int32Array(64);
+  /**
+   * Per slot, two numbers: the value's hash, then id + 1, {@link EMPTY} or {@link DELETED}. Linear probing
+   * at most half full; the hash beside the id spares a probe a read elsewhere in memory.
+   */
+  #slots = new Int32Array(128);
   /** Slots not empty (live and deleted). */
   #filled = 0;
   #live = 0;
@@ -118,35 +115,34 @@ export class IdTable {
   get(text: string, start: number, end: number, hash: number): number {
     if (this.#live === 0) return -1;
     const slots = this.#slots;
-    const mask = slots.length - 1;
-    const store = this.store;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const s = slots[i]!;
+    const mask = slots.length - 2;
+    for (let i = (hash << 1) & mask; ; i = (i + 2) & mask) {
+      const s = slots[i + 1]!;
       if (s === EMPTY) return -1;
-      if (s !== DELETED && store.hashOf(s - 1) === hash && store.equals(s - 1, text, start, end))
-        return s - 1;
+      if (slots[i] === hash && s !== DELETED && this.store.equals(s - 1, text, start, end)) return s - 1;
     }
   }
 
-  /** Adds `id` (not in the table). */
-  add(id: number): void {
-    if ((this.#filled + 1) * 4 > this.#slots.length * 3) this.#rehash();
+  /** Adds `id`, whose value has hash `hash` (not in the table). */
+  add(id: number, hash: number): void {
+    if ((this.#filled + 1) * 4 > this.#slots.length) this.#rehash();
     const slots = this.#slots;
-    const mask = slots.length - 1;
-    let i = this.store.hashOf(id) & mask;
-    while (slots[i] !== EMPTY) i = (i + 1) & mask;
-    slots[i] = id + 1;
+    const mask = slots.length - 2;
+    let i = (hash << 1) & mask;
+    while (slots[i + 1] !== EMPTY) i = (i + 2) & mask;
+    slots[i] = hash;
+    slots[i + 1] = id + 1;
     this.#filled++;
     this.#live++;
   }
 
-  /** Removes `id` (in the table). */
-  delete(id: number): void {
+  /** Removes `id`, whose value has hash `hash` (in the table). */
+  delete(id: number, hash: number): void {
     const slots = this.#slots;
-    const mask = slots.length - 1;
-    for (let i = this.store.hashOf(id) & mask; slots[i] !== EMPTY; i = (i + 1) & mask) {
-      if (slots[i] === id + 1) {
-        slots[i] = DELETED;
+    const mask = slots.length - 2;
+    for (let i = (hash << 1) & mask; slots[i + 1] !== EMPTY; i = (i + 2) & mask) {
+      if (slots[i + 1] === id + 1) {
+        slots[i + 1] = DELETED;
         this.#live--;
         return;
       }
@@ -156,14 +152,16 @@ export class IdTable {
   #rehash(): void {
     const old = this.#slots;
     let size = old.length;
-    while ((this.#live + 1) * 2 > size) size *= 2;
+    while ((this.#live + 1) * 4 > size) size *= 2;
     const slots = new Int32Array(size);
-    const mask = size - 1;
-    for (const s of old) {
+    const mask = size - 2;
+    for (let j = 0; j < old.length; j += 2) {
+      const s = old[j + 1]!;
       if (s <= 0) continue;
-      let i = this.store.hashOf(s - 1) & mask;
-      while (slots[i] !== EMPTY) i = (i + 1) & mask;
-      slots[i] = s;
+      let i = (old[j]! << 1) & mask;
+      while (slots[i + 1] !== EMPTY) i = (i + 2) & mask;
+      slots[i] = old[j]!;
+      slots[i + 1] = s;
     }
     this.#slots = slots;
     this.#filled = this.#live;

@@ -197,6 +197,13 @@ const shapeOf = (v: string): number =>
 const NUMERIC = 1;
 const REMEMBERED = 2;
 
+/** `a` in an array twice its length. */
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Set by {@link Vault}'s static block: see {@link issueRange}. */
 let issueRangeOf: (
   vault: Vault,
@@ -237,14 +244,17 @@ export class Vault {
   readonly #byNumber = new IdTable(this.#store);
   /** Values found by position that no lookup or scan may find ({@link IssueOptions.local}). */
   readonly #local = new IdTable(this.#store);
-  /** Type index * 4 + flags ({@link NUMERIC}, {@link REMEMBERED}), by id. */
-  readonly #meta: number[] = [];
-  /** The entry's number within its type (`[EMAIL_3]`: 3), by id. */
-  readonly #nth: number[] = [];
-  /** Type names by index, and each type's ids in order: a token is resolved by parsing it. */
+  /**
+   * Two numbers per id: type index * 4 + flags ({@link NUMERIC}, {@link REMEMBERED}), and the entry's
+   * number within its type (`[EMAIL_3]`: 3). Typed arrays: no object per entry, and no growth of a
+   * JavaScript array per value.
+   */
+  #meta: Int32Array = new Int32Array(128);
+  /** Type names by index, and each type's ids in order (its count is the last id's number). */
   readonly #types: string[] = [];
   readonly #typeIndex = new Map<string, number>();
-  readonly #idsByType: number[][] = [];
+  #idsByType: Int32Array[] = [];
+  readonly #typeCount: number[] = [];
   /** The longest string value held: longer strings are not looked up (no hashing of long texts). */
   #longest = 0;
   /**
@@ -283,13 +293,13 @@ export class Vault {
       if (other.size > 0) {
         known = other.get(text, start, end, hash);
         if (known >= 0) {
-          same.add(known);
+          same.add(known, hash);
           if (!numeric) this.#shapes[this.#shapeOf(known)] = 1;
         }
       }
     }
     if (known >= 0) {
-      if (remember && (this.#meta[known]! & REMEMBERED) === 0) this.#remember(known);
+      if (remember && (this.#meta[known * 2]! & REMEMBERED) === 0) this.#remember(known);
       return this.#token(known);
     }
     const local = options?.local === true && !remember;
@@ -297,8 +307,8 @@ export class Vault {
       const held = this.#local.get(text, start, end, hash);
       if (held >= 0) {
         if (local) return this.#token(held);
-        this.#local.delete(held);
-        this.#index(held);
+        this.#local.delete(held, hash);
+        this.#index(held, hash);
         if (remember) this.#remember(held);
         return this.#token(held);
       }
@@ -308,30 +318,38 @@ export class Vault {
       t = this.#types.length;
       this.#types.push(type);
       this.#typeIndex.set(type, t);
-      this.#idsByType.push([]);
+      this.#idsByType.push(new Int32Array(16));
+      this.#typeCount.push(0);
     }
-    const ids = this.#idsByType[t]!;
-    const id = this.#store.add(text, start, end, hash);
-    ids.push(id);
-    this.#meta.push(t * 4 + (numeric ? NUMERIC : 0));
-    this.#nth.push(ids.length);
-    if (local) this.#local.add(id);
+    const id = this.#store.add(text, start, end);
+    const nth = this.#typeCount[t]! + 1;
+    this.#typeCount[t] = nth;
+    let ids = this.#idsByType[t]!;
+    if (nth > ids.length) {
+      ids = grown(ids);
+      this.#idsByType[t] = ids;
+    }
+    ids[nth - 1] = id;
+    if (id * 2 + 2 > this.#meta.length) this.#meta = grown(this.#meta);
+    this.#meta[id * 2] = t * 4 + (numeric ? NUMERIC : 0);
+    this.#meta[id * 2 + 1] = nth;
+    if (local) this.#local.add(id, hash);
     else {
-      this.#index(id);
+      this.#index(id, hash);
       if (remember) this.#remember(id);
     }
-    return formatToken(type, ids.length);
+    return formatToken(type, nth);
   }
 
   #token(id: number): string {
-    return formatToken(this.#types[this.#meta[id]! >> 2]!, this.#nth[id]!);
+    return formatToken(this.#types[this.#meta[id * 2]! >> 2]!, this.#meta[id * 2 + 1]!);
   }
 
   #entry(id: number, value = this.#store.value(id)): VaultEntry {
-    const meta = this.#meta[id]!;
+    const meta = this.#meta[id * 2]!;
     const type = this.#types[meta >> 2]!;
     return {
-      token: formatToken(type, this.#nth[id]!),
+      token: formatToken(type, this.#meta[id * 2 + 1]!),
       type,
       value,
       numeric: (meta & NUMERIC) !== 0,
@@ -346,13 +364,13 @@ export class Vault {
     return (Math.imul(s.codeAt(id, 0), 961) + Math.imul(s.codeAt(id, n - 1), 31) + n) & 0xffff;
   }
 
-  /** Makes entry `id` findable by lookups and (once indexed) by scans for all values. */
-  #index(id: number): void {
-    const meta = this.#meta[id]!;
+  /** Makes entry `id` (its value's hash `hash`) findable by lookups and (once indexed) by scans for all values. */
+  #index(id: number, hash: number): void {
+    const meta = this.#meta[id * 2]!;
     const n = this.#store.lengthOf(id);
-    if ((meta & NUMERIC) !== 0) this.#byNumber.add(id);
+    if ((meta & NUMERIC) !== 0) this.#byNumber.add(id, hash);
     else {
-      this.#byString.add(id);
+      this.#byString.add(id, hash);
       if (n > this.#longest) this.#longest = n;
       this.#shapes[this.#shapeOf(id)] = 1;
     }
@@ -361,8 +379,8 @@ export class Vault {
   }
 
   #remember(id: number): void {
-    this.#meta[id]! |= REMEMBERED;
-    const type = this.#types[this.#meta[id]! >> 2]!;
+    this.#meta[id * 2]! |= REMEMBERED;
+    const type = this.#types[this.#meta[id * 2]! >> 2]!;
     if (type === ESCAPE_TYPE || this.#store.lengthOf(id) < 2) return;
     this.#remembered.add(this.#store.value(id), type);
     this.#rememberedVersion++;
@@ -376,8 +394,8 @@ export class Vault {
     if (!/^[1-9][0-9]{0,8}$/.test(digits)) return undefined;
     const t = this.#typeIndex.get(token.slice(1, us));
     if (t === undefined) return undefined;
-    const id = this.#idsByType[t]![Number(digits) - 1];
-    return id === undefined ? undefined : this.#entry(id);
+    const n = Number(digits);
+    return n > this.#typeCount[t]! ? undefined : this.#entry(this.#idsByType[t]![n - 1]!);
   }
 
   /** The entry holding exactly this string value (not a number's, nor a local one), if any. */
@@ -424,10 +442,10 @@ export class Vault {
         this.#all = new KnownValues();
         const store = this.#store;
         for (let id = 0; id < store.size; id++) {
-          const type = this.#types[this.#meta[id]! >> 2]!;
+          const type = this.#types[this.#meta[id * 2]! >> 2]!;
           if (type === ESCAPE_TYPE || store.lengthOf(id) < 2) continue;
           const v = store.value(id);
-          if (this.#local.get(v, 0, v.length, store.hashOf(id)) < 0) this.#all.add(v, type);
+          if (this.#local.get(v, 0, v.length, hashRange(v, 0, v.length)) < 0) this.#all.add(v, type);
         }
       }
       index = this.#all;
