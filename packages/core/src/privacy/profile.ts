@@ -6,6 +6,15 @@
  * skipping changes no result.
  */
 
+import { isWordChar, signature, signature2 } from "./vault.js";
+
+/** The word signatures of known values (see the vault): a profile lists the words of a text passing both. */
+export interface WordFilter {
+  readonly first: Uint8Array;
+  readonly second: Uint8Array;
+  readonly version: number;
+}
+
 /** What one pass over a string found. */
 export interface TextProfile {
   /** The string profiled. */
@@ -49,6 +58,14 @@ export interface TextProfile {
   readonly backslash: boolean;
   /** Holds a `%` (may hold URL escapes). */
   readonly percent: boolean;
+  /**
+   * With a {@link WordFilter}: the words (start, end pairs; letters, digits, marks and `_` of any script)
+   * passing both its signatures, read in the same pass, so a scan for known values need not read the
+   * text again. `words` and `wordsAt` say which filter, at which version.
+   */
+  readonly knownWords?: number[] | undefined;
+  readonly words?: WordFilter | undefined;
+  readonly wordsAt?: number | undefined;
 }
 
 const DIGIT = 1;
@@ -94,8 +111,12 @@ function flagsOf(c: number): number {
 }
 const CLASS = Uint16Array.from({ length: 128 }, (_, c) => flagsOf(c));
 
-/** Profiles `text` in one pass. */
-export function textProfile(text: string): TextProfile {
+/** Profiles `text` in one pass; with `filter`, lists the words passing it too. */
+export function textProfile(text: string, filter?: WordFilter): TextProfile {
+  const sig1 = filter?.first;
+  const sig2 = filter?.second;
+  let knownWords = NO_WORDS;
+  let ws = -1; // the start of the word being read; -1: none
   let at = false;
   let bracket = false;
   let cardRun = 0;
@@ -171,6 +192,14 @@ export function textProfile(text: string): TextProfile {
     if (f & PLAIN && !(f1 & DIGIT) && c1 !== 41) {
       // Neither this character nor the one before is a digit (nor `)` before): no run ends or grows
       // here. What the general path below would do, and only that.
+      if (sig1 !== undefined) {
+        if (f & WORD) {
+          if (ws < 0) ws = i;
+        } else if (ws >= 0) {
+          knownWords = listWord(text, ws, i, sig1, sig2!, knownWords);
+          ws = -1;
+        }
+      }
       cardPrev = 0;
       if (!(f & PHONE_SEP)) phoneCur = -1;
       else if (phoneCur >= 0) phoneFormatted = true;
@@ -181,6 +210,14 @@ export function textProfile(text: string): TextProfile {
       f1 = f;
       c1 = c;
       continue;
+    }
+    if (sig1 !== undefined) {
+      if (c < 128 ? f & WORD : isWordChar(c)) {
+        if (ws < 0) ws = i;
+      } else if (ws >= 0) {
+        knownWords = listWord(text, ws, i, sig1, sig2!, knownWords);
+        ws = -1;
+      }
     }
     if (f & DIGIT) {
       if (cardPrev === 0) {
@@ -243,6 +280,7 @@ export function textProfile(text: string): TextProfile {
     f1 = f;
     c1 = c;
   }
+  if (ws >= 0 && sig1 !== undefined) knownWords = listWord(text, ws, n, sig1, sig2!, knownWords);
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
   if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
@@ -261,14 +299,48 @@ export function textProfile(text: string): TextProfile {
     lookalike,
     backslash,
     percent,
+    knownWords,
+    words: filter,
+    wordsAt: filter?.version,
   };
 }
 
+/** No words (never written to: {@link listWord} copies it first). */
+const NO_WORDS: number[] = [];
+
+/** `list` with the word `text.slice(start, end)` added when both signatures pass. */
+function listWord(
+  text: string,
+  start: number,
+  end: number,
+  sig1: Uint8Array,
+  sig2: Uint8Array,
+  list: number[],
+): number[] {
+  const len = end - start;
+  const first = text.charCodeAt(start);
+  const one = len === 1;
+  if (
+    sig1[signature(first, text.charCodeAt(end - 1), len)] === 0 ||
+    sig2[
+      signature2(one ? first : text.charCodeAt(start + 1), text.charCodeAt(one ? start : end - 2), len)
+    ] === 0
+  )
+    return list;
+  const out = list === NO_WORDS ? [] : list;
+  out.push(start, end);
+  return out;
+}
+
 /** The profile of `text`, computed at most once per scan: cached on the scan's context. */
-export function profileOf(text: string, context: { profile?: TextProfile | undefined }): TextProfile {
+export function profileOf(
+  text: string,
+  context: { profile?: TextProfile | undefined },
+  filter?: WordFilter,
+): TextProfile {
   const cached = context.profile;
   if (cached !== undefined && cached.text === text) return cached;
-  const fresh = textProfile(text);
+  const fresh = textProfile(text, filter);
   context.profile = fresh;
   return fresh;
 }

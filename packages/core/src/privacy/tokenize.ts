@@ -29,7 +29,15 @@ import {
 } from "./fields.js";
 import { profileOf } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
-import { issueRange, type KnownMatch, type Vault, type VaultEntry } from "./vault.js";
+import {
+  findKnownIn,
+  issueRange,
+  type KnownMatch,
+  lookupToken,
+  rememberedIndex,
+  type Vault,
+  type VaultEntry,
+} from "./vault.js";
 
 /** How to find values. */
 export interface ScanOptions {
@@ -428,7 +436,9 @@ function findSpans(
     return knownOnly(text, vault, known);
   }
   // One pass over the raw text says which readings it needs; usually none, and the detectors reuse it.
-  const raw = profileOf(text, context);
+  // The profile lists the words a scan for remembered values would look up, so that scan reads no text.
+  const index = known === "remembered" ? rememberedIndex(vault) : undefined;
+  const raw = profileOf(text, context, index === undefined || index.empty ? undefined : index);
   let scan = raw.lookalike ? normalize(text) : text;
   if (scan !== text) context.profile = undefined;
   // JSON text (a text block holding a JSON copy of the result): read it decoded, once. Decoding only
@@ -543,7 +553,7 @@ function scanOnce(
   // Known values last, and only where they do not cut into a detected value of another type: a name
   // inside an email address stays part of the email's token. A known value kept wins its overlaps.
   const hits: KnownMatch[] = [];
-  vault.findKnown(text, known, hits, detected);
+  findKnownIn(vault, text, known, hits, detected, context.profile);
   if (hits.length === 0) return detected;
   const knownSpans: Match[] = hits.map((h) => ({
     start: h.start,
@@ -610,8 +620,8 @@ export function tokenizeString(
   context: ScanContext = {},
 ): string {
   if (text.length === 0) return text;
-  const whole = vault.lookup(text);
-  if (whole !== undefined) return whole.token;
+  const whole = lookupToken(vault, text);
+  if (whole !== undefined) return whole;
   return tokenizeFound(text, vault, options, context);
 }
 
@@ -759,8 +769,8 @@ class Walker {
     if (typeof item === "number")
       return this.vault.issue(type, String(item), { numeric: true, remember: true });
     if (typeof item !== "string") return item;
-    const known = this.vault.lookup(item);
-    if (known !== undefined) return known.token;
+    const known = lookupToken(this.vault, item);
+    if (known !== undefined) return known;
     return this.vault.issue(type, item, {
       local: !rememberable(type, item),
       remember: rememberable(type, item),
@@ -770,8 +780,8 @@ class Walker {
   string(text: string, key: string | undefined, region: string | undefined): string {
     if (text.length === 0) return text;
     // The vault may hold the whole string since it was cached (found elsewhere): that comes first.
-    const whole = this.vault.lookup(text);
-    if (whole !== undefined) return whole.token;
+    const whole = lookupToken(this.vault, text);
+    if (whole !== undefined) return whole;
     const context = this.#context;
     context.key = key;
     context.region = region;
@@ -903,7 +913,7 @@ export function redact(text: string, vault: Vault, options: ScanOptions = {}): s
   let at = 0;
   for (const s of spans) {
     const raw = s.value ?? text.slice(s.start, s.end);
-    out += text.slice(at, s.start) + (vault.lookup(raw)?.token ?? vault.issue(s.type, raw));
+    out += text.slice(at, s.start) + (lookupToken(vault, raw) ?? vault.issue(s.type, raw));
     at = s.end;
   }
   return out + text.slice(at);

@@ -3,6 +3,8 @@
  * (one agent conversation, one MCP client) and never enters a sandbox. The same value always gets the
  * same token; a token it did not issue resolves to nothing.
  */
+
+import type { TextProfile, WordFilter } from "./profile.js";
 import { ESCAPE_TYPE, formatToken } from "./tokens.js";
 import { hashRange, IdTable, ValueStore } from "./value-store.js";
 
@@ -90,13 +92,13 @@ export interface KnownMatch {
 }
 
 /** A 16-bit signature of a word: its first and last characters and its length. */
-const signature = (first: number, last: number, length: number): number =>
+export const signature = (first: number, last: number, length: number): number =>
   (Math.imul(first, 961) + Math.imul(last, 31) + length) & 0xffff;
 /**
  * A second, independent 16-bit signature of a word (its second and next-to-last characters and its
  * length): a word must match both tables before it is sliced and looked up, so common words rarely are.
  */
-const signature2 = (second: number, penult: number, length: number): number =>
+export const signature2 = (second: number, penult: number, length: number): number =>
   (Math.imul(second, 40503) ^ Math.imul(penult, 2653) ^ Math.imul(length, 97)) & 0xffff;
 
 /**
@@ -108,13 +110,23 @@ const signature2 = (second: number, penult: number, length: number): number =>
  * regex alternation of thousands of values runs at about 1 MB/s; a list per first word grows with the
  * vault). Words whose signature (first and last character, length) no indexed word has are skipped.
  */
-class KnownValues {
+export class KnownValues implements WordFilter {
   /** First word → the (lead, length) shapes of its values, longest first. */
   readonly #byFirstWord = new Map<string, { lead: number; length: number }[]>();
   /** Value → its type. */
   readonly #values = new Map<string, string>();
   readonly #signatures = new Uint8Array(65536);
   readonly #signatures2 = new Uint8Array(65536);
+  /** Grows with every value added: word lists a profile made earlier are stale once it changes. */
+  version = 0;
+
+  get first(): Uint8Array {
+    return this.#signatures;
+  }
+
+  get second(): Uint8Array {
+    return this.#signatures2;
+  }
   /** Some value holds a line break, so an occurrence may span lines (see {@link Vault.knownSpanLines}). */
   multiline = false;
 
@@ -127,6 +139,7 @@ class KnownValues {
     while (w < v.length && isWord(v.charCodeAt(w))) w++;
     if (w === lead) return; // no word at all: nothing to anchor on
     this.#values.set(v, type);
+    this.version++;
     if (v.indexOf("\n") !== -1) this.multiline = true;
     const first = v.slice(lead, w);
     const shapes = this.#byFirstWord.get(first);
@@ -147,7 +160,22 @@ class KnownValues {
   }
 
   /** See {@link Vault.findKnown}. */
-  find(text: string, out: KnownMatch[], taken: readonly Span[]): void {
+  find(text: string, out: KnownMatch[], taken: readonly Span[], profile?: TextProfile): void {
+    // The words the character profile found passing both signatures, when it read them for this index.
+    if (
+      profile !== undefined &&
+      profile.text === text &&
+      profile.words === this &&
+      profile.wordsAt === this.version
+    ) {
+      const words = profile.knownWords!;
+      let resume = 0;
+      for (let k = 0; k < words.length; k += 2) {
+        const i = words[k]!;
+        if (i >= resume) resume = this.#at(text, i, words[k + 1]!, out, taken);
+      }
+      return;
+    }
     const n = text.length;
     const sig2 = this.#signatures2;
     let i = 0;
@@ -168,25 +196,33 @@ class KnownValues {
         this.#signatures[signature(c, text.charCodeAt(j - 1), j - i)] &&
         sig2[signature2(one ? c : text.charCodeAt(i + 1), text.charCodeAt(one ? i : j - 2), j - i)]
       ) {
-        const shapes = this.#byFirstWord.get(text.slice(i, j));
-        if (shapes) {
-          for (const { lead, length } of shapes) {
-            const start = i - lead;
-            const end = start + length;
-            if (start < 0 || end > n || end < j) continue;
-            if (start > 0 && lead === 0 && isWord(text.charCodeAt(start - 1))) continue;
-            if (end < n && isWord(text.charCodeAt(end)) && isWord(text.charCodeAt(end - 1))) continue;
-            const type = this.#values.get(text.slice(start, end));
-            if (type === undefined) continue;
-            if (taken.length > 0 && cutsInto(start, end, type, taken)) continue;
-            out.push({ start, end, type });
-            j = end;
-            break;
-          }
-        }
+        j = this.#at(text, i, j, out, taken);
       }
       i = j;
     }
+  }
+
+  /**
+   * The value found at the word `text.slice(i, j)` (whose signatures are indexed), if any, pushed onto
+   * `out`; returns where the scan goes on: after the value, or after the word.
+   */
+  #at(text: string, i: number, j: number, out: KnownMatch[], taken: readonly Span[]): number {
+    const shapes = this.#byFirstWord.get(text.slice(i, j));
+    if (shapes === undefined) return j;
+    const n = text.length;
+    for (const { lead, length } of shapes) {
+      const start = i - lead;
+      const end = start + length;
+      if (start < 0 || end > n || end < j) continue;
+      if (start > 0 && lead === 0 && isWord(text.charCodeAt(start - 1))) continue;
+      if (end < n && isWord(text.charCodeAt(end)) && isWord(text.charCodeAt(end - 1))) continue;
+      const type = this.#values.get(text.slice(start, end));
+      if (type === undefined) continue;
+      if (taken.length > 0 && cutsInto(start, end, type, taken)) continue;
+      out.push({ start, end, type });
+      return end;
+    }
+    return j;
   }
 }
 
@@ -213,6 +249,44 @@ let issueRangeOf: (
   end: number,
   options?: IssueOptions,
 ) => string;
+
+/** Set by {@link Vault}'s static block: see {@link rememberedIndex}. */
+let rememberedOf: (vault: Vault) => KnownValues;
+
+/** The index of `vault`'s remembered values, whose word signatures a character profile may read. */
+export function rememberedIndex(vault: Vault): KnownValues {
+  return rememberedOf(vault);
+}
+
+/** Set by {@link Vault}'s static block: see {@link findKnownIn}. */
+let findKnownOf: (
+  vault: Vault,
+  text: string,
+  which: "remembered" | "all",
+  out: KnownMatch[],
+  taken: readonly Span[],
+  profile: TextProfile | undefined,
+) => void;
+
+/** {@link Vault.findKnown} reading the words `profile` (of `text`) lists, when it has them. */
+export function findKnownIn(
+  vault: Vault,
+  text: string,
+  which: "remembered" | "all",
+  out: KnownMatch[],
+  taken: readonly Span[],
+  profile: TextProfile | undefined,
+): void {
+  findKnownOf(vault, text, which, out, taken, profile);
+}
+
+/** Set by {@link Vault}'s static block: see {@link lookupToken}. */
+let lookupTokenOf: (vault: Vault, value: string) => string | undefined;
+
+/** The token of {@link Vault.lookup}'s entry, without making the entry. */
+export function lookupToken(vault: Vault, value: string): string | undefined {
+  return lookupTokenOf(vault, value);
+}
 
 /**
  * {@link Vault.issue} for the value `text.slice(start, end)`, read in place: a value already held costs
@@ -271,6 +345,13 @@ export class Vault {
 
   static {
     issueRangeOf = (vault, type, text, start, end, options) => vault.#issue(type, text, start, end, options);
+    rememberedOf = (vault) => vault.#remembered;
+    findKnownOf = (vault, text, which, out, taken, profile) =>
+      vault.#findKnown(text, which, out, taken, profile);
+    lookupTokenOf = (vault, value) => {
+      const id = vault.#lookup(value);
+      return id < 0 ? undefined : vault.#token(id);
+    };
   }
 
   /**
@@ -286,6 +367,8 @@ export class Vault {
     const numeric = options?.numeric === true;
     const remember = options?.remember === true;
     const hash = hashRange(text, start, end);
+    /** The value as a string when it is the whole of `text` (else made only if needed). */
+    const whole = start === 0 && end === text.length ? text : undefined;
     const same = numeric ? this.#byNumber : this.#byString;
     let known = same.get(text, start, end, hash);
     if (known < 0) {
@@ -299,7 +382,7 @@ export class Vault {
       }
     }
     if (known >= 0) {
-      if (remember && (this.#meta[known * 2]! & REMEMBERED) === 0) this.#remember(known);
+      if (remember && (this.#meta[known * 2]! & REMEMBERED) === 0) this.#remember(known, whole);
       return this.#token(known);
     }
     const local = options?.local === true && !remember;
@@ -308,8 +391,8 @@ export class Vault {
       if (held >= 0) {
         if (local) return this.#token(held);
         this.#local.delete(held, hash);
-        this.#index(held, hash);
-        if (remember) this.#remember(held);
+        this.#index(held, hash, whole);
+        if (remember) this.#remember(held, whole);
         return this.#token(held);
       }
     }
@@ -335,8 +418,8 @@ export class Vault {
     this.#meta[id * 2 + 1] = nth;
     if (local) this.#local.add(id, hash);
     else {
-      this.#index(id, hash);
-      if (remember) this.#remember(id);
+      this.#index(id, hash, whole);
+      if (remember) this.#remember(id, whole);
     }
     return formatToken(type, nth);
   }
@@ -365,7 +448,7 @@ export class Vault {
   }
 
   /** Makes entry `id` (its value's hash `hash`) findable by lookups and (once indexed) by scans for all values. */
-  #index(id: number, hash: number): void {
+  #index(id: number, hash: number, value?: string): void {
     const meta = this.#meta[id * 2]!;
     const n = this.#store.lengthOf(id);
     if ((meta & NUMERIC) !== 0) this.#byNumber.add(id, hash);
@@ -375,14 +458,15 @@ export class Vault {
       this.#shapes[this.#shapeOf(id)] = 1;
     }
     const type = this.#types[meta >> 2]!;
-    if (this.#all !== undefined && type !== ESCAPE_TYPE && n >= 2) this.#all.add(this.#store.value(id), type);
+    if (this.#all !== undefined && type !== ESCAPE_TYPE && n >= 2)
+      this.#all.add(value ?? this.#store.value(id), type);
   }
 
-  #remember(id: number): void {
+  #remember(id: number, value?: string): void {
     this.#meta[id * 2]! |= REMEMBERED;
     const type = this.#types[this.#meta[id * 2]! >> 2]!;
     if (type === ESCAPE_TYPE || this.#store.lengthOf(id) < 2) return;
-    this.#remembered.add(this.#store.value(id), type);
+    this.#remembered.add(value ?? this.#store.value(id), type);
     this.#rememberedVersion++;
   }
 
@@ -400,9 +484,13 @@ export class Vault {
 
   /** The entry holding exactly this string value (not a number's, nor a local one), if any. */
   lookup(value: string): VaultEntry | undefined {
-    if (value.length > this.#longest || this.#shapes[shapeOf(value)] === 0) return undefined;
-    const id = this.#byString.get(value, 0, value.length, hashRange(value, 0, value.length));
+    const id = this.#lookup(value);
     return id < 0 ? undefined : this.#entry(id, value);
+  }
+
+  #lookup(value: string): number {
+    if (value.length > this.#longest || this.#shapes[shapeOf(value)] === 0) return -1;
+    return this.#byString.get(value, 0, value.length, hashRange(value, 0, value.length));
   }
 
   /** Changes whenever a remembered value is added: results of scans for remembered values depend on it. */
@@ -436,6 +524,16 @@ export class Vault {
    * grow as values are added: a scan costs the same with 25,000 values as with ten.
    */
   findKnown(text: string, which: "remembered" | "all", out: KnownMatch[], taken: readonly Span[] = []): void {
+    this.#findKnown(text, which, out, taken, undefined);
+  }
+
+  #findKnown(
+    text: string,
+    which: "remembered" | "all",
+    out: KnownMatch[],
+    taken: readonly Span[],
+    profile: TextProfile | undefined,
+  ): void {
     let index = this.#remembered;
     if (which === "all") {
       if (this.#all === undefined) {
@@ -450,6 +548,6 @@ export class Vault {
       }
       index = this.#all;
     }
-    if (!index.empty) index.find(text, out, taken);
+    if (!index.empty) index.find(text, out, taken, profile);
   }
 }
