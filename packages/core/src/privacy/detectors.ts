@@ -39,6 +39,21 @@ export interface ScanContext {
   region?: string | undefined;
 }
 
+/**
+ * What a built-in detector may need to know of the whole text when it is handed one line-aligned piece
+ * of a long text (see tokenize.ts): its length, and the longest formatted digit run the phone detector's
+ * gate reads, computed only if asked for.
+ */
+export interface WholeText {
+  readonly length: number;
+  phoneRun(): number;
+}
+
+/** A {@link ScanContext} of a piece of a long text. */
+export interface PieceContext extends ScanContext {
+  whole?: WholeText | undefined;
+}
+
 /** Finds values of one type. */
 export interface Detector {
   /** The token type, such as `EMAIL`: upper case, digits and underscores. */
@@ -347,7 +362,8 @@ export function ssnDetector(confidence = 0.9): Detector {
       }
       const keyed = context.key !== undefined && keyKind(context.key) === "SSN";
       if (profileOf(text, context).digitRun < 9) return;
-      if (!keyed && (text.length > 100_000 || !SSN_LABEL.test(text))) return;
+      const length = (context as PieceContext).whole?.length ?? text.length;
+      if (!keyed && (length > 100_000 || !SSN_LABEL.test(text))) return;
       eachMatch(BARE_SSN, text, (m) => {
         if (!ssnValid(m[1]!, m[2]!, m[3]!)) return;
         if (keyed || SSN_LABEL_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))
@@ -587,7 +603,14 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       const keyed = context.key !== undefined && keyKind(context.key) === "PHONE";
       // Bare digit runs count only beside a label or under a phone key; formatted runs always may.
       const p = profileOf(text, context);
-      if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
+      const whole = (context as PieceContext).whole;
+      if (whole === undefined) {
+        if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
+      } else if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && whole.phoneRun() >= 7)) {
+        // A piece of a long text (never under 100,000 characters): the whole text's formatted runs decide,
+        // as they would for the text scanned at once; this piece's alone when they hold a phone's digits.
+        return;
+      }
       const labels = new Labels();
       const region = context.region;
       PHONE_ANY.lastIndex = 0;

@@ -13,6 +13,7 @@ import {
   gateMask,
   type Match,
   onlyBuiltins,
+  type PieceContext,
   type ScanContext,
 } from "./detectors.js";
 import {
@@ -27,7 +28,7 @@ import {
   tableFieldValues,
   typeForSchema,
 } from "./fields.js";
-import { profileOf } from "./profile.js";
+import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import {
   findKnownIn,
@@ -439,18 +440,8 @@ function findSpans(
   // The profile lists the words a scan for remembered values would look up, so that scan reads no text.
   const index = known === "remembered" ? rememberedIndex(vault) : undefined;
   const raw = profileOf(text, context, index === undefined || index.empty ? undefined : index);
-  let scan = raw.lookalike ? normalize(text) : text;
+  const { scan, json } = mainReading(text, raw);
   if (scan !== text) context.profile = undefined;
-  // JSON text (a text block holding a JSON copy of the result): read it decoded, once. Decoding only
-  // turns escapes into the characters they stand for, so nothing found in the raw text is lost.
-  let json: View | undefined;
-  if (raw.backslash && JSON_ESCAPE.test(scan)) {
-    json = decodedView(scan, "json");
-    if (json !== undefined) {
-      scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
-      context.profile = undefined;
-    }
-  }
   let spans = scanOnce(scan, context, vault, options, known, escapeTokens);
   if (json !== undefined) spans = mapBack(spans, json, text);
   if (raw.percent && PERCENT.test(scan)) {
@@ -476,6 +467,21 @@ function findSpans(
     }
   }
   return spans;
+}
+
+/**
+ * The text the detectors read: space and dash look-alikes read as plain ones, and JSON text (a text block
+ * holding a JSON copy of the result) decoded, once. Decoding only turns escapes into the characters they
+ * stand for, so nothing found in the raw text is lost.
+ */
+function mainReading(text: string, raw: TextProfile): { scan: string; json: View | undefined } {
+  let scan = raw.lookalike ? normalize(text) : text;
+  let json: View | undefined;
+  if (raw.backslash && JSON_ESCAPE.test(scan)) {
+    json = decodedView(scan, "json");
+    if (json !== undefined) scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
+  }
+  return { scan, json };
 }
 
 /** A character some built-in type's values hold (a digit or `@`) or that decoding may turn into one. */
@@ -633,15 +639,87 @@ function tokenizeFound(
   context: ScanContext,
   remember = false,
 ): string {
-  const spans = findSpans(
-    text,
-    context,
-    vault,
-    options,
-    options.fields === false ? undefined : "remembered",
-    true,
-  );
+  const known = options.fields === false ? undefined : "remembered";
+  if (
+    !remember &&
+    text.length >= PIECEWISE_FROM &&
+    onlyBuiltins(detectorsOf(options)) &&
+    !(known !== undefined && vault.knownSpanLines(known)) &&
+    text.indexOf("%") === -1
+  )
+    return tokenizePieces(text, vault, options, context, known);
+  const spans = findSpans(text, context, vault, options, known, true);
   return spans.length === 0 ? text : replaceSpans(text, spans, vault, remember);
+}
+
+/** Texts at least this long are scanned in line-aligned pieces ({@link tokenizePieces}). */
+const PIECEWISE_FROM = 1 << 18;
+/** About this many characters a piece (it ends at the next line break that allows the next piece). */
+const PIECE = 1 << 16;
+/** Characters before a piece its scan reads too (the longest look-behind of a built-in detector is 40). */
+const LOOK_BEHIND = 48;
+/** The most characters a piece's look-behind may take (it starts at a line start). */
+const MAX_LOOK_BEHIND = 1024;
+
+/** Where the look-behind of a piece starting at `at` starts: a line start at least 48 characters back. */
+function lookBehindStart(text: string, at: number): number {
+  return at <= LOOK_BEHIND ? 0 : text.lastIndexOf("\n", at - LOOK_BEHIND - 1) + 1;
+}
+
+/**
+ * Tokenizes a long text piece by piece, each piece a run of whole lines of about {@link PIECE}
+ * characters scanned with the lines before it that a look-behind may read; each piece's matches, spans
+ * and output die young instead of piling up for the garbage collector to copy while the scan goes on.
+ * The output is the one a scan of the whole text gives: no built-in detector's match spans a line break
+ * (none is found across one, remembered values with one turn this off), the matches found in the lines
+ * read before a piece are dropped, and the two checks that read the whole text (the SSN label rule for
+ * texts under 100,000 characters, the phone gate's formatted runs) are told of it. Texts with a `%` are
+ * scanned at once: their URL-decoded reading (`+` as a space) is read for the whole text or not at all.
+ */
+function tokenizePieces(
+  text: string,
+  vault: Vault,
+  options: ScanOptions,
+  context: ScanContext,
+  known: "remembered" | undefined,
+): string {
+  let phoneRun = -1;
+  const whole = {
+    length: text.length,
+    phoneRun(): number {
+      if (phoneRun < 0) phoneRun = textProfile(mainReading(text, textProfile(text)).scan).phoneRun;
+      return phoneRun;
+    },
+  };
+  const pieceContext: PieceContext = { key: context.key, region: context.region, whole };
+  const out: string[] = [];
+  const parts: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    // The piece ends at a line break after which the next piece's look-behind is short.
+    let end = text.indexOf("\n", at + PIECE);
+    while (end !== -1 && end + 1 - lookBehindStart(text, end + 1) > MAX_LOOK_BEHIND)
+      end = text.indexOf("\n", end + 1);
+    end = end === -1 || end + 1 >= text.length ? text.length : end + 1;
+    const from = lookBehindStart(text, at);
+    const piece = from === 0 && end === text.length ? text : text.slice(from, end);
+    pieceContext.profile = undefined;
+    const spans = findSpans(piece, pieceContext, vault, options, known, true);
+    let last = at - from;
+    for (const s of spans) {
+      if (s.start < at - from) continue;
+      const token =
+        s.value === undefined
+          ? issueRange(vault, s.type, piece, s.start, s.end)
+          : vault.issue(s.type, s.value);
+      parts.push(piece.slice(last, s.start), token);
+      last = s.end;
+    }
+    parts.push(piece.slice(last));
+    out.push(parts.join(""));
+    parts.length = 0;
+    at = end;
+  }
+  return out.join("");
 }
 
 function tokenizeNumber(value: number, vault: Vault, options: ScanOptions): JsonValue {
