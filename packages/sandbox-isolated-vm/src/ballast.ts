@@ -37,10 +37,10 @@ return function setBallast(bytes) {
 
 /**
  * Bytes of ballast a run needs in an isolate of `isolateMb` MiB: the part of the isolate's limit over
- * the run's `memoryBytes` (never below `minMb` MiB, the smallest limit an isolate can have); 0 when the
- * run may use the whole isolate.
+ * the run's `memoryBytes`, both in whole MiB as an isolate's own limit is (rounded up, never below
+ * `minMb`, the smallest limit an isolate can have); 0 when the run may use the whole isolate.
  */
 export function ballastBytes(isolateMb: number, runMemoryBytes: number, minMb: number): number {
-  const runBytes = Math.max(minMb * MiB, Math.floor(runMemoryBytes));
-  return Math.max(0, isolateMb * MiB - runBytes);
+  const runMb = Math.max(minMb, Math.ceil(runMemoryBytes / MiB));
+  return Math.max(0, isolateMb - runMb) * MiB;
 }

@@ -102,5 +102,8 @@ describe("a run's memory limit below its session's isolate limit", () => {
     expect(ballastBytes(128, 128 * MiB, 8)).toBe(0);
     expect(ballastBytes(32, 64 * MiB, 8)).toBe(0);
     expect(ballastBytes(128, 1 * MiB, 8)).toBe(120 * MiB);
+    // A limit that is no whole number of MiB made an isolate of the next MiB up: no ballast for it.
+    expect(ballastBytes(96, 100_000_000, 8)).toBe(0);
+    expect(ballastBytes(96, 50_000_000, 8)).toBe(48 * MiB);
   });
 });
