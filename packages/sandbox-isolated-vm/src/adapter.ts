@@ -223,8 +223,13 @@ class IsolateContext implements SandboxContextV1 {
     | IsolatedVM.Reference<(source: unknown, evaluated?: true) => Promise<unknown>>
     | undefined;
   private runId = 0;
-  /** The glue's `setBallast(bytes)` (see ballast.ts), made when a run first needs one. */
-  private setBallast: IsolatedVM.Reference<(bytes: number) => boolean> | undefined;
+  /**
+   * `setBallast(bytes)` (see ballast.ts), made when a run first needs one, in a context of its own: the
+   * limit counts the whole isolate, and no program can reach or replace what that context's code uses.
+   */
+  private ballastHolder:
+    | { context: IsolatedVM.Context; setBallast: IsolatedVM.Reference<(bytes: number) => boolean> }
+    | undefined;
   /** Bytes of the ballast the context holds now. */
   private ballast = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
@@ -395,13 +400,20 @@ class IsolateContext implements SandboxContextV1 {
    */
   private async fitBallast(bytes: number, timeout: number): Promise<void> {
     if (bytes === this.ballast) return;
-    this.setBallast ??= await this.context.evalClosure(BALLAST_SOURCE, [], {
-      filename: "codecall-isolated-vm-ballast.js",
-      result: { reference: true },
-    });
+    if (!this.ballastHolder) {
+      const context = await this.isolate.createContext();
+      const setBallast = await context.evalClosure(BALLAST_SOURCE, [], {
+        filename: "codecall-isolated-vm-ballast.js",
+        result: { reference: true },
+      });
+      this.ballastHolder = { context, setBallast };
+    }
     // Until it answers, the old ballast may or may not be gone: count neither.
     this.ballast = 0;
-    const held = await this.setBallast.apply(undefined, [bytes], { timeout, result: { copy: true } });
+    const held = await this.ballastHolder.setBallast.apply(undefined, [bytes], {
+      timeout,
+      result: { copy: true },
+    });
     if (held !== true)
       throw new Error(
         "the session's state already uses more than this execution's memory limit; run it with a higher limit or in a new session",
@@ -433,7 +445,8 @@ class IsolateContext implements SandboxContextV1 {
     if (!healthy) this.kill();
     this.settle?.release();
     this.runScript?.release();
-    this.setBallast?.release();
+    this.ballastHolder?.setBallast.release();
+    this.ballastHolder?.context.release();
     this.context.release();
     // A healthy isolate goes back to the pool with this context released: the next context is a new one.
     this.onDispose(this.slot, healthy, this.ballast);

@@ -9,8 +9,9 @@
  * stops it at about 40-60 MiB.
  *
  * isolated-vm counts ArrayBuffer memory against the same limit as the heap (its allocator adds it to the
- * heap's used size in every check). So, for such a run, the glue holds one ArrayBuffer (the ballast) of the
- * difference, out of the program's reach: the program then hits isolated-vm's own memory check where a
+ * heap's used size in every check), for every context of the isolate. So, for such a run, a context of the
+ * same isolate that no program ever runs in holds one ArrayBuffer (the ballast) of the difference (a
+ * program of the session may have replaced `ArrayBuffer` in its own context): the program then hits isolated-vm's own memory check where a
  * fresh isolate with the run's limit would. The ballast costs no resident memory: V8 allocates it with
  * `calloc`, which maps a large block without touching its pages. Written here because neither isolated-vm
  * nor V8 offers a per-run limit.
@@ -19,7 +20,7 @@
 const MiB = 1024 * 1024;
 
 /**
- * Runs once per context that needs a ballast (with `context.evalClosure`) and returns
+ * Runs once in the ballast's own context (with `context.evalClosure`) and returns
  * `setBallast(bytes)`: drops the ballast it holds, then allocates one of `bytes` (none for 0). Dropping
  * first lets isolated-vm's allocator collect the old one when the two would not fit together. Returns
  * false when the allocation is refused: the session's own state already exceeds what the run may use.

@@ -32,6 +32,23 @@ describe("a run's memory limit below its session's isolate limit", () => {
     }
   });
 
+  it("is held even after a program of the session replaced ArrayBuffer and its prototype", {
+    timeout: 60_000,
+  }, async () => {
+    const session = await sandbox.createSession();
+    try {
+      const forged = await session.execute({
+        code: "globalThis.ArrayBuffer = function () { return {}; };\nObject.defineProperty(Object.prototype, 'byteLength', { get() { return 0; } });\nreturn 1;",
+      });
+      expect(forged.value, JSON.stringify(forged.error)).toBe(1);
+      const limits = { memoryBytes: 32 * MiB, cpuTimeMs: 20_000, wallTimeMs: 30_000 };
+      const over = await session.execute({ code: `${keep(800_000)}\nreturn kept.length;`, limits });
+      expect(over.error?.code, JSON.stringify(over.error ?? over.value)).toBe("SANDBOX_MEMORY");
+    } finally {
+      await session.dispose();
+    }
+  });
+
   it("gives the whole isolate back to a later run that asks for the session's limit again", {
     timeout: 60_000,
   }, async () => {
