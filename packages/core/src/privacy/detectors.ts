@@ -363,7 +363,7 @@ export function ssnDetector(confidence = 0.9): Detector {
 const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 /** Text just before a dotted quad that says it is a version, not an address. */
 const VERSION_BEFORE =
-  /(?:\bv|\bversion|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/-]*$/i;
+  /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
 const VERSION_KEY = /version|release|build|firmware|^ver$|^v$/i;
 
 /**
@@ -480,9 +480,9 @@ export interface PhoneDetectorOptions {
 const NANP_DIGITS = /^1?[2-9]\d{2}[2-9]\d{6}$/;
 /** Text just before a number that says it is a phone number, in the languages of the largest regions. */
 const PHONE_LABEL_STRONG =
-  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const PHONE_LABEL =
-  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
 const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Regions tried for a labelled national number when the record names none. */
@@ -712,7 +712,7 @@ const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/\w/.test(String.
 /** Candidates, bare digit runs included (the detector drops those without a label). */
 const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
 const LABEL_ANYWHERE =
-  /phone|tel|mobil|m[óo]vil|cell|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
+  /phone|tel|mobil|m[óo]vil|cell|celular|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
 const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
 
 // ---------------------------------------------------------------------------------------------- names

@@ -56,6 +56,12 @@ const PHONE_WORDS = new Set([
   "handynummer",
   "landline",
   "sms",
+  "pager",
+  "beeper",
+  "celular",
+  "cellulare",
+  "telefoon",
+  "rufnummer",
 ]);
 /** `contact number`, `mobile no`: a number word after a phone-ish word. */
 const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "nbr"]);
@@ -206,12 +212,18 @@ const ACCOUNT_KEYS = new Set([
   "avatarUrl",
 ]);
 
+/** A FHIR reference to a person's resource: `{reference: "Practitioner/123", display: "..."}`. */
+const PERSON_REFERENCE = /^(?:\S*\/)?(?:Patient|Practitioner|RelatedPerson|Person)\/[^/\s]+$/;
+
 /**
- * True when an object describes a person, so that its bare `name` is a person's name: it says so
- * (`entityType: "person"`), holds an email or phone field (`{name, email}`), or is a user account
- * (`{login, name}`).
+ * True when an object describes a person, so that its bare `name` (or a reference's `display`) is a
+ * person's name: it says so
+ * (`entityType: "person"`), holds an email or phone field (`{name, email}`), is a user account
+ * (`{login, name}`), or refers to a person's resource.
  */
 export function isPersonObject(obj: Record<string, unknown>): boolean {
+  const ref = obj.reference;
+  if (typeof ref === "string" && PERSON_REFERENCE.test(ref)) return true;
   for (const k of KIND_KEYS) {
     const v = obj[k];
     if (typeof v === "string" && PERSON_KINDS.has(v.toLowerCase())) return true;

@@ -1,0 +1,96 @@
+/**
+ * The classes of misses the independent set found, one behaviour each, through the public API.
+ */
+import { describe, expect, it } from "vitest";
+import type { JsonValue } from "../../src/json.js";
+import { tokenize, untokenize, Vault } from "../../src/privacy/index.js";
+
+function tok(value: JsonValue, roundTrip = true) {
+  const vault = new Vault();
+  const out = tokenize(value, vault);
+  const restored = untokenize(out, vault).value;
+  if (roundTrip) expect(restored).toEqual(value);
+  return {
+    out: JSON.stringify(out),
+    found: [...vault.entries()].map((e) => `${e.type}:${e.value}`),
+    restored,
+  };
+}
+
+describe("classes the independent set found", () => {
+  it("a value found by position with no-break spaces or dash look-alikes is replaced in every copy", () => {
+    const csv = tok({
+      content: [
+        { type: "text", text: "name,phone,country\nLéa Martin,01\u00a054\u00a023\u00a085\u00a027,FR" },
+      ],
+    });
+    expect(csv.out).not.toContain("54\u00a023");
+    expect(csv.found).toContain("PHONE:01\u00a054\u00a023\u00a085\u00a027");
+    const sheetText = JSON.stringify({
+      values: [
+        ["Name", "Phone", "Country"],
+        ["Sem Jansen", "030\u2013282\u20138598", "NL"],
+      ],
+    });
+    const sheet = tok({ content: [{ type: "text", text: sheetText }] });
+    expect(sheet.out).not.toContain("282");
+    // The text copy spells the no-break spaces as `\u00a0` escapes; the structured copy has them raw.
+    const fhir = {
+      telecom: [{ system: "phone", value: "07\u00a047\u00a034\u00a071\u00a095" }],
+      address: [{ country: "FR" }],
+    };
+    const escaped = JSON.stringify(fhir).replace(/\u00a0/g, "\\u00a0");
+    // An escaped copy stands for its decoded text: restored, it holds the characters, the same JSON.
+    const both = tok({ content: [{ type: "text", text: escaped }], structuredContent: fhir }, false);
+    expect(both.out).not.toContain("47\\\\u00a034");
+    expect(both.found.filter((f) => f.startsWith("PHONE:"))).toHaveLength(1);
+    const restored = both.restored as { content: { text: string }[]; structuredContent: unknown };
+    expect(JSON.parse(restored.content[0]!.text)).toEqual(fhir);
+    expect(restored.structuredContent).toEqual(fhir);
+  });
+
+  it("a mailbox's display name is replaced in the signature too", () => {
+    const { out, found } = tok({
+      content: [
+        {
+          type: "text",
+          text: "From: Dwayne Moore <dwayne@example.net>\nSubject: order\n\nThanks!\n--\nDwayne Moore\nSales",
+        },
+      ],
+    });
+    expect(found).toContain("NAME:Dwayne Moore");
+    expect(out).not.toContain("Moore");
+  });
+
+  it("the display of a reference to a person's resource is a name; of other resources it is not", () => {
+    const { found } = tok({
+      generalPractitioner: [{ reference: "Practitioner/8841", display: "Amélie Chevalier" }],
+      managingOrganization: { reference: "Organization/12", display: "Hôpital Saint Louis" },
+    });
+    expect(found).toEqual(["NAME:Amélie Chevalier"]);
+  });
+
+  it("a pager is a phone, and makes its object a person", () => {
+    const { found } = tok({
+      on_call: { name: "Hannah Thompson", pager: "+1 415 555 2671" },
+      service: { name: "billing" },
+    });
+    expect(found.sort()).toEqual(["NAME:Hannah Thompson", "PHONE:+1 415 555 2671"]);
+  });
+
+  it("Portuguese and Italian mobile labels mark a national number", () => {
+    expect(tok("Celular: (68) 97913-5926").found).toEqual(["PHONE:(68) 97913-5926"]);
+    expect(tok("Cellulare: 347 123 4567").found).toEqual(["PHONE:347 123 4567"]);
+  });
+
+  it("a dotted quad under a version key in JSON text is a version, not an address", () => {
+    const text = JSON.stringify({
+      service: "billing",
+      version: "2.16.8.72",
+      app_version: "4.17.6.72",
+      host: "10.0.3.17",
+    });
+    const { found } = tok({ content: [{ type: "text", text }] });
+    expect(found).toEqual(["IPV4:10.0.3.17"]);
+  });
+});
