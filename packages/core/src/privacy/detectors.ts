@@ -10,7 +10,7 @@ import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
 import { keyKind, looksLikeName } from "./fields.js";
-import { phoneLibrary } from "./phone-library.js";
+import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 import { isWordChar } from "./vault.js";
@@ -562,7 +562,13 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
     const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
-    if (region !== undefined && !NANP.has(region)) {
+    // The record's region: its national numbers as people write them, with the trunk prefix where they
+    // write one (`020 921 8008` in NL; `159 662 112` is a count), unless a label or key says phone.
+    if (
+      region !== undefined &&
+      !NANP.has(region) &&
+      (trunk || labelled || NO_TRUNK_PREFIX.has(region) || WRITTEN_WITHOUT_TRUNK.has(region))
+    ) {
       const n = parse(candidate, region as CountryCode);
       // The record's region: valid numbers; beside a label, any possible one (unassigned ranges too).
       if (n?.isValid() || (labelled && n?.isPossible())) return true;
@@ -709,10 +715,13 @@ const LABEL_LAST = new Set<number>(
 /** ASCII characters of a regex's `\w`. */
 const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/\w/.test(String.fromCharCode(c)) ? 1 : 0));
 
-/** Candidates, bare digit runs included (the detector drops those without a label). */
-const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
+/**
+ * Candidates, bare digit runs included (the detector drops those without a label), and the German
+ * `030/1152996` (trunk-prefixed area code, a slash: taken only beside a phone word, as bare runs are).
+ */
+const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?(?:0\d{1,5}\/)?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
 const LABEL_ANYWHERE =
-  /phone|tel|mobil|m[óo]vil|cell|celular|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
+  /phone|t[eé]l|mobil|m[óo]vil|cell|celular|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
 const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
 
 // ---------------------------------------------------------------------------------------------- names

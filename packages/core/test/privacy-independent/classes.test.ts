@@ -93,4 +93,33 @@ describe("classes the independent set found", () => {
     const { found } = tok({ content: [{ type: "text", text }] });
     expect(found).toEqual(["IPV4:10.0.3.17"]);
   });
+
+  it("a bare national number beside `Tél.` is a phone", () => {
+    expect(tok("Tél. : 0320975956").found).toEqual(["PHONE:0320975956"]);
+  });
+
+  it("the German slash form beside a phone word or under a phone key, never a date, path or file number", () => {
+    expect(tok("Telefon: 030/1152996").found).toEqual(["PHONE:030/1152996"]);
+    expect(tok({ mobile: "0151/83293505" }).found).toEqual(["PHONE:0151/83293505"]);
+    expect(tok("Rechnung 2024/000123 vom 01/02/2024, Az. 030/1152996, GET /api/0123/4567890").found).toEqual(
+      [],
+    );
+  });
+
+  it("in a record's region a number needs the trunk prefix people write there, or a label", () => {
+    const nl = {
+      customer_country: "NL",
+      description: "Telefoon: 020 921 8008\ntotal 159 662 112 units processed",
+    };
+    expect(tok(nl).found).toEqual(["PHONE:020 921 8008"]);
+    expect(tok({ country: "FR", note: "CA 2024 : 123 456 789 EUR" }).found).toEqual([]);
+    expect(tok({ country: "FR", note: "rappeler au 01 23 45 67 89" }).found).toEqual([
+      "PHONE:01 23 45 67 89",
+    ]);
+    // Where numbers are written without it: Indian mobiles, Brazilian area codes in parentheses.
+    expect(tok({ country: "IN", note: "whatsapp group 98765 43210 only" }).found).toEqual([
+      "PHONE:98765 43210",
+    ]);
+    expect(tok({ country: "BR", note: "ligar (11) 91234-5678" }).found).toEqual(["PHONE:(11) 91234-5678"]);
+  });
 });
