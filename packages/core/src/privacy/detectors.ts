@@ -181,6 +181,15 @@ function inUserInfo(text: string, start: number): boolean {
 }
 
 /**
+ * Identifiers written like addresses, not mailboxes: a mail's `Message-ID: <...>`, `In-Reply-To`,
+ * `References`, `Content-ID`, an iCalendar `UID:`, a `cid:` or `mid:` URL; or under such a key.
+ */
+const ID_BEFORE =
+  /(?:\b(?:message-id|in-reply-to|references|content-id)["']?\s*:[^\n]*<|\buid:\s*|\b[cm]id:)$/i;
+const ID_KEY =
+  /^(?:message[-_ ]?id|in[-_ ]?reply[-_ ]?to|references|content[-_ ]?id|internet[-_ ]?message[-_ ]?id)$/i;
+
+/**
  * Email addresses, ASCII or internationalised: scans outward from each `@`, then checks the domain's
  * shape and that it ends in a real top-level domain. A match is the whole address or nothing: one whose
  * local part runs into characters an address cannot hold is dropped, never cut. Not addresses: asset
@@ -192,7 +201,7 @@ export function emailDetector(confidence = 0.99): Detector {
     type: "EMAIL",
     confidence,
     find(text, out, context) {
-      if (!profileOf(text, context).at) return;
+      if (!profileOf(text, context).at || (context.key !== undefined && ID_KEY.test(context.key))) return;
       let at = text.indexOf("@");
       while (at !== -1) {
         let s = at;
@@ -210,7 +219,8 @@ export function emailDetector(confidence = 0.99): Detector {
           mailDomain(text.slice(at + 1, e)) &&
           !(text.charCodeAt(e) === 58 && SCP_REMOTE.test(text.slice(e, e + 64))) &&
           !inUserInfo(text, s) &&
-          !(s > 0 && text.charCodeAt(s - 1) === 92)
+          !(s > 0 && text.charCodeAt(s - 1) === 92) &&
+          !(s > 3 && ID_BEFORE.test(text.slice(Math.max(0, s - 200), s)))
         ) {
           push(out, d, s, e);
         }

@@ -17,6 +17,7 @@ import {
   type ScanContext,
 } from "./detectors.js";
 import {
+  cardFieldValues,
   columnTypes,
   fieldValueFits,
   isPersonObject,
@@ -157,6 +158,9 @@ class Collector {
       for (const f of tableFieldValues(value)) {
         if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
       }
+      for (const f of cardFieldValues(value)) {
+        if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+      }
     }
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
@@ -177,6 +181,8 @@ class Collector {
       try {
         parsed = JSON.parse(value) as JsonValue;
       } catch {
+        // JSON lines (a log's records, one per line): each line is read as one document.
+        if (c === 123 && value.indexOf("}\n{") !== -1) for (const line of value.split("\n")) this.text(line);
         return;
       }
       if (typeof parsed === "object" && parsed !== null) {
@@ -283,6 +289,20 @@ class Collector {
         }
         if (typeof v === "string") this.text(v);
         continue;
+      }
+      // A list under a phone or email key (`phoneNumbers: [{value, type: "home"}]`, `phones: [{number}]`,
+      // `mobiles: ["..."]`): each item (or its value) is one, whatever its own `type` says.
+      if ((kind === "PHONE" || kind === "EMAIL") && Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i]!;
+          if (typeof item === "string" || typeof item === "number") {
+            this.#take(v, i, kind, item, false);
+            continue;
+          }
+          if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+          const at = "value" in item ? "value" : "number" in item ? "number" : undefined;
+          if (at !== undefined) this.#take(item, at, kind, item[at]!, false);
+        }
       }
       let childRole = Role.None;
       if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;

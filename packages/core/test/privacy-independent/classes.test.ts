@@ -122,4 +122,79 @@ describe("classes the independent set found", () => {
     ]);
     expect(tok({ country: "BR", note: "ligar (11) 91234-5678" }).found).toEqual(["PHONE:(11) 91234-5678"]);
   });
+
+  it("a mailbox object's name: Microsoft Graph's emailAddress, a help desk's from", () => {
+    const graph = tok({
+      from: { emailAddress: { name: "Poppy Wright", address: "poppy@example.com" } },
+      body: { content: "Thanks,\nPoppy Wright" },
+      to: { address: "support@example.com", name: "Support" },
+      office: { address: "12 Main St", name: "Head Office" },
+    });
+    expect(graph.found).toEqual([
+      "NAME:Poppy Wright",
+      "EMAIL:poppy@example.com",
+      "EMAIL:support@example.com",
+    ]);
+    expect(graph.out).not.toContain("Poppy");
+  });
+
+  it("every item of a list under a phone key, whatever its own type says", () => {
+    const { found } = tok({
+      phoneNumbers: [
+        { value: "022 2972 1850", type: "home" },
+        { value: "n/a", type: "work" },
+      ],
+      phones: [{ number: "06 12 34 56 78", type: "business" }],
+    });
+    expect(found).toEqual(["PHONE:022 2972 1850", "PHONE:06 12 34 56 78"]);
+  });
+
+  it("JSON lines: each record's fields count, numbers under msisdn included", () => {
+    const lines = [
+      JSON.stringify({ ts: "2025-01-02T03:04:05Z", msisdn: 4916057410756, event: "sms.sent" }),
+      JSON.stringify({ ts: "2025-01-02T03:04:06Z", msisdn: 34948382046, build: "20210323.17" }),
+    ].join("\n");
+    const { found, out } = tok({ content: [{ type: "text", text: lines }] });
+    expect(found).toEqual(["PHONE:4916057410756", "PHONE:34948382046"]);
+    expect(out).toContain("20210323.17");
+  });
+
+  it("vCard and iCalendar text: FN, the parts of N, TEL, EMAIL and an attendee's CN", () => {
+    const card = [
+      "BEGIN:VCARD",
+      "VERSION:3.0",
+      "FN:Carmen Núñez",
+      "N:Núñez;Carmen;;;",
+      "TEL;TYPE=CELL:612 34 56 78",
+      "END:VCARD",
+    ];
+    const vc = tok({ content: [{ type: "text", text: card.join("\r\n") }] });
+    expect(vc.found.sort()).toEqual(["NAME:Carmen", "NAME:Carmen Núñez", "NAME:Núñez", "PHONE:612 34 56 78"]);
+    const cal = [
+      "BEGIN:VCALENDAR",
+      "BEGIN:VEVENT",
+      "UID:17ee363b9d981c30@calendar.example.com",
+      "ORGANIZER;CN=Dieter Krüger:mailto:dieter@example.org",
+      'ATTENDEE;CN="Sabine Fischer";ROLE=REQ-PARTICIPANT:mailto:sabine@example.com',
+      "END:VEVENT",
+      "END:VCALENDAR",
+    ];
+    const ics = tok({ content: [{ type: "text", text: cal.join("\r\n") }] });
+    expect(ics.found.sort()).toEqual([
+      "EMAIL:dieter@example.org",
+      "EMAIL:sabine@example.com",
+      "NAME:Dieter Krüger",
+      "NAME:Sabine Fischer",
+    ]);
+  });
+
+  it("message ids and calendar UIDs written like addresses are not emails", () => {
+    const mail =
+      "Message-ID: <CAF3x9@mail.gmail.com>\nReferences: <x1@mx.example.com> <z2@mx.example.com>\nTo: bob@example.com";
+    expect(tok(mail).found).toEqual(["EMAIL:bob@example.com"]);
+    expect(tok({ internetMessageId: "<abc@mx.example.com>", sender: "jane@example.com" }).found).toEqual([
+      "EMAIL:jane@example.com",
+    ]);
+    expect(tok('<img src="cid:logo@example.com">').found).toEqual([]);
+  });
 });

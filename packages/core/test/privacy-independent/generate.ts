@@ -640,6 +640,254 @@ function hrRecord(b: Builder): { data: JsonValue; summary: string; regions: stri
   return { data: { employee: e }, summary: "Employee", regions: [] };
 }
 
+// ---------- more shapes: the APIs of common SaaS and the text formats of contacts and calendars ----------
+
+function googleContacts(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const connections: JsonValue[] = [];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const region = pickRegion(r);
+    const p = person(r, CULTURE_OF[region]);
+    connections.push({
+      resourceName: `people/c${r.digits(18)}`,
+      etag: `%${r.alnum(20)}`,
+      names: [{ displayName: b.name(p.full), givenName: b.name(p.given), familyName: b.name(p.family) }],
+      emailAddresses: [{ value: b.label("EMAIL", emailFor(r, p)), type: r.pick(["home", "work"]) }],
+      phoneNumbers: [
+        {
+          value: b.label("PHONE", phone(r, region, "national").text),
+          type: r.pick(["mobile", "home", "work"]),
+        },
+      ],
+      addresses: [{ countryCode: region, city: r.pick(["Lyon", "Bonn", "Pune", "Bari"]) }],
+    });
+  }
+  return {
+    data: { connections, totalPeople: connections.length },
+    summary: `${connections.length} contacts`,
+    regions: [],
+  };
+}
+
+function hubspot(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const results: JsonValue[] = [];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const region = pickRegion(r);
+    const p = person(r, CULTURE_OF[region]);
+    const props: Record<string, JsonValue> = {
+      firstname: b.name(p.given),
+      lastname: b.name(p.family),
+      email: b.label("EMAIL", emailFor(r, p)),
+      phone: b.label("PHONE", phone(r, region).text),
+      country: r.chance(0.5) ? region : COUNTRY_NAME[region],
+      hs_object_id: String(r.int(10000, 99999999)),
+      createdate: new Date(1_690_000_000_000 + r.int(0, 9e9)).toISOString(),
+    };
+    if (r.chance(0.4)) props.mobilephone = b.label("PHONE", phone(r, region, "international").text);
+    results.push({ id: props.hs_object_id!, properties: props, archived: false });
+  }
+  return { data: { results, paging: null }, summary: "HubSpot contacts", regions: [] };
+}
+
+function salesforce(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const records: JsonValue[] = [];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const region = pickRegion(r);
+    const p = person(r, CULTURE_OF[region]);
+    const company = r.pick([
+      "Acme GmbH",
+      "Globex Corporation",
+      "Initech",
+      "Stark Industries",
+      "Wayne Enterprises",
+    ]);
+    records.push({
+      attributes: { type: "Contact", url: `/services/data/v59.0/sobjects/Contact/003${r.alnum(15)}` },
+      Id: `003${r.alnum(15)}`,
+      Name: b.name(p.full),
+      Email: b.label("EMAIL", emailFor(r, p)),
+      Phone: b.label("PHONE", phone(r, region).text),
+      MailingCountry: COUNTRY_NAME[region],
+      Account: { attributes: { type: "Account" }, Name: company },
+    });
+    b.negatives.push({ kind: "company-name", text: company, exact: true });
+  }
+  return { data: { totalSize: records.length, done: true, records }, summary: "SOQL", regions: [] };
+}
+
+function slack(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const messages: JsonValue[] = [];
+  for (let i = r.int(1, 4); i > 0; i--) {
+    const p = person(r);
+    const uid = `U0${r.alnum(8)}`;
+    b.negatives.push({ kind: "user-id", text: uid });
+    messages.push({
+      type: "message",
+      user: uid,
+      ts: `${r.int(1_690_000_000, 1_760_000_000)}.${r.digits(6)}`,
+      text: `<@${uid}> ${b.textNeg()}`,
+      user_profile: {
+        real_name: b.name(p.full),
+        display_name: b.name(p.full),
+        name: `${p.given[0]!.toLowerCase()}${p.family.toLowerCase().replace(/[^a-z]/g, "")}`,
+        team: `T0${r.alnum(8)}`,
+      },
+    });
+  }
+  return { data: { ok: true, messages, has_more: false }, summary: "Slack history", regions: [] };
+}
+
+function helpdesk(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const p = person(r);
+  const tickets: JsonValue[] = [
+    {
+      id: r.int(1000, 999999),
+      subject: r.pick(["Refund", "Login issue", "Order missing"]),
+      via: {
+        channel: "email",
+        source: {
+          from: { address: b.label("EMAIL", emailFor(r, p)), name: b.name(p.full) },
+          to: { address: "support@example.com", name: b.placeholder() },
+        },
+      },
+      tags: ["email", r.pick(["vip", "refund", "billing"])],
+    },
+  ];
+  b.labels.push({ type: "EMAIL", value: "support@example.com" });
+  return { data: { tickets, count: 1 }, summary: "Tickets", regions: [] };
+}
+
+function vcard(b: Builder): { data: JsonValue; summary: string; text: true; regions: string[] } {
+  const r = b.r;
+  const cards: string[] = [];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const region = pickRegion(r);
+    const p = person(r, CULTURE_OF[region]);
+    cards.push(
+      [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        `FN:${b.name(p.full)}`,
+        `N:${p.family};${p.given};;;`,
+        `TEL;TYPE=${r.pick(["CELL", "WORK", "HOME"])}:${b.label("PHONE", phone(r, region, "international").text)}`,
+        `EMAIL;TYPE=INTERNET:${b.label("EMAIL", emailFor(r, p))}`,
+        `UID:${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`,
+        "END:VCARD",
+      ].join("\r\n"),
+    );
+    b.labels.push({ type: "NAME", value: p.family }, { type: "NAME", value: p.given });
+  }
+  return { data: cards.join("\r\n"), summary: "", text: true, regions: [] };
+}
+
+function ics(b: Builder): { data: JsonValue; summary: string; text: true; regions: string[] } {
+  const r = b.r;
+  const org = person(r);
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "BEGIN:VEVENT",
+    `UID:${r.hex(16)}@calendar.example.com`,
+    `DTSTART:2025${String(r.int(1, 12)).padStart(2, "0")}${String(r.int(10, 28))}T090000Z`,
+    `SUMMARY:${r.pick(["Kick-off", "Review", "1:1"])}`,
+    `ORGANIZER;CN=${b.name(org.full)}:mailto:${b.label("EMAIL", emailFor(r, org))}`,
+  ];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const a = person(r);
+    lines.push(
+      `ATTENDEE;CN=${b.name(a.full)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:${b.label("EMAIL", emailFor(r, a))}`,
+    );
+  }
+  lines.push("END:VEVENT", "END:VCALENDAR");
+  b.negatives.push({ kind: "ics-uid", text: lines[2]!.slice(4) });
+  return { data: lines.join("\r\n"), summary: "", text: true, regions: [] };
+}
+
+function europeanCsv(b: Builder): { data: JsonValue; summary: string; text: true; regions: string[] } {
+  const r = b.r;
+  const region = r.pick(["FR", "DE", "ES", "IT", "NL"] as const);
+  const headers: Record<string, string[]> = {
+    FR: ["Nom", "Prénom", "Téléphone", "Courriel", "Pays"],
+    DE: ["Nachname", "Vorname", "Telefon", "E-Mail", "Land"],
+    ES: ["Apellido", "Nombre", "Teléfono", "Correo", "País"],
+    IT: ["Cognome", "Nome", "Telefono", "Email", "Paese"],
+    NL: ["Achternaam", "Voornaam", "Telefoon", "E-mail", "Land"],
+  };
+  const rows = [headers[region]!.join(";")];
+  for (let i = r.int(1, 4); i > 0; i--) {
+    const p = person(r, CULTURE_OF[region]);
+    rows.push(
+      [
+        b.name(p.family),
+        b.name(p.given),
+        b.label("PHONE", phone(r, region, "national").text),
+        b.label("EMAIL", emailFor(r, p)),
+        region,
+      ].join(";"),
+    );
+  }
+  return { data: rows.join("\n"), summary: "", text: true, regions: [] };
+}
+
+function gitLog(b: Builder): { data: JsonValue; summary: string; text: true; regions: string[] } {
+  const r = b.r;
+  const out: string[] = [];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const a = person(r);
+    const sha = r.hex(40);
+    b.negatives.push({ kind: "hash", text: sha });
+    out.push(
+      `commit ${sha}`,
+      `Author: ${b.name(a.full)} <${b.label("EMAIL", emailFor(r, a))}>`,
+      `Date:   ${new Date(1_690_000_000_000 + r.int(0, 9e9)).toUTCString()}`,
+      "",
+      `    ${b.textNeg()}`,
+      "",
+    );
+  }
+  return { data: out.join("\n"), summary: "", text: true, regions: [] };
+}
+
+function ndjsonLogs(b: Builder): { data: JsonValue; summary: string; text: true; regions: string[] } {
+  const r = b.r;
+  const lines: string[] = [];
+  for (let i = r.int(2, 5); i > 0; i--) {
+    const region = pickRegion(r);
+    const ph = phone(r, region, "international");
+    const rec: Record<string, JsonValue> = {
+      ts: new Date(1_700_000_000_000 + r.int(0, 9e9)).toISOString(),
+      level: r.pick(["info", "warn"]),
+      event: r.pick(["sms.sent", "otp.verified", "login"]),
+      msisdn: b.label("PHONE", Number(ph.digits)),
+      client_ip: r.chance(0.7) ? b.label("IPV4", ipv4(r)) : b.label("IPV6", ipv6(r)),
+      latency_ms: r.int(3, 900),
+    };
+    b.fieldNeg(rec);
+    lines.push(JSON.stringify(rec));
+  }
+  return { data: lines.join("\n"), summary: "", text: true, regions: [] };
+}
+
+function signature(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const region = pickRegion(r);
+  const p = person(r, CULTURE_OF[region]);
+  const lab = r.pick(["M:", "Mob:", "Mobile:", "T:", "Tel:", "Ph:", "Phone:", "Cell:"]);
+  const ph = phone(r, region, r.chance(0.5) ? "international" : "national");
+  const body = `Thanks,\n${p.full}\n${r.pick(["Account Manager", "CTO", "Support Lead"])}\n${lab} ${b.label("PHONE", ph.text)}\n${b.label("EMAIL", emailFor(r, p))}`;
+  const msg: Record<string, JsonValue> = {
+    id: r.hex(16),
+    from: { emailAddress: { name: b.name(p.full), address: b.label("EMAIL", emailFor(r, p)) } },
+    body: { contentType: "text", content: body },
+    receivedDateTime: new Date(1_700_000_000_000 + r.int(0, 9e9)).toISOString(),
+  };
+  if (!ph.international && region !== "US" && region !== "GB") msg.locale = LANG[region];
+  return { data: { value: [msg] }, summary: "Messages", regions: [] };
+}
+
 const SHAPES = {
   crmExport,
   ticket,
@@ -653,6 +901,17 @@ const SHAPES = {
   fhirPatient,
   mail,
   hrRecord,
+  googleContacts,
+  hubspot,
+  salesforce,
+  slack,
+  helpdesk,
+  vcard,
+  ics,
+  europeanCsv,
+  gitLog,
+  ndjsonLogs,
+  signature,
 };
 
 /** The set: `count` samples from `seed`. */
