@@ -490,9 +490,9 @@ export interface PhoneDetectorOptions {
 const NANP_DIGITS = /^1?[2-9]\d{2}[2-9]\d{6}$/;
 /** Text just before a number that says it is a phone number, in the languages of the largest regions. */
 const PHONE_LABEL_STRONG =
-  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+  /(?:phone|\bph|\bmob|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const PHONE_LABEL =
-  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+  /(?:phone|\bph|\bmob|(?:^|[\n\r])[ \t]*[tmf](?=\s*:)|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
 const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Regions tried for a labelled national number when the record names none. */
@@ -661,6 +661,15 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
         }
       }
+      // WhatsApp's click-to-chat links (`https://wa.me/33612345678`) hold an international number
+      // without its `+`.
+      if (text.indexOf("wa.me/") !== -1) {
+        eachMatch(WA_ME, text, (m) => {
+          const digits = m[1]!;
+          if (parse(`+${digits}`)?.isPossible())
+            push(out, d, m.index + m[0].length - digits.length, m.index + m[0].length);
+        });
+      }
     },
   };
   return builtin(d);
@@ -718,20 +727,21 @@ class Labels {
  * case (the patterns ignore case; outside ASCII only `É`/`é` pairs fold, and no label ends in one).
  */
 const LABEL_LAST = new Set<number>(
-  [..."eEnNlLoOxXpPsSyYrRgGkKtT話帯机话☎", "\ud83d\udcde".charCodeAt(1)].map((c) =>
+  [..."eEnNlLoOxXpPsSyYrRgGkKtThHbBmMfF話帯机话☎", "\ud83d\udcde".charCodeAt(1)].map((c) =>
     typeof c === "number" ? c : c.charCodeAt(0),
   ),
 );
 /** ASCII characters of a regex's `\w`. */
 const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/\w/.test(String.fromCharCode(c)) ? 1 : 0));
 
+const WA_ME = /\bwa\.me\/(\d{7,15})(?![\d\w])/g;
 /**
  * Candidates, bare digit runs included (the detector drops those without a label), and the German
  * `030/1152996` (trunk-prefixed area code, a slash: taken only beside a phone word, as bare runs are).
  */
 const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?(?:0\d{1,5}\/)?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
 const LABEL_ANYWHERE =
-  /phone|t[eé]l|mobil|m[óo]vil|cell|celular|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
+  /phone|t[eé]l|mobil|\bmob\b|\bph\b|(?:^|\n)[ \t]*[tmf][ \t]*:|wa\.me\/|m[óo]vil|cell|celular|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
 const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
 
 // ---------------------------------------------------------------------------------------------- names

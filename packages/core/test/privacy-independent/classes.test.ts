@@ -197,4 +197,14 @@ describe("classes the independent set found", () => {
     ]);
     expect(tok('<img src="cid:logo@example.com">').found).toEqual([]);
   });
+
+  it("WhatsApp links and signature labels (`Mob:`, `Ph:`, a line's `T:`) mark phones; a timestamp stays", () => {
+    expect(tok("chat on https://wa.me/33634096136 today").found).toEqual(["PHONE:33634096136"]);
+    expect(tok("Thanks,\nJane\nT: 0044 199 854 2472\nPh: 0443 756 649\nMob: 06 12 34 56 78").found).toEqual([
+      "PHONE:0044 199 854 2472",
+      "PHONE:0443 756 649",
+      "PHONE:06 12 34 56 78",
+    ]);
+    expect(tok("T: 1699999999 ms\nhttps://wa.me/12").found).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@
  * was written without reading the project's detectors or its corpus generator).
  */
 import type { JsonValue } from "../../src/json.js";
-import { fieldNegative, type Negative, PLACEHOLDERS, textNegative } from "./negatives.js";
+import { fieldNegative, infraNegative, type Negative, PLACEHOLDERS, textNegative } from "./negatives.js";
 import {
   CALLING_CODE,
   COUNTRY_NAME,
@@ -888,6 +888,70 @@ function signature(b: Builder): { data: JsonValue; summary: string; regions: str
   return { data: { value: [msg] }, summary: "Messages", regions: [] };
 }
 
+function airtable(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const records: JsonValue[] = [];
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const region = pickRegion(r);
+    const p = person(r, CULTURE_OF[region]);
+    const style = r.int(0, 4);
+    const name =
+      style === 0
+        ? `${p.family}, ${p.given}`
+        : style === 1
+          ? `${p.family.toUpperCase()} ${p.given}`
+          : style === 2
+            ? `Dr. ${p.full}`
+            : style === 3 && region === "JP"
+              ? r.pick(["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲"])
+              : p.full;
+    const fields: Record<string, JsonValue> = {
+      Name: b.name(name),
+      Email: b.label("EMAIL", emailFor(r, p)),
+      Phone: b.label("PHONE", phone(r, region).text),
+      Country: COUNTRY_NAME[region],
+      Status: r.pick(["Active", "Lead", "Closed"]),
+    };
+    const f = infraNegative(r);
+    fields[f.key] = f.value;
+    b.negatives.push(f.neg);
+    records.push({
+      id: `rec${r.alnum(14)}`,
+      createdTime: new Date(1_690_000_000_000 + r.int(0, 9e9)).toISOString(),
+      fields,
+    });
+  }
+  return { data: { records }, summary: "Airtable records", regions: [] };
+}
+
+function shipping(b: Builder): { data: JsonValue; summary: string; regions: string[] } {
+  const r = b.r;
+  const region = pickRegion(r);
+  const p = person(r, CULTURE_OF[region]);
+  const ph = phone(r, region, "international");
+  const e164 = `+${ph.digits}`;
+  const order: Record<string, JsonValue> = {
+    id: `ord_${r.alnum(16)}`,
+    shipping: {
+      name: b.name(p.full),
+      phone: b.label("PHONE", ph.text),
+      address: { line1: `${r.int(1, 99)} High Street`, country: region },
+    },
+    notes: `Contact via <a href="tel:${b.label("PHONE", e164)}">phone</a> or https://wa.me/${b.label("PHONE", ph.digits)}`,
+    customer_ip: b.label("IPV6", ipv6(r)),
+    callback: `http://[${b.label("IPV6", ipv6(r))}]:${r.int(1024, 9999)}/hook`,
+    payout_iban: b.label("IBAN", iban(r).text),
+  };
+  for (let i = 0; i < 3; i++) {
+    const f = infraNegative(r);
+    let key = f.key;
+    while (key in order) key += "_2";
+    order[key] = f.value;
+    b.negatives.push(f.neg);
+  }
+  return { data: order, summary: `Order ${order.id}`, regions: [] };
+}
+
 const SHAPES = {
   crmExport,
   ticket,
@@ -912,6 +976,8 @@ const SHAPES = {
   gitLog,
   ndjsonLogs,
   signature,
+  airtable,
+  shipping,
 };
 
 /** The set: `count` samples from `seed`. */

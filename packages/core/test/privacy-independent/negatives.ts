@@ -206,6 +206,76 @@ export function textNegative(r: Rng): Negative & { phrase: string } {
   }
 }
 
+/** Infrastructure and commerce identifiers that look like personal values (ARNs, routing numbers, digests). */
+export function infraNegative(r: Rng): { key: string; value: string | number; neg: Negative } {
+  const roll = r.int(0, 11);
+  const n = (kind: string, key: string, value: string | number, text = String(value)) => ({
+    key,
+    value,
+    neg: { kind, text },
+  });
+  switch (roll) {
+    case 0:
+      return n(
+        "aws-arn",
+        "role_arn",
+        `arn:aws:iam::${r.digits(12)}:role/${r.pick(["deploy", "reader", "lambda-exec"])}`,
+      );
+    case 1:
+      return n("routing-number", "routing_number", `0${r.int(1, 9)}${r.digits(7)}`);
+    case 2:
+      return n("ein", "employer_ein", `${r.int(10, 99)}-${r.digits(7)}`);
+    case 3:
+      return n("ean", r.pick(["ean", "gtin", "barcode"]), `${r.int(4, 9)}${r.digits(12)}`);
+    case 4:
+      return n(
+        "mac-address",
+        r.pick(["mac", "hw_addr"]),
+        Array.from({ length: 6 }, () => r.hex(2))
+          .join(":")
+          .toUpperCase(),
+      );
+    case 5:
+      return n(
+        "image-digest",
+        "image",
+        `${r.pick(["nginx", "redis", "ghcr.io/acme/api"])}@sha256:${r.hex(64)}`,
+      );
+    case 6:
+      return n(
+        "package-spec",
+        "dependency",
+        `${r.pick(["lodash", "express", "react"])}@${r.int(1, 19)}.${r.int(0, 30)}.${r.int(0, 40)}`,
+      );
+    case 7:
+      return n(
+        "date-de",
+        "datum",
+        `${String(r.int(1, 28)).padStart(2, "0")}.${String(r.int(1, 12)).padStart(2, "0")}.20${r.int(19, 26)}`,
+      );
+    case 8:
+      return n(
+        "coordinates",
+        "location",
+        `${r.int(-80, 80)}.${r.digits(6)},${r.int(-170, 170)}.${r.digits(6)}`,
+      );
+    case 9:
+      return n(
+        "time-range",
+        "opening_hours",
+        `${String(r.int(6, 11)).padStart(2, "0")}:00-${r.int(16, 22)}:30`,
+      );
+    case 10:
+      return n("tracking-number", "tracking_number", r.digits(12));
+    default:
+      return n(
+        "semver-pre",
+        "version",
+        `${r.int(0, 20)}.${r.int(0, 20)}.${r.int(0, 20)}-${r.pick(["beta", "rc", "alpha"])}.${r.int(1, 9)}`,
+      );
+  }
+}
+
 /** Placeholder values people put in personal fields. */
 export const PLACEHOLDERS = [
   "n/a",

@@ -644,6 +644,12 @@ const IBAN_FORMATS: Record<string, string> = {
   IE: "4a6n8n",
   DK: "4n9n1n",
   NO: "4n6n1n",
+  BR: "8n5n10n1a1c",
+  TR: "5n1n16c",
+  AE: "3n16n",
+  SA: "2n18c",
+  LT: "5n11n",
+  RO: "4a16c",
 };
 function bban(r: Rng, format: string): string {
   let out = "";
