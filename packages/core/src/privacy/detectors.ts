@@ -760,15 +760,20 @@ export function mailboxNameDetector(confidence = 0.9): Detector {
     confidence,
     find(text, out, context) {
       if (!profileOf(text, context).at || text.indexOf("<") === -1) return;
-      eachMatch(MAILBOX, text, (m) => {
-        const name = m[1]!.trim();
-        if (!looksLikeName(name, true) || /^(?:from|to|cc|bcc|author|by)$/i.test(name)) return;
-        const start = m.index + m[0].indexOf(name);
-        push(out, d, start, start + name.length);
-      });
+      eachMailboxName(text, (start, end) => push(out, d, start, end));
     },
   };
   return builtin(d, AT);
+}
+
+/** Calls `found` with the span of each mailbox display name in `text` (no profile needed: `<` and `@` known). */
+export function eachMailboxName(text: string, found: (start: number, end: number) => void): void {
+  eachMatch(MAILBOX, text, (m) => {
+    const name = m[1]!.trim();
+    if (!looksLikeName(name, true) || /^(?:from|to|cc|bcc|author|by)$/i.test(name)) return;
+    const start = m.index + m[0].indexOf(name);
+    found(start, start + name.length);
+  });
 }
 
 /** A span a name detector found: `text.slice(start, end)` is a person's name. */

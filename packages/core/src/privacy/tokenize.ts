@@ -8,11 +8,11 @@ import type { JsonValue } from "../json.js";
 import {
   type Detector,
   defaultDetectors,
+  eachMailboxName,
   GATE,
   type Gated,
   gateMask,
   type Match,
-  mailboxNameDetector,
   onlyBuiltins,
   type ScanContext,
 } from "./detectors.js";
@@ -84,8 +84,6 @@ const NAME_PART_KEYS = new Set([
   "suffix",
 ]);
 const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium"];
-
-const MAILBOX_NAMES = mailboxNameDetector();
 
 /** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
 class Collector {
@@ -165,12 +163,10 @@ class Collector {
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
     if (this.mailboxes && value.indexOf("<") !== -1 && value.indexOf("@") !== -1) {
-      const found: Match[] = [];
-      MAILBOX_NAMES.find(value, found, {});
-      for (const m of found) {
-        const name = value.slice(m.start, m.end);
+      eachMailboxName(value, (start, end) => {
+        const name = value.slice(start, end);
         if (rememberable("NAME", name)) this.vault.issue("NAME", name, { remember: true });
-      }
+      });
     }
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
     const c = value.charCodeAt(0);
