@@ -9,7 +9,7 @@ import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
-import { keyKind, looksLikeName } from "./fields.js";
+import { keyKind, looksLikeName, namesProductCode } from "./fields.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
@@ -265,6 +265,9 @@ export function isCardNumber(digits: string): boolean {
   return cardPrefix(digits) && luhn(digits);
 }
 
+/** A product code's label just before a number (`EAN: `, `"gtin13":"`). */
+const PRODUCT_CODE_BEFORE = /\b(?:ean|gtin|upc|isbn|barcode|sku)(?:[-_ ]?\d{1,2})?["']?\s*[:=#]?\s*["']?$/i;
+
 /** Payment card numbers (12-19 digits, optionally grouped by spaces, dashes or dots) passing the Luhn check. */
 export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
@@ -272,8 +275,11 @@ export function cardDetector(confidence = 0.97): Detector {
     confidence,
     find(text, out, context) {
       if (profileOf(text, context).cardRun < 12) return;
+      if (context.key !== undefined && namesProductCode(context.key)) return;
       eachMatch(CARD, text, (m) => {
         const raw = m[0];
+        // A barcode after its label (`EAN: 4006381333931`, `"gtin":"..."` in JSON text) is no card.
+        if (m.index > 2 && PRODUCT_CODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
         const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
         if (kinds > 1) return; // one separator kind only
         if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;

@@ -180,6 +180,14 @@ function classify(words: string[]): KeyKind {
   return undefined;
 }
 
+/** Words of a product code's key: its digits are a barcode, never a card (`ean`, `gtin14`, `barcode`). */
+const PRODUCT_CODE_WORDS = /^(?:ean|gtin|upc|isbn|barcode|sku|asin|mpn)\d{0,2}$/;
+
+/** True when a property holds a product code (`ean`, `gtin`, `upc`, `barcode`, `isbn13`). */
+export function namesProductCode(key: string): boolean {
+  return key.length <= 60 && keyWords(key).some((w) => PRODUCT_CODE_WORDS.test(w));
+}
+
 /** The type a property name implies (`work_email` → `EMAIL`), or undefined. */
 export function typeForKey(key: string): string | undefined {
   const kind = keyKind(key);

@@ -207,4 +207,11 @@ describe("classes the independent set found", () => {
     ]);
     expect(tok("T: 1699999999 ms\nhttps://wa.me/12").found).toEqual([]);
   });
+
+  it("a barcode under a product-code key or label is not a card; a card number is", () => {
+    const text = JSON.stringify({ ean: "4092015796637", sku: "AB-1", card: "4111 1111 1111 1111" });
+    const { found } = tok({ content: [{ type: "text", text }], structuredContent: JSON.parse(text) });
+    expect(found).toEqual(["CARD:4111 1111 1111 1111"]);
+    expect(tok("EAN: 4092015796637").found).toEqual([]);
+  });
 });
