@@ -20,7 +20,8 @@ const SERVER_FOLDER_NAMES = ["index", "types", "globals"];
 /**
  * Generates the typed API of `servers`: source files for the model to read, declarations to type-check
  * programs, the sandbox runtime, and discovery renderings. Deterministic, and never throws on bad schemas:
- * what it cannot express falls back to a wider type and is listed in `warnings`.
+ * what it cannot express falls back to a wider type and is listed in `warnings`. Each tool's code is emitted
+ * when first read, from `servers` as passed in: do not change them afterwards.
  */
 export function generateApi(servers: ServerDefinition[], options: GenerateOptions = {}): GeneratedApi {
   /** In order, per skipped entry or tool: its warnings (emitting the tool when not yet). */

@@ -4,9 +4,11 @@
  * form type-check and run, a wrong argument is the same finding as against the whole API, and a name
  * that does not exist is refused with the nearest real names.
  */
+import { generateApi } from "@codecall/codegen";
 import { quickjs } from "@codecall/sandbox-quickjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLICE_DECLARATIONS_AT } from "../src/executor/sliced-preparer.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SLICE_DECLARATIONS_AT, SlicedPreparer } from "../src/executor/sliced-preparer.js";
+import { ProgramPreparer } from "../src/executor/type-check-service.js";
 import { createExecutor, type Executor } from "../src/internal.js";
 
 const COUNT = SLICE_DECLARATIONS_AT + 200;
@@ -94,4 +96,50 @@ describe("type-checking against the declarations a program names", () => {
     );
     for (const result of results) expect(result.ok, JSON.stringify(result.error)).toBe(true);
   }, 240_000);
+});
+
+describe("the slice a program is analysed with", () => {
+  it("is the one its check loaded with its skills' tools, not a narrower one loaded again", async () => {
+    const preparer = new SlicedPreparer(generateApi(servers), undefined, undefined, {});
+    const used: ProgramPreparer[] = [];
+    const record = <T>(self: ProgramPreparer, result: T): T => {
+      used.push(self);
+      return result;
+    };
+    const prepare = ProgramPreparer.prototype.prepare;
+    const analyze = ProgramPreparer.prototype.analyze;
+    const spies = [
+      vi.spyOn(ProgramPreparer.prototype, "prepare").mockImplementation(function (
+        this: ProgramPreparer,
+        ...a
+      ) {
+        return record(this, prepare.apply(this, a));
+      }),
+      vi.spyOn(ProgramPreparer.prototype, "analyze").mockImplementation(function (
+        this: ProgramPreparer,
+        ...a
+      ) {
+        return record(this, analyze.apply(this, a));
+      }),
+    ];
+    try {
+      const code =
+        'import { reorder } from "./skills/reorder";\nreturn await shop.item3({ count: await reorder() });';
+      const skill = {
+        "skills/reorder.ts":
+          "export async function reorder() { return (await shop.item4({ count: 1 })).length; }",
+      };
+      await preparer.prepare(code, true, skill);
+      const analysis = await preparer.analyze(code, ["shop"]);
+      expect(analysis).toBeDefined();
+      expect(used).toHaveLength(2);
+      expect(used[1]).toBe(used[0]);
+      // A program naming a tool that slice lacks gets a slice of its own.
+      await preparer.analyze("return await shop.item5({ count: 1 });", ["shop"]);
+      expect(used[2]).not.toBe(used[0]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      preparer.dispose();
+    }
+  }, 120_000);
 });

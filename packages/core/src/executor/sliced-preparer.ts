@@ -46,8 +46,19 @@ export class SlicedPreparer implements Preparer {
     );
   }
 
+  /**
+   * Analysis reads the program alone, so any loaded slice holding the tools it names serves: the one its
+   * `prepare` chose (with its skills' tools too) is reused rather than a narrower one loaded for it.
+   */
   analyze(code: string, servers: string[]): Promise<ProgramAnalysis> {
-    return this.using(this.sliceFor(code), (slice) => slice.analyze(code, servers));
+    const ids = this.namedTools(code);
+    let covering: [string, Slice] | undefined;
+    for (const entry of this.slices) if (ids.every((id) => entry[1].ids.has(id))) covering = entry;
+    if (!covering) return this.using(this.sliceFor(code), (slice) => slice.analyze(code, servers));
+    const [key, slice] = covering;
+    this.slices.delete(key);
+    this.slices.set(key, slice);
+    return this.using(slice, (preparer) => preparer.analyze(code, servers));
   }
 
   /** Loads TypeScript with the slice of no tools (the servers, empty): what every slice shares. */
@@ -71,13 +82,19 @@ export class SlicedPreparer implements Preparer {
     }
   }
 
-  private sliceFor(text: string): Slice {
+  /** The tools `text` names: both their server's and their own identifier occur in it as words. */
+  private namedTools(text: string): string[] {
     const names = mentionedNames(text);
     const ids: string[] = [];
     for (const name of names) {
       for (const tool of this.byIdent.get(name) ?? []) if (names.has(tool.serverIdent)) ids.push(tool.id);
     }
-    const key = ids.sort().join("\n");
+    return ids.sort();
+  }
+
+  private sliceFor(text: string): Slice {
+    const ids = this.namedTools(text);
+    const key = ids.join("\n");
     let slice = this.slices.get(key);
     if (slice) {
       this.slices.delete(key);
@@ -89,6 +106,7 @@ export class SlicedPreparer implements Preparer {
           this.compilerOptions,
           this.budget,
         ),
+        ids: new Set(ids),
         inFlight: 0,
         retired: false,
       };
@@ -111,6 +129,7 @@ export class SlicedPreparer implements Preparer {
 /** A loaded slice and the checks running on it, which must finish before it is disposed. */
 interface Slice {
   preparer: ProgramPreparer;
+  ids: ReadonlySet<string>;
   inFlight: number;
   retired: boolean;
 }

@@ -8,6 +8,7 @@ import type { JsonValue } from "../json.js";
 import {
   type Detector,
   defaultDetectors,
+  eachMailboxName,
   GATE,
   type Gated,
   gateMask,
@@ -17,6 +18,7 @@ import {
   type ScanContext,
 } from "./detectors.js";
 import {
+  cardFieldValues,
   columnTypes,
   fieldValueFits,
   isPersonObject,
@@ -104,6 +106,8 @@ class Collector {
     readonly marks: Marks,
     /** Called with JSON parsed out of a text block, to find what its structure tells (see {@link tokenize}). */
     readonly embedded: (parsed: JsonValue) => void,
+    /** Mailbox display names are found (a `NAME` detector is on): remember them too. */
+    readonly mailboxes = false,
   ) {}
 
   #mark(container: object, at: string | number, type: string, value: string | number): void {
@@ -161,6 +165,17 @@ class Collector {
       for (const f of tableFieldValues(value)) {
         if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
       }
+      for (const f of cardFieldValues(value)) {
+        if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+      }
+    }
+    // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
+    // signature under the message and every other copy of it are replaced too.
+    if (this.mailboxes && value.indexOf("<") !== -1 && value.indexOf("@") !== -1) {
+      eachMailboxName(value, (start, end) => {
+        const name = value.slice(start, end);
+        if (rememberable("NAME", name)) this.vault.issue("NAME", name, { remember: true });
+      });
     }
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
     const c = value.charCodeAt(0);
@@ -171,6 +186,8 @@ class Collector {
       try {
         parsed = JSON.parse(value) as JsonValue;
       } catch {
+        // JSON lines (a log's records, one per line): each line is read as one document.
+        if (c === 123 && value.indexOf("}\n{") !== -1) for (const line of value.split("\n")) this.text(line);
         return;
       }
       if (typeof parsed === "object" && parsed !== null) {
@@ -247,7 +264,13 @@ class Collector {
             type = "NAME";
             strict = true;
           } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
-          else if (key === "name" || key === "Name" || key === "displayName" || key === "display_name") {
+          else if (
+            key === "name" ||
+            key === "Name" ||
+            key === "displayName" ||
+            key === "display_name" ||
+            key === "display"
+          ) {
             person ??= (role === Role.Person && !namesAThing(value)) || isPersonObject(value);
             if (person) {
               type = "NAME";
@@ -271,6 +294,20 @@ class Collector {
         }
         if (typeof v === "string") this.text(v);
         continue;
+      }
+      // A list under a phone or email key (`phoneNumbers: [{value, type: "home"}]`, `phones: [{number}]`,
+      // `mobiles: ["..."]`): each item (or its value) is one, whatever its own `type` says.
+      if ((kind === "PHONE" || kind === "EMAIL") && Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i]!;
+          if (typeof item === "string" || typeof item === "number") {
+            this.#take(v, i, kind, item, false);
+            continue;
+          }
+          if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+          const at = "value" in item ? "value" : "number" in item ? "number" : undefined;
+          if (at !== undefined) this.#take(item, at, kind, item[at]!, false);
+        }
       }
       let childRole = Role.None;
       if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;
@@ -440,9 +477,9 @@ function findSpans(
   // The profile lists the words a scan for remembered values would look up, so that scan reads no text.
   const index = known === "remembered" ? rememberedIndex(vault) : undefined;
   const raw = profileOf(text, context, index === undefined || index.empty ? undefined : index);
-  const { scan, json } = mainReading(text, raw);
+  const { scan, json, exact } = mainReading(text, raw);
   if (scan !== text) context.profile = undefined;
-  let spans = scanOnce(scan, context, vault, options, known, escapeTokens);
+  let spans = scanOnce(scan, context, vault, options, known, escapeTokens, exact);
   if (json !== undefined) spans = mapBack(spans, json, text);
   if (raw.percent && PERCENT.test(scan)) {
     const view = decodedView(scan, "percent");
@@ -472,16 +509,25 @@ function findSpans(
 /**
  * The text the detectors read: space and dash look-alikes read as plain ones, and JSON text (a text block
  * holding a JSON copy of the result) decoded, once. Decoding only turns escapes into the characters they
- * stand for, so nothing found in the raw text is lost.
+ * stand for, so nothing found in the raw text is lost. `exact` is the same reading with the look-alikes
+ * kept, where known values are looked up as they were found (`030–282–8598`, no-break spaces kept;
+ * normalizing keeps every position).
  */
-function mainReading(text: string, raw: TextProfile): { scan: string; json: View | undefined } {
+function mainReading(
+  text: string,
+  raw: TextProfile,
+): { scan: string; json: View | undefined; exact: string } {
   let scan = raw.lookalike ? normalize(text) : text;
+  let exact = text;
   let json: View | undefined;
   if (raw.backslash && JSON_ESCAPE.test(scan)) {
     json = decodedView(scan, "json");
-    if (json !== undefined) scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
+    if (json !== undefined) {
+      exact = raw.lookalike ? (decodedView(text, "json")?.text ?? json.text) : json.text;
+      scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
+    }
   }
-  return { scan, json };
+  return { scan, json, exact };
 }
 
 /** A character some built-in type's values hold (a digit or `@`) or that decoding may turn into one. */
@@ -523,6 +569,8 @@ function scanOnce(
   options: ScanOptions,
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
+  /** `text` before space and dash look-alikes were normalized, where known values are looked up. */
+  exact = text,
 ): Span[] {
   const found: Match[] = [];
   const bounds: number[] = [];
@@ -560,6 +608,7 @@ function scanOnce(
   // inside an email address stays part of the email's token. A known value kept wins its overlaps.
   const hits: KnownMatch[] = [];
   findKnownIn(vault, text, known, hits, detected, context.profile);
+  if (exact !== text) vault.findKnown(exact, known, hits, detected);
   if (hits.length === 0) return detected;
   const knownSpans: Match[] = hits.map((h) => ({
     start: h.start,
@@ -656,12 +705,15 @@ function tokenizeFound(
 const PIECEWISE_FROM = 1 << 18;
 /** About this many characters a piece (it ends at the next line break that allows the next piece). */
 const PIECE = 1 << 16;
-/** Characters before a piece its scan reads too (the longest look-behind of a built-in detector is 40). */
-const LOOK_BEHIND = 48;
+/**
+ * Characters before a piece its scan reads too: the longest look-behind of a built-in detector (the
+ * email detector's message-id and `uid:` check) reads 200.
+ */
+const LOOK_BEHIND = 200;
 /** The most characters a piece's look-behind may take (it starts at a line start). */
 const MAX_LOOK_BEHIND = 1024;
 
-/** Where the look-behind of a piece starting at `at` starts: a line start at least 48 characters back. */
+/** Where the look-behind of a piece starting at `at` starts: a line start {@link LOOK_BEHIND} or more back. */
 function lookBehindStart(text: string, at: number): number {
   return at <= LOOK_BEHIND ? 0 : text.lastIndexOf("\n", at - LOOK_BEHIND - 1) + 1;
 }
@@ -904,7 +956,8 @@ export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOption
     // place (a phone beside its record's `country`) are remembered, so the text copy loses none.
     const embedded = (parsed: JsonValue) =>
       void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
-    const collector = new Collector(vault, m, embedded);
+    const mailboxes = detectorsOf(options).some((d) => d.type === "NAME");
+    const collector = new Collector(vault, m, embedded, mailboxes);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
     // The collector saw every object: without a mark or a region key, the walk looks for neither.
     if (!collector.marked) marks = undefined;
