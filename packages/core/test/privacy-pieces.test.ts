@@ -104,6 +104,15 @@ describe("long texts scanned in pieces", () => {
     same(labelled);
   });
 
+  it("whose addresses follow an identifier's label many lines up (`uid:` and blank lines)", () => {
+    const r = rng(12);
+    const blocks = Array.from(
+      { length: 3_000 },
+      (_, i) => `uid:${"\n".repeat(r.int(20, 190))}u${i}@host.example\nmail v${i}@host.example`,
+    );
+    same(blocks.join("\n"));
+  });
+
   it("of a log with three values a line", () => {
     same(bigLog(4, 400_000));
   });
