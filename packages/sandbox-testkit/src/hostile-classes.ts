@@ -307,4 +307,120 @@ for (let i = 0; ; i++) refused.push(codecall.callTool("echo", { big }).catch((e)
       );
     },
   },
+  "hostile-results-in-flight": {
+    title:
+      "hostile: many parallel calls each answered with a large result do not grow the host past the memory limit",
+    async run(ctx) {
+      // One result the tool keeps: what grows is only what the sandbox's path makes of it per call.
+      const result = "r".repeat(6 * MiB);
+      const tools: ToolHandler = () => result;
+      await hostile(
+        ctx,
+        `const all = await Promise.allSettled(Array.from({ length: 60 }, () => codecall.callTool("big")));
+return all.filter((r) => r.status === "fulfilled").length;`,
+        {
+          expect: ["ok", "SANDBOX_MEMORY", "TOOL_CALL_LIMIT", ...STOPPED],
+          tools,
+          limits: {
+            memoryBytes: 32 * MiB,
+            maxToolResultBytes: 8 * MiB,
+            cpuTimeMs: ctx.ms(10_000),
+            wallTimeMs: ctx.ms(10_000),
+          },
+        },
+      );
+    },
+  },
+  "hostile-caller-chains": {
+    title:
+      "hostile: caller and arguments.callee.caller of every callback the runtime and the bridge call reach no host function",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        `${REACHED}
+const callers = [];
+function note() {
+  let f = note.caller, hops = 0;
+  try { if (arguments.callee && arguments.callee.caller) f = arguments.callee.caller; } catch (e) {}
+  while (f && hops++ < 20) { callers.push(f); fromFn("caller", f.constructor); try { f = f.caller; } catch (e) { break; } }
+}
+const hooks = {
+  toJSON: function () { note(); return 1; },
+  get getter() { note(); return 2; },
+  [Symbol.toPrimitive]: function () { note(); return 3; },
+  valueOf: function () { note(); return 4; },
+  toString: function () { note(); return "5"; },
+};
+try { await codecall.callTool("echo", hooks); } catch (e) {}
+try { console.log(hooks, { toJSON: function () { note(); return 6; } }); } catch (e) {}
+try { await codecall.callTool("echo", { v: { get x() { note(); return 1; } } }); } catch (e) {}
+try { await { then: function (r) { note(); r(1); } }; } catch (e) {}
+try { await codecall.callTool("echo", {}).then(function () { note(); }); } catch (e) {}
+try { Object.defineProperty(Object.prototype, "hooked", { get: function () { note(); return undefined; }, configurable: true }); await codecall.callTool("echo", { a: 1 }); } catch (e) {}
+delete Object.prototype.hooked;
+try { Error.prepareStackTrace = function () { note(); return ""; }; new Error("x").stack; delete Error.prepareStackTrace; } catch (e) {}
+try { [3, 1, 2].sort(function () { note(); return 0; }); } catch (e) {}
+return { reached, callers: callers.filter((f) => f !== note).map((f) => String(f.name || "anonymous")) };`,
+        {
+          expect: "ok",
+          check: (o) => expect((o.value as { reached: string[] }).reached).toEqual([]),
+        },
+      );
+    },
+  },
+  "hostile-overflow-in-report": {
+    title:
+      "hostile: values that overflow the stack while the prelude reports them (recursive getters, toJSON, stack and message getters) give typed errors",
+    async run(ctx) {
+      for (const code of [
+        "return { get x() { return this.x; } };",
+        "const o = { toJSON() { return { o: this }; } };\nreturn o;",
+        "const e = new Error('m');\nObject.defineProperty(e, 'stack', { get() { const f = () => f(); return f(); } });\nthrow e;",
+        "throw { get message() { const f = () => f(); return f(); }, name: 'Custom' };",
+        "throw new Proxy(new Error('p'), { get(t, k) { const f = () => f(); return f(); } });",
+      ]) {
+        // An engine whose stack is deep may reach the CPU limit first: a limit, never a crash.
+        await hostile(ctx, code, {
+          expect: ["RESULT_NOT_SERIALIZABLE", "PROGRAM_ERROR", "SANDBOX_OUTPUT_LIMIT", ...STOPPED],
+        });
+      }
+    },
+  },
+  "hostile-huge-error": {
+    title:
+      "hostile: a thrown error with a message and stack of megabytes ends with a typed error without growing the host",
+    async run(ctx) {
+      await hostile(
+        ctx,
+        "const e = new Error('m'.repeat(12 << 20));\ne.stack = 's'.repeat(12 << 20);\ne.code = 'c'.repeat(1 << 20);\nthrow e;",
+        {
+          expect: ["PROGRAM_ERROR", "SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY"],
+          limits: { memoryBytes: 96 * MiB, cpuTimeMs: ctx.ms(5_000), wallTimeMs: ctx.ms(5_000) },
+          check: (o) => expect(JSON.stringify(o.error).length).toBeLessThan(2 * MiB),
+        },
+      );
+    },
+  },
+  "hostile-abort-native-operation": {
+    title: "hostile: the caller's AbortSignal stops a program inside one long native operation",
+    async run(ctx) {
+      const session = await ctx.sandbox.createSession();
+      try {
+        await session.execute({ code: "return 1" });
+        const controller = new AbortController();
+        const started = performance.now();
+        setTimeout(() => controller.abort(), 300);
+        const outcome = await session.execute({
+          code: "const a = [];\na.length = 2 ** 32 - 1;\nlet n = 0;\nfor (;;) n += a.lastIndexOf(1) + (7n ** 3000000n).toString().length;",
+          signal: controller.signal,
+          limits: { cpuTimeMs: 60_000, wallTimeMs: 60_000, memoryBytes: 64 * MiB },
+        });
+        expect(outcome.error?.code).toBe("ABORTED");
+        expect(performance.now() - started).toBeLessThan(ctx.ms(3_000));
+        expect((await session.execute({ code: "return 'next'" })).value).toBe("next");
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
 } satisfies Record<string, ConformanceCase>;
