@@ -173,6 +173,7 @@ runSandboxConformance({
     "hostile-expensive-builtins": IN_THREAD,
     "hostile-memory-patterns": IN_THREAD,
     "hostile-long-native-operations": IN_THREAD,
+    "hostile-uninterruptible-builtins": IN_THREAD,
     "hostile-abort-native-operation": `${IN_THREAD}; the abort waits for the operation: 296 s, then PROGRAM_ERROR`,
     "hostile-overflow-in-report":
       "in-thread, QuickJS's recursion in JSON.stringify exhausts the host thread's native stack before its own stack check (RangeError from the host: SANDBOX_CRASHED), as in hostile-deep-nesting; the worker mode gives its thread a larger stack",
