@@ -11,6 +11,7 @@ import type {
 } from "@codecall/sandbox";
 import { PRELUDE_FILENAME } from "@codecall/sandbox/internal";
 import type IsolatedVM from "isolated-vm";
+import { BALLAST_SOURCE, ballastBytes } from "./ballast.js";
 import { GLUE_SOURCE, RUN_SOURCE } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
@@ -124,9 +125,12 @@ class IsolatePool {
     return { isolate, memoryMb, crash, contexts: 0 };
   }
 
-  /** Takes back an isolate whose context was released; keeps it if it is fit for another context. */
-  give(slot: IsolateSlot, healthy: boolean): void {
-    if (healthy && this.fit(slot)) {
+  /**
+   * Takes back an isolate whose context was released; keeps it if it is fit for another context.
+   * `garbageBytes`: memory the released context held that the next full GC frees (its ballast).
+   */
+  give(slot: IsolateSlot, healthy: boolean, garbageBytes = 0): void {
+    if (healthy && this.fit(slot, garbageBytes)) {
       slot.idleCpuNs = cpuTimeNs(slot.isolate);
       this.idle.push(slot);
       while (this.idle.length > MAX_IDLE_ISOLATES) dispose(this.idle.shift()!.isolate);
@@ -140,14 +144,15 @@ class IsolatePool {
     for (const slot of this.idle.splice(0)) dispose(slot.isolate);
   }
 
-  private fit(slot: IsolateSlot): boolean {
+  private fit(slot: IsolateSlot, garbageBytes: number): boolean {
     if (!this.reuse || this.closed || slot.isolate.isDisposed || slot.contexts >= MAX_CONTEXTS_PER_ISOLATE)
       return false;
     try {
       // Idle and healthy, so the isolate's lock is free: this does not wait.
       const heap = slot.isolate.getHeapStatisticsSync();
       return (
-        heap.used_heap_size + heap.externally_allocated_size <= slot.memoryMb * MiB * MAX_REUSED_HEAP_SHARE
+        heap.used_heap_size + heap.externally_allocated_size - garbageBytes <=
+        slot.memoryMb * MiB * MAX_REUSED_HEAP_SHARE
       );
     } catch {
       return false;
@@ -193,9 +198,9 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Isola
         ivm,
         pool.take(ivm, memoryMb),
         watchdog,
-        (slot, healthy) => {
+        (slot, healthy, garbageBytes) => {
           live.delete(context);
-          pool.give(slot, healthy);
+          pool.give(slot, healthy, garbageBytes);
         },
       );
       live.add(context);
@@ -218,6 +223,15 @@ class IsolateContext implements SandboxContextV1 {
     | IsolatedVM.Reference<(source: unknown, evaluated?: true) => Promise<unknown>>
     | undefined;
   private runId = 0;
+  /**
+   * `setBallast(bytes)` (see ballast.ts), made when a run first needs one, in a context of its own: the
+   * limit counts the whole isolate, and no program can reach or replace what that context's code uses.
+   */
+  private ballastHolder:
+    | { context: IsolatedVM.Context; setBallast: IsolatedVM.Reference<(bytes: number) => boolean> }
+    | undefined;
+  /** Bytes of the ballast the context holds now. */
+  private ballast = 0;
   /** Why the isolate died between runs (left-over work over its CPU budget, a V8 failure). */
   private deadReason: { code: FailureCode; message: string } | undefined;
   /** Why the current run is being stopped, when the host stopped it. */
@@ -232,7 +246,7 @@ class IsolateContext implements SandboxContextV1 {
     private readonly slot: IsolateSlot,
     private readonly context: IsolatedVM.Context,
     private readonly watchdog: CpuWatchdog,
-    private readonly onDispose: (slot: IsolateSlot, healthy: boolean) => void,
+    private readonly onDispose: (slot: IsolateSlot, healthy: boolean, garbageBytes: number) => void,
   ) {
     this.isolate = slot.isolate;
     this.watched = {
@@ -256,7 +270,7 @@ class IsolateContext implements SandboxContextV1 {
     ivm: IvmModule,
     slot: IsolateSlot,
     watchdog: CpuWatchdog,
-    onDispose: (slot: IsolateSlot, healthy: boolean) => void,
+    onDispose: (slot: IsolateSlot, healthy: boolean, garbageBytes: number) => void,
   ): Promise<IsolateContext> {
     const { isolate } = slot;
     slot.contexts++;
@@ -311,7 +325,7 @@ class IsolateContext implements SandboxContextV1 {
     let stopWatching = noop;
     try {
       const outcome = await Promise.race([
-        this.evaluate(prelude, script, limits.cpuTimeMs).then((report) => ({ report })),
+        this.evaluate(prelude, script, limits).then((report) => ({ report })),
         new Promise<{ crash: string }>((resolve) => {
           stopWatching = watchCrash(this.slot, (crash) => resolve({ crash }));
         }),
@@ -348,9 +362,14 @@ class IsolateContext implements SandboxContextV1 {
   }
 
   /** Evaluates the prelude (first run only) and the program, and resolves with the program's report. */
-  private async evaluate(prelude: ScriptV1, script: ScriptV1, cpuTimeMs: number): Promise<unknown> {
+  private async evaluate(
+    prelude: ScriptV1,
+    script: ScriptV1,
+    limits: RunControlV1["limits"],
+  ): Promise<unknown> {
     // isolated-vm's timeout covers each evaluation's synchronous part; the watchdog covers the rest.
-    const timeout = Math.max(1, Math.ceil(cpuTimeMs));
+    const timeout = Math.max(1, Math.ceil(limits.cpuTimeMs));
+    await this.fitBallast(ballastBytes(this.slot.memoryMb, limits.memoryBytes, MIN_MEMORY_MB), timeout);
     // The prelude is the same text in every context: one compilation cache entry serves them all.
     if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
     const source = `${script.source}\n//# sourceURL=${script.filename}`;
@@ -373,6 +392,33 @@ class IsolateContext implements SandboxContextV1 {
     } catch (error) {
       throw isSyntaxError(error) ? await this.locateSyntaxError(script, error) : error;
     }
+  }
+
+  /**
+   * Holds `bytes` of the isolate's memory limit back from this run (see ballast.ts). Only a run whose
+   * memory limit differs from the last one's pays a crossing; most sessions never make a ballast.
+   */
+  private async fitBallast(bytes: number, timeout: number): Promise<void> {
+    if (bytes === this.ballast) return;
+    if (!this.ballastHolder) {
+      const context = await this.isolate.createContext();
+      const setBallast = await context.evalClosure(BALLAST_SOURCE, [], {
+        filename: "codecall-isolated-vm-ballast.js",
+        result: { reference: true },
+      });
+      this.ballastHolder = { context, setBallast };
+    }
+    // Until it answers, the old ballast may or may not be gone: count neither.
+    this.ballast = 0;
+    const held = await this.ballastHolder.setBallast.apply(undefined, [bytes], {
+      timeout,
+      result: { copy: true },
+    });
+    if (held !== true)
+      throw new Error(
+        "the session's state already uses more than this execution's memory limit; run it with a higher limit or in a new session",
+      );
+    this.ballast = bytes;
   }
 
   /**
@@ -399,9 +445,11 @@ class IsolateContext implements SandboxContextV1 {
     if (!healthy) this.kill();
     this.settle?.release();
     this.runScript?.release();
+    this.ballastHolder?.setBallast.release();
+    this.ballastHolder?.context.release();
     this.context.release();
     // A healthy isolate goes back to the pool with this context released: the next context is a new one.
-    this.onDispose(this.slot, healthy);
+    this.onDispose(this.slot, healthy, this.ballast);
   }
 
   /**

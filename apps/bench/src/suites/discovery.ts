@@ -4,7 +4,8 @@
  * tasks, and held out: tuned with the component available vs. off), one query
  * vs. one per sub-task, a hybrid with a (non-semantic) hashed embedding as the plug-in's floor, index
  * build and query time at 10,000 tools (the real 527 varied into copies), and code mode's start over
- * 10,000 tools served by two real MCP server processes, next to the servers' own start (the floor).
+ * 10,000 tools served by two real MCP server processes, each start in a fresh process, next to the servers'
+ * own start (the floor).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,7 @@ import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { figuresFromChild } from "../child.js";
 import { median, round, timeRuns } from "../stats.js";
 
 export const name = "discovery";
@@ -71,69 +73,86 @@ async function serversFloorMs(): Promise<number> {
 }
 
 /**
- * Code mode over 10,000 tools: start (connect, list, prompt; no API generated), alternated with the
- * servers' floor so both see the same load; then, once, the first search (generates the API, then builds
- * the index: each part timed), the first type-checked program that calls a found tool through its typed
- * function, and a second program naming the same tool.
+ * One start of code mode over 10,000 tools, in a fresh process (this file run as a child): start (connect,
+ * list, prompt; no API generated) and codecall's own CPU meanwhile; with `firstUse`, then the first search
+ * (generates the API, then builds the index: each part timed), the first type-checked program calling the
+ * found tool through its typed function (its slice of the declarations), and a second naming the same tool.
+ * A fresh process per start: a process that already loaded TypeScript or the engine would hide their cost.
  */
-async function startup(rounds = 3): Promise<Record<string, unknown>> {
+async function startupRound(firstUse: boolean): Promise<Record<string, number>> {
   const mcpServers = Object.fromEntries(
     Array.from({ length: PARTS }, (_, part) => [
       `catalogue${part}`,
       { command: process.execPath, args: serverArgs(part) },
     ]),
   );
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const codeMode = await createCodeMode({ servers: { mcpServers }, sandbox: quickjs() });
+  const startMs = performance.now() - t0;
+  // codecall's own CPU while starting (this process, all its threads; the servers are other processes).
+  const cpu = process.cpuUsage(cpu0);
+  const figures: Record<string, number> = { startMs, ownCpuMs: (cpu.user + cpu.system) / 1000 };
+  try {
+    if (!firstUse) return figures;
+    const t1 = performance.now();
+    await codeMode.executor.api();
+    const apiGenerationMs = performance.now() - t1;
+    const t3 = performance.now();
+    const [hit] = await codeMode.search("get weather at latitude longitude", { limit: 1, detail: "name" });
+    const indexAndSearchMs = performance.now() - t3;
+    const [server, tool] = hit!.id.split(".");
+    const program = `return await ${server}.${tool}({ latitude: 48.85, longitude: 2.35 });`;
+    const t2 = performance.now();
+    const result = await codeMode.executor.execute(program);
+    const firstCallMs = performance.now() - t2;
+    const t4 = performance.now();
+    const again = await codeMode.executor.execute(`const r = ${program.slice(7)}\nreturn r;`);
+    if (!result.ok || !again.ok) throw new Error(`the program failed: ${JSON.stringify(result.error)}`);
+    return {
+      ...figures,
+      firstSearchMs: apiGenerationMs + indexAndSearchMs,
+      apiGenerationMs,
+      indexAndSearchMs,
+      firstCallMs,
+      secondCallMs: performance.now() - t4,
+      called: result.toolCalls.length,
+    };
+  } finally {
+    await codeMode.close();
+  }
+}
+
+const startupChild = process.env.CODECALL_BENCH_DISCOVERY_START;
+if (startupChild && process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.stdout.write(`${JSON.stringify(await startupRound(startupChild === "first-use"))}\n`);
+  process.exit(0);
+}
+
+/** Starts of code mode over 10,000 tools, each in a fresh process, alternated with the servers' own start. */
+async function startup(rounds = 3): Promise<Record<string, unknown>> {
   const startMs: number[] = [];
   const floorMs: number[] = [];
   const cpuMs: number[] = [];
   let first: Record<string, number> = {};
   for (let i = 0; i < rounds; i++) {
     floorMs.push(await serversFloorMs());
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const codeMode = await createCodeMode({ servers: { mcpServers }, sandbox: quickjs() });
-    startMs.push(performance.now() - t0);
-    // codecall's own CPU while starting (this process, all its threads; the servers are other processes).
-    const cpu = process.cpuUsage(cpu0);
-    cpuMs.push((cpu.user + cpu.system) / 1000);
-    try {
-      if (i === rounds - 1) {
-        // The first search's two parts: generating the typed API, then building the index and searching.
-        const t1 = performance.now();
-        await codeMode.executor.api();
-        const apiGenerationMs = performance.now() - t1;
-        const t3 = performance.now();
-        const [hit] = await codeMode.search("get weather at latitude longitude", {
-          limit: 1,
-          detail: "name",
-        });
-        const indexAndSearchMs = performance.now() - t3;
-        // The first type-checked program, through the typed API of the tool found (its slice of the
-        // declarations), then a second program naming the same tool.
-        const [server, tool] = hit!.id.split(".");
-        const program = `return await ${server}.${tool}({ latitude: 48.85, longitude: 2.35 });`;
-        const t2 = performance.now();
-        const result = await codeMode.executor.execute(program);
-        const firstCallMs = performance.now() - t2;
-        const t4 = performance.now();
-        const again = await codeMode.executor.execute(`const r = ${program.slice(7)}\nreturn r;`);
-        if (!result.ok || !again.ok) throw new Error(`the program failed: ${JSON.stringify(result.error)}`);
-        first = {
-          firstSearchMs: apiGenerationMs + indexAndSearchMs,
-          apiGenerationMs,
-          indexAndSearchMs,
-          firstCallMs,
-          secondCallMs: performance.now() - t4,
-          called: result.toolCalls.length,
-        };
-      }
-    } finally {
-      await codeMode.close();
-    }
+    const mode = i === rounds - 1 ? "first-use" : "start";
+    const figures = (await figuresFromChild(
+      import.meta.url,
+      { CODECALL_BENCH_DISCOVERY_START: mode },
+      600_000,
+    )) as Record<string, number> | { error: string };
+    if ("error" in figures) return { error: figures.error };
+    const { startMs: ms, ownCpuMs, ...rest } = figures;
+    startMs.push(ms!);
+    cpuMs.push(ownCpuMs!);
+    if (mode === "first-use") first = rest as Record<string, number>;
   }
   return {
     tools: TOOLS,
     servers: PARTS,
+    note: "Each start in a fresh process; the servers' floor (bare SDK clients spawning and listing the same servers) alternates with it.",
     startMedianMs: round(median(startMs), 0),
     serversFloorMedianMs: round(median(floorMs), 0),
     ownCpuMedianMs: round(median(cpuMs), 0),

@@ -2,6 +2,8 @@
  * Host safety: how long each backend blocks the host's event loop while a hostile program runs (a
  * CPU-bound loop, a stuck native operation, a memory bomb), as `monitorEventLoopDelay`'s p99 and max,
  * with the typed error and the time it took to stop. Goal: max ≤ 50 ms on QuickJS and isolated-vm.
+ * The memory-growth patterns of the conformance kit, each run with a memory limit below its session's:
+ * peak host RSS growth. Goal: ≤ the run's limit + 64 MiB.
  * Then what running QuickJS in worker threads costs beside the in-thread mode: fresh executions (the
  * spare context kept warm in its worker), warm executions and one tool call. Goal: warm ≤ 2x in-thread,
  * fresh unchanged. Beside them, the floor of any worker mode: an empty message round trip to a worker.
@@ -32,6 +34,15 @@ const HOSTILE: Record<string, string> = {
     "const keep = [];\nfor (;;) { try { keep.push(new Array(100000).fill(2.5)); } catch (e) { keep.length = keep.length; } }",
 };
 
+/** The growth patterns of the conformance case `hostile-memory-patterns` (objects, Map, string concatenation). */
+const MEMORY_PATTERNS: Record<string, string> = {
+  objects: "const keep = [];\nfor (let i = 0; ; i++) keep.push({ i, s: 'k' + i, o: { i } });",
+  map: "const keep = new Map();\nfor (let i = 0; ; i++) keep.set(i, [i, i + 1, i + 2]);",
+  stringConcat: "let s = 'x';\nconst keep = [];\nfor (;;) { s = s + s.slice(0, 1 << 16); keep.push(s); }",
+};
+/** A run's own limits for the memory patterns: half the session's memory (LIMITS), time to fill it. */
+const PATTERN_LIMITS = { memoryBytes: 32 * MiB, cpuTimeMs: 10_000, wallTimeMs: 10_000 };
+
 const BACKENDS: Record<string, () => Sandbox> = {
   quickjs: () => quickjs({ limits: LIMITS }),
   "quickjs-in-thread": () => quickjs({ limits: LIMITS, thread: "in-thread" }),
@@ -53,6 +64,19 @@ export async function run(): Promise<Record<string, unknown>> {
     const figures: Record<string, unknown> = {};
     try {
       for (const [shape, code] of Object.entries(HOSTILE)) figures[shape] = await blocked(sandbox, code);
+      const patterns: Record<string, unknown> = {};
+      for (const shape of Object.keys(MEMORY_PATTERNS))
+        patterns[shape] = await figuresFromChild(
+          import.meta.url,
+          { CODECALL_BENCH_MEMORY_PATTERN: `${backend}:${shape}` },
+          120_000,
+        );
+      figures.memoryPatterns = {
+        ...patterns,
+        runLimitMiB: PATTERN_LIMITS.memoryBytes / MiB,
+        sessionLimitMiB: LIMITS.memoryBytes / MiB,
+        goalPeakGrowthMiB: PATTERN_LIMITS.memoryBytes / MiB + 64,
+      };
     } finally {
       await sandbox.close();
     }
@@ -93,6 +117,41 @@ async function blocked(sandbox: Sandbox, code: string): Promise<Record<string, u
     };
   } finally {
     await session.dispose();
+  }
+}
+
+/**
+ * Child mode (one process per backend and pattern, so memory an earlier run freed but kept cannot hide
+ * growth): runs a memory-growth program with {@link PATTERN_LIMITS} in a session opened with the
+ * backend's limits, and prints the peak growth of host RSS, sampled every 5 ms, with the error and when
+ * it came.
+ */
+async function memoryPatternChild(backend: string, shape: string): Promise<void> {
+  const sandbox = BACKENDS[backend]!();
+  const session = await sandbox.createSession();
+  const code = MEMORY_PATTERNS[shape]!;
+  try {
+    await session.execute({ code: "return 1" });
+    const start = process.memoryUsage().rss;
+    let peak = start;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 5);
+    const t0 = performance.now();
+    const outcome = await session.execute({ code, limits: PATTERN_LIMITS });
+    const stoppedAfterMs = performance.now() - t0;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    process.stdout.write(
+      `${JSON.stringify({
+        error: outcome.error?.code ?? "none",
+        stoppedAfterMs: round(stoppedAfterMs),
+        peakRssGrowthMiB: round((peak - start) / MiB, 1),
+      })}\n`,
+    );
+  } finally {
+    await session.dispose();
+    await sandbox.close();
   }
 }
 
@@ -201,6 +260,12 @@ async function longSessionChild(backend: string): Promise<void> {
 const longSessionBackend = process.env.CODECALL_BENCH_LONG_SESSION;
 if (longSessionBackend && process.argv[1] === fileURLToPath(import.meta.url)) {
   await longSessionChild(longSessionBackend);
+  process.exit(0);
+}
+const memoryPattern = process.env.CODECALL_BENCH_MEMORY_PATTERN;
+if (memoryPattern && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [backend, shape] = memoryPattern.split(":") as [string, string];
+  await memoryPatternChild(backend, shape);
   process.exit(0);
 }
 

@@ -9,8 +9,8 @@ import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
-import { keyKind, looksLikeName } from "./fields.js";
-import { phoneLibrary } from "./phone-library.js";
+import { keyKind, looksLikeName, namesProductCode } from "./fields.js";
+import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 import { isWordChar } from "./vault.js";
@@ -181,6 +181,15 @@ function inUserInfo(text: string, start: number): boolean {
 }
 
 /**
+ * Identifiers written like addresses, not mailboxes: a mail's `Message-ID: <...>`, `In-Reply-To`,
+ * `References`, `Content-ID`, an iCalendar `UID:`, a `cid:` or `mid:` URL; or under such a key.
+ */
+const ID_BEFORE =
+  /(?:\b(?:message-id|in-reply-to|references|content-id)["']?\s*:[^\n]*<|\buid:\s*|\b[cm]id:)$/i;
+const ID_KEY =
+  /^(?:message[-_ ]?id|in[-_ ]?reply[-_ ]?to|references|content[-_ ]?id|internet[-_ ]?message[-_ ]?id)$/i;
+
+/**
  * Email addresses, ASCII or internationalised: scans outward from each `@`, then checks the domain's
  * shape and that it ends in a real top-level domain. A match is the whole address or nothing: one whose
  * local part runs into characters an address cannot hold is dropped, never cut. Not addresses: asset
@@ -192,7 +201,7 @@ export function emailDetector(confidence = 0.99): Detector {
     type: "EMAIL",
     confidence,
     find(text, out, context) {
-      if (!profileOf(text, context).at) return;
+      if (!profileOf(text, context).at || (context.key !== undefined && ID_KEY.test(context.key))) return;
       let at = text.indexOf("@");
       while (at !== -1) {
         let s = at;
@@ -210,7 +219,8 @@ export function emailDetector(confidence = 0.99): Detector {
           mailDomain(text.slice(at + 1, e)) &&
           !(text.charCodeAt(e) === 58 && SCP_REMOTE.test(text.slice(e, e + 64))) &&
           !inUserInfo(text, s) &&
-          !(s > 0 && text.charCodeAt(s - 1) === 92)
+          !(s > 0 && text.charCodeAt(s - 1) === 92) &&
+          !(s > 3 && ID_BEFORE.test(text.slice(Math.max(0, s - 200), s)))
         ) {
           push(out, d, s, e);
         }
@@ -255,6 +265,9 @@ export function isCardNumber(digits: string): boolean {
   return cardPrefix(digits) && luhn(digits);
 }
 
+/** A product code's label just before a number (`EAN: `, `"gtin13":"`). */
+const PRODUCT_CODE_BEFORE = /\b(?:ean|gtin|upc|isbn|barcode|sku)(?:[-_ ]?\d{1,2})?["']?\s*[:=#]?\s*["']?$/i;
+
 /** Payment card numbers (12-19 digits, optionally grouped by spaces, dashes or dots) passing the Luhn check. */
 export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
@@ -262,8 +275,11 @@ export function cardDetector(confidence = 0.97): Detector {
     confidence,
     find(text, out, context) {
       if (profileOf(text, context).cardRun < 12) return;
+      if (context.key !== undefined && namesProductCode(context.key)) return;
       eachMatch(CARD, text, (m) => {
         const raw = m[0];
+        // A barcode after its label (`EAN: 4006381333931`, `"gtin":"..."` in JSON text) is no card.
+        if (m.index > 2 && PRODUCT_CODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
         const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
         if (kinds > 1) return; // one separator kind only
         if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
@@ -363,7 +379,7 @@ export function ssnDetector(confidence = 0.9): Detector {
 const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 /** Text just before a dotted quad that says it is a version, not an address. */
 const VERSION_BEFORE =
-  /(?:\bv|\bversion|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/-]*$/i;
+  /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
 const VERSION_KEY = /version|release|build|firmware|^ver$|^v$/i;
 
 /**
@@ -480,9 +496,9 @@ export interface PhoneDetectorOptions {
 const NANP_DIGITS = /^1?[2-9]\d{2}[2-9]\d{6}$/;
 /** Text just before a number that says it is a phone number, in the languages of the largest regions. */
 const PHONE_LABEL_STRONG =
-  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+  /(?:phone|\bph|\bmob|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const PHONE_LABEL =
-  /(?:phone|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
+  /(?:phone|\bph|\bmob|(?:^|[\n\r])[ \t]*[tmf](?=\s*:)|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
 const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Regions tried for a labelled national number when the record names none. */
@@ -562,7 +578,13 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
     const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
-    if (region !== undefined && !NANP.has(region)) {
+    // The record's region: its national numbers as people write them, with the trunk prefix where they
+    // write one (`020 921 8008` in NL; `159 662 112` is a count), unless a label or key says phone.
+    if (
+      region !== undefined &&
+      !NANP.has(region) &&
+      (trunk || labelled || NO_TRUNK_PREFIX.has(region) || WRITTEN_WITHOUT_TRUNK.has(region))
+    ) {
       const n = parse(candidate, region as CountryCode);
       // The record's region: valid numbers; beside a label, any possible one (unassigned ranges too).
       if (n?.isValid() || (labelled && n?.isPossible())) return true;
@@ -645,6 +667,15 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
         }
       }
+      // WhatsApp's click-to-chat links (`https://wa.me/33612345678`) hold an international number
+      // without its `+`.
+      if (text.indexOf("wa.me/") !== -1) {
+        eachMatch(WA_ME, text, (m) => {
+          const digits = m[1]!;
+          if (parse(`+${digits}`)?.isPossible())
+            push(out, d, m.index + m[0].length - digits.length, m.index + m[0].length);
+        });
+      }
     },
   };
   return builtin(d);
@@ -702,17 +733,21 @@ class Labels {
  * case (the patterns ignore case; outside ASCII only `É`/`é` pairs fold, and no label ends in one).
  */
 const LABEL_LAST = new Set<number>(
-  [..."eEnNlLoOxXpPsSyYrRgGkKtT話帯机话☎", "\ud83d\udcde".charCodeAt(1)].map((c) =>
+  [..."eEnNlLoOxXpPsSyYrRgGkKtThHbBmMfF話帯机话☎", "\ud83d\udcde".charCodeAt(1)].map((c) =>
     typeof c === "number" ? c : c.charCodeAt(0),
   ),
 );
 /** ASCII characters of a regex's `\w`. */
 const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, c) => (/\w/.test(String.fromCharCode(c)) ? 1 : 0));
 
-/** Candidates, bare digit runs included (the detector drops those without a label). */
-const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
+const WA_ME = /\bwa\.me\/(\d{7,15})(?![\d\w])/g;
+/**
+ * Candidates, bare digit runs included (the detector drops those without a label), and the German
+ * `030/1152996` (trunk-prefixed area code, a slash: taken only beside a phone word, as bare runs are).
+ */
+const PHONE_ANY = /(?<![\w+.\-/])(?:\+|\b00)?\(?(?:0\d{1,5}\/)?\d[\d ().-]{5,20}\d\)?(?![\w/]|[.-]\d)/g;
 const LABEL_ANYWHERE =
-  /phone|tel|mobil|m[óo]vil|cell|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
+  /phone|t[eé]l|mobil|\bmob\b|\bph\b|(?:^|\n)[ \t]*[tmf][ \t]*:|wa\.me\/|m[óo]vil|cell|celular|handy|portable|fax|whats ?app|sms|call|ring|dial|reach|number|電話|携帯|手机|电话|☎|📞/i;
 const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
 
 // ---------------------------------------------------------------------------------------------- names
@@ -731,15 +766,20 @@ export function mailboxNameDetector(confidence = 0.9): Detector {
     confidence,
     find(text, out, context) {
       if (!profileOf(text, context).at || text.indexOf("<") === -1) return;
-      eachMatch(MAILBOX, text, (m) => {
-        const name = m[1]!.trim();
-        if (!looksLikeName(name, true) || /^(?:from|to|cc|bcc|author|by)$/i.test(name)) return;
-        const start = m.index + m[0].indexOf(name);
-        push(out, d, start, start + name.length);
-      });
+      eachMailboxName(text, (start, end) => push(out, d, start, end));
     },
   };
   return builtin(d, AT);
+}
+
+/** Calls `found` with the span of each mailbox display name in `text` (no profile needed: `<` and `@` known). */
+export function eachMailboxName(text: string, found: (start: number, end: number) => void): void {
+  eachMatch(MAILBOX, text, (m) => {
+    const name = m[1]!.trim();
+    if (!looksLikeName(name, true) || /^(?:from|to|cc|bcc|author|by)$/i.test(name)) return;
+    const start = m.index + m[0].indexOf(name);
+    found(start, start + name.length);
+  });
 }
 
 /** A span a name detector found: `text.slice(start, end)` is a person's name. */

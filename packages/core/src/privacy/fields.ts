@@ -47,6 +47,7 @@ const PHONE_WORDS = new Set([
   "whatsapp",
   "telefon",
   "telefono",
+  "teléfono",
   "téléphone",
   "telefone",
   "móvil",
@@ -56,6 +57,12 @@ const PHONE_WORDS = new Set([
   "handynummer",
   "landline",
   "sms",
+  "pager",
+  "beeper",
+  "celular",
+  "cellulare",
+  "telefoon",
+  "rufnummer",
 ]);
 /** `contact number`, `mobile no`: a number word after a phone-ish word. */
 const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "nbr"]);
@@ -150,10 +157,17 @@ function classify(words: string[]): KeyKind {
   // `created_by`, `assigned_to`: a person.
   if (words.length >= 2 && (last === "by" || last === "to") && ROLE_WORDS.has(words[words.length - 2]!))
     return "ROLE";
-  if (words.some((w) => EMAIL_WORDS.has(w)) || joined.endsWith("emailaddress") || joined === "email")
+  if (
+    words.some((w) => EMAIL_WORDS.has(w) || (w.endsWith("s") && EMAIL_WORDS.has(w.slice(0, -1)))) ||
+    joined.endsWith("emailaddress") ||
+    joined.endsWith("emailaddresses") ||
+    joined === "email"
+  )
     return "EMAIL";
   if (words.includes("e") && words.includes("mail")) return "EMAIL";
-  if (words.some((w) => PHONE_WORDS.has(w))) return "PHONE";
+  // Plurals name lists of them (`phones`, `mobiles`, `phoneNumbers`, `emails`).
+  if (words.some((w) => PHONE_WORDS.has(w) || (w.endsWith("s") && PHONE_WORDS.has(w.slice(0, -1)))))
+    return "PHONE";
   if (words.length >= 2 && NUMBER_WORDS.has(last) && words[words.length - 2] === "contact") return "PHONE";
   if (words.some((w) => SSN_WORDS.has(w)) || joined.includes("socialsecurity")) return "SSN";
   if (joined === "taxid" || joined === "tin" || joined === "itin") return "SSN";
@@ -164,6 +178,14 @@ function classify(words: string[]): KeyKind {
   if (words.length <= 2 && ROLE_WORDS.has(last)) return "ROLE";
   if (words.length <= 2 && PEOPLE_WORDS.has(last)) return "PEOPLE";
   return undefined;
+}
+
+/** Words of a product code's key: its digits are a barcode, never a card (`ean`, `gtin14`, `barcode`). */
+const PRODUCT_CODE_WORDS = /^(?:ean|gtin|upc|isbn|barcode|sku|asin|mpn)\d{0,2}$/;
+
+/** True when a property holds a product code (`ean`, `gtin`, `upc`, `barcode`, `isbn13`). */
+export function namesProductCode(key: string): boolean {
+  return key.length <= 60 && keyWords(key).some((w) => PRODUCT_CODE_WORDS.test(w));
 }
 
 /** The type a property name implies (`work_email` → `EMAIL`), or undefined. */
@@ -206,12 +228,23 @@ const ACCOUNT_KEYS = new Set([
   "avatarUrl",
 ]);
 
+/** An email address as a mailbox object's `address` holds it. */
+const MAILBOX_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A FHIR reference to a person's resource: `{reference: "Practitioner/123", display: "..."}`. */
+const PERSON_REFERENCE = /^(?:\S*\/)?(?:Patient|Practitioner|RelatedPerson|Person)\/[^/\s]+$/;
+
 /**
- * True when an object describes a person, so that its bare `name` is a person's name: it says so
- * (`entityType: "person"`), holds an email or phone field (`{name, email}`), or is a user account
- * (`{login, name}`).
+ * True when an object describes a person, so that its bare `name` (or a reference's `display`) is a
+ * person's name: it says so
+ * (`entityType: "person"`), holds an email or phone field (`{name, email}`), is a user account
+ * (`{login, name}`), a mailbox (`{name, address}`), or refers to a person's resource.
  */
 export function isPersonObject(obj: Record<string, unknown>): boolean {
+  const ref = obj.reference;
+  if (typeof ref === "string" && PERSON_REFERENCE.test(ref)) return true;
+  // A mailbox: `{name, address: "jane@..."}` (Microsoft Graph's `emailAddress`, help desks' `from`).
+  const address = obj.address;
+  if (typeof address === "string" && address.length <= 320 && MAILBOX_ADDRESS.test(address)) return true;
   for (const k of KIND_KEYS) {
     const v = obj[k];
     if (typeof v === "string" && PERSON_KINDS.has(v.toLowerCase())) return true;
@@ -507,6 +540,48 @@ export function tableFieldValues(text: string): FieldValue[] {
       const value = cells[i]!;
       if (type !== undefined && !HAS_TOKEN.test(value) && fieldValueFits(type, value, type === "NAME"))
         out.push({ type, value });
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------ vCard, iCalendar
+
+/** A content line: its name, parameters and value (`TEL;TYPE=CELL:+33 6 12 34 56 78`). */
+const CONTENT_LINE = /^([A-Za-z][A-Za-z0-9-]*)((?:;[^:\r\n]*)?):(.*)$/;
+const COMMON_NAME = /;CN=(?:"([^"]*)"|([^;:]*))/i;
+
+/**
+ * Values in the personal properties of vCard and iCalendar text (RFC 6350, RFC 5545): `FN` and the parts
+ * of `N`, `TEL`, `EMAIL`, and the `CN` (common name) of an `ORGANIZER` or `ATTENDEE`. Returns nothing
+ * for other text.
+ */
+export function cardFieldValues(text: string): FieldValue[] {
+  if (
+    text.indexOf("BEGIN:VCARD") === -1 &&
+    text.indexOf("BEGIN:VCALENDAR") === -1 &&
+    text.indexOf("BEGIN:VEVENT") === -1
+  )
+    return [];
+  const out: FieldValue[] = [];
+  const add = (type: string, value: string) => {
+    const v = value.trim();
+    if (v !== "" && fieldValueFits(type, v, false)) out.push({ type, value: v });
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const m = CONTENT_LINE.exec(line);
+    if (m === null) continue;
+    const name = m[1]!.toUpperCase();
+    const value = m[3]!;
+    if (name === "FN") add("NAME", value);
+    else if (name === "N") {
+      // family;given;additional;prefixes;suffixes, each a comma-separated list
+      for (const part of value.split(";").slice(0, 3)) for (const n of part.split(",")) add("NAME", n);
+    } else if (name === "TEL") add("PHONE", value.replace(/^tel:/i, ""));
+    else if (name === "EMAIL") add("EMAIL", value.replace(/^mailto:/i, ""));
+    else if (name === "ORGANIZER" || name === "ATTENDEE") {
+      const cn = COMMON_NAME.exec(m[2]!);
+      if (cn !== null) add("NAME", cn[1] ?? cn[2] ?? "");
     }
   }
   return out;

@@ -11,3 +11,11 @@ export function phoneLibrary(): PhoneLibrary {
   library ??= createRequire(import.meta.url)("libphonenumber-js/max") as PhoneLibrary;
   return library;
 }
+
+/**
+ * Regions whose national numbers are customarily written without the trunk prefix even where the plan
+ * has one: Indian mobiles (`98765 43210`), Brazilian numbers with the area code in parentheses
+ * (`(11) 91234-5678`), Mexico (trunk prefixes abolished in 2019) and Chinese mobiles. Elsewhere a digit
+ * group without the trunk prefix (`159 662 112` in a Dutch or French record) is a count, not a number.
+ */
+export const WRITTEN_WITHOUT_TRUNK: ReadonlySet<string> = new Set(["IN", "BR", "MX", "CN"]);

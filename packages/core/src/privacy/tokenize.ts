@@ -8,6 +8,7 @@ import type { JsonValue } from "../json.js";
 import {
   type Detector,
   defaultDetectors,
+  eachMailboxName,
   GATE,
   type Gated,
   gateMask,
@@ -16,6 +17,7 @@ import {
   type ScanContext,
 } from "./detectors.js";
 import {
+  cardFieldValues,
   columnTypes,
   fieldValueFits,
   isPersonObject,
@@ -95,6 +97,8 @@ class Collector {
     readonly marks: Marks,
     /** Called with JSON parsed out of a text block, to find what its structure tells (see {@link tokenize}). */
     readonly embedded: (parsed: JsonValue) => void,
+    /** Mailbox display names are found (a `NAME` detector is on): remember them too. */
+    readonly mailboxes = false,
   ) {}
 
   #mark(container: object, at: string | number, type: string, value: string | number): void {
@@ -152,6 +156,17 @@ class Collector {
       for (const f of tableFieldValues(value)) {
         if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
       }
+      for (const f of cardFieldValues(value)) {
+        if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+      }
+    }
+    // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
+    // signature under the message and every other copy of it are replaced too.
+    if (this.mailboxes && value.indexOf("<") !== -1 && value.indexOf("@") !== -1) {
+      eachMailboxName(value, (start, end) => {
+        const name = value.slice(start, end);
+        if (rememberable("NAME", name)) this.vault.issue("NAME", name, { remember: true });
+      });
     }
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
     const c = value.charCodeAt(0);
@@ -162,6 +177,8 @@ class Collector {
       try {
         parsed = JSON.parse(value) as JsonValue;
       } catch {
+        // JSON lines (a log's records, one per line): each line is read as one document.
+        if (c === 123 && value.indexOf("}\n{") !== -1) for (const line of value.split("\n")) this.text(line);
         return;
       }
       if (typeof parsed === "object" && parsed !== null) {
@@ -238,7 +255,13 @@ class Collector {
             type = "NAME";
             strict = true;
           } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
-          else if (key === "name" || key === "Name" || key === "displayName" || key === "display_name") {
+          else if (
+            key === "name" ||
+            key === "Name" ||
+            key === "displayName" ||
+            key === "display_name" ||
+            key === "display"
+          ) {
             person ??= (role === Role.Person && !namesAThing(value)) || isPersonObject(value);
             if (person) {
               type = "NAME";
@@ -262,6 +285,20 @@ class Collector {
         }
         if (typeof v === "string") this.text(v);
         continue;
+      }
+      // A list under a phone or email key (`phoneNumbers: [{value, type: "home"}]`, `phones: [{number}]`,
+      // `mobiles: ["..."]`): each item (or its value) is one, whatever its own `type` says.
+      if ((kind === "PHONE" || kind === "EMAIL") && Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i]!;
+          if (typeof item === "string" || typeof item === "number") {
+            this.#take(v, i, kind, item, false);
+            continue;
+          }
+          if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+          const at = "value" in item ? "value" : "number" in item ? "number" : undefined;
+          if (at !== undefined) this.#take(item, at, kind, item[at]!, false);
+        }
       }
       let childRole = Role.None;
       if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;
@@ -431,17 +468,21 @@ function findSpans(
   const raw = profileOf(text, context);
   let scan = raw.lookalike ? normalize(text) : text;
   if (scan !== text) context.profile = undefined;
+  // Known values are looked up as they were found (`030–282–8598`, no-break spaces kept): the same
+  // reading without the look-alikes normalized (normalizing keeps every position).
+  let exact = text;
   // JSON text (a text block holding a JSON copy of the result): read it decoded, once. Decoding only
   // turns escapes into the characters they stand for, so nothing found in the raw text is lost.
   let json: View | undefined;
   if (raw.backslash && JSON_ESCAPE.test(scan)) {
     json = decodedView(scan, "json");
     if (json !== undefined) {
+      exact = raw.lookalike ? (decodedView(text, "json")?.text ?? json.text) : json.text;
       scan = LOOKALIKE.test(json.text) ? normalize(json.text) : json.text;
       context.profile = undefined;
     }
   }
-  let spans = scanOnce(scan, context, vault, options, known, escapeTokens);
+  let spans = scanOnce(scan, context, vault, options, known, escapeTokens, exact);
   if (json !== undefined) spans = mapBack(spans, json, text);
   if (raw.percent && PERCENT.test(scan)) {
     const view = decodedView(scan, "percent");
@@ -507,6 +548,8 @@ function scanOnce(
   options: ScanOptions,
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
+  /** `text` before space and dash look-alikes were normalized, where known values are looked up. */
+  exact = text,
 ): Span[] {
   const found: Match[] = [];
   const bounds: number[] = [];
@@ -544,6 +587,7 @@ function scanOnce(
   // inside an email address stays part of the email's token. A known value kept wins its overlaps.
   const hits: KnownMatch[] = [];
   vault.findKnown(text, known, hits, detected);
+  if (exact !== text) vault.findKnown(exact, known, hits, detected);
   if (hits.length === 0) return detected;
   const knownSpans: Match[] = hits.map((h) => ({
     start: h.start,
@@ -812,7 +856,8 @@ export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOption
     // place (a phone beside its record's `country`) are remembered, so the text copy loses none.
     const embedded = (parsed: JsonValue) =>
       void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
-    const collector = new Collector(vault, m, embedded);
+    const mailboxes = detectorsOf(options).some((d) => d.type === "NAME");
+    const collector = new Collector(vault, m, embedded, mailboxes);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
     // The collector saw every object: without a mark or a region key, the walk looks for neither.
     if (!collector.marked) marks = undefined;

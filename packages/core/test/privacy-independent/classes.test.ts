@@ -1,0 +1,217 @@
+/**
+ * The classes of misses the independent set found, one behaviour each, through the public API.
+ */
+import { describe, expect, it } from "vitest";
+import type { JsonValue } from "../../src/json.js";
+import { tokenize, untokenize, Vault } from "../../src/privacy/index.js";
+
+function tok(value: JsonValue, roundTrip = true) {
+  const vault = new Vault();
+  const out = tokenize(value, vault);
+  const restored = untokenize(out, vault).value;
+  if (roundTrip) expect(restored).toEqual(value);
+  return {
+    out: JSON.stringify(out),
+    found: [...vault.entries()].map((e) => `${e.type}:${e.value}`),
+    restored,
+  };
+}
+
+describe("classes the independent set found", () => {
+  it("a value found by position with no-break spaces or dash look-alikes is replaced in every copy", () => {
+    const csv = tok({
+      content: [
+        { type: "text", text: "name,phone,country\nLéa Martin,01\u00a054\u00a023\u00a085\u00a027,FR" },
+      ],
+    });
+    expect(csv.out).not.toContain("54\u00a023");
+    expect(csv.found).toContain("PHONE:01\u00a054\u00a023\u00a085\u00a027");
+    const sheetText = JSON.stringify({
+      values: [
+        ["Name", "Phone", "Country"],
+        ["Sem Jansen", "030\u2013282\u20138598", "NL"],
+      ],
+    });
+    const sheet = tok({ content: [{ type: "text", text: sheetText }] });
+    expect(sheet.out).not.toContain("282");
+    // The text copy spells the no-break spaces as `\u00a0` escapes; the structured copy has them raw.
+    const fhir = {
+      telecom: [{ system: "phone", value: "07\u00a047\u00a034\u00a071\u00a095" }],
+      address: [{ country: "FR" }],
+    };
+    const escaped = JSON.stringify(fhir).replace(/\u00a0/g, "\\u00a0");
+    // An escaped copy stands for its decoded text: restored, it holds the characters, the same JSON.
+    const both = tok({ content: [{ type: "text", text: escaped }], structuredContent: fhir }, false);
+    expect(both.out).not.toContain("47\\\\u00a034");
+    expect(both.found.filter((f) => f.startsWith("PHONE:"))).toHaveLength(1);
+    const restored = both.restored as { content: { text: string }[]; structuredContent: unknown };
+    expect(JSON.parse(restored.content[0]!.text)).toEqual(fhir);
+    expect(restored.structuredContent).toEqual(fhir);
+  });
+
+  it("a mailbox's display name is replaced in the signature too", () => {
+    const { out, found } = tok({
+      content: [
+        {
+          type: "text",
+          text: "From: Dwayne Moore <dwayne@example.net>\nSubject: order\n\nThanks!\n--\nDwayne Moore\nSales",
+        },
+      ],
+    });
+    expect(found).toContain("NAME:Dwayne Moore");
+    expect(out).not.toContain("Moore");
+  });
+
+  it("the display of a reference to a person's resource is a name; of other resources it is not", () => {
+    const { found } = tok({
+      generalPractitioner: [{ reference: "Practitioner/8841", display: "Amélie Chevalier" }],
+      managingOrganization: { reference: "Organization/12", display: "Hôpital Saint Louis" },
+    });
+    expect(found).toEqual(["NAME:Amélie Chevalier"]);
+  });
+
+  it("a pager is a phone, and makes its object a person", () => {
+    const { found } = tok({
+      on_call: { name: "Hannah Thompson", pager: "+1 415 555 2671" },
+      service: { name: "billing" },
+    });
+    expect(found.sort()).toEqual(["NAME:Hannah Thompson", "PHONE:+1 415 555 2671"]);
+  });
+
+  it("Portuguese and Italian mobile labels mark a national number", () => {
+    expect(tok("Celular: (68) 97913-5926").found).toEqual(["PHONE:(68) 97913-5926"]);
+    expect(tok("Cellulare: 347 123 4567").found).toEqual(["PHONE:347 123 4567"]);
+  });
+
+  it("a dotted quad under a version key in JSON text is a version, not an address", () => {
+    const text = JSON.stringify({
+      service: "billing",
+      version: "2.16.8.72",
+      app_version: "4.17.6.72",
+      host: "10.0.3.17",
+    });
+    const { found } = tok({ content: [{ type: "text", text }] });
+    expect(found).toEqual(["IPV4:10.0.3.17"]);
+  });
+
+  it("a bare national number beside `Tél.` is a phone", () => {
+    expect(tok("Tél. : 0320975956").found).toEqual(["PHONE:0320975956"]);
+  });
+
+  it("the German slash form beside a phone word or under a phone key, never a date, path or file number", () => {
+    expect(tok("Telefon: 030/1152996").found).toEqual(["PHONE:030/1152996"]);
+    expect(tok({ mobile: "0151/83293505" }).found).toEqual(["PHONE:0151/83293505"]);
+    expect(tok("Rechnung 2024/000123 vom 01/02/2024, Az. 030/1152996, GET /api/0123/4567890").found).toEqual(
+      [],
+    );
+  });
+
+  it("in a record's region a number needs the trunk prefix people write there, or a label", () => {
+    const nl = {
+      customer_country: "NL",
+      description: "Telefoon: 020 921 8008\ntotal 159 662 112 units processed",
+    };
+    expect(tok(nl).found).toEqual(["PHONE:020 921 8008"]);
+    expect(tok({ country: "FR", note: "CA 2024 : 123 456 789 EUR" }).found).toEqual([]);
+    expect(tok({ country: "FR", note: "rappeler au 01 23 45 67 89" }).found).toEqual([
+      "PHONE:01 23 45 67 89",
+    ]);
+    // Where numbers are written without it: Indian mobiles, Brazilian area codes in parentheses.
+    expect(tok({ country: "IN", note: "whatsapp group 98765 43210 only" }).found).toEqual([
+      "PHONE:98765 43210",
+    ]);
+    expect(tok({ country: "BR", note: "ligar (11) 91234-5678" }).found).toEqual(["PHONE:(11) 91234-5678"]);
+  });
+
+  it("a mailbox object's name: Microsoft Graph's emailAddress, a help desk's from", () => {
+    const graph = tok({
+      from: { emailAddress: { name: "Poppy Wright", address: "poppy@example.com" } },
+      body: { content: "Thanks,\nPoppy Wright" },
+      to: { address: "support@example.com", name: "Support" },
+      office: { address: "12 Main St", name: "Head Office" },
+    });
+    expect(graph.found).toEqual([
+      "NAME:Poppy Wright",
+      "EMAIL:poppy@example.com",
+      "EMAIL:support@example.com",
+    ]);
+    expect(graph.out).not.toContain("Poppy");
+  });
+
+  it("every item of a list under a phone key, whatever its own type says", () => {
+    const { found } = tok({
+      phoneNumbers: [
+        { value: "022 2972 1850", type: "home" },
+        { value: "n/a", type: "work" },
+      ],
+      phones: [{ number: "06 12 34 56 78", type: "business" }],
+    });
+    expect(found).toEqual(["PHONE:022 2972 1850", "PHONE:06 12 34 56 78"]);
+  });
+
+  it("JSON lines: each record's fields count, numbers under msisdn included", () => {
+    const lines = [
+      JSON.stringify({ ts: "2025-01-02T03:04:05Z", msisdn: 4916057410756, event: "sms.sent" }),
+      JSON.stringify({ ts: "2025-01-02T03:04:06Z", msisdn: 34948382046, build: "20210323.17" }),
+    ].join("\n");
+    const { found, out } = tok({ content: [{ type: "text", text: lines }] });
+    expect(found).toEqual(["PHONE:4916057410756", "PHONE:34948382046"]);
+    expect(out).toContain("20210323.17");
+  });
+
+  it("vCard and iCalendar text: FN, the parts of N, TEL, EMAIL and an attendee's CN", () => {
+    const card = [
+      "BEGIN:VCARD",
+      "VERSION:3.0",
+      "FN:Carmen Núñez",
+      "N:Núñez;Carmen;;;",
+      "TEL;TYPE=CELL:612 34 56 78",
+      "END:VCARD",
+    ];
+    const vc = tok({ content: [{ type: "text", text: card.join("\r\n") }] });
+    expect(vc.found.sort()).toEqual(["NAME:Carmen", "NAME:Carmen Núñez", "NAME:Núñez", "PHONE:612 34 56 78"]);
+    const cal = [
+      "BEGIN:VCALENDAR",
+      "BEGIN:VEVENT",
+      "UID:17ee363b9d981c30@calendar.example.com",
+      "ORGANIZER;CN=Dieter Krüger:mailto:dieter@example.org",
+      'ATTENDEE;CN="Sabine Fischer";ROLE=REQ-PARTICIPANT:mailto:sabine@example.com',
+      "END:VEVENT",
+      "END:VCALENDAR",
+    ];
+    const ics = tok({ content: [{ type: "text", text: cal.join("\r\n") }] });
+    expect(ics.found.sort()).toEqual([
+      "EMAIL:dieter@example.org",
+      "EMAIL:sabine@example.com",
+      "NAME:Dieter Krüger",
+      "NAME:Sabine Fischer",
+    ]);
+  });
+
+  it("message ids and calendar UIDs written like addresses are not emails", () => {
+    const mail =
+      "Message-ID: <CAF3x9@mail.gmail.com>\nReferences: <x1@mx.example.com> <z2@mx.example.com>\nTo: bob@example.com";
+    expect(tok(mail).found).toEqual(["EMAIL:bob@example.com"]);
+    expect(tok({ internetMessageId: "<abc@mx.example.com>", sender: "jane@example.com" }).found).toEqual([
+      "EMAIL:jane@example.com",
+    ]);
+    expect(tok('<img src="cid:logo@example.com">').found).toEqual([]);
+  });
+
+  it("WhatsApp links and signature labels (`Mob:`, `Ph:`, a line's `T:`) mark phones; a timestamp stays", () => {
+    expect(tok("chat on https://wa.me/33634096136 today").found).toEqual(["PHONE:33634096136"]);
+    expect(tok("Thanks,\nJane\nT: 0044 199 854 2472\nPh: 0443 756 649\nMob: 06 12 34 56 78").found).toEqual([
+      "PHONE:0044 199 854 2472",
+      "PHONE:0443 756 649",
+      "PHONE:06 12 34 56 78",
+    ]);
+    expect(tok("T: 1699999999 ms\nhttps://wa.me/12").found).toEqual([]);
+  });
+
+  it("a barcode under a product-code key or label is not a card; a card number is", () => {
+    const text = JSON.stringify({ ean: "4092015796637", sku: "AB-1", card: "4111 1111 1111 1111" });
+    const { found } = tok({ content: [{ type: "text", text }], structuredContent: JSON.parse(text) });
+    expect(found).toEqual(["CARD:4111 1111 1111 1111"]);
+    expect(tok("EAN: 4092015796637").found).toEqual([]);
+  });
+});
