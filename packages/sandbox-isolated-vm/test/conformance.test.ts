@@ -4,10 +4,6 @@ import { isolatedVm } from "../src/index.js";
 runSandboxConformance({
   name: "isolated-vm",
   create: () => isolatedVm(),
-  knownFailures: {
-    "hostile-memory-array-buffers":
-      "a limit of isolated-vm itself (5.0.4): its array-buffer allocator refuses only past V8's whole heap_size_limit (memoryLimit plus what it calls misc_memory_size), not memoryLimit, so buffers a program fills grow host RSS about 129 MiB under a 32 MiB limit (the case allows 96 MiB) before the RangeError",
-  },
   skip: {
     "hostile-uninterruptible-builtins":
       "not holdable on isolated-vm: V8's array built-ins over a huge length (indexOf, lastIndexOf, includes, join, every, sort, reverse, slice, splice, flat, with on a sparse array of length 2 ** 32 - 1 or an array-like of length 2 ** 53 - 1) never check for termination, so neither the CPU limit nor isolate.dispose() stops them: the run ends by the wall clock (SANDBOX_TIMEOUT) but the isolate's thread keeps a host core busy for minutes, or for good at 2 ** 53 - 1. Running the case would leave such threads spinning for the rest of the suite",
