@@ -163,7 +163,6 @@ runSandboxConformance({
       "hostile-regex-shapes",
       "hostile-thenable-report",
       "hostile-console-arguments",
-      "hostile-huge-error",
     ].map((id) => [id, IN_THREAD]),
   ),
   skip: {
@@ -174,6 +173,8 @@ runSandboxConformance({
     "hostile-memory-patterns": IN_THREAD,
     "hostile-long-native-operations": IN_THREAD,
     "hostile-uninterruptible-builtins": IN_THREAD,
+    "hostile-huge-error":
+      "in-thread, building and copying the error's 25 MiB of text runs on the host's thread: 1.4 s with other processes busy beside it, possibly under the suite's 500 ms bound on a quiet machine, so the result cannot be relied on either way; the worker mode is held to the bound (conformance.test.ts)",
     "hostile-abort-native-operation": `${IN_THREAD}; the abort waits for the operation: 296 s, then PROGRAM_ERROR`,
     "hostile-overflow-in-report":
       "in-thread, QuickJS's recursion in JSON.stringify exhausts the host thread's native stack before its own stack check (RangeError from the host: SANDBOX_CRASHED), as in hostile-deep-nesting; the worker mode gives its thread a larger stack",
