@@ -86,10 +86,11 @@ let logBudget = 0;
 
 // Host functions the context may call. They take and return primitives only and never throw, so no
 // object of this realm ever reaches the program.
-function sendCall(request) { const id = nextCall++; post({ t: "call", id: id, request: String(request) }); return id; }
+// Between runs (see flush) a past run's leftover jobs may still call these: they send nothing then.
+function sendCall(request) { const id = nextCall++; if (run && !run.over) post({ t: "call", id: id, request: String(request) }); return id; }
 function sendLog(level, text) {
   // Past the output budget the host stops the run anyway: do not flood the channel meanwhile.
-  if (logBudget < 0) return;
+  if (logBudget < 0 || !run || run.over) return;
   logBudget -= Buffer.byteLength(String(text)) + 1;
   post({ t: "log", level: String(level), text: String(text) });
 }
@@ -118,6 +119,16 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   var stringify = JSON.stringify, getProto = Object.getPrototypeOf, errorToString = E.prototype.toString;
   var indexOf = Array.prototype.indexOf;
   var pending = new M();
+  // Node formats stacks with the prepareStackTrace it reads off the context's global Error: a program that
+  // swapped the global for an object of its own would get every frame, the worker's included. Sealed.
+  define(globalThis, "Error", { value: E, writable: false, enumerable: false, configurable: false });
+  // Promises the engine settles from a later task (a timed-out waitAsync, an asynchronous WebAssembly
+  // compilation, which can only reject here) and finalizers queue a program's code after its report,
+  // into whatever run comes next. None of them is needed by a program: removed.
+  if (typeof Atomics === "object") delete Atomics.waitAsync;
+  delete globalThis.FinalizationRegistry;
+  if (typeof WebAssembly === "object")
+    ["compile", "compileStreaming", "instantiate", "instantiateStreaming"].forEach(function (name) { delete WebAssembly[name]; });
   // A host function can throw an object of the worker's realm (a stack overflow inside it): the program
   // gets an error of its own realm instead.
   function host(fn, args) {
@@ -279,7 +290,18 @@ function enter(script) {
   }
 }
 
+// The context's queue may still hold a past run's jobs that became due after its report. They are
+// abandoned, not carried into this run: run briefly with the past run still current (so they can send
+// nothing, see sendCall), then interrupted, which empties the queue.
+function flush() {
+  if (!context) return;
+  if (run) run.over = true;
+  try { DRAIN.runInContext(context, { timeout: FLUSH_MS, breakOnSigint: true }); } catch (_) {}
+}
+const FLUSH_MS = 20;
+
 function start(m) {
+  flush();
   memoryLimit = m.memoryBytes;
   logBudget = m.maxOutputBytes;
   run = { cpuTimeMs: m.cpuTimeMs, cpu0: process.cpuUsage(), over: false };

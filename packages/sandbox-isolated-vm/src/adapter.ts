@@ -480,6 +480,9 @@ class IsolateContext implements SandboxContextV1 {
     if (this.stopCode) return this.stopCode;
     const message = errorMessage(error);
     if (/memory limit/i.test(message)) return "SANDBOX_MEMORY";
+    // isolated-vm disposes an isolate on its own when the memory limit is hit while the host copies a
+    // tool's answer in: the run's promise is then only "abandoned" (we stop it otherwise with a stopCode).
+    if (/abandoned/i.test(message) && this.isolate.isDisposed && !this.disposed) return "SANDBOX_MEMORY";
     if (/Script execution timed out/i.test(message)) return "SANDBOX_CPU_LIMIT";
     if (isSyntaxError(error)) return "PROGRAM_SYNTAX";
     return "SANDBOX_CRASHED";

@@ -9,6 +9,25 @@ import { HOST_GLOBAL } from "@codecall/sandbox";
 const REMOVED = ["WebAssembly", "SharedArrayBuffer", "Atomics", "FinalizationRegistry"];
 
 /**
+ * Resizable ArrayBuffers take their memory from V8's page allocator, not from the array-buffer allocator
+ * isolated-vm counts against `memoryLimit`: one buffer grown by `resize` took the host's RSS up 2.4 GB in
+ * 10 s under a 32 MiB limit. The constructor refuses `maxByteLength` (read once, then the buffer is made
+ * without options) and `resize` refuses always, should a resizable buffer come from elsewhere.
+ */
+const RESIZABLE_BUFFERS_REFUSED = `var AB = g.ArrayBuffer, construct = Reflect.construct, RangeErr = RangeError;
+function noResizable() { throw new RangeErr("Resizable ArrayBuffers are not available in this sandbox: its memory limit cannot count them. Use a fixed-length ArrayBuffer."); }
+if (typeof AB.prototype.resize === "function") {
+  var FixedAB = new Proxy(AB, { construct: function (target, args, newTarget) {
+    var options = args[1];
+    if (options !== null && typeof options === "object" && options.maxByteLength !== undefined) noResizable();
+    return construct(target, args.length ? [args[0]] : [], newTarget);
+  } });
+  defineProperty(AB.prototype, "resize", { value: function resize() { noResizable(); }, writable: true, enumerable: false, configurable: true });
+  defineProperty(AB.prototype, "constructor", { value: FixedAB, writable: true, enumerable: false, configurable: true });
+  defineProperty(g, "ArrayBuffer", { value: FixedAB, writable: true, enumerable: false, configurable: true });
+}`;
+
+/**
  * Runs once per context, with `context.evalClosure`, before the prelude and any program. `$0` is
  * `start(id, request)` and `$1` is `log(level, text)`: two synchronous host callbacks that take and
  * return only copied primitives. It strips {@link REMOVED}, installs `__codecallHost = { call, log }`
@@ -26,6 +45,7 @@ var g = globalThis, start = $0, hostLog = $1;
 var removed = ${JSON.stringify(REMOVED)};
 for (var i = 0; i < removed.length; i++) delete g[removed[i]];
 var PromiseCtor = Promise, defineProperty = Object.defineProperty;
+${RESIZABLE_BUFFERS_REFUSED}
 var pending = { __proto__: null }, nextId = 0;
 function call(request) {
   var id = ++nextId, settleCall;

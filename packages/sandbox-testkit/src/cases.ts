@@ -8,6 +8,7 @@ import type {
 } from "@codecall/sandbox";
 import { expect } from "vitest";
 import { HOSTILE_CASES } from "./hostile.js";
+import { HOSTILE_CLASS_CASES } from "./hostile-classes.js";
 import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
@@ -1005,6 +1006,8 @@ return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Dat
   },
   // ── Adversarial programs (hostile.ts) ─────────────────────────────────────
   ...HOSTILE_CASES,
+  // ── Further classes of attack (hostile-classes.ts) ───────────────────────
+  ...HOSTILE_CLASS_CASES,
 } satisfies Record<string, ConformanceCase>;
 
 /** A conformance case id. */

@@ -21,13 +21,15 @@ const MiB = 1024 * 1024;
  */
 const BLOCKED_MS = 500;
 /** The limits of a hostile run: small, so twice the limit is a short test. */
-const HOSTILE_LIMITS = { cpuTimeMs: 1_000, wallTimeMs: 3_000, memoryBytes: 32 * MiB } as const;
+export const HOSTILE_LIMITS = { cpuTimeMs: 1_000, wallTimeMs: 3_000, memoryBytes: 32 * MiB } as const;
 
-interface HostileOptions {
+export interface HostileOptions {
   /** The outcome this program must end with: an error code or `"ok"` (success), or one of several. */
   expect: ErrorCode | "ok" | Array<ErrorCode | "ok">;
   limits?: Partial<ExecutionLimits>;
   tools?: ToolHandler;
+  /** The next execution, which must return "next" (default: one that only does that). */
+  next?: string;
   /** Checks on the outcome beyond its code (a returned value, say). */
   check?: (outcome: ExecutionOutcome) => void;
 }
@@ -50,7 +52,11 @@ function hostSnapshot(): string {
 }
 
 /** Runs one hostile program in a warm session and checks everything the host must keep. */
-async function hostile(ctx: CaseContext, code: string, options: HostileOptions): Promise<ExecutionOutcome> {
+export async function hostile(
+  ctx: CaseContext,
+  code: string,
+  options: HostileOptions,
+): Promise<ExecutionOutcome> {
   const limits = { ...HOSTILE_LIMITS, ...options.limits };
   const tools = options.tools ?? conformanceTools().tools;
   const session = await ctx.sandbox.createSession();
@@ -91,7 +97,10 @@ async function hostile(ctx: CaseContext, code: string, options: HostileOptions):
       const blocked = histogram.max / 1e6;
       expect(blocked, `host event loop blocked ${Math.round(blocked)} ms`).toBeLessThan(BLOCKED_MS);
     }
-    const next = await session.execute({ code: "return 'next'" });
+    const next = await session.execute({
+      code: options.next ?? "return 'next'",
+      tools: options.next ? conformanceTools().tools : undefined,
+    });
     expect(next.value, JSON.stringify(next.error)).toBe("next");
     return outcome;
   } finally {
@@ -100,7 +109,7 @@ async function hostile(ctx: CaseContext, code: string, options: HostileOptions):
 }
 
 /** Program text: the names a program must not reach, as a list of the ones it did. */
-const REACHED = `const reached = [];
+export const REACHED = `const reached = [];
 const probe = (label, value) => { if (value !== undefined && value !== null) reached.push(label); };
 const fromFn = (label, fn) => { try { if (typeof fn === "function") { const g = fn("return globalThis")(); for (const n of ["process", "require", "Buffer", "module"]) probe(label + "." + n, g && g[n]); } } catch (e) {} };`;
 
