@@ -28,6 +28,94 @@ if (typeof AB.prototype.resize === "function") {
 }`;
 
 /**
+ * Array built-ins that loop natively over a receiver's `length`. V8 checks for termination nowhere in
+ * those loops: over a sparse array of length 2 ** 32 - 1 or an array-like of length 2 ** 53 - 1 they run
+ * for minutes or for good, past the CPU limit and past `isolate.dispose()`, keeping a host core busy.
+ * QuickJS and E2B kill such an engine from outside; isolated-vm cannot, so here each of them refuses a
+ * receiver (and, for `concat`, an array argument) longer than {@link MAX_ARRAY_LENGTH}. No dense array
+ * gets that long under any memory limit a sandbox is given (2 ** 27 elements take at least 1 GiB here),
+ * and a loop to that length takes a fraction of a second. An array-like receiver's length is read once and
+ * the built-in sees that value (a length getter could otherwise answer small to the check and huge to the
+ * built-in); a real array's length is a plain property, read by the built-in as it was checked. Not
+ * covered: a Proxy of an array (it passes `Array.isArray`) whose `get` trap answers the length
+ * differently each time; pinning every array receiver behind a Proxy would put every call on V8's slow path.
+ */
+const MAX_ARRAY_LENGTH = 2 ** 27;
+const LOOPING_ARRAY_METHODS = [
+  "concat",
+  "copyWithin",
+  "every",
+  "fill",
+  "filter",
+  "find",
+  "findIndex",
+  "findLast",
+  "findLastIndex",
+  "flat",
+  "flatMap",
+  "forEach",
+  "includes",
+  "indexOf",
+  "join",
+  "lastIndexOf",
+  "map",
+  "reduce",
+  "reduceRight",
+  "reverse",
+  "shift",
+  "slice",
+  "some",
+  "sort",
+  "splice",
+  "toLocaleString",
+  "toReversed",
+  "toSorted",
+  "toSpliced",
+  "toString",
+  "unshift",
+  "with",
+];
+const ARRAY_LENGTHS_BOUNDED = `var ArrayProto = Array.prototype, isArray = Array.isArray, apply = Reflect.apply, ProxyCtor = Proxy;
+var maxLength = ${MAX_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object;
+function tooLong(name) {
+  throw new RangeErr("Array.prototype." + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
+}
+function lengthOf(value) {
+  var n = +value.length;
+  return n > 0 ? n : 0;
+}
+function bounded(name, original) {
+  var method = function () {
+    var receiver = this;
+    if (receiver !== null && receiver !== undefined) {
+      var object = ObjectCtor(receiver);
+      if (isArray(object)) {
+        if (lengthOf(object) > maxLength) tooLong(name);
+      } else {
+        var length = lengthOf(object);
+        if (length > maxLength) tooLong(name);
+        receiver = new ProxyCtor(object, { get: function (target, key, from) { return key === "length" ? length : reflectGet(target, key, from); } });
+      }
+    }
+    if (name === "concat")
+      for (var i = 0; i < arguments.length; i++) {
+        var item = arguments[i];
+        if (isArray(item) && lengthOf(item) > maxLength) tooLong(name);
+      }
+    return apply(original, receiver, arguments);
+  };
+  defineProperty(method, "name", { value: name });
+  defineProperty(method, "length", { value: original.length });
+  return method;
+}
+var looping = ${JSON.stringify(LOOPING_ARRAY_METHODS)};
+for (var j = 0; j < looping.length; j++) {
+  var original = ArrayProto[looping[j]];
+  if (typeof original === "function")
+    defineProperty(ArrayProto, looping[j], { value: bounded(looping[j], original), writable: true, enumerable: false, configurable: true });
+}`;
+
+/**
  * Runs once per context, with `context.evalClosure`, before the prelude and any program. `$0` is
  * `start(id, request)` and `$1` is `log(level, text)`: two synchronous host callbacks that take and
  * return only copied primitives. It strips {@link REMOVED}, installs `__codecallHost = { call, log }`
@@ -46,6 +134,7 @@ var removed = ${JSON.stringify(REMOVED)};
 for (var i = 0; i < removed.length; i++) delete g[removed[i]];
 var PromiseCtor = Promise, defineProperty = Object.defineProperty;
 ${RESIZABLE_BUFFERS_REFUSED}
+${ARRAY_LENGTHS_BOUNDED}
 var pending = { __proto__: null }, nextId = 0;
 function call(request) {
   var id = ++nextId, settleCall;

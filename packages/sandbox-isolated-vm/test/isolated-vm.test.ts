@@ -35,6 +35,51 @@ describe("isolated-vm backend", () => {
     expect(wasm.error).toMatchObject({ code: "PROGRAM_ERROR", name: "ReferenceError" });
   });
 
+  it("bounds array built-ins by length, and leaves them as they were for every array a program can hold", async () => {
+    const usual = await sandbox.execute({
+      code: `const a = [3, 1, 2];
+const seen = [];
+a.forEach((x, i, arr) => seen.push(arr === a));
+return [a.map((x) => x * 2), a.filter((x) => x > 1), [...a].sort(), a.indexOf(2), a.includes(3), a.join("-"),
+  String(a), a.concat([4], 5), Array.prototype.join.call({ length: 2, 0: "x", 1: "y" }),
+  Array.prototype.map.call("ab", (c) => c + c), seen.every(Boolean), a.map.name, a.map.length,
+  new Array(1e6).fill(0).length, Array.prototype.indexOf.call(new Uint8Array([5, 6]), 6)];`,
+    });
+    expect(usual.value, JSON.stringify(usual.error)).toEqual([
+      [6, 2, 4],
+      [3, 2],
+      [1, 2, 3],
+      2,
+      true,
+      "3-1-2",
+      "3,1,2",
+      [3, 1, 2, 4, 5],
+      "x,y",
+      ["aa", "bb"],
+      true,
+      "map",
+      1,
+      1_000_000,
+      1,
+    ]);
+    // An array-like's length getter is read once: the built-in sees the length that was checked.
+    const lying = await sandbox.execute({
+      code: `let reads = 0;
+const like = { get length() { return reads++ ? 2 ** 53 - 1 : 3; }, 0: "a", 1: "b", 2: "c" };
+return [Array.prototype.join.call(like, ""), reads];`,
+    });
+    expect(lying.value, JSON.stringify(lying.error)).toEqual(["abc", 1]);
+    for (const code of [
+      "const a = [];\na.length = 2 ** 32 - 1;\nreturn a.indexOf(1);",
+      "return Array.prototype.every.call({ length: 2 ** 53 - 1 }, () => true);",
+      "const a = [];\na.length = 2 ** 32 - 1;\nreturn [].concat(a).length;",
+    ]) {
+      const out = await sandbox.execute({ code });
+      expect(out.error, code).toMatchObject({ code: "PROGRAM_ERROR", name: "RangeError" });
+      expect(out.error?.message).toMatch(/not available in this sandbox/);
+    }
+  });
+
   it("reports a syntax error with its program line", async () => {
     const out = await sandbox.execute({ code: "const a = 1;\nreturn a +;" });
     expect(out.error).toMatchObject({ code: "PROGRAM_SYNTAX", line: 2 });

@@ -145,6 +145,15 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
     async run(ctx) {
       // V8 runs these loops without checking for termination: only an engine that can be killed from outside
       // (a worker thread, a process) stops them. A thread left spinning costs the host a core for good.
+      const hostCpuMsIn500Ms = async () => {
+        const before = process.cpuUsage();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const used = process.cpuUsage(before);
+        return (used.user + used.system) / 1000;
+      };
+      // Work an earlier case left to finish (a long BigInt power past its limit) must not count here.
+      if (!ctx.sandbox.capabilities.remote)
+        for (let waited = 0; waited < 40 && (await hostCpuMsIn500Ms()) >= 300; waited++);
       for (const code of [
         "const a = [];\na.length = 2 ** 32 - 1;\na[2 ** 32 - 2] = 1;\nreturn [a.indexOf(2), a.lastIndexOf(2)];",
         "return Array.prototype.includes.call({ length: 2 ** 53 - 1 }, 1);",
@@ -152,11 +161,8 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
       ]) {
         await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"] });
         if (ctx.sandbox.capabilities.remote) continue;
-        const before = process.cpuUsage();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const used = process.cpuUsage(before);
         // A spinning thread uses the whole window; an idle host a few milliseconds.
-        expect((used.user + used.system) / 1000, "host CPU used after the run ended (ms)").toBeLessThan(300);
+        expect(await hostCpuMsIn500Ms(), "host CPU used after the run ended (ms)").toBeLessThan(300);
       }
     },
   },
@@ -430,7 +436,8 @@ return { reached, callers: callers.filter((f) => f !== note).map((f) => String(f
         const started = performance.now();
         setTimeout(() => controller.abort(), 300);
         const outcome = await session.execute({
-          code: "const a = [];\na.length = 2 ** 32 - 1;\nlet n = 0;\nfor (;;) n += a.lastIndexOf(1) + (7n ** 3000000n).toString().length;",
+          // A backend may refuse the sparse scan at once (a catchable RangeError): the BigInt power still runs.
+          code: "const a = [];\na.length = 2 ** 32 - 1;\nlet n = 0;\nfor (;;) {\n  try { n += a.lastIndexOf(1); } catch {}\n  n += (7n ** 3000000n).toString().length;\n}",
           signal: controller.signal,
           limits: { cpuTimeMs: 60_000, wallTimeMs: 60_000, memoryBytes: 64 * MiB },
         });
