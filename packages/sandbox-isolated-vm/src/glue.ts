@@ -36,7 +36,9 @@ if (typeof AB.prototype.resize === "function") {
  * gets that long under any memory limit a sandbox is given (2 ** 27 elements take at least 1 GiB here),
  * and a loop to that length takes a fraction of a second. An array-like receiver's length is read once and
  * the built-in sees that value (a length getter could otherwise answer small to the check and huge to the
- * built-in); a real array's length is a plain property, read by the built-in as it was checked. Not
+ * built-in); a real array's length is a plain property, read by the built-in as it was checked. `concat`
+ * reads its arguments' spreadability and lengths the same way, and `flat` and `flatMap` (whose nested
+ * arrays V8 would walk natively) are written here, in code the CPU limit stops. Not
  * covered: a Proxy of an array (it passes `Array.isArray`) whose `get` trap answers the length
  * differently each time; pinning every array receiver behind a Proxy would put every call on V8's slow path.
  */
@@ -76,7 +78,8 @@ const LOOPING_ARRAY_METHODS = [
   "with",
 ];
 const ARRAY_LENGTHS_BOUNDED = `var ArrayProto = Array.prototype, isArray = Array.isArray, apply = Reflect.apply, ProxyCtor = Proxy;
-var maxLength = ${MAX_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object;
+var maxLength = ${MAX_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object, TypeErr = TypeError;
+var spreadable = Symbol.isConcatSpreadable, mathTrunc = Math.trunc;
 function tooLong(name) {
   throw new RangeErr("Array.prototype." + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
 }
@@ -84,35 +87,91 @@ function lengthOf(value) {
   var n = +value.length;
   return n > 0 ? n : 0;
 }
+function checked(name, array) {
+  if (lengthOf(array) > maxLength) tooLong(name);
+  return array;
+}
+function isObject(value) {
+  return value !== null && (typeof value === "object" || typeof value === "function");
+}
+/** An array-like whose length (read once, checked) is what the built-in reads too. */
+function pinned(name, object, spread) {
+  var length = lengthOf(object);
+  if (length > maxLength) tooLong(name);
+  return new ProxyCtor(object, { get: function (target, key, from) {
+    return key === "length" ? length : spread && key === spreadable ? true : reflectGet(target, key, from);
+  } });
+}
 function bounded(name, original) {
-  var method = function () {
-    var receiver = this;
-    if (receiver !== null && receiver !== undefined) {
-      var object = ObjectCtor(receiver);
-      if (isArray(object)) {
-        if (lengthOf(object) > maxLength) tooLong(name);
-      } else {
-        var length = lengthOf(object);
-        if (length > maxLength) tooLong(name);
-        receiver = new ProxyCtor(object, { get: function (target, key, from) { return key === "length" ? length : reflectGet(target, key, from); } });
-      }
-    }
-    if (name === "concat")
-      for (var i = 0; i < arguments.length; i++) {
-        var item = arguments[i];
-        if (isArray(item) && lengthOf(item) > maxLength) tooLong(name);
-      }
-    return apply(original, receiver, arguments);
+  return function () {
+    if (this === null || this === undefined) return apply(original, this, arguments);
+    var object = ObjectCtor(this);
+    var receiver = isArray(object) ? checked(name, object) : pinned(name, object, false);
+    var result = apply(original, receiver, arguments);
+    return result === receiver ? object : result;
   };
+}
+/**
+ * concat reads each argument's spreadability and length itself: an argument that is not a real array is
+ * read once here and handed over pinned (spread) or inside an array of one (appended as it is).
+ */
+function boundedConcat(original) {
+  return function concat() {
+    if (this === null || this === undefined) return apply(original, this, arguments);
+    var items = [ObjectCtor(this)], plain = true, i;
+    for (i = 0; i < arguments.length; i++) items[i + 1] = arguments[i];
+    for (i = 0; i < items.length; i++) {
+      if (isArray(items[i])) checked("concat", items[i]);
+      else if (isObject(items[i])) plain = false;
+    }
+    if (plain) return apply(original, items[0], arguments);
+    var out = [];
+    for (i = 0; i < items.length; i++) {
+      var item = items[i];
+      if (i === 0 && isArray(item)) out = apply(original, item, []);
+      else if (isArray(item)) out = apply(original, out, [item]);
+      else if (isObject(item) && item[spreadable]) out = apply(original, out, [pinned("concat", item, true)]);
+      else out = apply(original, out, [[item]]);
+    }
+    return out;
+  };
+}
+function append(out, value) {
+  defineProperty(out, out.length, { value: value, writable: true, enumerable: true, configurable: true });
+}
+/** flat and flatMap walk nested arrays here, each length read once and checked, in code the limit stops. */
+function flatten(name, out, source, depth, mapper, thisArg) {
+  var length = lengthOf(source);
+  if (length > maxLength) tooLong(name);
+  for (var i = 0; i < length; i++) {
+    if (!(i in source)) continue;
+    var element = source[i];
+    if (mapper) element = apply(mapper, thisArg, [element, i, source]);
+    if (depth > 0 && isArray(element)) flatten(name, out, element, depth - 1);
+    else append(out, element);
+  }
+  return out;
+}
+function flat() {
+  if (this === null || this === undefined) throw new TypeErr("Array.prototype.flat called on null or undefined");
+  var depth = arguments[0] === undefined ? 1 : +arguments[0];
+  return flatten("flat", [], ObjectCtor(this), depth > 0 ? mathTrunc(depth) : 0);
+}
+function flatMap(mapper) {
+  if (this === null || this === undefined) throw new TypeErr("Array.prototype.flatMap called on null or undefined");
+  if (typeof mapper !== "function") throw new TypeErr("flatMap mapper function is not callable");
+  return flatten("flatMap", [], ObjectCtor(this), 1, mapper, arguments[1]);
+}
+function install(name, method, original) {
   defineProperty(method, "name", { value: name });
   defineProperty(method, "length", { value: original.length });
-  return method;
+  defineProperty(ArrayProto, name, { value: method, writable: true, enumerable: false, configurable: true });
 }
 var looping = ${JSON.stringify(LOOPING_ARRAY_METHODS)};
 for (var j = 0; j < looping.length; j++) {
-  var original = ArrayProto[looping[j]];
-  if (typeof original === "function")
-    defineProperty(ArrayProto, looping[j], { value: bounded(looping[j], original), writable: true, enumerable: false, configurable: true });
+  var name = looping[j], original = ArrayProto[name];
+  if (typeof original !== "function") continue;
+  install(name, name === "concat" ? boundedConcat(original) : name === "flat" ? flat : name === "flatMap" ? flatMap : bounded(name, original), original);
 }`;
 
 /**

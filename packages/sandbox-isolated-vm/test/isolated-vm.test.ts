@@ -69,7 +69,29 @@ const like = { get length() { return reads++ ? 2 ** 53 - 1 : 3; }, 0: "a", 1: "b
 return [Array.prototype.join.call(like, ""), reads];`,
     });
     expect(lying.value, JSON.stringify(lying.error)).toEqual(["abc", 1]);
+    // Methods that return or embed their object keep it (an array-like is read through a pinned view).
+    const identity = await sandbox.execute({
+      code: `const o = { length: 2, 0: "b", 1: "a" };
+const spread = { [Symbol.isConcatSpreadable]: true, length: 2, 0: "s", 1: "t" };
+return [Array.prototype.fill.call(o, 0) === o, Array.prototype.sort.call(o) === o, Array.prototype.concat.call(1, 2)[0] + 1,
+  [1].concat(spread, [2], o, 3).length, [1].concat(spread)[2], [[1, [2, [3]]], , 4].flat(), [[1, [2, [3]]]].flat(Infinity),
+  [1, 2].flatMap((x, i, a) => [x, a.length]), Array.prototype.flat.call({ length: 1, 0: [5] })];`,
+    });
+    expect(identity.value, JSON.stringify(identity.error)).toEqual([
+      true,
+      true,
+      2,
+      6,
+      "t",
+      [1, [2, [3]], 4],
+      [1, 2, 3],
+      [1, 2, 2, 2],
+      [5],
+    ]);
     for (const code of [
+      "const h = [];\nh.length = 2 ** 32 - 1;\nreturn [h].flat().length;",
+      "const h = [];\nh.length = 2 ** 32 - 1;\nreturn [1].flatMap(() => h).length;",
+      "return [].concat({ [Symbol.isConcatSpreadable]: true, length: 2 ** 32 - 1 }).length;",
       "const a = [];\na.length = 2 ** 32 - 1;\nreturn a.indexOf(1);",
       "return Array.prototype.every.call({ length: 2 ** 53 - 1 }, () => true);",
       "const a = [];\na.length = 2 ** 32 - 1;\nreturn [].concat(a).length;",

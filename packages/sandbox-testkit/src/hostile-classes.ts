@@ -158,6 +158,8 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
         "const a = [];\na.length = 2 ** 32 - 1;\na[2 ** 32 - 2] = 1;\nreturn [a.indexOf(2), a.lastIndexOf(2)];",
         "return Array.prototype.includes.call({ length: 2 ** 53 - 1 }, 1);",
         "const a = [];\na.length = 2 ** 32 - 1;\nreturn a.every(() => true) && a.join('').length;",
+        "const h = [];\nh.length = 2 ** 32 - 1;\nreturn [[h].flat().length, [1].flatMap(() => h).length];",
+        "return [].concat({ [Symbol.isConcatSpreadable]: true, length: 2 ** 32 - 1 }).length;",
       ]) {
         await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"] });
         if (ctx.sandbox.capabilities.remote) continue;
