@@ -240,26 +240,14 @@ function grown(a: Int32Array): Int32Array {
   return b;
 }
 
-/** Set by {@link Vault}'s static block: see {@link issueRange}. */
-let issueRangeOf: (
-  vault: Vault,
-  type: string,
-  text: string,
-  start: number,
-  end: number,
-  options?: IssueOptions,
-) => string;
-
-/** Set by {@link Vault}'s static block: see {@link rememberedIndex}. */
-let rememberedOf: (vault: Vault) => KnownValues;
+// The privacy modules' access to a vault beyond its public interface. Each is assigned once, by
+// {@link Vault}'s static block (which can reach its private members), before any vault exists.
 
 /** The index of `vault`'s remembered values, whose word signatures a character profile may read. */
-export function rememberedIndex(vault: Vault): KnownValues {
-  return rememberedOf(vault);
-}
+export let rememberedIndex: (vault: Vault) => KnownValues;
 
-/** Set by {@link Vault}'s static block: see {@link findKnownIn}. */
-let findKnownOf: (
+/** {@link Vault.findKnown} reading the words `profile` (of `text`) lists, when it has them. */
+export let findKnownIn: (
   vault: Vault,
   text: string,
   which: "remembered" | "all",
@@ -268,40 +256,21 @@ let findKnownOf: (
   profile: TextProfile | undefined,
 ) => void;
 
-/** {@link Vault.findKnown} reading the words `profile` (of `text`) lists, when it has them. */
-export function findKnownIn(
-  vault: Vault,
-  text: string,
-  which: "remembered" | "all",
-  out: KnownMatch[],
-  taken: readonly Span[],
-  profile: TextProfile | undefined,
-): void {
-  findKnownOf(vault, text, which, out, taken, profile);
-}
-
-/** Set by {@link Vault}'s static block: see {@link lookupToken}. */
-let lookupTokenOf: (vault: Vault, value: string) => string | undefined;
-
 /** The token of {@link Vault.lookup}'s entry, without making the entry. */
-export function lookupToken(vault: Vault, value: string): string | undefined {
-  return lookupTokenOf(vault, value);
-}
+export let lookupToken: (vault: Vault, value: string) => string | undefined;
 
 /**
  * {@link Vault.issue} for the value `text.slice(start, end)`, read in place: a value already held costs
  * no string at all (tokenizing a long text reads its values straight from it).
  */
-export function issueRange(
+export let issueRange: (
   vault: Vault,
   type: string,
   text: string,
   start: number,
   end: number,
   options?: IssueOptions,
-): string {
-  return issueRangeOf(vault, type, text, start, end, options);
-}
+) => string;
 
 /**
  * Session-scoped token ↔ value map. Create one per session; do not share across users.
@@ -344,11 +313,11 @@ export class Vault {
   #all: KnownValues | undefined;
 
   static {
-    issueRangeOf = (vault, type, text, start, end, options) => vault.#issue(type, text, start, end, options);
-    rememberedOf = (vault) => vault.#remembered;
-    findKnownOf = (vault, text, which, out, taken, profile) =>
+    issueRange = (vault, type, text, start, end, options) => vault.#issue(type, text, start, end, options);
+    rememberedIndex = (vault) => vault.#remembered;
+    findKnownIn = (vault, text, which, out, taken, profile) =>
       vault.#findKnown(text, which, out, taken, profile);
-    lookupTokenOf = (vault, value) => {
+    lookupToken = (vault, value) => {
       const id = vault.#lookup(value);
       return id < 0 ? undefined : vault.#token(id);
     };
