@@ -54,6 +54,12 @@ export interface E2BOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
+/**
+ * Largest piece of one stdin write. The SDK's JSON codec base64-encodes every write, and one write of
+ * megabytes costs seconds and hundreds of MiB of garbage (measured against the stand-in: 6 MiB in one
+ * write 1.8 s and +352 MiB RSS at peak; in 256 KiB pieces 0.48 s and no growth).
+ */
+const STDIN_PIECE = 256 * 1024;
 /** How long the runner's stream may stay open: a session lives as long as its sandbox. */
 const COMMAND_STREAM_MS = 86_400_000;
 const MiB = 1024 * 1024;
@@ -67,6 +73,8 @@ export const E2B_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   cpuTimeLimit: true,
   persistentState: true,
   remote: true,
+  // An answer is the VM's once its last piece is written to the runner's stdin.
+  acknowledgesAnswers: true,
 });
 
 /**
@@ -128,6 +136,12 @@ interface PendingRun {
   resolve: (result: RunResultV1) => void;
 }
 
+/** A line for the runner's stdin, and what to do once all of it is written. */
+interface OutLine {
+  text: string;
+  onWritten?: () => void;
+}
+
 /** One E2B sandbox with one runner process: a codecall session's context. */
 class E2BContext implements SandboxContextV1 {
   onDispose: () => void = () => {};
@@ -140,7 +154,8 @@ class E2BContext implements SandboxContextV1 {
   private disposed: Promise<void> | undefined;
   private untrack: () => void = () => {};
   private stderrTail = "";
-  private outbox: string[] = [];
+  /** Lines waiting to be written to the runner's stdin, oldest first. */
+  private outbox: OutLine[] = [];
   private writing: Promise<void> | undefined;
   private timeoutRefreshedAt = Date.now();
 
@@ -294,7 +309,8 @@ class E2BContext implements SandboxContextV1 {
         break;
       case "call":
         void run.bridge.call(frame.request).then((reply) => {
-          if (this.current === run) this.send({ t: "reply", id: frame.id, reply });
+          if (this.current !== run) return;
+          this.send({ t: "reply", id: frame.id, reply }, () => run.bridge.answerTaken?.(reply.length));
         });
         break;
       case "done":
@@ -331,24 +347,48 @@ class E2BContext implements SandboxContextV1 {
     this.settle(crashed(this.dead));
   }
 
-  /** Writes lines to the runner's stdin in order; lines queued during one request go in the next. */
-  private send(message: unknown): void {
-    this.outbox.push(`${JSON.stringify(message)}\n`);
+  /** Writes lines to the runner's stdin in order, one piece of at most {@link STDIN_PIECE} at a time. */
+  private send(message: unknown, onWritten?: () => void): void {
+    this.outbox.push({ text: `${JSON.stringify(message)}\n`, ...(onWritten ? { onWritten } : {}) });
     this.writing ??= this.flush();
   }
 
   private async flush(): Promise<void> {
     while (this.outbox.length && !this.dead) {
-      const data = this.outbox.join("");
-      this.outbox = [];
+      const { piece, written } = this.nextPiece();
       try {
-        await this.handle!.sendStdin(data);
+        await this.handle!.sendStdin(piece);
       } catch (error) {
         this.lost(describeLoss(error));
       }
+      for (const line of written) line.onWritten?.();
     }
     this.outbox = [];
     this.writing = undefined;
+  }
+
+  /**
+   * Takes whole small lines, or the head of a long one, up to {@link STDIN_PIECE} characters; `written`
+   * are the lines whose end is in the piece.
+   */
+  private nextPiece(): { piece: string; written: OutLine[] } {
+    let piece = "";
+    const written: OutLine[] = [];
+    while (this.outbox.length && piece.length < STDIN_PIECE) {
+      const line = this.outbox[0]!;
+      let cut = STDIN_PIECE - piece.length;
+      if (line.text.length <= cut) {
+        piece += line.text;
+        written.push(this.outbox.shift()!);
+        continue;
+      }
+      // Each write is encoded as UTF-8 on its own: a surrogate pair must not be split across two.
+      if (isHighSurrogate(line.text.charCodeAt(cut - 1))) cut--;
+      piece += line.text.slice(0, cut);
+      line.text = line.text.slice(cut);
+      break;
+    }
+    return { piece, written };
   }
 
   /** The SDK's handle keeps every stdout chunk for `wait()`; a long session would grow it without end. */
@@ -364,6 +404,10 @@ class E2BContext implements SandboxContextV1 {
     this.timeoutRefreshedAt = Date.now();
     void this.sdk.setTimeout(timeoutMs).catch(() => undefined);
   }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 function crashed(reason: string): RunResultV1 {

@@ -18,8 +18,4 @@ runSandboxConformance({
   create: () => e2b({ debug: true, sandboxUrl: standIn.url }),
   // A remote VM answers over HTTP: time limits get twice the room.
   timeScale: 2,
-  knownFailures: {
-    "hostile-results-in-flight":
-      "answers travel to the VM as stdin writes with no bound on those in flight: 12 parallel 6 MiB answers overran a 20 s wall clock, and 60 broke the connection to the stand-in (SANDBOX_CRASHED: fetch failed); the stand-in runs in the test's process, so its memory counts as the host's here (one 6 MiB answer: +338 MiB RSS)",
-  },
 });

@@ -114,6 +114,21 @@ describe("e2b backend", () => {
     await session.dispose();
   });
 
+  it("writes large answers to the VM in pieces that never split a character", async () => {
+    // Surrogate pairs at every offset of the 256 KiB pieces: an odd-length prefix shifts them by one unit.
+    const text = `x${"😀é".repeat(300_000)}`;
+    const outcome = await local().execute({
+      code: `const parts = await Promise.all([codecall.callTool("text"), codecall.callTool("text")]);
+return parts.map((t) => [t.length, t.includes("\\uFFFD"), t.slice(-4)]);`,
+      tools: () => text,
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.value).toEqual([
+      [text.length, false, text.slice(-4)],
+      [text.length, false, text.slice(-4)],
+    ]);
+  });
+
   it("does not treat program output shaped like bridge frames as frames", async () => {
     const { calls, tools } = recordingTools();
     const forged = [

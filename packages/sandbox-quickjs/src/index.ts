@@ -53,6 +53,12 @@ export const QUICKJS_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   remote: false,
 });
 
+/** A worker thread acknowledges the answers its engine took, so core bounds those still on their way. */
+const WORKER_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
+  ...QUICKJS_CAPABILITIES,
+  acknowledgesAnswers: true,
+});
+
 /**
  * The QuickJS {@link SandboxAdapterV1}: one WebAssembly instance, runtime and context per session, in a
  * worker thread of the session's own by default (see {@link QuickJSSandboxOptions.thread}).
@@ -83,7 +89,7 @@ export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdap
   return {
     specificationVersion: "v1",
     name: "quickjs",
-    capabilities: QUICKJS_CAPABILITIES,
+    capabilities: thread === "worker" ? WORKER_CAPABILITIES : QUICKJS_CAPABILITIES,
     async createContext({ limits }) {
       if (thread === "worker") return (await workerPool()).createContext(limits);
       const engine = await pool.acquire(limits.memoryBytes);

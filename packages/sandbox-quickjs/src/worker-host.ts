@@ -407,6 +407,9 @@ class WorkerContext implements SandboxContextV1 {
             case "log":
               inCaller(() => bridge.log(message.level, message.text));
               break;
+            case "taken":
+              bridge.answerTaken?.(message.length);
+              break;
             case "done":
               end(message.result);
               break;

@@ -30,4 +30,6 @@ export type FromWorker =
   | { t: "create-failed"; message: string }
   | { t: "call"; id: number; request: string }
   | { t: "log"; level: string; text: string }
+  /** The engine took answers of these many UTF-16 units in all (one message per turn, not per answer). */
+  | { t: "taken"; length: number }
   | { t: "done"; result: RunResultV1 };

@@ -91,6 +91,7 @@ port.on("message", (message: ToWorker) => {
       const resolve = waiting.get(message.id);
       waiting.delete(message.id);
       resolve?.(message.reply);
+      acknowledge(message.reply.length);
       break;
     }
     case "abort":
@@ -102,6 +103,22 @@ port.on("message", (message: ToWorker) => {
       break;
   }
 });
+
+/** Answers taken since the last acknowledgement: a burst of replies gets one message back. */
+let takenLength = 0;
+
+/**
+ * Tells the host the engine took an answer, so it stops counting it against the answers waiting for this
+ * thread. The engine copies it in the reaction `resolve` queued, before the next turn.
+ */
+function acknowledge(length: number): void {
+  if (takenLength === 0)
+    setImmediate(() => {
+      send({ t: "taken", length: takenLength });
+      takenLength = 0;
+    });
+  takenLength += length;
+}
 
 /** Engines whose memory already reports growth failures to the host. */
 const watched = new WeakSet<WebAssembly.Memory>();

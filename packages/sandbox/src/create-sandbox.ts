@@ -26,6 +26,7 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
   const open = (limits: Partial<ExecutionLimits> | undefined) => {
     const session = new Session(
       adapter.name,
+      adapter.capabilities.acknowledgesAnswers === true,
       contexts,
       deadlines,
       limits ? resolveLimits(baseLimits, limits) : baseLimits,

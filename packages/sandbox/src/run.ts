@@ -35,6 +35,8 @@ const ABORT_GRACE_MS = 2_000;
  * hold gigabytes on the host while the tools work.
  */
 export const ARGS_IN_FLIGHT_FACTOR = 4;
+/** An answer this long is made alone in its turn of the event loop (see `Run.answerTurn`). */
+const LARGE_ANSWER_UNITS = 1024 * 1024;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
 const REPORT_SLACK_BYTES = 64 * 1024;
 /** Room for a full nondeterminism tape: two kinds of {@link TAPE_MAX} numbers of at most 24 characters. */
@@ -74,6 +76,8 @@ export interface RunInit {
   signals: SignalSource;
   /** Where the run's deadline is registered, so a paused clock can take it out and put it back later. */
   deadlines?: Deadlines;
+  /** The adapter reports the answers its engine took ({@link SandboxCapabilitiesV1.acknowledgesAnswers}). */
+  acknowledgesAnswers?: boolean;
 }
 
 const noop = () => {};
@@ -108,6 +112,18 @@ export class Run implements Deadline {
   private tape: NondeterminismTape | undefined;
   /** Bytes of tool-call requests sent and not yet answered. */
   private argsInFlight = 0;
+  /**
+   * UTF-16 units of answers handed to an adapter that acknowledges them and not yet taken by its engine,
+   * and how many may wait; no budget when the engine takes each answer as it settles.
+   */
+  private answersInFlight = 0;
+  private readonly answerBudget: number | undefined;
+  /**
+   * Pending until the turn of the event loop in which a large answer was made is over. Answers that follow
+   * wait for it, so parallel large answers (each costs tens of ms of stringifying and copying) are made
+   * one per turn, with the host's timers and I/O running between them.
+   */
+  private answerTurn: Promise<void> | undefined;
   private readonly deadlines: Deadlines | undefined;
   /** The limits the adapter sees: `wallTimeMs` grows by the time paused (engines check it themselves). */
   adapterLimits: ExecutionLimits;
@@ -126,6 +142,12 @@ export class Run implements Deadline {
     this.deadlines = init.deadlines;
     this.adapterLimits = init.limits;
     this.at = performance.now() + init.limits.wallTimeMs;
+    // One answer always fits, whatever the memory limit.
+    if (init.acknowledgesAnswers)
+      this.answerBudget = Math.max(
+        init.limits.memoryBytes,
+        init.limits.maxToolResultBytes + REPORT_SLACK_BYTES,
+      );
     this.control = new RunView(this);
     this.record = {
       backend: init.backend,
@@ -206,6 +228,9 @@ export class Run implements Deadline {
     return {
       log: (level, text) => this.log(level, text),
       call: (requestJson) => this.call(requestJson),
+      answerTaken: (length) => {
+        this.answersInFlight = Math.max(0, this.answersInFlight - length);
+      },
     };
   }
 
@@ -284,15 +309,11 @@ export class Run implements Deadline {
           `No tools are available to this program (called "${name}").`,
         );
       const value = await this.request.tools({ name, args }, this.control);
-      const json = value === undefined ? undefined : JSON.stringify(value);
-      if (json !== undefined && utf8Length(json) > this.limits.maxToolResultBytes) {
-        throw new CodecallError(
-          "TOOL_RESULT_TOO_LARGE",
-          `The result of ${name} is ${utf8Length(json)} bytes, over limits.maxToolResultBytes (${this.limits.maxToolResultBytes}). Ask the tool for less: filters, pagination, smaller pages.`,
-          { details: { tool: name, bytes: utf8Length(json), limit: this.limits.maxToolResultBytes } },
-        );
-      }
-      answer = json === undefined ? '{"ok":true}' : `{"ok":true,"value":${json}}`;
+      while (this.answerTurn) await this.answerTurn;
+      // A stopped run's program never reads the answer: it is not made.
+      answer = this.stopReason
+        ? toolFailureReply(this.stopReason)
+        : this.holdAnswer(this.answerOf(name, value));
     } catch (error) {
       failure = CodecallError.from(error, "TOOL_FAILED");
       answer = toolFailureReply(failure);
@@ -310,6 +331,44 @@ export class Run implements Deadline {
       durationMs,
       ...(failure ? { error: failure.toJSON() } : {}),
     });
+    return answer;
+  }
+
+  /** The answer to a call whose tool returned `value`, within `limits.maxToolResultBytes`. */
+  private answerOf(name: string, value: unknown): string {
+    if (value === undefined) return '{"ok":true}';
+    const json = JSON.stringify(value);
+    if (json.length >= LARGE_ANSWER_UNITS)
+      this.answerTurn ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.answerTurn = undefined;
+      });
+    if (utf8Length(json) > this.limits.maxToolResultBytes) {
+      throw new CodecallError(
+        "TOOL_RESULT_TOO_LARGE",
+        `The result of ${name} is ${utf8Length(json)} bytes, over limits.maxToolResultBytes (${this.limits.maxToolResultBytes}). Ask the tool for less: filters, pagination, smaller pages.`,
+        { details: { tool: name, bytes: utf8Length(json), limit: this.limits.maxToolResultBytes } },
+      );
+    }
+    return `{"ok":true,"value":${json}}`;
+  }
+
+  /**
+   * Counts an answer against the budget of answers waiting for the engine. Parallel calls answered faster
+   * than an engine on another thread or machine takes them would otherwise grow the host without bound:
+   * past the budget the run ends as out of memory, since the program could not have held them either.
+   */
+  private holdAnswer(answer: string): string {
+    if (this.answerBudget === undefined) return answer;
+    if (this.answersInFlight + answer.length > this.answerBudget) {
+      const error = new CodecallError(
+        "SANDBOX_MEMORY",
+        `Answers to the program's parallel tool calls waiting for the sandbox passed ${this.answerBudget} bytes (limits.memoryBytes). Await fewer large calls at once.`,
+        { details: { limit: this.answerBudget } },
+      );
+      this.stop(error);
+      throw error;
+    }
+    this.answersInFlight += answer.length;
     return answer;
   }
 

@@ -24,6 +24,8 @@ export class Session implements SandboxSession {
 
   constructor(
     private readonly backend: string,
+    /** The adapter's `capabilities.acknowledgesAnswers`. */
+    private readonly acknowledgesAnswers: boolean,
     private readonly contexts: ContextSource,
     private readonly deadlines: Deadlines,
     private readonly limits: ExecutionLimits,
@@ -111,6 +113,7 @@ export class Session implements SandboxSession {
         position: { lineOffset, columnOffset },
         signals: this.signals,
         deadlines: this.deadlines,
+        acknowledgesAnswers: this.acknowledgesAnswers,
       });
       const prelude = prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE;
       prepared.preludeRun = true;

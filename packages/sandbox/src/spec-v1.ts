@@ -24,6 +24,13 @@ export interface SandboxCapabilitiesV1 {
   persistentState: boolean;
   /** The program runs on another machine; host calls cross a network. */
   remote: boolean;
+  /**
+   * The adapter calls {@link HostBridgeV1.answerTaken} once its engine holds each answer: for engines on
+   * another thread or machine, which take answers later than `call` settles. Core then bounds the answers
+   * waiting for the engine by `limits.memoryBytes` (past it the run ends with SANDBOX_MEMORY). Default
+   * `false`: the engine takes each answer as its promise settles.
+   */
+  acknowledgesAnswers?: boolean;
 }
 
 /** Limits that hold for one execution. All are required here; {@link resolveLimits} fills defaults. */
@@ -56,6 +63,12 @@ export interface HostBridgeV1 {
   call(request: string): Promise<string>;
   /** Console output, already formatted as text. Synchronous; returns nothing into the sandbox. */
   log(level: string, text: string): void;
+  /**
+   * For adapters with {@link SandboxCapabilitiesV1.acknowledgesAnswers}: the engine now holds an answer of
+   * `length` UTF-16 units (the `length` of the string `call` resolved with), so the host no longer does.
+   * Core provides it; an adapter without that capability never calls it.
+   */
+  answerTaken?(length: number): void;
 }
 
 /** One script to evaluate. Its completion value is a Promise (of the engine) that resolves to a string. */
