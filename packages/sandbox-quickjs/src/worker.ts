@@ -114,7 +114,7 @@ let takenLength = 0;
 function acknowledge(length: number): void {
   if (takenLength === 0)
     setImmediate(() => {
-      send({ t: "taken", length: takenLength });
+      if (takenLength > 0) send({ t: "taken", length: takenLength });
       takenLength = 0;
     });
   takenLength += length;
@@ -176,8 +176,10 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
     result = await context.run(message.prelude, message.script, bridge, control);
     limits = undefined;
   }
-  // Replies still due belong to the run that ended: the program never sees them.
+  // Replies still due belong to the run that ended: the program never sees them. Nor does the next run's
+  // count of answers waiting owe anything to this one's.
   waiting.clear();
+  takenLength = 0;
   send({ t: "done", result });
 }
 
