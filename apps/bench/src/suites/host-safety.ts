@@ -1,6 +1,7 @@
 /**
  * Host safety: how long each backend blocks the host's event loop while a hostile program runs (a
- * CPU-bound loop, a stuck native operation, a memory bomb), as `monitorEventLoopDelay`'s p99 and max,
+ * CPU-bound loop, a stuck native operation, a memory bomb, 60 parallel tool calls each answered with
+ * 6 MiB), as `monitorEventLoopDelay`'s p99 and max,
  * with the typed error and the time it took to stop. Goal: max ≤ 50 ms on QuickJS and isolated-vm.
  * The memory-growth patterns of the conformance kit, each run with a memory limit below its session's:
  * peak host RSS growth. Goal: ≤ the run's limit + 64 MiB.
@@ -14,7 +15,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { createSandbox, type Sandbox } from "@codecall/sandbox";
+import { createSandbox, type ExecuteRequest, type Sandbox } from "@codecall/sandbox";
 import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { figuresFromChild } from "../child.js";
@@ -33,6 +34,13 @@ const HOSTILE: Record<string, string> = {
   memoryBomb:
     "const keep = [];\nfor (;;) { try { keep.push(new Array(100000).fill(2.5)); } catch (e) { keep.length = keep.length; } }",
 };
+
+/** 60 parallel calls each answered with 6 MiB (the conformance case `hostile-results-in-flight`). */
+const PARALLEL_LARGE_ANSWERS = {
+  code: 'const all = await Promise.allSettled(Array.from({ length: 60 }, () => codecall.callTool("big")));\nreturn all.filter((r) => r.status === "fulfilled").length;',
+  limits: { memoryBytes: 32 * MiB, maxToolResultBytes: 8 * MiB, cpuTimeMs: 10_000, wallTimeMs: 10_000 },
+};
+const LARGE_ANSWER = "r".repeat(6 * MiB);
 
 /** The growth patterns of the conformance case `hostile-memory-patterns` (objects, Map, string concatenation). */
 const MEMORY_PATTERNS: Record<string, string> = {
@@ -63,7 +71,11 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const figures: Record<string, unknown> = {};
     try {
-      for (const [shape, code] of Object.entries(HOSTILE)) figures[shape] = await blocked(sandbox, code);
+      for (const [shape, code] of Object.entries(HOSTILE)) figures[shape] = await blocked(sandbox, { code });
+      figures.parallelLargeAnswers = await blocked(sandbox, {
+        ...PARALLEL_LARGE_ANSWERS,
+        tools: () => LARGE_ANSWER,
+      });
       const patterns: Record<string, unknown> = {};
       for (const shape of Object.keys(MEMORY_PATTERNS))
         patterns[shape] = await figuresFromChild(
@@ -93,7 +105,7 @@ export async function run(): Promise<Record<string, unknown>> {
 }
 
 /** Runs one hostile program in a warm session and reports the host's event-loop delay meanwhile. */
-async function blocked(sandbox: Sandbox, code: string): Promise<Record<string, unknown>> {
+async function blocked(sandbox: Sandbox, request: ExecuteRequest): Promise<Record<string, unknown>> {
   const session = await sandbox.createSession();
   try {
     await session.execute({ code: "return 1" });
@@ -102,7 +114,7 @@ async function blocked(sandbox: Sandbox, code: string): Promise<Record<string, u
     // The histogram records nothing at its first sample: let it take one before the program starts.
     await sleep(20);
     const t0 = performance.now();
-    const outcome = await session.execute({ code });
+    const outcome = await session.execute(request);
     const stoppedAfterMs = performance.now() - t0;
     // A loop blocked for the whole run records its delay only when its next sample fires.
     await sleep(20);
