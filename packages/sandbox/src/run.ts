@@ -35,6 +35,8 @@ const ABORT_GRACE_MS = 2_000;
  * hold gigabytes on the host while the tools work.
  */
 export const ARGS_IN_FLIGHT_FACTOR = 4;
+/** What an answer adds around its value's JSON: `{"ok":true,"value":` and `}`. */
+const ANSWER_ENVELOPE_UNITS = '{"ok":true,"value":}'.length;
 /** An answer this long is made alone in its turn of the event loop (see `Run.answerTurn`). */
 const LARGE_ANSWER_UNITS = 1024 * 1024;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
@@ -336,20 +338,23 @@ export class Run implements Deadline {
 
   /** The answer to a call whose tool returned `value`, within `limits.maxToolResultBytes`. */
   private answerOf(name: string, value: unknown): string {
-    if (value === undefined) return '{"ok":true}';
-    const json = JSON.stringify(value);
-    if (json.length >= LARGE_ANSWER_UNITS)
+    // Made in one pass, so the answer is one flat string: wrapping the value's JSON afterwards costs a copy
+    // of it when the answer is first read (18 ms for 6 MiB here).
+    const answer = JSON.stringify({ ok: true, value });
+    if (answer.length >= LARGE_ANSWER_UNITS)
       this.answerTurn ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.answerTurn = undefined;
       });
-    if (utf8Length(json) > this.limits.maxToolResultBytes) {
+    // `{"ok":true}` alone when the value has no JSON (undefined, a function).
+    const bytes = Math.max(0, utf8Length(answer) - ANSWER_ENVELOPE_UNITS);
+    if (bytes > this.limits.maxToolResultBytes) {
       throw new CodecallError(
         "TOOL_RESULT_TOO_LARGE",
-        `The result of ${name} is ${utf8Length(json)} bytes, over limits.maxToolResultBytes (${this.limits.maxToolResultBytes}). Ask the tool for less: filters, pagination, smaller pages.`,
-        { details: { tool: name, bytes: utf8Length(json), limit: this.limits.maxToolResultBytes } },
+        `The result of ${name} is ${bytes} bytes, over limits.maxToolResultBytes (${this.limits.maxToolResultBytes}). Ask the tool for less: filters, pagination, smaller pages.`,
+        { details: { tool: name, bytes, limit: this.limits.maxToolResultBytes } },
       );
     }
-    return `{"ok":true,"value":${json}}`;
+    return answer;
   }
 
   /**

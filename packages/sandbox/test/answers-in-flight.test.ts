@@ -114,4 +114,17 @@ describe("answers in flight to an engine that acknowledges them", () => {
     expect(new Set(turns).size, String(turns)).toBe(6);
     expect(new Set(small).size).toBe(1);
   });
+
+  it("holds a result to maxToolResultBytes by its own JSON, not the answer's envelope", async () => {
+    const run = (text: string) =>
+      createSandbox(parallelCaller(1, true)).execute({
+        code: "",
+        limits: { maxToolResultBytes: 1000 },
+        tools: () => text,
+      });
+    // 998 characters and their two quotes are exactly 1,000 bytes of JSON; one more is over.
+    expect((await run("é".repeat(499))).value).toBe(1);
+    expect((await run("a".repeat(998))).value).toBe(1);
+    expect((await run("a".repeat(999))).value).toBe(0);
+  });
 });
