@@ -55,9 +55,9 @@ export interface E2BOptions {
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 /**
- * Largest piece of one stdin write. The SDK's JSON codec base64-encodes every write, and one write of
- * megabytes costs seconds and hundreds of MiB of garbage (measured against the stand-in: 6 MiB in one
- * write 1.8 s and +352 MiB RSS at peak; in 256 KiB pieces 0.48 s and no growth).
+ * Most characters (UTF-16 units) of one stdin write. The SDK's JSON codec base64-encodes every write, and
+ * one write of megabytes costs seconds and hundreds of MiB of garbage (measured against the stand-in:
+ * 6 MiB in one write 1.8 s and +352 MiB RSS at peak; in pieces of 256 Ki characters 0.48 s, no growth).
  */
 const STDIN_PIECE = 256 * 1024;
 /** How long the runner's stream may stay open: a session lives as long as its sandbox. */
@@ -73,7 +73,7 @@ export const E2B_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   cpuTimeLimit: true,
   persistentState: true,
   remote: true,
-  // An answer is the VM's once its last piece is written to the runner's stdin.
+  // The program's process in the VM reports the answers it took (frame `taken`).
   acknowledgesAnswers: true,
 });
 
@@ -134,12 +134,8 @@ export function sandboxCreateOptions(options: E2BOptions): SandboxOpts {
 interface PendingRun {
   bridge: HostBridgeV1;
   resolve: (result: RunResultV1) => void;
-}
-
-/** A line for the runner's stdin, and what to do once all of it is written. */
-interface OutLine {
-  text: string;
-  onWritten?: () => void;
+  /** Units of answers sent and not yet reported taken: what the VM may acknowledge, no more. */
+  unacknowledged: number;
 }
 
 /** One E2B sandbox with one runner process: a codecall session's context. */
@@ -155,7 +151,7 @@ class E2BContext implements SandboxContextV1 {
   private untrack: () => void = () => {};
   private stderrTail = "";
   /** Lines waiting to be written to the runner's stdin, oldest first. */
-  private outbox: OutLine[] = [];
+  private outbox: string[] = [];
   private writing: Promise<void> | undefined;
   private timeoutRefreshedAt = Date.now();
 
@@ -252,6 +248,7 @@ class E2BContext implements SandboxContextV1 {
           signal.removeEventListener("abort", onAbort);
           resolve(result);
         },
+        unacknowledged: 0,
       };
       signal.addEventListener("abort", onAbort, { once: true });
       this.send({
@@ -310,9 +307,17 @@ class E2BContext implements SandboxContextV1 {
       case "call":
         void run.bridge.call(frame.request).then((reply) => {
           if (this.current !== run) return;
-          this.send({ t: "reply", id: frame.id, reply }, () => run.bridge.answerTaken?.(reply.length));
+          run.unacknowledged += reply.length;
+          this.send({ t: "reply", id: frame.id, reply });
         });
         break;
+      case "taken": {
+        // A runner that reports more than it was sent cannot open the host to more answers.
+        const length = Math.min(Number(frame.length) || 0, run.unacknowledged);
+        run.unacknowledged -= length;
+        run.bridge.answerTaken?.(length);
+        break;
+      }
       case "done":
         this.settle({ kind: "completed", report: frame.report, ...stats(frame.stats) });
         break;
@@ -348,47 +353,41 @@ class E2BContext implements SandboxContextV1 {
   }
 
   /** Writes lines to the runner's stdin in order, one piece of at most {@link STDIN_PIECE} at a time. */
-  private send(message: unknown, onWritten?: () => void): void {
-    this.outbox.push({ text: `${JSON.stringify(message)}\n`, ...(onWritten ? { onWritten } : {}) });
+  private send(message: unknown): void {
+    this.outbox.push(`${JSON.stringify(message)}\n`);
     this.writing ??= this.flush();
   }
 
   private async flush(): Promise<void> {
     while (this.outbox.length && !this.dead) {
-      const { piece, written } = this.nextPiece();
       try {
-        await this.handle!.sendStdin(piece);
+        await this.handle!.sendStdin(this.nextPiece());
       } catch (error) {
         this.lost(describeLoss(error));
       }
-      for (const line of written) line.onWritten?.();
     }
     this.outbox = [];
     this.writing = undefined;
   }
 
-  /**
-   * Takes whole small lines, or the head of a long one, up to {@link STDIN_PIECE} characters; `written`
-   * are the lines whose end is in the piece.
-   */
-  private nextPiece(): { piece: string; written: OutLine[] } {
+  /** Takes whole small lines, or the head of a long one, up to {@link STDIN_PIECE} characters. */
+  private nextPiece(): string {
     let piece = "";
-    const written: OutLine[] = [];
     while (this.outbox.length && piece.length < STDIN_PIECE) {
       const line = this.outbox[0]!;
       let cut = STDIN_PIECE - piece.length;
-      if (line.text.length <= cut) {
-        piece += line.text;
-        written.push(this.outbox.shift()!);
+      if (line.length <= cut) {
+        piece += line;
+        this.outbox.shift();
         continue;
       }
       // Each write is encoded as UTF-8 on its own: a surrogate pair must not be split across two.
-      if (isHighSurrogate(line.text.charCodeAt(cut - 1))) cut--;
-      piece += line.text.slice(0, cut);
-      line.text = line.text.slice(cut);
+      if (isHighSurrogate(line.charCodeAt(cut - 1))) cut--;
+      piece += line.slice(0, cut);
+      this.outbox[0] = line.slice(cut);
       break;
     }
-    return { piece, written };
+    return piece;
   }
 
   /** The SDK's handle keeps every stdout chunk for `wait()`; a long session would grow it without end. */

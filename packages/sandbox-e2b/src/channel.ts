@@ -5,6 +5,8 @@ export type RunnerFrame =
   | { t: "ready"; node?: string }
   | { t: "log"; level: string; text: string }
   | { t: "call"; id: number; request: string }
+  /** The program's process took answers of these many UTF-16 units in all. */
+  | { t: "taken"; length: number }
   | { t: "done"; report: string; stats?: FrameStats }
   | { t: "failed"; code: string; message: string; stats?: FrameStats }
   | { t: "exit"; message: string };

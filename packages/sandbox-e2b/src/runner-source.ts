@@ -337,10 +337,19 @@ function start(m) {
   enter(DRAIN);
 }
 
+// Units of answers the context took since the last acknowledgement: a burst of replies gets one message.
+let taken = 0;
+function acknowledge(length) {
+  if (taken === 0) setImmediate(() => { if (taken > 0) post({ t: "taken", length: taken }); taken = 0; });
+  taken += length;
+}
+
 readLines(process.stdin, (m) => {
   if (m.t === "run") start(m);
   else if (m.t === "reply" && inner && run && !run.over) {
     inner.deliver(m.id, m.reply);
+    // The host holds answers back while too many are on their way: this one is in the program's heap now.
+    acknowledge(m.reply.length);
     enter(DRAIN);
   }
 });
@@ -445,6 +454,7 @@ function onWorker(m) {
     frame({ t: "log", level: m.level, text: m.text });
   }
   else if (m.t === "call" && typeof m.id === "number" && typeof m.request === "string") frame({ t: "call", id: m.id, request: m.request });
+  else if (m.t === "taken" && typeof m.length === "number") frame({ t: "taken", length: m.length });
   else if (m.t === "done" && typeof m.report === "string") finish({ t: "done", report: m.report });
   else if (m.t === "failed" && CODES.indexOf(m.code) >= 0 && typeof m.message === "string") finish({ t: "failed", code: m.code, message: m.message });
 }

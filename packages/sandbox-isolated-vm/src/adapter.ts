@@ -39,7 +39,15 @@ export const ISOLATED_VM_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   cpuTimeLimit: true,
   persistentState: true,
   remote: false,
+  // The isolate takes an answer on its own thread, later than the host makes it.
+  acknowledgesAnswers: true,
 });
+
+/**
+ * Answers from this many characters are copied in with `apply`, whose promise settles once the isolate's
+ * thread took them; smaller ones without waiting (at most `maxToolCalls` of them can be on their way).
+ */
+const TRACKED_ANSWER_UNITS = 64 * 1024;
 
 /** The isolated-vm adapter: a {@link SandboxAdapterV1} that also tells how often it reused an isolate. */
 export interface IsolatedVmAdapter extends SandboxAdapterV1 {
@@ -464,8 +472,16 @@ class IsolateContext implements SandboxContextV1 {
     // The bridge's promise never rejects (spec v1).
     void bridge.call(request).then((reply) => {
       if (this.bridge !== bridge || this.runId !== runId || this.isolate.isDisposed) return;
+      const { length } = reply;
       try {
-        this.settle?.applyIgnored(undefined, [id, reply], { arguments: { copy: true } });
+        if (length < TRACKED_ANSWER_UNITS) {
+          this.settle?.applyIgnored(undefined, [id, reply], { arguments: { copy: true } });
+          bridge.answerTaken?.(length);
+        } else {
+          this.settle
+            ?.apply(undefined, [id, reply], { arguments: { copy: true } })
+            .then(() => bridge.answerTaken?.(length), noop);
+        }
       } catch {
         // The isolate went away meanwhile; the run reports why.
       }

@@ -200,6 +200,8 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     }
     try {
       const value = this.vm.newString(reply);
+      // The engine holds the answer now (an engine whose memory is full never does: answers then wait).
+      this.bridge.answerTaken?.(reply.length);
       deferred.resolve(value);
       value.dispose();
       deferred.dispose();

@@ -383,6 +383,8 @@ class WorkerContext implements SandboxContextV1 {
       const call = (message: Extract<FromWorker, { t: "call" }>) =>
         bridge.call(message.request).then(
           (reply) => {
+            // A reply to a run that ended would reach the worker during the next run (which drops it).
+            if (ended) return;
             // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
             const wallTimeMs = control.limits.wallTimeMs;
             if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });

@@ -75,6 +75,7 @@ const bridge: HostBridgeV1 = {
   log(level, text) {
     send({ t: "log", level, text });
   },
+  answerTaken: (length) => acknowledge(length),
 };
 
 port.on("message", (message: ToWorker) => {
@@ -91,7 +92,6 @@ port.on("message", (message: ToWorker) => {
       const resolve = waiting.get(message.id);
       waiting.delete(message.id);
       resolve?.(message.reply);
-      acknowledge(message.reply.length);
       break;
     }
     case "abort":
@@ -108,8 +108,8 @@ port.on("message", (message: ToWorker) => {
 let takenLength = 0;
 
 /**
- * Tells the host the engine took an answer, so it stops counting it against the answers waiting for this
- * thread. The engine copies it in the reaction `resolve` queued, before the next turn.
+ * Tells the host the engine took an answer (the context calls it once the answer is in the engine's
+ * memory), so the host stops counting it against the answers waiting for this thread.
  */
 function acknowledge(length: number): void {
   if (takenLength === 0)

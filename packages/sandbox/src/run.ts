@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { AnswerFlow } from "./answer-flow.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import { type JsonValue, utf8Length } from "./json.js";
@@ -37,8 +38,6 @@ const ABORT_GRACE_MS = 2_000;
 export const ARGS_IN_FLIGHT_FACTOR = 4;
 /** What an answer adds around its value's JSON: `{"ok":true,"value":` and `}`. */
 const ANSWER_ENVELOPE_UNITS = '{"ok":true,"value":}'.length;
-/** An answer this long is made alone in its turn of the event loop (see `Run.answerTurn`). */
-const LARGE_ANSWER_UNITS = 1024 * 1024;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
 const REPORT_SLACK_BYTES = 64 * 1024;
 /** Room for a full nondeterminism tape: two kinds of {@link TAPE_MAX} numbers of at most 24 characters. */
@@ -83,6 +82,8 @@ export interface RunInit {
 }
 
 const noop = () => {};
+/** The reason in a late answer's reply, which no program reads: its run ended before the tool answered. */
+const RUN_ENDED = new CodecallError("TOOL_FAILED", "The execution ended before the tool answered.");
 
 /**
  * One execution in flight: the bridge the program talks to, its logs, tool calls and byte budgets, the
@@ -114,18 +115,8 @@ export class Run implements Deadline {
   private tape: NondeterminismTape | undefined;
   /** Bytes of tool-call requests sent and not yet answered. */
   private argsInFlight = 0;
-  /**
-   * UTF-16 units of answers handed to an adapter that acknowledges them and not yet taken by its engine,
-   * and how many may wait; no budget when the engine takes each answer as it settles.
-   */
-  private answersInFlight = 0;
-  private readonly answerBudget: number | undefined;
-  /**
-   * Pending until the turn of the event loop in which a large answer was made is over. Answers that follow
-   * wait for it, so parallel large answers (each costs tens of ms of stringifying and copying) are made
-   * one per turn, with the host's timers and I/O running between them.
-   */
-  private answerTurn: Promise<void> | undefined;
+  /** The pace at which answers leave the host (see answer-flow.ts). */
+  private readonly answers: AnswerFlow;
   private readonly deadlines: Deadlines | undefined;
   /** The limits the adapter sees: `wallTimeMs` grows by the time paused (engines check it themselves). */
   adapterLimits: ExecutionLimits;
@@ -144,12 +135,13 @@ export class Run implements Deadline {
     this.deadlines = init.deadlines;
     this.adapterLimits = init.limits;
     this.at = performance.now() + init.limits.wallTimeMs;
-    // One answer always fits, whatever the memory limit.
-    if (init.acknowledgesAnswers)
-      this.answerBudget = Math.max(
-        init.limits.memoryBytes,
-        init.limits.maxToolResultBytes + REPORT_SLACK_BYTES,
-      );
+    // The host holds an answer waiting for the engine at most twice (the answer, and the message the
+    // adapter sends it in): half the memory limit keeps that within the limit. One answer always fits.
+    this.answers = new AnswerFlow(
+      init.acknowledgesAnswers
+        ? Math.max(init.limits.memoryBytes / 2, init.limits.maxToolResultBytes + REPORT_SLACK_BYTES)
+        : undefined,
+    );
     this.control = new RunView(this);
     this.record = {
       backend: init.backend,
@@ -183,8 +175,10 @@ export class Run implements Deadline {
 
   /** Ends the run with `error`: aborts its signal, and reports after a grace period if the adapter does not. */
   stop(error: CodecallError): void {
-    if (this.stopReason) return;
+    // A run the session is done with never takes a signal again: a later run may be using it.
+    if (this.stopReason || this.released) return;
     this.stopReason = error;
+    this.answers.close();
     this.controller ??= this.signals.take();
     this.controller.abort(error);
     this.signals.drop(this.controller);
@@ -198,6 +192,7 @@ export class Run implements Deadline {
   /** Called once the run's result is in: clears the grace timer. */
   release(): void {
     this.released = true;
+    this.answers.close();
     if (this.grace) clearTimeout(this.grace);
   }
 
@@ -230,9 +225,7 @@ export class Run implements Deadline {
     return {
       log: (level, text) => this.log(level, text),
       call: (requestJson) => this.call(requestJson),
-      answerTaken: (length) => {
-        this.answersInFlight = Math.max(0, this.answersInFlight - length);
-      },
+      answerTaken: (length) => this.answers.taken(length),
     };
   }
 
@@ -252,12 +245,10 @@ export class Run implements Deadline {
 
   private async call(requestJson: string): Promise<string> {
     if (typeof requestJson !== "string")
-      return toolFailureReply(
-        new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."),
-      );
+      return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
     const requestBytes = utf8Length(requestJson);
     if (requestBytes > this.limits.maxToolArgsBytes + 1024) {
-      return toolFailureReply(
+      return this.refuse(
         new CodecallError(
           "TOOL_ARGS_TOO_LARGE",
           `The tool call's arguments exceed limits.maxToolArgsBytes (${this.limits.maxToolArgsBytes} bytes).`,
@@ -268,16 +259,14 @@ export class Run implements Deadline {
     try {
       parsed = JSON.parse(requestJson) as { name?: unknown; args?: unknown };
     } catch {
-      return toolFailureReply(
-        new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."),
-      );
+      return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
     }
     if (typeof parsed !== "object" || parsed === null || typeof parsed.name !== "string") {
-      return toolFailureReply(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
+      return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
     }
     const name = parsed.name;
     const args = parsed.args as JsonValue | undefined;
-    if (this.stopReason) return toolFailureReply(this.stopReason);
+    if (this.stopReason) return this.refuse(this.stopReason);
     const id = ++this.record.callCount;
     if (id > this.limits.maxToolCalls) {
       const error = new CodecallError(
@@ -286,12 +275,12 @@ export class Run implements Deadline {
         { details: { limit: this.limits.maxToolCalls } },
       );
       this.stop(error);
-      return toolFailureReply(error);
+      return this.refuse(error);
     }
     const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * this.limits.maxToolArgsBytes;
     if (this.argsInFlight + requestBytes > inFlightLimit) {
       this.record.callCount--;
-      return toolFailureReply(
+      return this.refuse(
         new CodecallError(
           "TOOL_ARGS_TOO_LARGE",
           `The program's tool calls in flight carry more than ${inFlightLimit} bytes of arguments (${ARGS_IN_FLIGHT_FACTOR}x limits.maxToolArgsBytes). Await earlier calls before sending more.`,
@@ -302,7 +291,7 @@ export class Run implements Deadline {
     this.argsInFlight += requestBytes;
     const callStarted = performance.now();
     this.emit({ type: "tool-call", id, name, args });
-    let answer: string;
+    let value: unknown;
     let failure: CodecallError | undefined;
     try {
       if (!this.request.tools)
@@ -310,18 +299,29 @@ export class Run implements Deadline {
           "TOOL_NOT_FOUND",
           `No tools are available to this program (called "${name}").`,
         );
-      const value = await this.request.tools({ name, args }, this.control);
-      while (this.answerTurn) await this.answerTurn;
-      // A stopped run's program never reads the answer: it is not made.
-      answer = this.stopReason
-        ? toolFailureReply(this.stopReason)
-        : this.holdAnswer(this.answerOf(name, value));
+      value = await this.request.tools({ name, args }, this.control);
     } catch (error) {
       failure = CodecallError.from(error, "TOOL_FAILED");
-      answer = toolFailureReply(failure);
     }
     this.argsInFlight -= requestBytes;
     const durationMs = performance.now() - callStarted;
+    for (let wait = this.answers.wait(); wait; wait = this.answers.wait()) await wait;
+    // From here to `reply` nothing waits, so no other answer is made in between.
+    let answer: string;
+    if (this.stopReason || this.released) {
+      // The program never reads it: the answer is not made.
+      answer = toolFailureReply(this.stopReason ?? RUN_ENDED);
+    } else if (failure) {
+      answer = this.failureAnswer(failure);
+    } else {
+      try {
+        answer = this.answerOf(name, value);
+      } catch (error) {
+        failure = CodecallError.from(error, "TOOL_FAILED");
+        answer = this.failureAnswer(failure);
+      }
+    }
+    const reply = this.reply(answer);
     const record: ToolCallRecord = { name, ok: !failure, durationMs };
     if (failure) record.error = failure.code;
     this.record.toolCalls.push(record);
@@ -333,7 +333,31 @@ export class Run implements Deadline {
       durationMs,
       ...(failure ? { error: failure.toJSON() } : {}),
     });
+    return reply;
+  }
+
+  /** A call refused before it reached a tool. */
+  private refuse(error: CodecallError): string {
+    return this.reply(toolFailureReply(error));
+  }
+
+  /** Every string `call` resolves with goes through here: the answer flow counts what the adapter gets. */
+  private reply(answer: string): string {
+    this.answers.made(answer.length);
     return answer;
+  }
+
+  /** A failed call's answer, its message and details held to `limits.maxToolResultBytes` as a result is. */
+  private failureAnswer(error: CodecallError): string {
+    const answer = toolFailureReply(error);
+    const limit = this.limits.maxToolResultBytes;
+    if (utf8Length(answer) <= limit + REPORT_SLACK_BYTES) return answer;
+    return toolFailureReply(
+      new CodecallError(
+        error.code,
+        `${error.message.slice(0, Math.floor(limit / 4))}... (cut: the error was over limits.maxToolResultBytes, ${limit} bytes)`,
+      ),
+    );
   }
 
   /** The answer to a call whose tool returned `value`, within `limits.maxToolResultBytes`. */
@@ -341,10 +365,6 @@ export class Run implements Deadline {
     // Made in one pass, so the answer is one flat string: wrapping the value's JSON afterwards costs a copy
     // of it when the answer is first read (18 ms for 6 MiB here).
     const answer = JSON.stringify({ ok: true, value });
-    if (answer.length >= LARGE_ANSWER_UNITS)
-      this.answerTurn ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.answerTurn = undefined;
-      });
     // `{"ok":true}` alone when the value has no JSON (undefined, a function).
     const bytes = Math.max(0, utf8Length(answer) - ANSWER_ENVELOPE_UNITS);
     if (bytes > this.limits.maxToolResultBytes) {
@@ -354,26 +374,6 @@ export class Run implements Deadline {
         { details: { tool: name, bytes, limit: this.limits.maxToolResultBytes } },
       );
     }
-    return answer;
-  }
-
-  /**
-   * Counts an answer against the budget of answers waiting for the engine. Parallel calls answered faster
-   * than an engine on another thread or machine takes them would otherwise grow the host without bound:
-   * past the budget the run ends as out of memory, since the program could not have held them either.
-   */
-  private holdAnswer(answer: string): string {
-    if (this.answerBudget === undefined) return answer;
-    if (this.answersInFlight + answer.length > this.answerBudget) {
-      const error = new CodecallError(
-        "SANDBOX_MEMORY",
-        `Answers to the program's parallel tool calls waiting for the sandbox passed ${this.answerBudget} bytes (limits.memoryBytes). Await fewer large calls at once.`,
-        { details: { limit: this.answerBudget } },
-      );
-      this.stop(error);
-      throw error;
-    }
-    this.answersInFlight += answer.length;
     return answer;
   }
 
