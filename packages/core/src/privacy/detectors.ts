@@ -54,6 +54,12 @@ export interface PieceContext extends ScanContext {
   whole?: WholeText | undefined;
 }
 
+/** What one tokenize call knows of the whole result while scanning one of its strings (internal). */
+export interface ResultContext extends ScanContext {
+  /** Values of the result's version columns (a table column headed `version`, `build`, `release`). */
+  versions?: ReadonlySet<string> | undefined;
+}
+
 /** Finds values of one type. */
 export interface Detector {
   /** The token type, such as `EMAIL`: upper case, digits and underscores. */
@@ -397,6 +403,8 @@ const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 const VERSION_BEFORE =
   /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
 const VERSION_KEY = /version|release|build|firmware|^ver$|^v$/i;
+/** True when a property name or column header says its values are versions (`version`, `build`). */
+export const namesVersion = (key: string): boolean => VERSION_KEY.test(key);
 
 /**
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
@@ -429,8 +437,11 @@ export function ipv4Detector(confidence = 0.95): Detector {
     find(text, out, context) {
       if (!profileOf(text, context).quadHead) return;
       if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
+      const versions = (context as ResultContext).versions;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;
+        // A value of a version column (`| version |`, a sheet's `Build` column) is a version anywhere.
+        if (versions?.has(m[0])) return;
         // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address.
         if (smallOctets(m[0])) return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
@@ -657,8 +668,9 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           start++;
         }
         labels.reset(text, start, keyed);
-        // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak).
-        if (!/[ ().+-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
+        // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak). The
+        // slash after a trunk-prefixed area code (`0711/2867573`) separates groups: any label will do.
+        if (!/[ ().+/-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
         // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times"); a
         // well-formed number of a known region first, any major region's beside a phone word last.
         let found = false;

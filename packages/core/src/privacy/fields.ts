@@ -545,6 +545,26 @@ export function tableFieldValues(text: string): FieldValue[] {
   return out;
 }
 
+/**
+ * The cells of the columns of delimited text whose header says they hold versions (`version`, `build`,
+ * `release`), by the rule property names follow; `into` collects them.
+ */
+export function versionCells(text: string, isVersion: (header: string) => boolean, into: Set<string>): void {
+  const nl = text.indexOf("\n");
+  if (nl === -1) return;
+  const header = text.slice(0, nl).replace(/\r$/, "");
+  if (header.length > 2000) return;
+  const delimiter = DELIMITERS.find((d) => header.includes(d));
+  if (delimiter === undefined) return;
+  const columns = splitLine(header, delimiter).map((h) => h !== "" && h.length <= 200 && isVersion(h));
+  if (!columns.includes(true)) return;
+  for (const line of text.slice(nl + 1).split(/\r?\n/)) {
+    const cells = splitLine(line, delimiter);
+    for (let i = 0; i < cells.length && i < columns.length; i++)
+      if (columns[i] && cells[i]) into.add(cells[i]!);
+  }
+}
+
 // ------------------------------------------------------------------------------------------ vCard, iCalendar
 
 /** A content line: its name, parameters and value (`TEL;TYPE=CELL:+33 6 12 34 56 78`). */
