@@ -9,6 +9,7 @@ import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
+import { detach } from "./detach.js";
 import { keyKind, looksLikeName, namesProductCode } from "./fields.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
@@ -185,7 +186,7 @@ function mailDomain(domain: string): boolean {
     const dot = domain.lastIndexOf(".");
     ok = dot > 0 && TLD_SET.has(domain.slice(dot + 1).toLowerCase()) && DOMAIN_SHAPE.test(domain);
     if (mailDomains.size >= 4096) mailDomains.clear();
-    mailDomains.set(domain, ok);
+    mailDomains.set(detach(domain), ok);
   }
   return ok;
 }
@@ -577,7 +578,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if (n === undefined) {
       if (parsed.size > 2048) parsed.clear();
       n = phoneLibrary().parsePhoneNumberFromString(text, region) ?? null;
-      parsed.set(key, n);
+      parsed.set(detach(key), n);
     }
     return n ?? undefined;
   };

@@ -9,6 +9,7 @@
  * so the vault remembers them and replaces them wherever they appear later, except single words that are
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
+import { detach } from "./detach.js";
 import { phoneLibrary } from "./phone-library.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
@@ -143,7 +144,7 @@ export function keyKind(key: string): KeyKind {
   if (kind === undefined) {
     if (keyKinds.size >= KEY_KINDS_MAX) keyKinds.clear();
     kind = key.length > 200 ? null : (classify(keyWords(key)) ?? null);
-    keyKinds.set(key, kind);
+    keyKinds.set(detach(key), kind);
   }
   return kind ?? undefined;
 }
@@ -420,7 +421,7 @@ export function isRegionKey(key: string): boolean {
       k.endsWith("locale") ||
       k.endsWith("language");
     if (regionKeys.size > 4096) regionKeys.clear();
-    regionKeys.set(key, yes);
+    regionKeys.set(detach(key), yes);
   }
   return yes;
 }
@@ -437,7 +438,7 @@ export function regionForField(key: string, value: string): string | undefined {
   if (region === undefined) {
     region = readRegion(key, value) ?? null;
     if (fieldRegions.size >= 4096) fieldRegions.clear();
-    fieldRegions.set(pair, region);
+    fieldRegions.set(detach(pair), region);
   }
   return region ?? undefined;
 }
