@@ -109,7 +109,9 @@ class Collector {
    * that is also a month): the walk replaces them in that text only where they stand as a whole value.
    */
   readonly locals = new Map<string, FieldValue[]>();
-  /** The local values of the text block being read (the outermost one), while it is read. */
+  /** A text block is being read (the outermost one): values found by position in it are its own. */
+  #reading = false;
+  /** The local values of the text block being read, made when the first one is found. */
   #local: FieldValue[] | undefined;
 
   constructor(
@@ -133,14 +135,21 @@ class Collector {
     m.set(at, type);
     if (typeof value === "string") {
       if (rememberable(type, value)) this.vault.issue(type, value, { remember: true });
-      else this.#local?.push({ type, value });
+      else this.#keep({ type, value });
     } else this.vault.issue(type, String(value), { numeric: true, remember: true });
   }
 
   /** A value a text block's table or card holds: remembered, or kept as one of that text's local values. */
   #found(f: FieldValue): void {
     if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
-    else this.#local?.push(f);
+    else this.#keep(f);
+  }
+
+  /** Keeps a value not remembered as a local value of the text block being read, if one is. */
+  #keep(f: FieldValue): void {
+    if (!this.#reading) return;
+    if (this.#local === undefined) this.#local = [f];
+    else this.#local.push(f);
   }
 
   /** Marks `value` at `container[at]` as `type` when it fits; true when marked. */
@@ -181,18 +190,20 @@ class Collector {
   }
 
   text(value: string): void {
-    if (this.#local !== undefined) {
+    if (this.#reading) {
       this.#text(value);
       return;
     }
-    const local: FieldValue[] = [];
-    this.#local = local;
+    this.#reading = true;
     try {
       this.#text(value);
     } finally {
+      this.#reading = false;
+    }
+    if (this.#local !== undefined) {
+      this.locals.set(value, this.#local);
       this.#local = undefined;
     }
-    if (local.length > 0) this.locals.set(value, local);
   }
 
   #text(value: string): void {
