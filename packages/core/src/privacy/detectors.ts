@@ -9,6 +9,7 @@ import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
+import { detach } from "./detach.js";
 import { keyKind, looksLikeName, namesProductCode } from "./fields.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
@@ -52,6 +53,12 @@ export interface WholeText {
 /** A {@link ScanContext} of a piece of a long text. */
 export interface PieceContext extends ScanContext {
   whole?: WholeText | undefined;
+}
+
+/** What one tokenize call knows of the whole result while scanning one of its strings (internal). */
+export interface ResultContext extends ScanContext {
+  /** Values of the result's version columns (a table column headed `version`, `build`, `release`). */
+  versions?: ReadonlySet<string> | undefined;
 }
 
 /** Finds values of one type. */
@@ -179,7 +186,7 @@ function mailDomain(domain: string): boolean {
     const dot = domain.lastIndexOf(".");
     ok = dot > 0 && TLD_SET.has(domain.slice(dot + 1).toLowerCase()) && DOMAIN_SHAPE.test(domain);
     if (mailDomains.size >= 4096) mailDomains.clear();
-    mailDomains.set(domain, ok);
+    mailDomains.set(detach(domain), ok);
   }
   return ok;
 }
@@ -397,6 +404,8 @@ const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 const VERSION_BEFORE =
   /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
 const VERSION_KEY = /version|release|build|firmware|^ver$|^v$/i;
+/** True when a property name or column header says its values are versions (`version`, `build`). */
+export const namesVersion = (key: string): boolean => VERSION_KEY.test(key);
 
 /**
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
@@ -429,8 +438,11 @@ export function ipv4Detector(confidence = 0.95): Detector {
     find(text, out, context) {
       if (!profileOf(text, context).quadHead) return;
       if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
+      const versions = (context as ResultContext).versions;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;
+        // A value of a version column (`| version |`, a sheet's `Build` column) is a version anywhere.
+        if (versions?.has(m[0])) return;
         // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address.
         if (smallOctets(m[0])) return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
@@ -566,7 +578,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if (n === undefined) {
       if (parsed.size > 2048) parsed.clear();
       n = phoneLibrary().parsePhoneNumberFromString(text, region) ?? null;
-      parsed.set(key, n);
+      parsed.set(detach(key), n);
     }
     return n ?? undefined;
   };
@@ -657,8 +669,9 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           start++;
         }
         labels.reset(text, start, keyed);
-        // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak).
-        if (!/[ ().+-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
+        // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak). The
+        // slash after a trunk-prefixed area code (`0711/2867573`) separates groups: any label will do.
+        if (!/[ ().+/-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
         // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times"); a
         // well-formed number of a known region first, any major region's beside a phone word last.
         let found = false;

@@ -9,6 +9,7 @@
  * so the vault remembers them and replaces them wherever they appear later, except single words that are
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
+import { detach } from "./detach.js";
 import { phoneLibrary } from "./phone-library.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
@@ -143,7 +144,7 @@ export function keyKind(key: string): KeyKind {
   if (kind === undefined) {
     if (keyKinds.size >= KEY_KINDS_MAX) keyKinds.clear();
     kind = key.length > 200 ? null : (classify(keyWords(key)) ?? null);
-    keyKinds.set(key, kind);
+    keyKinds.set(detach(key), kind);
   }
   return kind ?? undefined;
 }
@@ -420,7 +421,7 @@ export function isRegionKey(key: string): boolean {
       k.endsWith("locale") ||
       k.endsWith("language");
     if (regionKeys.size > 4096) regionKeys.clear();
-    regionKeys.set(key, yes);
+    regionKeys.set(detach(key), yes);
   }
   return yes;
 }
@@ -437,7 +438,7 @@ export function regionForField(key: string, value: string): string | undefined {
   if (region === undefined) {
     region = readRegion(key, value) ?? null;
     if (fieldRegions.size >= 4096) fieldRegions.clear();
-    fieldRegions.set(pair, region);
+    fieldRegions.set(detach(pair), region);
   }
   return region ?? undefined;
 }
@@ -543,6 +544,26 @@ export function tableFieldValues(text: string): FieldValue[] {
     }
   }
   return out;
+}
+
+/**
+ * The cells of the columns of delimited text whose header says they hold versions (`version`, `build`,
+ * `release`), by the rule property names follow; `into` collects them.
+ */
+export function versionCells(text: string, isVersion: (header: string) => boolean, into: Set<string>): void {
+  const nl = text.indexOf("\n");
+  if (nl === -1) return;
+  const header = text.slice(0, nl).replace(/\r$/, "");
+  if (header.length > 2000) return;
+  const delimiter = DELIMITERS.find((d) => header.includes(d));
+  if (delimiter === undefined) return;
+  const columns = splitLine(header, delimiter).map((h) => h !== "" && h.length <= 200 && isVersion(h));
+  if (!columns.includes(true)) return;
+  for (const line of text.slice(nl + 1).split(/\r?\n/)) {
+    const cells = splitLine(line, delimiter);
+    for (let i = 0; i < cells.length && i < columns.length; i++)
+      if (columns[i] && cells[i]) into.add(cells[i]!);
+  }
 }
 
 // ------------------------------------------------------------------------------------------ vCard, iCalendar

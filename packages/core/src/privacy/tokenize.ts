@@ -13,13 +13,16 @@ import {
   type Gated,
   gateMask,
   type Match,
+  namesVersion,
   onlyBuiltins,
   type PieceContext,
+  type ResultContext,
   type ScanContext,
 } from "./detectors.js";
 import {
   cardFieldValues,
   columnTypes,
+  type FieldValue,
   fieldValueFits,
   isPersonObject,
   isPlaceholder,
@@ -29,6 +32,7 @@ import {
   rememberable,
   tableFieldValues,
   typeForSchema,
+  versionCells,
 } from "./fields.js";
 import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
@@ -100,6 +104,15 @@ class Collector {
   sawRegion = false;
   /** Some value was marked: the walk looks marks up only then. */
   marked = false;
+  /**
+   * Per text block, the values found by position in it that are too ordinary to remember (a first name
+   * that is also a month): the walk replaces them in that text only where they stand as a whole value.
+   */
+  readonly locals = new Map<string, FieldValue[]>();
+  /** A text block is being read (the outermost one): values found by position in it are its own. */
+  #reading = false;
+  /** The local values of the text block being read, made when the first one is found. */
+  #local: FieldValue[] | undefined;
 
   constructor(
     readonly vault: Vault,
@@ -108,6 +121,8 @@ class Collector {
     readonly embedded: (parsed: JsonValue) => void,
     /** Mailbox display names are found (a `NAME` detector is on): remember them too. */
     readonly mailboxes = false,
+    /** The cells of version columns (CSV text, sheets): dotted quads there are versions, not addresses. */
+    readonly versions = new Set<string>(),
   ) {}
 
   #mark(container: object, at: string | number, type: string, value: string | number): void {
@@ -120,7 +135,21 @@ class Collector {
     m.set(at, type);
     if (typeof value === "string") {
       if (rememberable(type, value)) this.vault.issue(type, value, { remember: true });
+      else this.#keep({ type, value });
     } else this.vault.issue(type, String(value), { numeric: true, remember: true });
+  }
+
+  /** A value a text block's table or card holds: remembered, or kept as one of that text's local values. */
+  #found(f: FieldValue): void {
+    if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+    else this.#keep(f);
+  }
+
+  /** Keeps a value not remembered as a local value of the text block being read, if one is. */
+  #keep(f: FieldValue): void {
+    if (!this.#reading) return;
+    if (this.#local === undefined) this.#local = [f];
+    else this.#local.push(f);
   }
 
   /** Marks `value` at `container[at]` as `type` when it fits; true when marked. */
@@ -161,13 +190,27 @@ class Collector {
   }
 
   text(value: string): void {
+    if (this.#reading) {
+      this.#text(value);
+      return;
+    }
+    this.#reading = true;
+    try {
+      this.#text(value);
+    } finally {
+      this.#reading = false;
+    }
+    if (this.#local !== undefined) {
+      this.locals.set(value, this.#local);
+      this.#local = undefined;
+    }
+  }
+
+  #text(value: string): void {
     if (value.indexOf("\n") !== -1) {
-      for (const f of tableFieldValues(value)) {
-        if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
-      }
-      for (const f of cardFieldValues(value)) {
-        if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
-      }
+      versionCells(value, namesVersion, this.versions);
+      for (const f of tableFieldValues(value)) this.#found(f);
+      for (const f of cardFieldValues(value)) this.#found(f);
     }
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
@@ -187,7 +230,7 @@ class Collector {
         parsed = JSON.parse(value) as JsonValue;
       } catch {
         // JSON lines (a log's records, one per line): each line is read as one document.
-        if (c === 123 && value.indexOf("}\n{") !== -1) for (const line of value.split("\n")) this.text(line);
+        if (c === 123 && value.indexOf("}\n{") !== -1) for (const line of value.split("\n")) this.#text(line);
         return;
       }
       if (typeof parsed === "object" && parsed !== null) {
@@ -206,6 +249,13 @@ class Collector {
       head.length > 0 &&
       head.every((h) => typeof h === "string")
     ) {
+      for (let i = 0; i < head.length; i++) {
+        if (!namesVersion(head[i] as string)) continue;
+        for (let r = 1; r < value.length; r++) {
+          const cell = (value[r] as JsonValue[] | undefined)?.[i];
+          if (Array.isArray(value[r]) && typeof cell === "string") this.versions.add(cell);
+        }
+      }
       const columns = columnTypes(head);
       if (columns !== undefined) {
         for (let r = 1; r < value.length; r++) {
@@ -381,8 +431,11 @@ const PERCENT = /%[0-9A-Fa-f]{2}/;
 const JSON_ESCAPE = /\\(?:u[0-9A-Fa-f]{4}|[nrt"\\/])/;
 const SIMPLE_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\", "/": "/" };
 
-/** Decodes `%XX` escapes (and `+` as a space, in query strings) or JSON string escapes (`\u00e9`, `\n`). */
-function decodedView(text: string, kind: "percent" | "json"): View | undefined {
+/**
+ * Decodes `%XX` escapes (and `+` as a space, in query strings, unless `keepPlus`) or JSON string escapes
+ * (`\u00e9`, `\n`).
+ */
+function decodedView(text: string, kind: "percent" | "json", keepPlus = false): View | undefined {
   const out: string[] = [];
   const map: number[] = [];
   const n = text.length;
@@ -416,7 +469,7 @@ function decodedView(text: string, kind: "percent" | "json"): View | undefined {
       }
       i = j;
       changed = true;
-    } else if (kind === "percent" && c === 43) {
+    } else if (kind === "percent" && c === 43 && !keepPlus) {
       out.push(" ");
       map.push(i);
       i++;
@@ -482,8 +535,14 @@ function findSpans(
   let spans = scanOnce(scan, context, vault, options, known, escapeTokens, exact);
   if (json !== undefined) spans = mapBack(spans, json, text);
   if (raw.percent && PERCENT.test(scan)) {
-    const view = decodedView(scan, "percent");
-    if (view !== undefined) {
+    // A `+` in a query string is a space or a literal plus (`?phone=+49%20151...`, `jan+news%40...`, sent
+    // unencoded): where it holds one, the reading with literal pluses comes first.
+    const views =
+      scan.indexOf("+") === -1
+        ? [decodedView(scan, "percent")]
+        : [decodedView(scan, "percent", true), decodedView(scan, "percent")];
+    for (const view of views) {
+      if (view === undefined) continue;
       context.profile = undefined;
       const found = scanOnce(view.text, context, vault, options, known, false);
       const extra: Span[] = [];
@@ -743,7 +802,12 @@ function tokenizePieces(
       return phoneRun;
     },
   };
-  const pieceContext: PieceContext = { key: context.key, region: context.region, whole };
+  const pieceContext: PieceContext & ResultContext = {
+    key: context.key,
+    region: context.region,
+    whole,
+    versions: (context as ResultContext).versions,
+  };
   const out: string[] = [];
   const parts: string[] = [];
   for (let at = 0; at < text.length; ) {
@@ -841,7 +905,7 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
 class Walker {
   readonly #cache = new Map<string | undefined, CacheSlot>();
   #revision: number;
-  readonly #context: ScanContext = {};
+  readonly #context: ResultContext = {};
 
   constructor(
     readonly vault: Vault,
@@ -851,8 +915,13 @@ class Walker {
     readonly remember = false,
     /** Look for regions in records (false when no key that could name one was seen). */
     readonly regions = true,
+    /** Per text block, its local values (see {@link Collector.locals}). */
+    readonly locals?: ReadonlyMap<string, readonly FieldValue[]>,
+    /** The cells of the result's version columns (see {@link Collector.versions}). */
+    versions?: ReadonlySet<string>,
   ) {
     this.#revision = vault.rememberedRevision;
+    this.#context.versions = versions;
   }
 
   walk(value: JsonValue, key: string | undefined, region: string | undefined): JsonValue {
@@ -916,6 +985,9 @@ class Walker {
     context.key = key;
     context.region = region;
     if (this.remember) return tokenizeFound(text, this.vault, this.options, context, true);
+    const local = this.locals?.size ? this.locals.get(text) : undefined;
+    if (local !== undefined)
+      return replaceWholeValues(tokenizeFound(text, this.vault, this.options, context), local, this.vault);
     if (text.length > CACHED_LENGTH) return tokenizeFound(text, this.vault, this.options, context);
     const revision = this.vault.rememberedRevision;
     if (revision !== this.#revision) {
@@ -949,21 +1021,84 @@ class Walker {
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
   let marks: Marks | undefined;
   let regions = true;
+  let locals: ReadonlyMap<string, readonly FieldValue[]> | undefined;
+  let versions: ReadonlySet<string> | undefined;
   if (options.fields !== false) {
     const m: Marks = new WeakMap();
     marks = m;
     // JSON inside a text block is read as structure first: values found there with the help of their
     // place (a phone beside its record's `country`) are remembered, so the text copy loses none.
+    const versionValues = new Set<string>();
     const embedded = (parsed: JsonValue) =>
-      void new Walker(vault, options, m, true).walk(parsed, undefined, undefined);
+      void new Walker(vault, options, m, true, true, undefined, versionValues).walk(
+        parsed,
+        undefined,
+        undefined,
+      );
     const mailboxes = detectorsOf(options).some((d) => d.type === "NAME");
-    const collector = new Collector(vault, m, embedded, mailboxes);
+    const collector = new Collector(vault, m, embedded, mailboxes, versionValues);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
     // The collector saw every object: without a mark or a region key, the walk looks for neither.
     if (!collector.marked) marks = undefined;
     regions = collector.sawRegion;
+    locals = collector.locals;
+    if (collector.versions.size > 0) versions = collector.versions;
   }
-  return new Walker(vault, options, marks, false, regions).walk(value, undefined, undefined);
+  return new Walker(vault, options, marks, false, regions, locals, versions).walk(
+    value,
+    undefined,
+    undefined,
+  );
+}
+
+/** What may stand just before a whole value in text: a line start, a JSON `"`, `:`, `[`, a cell separator. */
+const VALUE_OPENERS = new Set([..."\n\r\"'[:;,\t|"].map((c) => c.charCodeAt(0)));
+/** What may stand just after a whole value: a line end, a closing quote or bracket, a cell separator. */
+const VALUE_CLOSERS = new Set([..."\n\r\"'\\];,\t|"].map((c) => c.charCodeAt(0)));
+
+/**
+ * True when `text.slice(start, end)` stands as a whole value: a whole JSON string, table cell or card
+ * component (`"May"`, `;May;`, `| May |`), not a word of prose (`due 3 May 2026`).
+ */
+function standsAlone(text: string, start: number, end: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  let j = end;
+  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  const before = i < 0 ? -1 : text.charCodeAt(i);
+  const after = j >= text.length ? -1 : text.charCodeAt(j);
+  if (before !== -1 && !VALUE_OPENERS.has(before)) return false;
+  if (after !== -1 && !VALUE_CLOSERS.has(after)) return false;
+  // A quote on one side is a JSON or CSV string's: the other side closes it.
+  const quoteBefore = before === 34 || before === 39;
+  const quoteAfter = after === 34 || after === 39 || after === 92;
+  return quoteBefore === quoteAfter;
+}
+
+/**
+ * Replaces, in a text block, the values found by position in it that are not remembered (a first name
+ * that is also a month): each where it stands as a whole value, so `"firstName": "May"` and `;May;` are
+ * tokenized in every copy while `due 3 May 2026` stays as it is.
+ */
+function replaceWholeValues(text: string, values: readonly FieldValue[], vault: Vault): string {
+  const spans: Span[] = [];
+  const seen = new Set<string>();
+  for (const { type, value } of values) {
+    if (value.length === 0 || seen.has(value)) continue;
+    seen.add(value);
+    for (let i = text.indexOf(value); i !== -1; i = text.indexOf(value, i + value.length)) {
+      const end = i + value.length;
+      if (standsAlone(text, i, end)) spans.push({ start: i, end, type, confidence: 1, value });
+    }
+  }
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const s of clean(spans) as Span[]) {
+    out += text.slice(at, s.start) + vault.issue(s.type, s.value!, { local: true });
+    at = s.end;
+  }
+  return out + text.slice(at);
 }
 
 /** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */

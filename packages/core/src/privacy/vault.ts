@@ -4,6 +4,7 @@
  * same token; a token it did not issue resolves to nothing.
  */
 
+import { detach } from "./detach.js";
 import type { TextProfile, WordFilter } from "./profile.js";
 import { ESCAPE_TYPE, formatToken } from "./tokens.js";
 import { hashRange, IdTable, ValueStore } from "./value-store.js";
@@ -428,14 +429,14 @@ export class Vault {
     }
     const type = this.#types[meta >> 2]!;
     if (this.#all !== undefined && type !== ESCAPE_TYPE && n >= 2)
-      this.#all.add(value ?? this.#store.value(id), type);
+      this.#all.add(value === undefined ? this.#store.value(id) : detach(value), type);
   }
 
   #remember(id: number, value?: string): void {
     this.#meta[id * 2]! |= REMEMBERED;
     const type = this.#types[this.#meta[id * 2]! >> 2]!;
     if (type === ESCAPE_TYPE || this.#store.lengthOf(id) < 2) return;
-    this.#remembered.add(value ?? this.#store.value(id), type);
+    this.#remembered.add(value === undefined ? this.#store.value(id) : detach(value), type);
     this.#rememberedVersion++;
   }
 

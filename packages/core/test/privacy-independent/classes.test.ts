@@ -214,4 +214,70 @@ describe("classes the independent set found", () => {
     expect(found).toEqual(["CARD:4111 1111 1111 1111"]);
     expect(tok("EAN: 4092015796637").found).toEqual([]);
   });
+  it("a first name that is also a month is replaced where it stands as a value in every copy, never in prose", () => {
+    const record = { firstName: "May", lastName: "Okafor", notes: "Renewal due 3 May 2026" };
+    const both = tok({
+      content: [
+        { type: "text", text: JSON.stringify(record, null, 2) },
+        { type: "text", text: "May I help with anything else?" },
+      ],
+      structuredContent: record,
+    });
+    expect(both.found).toEqual(["NAME:Okafor", "NAME:May"]);
+    expect(both.out).not.toMatch(/"May"|\\"May\\"/);
+    expect(both.out.match(/Renewal due 3 May 2026/g)).toHaveLength(2);
+    expect(both.out).toContain("May I help");
+    // Text only: the JSON in the text block is the only copy.
+    expect(
+      tok({ content: [{ type: "text", text: JSON.stringify({ contacts: [record] }) }] }).out,
+    ).not.toContain('\\"May\\"');
+    // A table column and a vCard's structured name.
+    const csv = tok({
+      content: [{ type: "text", text: "Nachname;Vorname;Telefon\nOkafor;June;0711 9906471" }],
+    });
+    expect(csv.found).toContain("NAME:June");
+    expect(csv.out).not.toContain(";June;");
+    const card = tok(
+      "BEGIN:VCARD\r\nFN:August Weber\r\nN:Weber;August;;;\r\nNOTE:due in August\r\nEND:VCARD",
+    );
+    expect(card.out).not.toContain(";August;");
+    expect(card.out).toContain("due in August");
+    // The full name is remembered: its copies in prose are replaced too.
+    const full = tok({
+      content: [{ type: "text", text: "Ticket assigned. April Johnson will call back." }],
+      structuredContent: { assignee: { displayName: "April Johnson" } },
+    });
+    expect(full.out).not.toContain("April Johnson");
+  });
+
+  it("dotted versions in a table's version column are not IPv4 addresses; an address column's are", () => {
+    const md = tok("| host | ip | version |\n|---|---|---|\n| web-1 | 203.0.113.50 | 4.12.1.134 |");
+    expect(md.found).toEqual(["IPV4:203.0.113.50"]);
+    expect(md.out).toContain("4.12.1.134");
+    const sheet = tok({
+      values: [
+        ["Owner", "Email", "Build"],
+        ["Li Wei", "li.wei@example.com", "5.18.9.47"],
+      ],
+    });
+    expect(sheet.found).not.toContain("IPV4:5.18.9.47");
+    expect(sheet.out).toContain("5.18.9.47");
+  });
+
+  it("a German phone with a slash after its area code is taken beside any label, `M:` and `T:` included", () => {
+    expect(tok("Thanks,\nJan\nM: 0711/2867573\nT: 030/12345678").found).toEqual([
+      "PHONE:0711/2867573",
+      "PHONE:030/12345678",
+    ]);
+    expect(tok("see 0711/2867573 and ref 030/1234567").found).toEqual([]);
+  });
+
+  it("a literal `+` in a query string with escapes is a plus, not a space: no part stays visible", () => {
+    const phone = tok("GET https://api.example.com/v1/lookup?phone=+49%20151%2012345678&lang=de 200");
+    expect(phone.found).toEqual(["PHONE:+49%20151%2012345678"]);
+    expect(phone.out).not.toContain("phone=+");
+    const email = tok("https://example.com/unsubscribe?email=jan+news%40example.com&list=7");
+    expect(email.found).toEqual(["EMAIL:jan+news%40example.com"]);
+    expect(email.out).toContain("?email=[EMAIL_1]&");
+  });
 });
