@@ -60,6 +60,12 @@ const DEFAULT_TIMEOUT_MS = 300_000;
  * 6 MiB in one write 1.8 s and +352 MiB RSS at peak; in pieces of 256 Ki characters 0.48 s, no growth).
  */
 const STDIN_PIECE = 256 * 1024;
+/**
+ * Most units of a run's answers written to the VM and not yet reported taken before the next answer waits
+ * on the host. Every character written costs the host several times its size in short-lived garbage (the
+ * SDK's JSON codec): answers a computing program is not taking would otherwise all be encoded at once.
+ */
+const WRITE_WINDOW = 2 * 1024 * 1024;
 /** How long the runner's stream may stay open: a session lives as long as its sandbox. */
 const COMMAND_STREAM_MS = 86_400_000;
 const MiB = 1024 * 1024;
@@ -134,8 +140,16 @@ export function sandboxCreateOptions(options: E2BOptions): SandboxOpts {
 interface PendingRun {
   bridge: HostBridgeV1;
   resolve: (result: RunResultV1) => void;
-  /** Units of answers sent and not yet reported taken: what the VM may acknowledge, no more. */
+  /** Units of answers written to the VM and not yet reported taken: what it may acknowledge, no more. */
   unacknowledged: number;
+}
+
+/** A line for the runner's stdin: an answer carries its run and its units, counted once all of it is written. */
+interface OutLine {
+  text: string;
+  answer?: { run: PendingRun; units: number };
+  /** Its head is written: the rest must follow, or the runner would join it to the next line. */
+  started?: boolean;
 }
 
 /** One E2B sandbox with one runner process: a codecall session's context. */
@@ -151,8 +165,10 @@ class E2BContext implements SandboxContextV1 {
   private untrack: () => void = () => {};
   private stderrTail = "";
   /** Lines waiting to be written to the runner's stdin, oldest first. */
-  private outbox: string[] = [];
+  private outbox: OutLine[] = [];
   private writing: Promise<void> | undefined;
+  /** Settles when a run's answers may be written again (see WRITE_WINDOW). */
+  private window: { promise: Promise<void>; resolve: () => void } | undefined;
   private timeoutRefreshedAt = Date.now();
 
   private constructor(
@@ -307,15 +323,16 @@ class E2BContext implements SandboxContextV1 {
       case "call":
         void run.bridge.call(frame.request).then((reply) => {
           if (this.current !== run) return;
-          run.unacknowledged += reply.length;
-          this.send({ t: "reply", id: frame.id, reply });
+          this.send({ t: "reply", id: frame.id, reply }, { run, units: reply.length });
         });
         break;
       case "taken": {
         // A runner that reports more than it was sent cannot open the host to more answers.
-        const length = Math.min(Number(frame.length) || 0, run.unacknowledged);
+        const reported = Number(frame.length);
+        const length = Number.isFinite(reported) ? Math.max(0, Math.min(reported, run.unacknowledged)) : 0;
         run.unacknowledged -= length;
         run.bridge.answerTaken?.(length);
+        this.openWindow();
         break;
       }
       case "done":
@@ -335,7 +352,14 @@ class E2BContext implements SandboxContextV1 {
   private settle(result: RunResultV1): void {
     const run = this.current;
     this.current = undefined;
+    this.openWindow();
     run?.resolve(result);
+  }
+
+  private openWindow(): void {
+    const window = this.window;
+    this.window = undefined;
+    window?.resolve();
   }
 
   /** The context cannot be used again: settle what waits on it. Idempotent; the first reason wins. */
@@ -353,41 +377,61 @@ class E2BContext implements SandboxContextV1 {
   }
 
   /** Writes lines to the runner's stdin in order, one piece of at most {@link STDIN_PIECE} at a time. */
-  private send(message: unknown): void {
-    this.outbox.push(`${JSON.stringify(message)}\n`);
+  private send(message: unknown, answer?: OutLine["answer"]): void {
+    this.outbox.push({ text: `${JSON.stringify(message)}\n`, ...(answer ? { answer } : {}) });
     this.writing ??= this.flush();
   }
 
   private async flush(): Promise<void> {
     while (this.outbox.length && !this.dead) {
+      const next = this.outbox[0]!;
+      const run = next.answer?.run;
+      if (run && run === this.current && !next.started && run.unacknowledged >= WRITE_WINDOW) {
+        this.window ??= deferred();
+        await this.window.promise;
+        continue;
+      }
+      const { piece, written } = this.nextPiece();
+      if (!piece) continue;
       try {
-        await this.handle!.sendStdin(this.nextPiece());
+        await this.handle!.sendStdin(piece);
       } catch (error) {
         this.lost(describeLoss(error));
       }
+      for (const { run, units } of written) run.unacknowledged += units;
     }
     this.outbox = [];
     this.writing = undefined;
   }
 
-  /** Takes whole small lines, or the head of a long one, up to {@link STDIN_PIECE} characters. */
-  private nextPiece(): string {
+  /**
+   * Takes whole small lines, or the head of a long one, up to {@link STDIN_PIECE} characters, and the
+   * answers whose end is in the piece. Answers of a run that ended and not started are dropped.
+   */
+  private nextPiece(): { piece: string; written: Array<NonNullable<OutLine["answer"]>> } {
     let piece = "";
+    const written: Array<NonNullable<OutLine["answer"]>> = [];
     while (this.outbox.length && piece.length < STDIN_PIECE) {
       const line = this.outbox[0]!;
-      let cut = STDIN_PIECE - piece.length;
-      if (line.length <= cut) {
-        piece += line;
+      if (line.answer && line.answer.run !== this.current && !line.started) {
         this.outbox.shift();
         continue;
       }
+      let cut = STDIN_PIECE - piece.length;
+      if (line.text.length <= cut) {
+        piece += line.text;
+        this.outbox.shift();
+        if (line.answer) written.push(line.answer);
+        continue;
+      }
       // Each write is encoded as UTF-8 on its own: a surrogate pair must not be split across two.
-      if (isHighSurrogate(line.charCodeAt(cut - 1))) cut--;
-      piece += line.slice(0, cut);
-      this.outbox[0] = line.slice(cut);
+      if (isHighSurrogate(line.text.charCodeAt(cut - 1))) cut--;
+      piece += line.text.slice(0, cut);
+      line.text = line.text.slice(cut);
+      line.started = true;
       break;
     }
-    return piece;
+    return { piece, written };
   }
 
   /** The SDK's handle keeps every stdout chunk for `wait()`; a long session would grow it without end. */
@@ -403,6 +447,14 @@ class E2BContext implements SandboxContextV1 {
     this.timeoutRefreshedAt = Date.now();
     void this.sdk.setTimeout(timeoutMs).catch(() => undefined);
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 function isHighSurrogate(code: number): boolean {

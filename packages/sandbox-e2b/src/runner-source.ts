@@ -454,7 +454,7 @@ function onWorker(m) {
     frame({ t: "log", level: m.level, text: m.text });
   }
   else if (m.t === "call" && typeof m.id === "number" && typeof m.request === "string") frame({ t: "call", id: m.id, request: m.request });
-  else if (m.t === "taken" && typeof m.length === "number") frame({ t: "taken", length: m.length });
+  else if (m.t === "taken" && Number.isFinite(m.length) && m.length >= 0) frame({ t: "taken", length: m.length });
   else if (m.t === "done" && typeof m.report === "string") finish({ t: "done", report: m.report });
   else if (m.t === "failed" && CODES.indexOf(m.code) >= 0 && typeof m.message === "string") finish({ t: "failed", code: m.code, message: m.message });
 }

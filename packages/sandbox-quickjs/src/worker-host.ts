@@ -393,12 +393,14 @@ class WorkerContext implements SandboxContextV1 {
               worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
             }
           },
-          () =>
+          () => {
+            if (ended) return;
             worker.send({
               t: "reply",
               id: message.id,
               reply: '{"ok":false,"error":{"code":"TOOL_FAILED","message":"The host call failed."}}',
-            }),
+            });
+          },
         );
       worker.listen(
         (message: FromWorker) => {

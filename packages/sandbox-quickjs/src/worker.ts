@@ -91,6 +91,7 @@ port.on("message", (message: ToWorker) => {
       if (message.wallTimeMs !== undefined && limits) limits.wallTimeMs = message.wallTimeMs;
       const resolve = waiting.get(message.id);
       waiting.delete(message.id);
+      if (resolve) owed += message.reply.length;
       resolve?.(message.reply);
       break;
     }
@@ -106,12 +107,17 @@ port.on("message", (message: ToWorker) => {
 
 /** Answers taken since the last acknowledgement: a burst of replies gets one message back. */
 let takenLength = 0;
+/** Units of the host's replies not yet acknowledged: what the host may hear of, no more (not refusals made here). */
+let owed = 0;
 
 /**
  * Tells the host the engine took an answer (the context calls it once the answer is in the engine's
  * memory), so the host stops counting it against the answers waiting for this thread.
  */
-function acknowledge(length: number): void {
+function acknowledge(taken: number): void {
+  const length = Math.min(taken, owed);
+  if (length <= 0) return;
+  owed -= length;
   if (takenLength === 0)
     setImmediate(() => {
       if (takenLength > 0) send({ t: "taken", length: takenLength });
@@ -180,6 +186,7 @@ async function run(message: Extract<ToWorker, { t: "run" }>): Promise<void> {
   // count of answers waiting owe anything to this one's.
   waiting.clear();
   takenLength = 0;
+  owed = 0;
   send({ t: "done", result });
 }
 

@@ -358,6 +358,29 @@ return all.filter((r) => r.status === "fulfilled").length;`,
       );
     },
   },
+  "hostile-results-while-computing": {
+    title:
+      "hostile: answers to many calls that arrive while the program computes, each under 64 KiB, do not pile up on the host",
+    async run(ctx) {
+      // Two-byte characters, each answer just under the size engines may take without confirming.
+      const result = "€".repeat(65_000);
+      const tools: ToolHandler = () => result;
+      await hostile(
+        ctx,
+        // The program never takes the answers: what arrives while it computes is all the host could pile up.
+        `for (let i = 0; i < 1000; i++) codecall.callTool("small").catch(() => 0);
+const t = Date.now();
+while (Date.now() - t < 1500) {}
+return "computed";`,
+        {
+          expect: "ok",
+          check: (o) => expect(o.value).toBe("computed"),
+          tools,
+          limits: { maxToolCalls: 1000, cpuTimeMs: ctx.ms(6_000), wallTimeMs: ctx.ms(10_000) },
+        },
+      );
+    },
+  },
   "hostile-caller-chains": {
     title:
       "hostile: caller and arguments.callee.caller of every callback the runtime and the bridge call reach no host function",

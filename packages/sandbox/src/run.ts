@@ -136,10 +136,11 @@ export class Run implements Deadline {
     this.adapterLimits = init.limits;
     this.at = performance.now() + init.limits.wallTimeMs;
     // The host holds an answer waiting for the engine at most twice (the answer, and the message the
-    // adapter sends it in): half the memory limit keeps that within the limit. One answer always fits.
+    // adapter sends it in), at up to 2 bytes a UTF-16 unit: a quarter of the memory limit in units keeps
+    // that within the limit. One answer always fits.
     this.answers = new AnswerFlow(
       init.acknowledgesAnswers
-        ? Math.max(init.limits.memoryBytes / 2, init.limits.maxToolResultBytes + REPORT_SLACK_BYTES)
+        ? Math.max(init.limits.memoryBytes / 4, init.limits.maxToolResultBytes + REPORT_SLACK_BYTES)
         : undefined,
     );
     this.control = new RunView(this);

@@ -26,9 +26,9 @@ export interface SandboxCapabilitiesV1 {
   remote: boolean;
   /**
    * The adapter calls {@link HostBridgeV1.answerTaken} once its engine holds each answer: for engines on
-   * another thread or machine, which take answers later than `call` settles. Core then bounds the answers
-   * waiting for the engine by `limits.memoryBytes` (past it the run ends with SANDBOX_MEMORY). Default
-   * `false`: the engine takes each answer as its promise settles.
+   * another thread or machine, which take answers later than `call` settles. While the units the engine
+   * has not taken reach a quarter of `limits.memoryBytes` (at least one answer), core makes no more answers
+   * (the calls wait). Default `false`: the engine takes each answer as its promise settles.
    */
   acknowledgesAnswers?: boolean;
 }
@@ -66,7 +66,7 @@ export interface HostBridgeV1 {
   /**
    * For adapters with {@link SandboxCapabilitiesV1.acknowledgesAnswers}: the engine now holds an answer of
    * `length` UTF-16 units (the `length` of the string `call` resolved with), so the host no longer does.
-   * Core provides it; an adapter without that capability never calls it.
+   * Core provides it; for an adapter without that capability it does nothing.
    */
   answerTaken?(length: number): void;
 }

@@ -71,13 +71,16 @@ function parallelCaller(calls: number, engine: Engine, seen: Seen = { peakWaitin
   };
 }
 
-const limits = { memoryBytes: 8 * MiB, maxToolResultBytes: 2 * MiB };
-/** What core lets an engine leave unacknowledged: half its memory limit (the host may hold each twice). */
-const budget = limits.memoryBytes / 2;
+const limits = { memoryBytes: 16 * MiB, maxToolResultBytes: 2 * MiB };
+/**
+ * The units core lets an engine leave unacknowledged: a quarter of its memory limit (the host may hold
+ * each twice, at 2 bytes a unit).
+ */
+const budget = limits.memoryBytes / 4;
 const answerLength = (value: unknown) => JSON.stringify({ ok: true, value }).length;
 
 describe("answers in flight to an engine that acknowledges them", () => {
-  it("makes no more answers while those the engine has not taken pass half of limits.memoryBytes", async () => {
+  it("makes no more answers while those the engine has not taken pass a quarter of limits.memoryBytes", async () => {
     let made = 0;
     const big = "a".repeat(MiB);
     const outcome = await createSandbox(parallelCaller(40, "never")).execute({
