@@ -34,13 +34,19 @@ if (typeof AB.prototype.resize === "function") {
  * QuickJS and E2B kill such an engine from outside; isolated-vm cannot, so here each of them refuses a
  * receiver (and, for `concat`, an array argument) longer than {@link MAX_ARRAY_LENGTH}. No dense array
  * gets that long under any memory limit a sandbox is given (2 ** 27 elements take at least 1 GiB here),
- * and a loop to that length takes a fraction of a second. An array-like receiver's length is read once and
- * the built-in sees that value (a length getter could otherwise answer small to the check and huge to the
- * built-in); a real array's length is a plain property, read by the built-in as it was checked. `concat`
- * reads its arguments' spreadability and lengths the same way, and `flat` and `flatMap` (whose nested
- * arrays V8 would walk natively) are written here, in code the CPU limit stops. Not
- * covered: a Proxy of an array (it passes `Array.isArray`) whose `get` trap answers the length
- * differently each time; pinning every array receiver behind a Proxy would put every call on V8's slow path.
+ * and V8 walks a real array (dense or sparse) that long in a fraction of a second. A real array's length is
+ * a plain property, read by the built-in as it was checked.
+ *
+ * Any other receiver (an array-like, or a Proxy, which passes `Array.isArray` when its target is an
+ * array) is handed to the built-in as a view: a Proxy whose `length` is the value read once and checked
+ * here (a `length` getter or trap could otherwise answer small to the check and 2 ** 32 - 1 to the
+ * built-in), and whose every other trap is a function of this glue. The traps matter as much as the pin:
+ * a view that forwarded `has` natively let `indexOf` over 2 ** 26 elements spin 18 s past a 300 ms limit;
+ * with each element access entering a JavaScript function, V8 honours termination there and the same loop
+ * stops at the limit (measured on this backend). Proxies are told from arrays by the glue's own `Proxy`
+ * (and `Proxy.revocable`), which records each proxy the program makes in a WeakSet: a program has no other
+ * way to make one. `concat` reads its arguments' spreadability and lengths the same way, and `flat` and
+ * `flatMap` (whose nested arrays V8 would walk natively) are written here, in code the CPU limit stops.
  */
 const MAX_ARRAY_LENGTH = 2 ** 27;
 const LOOPING_ARRAY_METHODS = [
@@ -80,6 +86,27 @@ const LOOPING_ARRAY_METHODS = [
 const ARRAY_LENGTHS_BOUNDED = `var ArrayProto = Array.prototype, isArray = Array.isArray, apply = Reflect.apply, ProxyCtor = Proxy;
 var maxLength = ${MAX_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object, TypeErr = TypeError;
 var spreadable = Symbol.isConcatSpreadable, mathTrunc = Math.trunc;
+var reflectSet = Reflect.set, reflectHas = Reflect.has, reflectDelete = Reflect.deleteProperty;
+var reflectDefine = Reflect.defineProperty, reflectDescriptor = Reflect.getOwnPropertyDescriptor;
+var reflectOwnKeys = Reflect.ownKeys;
+var proxies = new WeakSet(), addProxy = WeakSet.prototype.add, hasProxy = WeakSet.prototype.has;
+/** The program's Proxy: the engine's, with each proxy it makes recorded (see isProxy). */
+var originalRevocable = ProxyCtor.revocable;
+var revocable = { revocable(target, handler) {
+  var made = apply(originalRevocable, ProxyCtor, [target, handler]);
+  apply(addProxy, proxies, [made.proxy]);
+  return made;
+} }.revocable;
+defineProperty(ProxyCtor, "revocable", { value: revocable, writable: true, enumerable: false, configurable: true });
+var TrackedProxy = new ProxyCtor(ProxyCtor, { __proto__: null, construct: function (target, args, newTarget) {
+  var made = construct(target, args, newTarget);
+  apply(addProxy, proxies, [made]);
+  return made;
+} });
+defineProperty(g, "Proxy", { value: TrackedProxy, writable: true, enumerable: false, configurable: true });
+function isProxy(value) {
+  return apply(hasProxy, proxies, [value]);
+}
 function tooLong(name) {
   throw new RangeErr("Array.prototype." + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
 }
@@ -94,26 +121,43 @@ function checked(name, array) {
 function isObject(value) {
   return value !== null && (typeof value === "object" || typeof value === "function");
 }
-/** An array-like whose length (read once, checked) is what the built-in reads too. */
+/** A real array, not a Proxy of one: its length is a data property the built-in reads as checked. */
+function isPlainArray(value) {
+  return isArray(value) && !isProxy(value);
+}
+/**
+ * A view of an array-like or proxy whose length (read once, checked) is what the built-in reads too, and
+ * whose traps are all functions here, so that a native loop over it enters JavaScript at each element.
+ */
 function pinned(name, object, spread) {
   var length = lengthOf(object);
   if (length > maxLength) tooLong(name);
-  return new ProxyCtor(object, { get: function (target, key, from) {
-    return key === "length" ? length : spread && key === spreadable ? true : reflectGet(target, key, from);
-  } });
+  return new ProxyCtor(object, {
+    __proto__: null,
+    get: function (target, key, from) {
+      return key === "length" ? length : spread && key === spreadable ? true : reflectGet(target, key, from);
+    },
+    set: function (target, key, value, from) { return reflectSet(target, key, value, from); },
+    has: function (target, key) { return reflectHas(target, key); },
+    deleteProperty: function (target, key) { return reflectDelete(target, key); },
+    defineProperty: function (target, key, descriptor) { return reflectDefine(target, key, descriptor); },
+    getOwnPropertyDescriptor: function (target, key) { return reflectDescriptor(target, key); },
+    ownKeys: function (target) { return reflectOwnKeys(target); },
+  });
 }
 function bounded(name, original) {
   return function () {
     if (this === null || this === undefined) return apply(original, this, arguments);
     var object = ObjectCtor(this);
-    var receiver = isArray(object) ? checked(name, object) : pinned(name, object, false);
+    var receiver = isPlainArray(object) ? checked(name, object) : pinned(name, object, false);
     var result = apply(original, receiver, arguments);
     return result === receiver ? object : result;
   };
 }
 /**
  * concat reads each argument's spreadability and length itself: an argument that is not a real array is
- * read once here and handed over pinned (spread) or inside an array of one (appended as it is).
+ * read once here and handed over pinned (spread) or inside an array of one (appended as it is). A Proxy's
+ * spreadability is decided here as the built-in would (its isConcatSpreadable, else Array.isArray).
  */
 function boundedConcat(original) {
   return function concat() {
@@ -121,20 +165,25 @@ function boundedConcat(original) {
     var items = [ObjectCtor(this)], plain = true, i;
     for (i = 0; i < arguments.length; i++) items[i + 1] = arguments[i];
     for (i = 0; i < items.length; i++) {
-      if (isArray(items[i])) checked("concat", items[i]);
+      if (isPlainArray(items[i])) checked("concat", items[i]);
       else if (isObject(items[i])) plain = false;
     }
     if (plain) return apply(original, items[0], arguments);
     var out = [];
     for (i = 0; i < items.length; i++) {
       var item = items[i];
-      if (i === 0 && isArray(item)) out = apply(original, item, []);
-      else if (isArray(item)) out = apply(original, out, [item]);
-      else if (isObject(item) && item[spreadable]) out = apply(original, out, [pinned("concat", item, true)]);
+      if (i === 0 && isPlainArray(item)) out = apply(original, item, []);
+      else if (i === 0 && isArray(item)) out = apply(original, pinned("concat", item, false), []);
+      else if (isPlainArray(item)) out = apply(original, out, [item]);
+      else if (isObject(item) && spreads(item)) out = apply(original, out, [pinned("concat", item, true)]);
       else out = apply(original, out, [[item]]);
     }
     return out;
   };
+}
+function spreads(item) {
+  var flag = item[spreadable];
+  return flag !== undefined ? !!flag : isArray(item);
 }
 function append(out, value) {
   defineProperty(out, out.length, { value: value, writable: true, enumerable: true, configurable: true });
