@@ -45,7 +45,8 @@ if (typeof AB.prototype.resize === "function") {
  * with each element access entering a JavaScript function, V8 honours termination there and the same loop
  * stops at the limit (measured on this backend). Proxies are told from arrays by the glue's own `Proxy`
  * (and `Proxy.revocable`), which records each proxy the program makes in a WeakSet: a program has no other
- * way to make one. `concat` reads its arguments' spreadability and lengths the same way, and `flat` and
+ * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from` an array-like's
+ * length, the same way, and `flat` and
  * `flatMap` (whose nested arrays V8 would walk natively) are written here, in code the CPU limit stops.
  */
 const MAX_ARRAY_LENGTH = 2 ** 27;
@@ -90,25 +91,29 @@ var reflectSet = Reflect.set, reflectHas = Reflect.has, reflectDelete = Reflect.
 var reflectDefine = Reflect.defineProperty, reflectDescriptor = Reflect.getOwnPropertyDescriptor;
 var reflectOwnKeys = Reflect.ownKeys;
 var proxies = new WeakSet(), addProxy = WeakSet.prototype.add, hasProxy = WeakSet.prototype.has;
+/** Until a program makes its first proxy, a real array is told from a proxy without the WeakSet. */
+var proxiesMade = false;
 /** The program's Proxy: the engine's, with each proxy it makes recorded (see isProxy). */
 var originalRevocable = ProxyCtor.revocable;
 var revocable = { revocable(target, handler) {
   var made = apply(originalRevocable, ProxyCtor, [target, handler]);
+  proxiesMade = true;
   apply(addProxy, proxies, [made.proxy]);
   return made;
 } }.revocable;
 defineProperty(ProxyCtor, "revocable", { value: revocable, writable: true, enumerable: false, configurable: true });
 var TrackedProxy = new ProxyCtor(ProxyCtor, { __proto__: null, construct: function (target, args, newTarget) {
   var made = construct(target, args, newTarget);
+  proxiesMade = true;
   apply(addProxy, proxies, [made]);
   return made;
 } });
 defineProperty(g, "Proxy", { value: TrackedProxy, writable: true, enumerable: false, configurable: true });
 function isProxy(value) {
-  return apply(hasProxy, proxies, [value]);
+  return proxiesMade && apply(hasProxy, proxies, [value]);
 }
 function tooLong(name) {
-  throw new RangeErr("Array.prototype." + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
+  throw new RangeErr("Array." + (name === "from" ? "" : "prototype.") + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
 }
 function lengthOf(value) {
   var n = +value.length;
@@ -211,6 +216,18 @@ function flatMap(mapper) {
   if (typeof mapper !== "function") throw new TypeErr("flatMap mapper function is not callable");
   return flatten("flatMap", [], ObjectCtor(this), 1, mapper, arguments[1]);
 }
+/**
+ * Array.from walks an array-like (a value without Symbol.iterator) natively up to its length, like the
+ * methods above: it gets the same pinned, checked view. Iterables step through an iterator, which V8 stops.
+ */
+var iteratorSymbol = Symbol.iterator, ArrayCtor = Array, originalFrom = Array.from;
+var boundedFrom = { from(items) {
+  if (items === null || items === undefined || items[iteratorSymbol] != null) return apply(originalFrom, this, arguments);
+  var args = [pinned("from", ObjectCtor(items), false)];
+  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
+  return apply(originalFrom, this, args);
+} }.from;
+defineProperty(ArrayCtor, "from", { value: boundedFrom, writable: true, enumerable: false, configurable: true });
 function install(name, method, original) {
   defineProperty(method, "name", { value: name });
   defineProperty(method, "length", { value: original.length });

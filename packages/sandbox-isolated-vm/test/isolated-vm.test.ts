@@ -155,7 +155,26 @@ return [Proxy.name, Proxy.length, typeof Proxy.prototype, thrown(() => Proxy([],
       false,
       "object",
     ]);
+    // Array.from over an array-like gets the same pinned view; iterables and subclasses work as before.
+    const from = await sandbox.execute({
+      code: `let n = 0;
+class My extends Array {}
+return [Array.from({ get length() { return n++ ? 2 ** 32 - 1 : 2; }, 0: "a" }, (x) => x + "!"), Array.from("ab"),
+  Array.from(new Set([3])), Array.from([1, 2], (x) => x * 2), My.from({ length: 1, 0: 1 }) instanceof My,
+  Array.from.name, Array.from.length, "prototype" in Array.from];`,
+    });
+    expect(from.value, JSON.stringify(from.error)).toEqual([
+      ["a!", "undefined!"],
+      ["a", "b"],
+      [3],
+      [2, 4],
+      true,
+      "from",
+      1,
+      false,
+    ]);
     for (const code of [
+      "return Array.from({ length: 2 ** 32 - 1 }).length;",
       "const p = new Proxy([], { get: (t, k) => (k === 'length' ? 2 ** 32 - 1 : t[k]) });\nreturn p.indexOf(1);",
       "const a = [];\na.length = 2 ** 32 - 1;\nreturn new Proxy(a, {}).join('').length;",
       "const a = [];\na.length = 2 ** 32 - 1;\nreturn [].concat(new Proxy(a, {})).length;",

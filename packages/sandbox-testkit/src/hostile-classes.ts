@@ -52,6 +52,7 @@ const LYING_LENGTHS = [
   `${LYING_TRAP}const { proxy } = Proxy.revocable([], handler);\nreturn proxy.indexOf(1);`,
   `${LYING_TRAP}const p = Reflect.construct(Proxy, [new Proxy([], handler), {}]);\nreturn p.fill(0).length;`,
   `${LYING}return Array.prototype.lastIndexOf.call({ get length() { return length(); } }, 1);`,
+  `${LYING}return Array.from({ get length() { return length(); } }).length;`,
   `${LYING}const a = [];\nObject.defineProperty(a, "length", { get: length });\nreturn a.indexOf(1);`,
 ];
 
@@ -182,6 +183,7 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
         ...LYING_LENGTHS,
         // An array-like under any bound a backend may check (2 ** 27), walked element by element.
         "return Array.prototype.indexOf.call({ length: 2 ** 27 }, 1);",
+        "return Array.from({ length: 2 ** 32 - 1 }).length;",
       ]) {
         await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"] });
         if (ctx.sandbox.capabilities.remote) continue;
