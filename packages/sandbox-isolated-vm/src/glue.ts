@@ -34,11 +34,11 @@ if (typeof AB.prototype.resize === "function") {
  * QuickJS and E2B kill such an engine from outside; isolated-vm cannot, so here each of them refuses a
  * receiver (and, for `concat`, an array argument) longer than {@link MAX_ARRAY_LENGTH}. No dense array
  * gets that long under any memory limit a sandbox is given (2 ** 27 elements take at least 1 GiB here),
- * and V8 walks a real array (dense or sparse) that long in a fraction of a second. A real array's length is
- * a plain property, read by the built-in as it was checked.
+ * A real array of at most {@link NATIVE_ARRAY_LENGTH} elements is given to the built-in as it is: its
+ * length is a plain property, read by the built-in as it was checked, and a walk that short is quick.
  *
- * Any other receiver (an array-like, or a Proxy, which passes `Array.isArray` when its target is an
- * array) is handed to the built-in as a view: a Proxy whose `length` is the value read once and checked
+ * Any other receiver (a longer real array, an array-like, or a Proxy, which passes `Array.isArray` when
+ * its target is an array) is handed to the built-in as a view: a Proxy whose `length` is the value read once and checked
  * here (a `length` getter or trap could otherwise answer small to the check and 2 ** 32 - 1 to the
  * built-in), and whose every other trap is a function of this glue. The traps matter as much as the pin:
  * a view that forwarded `has` natively let `indexOf` over 2 ** 26 elements spin 18 s past a 300 ms limit;
@@ -46,10 +46,19 @@ if (typeof AB.prototype.resize === "function") {
  * stops at the limit (measured on this backend). Proxies are told from arrays by the glue's own `Proxy`
  * (and `Proxy.revocable`), which records each proxy the program makes in a WeakSet: a program has no other
  * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from` an array-like's
- * length, the same way, and `flat` and
- * `flatMap` (whose nested arrays V8 would walk natively) are written here, in code the CPU limit stops.
+ * length, the same way, and `flat` and `flatMap` (whose nested arrays V8 would walk natively) are
+ * written here, in code the CPU limit stops.
  */
 const MAX_ARRAY_LENGTH = 2 ** 27;
+/**
+ * Longest real array a built-in is given as it is. A sparse array of 2 ** 27 with an intact prototype
+ * chain still kept `sort`, `splice`, `shift`, `unshift`, `copyWithin`, `toSorted`, `toSpliced`, `with`
+ * and `toReversed` spinning past a 1 s limit (still running 5 s later); a longer real array gets the view
+ * too, whose traps V8 stops at the limit. Below this length the longest such walk measured 0.4 s (`with`
+ * on a sparse 2 ** 22); dense arrays longer are rare under a sandbox's memory limit, and only they pay the
+ * traps (1 M elements sorted through the view took seconds).
+ */
+const NATIVE_ARRAY_LENGTH = 2 ** 22;
 const LOOPING_ARRAY_METHODS = [
   "concat",
   "copyWithin",
@@ -85,7 +94,7 @@ const LOOPING_ARRAY_METHODS = [
   "with",
 ];
 const ARRAY_LENGTHS_BOUNDED = `var ArrayProto = Array.prototype, isArray = Array.isArray, apply = Reflect.apply, ProxyCtor = Proxy;
-var maxLength = ${MAX_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object, TypeErr = TypeError;
+var maxLength = ${MAX_ARRAY_LENGTH}, nativeLength = ${NATIVE_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object, TypeErr = TypeError;
 var spreadable = Symbol.isConcatSpreadable, mathTrunc = Math.trunc;
 var reflectSet = Reflect.set, reflectHas = Reflect.has, reflectDelete = Reflect.deleteProperty;
 var reflectDefine = Reflect.defineProperty, reflectDescriptor = Reflect.getOwnPropertyDescriptor;
@@ -119,16 +128,15 @@ function lengthOf(value) {
   var n = +value.length;
   return n > 0 ? n : 0;
 }
-function checked(name, array) {
-  if (lengthOf(array) > maxLength) tooLong(name);
-  return array;
-}
 function isObject(value) {
   return value !== null && (typeof value === "object" || typeof value === "function");
 }
-/** A real array, not a Proxy of one: its length is a data property the built-in reads as checked. */
-function isPlainArray(value) {
-  return isArray(value) && !isProxy(value);
+/**
+ * A real array (not a Proxy of one) short enough for the built-in itself: its length is a data property
+ * the built-in reads as checked here. Everything else goes through a view (see pinned).
+ */
+function isNativeArray(value) {
+  return isArray(value) && !isProxy(value) && lengthOf(value) <= nativeLength;
 }
 /**
  * A view of an array-like or proxy whose length (read once, checked) is what the built-in reads too, and
@@ -154,7 +162,7 @@ function bounded(name, original) {
   return function () {
     if (this === null || this === undefined) return apply(original, this, arguments);
     var object = ObjectCtor(this);
-    var receiver = isPlainArray(object) ? checked(name, object) : pinned(name, object, false);
+    var receiver = isNativeArray(object) ? object : pinned(name, object, false);
     var result = apply(original, receiver, arguments);
     return result === receiver ? object : result;
   };
@@ -169,17 +177,14 @@ function boundedConcat(original) {
     if (this === null || this === undefined) return apply(original, this, arguments);
     var items = [ObjectCtor(this)], plain = true, i;
     for (i = 0; i < arguments.length; i++) items[i + 1] = arguments[i];
-    for (i = 0; i < items.length; i++) {
-      if (isPlainArray(items[i])) checked("concat", items[i]);
-      else if (isObject(items[i])) plain = false;
-    }
+    for (i = 0; i < items.length; i++) if (!isNativeArray(items[i]) && isObject(items[i])) plain = false;
     if (plain) return apply(original, items[0], arguments);
     var out = [];
     for (i = 0; i < items.length; i++) {
       var item = items[i];
-      if (i === 0 && isPlainArray(item)) out = apply(original, item, []);
+      if (i === 0 && isNativeArray(item)) out = apply(original, item, []);
       else if (i === 0 && isArray(item)) out = apply(original, pinned("concat", item, false), []);
-      else if (isPlainArray(item)) out = apply(original, out, [item]);
+      else if (isNativeArray(item)) out = apply(original, out, [item]);
       else if (isObject(item) && spreads(item)) out = apply(original, out, [pinned("concat", item, true)]);
       else out = apply(original, out, [[item]]);
     }

@@ -155,6 +155,16 @@ return [Proxy.name, Proxy.length, typeof Proxy.prototype, thrown(() => Proxy([],
       false,
       "object",
     ]);
+    // A real array longer than 2 ** 22 is walked through the view too: same answers, only slower.
+    const long = await sandbox.execute({
+      code: `const n = 2 ** 22 + 10;
+const a = [];
+for (let i = 0; i < n; i++) a.push(i);
+return [a.indexOf(n - 5), a.slice(-2), a.concat([1]).length, [0].concat(a).length, a.with(0, 1)[0], a.at(-1)];`,
+      limits: { cpuTimeMs: 30_000, wallTimeMs: 60_000, memoryBytes: 512 * 1024 * 1024 },
+    });
+    const n = 2 ** 22 + 10;
+    expect(long.value, JSON.stringify(long.error)).toEqual([n - 5, [n - 2, n - 1], n + 1, n + 1, 1, n - 1]);
     // Array.from over an array-like gets the same pinned view; iterables and subclasses work as before.
     const from = await sandbox.execute({
       code: `let n = 0;

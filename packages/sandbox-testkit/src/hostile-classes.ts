@@ -184,6 +184,9 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
         // An array-like under any bound a backend may check (2 ** 27), walked element by element.
         "return Array.prototype.indexOf.call({ length: 2 ** 27 }, 1);",
         "return Array.from({ length: 2 ** 32 - 1 }).length;",
+        // A sparse array under that bound: moving built-ins walk every hole.
+        "const a = [];\na.length = 2 ** 27;\na[5] = 1;\nreturn a.splice(0, 1).length + a.copyWithin(0, 1).length;",
+        "const a = [];\na.length = 2 ** 27;\na[5] = 1;\nreturn a.unshift(1) + a.with(0, 1).length;",
       ]) {
         await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"] });
         if (ctx.sandbox.capabilities.remote) continue;
