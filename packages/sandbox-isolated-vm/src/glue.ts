@@ -34,15 +34,31 @@ if (typeof AB.prototype.resize === "function") {
  * QuickJS and E2B kill such an engine from outside; isolated-vm cannot, so here each of them refuses a
  * receiver (and, for `concat`, an array argument) longer than {@link MAX_ARRAY_LENGTH}. No dense array
  * gets that long under any memory limit a sandbox is given (2 ** 27 elements take at least 1 GiB here),
- * and a loop to that length takes a fraction of a second. An array-like receiver's length is read once and
- * the built-in sees that value (a length getter could otherwise answer small to the check and huge to the
- * built-in); a real array's length is a plain property, read by the built-in as it was checked. `concat`
- * reads its arguments' spreadability and lengths the same way, and `flat` and `flatMap` (whose nested
- * arrays V8 would walk natively) are written here, in code the CPU limit stops. Not
- * covered: a Proxy of an array (it passes `Array.isArray`) whose `get` trap answers the length
- * differently each time; pinning every array receiver behind a Proxy would put every call on V8's slow path.
+ * A real array of at most {@link NATIVE_ARRAY_LENGTH} elements is given to the built-in as it is: its
+ * length is a plain property, read by the built-in as it was checked, and a walk that short is quick.
+ *
+ * Any other receiver (a longer real array, an array-like, or a Proxy, which passes `Array.isArray` when
+ * its target is an array) is handed to the built-in as a view: a Proxy whose `length` is the value read once and checked
+ * here (a `length` getter or trap could otherwise answer small to the check and 2 ** 32 - 1 to the
+ * built-in), and whose every other trap is a function of this glue. The traps matter as much as the pin:
+ * a view that forwarded `has` natively let `indexOf` over 2 ** 26 elements spin 18 s past a 300 ms limit;
+ * with each element access entering a JavaScript function, V8 honours termination there and the same loop
+ * stops at the limit (measured on this backend). Proxies are told from arrays by the glue's own `Proxy`
+ * (and `Proxy.revocable`), which records each proxy the program makes in a WeakSet: a program has no other
+ * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from` an array-like's
+ * length, the same way, and `flat` and `flatMap` (whose nested arrays V8 would walk natively) are
+ * written here, in code the CPU limit stops.
  */
 const MAX_ARRAY_LENGTH = 2 ** 27;
+/**
+ * Longest real array a built-in is given as it is. A sparse array of 2 ** 27 with an intact prototype
+ * chain still kept `sort`, `splice`, `shift`, `unshift`, `copyWithin`, `toSorted`, `toSpliced`, `with`
+ * and `toReversed` spinning past a 1 s limit (still running 5 s later); a longer real array gets the view
+ * too, whose traps V8 stops at the limit. Below this length the longest such walk measured 0.4 s (`with`
+ * on a sparse 2 ** 22); dense arrays longer are rare under a sandbox's memory limit, and only they pay the
+ * traps (1 M elements sorted through the view took seconds).
+ */
+const NATIVE_ARRAY_LENGTH = 2 ** 22;
 const LOOPING_ARRAY_METHODS = [
   "concat",
   "copyWithin",
@@ -78,63 +94,106 @@ const LOOPING_ARRAY_METHODS = [
   "with",
 ];
 const ARRAY_LENGTHS_BOUNDED = `var ArrayProto = Array.prototype, isArray = Array.isArray, apply = Reflect.apply, ProxyCtor = Proxy;
-var maxLength = ${MAX_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object, TypeErr = TypeError;
+var maxLength = ${MAX_ARRAY_LENGTH}, nativeLength = ${NATIVE_ARRAY_LENGTH}, reflectGet = Reflect.get, ObjectCtor = Object, TypeErr = TypeError;
 var spreadable = Symbol.isConcatSpreadable, mathTrunc = Math.trunc;
+var reflectSet = Reflect.set, reflectHas = Reflect.has, reflectDelete = Reflect.deleteProperty;
+var reflectDefine = Reflect.defineProperty, reflectDescriptor = Reflect.getOwnPropertyDescriptor;
+var reflectOwnKeys = Reflect.ownKeys;
+var proxies = new WeakSet(), addProxy = WeakSet.prototype.add, hasProxy = WeakSet.prototype.has;
+/** Until a program makes its first proxy, a real array is told from a proxy without the WeakSet. */
+var proxiesMade = false;
+/** The program's Proxy: the engine's, with each proxy it makes recorded (see isProxy). */
+var originalRevocable = ProxyCtor.revocable;
+var revocable = { revocable(target, handler) {
+  var made = apply(originalRevocable, ProxyCtor, [target, handler]);
+  proxiesMade = true;
+  apply(addProxy, proxies, [made.proxy]);
+  return made;
+} }.revocable;
+defineProperty(ProxyCtor, "revocable", { value: revocable, writable: true, enumerable: false, configurable: true });
+var TrackedProxy = new ProxyCtor(ProxyCtor, { __proto__: null, construct: function (target, args, newTarget) {
+  var made = construct(target, args, newTarget);
+  proxiesMade = true;
+  apply(addProxy, proxies, [made]);
+  return made;
+} });
+defineProperty(g, "Proxy", { value: TrackedProxy, writable: true, enumerable: false, configurable: true });
+function isProxy(value) {
+  return proxiesMade && apply(hasProxy, proxies, [value]);
+}
 function tooLong(name) {
-  throw new RangeErr("Array.prototype." + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
+  throw new RangeErr("Array." + (name === "from" ? "" : "prototype.") + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
 }
 function lengthOf(value) {
   var n = +value.length;
   return n > 0 ? n : 0;
 }
-function checked(name, array) {
-  if (lengthOf(array) > maxLength) tooLong(name);
-  return array;
-}
 function isObject(value) {
   return value !== null && (typeof value === "object" || typeof value === "function");
 }
-/** An array-like whose length (read once, checked) is what the built-in reads too. */
+/**
+ * A real array (not a Proxy of one) short enough for the built-in itself: its length is a data property
+ * the built-in reads as checked here. Everything else goes through a view (see pinned).
+ */
+function isNativeArray(value) {
+  return isArray(value) && !isProxy(value) && lengthOf(value) <= nativeLength;
+}
+/**
+ * A view of an array-like or proxy whose length (read once, checked) is what the built-in reads too, and
+ * whose traps are all functions here, so that a native loop over it enters JavaScript at each element.
+ */
 function pinned(name, object, spread) {
   var length = lengthOf(object);
   if (length > maxLength) tooLong(name);
-  return new ProxyCtor(object, { get: function (target, key, from) {
-    return key === "length" ? length : spread && key === spreadable ? true : reflectGet(target, key, from);
-  } });
+  return new ProxyCtor(object, {
+    __proto__: null,
+    get: function (target, key, from) {
+      return key === "length" ? length : spread && key === spreadable ? true : reflectGet(target, key, from);
+    },
+    set: function (target, key, value, from) { return reflectSet(target, key, value, from); },
+    has: function (target, key) { return reflectHas(target, key); },
+    deleteProperty: function (target, key) { return reflectDelete(target, key); },
+    defineProperty: function (target, key, descriptor) { return reflectDefine(target, key, descriptor); },
+    getOwnPropertyDescriptor: function (target, key) { return reflectDescriptor(target, key); },
+    ownKeys: function (target) { return reflectOwnKeys(target); },
+  });
 }
 function bounded(name, original) {
   return function () {
     if (this === null || this === undefined) return apply(original, this, arguments);
     var object = ObjectCtor(this);
-    var receiver = isArray(object) ? checked(name, object) : pinned(name, object, false);
+    var receiver = isNativeArray(object) ? object : pinned(name, object, false);
     var result = apply(original, receiver, arguments);
     return result === receiver ? object : result;
   };
 }
 /**
  * concat reads each argument's spreadability and length itself: an argument that is not a real array is
- * read once here and handed over pinned (spread) or inside an array of one (appended as it is).
+ * read once here and handed over pinned (spread) or inside an array of one (appended as it is). A Proxy's
+ * spreadability is decided here as the built-in would (its isConcatSpreadable, else Array.isArray).
  */
 function boundedConcat(original) {
   return function concat() {
     if (this === null || this === undefined) return apply(original, this, arguments);
     var items = [ObjectCtor(this)], plain = true, i;
     for (i = 0; i < arguments.length; i++) items[i + 1] = arguments[i];
-    for (i = 0; i < items.length; i++) {
-      if (isArray(items[i])) checked("concat", items[i]);
-      else if (isObject(items[i])) plain = false;
-    }
+    for (i = 0; i < items.length; i++) if (!isNativeArray(items[i]) && isObject(items[i])) plain = false;
     if (plain) return apply(original, items[0], arguments);
     var out = [];
     for (i = 0; i < items.length; i++) {
       var item = items[i];
-      if (i === 0 && isArray(item)) out = apply(original, item, []);
-      else if (isArray(item)) out = apply(original, out, [item]);
-      else if (isObject(item) && item[spreadable]) out = apply(original, out, [pinned("concat", item, true)]);
+      if (i === 0 && isNativeArray(item)) out = apply(original, item, []);
+      else if (i === 0 && isArray(item)) out = apply(original, pinned("concat", item, false), []);
+      else if (isNativeArray(item)) out = apply(original, out, [item]);
+      else if (isObject(item) && spreads(item)) out = apply(original, out, [pinned("concat", item, true)]);
       else out = apply(original, out, [[item]]);
     }
     return out;
   };
+}
+function spreads(item) {
+  var flag = item[spreadable];
+  return flag !== undefined ? !!flag : isArray(item);
 }
 function append(out, value) {
   defineProperty(out, out.length, { value: value, writable: true, enumerable: true, configurable: true });
@@ -162,6 +221,18 @@ function flatMap(mapper) {
   if (typeof mapper !== "function") throw new TypeErr("flatMap mapper function is not callable");
   return flatten("flatMap", [], ObjectCtor(this), 1, mapper, arguments[1]);
 }
+/**
+ * Array.from walks an array-like (a value without Symbol.iterator) natively up to its length, like the
+ * methods above: it gets the same pinned, checked view. Iterables step through an iterator, which V8 stops.
+ */
+var iteratorSymbol = Symbol.iterator, ArrayCtor = Array, originalFrom = Array.from;
+var boundedFrom = { from(items) {
+  if (items === null || items === undefined || items[iteratorSymbol] != null) return apply(originalFrom, this, arguments);
+  var args = [pinned("from", ObjectCtor(items), false)];
+  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
+  return apply(originalFrom, this, args);
+} }.from;
+defineProperty(ArrayCtor, "from", { value: boundedFrom, writable: true, enumerable: false, configurable: true });
 function install(name, method, original) {
   defineProperty(method, "name", { value: name });
   defineProperty(method, "length", { value: original.length });

@@ -102,6 +102,99 @@ return [Array.prototype.fill.call(o, 0) === o, Array.prototype.sort.call(o) === 
     }
   });
 
+  it("pins a Proxy's length once per built-in, and proxies of arrays and Proxy itself work as before", async () => {
+    const usual = await sandbox.execute({
+      code: `const p = new Proxy([3, 1, 2], {});
+return [p.map((x) => x * 2), p.indexOf(2), p.join("-"), [0].concat(p), p.slice(1), Array.isArray(p), [...p].length,
+  p.map((x, i, a) => a.length), p.sort() === p, JSON.stringify(p), Array.prototype.concat.call(p, 4)];`,
+    });
+    expect(usual.value, JSON.stringify(usual.error)).toEqual([
+      [6, 2, 4],
+      2,
+      "3-1-2",
+      [0, 3, 1, 2],
+      [1, 2],
+      true,
+      3,
+      [3, 3, 3],
+      true,
+      "[1,2,3]",
+      [1, 2, 3, 4],
+    ]);
+    // The trap answers small once, then huge: the built-in works with the first answer.
+    const lying = await sandbox.execute({
+      code: `let reads = 0;
+const p = new Proxy(["a", "b"], { get(t, k, r) { return k === "length" ? (reads++ ? 2 ** 32 - 1 : 2) : Reflect.get(t, k, r); } });
+return [p.join(""), reads];`,
+    });
+    expect(lying.value, JSON.stringify(lying.error)).toEqual(["ab", 1]);
+    const revocable = await sandbox.execute({
+      code: `const { proxy, revoke } = Proxy.revocable([1, 2], {});
+const before = proxy.indexOf(2);
+revoke();
+let after;
+try { proxy.indexOf(2); } catch (e) { after = e.constructor.name; }
+return [before, after];`,
+    });
+    expect(revocable.value, JSON.stringify(revocable.error)).toEqual([1, "TypeError"]);
+    const surface = await sandbox.execute({
+      code: `const thrown = (f) => { try { f(); } catch (e) { return e.constructor.name; } };
+return [Proxy.name, Proxy.length, typeof Proxy.prototype, thrown(() => Proxy([], {})), Proxy.revocable.name,
+  Proxy.revocable.length, "prototype" in Proxy.revocable, thrown(() => new Proxy.revocable([], {})),
+  Object.getOwnPropertyDescriptor(globalThis, "Proxy").enumerable, typeof Reflect.construct(Proxy, [{}, {}])];`,
+    });
+    expect(surface.value, JSON.stringify(surface.error)).toEqual([
+      "Proxy",
+      2,
+      "undefined",
+      "TypeError",
+      "revocable",
+      2,
+      false,
+      "TypeError",
+      false,
+      "object",
+    ]);
+    // A real array longer than 2 ** 22 is walked through the view too: same answers, only slower.
+    const long = await sandbox.execute({
+      code: `const n = 2 ** 22 + 10;
+const a = [];
+for (let i = 0; i < n; i++) a.push(i);
+return [a.indexOf(n - 5), a.slice(-2), a.concat([1]).length, [0].concat(a).length, a.with(0, 1)[0], a.at(-1)];`,
+      limits: { cpuTimeMs: 30_000, wallTimeMs: 60_000, memoryBytes: 512 * 1024 * 1024 },
+    });
+    const n = 2 ** 22 + 10;
+    expect(long.value, JSON.stringify(long.error)).toEqual([n - 5, [n - 2, n - 1], n + 1, n + 1, 1, n - 1]);
+    // Array.from over an array-like gets the same pinned view; iterables and subclasses work as before.
+    const from = await sandbox.execute({
+      code: `let n = 0;
+class My extends Array {}
+return [Array.from({ get length() { return n++ ? 2 ** 32 - 1 : 2; }, 0: "a" }, (x) => x + "!"), Array.from("ab"),
+  Array.from(new Set([3])), Array.from([1, 2], (x) => x * 2), My.from({ length: 1, 0: 1 }) instanceof My,
+  Array.from.name, Array.from.length, "prototype" in Array.from];`,
+    });
+    expect(from.value, JSON.stringify(from.error)).toEqual([
+      ["a!", "undefined!"],
+      ["a", "b"],
+      [3],
+      [2, 4],
+      true,
+      "from",
+      1,
+      false,
+    ]);
+    for (const code of [
+      "return Array.from({ length: 2 ** 32 - 1 }).length;",
+      "const p = new Proxy([], { get: (t, k) => (k === 'length' ? 2 ** 32 - 1 : t[k]) });\nreturn p.indexOf(1);",
+      "const a = [];\na.length = 2 ** 32 - 1;\nreturn new Proxy(a, {}).join('').length;",
+      "const a = [];\na.length = 2 ** 32 - 1;\nreturn [].concat(new Proxy(a, {})).length;",
+    ]) {
+      const out = await sandbox.execute({ code });
+      expect(out.error, code).toMatchObject({ code: "PROGRAM_ERROR", name: "RangeError" });
+      expect(out.error?.message).toMatch(/not available in this sandbox/);
+    }
+  });
+
   it("reports a syntax error with its program line", async () => {
     const out = await sandbox.execute({ code: "const a = 1;\nreturn a +;" });
     expect(out.error).toMatchObject({ code: "PROGRAM_SYNTAX", line: 2 });

@@ -38,6 +38,24 @@ async function outsideHeap(ctx: CaseContext, programs: string[]): Promise<void> 
   }
 }
 
+/** A `length` that answers 1 the first time it is read and 2 ** 32 - 1 after (a trap, a getter). */
+const LYING = "let n = 0;\nconst length = () => (n++ ? 2 ** 32 - 1 : 1);\n";
+const LYING_TRAP = `${LYING}const handler = { get(t, k, r) { return k === "length" ? length() : Reflect.get(t, k, r); } };\n`;
+const LYING_LENGTHS = [
+  `${LYING_TRAP}const p = new Proxy([], handler);\nreturn Array.prototype.indexOf.call(p, 1);`,
+  `${LYING_TRAP}const p = new Proxy([], handler);\nreturn p.join("").length;`,
+  `${LYING_TRAP}const p = new Proxy([], handler);\nreturn p.lastIndexOf(1) + p.includes(1);`,
+  `${LYING_TRAP}const p = new Proxy([], handler);\nreturn p.sort().length;`,
+  `${LYING_TRAP}const p = new Proxy([], handler);\nreturn p.every(() => true) && p.slice().length;`,
+  `${LYING_TRAP}const p = new Proxy({ [Symbol.isConcatSpreadable]: true }, handler);\nreturn [].concat(p).length;`,
+  `${LYING_TRAP}const p = new Proxy([], handler);\nreturn [0].concat(p).length + Array.prototype.concat.call(new Proxy([], handler)).length;`,
+  `${LYING_TRAP}const { proxy } = Proxy.revocable([], handler);\nreturn proxy.indexOf(1);`,
+  `${LYING_TRAP}const p = Reflect.construct(Proxy, [new Proxy([], handler), {}]);\nreturn p.fill(0).length;`,
+  `${LYING}return Array.prototype.lastIndexOf.call({ get length() { return length(); } }, 1);`,
+  `${LYING}return Array.from({ get length() { return length(); } }).length;`,
+  `${LYING}const a = [];\nObject.defineProperty(a, "length", { get: length });\nreturn a.indexOf(1);`,
+];
+
 export const HOSTILE_CLASS_CASES = {
   "hostile-finalizer-after-return": {
     title:
@@ -160,8 +178,17 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
         "const a = [];\na.length = 2 ** 32 - 1;\nreturn a.every(() => true) && a.join('').length;",
         "const h = [];\nh.length = 2 ** 32 - 1;\nreturn [[h].flat().length, [1].flatMap(() => h).length];",
         "return [].concat({ [Symbol.isConcatSpreadable]: true, length: 2 ** 32 - 1 }).length;",
+        // Proxies and getters whose length answers small when first read and huge when read again: a
+        // backend that checks the length must check the value the built-in then works with.
+        ...LYING_LENGTHS,
+        // An array-like under any bound a backend may check (2 ** 27), walked element by element.
+        "return Array.prototype.indexOf.call({ length: 2 ** 27 }, 1);",
+        "return Array.from({ length: 2 ** 32 - 1 }).length;",
+        // A sparse array under that bound: moving built-ins walk every hole.
+        "const a = [];\na.length = 2 ** 27;\na[5] = 1;\nreturn a.splice(0, 1).length + a.copyWithin(0, 1).length;",
+        "const a = [];\na.length = 2 ** 27;\na[5] = 1;\nreturn a.unshift(1) + a.with(0, 1).length;",
       ]) {
-        await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"] });
+        await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"] });
         if (ctx.sandbox.capabilities.remote) continue;
         // A spinning thread uses the whole window; an idle host a few milliseconds.
         expect(await hostCpuMsIn500Ms(), "host CPU used after the run ended (ms)").toBeLessThan(300);
