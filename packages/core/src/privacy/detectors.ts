@@ -10,7 +10,7 @@ import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
 import { detach } from "./detach.js";
-import { keyKind, looksLikeName, namesProductCode } from "./fields.js";
+import { keyKind, keyWords, looksLikeName, namesProductCode } from "./fields.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
@@ -403,9 +403,36 @@ const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 /** Text just before a dotted quad that says it is a version, not an address. */
 const VERSION_BEFORE =
   /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
-const VERSION_KEY = /version|release|build|firmware|^ver$|^v$/i;
-/** True when a property name or column header says its values are versions (`version`, `build`). */
-export const namesVersion = (key: string): boolean => VERSION_KEY.test(key);
+/** Words of a property name or header that say its values are versions (`appVersion`, `Build`, `fw_rev`). */
+const VERSION_WORDS = new Set([
+  "version",
+  "versions",
+  "ver",
+  "v",
+  "build",
+  "builds",
+  "release",
+  "releases",
+  "firmware",
+  "rev",
+]);
+/** Last words that keep a version word's meaning (`build_number`, `release_id`). */
+const NUMBER_LIKE = new Set(["number", "no", "num", "id", "tag", "name", "string", "code"]);
+/**
+ * True when a property name or column header has a version word as one of its words (`appVersion`,
+ * `build_number`); a word that only contains one (`build_agent`'s `build` does, `rebuild` does not) is
+ * read word by word, so `release_host` and `buildAgent` name hosts, not versions.
+ */
+export const namesVersion = (key: string): boolean => {
+  if (key.length > 200) return false;
+  const words = keyWords(key);
+  const last = words[words.length - 1];
+  // The last word names what the value is: `build_agent` is an agent, `release_notes` notes.
+  return (
+    last !== undefined &&
+    (VERSION_WORDS.has(last) || (words.length > 1 && VERSION_WORDS.has(words[0]!) && NUMBER_LIKE.has(last)))
+  );
+};
 
 /**
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
@@ -426,6 +453,19 @@ function smallOctets(quad: string): boolean {
   return true;
 }
 
+/** Characters that end a table cell: line breaks and the delimiters tables are read with. */
+const CELL_EDGE = new Set([10, 13, 44, 59, 9, 124]);
+
+/** True when `text[start, end)` is a whole cell: only spaces and quotes between it and a delimiter or line edge. */
+function wholeCell(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 34)) i--;
+  if (i > 0 && !CELL_EDGE.has(text.charCodeAt(i - 1))) return false;
+  let j = end;
+  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 34)) j++;
+  return j === text.length || CELL_EDGE.has(text.charCodeAt(j));
+}
+
 /**
  * IPv4 addresses (validated octets). Dotted quads that read as versions are skipped: after `v`, `version`
  * or a product name and a slash (`Chrome/120.0.1.109`), inside a file name (`app-1.2.3.4.zip`), or small
@@ -437,12 +477,13 @@ export function ipv4Detector(confidence = 0.95): Detector {
     confidence,
     find(text, out, context) {
       if (!profileOf(text, context).quadHead) return;
-      if (context.key !== undefined && VERSION_KEY.test(context.key)) return;
+      if (context.key !== undefined && namesVersion(context.key)) return;
       const versions = (context as ResultContext).versions;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;
-        // A value of a version column (`| version |`, a sheet's `Build` column) is a version anywhere.
-        if (versions?.has(m[0])) return;
+        // A cell of a version column (`| version |`, a sheet's `Build` column) is a version; the same
+        // text in prose beside the table is still an address.
+        if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
         // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address.
         if (smallOctets(m[0])) return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).

@@ -548,7 +548,8 @@ export function tableFieldValues(text: string): FieldValue[] {
 
 /**
  * The cells of the columns of delimited text whose header says they hold versions (`version`, `build`,
- * `release`), by the rule property names follow; `into` collects them.
+ * `release`), by the rule property names follow; `into` collects them. The text must be a table: two
+ * columns or more, every row up to the first blank line as wide as the header.
  */
 export function versionCells(text: string, isVersion: (header: string) => boolean, into: Set<string>): void {
   const nl = text.indexOf("\n");
@@ -557,13 +558,20 @@ export function versionCells(text: string, isVersion: (header: string) => boolea
   if (header.length > 2000) return;
   const delimiter = DELIMITERS.find((d) => header.includes(d));
   if (delimiter === undefined) return;
-  const columns = splitLine(header, delimiter).map((h) => h !== "" && h.length <= 200 && isVersion(h));
-  if (!columns.includes(true)) return;
+  const heads = splitLine(header, delimiter);
+  const columns = heads.map((h) => h !== "" && h.length <= 200 && isVersion(h));
+  if (heads.length < 2 || !columns.includes(true)) return;
+  // Only a real table counts: its rows, up to the first blank line, have the header's cell count. Text
+  // whose first line merely holds a comma (`Release notes, 2024`) is prose.
+  const rows: string[][] = [];
   for (const line of text.slice(nl + 1).split(/\r?\n/)) {
+    if (line.trim() === "") break;
     const cells = splitLine(line, delimiter);
-    for (let i = 0; i < cells.length && i < columns.length; i++)
-      if (columns[i] && cells[i]) into.add(cells[i]!);
+    if (cells.length !== heads.length) return;
+    rows.push(cells);
   }
+  for (const cells of rows)
+    for (let i = 0; i < cells.length; i++) if (columns[i] && cells[i]) into.add(cells[i]!);
 }
 
 // ------------------------------------------------------------------------------------------ vCard, iCalendar

@@ -264,6 +264,25 @@ describe("classes the independent set found", () => {
     expect(sheet.out).toContain("5.18.9.47");
   });
 
+  it("a version column is read word by word, only in a real table, and only at its cells", () => {
+    // `build_agent` and `Release notes` are not version headers: a word that contains one does not count.
+    expect(tok("host,build_agent\nweb-1,203.0.113.50\n\nPlease firewall 203.0.113.50 now").found).toEqual([
+      "IPV4:203.0.113.50",
+    ]);
+    expect(tok({ release_host: "203.0.113.50" }).found).toEqual(["IPV4:203.0.113.50"]);
+    // A first line with a comma is not a table when the lines under it are not rows of it.
+    const prose = tok({
+      content: [{ type: "text", text: "Release notes, 2024\n203.0.113.50\nserver 203.0.113.50 was updated" }],
+    });
+    expect(prose.found).toEqual(["IPV4:203.0.113.50"]);
+    expect(prose.out).not.toContain("203.0.113.50");
+    // A real version column keeps its cells; the same dotted quad in prose below the table is an address.
+    const table = tok("host,version\nweb-1,203.0.113.50\n\nPlease firewall 203.0.113.50 now");
+    expect(table.found).toEqual(["IPV4:203.0.113.50"]);
+    expect(JSON.parse(table.out)).toBe("host,version\nweb-1,203.0.113.50\n\nPlease firewall [IPV4_1] now");
+    expect(tok({ build_number: "203.0.113.50", firmwareVersion: "198.51.100.7" }).found).toEqual([]);
+  });
+
   it("a German phone with a slash after its area code is taken beside any label, `M:` and `T:` included", () => {
     expect(tok("Thanks,\nJan\nM: 0711/2867573\nT: 030/12345678").found).toEqual([
       "PHONE:0711/2867573",
