@@ -536,16 +536,19 @@ function findSpans(
   if (json !== undefined) spans = mapBack(spans, json, text);
   if (raw.percent && PERCENT.test(scan)) {
     // A `+` in a query string is a space or a literal plus (`?phone=+49%20151...`, `jan+news%40...`, sent
-    // unencoded): where it holds one, the reading with literal pluses comes first.
+    // unencoded): where it holds one, the reading with literal pluses comes first, for the spans
+    // `preferLiteralPlus` gives it.
     const views =
       scan.indexOf("+") === -1
         ? [decodedView(scan, "percent")]
         : [decodedView(scan, "percent", true), decodedView(scan, "percent")];
+    const extras: Span[][] = [];
     for (const view of views) {
+      const extra: Span[] = [];
+      extras.push(extra);
       if (view === undefined) continue;
       context.profile = undefined;
       const found = scanOnce(view.text, context, vault, options, known, false);
-      const extra: Span[] = [];
       for (const f of found) {
         const start = view.map[f.start]!;
         const end = view.map[f.end]!;
@@ -554,6 +557,15 @@ function findSpans(
           continue;
         extra.push({ start, end, type: f.type, confidence: f.confidence });
       }
+    }
+    if (extras.length === 2 && extras[0]!.length > 0 && extras[1]!.length > 0) {
+      const spaced = extras[1]!;
+      extras[0] = extras[0]!.filter((l) => {
+        const s = spaced.find((s) => s.type === l.type && s.end === l.end && s.start > l.start);
+        return s === undefined || preferLiteralPlus(scan, l.start, s.start);
+      });
+    }
+    for (const extra of extras) {
       if (extra.length > 0) {
         spans =
           json !== undefined
@@ -563,6 +575,20 @@ function findSpans(
     }
   }
   return spans;
+}
+
+/**
+ * Whether a span the literal-`+` reading found from `start` is kept over the shorter one the `+`-as-space
+ * reading found from `spaced` (same type, same end): when it starts at the plus (`+49 151...`, `%2B33...`),
+ * or right after `=`, `&` or `?` with one plus in what it adds (`?email=jan+news%40...`, a subaddress).
+ * Query words before a value (`?q=Contact+Jane+jan.doe%40...`) are words, not part of it.
+ */
+function preferLiteralPlus(scan: string, start: number, spaced: number): boolean {
+  if (scan.charCodeAt(start) === 43 || scan.slice(start, start + 3).toUpperCase() === "%2B") return true;
+  const before = scan.charCodeAt(start - 1);
+  if (before !== 61 && before !== 38 && before !== 63) return false;
+  const added = scan.slice(start, spaced);
+  return added.indexOf("+") === added.length - 1;
 }
 
 /**

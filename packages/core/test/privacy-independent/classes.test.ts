@@ -299,4 +299,12 @@ describe("classes the independent set found", () => {
     expect(email.found).toEqual(["EMAIL:jan+news%40example.com"]);
     expect(email.out).toContain("?email=[EMAIL_1]&");
   });
+
+  it("query words joined by `+` before an escaped email stay words: the shorter, space reading wins", () => {
+    const words = tok("GET /s?q=Contact+Jane+jan.doe%40example.com 200");
+    expect(words.found).toEqual(["EMAIL:jan.doe%40example.com"]);
+    expect(JSON.parse(words.out)).toBe("GET /s?q=Contact+Jane+[EMAIL_1] 200");
+    // A phone that starts at its plus keeps it.
+    expect(tok("GET /s?q=call+me+%2B1+415+555+2671&x=%20 200").found).toEqual(["PHONE:%2B1+415+555+2671"]);
+  });
 });
