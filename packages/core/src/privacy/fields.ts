@@ -469,6 +469,68 @@ function readRegion(key: string, value: string): string | undefined {
 export interface FieldValue {
   type: string;
   value: string;
+  /** Where in its text the value was found, so copies elsewhere in that text can be told apart. */
+  place?: FieldPlace | undefined;
+}
+
+/**
+ * A value's place in a text block: under a JSON property (`key`), at an index of a JSON array (`index`,
+ * a sheet's row), in a column of delimited text, or in a vCard/iCalendar name property.
+ */
+export type FieldPlace =
+  | { key: string }
+  | { index: number }
+  | { column: number; delimiter: string }
+  | { card: true };
+
+const CARD_NAME_LINE = /^(?:FN|N|ORGANIZER|ATTENDEE)[;:]/i;
+
+/**
+ * True when `text[start, ...)` sits at `place`: right after `"key":` (with its opening quote), at that
+ * index of the innermost JSON array, in that column of a row of delimited text (not the header), or on a
+ * vCard name line. Read from the text around `start` only: cheap, and wrong only in the safe direction
+ * (a copy not recognised stays as it is, as any copy outside the value's place does).
+ */
+export function atPlace(text: string, start: number, place: FieldPlace): boolean {
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  if ("card" in place) return CARD_NAME_LINE.test(text.slice(lineStart, lineStart + 10));
+  if ("column" in place) {
+    if (lineStart === 0) return false;
+    return splitLine(text.slice(lineStart, start), place.delimiter).length - 1 === place.column;
+  }
+  // JSON: the value is a string, so a quote opens it.
+  let i = start - 1;
+  if (text.charCodeAt(i) !== 34) return false;
+  i--;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  if ("key" in place) {
+    if (text.charCodeAt(i) !== 58) return false;
+    i--;
+    while (i >= 0 && /\s/.test(text[i]!)) i--;
+    const quoted = JSON.stringify(place.key);
+    return text.slice(i + 1 - quoted.length, i + 1) === quoted;
+  }
+  // An array element: count the commas back to the array's `[`, outside strings; anything nested between
+  // (an object or array) means another place.
+  let commas = 0;
+  let inString = false;
+  for (; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 34 && !escaped(text, i)) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 44) commas++;
+    else if (c === 91) return commas === place.index;
+    else if (c === 93 || c === 123 || c === 125) return false;
+  }
+  return false;
+}
+
+/** True when the character at `i` is escaped by an odd run of backslashes before it. */
+function escaped(text: string, i: number): boolean {
+  let n = 0;
+  while (i - 1 - n >= 0 && text.charCodeAt(i - 1 - n) === 92) n++;
+  return n % 2 === 1;
 }
 
 /**
@@ -540,7 +602,7 @@ export function tableFieldValues(text: string): FieldValue[] {
       const type = columns[i];
       const value = cells[i]!;
       if (type !== undefined && !HAS_TOKEN.test(value) && fieldValueFits(type, value, type === "NAME"))
-        out.push({ type, value });
+        out.push({ type, value, place: { column: i, delimiter } });
     }
   }
   return out;
@@ -595,7 +657,7 @@ export function cardFieldValues(text: string): FieldValue[] {
   const out: FieldValue[] = [];
   const add = (type: string, value: string) => {
     const v = value.trim();
-    if (v !== "" && fieldValueFits(type, v, false)) out.push({ type, value: v });
+    if (v !== "" && fieldValueFits(type, v, false)) out.push({ type, value: v, place: { card: true } });
   };
   for (const line of text.split(/\r?\n/)) {
     const m = CONTENT_LINE.exec(line);

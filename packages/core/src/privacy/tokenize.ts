@@ -20,6 +20,7 @@ import {
   type ScanContext,
 } from "./detectors.js";
 import {
+  atPlace,
   cardFieldValues,
   columnTypes,
   type FieldValue,
@@ -135,7 +136,7 @@ class Collector {
     m.set(at, type);
     if (typeof value === "string") {
       if (rememberable(type, value)) this.vault.issue(type, value, { remember: true });
-      else this.#keep({ type, value });
+      else this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
     } else this.vault.issue(type, String(value), { numeric: true, remember: true });
   }
 
@@ -1108,13 +1109,21 @@ function standsAlone(text: string, start: number, end: number): boolean {
  */
 function replaceWholeValues(text: string, values: readonly FieldValue[], vault: Vault): string {
   const spans: Span[] = [];
-  const seen = new Set<string>();
-  for (const { type, value } of values) {
-    if (value.length === 0 || seen.has(value)) continue;
-    seen.add(value);
+  const byValue = new Map<string, FieldValue[]>();
+  for (const f of values) {
+    if (f.value.length === 0) continue;
+    const same = byValue.get(f.value);
+    if (same === undefined) byValue.set(f.value, [f]);
+    else same.push(f);
+  }
+  for (const [value, found] of byValue) {
     for (let i = text.indexOf(value); i !== -1; i = text.indexOf(value, i + value.length)) {
       const end = i + value.length;
-      if (standsAlone(text, i, end)) spans.push({ start: i, end, type, confidence: 1, value });
+      if (!standsAlone(text, i, end)) continue;
+      // Only where such a value was found (its key, column, sheet index, card line): `June` as a first
+      // name leaves a `startMonth` or `Start month` of `June` in the same text as it is.
+      const f = found.find((f) => f.place === undefined || atPlace(text, i, f.place));
+      if (f !== undefined) spans.push({ start: i, end, type: f.type, confidence: 1, value });
     }
   }
   if (spans.length === 0) return text;

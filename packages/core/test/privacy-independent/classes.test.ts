@@ -283,6 +283,49 @@ describe("classes the independent set found", () => {
     expect(tok({ build_number: "203.0.113.50", firmwareVersion: "198.51.100.7" }).found).toEqual([]);
   });
 
+  it("a first name that is also a month is replaced only at name places, never in a month key or column", () => {
+    const csv = tok({
+      content: [
+        {
+          type: "text",
+          text: "First name,Last name,Start month\nMay,Okafor,June\nJune,Smith,May\nTom,Lee,March",
+        },
+      ],
+    });
+    const csvText = JSON.parse(csv.out).content[0].text as string;
+    const rows = csvText.split("\n").map((l) => l.split(","));
+    expect(rows.slice(1).map((r) => r[2])).toEqual(["June", "May", "March"]);
+    expect(rows.slice(1).every((r) => /^\[NAME_\d+\]$/.test(r[0]!))).toBe(true);
+    const rec = { firstName: "June", lastName: "Okafor", startMonth: "June", cohort: "May" };
+    const both = tok({
+      content: [{ type: "text", text: JSON.stringify(rec, null, 2) }],
+      structuredContent: rec,
+    });
+    const out = JSON.parse(both.out);
+    const text = JSON.parse(out.content[0].text);
+    // The text copy and the structured copy agree: the name is a token in both, the month in neither.
+    expect(text).toEqual(out.structuredContent);
+    expect(text.firstName).toMatch(/^\[NAME_\d+\]$/);
+    expect(text.startMonth).toBe("June");
+    const sheet = tok({
+      content: [
+        {
+          type: "text",
+          text: JSON.stringify({
+            values: [
+              ["First name", "Last name", "Month"],
+              ["May", "Okafor", "June"],
+              ["June", "Lee", "May"],
+            ],
+          }),
+        },
+      ],
+    });
+    const values = JSON.parse(JSON.parse(sheet.out).content[0].text).values as string[][];
+    expect(values.slice(1).map((r) => r[2])).toEqual(["June", "May"]);
+    expect(values.slice(1).every((r) => /^\[NAME_\d+\]$/.test(r[0]!))).toBe(true);
+  });
+
   it("a German phone with a slash after its area code is taken beside any label, `M:` and `T:` included", () => {
     expect(tok("Thanks,\nJan\nM: 0711/2867573\nT: 030/12345678").found).toEqual([
       "PHONE:0711/2867573",
