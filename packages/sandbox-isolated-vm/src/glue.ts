@@ -125,7 +125,10 @@ function tooLong(name) {
   throw new RangeErr("Array." + (name === "from" ? "" : "prototype.") + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
 }
 function lengthOf(value) {
-  var n = +value.length;
+  return checkedLength(value.length);
+}
+function checkedLength(raw) {
+  var n = +raw;
   return n > 0 ? n : 0;
 }
 function isObject(value) {
@@ -141,14 +144,18 @@ function isNativeArray(value) {
 /**
  * A view of an array-like or proxy whose length (read once, checked) is what the built-in reads too, and
  * whose traps are all functions here, so that a native loop over it enters JavaScript at each element.
+ * The view answers the value it read: a primitive converts to the same length every time, and a frozen
+ * property keeps a Proxy's invariants (only an object length, which could convert differently, becomes
+ * the checked number). Spreading, it answers the Symbol.isConcatSpreadable it was given the same way.
  */
-function pinned(name, object, spread) {
-  var length = lengthOf(object);
+function pinned(name, object, spread, spreadFlag) {
+  var raw = object.length, length = checkedLength(raw);
   if (length > maxLength) tooLong(name);
+  var answer = isObject(raw) ? length : raw;
   return new ProxyCtor(object, {
     __proto__: null,
     get: function (target, key, from) {
-      return key === "length" ? length : spread && key === spreadable ? true : reflectGet(target, key, from);
+      return key === "length" ? answer : spread && key === spreadable ? spreadFlag : reflectGet(target, key, from);
     },
     set: function (target, key, value, from) { return reflectSet(target, key, value, from); },
     has: function (target, key) { return reflectHas(target, key); },
@@ -182,18 +189,20 @@ function boundedConcat(original) {
     var out = [];
     for (i = 0; i < items.length; i++) {
       var item = items[i];
-      if (i === 0 && isNativeArray(item)) out = apply(original, item, []);
-      else if (i === 0 && isArray(item)) out = apply(original, pinned("concat", item, false), []);
-      else if (isNativeArray(item)) out = apply(original, out, [item]);
-      else if (isObject(item) && spreads(item)) out = apply(original, out, [pinned("concat", item, true)]);
-      else out = apply(original, out, [[item]]);
+      if (isNativeArray(item)) {
+        out = i === 0 ? apply(original, item, []) : apply(original, out, [item]);
+        continue;
+      }
+      // Spreadability is read once and the view answers that reading: a getter cannot answer twice.
+      var flag = isObject(item) ? item[spreadable] : undefined;
+      var spread = flag !== undefined ? !!flag : isObject(item) && isArray(item);
+      // Not spread: appended as itself (never the view).
+      if (!spread) out = apply(original, out, [[item]]);
+      else if (i === 0) out = apply(original, pinned("concat", item, true, flag), []);
+      else out = apply(original, out, [pinned("concat", item, true, flag)]);
     }
     return out;
   };
-}
-function spreads(item) {
-  var flag = item[spreadable];
-  return flag !== undefined ? !!flag : isArray(item);
 }
 function append(out, value) {
   defineProperty(out, out.length, { value: value, writable: true, enumerable: true, configurable: true });
@@ -227,11 +236,19 @@ function flatMap(mapper) {
  */
 var iteratorSymbol = Symbol.iterator, ArrayCtor = Array, originalFrom = Array.from;
 var boundedFrom = { from(items) {
-  if (items === null || items === undefined || items[iteratorSymbol] != null) return apply(originalFrom, this, arguments);
-  var args = [pinned("from", ObjectCtor(items), false)];
+  if (items === null || items === undefined) return apply(originalFrom, this, arguments);
+  // The iterator method is read once: a getter answering "iterable" here and nothing to the built-in
+  // would send it down the unchecked array-like loop.
+  var iterate = items[iteratorSymbol];
+  var args = [iterate != null ? iterableOnce(items, iterate) : pinned("from", ObjectCtor(items), false)];
   for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
   return apply(originalFrom, this, args);
 } }.from;
+function iterableOnce(items, iterate) {
+  var once = { __proto__: null };
+  once[iteratorSymbol] = function () { return apply(iterate, items, []); };
+  return once;
+}
 defineProperty(ArrayCtor, "from", { value: boundedFrom, writable: true, enumerable: false, configurable: true });
 function install(name, method, original) {
   defineProperty(method, "name", { value: name });

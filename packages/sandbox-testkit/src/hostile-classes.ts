@@ -54,6 +54,8 @@ const LYING_LENGTHS = [
   `${LYING}return Array.prototype.lastIndexOf.call({ get length() { return length(); } }, 1);`,
   `${LYING}return Array.from({ get length() { return length(); } }).length;`,
   `${LYING}const a = [];\nObject.defineProperty(a, "length", { get: length });\nreturn a.indexOf(1);`,
+  // An iterator getter answering "iterable" once, then nothing: the array-like loop must not be reached.
+  `${LYING}const o = { get [Symbol.iterator]() { return length() === 1 ? function () { return [][Symbol.iterator](); } : undefined; }, length: 2 ** 32 - 1 };\nreturn Array.from(o).length;`,
 ];
 
 export const HOSTILE_CLASS_CASES = {
