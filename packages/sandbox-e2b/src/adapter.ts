@@ -13,6 +13,7 @@ import {
   type SandboxContextV1,
   type ScriptV1,
 } from "@codecall/sandbox";
+import { deferred } from "@codecall/sandbox/internal";
 import type { CommandHandle, Sandbox as E2BSdkSandbox, SandboxOpts } from "@e2b/code-interpreter";
 import {
   ChannelViolation,
@@ -447,14 +448,6 @@ class E2BContext implements SandboxContextV1 {
     this.timeoutRefreshedAt = Date.now();
     void this.sdk.setTimeout(timeoutMs).catch(() => undefined);
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 function isHighSurrogate(code: number): boolean {

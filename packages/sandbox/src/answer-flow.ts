@@ -4,6 +4,7 @@
  * turn of the event loop (seconds with the loop blocked), and, for an engine that takes answers later than
  * the host makes them (a worker thread, a remote VM), all held on the host at once.
  */
+import { deferred } from "./deferred.js";
 
 /** Units (UTF-16) of answers made in one turn of the event loop before the next answer waits a turn. */
 const UNITS_PER_TURN = 1024 * 1024;
@@ -71,12 +72,4 @@ export class AnswerFlow {
     this.room = undefined;
     room?.resolve();
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
