@@ -30,8 +30,12 @@ const runners = new Map<"worker" | "main", Promise<ModelRunner>>();
 
 function loadModel(thread: "worker" | "main"): Promise<ModelRunner> {
   let runner = runners.get(thread);
+  // A worker that died is forgotten, so the next createLocalEmbed starts another.
+  const forget = () => {
+    if (runners.get(thread) === runner) runners.delete(thread);
+  };
   if (!runner) {
-    runner = (thread === "worker" ? workerRunner() : mainThreadRunner()).catch((cause: unknown) => {
+    runner = (thread === "worker" ? workerRunner(forget) : mainThreadRunner()).catch((cause: unknown) => {
       runners.delete(thread);
       throw new CodecallError("CONFIG_INVALID", "The local English embedding model could not be loaded.", {
         cause,

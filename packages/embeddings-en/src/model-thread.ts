@@ -73,8 +73,11 @@ type Reply =
   | { id: number; vectors: number[][] }
   | { id: number; error: string };
 
-/** The model in a worker thread; the worker keeps the process alive only while a request is pending. */
-export function workerRunner(): Promise<ModelRunner> {
+/**
+ * The model in a worker thread; the worker keeps the process alive only while a request is pending.
+ * `onFail` is called once if the worker dies, so the next caller can start another.
+ */
+export function workerRunner(onFail: () => void = () => {}): Promise<ModelRunner> {
   const require = createRequire(import.meta.url);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -91,6 +94,7 @@ export function workerRunner(): Promise<ModelRunner> {
   const settle = () => (pending.size ? worker.ref() : worker.unref());
   return new Promise<ModelRunner>((resolveReady, rejectReady) => {
     const fail = (error: Error) => {
+      if (!failure) onFail();
       failure ??= error;
       rejectReady(error);
       for (const request of pending.values()) request.reject(error);
