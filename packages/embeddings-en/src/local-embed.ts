@@ -20,7 +20,19 @@ export interface LocalEmbedOptions {
    * does not freeze the event loop. `"main"` computes in the calling thread (no extra thread).
    */
   thread?: "worker" | "main";
+  /**
+   * Vectors already computed, by text: code mode rebuilds its index when the catalogue or the skills
+   * change, and each session of a server builds its own, so the same tools are embedded again and again.
+   * Default: one cache per process shared by every embed function (the model is the same), holding the
+   * {@link LOCAL_EMBEDDING_CACHE_SIZE} texts used last (2 KB each). `false` embeds every time.
+   */
+  cache?: Map<string, Float32Array> | false;
 }
+
+/** Texts the default cache of {@link createLocalEmbed} holds (about 40 MB of vectors). */
+export const LOCAL_EMBEDDING_CACHE_SIZE = 20_000;
+
+const sharedCache = new Map<string, Float32Array>();
 
 /** Vectors' length. */
 export const LOCAL_EMBEDDING_DIMENSIONS = 512;
@@ -73,12 +85,31 @@ export async function createLocalEmbed(options: LocalEmbedOptions = {}): Promise
     );
   }
   const runner = await loadModel(options.thread ?? "worker");
+  const cache = options.cache ?? sharedCache;
   return async (texts) => {
     if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) {
       throw new CodecallError("CONFIG_INVALID", "The local embedding takes an array of strings.", {
         hint: "Call embed([text, ...]) with one string per text.",
       });
     }
-    return texts.length ? runner.embed(texts, batchSize) : [];
+    if (!cache) return texts.length ? runner.embed(texts, batchSize) : [];
+    const missing = [...new Set(texts.filter((text) => !cache.has(text)))];
+    const computed = missing.length ? await runner.embed(missing, batchSize) : [];
+    for (const [i, text] of missing.entries()) remember(cache, text, Float32Array.from(computed[i]!));
+    return texts.map((text) => {
+      const vector = cache.get(text)!;
+      remember(cache, text, vector);
+      return Array.from(vector);
+    });
   };
+}
+
+/** Stores `vector` as the most recently used entry, and forgets the least recently used beyond the size. */
+function remember(cache: Map<string, Float32Array>, text: string, vector: Float32Array): void {
+  cache.delete(text);
+  cache.set(text, vector);
+  for (const oldest of cache.keys()) {
+    if (cache.size <= LOCAL_EMBEDDING_CACHE_SIZE) break;
+    cache.delete(oldest);
+  }
 }

@@ -84,7 +84,8 @@ beforeAll(async () => {
   https.get = refuse("https.get") as typeof https.get;
   net.connect = refuse("net.connect") as typeof net.connect;
   try {
-    embed = await createLocalEmbed({ thread: "main" });
+    // No cache here: the tests below compare fresh computations.
+    embed = await createLocalEmbed({ thread: "main", cache: false });
     await embed(["warm up"]);
   } finally {
     Object.assign(globalThis, { fetch: saved.fetch });
@@ -110,7 +111,7 @@ describe("the local English model", () => {
   });
 
   it("in a worker thread (the default), gives the same vectors and leaves the event loop free", async () => {
-    const inWorker = await createLocalEmbed();
+    const inWorker = await createLocalEmbed({ cache: false });
     const texts = Array.from(
       { length: 48 },
       (_, i) => `Tool number ${i} reads a long description of what it does with files, mail and calendars.`,
@@ -123,6 +124,18 @@ describe("the local English model", () => {
     const here = await embed(texts.slice(0, 2));
     expect(Math.max(...here[0]!.map((x, i) => Math.abs(x - vectors[0]![i]!)))).toBeLessThan(1e-4);
     expect(await inWorker([])).toEqual([]);
+  });
+
+  it("answers texts it has embedded from its cache, and computes only the others", async () => {
+    const cache = new Map<string, Float32Array>();
+    const cached = await createLocalEmbed({ cache });
+    const marker = Float32Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0));
+    cache.set("a text seen before", marker);
+    const [seen, fresh] = await cached(["a text seen before", "a text never seen"]);
+    expect(seen).toEqual(Array.from(marker));
+    const [computed] = await embed(["a text never seen"]);
+    expect(Math.max(...fresh!.map((x, i) => Math.abs(x - computed![i]!)))).toBeLessThan(1e-4);
+    expect([...cache.keys()].sort()).toEqual(["a text never seen", "a text seen before"]);
   });
 
   it("puts related sentences closer than unrelated ones", async () => {
