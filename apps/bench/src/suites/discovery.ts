@@ -2,7 +2,8 @@
  * Discovery: retrieval quality of the lexical ranker and plain BM25 on LiveMCPBench, on all dev tasks and
  * in 4 folds (settings tuned on three folds, scored on the fourth), a per-component ablation (on all
  * tasks, and held out: tuned with the component available vs. off), one query
- * vs. one per sub-task, a hybrid with a (non-semantic) hashed embedding as the plug-in's floor, index
+ * vs. one per sub-task, a hybrid with a (non-semantic) hashed embedding as the plug-in's floor, the
+ * optional local English model (`@codecall/embeddings-en`) alone and fused, with its costs, index
  * build and query time at 10,000 tools (the real 527 varied into copies), and code mode's start over
  * 10,000 tools served by two real MCP server processes, each start in a fresh process, next to the servers'
  * own start (the floor).
@@ -26,6 +27,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { figuresFromChild } from "../child.js";
+import { localModelDiscovery } from "../discovery-local-model.js";
 import { median, round, timeRuns } from "../stats.js";
 
 export const name = "discovery";
@@ -192,6 +194,7 @@ export async function run(): Promise<Record<string, unknown>> {
     quality: {
       note: "No table derived from the tasks: the dev-derived synonym table, CJK glossary and stem exceptions were removed (see CHANGELOG). Held-out = settings picked on the other three folds.",
       ...report,
+      localModel: await localModelDiscovery(tools, tasks),
     },
     speed: {
       tools: large.length,

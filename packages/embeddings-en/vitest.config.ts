@@ -1,0 +1,3 @@
+import { defineCodecallProject } from "../../vitest.shared.js";
+
+export default defineCodecallProject("embeddings-en");
