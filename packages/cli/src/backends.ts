@@ -20,36 +20,44 @@ export function isSandboxName(name: string): name is SandboxName {
 }
 
 /**
- * Loads a backend by name. The user's project comes first (a backend installed beside their code, even
- * when the CLI itself is linked or global), then the packages installed beside the CLI. An uninstalled
- * backend costs nothing until asked for.
+ * Imports an optional package codecall does not depend on: the user's project comes first (a package
+ * installed beside their code, even when the CLI itself is linked or global), then the packages installed
+ * beside the CLI. When neither has it, the last failure.
  */
-export async function loadSandbox(name: SandboxName, cwd: string = process.cwd()): Promise<Sandbox> {
-  const spec = SANDBOX_BACKENDS[name];
-  let module: Record<string, unknown> | undefined;
-  const failures: unknown[] = [];
+export async function importOptional(
+  packageName: string,
+  cwd: string,
+): Promise<{ module: Record<string, unknown> } | { failure: unknown }> {
+  let failure: unknown;
   for (const load of [
-    () => import(pathToFileURL(createRequire(join(cwd, "package.json")).resolve(spec.packageName)).href),
-    () => import(spec.packageName),
+    () => import(pathToFileURL(createRequire(join(cwd, "package.json")).resolve(packageName)).href),
+    () => import(packageName),
   ]) {
     try {
-      module = (await load()) as Record<string, unknown>;
-      break;
+      return { module: (await load()) as Record<string, unknown> };
     } catch (error) {
-      failures.push(error);
+      failure = error;
     }
   }
-  if (!module) {
+  return { failure };
+}
+
+/** Loads a backend by name (see {@link importOptional}); an uninstalled backend costs nothing until asked for. */
+export async function loadSandbox(name: SandboxName, cwd: string = process.cwd()): Promise<Sandbox> {
+  const spec = SANDBOX_BACKENDS[name];
+  const loaded = await importOptional(spec.packageName, cwd);
+  if ("failure" in loaded) {
     throw new CodecallError(
       "SANDBOX_NOT_INSTALLED",
       `The sandbox package ${spec.packageName} is not installed.`,
       {
-        cause: failures.at(-1),
+        cause: loaded.failure,
         hint: `Install it in your project or next to codecall (npm install ${spec.packageName}), or pass --sandbox quickjs.`,
         details: { package: spec.packageName },
       },
     );
   }
+  const module = loaded.module;
   const factory = module[spec.factory];
   if (typeof factory !== "function")
     throw new CodecallError(

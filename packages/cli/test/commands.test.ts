@@ -289,6 +289,35 @@ describe("codecall bench discovery", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--folds needs a whole number/);
   }, 240_000);
+
+  it("scores the lexical ranker fused with the local embedding model with --local-model", async () => {
+    // A slice of the catalogue keeps the model's indexing short: the servers three tasks need.
+    const tasks = JSON.parse(await readFile(data("tasks.dev.json"), "utf8")).slice(0, 3);
+    const needed = new Set<string>(
+      tasks.flatMap((task: { "Annotator Metadata": { Tools: string } }) =>
+        task["Annotator Metadata"].Tools.split("\n").map((line) => line.replace(/^\d+\.\s*/, "").trim()),
+      ),
+    );
+    type Server = { tools: Record<string, { tools: Array<{ name: string }> }> };
+    const servers = (JSON.parse(await readFile(data("tools.json"), "utf8")) as Server[]).filter((server) =>
+      Object.values(server.tools).some((entry) => entry.tools.some((tool) => needed.has(tool.name))),
+    );
+    expect(servers.length).toBeGreaterThan(0);
+    const ws = await makeWorkspace();
+    await writeFile(join(ws.dir, "tools.json"), JSON.stringify(servers));
+    await writeFile(join(ws.dir, "tasks.json"), JSON.stringify(tasks));
+    try {
+      const table = await runCli(
+        ["bench", "discovery", "--tools", "tools.json", "--tasks", "tasks.json", "--local-model"],
+        { cwd: ws.dir },
+      );
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).toMatch(/\nlexical +3 /);
+      expect(table.stdout).toMatch(/\nhybrid\(lexical\+use-lite\) +3 /);
+    } finally {
+      await ws.cleanup();
+    }
+  }, 240_000);
 });
 
 describe("codecall run and replay", () => {

@@ -7,10 +7,15 @@ import {
   formatDiscoveryScores,
   liveMcpBenchTasks,
   liveMcpBenchTools,
+  type Retriever,
   scoreDiscovery,
 } from "@codecall/core/discovery";
 import type { Command } from "commander";
+import { importOptional } from "../backends.js";
 import { type CliIo, progress, usageError } from "../io.js";
+
+/** The optional package holding the offline English embedding model. */
+const LOCAL_MODEL_PACKAGE = "@codecall/embeddings-en";
 
 interface DiscoveryFlags {
   tools: string;
@@ -18,6 +23,7 @@ interface DiscoveryFlags {
   baseline?: boolean;
   folds?: string;
   settings?: string;
+  localModel?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -39,6 +45,10 @@ export function benchCommand(program: Command, io: CliIo): void {
       "also score per fold (task i in fold i % n), tune on the other folds, ablate each ranker component",
     )
     .option("--settings <n>", "random ranker settings the per-fold tuning picks from (with --folds)", "60")
+    .option(
+      "--local-model",
+      `also score the lexical ranker fused with the offline English embedding model (${LOCAL_MODEL_PACKAGE}, installed separately)`,
+    )
     .option("--json", "print the scores (per task included) as JSON")
     .option("-q, --quiet", "no progress on stderr")
     .action(async (flags: DiscoveryFlags) => {
@@ -46,18 +56,34 @@ export function benchCommand(program: Command, io: CliIo): void {
       const tools = liveMcpBenchTools(await readJson(resolve(io.cwd, flags.tools), "--tools"));
       const tasks = liveMcpBenchTasks(await readJson(resolve(io.cwd, flags.tasks), "--tasks"));
       note(`scoring ${tasks.length} tasks against ${tools.length} tools`);
+      const extra = flags.localModel ? [await localHybrid(io.cwd)] : [];
+      if (extra.length) note("the local model embeds every tool once: tens of milliseconds per tool");
       if (flags.folds !== undefined) {
         const folds = count(flags.folds, "--folds", 2);
         const settings = count(flags.settings ?? "60", "--settings", 0);
-        const report = await benchDiscovery({ tools, tasks, folds, settings });
+        const report = await benchDiscovery({ tools, tasks, folds, settings, extra });
         io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDiscoveryBench(report)}\n`);
         return;
       }
       const scores = [await scoreDiscovery({ tools, tasks })];
       if (flags.baseline)
         scores.push(await scoreDiscovery({ tools, tasks, retriever: createBm25Retriever() }));
+      for (const retriever of extra) scores.push(await scoreDiscovery({ tools, tasks, retriever }));
       io.stdout(flags.json ? `${JSON.stringify(scores, null, 2)}\n` : `${formatDiscoveryScores(scores)}\n`);
     });
+}
+
+/** The lexical ranker fused with the local model, from the user's project or beside the CLI. */
+async function localHybrid(cwd: string): Promise<Retriever> {
+  const loaded = await importOptional(LOCAL_MODEL_PACKAGE, cwd);
+  const create = "module" in loaded ? loaded.module.createLocalHybridRetriever : undefined;
+  if (typeof create !== "function") {
+    throw usageError(
+      `--local-model needs ${LOCAL_MODEL_PACKAGE}, which is not installed here.`,
+      `Install it in your project or next to codecall (npm install ${LOCAL_MODEL_PACKAGE}), or leave out --local-model.`,
+    );
+  }
+  return (await create()) as Retriever;
 }
 
 function count(text: string, flag: string, min: number): number {
