@@ -32,15 +32,18 @@ function blocks(markdown: string): Block[] {
 const READMES = ["packages/ai-sdk/README.md", "README.md", "packages/core/README.md"];
 
 describe("every runnable README block says whether it runs", () => {
-  it.each(["packages/ai-sdk/README.md", "packages/langchain/README.md"])("%s", (file) => {
-    const unmarked = blocks(readFileSync(join(repoRoot, file), "utf8")).filter(
-      (b) =>
-        ["ts", "sh", "js"].includes(b.lang) &&
-        !/^(run: \S+|no-run: .+)$/.test(b.marker ?? "") &&
-        !/^npm install /.test(b.code.trim()),
-    );
-    expect(unmarked.map((b) => b.code.split("\n")[0])).toEqual([]);
-  });
+  it.each(["packages/ai-sdk/README.md", "packages/langchain/README.md", "packages/embeddings-en/README.md"])(
+    "%s",
+    (file) => {
+      const unmarked = blocks(readFileSync(join(repoRoot, file), "utf8")).filter(
+        (b) =>
+          ["ts", "sh", "js"].includes(b.lang) &&
+          !/^(run: \S+|no-run: .+)$/.test(b.marker ?? "") &&
+          !/^npm install /.test(b.code.trim()),
+      );
+      expect(unmarked.map((b) => b.code.split("\n")[0])).toEqual([]);
+    },
+  );
 });
 
 /** What the model "does" in every scenario: store a fact with one program, then answer. */

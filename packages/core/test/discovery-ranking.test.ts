@@ -3,14 +3,18 @@ import { TermAnalyzer } from "../src/discovery/analyze.js";
 import {
   analyze,
   createBm25Retriever,
+  createEmbeddingRetriever,
+  createHybridRetriever,
   createLexicalRetriever,
   formatDiscoveryScores,
+  hashedEmbedding,
   type Retriever,
   scoreDiscovery,
   splitWords,
   type ToolDocument,
 } from "../src/discovery/index.js";
 import { Vocabulary } from "../src/discovery/vocabulary.js";
+import { CodecallError } from "../src/errors.js";
 import { catalogue, devTasks } from "./discovery-fixtures.js";
 
 describe("text analysis", () => {
@@ -142,5 +146,66 @@ describe("ranking on LiveMCPBench (527 tools, 48 dev tasks)", () => {
     const none: Retriever = { name: "none", index: () => ({ search: () => [] }) };
     const empty = await scoreDiscovery({ tools: catalogue, tasks: devTasks, retriever: none });
     expect([empty.recallAt5, empty.recallAt10, empty.mrr, empty.ndcgAt10]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe("embedding retrievers (a deterministic local embedding standing in for a model)", () => {
+  const docs: ToolDocument[] = [
+    { id: "fs.read_file", name: "read_file", server: "fs", description: "Read a text file from disk." },
+    { id: "mail.send_email", name: "send_email", server: "mail", description: "Send an email message." },
+    { id: "web.fetch_page", name: "fetch_page", server: "web", description: "Fetch a web page by URL." },
+  ];
+
+  it("embeds tools with embed and each query with embedQuery", async () => {
+    const seen: string[][] = [];
+    const queries: string[][] = [];
+    const base = hashedEmbedding(128);
+    const retriever = createEmbeddingRetriever({
+      embed: (texts) => {
+        seen.push(texts);
+        return base(texts);
+      },
+      embedQuery: (texts) => {
+        queries.push(texts);
+        return base(texts);
+      },
+    });
+    const index = await retriever.index(docs);
+    const hits = await index.search("send an email message", { limit: 3 });
+    expect(hits[0]!.doc).toBe(1);
+    expect(seen.flat()).toHaveLength(docs.length);
+    expect(queries).toEqual([["send an email message"]]);
+  });
+
+  it("refuses vectors of the wrong shape with CONFIG_INVALID", async () => {
+    const ragged = createEmbeddingRetriever({
+      embed: (texts) => texts.map((_, i) => new Array(i + 1).fill(1)),
+    });
+    await expect(ragged.index(docs)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+  });
+
+  it("a hybrid keeps searching with the rankers that work when one fails, and fails only when all do", async () => {
+    const broken: Retriever = {
+      name: "broken",
+      index: () => ({
+        search: () => {
+          throw new CodecallError("MODEL_ERROR", "the model is down");
+        },
+      }),
+    };
+    const unbuildable: Retriever = {
+      name: "unbuildable",
+      index: () => Promise.reject(new Error("no model")),
+    };
+    for (const failing of [broken, unbuildable]) {
+      const hybrid = createHybridRetriever({
+        retrievers: [createLexicalRetriever(), failing],
+        weights: [1, 5],
+      });
+      const hits = await (await hybrid.index(docs)).search("read a file from disk", { limit: 2 });
+      expect(hits[0]!.doc).toBe(0);
+    }
+    const none = createHybridRetriever({ retrievers: [broken] });
+    await expect((await none.index(docs)).search("read", { limit: 2 })).rejects.toThrow("the model is down");
   });
 });

@@ -24,7 +24,9 @@ export interface LocalEmbedOptions {
    * Vectors already computed, by text: code mode rebuilds its index when the catalogue or the skills
    * change, and each session of a server builds its own, so the same tools are embedded again and again.
    * Default: one cache per process shared by every embed function (the model is the same), holding the
-   * {@link LOCAL_EMBEDDING_CACHE_SIZE} texts used last (2 KB each). `false` embeds every time.
+   * {@link LOCAL_EMBEDDING_CACHE_SIZE} texts used last (2 KB each); a `Map` of your own is held to the
+   * same size. `false` embeds every time. The retrievers of this package cache tools' texts only, never
+   * search queries (which may hold what a user asked).
    */
   cache?: Map<string, Float32Array> | false;
 }
@@ -42,7 +44,7 @@ const runners = new Map<"worker" | "main", Promise<ModelRunner>>();
 
 function loadModel(thread: "worker" | "main"): Promise<ModelRunner> {
   let runner = runners.get(thread);
-  // A worker that died is forgotten, so the next createLocalEmbed starts another.
+  // A worker that died is forgotten, so the next call starts another.
   const forget = () => {
     if (runners.get(thread) === runner) runners.delete(thread);
   };
@@ -57,6 +59,24 @@ function loadModel(thread: "worker" | "main"): Promise<ModelRunner> {
     runners.set(thread, runner);
   }
   return runner;
+}
+
+/** Embeds with the model of `thread`, once more with a new worker if the worker died during the call. */
+async function embedWith(thread: "worker" | "main", texts: string[], batchSize: number): Promise<number[][]> {
+  for (let attempt = 0; ; attempt++) {
+    const loading = loadModel(thread);
+    try {
+      return await (await loading).embed(texts, batchSize);
+    } catch (cause) {
+      if (cause instanceof CodecallError) throw cause;
+      // The worker died (and was forgotten): one more try, with a new one.
+      if (attempt === 0 && runners.get(thread) !== loading) continue;
+      throw new CodecallError("MODEL_ERROR", "The local English embedding model failed.", {
+        cause,
+        hint: "The message of the cause says why; the next call starts the model again.",
+      });
+    }
+  }
 }
 
 /**
@@ -84,7 +104,9 @@ export async function createLocalEmbed(options: LocalEmbedOptions = {}): Promise
       },
     );
   }
-  const runner = await loadModel(options.thread ?? "worker");
+  const thread = options.thread ?? "worker";
+  // Loaded now, so a missing model fails here rather than at the first search.
+  await loadModel(thread);
   const cache = options.cache ?? sharedCache;
   return async (texts) => {
     if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) {
@@ -92,15 +114,22 @@ export async function createLocalEmbed(options: LocalEmbedOptions = {}): Promise
         hint: "Call embed([text, ...]) with one string per text.",
       });
     }
-    if (!cache) return texts.length ? runner.embed(texts, batchSize) : [];
-    const missing = [...new Set(texts.filter((text) => !cache.has(text)))];
-    const computed = missing.length ? await runner.embed(missing, batchSize) : [];
-    for (const [i, text] of missing.entries()) remember(cache, text, Float32Array.from(computed[i]!));
-    return texts.map((text) => {
-      const vector = cache.get(text)!;
-      remember(cache, text, vector);
-      return Array.from(vector);
-    });
+    if (!texts.length) return [];
+    if (!cache) return embedWith(thread, texts, batchSize);
+    // What this call answers is collected before the cache is touched: storing new vectors may evict
+    // entries this call found there.
+    const found = new Map<string, Float32Array>();
+    for (const text of texts) {
+      const vector = cache.get(text);
+      if (vector) found.set(text, vector);
+    }
+    const missing = [...new Set(texts.filter((text) => !found.has(text)))];
+    if (missing.length) {
+      const computed = await embedWith(thread, missing, batchSize);
+      for (const [i, text] of missing.entries()) found.set(text, Float32Array.from(computed[i]!));
+    }
+    for (const [text, vector] of found) remember(cache, text, vector);
+    return texts.map((text) => Array.from(found.get(text)!));
   };
 }
 

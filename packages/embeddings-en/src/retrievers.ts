@@ -9,7 +9,7 @@ import { createLocalEmbed, type LocalEmbedOptions } from "./local-embed.js";
 /**
  * The weight of the embedding's reciprocal ranks against the lexical ranker's (1) in
  * {@link createLocalHybridRetriever}. Chosen by 4-fold cross-validation on the LiveMCPBench dev tasks among
- * 0.02 to 0.4 (each fold picked it on the other three): the model is weaker than the lexical ranker alone
+ * 0.02 to 1 (each fold picked it on the other three): the model is weaker than the lexical ranker alone
  * there, so it reorders the lexical ranking rather than competing with it.
  */
 export const LOCAL_HYBRID_EMBEDDING_WEIGHT = 0.1;
@@ -25,8 +25,11 @@ export async function createLocalEmbeddingRetriever(
   options: LocalEmbeddingRetrieverOptions = {},
 ): Promise<Retriever> {
   const embed = await createLocalEmbed(options);
+  // Queries are not cached: the cache is shared by every session of the process, and a query may hold
+  // what a user asked (a cache hit would also tell, by its speed, that someone asked it before).
+  const embedQuery = await createLocalEmbed({ ...options, cache: false });
   // The embed function batches by length itself; hand it the whole catalogue at once.
-  return createEmbeddingRetriever({ embed, name: options.name ?? "use-lite", batchSize: 1024 });
+  return createEmbeddingRetriever({ embed, embedQuery, name: options.name ?? "use-lite", batchSize: 1024 });
 }
 
 /** Options of {@link createLocalHybridRetriever}. */

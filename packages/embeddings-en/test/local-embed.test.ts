@@ -13,6 +13,7 @@ import {
   createLocalEmbeddingRetriever,
   createLocalHybridRetriever,
   type EmbedFunction,
+  LOCAL_EMBEDDING_CACHE_SIZE,
   LOCAL_EMBEDDING_DIMENSIONS,
 } from "../src/index.js";
 
@@ -136,6 +137,21 @@ describe("the local English model", () => {
     const [computed] = await embed(["a text never seen"]);
     expect(Math.max(...fresh!.map((x, i) => Math.abs(x - computed![i]!)))).toBeLessThan(1e-4);
     expect([...cache.keys()].sort()).toEqual(["a text never seen", "a text seen before"]);
+  });
+
+  it("when the cache is full, answers a call mixing its oldest entry and new texts, and holds its size", async () => {
+    const cache = new Map<string, Float32Array>();
+    for (let i = 0; i < LOCAL_EMBEDDING_CACHE_SIZE; i++) cache.set(`old ${i}`, Float32Array.of(i));
+    const cached = await createLocalEmbed({ cache, thread: "main" });
+    const [oldest, fresh, other] = await cached(["old 0", "a new text", "another new text"]);
+    expect(oldest).toEqual([0]);
+    expect(fresh).toHaveLength(LOCAL_EMBEDDING_DIMENSIONS);
+    expect(other).toHaveLength(LOCAL_EMBEDDING_DIMENSIONS);
+    expect(cache.size).toBe(LOCAL_EMBEDDING_CACHE_SIZE);
+    // Used just now, so kept; the next oldest made room for the new texts.
+    expect(cache.has("old 0")).toBe(true);
+    expect(cache.has("old 1")).toBe(false);
+    expect(cache.has("old 2")).toBe(false);
   });
 
   it("puts related sentences closer than unrelated ones", async () => {

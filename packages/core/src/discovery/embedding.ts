@@ -18,6 +18,11 @@ export type EmbedFunction = (
 /** Options of {@link createEmbeddingRetriever}. */
 export interface EmbeddingRetrieverOptions {
   embed: EmbedFunction;
+  /**
+   * Embeds each search query. Default `embed`. A separate function lets an application cache tool vectors
+   * without keeping every query (which may hold what a user asked) in that cache.
+   */
+  embedQuery?: EmbedFunction;
   /** Name in reports. Default `embedding`. */
   name?: string;
   /** Texts per `embed` call while indexing. Default 64. */
@@ -34,7 +39,7 @@ export function embeddingText(doc: ToolDocument): string {
 
 /** Ranks tools by cosine similarity of their embeddings with the query's. */
 export function createEmbeddingRetriever(options: EmbeddingRetrieverOptions): Retriever {
-  const { embed, batchSize = 64, text = embeddingText } = options;
+  const { embed, embedQuery = embed, batchSize = 64, text = embeddingText } = options;
   return {
     name: options.name ?? "embedding",
     async index(documents): Promise<RetrieverIndex> {
@@ -57,7 +62,7 @@ export function createEmbeddingRetriever(options: EmbeddingRetrieverOptions): Re
       }
       return {
         async search(query, { limit, filter }) {
-          const [vector] = await embed([query]);
+          const [vector] = await embedQuery([query]);
           if (!vector || vector.length !== dim) throw badEmbedding(`a query vector of length ${dim}`);
           const q = normalized(vector);
           const hits: RetrievalHit[] = [];
@@ -88,7 +93,11 @@ export interface HybridRetrieverOptions {
 /** How deep each fused ranking is read. */
 const HYBRID_DEPTH = 50;
 
-/** Fuses several rankers by reciprocal rank (their scores need no common scale). */
+/**
+ * Fuses several rankers by reciprocal rank (their scores need no common scale). A ranker that fails (an
+ * embedding service down, a model that could not load) is left out of that index or that search, so search
+ * keeps working on the others; it fails only when every ranker does.
+ */
 export function createHybridRetriever(options: HybridRetrieverOptions): Retriever {
   const retrievers = options.retrievers ?? [
     createLexicalRetriever(),
@@ -96,19 +105,32 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
   ];
   if (!retrievers.length)
     throw new CodecallError("CONFIG_INVALID", "A hybrid retriever needs at least one retriever.");
+  const weights = options.weights ?? [];
   return {
     name: options.name ?? `hybrid(${retrievers.map((r) => r.name).join("+")})`,
     async index(documents) {
-      const indexes = await Promise.all(retrievers.map((retriever) => retriever.index(documents)));
+      const built = await answered(retrievers.map(async (retriever) => retriever.index(documents)));
       return {
         async search(query, searchOptions) {
           const deep = { ...searchOptions, limit: Math.max(searchOptions.limit, HYBRID_DEPTH) };
-          const lists = await Promise.all(indexes.map((index) => index.search(query, deep)));
-          return reciprocalRankFusion(lists, searchOptions.limit, options.weights ?? []);
+          const lists = await answered(built.map(async ({ value }) => value.search(query, deep)));
+          return reciprocalRankFusion(
+            lists.map((list) => list.value),
+            searchOptions.limit,
+            lists.map((list) => weights[built[list.at]!.at] ?? 1),
+          );
         },
       };
     },
   };
+}
+
+/** The values of the promises that fulfilled, with their positions; the first failure when none did. */
+async function answered<T>(promises: Array<Promise<T>>): Promise<Array<{ value: T; at: number }>> {
+  const settled = await Promise.allSettled(promises);
+  const values = settled.flatMap((s, at) => (s.status === "fulfilled" ? [{ value: s.value, at }] : []));
+  if (!values.length) throw (settled[0] as PromiseRejectedResult).reason;
+  return values;
 }
 
 /**
