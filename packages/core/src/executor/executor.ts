@@ -239,6 +239,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     } catch (error) {
       throw CodecallError.from(error, "CODEGEN_FAILED");
     }
+    const validator = new ArgumentValidator();
+    validator.warmUp();
     return {
       version,
       api,
@@ -248,7 +250,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           tools: api.tools,
           callTool: catalogue.callTool,
           interceptor,
-          validator: new ArgumentValidator(),
+          validator,
           limiter,
         }),
       ),
