@@ -167,7 +167,11 @@ class CheckService {
   /** Spawns the worker if there is none; an idle worker never keeps the process alive. */
   start(): void {
     if (this.worker) return;
-    this.spawn().unref();
+    try {
+      this.spawn().unref();
+    } catch {
+      // Where a worker cannot start, the first program that needs one reports why.
+    }
   }
 
   warmLibrary(): Promise<void> {
