@@ -201,12 +201,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   // @opentelemetry/api (when installed) loads while the sandbox opens and the API is generated.
   const telemetryReady = loadTelemetry();
   const budget = options.typeCheckBudget ?? {};
-  // Every program is stripped in the checker's thread; TypeScript and its standard library load there too
-  // (while the tools are listed) unless type-checking is off.
+  // Every program is stripped in the checker's thread, which starts now, in the background; unless
+  // type-checking is off, TypeScript and its standard library load there too.
   if (defaultMode === "off") startCheckWorker(budget);
   else void warmUpTypeChecker(budget);
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
-  // The engine starts (a thread, a WebAssembly compile) while the API is generated, not in the first program.
+  // The engine starts (a thread, a WebAssembly compile, a first run) now, in the background: the first
+  // program then finds it ready instead of starting it.
   void sandbox.warmUp?.().catch(() => undefined);
   // The policy sees each call first, as the program made it (before privacy restores any token).
   const gate = createPolicyGate(options);
