@@ -84,7 +84,6 @@ export class WorkerPool {
       worker = await started;
     }
     worker ??= await this.spawn();
-    this.prestart();
     this.live.add(worker);
     try {
       await worker.create(limits);
@@ -92,6 +91,8 @@ export class WorkerPool {
       this.drop(worker);
       throw error;
     }
+    // The next worker starts once this one is up, not beside it: at start-up the two would share the cores.
+    this.prestart();
     return new WorkerContext(worker, this);
   }
 

@@ -69,6 +69,41 @@ describe("quickjs in worker threads (the default)", () => {
     expect(exited).toBe(0);
   });
 
+  it("a sandbox warmed up ahead of use, then left unused and unclosed, lets its process exit", async () => {
+    const entry = new URL("../dist/index.js", import.meta.url).href;
+    const script = `const { quickjs } = await import(${JSON.stringify(entry)}); const s = quickjs(); await s.warmUp(); console.log("warm");`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(null);
+      }, 60_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    expect(out.trim()).toBe("warm");
+    expect(exited).toBe(0);
+  });
+
+  it("after warmUp, each fresh execution still gets a context of its own (the spare is used once)", async () => {
+    const sandbox = quickjs();
+    try {
+      await sandbox.warmUp!();
+      expect((await sandbox.execute({ code: "globalThis.seen = 1; return 1;" })).value).toBe(1);
+      expect((await sandbox.execute({ code: "return typeof seen;" })).value).toBe("undefined");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("runs programs, logs and tool calls in a worker", async () => {
     const sandbox = quickjs();
     try {

@@ -67,6 +67,15 @@ export class ContextSource {
     this.scheduleRefill();
   }
 
+  /** Makes the spare now, if there is none; resolves once it is ready (or could not be made). */
+  async warmUp(): Promise<void> {
+    if (!this.spareLimits || this.closed || this.failed) return;
+    if (this.refill) clearImmediate(this.refill);
+    this.refill = undefined;
+    this.spare ??= { limits: this.spareLimits, ready: this.prepare(this.spareLimits) };
+    await this.spare.ready;
+  }
+
   /** Disposes the spare. No spare is made afterwards. */
   async close(): Promise<void> {
     this.closed = true;

@@ -52,6 +52,7 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
         await session.dispose();
       }
     },
+    warmUp: () => contexts.warmUp(),
     async close() {
       await Promise.all([...sessions].map((s) => s.dispose()));
       await contexts.close();

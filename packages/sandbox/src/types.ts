@@ -159,6 +159,13 @@ export interface Sandbox {
   createSession(options?: SessionOptions): Promise<SandboxSession>;
   /** Runs one program in a fresh session and disposes it. */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome>;
+  /**
+   * Prepares the spare context now (see {@link CreateSandboxOptions.spareContext}) instead of after the
+   * first execution, so the first program does not pay for starting the engine (a worker thread, a
+   * WebAssembly compile). Resolves once it is ready, or at once where there are no spares. Optional: a
+   * Sandbox made without `createSandbox` may lack it.
+   */
+  warmUp?(): Promise<void>;
   /** Disposes every open session and the backend's engine-wide resources. */
   close(): Promise<void>;
 }

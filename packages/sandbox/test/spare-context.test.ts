@@ -108,6 +108,37 @@ describe("spare context", () => {
     }
   });
 
+  it("warmUp prepares the spare before the first execution, which then makes no context of its own", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    await Promise.all([sandbox.warmUp!(), sandbox.warmUp!()]);
+    expect(contexts.length).toBe(1);
+    expect(contexts[0]!.runs).toEqual([
+      { prelude: expect.stringContaining("__codecallRun"), script: "__codecallRun(async function () {})" },
+    ]);
+    expect((await sandbox.execute({ code: "return 1" })).value).toBe(1);
+    expect(contexts.length).toBe(1);
+    expect(programRuns(contexts[0]!)).toBe(1);
+    expect(contexts[0]!.runs[1]!.prelude).toBe("");
+    await sandbox.close();
+    expect(contexts.every((c) => c.disposed)).toBe(true);
+  });
+
+  it("warmUp makes nothing for remote backends, with spares off, or after close", async () => {
+    for (const [remote, spareContext, closeFirst] of [
+      [true, undefined, false],
+      [false, false, false],
+      [false, undefined, true],
+    ] as const) {
+      const { adapter, contexts } = recordingAdapter(remote);
+      const sandbox = createSandbox(adapter, spareContext === undefined ? {} : { spareContext });
+      if (closeFirst) await sandbox.close();
+      await sandbox.warmUp!();
+      expect(contexts.length).toBe(0);
+      await sandbox.close();
+    }
+  });
+
   it("makes no spare after close", async () => {
     const { adapter, contexts } = recordingAdapter();
     const sandbox = createSandbox(adapter);

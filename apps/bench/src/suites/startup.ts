@@ -4,7 +4,9 @@
  * - `firstProgram`: code mode over `server-memory` (type-check on, the default), ready, then program A and
  *   program B (both texts new to the process), run at once one after the other: A's time minus B's. The
  *   same with type-check off, alternating, is the yardstick (the engine's and the API's own first use); a
- *   third variant sends A 3 s after ready, as a model's first reply would (labelled `AfterPause`).
+ *   third and fourth variant send A 3 s after ready, as a model's first reply would (labelled `AfterPause`),
+ *   with type-check on and off. Each sample also gives the host process's CPU (all its threads) to ready
+ *   and to the end of program B.
  * - `ready`: three real servers over stdio (`server-memory`, `server-filesystem`, `server-everything`, from
  *   node_modules): bare MCP SDK clients connecting and listing tools in parallel (the servers' own spawn),
  *   against `createCodeMode` resolving; alternating processes, medians.
@@ -35,13 +37,16 @@ const FIRST_PROGRAM_SCRIPT = `
 import { createCodeMode } from "@codecall/core";
 import { quickjs } from "@codecall/sandbox-quickjs";
 const [memory, typeCheck, pauseMs] = process.argv.slice(1);
+const cpuMs = (from) => { const c = process.cpuUsage(from); return (c.user + c.system) / 1000; };
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const codeMode = await createCodeMode({
   servers: { mcpServers: { memory: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: "/dev/null" } } } },
   sandbox: quickjs(),
   typeCheck,
 });
 const readyMs = performance.now() - t0;
+const cpuToReadyMs = cpuMs(cpu0);
 await new Promise((resolve) => setTimeout(resolve, Number(pauseMs)));
 const time = async (n) => {
   const t = performance.now();
@@ -51,8 +56,9 @@ const time = async (n) => {
 };
 const firstMs = await time(1);
 const secondMs = await time(2);
+const cpuToSecondMs = cpuMs(cpu0);
 await codeMode.close();
-process.stdout.write(JSON.stringify({ readyMs, firstMs, secondMs }));
+process.stdout.write(JSON.stringify({ readyMs, firstMs, secondMs, cpuToReadyMs, cpuToSecondMs }));
 `;
 
 /** One process: bare clients or code mode over the three servers; ready time, then RSS after some work. */
@@ -130,7 +136,13 @@ function sides(): Array<{ label: string; cwd: string }> {
 const PAUSE_MS = 3_000;
 
 async function firstProgram(samples: number): Promise<Record<string, unknown>> {
-  type Sample = { readyMs: number; firstMs: number; secondMs: number };
+  type Sample = {
+    readyMs: number;
+    firstMs: number;
+    secondMs: number;
+    cpuToReadyMs: number;
+    cpuToSecondMs: number;
+  };
   const byMode: Record<string, Sample[]> = {};
   for (let i = 0; i < samples; i++) {
     // Alternating, the order switched each time, so the machine's load falls on both modes alike.
@@ -139,6 +151,7 @@ async function firstProgram(samples: number): Promise<Record<string, unknown>> {
         { key: "error", mode: "error", pause: 0 },
         { key: "off", mode: "off", pause: 0 },
         { key: "errorAfterPause", mode: "error", pause: PAUSE_MS },
+        { key: "offAfterPause", mode: "off", pause: PAUSE_MS },
       ].map((m) => ({ ...side, ...m })),
     );
     for (const { label, cwd, key, mode, pause } of i % 2 ? runs.reverse() : runs) {
@@ -167,6 +180,16 @@ async function firstProgram(samples: number): Promise<Record<string, unknown>> {
       list.map((s) => s.firstMs - s.secondMs),
       0,
     ),
+    // The host process's CPU (every thread; the servers are children with their own), from the start of
+    // createCodeMode: warming that moves ahead shows here as CPU before ready rather than in the first program.
+    hostCpuToReadyMs: spread(
+      list.map((s) => s.cpuToReadyMs),
+      0,
+    ),
+    hostCpuToSecondProgramMs: spread(
+      list.map((s) => s.cpuToSecondMs),
+      0,
+    ),
   });
   return {
     processesPerMode: samples,
@@ -175,6 +198,7 @@ async function firstProgram(samples: number): Promise<Record<string, unknown>> {
         [`${label}typeCheckOn`, summary(byMode[`${label}error`]!)],
         [`${label}typeCheckOff`, summary(byMode[`${label}off`]!)],
         [`${label}typeCheckOnAfterPause`, summary(byMode[`${label}errorAfterPause`]!)],
+        [`${label}typeCheckOffAfterPause`, summary(byMode[`${label}offAfterPause`]!)],
       ]),
     ),
   };

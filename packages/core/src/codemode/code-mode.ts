@@ -41,6 +41,13 @@ import { skillDiscovery, skillFilesKey } from "../skills/discovery.js";
 import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
 
 /**
+ * Catalogues up to this many tools are prepared in the background once connected (see createCodeMode):
+ * generating the API and the index of a few hundred tools costs tens of milliseconds; thousands, seconds of
+ * the host's thread, which a session that never runs a program should not pay.
+ */
+const PREBUILD_UP_TO_TOOLS = 1_000;
+
+/**
  * Options of {@link createCodeMode}. `policy`, `approve` and `approveProgram` (see {@link PolicyOptions})
  * control which tool calls programs may make and who approves them.
  */
@@ -129,7 +136,8 @@ export interface CodeModeState {
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
   const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
-  // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured).
+  // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured). The
+  // executor starts the engine and the checker's thread then too, for the same reason (see createExecutor).
   if (options.typeCheck !== "off") void warmUpTypeChecker();
   const guard = await privacyGuard(options.privacy);
   // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
@@ -235,6 +243,13 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
     );
   });
 
+  // A catalogue of ordinary size gets its API, checker declarations and index built now, in the background,
+  // while the model reads the prompt; a very large one keeps them for first use (start-up stays flat).
+  const prebuild =
+    connections.tools().length <= PREBUILD_UP_TO_TOOLS
+      ? setImmediate(() => void current().catch(() => undefined)).unref()
+      : undefined;
+
   const codeMode: CodeMode = {
     mode: "code",
     connections,
@@ -283,6 +298,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       return () => listeners.delete(listener);
     },
     async close() {
+      if (prebuild) clearImmediate(prebuild);
       unsubscribe();
       listeners.clear();
       await executor.close();

@@ -34,7 +34,12 @@ import { type Preparer, SLICE_DECLARATIONS_AT, SlicedPreparer } from "./sliced-p
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { createToolLimiter, ToolLimiter, type ToolLimitsConfig } from "./tool-limits.js";
 import { mentionedNames, programPrologue } from "./transpile.js";
-import { ProgramPreparer, type TypeCheckBudget, warmUpTypeChecker } from "./type-check-service.js";
+import {
+  ProgramPreparer,
+  startCheckWorker,
+  type TypeCheckBudget,
+  warmUpTypeChecker,
+} from "./type-check-service.js";
 import { unknownToolDiagnostics } from "./unknown-tools.js";
 
 /** `off`: run unchecked. `warn`: run anyway and report findings. `error`: report and do not run. */
@@ -195,7 +200,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     options.tools instanceof ToolLimiter ? options.tools : createToolLimiter(options.tools, "tools");
   // @opentelemetry/api (when installed) loads while the sandbox opens and the API is generated.
   const telemetryReady = loadTelemetry();
+  const budget = options.typeCheckBudget ?? {};
+  // Every program is stripped in the checker's thread, which starts now, in the background; unless
+  // type-checking is off, TypeScript and its standard library load there too.
+  if (defaultMode === "off") startCheckWorker(budget);
+  else void warmUpTypeChecker(budget);
   const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
+  // The engine starts (a thread, a WebAssembly compile, a first run) now, in the background: the first
+  // program then finds it ready instead of starting it.
+  void sandbox.warmUp?.().catch(() => undefined);
   // The policy sees each call first, as the program made it (before privacy restores any token).
   const gate = createPolicyGate(options);
   const interceptor = composeInterceptors(gate.interceptor, options.interceptor);
@@ -215,9 +228,6 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const wrapTools = files
     ? (tools: ToolHandler) => programTools(files.tools(tools, interceptor))
     : programTools;
-  const budget = options.typeCheckBudget ?? {};
-  // TypeScript and its standard library load in the checker's thread while the tools are listed.
-  if (defaultMode !== "off") void warmUpTypeChecker(budget);
   let session: Promise<SandboxSession> | undefined;
   let state: Promise<ApiState> | undefined;
   let closed = false;
@@ -230,6 +240,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     } catch (error) {
       throw CodecallError.from(error, "CODEGEN_FAILED");
     }
+    const validator = new ArgumentValidator();
+    validator.warmUp();
     return {
       version,
       api,
@@ -239,7 +251,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           tools: api.tools,
           callTool: catalogue.callTool,
           interceptor,
-          validator: new ArgumentValidator(),
+          validator,
           limiter,
         }),
       ),

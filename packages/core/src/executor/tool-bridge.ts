@@ -30,6 +30,14 @@ export class ArgumentValidator {
   /** Ajv loads with the first check: it is a large part of core's import time otherwise. */
   private engines: Promise<{ draft07: Ajv; draft2020: Ajv2020 }> | undefined;
 
+  /** Loads Ajv now (in the background), so the first tool call does not wait for it. */
+  warmUp(): void {
+    this.engines ??= loadEngines();
+    this.engines.catch(() => {
+      this.engines = undefined;
+    });
+  }
+
   /** Throws TOOL_ARGS_INVALID naming the first fields that do not match `tool`'s input schema. */
   async check(tool: GeneratedTool, args: JsonObject): Promise<void> {
     const validate = this.cache.get(tool.id) ?? (await this.validator(tool));

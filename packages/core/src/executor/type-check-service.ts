@@ -86,6 +86,14 @@ export function warmUpTypeChecker(budget: TypeCheckBudget = {}): Promise<void> {
   return serviceFor(memoryMb).warmLibrary();
 }
 
+/**
+ * Starts the type-check worker without loading TypeScript: what stripping needs (the worker strips every
+ * program, checked or not). For `typeCheck: "off"`, so the first program does not wait for the thread.
+ */
+export function startCheckWorker(budget: TypeCheckBudget = {}): void {
+  serviceFor(budget.memoryMb ?? DEFAULT_TYPE_CHECK_BUDGET.memoryMb).start();
+}
+
 /** One worker thread and the queue of checks it answers, one at a time. */
 class CheckService {
   private worker: Worker | undefined;
@@ -154,6 +162,16 @@ class CheckService {
       job.reject(closed);
     }
     if (this.loaded.delete(apiId)) this.worker?.postMessage({ type: "unload", apiId } satisfies CheckRequest);
+  }
+
+  /** Spawns the worker if there is none; an idle worker never keeps the process alive. */
+  start(): void {
+    if (this.worker) return;
+    try {
+      this.spawn().unref();
+    } catch {
+      // Where a worker cannot start, the first program that needs one reports why.
+    }
   }
 
   warmLibrary(): Promise<void> {
@@ -302,6 +320,8 @@ class CheckService {
         ),
       LOAD_BUDGET_MS,
     );
+    // A check waiting for the start refs the worker; a worker started ahead of need keeps nothing alive.
+    this.startTimer.unref();
     worker.on("message", (reply: CheckReply | { id: 0; ready: true }) => {
       if (this.worker !== worker) return;
       if ("ready" in reply) {
