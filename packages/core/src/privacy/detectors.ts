@@ -11,6 +11,7 @@ import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
 import { detach } from "./detach.js";
 import { keyKind, keyWords, looksLikeName, namesProductCode } from "./fields.js";
+import { perKey } from "./per-key.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
@@ -423,7 +424,7 @@ const NUMBER_LIKE = new Set(["number", "no", "num", "id", "tag", "name", "string
  * `build_number`); a word that only contains one (`build_agent`'s `build` does, `rebuild` does not) is
  * read word by word, so `release_host` and `buildAgent` name hosts, not versions.
  */
-export const namesVersion = (key: string): boolean => {
+export const namesVersion: (key: string) => boolean = perKey((key) => {
   if (key.length > 200) return false;
   const words = keyWords(key);
   const last = words[words.length - 1];
@@ -432,7 +433,7 @@ export const namesVersion = (key: string): boolean => {
     last !== undefined &&
     (VERSION_WORDS.has(last) || (words.length > 1 && VERSION_WORDS.has(words[0]!) && NUMBER_LIKE.has(last)))
   );
-};
+});
 
 /**
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and

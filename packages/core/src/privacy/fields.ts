@@ -10,6 +10,7 @@
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
 import { detach } from "./detach.js";
+import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
@@ -185,9 +186,9 @@ function classify(words: string[]): KeyKind {
 const PRODUCT_CODE_WORDS = /^(?:ean|gtin|upc|isbn|barcode|sku|asin|mpn)\d{0,2}$/;
 
 /** True when a property holds a product code (`ean`, `gtin`, `upc`, `barcode`, `isbn13`). */
-export function namesProductCode(key: string): boolean {
-  return key.length <= 60 && keyWords(key).some((w) => PRODUCT_CODE_WORDS.test(w));
-}
+export const namesProductCode: (key: string) => boolean = perKey(
+  (key) => key.length <= 60 && keyWords(key).some((w) => PRODUCT_CODE_WORDS.test(w)),
+);
 
 /** The type a property name implies (`work_email` → `EMAIL`), or undefined. */
 export function typeForKey(key: string): string | undefined {
