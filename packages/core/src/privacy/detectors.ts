@@ -102,6 +102,8 @@ const IBAN_GATE = 4;
 const SSN_GATE = 8;
 const IPV6_GATE = 16;
 const IPV4_GATE = 32;
+/** Exported for the scan: the phone detector's gate also opens by context (see {@link contextGateMask}). */
+export const PHONE_GATE = 64;
 
 /** The gates `p` opens: each bit is the exact first check of the detectors built with it. */
 export function gateMask(p: TextProfile): number {
@@ -111,8 +113,19 @@ export function gateMask(p: TextProfile): number {
     (p.ibanHead ? IBAN_GATE : 0) |
     (p.ssnShape || p.digitRun >= 9 ? SSN_GATE : 0) |
     (p.doubleColon || p.hexColons >= 6 ? IPV6_GATE : 0) |
-    (p.quadHead ? IPV4_GATE : 0)
+    (p.quadHead ? IPV4_GATE : 0) |
+    (p.phoneRun >= 7 || p.digitRun >= 7 ? PHONE_GATE : 0)
   );
+}
+
+/**
+ * The gates a scan's context opens whatever its text's profile: the phone detector reads a string under a
+ * phone key, and a piece of a long text (whose whole text's runs decide), with no run of seven digits.
+ */
+export function contextGateMask(context: PieceContext): number {
+  return context.whole !== undefined || (context.key !== undefined && keyKind(context.key) === "PHONE")
+    ? PHONE_GATE
+    : 0;
 }
 const allBuiltin = new WeakMap<readonly Detector[], boolean>();
 
@@ -672,6 +685,8 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     return false;
   };
+  /** Reset for every candidate: one per detector (a scan never re-enters it). */
+  const labels = new Labels();
   const d: Detector = {
     type: "PHONE",
     confidence: options.confidence ?? 0.9,
@@ -687,7 +702,6 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
         // as they would for the text scanned at once (this piece's, when they are a phone's already).
         return;
       }
-      const labels = new Labels();
       const region = context.region;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
@@ -745,6 +759,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
         }
       }
+      labels.reset("", 0, false); // holds no text (a piece of a long one) past the scan
       // WhatsApp's click-to-chat links (`https://wa.me/33612345678`) hold an international number
       // without its `+`.
       if (text.indexOf("wa.me/") !== -1) {
@@ -756,7 +771,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       }
     },
   };
-  return builtin(d);
+  return builtin(d, PHONE_GATE);
 }
 
 /** Whether the text just before a candidate is a phone label, read once and only when asked. */

@@ -6,6 +6,7 @@
  */
 import type { JsonValue } from "../json.js";
 import {
+  contextGateMask,
   type Detector,
   defaultDetectors,
   eachMailboxName,
@@ -15,6 +16,7 @@ import {
   type Match,
   namesVersion,
   onlyBuiltins,
+  PHONE_GATE,
   type PieceContext,
   type ResultContext,
   type ScanContext,
@@ -648,6 +650,17 @@ function mapBack(spans: Span[], view: View, raw: string): Span[] {
   });
 }
 
+/** Each detector's {@link GATE} (0: none), by position in its list: read once per list, not per string. */
+const gateLists = new WeakMap<readonly Detector[], Int32Array>();
+function gatesOf(list: readonly Detector[]): Int32Array {
+  let gates = gateLists.get(list);
+  if (gates === undefined || gates.length !== list.length) {
+    gates = Int32Array.from(list, (d) => (d as Gated)[GATE] ?? 0);
+    gateLists.set(list, gates);
+  }
+  return gates;
+}
+
 function scanOnce(
   text: string,
   context: ScanContext,
@@ -668,10 +681,14 @@ function scanOnce(
   }
   const min = options.minConfidence ?? 0;
   // Built-in detectors whose first check fails on this text's profile are not called at all.
-  const open = gateMask(profileOf(text, context));
-  for (const d of detectorsOf(options)) {
-    const gate = (d as Gated)[GATE];
-    if (gate !== undefined && gate !== 0 && (gate & open) === 0) continue;
+  let open = gateMask(profileOf(text, context));
+  if ((open & PHONE_GATE) === 0) open |= contextGateMask(context);
+  const list = detectorsOf(options);
+  const gates = gatesOf(list);
+  for (let k = 0; k < list.length; k++) {
+    const gate = gates[k]!;
+    if (gate !== 0 && (gate & open) === 0) continue;
+    const d = list[k]!;
     if (d.confidence < min) continue;
     const before = found.length;
     d.find(text, found, context);
