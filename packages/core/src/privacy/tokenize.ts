@@ -5,6 +5,7 @@
  * so the output contains no token the vault did not issue.
  */
 import type { JsonValue } from "../json.js";
+import { detach } from "./detach.js";
 import {
   contextGateMask,
   type Detector,
@@ -30,6 +31,7 @@ import {
   isPersonObject,
   isPlaceholder,
   isRegionKey,
+  type KeyKind,
   keyKind,
   regionForField,
   rememberable,
@@ -100,6 +102,34 @@ const NAME_PART_KEYS = new Set([
   "suffix",
 ]);
 const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium"];
+
+/** What {@link Collector} reads from a property name. */
+interface KeyFacts {
+  readonly kind: KeyKind;
+  /** May name a region (`country`, `locale`). */
+  readonly region: boolean;
+  /** A bare name part: `given`, `family`, `first` or `last`, in any case. */
+  readonly namePart: boolean;
+  /** Holds a person's name parts (`given`, `family`: FHIR's lists of them). */
+  readonly nameParts: boolean;
+}
+const keyFacts = new Map<string, KeyFacts>();
+
+/** The {@link KeyFacts} of `key`, read once per name: the same few come back in every object of a list. */
+function keyFactsOf(key: string): KeyFacts {
+  let facts = keyFacts.get(key);
+  if (facts === undefined) {
+    if (keyFacts.size >= 4096) keyFacts.clear();
+    facts = {
+      kind: keyKind(key),
+      region: isRegionKey(key),
+      namePart: /^(?:given|family|first|last)$/i.test(key),
+      nameParts: /^(?:given|family)$/i.test(key),
+    };
+    keyFacts.set(detach(key), facts);
+  }
+  return facts;
+}
 
 /** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
 class Collector {
@@ -301,8 +331,9 @@ class Collector {
     for (const key of keys) {
       const v = value[key]!;
       const sub = props?.[key] ?? s?.additionalProperties;
-      const kind = keyKind(key);
-      if (!this.sawRegion && typeof v === "string" && isRegionKey(key)) this.sawRegion = true;
+      const facts = keyFactsOf(key);
+      const kind = facts.kind;
+      if (!this.sawRegion && typeof v === "string" && facts.region) this.sawRegion = true;
       if (key === "value" && contactType !== undefined) {
         this.#take(value, key, contactType, v, false);
         continue;
@@ -329,7 +360,7 @@ class Collector {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
             }
-          } else if (/^(?:given|family|first|last)$/i.test(key)) {
+          } else if (facts.namePart) {
             // Bare name parts: in a person's record (`{first, last, email}`) or beside each other.
             person ??= role === Role.Person || isPersonObject(value);
             const lower = keys.map((k) => k.toLowerCase());
@@ -369,7 +400,7 @@ class Collector {
         ((key === "name" || key === "names") && (role === Role.Person || isPersonish(value)))
       )
         childRole = Role.NameParts;
-      else if (/^(?:given|family)$/i.test(key)) childRole = Role.NameParts;
+      else if (facts.nameParts) childRole = Role.NameParts;
       this.collect(v, sub, childRole);
     }
   }
@@ -672,12 +703,13 @@ function scanOnce(
   exact = text,
 ): Span[] {
   const found: Match[] = [];
-  const bounds: number[] = [];
+  /** Where each detector's matches end in `found` (made at the first match: most strings hold none). */
+  let bounds: number[] | undefined;
   if (escapeTokens && profileOf(text, context).bracket) {
     for (const m of text.matchAll(TOKEN_PATTERN)) {
       found.push({ start: m.index, end: m.index + m[0].length, type: ESCAPE_TYPE, confidence: 1 });
     }
-    if (found.length > 0) bounds.push(found.length);
+    if (found.length > 0) bounds = [found.length];
   }
   const min = options.minConfidence ?? 0;
   // Built-in detectors whose first check fails on this text's profile are not called at all.
@@ -692,13 +724,13 @@ function scanOnce(
     if (d.confidence < min) continue;
     const before = found.length;
     d.find(text, found, context);
-    if (found.length > before) bounds.push(found.length);
+    if (found.length > before) (bounds ??= []).push(found.length);
   }
   // Earlier detectors (higher priority) win overlaps: merge each one's matches into what is kept, in
   // linear time.
   let detected: Match[] = NONE;
-  if (bounds.length === 1) detected = clean(found);
-  else {
+  if (bounds?.length === 1) detected = clean(found);
+  else if (bounds !== undefined) {
     let from = 0;
     for (const to of bounds) {
       const g = found.slice(from, to);
@@ -948,6 +980,8 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
  */
 class Walker {
   readonly #cache = new Map<string | undefined, CacheSlot>();
+  /** The slot of object keys (no property name, no region), held apart: every key of every object uses it. */
+  #keySlot: CacheSlot | undefined;
   #revision: number;
   readonly #context: ResultContext = {};
 
@@ -1036,13 +1070,18 @@ class Walker {
     const revision = this.vault.rememberedRevision;
     if (revision !== this.#revision) {
       this.#cache.clear();
+      this.#keySlot = undefined;
       this.#revision = revision;
     }
-    const slotKey = region === undefined ? key : `${key}\u0000${region}`;
-    let slot = this.#cache.get(slotKey);
+    let slot = key === undefined && region === undefined ? this.#keySlot : undefined;
     if (slot === undefined) {
-      slot = { results: new Map(), hits: 0, misses: 0 };
-      this.#cache.set(slotKey, slot);
+      const slotKey = region === undefined ? key : `${key}\u0000${region}`;
+      slot = this.#cache.get(slotKey);
+      if (slot === undefined) {
+        slot = { results: new Map(), hits: 0, misses: 0 };
+        this.#cache.set(slotKey, slot);
+      }
+      if (slotKey === undefined) this.#keySlot = slot;
     }
     if (slot.misses > CACHE_TRIAL && slot.hits < slot.misses) {
       return tokenizeFound(text, this.vault, this.options, context); // this property's values are unique
