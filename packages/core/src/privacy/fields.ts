@@ -289,11 +289,18 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
   if (v.length < 2 || v.length > 80 || isPlaceholder(v) || !NAME_SHAPE.test(v)) return false;
   if (/\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
-  const words = v.split(/\s+/);
-  if (words.length > 6) return false;
+  if (wordCount(v) > 6) return false;
   if (!strict) return true;
+  const words = v.split(/\s+/);
   if (words.some((w) => THING_WORDS.has(w.toLowerCase()) || isPlaceholder(w))) return false;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
+}
+
+/** The words of a trimmed name (`NAME_SHAPE`: spaces are its only white space), counted without splitting. */
+function wordCount(v: string): number {
+  let n = 1;
+  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === 32 && v.charCodeAt(i - 1) !== 32) n++;
+  return n;
 }
 
 const countDigits = (v: string): number => {

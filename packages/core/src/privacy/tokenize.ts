@@ -692,6 +692,15 @@ function gatesOf(list: readonly Detector[]): Int32Array {
   return gates;
 }
 
+/**
+ * The list {@link scanOnce} collects matches in, and the one known values are collected in: emptied after
+ * each scan, so the many strings in which nothing is found make no list. A detector that scans again from
+ * inside a scan (user code may) gets fresh lists.
+ */
+const scratchFound: Match[] = [];
+const scratchHits: KnownMatch[] = [];
+let scratchBusy = false;
+
 function scanOnce(
   text: string,
   context: ScanContext,
@@ -702,7 +711,29 @@ function scanOnce(
   /** `text` before space and dash look-alikes were normalized, where known values are looked up. */
   exact = text,
 ): Span[] {
-  const found: Match[] = [];
+  if (scratchBusy) return scanInto([], [], text, context, vault, options, known, escapeTokens, exact);
+  scratchBusy = true;
+  try {
+    return scanInto(scratchFound, scratchHits, text, context, vault, options, known, escapeTokens, exact);
+  } finally {
+    scratchFound.length = 0;
+    scratchHits.length = 0;
+    scratchBusy = false;
+  }
+}
+
+/** {@link scanOnce} with the (empty) lists to collect matches and known values in. */
+function scanInto(
+  found: Match[],
+  hits: KnownMatch[],
+  text: string,
+  context: ScanContext,
+  vault: Vault,
+  options: ScanOptions,
+  known: "remembered" | "all" | undefined,
+  escapeTokens: boolean,
+  exact: string,
+): Span[] {
   /** Where each detector's matches end in `found` (made at the first match: most strings hold none). */
   let bounds: number[] | undefined;
   if (escapeTokens && profileOf(text, context).bracket) {
@@ -741,7 +772,6 @@ function scanOnce(
   if (known === undefined) return detected;
   // Known values last, and only where they do not cut into a detected value of another type: a name
   // inside an email address stays part of the email's token. A known value kept wins its overlaps.
-  const hits: KnownMatch[] = [];
   findKnownIn(vault, text, known, hits, detected, context.profile);
   if (exact !== text) vault.findKnown(exact, known, hits, detected);
   if (hits.length === 0) return detected;
