@@ -288,7 +288,7 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
   if (v.length < 2 || v.length > 80 || isPlaceholder(v) || !NAME_SHAPE.test(v)) return false;
-  if (/\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
+  if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
   if (!strict) return true;
   const words = v.split(/\s+/);
@@ -329,10 +329,11 @@ export function looksLikeSsn(value: string): boolean {
 
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, value: string, strict = false): boolean {
-  if (value.trim() === "" || isPlaceholder(value)) return false;
+  if (value.trim() === "") return false;
+  if (type === "NAME") return looksLikeName(value, strict); // which rules out placeholders itself
+  if (isPlaceholder(value)) return false;
   if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
   if (type === "PHONE") return looksLikePhone(value);
-  if (type === "NAME") return looksLikeName(value, strict);
   if (type === "SSN") return looksLikeSsn(value);
   return value.length <= 256;
 }
