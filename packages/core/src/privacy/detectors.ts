@@ -31,7 +31,8 @@ export interface ScanContext {
   key?: string | undefined;
   /**
    * The string's character profile, filled in by the first detector that needs it so the others reuse it
-   * (built-in detectors skip strings whose profile rules them out).
+   * (built-in detectors skip strings whose profile rules them out). Valid while this string is scanned:
+   * the same object is refilled for the next string of a tokenize call.
    */
   profile?: TextProfile | undefined;
   /**
