@@ -755,7 +755,9 @@ function scanInto(
     if (d.confidence < min) continue;
     const before = found.length;
     d.find(text, found, context);
-    if (found.length > before) (bounds ??= []).push(found.length);
+    if (found.length === before) continue;
+    if (bounds === undefined) bounds = [found.length];
+    else bounds.push(found.length);
   }
   // Earlier detectors (higher priority) win overlaps: merge each one's matches into what is kept, in
   // linear time.
