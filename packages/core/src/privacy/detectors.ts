@@ -11,6 +11,7 @@ import { CodecallError } from "../errors.js";
 import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
 import { detach } from "./detach.js";
 import { keyKind, keyWords, looksLikeName, namesProductCode } from "./fields.js";
+import { perKey } from "./per-key.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
@@ -30,7 +31,8 @@ export interface ScanContext {
   key?: string | undefined;
   /**
    * The string's character profile, filled in by the first detector that needs it so the others reuse it
-   * (built-in detectors skip strings whose profile rules them out).
+   * (built-in detectors skip strings whose profile rules them out). Valid while this string is scanned:
+   * the same object is refilled for the next string of a tokenize call.
    */
   profile?: TextProfile | undefined;
   /**
@@ -101,6 +103,8 @@ const IBAN_GATE = 4;
 const SSN_GATE = 8;
 const IPV6_GATE = 16;
 const IPV4_GATE = 32;
+/** Exported for the scan: the phone detector's gate also opens by context (see {@link contextGateMask}). */
+export const PHONE_GATE = 64;
 
 /** The gates `p` opens: each bit is the exact first check of the detectors built with it. */
 export function gateMask(p: TextProfile): number {
@@ -110,8 +114,19 @@ export function gateMask(p: TextProfile): number {
     (p.ibanHead ? IBAN_GATE : 0) |
     (p.ssnShape || p.digitRun >= 9 ? SSN_GATE : 0) |
     (p.doubleColon || p.hexColons >= 6 ? IPV6_GATE : 0) |
-    (p.quadHead ? IPV4_GATE : 0)
+    (p.quadHead ? IPV4_GATE : 0) |
+    (p.phoneRun >= 7 || p.digitRun >= 7 ? PHONE_GATE : 0)
   );
+}
+
+/**
+ * The gates a scan's context opens whatever its text's profile: the phone detector reads a string under a
+ * phone key, and a piece of a long text (whose whole text's runs decide), with no run of seven digits.
+ */
+export function contextGateMask(context: PieceContext): number {
+  return context.whole !== undefined || (context.key !== undefined && keyKind(context.key) === "PHONE")
+    ? PHONE_GATE
+    : 0;
 }
 const allBuiltin = new WeakMap<readonly Detector[], boolean>();
 
@@ -423,7 +438,7 @@ const NUMBER_LIKE = new Set(["number", "no", "num", "id", "tag", "name", "string
  * `build_number`); a word that only contains one (`build_agent`'s `build` does, `rebuild` does not) is
  * read word by word, so `release_host` and `buildAgent` name hosts, not versions.
  */
-export const namesVersion = (key: string): boolean => {
+export const namesVersion: (key: string) => boolean = perKey((key) => {
   if (key.length > 200) return false;
   const words = keyWords(key);
   const last = words[words.length - 1];
@@ -432,7 +447,7 @@ export const namesVersion = (key: string): boolean => {
     last !== undefined &&
     (VERSION_WORDS.has(last) || (words.length > 1 && VERSION_WORDS.has(words[0]!) && NUMBER_LIKE.has(last)))
   );
-};
+});
 
 /**
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
@@ -671,6 +686,8 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     return false;
   };
+  /** Reset for every candidate: one per detector (a scan never re-enters it). */
+  const labels = new Labels();
   const d: Detector = {
     type: "PHONE",
     confidence: options.confidence ?? 0.9,
@@ -686,7 +703,6 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
         // as they would for the text scanned at once (this piece's, when they are a phone's already).
         return;
       }
-      const labels = new Labels();
       const region = context.region;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
@@ -744,6 +760,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
         }
       }
+      labels.reset("", 0, false); // holds no text (a piece of a long one) past the scan
       // WhatsApp's click-to-chat links (`https://wa.me/33612345678`) hold an international number
       // without its `+`.
       if (text.indexOf("wa.me/") !== -1) {
@@ -755,7 +772,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       }
     },
   };
-  return builtin(d);
+  return builtin(d, PHONE_GATE);
 }
 
 /** Whether the text just before a candidate is a phone label, read once and only when asked. */

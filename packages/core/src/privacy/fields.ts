@@ -10,6 +10,7 @@
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
 import { detach } from "./detach.js";
+import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
@@ -185,9 +186,9 @@ function classify(words: string[]): KeyKind {
 const PRODUCT_CODE_WORDS = /^(?:ean|gtin|upc|isbn|barcode|sku|asin|mpn)\d{0,2}$/;
 
 /** True when a property holds a product code (`ean`, `gtin`, `upc`, `barcode`, `isbn13`). */
-export function namesProductCode(key: string): boolean {
-  return key.length <= 60 && keyWords(key).some((w) => PRODUCT_CODE_WORDS.test(w));
-}
+export const namesProductCode: (key: string) => boolean = perKey(
+  (key) => key.length <= 60 && keyWords(key).some((w) => PRODUCT_CODE_WORDS.test(w)),
+);
 
 /** The type a property name implies (`work_email` → `EMAIL`), or undefined. */
 export function typeForKey(key: string): string | undefined {
@@ -287,12 +288,19 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
   if (v.length < 2 || v.length > 80 || isPlaceholder(v) || !NAME_SHAPE.test(v)) return false;
-  if (/\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
-  const words = v.split(/\s+/);
-  if (words.length > 6) return false;
+  if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
+  if (wordCount(v) > 6) return false;
   if (!strict) return true;
+  const words = v.split(/\s+/);
   if (words.some((w) => THING_WORDS.has(w.toLowerCase()) || isPlaceholder(w))) return false;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
+}
+
+/** The words of a trimmed name (`NAME_SHAPE`: spaces are its only white space), counted without splitting. */
+function wordCount(v: string): number {
+  let n = 1;
+  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === 32 && v.charCodeAt(i - 1) !== 32) n++;
+  return n;
 }
 
 const countDigits = (v: string): number => {
@@ -321,10 +329,11 @@ export function looksLikeSsn(value: string): boolean {
 
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, value: string, strict = false): boolean {
-  if (value.trim() === "" || isPlaceholder(value)) return false;
+  if (value.trim() === "") return false;
+  if (type === "NAME") return looksLikeName(value, strict); // which rules out placeholders itself
+  if (isPlaceholder(value)) return false;
   if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
   if (type === "PHONE") return looksLikePhone(value);
-  if (type === "NAME") return looksLikeName(value, strict);
   if (type === "SSN") return looksLikeSsn(value);
   return value.length <= 256;
 }

@@ -111,8 +111,14 @@ function flagsOf(c: number): number {
 }
 const CLASS = Uint16Array.from({ length: 128 }, (_, c) => flagsOf(c));
 
-/** Profiles `text` in one pass; with `filter`, lists the words passing it too. */
-export function textProfile(text: string, filter?: WordFilter): TextProfile {
+/** A profile's fields, writable: {@link profileOf} refills its context's profile in place. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Profiles `text` in one pass; with `filter`, lists the words passing it too. With `into`, its fields are
+ * overwritten and it is returned (no new object: a result's every string is profiled).
+ */
+export function textProfile(text: string, filter?: WordFilter, into?: Mutable<TextProfile>): TextProfile {
   const sig1 = filter?.first;
   const sig2 = filter?.second;
   let knownWords = NO_WORDS;
@@ -284,6 +290,26 @@ export function textProfile(text: string, filter?: WordFilter): TextProfile {
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
   if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
+  if (into !== undefined) {
+    into.text = text;
+    into.at = at;
+    into.bracket = bracket;
+    into.cardRun = cardRun;
+    into.phoneRun = phoneRun;
+    into.ssnShape = ssnShape;
+    into.quadHead = quadHead;
+    into.hexColons = hexColons;
+    into.doubleColon = doubleColon;
+    into.ibanHead = ibanHead;
+    into.digitRun = digitRun;
+    into.lookalike = lookalike;
+    into.backslash = backslash;
+    into.percent = percent;
+    into.knownWords = knownWords;
+    into.words = filter;
+    into.wordsAt = filter?.version;
+    return into;
+  }
   return {
     text,
     at,
@@ -332,14 +358,21 @@ function listWord(
   return out;
 }
 
-/** The profile of `text`, computed at most once per scan: cached on the scan's context. */
+/**
+ * The profile of `text`, computed at most once per scan: cached on the scan's context. The context's
+ * profile of another text is overwritten in place (one object per context, not one per string); a caller
+ * that keeps a profile while another text is scanned with the same context clears `context.profile` first.
+ */
 export function profileOf(
   text: string,
   context: { profile?: TextProfile | undefined },
   filter?: WordFilter,
 ): TextProfile {
   const cached = context.profile;
-  if (cached !== undefined && cached.text === text) return cached;
+  if (cached !== undefined) {
+    if (cached.text === text) return cached;
+    return textProfile(text, filter, cached as Mutable<TextProfile>);
+  }
   const fresh = textProfile(text, filter);
   context.profile = fresh;
   return fresh;

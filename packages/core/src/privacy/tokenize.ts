@@ -5,7 +5,9 @@
  * so the output contains no token the vault did not issue.
  */
 import type { JsonValue } from "../json.js";
+import { detach } from "./detach.js";
 import {
+  contextGateMask,
   type Detector,
   defaultDetectors,
   eachMailboxName,
@@ -15,6 +17,7 @@ import {
   type Match,
   namesVersion,
   onlyBuiltins,
+  PHONE_GATE,
   type PieceContext,
   type ResultContext,
   type ScanContext,
@@ -28,6 +31,7 @@ import {
   isPersonObject,
   isPlaceholder,
   isRegionKey,
+  type KeyKind,
   keyKind,
   regionForField,
   rememberable,
@@ -98,6 +102,34 @@ const NAME_PART_KEYS = new Set([
   "suffix",
 ]);
 const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium"];
+
+/** What {@link Collector} reads from a property name. */
+interface KeyFacts {
+  readonly kind: KeyKind;
+  /** May name a region (`country`, `locale`). */
+  readonly region: boolean;
+  /** A bare name part: `given`, `family`, `first` or `last`, in any case. */
+  readonly namePart: boolean;
+  /** Holds a person's name parts (`given`, `family`: FHIR's lists of them). */
+  readonly nameParts: boolean;
+}
+const keyFacts = new Map<string, KeyFacts>();
+
+/** The {@link KeyFacts} of `key`, read once per name: the same few come back in every object of a list. */
+function keyFactsOf(key: string): KeyFacts {
+  let facts = keyFacts.get(key);
+  if (facts === undefined) {
+    if (keyFacts.size >= 4096) keyFacts.clear();
+    facts = {
+      kind: keyKind(key),
+      region: isRegionKey(key),
+      namePart: /^(?:given|family|first|last)$/i.test(key),
+      nameParts: /^(?:given|family)$/i.test(key),
+    };
+    keyFacts.set(detach(key), facts);
+  }
+  return facts;
+}
 
 /** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
 class Collector {
@@ -299,8 +331,9 @@ class Collector {
     for (const key of keys) {
       const v = value[key]!;
       const sub = props?.[key] ?? s?.additionalProperties;
-      const kind = keyKind(key);
-      if (!this.sawRegion && typeof v === "string" && isRegionKey(key)) this.sawRegion = true;
+      const facts = keyFactsOf(key);
+      const kind = facts.kind;
+      if (!this.sawRegion && typeof v === "string" && facts.region) this.sawRegion = true;
       if (key === "value" && contactType !== undefined) {
         this.#take(value, key, contactType, v, false);
         continue;
@@ -327,7 +360,7 @@ class Collector {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
             }
-          } else if (/^(?:given|family|first|last)$/i.test(key)) {
+          } else if (facts.namePart) {
             // Bare name parts: in a person's record (`{first, last, email}`) or beside each other.
             person ??= role === Role.Person || isPersonObject(value);
             const lower = keys.map((k) => k.toLowerCase());
@@ -367,7 +400,7 @@ class Collector {
         ((key === "name" || key === "names") && (role === Role.Person || isPersonish(value)))
       )
         childRole = Role.NameParts;
-      else if (/^(?:given|family)$/i.test(key)) childRole = Role.NameParts;
+      else if (facts.nameParts) childRole = Role.NameParts;
       this.collect(v, sub, childRole);
     }
   }
@@ -648,6 +681,26 @@ function mapBack(spans: Span[], view: View, raw: string): Span[] {
   });
 }
 
+/** Each detector's {@link GATE} (0: none), by position in its list: read once per list, not per string. */
+const gateLists = new WeakMap<readonly Detector[], Int32Array>();
+function gatesOf(list: readonly Detector[]): Int32Array {
+  let gates = gateLists.get(list);
+  if (gates === undefined || gates.length !== list.length) {
+    gates = Int32Array.from(list, (d) => (d as Gated)[GATE] ?? 0);
+    gateLists.set(list, gates);
+  }
+  return gates;
+}
+
+/**
+ * The list {@link scanOnce} collects matches in, and the one known values are collected in: emptied after
+ * each scan, so the many strings in which nothing is found make no list. A detector that scans again from
+ * inside a scan (user code may) gets fresh lists.
+ */
+const scratchFound: Match[] = [];
+const scratchHits: KnownMatch[] = [];
+let scratchBusy = false;
+
 function scanOnce(
   text: string,
   context: ScanContext,
@@ -658,30 +711,59 @@ function scanOnce(
   /** `text` before space and dash look-alikes were normalized, where known values are looked up. */
   exact = text,
 ): Span[] {
-  const found: Match[] = [];
-  const bounds: number[] = [];
+  if (scratchBusy) return scanInto([], [], text, context, vault, options, known, escapeTokens, exact);
+  scratchBusy = true;
+  try {
+    return scanInto(scratchFound, scratchHits, text, context, vault, options, known, escapeTokens, exact);
+  } finally {
+    scratchFound.length = 0;
+    scratchHits.length = 0;
+    scratchBusy = false;
+  }
+}
+
+/** {@link scanOnce} with the (empty) lists to collect matches and known values in. */
+function scanInto(
+  found: Match[],
+  hits: KnownMatch[],
+  text: string,
+  context: ScanContext,
+  vault: Vault,
+  options: ScanOptions,
+  known: "remembered" | "all" | undefined,
+  escapeTokens: boolean,
+  exact: string,
+): Span[] {
+  /** Where each detector's matches end in `found` (made at the first match: most strings hold none). */
+  let bounds: number[] | undefined;
   if (escapeTokens && profileOf(text, context).bracket) {
     for (const m of text.matchAll(TOKEN_PATTERN)) {
       found.push({ start: m.index, end: m.index + m[0].length, type: ESCAPE_TYPE, confidence: 1 });
     }
-    if (found.length > 0) bounds.push(found.length);
+    if (found.length > 0) bounds = [found.length];
   }
   const min = options.minConfidence ?? 0;
   // Built-in detectors whose first check fails on this text's profile are not called at all.
-  const open = gateMask(profileOf(text, context));
-  for (const d of detectorsOf(options)) {
-    const gate = (d as Gated)[GATE];
-    if (gate !== undefined && gate !== 0 && (gate & open) === 0) continue;
+  let open = gateMask(profileOf(text, context));
+  if ((open & PHONE_GATE) === 0) open |= contextGateMask(context);
+  const list = detectorsOf(options);
+  const gates = gatesOf(list);
+  for (let k = 0; k < list.length; k++) {
+    const gate = gates[k]!;
+    if (gate !== 0 && (gate & open) === 0) continue;
+    const d = list[k]!;
     if (d.confidence < min) continue;
     const before = found.length;
     d.find(text, found, context);
-    if (found.length > before) bounds.push(found.length);
+    if (found.length === before) continue;
+    if (bounds === undefined) bounds = [found.length];
+    else bounds.push(found.length);
   }
   // Earlier detectors (higher priority) win overlaps: merge each one's matches into what is kept, in
   // linear time.
   let detected: Match[] = NONE;
-  if (bounds.length === 1) detected = clean(found);
-  else {
+  if (bounds?.length === 1) detected = clean(found);
+  else if (bounds !== undefined) {
     let from = 0;
     for (const to of bounds) {
       const g = found.slice(from, to);
@@ -692,7 +774,6 @@ function scanOnce(
   if (known === undefined) return detected;
   // Known values last, and only where they do not cut into a detected value of another type: a name
   // inside an email address stays part of the email's token. A known value kept wins its overlaps.
-  const hits: KnownMatch[] = [];
   findKnownIn(vault, text, known, hits, detected, context.profile);
   if (exact !== text) vault.findKnown(exact, known, hits, detected);
   if (hits.length === 0) return detected;
@@ -931,6 +1012,8 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
  */
 class Walker {
   readonly #cache = new Map<string | undefined, CacheSlot>();
+  /** The slot of object keys (no property name, no region), held apart: every key of every object uses it. */
+  #keySlot: CacheSlot | undefined;
   #revision: number;
   readonly #context: ResultContext = {};
 
@@ -1019,13 +1102,18 @@ class Walker {
     const revision = this.vault.rememberedRevision;
     if (revision !== this.#revision) {
       this.#cache.clear();
+      this.#keySlot = undefined;
       this.#revision = revision;
     }
-    const slotKey = region === undefined ? key : `${key}\u0000${region}`;
-    let slot = this.#cache.get(slotKey);
+    let slot = key === undefined && region === undefined ? this.#keySlot : undefined;
     if (slot === undefined) {
-      slot = { results: new Map(), hits: 0, misses: 0 };
-      this.#cache.set(slotKey, slot);
+      const slotKey = region === undefined ? key : `${key}\u0000${region}`;
+      slot = this.#cache.get(slotKey);
+      if (slot === undefined) {
+        slot = { results: new Map(), hits: 0, misses: 0 };
+        this.#cache.set(slotKey, slot);
+      }
+      if (slotKey === undefined) this.#keySlot = slot;
     }
     if (slot.misses > CACHE_TRIAL && slot.hits < slot.misses) {
       return tokenizeFound(text, this.vault, this.options, context); // this property's values are unique
