@@ -48,49 +48,13 @@ describe("quickjs in worker threads (the default)", () => {
     // The built package, as a user runs it (`pnpm test` builds first), in a process of its own.
     const entry = new URL("../dist/index.js", import.meta.url).href;
     const script = `const { quickjs } = await import(${JSON.stringify(entry)}); const s = quickjs(); const r = await s.execute({ code: "return 6 * 7;" }); console.log(r.value);`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const exited = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve(null);
-      }, 60_000);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      });
-    });
-    expect(out.trim()).toBe("42");
-    expect(exited).toBe(0);
+    expect(await runScript(script)).toEqual({ out: "42", code: 0 });
   });
 
   it("a sandbox warmed up ahead of use, then left unused and unclosed, lets its process exit", async () => {
     const entry = new URL("../dist/index.js", import.meta.url).href;
     const script = `const { quickjs } = await import(${JSON.stringify(entry)}); const s = quickjs(); await s.warmUp(); console.log("warm");`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const exited = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve(null);
-      }, 60_000);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      });
-    });
-    expect(out.trim()).toBe("warm");
-    expect(exited).toBe(0);
+    expect(await runScript(script)).toEqual({ out: "warm", code: 0 });
   });
 
   it("after warmUp, each fresh execution still gets a context of its own (the spare is used once)", async () => {
@@ -228,3 +192,25 @@ runSandboxConformance({
       "in-thread, QuickJS's parser recursion exhausts the host thread's native stack before its own stack check (RangeError from the host: SANDBOX_CRASHED); the worker mode gives its thread a larger stack",
   },
 });
+
+/** Runs an ES module script in a Node process of its own: its stdout and exit code (null: killed at 60 s). */
+async function runScript(script: string): Promise<{ out: string; code: number | null }> {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 60_000);
+    child.once("exit", (exit) => {
+      clearTimeout(timer);
+      resolve(exit);
+    });
+  });
+  return { out: out.trim(), code };
+}
