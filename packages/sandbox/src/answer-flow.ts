@@ -7,7 +7,15 @@
 import { deferred } from "./deferred.js";
 
 /** Units (UTF-16) of answers made in one turn of the event loop before the next answer waits a turn. */
-const UNITS_PER_TURN = 1024 * 1024;
+export const UNITS_PER_TURN = 1024 * 1024;
+
+/**
+ * Resolves at a later turn of the event loop. A timer, not setImmediate: work resumed in the poll phase
+ * would otherwise run again in the check phase of the same iteration, before any timer.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
 
 export class AnswerFlow {
   /** Units made since the last turn ended. */
@@ -18,6 +26,8 @@ export class AnswerFlow {
   private unacknowledged = 0;
   /** Settles when acknowledgements make room, or when the run ends. */
   private room: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** Set while one large answer is made over several turns (see {@link hold}). */
+  private making: { promise: Promise<void>; resolve: () => void } | undefined;
   private closed = false;
 
   /**
@@ -33,6 +43,7 @@ export class AnswerFlow {
    */
   wait(): Promise<void> | undefined {
     if (this.closed) return undefined;
+    if (this.making) return this.making.promise;
     if (this.turn) return this.turn;
     if (this.budget !== undefined && this.unacknowledged >= this.budget) {
       this.room ??= deferred();
@@ -41,14 +52,25 @@ export class AnswerFlow {
     return undefined;
   }
 
+  /**
+   * One large answer is made over several turns from now (each costly step in a turn of its own): every
+   * other answer waits until the returned function is called, once that answer went to {@link made}.
+   */
+  hold(): () => void {
+    const making = deferred();
+    this.making = making;
+    return () => {
+      if (this.making === making) this.making = undefined;
+      making.resolve();
+    };
+  }
+
   /** An answer of `units` is going to the adapter now. */
   made(units: number): void {
     if (this.budget !== undefined) this.unacknowledged += units;
     this.unitsThisTurn += units;
-    // A timer, not setImmediate: an answer made in the poll phase would otherwise let the next one run in
-    // the check phase of the same iteration, before any timer.
     if (this.unitsThisTurn >= UNITS_PER_TURN)
-      this.turn ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      this.turn ??= nextTurn().then(() => {
         this.turn = undefined;
         this.unitsThisTurn = 0;
       });

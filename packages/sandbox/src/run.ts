@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { AnswerFlow } from "./answer-flow.js";
+import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import { type JsonValue, utf8Length } from "./json.js";
@@ -307,8 +307,9 @@ export class Run implements Deadline {
     this.argsInFlight -= requestBytes;
     const durationMs = performance.now() - callStarted;
     for (let wait = this.answers.wait(); wait; wait = this.answers.wait()) await wait;
-    // From here to `reply` nothing waits, so no other answer is made in between.
+    // From here to `reply` no other answer is made: nothing waits, or (a large answer) the flow is held.
     let answer: string;
+    let release: (() => void) | undefined;
     if (this.stopReason || this.released) {
       // The program never reads it: the answer is not made.
       answer = toolFailureReply(this.stopReason ?? RUN_ENDED);
@@ -316,13 +317,24 @@ export class Run implements Deadline {
       answer = this.failureAnswer(failure);
     } else {
       try {
-        answer = this.answerOf(name, value);
+        answer = JSON.stringify({ ok: true, value });
+        if (answer.length > UNITS_PER_TURN) {
+          // Stringifying, measuring and handing over a 6 MiB answer each cost the host's thread 20-30 ms:
+          // each gets a turn of its own, so timers and I/O run between them.
+          release = this.answers.hold();
+          await nextTurn();
+        }
+        this.checkAnswerSize(name, answer);
+        if (release) await nextTurn();
       } catch (error) {
         failure = CodecallError.from(error, "TOOL_FAILED");
         answer = this.failureAnswer(failure);
       }
+      // The run may have ended while a large answer was made over turns: it is not handed over then.
+      if (this.stopReason || this.released) answer = toolFailureReply(this.stopReason ?? RUN_ENDED);
     }
     const reply = this.reply(answer);
+    release?.();
     const record: ToolCallRecord = { name, ok: !failure, durationMs };
     if (failure) record.error = failure.code;
     this.record.toolCalls.push(record);
@@ -361,11 +373,12 @@ export class Run implements Deadline {
     );
   }
 
-  /** The answer to a call whose tool returned `value`, within `limits.maxToolResultBytes`. */
-  private answerOf(name: string, value: unknown): string {
-    // Made in one pass, so the answer is one flat string: wrapping the value's JSON afterwards costs a copy
-    // of it when the answer is first read (18 ms for 6 MiB here).
-    const answer = JSON.stringify({ ok: true, value });
+  /**
+   * Throws TOOL_RESULT_TOO_LARGE unless `answer` (made from the tool's value in one pass, so it is one
+   * flat string: wrapping the value's JSON afterwards costs a copy of it when the answer is first read, 18 ms
+   * for 6 MiB here) is within `limits.maxToolResultBytes`.
+   */
+  private checkAnswerSize(name: string, answer: string): void {
     // `{"ok":true}` alone when the value has no JSON (undefined, a function).
     const bytes = Math.max(0, utf8Length(answer) - ANSWER_ENVELOPE_UNITS);
     if (bytes > this.limits.maxToolResultBytes) {
@@ -375,7 +388,6 @@ export class Run implements Deadline {
         { details: { tool: name, bytes, limit: this.limits.maxToolResultBytes } },
       );
     }
-    return answer;
   }
 
   private emit(event: ExecutionEvent): void {

@@ -183,6 +183,66 @@ describe("answers in flight to an engine that acknowledges them", () => {
     expect(new Set(small).size).toBe(1);
   });
 
+  it("measures a large answer and hands it over each in a turn of its own, and makes no other answer meanwhile", async () => {
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    tick();
+    await sleep(5);
+    const made: Array<{ size: number; turn: number }> = [];
+    const received: Array<{ size: number; turn: number }> = [];
+    const adapter: SandboxAdapterV1 = {
+      ...parallelCaller(0, "prompt"),
+      async createContext() {
+        return {
+          async run(_prelude, _script, bridge: HostBridgeV1) {
+            const sizes = [1.5 * MiB, 10];
+            await Promise.all(
+              sizes.map((size) =>
+                bridge.call(JSON.stringify({ name: "t", args: { size } })).then((answer) => {
+                  received.push({ size, turn });
+                  bridge.answerTaken?.(answer.length);
+                }),
+              ),
+            );
+            return { kind: "returned", report: JSON.stringify({ ok: true, value: received.length }) };
+          },
+          async dispose() {},
+        };
+      },
+    };
+    try {
+      const outcome = await createSandbox(adapter).execute({
+        code: "",
+        limits,
+        tools: ({ args }) => {
+          const size = (args as { size: number }).size;
+          return {
+            toJSON() {
+              made.push({ size, turn });
+              return "a".repeat(size);
+            },
+          };
+        },
+      });
+      expect(outcome.value).toBe(2);
+      expect(outcome.toolCalls.map((c) => c.ok)).toEqual([true, true]);
+    } finally {
+      ticking = false;
+    }
+    const big = {
+      made: made.find((m) => m.size > 10)!.turn,
+      received: received.find((r) => r.size > 10)!.turn,
+    };
+    // Stringified in one turn, measured in a later one, handed over in a later one still.
+    expect(big.received - big.made, JSON.stringify({ made, received })).toBeGreaterThanOrEqual(2);
+    // The small answer waited for the large one to be handed over.
+    expect(received.map((r) => r.size)).toEqual([1.5 * MiB, 10]);
+  });
+
   it("never lets answers a finished run left behind stop the session's next run", async () => {
     const big = "a".repeat(6 * MiB);
     let late = 0;
