@@ -184,7 +184,10 @@ describe("embedding retrievers (a deterministic local embedding standing in for 
     await expect(ragged.index(docs)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
   });
 
-  it("a hybrid keeps searching with the rankers that work when one fails, and fails only when all do", async () => {
+  it("a hybrid keeps searching with the rankers that work when one fails (with a warning), and fails when all do or one is misconfigured", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
     const broken: Retriever = {
       name: "broken",
       index: () => ({
@@ -205,7 +208,18 @@ describe("embedding retrievers (a deterministic local embedding standing in for 
       const hits = await (await hybrid.index(docs)).search("read a file from disk", { limit: 2 });
       expect(hits[0]!.doc).toBe(0);
     }
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("warning", onWarning);
+    expect(warnings.some((w) => w.includes("the model is down"))).toBe(true);
+    expect(warnings.some((w) => w.includes("no model"))).toBe(true);
     const none = createHybridRetriever({ retrievers: [broken] });
     await expect((await none.index(docs)).search("read", { limit: 2 })).rejects.toThrow("the model is down");
+    // A misconfigured ranker is not hidden: vectors of the wrong shape fail the hybrid.
+    const ragged = createEmbeddingRetriever({
+      embed: (texts) => texts.map((_, i) => new Array(i + 1).fill(1)),
+    });
+    await expect(
+      createHybridRetriever({ retrievers: [createLexicalRetriever(), ragged] }).index(docs),
+    ).rejects.toMatchObject({ code: "CONFIG_INVALID" });
   });
 });

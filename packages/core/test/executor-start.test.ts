@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { quickjs as quickjsSandbox } from "@codecall/sandbox-quickjs";
 import { describe, expect, it } from "vitest";
+import { createExecutor } from "../src/index.js";
 
 /** Runs an ES module script in a Node process of its own; its stdout and exit code (null: killed at the timeout). */
 async function runScript(script: string): Promise<{ out: string; code: number | null }> {
@@ -50,5 +52,48 @@ console.log(JSON.stringify([a.value, b.value, c.error?.code]));`;
       out: JSON.stringify([42, "undefined", "TYPE_CHECK_FAILED"]),
       code: 0,
     });
+  });
+
+  it("starts the engine at creation, and closes a sandbox it owns when the API cannot be built", async () => {
+    const made: Array<{ warmed: number; closed: number }> = [];
+    const sandbox = () => {
+      const real = quickjsSandbox();
+      const seen = { warmed: 0, closed: 0 };
+      made.push(seen);
+      return {
+        ...real,
+        warmUp: () => {
+          seen.warmed++;
+          return real.warmUp!();
+        },
+        close: () => {
+          seen.closed++;
+          return real.close();
+        },
+      };
+    };
+    const executor = await createExecutor({
+      servers: [],
+      callTool: async () => ({ content: [] }),
+      sandbox,
+      typeCheck: "off",
+    });
+    expect(made).toEqual([{ warmed: 1, closed: 0 }]);
+    await executor.close();
+    expect(made[0]!.closed).toBe(1);
+    // A catalogue that cannot list its servers: the API fails to build after the sandbox was opened.
+    const broken = createExecutor({
+      catalogue: {
+        servers: async () => {
+          throw new Error("the catalogue is down");
+        },
+        callTool: async () => ({ content: [] }),
+        version: 1,
+      },
+      sandbox,
+      typeCheck: "off",
+    });
+    await expect(broken).rejects.toThrow("the catalogue is down");
+    expect(made[1]).toEqual({ warmed: 1, closed: 1 });
   });
 });

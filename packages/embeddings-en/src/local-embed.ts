@@ -68,12 +68,13 @@ async function embedWith(thread: "worker" | "main", texts: string[], batchSize: 
     try {
       return await (await loading).embed(texts, batchSize);
     } catch (cause) {
-      if (cause instanceof CodecallError) throw cause;
+      // The model could not load at all (CONFIG_INVALID: reinstall).
+      if (attempt === 0 && cause instanceof CodecallError) throw cause;
       // The worker died (and was forgotten): one more try, with a new one.
       if (attempt === 0 && runners.get(thread) !== loading) continue;
       throw new CodecallError("MODEL_ERROR", "The local English embedding model failed.", {
         cause,
-        hint: "The message of the cause says why; the next call starts the model again.",
+        hint: "The message of the cause says why. If the model's worker died, the next call starts another.",
       });
     }
   }

@@ -244,9 +244,12 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   });
 
   // A catalogue of ordinary size gets its API, checker declarations and index built now, in the background,
-  // while the model reads the prompt; a very large one keeps them for first use (start-up stays flat).
+  // while the model reads the prompt; a very large one keeps them for first use (start-up stays flat). Not
+  // for a code mode over connections it does not own (a server's sessions share them: each session would
+  // block the server's thread while it builds), nor with an application's retriever (indexing may call a
+  // paid embedding API for sessions that never search).
   const prebuild =
-    connections.tools().length <= PREBUILD_UP_TO_TOOLS
+    ownsConnections && !options.retriever && connections.tools().length <= PREBUILD_UP_TO_TOOLS
       ? setImmediate(() => void current().catch(() => undefined)).unref()
       : undefined;
 

@@ -95,8 +95,9 @@ const HYBRID_DEPTH = 50;
 
 /**
  * Fuses several rankers by reciprocal rank (their scores need no common scale). A ranker that fails (an
- * embedding service down, a model that could not load) is left out of that index or that search, so search
- * keeps working on the others; it fails only when every ranker does.
+ * embedding service down, a model that could not load) is left out of that index or that search, with a
+ * process warning, so search keeps working on the others; it fails when every ranker does, and a
+ * misconfigured ranker (`CONFIG_INVALID`, such as vectors of the wrong shape) fails it at once.
  */
 export function createHybridRetriever(options: HybridRetrieverOptions): Retriever {
   const retrievers = options.retrievers ?? [
@@ -125,11 +126,22 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
   };
 }
 
-/** The values of the promises that fulfilled, with their positions; the first failure when none did. */
+/**
+ * The values of the promises that fulfilled, with their positions. Throws the first failure when none
+ * fulfilled, or when one failed with CONFIG_INVALID; warns of the others.
+ */
 async function answered<T>(promises: Array<Promise<T>>): Promise<Array<{ value: T; at: number }>> {
   const settled = await Promise.allSettled(promises);
+  const failures = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
+  const misconfigured = failures.find((f) => f instanceof CodecallError && f.code === "CONFIG_INVALID");
+  if (misconfigured) throw misconfigured;
   const values = settled.flatMap((s, at) => (s.status === "fulfilled" ? [{ value: s.value, at }] : []));
-  if (!values.length) throw (settled[0] as PromiseRejectedResult).reason;
+  if (!values.length) throw failures[0];
+  for (const failure of failures)
+    process.emitWarning(
+      `A ranker of the hybrid retriever failed and was left out: ${failure instanceof Error ? failure.message : String(failure)}`,
+      { code: "CODECALL_RANKER_FAILED" },
+    );
   return values;
 }
 

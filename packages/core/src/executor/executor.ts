@@ -201,14 +201,6 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   // @opentelemetry/api (when installed) loads while the sandbox opens and the API is generated.
   const telemetryReady = loadTelemetry();
   const budget = options.typeCheckBudget ?? {};
-  // Every program is stripped in the checker's thread, which starts now, in the background; unless
-  // type-checking is off, TypeScript and its standard library load there too.
-  if (defaultMode === "off") startCheckWorker(budget);
-  else void warmUpTypeChecker(budget);
-  const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
-  // The engine starts (a thread, a WebAssembly compile, a first run) now, in the background: the first
-  // program then finds it ready instead of starting it.
-  void sandbox.warmUp?.().catch(() => undefined);
   // The policy sees each call first, as the program made it (before privacy restores any token).
   const gate = createPolicyGate(options);
   const interceptor = composeInterceptors(gate.interceptor, options.interceptor);
@@ -228,6 +220,16 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const wrapTools = files
     ? (tools: ToolHandler) => programTools(files.tools(tools, interceptor))
     : programTools;
+  // Opened once the options above are known to be valid; a sandbox this executor owns is closed below if
+  // the API cannot be built.
+  const { sandbox, owned: ownsSandbox } = await openSandbox(options.sandbox);
+  // Every program is stripped in the checker's thread, which starts now, in the background; unless
+  // type-checking is off, TypeScript and its standard library load there too.
+  if (defaultMode === "off") startCheckWorker(budget);
+  else void warmUpTypeChecker(budget);
+  // The engine starts (a thread, a WebAssembly compile, a first run) now, in the background: the first
+  // program then finds it ready instead of starting it.
+  void sandbox.warmUp?.().catch(() => undefined);
   let session: Promise<SandboxSession> | undefined;
   let state: Promise<ApiState> | undefined;
   let closed = false;
@@ -292,7 +294,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       s.api.tools.map((t) => t.id),
     );
 
-  if (!options.deferApi) await current();
+  if (!options.deferApi) {
+    try {
+      await current();
+    } catch (error) {
+      if (ownsSandbox) await sandbox.close().catch(() => undefined);
+      throw error;
+    }
+  }
 
   const executor: Executor = {
     sandbox,
