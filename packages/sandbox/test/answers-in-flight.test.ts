@@ -208,7 +208,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
                 }),
               ),
             );
-            return { kind: "returned", report: JSON.stringify({ ok: true, value: received.length }) };
+            return { kind: "completed", report: JSON.stringify({ ok: true, value: received.length }) };
           },
           async dispose() {},
         };
