@@ -4,5 +4,4 @@ import { quickjs } from "../src/index.js";
 runSandboxConformance({
   name: "quickjs",
   create: () => quickjs(),
-  skip: {},
 });
