@@ -4,6 +4,29 @@ import { createSandbox, type HostBridgeV1, type SandboxAdapterV1 } from "../src/
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Counts turns of the event loop (a tick each check phase) until stopped; resolves from a timer, as a host
+ * event would arrive, with the ticks already running.
+ */
+async function countTurns(): Promise<{ readonly turn: number; stop(): void }> {
+  let turn = 0;
+  let ticking = true;
+  const tick = () => {
+    turn++;
+    if (ticking) setImmediate(tick);
+  };
+  tick();
+  await sleep(5);
+  return {
+    get turn() {
+      return turn;
+    },
+    stop: () => {
+      ticking = false;
+    },
+  };
+}
+
 /** How the stand-in engine takes the answers that reach it. */
 type Engine =
   /** Takes each answer as it arrives. */
@@ -140,15 +163,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
   });
 
   it("makes large answers one turn of the event loop at a time, so timers run between them", async () => {
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    tick();
-    // Start from a timer, as a host event would, with the ticks already running.
-    await sleep(5);
+    const clock = await countTurns();
     const turns: number[] = [];
     const small: number[] = [];
     const big = "a".repeat(MiB);
@@ -158,7 +173,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
         limits,
         tools: () => ({
           toJSON() {
-            turns.push(turn);
+            turns.push(clock.turn);
             return big;
           },
         }),
@@ -169,13 +184,13 @@ describe("answers in flight to an engine that acknowledges them", () => {
         code: "",
         tools: () => ({
           toJSON() {
-            small.push(turn);
+            small.push(clock.turn);
             return 1;
           },
         }),
       });
     } finally {
-      ticking = false;
+      clock.stop();
     }
     // The first answer may share its turn with the second (made in the check phase of the turn before
     // the timer that releases the second); every later one waits for a turn of its own.
@@ -184,14 +199,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
   });
 
   it("measures a large answer and hands it over each in a turn of its own, and makes no other answer meanwhile", async () => {
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    tick();
-    await sleep(5);
+    const clock = await countTurns();
     const made: Array<{ size: number; turn: number }> = [];
     const received: Array<{ size: number; turn: number }> = [];
     const adapter: SandboxAdapterV1 = {
@@ -203,7 +211,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
             await Promise.all(
               sizes.map((size) =>
                 bridge.call(JSON.stringify({ name: "t", args: { size } })).then((answer) => {
-                  received.push({ size, turn });
+                  received.push({ size, turn: clock.turn });
                   bridge.answerTaken?.(answer.length);
                 }),
               ),
@@ -222,7 +230,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
           const size = (args as { size: number }).size;
           return {
             toJSON() {
-              made.push({ size, turn });
+              made.push({ size, turn: clock.turn });
               return "a".repeat(size);
             },
           };
@@ -231,7 +239,7 @@ describe("answers in flight to an engine that acknowledges them", () => {
       expect(outcome.value).toBe(2);
       expect(outcome.toolCalls.map((c) => c.ok)).toEqual([true, true]);
     } finally {
-      ticking = false;
+      clock.stop();
     }
     const big = {
       made: made.find((m) => m.size > 10)!.turn,
