@@ -192,19 +192,11 @@ function hasDoubleDot(text: string, from: number, to: number): boolean {
 }
 
 /** Domains read so far: mail repeats a few domains, so each is checked once. */
-const mailDomains = new Map<string, boolean>();
-
 /** True when `domain` is shaped like a mail domain and ends in a real top-level domain. */
-function mailDomain(domain: string): boolean {
-  let ok = mailDomains.get(domain);
-  if (ok === undefined) {
-    const dot = domain.lastIndexOf(".");
-    ok = dot > 0 && TLD_SET.has(domain.slice(dot + 1).toLowerCase()) && DOMAIN_SHAPE.test(domain);
-    if (mailDomains.size >= 4096) mailDomains.clear();
-    mailDomains.set(detach(domain), ok);
-  }
-  return ok;
-}
+const mailDomain = perKey((domain) => {
+  const dot = domain.lastIndexOf(".");
+  return dot > 0 && TLD_SET.has(domain.slice(dot + 1).toLowerCase()) && DOMAIN_SHAPE.test(domain);
+});
 
 /** True when `@` at `at` sits in a URL's user-information part (`https://user:pass@host`). */
 function inUserInfo(text: string, start: number): boolean {

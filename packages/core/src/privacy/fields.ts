@@ -135,20 +135,10 @@ const PEOPLE_WORDS = new Set(
 /** What a key says about its value: a value type, a role (the value is a person), or nothing. */
 export type KeyKind = "EMAIL" | "PHONE" | "NAME" | "SSN" | "ROLE" | "PEOPLE" | undefined;
 
-/** Results of {@link keyKind}: the same few property names come back in every object of a list. */
-const keyKinds = new Map<string, KeyKind | null>();
-const KEY_KINDS_MAX = 4096;
-
 /** What a property name says about its value (see {@link KeyKind}). Keys of any length are read. */
-export function keyKind(key: string): KeyKind {
-  let kind = keyKinds.get(key);
-  if (kind === undefined) {
-    if (keyKinds.size >= KEY_KINDS_MAX) keyKinds.clear();
-    kind = key.length > 200 ? null : (classify(keyWords(key)) ?? null);
-    keyKinds.set(detach(key), kind);
-  }
-  return kind ?? undefined;
-}
+export const keyKind: (key: string) => KeyKind = perKey((key) =>
+  key.length > 200 ? undefined : classify(keyWords(key)),
+);
 
 function classify(words: string[]): KeyKind {
   if (words.length === 0) return undefined;
@@ -416,24 +406,18 @@ const LOCALE_KEYS = new Set([
   "lng",
 ]);
 
-const regionKeys = new Map<string, boolean>();
 /** True when a property may name a region or locale (`country`, `billingCountry`, `locale`, `lang`). */
-export function isRegionKey(key: string): boolean {
-  let yes = regionKeys.get(key);
-  if (yes === undefined) {
-    const k = key.toLowerCase().replace(/[\s_-]/g, "");
-    yes =
-      REGION_KEYS.has(k) ||
-      k.endsWith("country") ||
-      k.endsWith("countrycode") ||
-      LOCALE_KEYS.has(k) ||
-      k.endsWith("locale") ||
-      k.endsWith("language");
-    if (regionKeys.size > 4096) regionKeys.clear();
-    regionKeys.set(detach(key), yes);
-  }
-  return yes;
-}
+export const isRegionKey: (key: string) => boolean = perKey((key) => {
+  const k = key.toLowerCase().replace(/[\s_-]/g, "");
+  return (
+    REGION_KEYS.has(k) ||
+    k.endsWith("country") ||
+    k.endsWith("countrycode") ||
+    LOCALE_KEYS.has(k) ||
+    k.endsWith("locale") ||
+    k.endsWith("language")
+  );
+});
 
 /**
  * The phone region a property implies (`country: "France"`, `locale: "de_AT"`, `lang: "ja"`), or

@@ -5,7 +5,6 @@
  * so the output contains no token the vault did not issue.
  */
 import type { JsonValue } from "../json.js";
-import { detach } from "./detach.js";
 import {
   contextGateMask,
   type Detector,
@@ -39,6 +38,7 @@ import {
   typeForSchema,
   versionCells,
 } from "./fields.js";
+import { perKey } from "./per-key.js";
 import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import {
@@ -113,23 +113,15 @@ interface KeyFacts {
   /** Holds a person's name parts (`given`, `family`: FHIR's lists of them). */
   readonly nameParts: boolean;
 }
-const keyFacts = new Map<string, KeyFacts>();
-
 /** The {@link KeyFacts} of `key`, read once per name: the same few come back in every object of a list. */
-function keyFactsOf(key: string): KeyFacts {
-  let facts = keyFacts.get(key);
-  if (facts === undefined) {
-    if (keyFacts.size >= 4096) keyFacts.clear();
-    facts = {
-      kind: keyKind(key),
-      region: isRegionKey(key),
-      namePart: /^(?:given|family|first|last)$/i.test(key),
-      nameParts: /^(?:given|family)$/i.test(key),
-    };
-    keyFacts.set(detach(key), facts);
-  }
-  return facts;
-}
+const keyFactsOf = perKey(
+  (key): KeyFacts => ({
+    kind: keyKind(key),
+    region: isRegionKey(key),
+    namePart: /^(?:given|family|first|last)$/i.test(key),
+    nameParts: /^(?:given|family)$/i.test(key),
+  }),
+);
 
 /** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
 class Collector {
