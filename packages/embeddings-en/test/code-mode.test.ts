@@ -39,11 +39,10 @@ afterAll(async () => {
 });
 
 it("finds server-memory's tools with the hybrid ranker and a program calls the one found", async () => {
-  const hits = await codeMode.search("store a new person in the knowledge graph", {
-    limit: 3,
-    detail: "name",
-  });
-  expect(hits.map((h) => h.id)).toContain("memory.createEntities");
+  // No word of this query is in any server-memory tool's name or description, so the lexical ranker alone
+  // finds nothing here: the first hit comes from the model.
+  const [erase] = await codeMode.search("erase a person", { limit: 3, detail: "name" });
+  expect(erase?.id).toBe("memory.deleteEntities");
   const [read] = await codeMode.search("read the entire graph", { limit: 1, detail: "name" });
   expect(read?.id).toBe("memory.readGraph");
   const result = await codeMode.execute(
