@@ -182,8 +182,7 @@ class E2BContext implements SandboxContextV1 {
     private readonly options: E2BOptions,
     limits: ExecutionLimits,
   ) {
-    // A frame holds at most one log line, call or report, JSON-escaped (at worst 6 characters a byte).
-    this.reader = new FrameReader(key, 6 * Math.max(limits.maxOutputBytes, limits.maxToolArgsBytes) + MiB);
+    this.reader = new FrameReader(key, longestFrame(limits));
   }
 
   static async create(options: E2BOptions, limits: ExecutionLimits): Promise<E2BContext> {
@@ -258,6 +257,8 @@ class E2BContext implements SandboxContextV1 {
   ): Promise<RunResultV1> {
     if (this.dead) return Promise.resolve(crashed(this.dead));
     this.refreshTimeout();
+    // Each run may have other output limits than the first (the context is made with the first's).
+    this.reader.maxLineChars = longestFrame(control.limits);
     return new Promise<RunResultV1>((resolve) => {
       // Core aborts on its own limits or the caller's cancellation; the runner is killed at once.
       const signal = control.signal;
@@ -452,6 +453,11 @@ class E2BContext implements SandboxContextV1 {
     this.timeoutRefreshedAt = Date.now();
     void this.sdk.setTimeout(timeoutMs).catch(() => undefined);
   }
+}
+
+/** A frame holds at most one log line, call or report, JSON-escaped (at worst 6 characters a byte). */
+function longestFrame(limits: ExecutionLimits): number {
+  return 6 * Math.max(limits.maxOutputBytes, limits.maxToolArgsBytes) + MiB;
 }
 
 function isHighSurrogate(code: number): boolean {

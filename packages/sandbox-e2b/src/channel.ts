@@ -35,7 +35,7 @@ export class FrameReader {
   constructor(
     private readonly key: Buffer,
     /** Longest line accepted, so garbage without newlines cannot grow host memory without bound. */
-    private readonly maxLineChars: number,
+    public maxLineChars: number,
   ) {}
 
   /** Feeds one chunk; returns the complete frames in it. Throws {@link ChannelViolation}. */

@@ -114,8 +114,22 @@ describe("e2b backend", () => {
     await session.dispose();
   });
 
+  it("takes each execution's output limit, not the first one's, for the frames it reads", async () => {
+    const session = await local().createSession();
+    const small = { maxOutputBytes: 64 * 1024, maxToolArgsBytes: 64 * 1024 };
+    expect((await session.execute({ code: "return 1", limits: small })).value).toBe(1);
+    // A 3 MB report is one frame: longer than any frame the first execution's limits allowed.
+    const big = await session.execute({
+      code: "return 'x'.repeat(3_000_000).length + ':' + 'y'.repeat(3_000_000)",
+      limits: { maxOutputBytes: 8 * 1024 * 1024 },
+    });
+    expect(big.ok, JSON.stringify(big.error)).toBe(true);
+    expect(String(big.value).length).toBe("3000000:".length + 3_000_000);
+    await session.dispose();
+  });
+
   it("writes large answers to the VM in pieces that never split a character", async () => {
-    // Surrogate pairs at every offset of the 256 KiB pieces: an odd-length prefix shifts them by one unit.
+    // Surrogate pairs at every offset of the 64 Ki pieces: an odd-length prefix shifts them by one unit.
     const text = `x${"😀é".repeat(300_000)}`;
     const outcome = await local().execute({
       code: `const parts = await Promise.all([codecall.callTool("text"), codecall.callTool("text")]);

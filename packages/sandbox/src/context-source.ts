@@ -51,7 +51,8 @@ export class ContextSource {
   /** A context for a session's first execution under `limits`. */
   async open(limits: ExecutionLimits): Promise<PreparedContext> {
     const spare = this.spare;
-    if (spare && sameLimits(spare.limits, limits)) {
+    // A context fixes only its memory limit at creation (ContextOptionsV1): the rest are the run's.
+    if (spare && spare.limits.memoryBytes === limits.memoryBytes) {
       this.spare = undefined;
       const prepared = await spare.ready;
       if (prepared) return prepared;
@@ -113,17 +114,4 @@ export class ContextSource {
     await context?.dispose().catch(() => undefined);
     return undefined;
   }
-}
-
-function sameLimits(a: ExecutionLimits, b: ExecutionLimits): boolean {
-  return (
-    a === b ||
-    (a.memoryBytes === b.memoryBytes &&
-      a.cpuTimeMs === b.cpuTimeMs &&
-      a.wallTimeMs === b.wallTimeMs &&
-      a.maxToolCalls === b.maxToolCalls &&
-      a.maxOutputBytes === b.maxOutputBytes &&
-      a.maxToolResultBytes === b.maxToolResultBytes &&
-      a.maxToolArgsBytes === b.maxToolArgsBytes)
-  );
 }

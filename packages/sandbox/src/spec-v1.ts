@@ -123,7 +123,11 @@ export interface SandboxContextV1 {
 }
 
 export interface ContextOptionsV1 {
-  /** The limits of the session's first execution; memory limits that an engine sets once come from here. */
+  /**
+   * The limits of the session's first execution. Only `memoryBytes` may be fixed at creation: every run
+   * gets its own limits, and core may hand a context made ahead of time to a session whose first execution
+   * has other time, call or output limits.
+   */
   limits: ExecutionLimitsV1;
 }
 

@@ -76,7 +76,19 @@ describe("spare context", () => {
     expect(contexts.every((c) => c.disposed)).toBe(true);
   });
 
-  it("is not used by a session whose limits differ from the sandbox's", async () => {
+  it("is used by a session whose time, call and output limits differ: a context fixes only its memory", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    await sandbox.warmUp!();
+    expect(contexts.length).toBe(1);
+    const limits = { wallTimeMs: 5_000, cpuTimeMs: 2_000, maxToolCalls: 7, maxOutputBytes: 1024 };
+    expect((await sandbox.execute({ code: "return 1", limits })).value).toBe(1);
+    expect(contexts.length).toBe(1);
+    expect(programRuns(contexts[0]!)).toBe(1);
+    await sandbox.close();
+  });
+
+  it("is not used by a session whose memory limit differs from the sandbox's", async () => {
     const { adapter, contexts } = recordingAdapter();
     const sandbox = createSandbox(adapter);
     await sandbox.execute({ code: "return 1" });
