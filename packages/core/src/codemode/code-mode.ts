@@ -27,7 +27,7 @@ import {
 } from "../executor/executor.js";
 import { composeInterceptors, type ExecutionInterceptor } from "../executor/interceptor.js";
 import type { ToolLimiter, ToolLimitsConfig } from "../executor/tool-limits.js";
-import { warmUpTypeChecker } from "../executor/type-check-service.js";
+import { startTypeCheckerWarmUp } from "../executor/type-check-service.js";
 import {
   type ConnectOptions,
   type McpConnections,
@@ -138,7 +138,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
   // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured). The
   // executor starts the engine and the checker's thread then too, for the same reason (see createExecutor).
-  if (options.typeCheck !== "off") void warmUpTypeChecker();
+  if (options.typeCheck !== "off") startTypeCheckerWarmUp();
   const guard = await privacyGuard(options.privacy);
   // The user's hook sees the program's view (tokens); the privacy guard sits next to the tool.
   const interceptor = composeInterceptors(options.interceptor, guard);

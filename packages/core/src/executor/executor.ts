@@ -37,8 +37,8 @@ import { mentionedNames, programPrologue } from "./transpile.js";
 import {
   ProgramPreparer,
   startCheckWorker,
+  startTypeCheckerWarmUp,
   type TypeCheckBudget,
-  warmUpTypeChecker,
 } from "./type-check-service.js";
 import { unknownToolDiagnostics } from "./unknown-tools.js";
 
@@ -226,7 +226,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   // Every program is stripped in the checker's thread, which starts now, in the background; unless
   // type-checking is off, TypeScript and its standard library load there too.
   if (defaultMode === "off") startCheckWorker(budget);
-  else void warmUpTypeChecker(budget);
+  else startTypeCheckerWarmUp(budget);
   // The engine starts (a thread, a WebAssembly compile, a first run) now, in the background: the first
   // program then finds it ready instead of starting it.
   void sandbox.warmUp?.().catch(() => undefined);
@@ -278,7 +278,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     }
     state = build(version);
     if (defaultMode !== "off") {
-      state.then((s) => s.preparer.warmUp()).catch(() => undefined);
+      state.then((s) => s.preparer.warmUp(true)).catch(() => undefined);
     }
     return state;
   };

@@ -62,8 +62,8 @@ export class SlicedPreparer implements Preparer {
   }
 
   /** Loads TypeScript with the slice of no tools (the servers, empty): what every slice shares. */
-  warmUp(): Promise<void> {
-    return this.using(this.sliceFor(""), (slice) => slice.warmUp());
+  warmUp(background = false): Promise<void> {
+    return this.using(this.sliceFor(""), (slice) => slice.warmUp(background));
   }
 
   dispose(): void {

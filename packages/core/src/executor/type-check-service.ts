@@ -61,6 +61,8 @@ export interface PreparedProgram {
 interface Job {
   request: Extract<CheckRequest, { id: number }>;
   budgetMs: number;
+  /** Work nobody waits for (a warm-up started ahead of need): it does not keep the process alive. */
+  background?: boolean;
   resolve(reply: CheckReply): void;
   reject(error: CodecallError): void;
 }
@@ -83,7 +85,16 @@ function serviceFor(memoryMb: number): CheckService {
  */
 export function warmUpTypeChecker(budget: TypeCheckBudget = {}): Promise<void> {
   const memoryMb = budget.memoryMb ?? DEFAULT_TYPE_CHECK_BUDGET.memoryMb;
-  return serviceFor(memoryMb).warmLibrary();
+  return serviceFor(memoryMb).warmLibrary(false);
+}
+
+/**
+ * {@link warmUpTypeChecker} that nobody waits for: a process with nothing else to do exits without waiting
+ * for it (closing a code mode right after creating it must not leave the process alive for seconds).
+ */
+export function startTypeCheckerWarmUp(budget: TypeCheckBudget = {}): void {
+  const memoryMb = budget.memoryMb ?? DEFAULT_TYPE_CHECK_BUDGET.memoryMb;
+  void serviceFor(memoryMb).warmLibrary(true);
 }
 
 /**
@@ -112,6 +123,8 @@ class CheckService {
   private running: { job: Job; timer: NodeJS.Timeout | undefined } | undefined;
   private nextId = 0;
   private warming: Promise<void> | undefined;
+  /** Callers waiting on background work (see {@link hold}). */
+  private holds = 0;
   /** The API the library warm-up loads: no declarations at all. */
   private readonly libraryApi = ++apiIds;
 
@@ -174,22 +187,50 @@ class CheckService {
     }
   }
 
-  warmLibrary(): Promise<void> {
-    this.warming ??= this.load(this.libraryApi).catch(() => {
+  warmLibrary(background: boolean): Promise<void> {
+    this.warming ??= this.load(this.libraryApi, true).catch(() => {
       this.warming = undefined;
     });
-    return this.warming;
+    return background ? this.warming : this.hold(this.warming);
   }
 
-  /** Loads an API's declarations into the worker (if not there yet): what makes later checks warm. */
-  load(apiId: number): Promise<void> {
+  /**
+   * Loads an API's declarations into the worker (if not there yet): what makes later checks warm. In the
+   * `background`, nothing waits for it.
+   */
+  load(apiId: number, background: boolean): Promise<void> {
     if (this.loaded.has(apiId)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const job = this.loadJob(apiId, resolve, reject);
       if (!job) return;
+      if (background) job.background = true;
       this.queue.push(job);
       this.pump();
     });
+  }
+
+  /** Someone waits for `work`, started in the background: the worker keeps the process alive meanwhile. */
+  private hold(work: Promise<void>): Promise<void> {
+    this.holds++;
+    this.updateRef();
+    const done = () => {
+      this.holds--;
+      this.updateRef();
+    };
+    return work.then(done, (error: unknown) => {
+      done();
+      throw error;
+    });
+  }
+
+  /** The worker keeps the process alive only while someone waits for its work. */
+  private updateRef(): void {
+    const waited =
+      this.holds > 0 ||
+      (this.running !== undefined && !this.running.job.background) ||
+      this.queue.some((job) => !job.background);
+    if (waited) this.worker?.ref();
+    else this.worker?.unref();
   }
 
   async prepare(
@@ -262,10 +303,9 @@ class CheckService {
   }
 
   private pump(): void {
-    if (this.running) return;
-    let job = this.queue.shift();
+    let job = this.running ? undefined : this.queue.shift();
     if (!job) {
-      this.worker?.unref();
+      this.updateRef();
       return;
     }
     // A check needs its declarations in this worker (a replaced worker has lost them): load them first.
@@ -286,10 +326,10 @@ class CheckService {
       job = load;
     }
     const worker = this.spawn();
-    worker.ref();
     if (!this.started) {
       // Dispatched once the worker says it started.
       this.queue.unshift(job);
+      this.updateRef();
       return;
     }
     const current = job;
@@ -302,7 +342,10 @@ class CheckService {
         ),
       );
     }, current.budgetMs);
+    // Whether the process waits for this job is the worker's ref (updateRef), not its budget timer's.
+    timer.unref();
     this.running = { job: current, timer };
+    this.updateRef();
     worker.postMessage(current.request);
   }
 
@@ -484,9 +527,12 @@ export class ProgramPreparer {
     this.api = this.service.acquire(declarations, compilerOptions);
   }
 
-  /** Loads TypeScript and these declarations into the worker now, so the first check is warm. */
-  warmUp(): Promise<void> {
-    return this.service.load(this.api.id);
+  /**
+   * Loads TypeScript and these declarations into the worker now, so the first check is warm. In the
+   * `background`, the process does not wait for it.
+   */
+  warmUp(background = false): Promise<void> {
+    return this.service.load(this.api.id, background);
   }
 
   /**
