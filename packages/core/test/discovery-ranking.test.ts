@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TermAnalyzer } from "../src/discovery/analyze.js";
 import {
   analyze,
@@ -182,6 +182,43 @@ describe("embedding retrievers (a deterministic local embedding standing in for 
       embed: (texts) => texts.map((_, i) => new Array(i + 1).fill(1)),
     });
     await expect(ragged.index(docs)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+  });
+
+  it("a hybrid indexes a ranker whose index failed again, in the background, on a search a minute later", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const onWarning = () => undefined;
+    process.on("warning", onWarning);
+    try {
+      let attempts = 0;
+      // Ranks the last document first, whatever the query: its lead shows when it is fused.
+      const flaky: Retriever = {
+        name: "flaky",
+        index: (documents) => {
+          if (++attempts === 1) return Promise.reject(new Error("the embedding service is down"));
+          return { search: () => [{ doc: documents.length - 1, score: 1 }] };
+        },
+      };
+      const hybrid = createHybridRetriever({
+        retrievers: [createLexicalRetriever(), flaky],
+        weights: [1, 5],
+      });
+      const index = await hybrid.index(docs);
+      const top = async () => (await index.search("read a file from disk", { limit: 1 }))[0]!.doc;
+      expect(await top()).toBe(0);
+      expect(attempts).toBe(1);
+      vi.setSystemTime(Date.now() + 30_000);
+      expect(await top()).toBe(0);
+      expect(attempts).toBe(1);
+      vi.setSystemTime(Date.now() + 31_000);
+      // This search starts the second attempt and does not wait for it; the next one has the ranker back.
+      expect(await top()).toBe(0);
+      expect(attempts).toBe(2);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await top()).toBe(docs.length - 1);
+    } finally {
+      vi.useRealTimers();
+      process.off("warning", onWarning);
+    }
   });
 
   it("a hybrid keeps searching with the rankers that work when one fails (with a warning), and fails when all do or one is misconfigured", async () => {

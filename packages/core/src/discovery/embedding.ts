@@ -92,12 +92,15 @@ export interface HybridRetrieverOptions {
 
 /** How deep each fused ranking is read. */
 const HYBRID_DEPTH = 50;
+/** How long a hybrid waits before indexing again with a ranker whose index failed. */
+const RETRY_FAILED_INDEX_MS = 60_000;
 
 /**
  * Fuses several rankers by reciprocal rank (their scores need no common scale). A ranker that fails (an
  * embedding service down, a model that could not load) is left out of that index or that search, with a
- * process warning, so search keeps working on the others; it fails when every ranker does, and a
- * misconfigured ranker (`CONFIG_INVALID`, such as vectors of the wrong shape) fails it at once.
+ * process warning, so search keeps working on the others; a ranker left out of an index is indexed again,
+ * in the background, by the first search a minute or more later. The hybrid fails when every ranker does,
+ * and a misconfigured ranker (`CONFIG_INVALID`, such as vectors of the wrong shape) fails it at once.
  */
 export function createHybridRetriever(options: HybridRetrieverOptions): Retriever {
   const retrievers = options.retrievers ?? [
@@ -111,8 +114,30 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     name: options.name ?? `hybrid(${retrievers.map((r) => r.name).join("+")})`,
     async index(documents) {
       const built = await answered(retrievers.map(async (retriever) => retriever.index(documents)));
+      // A ranker whose index failed (a service briefly down, a model still installing) is indexed again in
+      // the background by a search that comes after a pause; searches meanwhile use the others.
+      let failed = retrievers.flatMap((_, at) => (built.some((b) => b.at === at) ? [] : [at]));
+      let retryAt = Date.now() + RETRY_FAILED_INDEX_MS;
+      let retrying = false;
+      const retry = () => {
+        if (!failed.length || retrying || Date.now() < retryAt) return;
+        retrying = true;
+        const attempt = failed;
+        void Promise.allSettled(attempt.map(async (at) => retrievers[at]!.index(documents))).then(
+          (results) => {
+            results.forEach((result, i) => {
+              if (result.status === "fulfilled") built.push({ value: result.value, at: attempt[i]! });
+            });
+            built.sort((a, b) => a.at - b.at);
+            failed = attempt.filter((_, i) => results[i]!.status === "rejected");
+            retryAt = Date.now() + RETRY_FAILED_INDEX_MS;
+            retrying = false;
+          },
+        );
+      };
       return {
         async search(query, searchOptions) {
+          retry();
           const deep = { ...searchOptions, limit: Math.max(searchOptions.limit, HYBRID_DEPTH) };
           const lists = await answered(built.map(async ({ value }) => value.search(query, deep)));
           return reciprocalRankFusion(
