@@ -45,9 +45,9 @@ if (typeof AB.prototype.resize === "function") {
  * with each element access entering a JavaScript function, V8 honours termination there and the same loop
  * stops at the limit (measured on this backend). Proxies are told from arrays by the glue's own `Proxy`
  * (and `Proxy.revocable`), which records each proxy the program makes in a WeakSet: a program has no other
- * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from` an array-like's
- * length, the same way, and `flat` and `flatMap` (whose nested arrays V8 would walk natively) are
- * written here, in code the CPU limit stops.
+ * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from` and typed
+ * arrays (their constructors, `from` and `set`) an array-like's length, the same way, and `flat` and
+ * `flatMap` (whose nested arrays V8 would walk natively) are written here, in code the CPU limit stops.
  */
 const MAX_ARRAY_LENGTH = 2 ** 27;
 /**
@@ -121,8 +121,8 @@ defineProperty(g, "Proxy", { value: TrackedProxy, writable: true, enumerable: fa
 function isProxy(value) {
   return proxiesMade && apply(hasProxy, proxies, [value]);
 }
-function tooLong(name) {
-  throw new RangeErr("Array." + (name === "from" ? "" : "prototype.") + name + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
+function tooLong(label) {
+  throw new RangeErr(label + " over more than " + maxLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work on a shorter array.");
 }
 function lengthOf(value) {
   return checkedLength(value.length);
@@ -148,9 +148,9 @@ function isNativeArray(value) {
  * property keeps a Proxy's invariants (only an object length, which could convert differently, becomes
  * the checked number). Spreading, it answers the Symbol.isConcatSpreadable it was given the same way.
  */
-function pinned(name, object, spread, spreadFlag) {
+function pinned(label, object, spread, spreadFlag) {
   var raw = object.length, length = checkedLength(raw);
-  if (length > maxLength) tooLong(name);
+  if (length > maxLength) tooLong(label);
   var answer = isObject(raw) ? length : raw;
   return new ProxyCtor(object, {
     __proto__: null,
@@ -166,10 +166,11 @@ function pinned(name, object, spread, spreadFlag) {
   });
 }
 function bounded(name, original) {
+  var label = "Array.prototype." + name;
   return function () {
     if (this === null || this === undefined) return apply(original, this, arguments);
     var object = ObjectCtor(this);
-    var receiver = isNativeArray(object) ? object : pinned(name, object, false);
+    var receiver = isNativeArray(object) ? object : pinned(label, object, false);
     var result = apply(original, receiver, arguments);
     return result === receiver ? object : result;
   };
@@ -198,8 +199,8 @@ function boundedConcat(original) {
       var spread = flag !== undefined ? !!flag : isObject(item) && isArray(item);
       // Not spread: appended as itself (never the view).
       if (!spread) out = apply(original, out, [[item]]);
-      else if (i === 0) out = apply(original, pinned("concat", item, true, flag), []);
-      else out = apply(original, out, [pinned("concat", item, true, flag)]);
+      else if (i === 0) out = apply(original, pinned("Array.prototype.concat", item, true, flag), []);
+      else out = apply(original, out, [pinned("Array.prototype.concat", item, true, flag)]);
     }
     return out;
   };
@@ -208,14 +209,14 @@ function append(out, value) {
   defineProperty(out, out.length, { value: value, writable: true, enumerable: true, configurable: true });
 }
 /** flat and flatMap walk nested arrays here, each length read once and checked, in code the limit stops. */
-function flatten(name, out, source, depth, mapper, thisArg) {
+function flatten(label, out, source, depth, mapper, thisArg) {
   var length = lengthOf(source);
-  if (length > maxLength) tooLong(name);
+  if (length > maxLength) tooLong(label);
   for (var i = 0; i < length; i++) {
     if (!(i in source)) continue;
     var element = source[i];
     if (mapper) element = apply(mapper, thisArg, [element, i, source]);
-    if (depth > 0 && isArray(element)) flatten(name, out, element, depth - 1);
+    if (depth > 0 && isArray(element)) flatten(label, out, element, depth - 1);
     else append(out, element);
   }
   return out;
@@ -223,12 +224,12 @@ function flatten(name, out, source, depth, mapper, thisArg) {
 function flat() {
   if (this === null || this === undefined) throw new TypeErr("Array.prototype.flat called on null or undefined");
   var depth = arguments[0] === undefined ? 1 : +arguments[0];
-  return flatten("flat", [], ObjectCtor(this), depth > 0 ? mathTrunc(depth) : 0);
+  return flatten("Array.prototype.flat", [], ObjectCtor(this), depth > 0 ? mathTrunc(depth) : 0);
 }
 function flatMap(mapper) {
   if (this === null || this === undefined) throw new TypeErr("Array.prototype.flatMap called on null or undefined");
   if (typeof mapper !== "function") throw new TypeErr("flatMap mapper function is not callable");
-  return flatten("flatMap", [], ObjectCtor(this), 1, mapper, arguments[1]);
+  return flatten("Array.prototype.flatMap", [], ObjectCtor(this), 1, mapper, arguments[1]);
 }
 /**
  * Array.from walks an array-like (a value without Symbol.iterator) natively up to its length, like the
@@ -240,7 +241,7 @@ var boundedFrom = { from(items) {
   // The iterator method is read once: a getter answering "iterable" here and nothing to the built-in
   // would send it down the unchecked array-like loop.
   var iterate = items[iteratorSymbol];
-  var args = [iterate != null ? iterableOnce(items, iterate) : pinned("from", ObjectCtor(items), false)];
+  var args = [iterate != null ? iterableOnce(items, iterate) : pinned("Array.from", ObjectCtor(items), false)];
   for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
   return apply(originalFrom, this, args);
 } }.from;
@@ -250,6 +251,49 @@ function iterableOnce(items, iterate) {
   return once;
 }
 defineProperty(ArrayCtor, "from", { value: boundedFrom, writable: true, enumerable: false, configurable: true });
+/**
+ * Typed arrays made from an array-like (a constructor's argument, from's items, set's source) read it
+ * natively up to its length, as Array.from does (about 75 ns an element, so seconds within a memory limit
+ * of a few hundred MiB): the array-like is given as the same pinned view. Buffers, typed arrays and short
+ * real arrays are copied as they are; other iterables step through an iterator, read once.
+ */
+var TypedArrayCtor = ObjectCtor.getPrototypeOf(Int8Array), TypedArrayProto = TypedArrayCtor.prototype;
+var typedLength = reflectDescriptor(TypedArrayProto, "length").get;
+var bufferLength = reflectDescriptor(AB.prototype, "byteLength").get;
+function hasBrand(getter, value) {
+  try { apply(getter, value, []); return true; } catch (e) { return false; }
+}
+function typedSource(label, source, iterable) {
+  if (!isObject(source) || isNativeArray(source) || hasBrand(typedLength, source) || hasBrand(bufferLength, source)) return source;
+  var iterate = iterable ? source[iteratorSymbol] : undefined;
+  return iterate != null ? iterableOnce(source, iterate) : pinned(label, ObjectCtor(source), false);
+}
+var typedNames = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"];
+function boundTyped(name, Typed) {
+  var label = "new " + name;
+  var Bounded = new ProxyCtor(Typed, { __proto__: null, construct: function (target, args, newTarget) {
+    if (args.length > 0) args[0] = typedSource(label, args[0], true);
+    return construct(target, args, newTarget);
+  } });
+  defineProperty(Typed.prototype, "constructor", { value: Bounded, writable: true, enumerable: false, configurable: true });
+  defineProperty(g, name, { value: Bounded, writable: true, enumerable: false, configurable: true });
+}
+for (var t = 0; t < typedNames.length; t++) if (typeof g[typedNames[t]] === "function") boundTyped(typedNames[t], g[typedNames[t]]);
+var originalTypedFrom = TypedArrayCtor.from, originalTypedSet = TypedArrayProto.set;
+var boundedTypedFrom = { from(source) {
+  var args = [typedSource("TypedArray.from", source, true)];
+  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
+  return apply(originalTypedFrom, this, args);
+} }.from;
+var boundedTypedSet = { set(source) {
+  var args = [typedSource("TypedArray.prototype.set", source, false)];
+  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
+  return apply(originalTypedSet, this, args);
+} }.set;
+defineProperty(boundedTypedFrom, "length", { value: originalTypedFrom.length });
+defineProperty(boundedTypedSet, "length", { value: originalTypedSet.length });
+defineProperty(TypedArrayCtor, "from", { value: boundedTypedFrom, writable: true, enumerable: false, configurable: true });
+defineProperty(TypedArrayProto, "set", { value: boundedTypedSet, writable: true, enumerable: false, configurable: true });
 function install(name, method, original) {
   defineProperty(method, "name", { value: name });
   defineProperty(method, "length", { value: original.length });

@@ -195,6 +195,20 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
         // A spinning thread uses the whole window; an idle host a few milliseconds.
         expect(await hostCpuMsIn500Ms(), "host CPU used after the run ended (ms)").toBeLessThan(300);
       }
+      // Typed arrays made from an array-like read it element by element: 2 ** 27 elements fit a 256 MiB
+      // limit and take V8 about 10 s natively.
+      for (const code of [
+        "return new Uint8Array({ length: 2 ** 27 }).length;",
+        "return Uint8Array.from({ length: 2 ** 27 }).length;",
+        "const t = new Uint8Array(2 ** 27);\nt.set({ length: 2 ** 27 });\nreturn t.length;",
+      ]) {
+        await hostile(ctx, code, {
+          expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"],
+          limits: { memoryBytes: 256 * MiB },
+        });
+        if (ctx.sandbox.capabilities.remote) continue;
+        expect(await hostCpuMsIn500Ms(), "host CPU used after the run ended (ms)").toBeLessThan(300);
+      }
     },
   },
   "hostile-regex-shapes": {
