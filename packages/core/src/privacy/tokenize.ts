@@ -75,6 +75,8 @@ function detectorsOf(o: ScanOptions): readonly Detector[] {
 }
 
 const MAX_FIELD_VALUE = 256;
+/** Read as `hasOwn.call(o, k)` inside `for (k in o)`: V8 then checks the key without a lookup. */
+const hasOwn = Object.prototype.hasOwnProperty;
 /** Text blocks up to this size that hold JSON are parsed so the values in their fields are known. */
 const MAX_EMBEDDED_JSON = 4_000_000;
 
@@ -305,7 +307,6 @@ class Collector {
 
   object(value: { [key: string]: JsonValue }, s: Record<string, unknown> | undefined, role: Role): void {
     const props = s?.properties as Record<string, unknown> | undefined;
-    const keys = Object.keys(value);
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
     let contactType: string | undefined;
@@ -320,7 +321,8 @@ class Collector {
         }
       }
     }
-    for (const key of keys) {
+    for (const key in value) {
+      if (!hasOwn.call(value, key)) continue; // inherited keys are not the value's
       const v = value[key]!;
       const sub = props?.[key] ?? s?.additionalProperties;
       const facts = keyFactsOf(key);
@@ -355,7 +357,7 @@ class Collector {
           } else if (facts.namePart) {
             // Bare name parts: in a person's record (`{first, last, email}`) or beside each other.
             person ??= role === Role.Person || isPersonObject(value);
-            const lower = keys.map((k) => k.toLowerCase());
+            const lower = Object.keys(value).map((k) => k.toLowerCase());
             const pair =
               lower.includes("given") || lower.includes("family")
                 ? lower.includes("given") && lower.includes("family")
@@ -974,6 +976,7 @@ interface CacheSlot {
 function regionOf(value: { [key: string]: JsonValue }): string | undefined {
   let nested: string | undefined;
   for (const k in value) {
+    if (!hasOwn.call(value, k)) continue;
     const v = value[k];
     if (typeof v === "string") {
       if (!isRegionKey(k)) continue;
@@ -981,6 +984,7 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       if (r !== undefined) return r;
     } else if (nested === undefined && typeof v === "object" && v !== null && !Array.isArray(v)) {
       for (const k2 in v) {
+        if (!hasOwn.call(v, k2)) continue;
         const v2 = v[k2];
         if (typeof v2 === "string" && isRegionKey(k2)) {
           const r = regionForField(k2, v2);
@@ -1047,10 +1051,11 @@ class Walker {
       return out ?? value;
     }
     const here = this.options.fields === false || !this.regions ? region : (regionOf(value) ?? region);
-    const keys = Object.keys(value);
     let out: Record<string, JsonValue> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    // `for...in` (with the own-key check: inherited keys are never read) walks the keys without the
+    // array `Object.keys` makes per object, in the same order.
+    for (const k in value) {
+      if (!hasOwn.call(value, k)) continue;
       const item = value[k]!;
       const nextKey = this.string(k, undefined, undefined);
       const type = marked?.get(k);
@@ -1058,7 +1063,10 @@ class Walker {
       if (out === undefined) {
         if (next === item && nextKey === k) continue;
         out = {};
-        for (let j = 0; j < i; j++) setKey(out, keys[j]!, value[keys[j]!]!);
+        for (const j in value) {
+          if (j === k) break;
+          if (hasOwn.call(value, j)) setKey(out, j, value[j]!);
+        }
       }
       setKey(out, nextKey, next);
     }
