@@ -677,12 +677,18 @@ function mapBack(spans: Span[], view: View, raw: string): Span[] {
 
 /** Each detector's {@link GATE} (0: none), by position in its list: read once per list, not per string. */
 const gateLists = new WeakMap<readonly Detector[], Int32Array>();
+/** The list read last and its gates: every string of a call scans with the same list (no map lookup). */
+let lastList: readonly Detector[] | undefined;
+let lastGates: Int32Array | undefined;
 function gatesOf(list: readonly Detector[]): Int32Array {
+  if (list === lastList && lastGates!.length === list.length) return lastGates!;
   let gates = gateLists.get(list);
   if (gates === undefined || gates.length !== list.length) {
     gates = Int32Array.from(list, (d) => (d as Gated)[GATE] ?? 0);
     gateLists.set(list, gates);
   }
+  lastList = list;
+  lastGates = gates;
   return gates;
 }
 
@@ -710,8 +716,9 @@ function scanOnce(
   try {
     return scanInto(scratchFound, scratchHits, text, context, vault, options, known, escapeTokens, exact);
   } finally {
-    scratchFound.length = 0;
-    scratchHits.length = 0;
+    // Emptied only when used: setting an array's length is a call into the runtime, even to 0 from 0.
+    if (scratchFound.length !== 0) scratchFound.length = 0;
+    if (scratchHits.length !== 0) scratchHits.length = 0;
     scratchBusy = false;
   }
 }
