@@ -81,7 +81,12 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const MAX_EMBEDDED_JSON = 4_000_000;
 
 /** Values found by position in one tokenize call: container → property name or index → type. */
-type Marks = WeakMap<object, Map<string | number, string>>;
+type Marks = WeakMap<object, Map<string | number, Mark>>;
+/**
+ * What pass 1 says of a value found by position: the token it issued for it, or, for a value it did not
+ * issue (one kept local to its text block), the value's type. Tokens start with `[`, types never do.
+ */
+type Mark = string;
 
 /** How a container was reached: what its parent says about the people in it. */
 enum Role {
@@ -159,11 +164,14 @@ class Collector {
       m = new Map();
       this.marks.set(container, m);
     }
-    m.set(at, type);
+    // The token issued here is the one the walk would look up again (a token never changes): kept.
     if (typeof value === "string") {
-      if (rememberable(type, value)) this.vault.issue(type, value, { remember: true });
-      else this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
-    } else this.vault.issue(type, String(value), { numeric: true, remember: true });
+      if (rememberable(type, value)) m.set(at, this.vault.issue(type, value, { remember: true }));
+      else {
+        m.set(at, type);
+        this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
+      }
+    } else m.set(at, this.vault.issue(type, String(value), { numeric: true, remember: true }));
   }
 
   /** A value a text block's table or card holds: remembered, or kept as one of that text's local values. */
@@ -1047,8 +1055,8 @@ class Walker {
       let out: JsonValue[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i]!;
-        const type = marked?.get(i);
-        const next = type !== undefined ? this.field(type, item) : this.walk(item, key, region);
+        const mark = marked?.get(i);
+        const next = mark !== undefined ? this.field(mark, item) : this.walk(item, key, region);
         if (out === undefined) {
           if (next === item) continue;
           out = value.slice(0, i);
@@ -1065,8 +1073,8 @@ class Walker {
       if (!hasOwn.call(value, k)) continue;
       const item = value[k]!;
       const nextKey = this.string(k, undefined, undefined);
-      const type = marked?.get(k);
-      const next = type !== undefined ? this.field(type, item) : this.walk(item, k, here);
+      const mark = marked?.get(k);
+      const next = mark !== undefined ? this.field(mark, item) : this.walk(item, k, here);
       if (out === undefined) {
         if (next === item && nextKey === k) continue;
         out = {};
@@ -1080,8 +1088,10 @@ class Walker {
     return out ?? value;
   }
 
-  /** A value personal by position: its whole text is one token. */
-  field(type: string, item: JsonValue): JsonValue {
+  /** A value personal by position: its whole text is one token (see {@link Mark}). */
+  field(mark: Mark, item: JsonValue): JsonValue {
+    if (mark.charCodeAt(0) === 91) return mark; // the token pass 1 issued
+    const type = mark;
     if (typeof item === "number")
       return this.vault.issue(type, String(item), { numeric: true, remember: true });
     if (typeof item !== "string") return item;
