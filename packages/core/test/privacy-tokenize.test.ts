@@ -84,6 +84,22 @@ describe("round trip", () => {
     expect(JSON.stringify(t)).toBe('{"__proto__":{"email":"[EMAIL_1]"}}');
     expect(untokenize(t, vault).value).toEqual(x);
   });
+
+  it("reads only a value's own keys, never inherited ones (a polluted prototype)", () => {
+    // Enumerable keys on the prototype, as `Object.prototype` pollution would add them: the walk sees
+    // only own keys, in both passes and in the copy it makes when an own value changes.
+    const proto = { email: "eve@example.com", country: "FR", firstName: "Eve", phone: "06 12 34 56 78" };
+    const unchanged = Object.assign(Object.create(proto), { id: "cus_1", note: "nothing here" });
+    const vault = new Vault();
+    expect(tokenize(unchanged as JsonValue, vault)).toBe(unchanged);
+    expect(vault.size).toBe(0);
+    const changed = Object.assign(Object.create(proto), { id: "cus_2", contact: "ann@example.com" });
+    const t = tokenize(changed as JsonValue, vault) as Record<string, JsonValue>;
+    expect(Object.keys(t)).toEqual(["id", "contact"]);
+    expect(Object.getPrototypeOf(t)).toBe(Object.prototype);
+    expect(t).toEqual({ id: "cus_2", contact: "[EMAIL_1]" });
+    expect([...vault.entries()].map((e) => e.value)).toEqual(["ann@example.com"]);
+  });
 });
 
 describe("tokenize", () => {

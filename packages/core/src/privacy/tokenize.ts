@@ -75,11 +75,18 @@ function detectorsOf(o: ScanOptions): readonly Detector[] {
 }
 
 const MAX_FIELD_VALUE = 256;
+/** Read as `hasOwn.call(o, k)` inside `for (k in o)`: V8 then checks the key without a lookup. */
+const hasOwn = Object.prototype.hasOwnProperty;
 /** Text blocks up to this size that hold JSON are parsed so the values in their fields are known. */
 const MAX_EMBEDDED_JSON = 4_000_000;
 
 /** Values found by position in one tokenize call: container → property name or index → type. */
-type Marks = WeakMap<object, Map<string | number, string>>;
+type Marks = WeakMap<object, Map<string | number, Mark>>;
+/**
+ * What pass 1 says of a value found by position: the token it issued for it, or, for a value it did not
+ * issue (one kept local to its text block), the value's type. Tokens start with `[`, types never do.
+ */
+type Mark = string;
 
 /** How a container was reached: what its parent says about the people in it. */
 enum Role {
@@ -157,11 +164,14 @@ class Collector {
       m = new Map();
       this.marks.set(container, m);
     }
-    m.set(at, type);
+    // The token issued here is the one the walk would look up again (a token never changes): kept.
     if (typeof value === "string") {
-      if (rememberable(type, value)) this.vault.issue(type, value, { remember: true });
-      else this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
-    } else this.vault.issue(type, String(value), { numeric: true, remember: true });
+      if (rememberable(type, value)) m.set(at, this.vault.issue(type, value, { remember: true }));
+      else {
+        m.set(at, type);
+        this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
+      }
+    } else m.set(at, this.vault.issue(type, String(value), { numeric: true, remember: true }));
   }
 
   /** A value a text block's table or card holds: remembered, or kept as one of that text's local values. */
@@ -305,7 +315,6 @@ class Collector {
 
   object(value: { [key: string]: JsonValue }, s: Record<string, unknown> | undefined, role: Role): void {
     const props = s?.properties as Record<string, unknown> | undefined;
-    const keys = Object.keys(value);
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
     let contactType: string | undefined;
@@ -320,7 +329,8 @@ class Collector {
         }
       }
     }
-    for (const key of keys) {
+    for (const key in value) {
+      if (!hasOwn.call(value, key)) continue; // inherited keys are not the value's
       const v = value[key]!;
       const sub = props?.[key] ?? s?.additionalProperties;
       const facts = keyFactsOf(key);
@@ -355,7 +365,7 @@ class Collector {
           } else if (facts.namePart) {
             // Bare name parts: in a person's record (`{first, last, email}`) or beside each other.
             person ??= role === Role.Person || isPersonObject(value);
-            const lower = keys.map((k) => k.toLowerCase());
+            const lower = Object.keys(value).map((k) => k.toLowerCase());
             const pair =
               lower.includes("given") || lower.includes("family")
                 ? lower.includes("given") && lower.includes("family")
@@ -675,12 +685,18 @@ function mapBack(spans: Span[], view: View, raw: string): Span[] {
 
 /** Each detector's {@link GATE} (0: none), by position in its list: read once per list, not per string. */
 const gateLists = new WeakMap<readonly Detector[], Int32Array>();
+/** The list read last and its gates: every string of a call scans with the same list (no map lookup). */
+let lastList: readonly Detector[] | undefined;
+let lastGates: Int32Array | undefined;
 function gatesOf(list: readonly Detector[]): Int32Array {
+  if (list === lastList && lastGates!.length === list.length) return lastGates!;
   let gates = gateLists.get(list);
   if (gates === undefined || gates.length !== list.length) {
     gates = Int32Array.from(list, (d) => (d as Gated)[GATE] ?? 0);
     gateLists.set(list, gates);
   }
+  lastList = list;
+  lastGates = gates;
   return gates;
 }
 
@@ -708,8 +724,9 @@ function scanOnce(
   try {
     return scanInto(scratchFound, scratchHits, text, context, vault, options, known, escapeTokens, exact);
   } finally {
-    scratchFound.length = 0;
-    scratchHits.length = 0;
+    // Emptied only when used: setting an array's length is a call into the runtime, even to 0 from 0.
+    if (scratchFound.length !== 0) scratchFound.length = 0;
+    if (scratchHits.length !== 0) scratchHits.length = 0;
     scratchBusy = false;
   }
 }
@@ -974,6 +991,7 @@ interface CacheSlot {
 function regionOf(value: { [key: string]: JsonValue }): string | undefined {
   let nested: string | undefined;
   for (const k in value) {
+    if (!hasOwn.call(value, k)) continue;
     const v = value[k];
     if (typeof v === "string") {
       if (!isRegionKey(k)) continue;
@@ -981,6 +999,7 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       if (r !== undefined) return r;
     } else if (nested === undefined && typeof v === "object" && v !== null && !Array.isArray(v)) {
       for (const k2 in v) {
+        if (!hasOwn.call(v, k2)) continue;
         const v2 = v[k2];
         if (typeof v2 === "string" && isRegionKey(k2)) {
           const r = regionForField(k2, v2);
@@ -1036,8 +1055,8 @@ class Walker {
       let out: JsonValue[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i]!;
-        const type = marked?.get(i);
-        const next = type !== undefined ? this.field(type, item) : this.walk(item, key, region);
+        const mark = marked?.get(i);
+        const next = mark !== undefined ? this.field(mark, item) : this.walk(item, key, region);
         if (out === undefined) {
           if (next === item) continue;
           out = value.slice(0, i);
@@ -1047,26 +1066,32 @@ class Walker {
       return out ?? value;
     }
     const here = this.options.fields === false || !this.regions ? region : (regionOf(value) ?? region);
-    const keys = Object.keys(value);
     let out: Record<string, JsonValue> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    // `for...in` (with the own-key check: inherited keys are never read) walks the keys without the
+    // array `Object.keys` makes per object, in the same order.
+    for (const k in value) {
+      if (!hasOwn.call(value, k)) continue;
       const item = value[k]!;
       const nextKey = this.string(k, undefined, undefined);
-      const type = marked?.get(k);
-      const next = type !== undefined ? this.field(type, item) : this.walk(item, k, here);
+      const mark = marked?.get(k);
+      const next = mark !== undefined ? this.field(mark, item) : this.walk(item, k, here);
       if (out === undefined) {
         if (next === item && nextKey === k) continue;
         out = {};
-        for (let j = 0; j < i; j++) setKey(out, keys[j]!, value[keys[j]!]!);
+        for (const j in value) {
+          if (j === k) break;
+          if (hasOwn.call(value, j)) setKey(out, j, value[j]!);
+        }
       }
       setKey(out, nextKey, next);
     }
     return out ?? value;
   }
 
-  /** A value personal by position: its whole text is one token. */
-  field(type: string, item: JsonValue): JsonValue {
+  /** A value personal by position: its whole text is one token (see {@link Mark}). */
+  field(mark: Mark, item: JsonValue): JsonValue {
+    if (mark.charCodeAt(0) === 91) return mark; // the token pass 1 issued
+    const type = mark;
     if (typeof item === "number")
       return this.vault.issue(type, String(item), { numeric: true, remember: true });
     if (typeof item !== "string") return item;
