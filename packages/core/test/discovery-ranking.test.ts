@@ -221,6 +221,41 @@ describe("embedding retrievers (a deterministic local embedding standing in for 
     }
   });
 
+  it("a search under way when a retried ranker comes back fuses with the weights of the rankers it asked", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const onWarning = () => undefined;
+    process.on("warning", onWarning);
+    try {
+      let attempts = 0;
+      const flaky: Retriever = {
+        name: "flaky",
+        index: () => {
+          if (++attempts === 1) return Promise.reject(new Error("the embedding service is down"));
+          return { search: () => [] };
+        },
+      };
+      // Answers after the retry has landed: its hit must keep its own weight (1), not the flaky one's (100).
+      const slow: Retriever = {
+        name: "slow",
+        index: () => ({
+          search: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return [{ doc: 0, score: 1 }];
+          },
+        }),
+      };
+      const index = await createHybridRetriever({ retrievers: [flaky, slow], weights: [100, 1] }).index(docs);
+      vi.setSystemTime(Date.now() + 61_000);
+      const [hit] = await index.search("anything", { limit: 1 });
+      expect(attempts).toBe(2);
+      expect(hit!.doc).toBe(0);
+      expect(hit!.score).toBeLessThan(0.1);
+    } finally {
+      vi.useRealTimers();
+      process.off("warning", onWarning);
+    }
+  });
+
   it("a hybrid keeps searching with the rankers that work when one fails (with a warning), and fails when all do or one is misconfigured", async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.message);

@@ -45,9 +45,10 @@ if (typeof AB.prototype.resize === "function") {
  * with each element access entering a JavaScript function, V8 honours termination there and the same loop
  * stops at the limit (measured on this backend). Proxies are told from arrays by the glue's own `Proxy`
  * (and `Proxy.revocable`), which records each proxy the program makes in a WeakSet: a program has no other
- * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from` and typed
- * arrays (their constructors, `from` and `set`) an array-like's length, the same way, and `flat` and
- * `flatMap` (whose nested arrays V8 would walk natively) are written here, in code the CPU limit stops.
+ * way to make one. `concat` reads its arguments' spreadability and lengths, and `Array.from`, typed arrays
+ * (their constructors, `from` and `set`) and argument lists (`apply`, `Reflect.apply`, `Reflect.construct`)
+ * an array-like's length, the same way, and `flat` and `flatMap` (whose nested arrays V8 would walk
+ * natively) are written here, in code the CPU limit stops.
  */
 const MAX_ARRAY_LENGTH = 2 ** 27;
 /**
@@ -254,39 +255,51 @@ defineProperty(ArrayCtor, "from", { value: boundedFrom, writable: true, enumerab
 /**
  * Typed arrays made from an array-like (a constructor's argument, from's items, set's source) read it
  * natively up to its length, as Array.from does (about 75 ns an element, so seconds within a memory limit
- * of a few hundred MiB): the array-like is given as the same pinned view. Buffers, typed arrays and short
- * real arrays are copied as they are; other iterables step through an iterator, read once.
+ * of a few hundred MiB): the array-like is given as the same pinned view. Only what V8 copies by its own
+ * internal length goes as it is: typed arrays and buffers to a constructor, typed arrays to set, and short
+ * real arrays. Everything else, buffers and strings to from and set included (there they are array-likes
+ * whose own length a program sets), is an iterable read once or the pinned view of its object.
  */
 var TypedArrayCtor = ObjectCtor.getPrototypeOf(Int8Array), TypedArrayProto = TypedArrayCtor.prototype;
 var typedLength = reflectDescriptor(TypedArrayProto, "length").get;
 var bufferLength = reflectDescriptor(AB.prototype, "byteLength").get;
 function hasBrand(getter, value) {
+  if (!isObject(value)) return false;
   try { apply(getter, value, []); return true; } catch (e) { return false; }
 }
-function typedSource(label, source, iterable) {
-  if (!isObject(source) || isNativeArray(source) || hasBrand(typedLength, source) || hasBrand(bufferLength, source)) return source;
-  var iterate = iterable ? source[iteratorSymbol] : undefined;
+function iterableOrPinned(label, source) {
+  var iterate = source[iteratorSymbol];
   return iterate != null ? iterableOnce(source, iterate) : pinned(label, ObjectCtor(source), false);
 }
 var typedNames = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"];
 function boundTyped(name, Typed) {
   var label = "new " + name;
   var Bounded = new ProxyCtor(Typed, { __proto__: null, construct: function (target, args, newTarget) {
-    if (args.length > 0) args[0] = typedSource(label, args[0], true);
+    var source = args[0];
+    if (isObject(source) && !isNativeArray(source) && !hasBrand(typedLength, source) && !hasBrand(bufferLength, source))
+      args[0] = iterableOrPinned(label, source);
     return construct(target, args, newTarget);
   } });
   defineProperty(Typed.prototype, "constructor", { value: Bounded, writable: true, enumerable: false, configurable: true });
   defineProperty(g, name, { value: Bounded, writable: true, enumerable: false, configurable: true });
 }
 for (var t = 0; t < typedNames.length; t++) if (typeof g[typedNames[t]] === "function") boundTyped(typedNames[t], g[typedNames[t]]);
-var originalTypedFrom = TypedArrayCtor.from, originalTypedSet = TypedArrayProto.set;
+var originalTypedFrom = TypedArrayCtor.from, originalTypedSet = TypedArrayProto.set, typedValues = TypedArrayProto.values;
 var boundedTypedFrom = { from(source) {
-  var args = [typedSource("TypedArray.from", source, true)];
+  if (source == null || isNativeArray(source)) return apply(originalTypedFrom, this, arguments);
+  var iterate = source[iteratorSymbol];
+  // A typed array iterated as built: what from makes is a copy by its internal length, which V8 does quickly.
+  if (iterate === typedValues && arguments[1] === undefined && hasBrand(typedLength, source)) {
+    var copy = construct(this, [apply(typedLength, source, [])]);
+    apply(originalTypedSet, copy, [source]);
+    return copy;
+  }
+  var args = [iterate != null ? iterableOnce(source, iterate) : pinned("TypedArray.from", ObjectCtor(source), false)];
   for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
   return apply(originalTypedFrom, this, args);
 } }.from;
 var boundedTypedSet = { set(source) {
-  var args = [typedSource("TypedArray.prototype.set", source, false)];
+  var args = [source == null || isNativeArray(source) || hasBrand(typedLength, source) ? source : pinned("TypedArray.prototype.set", ObjectCtor(source), false)];
   for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
   return apply(originalTypedSet, this, args);
 } }.set;
@@ -294,6 +307,52 @@ defineProperty(boundedTypedFrom, "length", { value: originalTypedFrom.length });
 defineProperty(boundedTypedSet, "length", { value: originalTypedSet.length });
 defineProperty(TypedArrayCtor, "from", { value: boundedTypedFrom, writable: true, enumerable: false, configurable: true });
 defineProperty(TypedArrayProto, "set", { value: boundedTypedSet, writable: true, enumerable: false, configurable: true });
+/**
+ * Function.prototype.apply, Reflect.apply and Reflect.construct build the argument list from an array-like
+ * natively too (its length read once, then every element): a list that is not a short real array is given
+ * as the pinned view.
+ */
+var FunctionProto = Function.prototype, originalApply = FunctionProto.apply, ReflectObj = Reflect;
+/** More arguments than any call stack holds (V8 takes about 125,000): refused before the list is built. */
+var maxArguments = 1048576;
+function argumentList(label, list) {
+  if (!isObject(list) || isNativeArray(list)) return list;
+  var view = pinned(label, list, false);
+  if (checkedLength(view.length) > maxArguments)
+    throw new RangeErr(label + " with more than " + maxArguments + " arguments is not available: no call stack holds them.");
+  return view;
+}
+var boundedApply = { apply(thisArg, list) {
+  return apply(originalApply, this, [thisArg, argumentList("Function.prototype.apply", list)]);
+} }.apply;
+var boundedReflectApply = { apply(target, thisArg, list) {
+  return apply(target, thisArg, argumentList("Reflect.apply", list));
+} }.apply;
+var boundedReflectConstruct = { construct(target, list) {
+  var args = argumentList("Reflect.construct", list);
+  return arguments.length > 2 ? construct(target, args, arguments[2]) : construct(target, args);
+} }.construct;
+defineProperty(boundedApply, "length", { value: 2 });
+defineProperty(boundedReflectApply, "length", { value: 3 });
+defineProperty(boundedReflectConstruct, "length", { value: 2 });
+defineProperty(FunctionProto, "apply", { value: boundedApply, writable: true, enumerable: false, configurable: true });
+defineProperty(ReflectObj, "apply", { value: boundedReflectApply, writable: true, enumerable: false, configurable: true });
+defineProperty(ReflectObj, "construct", { value: boundedReflectConstruct, writable: true, enumerable: false, configurable: true });
+/**
+ * A string's characters are its own enumerable properties: Object.assign copies a string source's one by
+ * one, natively. A source string (or String object) longer than nativeLength is refused.
+ */
+var originalAssign = ObjectCtor.assign, stringValueOf = String.prototype.valueOf;
+var boundedAssign = { assign(target) {
+  for (var i = 1; i < arguments.length; i++) {
+    var source = arguments[i];
+    if ((typeof source === "string" || hasBrand(stringValueOf, source)) && source.length > nativeLength)
+      throw new RangeErr("Object.assign from a string of more than " + nativeLength + " characters is not available in this sandbox: it could not be stopped at the CPU limit.");
+  }
+  return apply(originalAssign, ObjectCtor, arguments);
+} }.assign;
+defineProperty(boundedAssign, "length", { value: 2 });
+defineProperty(ObjectCtor, "assign", { value: boundedAssign, writable: true, enumerable: false, configurable: true });
 function install(name, method, original) {
   defineProperty(method, "name", { value: name });
   defineProperty(method, "length", { value: original.length });

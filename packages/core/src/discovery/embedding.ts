@@ -139,11 +139,13 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
         async search(query, searchOptions) {
           retry();
           const deep = { ...searchOptions, limit: Math.max(searchOptions.limit, HYBRID_DEPTH) };
-          const lists = await answered(built.map(async ({ value }) => value.search(query, deep)));
+          // The rankers as they are now: a retry may add one to `built` while this search waits.
+          const rankers = built.slice();
+          const lists = await answered(rankers.map(async ({ value }) => value.search(query, deep)));
           return reciprocalRankFusion(
             lists.map((list) => list.value),
             searchOptions.limit,
-            lists.map((list) => weights[built[list.at]!.at] ?? 1),
+            lists.map((list) => weights[rankers[list.at]!.at] ?? 1),
           );
         },
       };
