@@ -354,6 +354,10 @@ class IsolateContext implements SandboxContextV1 {
           stats,
         };
       this.healthy = this.stopCode === undefined && !this.isolate.isDisposed;
+      // The program is done: CPU the isolate spends from here (collecting what the run allocated, work the
+      // prelude abandoned) gets a budget of its own, not what the run left of its limit. A run that used most
+      // of its limit, then garbage collection near the memory limit, reset the session on a busy machine.
+      if (this.stopCode === undefined) this.watched.baselineNs = this.cpuTimeNs() ?? this.watched.baselineNs;
       return { kind: "completed", report: outcome.report, stats };
     } catch (error) {
       return {
