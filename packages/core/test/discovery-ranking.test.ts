@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TermAnalyzer } from "../src/discovery/analyze.js";
 import {
   analyze,
@@ -184,56 +184,56 @@ describe("embedding retrievers (a deterministic local embedding standing in for 
     await expect(ragged.index(docs)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
   });
 
-  it("a hybrid indexes a ranker whose index failed again, in the background, on a search a minute later", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
+  describe("a ranker whose first index failed", () => {
+    // Minutes pass by the clock alone; the warnings of the failed index are expected here.
     const onWarning = () => undefined;
-    process.on("warning", onWarning);
-    try {
-      let attempts = 0;
-      // Ranks the last document first, whatever the query: its lead shows when it is fused.
-      const flaky: Retriever = {
-        name: "flaky",
-        index: (documents) => {
-          if (++attempts === 1) return Promise.reject(new Error("the embedding service is down"));
-          return { search: () => [{ doc: documents.length - 1, score: 1 }] };
-        },
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      process.on("warning", onWarning);
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+      process.off("warning", onWarning);
+    });
+    /** Fails its first index; later ones answer `hits(documents)` to every query. */
+    function flakyRanker(hits: (documents: readonly unknown[]) => Array<{ doc: number; score: number }>) {
+      const ranker = {
+        attempts: 0,
+        retriever: {
+          name: "flaky",
+          index: (documents) => {
+            if (++ranker.attempts === 1) return Promise.reject(new Error("the embedding service is down"));
+            return { search: () => hits(documents) };
+          },
+        } as Retriever,
       };
+      return ranker;
+    }
+
+    it("is indexed again, in the background, by a search a minute later", async () => {
+      // Ranks the last document first, whatever the query: its lead shows when it is fused.
+      const flaky = flakyRanker((documents) => [{ doc: documents.length - 1, score: 1 }]);
       const hybrid = createHybridRetriever({
-        retrievers: [createLexicalRetriever(), flaky],
+        retrievers: [createLexicalRetriever(), flaky.retriever],
         weights: [1, 5],
       });
       const index = await hybrid.index(docs);
       const top = async () => (await index.search("read a file from disk", { limit: 1 }))[0]!.doc;
       expect(await top()).toBe(0);
-      expect(attempts).toBe(1);
+      expect(flaky.attempts).toBe(1);
       vi.setSystemTime(Date.now() + 30_000);
       expect(await top()).toBe(0);
-      expect(attempts).toBe(1);
+      expect(flaky.attempts).toBe(1);
       vi.setSystemTime(Date.now() + 31_000);
       // This search starts the second attempt and does not wait for it; the next one has the ranker back.
       expect(await top()).toBe(0);
-      expect(attempts).toBe(2);
+      expect(flaky.attempts).toBe(2);
       await new Promise((resolve) => setImmediate(resolve));
       expect(await top()).toBe(docs.length - 1);
-    } finally {
-      vi.useRealTimers();
-      process.off("warning", onWarning);
-    }
-  });
+    });
 
-  it("a search under way when a retried ranker comes back fuses with the weights of the rankers it asked", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    const onWarning = () => undefined;
-    process.on("warning", onWarning);
-    try {
-      let attempts = 0;
-      const flaky: Retriever = {
-        name: "flaky",
-        index: () => {
-          if (++attempts === 1) return Promise.reject(new Error("the embedding service is down"));
-          return { search: () => [] };
-        },
-      };
+    it("coming back during a search leaves that search the weights of the rankers it asked", async () => {
+      const flaky = flakyRanker(() => []);
       // Answers after the retry has landed: its hit must keep its own weight (1), not the flaky one's (100).
       const slow: Retriever = {
         name: "slow",
@@ -244,16 +244,14 @@ describe("embedding retrievers (a deterministic local embedding standing in for 
           },
         }),
       };
-      const index = await createHybridRetriever({ retrievers: [flaky, slow], weights: [100, 1] }).index(docs);
+      const hybrid = createHybridRetriever({ retrievers: [flaky.retriever, slow], weights: [100, 1] });
+      const index = await hybrid.index(docs);
       vi.setSystemTime(Date.now() + 61_000);
       const [hit] = await index.search("anything", { limit: 1 });
-      expect(attempts).toBe(2);
+      expect(flaky.attempts).toBe(2);
       expect(hit!.doc).toBe(0);
       expect(hit!.score).toBeLessThan(0.1);
-    } finally {
-      vi.useRealTimers();
-      process.off("warning", onWarning);
-    }
+    });
   });
 
   it("a hybrid keeps searching with the rankers that work when one fails (with a warning), and fails when all do or one is misconfigured", async () => {

@@ -241,15 +241,22 @@ var boundedFrom = { from(items) {
   if (items === null || items === undefined) return apply(originalFrom, this, arguments);
   // The iterator method is read once: a getter answering "iterable" here and nothing to the built-in
   // would send it down the unchecked array-like loop.
-  var iterate = items[iteratorSymbol];
-  var args = [iterate != null ? iterableOnce(items, iterate) : pinned("Array.from", ObjectCtor(items), false)];
-  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
-  return apply(originalFrom, this, args);
+  return apply(originalFrom, this, withFirst(iterableOrPinned("Array.from", items, items[iteratorSymbol]), arguments));
 } }.from;
 function iterableOnce(items, iterate) {
   var once = { __proto__: null };
   once[iteratorSymbol] = function () { return apply(iterate, items, []); };
   return once;
+}
+/** An iterable, with the iterator method it was read with (iterate); anything else as its pinned view. */
+function iterableOrPinned(label, source, iterate) {
+  return iterate != null ? iterableOnce(source, iterate) : pinned(label, ObjectCtor(source), false);
+}
+/** A call's arguments with the first one replaced. */
+function withFirst(first, args) {
+  var out = [first];
+  for (var i = 1; i < args.length; i++) out[i] = args[i];
+  return out;
 }
 defineProperty(ArrayCtor, "from", { value: boundedFrom, writable: true, enumerable: false, configurable: true });
 /**
@@ -267,17 +274,13 @@ function hasBrand(getter, value) {
   if (!isObject(value)) return false;
   try { apply(getter, value, []); return true; } catch (e) { return false; }
 }
-function iterableOrPinned(label, source) {
-  var iterate = source[iteratorSymbol];
-  return iterate != null ? iterableOnce(source, iterate) : pinned(label, ObjectCtor(source), false);
-}
 var typedNames = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"];
 function boundTyped(name, Typed) {
   var label = "new " + name;
   var Bounded = new ProxyCtor(Typed, { __proto__: null, construct: function (target, args, newTarget) {
     var source = args[0];
     if (isObject(source) && !isNativeArray(source) && !hasBrand(typedLength, source) && !hasBrand(bufferLength, source))
-      args[0] = iterableOrPinned(label, source);
+      args[0] = iterableOrPinned(label, source, source[iteratorSymbol]);
     return construct(target, args, newTarget);
   } });
   defineProperty(Typed.prototype, "constructor", { value: Bounded, writable: true, enumerable: false, configurable: true });
@@ -294,14 +297,11 @@ var boundedTypedFrom = { from(source) {
     apply(originalTypedSet, copy, [source]);
     return copy;
   }
-  var args = [iterate != null ? iterableOnce(source, iterate) : pinned("TypedArray.from", ObjectCtor(source), false)];
-  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
-  return apply(originalTypedFrom, this, args);
+  return apply(originalTypedFrom, this, withFirst(iterableOrPinned("TypedArray.from", source, iterate), arguments));
 } }.from;
 var boundedTypedSet = { set(source) {
-  var args = [source == null || isNativeArray(source) || hasBrand(typedLength, source) ? source : pinned("TypedArray.prototype.set", ObjectCtor(source), false)];
-  for (var i = 1; i < arguments.length; i++) args[i] = arguments[i];
-  return apply(originalTypedSet, this, args);
+  var copied = source == null || isNativeArray(source) || hasBrand(typedLength, source);
+  return apply(originalTypedSet, this, withFirst(copied ? source : pinned("TypedArray.prototype.set", ObjectCtor(source), false), arguments));
 } }.set;
 defineProperty(boundedTypedFrom, "length", { value: originalTypedFrom.length });
 defineProperty(boundedTypedSet, "length", { value: originalTypedSet.length });
