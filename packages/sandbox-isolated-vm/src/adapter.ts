@@ -64,6 +64,10 @@ const LOOSE_UNITS = 1024 * 1024;
 const MAX_CONTEXTS_PER_ISOLATE = 500;
 /** An isolate whose heap holds more than this share of its memory limit after a context is released is not reused. */
 const MAX_REUSED_HEAP_SHARE = 0.25;
+/** CPU a released isolate may spend before it gives its heap figures; past that it is busy and disposed. */
+const BUSY_AFTER_RELEASE_NS = 200_000_000n;
+/** CPU a pooled isolate may show after it was pooled and still count as idle (see `idleSince`). */
+const IDLE_CPU_SLACK_NS = 2_000_000n;
 
 /** One V8 isolate and what outlives each context made in it. */
 interface IsolateSlot {
@@ -95,9 +99,10 @@ function watchCrash(slot: IsolateSlot, listener: (message: string) => void): () 
  * Healthy isolates between contexts. A context takes one (or a new isolate) and, when it is disposed after
  * runs that all completed, hands it back: a new context in a warm isolate costs a fraction of a new isolate
  * (about 8 ms of main-thread CPU to create and 2 ms to dispose), and the program still starts with
- * globals, prototypes and a heap of objects no earlier program can reach.
+ * globals, prototypes and a heap of objects no earlier program can reach. Exported for this package's
+ * tests only (the package's entry does not export it).
  */
-class IsolatePool {
+export class IsolatePool {
   private readonly idle: IsolateSlot[] = [];
   private closed = false;
   readonly counts = { created: 0, reused: 0 };
@@ -107,7 +112,7 @@ class IsolatePool {
   take(ivm: IvmModule, memoryMb: number): IsolateSlot {
     for (let at = this.idle.findIndex((s) => s.memoryMb === memoryMb); at >= 0; ) {
       const slot = this.idle.splice(at, 1)[0]!;
-      if (!slot.isolate.isDisposed && cpuTimeNs(slot.isolate) === slot.idleCpuNs) {
+      if (!slot.isolate.isDisposed && idleSince(slot)) {
         this.counts.reused++;
         return slot;
       }
@@ -132,15 +137,23 @@ class IsolatePool {
   /**
    * Takes back an isolate whose context was released; keeps it if it is fit for another context.
    * `garbageBytes`: memory the released context held that the next full GC frees (its ballast).
+   *
+   * The heap figures need the isolate's lock, so they are asked for asynchronously: a sync call would wait
+   * on the host's thread for whatever still runs in the isolate, and nothing on that thread could then stop
+   * it. An isolate that spends {@link BUSY_AFTER_RELEASE_NS} of CPU before answering is busy: not kept.
    */
-  give(slot: IsolateSlot, healthy: boolean, garbageBytes = 0): void {
-    if (healthy && this.fit(slot, garbageBytes)) {
-      slot.idleCpuNs = cpuTimeNs(slot.isolate);
-      this.idle.push(slot);
-      while (this.idle.length > MAX_IDLE_ISOLATES) dispose(this.idle.shift()!.isolate);
-      return;
-    }
-    dispose(slot.isolate);
+  async give(slot: IsolateSlot, healthy: boolean, garbageBytes = 0): Promise<void> {
+    if (!healthy || !this.reusable(slot)) return dispose(slot.isolate);
+    const heap = await heapUnlessBusy(slot.isolate);
+    const fit =
+      heap !== undefined &&
+      this.reusable(slot) &&
+      heap.used_heap_size + heap.externally_allocated_size - garbageBytes <=
+        slot.memoryMb * MiB * MAX_REUSED_HEAP_SHARE;
+    if (!fit) return dispose(slot.isolate);
+    slot.idleCpuNs = cpuTimeNs(slot.isolate);
+    this.idle.push(slot);
+    while (this.idle.length > MAX_IDLE_ISOLATES) dispose(this.idle.shift()!.isolate);
   }
 
   close(): void {
@@ -148,20 +161,36 @@ class IsolatePool {
     for (const slot of this.idle.splice(0)) dispose(slot.isolate);
   }
 
-  private fit(slot: IsolateSlot, garbageBytes: number): boolean {
-    if (!this.reuse || this.closed || slot.isolate.isDisposed || slot.contexts >= MAX_CONTEXTS_PER_ISOLATE)
-      return false;
-    try {
-      // Idle and healthy, so the isolate's lock is free: this does not wait.
-      const heap = slot.isolate.getHeapStatisticsSync();
-      return (
-        heap.used_heap_size + heap.externally_allocated_size - garbageBytes <=
-        slot.memoryMb * MiB * MAX_REUSED_HEAP_SHARE
-      );
-    } catch {
-      return false;
-    }
+  private reusable(slot: IsolateSlot): boolean {
+    return this.reuse && !this.closed && !slot.isolate.isDisposed && slot.contexts < MAX_CONTEXTS_PER_ISOLATE;
   }
+}
+
+/**
+ * The isolate has not computed since it was pooled. The task that answered the heap figures may still be
+ * accounted a fraction of a millisecond after its answer arrived: {@link IDLE_CPU_SLACK_NS} allows for it.
+ */
+function idleSince(slot: IsolateSlot): boolean {
+  const now = cpuTimeNs(slot.isolate);
+  return now !== undefined && slot.idleCpuNs !== undefined && now - slot.idleCpuNs <= IDLE_CPU_SLACK_NS;
+}
+
+/**
+ * The isolate's heap statistics, or undefined when it keeps computing instead of answering. Judged by the
+ * isolate's own CPU time, not by a timer on the host's loop, which a busy host would run late.
+ */
+function heapUnlessBusy(isolate: IsolatedVM.Isolate): Promise<IsolatedVM.HeapStatistics | undefined> {
+  const start = cpuTimeNs(isolate);
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      const now = cpuTimeNs(isolate);
+      if (start === undefined || now === undefined || now - start > BUSY_AFTER_RELEASE_NS) resolve(undefined);
+    }, 20);
+    isolate
+      .getHeapStatistics()
+      .then(resolve, () => resolve(undefined))
+      .finally(() => clearInterval(poll));
+  });
 }
 
 function cpuTimeNs(isolate: IsolatedVM.Isolate): bigint | undefined {
@@ -204,7 +233,7 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Isola
         watchdog,
         (slot, healthy, garbageBytes) => {
           live.delete(context);
-          pool.give(slot, healthy, garbageBytes);
+          return pool.give(slot, healthy, garbageBytes);
         },
       );
       live.add(context);
@@ -254,7 +283,7 @@ class IsolateContext implements SandboxContextV1 {
     private readonly slot: IsolateSlot,
     private readonly context: IsolatedVM.Context,
     private readonly watchdog: CpuWatchdog,
-    private readonly onDispose: (slot: IsolateSlot, healthy: boolean, garbageBytes: number) => void,
+    private readonly onDispose: (slot: IsolateSlot, healthy: boolean, garbageBytes: number) => Promise<void>,
   ) {
     this.isolate = slot.isolate;
     this.watched = {
@@ -278,7 +307,7 @@ class IsolateContext implements SandboxContextV1 {
     ivm: IvmModule,
     slot: IsolateSlot,
     watchdog: CpuWatchdog,
-    onDispose: (slot: IsolateSlot, healthy: boolean, garbageBytes: number) => void,
+    onDispose: (slot: IsolateSlot, healthy: boolean, garbageBytes: number) => Promise<void>,
   ): Promise<IsolateContext> {
     const { isolate } = slot;
     slot.contexts++;
@@ -293,7 +322,7 @@ class IsolateContext implements SandboxContextV1 {
         filename: "codecall-isolated-vm-glue.js",
         result: { reference: true },
       });
-      self.runScript = await context.evalClosure(RUN_SOURCE, [], {
+      self.runScript = await context.evalClosure(RUN_SOURCE, [self.settle.derefInto()], {
         // Its frames sit under every program's: named as the prelude, they are left out of reported stacks.
         filename: PRELUDE_FILENAME,
         result: { reference: true },
@@ -461,7 +490,7 @@ class IsolateContext implements SandboxContextV1 {
     this.ballastHolder?.context.release();
     this.context.release();
     // A healthy isolate goes back to the pool with this context released: the next context is a new one.
-    this.onDispose(this.slot, healthy, this.ballast);
+    await this.onDispose(this.slot, healthy, this.ballast);
   }
 
   /**

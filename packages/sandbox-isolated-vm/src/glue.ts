@@ -365,12 +365,17 @@ for (var j = 0; j < looping.length; j++) {
   install(name, name === "concat" ? boundedConcat(original) : name === "flat" ? flat : name === "flatMap" ? flatMap : bounded(name, original), original);
 }`;
 
+/** The id {@link GLUE_SOURCE}'s `settle` takes as "the run is over". */
+export const END_OF_RUN = -1;
+
 /**
  * Runs once per context, with `context.evalClosure`, before the prelude and any program. `$0` is
  * `start(id, request)` and `$1` is `log(level, text)`: two synchronous host callbacks that take and
  * return only copied primitives. It strips {@link REMOVED}, installs `__codecallHost = { call, log }`
  * for the prelude, and returns `settle(id, reply)`, which the host applies (by Reference) when a tool
- * answers.
+ * answers. `settle(END_OF_RUN)` drops every pending call: the host queues an answer as a task behind the
+ * program's, so one that arrived while a program was finishing would otherwise resume it after its run
+ * ended, outside every limit, with the host free to hand the isolate to someone else.
  *
  * Tool calls settle a promise this closure made with the captured `Promise`, resolved with a string.
  * isolated-vm's own `Reference.apply(..., { result: { promise: true } })` resolves its promise with
@@ -398,6 +403,7 @@ function log(level, text) {
 }
 defineProperty(g, "${HOST_GLOBAL}", { value: { call: call, log: log }, configurable: true, writable: true, enumerable: false });
 return function settle(id, reply) {
+  if (id === ${END_OF_RUN}) { pending = { __proto__: null }; return; }
   var settleCall = pending[id];
   if (settleCall === undefined) return;
   delete pending[id];
@@ -424,8 +430,11 @@ return function settle(id, reply) {
  * `Promise[Symbol.species]` would make that a plain object and crash the evaluation. This promise is the
  * glue's: its own `constructor` is undefined (so the default `Promise` is used) and its own `then` is the
  * original. The program's promise is adopted with `await`, which reads no species.
+ *
+ * `$0` is the glue's `settle`: when the program's promise settles, its pending tool calls are dropped.
  */
 export const RUN_SOURCE = `"use strict";
+var settleCall = $0;
 var PromiseCtor = Promise, then = PromiseCtor.prototype.then, defineProperty = Object.defineProperty;
 var evaluate = eval;
 function watch(value) {
@@ -435,7 +444,8 @@ function watch(value) {
   defineProperty(promise, "then", { value: then });
   (async function () {
     var report;
-    try { report = await value; } catch (e) { fail("the program's script rejected"); return; }
+    try { report = await value; } catch (e) { settleCall(${END_OF_RUN}); fail("the program's script rejected"); return; }
+    settleCall(${END_OF_RUN});
     settle(typeof report === "string" ? report : undefined);
   })();
   return promise;

@@ -188,6 +188,10 @@ runSandboxConformance({
       "in-thread, the program's 100,000 calls are made on the host's thread: under the suite's 500 ms event-loop bound on a quiet machine, 548 ms with four busy processes beside it; the worker mode is held to the bound (conformance.test.ts)",
     "hostile-overflow-at-bridge":
       "in-thread, the program's stack probing runs on the host's thread, so whether the host's event loop stays under the suite's bound depends on the machine's speed and load (it failed on a quiet machine and passed with four busy processes beside it): a result that cannot be relied on either way; the worker mode is held to the bound (conformance.test.ts)",
+    "hostile-memory-array-buffers":
+      "in-thread, the program's allocation loop runs on the host's thread until the memory limit stops it: 767 ms of blocked event loop with four busy processes beside the suite, over its 500 ms bound, and under it on a quiet machine, so the result cannot be relied on either way; the worker mode is held to the bound (conformance.test.ts)",
+    "hostile-memory-growable-buffers":
+      "in-thread, the program's growth loop runs on the host's thread until the memory limit stops it: 704 ms of blocked event loop with four busy processes beside the suite, over its 500 ms bound, and under it on a quiet machine; the worker mode is held to the bound (conformance.test.ts)",
     "hostile-deep-nesting":
       "in-thread, QuickJS's parser recursion exhausts the host thread's native stack before its own stack check (RangeError from the host: SANDBOX_CRASHED); the worker mode gives its thread a larger stack",
   },

@@ -240,6 +240,21 @@ return 1;`,
       );
     },
   },
+  "hostile-answer-after-return": {
+    title: "hostile: a tool's answer that arrives while the program finishes never resumes it after its run",
+    async run(ctx) {
+      // The answer comes while the program still computes and is queued behind it: a backend that hands
+      // it over after the report would run the endless reaction outside every limit.
+      await hostile(
+        ctx,
+        `codecall.callTool("echo", { a: 1 }).then(() => { for (;;) {} });
+const start = Date.now();
+while (Date.now() - start < 200) {}
+return 1;`,
+        { expect: ["ok", "SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] },
+      );
+    },
+  },
   "hostile-proxy-return": {
     title: "hostile: a returned Proxy whose traps never end is stopped by the CPU limit, not run by the host",
     async run(ctx) {
