@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineProject, mergeConfig, type UserWorkspaceConfig } from "vitest/config";
 
 /**
@@ -7,6 +8,9 @@ import { defineProject, mergeConfig, type UserWorkspaceConfig } from "vitest/con
  * user's bundler picks it up by accident). The pack-and-install check (`checks/`) covers `dist`.
  */
 export const SOURCE_CONDITION = "@codecall/source";
+
+/** Names the test that blocks its process for minutes and ends that process (see the file). */
+const WATCHDOG_SETUP = fileURLToPath(new URL("./vitest.watchdog.ts", import.meta.url));
 
 /** A package's vitest project: its name, its tests under `test/`, and source resolution. */
 export function defineCodecallProject(name: string, overrides: UserWorkspaceConfig = {}) {
@@ -21,6 +25,7 @@ export function defineCodecallProject(name: string, overrides: UserWorkspaceConf
         testTimeout: 120_000,
         hookTimeout: 180_000,
         typecheck: { enabled: false },
+        setupFiles: [WATCHDOG_SETUP],
       },
     }),
     overrides,
