@@ -12,7 +12,7 @@ import type {
 import { PRELUDE_FILENAME } from "@codecall/sandbox/internal";
 import type IsolatedVM from "isolated-vm";
 import { BALLAST_SOURCE, ballastBytes } from "./ballast.js";
-import { GLUE_SOURCE, RUN_SOURCE } from "./glue.js";
+import { GLUE_SOURCE, RUN_SOURCE, START_OF_RUN } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
@@ -417,6 +417,8 @@ class IsolateContext implements SandboxContextV1 {
     const options = { timeout, result: { promise: true, copy: true } } as const;
     // isolated-vm refuses `eval` of a string longer than an eighth of the memory limit.
     if (source.length > (this.slot.memoryMb * MiB) / 8) {
+      // Its top-level code runs in this eval, before `run`: the bridge opens first (tasks run in order).
+      this.settle!.applyIgnored(undefined, [START_OF_RUN, ""]);
       const value = await this.context.eval(script.source, {
         filename: script.filename,
         timeout,

@@ -365,7 +365,8 @@ for (var j = 0; j < looping.length; j++) {
   install(name, name === "concat" ? boundedConcat(original) : name === "flat" ? flat : name === "flatMap" ? flatMap : bounded(name, original), original);
 }`;
 
-/** The id {@link GLUE_SOURCE}'s `settle` takes as "the run is over". */
+/** The ids {@link GLUE_SOURCE}'s `settle` takes as "a program starts" and "the program reported". */
+export const START_OF_RUN = -2;
 export const END_OF_RUN = -1;
 
 /**
@@ -373,9 +374,11 @@ export const END_OF_RUN = -1;
  * `start(id, request)` and `$1` is `log(level, text)`: two synchronous host callbacks that take and
  * return only copied primitives. It strips {@link REMOVED}, installs `__codecallHost = { call, log }`
  * for the prelude, and returns `settle(id, reply)`, which the host applies (by Reference) when a tool
- * answers. `settle(END_OF_RUN)` drops every pending call: the host queues an answer as a task behind the
- * program's, so one that arrived while a program was finishing would otherwise resume it after its run
- * ended, outside every limit, with the host free to hand the isolate to someone else.
+ * answers. `settle(START_OF_RUN)` opens the bridge for a program; `settle(END_OF_RUN)`, when it reports,
+ * closes it and drops every pending call. The host queues an answer as a task behind the program's, so
+ * one that arrived while a program was finishing would otherwise resume it after its run, outside every
+ * limit; and code it left behind would call tools and log while the host serves the next run, as if that
+ * run had. While the bridge is closed, calls are never sent and never settle, and logs are dropped.
  *
  * Tool calls settle a promise this closure made with the captured `Promise`, resolved with a string.
  * isolated-vm's own `Reference.apply(..., { result: { promise: true } })` resolves its promise with
@@ -390,8 +393,9 @@ for (var i = 0; i < removed.length; i++) delete g[removed[i]];
 var PromiseCtor = Promise, defineProperty = Object.defineProperty;
 ${RESIZABLE_BUFFERS_REFUSED}
 ${ARRAY_LENGTHS_BOUNDED}
-var pending = { __proto__: null }, nextId = 0;
+var pending = { __proto__: null }, nextId = 0, open = false;
 function call(request) {
+  if (!open) return new PromiseCtor(function () {});
   var id = ++nextId, settleCall;
   var promise = new PromiseCtor(function (resolve) { settleCall = resolve; });
   pending[id] = settleCall;
@@ -399,11 +403,12 @@ function call(request) {
   return promise;
 }
 function log(level, text) {
-  hostLog(typeof level === "string" ? level : "log", typeof text === "string" ? text : "");
+  if (open) hostLog(typeof level === "string" ? level : "log", typeof text === "string" ? text : "");
 }
 defineProperty(g, "${HOST_GLOBAL}", { value: { call: call, log: log }, configurable: true, writable: true, enumerable: false });
 return function settle(id, reply) {
-  if (id === ${END_OF_RUN}) { pending = { __proto__: null }; return; }
+  if (id === ${END_OF_RUN}) { open = false; pending = { __proto__: null }; return; }
+  if (id === ${START_OF_RUN}) { open = true; return; }
   var settleCall = pending[id];
   if (settleCall === undefined) return;
   delete pending[id];
@@ -431,7 +436,8 @@ return function settle(id, reply) {
  * glue's: its own `constructor` is undefined (so the default `Promise` is used) and its own `then` is the
  * original. The program's promise is adopted with `await`, which reads no species.
  *
- * `$0` is the glue's `settle`: when the program's promise settles, its pending tool calls are dropped.
+ * `$0` is the glue's `settle`: the bridge opens when a program starts, and closes when its promise
+ * settles, which drops its pending tool calls.
  */
 export const RUN_SOURCE = `"use strict";
 var settleCall = $0;
@@ -451,6 +457,7 @@ function watch(value) {
   return promise;
 }
 return function run(source, evaluated) {
+  settleCall(${START_OF_RUN});
   return watch(evaluated === true ? source : evaluate(source));
 };
 `;

@@ -255,6 +255,48 @@ return 1;`,
       );
     },
   },
+  "hostile-late-call-next-run": {
+    title: "hostile: code a program leaves behind never calls tools or logs in the session's next run",
+    async run(ctx) {
+      // A chain of calls keeps answers coming as the program reports; the first late one computes while
+      // the host starts the next run, then calls a tool and logs, as if that run had.
+      const late = `let hops = 0;
+(function hop() {
+  if (++hops > 40) return;
+  codecall.callTool("echo", { hop: hops }).then(() => {
+    if (globalThis.lateStarted) return;
+    globalThis.lateStarted = true;
+    const start = Date.now();
+    while (Date.now() - start < 300) {}
+    console.log("late log");
+    codecall.callTool("late", {});
+  });
+  Promise.resolve().then(hop);
+})();
+return "first";`;
+      const session = await ctx.sandbox.createSession();
+      try {
+        const first = await session.execute({ code: late, tools: conformanceTools().tools });
+        if (!first.ok) expect(["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"]).toContain(first.error!.code);
+        for (let run = 0; run < 2; run++) {
+          const seen: string[] = [];
+          const next = await session.execute({
+            code: "return 'next';",
+            tools: async (call) => {
+              seen.push(call.name);
+              return null;
+            },
+          });
+          expect(next.value, JSON.stringify(next.error)).toBe("next");
+          expect(seen).toEqual([]);
+          expect(next.toolCalls).toEqual([]);
+          expect(next.logs.map((l) => l.message).join("\n")).not.toContain("late log");
+        }
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
   "hostile-proxy-return": {
     title: "hostile: a returned Proxy whose traps never end is stopped by the CPU limit, not run by the host",
     async run(ctx) {
