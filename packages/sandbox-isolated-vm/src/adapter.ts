@@ -182,14 +182,15 @@ function idleSince(slot: IsolateSlot): boolean {
 function heapUnlessBusy(isolate: IsolatedVM.Isolate): Promise<IsolatedVM.HeapStatistics | undefined> {
   const start = cpuTimeNs(isolate);
   return new Promise((resolve) => {
+    const done = (heap: IsolatedVM.HeapStatistics | undefined) => {
+      clearInterval(poll);
+      resolve(heap);
+    };
     const poll = setInterval(() => {
       const now = cpuTimeNs(isolate);
-      if (start === undefined || now === undefined || now - start > BUSY_AFTER_RELEASE_NS) resolve(undefined);
+      if (start === undefined || now === undefined || now - start > BUSY_AFTER_RELEASE_NS) done(undefined);
     }, 20);
-    isolate
-      .getHeapStatistics()
-      .then(resolve, () => resolve(undefined))
-      .finally(() => clearInterval(poll));
+    isolate.getHeapStatistics().then(done, () => done(undefined));
   });
 }
 

@@ -458,6 +458,8 @@ function watch(value) {
 }
 return function run(source, evaluated) {
   settleCall(${START_OF_RUN});
-  return watch(evaluated === true ? source : evaluate(source));
+  var value;
+  try { value = evaluated === true ? source : evaluate(source); } catch (e) { settleCall(${END_OF_RUN}); throw e; }
+  return watch(value);
 };
 `;
