@@ -12,7 +12,7 @@ import type {
 import { PRELUDE_FILENAME } from "@codecall/sandbox/internal";
 import type IsolatedVM from "isolated-vm";
 import { BALLAST_SOURCE, ballastBytes } from "./ballast.js";
-import { GLUE_SOURCE, RUN_SOURCE, START_OF_RUN } from "./glue.js";
+import { GLUE_SOURCE, NO_CALL, RUN_SOURCE, START_OF_RUN } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
@@ -107,7 +107,10 @@ export class IsolatePool {
   private closed = false;
   readonly counts = { created: 0, reused: 0 };
 
-  constructor(private readonly reuse: boolean) {}
+  constructor(
+    private readonly reuse: boolean,
+    private readonly watchdog: CpuWatchdog,
+  ) {}
 
   take(ivm: IvmModule, memoryMb: number): IsolateSlot {
     for (let at = this.idle.findIndex((s) => s.memoryMb === memoryMb); at >= 0; ) {
@@ -144,7 +147,7 @@ export class IsolatePool {
    */
   async give(slot: IsolateSlot, healthy: boolean, garbageBytes = 0): Promise<void> {
     if (!healthy || !this.reusable(slot)) return dispose(slot.isolate);
-    const heap = await heapUnlessBusy(slot.isolate);
+    const heap = await heapUnlessBusy(slot.isolate, this.watchdog);
     const fit =
       heap !== undefined &&
       this.reusable(slot) &&
@@ -177,19 +180,27 @@ function idleSince(slot: IsolateSlot): boolean {
 
 /**
  * The isolate's heap statistics, or undefined when it keeps computing instead of answering. Judged by the
- * isolate's own CPU time, not by a timer on the host's loop, which a busy host would run late.
+ * isolate's own CPU time (the same watchdog that holds runs to their limits), not by a timer on the host's
+ * loop, which a busy host would run late.
  */
-function heapUnlessBusy(isolate: IsolatedVM.Isolate): Promise<IsolatedVM.HeapStatistics | undefined> {
+function heapUnlessBusy(
+  isolate: IsolatedVM.Isolate,
+  watchdog: CpuWatchdog,
+): Promise<IsolatedVM.HeapStatistics | undefined> {
   const start = cpuTimeNs(isolate);
+  if (start === undefined) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const done = (heap: IsolatedVM.HeapStatistics | undefined) => {
-      clearInterval(poll);
+      watchdog.unwatch(busy);
       resolve(heap);
     };
-    const poll = setInterval(() => {
-      const now = cpuTimeNs(isolate);
-      if (start === undefined || now === undefined || now - start > BUSY_AFTER_RELEASE_NS) done(undefined);
-    }, 20);
+    const busy: Watched = {
+      cpuTimeNs: () => cpuTimeNs(isolate),
+      baselineNs: start,
+      budgetNs: BUSY_AFTER_RELEASE_NS,
+      onExceeded: () => done(undefined),
+    };
+    watchdog.watch(busy);
     isolate.getHeapStatistics().then(done, () => done(undefined));
   });
 }
@@ -219,7 +230,7 @@ function dispose(isolate: IsolatedVM.Isolate): void {
 export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): IsolatedVmAdapter {
   const watchdog = new CpuWatchdog();
   const live = new Set<IsolateContext>();
-  const pool = new IsolatePool(options.reuseIsolates !== false);
+  const pool = new IsolatePool(options.reuseIsolates !== false, watchdog);
   return {
     specificationVersion: "v1",
     name: "isolated-vm",
@@ -545,7 +556,7 @@ class IsolateContext implements SandboxContextV1 {
     const loose = this.loose.units - this.loose.covered;
     this.loose.covered += loose;
     try {
-      this.settle?.apply(undefined, [0, ""]).then(() => {
+      this.settle?.apply(undefined, [NO_CALL, ""]).then(() => {
         this.loose.units -= loose;
         this.loose.covered -= loose;
         batch.bridge.answerTaken?.(batch.units);

@@ -365,9 +365,13 @@ for (var j = 0; j < looping.length; j++) {
   install(name, name === "concat" ? boundedConcat(original) : name === "flat" ? flat : name === "flatMap" ? flatMap : bounded(name, original), original);
 }`;
 
-/** The ids {@link GLUE_SOURCE}'s `settle` takes as "a program starts" and "the program reported". */
+/**
+ * Ids {@link GLUE_SOURCE}'s `settle` takes besides a call's: "a program starts", "the program reported",
+ * and an id no call has (a no-op the host queues behind answers to learn the isolate took them).
+ */
 export const START_OF_RUN = -2;
 export const END_OF_RUN = -1;
+export const NO_CALL = 0;
 
 /**
  * Runs once per context, with `context.evalClosure`, before the prelude and any program. `$0` is
@@ -440,7 +444,7 @@ return function settle(id, reply) {
  * settles, which drops its pending tool calls.
  */
 export const RUN_SOURCE = `"use strict";
-var settleCall = $0;
+var glueSettle = $0;
 var PromiseCtor = Promise, then = PromiseCtor.prototype.then, defineProperty = Object.defineProperty;
 var evaluate = eval;
 function watch(value) {
@@ -449,17 +453,18 @@ function watch(value) {
   defineProperty(promise, "constructor", { value: undefined });
   defineProperty(promise, "then", { value: then });
   (async function () {
-    var report;
-    try { report = await value; } catch (e) { settleCall(${END_OF_RUN}); fail("the program's script rejected"); return; }
-    settleCall(${END_OF_RUN});
-    settle(typeof report === "string" ? report : undefined);
+    var report, rejected = false;
+    try { report = await value; } catch (e) { rejected = true; }
+    glueSettle(${END_OF_RUN});
+    if (rejected) fail("the program's script rejected");
+    else settle(typeof report === "string" ? report : undefined);
   })();
   return promise;
 }
 return function run(source, evaluated) {
-  settleCall(${START_OF_RUN});
+  glueSettle(${START_OF_RUN});
   var value;
-  try { value = evaluated === true ? source : evaluate(source); } catch (e) { settleCall(${END_OF_RUN}); throw e; }
+  try { value = evaluated === true ? source : evaluate(source); } catch (e) { glueSettle(${END_OF_RUN}); throw e; }
   return watch(value);
 };
 `;

@@ -2,7 +2,8 @@
  * isolated-vm's `timeout` only covers the synchronous part of an evaluation: once a program awaits a
  * tool call, the code that runs when the answer arrives has no limit. The watchdog reads each isolate's
  * CPU clock from the host and calls `onExceeded` once a context has used more than its budget since the
- * start of its last run, whether a run is in progress or work was left behind by one that finished.
+ * start of its last run, whether a run is in progress or work was left behind by one that finished. The
+ * isolate pool watches a released isolate the same way while it waits for its heap figures.
  * One timer serves every live context, and it does not keep the process alive.
  */
 export interface Watched {

@@ -5,13 +5,15 @@ import { describe, expect, it } from "vitest";
 
 const execFileAsync = promisify(execFile);
 const adapterUrl = new URL("../src/adapter.ts", import.meta.url).href;
+const watchdogUrl = new URL("../src/watchdog.ts", import.meta.url).href;
 
 // The scenario runs in a child process: the failure it guards against blocks the host's thread for good,
 // which no test timeout in this process could end.
 const SCENARIO = `
 import ivm from "isolated-vm";
 import { IsolatePool } from ${JSON.stringify(adapterUrl)};
-const pool = new IsolatePool(true);
+import { CpuWatchdog } from ${JSON.stringify(watchdogUrl)};
+const pool = new IsolatePool(true, new CpuWatchdog());
 const slot = pool.take(ivm, 16);
 const context = await slot.isolate.createContext();
 const script = await slot.isolate.compileScript("for (;;) {}");
