@@ -159,6 +159,32 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
       }
     },
   },
+  "hostile-native-call-loops": {
+    title:
+      "hostile: a loop whose body is one call to a built-in walking a large typed array, string or object natively stops at the CPU limit",
+    async run(ctx) {
+      // V8 checks for termination in a loop only every so many iterations of the loop's own code; built-ins
+      // that walk their input natively check never. Each call here takes a few to tens of milliseconds, so
+      // such a loop ran seconds past its limit (and past the isolate's disposal) unless every call enters
+      // JavaScript. A wall limit just over the CPU limit makes the bound of twice the limit a tight one.
+      const limits = { cpuTimeMs: 500, wallTimeMs: 1_000, memoryBytes: 128 * MiB };
+      const typed = "const a = new Float64Array(2 ** 23);\n";
+      const text = "const s = 'ab'.repeat(2 ** 22);\n";
+      for (const code of [
+        `${typed}for (;;) a.reverse();`,
+        `${typed}for (let k = 0; ; k++) a.fill(k);`,
+        `${typed}for (;;) a.indexOf(3) + a.lastIndexOf(3);`,
+        `${typed}for (;;) a.copyWithin(1, 0);`,
+        `${typed}for (;;) a.join().length;`,
+        `${text}for (;;) s.lastIndexOf('zz');`,
+        `${text}for (;;) escape(s).length + encodeURIComponent(s).length;`,
+        `${text}for (;;) s.toUpperCase().length + s.split('').length;`,
+        `${text}for (;;) s.localeCompare(s) + s.normalize().length;`,
+      ]) {
+        await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY"], limits });
+      }
+    },
+  },
   "hostile-uninterruptible-builtins": {
     title:
       "hostile: built-ins that walk a huge length (array methods, typed arrays, apply, Object.assign over sparse arrays, array-likes and strings) are stopped, and no thread keeps computing after the run",
