@@ -104,6 +104,8 @@ function watchCrash(slot: IsolateSlot, listener: (message: string) => void): () 
  */
 export class IsolatePool {
   private readonly idle: IsolateSlot[] = [];
+  /** Isolates given back whose heap is still being checked (see {@link give}). */
+  private readonly returning = new Set<Promise<void>>();
   private closed = false;
   readonly counts = { created: 0, reused: 0 };
 
@@ -111,6 +113,16 @@ export class IsolatePool {
     private readonly reuse: boolean,
     private readonly watchdog: CpuWatchdog,
   ) {}
+
+  /**
+   * Resolves once an isolate for `memoryMb` is idle or none is on its way back: contexts are released
+   * without waiting for their isolate's heap check, and the next context waits for it here instead of
+   * making a new isolate (several ms of the host's CPU).
+   */
+  async returned(memoryMb: number): Promise<void> {
+    while (this.returning.size > 0 && !this.idle.some((s) => s.memoryMb === memoryMb))
+      await Promise.race(this.returning);
+  }
 
   take(ivm: IvmModule, memoryMb: number): IsolateSlot {
     for (let at = this.idle.findIndex((s) => s.memoryMb === memoryMb); at >= 0; ) {
@@ -145,8 +157,17 @@ export class IsolatePool {
    * on the host's thread for whatever still runs in the isolate, and nothing on that thread could then stop
    * it. An isolate that spends {@link BUSY_AFTER_RELEASE_NS} of CPU before answering is busy: not kept.
    */
-  async give(slot: IsolateSlot, healthy: boolean, garbageBytes = 0): Promise<void> {
-    if (!healthy || !this.reusable(slot)) return dispose(slot.isolate);
+  give(slot: IsolateSlot, healthy: boolean, garbageBytes = 0): Promise<void> {
+    if (!healthy || !this.reusable(slot)) {
+      dispose(slot.isolate);
+      return Promise.resolve();
+    }
+    const returning = this.keepIfFit(slot, garbageBytes).finally(() => this.returning.delete(returning));
+    this.returning.add(returning);
+    return returning;
+  }
+
+  private async keepIfFit(slot: IsolateSlot, garbageBytes: number): Promise<void> {
     const heap = await heapUnlessBusy(slot.isolate, this.watchdog);
     const fit =
       heap !== undefined &&
@@ -159,9 +180,11 @@ export class IsolatePool {
     while (this.idle.length > MAX_IDLE_ISOLATES) dispose(this.idle.shift()!.isolate);
   }
 
-  close(): void {
+  /** Disposes the idle isolates, and those on their way back once their check ends. */
+  async close(): Promise<void> {
     this.closed = true;
     for (const slot of this.idle.splice(0)) dispose(slot.isolate);
+    await Promise.all(this.returning);
   }
 
   private reusable(slot: IsolateSlot): boolean {
@@ -239,6 +262,7 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Isola
       if (!options.skipNodeSnapshotCheck) assertNodeSnapshotDisabled();
       const ivm = await loadIsolatedVm();
       const memoryMb = Math.max(MIN_MEMORY_MB, Math.ceil(contextOptions.limits.memoryBytes / MiB));
+      await pool.returned(memoryMb);
       const context = await IsolateContext.create(
         ivm,
         pool.take(ivm, memoryMb),
@@ -253,8 +277,9 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Isola
     },
     isolateCounts: () => ({ ...pool.counts }),
     async close() {
-      pool.close();
+      const closing = pool.close();
       await Promise.all([...live].map((c) => c.dispose()));
+      await closing;
     },
   };
 }
@@ -504,7 +529,9 @@ class IsolateContext implements SandboxContextV1 {
     this.ballastHolder?.context.release();
     this.context.release();
     // A healthy isolate goes back to the pool with this context released: the next context is a new one.
-    await this.onDispose(this.slot, healthy, this.ballast);
+    // Not awaited: the pool's heap check is an isolate round trip that would hold up the execution's
+    // result; a context wanting an isolate meanwhile waits for it (IsolatePool.returned).
+    void this.onDispose(this.slot, healthy, this.ballast);
   }
 
   /**

@@ -26,7 +26,7 @@ await pool.give(slot, true);
 clearInterval(ticker);
 const next = pool.take(ivm, 16);
 console.log(JSON.stringify({ ticks, disposed: slot.isolate.isDisposed, reusedBusy: next === slot }));
-pool.close();
+await pool.close();
 `;
 
 describe("releasing a context whose isolate still computes", () => {
