@@ -123,12 +123,14 @@ const ROLE_WORDS = new Set(
     "performer practitioner agent responsible lead person"
   ).split(" "),
 );
-/** Words for people by their relation or part (`account_holder`, `guardian`, `spouse`): the value is a person. */
+/**
+ * Words for people by their relation or part (`account_holder`, `guardian`, `spouse`): the value is a
+ * person. Not words as often said of things (`parent`, `partner`, `driver`, `candidate`).
+ */
 const PERSON_NOUNS = new Set(
   (
-    "holder cardholder policyholder beneficiary guardian spouse partner parent father mother tenant " +
-    "landlord payee payer insured signatory applicant candidate passenger traveler traveller student " +
-    "teacher doctor physician nurse caregiver driver witness"
+    "holder cardholder policyholder beneficiary guardian spouse father mother tenant landlord insured " +
+    "signatory applicant passenger traveler traveller student teacher doctor physician nurse caregiver witness"
   ).split(" "),
 );
 /** A word that names an email, phone or SSN value itself. */
@@ -676,7 +678,9 @@ export function versionCells(text: string, isVersion: (header: string) => boolea
 
 /** A `key: value` (or `key = value`) line of a config dump, YAML, a form or a report; optional quotes. */
 const LABEL_LINE =
-  /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?([^\n"<>]{1,80}?)["']?[ \t]*\r?$/gmu;
+  /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?([^"<>]{1,80}?)["']?[ \t]*\r?$/u;
+/** The longest line {@link LABEL_LINE} can match, with room for indentation and quotes. */
+const MAX_LABEL_LINE = 180;
 /** The start of such a line up to its value (see {@link atPlace}). */
 const LABEL_HEAD = /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?$/u;
 
@@ -686,7 +690,13 @@ const LABEL_HEAD = /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*
  */
 export function labelFieldValues(text: string): FieldValue[] {
   const out: FieldValue[] = [];
-  for (const m of text.matchAll(LABEL_LINE)) {
+  // Line by line, an anchored match each: a log's long lines and lines led by digits cost nothing.
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const m = end - start <= MAX_LABEL_LINE ? LABEL_LINE.exec(text.slice(start, end)) : null;
+    start = end + 1;
+    if (m === null) continue;
     const label = m[1]!;
     const kind = keyKind(label);
     if (kind !== "NAME" && kind !== "ROLE") continue;

@@ -248,9 +248,10 @@ class Collector {
       versionCells(value, namesVersion, this.versions);
       for (const f of tableFieldValues(value)) this.#found(f);
       for (const f of cardFieldValues(value)) this.#found(f);
+      // `key: value` lines (a config dump, a form); JSON text is read by its structure instead.
+      const first = value.charCodeAt(0);
+      if (first !== 123 && first !== 91) for (const f of labelFieldValues(value)) this.#found(f);
     }
-    if (value.indexOf(":") !== -1 || value.indexOf("=") !== -1)
-      for (const f of labelFieldValues(value)) this.#found(f);
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
     if (this.mailboxes && value.indexOf("<") !== -1 && value.indexOf("@") !== -1) {

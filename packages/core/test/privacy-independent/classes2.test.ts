@@ -27,8 +27,11 @@ describe("classes the second independent set found", () => {
   it("a key naming a person by relation or part (`account_holder`, `guardian`) holds a name", () => {
     const { found } = tok({ account_holder: "Venkatesh Chatterjee", guardian: "Ngozi Okafor" });
     expect(found).toEqual(["NAME:Venkatesh Chatterjee", "NAME:Ngozi Okafor"]);
-    // As a role it wants a person's name: a team or a login stays.
+    // As a role it wants a person's name: a team or a login stays; so do words as often said of things.
     expect(tok({ account_holder: "platform-team" }).found).toEqual([]);
+    expect(
+      tok({ parent: "Shared Drive", driver: "NVIDIA GeForce", partner: "Acme Logistics" }).found,
+    ).toEqual([]);
   });
 
   it("a `... name` key or header is a person's name in a person's record or a contact table only", () => {
