@@ -286,6 +286,7 @@ const CARD = /(?<![\w.+-])\d(?:[ .-]?\d){11,18}(?![\w-]|\.\d)/g;
 /** Card numbers grouped with dots are grouped 4-4-4-4(-3) or 4-6-5, never like versions or addresses. */
 const DOTTED_CARD = /^(?:\d{4}(?:\.\d{4}){2,3}(?:\.\d{1,4})?|\d{4}\.\d{6}\.\d{4,5})$/;
 
+const FOUR_FIRST = /^\d{4}[ .-]/;
 const GROUP_BEFORE = /[0-9][ .-]$/;
 const GROUP_AFTER = /^[ .-][0-9]/;
 
@@ -312,6 +313,8 @@ export function cardDetector(confidence = 0.97): Detector {
         const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
         if (kinds > 1) return; // one separator kind only
         if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
+        // Every scheme prints a card from a group of four (4-4-4-4, 4-6-5); `112-3456789-1234567` is an order.
+        if (kinds > 0 && !FOUR_FIRST.test(raw)) return;
         const digits = kinds > 0 ? raw.replace(/[ .-]/g, "") : raw;
         // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
         if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index)))
@@ -407,6 +410,8 @@ export function ssnDetector(confidence = 0.9): Detector {
 // ---------------------------------------------------------------------------------------------- IP
 
 const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
+/** A Windows folder name up to a dotted quad: a backslash, then words ending in a space, `-` or `_`. */
+const VERSIONED_FOLDER = /\\[^\\\s]*\p{L}[^\\]*[ _-]$/u;
 /** Text just before a dotted quad that says it is a version, not an address. */
 const VERSION_BEFORE =
   /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
@@ -496,6 +501,13 @@ export function ipv4Detector(confidence = 0.95): Detector {
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
         if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
           return;
+        // `C:\Program Files\App 3.2.4.42\bin`: a folder named by a product and its version (a UNC path's
+        // address, `\\10.0.0.5\share`, has no words before it).
+        if (
+          text.charCodeAt(m.index + m[0].length) === 92 &&
+          VERSIONED_FOLDER.test(text.slice(Math.max(0, m.index - 40), m.index))
+        )
+          return;
         // `Phone: 34.41.28.77`: digits grouped by dots beside a phone word are the phone's.
         if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
         // At the string's start there is no text before to read as a version.
@@ -577,6 +589,7 @@ const PHONE_LABEL =
   /(?:phone|\bph|\bmob|(?:^|[\n\r])[ \t]*[tmf](?=\s*:)|tel|tél|telephone|téléphone|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|cellular|cel(?:ular|lulare)|telefoon|handy|portable|fax|whats ?app|sms|call(?: me| back)?(?: on| at)?|ring|dial(?:-in)?|reach (?:me|us)(?: on| at)?|my number(?: is)?|電話|携帯|手机|电话|☎|📞)\W{0,4}$/i;
 const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
 const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const EIN_GROUPS = /^[1-9]\d-\d{7}$/;
 /** Regions tried for a labelled national number when the record names none. */
 const LABELLED_REGIONS: CountryCode[] = [
   "GB",
@@ -647,7 +660,12 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     const separated = /[ ().-]/.test(candidate);
     if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
     // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
-    if ((SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate)) && !labels.weak()) return false;
+    // So is one grouped like an EIN (`12-3456789`): no trunk prefix, two digits then seven.
+    if (
+      (SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate) || EIN_GROUPS.test(candidate)) &&
+      !labels.weak()
+    )
+      return false;
     const nanp =
       NANP_SHAPE.test(candidate) &&
       NANP_DIGITS.test(count === candidate.length ? candidate : candidate.replace(/\D/g, ""));

@@ -123,6 +123,18 @@ const ROLE_WORDS = new Set(
     "performer practitioner agent responsible lead person"
   ).split(" "),
 );
+/**
+ * Words for people by their relation or part (`account_holder`, `guardian`, `spouse`): the value is a
+ * person. Not words as often said of things (`parent`, `partner`, `driver`, `candidate`).
+ */
+const PERSON_NOUNS = new Set(
+  (
+    "holder cardholder policyholder beneficiary guardian spouse father mother tenant landlord insured " +
+    "signatory applicant passenger traveler traveller student teacher doctor physician nurse caregiver witness"
+  ).split(" "),
+);
+/** A word that names an email, phone or SSN value itself. */
+const typeWord = (w: string): boolean => EMAIL_WORDS.has(w) || PHONE_WORDS.has(w) || SSN_WORDS.has(w);
 /** Keys listing people (`attendees: [{name}]`). */
 const PEOPLE_WORDS = new Set(
   (
@@ -144,7 +156,12 @@ function classify(words: string[]): KeyKind {
   if (words.length === 0) return undefined;
   const joined = words.join("");
   const last = words[words.length - 1]!;
-  if (words.some((w) => QUALIFIERS.has(w)) && !(last === "address" || NUMBER_WORDS.has(last)))
+  // A qualifier makes the key about the value's kind or state (`email_verified`, `phone_country_code`),
+  // unless the last word names the value itself (`tax_id_ssn`, `email_address`, `contact_phone_no`).
+  if (
+    words.some((w) => QUALIFIERS.has(w)) &&
+    !(last === "address" || NUMBER_WORDS.has(last) || typeWord(last))
+  )
     return undefined;
   // `created_by`, `assigned_to`: a person.
   if (words.length >= 2 && (last === "by" || last === "to") && ROLE_WORDS.has(words[words.length - 2]!))
@@ -167,10 +184,24 @@ function classify(words: string[]): KeyKind {
   if (NAME_WORDS.has(joined) || words.some((w) => NAME_WORDS.has(w))) return "NAME";
   const at = words.lastIndexOf("name");
   if (at > 0 && words.slice(0, at).some((w) => PERSON_NAME_QUALIFIERS.has(w))) return "NAME";
-  if (words.length <= 2 && ROLE_WORDS.has(last)) return "ROLE";
+  if (words.length <= 2 && (ROLE_WORDS.has(last) || PERSON_NOUNS.has(last))) return "ROLE";
   if (words.length <= 2 && PEOPLE_WORDS.has(last)) return "PEOPLE";
   return undefined;
 }
+
+/** Words before `name` that make it a login, not a person's name (`user_name`, `screen_name`). */
+const LOGIN_WORDS = new Set(["user", "screen", "login", "account", "handle", "code"]);
+
+/**
+ * True for a `... name` key whose other words are neither a thing, a qualifier nor a login
+ * (`vollständiger Name`): a person's name only in a person's record or a contact table.
+ */
+export const namesSomeName: (key: string) => boolean = perKey((key) => {
+  if (key.length > 200) return false;
+  const words = keyWords(key);
+  if (words.length < 2 || words[words.length - 1] !== "name") return false;
+  return !words.some((w) => THING_WORDS.has(w) || QUALIFIERS.has(w) || LOGIN_WORDS.has(w));
+});
 
 /** Words of a product code's key: its digits are a barcode, never a card (`ean`, `gtin14`, `barcode`). */
 const PRODUCT_CODE_WORDS = /^(?:ean|gtin|upc|isbn|barcode|sku|asin|mpn)\d{0,2}$/;
@@ -277,7 +308,9 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
  */
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
-  if (v.length < 2 || v.length > 80 || isPlaceholder(v) || !NAME_SHAPE.test(v)) return false;
+  // One letter is a name only in a script without letter case (`王`, a Chinese family name), never an initial.
+  if (v.length < 2 ? !UNCASED_LETTER.test(v) : v.length > 80 || isPlaceholder(v) || !NAME_SHAPE.test(v))
+    return false;
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
   if (!strict) return true;
@@ -474,7 +507,8 @@ export type FieldPlace =
   | { key: string }
   | { index: number }
   | { column: number; delimiter: string }
-  | { card: true };
+  | { card: true }
+  | { label: string };
 
 const CARD_NAME_LINE = /^(?:FN|N|ORGANIZER|ATTENDEE)[;:]/i;
 
@@ -487,22 +521,28 @@ const CARD_NAME_LINE = /^(?:FN|N|ORGANIZER|ATTENDEE)[;:]/i;
 export function atPlace(text: string, start: number, place: FieldPlace): boolean {
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   if ("card" in place) return CARD_NAME_LINE.test(text.slice(lineStart, lineStart + 10));
+  if ("label" in place) return LABEL_HEAD.exec(text.slice(lineStart, start))?.[1] === place.label;
   if ("column" in place) {
     if (lineStart === 0) return false;
     return splitLine(text.slice(lineStart, start), place.delimiter).length - 1 === place.column;
   }
-  // JSON: the value is a string, so a quote opens it.
+  // JSON: the value is a string, so a quote opens it; escaped in JSON held by a JSON string
+  // (`"{\"firstName\":\"June\"}"`), where the key's quotes are escaped alike.
   let i = start - 1;
   if (text.charCodeAt(i) !== 34) return false;
-  i--;
+  let slashes = 0;
+  while (i - 1 - slashes >= 0 && text.charCodeAt(i - 1 - slashes) === 92) slashes++;
+  i -= 1 + slashes;
   while (i >= 0 && /\s/.test(text[i]!)) i--;
   if ("key" in place) {
     if (text.charCodeAt(i) !== 58) return false;
     i--;
     while (i >= 0 && /\s/.test(text[i]!)) i--;
-    const quoted = JSON.stringify(place.key);
+    let quoted = JSON.stringify(place.key);
+    for (let level = 0; level < slashes; level = level * 2 + 1) quoted = JSON.stringify(quoted).slice(1, -1);
     return text.slice(i + 1 - quoted.length, i + 1) === quoted;
   }
+  if (slashes > 0) return false;
   // An array element: count the commas back to the array's `[`, outside strings; anything nested between
   // (an object or array) means another place.
   let commas = 0;
@@ -537,7 +577,12 @@ export function columnTypes(header: readonly unknown[]): (string | undefined)[] 
   const columns = kinds.map((t, i) => {
     if (t === "ROLE") return "NAME";
     if (t === "PEOPLE") return undefined;
-    if (t === undefined && contact && /^(?:name|names|person|who)$/i.test(names[i]!)) return "NAME";
+    if (
+      t === undefined &&
+      contact &&
+      (/^(?:name|names|person|who)$/i.test(names[i]!) || namesSomeName(names[i]!))
+    )
+      return "NAME";
     return t;
   });
   return columns.some((t) => t !== undefined) ? columns : undefined;
@@ -627,6 +672,39 @@ export function versionCells(text: string, isVersion: (header: string) => boolea
   }
   for (const cells of rows)
     for (let i = 0; i < cells.length; i++) if (columns[i] && cells[i]) into.add(cells[i]!);
+}
+
+// ------------------------------------------------------------------------------------------ labelled lines
+
+/** A `key: value` (or `key = value`) line of a config dump, YAML, a form or a report; optional quotes. */
+const LABEL_LINE =
+  /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?([^"<>]{1,80}?)["']?[ \t]*\r?$/u;
+/** The longest line {@link LABEL_LINE} can match, with room for indentation and quotes. */
+const MAX_LABEL_LINE = 180;
+/** The start of such a line up to its value (see {@link atPlace}). */
+const LABEL_HEAD = /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?$/u;
+
+/**
+ * Names on lines labelled by a person-name or role key (`admin_contact: Jane Doe`, `Assignee: Li Wei`),
+ * read by the rule property names follow; a role's value must look like a person's name (capitalised).
+ */
+export function labelFieldValues(text: string): FieldValue[] {
+  const out: FieldValue[] = [];
+  // Line by line, an anchored match each: a log's long lines and lines led by digits cost nothing.
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const m = end - start <= MAX_LABEL_LINE ? LABEL_LINE.exec(text.slice(start, end)) : null;
+    start = end + 1;
+    if (m === null) continue;
+    const label = m[1]!;
+    const kind = keyKind(label);
+    if (kind !== "NAME" && kind !== "ROLE") continue;
+    const value = m[2]!;
+    if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
+      out.push({ type: "NAME", value, place: { label } });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------ vCard, iCalendar

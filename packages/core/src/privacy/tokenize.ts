@@ -32,6 +32,8 @@ import {
   isRegionKey,
   type KeyKind,
   keyKind,
+  labelFieldValues,
+  namesSomeName,
   regionForField,
   rememberable,
   tableFieldValues,
@@ -246,6 +248,9 @@ class Collector {
       versionCells(value, namesVersion, this.versions);
       for (const f of tableFieldValues(value)) this.#found(f);
       for (const f of cardFieldValues(value)) this.#found(f);
+      // `key: value` lines (a config dump, a form); JSON text is read by its structure instead.
+      const first = value.charCodeAt(0);
+      if (first !== 123 && first !== 91) for (const f of labelFieldValues(value)) this.#found(f);
     }
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
@@ -362,6 +367,10 @@ class Collector {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
             }
+          } else if (typeof v === "string" && namesSomeName(key)) {
+            // `vollstaendiger_name` beside an email or phone: the record's person.
+            person ??= (role === Role.Person && !namesAThing(value)) || isPersonObject(value);
+            if (person) type = "NAME";
           } else if (facts.namePart) {
             // Bare name parts: in a person's record (`{first, last, email}`) or beside each other.
             person ??= role === Role.Person || isPersonObject(value);
@@ -584,12 +593,14 @@ function findSpans(
       extras.push(extra);
       if (view === undefined) continue;
       context.profile = undefined;
-      const found = scanOnce(view.text, context, vault, options, known, false);
+      // Escaped look-alikes (`%C2%A0`, `%E2%80%93` in `?tel=%2B33%C2%A06...`) are read as plain ones too.
+      const viewText = LOOKALIKE.test(view.text) ? normalize(view.text) : view.text;
+      const found = scanOnce(viewText, context, vault, options, known, false);
       for (const f of found) {
         const start = view.map[f.start]!;
         const end = view.map[f.end]!;
         // Only what decoding revealed: a span the plain reading found is kept as it was.
-        if (end - start === f.end - f.start && scan.slice(start, end) === view.text.slice(f.start, f.end))
+        if (end - start === f.end - f.start && scan.slice(start, end) === viewText.slice(f.start, f.end))
           continue;
         extra.push({ start, end, type: f.type, confidence: f.confidence });
       }
@@ -1221,15 +1232,19 @@ function replaceWholeValues(text: string, values: readonly FieldValue[], vault: 
     if (same === undefined) byValue.set(f.value, [f]);
     else same.push(f);
   }
+  const escapes = text.indexOf("\\u") !== -1;
   for (const [value, found] of byValue) {
-    for (let i = text.indexOf(value); i !== -1; i = text.indexOf(value, i + value.length)) {
-      const end = i + value.length;
-      if (!standsAlone(text, i, end)) continue;
-      // Only where such a value was found (its key, column, sheet index, card line): `June` as a first
-      // name leaves a `startMonth` or `Start month` of `June` in the same text as it is.
-      const f = found.find((f) => f.place === undefined || atPlace(text, i, f.place));
-      if (f !== undefined) spans.push({ start: i, end, type: f.type, confidence: 1, value });
-    }
+    // A copy in ASCII-only JSON (`"\u738b"` for `王`) holds the value escaped, in either case of hex.
+    const forms = escapes && /[^\x00-\x7e]/.test(value) ? [value, ...jsonEscapedForms(value)] : [value];
+    for (const form of forms)
+      for (let i = text.indexOf(form); i !== -1; i = text.indexOf(form, i + form.length)) {
+        const end = i + form.length;
+        if (!standsAlone(text, i, end)) continue;
+        // Only where such a value was found (its key, column, sheet index, card line): `June` as a first
+        // name leaves a `startMonth` or `Start month` of `June` in the same text as it is.
+        const f = found.find((f) => f.place === undefined || atPlace(text, i, f.place));
+        if (f !== undefined) spans.push({ start: i, end, type: f.type, confidence: 1, value });
+      }
   }
   if (spans.length === 0) return text;
   let out = "";
@@ -1239,6 +1254,13 @@ function replaceWholeValues(text: string, values: readonly FieldValue[], vault: 
     at = s.end;
   }
   return out + text.slice(at);
+}
+
+/** `value` as ASCII-only JSON writes it: non-ASCII characters as `\uXXXX`, lower- and upper-case hex. */
+function jsonEscapedForms(value: string): string[] {
+  const lower = value.replace(/[^\x00-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const upper = lower.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`);
+  return upper === lower ? [lower] : [lower, upper];
 }
 
 /** Decides per vault entry whether a token may be restored; entries it refuses stay tokens. */

@@ -35,6 +35,8 @@ export interface Label {
   value: string;
   /** Other spans that count as finding it (a URL-encoded `+` left outside the token). */
   alts?: string[];
+  /** Phrases of the same result where the value is an ordinary word (`June` in a date): no copy there. */
+  besides?: string[];
 }
 
 /** One tool result with its labels. */

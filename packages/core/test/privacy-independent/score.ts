@@ -60,6 +60,9 @@ function occurs(hay: string, needle: string): boolean {
   return false;
 }
 
+const withoutPhrases = (text: string, phrases: readonly string[]) =>
+  phrases.reduce((t, p) => t.split(p).join(" "), text);
+
 const overlaps = (value: string, core: string) =>
   value === core || (core.length >= 4 && value.length >= 4 && (value.includes(core) || core.includes(value)));
 
@@ -86,7 +89,7 @@ export function score(samples: readonly Sample[]): Score {
       t.labels++;
       const forms = [l.value, ...(l.alts ?? [])];
       const held = entries.some((e) => e.type === l.type && forms.includes(e.value));
-      const leaked = texts.some((x) => occurs(x, l.value));
+      const leaked = texts.some((x) => occurs(l.besides ? withoutPhrases(x, l.besides) : x, l.value));
       if (held && !leaked) t.found++;
       else {
         const as = entries.find((e) => e.value === l.value);
