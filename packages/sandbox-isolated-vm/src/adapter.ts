@@ -125,6 +125,8 @@ export class IsolatePool {
   }
 
   take(ivm: IvmModule, memoryMb: number): IsolateSlot {
+    // A context asked for while the pool closed (it waited in `returned`) gets no isolate nobody would dispose.
+    if (this.closed) throw new Error("the isolated-vm sandbox was closed");
     for (let at = this.idle.findIndex((s) => s.memoryMb === memoryMb); at >= 0; ) {
       const slot = this.idle.splice(at, 1)[0]!;
       if (!slot.isolate.isDisposed && idleSince(slot)) {
@@ -356,7 +358,9 @@ class IsolateContext implements SandboxContextV1 {
         new ivm.Callback((level: unknown, text: unknown) => self.hostLog(level, text)),
       ];
       self.settle = await context.evalClosure(GLUE_SOURCE, callbacks, {
-        filename: "codecall-isolated-vm-glue.js",
+        // Named as the prelude: the glue's wrappers of built-ins (JSON.parse, String.prototype.repeat, ...)
+        // sit in stacks of the program's own errors, and reported stacks leave the prelude's frames out.
+        filename: PRELUDE_FILENAME,
         result: { reference: true },
       });
       self.runScript = await context.evalClosure(RUN_SOURCE, [self.settle.derefInto()], {

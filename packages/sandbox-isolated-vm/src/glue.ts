@@ -383,7 +383,9 @@ const WALKING_BUILT_INS = {
     "lastIndexOf",
     "reverse",
     "slice",
+    "sort",
     "toReversed",
+    "toSorted",
     "with",
   ],
   string: [
@@ -419,10 +421,13 @@ const WALKING_BUILT_INS = {
   global: ["escape", "unescape", "encodeURI", "encodeURIComponent", "decodeURI", "decodeURIComponent"],
 };
 /**
- * A typed array longer than this is joined and localised through the array built-ins' checked view, whose
- * element reads enter JavaScript, so the CPU limit stops them (about three times slower than natively);
- * 2 ** 23 elements joined natively ran 2.6 s in one call. Sorting has no such path: a comparator written
- * here made sorting 2 ** 21 elements ten times slower, and 2 ** 23 ran out of a 256 MiB limit.
+ * A typed array longer than this is joined through the array built-ins' checked view, whose element reads
+ * enter JavaScript, so the CPU limit stops them (about three times slower than natively); 2 ** 23 elements
+ * joined natively ran 2.6 s in one call. `toLocaleString` (arrays and typed arrays) always takes the view:
+ * formatting one element can take microseconds (2 ** 17 currency amounts: 3.2 s in one call). A sort has no
+ * such path: a comparator written here made sorting 2 ** 21 numbers ten times slower, and 2 ** 23 ran out of
+ * a 256 MiB limit, so one sort still finishes past the limit (about 1 s for 2 ** 23 numbers). An
+ * `Intl.Collator`'s `compare` is called through a function of the glue too, like `localeCompare`.
  */
 const NATIVE_TYPED_LENGTH = 2 ** 20;
 const NATIVE_WALKS_STOPPABLE = `var walking = ${JSON.stringify(WALKING_BUILT_INS)}, nativeTypedLength = ${NATIVE_TYPED_LENGTH};
@@ -448,13 +453,37 @@ function isLong(typed) {
   return apply(typedLength, typed, []) > nativeTypedLength;
 }
 var arrayJoin = ArrayProto.join, arrayToLocaleString = ArrayProto.toLocaleString;
-function viaArray(name, original, arrayMethod) {
-  return { [name]() {
-    return apply(isLong(this) ? arrayMethod : original, this, arguments);
-  } }[name];
-}
-replaceMethod(TypedArrayProto, "join", viaArray("join", TypedArrayProto.join, arrayJoin), TypedArrayProto.join);
-replaceMethod(TypedArrayProto, "toLocaleString", viaArray("toLocaleString", TypedArrayProto.toLocaleString, arrayToLocaleString), TypedArrayProto.toLocaleString);`;
+var typedJoin = TypedArrayProto.join;
+replaceMethod(TypedArrayProto, "join", { join() {
+  return apply(isLong(this) ? arrayJoin : typedJoin, this, arguments);
+} }.join, typedJoin);
+var typedToLocaleString = TypedArrayProto.toLocaleString;
+replaceMethod(TypedArrayProto, "toLocaleString", { toLocaleString() {
+  apply(typedLength, this, []);
+  return apply(arrayToLocaleString, pinned("TypedArray.prototype.toLocaleString", this, false), arguments);
+} }.toLocaleString, typedToLocaleString);
+replaceMethod(ArrayProto, "toLocaleString", { toLocaleString() {
+  if (this === null || this === undefined) return apply(arrayToLocaleString, this, arguments);
+  return apply(arrayToLocaleString, pinned("Array.prototype.toLocaleString", ObjectCtor(this), false), arguments);
+} }.toLocaleString, arrayToLocaleString);
+var StringProto = String.prototype;
+if (StringProto.trimLeft) defineProperty(StringProto, "trimLeft", { value: StringProto.trimStart, writable: true, enumerable: false, configurable: true });
+if (StringProto.trimRight) defineProperty(StringProto, "trimRight", { value: StringProto.trimEnd, writable: true, enumerable: false, configurable: true });
+var CollatorProto = g.Intl ? g.Intl.Collator.prototype : undefined;
+var collatorCompare = CollatorProto && reflectDescriptor(CollatorProto, "compare");
+if (collatorCompare && collatorCompare.get) {
+  // One function per collator, as the built-in's own getter gives (anonymous, two parameters).
+  var compareGetter = collatorCompare.get, compares = new WeakMap(), getMade = WeakMap.prototype.get, setMade = WeakMap.prototype.set;
+  var stoppableCompare = reflectDescriptor({ get compare() {
+    var made = apply(getMade, compares, [this]);
+    if (made) return made;
+    var compare = apply(compareGetter, this, []);
+    made = [function (x, y) { return compare(x, y); }][0];
+    apply(setMade, compares, [this, made]);
+    return made;
+  } }, "compare").get;
+  defineProperty(CollatorProto, "compare", { get: stoppableCompare, enumerable: false, configurable: true });
+}`;
 
 /**
  * Ids {@link GLUE_SOURCE}'s `settle` takes besides a call's: "a program starts", "the program reported",

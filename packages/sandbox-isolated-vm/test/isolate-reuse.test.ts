@@ -1,6 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { createSandbox } from "@codecall/sandbox";
+import { createSandbox, DEFAULT_LIMITS } from "@codecall/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { isolatedVmAdapter } from "../src/index.js";
 
@@ -22,6 +22,18 @@ describe("isolate reuse", () => {
     expect(after.created - before.created).toBeLessThanOrEqual(4);
     const clean = await sandbox.execute({ code: "return [typeof leftBehind, ({}).polluted];" });
     expect(clean.value).toEqual(["undefined", null]);
+  });
+
+  it("makes no isolate for a context asked for while the adapter closes", async () => {
+    const own = isolatedVmAdapter();
+    const limits = DEFAULT_LIMITS;
+    const first = await own.createContext({ limits });
+    // Its isolate is on its way back (the pool checks its heap), so the next context waits for it.
+    await first.dispose();
+    const waiting = own.createContext({ limits });
+    await own.close();
+    await expect(waiting).rejects.toThrow(/closed/);
+    expect(own.isolateCounts().created).toBe(1);
   });
 
   it("never reuses an isolate whose run hit a limit or failed", async () => {

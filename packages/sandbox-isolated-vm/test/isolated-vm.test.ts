@@ -212,6 +212,33 @@ return [a.indexOf(n - 5), a.slice(-2), a.with(0, 1)[0], a.at(-1)];`,
     expect(long.value, JSON.stringify(long.error)).toEqual([n - 5, [n - 2, n - 1], 1, n - 1]);
   });
 
+  it("keeps the glue's wrappers of built-ins out of a program error's stack, and they behave as the built-ins", async () => {
+    const out = await sandbox.execute({ code: "const n = 1;\nJSON.parse('{bad');" });
+    expect(out.error?.code).toBe("PROGRAM_ERROR");
+    expect(out.error?.stack).toContain("program.ts:2");
+    expect(out.error?.stack).not.toContain("codecall-");
+    const same = await sandbox.execute({
+      code: `const c = new Intl.Collator("de");
+return [c.compare === c.compare, c.compare.name, c.compare.length, ["b", "a", "ä"].sort(c.compare),
+  String.prototype.trimLeft === String.prototype.trimStart, "".padStart.name, "".padStart.length,
+  "abcab".lastIndexOf("a", undefined), [1, 2, 1].lastIndexOf(1, undefined), new Float64Array([1.5, 2]).toLocaleString("de-DE"),
+  (() => { try { new "".trim(); return "constructed"; } catch (e) { return e.name; } })()];`,
+    });
+    expect(same.value).toEqual([
+      true,
+      "",
+      2,
+      ["a", "ä", "b"],
+      true,
+      "padStart",
+      1,
+      3,
+      0,
+      "1,5,2",
+      "TypeError",
+    ]);
+  });
+
   it("reports a syntax error with its program line", async () => {
     const out = await sandbox.execute({ code: "const a = 1;\nreturn a +;" });
     expect(out.error).toMatchObject({ code: "PROGRAM_SYNTAX", line: 2 });

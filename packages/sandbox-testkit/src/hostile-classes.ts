@@ -180,6 +180,10 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
         `${text}for (;;) escape(s).length + encodeURIComponent(s).length;`,
         `${text}for (;;) s.toUpperCase().length + s.split('').length;`,
         `${text}for (;;) s.localeCompare(s) + s.normalize().length;`,
+        `${text}const c = typeof Intl === 'object' ? new Intl.Collator() : { compare: (x, y) => x.localeCompare(y) };\nfor (;;) c.compare(s, s + 'x');`,
+        "const a = new Float64Array(2 ** 20);\nfor (;;) a.sort();",
+        // Formatting one element can take microseconds: one call over 2 ** 17 of them took seconds.
+        "const a = new Float64Array(2 ** 17).fill(1234.5);\nfor (;;) a.toLocaleString('de-DE', { style: 'currency', currency: 'EUR' });",
       ]) {
         await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY"], limits });
       }
