@@ -119,6 +119,11 @@ var TrackedProxy = new ProxyCtor(ProxyCtor, { __proto__: null, construct: functi
   return made;
 } });
 defineProperty(g, "Proxy", { value: TrackedProxy, writable: true, enumerable: false, configurable: true });
+/** Puts a glue method where a built-in was, with the built-in's length, as non-enumerable as it was. */
+function replaceMethod(owner, name, method, original) {
+  defineProperty(method, "length", { value: original.length });
+  defineProperty(owner, name, { value: method, writable: true, enumerable: false, configurable: true });
+}
 function isProxy(value) {
   return proxiesMade && apply(hasProxy, proxies, [value]);
 }
@@ -303,10 +308,8 @@ var boundedTypedSet = { set(source) {
   var copied = source == null || isNativeArray(source) || hasBrand(typedLength, source);
   return apply(originalTypedSet, this, withFirst(copied ? source : pinned("TypedArray.prototype.set", ObjectCtor(source), false), arguments));
 } }.set;
-defineProperty(boundedTypedFrom, "length", { value: originalTypedFrom.length });
-defineProperty(boundedTypedSet, "length", { value: originalTypedSet.length });
-defineProperty(TypedArrayCtor, "from", { value: boundedTypedFrom, writable: true, enumerable: false, configurable: true });
-defineProperty(TypedArrayProto, "set", { value: boundedTypedSet, writable: true, enumerable: false, configurable: true });
+replaceMethod(TypedArrayCtor, "from", boundedTypedFrom, originalTypedFrom);
+replaceMethod(TypedArrayProto, "set", boundedTypedSet, originalTypedSet);
 /**
  * Function.prototype.apply, Reflect.apply and Reflect.construct build the argument list from an array-like
  * natively too (its length read once, then every element): a list that is not a short real array is given
@@ -332,12 +335,9 @@ var boundedReflectConstruct = { construct(target, list) {
   var args = argumentList("Reflect.construct", list);
   return arguments.length > 2 ? construct(target, args, arguments[2]) : construct(target, args);
 } }.construct;
-defineProperty(boundedApply, "length", { value: 2 });
-defineProperty(boundedReflectApply, "length", { value: 3 });
-defineProperty(boundedReflectConstruct, "length", { value: 2 });
-defineProperty(FunctionProto, "apply", { value: boundedApply, writable: true, enumerable: false, configurable: true });
-defineProperty(ReflectObj, "apply", { value: boundedReflectApply, writable: true, enumerable: false, configurable: true });
-defineProperty(ReflectObj, "construct", { value: boundedReflectConstruct, writable: true, enumerable: false, configurable: true });
+replaceMethod(FunctionProto, "apply", boundedApply, originalApply);
+replaceMethod(ReflectObj, "apply", boundedReflectApply, apply);
+replaceMethod(ReflectObj, "construct", boundedReflectConstruct, construct);
 /**
  * A string's characters are its own enumerable properties: Object.assign copies a string source's one by
  * one, natively. A source string (or String object) longer than nativeLength is refused.
@@ -351,12 +351,10 @@ var boundedAssign = { assign(target) {
   }
   return apply(originalAssign, ObjectCtor, arguments);
 } }.assign;
-defineProperty(boundedAssign, "length", { value: 2 });
-defineProperty(ObjectCtor, "assign", { value: boundedAssign, writable: true, enumerable: false, configurable: true });
+replaceMethod(ObjectCtor, "assign", boundedAssign, originalAssign);
 function install(name, method, original) {
   defineProperty(method, "name", { value: name });
-  defineProperty(method, "length", { value: original.length });
-  defineProperty(ArrayProto, name, { value: method, writable: true, enumerable: false, configurable: true });
+  replaceMethod(ArrayProto, name, method, original);
 }
 var looping = ${JSON.stringify(LOOPING_ARRAY_METHODS)};
 for (var j = 0; j < looping.length; j++) {
@@ -439,10 +437,6 @@ function stoppable(owner, names) {
 }
 function passThrough(name, original) {
   return { [name]() { return apply(original, this, arguments); } }[name];
-}
-function replaceMethod(owner, name, method, original) {
-  defineProperty(method, "length", { value: original.length });
-  defineProperty(owner, name, { value: method, writable: true, enumerable: false, configurable: true });
 }
 stoppable(TypedArrayProto, walking.typedArray);
 stoppable(String.prototype, walking.string);
