@@ -283,8 +283,10 @@ function enter(script) {
   } finally {
     draining = false;
     // The drain ended on its own before the interrupt landed: take it now, or it would stop the next one.
+    // The interrupt comes from Node's SIGINT watchdog thread, which a loaded machine can leave unscheduled
+    // for tens of milliseconds; the loop ends as soon as it lands, so the timeout only bounds the wait.
     if (interruptSent && !interrupted) {
-      try { ABSORB.runInContext(context, { timeout: 50, breakOnSigint: true }); } catch (_) {}
+      try { ABSORB.runInContext(context, { timeout: 1000, breakOnSigint: true }); } catch (_) {}
     }
     interruptSent = false;
   }

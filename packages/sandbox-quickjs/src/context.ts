@@ -6,6 +6,7 @@ import {
   type SandboxContextV1,
   type ScriptV1,
 } from "@codecall/sandbox";
+import { SEALED_GLOBALS } from "@codecall/sandbox/internal";
 import type {
   QuickJSContext,
   QuickJSDeferredPromise,
@@ -42,6 +43,12 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
   private readonly vm: QuickJSContext;
   private bridge: HostBridgeV1 = IDLE_BRIDGE;
   private installed = false;
+  /**
+   * The prelude's sealed globals as it installed them. QuickJS lets a program redefine a non-configurable
+   * property of the global object, so a program of a persisted session could otherwise replace `codecall`
+   * or the runner for every later program of that session: each run puts these back first.
+   */
+  private sealed: [name: string, value: QuickJSHandle][] = [];
   private disposed = false;
   private broken = false;
   /** Host-call promises the program still waits on; abandoned (never settled) when their run ends. */
@@ -97,6 +104,9 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
         const failed = this.slice(() => this.evaluate(prelude));
         if (failed) return this.finish(failed);
         this.installed = true;
+        this.sealed = SEALED_GLOBALS.map((name) => [name, this.vm.getProp(this.vm.global, name)]);
+      } else {
+        for (const [name, value] of this.sealed) this.vm.defineProp(this.vm.global, name, { value });
       }
       const failed = this.slice(() => {
         const result = this.vm.evalCode(script.source, script.filename, { type: "global" });
@@ -147,6 +157,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     this.current?.wake();
     this.releaseRun();
     try {
+      for (const [, value] of this.sealed) value.dispose();
       this.vm.dispose();
       this.runtime.dispose();
     } catch {

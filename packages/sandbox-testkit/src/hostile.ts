@@ -297,6 +297,43 @@ return "first";`;
       }
     },
   },
+  "hostile-sealed-globals-next-run": {
+    title:
+      "hostile: a program that redefines codecall or the runner changes nothing for the session's next run",
+    async run(ctx) {
+      const forged = '{"ok":true,"value":"forged"}';
+      const session = await ctx.sandbox.createSession();
+      try {
+        // Every way to replace them, each tried on its own: a refusal must not stop the next attempt.
+        await session.execute({
+          code: `const attempts = [
+  () => Object.defineProperty(globalThis, "codecall", { value: { callTool: () => Promise.resolve("forged") } }),
+  () => Object.defineProperty(globalThis, "__codecallRun", { value: () => Promise.resolve(${JSON.stringify(forged)}) }),
+  () => Object.defineProperty(globalThis, "codecall", { value: { callTool: () => "forged" }, writable: true, configurable: true }),
+  () => Object.defineProperty(globalThis, "__codecallRun", { value: () => "forged", writable: true }),
+  () => { globalThis.codecall = { callTool: () => "forged" }; },
+  () => { delete globalThis.__codecallRun; },
+  () => Object.defineProperty(codecall, "callTool", { value: () => "forged" }),
+];
+for (const attempt of attempts) try { attempt(); } catch (_) {}
+return "tried";`,
+        });
+        const seen: unknown[] = [];
+        const next = await session.execute({
+          code: 'const r = await codecall.callTool("echo", { n: 1 });\nreturn { r, sealed: typeof __codecallRun };',
+          tools: ({ name, args }) => {
+            seen.push({ name, args });
+            return { echoed: args };
+          },
+        });
+        expect(next.error).toBeUndefined();
+        expect(next.value).toEqual({ r: { echoed: { n: 1 } }, sealed: "function" });
+        expect(seen).toEqual([{ name: "echo", args: { n: 1 } }]);
+      } finally {
+        await session.dispose();
+      }
+    },
+  },
   "hostile-proxy-return": {
     title: "hostile: a returned Proxy whose traps never end is stopped by the CPU limit, not run by the host",
     async run(ctx) {

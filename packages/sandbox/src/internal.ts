@@ -4,5 +4,11 @@
  */
 export { deferred } from "./deferred.js";
 export { utf8Length } from "./json.js";
-export { PRELUDE_FILENAME, PRELUDE_SOURCE, PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
+export {
+  PRELUDE_FILENAME,
+  PRELUDE_SOURCE,
+  PROGRAM_FILENAME,
+  SEALED_GLOBALS,
+  wrapProgram,
+} from "./prelude.js";
 export { mapProgramStack, type ProgramPosition } from "./stack.js";
