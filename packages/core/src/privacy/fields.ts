@@ -702,14 +702,15 @@ export function labelFieldValues(text: string): FieldValue[] {
 
 /**
  * The name in a one-line string that is itself a `key: value` line (`{"summary": "Assignee: Jane Doe"}`),
- * by the rule of {@link labelFieldValues}. Only a `: ` close enough to the start to end a label is read
- * further, so most strings cost one bounded `indexOf`.
+ * by the rule of {@link labelFieldValues}. Only a first `: ` close enough to the start to end a label is
+ * read further, so most strings cost one `indexOf`.
  */
 export function labelStringValues(text: string): FieldValue[] | undefined {
   if (text.length > MAX_LABEL_LINE) return undefined;
-  const colon = text.indexOf(": ");
-  // A label is at least one letter and at most 61 characters, with room for a lead and quotes.
-  if (colon < 1 || colon > 70) return undefined;
+  // A label holds no colon, so only the first can end it (a one-character search is the cheaper one). A
+  // label is at least one letter and at most 61 characters, with room for a lead and quotes.
+  const colon = text.indexOf(":");
+  if (colon < 1 || colon > 70 || text.charCodeAt(colon + 1) !== 32) return undefined;
   const out: FieldValue[] = [];
   labelLine(text, out);
   return out.length > 0 ? out : undefined;
