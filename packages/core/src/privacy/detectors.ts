@@ -467,8 +467,9 @@ function smallOctets(quad: string): boolean {
 
 /**
  * True for a four-part version's shape, `major.minor.patch.build`: a one-digit first part, the next two
- * below 25, and a build number of any size (`4.12.1.134`); not one digit four times (`8.8.8.8`). Read as a version only when it is a whole value
- * or cell outside an address's key: an address in a log line or prose stays one.
+ * below 25, and a build number of any size (`4.12.1.134`); not one digit four times (`8.8.8.8`). Read as
+ * a version only when it is a whole value or cell outside an address's key: an address in a log line or
+ * prose stays one.
  */
 function buildVersionShape(quad: string): boolean {
   if (quad.charCodeAt(1) !== 46 || quad === `${quad[0]}.${quad[0]}.${quad[0]}.${quad[0]}`) return false;
