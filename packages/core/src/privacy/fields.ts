@@ -694,17 +694,38 @@ export function labelFieldValues(text: string): FieldValue[] {
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
-    const m = end - start <= MAX_LABEL_LINE ? LABEL_LINE.exec(text.slice(start, end)) : null;
+    if (end - start <= MAX_LABEL_LINE) labelLine(text.slice(start, end), out);
     start = end + 1;
-    if (m === null) continue;
-    const label = m[1]!;
-    const kind = keyKind(label);
-    if (kind !== "NAME" && kind !== "ROLE") continue;
-    const value = m[2]!;
-    if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
-      out.push({ type: "NAME", value, place: { label } });
   }
   return out;
+}
+
+/**
+ * The name in a one-line string that is itself a `key: value` line (`{"summary": "Assignee: Jane Doe"}`),
+ * by the rule of {@link labelFieldValues}. Only a first `: ` close enough to the start to end a label is
+ * read further, so most strings cost one `indexOf`.
+ */
+export function labelStringValues(text: string): FieldValue[] | undefined {
+  if (text.length > MAX_LABEL_LINE) return undefined;
+  // A label holds no colon, so only the first can end it (a one-character search is the cheaper one). A
+  // label is at least one letter and at most 61 characters, with room for a lead and quotes.
+  const colon = text.indexOf(":");
+  if (colon < 1 || colon > 70 || text.charCodeAt(colon + 1) !== 32) return undefined;
+  const out: FieldValue[] = [];
+  labelLine(text, out);
+  return out.length > 0 ? out : undefined;
+}
+
+/** The name on one `key: value` line, when its key names a person or a role and the value looks the part. */
+function labelLine(line: string, out: FieldValue[]): void {
+  const m = LABEL_LINE.exec(line);
+  if (m === null) return;
+  const label = m[1]!;
+  const kind = keyKind(label);
+  if (kind !== "NAME" && kind !== "ROLE") return;
+  const value = m[2]!;
+  if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
+    out.push({ type: "NAME", value, place: { label } });
 }
 
 // ------------------------------------------------------------------------------------------ vCard, iCalendar

@@ -33,6 +33,7 @@ import {
   type KeyKind,
   keyKind,
   labelFieldValues,
+  labelStringValues,
   namesSomeName,
   regionForField,
   rememberable,
@@ -251,6 +252,10 @@ class Collector {
       // `key: value` lines (a config dump, a form); JSON text is read by its structure instead.
       const first = value.charCodeAt(0);
       if (first !== 123 && first !== 91) for (const f of labelFieldValues(value)) this.#found(f);
+    } else {
+      // One `key: value` line as a whole string (a ticket's `summary` of `Assignee: Jane Doe`).
+      const label = labelStringValues(value);
+      if (label !== undefined) for (const f of label) this.#found(f);
     }
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.

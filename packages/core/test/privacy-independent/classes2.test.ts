@@ -114,4 +114,15 @@ describe("classes the second independent set found", () => {
     expect(tok(text("installed to C:\\Program Files\\App 7.0.1.72\\bin")).found).toEqual([]);
     expect(tok(text("share at \\\\10.20.30.40\\backups")).found).toEqual(["IPV4:10.20.30.40"]);
   });
+  it("a string that is one `key: value` line is read as a labelled line (`Assignee: Jane Doe`)", () => {
+    const { out, found } = tok({ id: "T-12", summary: "Assignee: Jane Doe" });
+    expect(found).toEqual(["NAME:Jane Doe"]);
+    expect(out).toContain('"Assignee: [NAME_');
+    // The JSON text copy of it agrees.
+    expect(tok(text('{"summary": "Reporter: Li Wei"}')).found).toEqual(["NAME:Li Wei"]);
+    // Same key rules: a key that names no person, or a role held by a team, leaves the value.
+    expect(
+      tok({ a: "Status: In Progress", b: "Owner: platform-team", c: "Error: Host Unreachable" }).found,
+    ).toEqual([]);
+  });
 });
