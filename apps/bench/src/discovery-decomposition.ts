@@ -13,6 +13,8 @@
  * (0.378 vs 0.388 single query); confidence-weighted fusion lifts MRR (0.552 vs 0.525) but one fold of four
  * loses; even every clause's top 5 added to the question's top 5 reaches only 0.417, because the missing
  * tools serve steps the question does not state. Query time at 10,000 tools rises about 3.5x.
+ * Recorded before server slots became the default (`discovery-grouping.ts`): `createLexicalRetriever()`
+ * here now includes them, so today's figures differ.
  */
 import { readFileSync } from "node:fs";
 import {
