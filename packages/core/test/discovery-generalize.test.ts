@@ -75,6 +75,38 @@ describe("what the ranker knows comes from the tools' own text", () => {
     expect(ranked[1]).toBe("stocks.history");
   });
 
+  it("gives the best tool's server slots for its core tools, ranked by the server's own description", async () => {
+    const server = { serverDescription: "Create and edit Word documents" };
+    const docs = [
+      tool("docs.add_table", "Adds a table of values to a document.", server),
+      tool("docs.search_replace", "Searches text in a document and replaces it.", server),
+      tool("docs.get_text", "Gets the text of a document.", server),
+      tool("docs.create_document", "Creates a new Word document.", server),
+      tool("docs.add_paragraph", "Adds a paragraph to a document.", server),
+      tool("sheets.sales_table", "Reads the sales table of a spreadsheet."),
+      tool("sheets.quarterly_sales", "Sums quarterly sales."),
+      tool("charts.table_chart", "Draws a chart of a table."),
+      tool("notes.sales_summary", "Writes a summary of sales figures."),
+      tool("notes.quarterly_summary", "Writes a quarterly summary."),
+    ];
+    const query = "add a table of quarterly sales to the report document";
+    const top5 = async (options = {}) => (await ids(docs, query, options)).slice(0, 5);
+    // The question never says "create": only the server's description ranks that tool first among its own.
+    expect(await top5({ serverSlots: 0 })).not.toContain("docs.create_document");
+    const slotted = await top5();
+    expect(slotted[0]).toBe("docs.add_table");
+    expect(slotted).toContain("docs.create_document");
+    expect(slotted.filter((id) => id.startsWith("docs.")).length).toBe(3);
+    // The slots respect the search's filter, keep the number of hits and non-increasing scores.
+    const index = await createLexicalRetriever().index(docs);
+    const create = docs.findIndex((doc) => doc.name === "create_document");
+    const filtered = await index.search(query, { limit: 5, filter: (doc) => doc !== create });
+    expect(filtered.map((hit) => hit.doc)).not.toContain(create);
+    const hits = await index.search(query, { limit: 7 });
+    expect(hits).toHaveLength(7);
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+  });
+
   it("matches an identifier written as one word by character trigrams", async () => {
     const docs = [tool("charts.wordcloud", "Draws a picture."), tool("charts.bars", "Draws bars.")];
     expect((await ids(docs, "word cloud", { feedbackWeight: 0 }))[0]).toBe("charts.wordcloud");

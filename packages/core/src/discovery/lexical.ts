@@ -7,6 +7,8 @@
  *   and its server's name and description.
  * - Server-aware: servers are also scored as documents of their own (name and description), and a tool
  *   inherits part of its server's score; a share of the best tool score in a server goes to its siblings.
+ * - Server slots: the best tool's server gets 3 of the first five results, filled with its core tools
+ *   (its tools ranked against the server's own name and description), see {@link giveServerSlots}.
  * - Character trigrams of names and first sentences, fused with the word ranker, for identifiers written
  *   as one word and words the stemmer does not know.
  * - Pseudo-relevance feedback: words of the best first-pass tools' names and first sentences are added to
@@ -16,6 +18,7 @@ import { analyze, TermAnalyzer } from "./analyze.js";
 import { Bm25Index, type FieldSpec, termWeights, topHits } from "./bm25.js";
 import { NgramAnalyzer, ngrams } from "./ngrams.js";
 import { schemaText, schemaWords } from "./schema-text.js";
+import { giveServerSlots } from "./server-slots.js";
 import type { Retriever, RetrieverIndex, ToolDocument } from "./types.js";
 import { Vocabulary } from "./vocabulary.js";
 
@@ -35,6 +38,13 @@ export interface LexicalOptions {
   siblingWeight?: number;
   /** Weight of the server's own score (its name and description as one document) added to its tools. */
   serverWeight?: number;
+  /**
+   * How many of the first five results go to the best tool's server: that tool, then its server's core
+   * tools (its tools ranked against the server's own name and description), so a task that needs one tool
+   * of a server also sees the ones it works with, which rarely share words with the question. 0 or 1 turns
+   * it off. Default 3 (chosen in four folds of the dev tasks; `apps/bench/src/discovery-grouping.ts`).
+   */
+  serverSlots?: number;
   /** Weight of the character-trigram ranker relative to the word ranker (both scaled to their best hit); 0 turns it off. */
   ngramWeight?: number;
   /** Weight of feedback terms from the best first-pass tools; 0 turns feedback off. */
@@ -79,6 +89,7 @@ export const DEFAULT_LEXICAL_OPTIONS: Readonly<Required<Omit<LexicalOptions, "fi
   pathWeight: 0.3,
   siblingWeight: 0.3,
   serverWeight: 0,
+  serverSlots: 3,
   ngramWeight: 0.2,
   feedbackWeight: 0.2,
   feedbackDocs: 3,
@@ -139,6 +150,27 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
         }
         return scores;
       };
+      // Each server's tools ranked against its own name and description, computed when first needed.
+      const members: number[][] = servers.map(() => []);
+      for (let d = 0; d < serverOf.length; d++) members[serverOf[d]!]!.push(d);
+      const core = new Map<number, readonly number[]>();
+      const coreTools = (server: number): readonly number[] => {
+        let known = core.get(server);
+        if (!known) {
+          const own = members[server]!;
+          const ranked =
+            own.length < 2
+              ? []
+              : topHits(scoreQuery(serverText(servers[server]!)), {
+                  limit: own.length,
+                  filter: (d) => serverOf[d] === server,
+                }).map((hit) => hit.doc);
+          const seen = new Set(ranked);
+          known = [...ranked, ...own.filter((d) => !seen.has(d))];
+          core.set(server, known);
+        }
+        return known;
+      };
       return {
         search(query, searchOptions) {
           const scores = scoreQuery(query);
@@ -152,7 +184,14 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
             }
           }
           if (o.siblingWeight > 0) boostSiblings(scores, serverOf, servers.length, o.siblingWeight);
-          return topHits(scores, searchOptions);
+          const hits = topHits(scores, searchOptions);
+          if (o.serverSlots < 2) return hits;
+          return giveServerSlots(hits, {
+            slots: o.serverSlots,
+            serverOf,
+            coreTools,
+            filter: searchOptions.filter,
+          });
         },
       };
     },

@@ -1,0 +1,57 @@
+/**
+ * Server slots: a task that needs one tool of a server often needs the server's core tools too (the one
+ * that creates what the others edit, the one that turns a place name into coordinates), and those rarely
+ * share words with the question. So the best tool's server gets a few of the first results, filled with
+ * its core tools: its tools ranked against the server's own name and description, i.e. by what the
+ * server says it is for. Nothing here names a word; the order comes from the catalogue's text.
+ */
+import type { RetrievalHit } from "./types.js";
+
+/** How many of the first results the slots are taken from. */
+export const SLOT_WINDOW = 5;
+
+/** What {@link giveServerSlots} needs besides the hits. */
+export interface ServerSlotsContext {
+  /** How many of the first {@link SLOT_WINDOW} results the best server gets (its best tool included). */
+  slots: number;
+  /** The server of each document. */
+  serverOf: Int32Array;
+  /** A server's tools, core first (may be computed lazily and cached by the caller). */
+  coreTools: (server: number) => readonly number[];
+  /** Only documents for which this returns true. */
+  filter?: ((doc: number) => boolean) | undefined;
+}
+
+/**
+ * Reorders ranked hits (best first) so that the first `min(SLOT_WINDOW, hits.length)` hold the best hit,
+ * up to `slots - 1` core tools of its server, and then the best of the rest; that window keeps the
+ * ranking's order (core tools not in it last), the hits it displaces follow it. Returns as many hits as
+ * it was given; scores stay non-increasing.
+ */
+export function giveServerSlots(hits: readonly RetrievalHit[], context: ServerSlotsContext): RetrievalHit[] {
+  const window = Math.min(SLOT_WINDOW, hits.length);
+  if (context.slots < 2 || window < 2) return [...hits];
+  const head = hits[0]!.doc;
+  const chosen = new Set([head]);
+  for (const doc of context.coreTools(context.serverOf[head]!)) {
+    if (chosen.size >= Math.min(context.slots, window)) break;
+    if (!chosen.has(doc) && (!context.filter || context.filter(doc))) chosen.add(doc);
+  }
+  for (const hit of hits) {
+    if (chosen.size >= window) break;
+    chosen.add(hit.doc);
+  }
+  const position = new Map(hits.map((hit, i) => [hit.doc, i]));
+  const order = [...chosen].sort(
+    (a, b) => (position.get(a) ?? Number.MAX_SAFE_INTEGER) - (position.get(b) ?? Number.MAX_SAFE_INTEGER),
+  );
+  const rest = hits.filter((hit) => !chosen.has(hit.doc));
+  // A core tool that ranked lower (or not at all) takes the score of the first hit after the window.
+  const floor = rest[0]?.score ?? 0;
+  const out: RetrievalHit[] = order.map((doc) => {
+    const at = position.get(doc);
+    return { doc, score: at === undefined ? floor : Math.max(hits[at]!.score, floor) };
+  });
+  for (const hit of rest) out.push(hit);
+  return out.slice(0, hits.length);
+}
