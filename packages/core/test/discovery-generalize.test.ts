@@ -102,6 +102,12 @@ describe("what the ranker knows comes from the tools' own text", () => {
     const create = docs.findIndex((doc) => doc.name === "create_document");
     const filtered = await index.search(query, { limit: 5, filter: (doc) => doc !== create });
     expect(filtered.map((hit) => hit.doc)).not.toContain(create);
+    // A list shorter than the slots' window is the ranking's own.
+    const short = await index.search(query, { limit: 3 });
+    const plain = await (await createLexicalRetriever({ serverSlots: 0 }).index(docs)).search(query, {
+      limit: 3,
+    });
+    expect(short.map((hit) => hit.doc)).toEqual(plain.map((hit) => hit.doc));
     const hits = await index.search(query, { limit: 7 });
     expect(hits).toHaveLength(7);
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);

@@ -23,14 +23,15 @@ export interface ServerSlotsContext {
 }
 
 /**
- * Reorders ranked hits (best first) so that the first `min(SLOT_WINDOW, hits.length)` hold the best hit,
- * up to `slots - 1` core tools of its server, and then the best of the rest; that window keeps the
- * ranking's order (core tools not in it last), the hits it displaces follow it. Returns as many hits as
- * it was given; scores stay non-increasing.
+ * Reorders ranked hits (best first) so that the first {@link SLOT_WINDOW} hold the best hit, up to
+ * `slots - 1` core tools of its server, and then the best of the rest; that window keeps the ranking's
+ * order (core tools not in it last), the hits it displaces follow it. Returns as many hits as it was
+ * given; scores stay non-increasing. Fewer hits than the window (a search asked for the best 3) are the
+ * ranking's own: the slots would fill most of a short list with tools the query may not match at all.
  */
 export function giveServerSlots(hits: readonly RetrievalHit[], context: ServerSlotsContext): RetrievalHit[] {
-  const window = Math.min(SLOT_WINDOW, hits.length);
-  if (context.slots < 2 || window < 2) return [...hits];
+  const window = SLOT_WINDOW;
+  if (context.slots < 2 || hits.length < window) return [...hits];
   const head = hits[0]!.doc;
   const chosen = new Set([head]);
   for (const doc of context.coreTools(context.serverOf[head]!)) {
