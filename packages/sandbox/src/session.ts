@@ -106,6 +106,7 @@ export class Session implements SandboxSession {
         request.prologue,
         request.nondeterminism,
         request.setup !== prepared.setup ? request.setup : undefined,
+        limits.maxOutputBytes,
       );
       if (request.setup !== undefined) prepared.setup = request.setup;
       const run = new Run({
