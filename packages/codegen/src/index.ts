@@ -1,6 +1,6 @@
 export { type SchemaToTypeScriptOptions, schemaToTypeScript } from "./declare-schema.js";
 export { declarationsFor, generateApi } from "./generate.js";
-export { runtimeFor } from "./runtime.js";
+export { runtimeFor, SERVER_FACTORY_MAKER } from "./runtime.js";
 export type {
   CodegenWarning,
   GeneratedApi,

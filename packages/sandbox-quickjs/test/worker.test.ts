@@ -156,7 +156,6 @@ runSandboxConformance({
       "hostile-catastrophic-regex",
       "hostile-microtask-flood",
       "hostile-loop-after-tool",
-      "hostile-huge-return",
       "hostile-leftover-jobs",
       "hostile-finalizer-after-return",
       "hostile-regex-shapes",

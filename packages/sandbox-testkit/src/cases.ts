@@ -661,6 +661,21 @@ return out;`,
       );
     },
   },
+  "limit-output-return-large": {
+    title:
+      "a string return value too large to copy twice within the memory limit ends with SANDBOX_OUTPUT_LIMIT, not SANDBOX_MEMORY",
+    async run(ctx) {
+      // 50 MB of text at 128 MiB: the string, its JSON and the report around it do not all fit, so the
+      // runner must refuse it by its length before serialising it.
+      await expectLimit(
+        ctx,
+        "return 'x'.repeat(50_000_000);",
+        { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000) },
+        "SANDBOX_OUTPUT_LIMIT",
+        ctx.ms(10_000),
+      );
+    },
+  },
   "limit-output-console": {
     title: "console spam over maxOutputBytes ends with SANDBOX_OUTPUT_LIMIT, keeping the logs under the cap",
     async run(ctx) {

@@ -2,10 +2,11 @@ import type { ExecutionLimits } from "./limits.js";
 import { PRELUDE_FILENAME, PRELUDE_SOURCE, PROGRAM_FILENAME } from "./prelude.js";
 import type { HostBridgeV1, SandboxAdapterV1, SandboxContextV1, ScriptV1 } from "./spec-v1.js";
 
-/** A context and whether core's prelude has already run in it. */
+/** A context, whether core's prelude has already run in it, and the last request setup it ran. */
 export interface PreparedContext {
   context: SandboxContextV1;
   preludeRun: boolean;
+  setup?: string | undefined;
 }
 
 /** The prelude for a context's first run, and for every later one (nothing to evaluate). */
@@ -38,6 +39,8 @@ interface Spare {
  */
 export class ContextSource {
   private spare: Spare | undefined;
+  /** The setup the last execution brought (ExecuteRequest.setup): the next spare runs it ahead of time. */
+  private setup: string | undefined;
   private refill: ReturnType<typeof setImmediate> | undefined;
   private closed = false;
   /** A spare failed to prepare: the adapter cannot make them here, so stop trying. */
@@ -64,7 +67,8 @@ export class ContextSource {
    * Makes a spare, if there is none, after the current turn of the event loop. Sessions call it when an
    * execution ends, so the spare's creation does not compete with a program waiting on its tools.
    */
-  refillSoon(): void {
+  refillSoon(setup: string | undefined): void {
+    if (setup !== undefined) this.setup = setup;
     this.scheduleRefill();
   }
 
@@ -99,14 +103,19 @@ export class ContextSource {
   /** Creates a context and runs the prelude in it; undefined when that fails (sessions then make their own). */
   private async prepare(limits: ExecutionLimits): Promise<PreparedContext | undefined> {
     let context: SandboxContextV1 | undefined;
+    const setup = this.setup;
     try {
       context = await this.adapter.createContext({ limits });
-      const result = await context.run(FIRST_PRELUDE, WARM_UP, NO_HOST, {
+      // With the prelude, whose frames reported stacks leave out: the setup's own lines are not the program's.
+      const prelude = setup
+        ? { ...FIRST_PRELUDE, source: `${FIRST_PRELUDE.source}\n;${setup}` }
+        : FIRST_PRELUDE;
+      const result = await context.run(prelude, WARM_UP, NO_HOST, {
         limits,
         signal: new AbortController().signal,
       });
       if (result.kind === "completed" && result.report === WARM_UP_REPORT && !this.closed)
-        return { context, preludeRun: true };
+        return { context, preludeRun: true, setup };
     } catch {
       // Fall through: no spare.
     }

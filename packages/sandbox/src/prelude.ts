@@ -138,8 +138,10 @@ export const SEALED_GLOBALS = ["codecall", "__codecallRun"] as const;
  *   `name`, `message` and `code` come from the host;
  * - `Date`, `Date.now` and `Math.random` wrappers that tape the values a run consumes when its runner is
  *   given a tape (and return the tape's values first, for a replay);
- * - `__codecallRun(main, sync, given?)`, which runs a program and settles with the JSON report core reads
- *   (`sync` is 1 when `main` is a plain function, 0 when it is async; `given`, when present, starts a
+ * - `__codecallRun(main, sync, max, given?)`, which runs a program and settles with the JSON report core
+ *   reads (`sync` is 1 when `main` is a plain function, 0 when it is async; `max`, the run's
+ *   `maxOutputBytes`: a return value whose JSON alone is longer is reported as too large before it is
+ *   copied again, undefined for no such check; `given`, when present, starts a
  *   nondeterminism tape: `{ now, random, clock }`, the values to replay first (empty to record) and the
  *   wrappers' code, {@link TAPED_CLOCK}).
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
@@ -176,14 +178,21 @@ sealed("codecall", Object.freeze({ callTool: function (name, args) {
   return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
 } }));
 
-// A taped run's clock (see TAPED_CLOCK: the runner's third argument brings it).
+// A taped run's clock (see TAPED_CLOCK: the runner's fourth argument brings it).
 var clock;
 
+// The run's maxOutputBytes. A value whose JSON alone exceeds it is refused before another copy is made (no
+// UTF-16 unit is less than one UTF-8 byte): a string, before its JSON; any other value, before the report
+// around its JSON. Each full copy of a large value may be what runs the memory out (QuickJS 128 MiB: value,
+// JSON and report of a 50 MB string), and SANDBOX_MEMORY would then blame the program for the report.
+var maxOutput;
 function report(value) {
   if (value === undefined) return '{"ok":true,"undefined":true}';
+  if (typeof value === "string" && value.length > maxOutput) return '{"ok":false,"tooLarge":true}';
   var json;
   try { json = stringify(value); } catch (e) { json = e; }
-  return typeof json === "string" ? '{"ok":true,"value":' + json + "}" : rarePaths().notJson(json, value);
+  if (typeof json !== "string") return rarePaths().notJson(json, value);
+  return json.length > maxOutput ? '{"ok":false,"tooLarge":true}' : '{"ok":true,"value":' + json + "}";
 }
 function failure(e) { return rarePaths().failure(e); }
 // A program that never awaits runs as a plain function and is reported at once: a promise reaction costs a
@@ -198,7 +207,8 @@ function runSync(main) {
   return rarePaths().adopt(value, thenOf, report);
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
-sealed("__codecallRun", function (main, sync, given) {
+sealed("__codecallRun", function (main, sync, max, given) {
+  maxOutput = max;
   if (clock) clock.stop();
   clock = given ? given.clock(given) : undefined;
   var out = sync === 1 ? runSync(main) : apply(then, main(), [report, failure]);
@@ -208,7 +218,7 @@ sealed("__codecallRun", function (main, sync, given) {
 `);
 
 /**
- * The runner's third argument, which starts a run's nondeterminism tape (see {@link NondeterminismTape});
+ * The runner's fourth argument, which starts a run's nondeterminism tape (see {@link NondeterminismTape});
  * empty when the request tapes nothing.
  */
 function tapeArgument(nondeterminism: ExecuteRequest["nondeterminism"]): string {
@@ -238,22 +248,26 @@ const AWAIT = /\bawait\b/;
  * `columnOffset` columns), so stack frames map back by subtracting them. `nondeterminism` asks the runner to
  * tape (or replay) the program's clock and random numbers. A program that cannot contain an
  * `await` (the keyword cannot be written with escapes) runs as a plain function: same result, no promise
- * machinery on its way out.
+ * machinery on its way out. A `setup` (see {@link ExecuteRequest.setup}) comes first, as global code. With
+ * `maxOutputBytes`, the runner reports a return value whose JSON alone is longer as too large before
+ * copying it again (the host's check of the report comes too late when the copies run the memory out).
  */
 export function wrapProgram(
   code: string,
   prologue = "",
   nondeterminism?: ExecuteRequest["nondeterminism"],
+  setup = "",
+  maxOutputBytes?: number,
 ): { source: string } & ProgramPosition {
   const sync = !AWAIT.test(code);
   const program = `${sync ? "" : "async "}function () {`;
   // With a prologue the outer function is plain: it returns the program's value, or its native promise,
   // which the runner adopts with one reaction, as it would an async program's.
-  const head = prologue
-    ? `__codecallRun(function () {${prologue}\nreturn (${program}`
-    : `__codecallRun(${program}`;
-  const tape = tapeArgument(nondeterminism);
-  const tail = prologue ? `\n})();\n}, 1${tape})` : `\n}, ${sync ? 1 : 0}${tape})`;
+  const head = `${setup ? `${setup}\n;` : ""}${
+    prologue ? `__codecallRun(function () {${prologue}\nreturn (${program}` : `__codecallRun(${program}`
+  }`;
+  const args = `, ${maxOutputBytes === undefined ? "1 / 0" : String(maxOutputBytes)}${tapeArgument(nondeterminism)})`;
+  const tail = prologue ? `\n})();\n}, 1${args}` : `\n}, ${sync ? 1 : 0}${args}`;
   const lastBreak = head.lastIndexOf("\n");
   let lineOffset = 0;
   for (let i = head.indexOf("\n"); i !== -1; i = head.indexOf("\n", i + 1)) lineOffset++;

@@ -100,11 +100,15 @@ export class Session implements SandboxSession {
         return fail(new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."));
       if (callerSignal?.aborted) return fail(abortedError(callerSignal));
 
+      // A setup this context has not run yet runs before the program (a spare usually ran it already).
       const { source, lineOffset, columnOffset } = wrapProgram(
         request.code,
         request.prologue,
         request.nondeterminism,
+        request.setup !== prepared.setup ? request.setup : undefined,
+        limits.maxOutputBytes,
       );
+      if (request.setup !== undefined) prepared.setup = request.setup;
       const run = new Run({
         backend: this.backend,
         request,
@@ -142,7 +146,7 @@ export class Session implements SandboxSession {
         outcome.stats.contextReset = true;
         await this.dropContext();
       }
-      this.contexts.refillSoon();
+      this.contexts.refillSoon(request.setup);
       return outcome;
     } finally {
       // Counted here, not by a reaction on the returned promise: one promise less per execution.

@@ -129,6 +129,16 @@ export interface ExecuteRequest {
    * program sees its bindings and may shadow them with declarations of its own.
    */
   prologue?: string;
+  /**
+   * Global JavaScript that prologues share (code mode's binding helpers), run in a context before the
+   * first program that brings it, not per execution: a spare context runs the setup the last execution
+   * brought ahead of time, off the next execution's path (compiling is most of a short program's cost in
+   * QuickJS). It shares through properties of `globalThis` (no top-level declarations: a backend may
+   * evaluate scripts with an indirect `eval`), and must be harmless when run again in the same context.
+   * A spare context runs the setup of the sandbox's last execution, whichever session made it, and is then
+   * handed to any session: a setup must be the same text for every session and carry no session's data.
+   */
+  setup?: string;
   limits?: Partial<ExecutionLimits>;
   signal?: AbortSignal;
   onEvent?: (event: ExecutionEvent) => void;

@@ -4,7 +4,12 @@ import { HOST_GLOBAL } from "../src/index.js";
 import { PRELUDE_SOURCE, wrapProgram } from "../src/internal.js";
 
 /** Evaluates the prelude and a program in a node:vm context (a test harness for the prelude's semantics, not a sandbox). */
-async function runInVm(code: string, reply = '{"ok":true,"value":1}', prologue?: string) {
+async function runInVm(
+  code: string,
+  reply = '{"ok":true,"value":1}',
+  prologue?: string,
+  maxOutputBytes?: number,
+) {
   const requests: string[] = [];
   const context = vm.createContext({});
   const host = vm.runInContext("({ call: null, log: null })", context) as Record<string, unknown>;
@@ -20,7 +25,7 @@ async function runInVm(code: string, reply = '{"ok":true,"value":1}', prologue?:
     this: unknown,
     f: (v: string) => void,
   ) => void;
-  const promise = vm.runInContext(wrapProgram(code, prologue).source, context);
+  const promise = vm.runInContext(wrapProgram(code, prologue, undefined, "", maxOutputBytes).source, context);
   const report = await new Promise<string>((resolve) => Reflect.apply(then, promise, [resolve]));
   return { report: JSON.parse(report), requests };
 }
@@ -49,6 +54,20 @@ describe("prelude", () => {
   it("settles the report when the program replaced Promise.prototype.then", async () => {
     const { report } = await runInVm("Promise.prototype.then = function () { return this; }; return 'done';");
     expect(report).toEqual({ ok: true, value: "done" });
+  });
+});
+
+describe("the output limit in the runner", () => {
+  it("reports a return value whose JSON alone is over maxOutputBytes as too large, sync or async", async () => {
+    const tooLarge = { ok: false, tooLarge: true };
+    const run = async (code: string, max?: number) => (await runInVm(code, undefined, undefined, max)).report;
+    // A string by its length, before any copy; other values by their JSON, before the report around it.
+    expect(await run("return 'x'.repeat(11);", 10)).toEqual(tooLarge);
+    expect(await run("return ['x'.repeat(20)];", 10)).toEqual(tooLarge);
+    expect(await run("await 0; return 'x'.repeat(11);", 10)).toEqual(tooLarge);
+    // Within it (the quotes count: 8 units make 10 of JSON), and with no limit given.
+    expect(await run("return 'x'.repeat(8);", 10)).toEqual({ ok: true, value: "xxxxxxxx" });
+    expect(await run("return 'x'.repeat(20);")).toEqual({ ok: true, value: "x".repeat(20) });
   });
 });
 

@@ -46,6 +46,25 @@ const turn = () => new Promise((r) => setImmediate(r));
 const programRuns = (c: Ctx) => c.runs.filter((r) => r.script.includes("return 1")).length;
 
 describe("spare context", () => {
+  it("runs the setup the last execution brought ahead of time, with the prelude, and not again", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    const setup = "globalThis.shared = 1;";
+    for (let i = 0; i < 2; i++) {
+      expect((await sandbox.execute({ code: "return 1", setup })).value).toBe(1);
+      await turn();
+      await turn();
+    }
+    const [first, spare] = contexts;
+    // The first context had no spare: its program's script brought the setup.
+    expect(first!.runs[0]!.script).toContain(setup);
+    // The spare made after it ran the setup with the prelude; the program it then served did not.
+    expect(spare!.runs[0]!.prelude).toContain(setup);
+    expect(spare!.runs[1]!.script).toContain("return 1");
+    expect(spare!.runs[1]!.script).not.toContain(setup);
+    await sandbox.close();
+  });
+
   it("prepares a spare after a fresh execution and hands it to exactly one later execution", async () => {
     const { adapter, contexts } = recordingAdapter();
     const sandbox = createSandbox(adapter);

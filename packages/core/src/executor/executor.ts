@@ -33,7 +33,7 @@ import { composeInterceptors, type ExecutionInterceptor, redactValue } from "./i
 import { type Preparer, SLICE_DECLARATIONS_AT, SlicedPreparer } from "./sliced-preparer.js";
 import { ArgumentValidator, type CallToolFunction, createToolHandler } from "./tool-bridge.js";
 import { createToolLimiter, ToolLimiter, type ToolLimitsConfig } from "./tool-limits.js";
-import { mentionedNames, programPrologue } from "./transpile.js";
+import { mentionedNames, PROGRAM_FACTORY, PROGRAM_SETUP, programPrologue } from "./transpile.js";
 import {
   ProgramPreparer,
   startCheckWorker,
@@ -414,6 +414,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
         const request = {
           code: js,
           prologue: prologueFor(s, used) + (files?.runtime ?? "") + modules,
+          setup: PROGRAM_SETUP,
           tools: trace.tools(recorder ? recorder.wrap(s.handler) : s.handler, s.api),
           ...(taping ? { nondeterminism: taping } : {}),
           limits,
@@ -465,7 +466,7 @@ function prologueFor(s: ApiState, used: string[]): string {
   const key = used.join(",");
   let prologue = s.prologues.get(key);
   if (prologue === undefined) {
-    prologue = programPrologue(runtimeFor(s.api, used));
+    prologue = programPrologue(runtimeFor(s.api, used, { factory: PROGRAM_FACTORY }));
     if (s.prologues.size >= MAX_PROLOGUES) s.prologues.clear();
     s.prologues.set(key, prologue);
   }
