@@ -30,6 +30,12 @@ export interface SharedWatch {
   clock: Float64Array;
 }
 
+/** Lists the global object's own non-configurable, non-writable data properties. */
+const SEALED_NAMES = `Object.getOwnPropertyNames(globalThis).filter(function (name) {
+  var d = Object.getOwnPropertyDescriptor(globalThis, name);
+  return d && !d.configurable && d.writable === false;
+})`;
+
 /** A bridge for the time between runs: nothing a stale job sends reaches the host. */
 const IDLE_BRIDGE: HostBridgeV1 = { call: () => new Promise<string>(() => {}), log: () => {} };
 
@@ -44,9 +50,10 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 = IDLE_BRIDGE;
   private installed = false;
   /**
-   * The prelude's sealed globals as it installed them. QuickJS lets a program redefine a non-configurable
-   * property of the global object, so a program of a persisted session could otherwise replace `codecall`
-   * or the runner for every later program of that session: each run puts these back first.
+   * The global object's sealed properties (non-configurable, non-writable) as the prelude left them: the
+   * prelude's `codecall` and runner, what a setup run with it sealed, `undefined` and the like. QuickJS
+   * lets a program redefine them anyway, so a program of a persisted session could otherwise replace
+   * them for every later program of that session: each run puts them back first.
    */
   private sealed: [name: string, value: QuickJSHandle][] = [];
   private disposed = false;
@@ -104,7 +111,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
         const failed = this.slice(() => this.evaluate(prelude));
         if (failed) return this.finish(failed);
         this.installed = true;
-        this.sealed = SEALED_GLOBALS.map((name) => [name, this.vm.getProp(this.vm.global, name)]);
+        this.sealed = this.sealedGlobals().map((name) => [name, this.vm.getProp(this.vm.global, name)]);
       } else {
         for (const [name, value] of this.sealed) this.vm.defineProp(this.vm.global, name, { value });
       }
@@ -164,6 +171,20 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
       this.broken = true;
     }
     this.pool.release(this.engine, !this.broken);
+  }
+
+  /** Names of the global object's sealed properties, read before any program ran (see {@link sealed}). */
+  private sealedGlobals(): string[] {
+    const found = this.vm.evalCode(SEALED_NAMES, "codecall-quickjs-sealed.js", { type: "global" });
+    if (found.error) {
+      found.error.dispose();
+      return [...SEALED_GLOBALS];
+    }
+    const names = this.vm.dump(found.value) as unknown;
+    found.value.dispose();
+    return Array.isArray(names)
+      ? names.filter((n): n is string => typeof n === "string")
+      : [...SEALED_GLOBALS];
   }
 
   /** Installs `__codecallHost = { call, log }`; both forward to the bridge of the run in progress. */

@@ -245,8 +245,12 @@ for (;;) { const before = m.buffer.byteLength; m.grow(64); new Uint8Array(m.buff
       ]) {
         await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"], limits });
         if (ctx.sandbox.capabilities.remote) continue;
-        // A spinning thread uses the whole window; an idle host a few milliseconds.
-        expect(await hostCpuMsIn500Ms(), "host CPU used after the run ended (ms)").toBeLessThan(300);
+        // A spinning thread uses the whole window; an idle host a few milliseconds. Tearing down a worker
+        // and starting its replacement can take 300 ms of CPU once: a thread that keeps computing uses the
+        // next window too.
+        let used = await hostCpuMsIn500Ms();
+        if (used >= 300) used = await hostCpuMsIn500Ms();
+        expect(used, "host CPU used after the run ended (ms)").toBeLessThan(300);
       }
     },
   },
