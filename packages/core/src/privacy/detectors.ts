@@ -465,51 +465,6 @@ function smallOctets(quad: string): boolean {
   return true;
 }
 
-/**
- * True for a four-part version's shape, `major.minor.patch.build`: a one-digit first part, the next two
- * below 25, and a build number of any size (`4.12.1.134`); not one digit four times (`8.8.8.8`). Read as
- * a version only when it is a whole value or cell outside an address's key: an address in a log line or
- * prose stays one.
- */
-function buildVersionShape(quad: string): boolean {
-  if (quad.charCodeAt(1) !== 46 || quad === `${quad[0]}.${quad[0]}.${quad[0]}.${quad[0]}`) return false;
-  let octet = 0;
-  let part = 0;
-  for (let i = 2; i < quad.length && part < 2; i++) {
-    const c = quad.charCodeAt(i);
-    if (c !== 46) octet = octet * 10 + (c - 48);
-    else {
-      if (octet >= 25) return false;
-      octet = 0;
-      part++;
-    }
-  }
-  return part === 2;
-}
-
-/** Words of a property name that say its value is a network address (`client_ip`, `remote_addr`, `host`). */
-const ADDRESS_WORDS = new Set(["ip", "ipv4", "ips", "addr", "address", "host", "peer", "remote", "gateway"]);
-const namesAddress: (key: string) => boolean = perKey(
-  (key) => key.length <= 200 && keyWords(key).some((w) => ADDRESS_WORDS.has(w)),
-);
-
-/** A JSON key just before a string value's opening quote, escaped or not (`"client_ip": "`). */
-const JSON_KEY_BEFORE = /\\?"([^"\\]{1,60})\\?"\s*:\s*\\?"$/;
-
-/**
- * True when `text[start, end)` is a whole table cell or a whole JSON string (escaped or not), and neither
- * the property scanned nor a JSON key just before it names an address.
- */
-function aloneUnkeyed(text: string, start: number, end: number, key: string | undefined): boolean {
-  if (key !== undefined && namesAddress(key)) return false;
-  if (wholeCell(text, start, end)) return true;
-  if (start === 0 || text.charCodeAt(start - 1) !== 34) return false;
-  const after = text.charCodeAt(end);
-  if (after !== 34 && !(after === 92 && text.charCodeAt(end + 1) === 34)) return false;
-  const k = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, start - 70), start));
-  return k === null || !namesAddress(k[1]!);
-}
-
 /** Characters that end a table cell: line breaks and the delimiters tables are read with. */
 const CELL_EDGE = new Set([10, 13, 44, 59, 9, 124]);
 
@@ -543,9 +498,6 @@ export function ipv4Detector(confidence = 0.95): Detector {
         if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
         // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address.
         if (smallOctets(m[0])) return;
-        // `4.12.1.134` alone in a cell or value not keyed as an address: a version with its build number.
-        if (buildVersionShape(m[0]) && aloneUnkeyed(text, m.index, m.index + m[0].length, context.key))
-          return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
         if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
           return;

@@ -350,25 +350,4 @@ describe("classes the independent set found", () => {
     // A phone that starts at its plus keeps it.
     expect(tok("GET /s?q=call+me+%2B1+415+555+2671&x=%20 200").found).toEqual(["PHONE:%2B1+415+555+2671"]);
   });
-  it("a version with a build number (`4.12.1.134`) alone in a cell or value is no IPv4 address", () => {
-    const vault = new Vault();
-    const table = "| name | ref |\n|---|---|\n| Ann Lee | 4.12.1.134 |";
-    const out = JSON.stringify(
-      tokenize({ content: [{ type: "text", text: table }], plan: "6.3.0.135" }, vault),
-    );
-    expect(out).toContain("4.12.1.134");
-    expect(out).toContain("6.3.0.135");
-    // A whole string of JSON text too, unless its key names an address.
-    const json = JSON.stringify(
-      tokenize(
-        { content: [{ type: "text", text: '{"rows":[["x","8.17.4.202"]],"client_ip":"1.7.4.187"}' }] },
-        vault,
-      ),
-    );
-    expect(json).toContain("8.17.4.202");
-    expect(json).not.toContain("1.7.4.187");
-    // In a log line, under an address's key, or an address like `8.8.8.8`, it is an address.
-    const kept = tokenize({ msg: "login from 4.12.1.134 ok", client_ip: "6.3.0.135", dns: "8.8.8.8" }, vault);
-    expect(JSON.stringify(kept)).not.toMatch(/\d\.\d+\.\d+\.\d+/);
-  });
 });
