@@ -34,6 +34,7 @@ import {
   scoreDiscovery,
   type ToolDocument,
 } from "@codecall/core/discovery";
+import { figuresRow, liveMcpBenchData, varied } from "./discovery-data.js";
 import { median, round } from "./stats.js";
 
 type Split = (query: string) => string[];
@@ -170,27 +171,9 @@ const DESCRIPTION_HEAVY: LexicalOptions = {
   fields: { name: { weight: 1, b: 0.5 }, description: { weight: 2, b: 0.75 } },
 };
 
-const data = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../../data/livemcpbench/${file}`, import.meta.url), "utf8"));
-
-/** `count` tools from the real ones (as the discovery suite builds its 10,000-tool catalogue). */
-function varied(tools: ToolDocument[], count: number): ToolDocument[] {
-  return Array.from({ length: count }, (_, i) => {
-    const tool = tools[i % tools.length]!;
-    const other = tools[(i * 7 + 3) % tools.length]!;
-    const copy = Math.floor(i / tools.length);
-    return {
-      ...tool,
-      id: `${tool.server}_${copy}.${tool.name}`,
-      server: `${tool.server}_${copy}`,
-      description: `${tool.description ?? ""} ${copy ? (other.description ?? "").slice(0, 80) : ""}`,
-    };
-  });
-}
-
 const f3 = (v: number) => v.toFixed(3);
 const row = (name: string, f: Pick<DiscoveryFigures, "recallAt5" | "recallAt10" | "mrr">) =>
-  `${name.padEnd(52)} ${f3(f.recallAt5)}  ${f3(f.recallAt10)}  ${f3(f.mrr)}`;
+  figuresRow(name, f, 52);
 
 async function crossValidated(title: string, candidates: RankerCandidate[]): Promise<void> {
   const cv = await crossValidate({ tools, tasks, candidates, baseline: createLexicalRetriever() });
@@ -204,8 +187,8 @@ async function crossValidated(title: string, candidates: RankerCandidate[]): Pro
     );
 }
 
-const tools = liveMcpBenchTools(data("tools.json"));
-const tasks = liveMcpBenchTasks(data("tasks.dev.json"));
+const tools = liveMcpBenchTools(liveMcpBenchData("tools.json"));
+const tasks = liveMcpBenchTasks(liveMcpBenchData("tasks.dev.json"));
 
 const bm25 = await scoreDiscovery({ tools, tasks, retriever: createBm25Retriever() });
 console.log(row("bm25 (all tasks)", bm25));

@@ -47,6 +47,7 @@ import {
   scoreDiscovery,
   type ToolDocument,
 } from "@codecall/core/discovery";
+import { figuresRow, liveMcpBenchData, varied } from "./discovery-data.js";
 import { median, round } from "./stats.js";
 
 /**
@@ -243,27 +244,9 @@ function grouped(grouping: Grouping, options: LexicalOptions = {}): Retriever {
   };
 }
 
-const data = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../../data/livemcpbench/${file}`, import.meta.url), "utf8"));
-
-/** `count` tools from the real ones (as the discovery suite builds its 10,000-tool catalogue). */
-function varied(tools: ToolDocument[], count: number): ToolDocument[] {
-  return Array.from({ length: count }, (_, i) => {
-    const tool = tools[i % tools.length]!;
-    const other = tools[(i * 7 + 3) % tools.length]!;
-    const copy = Math.floor(i / tools.length);
-    return {
-      ...tool,
-      id: `${tool.server}_${copy}.${tool.name}`,
-      server: `${tool.server}_${copy}`,
-      description: `${tool.description ?? ""} ${copy ? (other.description ?? "").slice(0, 80) : ""}`,
-    };
-  });
-}
-
 const f3 = (v: number) => v.toFixed(3);
 const row = (name: string, f: Pick<DiscoveryFigures, "recallAt5" | "recallAt10" | "mrr">) =>
-  `${name.padEnd(58)} ${f3(f.recallAt5)}  ${f3(f.recallAt10)}  ${f3(f.mrr)}`;
+  figuresRow(name, f, 58);
 
 async function crossValidated(title: string, candidates: RankerCandidate[], showAll = true): Promise<void> {
   const cv = await crossValidate({ tools, tasks, candidates, baseline: before() });
@@ -280,8 +263,8 @@ async function crossValidated(title: string, candidates: RankerCandidate[], show
     );
 }
 
-const tools = liveMcpBenchTools(data("tools.json"));
-const tasks = liveMcpBenchTasks(data("tasks.dev.json"));
+const tools = liveMcpBenchTools(liveMcpBenchData("tools.json"));
+const tasks = liveMcpBenchTasks(liveMcpBenchData("tasks.dev.json"));
 
 const lexical = await scoreDiscovery({ tools, tasks, retriever: before() });
 console.log(row("lexical before server slots (all tasks)", lexical));

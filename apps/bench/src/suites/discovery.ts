@@ -27,28 +27,11 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { figuresFromChild } from "../child.js";
+import { liveMcpBenchData, varied } from "../discovery-data.js";
 import { localModelDiscovery } from "../discovery-local-model.js";
 import { median, round, timeRuns } from "../stats.js";
 
 export const name = "discovery";
-
-const data = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../../../data/livemcpbench/${file}`, import.meta.url), "utf8"));
-
-/** `count` tools made from the real ones: copies under renamed servers, with words of other tools mixed in. */
-function varied(tools: ToolDocument[], count: number): ToolDocument[] {
-  return Array.from({ length: count }, (_, i) => {
-    const tool = tools[i % tools.length]!;
-    const other = tools[(i * 7 + 3) % tools.length]!;
-    const copy = Math.floor(i / tools.length);
-    return {
-      ...tool,
-      id: `${tool.server}_${copy}.${tool.name}`,
-      server: `${tool.server}_${copy}`,
-      description: `${tool.description ?? ""} ${copy ? (other.description ?? "").slice(0, 80) : ""}`,
-    };
-  });
-}
 
 /** The test fixture that serves LiveMCPBench's tools varied into copies: part p of n of `total` tools. */
 const catalogueServer = fileURLToPath(
@@ -165,8 +148,8 @@ async function startup(rounds = 3): Promise<Record<string, unknown>> {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const tools = liveMcpBenchTools(data("tools.json"));
-  const tasks = liveMcpBenchTasks(data("tasks.dev.json"));
+  const tools = liveMcpBenchTools(liveMcpBenchData("tools.json"));
+  const tasks = liveMcpBenchTasks(liveMcpBenchData("tasks.dev.json"));
   const embedding = createEmbeddingRetriever({ embed: hashedEmbedding(512), name: "hashed-embedding" });
   const report = await benchDiscovery({
     tools,
