@@ -97,20 +97,61 @@ describe("what the ranker knows comes from the tools' own text", () => {
     expect(slotted[0]).toBe("docs.add_table");
     expect(slotted).toContain("docs.create_document");
     expect(slotted.filter((id) => id.startsWith("docs.")).length).toBe(3);
-    // The slots respect the search's filter, keep the number of hits and non-increasing scores.
+    // A filtered search (one server's tools) is the ranking's own; the slots keep the number of hits and
+    // non-increasing scores.
     const index = await createLexicalRetriever().index(docs);
-    const create = docs.findIndex((doc) => doc.name === "create_document");
-    const filtered = await index.search(query, { limit: 5, filter: (doc) => doc !== create });
-    expect(filtered.map((hit) => hit.doc)).not.toContain(create);
+    const plainIndex = await createLexicalRetriever({ serverSlots: 0 }).index(docs);
+    const inDocs = (doc: number) => docs[doc]!.server === "docs";
+    const filtered = await index.search(query, { limit: 5, filter: inDocs });
+    expect(filtered).toEqual(await plainIndex.search(query, { limit: 5, filter: inDocs }));
     // A list shorter than the slots' window is the ranking's own.
     const short = await index.search(query, { limit: 3 });
-    const plain = await (await createLexicalRetriever({ serverSlots: 0 }).index(docs)).search(query, {
-      limit: 3,
-    });
+    const plain = await plainIndex.search(query, { limit: 3 });
     expect(short.map((hit) => hit.doc)).toEqual(plain.map((hit) => hit.doc));
     const hits = await index.search(query, { limit: 7 });
     expect(hits).toHaveLength(7);
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+  });
+
+  it("gives no server slots to a server whose own text tells its tools apart in no way", async () => {
+    // No description: every tool matches the server's name alike, so it has no core tools to promote
+    // (its first tools in catalogue order are no better than any other).
+    const docs = [
+      tool("github.add_label", "Adds a label."),
+      tool("github.add_comment", "Adds a comment."),
+      tool("github.close_issue", "Closes an issue."),
+      tool("github.list_issues", "Lists the issues of a repository."),
+      tool("jira.close_ticket", "Closes an issue ticket."),
+      tool("jira.reopen_ticket", "Reopens an issue."),
+      tool("gitlab.merge", "Merges the branch of an issue."),
+      tool("notes.list_notes", "Lists notes."),
+    ];
+    const query = "close the issue";
+    expect(await ids(docs, query)).toEqual(await ids(docs, query, { serverSlots: 0 }));
+  });
+
+  it("leaves a filtered search (one server's tools) to the ranking's own order", async () => {
+    const server = { serverDescription: "Read and write files on disk" };
+    const docs = [
+      tool("fs.delete_file", "Deletes a file.", server),
+      tool("fs.delete_directory", "Deletes a directory.", server),
+      tool("fs.delete_tree", "Deletes a directory tree.", server),
+      tool("fs.delete_link", "Deletes a symbolic link.", server),
+      tool("fs.delete_temp", "Deletes temporary entries.", server),
+      tool("fs.read_file", "Reads a file from disk.", server),
+      tool("fs.write_file", "Writes a file to disk.", server),
+      tool("web.delete_page", "Deletes a web page."),
+    ];
+    const inFs = (doc: number) => docs[doc]!.server === "fs";
+    const search = async (serverSlots?: number) =>
+      (await createLexicalRetriever(serverSlots === undefined ? {} : { serverSlots }).index(docs)).search(
+        "delete",
+        {
+          limit: 5,
+          filter: inFs,
+        },
+      );
+    expect(await search()).toEqual(await search(0));
   });
 
   it("matches an identifier written as one word by character trigrams", async () => {

@@ -158,15 +158,19 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
         let known = core.get(server);
         if (!known) {
           const own = members[server]!;
+          // What a server says it is for is its description: one without any has no core tools (its name
+          // alone matches all its tools alike, and the slots would go to its first tools in catalogue order).
           const ranked =
-            own.length < 2
+            own.length < 2 || !servers[server]!.serverDescription
               ? []
               : topHits(scoreQuery(serverText(servers[server]!)), {
                   limit: own.length,
                   filter: (d) => serverOf[d] === server,
-                }).map((hit) => hit.doc);
-          const seen = new Set(ranked);
-          known = [...ranked, ...own.filter((d) => !seen.has(d))];
+                });
+          // Every tool matches its server's text through the server field they share: a core tool matches
+          // it beyond that (its name, description, parameters).
+          const shared = ranked.length === own.length ? ranked[ranked.length - 1]!.score : 0;
+          known = ranked.filter((hit) => hit.score > shared).map((hit) => hit.doc);
           core.set(server, known);
         }
         return known;
@@ -185,13 +189,9 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
           }
           if (o.siblingWeight > 0) boostSiblings(scores, serverOf, servers.length, o.siblingWeight);
           const hits = topHits(scores, searchOptions);
-          if (o.serverSlots < 2) return hits;
-          return giveServerSlots(hits, {
-            slots: o.serverSlots,
-            serverOf,
-            coreTools,
-            filter: searchOptions.filter,
-          });
+          // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
+          if (o.serverSlots < 2 || searchOptions.filter) return hits;
+          return giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools });
         },
       };
     },

@@ -16,10 +16,8 @@ export interface ServerSlotsContext {
   slots: number;
   /** The server of each document. */
   serverOf: Int32Array;
-  /** A server's tools, core first (may be computed lazily and cached by the caller). */
+  /** A server's core tools, best first (may be computed lazily and cached by the caller). */
   coreTools: (server: number) => readonly number[];
-  /** Only documents for which this returns true. */
-  filter?: ((doc: number) => boolean) | undefined;
 }
 
 /**
@@ -36,7 +34,7 @@ export function giveServerSlots(hits: readonly RetrievalHit[], context: ServerSl
   const chosen = new Set([head]);
   for (const doc of context.coreTools(context.serverOf[head]!)) {
     if (chosen.size >= Math.min(context.slots, window)) break;
-    if (!chosen.has(doc) && (!context.filter || context.filter(doc))) chosen.add(doc);
+    chosen.add(doc);
   }
   for (const hit of hits) {
     if (chosen.size >= window) break;
