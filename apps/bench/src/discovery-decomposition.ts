@@ -16,7 +16,6 @@
  * Recorded before server slots became the default (`discovery-grouping.ts`): `createLexicalRetriever()`
  * here now includes them, so today's figures differ.
  */
-import { readFileSync } from "node:fs";
 import {
   analyze,
   clauses,
@@ -32,7 +31,6 @@ import {
   type Retriever,
   reciprocalRankFusion,
   scoreDiscovery,
-  type ToolDocument,
 } from "@codecall/core/discovery";
 import { figuresRow, liveMcpBenchData, varied } from "./discovery-data.js";
 import { median, round } from "./stats.js";

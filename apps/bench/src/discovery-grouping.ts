@@ -31,7 +31,6 @@
  *   scoring). Caveats: the prior family was thought of after reading the diagnostic on all tasks; 8 tasks
  *   gain, 3 lose, and 5 of the 8 gains have OpenStreetMap's server on top (without those, net +0.02 R@5).
  */
-import { readFileSync } from "node:fs";
 import {
   analyze,
   createLexicalRetriever,

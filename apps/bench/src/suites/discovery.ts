@@ -8,7 +8,6 @@
  * 10,000 tools served by two real MCP server processes, each start in a fresh process, next to the servers'
  * own start (the floor).
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createCodeMode } from "@codecall/core";
 import {
@@ -20,7 +19,6 @@ import {
   hashedEmbedding,
   liveMcpBenchTasks,
   liveMcpBenchTools,
-  type ToolDocument,
 } from "@codecall/core/discovery";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
