@@ -1,6 +1,7 @@
 /** What the discovery suite and the discovery experiments share: the vendored LiveMCPBench data and a bigger catalogue made from it. */
 import { readFileSync } from "node:fs";
-import type { DiscoveryFigures, ToolDocument } from "@codecall/core/discovery";
+import type { DiscoveryFigures, RetrieverIndex, ToolDocument } from "@codecall/core/discovery";
+import { median, round } from "./stats.js";
 
 /** A file of the vendored LiveMCPBench data (`data/livemcpbench/`), parsed. */
 export function liveMcpBenchData(file: string): unknown {
@@ -30,4 +31,27 @@ export function figuresRow(
 ): string {
   const f3 = (v: number) => v.toFixed(3);
   return `${name.padEnd(width)} ${f3(f.recallAt5)}  ${f3(f.recallAt10)}  ${f3(f.mrr)}`;
+}
+
+/**
+ * Prints each index's median and p95 query time over `questions`, sampled round robin (the first of six
+ * passes warms up).
+ */
+export async function printQueryTimes(
+  indexes: Record<string, RetrieverIndex>,
+  questions: readonly string[],
+): Promise<void> {
+  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(indexes).map((name) => [name, []]));
+  for (let pass = 0; pass < 6; pass++)
+    for (const question of questions)
+      for (const [name, index] of Object.entries(indexes)) {
+        const t0 = performance.now();
+        await index.search(question, { limit: 10 });
+        if (pass > 0) ms[name]!.push(performance.now() - t0);
+      }
+  console.log(`\nQuery time at 10,000 tools (5 rounds of the ${questions.length} questions):`);
+  for (const [name, list] of Object.entries(ms))
+    console.log(
+      `  ${name.padEnd(44)} median ${round(median(list))} ms, p95 ${round(list.sort((a, b) => a - b)[Math.floor(list.length * 0.95)]!)} ms`,
+    );
 }

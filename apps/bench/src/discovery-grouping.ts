@@ -46,8 +46,7 @@ import {
   scoreDiscovery,
   type ToolDocument,
 } from "@codecall/core/discovery";
-import { figuresRow, liveMcpBenchData, varied } from "./discovery-data.js";
-import { median, round } from "./stats.js";
+import { figuresRow, liveMcpBenchData, printQueryTimes, varied } from "./discovery-data.js";
 
 /**
  * The lexical ranker as it was before this experiment: server slots (what it led to, now the default) off.
@@ -468,19 +467,10 @@ const timed = {
     matchOnly: true,
   }).index(large),
 };
-const ms: Record<string, number[]> = Object.fromEntries(Object.keys(timed).map((name) => [name, []]));
-for (let pass = 0; pass < 6; pass++)
-  for (const task of tasks)
-    for (const [name, idx] of Object.entries(timed)) {
-      const t0 = performance.now();
-      await idx.search(task.question, { limit: 10 });
-      if (pass > 0) ms[name]!.push(performance.now() - t0);
-    }
-console.log("\nQuery time at 10,000 tools (5 rounds of the 48 questions):");
-for (const [name, list] of Object.entries(ms))
-  console.log(
-    `  ${name.padEnd(44)} median ${round(median(list))} ms, p95 ${round(list.sort((a, b) => a - b)[Math.floor(list.length * 0.95)]!)} ms`,
-  );
+await printQueryTimes(
+  timed,
+  tasks.map((task) => task.question),
+);
 
 // Where the best variant's gain comes from: tasks that gain or lose Recall@5, by the top-1 tool's server.
 {
