@@ -4,8 +4,10 @@ import {
   benchDiscovery,
   clauses,
   createBm25Retriever,
+  createHybridRetriever,
   createLexicalRetriever,
   crossValidate,
+  type Retriever,
   randomSettings,
   reciprocalRankFusion,
   scoreDiscovery,
@@ -111,6 +113,45 @@ describe("what the ranker knows comes from the tools' own text", () => {
     const hits = await index.search(query, { limit: 7 });
     expect(hits).toHaveLength(7);
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+  });
+
+  it("a hybrid gives the lexical ranker's server slots to the fused ranking, not fused into it", async () => {
+    const server = { serverDescription: "Create and edit Word documents" };
+    const docs = [
+      tool("docs.add_table", "Adds a table of values to a document.", server),
+      tool("docs.search_replace", "Searches text in a document and replaces it.", server),
+      tool("docs.get_text", "Gets the text of a document.", server),
+      tool("docs.create_document", "Creates a new Word document.", server),
+      tool("docs.add_paragraph", "Adds a paragraph to a document.", server),
+      tool("sheets.sales_table", "Reads the sales table of a spreadsheet."),
+      tool("sheets.quarterly_sales", "Sums quarterly sales."),
+      tool("charts.table_chart", "Draws a chart of a table."),
+      tool("notes.sales_summary", "Writes a summary of sales figures."),
+      tool("notes.quarterly_summary", "Writes a quarterly summary."),
+    ];
+    const query = "add a table of quarterly sales to the report document";
+    // A second ranker that agrees with the lexical one on the best tool and puts the core tool last.
+    const second: Retriever = {
+      name: "second",
+      index: (documents) => ({
+        search: (_query, { limit }) =>
+          documents
+            .map((_, doc) => ({
+              doc,
+              score: documents[doc]!.id === "docs.create_document" ? 0.1 : doc === 0 ? 2 : 1,
+            }))
+            .sort((a, b) => b.score - a.score || a.doc - b.doc)
+            .slice(0, limit),
+      }),
+    };
+    const hybrid = createHybridRetriever({ retrievers: [createLexicalRetriever(), second] });
+    const top5 = (await (await hybrid.index(docs)).search(query, { limit: 5 })).map(
+      (hit) => docs[hit.doc]!.id,
+    );
+    expect(top5[0]).toBe("docs.add_table");
+    // Fusing the slotted list would rank the core tool below five tools both rankers hold above it.
+    expect(top5).toContain("docs.create_document");
+    expect(top5.filter((id) => id.startsWith("docs.")).length).toBe(3);
   });
 
   it("gives no server slots to a server whose own text tells its tools apart in no way", async () => {

@@ -18,8 +18,8 @@ import { analyze, TermAnalyzer } from "./analyze.js";
 import { Bm25Index, type FieldSpec, termWeights, topHits } from "./bm25.js";
 import { NgramAnalyzer, ngrams } from "./ngrams.js";
 import { schemaText, schemaWords } from "./schema-text.js";
-import { giveServerSlots } from "./server-slots.js";
-import type { Retriever, RetrieverIndex, ToolDocument } from "./types.js";
+import { giveServerSlots, withSlottedRanking } from "./server-slots.js";
+import type { RetrievalHit, RetrievalOptions, Retriever, RetrieverIndex, ToolDocument } from "./types.js";
 import { Vocabulary } from "./vocabulary.js";
 
 /**
@@ -175,25 +175,29 @@ export function createLexicalRetriever(options: LexicalOptions = {}): Retriever 
         }
         return known;
       };
-      return {
-        search(query, searchOptions) {
-          const scores = scoreQuery(query);
-          const parts = o.clauseWeight > 0 ? clauses(query) : [];
-          if (parts.length) {
-            scale(scores, 1);
-            for (const part of parts) {
-              const own = scoreQuery(part);
-              scale(own, o.clauseWeight / parts.length);
-              for (let d = 0; d < scores.length; d++) scores[d]! += own[d]!;
-            }
+      const rank = (query: string, searchOptions: RetrievalOptions): RetrievalHit[] => {
+        const scores = scoreQuery(query);
+        const parts = o.clauseWeight > 0 ? clauses(query) : [];
+        if (parts.length) {
+          scale(scores, 1);
+          for (const part of parts) {
+            const own = scoreQuery(part);
+            scale(own, o.clauseWeight / parts.length);
+            for (let d = 0; d < scores.length; d++) scores[d]! += own[d]!;
           }
-          if (o.siblingWeight > 0) boostSiblings(scores, serverOf, servers.length, o.siblingWeight);
-          const hits = topHits(scores, searchOptions);
-          // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
-          if (o.serverSlots < 2 || searchOptions.filter) return hits;
-          return giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools });
-        },
+        }
+        if (o.siblingWeight > 0) boostSiblings(scores, serverOf, servers.length, o.siblingWeight);
+        return topHits(scores, searchOptions);
       };
+      const slots = (hits: readonly RetrievalHit[], searchOptions: RetrievalOptions): RetrievalHit[] =>
+        // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
+        o.serverSlots < 2 || searchOptions.filter
+          ? [...hits]
+          : giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools });
+      return withSlottedRanking(
+        { search: (query, searchOptions) => slots(rank(query, searchOptions), searchOptions) },
+        { rank, slots },
+      );
     },
   };
 }
