@@ -154,6 +154,32 @@ describe("what the ranker knows comes from the tools' own text", () => {
     expect(top5.filter((id) => id.startsWith("docs.")).length).toBe(3);
   });
 
+  it("orders the first five by the tool's score and its server's joint score, keeping which tools they are", async () => {
+    const travel = { serverDescription: "Plan a trip: its budget, currency exchange rates and flights" };
+    const units = { serverDescription: "Converts between units of measure" };
+    const docs = [
+      tool("units.convert_currency", "Converts an amount of currency.", units),
+      tool("units.convert_length", "Converts a length.", units),
+      tool("units.convert_weight", "Converts a weight.", units),
+      tool("units.list_units", "Lists the units it knows.", units),
+      tool("travel.exchange_rates", "Gets today's currency exchange rates.", travel),
+      tool("travel.plan_budget", "Plans the budget of a trip.", travel),
+      tool("travel.book_flight", "Books a flight.", travel),
+      tool("notes.write", "Writes a note."),
+    ];
+    const query = "convert currency for a trip budget";
+    const off = await ids(docs, query, { jointServerWeight: 0 });
+    const on = await ids(docs, query);
+    // Together the travel server's tools cover the question better than the units server's, so its
+    // exchange-rate tool comes before the units server's length converter, which alone scores as much.
+    expect(off.indexOf("travel.exchange_rates")).toBeGreaterThan(off.indexOf("units.convert_length"));
+    expect(on.indexOf("travel.exchange_rates")).toBeLessThan(on.indexOf("units.convert_length"));
+    expect(new Set(on.slice(0, 5))).toEqual(new Set(off.slice(0, 5)));
+    expect(on.slice(5)).toEqual(off.slice(5));
+    const hits = await (await createLexicalRetriever().index(docs)).search(query, { limit: 8 });
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+  });
+
   it("gives no server slots to a server whose own text tells its tools apart in no way", async () => {
     // No description: every tool matches the server's name alike, so it has no core tools to promote
     // (its first tools in catalogue order are no better than any other).
@@ -168,7 +194,9 @@ describe("what the ranker knows comes from the tools' own text", () => {
       tool("notes.list_notes", "Lists notes."),
     ];
     const query = "close the issue";
-    expect(await ids(docs, query)).toEqual(await ids(docs, query, { serverSlots: 0 }));
+    expect(await ids(docs, query, { jointServerWeight: 0 })).toEqual(
+      await ids(docs, query, { serverSlots: 0 }),
+    );
   });
 
   it("leaves a filtered search (one server's tools) to the ranking's own order", async () => {
