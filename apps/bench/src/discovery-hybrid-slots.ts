@@ -7,7 +7,10 @@
  * Run from apps/bench: `node --conditions=@codecall/source --import tsx src/discovery-hybrid-slots.ts`
  * (about 30 s). On the 48 dev tasks (2026-12-06), held out: lexical R@5 0.453, R@10 0.496, MRR 0.541;
  * slots before fusion 0.425, 0.505, 0.566; slots after fusion 0.457, 0.495, 0.608 (every fold picks 0.1).
- * R@5 per fold after vs. before: -0.021, +0.042, +0.049, +0.056.
+ * R@5 per fold after vs. before: -0.021, +0.042, +0.049, +0.056. Recorded before the lexical ranker's
+ * joint server order (`jointServerWeight`), which the hybrid leaves out: ordering the hybrid's first five
+ * by lexical score plus joint server score instead of the fused order gave held-out R@5 0.453 / MRR 0.560
+ * (share 0.1) and 0.453 / 0.577 (0.4) against 0.457 / 0.608 (a temporary switch, same day).
  */
 import {
   type CrossValidation,
