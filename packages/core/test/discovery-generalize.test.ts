@@ -4,8 +4,10 @@ import {
   benchDiscovery,
   clauses,
   createBm25Retriever,
+  createHybridRetriever,
   createLexicalRetriever,
   crossValidate,
+  type Retriever,
   randomSettings,
   reciprocalRankFusion,
   scoreDiscovery,
@@ -113,6 +115,71 @@ describe("what the ranker knows comes from the tools' own text", () => {
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
   });
 
+  it("a hybrid gives the lexical ranker's server slots to the fused ranking, not fused into it", async () => {
+    const server = { serverDescription: "Create and edit Word documents" };
+    const docs = [
+      tool("docs.add_table", "Adds a table of values to a document.", server),
+      tool("docs.search_replace", "Searches text in a document and replaces it.", server),
+      tool("docs.get_text", "Gets the text of a document.", server),
+      tool("docs.create_document", "Creates a new Word document.", server),
+      tool("docs.add_paragraph", "Adds a paragraph to a document.", server),
+      tool("sheets.sales_table", "Reads the sales table of a spreadsheet."),
+      tool("sheets.quarterly_sales", "Sums quarterly sales."),
+      tool("charts.table_chart", "Draws a chart of a table."),
+      tool("notes.sales_summary", "Writes a summary of sales figures."),
+      tool("notes.quarterly_summary", "Writes a quarterly summary."),
+    ];
+    const query = "add a table of quarterly sales to the report document";
+    // A second ranker that agrees with the lexical one on the best tool and puts the core tool last.
+    const second: Retriever = {
+      name: "second",
+      index: (documents) => ({
+        search: (_query, { limit }) =>
+          documents
+            .map((_, doc) => ({
+              doc,
+              score: documents[doc]!.id === "docs.create_document" ? 0.1 : doc === 0 ? 2 : 1,
+            }))
+            .sort((a, b) => b.score - a.score || a.doc - b.doc)
+            .slice(0, limit),
+      }),
+    };
+    const hybrid = createHybridRetriever({ retrievers: [createLexicalRetriever(), second] });
+    const top5 = (await (await hybrid.index(docs)).search(query, { limit: 5 })).map(
+      (hit) => docs[hit.doc]!.id,
+    );
+    expect(top5[0]).toBe("docs.add_table");
+    // Fusing the slotted list would rank the core tool below five tools both rankers hold above it.
+    expect(top5).toContain("docs.create_document");
+    expect(top5.filter((id) => id.startsWith("docs.")).length).toBe(3);
+  });
+
+  it("orders the first five by the tool's score and its server's joint score, keeping which tools they are", async () => {
+    const travel = { serverDescription: "Plan a trip: its budget, currency exchange rates and flights" };
+    const units = { serverDescription: "Converts between units of measure" };
+    const docs = [
+      tool("units.convert_currency", "Converts an amount of currency.", units),
+      tool("units.convert_length", "Converts a length.", units),
+      tool("units.convert_weight", "Converts a weight.", units),
+      tool("units.list_units", "Lists the units it knows.", units),
+      tool("travel.exchange_rates", "Gets today's currency exchange rates.", travel),
+      tool("travel.plan_budget", "Plans the budget of a trip.", travel),
+      tool("travel.book_flight", "Books a flight.", travel),
+      tool("notes.write", "Writes a note."),
+    ];
+    const query = "convert currency for a trip budget";
+    const off = await ids(docs, query, { jointServerWeight: 0 });
+    const on = await ids(docs, query);
+    // Together the travel server's tools cover the question better than the units server's, so its
+    // exchange-rate tool comes before the units server's length converter, which alone scores as much.
+    expect(off.indexOf("travel.exchange_rates")).toBeGreaterThan(off.indexOf("units.convert_length"));
+    expect(on.indexOf("travel.exchange_rates")).toBeLessThan(on.indexOf("units.convert_length"));
+    expect(new Set(on.slice(0, 5))).toEqual(new Set(off.slice(0, 5)));
+    expect(on.slice(5)).toEqual(off.slice(5));
+    const hits = await (await createLexicalRetriever().index(docs)).search(query, { limit: 8 });
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+  });
+
   it("gives no server slots to a server whose own text tells its tools apart in no way", async () => {
     // No description: every tool matches the server's name alike, so it has no core tools to promote
     // (its first tools in catalogue order are no better than any other).
@@ -127,7 +194,9 @@ describe("what the ranker knows comes from the tools' own text", () => {
       tool("notes.list_notes", "Lists notes."),
     ];
     const query = "close the issue";
-    expect(await ids(docs, query)).toEqual(await ids(docs, query, { serverSlots: 0 }));
+    expect(await ids(docs, query, { jointServerWeight: 0 })).toEqual(
+      await ids(docs, query, { serverSlots: 0 }),
+    );
   });
 
   it("leaves a filtered search (one server's tools) to the ranking's own order", async () => {

@@ -90,6 +90,7 @@ export const LEXICAL_COMPONENTS: Readonly<Record<string, LexicalOptions>> = {
   "server field (server name and description)": { fields: { server: { weight: 0, b: 0.5 } } },
   "sibling share (server grouping)": { siblingWeight: 0 },
   "server slots (core tools of the best server)": { serverSlots: 0 },
+  "joint server order (of the first five)": { jointServerWeight: 0 },
   "character trigrams": { ngramWeight: 0 },
   "pseudo-relevance feedback": { feedbackWeight: 0 },
   "+clauses of long queries": { clauseWeight: 1 },

@@ -9,6 +9,8 @@
  *   inherits part of its server's score; a share of the best tool score in a server goes to its siblings.
  * - Server slots: the best tool's server gets 3 of the first five results, filled with its core tools
  *   (its tools ranked against the server's own name and description), see {@link giveServerSlots}.
+ * - Joint server order: those five are ordered by each tool's score plus a share of its server's score as
+ *   one document of all its tools' names and first sentences (the hybrid keeps its fused order instead).
  * - Character trigrams of names and first sentences, fused with the word ranker, for identifiers written
  *   as one word and words the stemmer does not know.
  * - Pseudo-relevance feedback: words of the best first-pass tools' names and first sentences are added to
@@ -18,8 +20,8 @@ import { analyze, TermAnalyzer } from "./analyze.js";
 import { Bm25Index, type FieldSpec, termWeights, topHits } from "./bm25.js";
 import { NgramAnalyzer, ngrams } from "./ngrams.js";
 import { schemaText, schemaWords } from "./schema-text.js";
-import { giveServerSlots } from "./server-slots.js";
-import type { Retriever, RetrieverIndex, ToolDocument } from "./types.js";
+import { giveServerSlots, SLOT_WINDOW, withSlottedRanking } from "./server-slots.js";
+import type { RetrievalHit, RetrievalOptions, Retriever, ToolDocument } from "./types.js";
 import { Vocabulary } from "./vocabulary.js";
 
 /**
@@ -45,6 +47,15 @@ export interface LexicalOptions {
    * it off. Default 3 (chosen in four folds of the dev tasks; `apps/bench/src/discovery-grouping.ts`).
    */
   serverSlots?: number;
+  /**
+   * Orders the first five results, once the server slots chose them, by the tool's score plus this share
+   * of its server's joint score (each scaled to its best): the lexical ranker over one document per server
+   * made of its name, its description and its tools' names and first sentences, so a tool of a server
+   * whose tools together cover the question comes first. Which tools are in the five does not change.
+   * 0 turns it off. Default 0.4 (chosen in four folds of the dev tasks;
+   * `apps/bench/src/discovery-slots-more.ts`).
+   */
+  jointServerWeight?: number;
   /** Weight of the character-trigram ranker relative to the word ranker (both scaled to their best hit); 0 turns it off. */
   ngramWeight?: number;
   /** Weight of feedback terms from the best first-pass tools; 0 turns feedback off. */
@@ -90,6 +101,7 @@ export const DEFAULT_LEXICAL_OPTIONS: Readonly<Required<Omit<LexicalOptions, "fi
   siblingWeight: 0.3,
   serverWeight: 0,
   serverSlots: 3,
+  jointServerWeight: 0.4,
   ngramWeight: 0.2,
   feedbackWeight: 0.2,
   feedbackDocs: 3,
@@ -108,94 +120,122 @@ const FEEDBACK_FIELDS = [0, 1];
 export function createLexicalRetriever(options: LexicalOptions = {}): Retriever {
   const fields = FIELD_ORDER.map((field) => options.fields?.[field] ?? DEFAULT_LEXICAL_FIELDS[field]);
   const o = { ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(options) };
-  return {
-    name: "lexical",
-    index(documents): RetrieverIndex {
-      const vocabulary = new Vocabulary();
-      const analyzer = new TermAnalyzer(vocabulary);
-      const fieldIds = documents.map((doc) => lexicalFields(doc).map((text) => analyzer.ids(text)));
-      const index = new Bm25Index(fieldIds, vocabulary, { fields, k1: o.k1 });
-      const { serverOf, servers } = serverTable(documents);
-      const serverIndex =
-        o.serverWeight > 0
-          ? new Bm25Index(
-              servers.map((doc) => [analyzer.ids(serverText(doc))]),
-              vocabulary,
-              { fields: [{ weight: 1, b: 0.5 }], k1: o.k1 },
-            )
-          : undefined;
-      let ngramIndex: { index: Bm25Index; vocabulary: Vocabulary } | undefined;
-      if (o.ngramWeight > 0) {
-        const grams = new Vocabulary();
-        const ngramAnalyzer = new NgramAnalyzer(grams);
-        const ids = documents.map((doc) => [ngramAnalyzer.ids(ngramText(doc))]);
-        ngramIndex = {
-          index: new Bm25Index(ids, grams, { fields: [{ weight: 1, b: 0.5 }], k1: o.k1 }),
-          vocabulary: grams,
-        };
-      }
-      const scoreQuery = (query: string): Float64Array => {
-        const terms = queryTerms(query, o.pathWeight);
-        const scores = new Float64Array(index.size);
-        index.accumulate(terms, scores);
-        if (serverIndex) addServerScores(scores, serverIndex, terms, serverOf, o.serverWeight);
-        if (o.feedbackWeight > 0) {
-          const feedback = feedbackTerms(scores, fieldIds, index, vocabulary, terms, o);
-          if (feedback.size) index.accumulateIds(feedback, scores);
-        }
-        if (ngramIndex) {
-          const grams = new Float64Array(index.size);
-          ngramIndex.index.accumulate(termWeights([...new Set(ngrams(plainWords(query)))]), grams);
-          fuse(scores, grams, o.ngramWeight);
-        }
-        return scores;
-      };
-      // Each server's tools ranked against its own name and description, computed when first needed.
-      const members: number[][] = servers.map(() => []);
-      for (let d = 0; d < serverOf.length; d++) members[serverOf[d]!]!.push(d);
-      const core = new Map<number, readonly number[]>();
-      const coreTools = (server: number): readonly number[] => {
-        let known = core.get(server);
-        if (!known) {
-          const own = members[server]!;
-          // What a server says it is for is its description: one without any has no core tools (its name
-          // alone matches all its tools alike, and the slots would go to its first tools in catalogue order).
-          const ranked =
-            own.length < 2 || !servers[server]!.serverDescription
-              ? []
-              : topHits(scoreQuery(serverText(servers[server]!)), {
-                  limit: own.length,
-                  filter: (d) => serverOf[d] === server,
-                });
-          // Every tool matches its server's text through the server field they share: a core tool matches
-          // it beyond that (its name, description, parameters).
-          const shared = ranked.length === own.length ? ranked[ranked.length - 1]!.score : 0;
-          known = ranked.filter((hit) => hit.score > shared).map((hit) => hit.doc);
-          core.set(server, known);
-        }
-        return known;
-      };
-      return {
-        search(query, searchOptions) {
-          const scores = scoreQuery(query);
-          const parts = o.clauseWeight > 0 ? clauses(query) : [];
-          if (parts.length) {
-            scale(scores, 1);
-            for (const part of parts) {
-              const own = scoreQuery(part);
-              scale(own, o.clauseWeight / parts.length);
-              for (let d = 0; d < scores.length; d++) scores[d]! += own[d]!;
-            }
-          }
-          if (o.siblingWeight > 0) boostSiblings(scores, serverOf, servers.length, o.siblingWeight);
-          const hits = topHits(scores, searchOptions);
-          // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
-          if (o.serverSlots < 2 || searchOptions.filter) return hits;
-          return giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools });
-        },
-      };
-    },
+  return { name: "lexical", index: (documents) => lexicalIndex(documents, fields, o) };
+}
+
+type ScalarOptions = Required<Omit<LexicalOptions, "fields">>;
+
+function lexicalIndex(
+  documents: readonly ToolDocument[],
+  fields: readonly FieldSpec[],
+  o: ScalarOptions,
+): { search(query: string, options: RetrievalOptions): RetrievalHit[] } {
+  const vocabulary = new Vocabulary();
+  const analyzer = new TermAnalyzer(vocabulary);
+  const fieldIds = documents.map((doc) => lexicalFields(doc).map((text) => analyzer.ids(text)));
+  const index = new Bm25Index(fieldIds, vocabulary, { fields, k1: o.k1 });
+  const { serverOf, servers } = serverTable(documents);
+  const serverIndex =
+    o.serverWeight > 0
+      ? new Bm25Index(
+          servers.map((doc) => [analyzer.ids(serverText(doc))]),
+          vocabulary,
+          { fields: [{ weight: 1, b: 0.5 }], k1: o.k1 },
+        )
+      : undefined;
+  let ngramIndex: { index: Bm25Index; vocabulary: Vocabulary } | undefined;
+  if (o.ngramWeight > 0) {
+    const grams = new Vocabulary();
+    const ngramAnalyzer = new NgramAnalyzer(grams);
+    const ids = documents.map((doc) => [ngramAnalyzer.ids(ngramText(doc))]);
+    ngramIndex = {
+      index: new Bm25Index(ids, grams, { fields: [{ weight: 1, b: 0.5 }], k1: o.k1 }),
+      vocabulary: grams,
+    };
+  }
+  const scoreQuery = (query: string): Float64Array => {
+    const terms = queryTerms(query, o.pathWeight);
+    const scores = new Float64Array(index.size);
+    index.accumulate(terms, scores);
+    if (serverIndex) addServerScores(scores, serverIndex, terms, serverOf, o.serverWeight);
+    if (o.feedbackWeight > 0) {
+      const feedback = feedbackTerms(scores, fieldIds, index, vocabulary, terms, o);
+      if (feedback.size) index.accumulateIds(feedback, scores);
+    }
+    if (ngramIndex) {
+      const grams = new Float64Array(index.size);
+      ngramIndex.index.accumulate(termWeights([...new Set(ngrams(plainWords(query)))]), grams);
+      fuse(scores, grams, o.ngramWeight);
+    }
+    return scores;
   };
+  // Each server's tools ranked against its own name and description, computed when first needed.
+  const members: number[][] = servers.map(() => []);
+  for (let d = 0; d < serverOf.length; d++) members[serverOf[d]!]!.push(d);
+  const core = new Map<number, readonly number[]>();
+  const coreTools = (server: number): readonly number[] => {
+    let known = core.get(server);
+    if (!known) {
+      const own = members[server]!;
+      // What a server says it is for is its description: one without any has no core tools (its name
+      // alone matches all its tools alike, and the slots would go to its first tools in catalogue order).
+      const ranked =
+        own.length < 2 || !servers[server]!.serverDescription
+          ? []
+          : topHits(scoreQuery(serverText(servers[server]!)), {
+              limit: own.length,
+              filter: (d) => serverOf[d] === server,
+            });
+      // Every tool matches its server's text through the server field they share: a core tool matches
+      // it beyond that (its name, description, parameters).
+      const shared = ranked.length === own.length ? ranked[ranked.length - 1]!.score : 0;
+      known = ranked.filter((hit) => hit.score > shared).map((hit) => hit.doc);
+      core.set(server, known);
+    }
+    return known;
+  };
+  // One document per server (its name, description, and its tools' names and first sentences), ranked
+  // by this same ranker when first needed; only the slotted window is ordered by it.
+  let joint: { search(query: string, options: RetrievalOptions): RetrievalHit[] } | undefined;
+  const jointScores = (query: string): Float64Array => {
+    joint ??= lexicalIndex(jointServerDocuments(servers, members, documents), fields, {
+      ...o,
+      serverSlots: 0,
+      siblingWeight: 0,
+      jointServerWeight: 0,
+    });
+    const scores = new Float64Array(servers.length);
+    for (const hit of joint.search(query, { limit: servers.length })) scores[hit.doc] = hit.score;
+    return scores;
+  };
+  const scoreAll = (query: string): Float64Array => {
+    const scores = scoreQuery(query);
+    const parts = o.clauseWeight > 0 ? clauses(query) : [];
+    if (parts.length) {
+      scale(scores, 1);
+      for (const part of parts) {
+        const own = scoreQuery(part);
+        scale(own, o.clauseWeight / parts.length);
+        for (let d = 0; d < scores.length; d++) scores[d]! += own[d]!;
+      }
+    }
+    if (o.siblingWeight > 0) boostSiblings(scores, serverOf, servers.length, o.siblingWeight);
+    return scores;
+  };
+  const rank = (query: string, searchOptions: RetrievalOptions) => topHits(scoreAll(query), searchOptions);
+  const slots = (hits: readonly RetrievalHit[], searchOptions: RetrievalOptions): RetrievalHit[] =>
+    // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
+    o.serverSlots < 2 || searchOptions.filter
+      ? [...hits]
+      : giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools });
+  const search = (query: string, searchOptions: RetrievalOptions): RetrievalHit[] => {
+    const scores = scoreAll(query);
+    const slotted = slots(topHits(scores, searchOptions), searchOptions);
+    if (o.jointServerWeight <= 0 || o.serverSlots < 2 || searchOptions.filter || slotted.length < SLOT_WINDOW)
+      return slotted;
+    return orderWindow(slotted, scores, jointScores(query), serverOf, o.jointServerWeight);
+  };
+  return withSlottedRanking({ search }, { rank, slots });
 }
 
 /** A long query's clauses with at least two search terms each; fewer than two clauses means none. */
@@ -278,7 +318,7 @@ function feedbackTerms(
   index: Bm25Index,
   vocabulary: Vocabulary,
   query: ReadonlyMap<string, number>,
-  o: Required<Omit<LexicalOptions, "fields">>,
+  o: ScalarOptions,
 ): Map<number, number> {
   // Only tools close to the best one: in a small catalogue the top few are not all relevant.
   const hits = topHits(scores, { limit: o.feedbackDocs });
@@ -354,4 +394,41 @@ function boostSiblings(scores: Float64Array, serverOf: Int32Array, serverCount: 
   for (let d = 0; d < scores.length; d++)
     if (scores[d]! > best[serverOf[d]!]!) best[serverOf[d]!] = scores[d]!;
   for (let d = 0; d < scores.length; d++) scores[d]! += share * best[serverOf[d]!]!;
+}
+
+/** One document per server for the joint score: its name, description, and its tools' names and leads. */
+function jointServerDocuments(
+  servers: readonly Pick<ToolDocument, "server" | "serverDescription">[],
+  members: readonly (readonly number[])[],
+  documents: readonly ToolDocument[],
+): ToolDocument[] {
+  return servers.map(({ server, serverDescription }, s) => {
+    const tools = members[s]!.map(
+      (d) => `${documents[d]!.name} ${firstSentence(documents[d]!.description ?? "")}`,
+    );
+    return { id: server, name: server, server, description: [serverDescription ?? "", ...tools].join(" ") };
+  });
+}
+
+/**
+ * The first {@link SLOT_WINDOW} hits reordered by their tool score plus `weight` times their server's joint
+ * score (each scaled to its best); the scores stay where they were, so they stay non-increasing.
+ */
+function orderWindow(
+  hits: readonly RetrievalHit[],
+  scores: Float64Array,
+  serverScores: Float64Array,
+  serverOf: Int32Array,
+  weight: number,
+): RetrievalHit[] {
+  let best = 0;
+  for (const score of scores) if (score > best) best = score;
+  let bestServer = 0;
+  for (const score of serverScores) if (score > bestServer) bestServer = score;
+  const key = (doc: number) =>
+    (best > 0 ? scores[doc]! / best : 0) +
+    (bestServer > 0 ? (weight * serverScores[serverOf[doc]!]!) / bestServer : 0);
+  const window = hits.slice(0, SLOT_WINDOW);
+  const ordered = window.map((hit) => hit.doc).sort((a, b) => key(b) - key(a) || a - b);
+  return [...ordered.map((doc, i) => ({ doc, score: window[i]!.score })), ...hits.slice(SLOT_WINDOW)];
 }

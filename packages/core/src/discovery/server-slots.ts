@@ -5,7 +5,7 @@
  * its core tools: its tools ranked against the server's own name and description, i.e. by what the
  * server says it is for. Nothing here names a word; the order comes from the catalogue's text.
  */
-import type { RetrievalHit } from "./types.js";
+import type { RetrievalHit, RetrievalOptions, RetrieverIndex } from "./types.js";
 
 /** How many of the first results the slots are taken from. */
 export const SLOT_WINDOW = 5;
@@ -53,4 +53,28 @@ export function giveServerSlots(hits: readonly RetrievalHit[], context: ServerSl
   });
   for (const hit of rest) out.push(hit);
   return out.slice(0, hits.length);
+}
+
+/**
+ * An index's ranking before its server slots, and the slots themselves: a hybrid fuses the rankings and
+ * gives the slots after, so another ranker's reciprocal ranks do not scatter the slotted window.
+ */
+export interface SlottedRanking {
+  /** The ranking without slots. */
+  rank(query: string, options: RetrievalOptions): RetrievalHit[];
+  /** The slots given to any ranking of the same catalogue (best first), as the index's own search would. */
+  slots(hits: readonly RetrievalHit[], options: RetrievalOptions): RetrievalHit[];
+}
+
+const slotted = new WeakMap<RetrieverIndex, SlottedRanking>();
+
+/** Marks `index` as one that gives server slots (internal: the lexical ranker and the hybrid). */
+export function withSlottedRanking<T extends RetrieverIndex>(index: T, parts: SlottedRanking): T {
+  slotted.set(index, parts);
+  return index;
+}
+
+/** The ranking and slots of an index that gives server slots; undefined for any other ranker. */
+export function slottedRanking(index: RetrieverIndex): SlottedRanking | undefined {
+  return slotted.get(index);
 }
