@@ -30,11 +30,24 @@ export interface SharedWatch {
   clock: Float64Array;
 }
 
-/** Lists the global object's own non-configurable, non-writable data properties. */
-const SEALED_NAMES = `Object.getOwnPropertyNames(globalThis).filter(function (name) {
-  var d = Object.getOwnPropertyDescriptor(globalThis, name);
-  return d && !d.configurable && d.writable === false;
-})`;
+/**
+ * Makes the function that lists the global object's own non-configurable, non-writable data properties
+ * (as JSON). Made before any program ran, with the intrinsics of that moment, and kept out of the realm:
+ * listing again after a later run's setup ignores what programs patched since (an `Object.prototype.writable`
+ * would pass accessors off as data).
+ */
+const SEALED_LISTER = `(function () {
+  var g = globalThis, names = Object.getOwnPropertyNames, describe = Object.getOwnPropertyDescriptor;
+  var apply = Reflect.apply, hasOwn = Object.prototype.hasOwnProperty, stringify = JSON.stringify;
+  return function () {
+    for (var all = names(g), out = "", i = 0; i < all.length; i++) {
+      var d = describe(g, all[i]);
+      if (apply(hasOwn, d, ["writable"]) && d.writable === false && d.configurable === false)
+        out += (out ? "," : "") + stringify(all[i]);
+    }
+    return "[" + out + "]";
+  };
+})()`;
 
 /** A bridge for the time between runs: nothing a stale job sends reaches the host. */
 const IDLE_BRIDGE: HostBridgeV1 = { call: () => new Promise<string>(() => {}), log: () => {} };
@@ -50,12 +63,14 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 = IDLE_BRIDGE;
   private installed = false;
   /**
-   * The global object's sealed properties (non-configurable, non-writable) as the prelude left them: the
-   * prelude's `codecall` and runner, what a setup run with it sealed, `undefined` and the like. QuickJS
-   * lets a program redefine them anyway, so a program of a persisted session could otherwise replace
-   * them for every later program of that session: each run puts them back first.
+   * The global object's sealed properties (non-configurable, non-writable) as the preludes left them: the
+   * prelude's `codecall` and runner, what a request's setup run with a prelude sealed, `undefined` and the
+   * like. QuickJS lets a program redefine them anyway, so a program of a persisted session could otherwise
+   * replace them for every later program of that session: each run puts them back first.
    */
   private sealed: [name: string, value: QuickJSHandle][] = [];
+  /** {@link SEALED_LISTER}'s function, made on the first run. */
+  private lister: QuickJSHandle | undefined;
   private disposed = false;
   private broken = false;
   /** Host-call promises the program still waits on; abandoned (never settled) when their run ends. */
@@ -106,14 +121,14 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     let signal: AbortSignal | undefined;
     const onAbort = () => current.wake();
     try {
-      if (!this.installed) {
-        this.installHost();
+      if (!this.installed) this.installHost();
+      else for (const [name, value] of this.sealed) this.vm.defineProp(this.vm.global, name, { value });
+      // Core's prelude on the first run; on a later one, a setup this context has not run yet, else nothing.
+      if (!this.installed || prelude.source) {
         const failed = this.slice(() => this.evaluate(prelude));
         if (failed) return this.finish(failed);
         this.installed = true;
-        this.sealed = this.sealedGlobals().map((name) => [name, this.vm.getProp(this.vm.global, name)]);
-      } else {
-        for (const [name, value] of this.sealed) this.vm.defineProp(this.vm.global, name, { value });
+        this.recordSealed();
       }
       const failed = this.slice(() => {
         const result = this.vm.evalCode(script.source, script.filename, { type: "global" });
@@ -165,6 +180,7 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     this.releaseRun();
     try {
       for (const [, value] of this.sealed) value.dispose();
+      this.lister?.dispose();
       this.vm.dispose();
       this.runtime.dispose();
     } catch {
@@ -173,18 +189,37 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     this.pool.release(this.engine, !this.broken);
   }
 
-  /** Names of the global object's sealed properties, read before any program ran (see {@link sealed}). */
+  /** Adds the sealed globals a prelude just made to {@link sealed}; those already there keep their value. */
+  private recordSealed(): void {
+    const known = new Set(this.sealed.map(([name]) => name));
+    for (const name of this.sealedGlobals())
+      if (!known.has(name)) this.sealed.push([name, this.vm.getProp(this.vm.global, name)]);
+  }
+
+  /** Names of the global object's sealed properties (see {@link SEALED_LISTER}). */
   private sealedGlobals(): string[] {
-    const found = this.vm.evalCode(SEALED_NAMES, "codecall-quickjs-sealed.js", { type: "global" });
+    if (!this.lister) {
+      const made = this.vm.evalCode(SEALED_LISTER, "codecall-quickjs-sealed.js", { type: "global" });
+      if (made.error) {
+        made.error.dispose();
+        return [...SEALED_GLOBALS];
+      }
+      this.lister = made.value;
+    }
+    const found = this.vm.callFunction(this.lister, this.vm.undefined);
     if (found.error) {
       found.error.dispose();
       return [...SEALED_GLOBALS];
     }
-    const names = this.vm.dump(found.value) as unknown;
+    const json = this.vm.typeof(found.value) === "string" ? this.vm.getString(found.value) : "";
     found.value.dispose();
-    return Array.isArray(names)
-      ? names.filter((n): n is string => typeof n === "string")
-      : [...SEALED_GLOBALS];
+    try {
+      const names = JSON.parse(json) as unknown;
+      if (Array.isArray(names)) return names.filter((n): n is string => typeof n === "string");
+    } catch {
+      // Fall through: only the prelude's own.
+    }
+    return [...SEALED_GLOBALS];
   }
 
   /** Installs `__codecallHost = { call, log }`; both forward to the bridge of the run in progress. */

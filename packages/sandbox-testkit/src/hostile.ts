@@ -334,6 +334,28 @@ return "tried";`,
       }
     },
   },
+  "hostile-setup-sealed-next-run": {
+    title:
+      "hostile: a program that redefines what its request's setup sealed changes nothing for the session's next run",
+    async run(ctx) {
+      // A fresh sandbox: the session's first program gets a fresh context, which has not run the setup.
+      await sealedSetupSurvives(ctx, "fresh");
+    },
+  },
+  "hostile-setup-sealed-spare": {
+    title:
+      "hostile: the same, in a context made ahead of time (a spare) that ran its prelude before any setup was known",
+    async run(ctx) {
+      await sealedSetupSurvives(ctx, "spare");
+    },
+  },
+  "hostile-setup-sealed-later": {
+    title:
+      "hostile: the same, when the setup first comes with the session's second program (a backend without spares runs it in a later run)",
+    async run(ctx) {
+      await sealedSetupSurvives(ctx, "later");
+    },
+  },
   "hostile-proxy-return": {
     title: "hostile: a returned Proxy whose traps never end is stopped by the CPU limit, not run by the host",
     async run(ctx) {
@@ -687,3 +709,58 @@ return results.filter((r) => r.status === "rejected").map((r) => r.reason.code);
     },
   },
 } satisfies Record<string, ConformanceCase>;
+
+/** Global code sealing a value, as codecall's executor seals its binding helpers (`__codecallShared`). */
+const SEALING_SETUP = `if (!globalThis.__kitShared) Object.defineProperty(globalThis, "__kitShared", {
+  value: Object.freeze({ tag: function () { return "original"; } }), writable: false, configurable: false });`;
+
+/**
+ * The first program whose request brings {@link SEALING_SETUP} tries every way to replace what the setup
+ * sealed; the session's next program must see the original. It is the session's first program, in a fresh
+ * context (`fresh`) or in the spare context the sandbox made before any setup was known (`spare`, where
+ * the backend has spares), or its second, after one without a setup that patched
+ * `Object.getOwnPropertyNames` (`later`).
+ */
+async function sealedSetupSurvives(ctx: CaseContext, mode: "fresh" | "spare" | "later"): Promise<void> {
+  const sandbox = await ctx.create();
+  try {
+    if (mode === "spare") await sandbox.warmUp?.();
+    const session = await sandbox.createSession();
+    // The program before the setup also patches what a backend might list sealed globals with.
+    if (mode === "later")
+      expect(
+        (
+          await session.execute({
+            code: "Object.getOwnPropertyNames = function () { return []; }; return 1;",
+          })
+        ).value,
+      ).toBe(1);
+    // Each way tried on its own: a refusal must not stop the next attempt.
+    const first = await session.execute({
+      setup: SEALING_SETUP,
+      code: `const before = __kitShared.tag();
+const forged = Object.freeze({ tag: () => "forged" });
+const attempts = [
+  () => Object.defineProperty(globalThis, "__kitShared", { value: forged }),
+  () => Object.defineProperty(globalThis, "__kitShared", { value: forged, writable: true, configurable: true }),
+  () => { globalThis.__kitShared = forged; },
+  () => { delete globalThis.__kitShared; },
+  () => Object.defineProperty(__kitShared, "tag", { value: () => "forged" }),
+];
+for (const attempt of attempts) try { attempt(); } catch (_) {}
+return before;`,
+    });
+    expect(first.error).toBeUndefined();
+    expect(first.value).toBe("original");
+    const next = await session.execute({
+      setup: SEALING_SETUP,
+      code: `const d = Object.getOwnPropertyDescriptor(globalThis, "__kitShared");
+return { tag: __kitShared.tag(), writable: d.writable, configurable: d.configurable };`,
+    });
+    expect(next.error).toBeUndefined();
+    expect(next.value).toEqual({ tag: "original", writable: false, configurable: false });
+    await session.dispose();
+  } finally {
+    await sandbox.close();
+  }
+}

@@ -13,6 +13,16 @@ export interface PreparedContext {
 export const FIRST_PRELUDE: ScriptV1 = Object.freeze({ source: PRELUDE_SOURCE, filename: PRELUDE_FILENAME });
 export const LATER_PRELUDE: ScriptV1 = Object.freeze({ source: "", filename: PRELUDE_FILENAME });
 
+/**
+ * `prelude` followed by a request's setup the context has not run yet. With the prelude, whose frames
+ * reported stacks leave out (the setup's lines are not the program's), and before the program, so a
+ * backend that puts back what the prelude sealed (QuickJS) also records what the setup sealed.
+ */
+export function withSetup(prelude: ScriptV1, setup: string | undefined): ScriptV1 {
+  if (!setup) return prelude;
+  return { filename: prelude.filename, source: prelude.source ? `${prelude.source}\n;${setup}` : setup };
+}
+
 /** The script a spare runs once: the prelude's own runner with an empty program. Sets nothing. */
 const WARM_UP: ScriptV1 = Object.freeze({
   source: "__codecallRun(async function () {})",
@@ -106,11 +116,7 @@ export class ContextSource {
     const setup = this.setup;
     try {
       context = await this.adapter.createContext({ limits });
-      // With the prelude, whose frames reported stacks leave out: the setup's own lines are not the program's.
-      const prelude = setup
-        ? { ...FIRST_PRELUDE, source: `${FIRST_PRELUDE.source}\n;${setup}` }
-        : FIRST_PRELUDE;
-      const result = await context.run(prelude, WARM_UP, NO_HOST, {
+      const result = await context.run(withSetup(FIRST_PRELUDE, setup), WARM_UP, NO_HOST, {
         limits,
         signal: new AbortController().signal,
       });

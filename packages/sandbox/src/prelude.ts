@@ -248,24 +248,23 @@ const AWAIT = /\bawait\b/;
  * `columnOffset` columns), so stack frames map back by subtracting them. `nondeterminism` asks the runner to
  * tape (or replay) the program's clock and random numbers. A program that cannot contain an
  * `await` (the keyword cannot be written with escapes) runs as a plain function: same result, no promise
- * machinery on its way out. A `setup` (see {@link ExecuteRequest.setup}) comes first, as global code. With
- * `maxOutputBytes`, the runner reports a return value whose JSON alone is longer as too large before
- * copying it again (the host's check of the report comes too late when the copies run the memory out).
+ * machinery on its way out. With `maxOutputBytes`, the runner reports a return value whose JSON alone is
+ * longer as too large before copying it again (the host's check of the report comes too late when the
+ * copies run the memory out). A request's setup is not part of it: it runs with the prelude.
  */
 export function wrapProgram(
   code: string,
   prologue = "",
   nondeterminism?: ExecuteRequest["nondeterminism"],
-  setup = "",
   maxOutputBytes?: number,
 ): { source: string } & ProgramPosition {
   const sync = !AWAIT.test(code);
   const program = `${sync ? "" : "async "}function () {`;
   // With a prologue the outer function is plain: it returns the program's value, or its native promise,
   // which the runner adopts with one reaction, as it would an async program's.
-  const head = `${setup ? `${setup}\n;` : ""}${
-    prologue ? `__codecallRun(function () {${prologue}\nreturn (${program}` : `__codecallRun(${program}`
-  }`;
+  const head = prologue
+    ? `__codecallRun(function () {${prologue}\nreturn (${program}`
+    : `__codecallRun(${program}`;
   const args = `, ${maxOutputBytes === undefined ? "1 / 0" : String(maxOutputBytes)}${tapeArgument(nondeterminism)})`;
   const tail = prologue ? `\n})();\n}, 1${args}` : `\n}, ${sync ? 1 : 0}${args}`;
   const lastBreak = head.lastIndexOf("\n");

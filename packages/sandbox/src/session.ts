@@ -1,4 +1,10 @@
-import { type ContextSource, FIRST_PRELUDE, LATER_PRELUDE, type PreparedContext } from "./context-source.js";
+import {
+  type ContextSource,
+  FIRST_PRELUDE,
+  LATER_PRELUDE,
+  type PreparedContext,
+  withSetup,
+} from "./context-source.js";
 import type { Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import { type ExecutionLimits, resolveLimits } from "./limits.js";
@@ -100,12 +106,14 @@ export class Session implements SandboxSession {
         return fail(new CodecallError("SANDBOX_DISPOSED", "The session was disposed while the program ran."));
       if (callerSignal?.aborted) return fail(abortedError(callerSignal));
 
-      // A setup this context has not run yet runs before the program (a spare usually ran it already).
+      // A setup this context has not run yet runs with the prelude (a spare usually ran it already), not in
+      // the program's script: a backend that must put back what the prelude sealed (QuickJS) then records
+      // what the setup sealed before any program could replace it.
+      const setup = request.setup !== prepared.setup ? request.setup : undefined;
       const { source, lineOffset, columnOffset } = wrapProgram(
         request.code,
         request.prologue,
         request.nondeterminism,
-        request.setup !== prepared.setup ? request.setup : undefined,
         limits.maxOutputBytes,
       );
       if (request.setup !== undefined) prepared.setup = request.setup;
@@ -119,7 +127,7 @@ export class Session implements SandboxSession {
         deadlines: this.deadlines,
         acknowledgesAnswers: this.acknowledgesAnswers,
       });
-      const prelude = prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE;
+      const prelude = withSetup(prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE, setup);
       prepared.preludeRun = true;
 
       this.deadlines.add(run);

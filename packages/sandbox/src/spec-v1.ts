@@ -111,8 +111,10 @@ export interface AdapterRunStatsV1 {
 /** A context: one isolated global environment. A session owns one. */
 export interface SandboxContextV1 {
   /**
-   * Runs one execution. On the context's first run the adapter installs {@link HOST_GLOBAL} and evaluates
-   * `prelude`; on every run it evaluates `script` and awaits the engine promise it completes with. Host
+   * Runs one execution. On the context's first run the adapter installs {@link HOST_GLOBAL}; on every run
+   * it evaluates `prelude` when its source is not empty (core's prelude on the first run; on a later run,
+   * a request's setup the context has not run yet, else nothing), then `script`, and awaits the engine
+   * promise the script completes with. Host
    * functions installed once must forward to the `bridge` of the run in progress (core never runs two
    * executions in one context at once). Resolves when that promise settles or the engine stops the
    * program. Never rejects.

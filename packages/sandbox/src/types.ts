@@ -137,6 +137,8 @@ export interface ExecuteRequest {
    * evaluate scripts with an indirect `eval`), and must be harmless when run again in the same context.
    * A spare context runs the setup of the sandbox's last execution, whichever session made it, and is then
    * handed to any session: a setup must be the same text for every session and carry no session's data.
+   * It runs with the context's prelude, never in a program's script, so a global it seals stays sealed
+   * for the session's later programs (QuickJS puts such globals back before each run).
    */
   setup?: string;
   limits?: Partial<ExecutionLimits>;

@@ -25,7 +25,7 @@ async function runInVm(
     this: unknown,
     f: (v: string) => void,
   ) => void;
-  const promise = vm.runInContext(wrapProgram(code, prologue, undefined, "", maxOutputBytes).source, context);
+  const promise = vm.runInContext(wrapProgram(code, prologue, undefined, maxOutputBytes).source, context);
   const report = await new Promise<string>((resolve) => Reflect.apply(then, promise, [resolve]));
   return { report: JSON.parse(report), requests };
 }

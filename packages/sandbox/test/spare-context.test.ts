@@ -56,12 +56,32 @@ describe("spare context", () => {
       await turn();
     }
     const [first, spare] = contexts;
-    // The first context had no spare: its program's script brought the setup.
-    expect(first!.runs[0]!.script).toContain(setup);
+    // The first context had no spare: it ran the setup with its first prelude, not in the program's script
+    // (QuickJS records what a prelude sealed, so no program replaces it for later ones).
+    expect(first!.runs[0]!.prelude).toContain("__codecallRun");
+    expect(first!.runs[0]!.prelude).toContain(setup);
+    expect(first!.runs[0]!.script).not.toContain(setup);
     // The spare made after it ran the setup with the prelude; the program it then served did not.
     expect(spare!.runs[0]!.prelude).toContain(setup);
     expect(spare!.runs[1]!.script).toContain("return 1");
     expect(spare!.runs[1]!.script).not.toContain(setup);
+    expect(spare!.runs[1]!.prelude).toBe("");
+    await sandbox.close();
+  });
+
+  it("runs a setup the spare's prelude did not bring as the next run's prelude, not in the program", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter);
+    // Made before any setup was known.
+    await sandbox.warmUp!();
+    const setup = "globalThis.shared = 1;";
+    const session = await sandbox.createSession();
+    expect((await session.execute({ code: "return 1", setup })).value).toBe(1);
+    expect((await session.execute({ code: "return 1", setup })).value).toBe(1);
+    const [spare] = contexts;
+    expect(spare!.runs[0]!.prelude).not.toContain(setup);
+    expect(spare!.runs.slice(1).map((r) => r.prelude)).toEqual([setup, ""]);
+    for (const r of spare!.runs.slice(1)) expect(r.script).not.toContain(setup);
     await sandbox.close();
   });
 
