@@ -15,13 +15,16 @@ function importsOf(entry: string): { static: string[]; dynamic: string[] } {
     const key = `${kind}:${file}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const [imports] = parse(readFileSync(file, "utf8"));
+    const text = readFileSync(file, "utf8");
+    const [imports] = parse(text);
     for (const { n: name, d } of imports) {
       if (name === undefined || d === -2) continue;
       const next = kind === "dynamic" || d > -1 ? "dynamic" : "static";
       if (name.startsWith(".")) visit(join(dirname(file), name), next);
       else if (!name.startsWith("node:")) found[next].add(name);
     }
+    // TypeScript is loaded with `require` (core's executor/typescript.ts), at the load of the file that does.
+    if (/createRequire\(import\.meta\.url\)\(\s*"typescript"\s*\)/.test(text)) found[kind].add("typescript");
   };
   visit(join(repoRoot, entry), "static");
   return {

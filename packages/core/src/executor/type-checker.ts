@@ -1,8 +1,9 @@
 import { dirname } from "node:path";
-import ts from "typescript";
+import type ts from "typescript";
 import { suggestNames } from "../mcp/suggest.js";
 import type { TypeDiagnostic } from "./diagnostics.js";
 import { mentionedNames } from "./transpile.js";
+import { typescript } from "./typescript.js";
 
 export { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 
@@ -30,9 +31,9 @@ const WARM_UP_PROGRAM =
  * anything runs, not to make the model prove every optional field present.
  */
 export const DEFAULT_CHECK_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: typescript.ScriptTarget.ES2022,
+  module: typescript.ModuleKind.ESNext,
+  moduleResolution: typescript.ModuleResolutionKind.Bundler,
   lib: ["lib.es2023.d.ts"],
   types: [],
   strict: false,
@@ -68,11 +69,11 @@ const ENVIRONMENT: Record<string, string> = {
  * Documentation comments are not parsed in TypeScript files: types never depend on them there (tsc does the
  * same), and skipping them makes parsing the standard library and large declarations markedly cheaper.
  */
-const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeErrors;
+const JSDOC_PARSING = typescript.JSDocParsingMode.ParseForTypeErrors;
 /** Library files are the same for every checker in the process: read and parsed once. */
-const documentRegistry = ts.createDocumentRegistry(undefined, undefined, JSDOC_PARSING);
+const documentRegistry = typescript.createDocumentRegistry(undefined, undefined, JSDOC_PARSING);
 const libSnapshots = new Map<string, ts.IScriptSnapshot | undefined>();
-const libDirectory = dirname(ts.getDefaultLibFilePath(DEFAULT_CHECK_OPTIONS));
+const libDirectory = dirname(typescript.getDefaultLibFilePath(DEFAULT_CHECK_OPTIONS));
 
 /**
  * Type-checks program bodies against a fixed set of declarations. One TypeScript LanguageService lives
@@ -122,13 +123,13 @@ export class ProgramTypeChecker {
     for (const [name, text] of Object.entries(ENVIRONMENT)) {
       if (!new RegExp(`declare\\s+(const|let|var|function|namespace)\\s+${name}\\b`).test(all)) {
         const path = `${this.root}/__codecall_env_${name}.d.ts`;
-        this.files.set(path, ts.ScriptSnapshot.fromString(text));
+        this.files.set(path, typescript.ScriptSnapshot.fromString(text));
         roots.push(path);
       }
     }
     for (const [key, text] of Object.entries(declarations)) {
       const path = `${this.root}/${key.replace(/^\/+/, "")}`;
-      this.files.set(path, ts.ScriptSnapshot.fromString(text));
+      this.files.set(path, typescript.ScriptSnapshot.fromString(text));
       if (/^\s*(import|export)\b/m.test(text)) continue;
       // A script: its globals are roots. Modules load only when something imports them.
       const lines = text.split("\n");
@@ -163,7 +164,7 @@ export class ProgramTypeChecker {
           : String(this.globals.get(path)?.version ?? this.extra.get(path)?.version ?? 0),
       getScriptSnapshot: (path) => this.snapshot(path),
       getCurrentDirectory: () => this.root,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      getDefaultLibFileName: (o) => typescript.getDefaultLibFilePath(o),
       fileExists: (path) => this.snapshot(path) !== undefined,
       readFile: (path) => {
         const snapshot = this.snapshot(path);
@@ -176,7 +177,7 @@ export class ProgramTypeChecker {
       getDirectories: () => [],
       jsDocParsingMode: JSDOC_PARSING,
     };
-    this.service = ts.createLanguageService(host, documentRegistry);
+    this.service = typescript.createLanguageService(host, documentRegistry);
   }
 
   /**
@@ -255,19 +256,22 @@ export class ProgramTypeChecker {
       }
       warm.checks++;
       warm.chars += text.length;
-      const file = ts.createSourceFile(
+      const file = typescript.createSourceFile(
         `${this.root}/__warm${++this.warmFiles}.ts`,
         text,
-        { languageVersion: this.options.target ?? ts.ScriptTarget.ES2022, jsDocParsingMode: JSDOC_PARSING },
+        {
+          languageVersion: this.options.target ?? typescript.ScriptTarget.ES2022,
+          jsDocParsingMode: JSDOC_PARSING,
+        },
         false,
-        ts.ScriptKind.TS,
+        typescript.ScriptKind.TS,
       );
       if (internals(file).parseDiagnostics.length) return false;
-      internals(ts).bindSourceFile(file, this.options);
+      internals(typescript).bindSourceFile(file, this.options);
       if (internals(file).bindDiagnostics.length) return false;
       return !internals(warm.checker)
         .getDiagnostics(file)
-        .some((d) => d.category === ts.DiagnosticCategory.Error);
+        .some((d) => d.category === typescript.DiagnosticCategory.Error);
     } catch {
       // A fast path that failed leaves a checker in an unknown state: build a new one next time.
       this.warm = undefined;
@@ -308,7 +312,7 @@ export class ProgramTypeChecker {
           // Kept from the last build while its text is the same, so the old program's structure is reused.
           const old = previous?.program.getSourceFile(path);
           const text = globalTexts.get(path)!;
-          return old?.text === text ? old : ts.createSourceFile(path, text, languageVersion, false);
+          return old?.text === text ? old : typescript.createSourceFile(path, text, languageVersion, false);
         }
         const library = path.startsWith(libDirectory) ? service?.getSourceFile(path) : undefined;
         if (library) return library;
@@ -316,12 +320,12 @@ export class ProgramTypeChecker {
         if (!parsed) {
           const text = textOf(path);
           if (text === undefined) return undefined;
-          parsed = ts.createSourceFile(path, text, languageVersion, false);
+          parsed = typescript.createSourceFile(path, text, languageVersion, false);
           this.warmModules.set(path, parsed);
         }
         return parsed;
       },
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      getDefaultLibFileName: (o) => typescript.getDefaultLibFilePath(o),
       writeFile: () => undefined,
       getCurrentDirectory: () => this.root,
       getCanonicalFileName: (path) => path,
@@ -333,7 +337,7 @@ export class ProgramTypeChecker {
       getDirectories: () => [],
       jsDocParsingMode: JSDOC_PARSING,
     };
-    const program = ts.createProgram({
+    const program = typescript.createProgram({
       rootNames: this.roots,
       options: this.options,
       host,
@@ -351,7 +355,7 @@ export class ProgramTypeChecker {
       const old = this.extra.get(path);
       if (old?.text === text) continue;
       this.extra.set(path, {
-        snapshot: ts.ScriptSnapshot.fromString(text),
+        snapshot: typescript.ScriptSnapshot.fromString(text),
         text,
         version: (old?.version ?? 0) + 1,
       });
@@ -365,9 +369,9 @@ export class ProgramTypeChecker {
       const syntactic = this.service.getSyntacticDiagnostics(path);
       const found = syntactic.length ? syntactic : this.service.getSemanticDiagnostics(path);
       return found
-        .filter((d) => d.category === ts.DiagnosticCategory.Error)
+        .filter((d) => d.category === typescript.DiagnosticCategory.Error)
         .map((d) => {
-          const { line, character } = ts.getLineAndCharacterOfPosition(d.file!, d.start ?? 0);
+          const { line, character } = typescript.getLineAndCharacterOfPosition(d.file!, d.start ?? 0);
           return {
             line: line + 1,
             column: character + 1,
@@ -386,7 +390,7 @@ export class ProgramTypeChecker {
     source: ts.SourceFile,
   ): TypeDiagnostic[] {
     return diagnostics
-      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .filter((d) => d.category === typescript.DiagnosticCategory.Error)
       .map((d) => {
         const position = toProgramOffset(d.start ?? 0, insertAt, code.length);
         const { line, character } = source.getLineAndCharacterOfPosition(position);
@@ -414,7 +418,7 @@ export class ProgramTypeChecker {
       const text = file.lines
         .map((line, i) => (file.names[i] === undefined || mentioned.has(file.names[i]!) ? line : ""))
         .join("\n");
-      this.files.set(path, ts.ScriptSnapshot.fromString(text));
+      this.files.set(path, typescript.ScriptSnapshot.fromString(text));
     }
   }
 
@@ -430,13 +434,13 @@ export class ProgramTypeChecker {
   }
 
   private snapshot(path: string): ts.IScriptSnapshot | undefined {
-    if (path === this.programPath) return ts.ScriptSnapshot.fromString(this.programText);
+    if (path === this.programPath) return typescript.ScriptSnapshot.fromString(this.programText);
     const own = this.files.get(path) ?? this.extra.get(path)?.snapshot;
     if (own) return own;
     if (!path.startsWith(libDirectory)) return undefined;
     if (!libSnapshots.has(path)) {
-      const text = ts.sys.readFile(path);
-      libSnapshots.set(path, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
+      const text = typescript.sys.readFile(path);
+      libSnapshots.set(path, text === undefined ? undefined : typescript.ScriptSnapshot.fromString(text));
     }
     return libSnapshots.get(path);
   }
@@ -471,10 +475,16 @@ function internals(target: unknown): unknown {
  * level and the function opens right after the last of them, on the same line.
  */
 export function wrapForCheck(code: string): { text: string; insertAt: number; source: ts.SourceFile } {
-  const source = ts.createSourceFile("program.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const source = typescript.createSourceFile(
+    "program.ts",
+    code,
+    typescript.ScriptTarget.Latest,
+    false,
+    typescript.ScriptKind.TS,
+  );
   let insertAt = 0;
   for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) && !ts.isImportEqualsDeclaration(statement)) break;
+    if (!typescript.isImportDeclaration(statement) && !typescript.isImportEqualsDeclaration(statement)) break;
     insertAt = statement.end;
   }
   return { text: `${code.slice(0, insertAt)}${WRAPPER_OPEN}${code.slice(insertAt)}\n}`, insertAt, source };
@@ -487,7 +497,7 @@ function toProgramOffset(offset: number, insertAt: number, length: number): numb
 }
 
 function shortMessage(text: string | ts.DiagnosticMessageChain): string {
-  const lines = ts.flattenDiagnosticMessageText(text, "\n").split("\n");
+  const lines = typescript.flattenDiagnosticMessageText(text, "\n").split("\n");
   const kept = lines.slice(0, MAX_MESSAGE_LINES).map((l) => l.trim());
   let message = kept.join(" ");
   if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS)}…`;

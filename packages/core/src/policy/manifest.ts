@@ -6,7 +6,8 @@
  * The run-time check in the policy interceptor is what enforces the manifest; this only has to be
  * complete enough that honest programs are not refused.
  */
-import ts from "typescript";
+import type ts from "typescript";
+import { typescript } from "../executor/typescript.js";
 import type { JsonObject, JsonValue } from "../json.js";
 
 /** One place the program uses a tool: a server namespace member, or `codecall.callTool` with a literal id. */
@@ -44,7 +45,13 @@ const SERVER_SPECIFIER = /^\.\/servers\/([^/]+)(?:\/([^/]+))?$/;
  * executor passes those it mentions).
  */
 export function analyzeProgram(code: string, servers: readonly string[]): ProgramAnalysis {
-  const source = ts.createSourceFile("program.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = typescript.createSourceFile(
+    "program.ts",
+    code,
+    typescript.ScriptTarget.Latest,
+    true,
+    typescript.ScriptKind.TS,
+  );
   const result: ProgramAnalysis = { uses: [], open: [], imports: [] };
   const lineOf = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
   // Both return undefined, so `return open(...)` ends a branch of `inspect`.
@@ -58,7 +65,8 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
   // Imports bind names first; any other declaration of a watched name shadows it (reported below).
   const imported = new Set<ts.Identifier>();
   for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (!typescript.isImportDeclaration(statement) || !typescript.isStringLiteral(statement.moduleSpecifier))
+      continue;
     const clause = statement.importClause;
     if (clause?.isTypeOnly) continue;
     const specifier = statement.moduleSpecifier.text;
@@ -75,7 +83,7 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
       open(clause.name, `a default import of "${specifier}"`);
       bindings.delete(clause.name.text);
     }
-    if (named && ts.isNamespaceImport(named)) {
+    if (named && typescript.isNamespaceImport(named)) {
       imported.add(named.name);
       if (isIndex) bindings.set(named.name.text, { kind: "namespace", server: serverIdent });
       else bindings.set(named.name.text, { kind: "namespace", server: `${serverIdent}/${file}` });
@@ -90,11 +98,11 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
   }
 
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) return;
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+    if (typescript.isImportDeclaration(node)) return;
+    if (typescript.isCallExpression(node) && node.expression.kind === typescript.SyntaxKind.ImportKeyword)
       open(node, "a dynamic import()");
-    if (ts.isIdentifier(node)) inspect(node);
-    ts.forEachChild(node, visit);
+    if (typescript.isIdentifier(node)) inspect(node);
+    typescript.forEachChild(node, visit);
   };
 
   const inspect = (node: ts.Identifier): undefined => {
@@ -111,7 +119,7 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
     const binding = bindings.get(name);
     if (!binding) return;
     const parent = node.parent;
-    if (ts.isTypeOfExpression(parent)) return;
+    if (typescript.isTypeOfExpression(parent)) return;
     if (binding.kind === "tool") return use(node, { server: binding.server, member: binding.member }, node);
     const member = memberName(parent, node);
     if (binding.kind === "namespace") {
@@ -128,10 +136,10 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
     // codecall
     if (member === "searchTools") return;
     const call = parent.parent;
-    if (member !== "callTool" || !call || !ts.isCallExpression(call) || call.expression !== parent)
+    if (member !== "callTool" || !call || !typescript.isCallExpression(call) || call.expression !== parent)
       return open(node, `"codecall" is used in a way that hides which tool is called`);
     const id = call.arguments[0];
-    if (!id || !(ts.isStringLiteral(id) || ts.isNoSubstitutionTemplateLiteral(id)))
+    if (!id || !(typescript.isStringLiteral(id) || typescript.isNoSubstitutionTemplateLiteral(id)))
       return open(call, "codecall.callTool is given a tool name computed at run time");
     const args = call.arguments[1];
     result.uses.push({ id: id.text, line: lineOf(call), ...literalArgs(args, call.arguments.length < 2) });
@@ -140,7 +148,7 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
   /** A tool reached through `target` (`memory.x` or an imported `x`): with its literal arguments when called. */
   const use = (at: ts.Node, tool: { server: string; member: string }, target: ts.Node): undefined => {
     const call = target.parent;
-    const called = call && ts.isCallExpression(call) && call.expression === target;
+    const called = call && typescript.isCallExpression(call) && call.expression === target;
     result.uses.push({
       ...tool,
       line: lineOf(at),
@@ -154,12 +162,12 @@ export function analyzeProgram(code: string, servers: readonly string[]): Progra
 
 /** The member a namespace reference reads: `ns.x`, `ns?.x`, `ns["x"]`; undefined for any other use. */
 function memberName(parent: ts.Node, node: ts.Identifier): string | undefined {
-  if (ts.isPropertyAccessExpression(parent) && parent.expression === node) return parent.name.text;
+  if (typescript.isPropertyAccessExpression(parent) && parent.expression === node) return parent.name.text;
   if (
-    ts.isElementAccessExpression(parent) &&
+    typescript.isElementAccessExpression(parent) &&
     parent.expression === node &&
-    (ts.isStringLiteral(parent.argumentExpression) ||
-      ts.isNoSubstitutionTemplateLiteral(parent.argumentExpression))
+    (typescript.isStringLiteral(parent.argumentExpression) ||
+      typescript.isNoSubstitutionTemplateLiteral(parent.argumentExpression))
   )
     return parent.argumentExpression.text;
   return undefined;
@@ -175,20 +183,24 @@ function literalArgs(node: ts.Expression | undefined, none: boolean): { args?: J
 
 /** The JSON value of a literal expression; undefined when any part of it is computed. */
 function literal(node: ts.Expression): JsonValue | undefined {
-  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node))
-    return literal(node.expression);
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isNumericLiteral(node)) return Number(node.text);
   if (
-    ts.isPrefixUnaryExpression(node) &&
-    node.operator === ts.SyntaxKind.MinusToken &&
-    ts.isNumericLiteral(node.operand)
+    typescript.isParenthesizedExpression(node) ||
+    typescript.isAsExpression(node) ||
+    typescript.isSatisfiesExpression(node)
+  )
+    return literal(node.expression);
+  if (typescript.isStringLiteral(node) || typescript.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (typescript.isNumericLiteral(node)) return Number(node.text);
+  if (
+    typescript.isPrefixUnaryExpression(node) &&
+    node.operator === typescript.SyntaxKind.MinusToken &&
+    typescript.isNumericLiteral(node.operand)
   )
     return -Number(node.operand.text);
-  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
-  if (ts.isArrayLiteralExpression(node)) {
+  if (node.kind === typescript.SyntaxKind.TrueKeyword) return true;
+  if (node.kind === typescript.SyntaxKind.FalseKeyword) return false;
+  if (node.kind === typescript.SyntaxKind.NullKeyword) return null;
+  if (typescript.isArrayLiteralExpression(node)) {
     const items: JsonValue[] = [];
     for (const element of node.elements) {
       const value = literal(element);
@@ -197,12 +209,15 @@ function literal(node: ts.Expression): JsonValue | undefined {
     }
     return items;
   }
-  if (ts.isObjectLiteralExpression(node)) {
+  if (typescript.isObjectLiteralExpression(node)) {
     const out: JsonObject = {};
     for (const property of node.properties) {
-      if (!ts.isPropertyAssignment(property)) return undefined;
+      if (!typescript.isPropertyAssignment(property)) return undefined;
       const key = property.name;
-      if (!(ts.isIdentifier(key) || ts.isStringLiteral(key) || ts.isNumericLiteral(key))) return undefined;
+      if (
+        !(typescript.isIdentifier(key) || typescript.isStringLiteral(key) || typescript.isNumericLiteral(key))
+      )
+        return undefined;
       const value = literal(property.initializer);
       if (value === undefined) return undefined;
       out[key.text] = value;
@@ -216,7 +231,7 @@ function importedNames(clause: ts.ImportClause | undefined): ts.Identifier[] {
   if (!clause) return [];
   const names = clause.name ? [clause.name] : [];
   const named = clause.namedBindings;
-  if (named && ts.isNamespaceImport(named)) names.push(named.name);
+  if (named && typescript.isNamespaceImport(named)) names.push(named.name);
   else if (named) for (const element of named.elements) names.push(element.name);
   return names;
 }
@@ -225,48 +240,48 @@ function importedNames(clause: ts.ImportClause | undefined): ts.Identifier[] {
 function isDeclarationName(node: ts.Identifier): boolean {
   const parent = node.parent;
   return (
-    ((ts.isVariableDeclaration(parent) ||
-      ts.isParameter(parent) ||
-      ts.isFunctionDeclaration(parent) ||
-      ts.isFunctionExpression(parent) ||
-      ts.isClassDeclaration(parent) ||
-      ts.isClassExpression(parent) ||
-      ts.isEnumDeclaration(parent) ||
-      ts.isModuleDeclaration(parent) ||
-      ts.isImportEqualsDeclaration(parent) ||
-      ts.isNamespaceImport(parent) ||
-      ts.isImportSpecifier(parent) ||
-      ts.isImportClause(parent)) &&
+    ((typescript.isVariableDeclaration(parent) ||
+      typescript.isParameter(parent) ||
+      typescript.isFunctionDeclaration(parent) ||
+      typescript.isFunctionExpression(parent) ||
+      typescript.isClassDeclaration(parent) ||
+      typescript.isClassExpression(parent) ||
+      typescript.isEnumDeclaration(parent) ||
+      typescript.isModuleDeclaration(parent) ||
+      typescript.isImportEqualsDeclaration(parent) ||
+      typescript.isNamespaceImport(parent) ||
+      typescript.isImportSpecifier(parent) ||
+      typescript.isImportClause(parent)) &&
       parent.name === node) ||
-    (ts.isBindingElement(parent) && parent.name === node)
+    (typescript.isBindingElement(parent) && parent.name === node)
   );
 }
 
 /** Whether the identifier reads a variable (not a property name, a label, a type, or a declaration). */
 function isValueReference(node: ts.Identifier): boolean {
   const parent = node.parent;
-  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
-  if (ts.isQualifiedName(parent) && parent.right === node) return false;
-  if (ts.isPropertyAssignment(parent) && parent.name === node) return false;
+  if (typescript.isPropertyAccessExpression(parent) && parent.name === node) return false;
+  if (typescript.isQualifiedName(parent) && parent.right === node) return false;
+  if (typescript.isPropertyAssignment(parent) && parent.name === node) return false;
   if (
-    (ts.isMethodDeclaration(parent) ||
-      ts.isPropertyDeclaration(parent) ||
-      ts.isGetAccessorDeclaration(parent) ||
-      ts.isSetAccessorDeclaration(parent) ||
-      ts.isPropertySignature(parent) ||
-      ts.isMethodSignature(parent) ||
-      ts.isEnumMember(parent)) &&
+    (typescript.isMethodDeclaration(parent) ||
+      typescript.isPropertyDeclaration(parent) ||
+      typescript.isGetAccessorDeclaration(parent) ||
+      typescript.isSetAccessorDeclaration(parent) ||
+      typescript.isPropertySignature(parent) ||
+      typescript.isMethodSignature(parent) ||
+      typescript.isEnumMember(parent)) &&
     parent.name === node
   )
     return false;
-  if (ts.isBindingElement(parent) && parent.propertyName === node) return false;
-  if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
-  if (ts.isExportSpecifier(parent) || ts.isImportSpecifier(parent)) return false;
+  if (typescript.isBindingElement(parent) && parent.propertyName === node) return false;
+  if (typescript.isLabeledStatement(parent) || typescript.isBreakOrContinueStatement(parent)) return false;
+  if (typescript.isExportSpecifier(parent) || typescript.isImportSpecifier(parent)) return false;
   // In a type (`let g: typeof memory`, `memory.Entity`) the name reads no value.
   for (let at: ts.Node | undefined = parent; at; at = at.parent) {
-    if (ts.isTypeNode(at) && !ts.isExpressionWithTypeArguments(at)) return false;
-    if (ts.isInterfaceDeclaration(at) || ts.isTypeAliasDeclaration(at)) return false;
-    if (ts.isExpression(at) || ts.isStatement(at)) break;
+    if (typescript.isTypeNode(at) && !typescript.isExpressionWithTypeArguments(at)) return false;
+    if (typescript.isInterfaceDeclaration(at) || typescript.isTypeAliasDeclaration(at)) return false;
+    if (typescript.isExpression(at) || typescript.isStatement(at)) break;
   }
   return true;
 }
