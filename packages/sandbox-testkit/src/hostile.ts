@@ -718,20 +718,28 @@ const SEALING_SETUP = `if (!globalThis.__kitShared) Object.defineProperty(global
  * The first program whose request brings {@link SEALING_SETUP} tries every way to replace what the setup
  * sealed; the session's next program must see the original. It is the session's first program, in a fresh
  * context (`fresh`) or in the spare context the sandbox made before any setup was known (`spare`, where
- * the backend has spares), or its second, after one without a setup that patched
- * `Object.getOwnPropertyNames` (`later`).
+ * the backend has spares), or its second (`later`), after one without a setup that planted the name the
+ * setup seals and patched what a setup and a backend call (`Object.defineProperty`, `Object.freeze`,
+ * `Object.getOwnPropertyNames`): that request gets a fresh context.
  */
 async function sealedSetupSurvives(ctx: CaseContext, mode: "fresh" | "spare" | "later"): Promise<void> {
   const sandbox = await ctx.create();
   try {
     if (mode === "spare") await sandbox.warmUp?.();
     const session = await sandbox.createSession();
-    // The program before the setup also patches what a backend might list sealed globals with.
+    // The program before the setup plants the name sealed with a forged value (the setup's guard would
+    // skip it), then patches what the setup seals with and what a backend might list sealed globals with.
     if (mode === "later")
       expect(
         (
           await session.execute({
-            code: "Object.getOwnPropertyNames = function () { return []; }; return 1;",
+            code: `Object.defineProperty(globalThis, "__kitShared", {
+  value: Object.freeze({ tag: () => "forged" }), writable: false, configurable: false });
+const define = Object.defineProperty;
+Object.defineProperty = (o, k, d) => define(o, k, { ...d, writable: true, configurable: true });
+Object.freeze = (o) => o;
+Object.getOwnPropertyNames = function () { return []; };
+return 1;`,
           })
         ).value,
       ).toBe(1);
@@ -752,6 +760,9 @@ return before;`,
     });
     expect(first.error).toBeUndefined();
     expect(first.value).toBe("original");
+    expect(first.stats.contextReset, "a setup first brought after a program starts a fresh context").toBe(
+      mode === "later",
+    );
     const next = await session.execute({
       setup: SEALING_SETUP,
       code: `const d = Object.getOwnPropertyDescriptor(globalThis, "__kitShared");
@@ -759,6 +770,8 @@ return { tag: __kitShared.tag(), writable: d.writable, configurable: d.configura
     });
     expect(next.error).toBeUndefined();
     expect(next.value).toEqual({ tag: "original", writable: false, configurable: false });
+    // The same setup again keeps the context (code mode brings it with every request).
+    expect(next.stats.contextReset).toBe(false);
     await session.dispose();
   } finally {
     await sandbox.close();

@@ -2,10 +2,12 @@ import type { ExecutionLimits } from "./limits.js";
 import { PRELUDE_FILENAME, PRELUDE_SOURCE, PROGRAM_FILENAME } from "./prelude.js";
 import type { HostBridgeV1, SandboxAdapterV1, SandboxContextV1, ScriptV1 } from "./spec-v1.js";
 
-/** A context, whether core's prelude has already run in it, and the last request setup it ran. */
+/** A context, whether core's prelude and a program have run in it, and the last request setup it ran. */
 export interface PreparedContext {
   context: SandboxContextV1;
   preludeRun: boolean;
+  /** A program ran in it: its globals are no longer the prelude's alone. */
+  programRun?: boolean;
   setup?: string | undefined;
 }
 

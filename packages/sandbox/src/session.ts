@@ -87,9 +87,18 @@ export class Session implements SandboxSession {
       if (callerSignal?.aborted) return fail(abortedError(callerSignal));
 
       let prepared: PreparedContext;
+      let reset = false;
       try {
         this.context ??= this.contexts.open(limits);
         prepared = await this.context;
+        if (request.setup !== undefined && request.setup !== prepared.setup && prepared.programRun) {
+          // A setup first brought after programs ran would run in globals they may have changed: one could
+          // have planted the names it seals or patched `Object.defineProperty`. It gets a fresh context.
+          await this.dropContext();
+          reset = true;
+          this.context = this.contexts.open(limits);
+          prepared = await this.context;
+        }
       } catch (error) {
         this.context = undefined;
         return fail(
@@ -129,6 +138,7 @@ export class Session implements SandboxSession {
       });
       const prelude = withSetup(prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE, setup);
       prepared.preludeRun = true;
+      prepared.programRun = true;
 
       this.deadlines.add(run);
       const onCallerAbort = callerSignal ? () => run.stop(abortedError(callerSignal)) : undefined;
@@ -149,6 +159,7 @@ export class Session implements SandboxSession {
       }
 
       const outcome = run.outcome(result);
+      if (reset) outcome.stats.contextReset = true;
       if (!outcome.ok && (result?.kind !== "completed" || run.stopReason)) {
         // The engine was stopped or failed mid-run: its state is unknown, so the next execution starts fresh.
         outcome.stats.contextReset = true;

@@ -91,7 +91,10 @@ export interface ExecutionStats {
   /** Bytes of return value (as JSON) plus console output. */
   outputBytes: number;
   peakMemoryBytes?: number;
-  /** The session's context was discarded after this execution (a limit or crash); state starts fresh. */
+  /**
+   * The session's context was discarded: after this execution (a limit or crash), so the next starts fresh,
+   * or before it, when the request brought a setup the context had not run and programs had run in it.
+   */
   contextReset: boolean;
 }
 
@@ -138,7 +141,10 @@ export interface ExecuteRequest {
    * A spare context runs the setup of the sandbox's last execution, whichever session made it, and is then
    * handed to any session: a setup must be the same text for every session and carry no session's data.
    * It runs with the context's prelude, never in a program's script, so a global it seals stays sealed
-   * for the session's later programs (QuickJS puts such globals back before each run).
+   * for the session's later programs (QuickJS puts such globals back before each run). A setup a session
+   * first brings (or changes) after programs ran in its context gets a fresh context instead, since they
+   * may have planted its names or patched what it calls: the session's globals start over
+   * (`stats.contextReset`). Bring the same setup with every request, as code mode does.
    */
   setup?: string;
   limits?: Partial<ExecutionLimits>;
