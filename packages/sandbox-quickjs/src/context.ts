@@ -6,7 +6,6 @@ import {
   type SandboxContextV1,
   type ScriptV1,
 } from "@codecall/sandbox";
-import { SEALED_GLOBALS } from "@codecall/sandbox/internal";
 import type {
   QuickJSContext,
   QuickJSDeferredPromise,
@@ -128,7 +127,12 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
         const failed = this.slice(() => this.evaluate(prelude));
         if (failed) return this.finish(failed);
         this.installed = true;
-        this.recordSealed();
+        if (!this.recordSealed())
+          return this.finish({
+            kind: "failed",
+            code: "SANDBOX_CRASHED",
+            message: "Could not list the globals the prelude sealed.",
+          });
       }
       const failed = this.slice(() => {
         const result = this.vm.evalCode(script.source, script.filename, { type: "global" });
@@ -189,27 +193,40 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
     this.pool.release(this.engine, !this.broken);
   }
 
-  /** Adds the sealed globals a prelude just made to {@link sealed}; those already there keep their value. */
-  private recordSealed(): void {
-    const known = new Set(this.sealed.map(([name]) => name));
-    for (const name of this.sealedGlobals())
-      if (!known.has(name)) this.sealed.push([name, this.vm.getProp(this.vm.global, name)]);
+  /**
+   * Records the global object's sealed properties as a prelude just left them (a setup run with a later
+   * prelude may have sealed more, or a new value under a known name: no program has run in such a context,
+   * see the session). False when they could not be listed (a nearly full heap): the run then fails and the
+   * context is dropped, rather than keep a context whose setup's globals would not be put back.
+   */
+  private recordSealed(): boolean {
+    const names = this.sealedGlobals();
+    if (!names) return false;
+    for (const name of names) {
+      const value = this.vm.getProp(this.vm.global, name);
+      const known = this.sealed.find((entry) => entry[0] === name);
+      if (known) {
+        known[1].dispose();
+        known[1] = value;
+      } else this.sealed.push([name, value]);
+    }
+    return true;
   }
 
-  /** Names of the global object's sealed properties (see {@link SEALED_LISTER}). */
-  private sealedGlobals(): string[] {
+  /** Names of the global object's sealed properties (see {@link SEALED_LISTER}); undefined when that fails. */
+  private sealedGlobals(): string[] | undefined {
     if (!this.lister) {
       const made = this.vm.evalCode(SEALED_LISTER, "codecall-quickjs-sealed.js", { type: "global" });
       if (made.error) {
         made.error.dispose();
-        return [...SEALED_GLOBALS];
+        return undefined;
       }
       this.lister = made.value;
     }
     const found = this.vm.callFunction(this.lister, this.vm.undefined);
     if (found.error) {
       found.error.dispose();
-      return [...SEALED_GLOBALS];
+      return undefined;
     }
     const json = this.vm.typeof(found.value) === "string" ? this.vm.getString(found.value) : "";
     found.value.dispose();
@@ -217,9 +234,9 @@ export class QuickJSSandboxContext implements SandboxContextV1 {
       const names = JSON.parse(json) as unknown;
       if (Array.isArray(names)) return names.filter((n): n is string => typeof n === "string");
     } catch {
-      // Fall through: only the prelude's own.
+      // Fall through.
     }
-    return [...SEALED_GLOBALS];
+    return undefined;
   }
 
   /** Installs `__codecallHost = { call, log }`; both forward to the bridge of the run in progress. */

@@ -26,4 +26,24 @@ describe("a request's setup", () => {
       await sandbox.close();
     }
   });
+
+  it("a setup that seals a new value under a known sealed name keeps it for the session's later programs", async () => {
+    // QuickJS lets a setup redefine a sealed global (V8 refuses): the context must put back the new value.
+    const seal = (value: string) =>
+      `Object.defineProperty(globalThis, "__sealedTag", { value: "${value}", writable: false, configurable: false });`;
+    const sandbox = quickjs();
+    try {
+      // The first execution's setup is what the next spare runs ahead of time.
+      expect((await sandbox.execute({ code: "return __sealedTag;", setup: seal("one") })).value).toBe("one");
+      await sandbox.warmUp?.();
+      const session = await sandbox.createSession();
+      const values = [];
+      for (let i = 0; i < 2; i++)
+        values.push((await session.execute({ code: "return __sealedTag;", setup: seal("two") })).value);
+      expect(values).toEqual(["two", "two"]);
+      await session.dispose();
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

@@ -8,7 +8,6 @@ export {
   PRELUDE_FILENAME,
   PRELUDE_SOURCE,
   PROGRAM_FILENAME,
-  SEALED_GLOBALS,
   wrapProgram,
 } from "./prelude.js";
 export { mapProgramStack, type ProgramPosition } from "./stack.js";

@@ -123,13 +123,6 @@ function compact(source: string): string {
 }
 
 /**
- * The globals the prelude defines non-writable and non-configurable (`sealed` below): what every later
- * program of a context relies on. A backend whose engine lets a program redefine them anyway (QuickJS
- * does, on the global object) puts them back before each run.
- */
-export const SEALED_GLOBALS = ["codecall", "__codecallRun"] as const;
-
-/**
  * The JavaScript every backend evaluates once per context, before any program. Written once here so every
  * backend behaves the same. It captures the host functions and the intrinsics it needs before user code
  * can touch them, removes the host global, and installs:
