@@ -443,7 +443,7 @@ class IsolateContext implements SandboxContextV1 {
     }
   }
 
-  /** Evaluates the prelude (first run only) and the program, and resolves with the program's report. */
+  /** Evaluates the prelude (when its source is not empty) and the program; resolves with the program's report. */
   private async evaluate(
     prelude: ScriptV1,
     script: ScriptV1,

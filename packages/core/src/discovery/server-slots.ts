@@ -68,7 +68,10 @@ export interface SlottedRanking {
 
 const slotted = new WeakMap<RetrieverIndex, SlottedRanking>();
 
-/** Marks `index` as one that gives server slots (internal: the lexical ranker and the hybrid). */
+/**
+ * Marks `index` as one that gives server slots (internal: the lexical ranker). A hybrid fuses a marked
+ * index's ranking before its slots; an index that wraps a lexical one is not marked, so it is fused slotted.
+ */
 export function withSlottedRanking<T extends RetrieverIndex>(index: T, parts: SlottedRanking): T {
   slotted.set(index, parts);
   return index;

@@ -39,7 +39,11 @@ export interface ToolDocument {
 export interface RetrievalHit {
   /** The position of the document in the list given to {@link Retriever.index}. */
   doc: number;
-  /** Higher is better; only the order matters across retrievers. */
+  /**
+   * Higher is better; only the order matters across retrievers. Scores never increase down a list, but
+   * where the lexical ranker moves tools into its first five (server slots, joint server order) the
+   * scores keep their places, so a hit's score may be one another tool earned.
+   */
   score: number;
 }
 
