@@ -24,6 +24,27 @@ const tool = (id: string, description: string, extra: Partial<ToolDocument> = {}
   ...extra,
 });
 
+/**
+ * A server whose core tool (`create_document`) shares no word with the question, beside tools of other
+ * servers that match it word for word.
+ */
+const WORD_SERVER = (() => {
+  const server = { serverDescription: "Create and edit Word documents" };
+  const docs = [
+    tool("docs.add_table", "Adds a table of values to a document.", server),
+    tool("docs.search_replace", "Searches text in a document and replaces it.", server),
+    tool("docs.get_text", "Gets the text of a document.", server),
+    tool("docs.create_document", "Creates a new Word document.", server),
+    tool("docs.add_paragraph", "Adds a paragraph to a document.", server),
+    tool("sheets.sales_table", "Reads the sales table of a spreadsheet."),
+    tool("sheets.quarterly_sales", "Sums quarterly sales."),
+    tool("charts.table_chart", "Draws a chart of a table."),
+    tool("notes.sales_summary", "Writes a summary of sales figures."),
+    tool("notes.quarterly_summary", "Writes a quarterly summary."),
+  ];
+  return { docs, query: "add a table of quarterly sales to the report document" };
+})();
+
 const ids = async (docs: ToolDocument[], query: string, options = {}) => {
   const index = await createLexicalRetriever(options).index(docs);
   return (await index.search(query, { limit: docs.length })).map((hit) => docs[hit.doc]!.id);
@@ -78,20 +99,7 @@ describe("what the ranker knows comes from the tools' own text", () => {
   });
 
   it("gives the best tool's server slots for its core tools, ranked by the server's own description", async () => {
-    const server = { serverDescription: "Create and edit Word documents" };
-    const docs = [
-      tool("docs.add_table", "Adds a table of values to a document.", server),
-      tool("docs.search_replace", "Searches text in a document and replaces it.", server),
-      tool("docs.get_text", "Gets the text of a document.", server),
-      tool("docs.create_document", "Creates a new Word document.", server),
-      tool("docs.add_paragraph", "Adds a paragraph to a document.", server),
-      tool("sheets.sales_table", "Reads the sales table of a spreadsheet."),
-      tool("sheets.quarterly_sales", "Sums quarterly sales."),
-      tool("charts.table_chart", "Draws a chart of a table."),
-      tool("notes.sales_summary", "Writes a summary of sales figures."),
-      tool("notes.quarterly_summary", "Writes a quarterly summary."),
-    ];
-    const query = "add a table of quarterly sales to the report document";
+    const { docs, query } = WORD_SERVER;
     const top5 = async (options = {}) => (await ids(docs, query, options)).slice(0, 5);
     // The question never says "create": only the server's description ranks that tool first among its own.
     expect(await top5({ serverSlots: 0 })).not.toContain("docs.create_document");
@@ -116,20 +124,7 @@ describe("what the ranker knows comes from the tools' own text", () => {
   });
 
   it("a hybrid gives the lexical ranker's server slots to the fused ranking, not fused into it", async () => {
-    const server = { serverDescription: "Create and edit Word documents" };
-    const docs = [
-      tool("docs.add_table", "Adds a table of values to a document.", server),
-      tool("docs.search_replace", "Searches text in a document and replaces it.", server),
-      tool("docs.get_text", "Gets the text of a document.", server),
-      tool("docs.create_document", "Creates a new Word document.", server),
-      tool("docs.add_paragraph", "Adds a paragraph to a document.", server),
-      tool("sheets.sales_table", "Reads the sales table of a spreadsheet."),
-      tool("sheets.quarterly_sales", "Sums quarterly sales."),
-      tool("charts.table_chart", "Draws a chart of a table."),
-      tool("notes.sales_summary", "Writes a summary of sales figures."),
-      tool("notes.quarterly_summary", "Writes a quarterly summary."),
-    ];
-    const query = "add a table of quarterly sales to the report document";
+    const { docs, query } = WORD_SERVER;
     // A second ranker that agrees with the lexical one on the best tool and puts the core tool last.
     const second: Retriever = {
       name: "second",
