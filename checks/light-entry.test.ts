@@ -45,7 +45,6 @@ describe("each entry loads only what it needs (built output)", () => {
   it("@codecall/sandbox-quickjs loads only the contract and QuickJS", () => {
     expect(importsOf("packages/sandbox-quickjs/dist/index.js").static).toEqual([
       "@codecall/sandbox",
-      "@codecall/sandbox/internal",
       "@jitl/quickjs-wasmfile-release-sync",
       "quickjs-emscripten-core",
     ]);
