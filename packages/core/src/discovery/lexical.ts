@@ -20,7 +20,7 @@ import { analyze, TermAnalyzer } from "./analyze.js";
 import { Bm25Index, type FieldSpec, termWeights, topHits } from "./bm25.js";
 import { NgramAnalyzer, ngrams } from "./ngrams.js";
 import { schemaText, schemaWords } from "./schema-text.js";
-import { giveServerSlots, SLOT_WINDOW, withSlottedRanking } from "./server-slots.js";
+import { giveServerSlots, SLOT_WINDOW, type SlottedRanking, withSlottedRanking } from "./server-slots.js";
 import type { RetrievalHit, RetrievalOptions, Retriever, ToolDocument } from "./types.js";
 import { Vocabulary } from "./vocabulary.js";
 
@@ -120,7 +120,13 @@ const FEEDBACK_FIELDS = [0, 1];
 export function createLexicalRetriever(options: LexicalOptions = {}): Retriever {
   const fields = FIELD_ORDER.map((field) => options.fields?.[field] ?? DEFAULT_LEXICAL_FIELDS[field]);
   const o = { ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(options) };
-  return { name: "lexical", index: (documents) => lexicalIndex(documents, fields, o) };
+  return {
+    name: "lexical",
+    index(documents) {
+      const { search, rank, slots } = lexicalIndex(documents, fields, o);
+      return withSlottedRanking({ search }, { rank, slots });
+    },
+  };
 }
 
 type ScalarOptions = Required<Omit<LexicalOptions, "fields">>;
@@ -129,7 +135,11 @@ function lexicalIndex(
   documents: readonly ToolDocument[],
   fields: readonly FieldSpec[],
   o: ScalarOptions,
-): { search(query: string, options: RetrievalOptions): RetrievalHit[] } {
+): SlottedRanking & {
+  search(query: string, options: RetrievalOptions): RetrievalHit[];
+  /** Every document's score for `query`, before slots. */
+  scoreAll(query: string): Float64Array;
+} {
   const vocabulary = new Vocabulary();
   const analyzer = new TermAnalyzer(vocabulary);
   const fieldIds = documents.map((doc) => lexicalFields(doc).map((text) => analyzer.ids(text)));
@@ -196,7 +206,7 @@ function lexicalIndex(
   };
   // One document per server (its name, description, and its tools' names and first sentences), ranked
   // by this same ranker when first needed; only the slotted window is ordered by it.
-  let joint: { search(query: string, options: RetrievalOptions): RetrievalHit[] } | undefined;
+  let joint: ReturnType<typeof lexicalIndex> | undefined;
   const jointScores = (query: string): Float64Array => {
     joint ??= lexicalIndex(jointServerDocuments(servers, members, documents), fields, {
       ...o,
@@ -204,9 +214,7 @@ function lexicalIndex(
       siblingWeight: 0,
       jointServerWeight: 0,
     });
-    const scores = new Float64Array(servers.length);
-    for (const hit of joint.search(query, { limit: servers.length })) scores[hit.doc] = hit.score;
-    return scores;
+    return joint.scoreAll(query);
   };
   const scoreAll = (query: string): Float64Array => {
     const scores = scoreQuery(query);
@@ -223,19 +231,17 @@ function lexicalIndex(
     return scores;
   };
   const rank = (query: string, searchOptions: RetrievalOptions) => topHits(scoreAll(query), searchOptions);
+  // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
+  const slotted = (searchOptions: RetrievalOptions) => o.serverSlots >= 2 && !searchOptions.filter;
   const slots = (hits: readonly RetrievalHit[], searchOptions: RetrievalOptions): RetrievalHit[] =>
-    // A filtered search (one server's tools) is the ranking's own: slots would only reorder it.
-    o.serverSlots < 2 || searchOptions.filter
-      ? [...hits]
-      : giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools });
+    slotted(searchOptions) ? giveServerSlots(hits, { slots: o.serverSlots, serverOf, coreTools }) : [...hits];
   const search = (query: string, searchOptions: RetrievalOptions): RetrievalHit[] => {
     const scores = scoreAll(query);
-    const slotted = slots(topHits(scores, searchOptions), searchOptions);
-    if (o.jointServerWeight <= 0 || o.serverSlots < 2 || searchOptions.filter || slotted.length < SLOT_WINDOW)
-      return slotted;
-    return orderWindow(slotted, scores, jointScores(query), serverOf, o.jointServerWeight);
+    const hits = slots(topHits(scores, searchOptions), searchOptions);
+    if (o.jointServerWeight <= 0 || !slotted(searchOptions) || hits.length < SLOT_WINDOW) return hits;
+    return orderWindow(hits, scores, jointScores(query), serverOf, o.jointServerWeight);
   };
-  return withSlottedRanking({ search }, { rank, slots });
+  return { search, rank, slots, scoreAll };
 }
 
 /** A long query's clauses with at least two search terms each; fewer than two clauses means none. */
