@@ -15,11 +15,11 @@
  * - (g) global expansion from the catalogue: for each query word, up to 3 words that occur with it in at
  *   least a share of the names and first sentences that have it (weighted by that share times idf).
  *
- * (c)-(g) need temporary hooks in packages/core/src/discovery (analyze.ts `setStemmer`, lexical.ts
- * options `queryIdfPower`, `ngramLead`, `bigramWeight`, `assocWeight`/`assocShare`) that exist only in the
- * commit that added this file; the next commit removed them with everything else measured here. Run at
- * that commit, from apps/bench: `node --conditions=@codecall/source --import tsx src/discovery-generalize.ts`
- * (about 10 s). All negative. On the 48 dev tasks (2026-12-06), held out (default R@5 0.453, R@10 0.496,
+ * Run from apps/bench: `node --conditions=@codecall/source --import tsx src/discovery-generalize.ts`
+ * (about 10 s) for (a) and (b). (c)-(g) needed temporary hooks in packages/core/src/discovery
+ * (analyze.ts `setStemmer`, lexical.ts options `queryIdfPower`, `ngramLead`, `bigramWeight`,
+ * `assocWeight`/`assocShare`) and `wink-lemmatizer` in this app: they and the code that ran them are in
+ * the commit that added this file (cee7343), and were removed by the next. All negative. On the 48 dev tasks (2026-12-06), held out (default R@5 0.453, R@10 0.496,
  * MRR 0.580; per fold R@5/MRR 0.479/0.750, 0.396/0.443, 0.514/0.662, 0.424/0.463):
  * - (a) 0.415, 0.491, 0.553; per fold ΔR@5 0, -0.042, -0.083, -0.028, ΔMRR 0, -0.017, -0.059, -0.029;
  *   gain ratio over BM25 0.797 / 0.812 (best single setting on all tasks, not held out: 0.456 / 0.580).
@@ -44,10 +44,6 @@ import {
   liveMcpBenchTools,
   type RankerCandidate,
 } from "@codecall/core/discovery";
-// @ts-expect-error: the package ships no types.
-import lemmatizer from "wink-lemmatizer";
-import { stemmer } from "../../../packages/core/node_modules/stemmer/index.js";
-import { setStemmer } from "../../../packages/core/src/discovery/analyze.js";
 import { figuresRow, liveMcpBenchData } from "./discovery-data.js";
 
 const tools = liveMcpBenchTools(liveMcpBenchData("tools.json"));
@@ -68,18 +64,6 @@ const withB = (b: Partial<Record<LexicalField, number>>): LexicalOptions["fields
 const families: Record<string, LexicalOptions[]> = {
   "(a) k1 and b per field": [],
   "(b) feedback depth": [],
-  "(d) query terms weighted by idf": [0.25, 0.5, 1, 2].map(
-    (queryIdfPower) => ({ queryIdfPower }) as LexicalOptions,
-  ),
-  "(e) trigrams of first sentences too": [0.1, 0.2, 0.3, 0.4].map(
-    (ngramWeight) => ({ ngramWeight, ngramLead: true }) as LexicalOptions,
-  ),
-  "(f) adjacent word pairs of names and first sentences": [0.1, 0.2, 0.4, 0.8].map(
-    (bigramWeight) => ({ bigramWeight }) as LexicalOptions,
-  ),
-  "(g) words that go with the query's words in tools' names and first sentences": [0.05, 0.1, 0.2].flatMap(
-    (assocWeight) => [0.3, 0.5].map((assocShare) => ({ assocWeight, assocShare }) as LexicalOptions),
-  ),
 };
 for (const k1 of [1.2, 1.6, 2.0])
   for (const name of [0.3, 0.5, 0.75])
@@ -94,26 +78,7 @@ for (const feedbackDocs of [3, 5, 8])
     for (const feedbackWeight of [0.2, 0.3])
       families["(b) feedback depth"]!.push({ feedbackDocs, feedbackTerms, feedbackWeight });
 
-const lemma = lemmatizer as { noun(w: string): string; verb(w: string): string };
-/** A word's verb lemma when it has one, else its noun lemma (wrote -> write, children -> child). */
-const lemmaOf = (word: string) => {
-  const verb = lemma.verb(word);
-  return verb !== word ? verb : lemma.noun(word);
-};
-
 const f3 = (v: number) => (v >= 0 ? "+" : "") + v.toFixed(3);
-for (const [name, stem] of Object.entries({
-  "(c) Porter (default)": stemmer,
-  "(c) lemma instead of Porter": lemmaOf,
-  "(c) lemma, then Porter": (word: string) => stemmer(lemmaOf(word)),
-})) {
-  setStemmer(stem);
-  const cv = await crossValidate({ tools, tasks, candidates: [candidate({})] });
-  console.log(
-    `${figuresRow(name, cv.heldOut, 30)}   per fold R@5/MRR ${cv.folds.map((f) => `${f.test.recallAt5}/${f.test.mrr}`).join(", ")}`,
-  );
-}
-setStemmer(stemmer);
 const base = await crossValidate({ tools, tasks, candidates: [candidate({})] });
 console.log(`${"held out".padEnd(30)} R@5    R@10   MRR`);
 console.log(

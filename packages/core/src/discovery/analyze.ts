@@ -132,18 +132,12 @@ const STOP_WORDS = new Set(
 );
 
 const stemCache = new Map<string, string>();
-let stemWord: (word: string) => string = stemmer;
-/** Experiment hook (temporary): another stemmer. */
-export function setStemmer(fn: (word: string) => string): void {
-  stemWord = fn;
-  stemCache.clear();
-}
 
 /** The Porter stem of a lower-case word, cached (the same words recur across thousands of tools). */
 export function stem(word: string): string {
   let out = stemCache.get(word);
   if (out === undefined) {
-    out = word.length > 3 && /^[a-z]+$/.test(word) ? stemWord(word) : word;
+    out = word.length > 3 && /^[a-z]+$/.test(word) ? stemmer(word) : word;
     if (stemCache.size < 200_000) stemCache.set(word, out);
   }
   return out;

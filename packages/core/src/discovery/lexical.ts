@@ -157,94 +157,20 @@ function lexicalIndex(
   if (o.ngramWeight > 0) {
     const grams = new Vocabulary();
     const ngramAnalyzer = new NgramAnalyzer(grams);
-    const lead = (o as { ngramLead?: boolean }).ngramLead;
-    const ids = documents.map((doc) => [
-      ngramAnalyzer.ids(lead ? `${ngramText(doc)} ${firstSentence(doc.description ?? "")}` : ngramText(doc)),
-    ]);
+    const ids = documents.map((doc) => [ngramAnalyzer.ids(ngramText(doc))]);
     ngramIndex = {
       index: new Bm25Index(ids, grams, { fields: [{ weight: 1, b: 0.5 }], k1: o.k1 }),
       vocabulary: grams,
     };
   }
-  const bigramWeight = (o as { bigramWeight?: number }).bigramWeight ?? 0;
-  let bigramIndex: { index: Bm25Index; vocabulary: Vocabulary } | undefined;
-  if (bigramWeight > 0) {
-    const pairs = new Vocabulary();
-    const ids = documents.map((doc) => [
-      pairs.addAll(wordPairs(`${doc.name} ${doc.title ?? ""}. ${firstSentence(doc.description ?? "")}`)),
-    ]);
-    bigramIndex = {
-      index: new Bm25Index(ids, pairs, { fields: [{ weight: 1, b: 0.5 }], k1: o.k1 }),
-      vocabulary: pairs,
-    };
-  }
-  const assocWeight = (o as { assocWeight?: number }).assocWeight ?? 0;
-  const assocShare = (o as { assocShare?: number }).assocShare ?? 0.3;
-  const leadDocs = new Map<number, number[]>();
-  if (assocWeight > 0)
-    fieldIds.forEach((f, d) => {
-      for (const id of new Set([...f[0]!, ...f[1]!])) {
-        const list = leadDocs.get(id) ?? [];
-        leadDocs.set(id, list);
-        list.push(d);
-      }
-    });
-  const assocCache = new Map<number, [number, number][]>();
-  const associated = (t: number): [number, number][] => {
-    let known = assocCache.get(t);
-    if (!known) {
-      const docs = leadDocs.get(t) ?? [];
-      const counts = new Map<number, number>();
-      for (const d of docs)
-        for (const u of new Set([...fieldIds[d]![0]!, ...fieldIds[d]![1]!]))
-          if (u !== t) counts.set(u, (counts.get(u) ?? 0) + 1);
-      known = [...counts]
-        .filter(([, c]) => c >= 2 && c >= assocShare * docs.length)
-        .map(([u, c]) => [u, (c / docs.length) * index.idf(u)] as [number, number])
-        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-        .slice(0, 3);
-      assocCache.set(t, known);
-    }
-    return known;
-  };
   const scoreQuery = (query: string): Float64Array => {
     const terms = queryTerms(query, o.pathWeight);
-    const power = (o as { queryIdfPower?: number }).queryIdfPower ?? 0;
-    if (power > 0) {
-      let top = 0;
-      for (const term of terms.keys()) top = Math.max(top, index.idf(vocabulary.find(term)));
-      if (top > 0)
-        for (const [term, w] of terms) terms.set(term, w * (index.idf(vocabulary.find(term)) / top) ** power);
-    }
     const scores = new Float64Array(index.size);
     index.accumulate(terms, scores);
     if (serverIndex) addServerScores(scores, serverIndex, terms, serverOf, o.serverWeight);
     if (o.feedbackWeight > 0) {
       const feedback = feedbackTerms(scores, fieldIds, index, vocabulary, terms, o);
       if (feedback.size) index.accumulateIds(feedback, scores);
-    }
-    if (assocWeight > 0) {
-      const extra = new Map<number, number>();
-      const own = new Set([...terms.keys()].map((t) => vocabulary.find(t)));
-      for (const term of terms.keys()) {
-        const t = vocabulary.find(term);
-        if (t < 0) continue;
-        const list = associated(t);
-        const top = list[0]?.[1] ?? 0;
-        for (const [u, v] of list)
-          if (!own.has(u)) extra.set(u, Math.max(extra.get(u) ?? 0, (assocWeight * v) / top));
-      }
-      if (extra.size) index.accumulateIds(extra, scores);
-    }
-    if (bigramIndex) {
-      const pairScores = new Float64Array(index.size);
-      bigramIndex.index.accumulate(termWeights([...new Set(wordPairs(plainWords(query)))]), pairScores);
-      let a = 0;
-      for (const v of scores) a = Math.max(a, v);
-      let b = 0;
-      for (const v of pairScores) b = Math.max(b, v);
-      if (a > 0 && b > 0)
-        for (let d = 0; d < scores.length; d++) scores[d]! += (bigramWeight * a * pairScores[d]!) / b;
     }
     if (ngramIndex) {
       const grams = new Float64Array(index.size);
@@ -316,17 +242,6 @@ function lexicalIndex(
     return orderWindow(hits, scores, jointScores(query), serverOf, o.jointServerWeight);
   };
   return { search, rank, slots, scoreAll };
-}
-
-/** Adjacent search terms of each sentence, joined (an unordered pair: "cloud word" matches "word cloud"). */
-function wordPairs(text: string): string[] {
-  const out: string[] = [];
-  for (const sentence of text.split(/[.;!?:,()]\s/)) {
-    const terms = analyze(sentence);
-    for (let i = 0; i + 1 < terms.length; i++)
-      out.push(terms[i]! < terms[i + 1]! ? `${terms[i]} ${terms[i + 1]}` : `${terms[i + 1]} ${terms[i]}`);
-  }
-  return out;
 }
 
 /** A long query's clauses with at least two search terms each; fewer than two clauses means none. */
