@@ -42,6 +42,9 @@
  *   removed with the package by the next): held out 0.420, 0.473, 0.566; per fold ΔR@5 0, -0.021, -0.042,
  *   -0.072, ΔMRR 0, +0.004, +0.003, -0.060. Chinese tools of Chinese-themed questions rise, but short
  *   glossed descriptions full of common English words enter unrelated questions' first five.
+ * - (j) coordination: each tool's word score times (query words it matches / query words) ** p, p 0.1 to
+ *   1 (temporary hook, not committed): held out 0.432, 0.496, 0.561 (one fold picks 0.1: ΔR@5 -0.083,
+ *   ΔMRR -0.074; the others keep the default); all tasks p 0.1 0.432 / 0.572, p 1 0.372 / 0.474.
  * - (h) floor: every fold keeps 0.7 (all tasks 0.5: 0.453 / 0.578, 0.9: 0.431 / 0.539); fields 0.420,
  *   0.475, 0.567 (three folds keep the default; one picks parameters too: ΔR@5 -0.132, ΔMRR -0.048).
  */
