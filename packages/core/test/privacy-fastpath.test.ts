@@ -156,6 +156,40 @@ describe("scan-level gates", () => {
     );
   });
 
+  it("with remembered values, strings with no digit or @ are told so by their profile, same result", () => {
+    const wrapped = unknownToTheScan();
+    // Remembered names and an address whose words the mixed text holds, so the profile lists words.
+    const seed = (vault: Vault) => {
+      for (const name of ["Ann Lee", "Lee", "José Müller", "Xi"])
+        vault.issue("NAME", name, { remember: true });
+      vault.issue("EMAIL", "ann.lee@example.com", { remember: true });
+      return vault;
+    };
+    const words = fc.constantFrom(
+      "Ann",
+      "Lee",
+      "Ann Lee",
+      "José Müller",
+      "Xi",
+      "ann",
+      "é",
+      "bo@mail.example.org",
+    );
+    const mixed = fc
+      .array(fc.oneof(text, words, fc.constantFrom(" ", "@", "%", "\\", "[", "\n", "\u00a0")), {
+        maxLength: 8,
+      })
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(mixed, (t) => {
+        expect(tokenize(t, seed(new Vault()))).toEqual(
+          tokenize(t, seed(new Vault()), { detectors: wrapped }),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("a built-in detector spread into one with its own find keeps no gate", () => {
     const own = {
       ...ssnDetector(),

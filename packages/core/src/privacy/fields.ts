@@ -9,6 +9,7 @@
  * so the vault remembers them and replaces them wherever they appear later, except single words that are
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
+import { STOP_WORDS } from "../stop-words.js";
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
@@ -304,7 +305,8 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 /**
  * True when `value` can be a person's name: one to six words of letters (any script), apostrophes,
  * hyphens and initials' dots, no digits. `strict` (a role field such as `owner`, where logins and team
- * names also sit) wants a capitalised or uncased-script word and no single lower-case word.
+ * names also sit) wants a capitalised or uncased-script word, no single lower-case word, no English
+ * function word (see {@link isFunctionWord}) and no word for a thing or a role (`No Owner`).
  */
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
@@ -315,8 +317,28 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   if (wordCount(v) > 6) return false;
   if (!strict) return true;
   const words = v.split(/\s+/);
-  if (words.some((w) => THING_WORDS.has(w.toLowerCase()) || isPlaceholder(w))) return false;
+  if (words.some((w) => isPlaceholder(w) || isFunctionWord(w) || namesARole(w))) return false;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
+}
+
+/** A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. */
+function namesARole(word: string): boolean {
+  const w = word.toLowerCase();
+  return THING_WORDS.has(w) || ROLE_WORDS.has(w) || PEOPLE_WORDS.has(w);
+}
+
+/** Modal verbs: given names as often (`Will`, `May`, `Can`), so one capitalised says nothing. */
+const MODALS = new Set(["can", "could", "may", "might", "must", "shall", "will", "would"]);
+
+/**
+ * True for an English function word (`not`, `yet`, `see`, `below`): a role's value holding one reads as
+ * prose (`Not Found`, `Not yet assigned`), not a name. Words under three letters are left out (initials,
+ * particles such as `do`, romanized names such as `An`, `To`, `So`), and so is a capitalised modal verb.
+ */
+function isFunctionWord(word: string): boolean {
+  const w = word.replace(/[.,]+$/, "").toLowerCase();
+  if (w.length < 3 || !STOP_WORDS.has(w)) return false;
+  return !(MODALS.has(w) && CASED_START.test(word));
 }
 
 /** The words of a trimmed name (`NAME_SHAPE`: spaces are its only white space), counted without splitting. */

@@ -571,15 +571,21 @@ function findSpans(
   known: "remembered" | "all" | undefined,
   escapeTokens: boolean,
 ): Span[] {
+  const builtins = onlyBuiltins(detectorsOf(options));
+  const index = known === "remembered" ? rememberedIndex(vault) : undefined;
+  const words = index === undefined || index.empty ? undefined : index;
   // No digit, `@`, escape or `[`: no built-in detector can match, in any reading. Only known values.
-  if (!MAY_HOLD_VALUE.test(text) && onlyBuiltins(detectorsOf(options))) {
+  // With remembered values the profile below says so (it is read for its word list anyway): one pass
+  // over the text instead of this regex and then the profile or a scan for known words. Without, the
+  // regex is the cheaper read.
+  if (words === undefined && builtins && !MAY_HOLD_VALUE.test(text)) {
     if (known === undefined) return NONE;
     return knownOnly(text, vault, known);
   }
   // One pass over the raw text says which readings it needs; usually none, and the detectors reuse it.
   // The profile lists the words a scan for remembered values would look up, so that scan reads no text.
-  const index = known === "remembered" ? rememberedIndex(vault) : undefined;
-  const raw = profileOf(text, context, index === undefined || index.empty ? undefined : index);
+  const raw = profileOf(text, context, words);
+  if (words !== undefined && builtins && !mayHoldValue(raw)) return knownOnly(text, vault, "remembered", raw);
   const { scan, json, exact } = mainReading(text, raw);
   if (scan !== text) context.profile = undefined;
   let spans = scanOnce(scan, context, vault, options, known, escapeTokens, exact);
@@ -672,10 +678,14 @@ const MAY_HOLD_VALUE = /[0-9@%\\[]/;
 /** No spans. Never mutated: callers only read what the scan functions return. */
 const NONE: Span[] = [];
 
-/** Known values only: for text in which no detector can match. */
-function knownOnly(text: string, vault: Vault, known: "remembered" | "all"): Span[] {
+/** {@link MAY_HOLD_VALUE}'s test read from a profile: an ASCII digit, `@`, `%`, `\\` or `[`. */
+const mayHoldValue = (p: TextProfile): boolean =>
+  p.digitRun > 0 || p.at || p.percent || p.backslash || p.bracket;
+
+/** Known values only: for text in which no detector can match (with its profile, when read). */
+function knownOnly(text: string, vault: Vault, known: "remembered" | "all", profile?: TextProfile): Span[] {
   const hits: KnownMatch[] = [];
-  vault.findKnown(text, known, hits, NONE);
+  findKnownIn(vault, text, known, hits, NONE, profile);
   if (hits.length === 0) return NONE;
   return clean(hits.map((h) => ({ start: h.start, end: h.end, type: h.type, confidence: 1 })));
 }

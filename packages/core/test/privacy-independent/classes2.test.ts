@@ -125,4 +125,23 @@ describe("classes the second independent set found", () => {
       tok({ a: "Status: In Progress", b: "Owner: platform-team", c: "Error: Host Unreachable" }).found,
     ).toEqual([]);
   });
+
+  it("a role's value that reads as prose (a function word, a role word) is no name, in every shape", () => {
+    // One-line strings, a role field, a line of a text block, a role list.
+    expect(
+      tok({ a: "User: Not Found", b: "Assignee: Not yet assigned", c: "Author: See Below" }).found,
+    ).toEqual([]);
+    expect(tok({ owner: "Not Found", reviewer: "No Reviewer", assignee: "Unknown User" }).found).toEqual([]);
+    expect(tok(text("Ticket T-12\nOwner: No Owner\nReporter: Not Available Yet\n")).found).toEqual([]);
+    expect(tok({ attendees: ["Not Confirmed", "Ana Lima"] }).found).toEqual(["NAME:Ana Lima"]);
+    // Names that are function words too stay names: modal verbs as given names, short romanized names.
+    expect(
+      tok({
+        a: "Owner: Will Smith",
+        b: "Assignee: May Jones",
+        c: "Reviewer: Do Van An",
+        d: "Author: Can Yücel",
+      }).found,
+    ).toEqual(["NAME:Will Smith", "NAME:May Jones", "NAME:Do Van An", "NAME:Can Yücel"]);
+  });
 });
