@@ -25,7 +25,8 @@ function importsOf(entry: string): { static: string[]; dynamic: string[] } {
     }
     // TypeScript is loaded as CommonJS (core's executor/typescript.ts, through its code cache), at the load
     // of the file that does.
-    if (/requireWithCompileCache\(\s*\w+\.resolve\(\s*"typescript"\s*\)/.test(text)) found[kind].add("typescript");
+    if (/requireWithCompileCache\(\s*\w+\.resolve\(\s*"typescript"\s*\)/.test(text))
+      found[kind].add("typescript");
   };
   visit(join(repoRoot, entry), "static");
   return {

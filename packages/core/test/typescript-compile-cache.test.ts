@@ -3,7 +3,16 @@
  * would, so V8 compiles TypeScript from the cache file or from source, never from a cache in memory.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -117,4 +126,18 @@ it("the type-check worker writes the cache after its warm-up, and a second proce
   // A file V8 refused would have been written again (a new file renamed over it).
   const kept = statSync(join(dir, name!));
   expect([kept.ino, kept.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+}, 120_000);
+
+it("outside any package the cache goes to a temp folder of this user's, and not to one others can write", async () => {
+  const temp = tempDir();
+  const outside = tempDir();
+  const env = { TMPDIR: temp, TMP: temp, TEMP: temp };
+  const first = await load(env, outside);
+  expect(first).toMatchObject({ status: "missing", written: true });
+  expect(first.file!.startsWith(join(temp, "codecall-compile-cache-"))).toBe(true);
+  expect(statSync(join(first.file!, "..")).mode & 0o777).toBe(0o700);
+
+  // A folder of that name anyone can write: its file could hold anyone's code.
+  chmodSync(join(first.file!, ".."), 0o777);
+  expect(await load(env, outside)).toMatchObject({ status: "off", written: false });
 }, 120_000);

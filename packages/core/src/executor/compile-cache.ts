@@ -1,26 +1,28 @@
 /**
- * A V8 code cache for a large CommonJS file (TypeScript's 9 MB `typescript.js`): compiling it is most of the
- * first type-check's CPU in a new process, and V8 can reuse its compiled code from disk instead.
+ * A V8 code cache for a large CommonJS file (TypeScript's 9 MB `typescript.js`): compiling it, and the
+ * functions its first checks compile lazily, is a large share of the first type-check's CPU in a new
+ * process, and V8 can take that compiled code from disk instead.
  *
- * Hand-written rather than `v8-compile-cache` (last released 2023; it hooks every `require` of the thread and
- * saves at process exit, which a terminated worker never reaches, with only the eagerly compiled code) or
+ * Hand-written rather than `v8-compile-cache` (last released 2023; it hooks every `require` of the thread,
+ * caches only what compiles eagerly, and saves at process exit, which a terminated worker never reaches) or
  * Node's `module.enableCompileCache()` (Node 22.1 and later only; this package supports Node 20). Here the
  * cache is made once the checker has warmed up (`script.createCachedData()`), so it holds the functions the
- * first checks compiled lazily too, the bulk of the work.
+ * first checks compiled lazily too.
  *
  * The file lives where tools keep caches (`node_modules/.cache/codecall` of the nearest package, the
- * find-cache-dir convention, `CACHE_DIR` honoured; else a per-user folder in the OS temp dir), one per
- * TypeScript, Node/V8 version, architecture and flags. It is written atomically and checked by its own
- * digest: V8 does not verify a code cache's payload (a corrupt one aborts the process), only its header.
- * `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder.
+ * find-cache-dir convention, `CACHE_DIR` honoured; else a folder in the OS temp dir only this user can
+ * write), one per TypeScript, Node/V8 version, architecture and V8 flags. It is written atomically and
+ * checked by its own digest: V8 checks a code cache's header, not its payload (a corrupt one aborts the
+ * process). `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { threadId } from "node:worker_threads";
+import { cachedDataVersionTag } from "node:v8";
 import { Script } from "node:vm";
+import { threadId } from "node:worker_threads";
 import { cache as packageCacheDir } from "empathic/package";
 
 /** What happened to the cache of one loaded module. */
@@ -52,18 +54,24 @@ export function compileCacheDirectory(): string | undefined {
   if (setting && /^(0|false|off|no)$/i.test(setting)) return undefined;
   if (setting && !/^(1|true|on|yes)$/i.test(setting)) return resolve(setting);
   try {
-    return packageCacheDir("codecall") ?? join(tmpdir(), `codecall-compile-cache-${userId()}`);
+    return packageCacheDir("codecall") ?? privateTempDir();
   } catch {
     return undefined;
   }
 }
 
-function userId(): string {
-  try {
-    return String(userInfo().uid >= 0 ? userInfo().uid : userInfo().username);
-  } catch {
-    return "user";
-  }
+/**
+ * A folder of this user's in the shared temp dir, or undefined when it is not theirs alone: whoever can
+ * write the cache chooses the code this process runs.
+ */
+function privateTempDir(): string | undefined {
+  const uid = process.getuid?.();
+  const dir = join(tmpdir(), `codecall-compile-cache-${uid ?? userInfo().username}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stats = lstatSync(dir);
+  if (!stats.isDirectory()) return undefined;
+  if (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0)) return undefined;
+  return dir;
 }
 
 /**
@@ -84,10 +92,10 @@ export function requireWithCompileCache(path: string, name: string, version: str
     }
   }
   // The wrapper Node gives every CommonJS module.
-  const script = new Script(
-    `(function (exports, require, module, __filename, __dirname) { ${source}\n});`,
-    { filename: path, ...(cachedData ? { cachedData } : {}) },
-  );
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
+    filename: path,
+    ...(cachedData ? { cachedData } : {}),
+  });
   if (cachedData) status = script.cachedDataRejected ? "rejected" : "accepted";
   entries.set(path, { file, status, written: false });
   if (file && status !== "accepted") unsaved.set(path, script);
@@ -130,11 +138,13 @@ export function compileCacheEntries(): ReadonlyMap<string, Readonly<CompileCache
   return entries;
 }
 
-/** Node, V8, architecture, flags and the file's size: anything that makes V8 refuse (or misuse) the cache. */
+/**
+ * Node, architecture, V8's tag for its cache (its version, flags and CPU features) and the file's size:
+ * what makes V8 refuse the cache, so processes that differ there keep a file each instead of taking turns.
+ */
 function cacheKey(path: string): string {
-  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
   const hash = createHash("sha256")
-    .update(JSON.stringify([process.versions.v8, flags, statSync(path).size]))
+    .update(JSON.stringify([process.versions.v8, cachedDataVersionTag(), statSync(path).size]))
     .digest("hex")
     .slice(0, 12);
   return `node${process.versions.node}-${process.arch}-${hash}`;
