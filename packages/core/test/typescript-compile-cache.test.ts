@@ -106,6 +106,13 @@ it("CODECALL_COMPILE_CACHE=0 turns the cache off", async () => {
 it("by default the cache is in node_modules/.cache/codecall of the nearest package, or CACHE_DIR", async () => {
   const project = tempDir();
   writeFileSync(join(project, "package.json"), "{}");
+  // A project without node_modules is left without one: the cache goes to the temp dir.
+  const temp = tempDir();
+  const bare = await load({ TMPDIR: temp, TMP: temp, TEMP: temp }, project);
+  expect(bare.file!.startsWith(temp)).toBe(true);
+  expect(readdirSync(project)).toEqual(["package.json"]);
+
+  mkdirSync(join(project, "node_modules"));
   const report = await load({}, project);
   expect(report).toMatchObject({ status: "missing", written: true });
   expect(cacheFiles(join(project, "node_modules", ".cache", "codecall"))).toHaveLength(1);

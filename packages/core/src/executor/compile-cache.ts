@@ -9,17 +9,27 @@
  * cache is made once the checker has warmed up (`script.createCachedData()`), so it holds the functions the
  * first checks compiled lazily too.
  *
- * The file lives where tools keep caches (`node_modules/.cache/codecall` of the nearest package, the
- * find-cache-dir convention, `CACHE_DIR` honoured; else a folder in the OS temp dir only this user can
- * write), one per TypeScript, Node/V8 version, architecture and V8 flags. It is written atomically and
- * checked by its own digest: V8 checks a code cache's header, not its payload (a corrupt one aborts the
- * process). `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder.
+ * The file lives where tools keep caches (`node_modules/.cache/codecall` of the nearest package if it has
+ * a node_modules folder, the find-cache-dir convention, `CACHE_DIR` honoured; else a folder in the OS temp
+ * dir only this user can write), one per TypeScript, Node/V8 version, architecture and V8 flags. It is
+ * written atomically and checked by its own digest: V8 checks a code cache's header, not its payload (a
+ * corrupt one aborts the process). `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>`
+ * sets the folder.
  */
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { cachedDataVersionTag } from "node:v8";
 import { Script } from "node:vm";
 import { threadId } from "node:worker_threads";
@@ -54,7 +64,12 @@ export function compileCacheDirectory(): string | undefined {
   if (setting && /^(0|false|off|no)$/i.test(setting)) return undefined;
   if (setting && !/^(1|true|on|yes)$/i.test(setting)) return resolve(setting);
   try {
-    return packageCacheDir("codecall") ?? privateTempDir();
+    const dir = packageCacheDir("codecall");
+    // Never a node_modules folder of our own making in a project that has none.
+    const modules = dir && basename(dirname(dir)) === ".cache" ? dirname(dirname(dir)) : undefined;
+    return dir && (!modules || basename(modules) !== "node_modules" || existsSync(modules))
+      ? dir
+      : privateTempDir();
   } catch {
     return undefined;
   }
