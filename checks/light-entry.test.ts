@@ -23,8 +23,10 @@ function importsOf(entry: string): { static: string[]; dynamic: string[] } {
       if (name.startsWith(".")) visit(join(dirname(file), name), next);
       else if (!name.startsWith("node:")) found[next].add(name);
     }
-    // TypeScript is loaded with `require` (core's executor/typescript.ts), at the load of the file that does.
-    if (/createRequire\(import\.meta\.url\)\(\s*"typescript"\s*\)/.test(text)) found[kind].add("typescript");
+    // TypeScript is loaded as CommonJS (core's executor/typescript.ts, through its code cache), at the load
+    // of the file that does.
+    if (/requireWithCompileCache\(\s*\w+\.resolve\(\s*"typescript"\s*\)/.test(text))
+      found[kind].add("typescript");
   };
   visit(join(repoRoot, entry), "static");
   return {

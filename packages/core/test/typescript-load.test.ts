@@ -1,7 +1,8 @@
 /**
- * TypeScript is loaded with `require` (src/executor/typescript.ts): an ES `import` of its 9 MB CommonJS
- * file makes Node detect the file's format and scan it for named exports first, about doubling the load
- * the first checked program waits for. This keeps every other module to type-only imports of it.
+ * TypeScript is loaded as CommonJS (src/executor/typescript.ts, through its code cache): an ES `import` of
+ * its 9 MB CommonJS file makes Node detect the file's format and scan it for named exports first, about
+ * doubling the load the first checked program waits for. This keeps every other module to type-only
+ * imports of it.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +31,6 @@ it("no module of core imports TypeScript as a value but the one that requires it
   });
   expect(valueImports.map((file) => file.slice(root.length))).toEqual([]);
   expect(readFileSync(join(root, "executor/typescript.ts"), "utf8")).toMatch(
-    /createRequire\(import\.meta\.url\)\("typescript"\)/,
+    /requireWithCompileCache\(\s*resolveHere\.resolve\("typescript"\)/,
   );
 });

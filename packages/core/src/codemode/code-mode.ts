@@ -62,7 +62,11 @@ export interface CodeModeOptions extends PolicyOptions {
    * e.g. `quickjs()` from `@codecall/sandbox-quickjs`.
    */
   sandbox: SandboxChoice;
-  /** Type-check programs before they run. Default `error`: findings go back to the model, nothing runs. */
+  /**
+   * Type-check programs before they run. Default `error`: findings go back to the model, nothing runs.
+   * TypeScript's compiled code is kept in a V8 code cache (`node_modules/.cache/codecall/`, else a folder
+   * of this user's in the OS temp dir): `CODECALL_COMPILE_CACHE=0` turns it off, `=<dir>` sets the folder.
+   */
   typeCheck?: TypeCheckMode;
   limits?: Partial<ExecutionLimits>;
   /**

@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { CodecallError } from "../errors.js";
 import type { CheckReply, CheckRequest } from "./check-protocol.js";
+import { saveCompileCaches } from "./compile-cache.js";
 import type { TypeDiagnostic } from "./diagnostics.js";
 import { stripTypes } from "./strip-types.js";
 import type { ProgramTypeChecker } from "./type-checker.js";
@@ -45,6 +46,9 @@ async function handle(request: CheckRequest): Promise<void> {
   } catch (error) {
     reply = { id: request.id, ok: false, error: CodecallError.from(error, "TYPE_CHECK_FAILED").toJSON() };
   }
+  // TypeScript's code cache, written once when it had none, holds what this first work compiled. Before
+  // the reply, so a process that exits once its warm-up is done has written it (tens of ms, once).
+  if (request.type === "load" || request.type === "analyze") saveCompileCaches();
   port!.postMessage(reply);
 }
 

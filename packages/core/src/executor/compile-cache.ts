@@ -1,0 +1,186 @@
+/**
+ * A V8 code cache for a large CommonJS file (TypeScript's 9 MB `typescript.js`): compiling it, and the
+ * functions its first checks compile lazily, is a large share of the first type-check's CPU in a new
+ * process, and V8 can take that compiled code from disk instead.
+ *
+ * Hand-written rather than `v8-compile-cache` (last released 2023; it hooks every `require` of the thread,
+ * caches only what compiles eagerly, and saves at process exit, which a terminated worker never reaches) or
+ * Node's `module.enableCompileCache()` (Node 22.1 and later only; this package supports Node 20). Here the
+ * cache is made once the checker has warmed up (`script.createCachedData()`), so it holds the functions the
+ * first checks compiled lazily too.
+ *
+ * The file lives where tools keep caches (`node_modules/.cache/codecall` of the nearest package if it has
+ * a node_modules folder, the find-cache-dir convention, `CACHE_DIR` honoured; else a folder in the OS temp
+ * dir only this user can write), one per TypeScript, Node/V8 version, architecture and V8 flags. It is
+ * written atomically and checked by its own digest: V8 checks a code cache's header, not its payload (a
+ * corrupt one aborts the process). `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>`
+ * sets the folder.
+ */
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir, userInfo } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { cachedDataVersionTag } from "node:v8";
+import { Script } from "node:vm";
+import { threadId } from "node:worker_threads";
+import { cache as packageCacheDir } from "empathic/package";
+
+/** What happened to the cache of one loaded module. */
+export type CompileCacheStatus =
+  /** Turned off (`CODECALL_COMPILE_CACHE=0`) or no folder could be found. */
+  | "off"
+  /** No cache file yet: the module was compiled from source; the cache is written by {@link saveCompileCaches}. */
+  | "missing"
+  /** V8 used the cached code. */
+  | "accepted"
+  /** A cache file was there but unusable (corrupt, or V8 refused it): compiled from source, rewritten on save. */
+  | "rejected";
+
+export interface CompileCacheEntry {
+  file: string | undefined;
+  status: CompileCacheStatus;
+  /** Whether {@link saveCompileCaches} wrote the file in this thread. */
+  written: boolean;
+}
+
+const MAGIC = Buffer.from("codecall-v8cache1");
+const DIGEST_BYTES = 32;
+const entries = new Map<string, CompileCacheEntry>();
+const unsaved = new Map<string, Script>();
+
+/** The cache folder, or undefined when caching is off. Read from the environment each time (tests set it). */
+export function compileCacheDirectory(): string | undefined {
+  const setting = process.env.CODECALL_COMPILE_CACHE?.trim();
+  if (setting && /^(0|false|off|no)$/i.test(setting)) return undefined;
+  if (setting && !/^(1|true|on|yes)$/i.test(setting)) return resolve(setting);
+  try {
+    const dir = packageCacheDir("codecall");
+    // Never a node_modules folder of our own making in a project that has none.
+    const modules = dir && basename(dirname(dir)) === ".cache" ? dirname(dirname(dir)) : undefined;
+    return dir && (!modules || basename(modules) !== "node_modules" || existsSync(modules))
+      ? dir
+      : privateTempDir();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A folder of this user's in the shared temp dir, or undefined when it is not theirs alone: whoever can
+ * write the cache chooses the code this process runs.
+ */
+function privateTempDir(): string | undefined {
+  const uid = process.getuid?.();
+  const dir = join(tmpdir(), `codecall-compile-cache-${uid ?? userInfo().username}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stats = lstatSync(dir);
+  if (!stats.isDirectory()) return undefined;
+  if (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0)) return undefined;
+  return dir;
+}
+
+/**
+ * `require(path)` for a CommonJS file, compiled with the code cache when there is a usable one. `version`
+ * names the file's release in the cache's key (V8 checks the source's length, not its text).
+ */
+export function requireWithCompileCache(path: string, name: string, version: string): unknown {
+  const source = readFileSync(path, "utf8");
+  const directory = compileCacheDirectory();
+  const file = directory ? join(directory, `${name}-${version}-${cacheKey(path)}.v8cache`) : undefined;
+  let cachedData: Buffer | undefined;
+  let status: CompileCacheStatus = file ? "missing" : "off";
+  if (file) {
+    const raw = readQuietly(file);
+    if (raw) {
+      cachedData = unpack(raw);
+      if (!cachedData) status = "rejected";
+    }
+  }
+  // The wrapper Node gives every CommonJS module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
+    filename: path,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (cachedData) status = script.cachedDataRejected ? "rejected" : "accepted";
+  entries.set(path, { file, status, written: false });
+  if (file && status !== "accepted") unsaved.set(path, script);
+  const module = { exports: {} as unknown };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
+  return module.exports;
+}
+
+/**
+ * Writes the cache of every module loaded without a usable one, once: call it after the module did its
+ * first work, so the functions that work compiled are in the cache too. Failures (a read-only file system)
+ * leave things as they were.
+ */
+export function saveCompileCaches(): void {
+  for (const [path, script] of unsaved) {
+    unsaved.delete(path);
+    const entry = entries.get(path);
+    if (!entry?.file) continue;
+    const temp = `${entry.file}.${process.pid}-${threadId}.tmp`;
+    try {
+      const data = script.createCachedData();
+      mkdirSync(dirname(entry.file), { recursive: true, mode: 0o700 });
+      writeFileSync(temp, Buffer.concat([MAGIC, digest(data), data]), { mode: 0o600 });
+      // Atomic: a process reading meanwhile sees the old file or the new one, never half of one.
+      renameSync(temp, entry.file);
+      entry.written = true;
+    } catch {
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // Nothing was written (the folder could not be made).
+      }
+    }
+  }
+}
+
+/** The cache's state for each module loaded through {@link requireWithCompileCache} in this thread. */
+export function compileCacheEntries(): ReadonlyMap<string, Readonly<CompileCacheEntry>> {
+  return entries;
+}
+
+/**
+ * Node, architecture, V8's tag for its cache (its version, flags and CPU features) and the file's size:
+ * what makes V8 refuse the cache, so processes that differ there keep a file each instead of taking turns.
+ */
+function cacheKey(path: string): string {
+  const hash = createHash("sha256")
+    .update(JSON.stringify([process.versions.v8, cachedDataVersionTag(), statSync(path).size]))
+    .digest("hex")
+    .slice(0, 12);
+  return `node${process.versions.node}-${process.arch}-${hash}`;
+}
+
+function readQuietly(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cached data of a file written by {@link saveCompileCaches}, or undefined when it is not one intact. */
+function unpack(raw: Buffer): Buffer | undefined {
+  const start = MAGIC.length + DIGEST_BYTES;
+  if (raw.length <= start || !raw.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const data = raw.subarray(start);
+  return digest(data).equals(raw.subarray(MAGIC.length, start)) ? data : undefined;
+}
+
+function digest(data: Buffer): Buffer {
+  return createHash("sha256").update(data).digest();
+}

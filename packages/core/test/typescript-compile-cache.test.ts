@@ -1,0 +1,150 @@
+/**
+ * TypeScript's code cache (src/executor/compile-cache.ts): each case runs fresh Node processes, as a user's
+ * would, so V8 compiles TypeScript from the cache file or from source, never from a cache in memory.
+ */
+import { execFile } from "node:child_process";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterEach, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL("./fixtures/compile-cache-child.ts", import.meta.url));
+const tsx = import.meta.resolve("tsx");
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "codecall-compile-cache-test-"));
+  dirs.push(dir);
+  return dir;
+}
+
+interface Report {
+  file?: string;
+  status: string;
+  written: boolean;
+  finding?: string;
+}
+
+async function child(env: Record<string, string>, cwd?: string, mode = "load"): Promise<Report | string> {
+  const clean = { ...process.env };
+  delete clean.CODECALL_COMPILE_CACHE;
+  delete clean.CACHE_DIR;
+  const { stdout } = await run(
+    process.execPath,
+    ["--conditions=@codecall/source", "--import", tsx, script, mode],
+    { cwd: cwd ?? fileURLToPath(new URL("..", import.meta.url)), env: { ...clean, ...env } },
+  );
+  const last = stdout.trim().split("\n").pop()!;
+  return mode === "load" ? (JSON.parse(last) as Report) : last;
+}
+
+const load = (env: Record<string, string>, cwd?: string) => child(env, cwd) as Promise<Report>;
+const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".v8cache"));
+
+it("a first process writes TypeScript's code cache and a second one compiles from it", async () => {
+  const dir = tempDir();
+  const first = await load({ CODECALL_COMPILE_CACHE: dir });
+  expect(first).toMatchObject({ status: "missing", written: true });
+  expect(first.finding).toMatch(/not assignable to type 'number'/);
+  expect(cacheFiles(dir)).toEqual([first.file!.slice(dir.length + 1)]);
+  expect(first.file).toMatch(/typescript-\d+\.\d+\.\d+-node\d+/);
+
+  const second = await load({ CODECALL_COMPILE_CACHE: dir });
+  expect(second).toMatchObject({ file: first.file, status: "accepted", written: false });
+  expect(second.finding).toBe(first.finding);
+}, 120_000);
+
+it("a corrupt cache file is ignored (V8 alone would abort on it) and replaced", async () => {
+  const dir = tempDir();
+  const { file } = await load({ CODECALL_COMPILE_CACHE: dir });
+  const data = readFileSync(file!);
+  // Bytes in the middle of V8's payload: its header still passes V8's own checks.
+  for (let i = data.length >> 1; i < (data.length >> 1) + 64; i++) data[i]! ^= 0x5a;
+  writeFileSync(file!, data);
+
+  const corrupt = await load({ CODECALL_COMPILE_CACHE: dir });
+  expect(corrupt).toMatchObject({ status: "rejected", written: true });
+  expect(corrupt.finding).toMatch(/not assignable to type 'number'/);
+  expect(await load({ CODECALL_COMPILE_CACHE: dir })).toMatchObject({ status: "accepted" });
+
+  writeFileSync(file!, "not a cache");
+  expect(await load({ CODECALL_COMPILE_CACHE: dir })).toMatchObject({ status: "rejected", written: true });
+}, 180_000);
+
+it("a folder that cannot be written only goes without the cache", async () => {
+  // Under a regular file: no process can make that folder (root included, unlike a read-only mode).
+  const blocker = join(tempDir(), "a-file");
+  writeFileSync(blocker, "");
+  const report = await load({ CODECALL_COMPILE_CACHE: join(blocker, "cache") });
+  expect(report).toMatchObject({ status: "missing", written: false });
+  expect(report.finding).toMatch(/not assignable to type 'number'/);
+}, 120_000);
+
+it("CODECALL_COMPILE_CACHE=0 turns the cache off", async () => {
+  const dir = tempDir();
+  const report = await load({ CODECALL_COMPILE_CACHE: "0", CACHE_DIR: dir });
+  expect(report).toMatchObject({ status: "off", written: false });
+  expect(readdirSync(dir)).toEqual([]);
+}, 120_000);
+
+it("by default the cache is in node_modules/.cache/codecall of the nearest package, or CACHE_DIR", async () => {
+  const project = tempDir();
+  writeFileSync(join(project, "package.json"), "{}");
+  // A project without node_modules is left without one: the cache goes to the temp dir.
+  const temp = tempDir();
+  const bare = await load({ TMPDIR: temp, TMP: temp, TEMP: temp }, project);
+  expect(bare.file!.startsWith(temp)).toBe(true);
+  expect(readdirSync(project)).toEqual(["package.json"]);
+
+  mkdirSync(join(project, "node_modules"));
+  const report = await load({}, project);
+  expect(report).toMatchObject({ status: "missing", written: true });
+  expect(cacheFiles(join(project, "node_modules", ".cache", "codecall"))).toHaveLength(1);
+
+  const dir = tempDir();
+  await load({ CACHE_DIR: dir }, project);
+  expect(cacheFiles(join(dir, "codecall"))).toHaveLength(1);
+}, 120_000);
+
+it("the type-check worker writes the cache after its warm-up, and a second process keeps it", async () => {
+  const dir = tempDir();
+  mkdirSync(dir, { recursive: true });
+  expect(await child({ CODECALL_COMPILE_CACHE: dir }, undefined, "worker")).toBe("warm");
+  const [name] = cacheFiles(dir);
+  expect(name).toBeDefined();
+  const written = statSync(join(dir, name!));
+  expect(await child({ CODECALL_COMPILE_CACHE: dir }, undefined, "worker")).toBe("warm");
+  // A file V8 refused would have been written again (a new file renamed over it).
+  const kept = statSync(join(dir, name!));
+  expect([kept.ino, kept.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+}, 120_000);
+
+it("outside any package the cache goes to a temp folder of this user's, and not to one others can write", async () => {
+  const temp = tempDir();
+  const outside = tempDir();
+  const env = { TMPDIR: temp, TMP: temp, TEMP: temp };
+  const first = await load(env, outside);
+  expect(first).toMatchObject({ status: "missing", written: true });
+  expect(first.file!.startsWith(join(temp, "codecall-compile-cache-"))).toBe(true);
+  expect(statSync(join(first.file!, "..")).mode & 0o777).toBe(0o700);
+
+  // A folder of that name anyone can write: its file could hold anyone's code.
+  chmodSync(join(first.file!, ".."), 0o777);
+  expect(await load(env, outside)).toMatchObject({ status: "off", written: false });
+}, 120_000);
