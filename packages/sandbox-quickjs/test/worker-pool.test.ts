@@ -9,9 +9,9 @@ const LIMITS: ExecutionLimitsV1 = {
   wallTimeMs: 5_000,
   memoryBytes: 32 * 1024 * 1024,
   maxToolCalls: 10,
+  maxOutputBytes: 1024 * 1024,
+  maxToolResultBytes: 1024 * 1024,
   maxToolArgsBytes: 1024,
-  maxResultBytes: 1024 * 1024,
-  maxLogBytes: 1024,
 };
 
 /** A pool over the real worker_threads whose Worker constructor counts the threads it starts. */
