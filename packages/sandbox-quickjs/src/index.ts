@@ -90,8 +90,8 @@ export function quickjsAdapter(options: QuickJSSandboxOptions = {}): SandboxAdap
     specificationVersion: "v1",
     name: "quickjs",
     capabilities: thread === "worker" ? WORKER_CAPABILITIES : QUICKJS_CAPABILITIES,
-    async createContext({ limits }) {
-      if (thread === "worker") return (await workerPool()).createContext(limits);
+    async createContext({ limits, spare }) {
+      if (thread === "worker") return (await workerPool()).createContext(limits, spare === true);
       const engine = await pool.acquire(limits.memoryBytes);
       return new QuickJSSandboxContext(engine, pool, { memoryBytes: limits.memoryBytes, maxStackBytes });
     },

@@ -75,7 +75,11 @@ export class WorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  async createContext(limits: ExecutionLimitsV1): Promise<SandboxContextV1> {
+  /**
+   * A context in a worker of its own. For core's spare (`spare`) no further worker is started ahead: the
+   * spare is already the session kept ahead, and core makes the next one when it is taken.
+   */
+  async createContext(limits: ExecutionLimitsV1, spare = false): Promise<SandboxContextV1> {
     if (this.closed) throw new Error("The QuickJS sandbox is closed.");
     let worker = this.idle.pop();
     if (!worker && this.starting) {
@@ -92,7 +96,7 @@ export class WorkerPool {
       throw error;
     }
     // The next worker starts once this one is up, not beside it: at start-up the two would share the cores.
-    this.prestart();
+    if (!spare) this.prestart();
     return new WorkerContext(worker, this);
   }
 

@@ -117,7 +117,7 @@ export class ContextSource {
     let context: SandboxContextV1 | undefined;
     const setup = this.setup;
     try {
-      context = await this.adapter.createContext({ limits });
+      context = await this.adapter.createContext({ limits, spare: true });
       const result = await context.run(withSetup(FIRST_PRELUDE, setup), WARM_UP, NO_HOST, {
         limits,
         signal: new AbortController().signal,

@@ -131,6 +131,12 @@ export interface ContextOptionsV1 {
    * has other time, call or output limits.
    */
   limits: ExecutionLimitsV1;
+  /**
+   * The context is core's spare (made ahead of need, see `CreateSandboxOptions.spareContext`): it already
+   * is the resource kept ahead, so an adapter need not start more ahead of it (another engine or thread
+   * would only hold memory). Core makes the next spare in the background when a session takes this one.
+   */
+  spare?: boolean;
 }
 
 /** A sandbox backend. */

@@ -6,6 +6,8 @@ interface Ctx {
   memoryBytes: number;
   runs: Array<{ prelude: string; script: string }>;
   disposed: boolean;
+  /** Made as core's spare (ContextOptionsV1.spare). */
+  spare: boolean;
 }
 
 /** An adapter that records every context it makes, what each ran, and whether it was disposed. */
@@ -21,8 +23,14 @@ function recordingAdapter(remote = false): { adapter: SandboxAdapterV1; contexts
       persistentState: true,
       remote,
     },
-    async createContext({ limits }) {
-      const ctx: Ctx = { id: contexts.length, memoryBytes: limits.memoryBytes, runs: [], disposed: false };
+    async createContext({ limits, spare }) {
+      const ctx: Ctx = {
+        id: contexts.length,
+        memoryBytes: limits.memoryBytes,
+        runs: [],
+        disposed: false,
+        spare: spare === true,
+      };
       contexts.push(ctx);
       return {
         async run(prelude, script) {
@@ -46,6 +54,17 @@ const turn = () => new Promise((r) => setImmediate(r));
 const programRuns = (c: Ctx) => c.runs.filter((r) => r.script.includes("return 1")).length;
 
 describe("spare context", () => {
+  it("tells the adapter which contexts are spares, so it starts nothing more ahead of them", async () => {
+    const { adapter, contexts } = recordingAdapter();
+    const sandbox = createSandbox(adapter, { spareContext: true });
+    await sandbox.warmUp!();
+    // Under other limits than the spare's, so this session makes a context of its own.
+    const session = await sandbox.createSession({ limits: { memoryBytes: 32 * 1024 * 1024 } });
+    expect((await session.execute({ code: "return 1" })).value).toBe(1);
+    expect(contexts.map((c) => c.spare)).toEqual([true, false]);
+    await sandbox.close();
+  });
+
   it("runs the setup the last execution brought ahead of time, with the prelude, and not again", async () => {
     const { adapter, contexts } = recordingAdapter();
     const sandbox = createSandbox(adapter);

@@ -204,7 +204,7 @@ async function firstProgram(samples: number): Promise<Record<string, unknown>> {
   };
 }
 
-async function threeServers(samples: number): Promise<Record<string, unknown>> {
+export async function threeServers(samples: number): Promise<Record<string, unknown>> {
   type Sample = { readyMs: number; rssMb: number };
   const bySide: Record<string, Sample[]> = {};
   const args = [script("server-memory"), script("server-filesystem"), script("server-everything")];
@@ -213,9 +213,11 @@ async function threeServers(samples: number): Promise<Record<string, unknown>> {
     try {
       const runs = [
         { label: "bare", cwd: here, mode: "bare" },
-        ...sides().map(({ label, cwd }) => ({ label: `${label}codemode`, cwd, mode: "codemode" })),
-        // Where the host's memory goes: the same session with type-checking off (TypeScript never loads).
-        { label: "codemodeOff", cwd: here, mode: "codemode-off" },
+        ...sides().flatMap(({ label, cwd }) => [
+          { label: `${label}codemode`, cwd, mode: "codemode" },
+          // Where the host's memory goes: the same session with type-checking off (TypeScript never loads).
+          { label: `${label}codemodeOff`, cwd, mode: "codemode-off" },
+        ]),
       ];
       for (const { label, cwd, mode } of i % 2 ? runs.reverse() : runs) {
         const sample = await child<Sample>(THREE_SERVERS_SCRIPT, [mode, ...args, dir], cwd);
@@ -227,8 +229,10 @@ async function threeServers(samples: number): Promise<Record<string, unknown>> {
   }
   const bare = bySide.bare!;
   const out: Record<string, unknown> = { processesPerSide: samples };
-  for (const { label } of sides()) out[`${label}figures`] = figures(bare, bySide[`${label}codemode`]!);
-  out.typeCheckOffFigures = figures(bare, bySide.codemodeOff!);
+  for (const { label } of sides()) {
+    out[`${label}figures`] = figures(bare, bySide[`${label}codemode`]!);
+    out[`${label}typeCheckOffFigures`] = figures(bare, bySide[`${label}codemodeOff`]!);
+  }
   return out;
 }
 
