@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, expect, it } from "vitest";
+import {
+  compileCacheEntries,
+  requireWithCompileCache,
+  saveCompileCaches,
+} from "../src/executor/compile-cache.js";
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL("./fixtures/compile-cache-child.ts", import.meta.url));
@@ -44,7 +50,7 @@ interface Report {
 async function child(env: Record<string, string>, cwd?: string, mode = "load"): Promise<Report | string> {
   const clean = { ...process.env };
   delete clean.CODECALL_COMPILE_CACHE;
-  delete clean.CACHE_DIR;
+  delete clean.XDG_CACHE_HOME;
   const { stdout } = await run(
     process.execPath,
     ["--conditions=@codecall/source", "--import", tsx, script, mode],
@@ -87,40 +93,36 @@ it("a corrupt cache file is ignored (V8 alone would abort on it) and replaced", 
   expect(await load({ CODECALL_COMPILE_CACHE: dir })).toMatchObject({ status: "rejected", written: true });
 }, 180_000);
 
-it("a folder that cannot be written only goes without the cache", async () => {
+it("a folder that cannot be made only goes without the cache", async () => {
   // Under a regular file: no process can make that folder (root included, unlike a read-only mode).
   const blocker = join(tempDir(), "a-file");
   writeFileSync(blocker, "");
   const report = await load({ CODECALL_COMPILE_CACHE: join(blocker, "cache") });
-  expect(report).toMatchObject({ status: "missing", written: false });
+  expect(report).toMatchObject({ status: "off", written: false });
   expect(report.finding).toMatch(/not assignable to type 'number'/);
 }, 120_000);
 
 it("CODECALL_COMPILE_CACHE=0 turns the cache off", async () => {
   const dir = tempDir();
-  const report = await load({ CODECALL_COMPILE_CACHE: "0", CACHE_DIR: dir });
+  const report = await load({ CODECALL_COMPILE_CACHE: "0", XDG_CACHE_HOME: dir });
   expect(report).toMatchObject({ status: "off", written: false });
   expect(readdirSync(dir)).toEqual([]);
 }, 120_000);
 
-it("by default the cache is in node_modules/.cache/codecall of the nearest package, or CACHE_DIR", async () => {
+it("by default the cache is in this user's cache folder, never in the working folder's node_modules", async () => {
+  // A repository someone else wrote, run from as the working folder, ships a valid cache of its choosing.
   const project = tempDir();
   writeFileSync(join(project, "package.json"), "{}");
-  // A project without node_modules is left without one: the cache goes to the temp dir.
-  const temp = tempDir();
-  const bare = await load({ TMPDIR: temp, TMP: temp, TEMP: temp }, project);
-  expect(bare.file!.startsWith(temp)).toBe(true);
-  expect(readdirSync(project)).toEqual(["package.json"]);
+  const planted = join(project, "node_modules", ".cache", "codecall");
+  mkdirSync(planted, { recursive: true });
+  expect(await load({ CODECALL_COMPILE_CACHE: planted })).toMatchObject({ written: true });
 
-  mkdirSync(join(project, "node_modules"));
-  const report = await load({}, project);
+  const home = tempDir();
+  const report = await load({ XDG_CACHE_HOME: home }, project);
   expect(report).toMatchObject({ status: "missing", written: true });
-  expect(cacheFiles(join(project, "node_modules", ".cache", "codecall"))).toHaveLength(1);
-
-  const dir = tempDir();
-  await load({ CACHE_DIR: dir }, project);
-  expect(cacheFiles(join(dir, "codecall"))).toHaveLength(1);
-}, 120_000);
+  expect(report.file!.startsWith(join(home, "codecall", "compile-cache"))).toBe(true);
+  expect(await load({ XDG_CACHE_HOME: home }, project)).toMatchObject({ status: "accepted" });
+}, 180_000);
 
 it("the type-check worker writes the cache after its warm-up, and a second process keeps it", async () => {
   const dir = tempDir();
@@ -135,16 +137,40 @@ it("the type-check worker writes the cache after its warm-up, and a second proce
   expect([kept.ino, kept.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
 }, 120_000);
 
-it("outside any package the cache goes to a temp folder of this user's, and not to one others can write", async () => {
+it("without a usable cache folder of this user's, a temp folder of theirs, and never one others can write", async () => {
   const temp = tempDir();
-  const outside = tempDir();
-  const env = { TMPDIR: temp, TMP: temp, TEMP: temp };
-  const first = await load(env, outside);
+  const home = tempDir();
+  // This user's cache folder exists, but anyone can write to it: its file could hold anyone's code.
+  mkdirSync(join(home, "codecall", "compile-cache"), { recursive: true });
+  chmodSync(join(home, "codecall", "compile-cache"), 0o777);
+  const env = { XDG_CACHE_HOME: home, TMPDIR: temp, TMP: temp, TEMP: temp };
+  const first = await load(env);
   expect(first).toMatchObject({ status: "missing", written: true });
   expect(first.file!.startsWith(join(temp, "codecall-compile-cache-"))).toBe(true);
   expect(statSync(join(first.file!, "..")).mode & 0o777).toBe(0o700);
 
-  // A folder of that name anyone can write: its file could hold anyone's code.
   chmodSync(join(first.file!, ".."), 0o777);
-  expect(await load(env, outside)).toMatchObject({ status: "off", written: false });
+  expect(await load(env)).toMatchObject({ status: "off", written: false });
 }, 120_000);
+
+it("a changed source of the same length is compiled from itself, not from the old cache", () => {
+  const dir = tempDir();
+  const file = join(dir, "module.cjs");
+  const previous = process.env.CODECALL_COMPILE_CACHE;
+  process.env.CODECALL_COMPILE_CACHE = join(dir, "cache");
+  try {
+    writeFileSync(file, "module.exports = 'one';");
+    expect(requireWithCompileCache(file, "module", "1.0.0")).toBe("one");
+    saveCompileCaches();
+    expect(compileCacheEntries().get(file)).toMatchObject({ written: true });
+
+    // Same release, same length (V8's only check on a cache's source), another text and time.
+    writeFileSync(file, "module.exports = 'two';");
+    utimesSync(file, new Date(), new Date(Date.now() + 60_000));
+    expect(requireWithCompileCache(file, "module", "1.0.0")).toBe("two");
+    expect(compileCacheEntries().get(file)).toMatchObject({ status: "missing" });
+  } finally {
+    if (previous === undefined) delete process.env.CODECALL_COMPILE_CACHE;
+    else process.env.CODECALL_COMPILE_CACHE = previous;
+  }
+});

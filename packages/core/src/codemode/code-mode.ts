@@ -64,8 +64,9 @@ export interface CodeModeOptions extends PolicyOptions {
   sandbox: SandboxChoice;
   /**
    * Type-check programs before they run. Default `error`: findings go back to the model, nothing runs.
-   * TypeScript's compiled code is kept in a V8 code cache (`node_modules/.cache/codecall/`, else a folder
-   * of this user's in the OS temp dir): `CODECALL_COMPILE_CACHE=0` turns it off, `=<dir>` sets the folder.
+   * TypeScript's compiled code is kept in a V8 code cache in this user's cache folder (`~/.cache/codecall`
+   * on Linux), else a folder of theirs in the OS temp dir: `CODECALL_COMPILE_CACHE=0` turns it off,
+   * `=<dir>` sets the folder.
    */
   typeCheck?: TypeCheckMode;
   limits?: Partial<ExecutionLimits>;

@@ -9,31 +9,25 @@
  * cache is made once the checker has warmed up (`script.createCachedData()`), so it holds the functions the
  * first checks compiled lazily too.
  *
- * The file lives where tools keep caches (`node_modules/.cache/codecall` of the nearest package if it has
- * a node_modules folder, the find-cache-dir convention, `CACHE_DIR` honoured; else a folder in the OS temp
- * dir only this user can write), one per TypeScript, Node/V8 version, architecture and V8 flags. It is
- * written atomically and checked by its own digest: V8 checks a code cache's header, not its payload (a
- * corrupt one aborts the process). `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>`
- * sets the folder.
+ * Whoever can write the cache chooses the code this process runs (V8 checks only that the source has the
+ * cached source's length), so the file lives in this user's own cache folder (`env-paths`: `~/.cache` or
+ * `$XDG_CACHE_HOME` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows), else a folder of
+ * theirs in the OS temp dir (POSIX only, where ownership can be checked); never in the working folder,
+ * which may be a repository someone else wrote. A folder that is a link, another user's, or writable by
+ * others is not used. One file per TypeScript file (release, size, modification time), Node/V8 version,
+ * architecture and V8 flags; written atomically and checked by its own digest, because V8 checks a code
+ * cache's header, not its payload (a corrupt one aborts the process). `CODECALL_COMPILE_CACHE=0` turns it
+ * off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder (checked the same way).
  */
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir, userInfo } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { cachedDataVersionTag } from "node:v8";
 import { Script } from "node:vm";
 import { threadId } from "node:worker_threads";
-import { cache as packageCacheDir } from "empathic/package";
+import envPaths from "env-paths";
 
 /** What happened to the cache of one loaded module. */
 export type CompileCacheStatus =
@@ -62,31 +56,37 @@ const unsaved = new Map<string, Script>();
 export function compileCacheDirectory(): string | undefined {
   const setting = process.env.CODECALL_COMPILE_CACHE?.trim();
   if (setting && /^(0|false|off|no)$/i.test(setting)) return undefined;
-  if (setting && !/^(1|true|on|yes)$/i.test(setting)) return resolve(setting);
+  if (setting && !/^(1|true|on|yes)$/i.test(setting)) return ownFolder(resolve(setting));
+  let userCache: string | undefined;
   try {
-    const dir = packageCacheDir("codecall");
-    // Never a node_modules folder of our own making in a project that has none.
-    const modules = dir && basename(dirname(dir)) === ".cache" ? dirname(dirname(dir)) : undefined;
-    return dir && (!modules || basename(modules) !== "node_modules" || existsSync(modules))
-      ? dir
-      : privateTempDir();
+    userCache = join(envPaths("codecall", { suffix: "" }).cache, "compile-cache");
   } catch {
-    return undefined;
+    // No home folder to name one in: the temp dir below.
   }
+  return (userCache && ownFolder(userCache)) ?? privateTempDir();
+}
+
+/** A folder of this user's in the shared temp dir; none where its owner cannot be checked (Windows). */
+function privateTempDir(): string | undefined {
+  const uid = process.getuid?.();
+  return uid === undefined ? undefined : ownFolder(join(tmpdir(), `codecall-compile-cache-${uid}`));
 }
 
 /**
- * A folder of this user's in the shared temp dir, or undefined when it is not theirs alone: whoever can
- * write the cache chooses the code this process runs.
+ * `dir`, made if missing (mode 0700), when it is a folder (not a link) this user owns and no one else can
+ * write; else undefined. Where there are no POSIX owners (Windows), a folder the user could make or has.
  */
-function privateTempDir(): string | undefined {
-  const uid = process.getuid?.();
-  const dir = join(tmpdir(), `codecall-compile-cache-${uid ?? userInfo().username}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stats = lstatSync(dir);
-  if (!stats.isDirectory()) return undefined;
-  if (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0)) return undefined;
-  return dir;
+function ownFolder(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stats = lstatSync(dir);
+    if (!stats.isDirectory()) return undefined;
+    const uid = process.getuid?.();
+    if (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0)) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -133,7 +133,6 @@ export function saveCompileCaches(): void {
     const temp = `${entry.file}.${process.pid}-${threadId}.tmp`;
     try {
       const data = script.createCachedData();
-      mkdirSync(dirname(entry.file), { recursive: true, mode: 0o700 });
       writeFileSync(temp, Buffer.concat([MAGIC, digest(data), data]), { mode: 0o600 });
       // Atomic: a process reading meanwhile sees the old file or the new one, never half of one.
       renameSync(temp, entry.file);
@@ -154,12 +153,15 @@ export function compileCacheEntries(): ReadonlyMap<string, Readonly<CompileCache
 }
 
 /**
- * Node, architecture, V8's tag for its cache (its version, flags and CPU features) and the file's size:
- * what makes V8 refuse the cache, so processes that differ there keep a file each instead of taking turns.
+ * Node, architecture, V8's tag for its cache (its version, flags and CPU features): what makes V8 refuse
+ * the cache, so processes that differ there keep a file each instead of taking turns. The source file's
+ * size, modification time and inode: V8 accepts a cache for any source of the same length, so a patched
+ * `typescript.js` of that release must not get the old code.
  */
 function cacheKey(path: string): string {
+  const { size, mtimeMs, ino } = statSync(path);
   const hash = createHash("sha256")
-    .update(JSON.stringify([process.versions.v8, cachedDataVersionTag(), statSync(path).size]))
+    .update(JSON.stringify([process.versions.v8, cachedDataVersionTag(), size, mtimeMs, ino]))
     .digest("hex")
     .slice(0, 12);
   return `node${process.versions.node}-${process.arch}-${hash}`;

@@ -68,8 +68,8 @@ export interface ExecutorOptions extends PolicyOptions {
   sandbox: SandboxChoice;
   /**
    * Type-check programs before running them. Default `error`. TypeScript's compiled code is kept in a V8
-   * code cache (`node_modules/.cache/codecall/`, else a folder of this user's in the OS temp dir):
-   * `CODECALL_COMPILE_CACHE=0` turns it off, `CODECALL_COMPILE_CACHE=<dir>` sets the folder.
+   * code cache in this user's cache folder (`~/.cache/codecall` on Linux), else a folder of theirs in the OS
+   * temp dir: `CODECALL_COMPILE_CACHE=0` turns it off, `CODECALL_COMPILE_CACHE=<dir>` sets the folder.
    */
   typeCheck?: TypeCheckMode;
   /** Default limits for every execution (core's {@link resolveLimits} defaults fill the rest). */
