@@ -146,10 +146,14 @@ describe("classes the second independent set found", () => {
       }).found,
     ).toEqual(["NAME:Will Smith", "NAME:May Jones", "NAME:Do Van An", "NAME:Can Yücel"]);
     // Capitalised names whose words are function words or common words too (`More`, `Down`, `Nor`).
-    const names = ["Thomas More", "Johann Most", "Lesley-Anne Down", "William Tell"];
-    expect(tok({ owner: names[0], assignee: names[1], reviewer: names[2], author: names[3] }).found).toEqual(
-      names.map((n) => `NAME:${n}`),
-    );
+    expect(
+      tok({
+        owner: "Thomas More",
+        assignee: "Johann Most",
+        reviewer: "Lesley-Anne Down",
+        author: "William Tell",
+      }).found,
+    ).toEqual(["NAME:Thomas More", "NAME:Johann Most", "NAME:Lesley-Anne Down", "NAME:William Tell"]);
     expect(tok({ owner: "Ward Just" }).found).toEqual(["NAME:Ward Just"]);
     expect(tok({ owner: "Jones Very" }).found).toEqual(["NAME:Jones Very"]);
     expect(tok({ owner: "Mary Given" }).found).toEqual(["NAME:Mary Given"]);
