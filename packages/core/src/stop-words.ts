@@ -1,7 +1,7 @@
 /**
  * English function words (articles, pronouns, prepositions, auxiliaries, negations) and words too common in
- * questions and descriptions to tell tools apart. Search drops them; the privacy scan reads a value holding
- * one as prose, not a name (`Not Found`).
+ * questions and descriptions to tell tools apart. Search drops them. (The privacy scan keeps its own,
+ * narrower list: several of these are surnames too.)
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (

@@ -160,7 +160,8 @@ describe("scan-level gates", () => {
     const wrapped = unknownToTheScan();
     // Remembered names and an address whose words the mixed text holds, so the profile lists words.
     const seed = (vault: Vault) => {
-      for (const name of ["Ann Lee", "Lee", "José Müller", "Xi"])
+      // `ڪڪ` is `%DA%AA%DA%AA` percent-encoded: an escape with no digit, as is JSON's `\/` in `Ann\/Lee`.
+      for (const name of ["Ann Lee", "Lee", "José Müller", "Xi", "Ann/Lee", 'Ann "Bo" Lee', "ڪڪ"])
         vault.issue("NAME", name, { remember: true });
       vault.issue("EMAIL", "ann.lee@example.com", { remember: true });
       return vault;
@@ -174,6 +175,11 @@ describe("scan-level gates", () => {
       "ann",
       "é",
       "bo@mail.example.org",
+      // Digit-free escapes that decode to a remembered value: the profile's `\\` and `%` terms must see them.
+      '{"who":"Ann\\/Lee"}',
+      '{"who":"Ann \\"Bo\\" Lee"}',
+      "%DA%AA%DA%AA",
+      "?q=%DA%AA%DA%AA",
     );
     const mixed = fc
       .array(fc.oneof(text, words, fc.constantFrom(" ", "@", "%", "\\", "[", "\n", "\u00a0")), {

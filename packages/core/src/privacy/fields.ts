@@ -9,7 +9,6 @@
  * so the vault remembers them and replaces them wherever they appear later, except single words that are
  * also ordinary words of dates (a first name `June`), which are tokenized where they sit only.
  */
-import { STOP_WORDS } from "../stop-words.js";
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
@@ -289,7 +288,7 @@ const PLACEHOLDERS = new Set(
     "n/a|na|n.a.|none|null|nil|undefined|unknown|unassigned|nobody|no one|anonymous|anon|tbd|tba|tbc|" +
     "-|--|---|—|–|?|??|...|…|x|xx|xxx|support|admin|administrator|system|root|bot|team|everyone|all|" +
     "me|you|self|guest|user|customer|test|sample|example|default|other|various|noreply|no-reply|" +
-    "not set|not provided|not available|not applicable|redacted|hidden|private|empty|blank|same|see above"
+    "not set|not provided|not available|not applicable|redacted|hidden|private|empty|blank|same|see above|see below"
   ).split("|"),
 );
 
@@ -305,8 +304,8 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 /**
  * True when `value` can be a person's name: one to six words of letters (any script), apostrophes,
  * hyphens and initials' dots, no digits. `strict` (a role field such as `owner`, where logins and team
- * names also sit) wants a capitalised or uncased-script word, no single lower-case word, no English
- * function word (see {@link isFunctionWord}) and no word for a thing or a role (`No Owner`).
+ * names also sit) wants a capitalised or uncased-script word, no single lower-case word, no word for a
+ * thing or a role (`No Owner`), and does not read as prose (see {@link readsAsProse}).
  */
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
@@ -317,7 +316,7 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   if (wordCount(v) > 6) return false;
   if (!strict) return true;
   const words = v.split(/\s+/);
-  if (words.some((w) => isPlaceholder(w) || isFunctionWord(w) || namesARole(w))) return false;
+  if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
 }
 
@@ -327,18 +326,46 @@ function namesARole(word: string): boolean {
   return THING_WORDS.has(w) || ROLE_WORDS.has(w) || PEOPLE_WORDS.has(w);
 }
 
-/** Modal verbs: given names as often (`Will`, `May`, `Can`), so one capitalised says nothing. */
-const MODALS = new Set(["can", "could", "may", "might", "must", "shall", "will", "would"]);
+/**
+ * English function words of three letters or more: articles, pronouns, prepositions, conjunctions,
+ * negations, auxiliaries. Not discovery's `STOP_WORDS`, whose extra words (`more`, `most`, `just`, `very`,
+ * `given`, `tell`) are surnames too, and not `nor` (a common Malay given name). Shorter words are left out
+ * (initials, particles such as `do`, romanized names such as `An`, `To`, `So`), and so are modal verbs,
+ * given names as often (`Will`, `May`, `Can`).
+ */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  (
+    "the this that these those any some each every all both either neither not none nothing " +
+    "and but yet than because while until unless though although " +
+    "about above after against along among around before behind below beneath beside between beyond down " +
+    "during for from into onto off out over past since through toward towards under upon via with within without " +
+    "are was were been being did does doing done had has have having " +
+    "she her hers him his its our ours their theirs them they who whom whose what which you your yours " +
+    "here there when where why how"
+  ).split(" "),
+);
+
+/** A negation or determiner: a value starting with one is a phrase (`Not Found`, `The Team`), not a name. */
+const PROSE_START: ReadonlySet<string> = new Set(
+  "the this that these those any some each every neither not none nothing".split(" "),
+);
 
 /**
- * True for an English function word (`not`, `yet`, `see`, `below`): a role's value holding one reads as
- * prose (`Not Found`, `Not yet assigned`), not a name. Words under three letters are left out (initials,
- * particles such as `do`, romanized names such as `An`, `To`, `So`), and so is a capitalised modal verb.
+ * True when the words of a role's value read as prose (`Not Found`, `Not yet assigned`, `Over and out`):
+ * a function word in lower case (names capitalise their words but for particles such as `van`, `de`), a
+ * negation or determiner first, or two function words. One capitalised function word elsewhere says
+ * nothing: surnames such as `Down`, `Over` or `Under` are prepositions too.
  */
-function isFunctionWord(word: string): boolean {
-  const w = word.replace(/[.,]+$/, "").toLowerCase();
-  if (w.length < 3 || !STOP_WORDS.has(w)) return false;
-  return !(MODALS.has(w) && CASED_START.test(word));
+function readsAsProse(words: string[]): boolean {
+  let count = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const w = word.replace(/[.,]+$/, "");
+    const lower = w.toLowerCase();
+    if (!FUNCTION_WORDS.has(lower)) continue;
+    if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
+  }
+  return false;
 }
 
 /** The words of a trimmed name (`NAME_SHAPE`: spaces are its only white space), counted without splitting. */

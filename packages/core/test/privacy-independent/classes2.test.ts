@@ -132,6 +132,8 @@ describe("classes the second independent set found", () => {
       tok({ a: "User: Not Found", b: "Assignee: Not yet assigned", c: "Author: See Below" }).found,
     ).toEqual([]);
     expect(tok({ owner: "Not Found", reviewer: "No Reviewer", assignee: "Unknown User" }).found).toEqual([]);
+    // A function word in lower case; two function words, capitalised.
+    expect(tok({ owner: "Waiting for review", assignee: "Away From Here" }).found).toEqual([]);
     expect(tok(text("Ticket T-12\nOwner: No Owner\nReporter: Not Available Yet\n")).found).toEqual([]);
     expect(tok({ attendees: ["Not Confirmed", "Ana Lima"] }).found).toEqual(["NAME:Ana Lima"]);
     // Names that are function words too stay names: modal verbs as given names, short romanized names.
@@ -143,5 +145,27 @@ describe("classes the second independent set found", () => {
         d: "Author: Can Yücel",
       }).found,
     ).toEqual(["NAME:Will Smith", "NAME:May Jones", "NAME:Do Van An", "NAME:Can Yücel"]);
+    // Capitalised names whose words are function words or common words too (`More`, `Down`, `Nor`).
+    expect(
+      tok({
+        owner: "Thomas More",
+        assignee: "Johann Most",
+        reviewer: "Lesley-Anne Down",
+        author: "William Tell",
+      }).found,
+    ).toEqual(["NAME:Thomas More", "NAME:Johann Most", "NAME:Lesley-Anne Down", "NAME:William Tell"]);
+    expect(tok({ owner: "Ward Just" }).found).toEqual(["NAME:Ward Just"]);
+    expect(tok({ owner: "Jones Very" }).found).toEqual(["NAME:Jones Very"]);
+    expect(tok({ owner: "Mary Given" }).found).toEqual(["NAME:Mary Given"]);
+    expect(tok({ owner: "Nor Aini Hassan" }).found).toEqual(["NAME:Nor Aini Hassan"]);
+    expect(tok({ a: "Owner: Thomas More", b: "Reporter: Nor Azman" }).found).toEqual([
+      "NAME:Thomas More",
+      "NAME:Nor Azman",
+    ]);
+    // Mail and commit display names follow the same rule.
+    expect(
+      tok(text("From: Nor Azman <nor.azman@example.my>\nCo-authored-by: Ward Just <ward@example.org>\n"))
+        .found,
+    ).toEqual(["NAME:Nor Azman", "NAME:Ward Just", "EMAIL:nor.azman@example.my", "EMAIL:ward@example.org"]);
   });
 });
