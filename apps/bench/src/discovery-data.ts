@@ -1,11 +1,47 @@
 /** What the discovery suite and the discovery experiments share: the vendored LiveMCPBench data and a bigger catalogue made from it. */
 import { readFileSync } from "node:fs";
-import type { DiscoveryFigures, RetrieverIndex, ToolDocument } from "@codecall/core/discovery";
+import {
+  createEmbeddingRetriever,
+  type DiscoveryFigures,
+  type DiscoveryTask,
+  liveMcpBenchTasks,
+  liveMcpBenchTools,
+  type Retriever,
+  type RetrieverIndex,
+  type ToolDocument,
+} from "@codecall/core/discovery";
 import { median, round } from "./stats.js";
 
 /** A file of the vendored LiveMCPBench data (`data/livemcpbench/`), parsed. */
 export function liveMcpBenchData(file: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../../data/livemcpbench/${file}`, import.meta.url), "utf8"));
+}
+
+/** The vendored LiveMCPBench catalogue and its 48 dev tasks, as the experiments read them. */
+export function devData(): { tools: ToolDocument[]; tasks: DiscoveryTask[] } {
+  return {
+    tools: liveMcpBenchTools(liveMcpBenchData("tools.json")),
+    tasks: liveMcpBenchTasks(liveMcpBenchData("tasks.dev.json")),
+  };
+}
+
+/**
+ * The optional local English model (`@codecall/embeddings-en`) as an embedding ranker, each text embedded
+ * once per process: the experiments index the same catalogue in every fold.
+ */
+export async function memoizedLocalModel(): Promise<Retriever> {
+  const { createLocalEmbed } = await import("@codecall/embeddings-en");
+  const raw = await createLocalEmbed();
+  const cache = new Map<string, readonly number[]>();
+  return createEmbeddingRetriever({
+    name: "use-lite",
+    batchSize: 1024,
+    embed: async (texts) => {
+      const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
+      if (missing.length) for (const [i, v] of (await raw(missing)).entries()) cache.set(missing[i]!, v);
+      return texts.map((t) => cache.get(t)!);
+    },
+  });
 }
 
 /** `count` tools made from the real ones: copies under renamed servers, with words of other tools mixed in. */

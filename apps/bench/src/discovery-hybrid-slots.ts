@@ -14,32 +14,17 @@
  */
 import {
   type CrossValidation,
-  createEmbeddingRetriever,
   createHybridRetriever,
   createLexicalRetriever,
   crossValidate,
-  liveMcpBenchTasks,
-  liveMcpBenchTools,
   type Retriever,
 } from "@codecall/core/discovery";
-import { createLocalEmbed } from "@codecall/embeddings-en";
-import { figuresRow, liveMcpBenchData } from "./discovery-data.js";
+import { devData, figuresRow, memoizedLocalModel } from "./discovery-data.js";
 
 const WEIGHTS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.4, 1];
 
-const tools = liveMcpBenchTools(liveMcpBenchData("tools.json"));
-const tasks = liveMcpBenchTasks(liveMcpBenchData("tasks.dev.json"));
-const raw = await createLocalEmbed();
-const cache = new Map<string, readonly number[]>();
-const model = createEmbeddingRetriever({
-  name: "use-lite",
-  batchSize: 1024,
-  embed: async (texts) => {
-    const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
-    if (missing.length) for (const [i, v] of (await raw(missing)).entries()) cache.set(missing[i]!, v);
-    return texts.map((t) => cache.get(t)!);
-  },
-});
+const { tools, tasks } = devData();
+const model = await memoizedLocalModel();
 const lexical = createLexicalRetriever();
 /** The lexical ranker as any plug-in ranker looks to the hybrid: its search only (slots inside). */
 const opaque: Retriever = {

@@ -17,17 +17,14 @@ import {
   createLexicalRetriever,
   crossValidate,
   type DiscoveryTask,
-  liveMcpBenchTasks,
-  liveMcpBenchTools,
   type RankerCandidate,
   type RetrievalHit,
   type Retriever,
   reciprocalRankFusion,
 } from "@codecall/core/discovery";
-import { figuresRow, liveMcpBenchData } from "./discovery-data.js";
+import { devData, figuresRow } from "./discovery-data.js";
 
-const tools = liveMcpBenchTools(liveMcpBenchData("tools.json"));
-const tasks = liveMcpBenchTasks(liveMcpBenchData("tasks.dev.json"));
+const { tools, tasks } = devData();
 
 type Fusion = { kind: "rrf"; k: number; mode: "max" | "sum" } | { kind: "round robin" };
 
