@@ -50,7 +50,8 @@ export interface CompileCacheEntry {
 const MAGIC = Buffer.from("codecall-v8cache1");
 const DIGEST_BYTES = 32;
 const entries = new Map<string, CompileCacheEntry>();
-const unsaved = new Map<string, Script>();
+/** Modules compiled without a usable cache, whose cache {@link saveCompileCaches} writes. */
+const unsaved: Array<{ script: Script; file: string; entry: CompileCacheEntry }> = [];
 
 /** The cache folder, or undefined when caching is off. Read from the environment each time (tests set it). */
 export function compileCacheDirectory(): string | undefined {
@@ -112,8 +113,9 @@ export function requireWithCompileCache(path: string, name: string, version: str
     ...(cachedData ? { cachedData } : {}),
   });
   if (cachedData) status = script.cachedDataRejected ? "rejected" : "accepted";
-  entries.set(path, { file, status, written: false });
-  if (file && status !== "accepted") unsaved.set(path, script);
+  const entry: CompileCacheEntry = { file, status, written: false };
+  entries.set(path, entry);
+  if (file && status !== "accepted") unsaved.push({ script, file, entry });
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
@@ -126,22 +128,19 @@ export function requireWithCompileCache(path: string, name: string, version: str
  * leave things as they were.
  */
 export function saveCompileCaches(): void {
-  for (const [path, script] of unsaved) {
-    unsaved.delete(path);
-    const entry = entries.get(path);
-    if (!entry?.file) continue;
-    const temp = `${entry.file}.${process.pid}-${threadId}.tmp`;
+  for (const { script, file, entry } of unsaved.splice(0)) {
+    const temp = `${file}.${process.pid}-${threadId}.tmp`;
     try {
       const data = script.createCachedData();
       writeFileSync(temp, Buffer.concat([MAGIC, digest(data), data]), { mode: 0o600 });
       // Atomic: a process reading meanwhile sees the old file or the new one, never half of one.
-      renameSync(temp, entry.file);
+      renameSync(temp, file);
       entry.written = true;
     } catch {
       try {
         rmSync(temp, { force: true });
       } catch {
-        // Nothing was written (the folder could not be made).
+        // No temporary file was left (it could not be made).
       }
     }
   }
