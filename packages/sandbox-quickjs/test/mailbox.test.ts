@@ -71,4 +71,27 @@ return { lengths: got.map((s) => s.length), ok: got.every((s, i) => s === ${JSON
       await sandbox.close();
     }
   });
+
+  it("a large reply that finds the mailbox full waits for the worker to empty it, rather than being cloned", async () => {
+    const { sandbox, replies } = recordingSandbox();
+    const text = "x".repeat(MAILBOX_MIN_UNITS + 1);
+    try {
+      // Answers this size are made several in one turn: each after the first finds the mailbox full.
+      const outcome = await sandbox.execute({
+        code: `const got = await Promise.all([1, 2, 3, 4].map(() => codecall.callTool("text", {})));
+return got.map((s) => s.length);`,
+        limits: { maxToolResultBytes: 4 * 1024 * 1024, memoryBytes: 64 * 1024 * 1024 },
+        tools: () => text,
+      });
+      expect(outcome.value).toEqual([1, 2, 3, 4].map(() => text.length));
+      const mailboxes = replies.map((m) =>
+        m.t === "reply" && typeof m.reply !== "string" ? m.reply.mailbox : "message",
+      );
+      expect(mailboxes).toHaveLength(4);
+      expect(new Set(mailboxes).size).toBe(1);
+      expect(mailboxes[0]).not.toBe("message");
+    } finally {
+      await sandbox.close();
+    }
+  });
 });
