@@ -7,6 +7,7 @@ import type {
   SandboxContextV1,
   ScriptV1,
 } from "@codecall/sandbox";
+import { MAILBOX_MIN_UNITS, Mailbox, type MailedReply } from "./mailbox.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
 
 /**
@@ -355,9 +356,12 @@ class WorkerContext implements SandboxContextV1 {
       let kill: ReturnType<typeof setTimeout> | undefined;
       let ended = false;
       const signal = control.signal;
+      // Large replies cross in shared memory kept for this run (see mailbox.ts).
+      const mailbox = new Mailbox();
       const end = (result: RunResultV1) => {
         if (ended) return;
         ended = true;
+        mailbox.close();
         this.running = undefined;
         if (kill) clearTimeout(kill);
         this.pool.unwatch(check);
@@ -385,18 +389,25 @@ class WorkerContext implements SandboxContextV1 {
       };
       this.running = end;
       const inCaller = this.pool.captureCaller();
+      const reply = (id: number, body: string | MailedReply) => {
+        // A reply to a run that ended would reach the worker during the next run (which drops it).
+        if (ended) return;
+        // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
+        const wallTimeMs = control.limits.wallTimeMs;
+        if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id, reply: body });
+        else {
+          sentWallTimeMs = wallTimeMs;
+          worker.send({ t: "reply", id, reply: body, wallTimeMs });
+        }
+      };
       const call = (message: Extract<FromWorker, { t: "call" }>) =>
         bridge.call(message.request).then(
-          (reply) => {
-            // A reply to a run that ended would reach the worker during the next run (which drops it).
-            if (ended) return;
-            // Core moves the wall-clock limit while a tool call pauses the clock (an approval).
-            const wallTimeMs = control.limits.wallTimeMs;
-            if (wallTimeMs === sentWallTimeMs) worker.send({ t: "reply", id: message.id, reply });
-            else {
-              sentWallTimeMs = wallTimeMs;
-              worker.send({ t: "reply", id: message.id, reply, wallTimeMs });
-            }
+          (answer) => {
+            if (answer.length < MAILBOX_MIN_UNITS) reply(message.id, answer);
+            else
+              return mailbox.post(answer).then((mailed) => {
+                if (mailed) reply(message.id, mailed);
+              });
           },
           () => {
             if (ended) return;

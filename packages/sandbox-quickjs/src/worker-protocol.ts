@@ -1,4 +1,5 @@
 import type { ExecutionLimitsV1, RunResultV1, ScriptV1 } from "@codecall/sandbox";
+import type { MailedReply } from "./mailbox.js";
 
 /** What a QuickJS worker is started with. */
 export interface WorkerInit {
@@ -19,8 +20,11 @@ export interface WorkerInit {
 export type ToWorker =
   | { t: "create"; limits: ExecutionLimitsV1 }
   | { t: "run"; prelude: ScriptV1; script: ScriptV1; limits: ExecutionLimitsV1 }
-  /** `wallTimeMs`: the run's wall-clock limit moved, because core paused its clock (an approval waited). */
-  | { t: "reply"; id: number; reply: string; wallTimeMs?: number }
+  /**
+   * `reply`: the reply, or where a large one waits in shared memory (see mailbox.ts). `wallTimeMs`: the
+   * run's wall-clock limit moved, because core paused its clock (an approval waited).
+   */
+  | { t: "reply"; id: number; reply: string | MailedReply; wallTimeMs?: number }
   | { t: "abort" }
   | { t: "dispose" };
 

@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { HostBridgeV1, RunControlV1, RunResultV1 } from "@codecall/sandbox";
 import { QuickJSSandboxContext, type SharedWatch } from "./context.js";
 import { type Engine, EnginePool } from "./engine-pool.js";
+import { takeMailed } from "./mailbox.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
 
 const init = workerData as WorkerInit;
@@ -89,10 +90,12 @@ port.on("message", (message: ToWorker) => {
     case "reply": {
       // The engine's own wall-clock check reads this object (the run's control holds it).
       if (message.wallTimeMs !== undefined && limits) limits.wallTimeMs = message.wallTimeMs;
+      // Copied out at once, whether or not a call waits for it: the host writes the next reply there.
+      const reply = typeof message.reply === "string" ? message.reply : takeMailed(message.reply);
       const resolve = waiting.get(message.id);
       waiting.delete(message.id);
-      if (resolve) owed += message.reply.length;
-      resolve?.(message.reply);
+      if (resolve) owed += reply.length;
+      resolve?.(reply);
       break;
     }
     case "abort":

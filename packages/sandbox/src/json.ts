@@ -1,14 +1,16 @@
+import { Buffer } from "node:buffer";
+
 /** A JSON value: the only kind of data that crosses a sandbox boundary. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };
 
-const encoder = new TextEncoder();
-
-/** UTF-8 byte length of a string, without allocating for ASCII-only text. */
+/**
+ * UTF-8 byte length of a string, counted natively without making its bytes: a 6 MiB tool answer took
+ * 30-70 ms of the host's thread to test for ASCII with a regular expression (and a full encoded copy when
+ * it was not ASCII); counting takes about 1 ms.
+ */
 export function utf8Length(text: string): number {
-  // Fast path: a string of n UTF-16 units takes at least n bytes and at most 3n.
-  if (/^[\x00-\x7f]*$/.test(text)) return text.length;
-  return encoder.encode(text).byteLength;
+  return Buffer.byteLength(text, "utf8");
 }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
+import { okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import { type JsonValue, utf8Length } from "./json.js";
@@ -317,7 +318,7 @@ export class Run implements Deadline {
       answer = this.failureAnswer(failure);
     } else {
       try {
-        answer = JSON.stringify({ ok: true, value });
+        answer = okAnswer(value);
         if (answer.length > UNITS_PER_TURN) {
           // Stringifying, measuring and handing over a 6 MiB answer each cost the host's thread 20-30 ms:
           // each gets a turn of its own, so timers and I/O run between them.
@@ -374,9 +375,9 @@ export class Run implements Deadline {
   }
 
   /**
-   * Throws TOOL_RESULT_TOO_LARGE unless `answer` (made from the tool's value in one pass, so it is one
-   * flat string: wrapping the value's JSON afterwards costs a copy of it when the answer is first read, 18 ms
-   * for 6 MiB here) is within `limits.maxToolResultBytes`.
+   * Throws TOOL_RESULT_TOO_LARGE unless `answer`'s value is within `limits.maxToolResultBytes`. Measuring
+   * joins the answer's pieces into one string (see answer-json.ts): in its own turn for a large answer, so
+   * adapters get it whole.
    */
   private checkAnswerSize(name: string, answer: string): void {
     // `{"ok":true}` alone when the value has no JSON (undefined, a function).
