@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,6 +107,28 @@ describe("faults: each gives a typed error, and the other servers keep working",
     setTimeout(() => controller.abort(), 50);
     const error = await rejection(mcp.callTool("faulty", "hang", {}, { signal: controller.signal }));
     expect(error.code).toBe("ABORTED");
+  });
+
+  it("many calls in flight under one signal: one abort listener on it, and an abort cancels each of them", async () => {
+    const cancelled = async () =>
+      ((await mcp.callTool("faulty", "cancellations", {})).structuredContent as { requestIds: unknown[] })
+        .requestIds;
+    const before = new Set(await cancelled());
+    const controller = new AbortController();
+    const calls = Array.from({ length: 50 }, () =>
+      rejection(mcp.callTool("faulty", "hang", {}, { signal: controller.signal })),
+    );
+    // The requests reach the server; Node walks a signal's listeners on every add and remove, so one per
+    // call would cost quadratic time.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    controller.abort();
+    for (const error of await Promise.all(calls)) expect(error.code).toBe("ABORTED");
+    expect((await cancelled()).filter((id) => !before.has(id))).toHaveLength(50);
+    // A signal whose calls have all finished keeps no listener.
+    const done = new AbortController();
+    await Promise.all([echo("a"), mcp.callTool("faulty", "echo", { text: "b" }, { signal: done.signal })]);
+    expect(getEventListeners(done.signal, "abort")).toHaveLength(0);
   });
 
   it("a server that crashes mid-call: MCP_SERVER_CRASHED with its stderr, calls in flight fail too, restart on next use", async () => {

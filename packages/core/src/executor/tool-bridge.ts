@@ -38,9 +38,17 @@ export class ArgumentValidator {
     });
   }
 
-  /** Throws TOOL_ARGS_INVALID naming the first fields that do not match `tool`'s input schema. */
-  async check(tool: GeneratedTool, args: JsonObject): Promise<void> {
-    const validate = this.cache.get(tool.id) ?? (await this.validator(tool));
+  /**
+   * Throws TOOL_ARGS_INVALID naming the first fields that do not match `tool`'s input schema. Synchronous
+   * once the tool's validator is compiled (a promise only before), so a call does not wait a turn for it.
+   */
+  check(tool: GeneratedTool, args: JsonObject): void | Promise<void> {
+    const validate = this.cache.get(tool.id);
+    if (validate === undefined) return this.validator(tool).then((v) => this.#verdict(tool, v, args));
+    this.#verdict(tool, validate, args);
+  }
+
+  #verdict(tool: GeneratedTool, validate: ValidateFunction | null, args: JsonObject): void {
     if (!validate || validate(args)) return;
     const errors = (validate.errors ?? []).map(describe);
     const unique = [...new Map(errors.map((e) => [`${e.field}|${e.message}`, e])).values()];
@@ -169,18 +177,11 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
         },
       );
     }
-    await validator.check(tool, input);
-    const call: InterceptedCall = {
-      id: tool.id,
-      server: tool.server,
-      tool: tool.name,
-      args: input,
-      inputSchema: tool.definition.inputSchema,
-      ...(tool.definition.outputSchema !== undefined ? { outputSchema: tool.definition.outputSchema } : {}),
-      ...(tool.definition.annotations ? { annotations: tool.definition.annotations } : {}),
-      ...(context.pauseClock ? { pauseClock: () => context.pauseClock!() } : {}),
-    };
-    const sent = interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
+    const checked = validator.check(tool, input);
+    if (checked) await checked;
+    // The call as the interceptor's hooks see it: without an interceptor, nothing does.
+    const call = interceptor && interceptedCall(tool, input, context);
+    const sent = call && interceptor?.beforeCall ? await interceptor.beforeCall(call) : input;
     let value: unknown;
     try {
       const result = limiter
@@ -190,7 +191,24 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
     } catch (error) {
       throw redactError(error, tool, interceptor?.redact?.bind(interceptor));
     }
-    return interceptor?.afterCall ? await interceptor.afterCall(call, value) : value;
+    return call && interceptor?.afterCall ? await interceptor.afterCall(call, value) : value;
+  };
+}
+
+function interceptedCall(
+  tool: GeneratedTool,
+  args: JsonObject,
+  context: Parameters<ToolHandler>[1],
+): InterceptedCall {
+  return {
+    id: tool.id,
+    server: tool.server,
+    tool: tool.name,
+    args,
+    inputSchema: tool.definition.inputSchema,
+    ...(tool.definition.outputSchema !== undefined ? { outputSchema: tool.definition.outputSchema } : {}),
+    ...(tool.definition.annotations ? { annotations: tool.definition.annotations } : {}),
+    ...(context.pauseClock ? { pauseClock: () => context.pauseClock!() } : {}),
   };
 }
 

@@ -101,6 +101,8 @@ export class ToolLimiter {
   #compiled: Promise<{ libs: Libraries; rules: CompiledRule[] }> | undefined;
   /** By tool object: a catalogue change brings new tool objects (and maybe new annotations), so new plans. */
   readonly #plans = new WeakMap<GeneratedTool, CallPlan | null>();
+  /** The libraries once loaded, so calls after the first do not wait a turn for them. */
+  #libs: Libraries | undefined;
 
   /** @internal Use {@link createToolLimiter}, which validates the configuration. */
   constructor(rules: ReadonlyArray<readonly [string, ToolLimitRule]>) {
@@ -123,9 +125,12 @@ export class ToolLimiter {
     const plan = cached === undefined ? await this.#plan(tool) : cached;
     if (!plan) return callTool(tool.server, tool.name, args, { signal });
     this.#compiled ??= this.#compile();
-    const { libs } = await this.#compiled;
-    const once = () =>
-      queued(plan.queues, signal, () => attempt(tool, args, callTool, signal, plan.timeoutMs));
+    const libs = this.#libs ?? (await this.#compiled).libs;
+    // Without queues or a timeout an attempt is the call itself (no wrappers to pass through per call).
+    const direct = plan.queues.length === 0 && plan.timeoutMs === undefined;
+    const once = direct
+      ? () => callTool(tool.server, tool.name, args, { signal })
+      : () => queued(plan.queues, signal, () => attempt(tool, args, callTool, signal, plan.timeoutMs));
     if (plan.retries === 0) return once();
     // The first attempt goes straight through: most calls succeed, and p-retry's set-up costs about as
     // much as the rest of the host's work on a call. Only a failure that may be retried hands over to it,
@@ -212,6 +217,7 @@ export class ToolLimiter {
         : undefined;
       return { matches: libs.picomatch(glob, MATCH_OPTIONS), rule, queue };
     });
+    this.#libs = libs;
     return { libs, rules };
   }
 }

@@ -111,6 +111,35 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The calls in flight under each caller's signal, and the one listener that forwards its abort to them.
+ * One listener per signal rather than one per call: Node's `addEventListener` and `removeEventListener`
+ * walk the signal's listeners, so 200 calls in flight under one run's signal cost quadratic time.
+ */
+const callsBySignal = new WeakMap<AbortSignal, { calls: Set<AbortController>; forward: () => void }>();
+
+function linkCall(signal: AbortSignal, call: AbortController): void {
+  let linked = callsBySignal.get(signal);
+  if (!linked) {
+    const calls = new Set<AbortController>();
+    const forward = () => {
+      callsBySignal.delete(signal);
+      for (const c of calls) c.abort(signal.reason);
+    };
+    linked = { calls, forward };
+    callsBySignal.set(signal, linked);
+    signal.addEventListener("abort", forward, { once: true });
+  }
+  linked.calls.add(call);
+}
+
+function unlinkCall(signal: AbortSignal, call: AbortController): void {
+  const linked = callsBySignal.get(signal);
+  if (!linked?.calls.delete(call) || linked.calls.size > 0) return;
+  callsBySignal.delete(signal);
+  signal.removeEventListener("abort", linked.forward);
+}
+
 function kill(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
@@ -592,8 +621,7 @@ export class ServerConnection {
     // call, not every call made before it.
     const callerSignal = options.signal;
     const own = callerSignal === undefined ? undefined : new AbortController();
-    const forward = own && (() => own.abort(callerSignal!.reason));
-    if (forward) callerSignal!.addEventListener("abort", forward, { once: true });
+    if (own) linkCall(callerSignal!, own);
     try {
       const send = () =>
         client.request(
@@ -615,7 +643,7 @@ export class ServerConnection {
     } catch (error) {
       throw this.#callError(error, what, timeoutMs, generation, options.signal);
     } finally {
-      if (forward) callerSignal!.removeEventListener("abort", forward);
+      if (own) unlinkCall(callerSignal!, own);
       this.#pending.delete(pending);
     }
   }
