@@ -150,6 +150,19 @@ describe("faults: each gives a typed error, and the other servers keep working",
     expect(mcp.version).toBe(version);
   });
 
+  it("a call whose signal aborts while its server restarts: ABORTED, and the request is never sent", async () => {
+    await rejection(mcp.callTool("faulty", "crash", {}));
+    const controller = new AbortController();
+    // The call now waits for the restart: an abort then must still cancel it, not let it run.
+    const call = rejection(
+      mcp.callTool("faulty", "add_tool", { name: "never_added" }, { signal: controller.signal }),
+    );
+    controller.abort();
+    expect((await call).code).toBe("ABORTED");
+    expect(await echo("after the abort")).toEqual({ text: "after the abort" });
+    expect(mcp.tools().some((t) => t.name === "never_added")).toBe(false);
+  });
+
   it("a server that answers with a line that is not JSON: MCP_PROTOCOL_ERROR at once, not a timeout", async () => {
     const started = Date.now();
     const error = await rejection(mcp.callTool("faulty", "garbage", {}, { timeoutMs: 20_000 }));

@@ -119,6 +119,11 @@ function isAlive(pid: number): boolean {
 const callsBySignal = new WeakMap<AbortSignal, { calls: Set<AbortController>; forward: () => void }>();
 
 function linkCall(signal: AbortSignal, call: AbortController): void {
+  // Aborted while the call waited for its server to (re)connect: a listener added now would never fire.
+  if (signal.aborted) {
+    call.abort(signal.reason);
+    return;
+  }
   let linked = callsBySignal.get(signal);
   if (!linked) {
     const calls = new Set<AbortController>();
