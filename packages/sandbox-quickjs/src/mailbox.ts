@@ -1,5 +1,3 @@
-import { Buffer } from "node:buffer";
-
 /**
  * How large replies reach a worker: written into shared memory the host keeps for the run, rather than
  * cloned with their message. Cloning a 6 MiB reply made the host's thread allocate and fill 6 MiB of fresh
@@ -10,8 +8,8 @@ import { Buffer } from "node:buffer";
 
 /** Replies shorter than this (UTF-16 units) are cloned with their message: cheap, and most are. */
 export const MAILBOX_MIN_UNITS = 256 * 1024;
-/** The first 4 bytes hold the mailbox's state; the reply's UTF-8 follows. */
-const HEADER_BYTES = 8;
+/** The first 4 bytes hold the mailbox's state (an Int32 for `Atomics`); the reply's UTF-8 follows. */
+const HEADER_BYTES = 4;
 const EMPTY = 0;
 const FULL = 1;
 
@@ -32,7 +30,23 @@ export interface MailedReply {
   bytes: number;
 }
 
-/** The host's side: one mailbox per run, grown to the largest reply it carried. */
+/**
+ * Whether `reply` goes through a mailbox: a large one whose UTF-16 is well formed (UTF-8 cannot carry a lone
+ * surrogate; core's JSON escapes them, but the adapter contract does not promise it).
+ */
+export function mailable(reply: string): boolean {
+  return reply.length >= MAILBOX_MIN_UNITS && (reply as string & WellFormed).isWellFormed();
+}
+
+/** `String.prototype.isWellFormed` (Node 20 on), which the ES2023 library this package compiles against lacks. */
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+
+/**
+ * The host's side: one mailbox per run, grown to the largest reply it carried. Its code runs only with
+ * worker threads, so it uses Node's global `Buffer` (an import would stop the package loading in browsers).
+ */
 export class Mailbox {
   private buffer: SharedArrayBuffer | undefined;
   private state: Int32Array | undefined;
@@ -64,6 +78,9 @@ export class Mailbox {
   close(): void {
     this.closed = true;
     if (this.state) Atomics.notify(this.state, 0);
+    // A tool call still pending after the run keeps this object: it must not keep the memory too.
+    this.buffer = undefined;
+    this.state = undefined;
   }
 }
 

@@ -7,7 +7,7 @@ import type {
   SandboxContextV1,
   ScriptV1,
 } from "@codecall/sandbox";
-import { MAILBOX_MIN_UNITS, Mailbox, type MailedReply } from "./mailbox.js";
+import { Mailbox, type MailedReply, mailable } from "./mailbox.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
 
 /**
@@ -403,11 +403,14 @@ class WorkerContext implements SandboxContextV1 {
       const call = (message: Extract<FromWorker, { t: "call" }>) =>
         bridge.call(message.request).then(
           (answer) => {
-            if (answer.length < MAILBOX_MIN_UNITS) reply(message.id, answer);
-            else
-              return mailbox.post(answer).then((mailed) => {
+            if (!mailable(answer)) return reply(message.id, answer);
+            return mailbox.post(answer).then(
+              (mailed) => {
                 if (mailed) reply(message.id, mailed);
-              });
+              },
+              // No shared memory to be had (allocation failed): the reply goes with its message, as before.
+              () => reply(message.id, answer),
+            );
           },
           () => {
             if (ended) return;
