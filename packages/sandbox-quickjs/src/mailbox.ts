@@ -13,7 +13,7 @@ const HEADER_BYTES = 4;
 const EMPTY = 0;
 const FULL = 1;
 
-/** `Atomics.waitAsync` (Node 16 on), which the ES2022 library this package compiles against lacks. */
+/** `Atomics.waitAsync` (Node 16 on), which the ES2023 library this package compiles against lacks. */
 const waitAsync = (
   Atomics as unknown as {
     waitAsync(
@@ -54,8 +54,8 @@ export class Mailbox {
 
   /**
    * Writes `reply` into the mailbox once the worker has emptied it, and returns what to send in its place;
-   * `undefined` once the mailbox is closed (the run ended: nothing is sent). Replies are core's JSON, so
-   * their UTF-8 holds every unit (JSON.stringify escapes lone surrogates).
+   * `undefined` once the mailbox is closed (the run ended: nothing is sent). Only {@link mailable} replies
+   * come here, so their UTF-8 holds every unit.
    */
   async post(reply: string): Promise<MailedReply | undefined> {
     while (this.state && Atomics.load(this.state, 0) !== EMPTY && !this.closed) {
