@@ -174,3 +174,20 @@ it("a changed source of the same length is compiled from itself, not from the ol
     else process.env.CODECALL_COMPILE_CACHE = previous;
   }
 });
+
+it("a module with non-ASCII text reads as UTF-8, an ASCII one the same either way", () => {
+  const dir = tempDir();
+  const previous = process.env.CODECALL_COMPILE_CACHE;
+  process.env.CODECALL_COMPILE_CACHE = "0";
+  try {
+    const unicode = join(dir, "unicode.cjs");
+    writeFileSync(unicode, "module.exports = 'Zoë · 東京 · 🙂';");
+    expect(requireWithCompileCache(unicode, "unicode", "1.0.0")).toBe("Zoë · 東京 · 🙂");
+    const ascii = join(dir, "ascii.cjs");
+    writeFileSync(ascii, "module.exports = 'plain \\u00e9';");
+    expect(requireWithCompileCache(ascii, "ascii", "1.0.0")).toBe("plain é");
+  } finally {
+    if (previous === undefined) delete process.env.CODECALL_COMPILE_CACHE;
+    else process.env.CODECALL_COMPILE_CACHE = previous;
+  }
+});

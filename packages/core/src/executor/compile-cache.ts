@@ -19,6 +19,7 @@
  * cache's header, not its payload (a corrupt one aborts the process). `CODECALL_COMPILE_CACHE=0` turns it
  * off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder (checked the same way).
  */
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -95,7 +96,7 @@ function ownFolder(dir: string): string | undefined {
  * names the file's release in the cache's key (V8 checks the source's length, not its text).
  */
 export function requireWithCompileCache(path: string, name: string, version: string): unknown {
-  const source = readFileSync(path, "utf8");
+  const source = readSource(path);
   const directory = compileCacheDirectory();
   const file = directory ? join(directory, `${name}-${version}-${cacheKey(path)}.v8cache`) : undefined;
   let cachedData: Buffer | undefined;
@@ -164,6 +165,15 @@ function cacheKey(path: string): string {
     .digest("hex")
     .slice(0, 12);
   return `node${process.versions.node}-${process.arch}-${hash}`;
+}
+
+/**
+ * The file's text. Node 20 decodes UTF-8 at about 100 MB/s (90 ms for TypeScript's 9 MB, on the first
+ * check's path); a file of ASCII only (TypeScript's is) reads the same as latin1, which is a plain copy.
+ */
+function readSource(path: string): string {
+  const bytes = readFileSync(path);
+  return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
 }
 
 function readQuietly(file: string): Buffer | undefined {
