@@ -191,3 +191,37 @@ it("a module with non-ASCII text reads as UTF-8, an ASCII one the same either wa
     else process.env.CODECALL_COMPILE_CACHE = previous;
   }
 });
+
+it("saving a module's cache keeps its three newest cache files and no older ones, and leaves other modules' alone", () => {
+  const dir = tempDir();
+  const cache = join(dir, "cache");
+  mkdirSync(cache, { mode: 0o700 });
+  const old = (name: string, ageDays: number) => {
+    const path = join(cache, name);
+    writeFileSync(path, "stale");
+    const when = new Date(Date.now() - ageDays * 86_400_000);
+    utimesSync(path, when, when);
+  };
+  for (let i = 1; i <= 4; i++) old(`module-0.${i}.0-node20-x64-00000000000${i}.v8cache`, i);
+  old("other-1.0.0-node20-x64-000000000000.v8cache", 30);
+  const previous = process.env.CODECALL_COMPILE_CACHE;
+  process.env.CODECALL_COMPILE_CACHE = cache;
+  try {
+    const file = join(dir, "module.cjs");
+    writeFileSync(file, "module.exports = 'fresh';");
+    expect(requireWithCompileCache(file, "module", "1.0.0")).toBe("fresh");
+    saveCompileCaches();
+    const { file: written } = compileCacheEntries().get(file)!;
+    expect(readdirSync(cache).sort()).toEqual(
+      [
+        "module-0.1.0-node20-x64-000000000001.v8cache",
+        "module-0.2.0-node20-x64-000000000002.v8cache",
+        written!.slice(cache.length + 1),
+        "other-1.0.0-node20-x64-000000000000.v8cache",
+      ].sort(),
+    );
+  } finally {
+    if (previous === undefined) delete process.env.CODECALL_COMPILE_CACHE;
+    else process.env.CODECALL_COMPILE_CACHE = previous;
+  }
+});

@@ -15,13 +15,23 @@
  * theirs in the OS temp dir (POSIX only, where ownership can be checked); never in the working folder,
  * which may be a repository someone else wrote. A folder that is a link, another user's, or writable by
  * others is not used. One file per TypeScript file (release, size, modification time), Node/V8 version,
- * architecture and V8 flags; written atomically and checked by its own digest, because V8 checks a code
- * cache's header, not its payload (a corrupt one aborts the process). `CODECALL_COMPILE_CACHE=0` turns it
- * off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder (checked the same way).
+ * architecture and V8 flags, the three newest per module kept; written atomically and checked by its own
+ * digest, because V8 checks a code cache's header, not its payload (a corrupt one aborts the process).
+ * `CODECALL_COMPILE_CACHE=0` turns it off; `CODECALL_COMPILE_CACHE=<dir>` sets the folder (checked the
+ * same way).
  */
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -50,9 +60,11 @@ export interface CompileCacheEntry {
 
 const MAGIC = Buffer.from("codecall-v8cache1");
 const DIGEST_BYTES = 32;
+/** Cache files kept per module (see {@link pruneOlderCaches}). */
+const KEPT_PER_MODULE = 3;
 const entries = new Map<string, CompileCacheEntry>();
 /** Modules compiled without a usable cache, whose cache {@link saveCompileCaches} writes. */
-const unsaved: Array<{ script: Script; file: string; entry: CompileCacheEntry }> = [];
+const unsaved: Array<{ script: Script; file: string; name: string; entry: CompileCacheEntry }> = [];
 
 /** The cache folder, or undefined when caching is off. Read from the environment each time (tests set it). */
 export function compileCacheDirectory(): string | undefined {
@@ -116,7 +128,7 @@ export function requireWithCompileCache(path: string, name: string, version: str
   if (cachedData) status = script.cachedDataRejected ? "rejected" : "accepted";
   const entry: CompileCacheEntry = { file, status, written: false };
   entries.set(path, entry);
-  if (file && status !== "accepted") unsaved.push({ script, file, entry });
+  if (file && status !== "accepted") unsaved.push({ script, file, name, entry });
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
@@ -129,7 +141,7 @@ export function requireWithCompileCache(path: string, name: string, version: str
  * leave things as they were.
  */
 export function saveCompileCaches(): void {
-  for (const { script, file, entry } of unsaved.splice(0)) {
+  for (const { script, file, name, entry } of unsaved.splice(0)) {
     const temp = `${file}.${process.pid}-${threadId}.tmp`;
     try {
       const data = script.createCachedData();
@@ -137,6 +149,7 @@ export function saveCompileCaches(): void {
       // Atomic: a process reading meanwhile sees the old file or the new one, never half of one.
       renameSync(temp, file);
       entry.written = true;
+      pruneOlderCaches(file, name);
     } catch {
       try {
         rmSync(temp, { force: true });
@@ -144,6 +157,25 @@ export function saveCompileCaches(): void {
         // No temporary file was left (it could not be made).
       }
     }
+  }
+}
+
+/**
+ * Deletes all but the newest {@link KEPT_PER_MODULE} cache files of `file`'s module: each TypeScript or
+ * Node upgrade (or reinstall) keys a new file of several MB, and nothing else would ever remove the old
+ * ones. A few are kept so processes of different Node versions on one machine do not take turns rewriting.
+ */
+function pruneOlderCaches(file: string, name: string): void {
+  const directory = dirname(file);
+  const prefix = `${name}-`;
+  try {
+    const caches = readdirSync(directory)
+      .filter((name) => name.startsWith(prefix) && name.endsWith(".v8cache"))
+      .map((name) => ({ path: join(directory, name), mtimeMs: statSync(join(directory, name)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { path } of caches.slice(KEPT_PER_MODULE)) rmSync(path, { force: true });
+  } catch {
+    // Another process pruned at the same time, or the folder is not ours to list: the files stay.
   }
 }
 
