@@ -40,7 +40,11 @@ const PARALLEL_LARGE_ANSWERS = {
   code: 'const all = await Promise.allSettled(Array.from({ length: 60 }, () => codecall.callTool("big")));\nreturn all.filter((r) => r.status === "fulfilled").length;',
   limits: { memoryBytes: 32 * MiB, maxToolResultBytes: 8 * MiB, cpuTimeMs: 10_000, wallTimeMs: 10_000 },
 };
-const LARGE_ANSWER = "r".repeat(6 * MiB);
+/**
+ * Flat, as a tool result parsed from a server's JSON is: `"r".repeat(n)` builds a tree of pieces, which
+ * the first backend's first serialisation would pay to join.
+ */
+const LARGE_ANSWER = Buffer.alloc(6 * MiB, "r").toString("latin1");
 
 /** The growth patterns of the conformance case `hostile-memory-patterns` (objects, Map, string concatenation). */
 const MEMORY_PATTERNS: Record<string, string> = {
