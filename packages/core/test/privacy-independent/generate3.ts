@@ -678,7 +678,7 @@ const zendesk: Shape = (b) => {
           from: { name: n.full, address: u.email as string },
           to: {
             name: b.neg("team-in-name-field", "Support", { exact: true }),
-            address: "support@example.com",
+            address: b.label("EMAIL", "support@example.com"),
           },
         },
       },
@@ -795,7 +795,7 @@ const github: Shape = (b) => {
       pull: {
         number: r.int(1, 9999),
         title: "Add export",
-        user: { login: user.login, name: user.name },
+        user: { login: user.login as J, name: user.name as J },
         requested_reviewers: [{ login: b.person().handle.replace(/\./g, "-") }],
         state: "open",
       },
@@ -968,7 +968,7 @@ const twilio: Shape = (b) => {
           }),
           type: "mobile",
         },
-        url: `https://lookups.twilio.com/v2/PhoneNumbers/${encodeURIComponent(e)}`,
+        url: `https://lookups.twilio.com/v2/PhoneNumbers/${b.label("PHONE", encodeURIComponent(e), [e, p.e164])}`,
       }),
     };
   }

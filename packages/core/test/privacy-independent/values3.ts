@@ -868,7 +868,7 @@ const DOMAINS = [
   "bücher.example",
   "münchen.example.de",
   "пример.рф",
-  "例子.测试",
+  "例子.中国",
   "example.ac.uk",
   "students.example.edu",
   "example-health.org",
