@@ -140,6 +140,69 @@ function ipv4ValidSlow(text: string): boolean {
   return true;
 }
 
+/**
+ * True for a valid dotted quad that is a mask, not a host: its 32 bits are ones then zeros (a netmask such
+ * as `255.255.255.0`, and the unspecified `0.0.0.0` and broadcast `255.255.255.255`).
+ */
+export function ipv4Mask(quad: string): boolean {
+  let n = 0;
+  for (const o of quad.split(".")) n = n * 256 + Number(o);
+  const inverse = 0xffffffff - n;
+  // The inverse of a mask is a run of low ones: adding one carries out of every bit it has.
+  return (inverse & (inverse + 1)) === 0;
+}
+
+/**
+ * True when CIDR notation right after an address at `end` names a network: a prefix length below the
+ * address's width (a `/32` or `/128` is one host) and the address's bits beyond it zero (`10.1.0.0/16`,
+ * `2001:db8::/32`; `203.0.113.45/24` is a host written with its subnet). `bits` are the address's groups
+ * of `width` bits.
+ */
+export function networkPrefix(text: string, end: number, bits: readonly number[], width: number): boolean {
+  if (text.charCodeAt(end) !== 47) return false;
+  let p = 0;
+  let i = end + 1;
+  for (; i < text.length && i < end + 4; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    p = p * 10 + (c - 48);
+  }
+  if (i === end + 1 || /\w/.test(text[i] ?? "") || (text[i] === "." && /\d/.test(text[i + 1] ?? "")))
+    return false;
+  const max = bits.length * width;
+  if (p >= max) return false;
+  // Every group past the prefix must be zero, and the group it cuts must be zero below the cut.
+  for (let g = 0; g < bits.length; g++) {
+    const from = g * width;
+    if (from + width <= p) continue;
+    const keep = Math.max(0, p - from);
+    if (bits[g]! % 2 ** (width - keep) !== 0) return false;
+  }
+  return true;
+}
+
+/** The octets of a valid dotted quad. */
+export const ipv4Octets = (quad: string): number[] => quad.split(".").map(Number);
+
+/** The eight 16-bit groups of a valid IPv6 address (an IPv4 suffix fills the last two). */
+export function ipv6Groups(text: string): number[] {
+  const halves = text.split("::");
+  const parse = (half: string): number[] => {
+    if (half === "") return [];
+    const out: number[] = [];
+    for (const g of half.split(":")) {
+      if (g.includes(".")) {
+        const [a, b, c, d] = ipv4Octets(g) as [number, number, number, number];
+        out.push(a * 256 + b, c * 256 + d);
+      } else out.push(Number.parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
+
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 
 /** True for an IPv6 address in any RFC 4291 text form (compressed, full, IPv4-suffixed), without zone. */

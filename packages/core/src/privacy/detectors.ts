@@ -8,7 +8,19 @@
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import TLDS from "tlds" with { type: "json" };
 import { CodecallError } from "../errors.js";
-import { cardPrefix, ibanLength, ibanValid, ipv4Valid, ipv6Valid, luhn, ssnValid } from "./checks.js";
+import {
+  cardPrefix,
+  ibanLength,
+  ibanValid,
+  ipv4Mask,
+  ipv4Octets,
+  ipv4Valid,
+  ipv6Groups,
+  ipv6Valid,
+  luhn,
+  networkPrefix,
+  ssnValid,
+} from "./checks.js";
 import { detach } from "./detach.js";
 import { keyKind, keyWords, looksLikeName, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
@@ -211,10 +223,11 @@ function inUserInfo(text: string, start: number): boolean {
 
 /**
  * Identifiers written like addresses, not mailboxes: a mail's `Message-ID: <...>`, `In-Reply-To`,
- * `References`, `Content-ID`, an iCalendar `UID:`, a `cid:` or `mid:` URL; or under such a key.
+ * `References`, `Content-ID`, an iCalendar `UID:`, a `cid:` or `mid:` URL; or under such a key, in JSON
+ * text too (`"internetMessageId":"<...>"`).
  */
 const ID_BEFORE =
-  /(?:\b(?:message-id|in-reply-to|references|content-id)["']?\s*:[^\n]*<|\buid:\s*|\b[cm]id:)$/i;
+  /(?:\b(?:message[-_]?id|in[-_]?reply[-_]?to|references|content[-_]?id|internet[-_]?message[-_]?id)["']?\s*:[^\n]*<|\buid:\s*|\b[cm]id:)$/i;
 const ID_KEY =
   /^(?:message[-_ ]?id|in[-_ ]?reply[-_ ]?to|references|content[-_ ]?id|internet[-_ ]?message[-_ ]?id)$/i;
 
@@ -415,6 +428,21 @@ const VERSIONED_FOLDER = /\\[^\\\s]*\p{L}[^\\]*[ _-]$/u;
 /** Text just before a dotted quad that says it is a version, not an address. */
 const VERSION_BEFORE =
   /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
+/** A version change's words before the version: `bump lodash from`, `upgraded api to`, `update X from 1.2 to`. */
+const BUMP_BEFORE =
+  /(?<![A-Za-z])(?:bump|upgrade|update|downgrade)(?:s|d|ed)?\s+(?:\S+\s+){0,2}?(?:from\s+\S+\s+)?(?:from|to)\s+v?$/i;
+/** True when the word before `at` (past spaces and a `v`) is `to` or `from`: {@link BUMP_BEFORE}'s cheap gate. */
+function afterToOrFrom(text: string, at: number): boolean {
+  let i = at;
+  if ((text.charCodeAt(i - 1) | 32) === 118) i--; // `v`
+  const spaces = i;
+  while (i > 0 && text.charCodeAt(i - 1) === 32) i--;
+  if (i === spaces) return false;
+  const word = (n: number) => text.slice(i - n, i).toLowerCase();
+  const edge = (n: number) => i - n === 0 || !isWordChar(text.charCodeAt(i - n - 1));
+  return (word(2) === "to" && edge(2)) || (word(4) === "from" && edge(4));
+}
+
 /** Words of a property name or header that say its values are versions (`appVersion`, `Build`, `fw_rev`). */
 const VERSION_WORDS = new Set([
   "version",
@@ -493,6 +521,13 @@ export function ipv4Detector(confidence = 0.95): Detector {
       const versions = (context as ResultContext).versions;
       eachMatch(IPV4, text, (m) => {
         if (!ipv4Valid(m[0])) return;
+        const end = m.index + m[0].length;
+        // A netmask (`255.255.255.0`), `0.0.0.0`, or a network in CIDR notation (`10.8.0.0/16`): no host.
+        if (
+          ((m[0].startsWith("255.") || m[0] === "0.0.0.0") && ipv4Mask(m[0])) ||
+          (text.charCodeAt(end) === 47 && networkPrefix(text, end, ipv4Octets(m[0]), 8))
+        )
+          return;
         // A cell of a version column (`| version |`, a sheet's `Build` column) is a version; the same
         // text in prose beside the table is still an address.
         if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
@@ -512,6 +547,9 @@ export function ipv4Detector(confidence = 0.95): Detector {
         if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
         // At the string's start there is no text before to read as a version.
         if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
+        // `Bump lodash from 4.17.20.1 to 4.17.21.0`, `Upgraded api to 2.14.0.7`: a dependency's versions.
+        if (afterToOrFrom(text, m.index) && BUMP_BEFORE.test(text.slice(Math.max(0, m.index - 80), m.index)))
+          return;
         push(out, d, m.index, m.index + m[0].length);
       });
     },
@@ -534,6 +572,9 @@ export function ipv6Detector(confidence = 0.95): Detector {
       eachMatch(IPV6, text, (m) => {
         const raw = m[0];
         if (raw.length < 3 || !hasDigit(raw) || !ipv6Valid(raw)) return;
+        // A network in CIDR notation (`2001:db8:1f::/48`) names no host.
+        const end = m.index + raw.length;
+        if (text.charCodeAt(end) === 47 && networkPrefix(text, end, ipv6Groups(raw), 16)) return;
         push(out, d, m.index, m.index + raw.length);
       });
     },

@@ -66,6 +66,13 @@ const PHONE_WORDS = new Set([
   "telefoon",
   "rufnummer",
 ]);
+/** The number words compounds end in (`Telefonnummer`, `telefoonnummer`, `telefonnr`). */
+const COMPOUND_NUMBER = /(?:nummer|number|numero|número|nr|no)$/;
+/** A phone word followed by a number word in one word. */
+function phoneCompound(w: string): boolean {
+  const m = COMPOUND_NUMBER.exec(w);
+  return m !== null && m.index > 0 && PHONE_WORDS.has(w.slice(0, m.index));
+}
 /** `contact number`, `mobile no`: a number word after a phone-ish word. */
 const NUMBER_WORDS = new Set(["number", "no", "num", "nr", "nbr"]);
 const SSN_WORDS = new Set(["ssn", "itin", "socialsecurity", "socialsecuritynumber", "taxpayer"]);
@@ -76,7 +83,9 @@ const PERSON_NAME_QUALIFIERS = new Set(
     "member holder legal maiden birth sender recipient author owner assignee reporter requester " +
     "organizer organiser attendee participant guest passenger traveler traveller student teacher " +
     "doctor physician applicant candidate beneficiary cardholder signer signatory buyer seller billing " +
-    "shipping recipient's father mother spouse emergency real preferred nick"
+    "shipping recipient's father mother spouse emergency real preferred nick " +
+    // The parties of a payment (ISO 20022's debtor and creditor) and of a call.
+    "counterparty payee payer debtor creditor remitter caller"
   ).split(" "),
 );
 /** Words that make a `...name` about something other than a person. */
@@ -174,8 +183,13 @@ function classify(words: string[]): KeyKind {
   )
     return "EMAIL";
   if (words.includes("e") && words.includes("mail")) return "EMAIL";
-  // Plurals name lists of them (`phones`, `mobiles`, `phoneNumbers`, `emails`).
-  if (words.some((w) => PHONE_WORDS.has(w) || (w.endsWith("s") && PHONE_WORDS.has(w.slice(0, -1)))))
+  // Plurals name lists of them (`phones`, `mobiles`, `phoneNumbers`, `emails`); a compound of a phone
+  // word and a number word is one word in German and Dutch (`Telefonnummer`, `telefoonnummer`).
+  if (
+    words.some(
+      (w) => PHONE_WORDS.has(w) || (w.endsWith("s") && PHONE_WORDS.has(w.slice(0, -1))) || phoneCompound(w),
+    )
+  )
     return "PHONE";
   if (words.length >= 2 && NUMBER_WORDS.has(last) && words[words.length - 2] === "contact") return "PHONE";
   if (words.some((w) => SSN_WORDS.has(w)) || joined.includes("socialsecurity")) return "SSN";
@@ -314,11 +328,19 @@ export function looksLikeName(value: string, strict: boolean): boolean {
     return false;
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
+  if (LEGAL_FORM.test(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
   if (!strict) return true;
   const words = v.split(/\s+/);
   if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
 }
+
+/**
+ * A company's legal form as the last word (ISO 20275's common abbreviations): `Inc.`, `LLC`, `GmbH`,
+ * `S.A.`, `plc`, `Pty Ltd`. Case-sensitive, as registers write them.
+ */
+const LEGAL_FORM =
+  / (?:Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Co|Company|GmbH|mbH|AG|KG|SE|plc|PLC|S\.?A|S\.?A\.?S|S\.?a\.?r\.?l|SARL|S\.?r\.?l|S\.?p\.?A|B\.?V|N\.?V|Pty|Oy|AB|ASA|A\/S|K\.?K|Ltda|e\.V)\.?$/;
 
 /** A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. */
 function namesARole(word: string): boolean {
@@ -615,6 +637,10 @@ function escaped(text: string, i: number): boolean {
   return n % 2 === 1;
 }
 
+/** A bare `Name` (or `Person`, `vollständiger Name`): a person's name only beside an email or a phone. */
+const bareName = (label: string): boolean =>
+  /^(?:name|names|person|who)$/i.test(label) || namesSomeName(label);
+
 /**
  * Column types from a header row: typed headers, role headers (`Customer`, `Contact Person`), and a bare
  * `Name` column when another column holds emails or phones. Undefined when no column is personal.
@@ -626,12 +652,7 @@ export function columnTypes(header: readonly unknown[]): (string | undefined)[] 
   const columns = kinds.map((t, i) => {
     if (t === "ROLE") return "NAME";
     if (t === "PEOPLE") return undefined;
-    if (
-      t === undefined &&
-      contact &&
-      (/^(?:name|names|person|who)$/i.test(names[i]!) || namesSomeName(names[i]!))
-    )
-      return "NAME";
+    if (t === undefined && contact && bareName(names[i]!)) return "NAME";
     return t;
   });
   return columns.some((t) => t !== undefined) ? columns : undefined;
@@ -668,11 +689,43 @@ function splitLine(line: string, delimiter: string): string[] {
 const HAS_TOKEN = /\[[A-Z][A-Z0-9_]*_[1-9][0-9]*\]/;
 
 /**
+ * A rule line under a text table's header: markdown's `|---|:-:|`, psql's `----+----`, a box's
+ * `+----+----+`; two columns or more.
+ */
+const RULE_LINE = /^[ \t]*[|+]?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)+[|+]?[ \t]*\r?$/m;
+
+/**
+ * The table a text holds: the text itself (delimited text, its header first), or, when a rule line
+ * underlines a `|`-separated header anywhere in it (a markdown table after a heading, psql or MySQL
+ * output), that header and the rows after the rule up to the first line that is not one (a blank line,
+ * `(3 rows)`, the box's closing rule).
+ */
+function tableOf(text: string): string {
+  if (text.indexOf("-|") === -1 && text.indexOf("-+") === -1) return text;
+  const rule = RULE_LINE.exec(text);
+  if (rule === null || rule.index === 0) return text;
+  const headEnd = rule.index - 1;
+  const header = text.slice(text.lastIndexOf("\n", headEnd - 1) + 1, headEnd).replace(/\r$/, "");
+  if (header.indexOf("|") === -1) return text;
+  const lines = [header];
+  for (let at = rule.index + rule[0].length + 1; at < text.length; ) {
+    let end = text.indexOf("\n", at);
+    if (end === -1) end = text.length;
+    const line = text.slice(at, end);
+    if (line.indexOf("|") === -1) break;
+    lines.push(line.replace(/\r$/, ""));
+    at = end + 1;
+  }
+  return lines.join("\n");
+}
+
+/**
  * Values in the personal columns of delimited text (CSV, TSV, `;` or `|` separated) whose first line is a
  * header naming at least one such column. Returns nothing for text that is not a table. Cells that do
  * not fit their column's type (placeholders, a token the program wrote) are left out.
  */
-export function tableFieldValues(text: string): FieldValue[] {
+export function tableFieldValues(whole: string): FieldValue[] {
+  const text = tableOf(whole);
   const nl = text.indexOf("\n");
   if (nl === -1) return [];
   const header = text.slice(0, nl).replace(/\r$/, "");
@@ -700,7 +753,8 @@ export function tableFieldValues(text: string): FieldValue[] {
  * `release`), by the rule property names follow; `into` collects them. The text must be a table: two
  * columns or more, every row up to the first blank line as wide as the header.
  */
-export function versionCells(text: string, isVersion: (header: string) => boolean, into: Set<string>): void {
+export function versionCells(whole: string, isVersion: (header: string) => boolean, into: Set<string>): void {
+  const text = tableOf(whole);
   const nl = text.indexOf("\n");
   if (nl === -1) return;
   const header = text.slice(0, nl).replace(/\r$/, "");
@@ -736,17 +790,38 @@ const LABEL_HEAD = /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*
 /**
  * Names on lines labelled by a person-name or role key (`admin_contact: Jane Doe`, `Assignee: Li Wei`),
  * read by the rule property names follow; a role's value must look like a person's name (capitalised).
+ * A bare `name:` counts as a column named so does: in a record that also has an email or phone line (a
+ * YAML list item, an INI section, lines up to a blank one).
  */
 export function labelFieldValues(text: string): FieldValue[] {
   const out: FieldValue[] = [];
+  const record: LabelRecord = { names: [], contact: false };
   // Line by line, an anchored match each: a log's long lines and lines led by digits cost nothing.
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
-    if (end - start <= MAX_LABEL_LINE) labelLine(text.slice(start, end), out);
+    if (end - start <= MAX_LABEL_LINE) labelLine(text.slice(start, end), out, record);
+    else endRecord(record, out);
     start = end + 1;
   }
+  endRecord(record, out);
   return out;
+}
+
+/** The bare names of the record being read, and whether it has an email or phone line. */
+interface LabelRecord {
+  names: FieldValue[];
+  contact: boolean;
+}
+
+function endRecord(record: LabelRecord, out: FieldValue[]): void {
+  if (record.names.length === 0) {
+    record.contact = false;
+    return;
+  }
+  if (record.contact) out.push(...record.names);
+  record.names = [];
+  record.contact = false;
 }
 
 /**
@@ -765,14 +840,25 @@ export function labelStringValues(text: string): FieldValue[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** The name on one `key: value` line, when its key names a person or a role and the value looks the part. */
-function labelLine(line: string, out: FieldValue[]): void {
+/**
+ * The name on one `key: value` line, when its key names a person or a role and the value looks the part.
+ * With a `record`, a line that is not a label, a blank line, an INI `[section]` or a YAML item's `- `
+ * ends the record; a bare name waits there for an email or phone line.
+ */
+function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void {
   const m = LABEL_LINE.exec(line);
+  if (record !== undefined && (m === null || /^[ \t]*- /.test(line))) endRecord(record, out);
   if (m === null) return;
   const label = m[1]!;
   const kind = keyKind(label);
-  if (kind !== "NAME" && kind !== "ROLE") return;
   const value = m[2]!;
+  if (record !== undefined && kind === undefined && bareName(label)) {
+    if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, true))
+      record.names.push({ type: "NAME", value, place: { label } });
+    return;
+  }
+  if (record !== undefined && (kind === "EMAIL" || kind === "PHONE")) record.contact = true;
+  if (kind !== "NAME" && kind !== "ROLE") return;
   if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
     out.push({ type: "NAME", value, place: { label } });
 }

@@ -249,9 +249,26 @@ class Collector {
       versionCells(value, namesVersion, this.versions);
       for (const f of tableFieldValues(value)) this.#found(f);
       for (const f of cardFieldValues(value)) this.#found(f);
-      // `key: value` lines (a config dump, a form); JSON text is read by its structure instead.
+      // `key: value` lines (a config dump, a form, an INI file's `[section]`s); JSON text is read by its
+      // structure instead.
       const first = value.charCodeAt(0);
-      if (first !== 123 && first !== 91) for (const f of labelFieldValues(value)) this.#found(f);
+      if (first !== 123 && (first !== 91 || isLetter(value.charCodeAt(1))))
+        for (const f of labelFieldValues(value)) this.#found(f);
+      // A log's JSON records among its other lines (text that is not one JSON document, read below):
+      // each is read as one document.
+      if (!((first === 123 || first === 91) && /[}\]]\s*$/.test(value.slice(-16)))) {
+        for (
+          let at = first === 123 ? 0 : value.indexOf("\n{");
+          at !== -1;
+          at = value.indexOf("\n{", at + 1)
+        ) {
+          const from = at === 0 && first === 123 ? 0 : at + 1;
+          let end = value.indexOf("\n", from);
+          if (end === -1) end = value.length;
+          const line = value.slice(from, end).trimEnd();
+          if (line.charCodeAt(line.length - 1) === 125) this.#text(line);
+        }
+      }
     } else {
       // One `key: value` line as a whole string (a ticket's `summary` of `Assignee: Jane Doe`).
       const label = labelStringValues(value);
@@ -285,6 +302,27 @@ class Collector {
     }
   }
 
+  /** Rows (arrays) from `from` on under a header of column names: version cells, and personal columns taken. */
+  #rows(head: readonly string[], rows: readonly JsonValue[], from: number): void {
+    for (let i = 0; i < head.length; i++) {
+      if (!namesVersion(head[i]!)) continue;
+      for (let r = from; r < rows.length; r++) {
+        const cell = (rows[r] as JsonValue[] | undefined)?.[i];
+        if (Array.isArray(rows[r]) && typeof cell === "string") this.versions.add(cell);
+      }
+    }
+    const columns = columnTypes(head);
+    if (columns === undefined) return;
+    for (let r = from; r < rows.length; r++) {
+      const row = rows[r];
+      if (!Array.isArray(row)) continue;
+      for (let i = 0; i < row.length && i < columns.length; i++) {
+        const type = columns[i];
+        if (type !== undefined) this.#take(row, i, type, row[i]!, type === "NAME");
+      }
+    }
+  }
+
   array(value: JsonValue[], s: Record<string, unknown> | undefined, role: Role): void {
     // A sheet: a header row of strings, then rows.
     const head = value[0];
@@ -293,26 +331,8 @@ class Collector {
       Array.isArray(head) &&
       head.length > 0 &&
       head.every((h) => typeof h === "string")
-    ) {
-      for (let i = 0; i < head.length; i++) {
-        if (!namesVersion(head[i] as string)) continue;
-        for (let r = 1; r < value.length; r++) {
-          const cell = (value[r] as JsonValue[] | undefined)?.[i];
-          if (Array.isArray(value[r]) && typeof cell === "string") this.versions.add(cell);
-        }
-      }
-      const columns = columnTypes(head);
-      if (columns !== undefined) {
-        for (let r = 1; r < value.length; r++) {
-          const row = value[r];
-          if (!Array.isArray(row)) continue;
-          for (let i = 0; i < row.length && i < columns.length; i++) {
-            const type = columns[i];
-            if (type !== undefined) this.#take(row, i, type, row[i]!, type === "NAME");
-          }
-        }
-      }
-    }
+    )
+      this.#rows(head as string[], value, 1);
     for (let i = 0; i < value.length; i++) {
       const item = value[i]!;
       if (role !== Role.None && typeof item === "string") {
@@ -328,6 +348,8 @@ class Collector {
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
     let contactType: string | undefined;
+    let headList: JsonValue[] | undefined;
+    let rowLists: JsonValue[] | undefined;
     if (typeof value.value === "string" || typeof value.value === "number") {
       for (const k of CONTACT_KIND_KEYS) {
         const kind = value[k];
@@ -355,8 +377,12 @@ class Collector {
         const declared = type !== undefined;
         let strict = false;
         if (type === undefined) {
-          if (kind === "EMAIL" || kind === "PHONE" || kind === "SSN" || kind === "NAME") type = kind;
-          else if (kind === "ROLE" && typeof v === "string") {
+          if (kind === "EMAIL" || kind === "PHONE" || kind === "SSN") type = kind;
+          // A calendar's room or equipment among the attendees (`{displayName: "Boardroom", email,
+          // resource: true}`) is no person, whatever its other keys say.
+          else if (kind === "NAME") {
+            if (value.resource !== true) type = kind;
+          } else if (kind === "ROLE" && typeof v === "string") {
             type = "NAME";
             strict = true;
           } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
@@ -367,7 +393,9 @@ class Collector {
             key === "display_name" ||
             key === "display"
           ) {
-            person ??= (role === Role.Person && !namesAThing(value)) || isPersonObject(value);
+            person ??=
+              value.resource !== true &&
+              ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
             if (person) {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
@@ -409,6 +437,13 @@ class Collector {
           if (at !== undefined) this.#take(item, at, kind, item[at]!, false);
         }
       }
+      // A header list beside its rows (`{columns: ["name", "email"], rows: [[...]]}`, a driver's `fields`
+      // of `{name}` beside array rows): read as a sheet once both are seen.
+      if (Array.isArray(v) && v.length > 0) {
+        const first = v[0];
+        if (Array.isArray(first)) rowLists ??= v;
+        else if (typeof first === "string" || columnName(first) !== undefined) headList ??= v;
+      }
       let childRole = Role.None;
       if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;
       else if (
@@ -419,7 +454,20 @@ class Collector {
       else if (facts.nameParts) childRole = Role.NameParts;
       this.collect(v, sub, childRole);
     }
+    if (headList !== undefined && rowLists !== undefined) {
+      const head = headList.map((h) => (typeof h === "string" ? h : (columnName(h) ?? "")));
+      if ((rowLists[0] as JsonValue[]).length === head.length) this.#rows(head, rowLists, 0);
+    }
   }
+}
+
+/** An ASCII letter (an INI section's `[name]`, not JSON's `[` before a value). */
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** The name of a column described by an object (`{name: "email", dataTypeID: 25}`). */
+function columnName(column: JsonValue | undefined): string | undefined {
+  if (typeof column !== "object" || column === null || Array.isArray(column)) return undefined;
+  return typeof column.name === "string" ? column.name : undefined;
 }
 
 /** An object that says it is something other than a person (`{name, type: "file"}`). */
