@@ -4,7 +4,7 @@
  * globals, memory, event loop and the next execution.
  */
 import { expect } from "vitest";
-import type { ConformanceCase } from "./cases.js";
+import type { CaseContext, ConformanceCase } from "./cases.js";
 import { hostile } from "./hostile.js";
 
 const STOPPED = ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] as const;
@@ -30,6 +30,23 @@ const REPORTED: Array<[string, Array<string>]> = [
   ["return await codecall.callTool('echo', { list: [1, 2] });", ["ok", "PROGRAM_ERROR"]],
   ["return [, 1];", ["ok", "RESULT_NOT_SERIALIZABLE"]],
 ];
+
+/**
+ * Runs each program with a wall limit just over its CPU limit, which makes twice the limit a tight bound (an
+ * engine that stops a program only at the wall clock, or later, fails it), then checks that no thread
+ * of a local backend keeps computing: an idle host uses a few milliseconds of the next second.
+ */
+async function stoppedAndIdle(ctx: CaseContext, programs: string[]): Promise<void> {
+  const limits = { cpuTimeMs: ctx.ms(1_000), wallTimeMs: ctx.ms(1_500) };
+  for (const code of programs) {
+    await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"], limits });
+    if (ctx.sandbox.capabilities.remote) continue;
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000, "host CPU used after the run ended (ms)").toBeLessThan(600);
+  }
+}
 
 export const HOSTILE_CLASS2_CASES = {
   "hostile-index-accessors-on-prototypes": {
@@ -76,21 +93,23 @@ export const HOSTILE_CLASS2_CASES = {
     title:
       "hostile: spreading long strings into arrays, again and again, stops at the CPU or memory limit, and no thread keeps computing after the run",
     async run(ctx) {
-      // A wall limit just over the CPU limit makes twice the limit a tight bound: an engine that stops the
-      // loop only at the wall clock, or later, fails it.
-      const limits = { cpuTimeMs: ctx.ms(1_000), wallTimeMs: ctx.ms(1_500) };
-      for (const code of [
+      await stoppedAndIdle(ctx, [
         "const s = 'a'.repeat(1 << 24);\nfor (;;) [...s].length;",
         "const s = 'ab'.repeat(1 << 21);\nlet n = 0;\nfor (;;) n += [...s, ...s].length;",
-      ]) {
-        await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"], limits });
-        if (ctx.sandbox.capabilities.remote) continue;
-        const before = process.cpuUsage();
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        const used = process.cpuUsage(before);
-        // An idle host uses a few milliseconds of the second; a thread still spreading, most of it.
-        expect((used.user + used.system) / 1000, "host CPU used after the run ended (ms)").toBeLessThan(600);
-      }
+      ]);
+    },
+  },
+  "hostile-key-walks": {
+    title:
+      "hostile: one call listing the keys of a long typed array or string (Object.keys, entries, getOwnPropertyNames, Reflect.ownKeys) or walking a huge String.raw template stops in time, and no thread keeps computing after the run",
+    async run(ctx) {
+      await stoppedAndIdle(ctx, [
+        "return Object.keys(new Uint8Array(1 << 25)).length;",
+        "return Object.entries(new Uint8Array(1 << 24)).length;",
+        "return Object.getOwnPropertyNames('x'.repeat(1 << 25)).length;",
+        "return Reflect.ownKeys(new String('x'.repeat(1 << 25))).length;",
+        "return String.raw({ raw: { length: 2 ** 32 - 1 } }).length;",
+      ]);
     },
   },
 } satisfies Record<string, ConformanceCase>;
