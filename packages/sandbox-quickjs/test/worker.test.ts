@@ -172,6 +172,8 @@ runSandboxConformance({
     "hostile-long-native-operations": IN_THREAD,
     "hostile-uninterruptible-builtins": IN_THREAD,
     "hostile-native-call-loops": IN_THREAD,
+    "hostile-string-spread": IN_THREAD,
+    "hostile-key-walks": IN_THREAD,
     "hostile-huge-error":
       "in-thread, building and copying the error's 25 MiB of text runs on the host's thread: 1.4 s with other processes busy beside it, possibly under the suite's 500 ms bound on a quiet machine, so the result cannot be relied on either way; the worker mode is held to the bound (conformance.test.ts)",
     "hostile-abort-native-operation": `${IN_THREAD}; the abort waits for the operation: 296 s, then PROGRAM_ERROR`,

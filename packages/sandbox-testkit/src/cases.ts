@@ -9,6 +9,7 @@ import type {
 import { expect } from "vitest";
 import { HOSTILE_CASES } from "./hostile.js";
 import { HOSTILE_CLASS_CASES } from "./hostile-classes.js";
+import { HOSTILE_CLASS2_CASES } from "./hostile-classes2.js";
 import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
@@ -1023,6 +1024,8 @@ return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Dat
   ...HOSTILE_CASES,
   // ── Further classes of attack (hostile-classes.ts) ───────────────────────
   ...HOSTILE_CLASS_CASES,
+  // ── A third red team's classes (hostile-classes2.ts) ──────────────────────
+  ...HOSTILE_CLASS2_CASES,
 } satisfies Record<string, ConformanceCase>;
 
 /** A conformance case id. */

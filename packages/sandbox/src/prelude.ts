@@ -49,9 +49,11 @@ function notJson(json, value) {
   var why = json ? I.String(json.message) : "";
   if (I.apply(I.indexOf, why, ["out of memory"]) >= 0 || I.apply(I.indexOf, why, ["Invalid string length"]) >= 0)
     return '{"ok":false,"tooLarge":true}';
-  return I.stringify({ ok: false, error: { code: "RESULT_NOT_SERIALIZABLE", name: "TypeError",
-    message: "The return value is not JSON-serializable" + (json && json.message ? ": " + json.message : " (" + typeof value + ")") } });
+  return '{"ok":false,"error":{"code":"RESULT_NOT_SERIALIZABLE","name":"TypeError","message":' +
+    I.stringify("The return value is not JSON-serializable" + (json && json.message ? ": " + I.String(json.message) : " (" + typeof value + ")")) + "}}";
 }
+// The report is written field by field, stringifying strings only: QuickJS's JSON.stringify of any object
+// pushes onto arrays of its own through Array.prototype, where a program's index accessor would make it throw.
 function failure(e) {
   var out = { name: "Error", message: "" };
   try {
@@ -65,9 +67,13 @@ function failure(e) {
       out.message = "Uncaught " + (typeof e === "string" ? e : formatArg(e));
     }
   } catch (_) {
-    out.message = "Uncaught exception";
+    out = { name: "Error", message: "Uncaught exception" };
   }
-  return I.stringify({ ok: false, error: out });
+  var text = '{"ok":false,"error":{"name":' + I.stringify(out.name) + ',"message":' + I.stringify(out.message);
+  if (out.stack !== undefined) text += ',"stack":' + I.stringify(out.stack);
+  if (out.code !== undefined) text += ',"code":' + I.stringify(out.code);
+  if (out.tool !== undefined) text += ',"tool":' + I.stringify(out.tool);
+  return text + "}}";
 }
 // A thenable returned by a program without await, adopted as an async function's return adopts it.
 function adopt(value, thenOf, report) {
@@ -86,12 +92,14 @@ return { formatArg: formatArg, badCall: badCall, toolError: toolError, notJson: 
 const TAPED_CLOCK = `function (given) {
 "use strict";
 var g = globalThis, D = g.Date, M = g.Math, real = { now: D.now, random: M.random }, toText = D.prototype.toString;
-var apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, stringify = JSON.stringify, slice = String.prototype.slice;
+var apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, join = Array.prototype.join, slice = String.prototype.slice;
 var tape = { now: [], random: [] }, counts = { now: 0, random: 0 };
 function taped(kind) {
   return function () {
     var n = counts[kind]++, src = given[kind], v = n < src.length ? src[n] : apply(real[kind], D, []);
-    if (n < ${TAPE_MAX}) tape[kind][n] = v; else tape.truncated = true;
+    // Defined, not assigned, and written out by join, not JSON.stringify: a program's accessor on
+    // Array.prototype must not make the wrappers or the report throw (QuickJS's stringify pushes through it).
+    if (n < ${TAPE_MAX}) defineProperty(tape[kind], n, { value: v, writable: true, enumerable: true, configurable: true }); else tape.truncated = true;
     return v;
   };
 }
@@ -110,7 +118,8 @@ function stop() {
   if (M.random === random) M.random = real.random;
 }
 g.Date = TapedDate; constructor(TapedDate); M.random = random;
-return { stop: stop, report: function (out) { stop(); return apply(slice, out, [0, -1]) + ',"tape":' + stringify(tape) + "}"; } };
+function list(values) { return "[" + apply(join, values, [","]) + "]"; }
+return { stop: stop, report: function (out) { stop(); return apply(slice, out, [0, -1]) + ',"tape":{"now":' + list(tape.now) + ',"random":' + list(tape.random) + (tape.truncated ? ',"truncated":true' : "") + "}}"; } };
 }`;
 
 /** Drops indentation and comment lines (line breaks stay, so no statement changes): lexing is per character. */
@@ -147,14 +156,15 @@ delete g.${HOST_GLOBAL};
 var hostCall = host.call, hostLog = host.log, stringify = JSON.stringify, parse = JSON.parse, PromiseCtor = Promise;
 var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then;
 var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
-var rare, makeRare = Function, resolve = PromiseCtor.resolve, join = Array.prototype.join;
+var rare, makeRare = Function, resolve = PromiseCtor.resolve;
 function rarePaths() { return rare || (rare = makeRare("I", ${JSON.stringify(compact(RARE_PATHS))})(I)); }
 function sealed(name, value) { defineProperty(g, name, { value: value, writable: false, configurable: false, enumerable: false }); }
 
 function logger(level) {
   return function () {
-    for (var parts = [], i = 0; i < arguments.length; i++) parts[i] = typeof arguments[i] === "string" ? arguments[i] : rarePaths().formatArg(arguments[i]);
-    hostLog(level, apply(join, parts, [" "]));
+    // Concatenated, not joined: an array written to by index would run a program's Array.prototype accessor.
+    for (var text = "", i = 0; i < arguments.length; i++) text += (i ? " " : "") + (typeof arguments[i] === "string" ? arguments[i] : rarePaths().formatArg(arguments[i]));
+    hostLog(level, text);
   };
 }
 g.console = { log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") };
