@@ -154,7 +154,7 @@ export function ipv4Mask(quad: string): boolean {
 
 /**
  * True when CIDR notation right after an address at `end` names a network: a prefix length below the
- * address's width (a `/32` or `/128` is one host) and the address's bits beyond it zero (`10.1.0.0/16`,
+ * address's width less one (a `/32` or `/128` is one host, a `/31` or `/127` two) and the address's bits beyond it zero (`10.1.0.0/16`,
  * `2001:db8::/32`; `203.0.113.45/24` is a host written with its subnet). `bits` are the address's groups
  * of `width` bits.
  */
@@ -169,8 +169,9 @@ export function networkPrefix(text: string, end: number, bits: readonly number[]
   }
   if (i === end + 1 || /\w/.test(text[i] ?? "") || (text[i] === "." && /\d/.test(text[i + 1] ?? "")))
     return false;
+  // A `/31` or `/127` link holds two hosts and no network address (RFC 3021, RFC 6164).
   const max = bits.length * width;
-  if (p >= max) return false;
+  if (p >= max - 1) return false;
   // Every group past the prefix must be zero, and the group it cuts must be zero below the cut.
   for (let g = 0; g < bits.length; g++) {
     const from = g * width;

@@ -425,12 +425,28 @@ export function ssnDetector(confidence = 0.9): Detector {
 const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\w)/g;
 /** A Windows folder name up to a dotted quad: a backslash, then words ending in a space, `-` or `_`. */
 const VERSIONED_FOLDER = /\\[^\\\s]*\p{L}[^\\]*[ _-]$/u;
-/** Text just before a dotted quad that says it is a version, not an address. */
+/**
+ * Text just before a dotted quad that says it is a version, not an address. A word starts after any
+ * non-letter, `_` included (markdown's `_Upgraded to 9.17.5.101_`, `fw_rev=`).
+ */
 const VERSION_BEFORE =
-  /(?:\bv|version|\bver|\brelease|\brelease[sd]?|\bbuild|\brev|\bupgrade[sd]?\s+to|@|\bfirmware|\bOS)[\s:=#/"'-]*$/i;
-/** A version change's words before the version: `bump lodash from`, `upgraded api to`, `update X from 1.2 to`. */
-const BUMP_BEFORE =
-  /(?<![A-Za-z])(?:bump|upgrade|update|downgrade)(?:s|d|ed)?\s+(?:\S+\s+){0,2}?(?:from\s+\S+\s+)?(?:from|to)\s+v?$/i;
+  /(?:(?<![A-Za-z])(?:v|ver|release[sd]?|build|rev|upgrade[sd]?\s+to|firmware|OS)|version|@)[\s:=#/"'-]*$/i;
+/** True when the dotted quad at `start`..`end` ends an IPv6 address (`64:ff9b::192.0.2.0`). */
+function ipv6Tail(text: string, start: number, end: number): boolean {
+  let from = start - 1;
+  while (from > 0 && from > start - 40) {
+    const c = text.charCodeAt(from - 1);
+    if (!(c === 58 || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) break;
+    from--;
+  }
+  return ipv6Valid(text.slice(from, end));
+}
+
+/**
+ * A dependency bump before the version: `Bump lodash from`, `bumped grpc-core from 1.58.3.2 to`. Only
+ * `bump`: `update` and `upgrade` are said of addresses too (`update DNS record to 81.2.69.160`).
+ */
+const BUMP_BEFORE = /(?<![A-Za-z])bump(?:s|ed)?\s+(?:\S+\s+){0,2}?(?:from\s+\S+\s+)?(?:from|to)\s+v?$/i;
 /** True when the word before `at` (past spaces and a `v`) is `to` or `from`: {@link BUMP_BEFORE}'s cheap gate. */
 function afterToOrFrom(text: string, at: number): boolean {
   let i = at;
@@ -528,6 +544,8 @@ export function ipv4Detector(confidence = 0.95): Detector {
           (text.charCodeAt(end) === 47 && networkPrefix(text, end, ipv4Octets(m[0]), 8))
         )
           return;
+        // The IPv4 tail of an IPv6 address (`::ffff:10.0.0.0/104`): the IPv6 detector judges the whole.
+        if (text.charCodeAt(m.index - 1) === 58 && ipv6Tail(text, m.index, end)) return;
         // A cell of a version column (`| version |`, a sheet's `Build` column) is a version; the same
         // text in prose beside the table is still an address.
         if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
@@ -547,7 +565,7 @@ export function ipv4Detector(confidence = 0.95): Detector {
         if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
         // At the string's start there is no text before to read as a version.
         if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
-        // `Bump lodash from 4.17.20.1 to 4.17.21.0`, `Upgraded api to 2.14.0.7`: a dependency's versions.
+        // `Bump lodash from 4.17.20.1 to 4.17.21.0`: a dependency's versions.
         if (afterToOrFrom(text, m.index) && BUMP_BEFORE.test(text.slice(Math.max(0, m.index - 80), m.index)))
           return;
         push(out, d, m.index, m.index + m[0].length);

@@ -328,7 +328,7 @@ export function looksLikeName(value: string, strict: boolean): boolean {
     return false;
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
-  if (LEGAL_FORM.test(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
+  if (endsInLegalForm(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
   if (!strict) return true;
   const words = v.split(/\s+/);
   if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
@@ -336,11 +336,25 @@ export function looksLikeName(value: string, strict: boolean): boolean {
 }
 
 /**
- * A company's legal form as the last word (ISO 20275's common abbreviations): `Inc.`, `LLC`, `GmbH`,
- * `S.A.`, `plc`, `Pty Ltd`. Case-sensitive, as registers write them.
+ * A company's legal form as the last word (ISO 20275's common abbreviations), case-sensitive as registers
+ * write them: forms no name ends in (`Inc.`, `LLC`, `GmbH`, `plc`, `Pty Ltd`); short ones that are also
+ * surnames or name parts (`Co`, `Oy`, `Sa`) only written as abbreviations (`Co.`, `S.A.`, `, Oy`).
  */
 const LEGAL_FORM =
-  / (?:Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Co|Company|GmbH|mbH|AG|KG|SE|plc|PLC|S\.?A|S\.?A\.?S|S\.?a\.?r\.?l|SARL|S\.?r\.?l|S\.?p\.?A|B\.?V|N\.?V|Pty|Oy|AB|ASA|A\/S|K\.?K|Ltda|e\.V)\.?$/;
+  / (?:Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Company|GmbH|mbH|plc|PLC|S\.A\.S|S\.a\.r\.l|SARL|S\.r\.l|S\.p\.A|A\/S|Ltda|e\.V)\.?$| (?:Co|Pty|Oy|S\.A|B\.V|N\.V|K\.K)\.$|, (?:Co|Pty|Oy|SA|AB|AG|SE|KG|BV|NV|KK|ASA)\.?$/;
+/** Upper-case short forms (`Siemens AG`, `Volvo AB`): a company's after a name in mixed case only. */
+const UPPER_LEGAL_FORM = / (?:AG|KG|SE|SA|AB|ASA|BV|NV|KK)$/;
+
+/**
+ * Whether a value ends in a company's legal form. An upper-case short form after words all in upper
+ * case is a name's part (a card holder's `ANA SA`), not a form.
+ */
+function endsInLegalForm(v: string): boolean {
+  if (LEGAL_FORM.test(v)) return true;
+  if (!UPPER_LEGAL_FORM.test(v)) return false;
+  const rest = v.slice(0, v.lastIndexOf(" "));
+  return rest !== rest.toUpperCase();
+}
 
 /** A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. */
 function namesARole(word: string): boolean {
@@ -690,33 +704,55 @@ const HAS_TOKEN = /\[[A-Z][A-Z0-9_]*_[1-9][0-9]*\]/;
 
 /**
  * A rule line under a text table's header: markdown's `|---|:-:|`, psql's `----+----`, a box's
- * `+----+----+`; two columns or more.
+ * `+----+----+`; two columns or more. Tested on one line at a time, of at most {@link MAX_RULE_LINE}.
  */
-const RULE_LINE = /^[ \t]*[|+]?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)+[|+]?[ \t]*\r?$/m;
+const RULE_LINE = /^[ \t]*[|+]?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)+[|+]?[ \t]*\r?$/;
+/** The longest line read as a rule: a table's rule is short, and the pattern must never run over a huge line. */
+const MAX_RULE_LINE = 2000;
 
 /**
- * The table a text holds: the text itself (delimited text, its header first), or, when a rule line
- * underlines a `|`-separated header anywhere in it (a markdown table after a heading, psql or MySQL
- * output), that header and the rows after the rule up to the first line that is not one (a blank line,
- * `(3 rows)`, the box's closing rule).
+ * The tables a text holds: the text itself (delimited text, its header first), and each table a rule line
+ * underlines under a `|`-separated header anywhere in it (markdown after a heading, psql and MySQL output):
+ * that header and the rows after the rule up to the first line that is not one (a blank line, `(3 rows)`,
+ * a box's closing rule). A table whose header is the text's first line replaces the text.
  */
-function tableOf(text: string): string {
-  if (text.indexOf("-|") === -1 && text.indexOf("-+") === -1) return text;
-  const rule = RULE_LINE.exec(text);
-  if (rule === null || rule.index === 0) return text;
-  const headEnd = rule.index - 1;
-  const header = text.slice(text.lastIndexOf("\n", headEnd - 1) + 1, headEnd).replace(/\r$/, "");
-  if (header.indexOf("|") === -1) return text;
-  const lines = [header];
-  for (let at = rule.index + rule[0].length + 1; at < text.length; ) {
-    let end = text.indexOf("\n", at);
+function tablesOf(text: string): string[] {
+  if (text.indexOf("-|") === -1 && text.indexOf("-+") === -1) return [text];
+  const tables = [text];
+  let previous: { start: number; end: number } | undefined;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
-    const line = text.slice(at, end);
-    if (line.indexOf("|") === -1) break;
-    lines.push(line.replace(/\r$/, ""));
-    at = end + 1;
+    let next = end + 1;
+    const lead = text.charCodeAt(start + indentOf(text.slice(start, Math.min(end, start + 40))));
+    if (
+      previous !== undefined &&
+      end - start <= MAX_RULE_LINE &&
+      (lead === 124 || lead === 43 || lead === 45 || lead === 58) &&
+      RULE_LINE.test(text.slice(start, end))
+    ) {
+      const header = text.slice(previous.start, previous.end).replace(/\r$/, "");
+      if (header.indexOf("|") !== -1) {
+        const lines = [header];
+        for (let at = next; at < text.length; ) {
+          let rowEnd = text.indexOf("\n", at);
+          if (rowEnd === -1) rowEnd = text.length;
+          const row = text.slice(at, rowEnd);
+          if (row.indexOf("|") === -1) break;
+          lines.push(row.replace(/\r$/, ""));
+          at = rowEnd + 1;
+          next = at;
+        }
+        if (lines.length > 1) {
+          if (previous.start === 0) tables[0] = lines.join("\n");
+          else tables.push(lines.join("\n"));
+        }
+      }
+    }
+    previous = { start, end };
+    start = next;
   }
-  return lines.join("\n");
+  return tables;
 }
 
 /**
@@ -725,16 +761,20 @@ function tableOf(text: string): string {
  * not fit their column's type (placeholders, a token the program wrote) are left out.
  */
 export function tableFieldValues(whole: string): FieldValue[] {
-  const text = tableOf(whole);
-  const nl = text.indexOf("\n");
-  if (nl === -1) return [];
-  const header = text.slice(0, nl).replace(/\r$/, "");
-  if (header.length > 2000) return [];
-  const delimiter = DELIMITERS.find((d) => header.includes(d));
-  if (delimiter === undefined) return [];
-  const columns = columnTypes(splitLine(header, delimiter));
-  if (columns === undefined) return [];
   const out: FieldValue[] = [];
+  for (const text of tablesOf(whole)) tableValues(text, out);
+  return out;
+}
+
+function tableValues(text: string, out: FieldValue[]): void {
+  const nl = text.indexOf("\n");
+  if (nl === -1) return;
+  const header = text.slice(0, nl).replace(/\r$/, "");
+  if (header.length > 2000) return;
+  const delimiter = DELIMITERS.find((d) => header.includes(d));
+  if (delimiter === undefined) return;
+  const columns = columnTypes(splitLine(header, delimiter));
+  if (columns === undefined) return;
   for (const line of text.slice(nl + 1).split(/\r?\n/)) {
     if (line.trim() === "") continue;
     const cells = splitLine(line, delimiter);
@@ -745,7 +785,6 @@ export function tableFieldValues(whole: string): FieldValue[] {
         out.push({ type, value, place: { column: i, delimiter } });
     }
   }
-  return out;
 }
 
 /**
@@ -754,7 +793,10 @@ export function tableFieldValues(whole: string): FieldValue[] {
  * columns or more, every row up to the first blank line as wide as the header.
  */
 export function versionCells(whole: string, isVersion: (header: string) => boolean, into: Set<string>): void {
-  const text = tableOf(whole);
+  for (const text of tablesOf(whole)) tableVersions(text, isVersion, into);
+}
+
+function tableVersions(text: string, isVersion: (header: string) => boolean, into: Set<string>): void {
   const nl = text.indexOf("\n");
   if (nl === -1) return;
   const header = text.slice(0, nl).replace(/\r$/, "");
@@ -795,7 +837,7 @@ const LABEL_HEAD = /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*
  */
 export function labelFieldValues(text: string): FieldValue[] {
   const out: FieldValue[] = [];
-  const record: LabelRecord = { names: [], contact: false };
+  const record: LabelRecord = { names: [], contact: false, indent: 0 };
   // Line by line, an anchored match each: a log's long lines and lines led by digits cost nothing.
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
@@ -808,20 +850,37 @@ export function labelFieldValues(text: string): FieldValue[] {
   return out;
 }
 
-/** The bare names of the record being read, and whether it has an email or phone line. */
+/**
+ * The bare names of the record being read, whether it has an email or phone line of its own, and the
+ * indentation of its first line.
+ */
 interface LabelRecord {
   names: FieldValue[];
   contact: boolean;
+  indent: number;
 }
 
 function endRecord(record: LabelRecord, out: FieldValue[]): void {
-  if (record.names.length === 0) {
-    record.contact = false;
-    return;
-  }
   if (record.contact) out.push(...record.names);
   record.names = [];
   record.contact = false;
+}
+
+const indentOf = (line: string): number => {
+  let i = 0;
+  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+  return i;
+};
+
+/**
+ * Whether a label is the record's own email or phone (`email`, `phone_number`, `Mobile`), not someone
+ * else's (`owner_email`, `support_phone`): its first word says so.
+ */
+function ownContact(label: string): boolean {
+  const first = keyWords(label)[0];
+  if (first === undefined) return false;
+  const kind = keyKind(first);
+  return kind === "EMAIL" || kind === "PHONE" || /^e[-_ ]?mail/i.test(label);
 }
 
 /**
@@ -842,12 +901,28 @@ export function labelStringValues(text: string): FieldValue[] | undefined {
 
 /**
  * The name on one `key: value` line, when its key names a person or a role and the value looks the part.
- * With a `record`, a line that is not a label, a blank line, an INI `[section]` or a YAML item's `- `
- * ends the record; a bare name waits there for an email or phone line.
+ * With a `record`: a blank line, an INI `[section]`, a YAML item's `- `, or a line that is no label and
+ * no deeper than the record's first ends the record (comments and a nested map do not); a bare name
+ * waits there for the record's own email or phone line.
  */
 function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void {
   const m = LABEL_LINE.exec(line);
-  if (record !== undefined && (m === null || /^[ \t]*- /.test(line))) endRecord(record, out);
+  if (record !== undefined) {
+    const indent = indentOf(line);
+    const lead = line.charCodeAt(indent);
+    if (lead === 35 || lead === 59) return; // a `#` or `;` comment
+    const item = lead === 45 && line.charCodeAt(indent + 1) === 32; // `- `
+    // A line that is no label ends the record at its depth or above, unless it opens a nested map at
+    // the record's depth (`address:`, its lines deeper).
+    if (
+      item ||
+      indent === line.length ||
+      lead === 91 ||
+      (m === null && (indent < record.indent || (indent === record.indent && !/:\s*$/.test(line))))
+    )
+      endRecord(record, out);
+    if (record.names.length === 0 && !record.contact) record.indent = item ? indent + 2 : indent;
+  }
   if (m === null) return;
   const label = m[1]!;
   const kind = keyKind(label);
@@ -857,7 +932,8 @@ function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void 
       record.names.push({ type: "NAME", value, place: { label } });
     return;
   }
-  if (record !== undefined && (kind === "EMAIL" || kind === "PHONE")) record.contact = true;
+  if (record !== undefined && (kind === "EMAIL" || kind === "PHONE") && ownContact(label))
+    record.contact = true;
   if (kind !== "NAME" && kind !== "ROLE") return;
   if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
     out.push({ type: "NAME", value, place: { label } });

@@ -254,21 +254,9 @@ class Collector {
       const first = value.charCodeAt(0);
       if (first !== 123 && (first !== 91 || isLetter(value.charCodeAt(1))))
         for (const f of labelFieldValues(value)) this.#found(f);
-      // A log's JSON records among its other lines (text that is not one JSON document, read below):
-      // each is read as one document.
-      if (!((first === 123 || first === 91) && /[}\]]\s*$/.test(value.slice(-16)))) {
-        for (
-          let at = first === 123 ? 0 : value.indexOf("\n{");
-          at !== -1;
-          at = value.indexOf("\n{", at + 1)
-        ) {
-          const from = at === 0 && first === 123 ? 0 : at + 1;
-          let end = value.indexOf("\n", from);
-          if (end === -1) end = value.length;
-          const line = value.slice(from, end).trimEnd();
-          if (line.charCodeAt(line.length - 1) === 125) this.#text(line);
-        }
-      }
+      // A log's JSON records among its other lines; text that may be one JSON document is read below.
+      if (!((first === 123 || first === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value)))
+        this.#jsonLines(value);
     } else {
       // One `key: value` line as a whole string (a ticket's `summary` of `Assignee: Jane Doe`).
       const label = labelStringValues(value);
@@ -284,21 +272,51 @@ class Collector {
     }
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
     const c = value.charCodeAt(0);
-    if ((c === 123 || c === 91) && value.length <= MAX_EMBEDDED_JSON) {
-      const end = value.charCodeAt(value.length - 1);
-      if (end !== 125 && end !== 93 && !/[}\]]\s*$/.test(value.slice(-16))) return;
+    if ((c === 123 || c === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value)) {
       let parsed: JsonValue;
       try {
         parsed = JSON.parse(value) as JsonValue;
       } catch {
-        // JSON lines (a log's records, one per line): each line is read as one document.
-        if (c === 123 && value.indexOf("}\n{") !== -1) for (const line of value.split("\n")) this.#text(line);
+        // JSON lines (a log's records, one per line, other lines between): each is read as one document.
+        if (value.indexOf("\n") !== -1) this.#jsonLines(value);
         return;
       }
       if (typeof parsed === "object" && parsed !== null) {
-        this.collect(parsed, undefined, Role.None);
-        this.embedded(parsed);
+        try {
+          this.collect(parsed, undefined, Role.None);
+          this.embedded(parsed);
+        } catch (error) {
+          // Nested past the stack (a log line of thousands of `{"a":`): its strings are still scanned as
+          // text by the walk; only the reading by field names is lost.
+          if (!(error instanceof RangeError)) throw error;
+        }
       }
+    }
+  }
+
+  /**
+   * The lines of a text that are JSON objects (`{"event": ...}`, indented or not), each read as one
+   * document. A line whose `{` is not followed by `"` or `}` (a Python dict, `{not json}`) is not tried.
+   */
+  #jsonLines(value: string): void {
+    // From `{` to `{`: a log with few records costs a few native searches, not a loop over its lines.
+    for (let brace = value.indexOf("{"); brace !== -1; ) {
+      let from = brace;
+      while (from > 0 && (value.charCodeAt(from - 1) === 32 || value.charCodeAt(from - 1) === 9)) from--;
+      let next = brace + 1;
+      if (from === 0 || value.charCodeAt(from - 1) === 10) {
+        let end = value.indexOf("\n", brace);
+        if (end === -1) end = value.length;
+        next = end;
+        let key = brace + 1;
+        while (value.charCodeAt(key) === 32) key++;
+        const k = value.charCodeAt(key);
+        if ((k === 34 || k === 125) && end - brace <= MAX_EMBEDDED_JSON) {
+          const line = value.slice(brace, end).trimEnd();
+          if (line.charCodeAt(line.length - 1) === 125) this.#text(line);
+        }
+      }
+      brace = value.indexOf("{", next);
     }
   }
 
@@ -348,7 +366,7 @@ class Collector {
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
     let contactType: string | undefined;
-    let headList: JsonValue[] | undefined;
+    let headLists: JsonValue[][] | undefined;
     let rowLists: JsonValue[] | undefined;
     if (typeof value.value === "string" || typeof value.value === "number") {
       for (const k of CONTACT_KIND_KEYS) {
@@ -379,20 +397,14 @@ class Collector {
         if (type === undefined) {
           if (kind === "EMAIL" || kind === "PHONE" || kind === "SSN") type = kind;
           // A calendar's room or equipment among the attendees (`{displayName: "Boardroom", email,
-          // resource: true}`) is no person, whatever its other keys say.
+          // resource: true}`) is no person; a key that says whose name it is (`full_name`) still is one.
           else if (kind === "NAME") {
-            if (value.resource !== true) type = kind;
+            if (value.resource !== true || !GENERIC_NAME_KEYS.has(key)) type = kind;
           } else if (kind === "ROLE" && typeof v === "string") {
             type = "NAME";
             strict = true;
           } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
-          else if (
-            key === "name" ||
-            key === "Name" ||
-            key === "displayName" ||
-            key === "display_name" ||
-            key === "display"
-          ) {
+          else if (GENERIC_NAME_KEYS.has(key)) {
             person ??=
               value.resource !== true &&
               ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
@@ -442,7 +454,7 @@ class Collector {
       if (Array.isArray(v) && v.length > 0) {
         const first = v[0];
         if (Array.isArray(first)) rowLists ??= v;
-        else if (typeof first === "string" || columnName(first) !== undefined) headList ??= v;
+        else if (typeof first === "string" || columnName(first) !== undefined) (headLists ??= []).push(v);
       }
       let childRole = Role.None;
       if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;
@@ -454,12 +466,30 @@ class Collector {
       else if (facts.nameParts) childRole = Role.NameParts;
       this.collect(v, sub, childRole);
     }
-    if (headList !== undefined && rowLists !== undefined) {
-      const head = headList.map((h) => (typeof h === "string" ? h : (columnName(h) ?? "")));
-      if ((rowLists[0] as JsonValue[]).length === head.length) this.#rows(head, rowLists, 0);
+    if (headLists !== undefined && rowLists !== undefined) {
+      // The header is the list as wide as the rows (a `tags` list beside them is not one).
+      const width = (rowLists[0] as JsonValue[]).length;
+      const headList = headLists.find((h) => h.length === width);
+      if (headList !== undefined)
+        this.#rows(
+          headList.map((h) => (typeof h === "string" ? h : (columnName(h) ?? ""))),
+          rowLists,
+          0,
+        );
     }
   }
 }
+
+/** Whether text ends like a JSON document: `}` or `]`, then at most some white space. */
+function closesJson(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && i >= text.length - 16 && /\s/.test(text[i]!)) i--;
+  const c = text.charCodeAt(i);
+  return c === 125 || c === 93;
+}
+
+/** Keys that name whatever their object is: a person's name only when the object is a person. */
+const GENERIC_NAME_KEYS = new Set(["name", "Name", "displayName", "display_name", "display"]);
 
 /** An ASCII letter (an INI section's `[name]`, not JSON's `[` before a value). */
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

@@ -96,10 +96,18 @@ describe("classes the third independent set found", () => {
   it("a dotted quad after a version change's words is a version (`Bump x from ... to ...`)", () => {
     const { found } = tok({
       message: "Bump grpc-core from 1.58.3.2 to 1.60.0.1",
-      note: "Upgraded agent to 7.52.0.1 last night; updated libfoo to v3.19.2.0",
+      note: "bumped protobuf to 3.25.1.0 last night; updated libfoo to v3.19.2.0",
     });
     expect(found).toEqual([]);
     expect(tok({ log: "blocked 81.2.69.160 after 5 tries" }).found).toEqual(["IPV4:81.2.69.160"]);
+    // `update` and `upgrade` are said of addresses too: only a bump makes a version.
+    expect(
+      tok({
+        dns: "update DNS record to 81.2.69.160",
+        a: "Updated A record from 81.2.69.161 to 81.2.69.162",
+        ws: "Connection upgrade from 81.2.69.163 rejected",
+      }).found,
+    ).toEqual(["IPV4:81.2.69.160", "IPV4:81.2.69.161", "IPV4:81.2.69.162", "IPV4:81.2.69.163"]);
   });
 
   it("a company's legal form is no person's name", () => {
@@ -133,5 +141,80 @@ describe("classes the third independent set found", () => {
     });
     expect(found).not.toContain("NAME:Skylight");
     expect(found).toContain("NAME:Priya Quinn");
+  });
+});
+
+describe("what a review of these fixes found", () => {
+  it("a short legal form that is also a surname counts only written as an abbreviation", () => {
+    expect(
+      tok({
+        customer_name: "Tran Van Co",
+        assignee: "Nguyen Thi Co",
+        cardholder_name: "ANA SA",
+        owner: "Juha Oy",
+      }).found,
+    ).toEqual(["NAME:Tran Van Co", "NAME:Nguyen Thi Co", "NAME:ANA SA", "NAME:Juha Oy"]);
+    expect(tok({ assignee: "Initech Co.", owner: "Siemens AG", vendor_contact: "Nokia, Oy" }).found).toEqual(
+      [],
+    );
+  });
+
+  it("a bare `name:` needs its record's own email or phone, and a nested key does not end the record", () => {
+    expect(tok(text("name: Payments Gateway\nversion: 1.2\nowner_email: team@example.com")).found).toEqual([
+      "EMAIL:team@example.com",
+    ]);
+    const yaml =
+      "people:\n- name: Hamid Karimi\n  address:\n    city: Paris\n  # main contact\n  email: hamid@example.org\n";
+    expect(tok(text(yaml)).found).toEqual(["NAME:Hamid Karimi", "EMAIL:hamid@example.org"]);
+  });
+
+  it("every table under a rule line is read, a leading CSV too, and a MySQL box", () => {
+    const two =
+      "## A\n| id | status |\n|---|---|\n| 1 | ok |\n\n## B\n| Customer | Plan |\n|---|---|\n| Oksana Melnyk | pro |\n";
+    expect(tok(text(two)).found).toEqual(["NAME:Oksana Melnyk"]);
+    const csvThenTable = "customer,plan\nOksana Melnyk,pro\n\n| a | b |\n|---|---|\n| 1 | 2 |";
+    expect(tok(text(csvThenTable)).found).toEqual(["NAME:Oksana Melnyk"]);
+    const box =
+      "+----+---------------+-----------------+\n| id | name          | email           |\n+----+---------------+-----------------+\n|  1 | Oksana Melnyk | om@example.com  |\n+----+---------------+-----------------+\n1 row in set";
+    expect(tok(text(box)).found).toEqual(["NAME:Oksana Melnyk", "EMAIL:om@example.com"]);
+  });
+
+  it("a rule-like line of megabytes is no rule and costs no stack", () => {
+    const line = `head | x\n|${"-|".repeat(1_600_000)}x\n`;
+    expect(tok(text(line)).found).toEqual([]);
+  });
+
+  it("a log's JSON lines are read whatever its first and last lines are, indented too; a Python dict is not tried", () => {
+    const log =
+      '{"event":"login","author":"Rania Haddad"}\nts=1 msg=filler\n  {"event":"logout","author":"Ivo Petrov"}\n{"a":1}';
+    expect(tok(text(log)).found).toEqual(["NAME:Rania Haddad", "NAME:Ivo Petrov"]);
+    expect(tok(text("x\n{'user': 'Rania Haddad'}\n{not json}")).found).toEqual([]);
+  });
+
+  it("a JSON line nested past the stack in a log is read as text, and tokenize does not throw", () => {
+    const deep = `start\n${'{"a":'.repeat(5000)}"r.h@example.com"${"}".repeat(5000)}\nend`;
+    expect(tok(text(deep)).found).toEqual(["EMAIL:r.h@example.com"]);
+  });
+
+  it("a resource flag leaves a key that says whose name it is a name", () => {
+    expect(tok({ full_name: "Jane Doe", email: "jd@example.com", resource: true }).found).toEqual([
+      "NAME:Jane Doe",
+      "EMAIL:jd@example.com",
+    ]);
+  });
+
+  it("an IPv6 network's IPv4 tail is no host, and a /31 holds hosts", () => {
+    expect(tok({ nat64: "64:ff9b::192.0.2.0/120", mapped: "::ffff:10.0.0.0/104" }).found).toEqual([]);
+    expect(tok({ link: "10.0.0.0/31" }).found).toEqual(["IPV4:10.0.0.0"]);
+  });
+
+  it("the header list beside rows is the one as wide as the rows", () => {
+    expect(
+      tok({
+        tags: ["a", "b", "c"],
+        columns: ["customer_name", "msisdn"],
+        rows: [["Ines Carvalho", 351912345678]],
+      }).found,
+    ).toEqual(["NAME:Ines Carvalho", "PHONE:351912345678"]);
   });
 });
