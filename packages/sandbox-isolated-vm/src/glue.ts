@@ -36,7 +36,7 @@ if (typeof AB.prototype.resize === "function") {
  * like `for...of` (measured on this backend: SANDBOX_MEMORY in about 0.5 s, 60 MiB).
  */
 const STRING_SPREAD_STOPPABLE = `var stringIterator = String.prototype[Symbol.iterator];
-defineProperty(String.prototype, Symbol.iterator, { value: { [Symbol.iterator]() { return Reflect.apply(stringIterator, this, []); } }[Symbol.iterator], writable: true, enumerable: false, configurable: true });`;
+replaceMethod(String.prototype, iteratorSymbol, { [iteratorSymbol]() { return apply(stringIterator, this, []); } }[iteratorSymbol], stringIterator);`;
 
 /**
  * Array built-ins that loop natively over a receiver's `length`. V8 checks for termination nowhere in
@@ -223,7 +223,7 @@ function boundedConcat(original) {
   };
 }
 function append(out, value) {
-  defineProperty(out, out.length, { value: value, writable: true, enumerable: true, configurable: true });
+  defineProperty(out, out.length, { __proto__: null, value: value, writable: true, enumerable: true, configurable: true });
 }
 /** flat and flatMap walk nested arrays here, each length read once and checked, in code the limit stops. */
 function flatten(label, out, source, depth, mapper, thisArg) {
@@ -497,8 +497,9 @@ if (collatorCompare && collatorCompare.get) {
  * ended only at the backend's wall-clock cut-off (5 s), grew the host 230-350 MiB under a 32 MiB limit, and
  * kept a host core busy after the run. Natively, 2 ** 20 elements take 0.25 s (`keys`) to 0.86 s
  * (`entries`); past that these built-ins refuse a typed array or string (a `RangeError` the program can
- * catch). `String.raw` walks its template's `raw` array-like natively too (2 ** 32 - 1 undefined
- * elements ran to the wall cut-off and on): it reads it through the checked view of the array built-ins.
+ * catch; `Reflect.ownKeys` of a primitive keeps its TypeError). `String.raw` walks its template's `raw`
+ * array-like natively too (2 ** 32 - 1 undefined elements ran to the wall cut-off and on): it reads `raw`
+ * once and gives the built-in that value, or its checked view, in a template of its own.
  * Not covered: a Proxy of a long typed array, `for...in` and object spread over one.
  */
 const KEYED_LENGTH = 2 ** 20;
@@ -509,27 +510,30 @@ function keyCount(value) {
   if (hasBrand(stringValueOf, value)) return apply(stringValueOf, value, []).length;
   return 0;
 }
-function keyed(owner, ownerName, names) {
+function keyed(owner, ownerName, names, objectsOnly) {
   for (var i = 0; i < names.length; i++) {
     var name = names[i], original = owner[name];
-    if (typeof original === "function") replaceMethod(owner, name, keyedMethod(ownerName + "." + name, name, original), original);
+    if (typeof original === "function") replaceMethod(owner, name, keyedMethod(ownerName + "." + name, name, original, objectsOnly), original);
   }
 }
-function keyedMethod(label, name, original) {
+// A built-in that takes objects only (objectsOnly) is left to refuse a primitive with its own TypeError.
+function keyedMethod(label, name, original, objectsOnly) {
   return { [name](target) {
-    if (keyCount(target) > keyedLength) throw new RangeErr(label + " over a typed array or string of more than " + keyedLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work by index instead.");
+    if ((!objectsOnly || isObject(target)) && keyCount(target) > keyedLength) throw new RangeErr(label + " over a typed array or string of more than " + keyedLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work by index instead.");
     return apply(original, this, arguments);
   } }[name];
 }
-keyed(ObjectCtor, "Object", ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertyDescriptors"]);
-keyed(Reflect, "Reflect", ["ownKeys"]);
+keyed(ObjectCtor, "Object", ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertyDescriptors"], false);
+keyed(Reflect, "Reflect", ["ownKeys"], true);
 var stringRaw = String.raw;
 replaceMethod(String, "raw", { raw(template) {
   if (template === null || template === undefined) return apply(stringRaw, this, arguments);
+  // raw is read once, and the built-in is given that value (or its checked view) in a template of its
+  // own: handed the program's template, it would read a getter again and walk whatever came second.
   var raw = ObjectCtor(template).raw;
-  if (raw === null || raw === undefined || isNativeArray(raw)) return apply(stringRaw, this, arguments);
-  var args = [{ raw: pinned("String.raw", ObjectCtor(raw), false) }];
-  for (var i = 1; i < arguments.length; i++) defineProperty(args, i, { value: arguments[i], writable: true, enumerable: true, configurable: true });
+  var checked = raw === null || raw === undefined || isNativeArray(raw) ? raw : pinned("String.raw", ObjectCtor(raw), false);
+  var args = [{ __proto__: null, raw: checked }];
+  for (var i = 1; i < arguments.length; i++) defineProperty(args, i, { __proto__: null, value: arguments[i], writable: true, enumerable: true, configurable: true });
   return apply(stringRaw, this, args);
 } }.raw, stringRaw);`;
 
@@ -564,9 +568,9 @@ var removed = ${JSON.stringify(REMOVED)};
 for (var i = 0; i < removed.length; i++) delete g[removed[i]];
 var PromiseCtor = Promise, defineProperty = Object.defineProperty;
 ${RESIZABLE_BUFFERS_REFUSED}
-${STRING_SPREAD_STOPPABLE}
 ${ARRAY_LENGTHS_BOUNDED}
 ${NATIVE_WALKS_STOPPABLE}
+${STRING_SPREAD_STOPPABLE}
 ${KEY_WALKS_BOUNDED}
 var pending = { __proto__: null }, nextId = 0, open = false;
 function call(request) {
@@ -621,8 +625,10 @@ var evaluate = eval;
 function watch(value) {
   var settle, fail;
   var promise = new PromiseCtor(function (resolve, reject) { settle = resolve; fail = reject; });
-  defineProperty(promise, "constructor", { value: undefined });
-  defineProperty(promise, "then", { value: then });
+  // Null-prototype descriptors: the program has run, and an accessor it put on Object.prototype (get, say)
+  // would be read as one of their fields.
+  defineProperty(promise, "constructor", { __proto__: null, value: undefined });
+  defineProperty(promise, "then", { __proto__: null, value: then });
   (async function () {
     var report, rejected = false;
     try { report = await value; } catch (e) { rejected = true; }

@@ -3,9 +3,11 @@
  * third red team against every backend. Each runs through {@link hostile}, so each also checks the host's
  * globals, memory, event loop and the next execution.
  */
+
+import type { ExecutionOutcome } from "@codecall/sandbox";
 import { expect } from "vitest";
 import type { CaseContext, ConformanceCase } from "./cases.js";
-import { hostile } from "./hostile.js";
+import { type HostileOptions, hostile } from "./hostile.js";
 
 const STOPPED = ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] as const;
 
@@ -21,25 +23,70 @@ const INDEX_ACCESSORS = [
   "Object.defineProperty(Object.prototype, 1, { get() { return 1; }, configurable: true });\nObject.defineProperty(Array.prototype, 0, { set(v) { throw new Error('caught ' + typeof v); }, configurable: true });",
   "Object.defineProperty(Array.prototype, 0, { get() { return 1; }, configurable: false });",
 ];
-/** What a program does after installing them: every way a value reaches the prelude's report. */
-const REPORTED: Array<[string, Array<string>]> = [
-  ["return { list: [1, 2], nested: { a: [3] } };", ["ok", "RESULT_NOT_SERIALIZABLE"]],
+/** What `[, 1]` returns under each of {@link INDEX_ACCESSORS}: its hole reads index 0 through the prototype. */
+const HOLE_READS = [1, null, 1];
+/**
+ * What a program does after installing them: every way a value reaches the prelude's report, with the
+ * value a successful run returns (a function of the accessor's index in {@link INDEX_ACCESSORS}).
+ */
+const REPORTED: Array<[string, Array<string>, ((accessor: number) => unknown)?]> = [
+  [
+    "return { list: [1, 2], nested: { a: [3] } };",
+    ["ok", "RESULT_NOT_SERIALIZABLE"],
+    () => ({ list: [1, 2], nested: { a: [3] } }),
+  ],
   ["throw new Error('thrown');", ["PROGRAM_ERROR"]],
   ["throw { message: 'plain', list: [1] };", ["PROGRAM_ERROR"]],
-  ["console.log('a', { b: [1] }, [2]);\nreturn 'logged';", ["ok", "PROGRAM_ERROR"]],
-  ["return await codecall.callTool('echo', { list: [1, 2] });", ["ok", "PROGRAM_ERROR"]],
-  ["return [, 1];", ["ok", "RESULT_NOT_SERIALIZABLE"]],
+  ["console.log('a', { b: [1] }, [2]);\nreturn 'logged';", ["ok", "PROGRAM_ERROR"], () => "logged"],
+  [
+    "return await codecall.callTool('echo', { list: [1, 2] });",
+    ["ok", "PROGRAM_ERROR"],
+    () => ({ list: [1, 2] }),
+  ],
+  ["return [, 1];", ["ok", "RESULT_NOT_SERIALIZABLE"], (accessor) => [HOLE_READS[accessor], 1]],
 ];
+/**
+ * Accessors and values a program puts on Object.prototype under the names of the report's optional fields
+ * (stack, code, tool): a report that tested a field on an object of its own read the program's getter
+ * (SANDBOX_CRASHED when it threw) or value (`code` and `tool` forged a tool's failure). Each program must end
+ * as plain JavaScript has it: PROGRAM_ERROR with the thrown value, nothing inherited.
+ */
+const THROWING_GETTER = "{ get() { throw new Error('boom'); }, configurable: true }";
+const INHERITED_FIELDS: string[] = [
+  ...["stack", "code", "tool"].flatMap((name) => [
+    `Object.defineProperty(Object.prototype, '${name}', ${THROWING_GETTER});\nthrow 1;`,
+    `Object.defineProperty(Object.prototype, '${name}', ${THROWING_GETTER});\nthrow 'str';`,
+  ]),
+  "Object.prototype.code = 'TOOL_FAILED';\nObject.prototype.tool = 'fake';\nObject.prototype.stack = 'forged';\nthrow 1;",
+  // An object where a string was expected (QuickJS's stringify of it pushes through the index accessor).
+  "Object.defineProperty(Object.prototype, 'tool', { get() { return { a: [1] }; }, configurable: true });\nObject.defineProperty(Array.prototype, 0, { get() { return 1; }, configurable: true });\nthrow 1;",
+];
+
+/** Runs a taped program (recording) in a session of its own. */
+async function taped(ctx: CaseContext, code: string): Promise<ExecutionOutcome> {
+  const session = await ctx.sandbox.createSession();
+  try {
+    return await session.execute({ code, nondeterminism: "record" });
+  } finally {
+    await session.dispose();
+  }
+}
 
 /**
  * Runs each program with a wall limit just over its CPU limit, which makes twice the limit a tight bound (an
  * engine that stops a program only at the wall clock, or later, fails it), then checks that no thread
  * of a local backend keeps computing: an idle host uses a few milliseconds of the next second.
  */
-async function stoppedAndIdle(ctx: CaseContext, programs: string[]): Promise<void> {
+async function stoppedAndIdle(
+  ctx: CaseContext,
+  programs: string[],
+  options: Pick<HostileOptions, "expect" | "check"> = {
+    expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"],
+  },
+): Promise<void> {
   const limits = { cpuTimeMs: ctx.ms(1_000), wallTimeMs: ctx.ms(1_500) };
   for (const code of programs) {
-    await hostile(ctx, code, { expect: [...STOPPED, "SANDBOX_MEMORY", "PROGRAM_ERROR"], limits });
+    await hostile(ctx, code, { ...options, limits });
     if (ctx.sandbox.capabilities.remote) continue;
     const before = process.cpuUsage();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -54,17 +101,34 @@ export const HOSTILE_CLASS2_CASES = {
       "hostile: accessors on the index properties of Array.prototype and Object.prototype end returns, throws, logs, tool calls and taped runs with the program's own error, never SANDBOX_CRASHED",
     async run(ctx) {
       for (const accessor of INDEX_ACCESSORS) {
-        for (const [body, codes] of REPORTED) {
+        for (const [body, codes, value] of REPORTED) {
           await hostile(ctx, `${accessor}\n${body}`, {
             expect: codes as Array<"ok">,
             check: (o) => {
-              // The thrown error reaches the caller as the program threw it.
+              // The thrown error reaches the caller as the program threw it, a value as it was returned.
               if (body.startsWith("throw new Error")) expect(o.error?.message).toBe("thrown");
               if (body.startsWith("throw {")) expect(o.error?.message).toBe("plain");
+              if (o.ok) expect(o.value).toEqual(value?.(INDEX_ACCESSORS.indexOf(accessor)));
             },
           });
         }
       }
+      for (const code of INHERITED_FIELDS) {
+        await hostile(ctx, code, {
+          expect: "PROGRAM_ERROR",
+          check: (o) => {
+            expect(o.error?.message).toMatch(/Uncaught (1|str)/);
+            expect(o.error?.details).toBeUndefined();
+            expect(o.error?.stack ?? "").not.toContain("forged");
+          },
+        });
+      }
+      // A name read before a throwing message getter is kept.
+      await hostile(
+        ctx,
+        "const e = new TypeError('x');\nObject.defineProperty(e, 'message', { get() { throw 1; } });\nthrow e;",
+        { expect: "PROGRAM_ERROR", check: (o) => expect(o.error?.name).toBe("TypeError") },
+      );
       // A getter that never ends is stopped where the report reads it.
       await hostile(
         ctx,
@@ -86,6 +150,23 @@ export const HOSTILE_CLASS2_CASES = {
         expect(taped.nondeterminism?.random).toHaveLength(1);
       } finally {
         await session.dispose();
+      }
+      // Accessors on Object.prototype: a tape field the tape does not have, and descriptor fields (an
+      // inherited get would turn the data descriptors the tape is written with into accessors).
+      for (const accessor of [
+        `Object.defineProperty(Object.prototype, 'truncated', ${THROWING_GETTER});`,
+        "Object.prototype.truncated = true;",
+        "Object.prototype.get = function () {};",
+      ]) {
+        const outcome = await taped(
+          ctx,
+          `${accessor}\nreturn typeof Date.now() + typeof Math.random() + typeof new Date().getTime();`,
+        );
+        expect(outcome.error, `${accessor} ${JSON.stringify(outcome.error)}`).toBeUndefined();
+        expect(outcome.value).toBe("numbernumbernumber");
+        expect(outcome.nondeterminism?.now).toHaveLength(2);
+        expect(outcome.nondeterminism?.random).toHaveLength(1);
+        expect(outcome.nondeterminism?.truncated).toBeUndefined();
       }
     },
   },
@@ -110,6 +191,43 @@ export const HOSTILE_CLASS2_CASES = {
         "return Reflect.ownKeys(new String('x'.repeat(1 << 25))).length;",
         "return String.raw({ raw: { length: 2 ** 32 - 1 } }).length;",
       ]);
+      // A raw getter answering a short array to the first read and a huge array-like to a second: the
+      // template is read once, as plain JavaScript reads it, and the short array is what is walked.
+      await stoppedAndIdle(
+        ctx,
+        [
+          "let n = 0;\nreturn String.raw({ get raw() { return n++ ? { length: 2 ** 32 - 1 } : []; } }).length;",
+        ],
+        { expect: "ok", check: (o) => expect(o.value).toBe(0) },
+      );
+    },
+  },
+  "hostile-wrapped-built-ins-keep-semantics": {
+    title:
+      "hostile: built-ins a backend wraps to bound them (String.raw, the string iterator, key listings) keep plain JavaScript's semantics when a program reads twice, removes Reflect or pollutes Object.prototype",
+    async run(ctx) {
+      const cases: Array<[string, unknown]> = [
+        // raw is read once: plain JavaScript walks the first answer.
+        [
+          "let n = 0;\nreturn String.raw({ get raw() { return n++ ? ['x', 'y', 'z'] : ['a', 'b']; } }, 1, 2);",
+          "a1b",
+        ],
+        // An inherited get must not turn the descriptors of a wrapper's own arrays into accessors.
+        [
+          "Object.prototype.get = function () {};\nreturn String.raw({ raw: { length: 2, 0: 'a', 1: 'b' } }, 1, 2) + [[1, [2]], 3].flat(2).length;",
+          "a1b3",
+        ],
+        // A wrapper uses the intrinsics it captured, not the globals the program replaced.
+        ["globalThis.Reflect = undefined;\nreturn [...'ab'].join('') + Array.from('cd').join('');", "abcd"],
+        // Reflect.ownKeys of a primitive is a TypeError, however long the string.
+        [
+          "try { Reflect.ownKeys('x'.repeat(2 ** 21)); return 'listed'; } catch (e) { return e.name; }",
+          "TypeError",
+        ],
+      ];
+      for (const [code, value] of cases) {
+        await hostile(ctx, code, { expect: "ok", check: (o) => expect(o.value).toBe(value) });
+      }
     },
   },
 } satisfies Record<string, ConformanceCase>;

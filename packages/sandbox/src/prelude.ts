@@ -54,25 +54,29 @@ function notJson(json, value) {
 }
 // The report is written field by field, stringifying strings only: QuickJS's JSON.stringify of any object
 // pushes onto arrays of its own through Array.prototype, where a program's index accessor would make it throw.
+// Fields are locals, never an object's properties: a program's accessor on Object.prototype would answer for
+// a field not set (and could throw outside the try, or forge a tool's failure).
 function failure(e) {
-  var out = { name: "Error", message: "" };
+  var name = "Error", message = "", stack, code, tool;
   try {
     if (e !== null && typeof e === "object" && (e instanceof I.Error || typeof e.message === "string")) {
-      out.name = I.String(e.name);
-      out.message = I.String(e.message);
-      if (typeof e.stack === "string") out.stack = e.stack;
-      if (typeof e.code === "string") out.code = e.code;
-      if (typeof e.tool === "string") out.tool = e.tool;
+      name = I.String(e.name);
+      message = I.String(e.message);
+      stack = e.stack;
+      code = e.code;
+      tool = e.tool;
     } else {
-      out.message = "Uncaught " + (typeof e === "string" ? e : formatArg(e));
+      message = "Uncaught " + (typeof e === "string" ? e : formatArg(e));
     }
   } catch (_) {
-    out = { name: "Error", message: "Uncaught exception" };
+    // The name read before stays; what could not be read is left out.
+    message = "Uncaught exception";
+    stack = code = tool = undefined;
   }
-  var text = '{"ok":false,"error":{"name":' + I.stringify(out.name) + ',"message":' + I.stringify(out.message);
-  if (out.stack !== undefined) text += ',"stack":' + I.stringify(out.stack);
-  if (out.code !== undefined) text += ',"code":' + I.stringify(out.code);
-  if (out.tool !== undefined) text += ',"tool":' + I.stringify(out.tool);
+  var text = '{"ok":false,"error":{"name":' + I.stringify(name) + ',"message":' + I.stringify(message);
+  if (typeof stack === "string") text += ',"stack":' + I.stringify(stack);
+  if (typeof code === "string") text += ',"code":' + I.stringify(code);
+  if (typeof tool === "string") text += ',"tool":' + I.stringify(tool);
   return text + "}}";
 }
 // A thenable returned by a program without await, adopted as an async function's return adopts it.
@@ -93,13 +97,16 @@ const TAPED_CLOCK = `function (given) {
 "use strict";
 var g = globalThis, D = g.Date, M = g.Math, real = { now: D.now, random: M.random }, toText = D.prototype.toString;
 var apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, join = Array.prototype.join, slice = String.prototype.slice;
-var tape = { now: [], random: [] }, counts = { now: 0, random: 0 };
+// Objects read here are null-prototype and truncated is a local: a program's accessor on Object.prototype
+// (a getter named truncated, or get, which would turn a descriptor into an accessor's) must not reach them.
+var tape = { __proto__: null, now: [], random: [] }, counts = { __proto__: null, now: 0, random: 0 }, truncated = false;
+function property(value) { return { __proto__: null, value: value, writable: true, enumerable: false, configurable: true }; }
 function taped(kind) {
   return function () {
     var n = counts[kind]++, src = given[kind], v = n < src.length ? src[n] : apply(real[kind], D, []);
     // Defined, not assigned, and written out by join, not JSON.stringify: a program's accessor on
     // Array.prototype must not make the wrappers or the report throw (QuickJS's stringify pushes through it).
-    if (n < ${TAPE_MAX}) defineProperty(tape[kind], n, { value: v, writable: true, enumerable: true, configurable: true }); else tape.truncated = true;
+    if (n < ${TAPE_MAX}) defineProperty(tape[kind], n, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); else truncated = true;
     return v;
   };
 }
@@ -109,9 +116,9 @@ function TapedDate(year, month, day, hours, minutes, seconds, ms) {
   return construct(D, arguments.length ? arguments : [now()], new.target);
 }
 TapedDate.prototype = D.prototype;
-defineProperty(TapedDate, "name", { value: "Date" });
-TapedDate.now = now; TapedDate.parse = D.parse; TapedDate.UTC = D.UTC;
-function constructor(value) { defineProperty(D.prototype, "constructor", { value: value, writable: true, configurable: true, enumerable: false }); }
+defineProperty(TapedDate, "name", { __proto__: null, value: "Date" });
+defineProperty(TapedDate, "now", property(now)); defineProperty(TapedDate, "parse", property(D.parse)); defineProperty(TapedDate, "UTC", property(D.UTC));
+function constructor(value) { defineProperty(D.prototype, "constructor", property(value)); }
 function stop() {
   if (g.Date === TapedDate) g.Date = D;
   if (D.prototype.constructor === TapedDate) constructor(D);
@@ -119,7 +126,7 @@ function stop() {
 }
 g.Date = TapedDate; constructor(TapedDate); M.random = random;
 function list(values) { return "[" + apply(join, values, [","]) + "]"; }
-return { stop: stop, report: function (out) { stop(); return apply(slice, out, [0, -1]) + ',"tape":{"now":' + list(tape.now) + ',"random":' + list(tape.random) + (tape.truncated ? ',"truncated":true' : "") + "}}"; } };
+return { stop: stop, report: function (out) { stop(); return apply(slice, out, [0, -1]) + ',"tape":{"now":' + list(tape.now) + ',"random":' + list(tape.random) + (truncated ? ',"truncated":true' : "") + "}}"; } };
 }`;
 
 /** Drops indentation and comment lines (line breaks stay, so no statement changes): lexing is per character. */
