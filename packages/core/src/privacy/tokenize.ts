@@ -454,7 +454,10 @@ class Collector {
       if (Array.isArray(v) && v.length > 0) {
         const first = v[0];
         if (Array.isArray(first)) rowLists ??= v;
-        else if (typeof first === "string" || columnName(first) !== undefined) (headLists ??= []).push(v);
+        else if (typeof first === "string" || columnName(first) !== undefined) {
+          headLists ??= [];
+          headLists.push(v);
+        }
       }
       let childRole = Role.None;
       if (kind === "ROLE" || kind === "PEOPLE") childRole = Role.Person;
