@@ -161,7 +161,6 @@ runSandboxConformance({
       "hostile-regex-shapes",
       "hostile-thenable-report",
       "hostile-console-arguments",
-      "hostile-string-spread",
     ].map((id) => [id, IN_THREAD]),
   ),
   skip: {
@@ -181,6 +180,8 @@ runSandboxConformance({
     "hostile-results-in-flight":
       "in-thread, the engine takes each 6 MiB answer (copied into its memory and parsed) on the host's thread, on top of the host's own share (now spread over three turns): with four busy processes beside the full suite one turn took 524 ms, over the suite's 500 ms bound; the worker mode is held to the bound (conformance.test.ts)",
     "hostile-results-while-computing": `${IN_THREAD}: its 1.5 s loop is the host's own event loop`,
+    "hostile-string-spread":
+      "in-thread, the spreads run on the host's thread until the CPU or memory limit: the loop was blocked 1.19 s in a helper's run, yet under 500 ms on a quiet machine (where an expected failure then failed as 'Expect test to fail'); the worker mode is held to the bound (conformance.test.ts)",
     "hostile-huge-return":
       "in-thread, the engine builds and serialises the oversized return value on the host's thread: with four busy processes and other work beside the full suite it blocked the loop 516 ms (and 549-609 ms in a helper's run on both the old and the new prelude), over the suite's 500 ms bound; the worker mode is held to the bound (conformance.test.ts)",
     "hostile-oversized-call-flood":
