@@ -533,7 +533,7 @@ replaceMethod(String, "raw", { raw(template) {
   var raw = ObjectCtor(template).raw;
   var checked = raw === null || raw === undefined || isNativeArray(raw) ? raw : pinned("String.raw", ObjectCtor(raw), false);
   var args = [{ __proto__: null, raw: checked }];
-  for (var i = 1; i < arguments.length; i++) defineProperty(args, i, { __proto__: null, value: arguments[i], writable: true, enumerable: true, configurable: true });
+  for (var i = 1; i < arguments.length; i++) append(args, arguments[i]);
   return apply(stringRaw, this, args);
 } }.raw, stringRaw);`;
 

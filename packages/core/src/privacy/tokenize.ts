@@ -245,18 +245,19 @@ class Collector {
   }
 
   #text(value: string): void {
+    const first = value.charCodeAt(0);
+    // Text that may be one JSON document (read by its structure below).
+    const json = (first === 123 || first === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value);
     if (value.indexOf("\n") !== -1) {
       versionCells(value, namesVersion, this.versions);
       for (const f of tableFieldValues(value)) this.#found(f);
       for (const f of cardFieldValues(value)) this.#found(f);
       // `key: value` lines (a config dump, a form, an INI file's `[section]`s); JSON text is read by its
       // structure instead.
-      const first = value.charCodeAt(0);
       if (first !== 123 && (first !== 91 || isLetter(value.charCodeAt(1))))
         for (const f of labelFieldValues(value)) this.#found(f);
-      // A log's JSON records among its other lines; text that may be one JSON document is read below.
-      if (!((first === 123 || first === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value)))
-        this.#jsonLines(value);
+      // A log's JSON records among its other lines.
+      if (!json) this.#jsonLines(value);
     } else {
       // One `key: value` line as a whole string (a ticket's `summary` of `Assignee: Jane Doe`).
       const label = labelStringValues(value);
@@ -271,8 +272,7 @@ class Collector {
       });
     }
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
-    const c = value.charCodeAt(0);
-    if ((c === 123 || c === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value)) {
+    if (json) {
       let parsed: JsonValue;
       try {
         parsed = JSON.parse(value) as JsonValue;
