@@ -54,6 +54,7 @@ const WORKER_SOURCE = `"use strict";
 const fs = require("fs");
 ${LINE_READER}
 const vm = require("vm");
+const { isProxy } = require("util").types;
 let context = null;
 let inner = null;
 let nextCall = 1;
@@ -76,10 +77,18 @@ function post(message) {
 }
 process.stdin.on("end", () => process.exit(0));
 ${ORPHAN_WATCH}
-process.on("uncaughtException", (e) => { post({ t: "failed", code: "SANDBOX_CRASHED", message: "worker: " + (e && e.message) }); });
+process.on("uncaughtException", (e) => { post({ t: "failed", code: "SANDBOX_CRASHED", message: "worker: " + ownText(e, "message") }); });
 process.on("unhandledRejection", () => {});
 // SIGINT is how the worker abandons a program's leftover jobs (see sendDone); outside a drain it is a no-op.
 process.on("SIGINT", () => {});
+
+// Errors thrown out of the context are objects of its realm, whose prototype chains the program owns:
+// reading a property could run its getters here, outside any time limit. Only own data is read.
+function ownText(value, key) {
+  if (value === null || typeof value !== "object" || isProxy(value)) return "";
+  const d = Object.getOwnPropertyDescriptor(value, key);
+  return d && typeof d.value === "string" ? d.value : "";
+}
 
 let memoryLimit = 128 * 1024 * 1024;
 let logBudget = 0;
@@ -122,6 +131,10 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   // Node formats stacks with the prepareStackTrace it reads off the context's global Error: a program that
   // swapped the global for an object of its own would get every frame, the worker's included. Sealed.
   define(globalThis, "Error", { value: E, writable: false, enumerable: false, configurable: false });
+  // Node builds the error of a timed-out or interrupted evaluation in this realm and assigns its \`code\`:
+  // a setter a program put on Object.prototype would run there, and a throwing one aborts the process. An
+  // own data property on Error.prototype ends that lookup first (a program may change its value only).
+  define(E.prototype, "code", { value: undefined, writable: true, enumerable: false, configurable: false });
   // Promises the engine settles from a later task (a timed-out waitAsync, an asynchronous WebAssembly
   // compilation, which can only reject here) and finalizers queue a program's code after its report,
   // into whatever run comes next. None of them is needed by a program: removed.
@@ -263,11 +276,17 @@ function enter(script) {
   draining = true;
   interruptSent = false;
   let interrupted = false;
+  const timeout = Math.max(1, Math.ceil(cpuLeft()));
+  const started = Date.now();
   try {
-    return script.runInContext(context, { timeout: Math.max(1, Math.ceil(cpuLeft())), breakOnSigint: true });
+    return script.runInContext(context, { timeout: timeout, breakOnSigint: true });
   } catch (e) {
-    interrupted = Boolean(e && e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED");
-    if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" && !run.over) {
+    // A program that made Error.prototype.code read-only leaves Node's error without one: the interrupt is
+    // then known from interruptSent, the timeout from the time the evaluation took.
+    const code = ownText(e, "code");
+    interrupted = code === "ERR_SCRIPT_EXECUTION_INTERRUPTED" || (code === "" && interruptSent);
+    const timedOut = code === "ERR_SCRIPT_EXECUTION_TIMEOUT" || (code === "" && !interrupted && Date.now() - started >= timeout);
+    if (timedOut && !run.over) {
       run.over = true;
       post({ t: "failed", code: "SANDBOX_CPU_LIMIT", message: "CPU time limit" });
     } else if (!run.over && interrupted) {
@@ -277,7 +296,7 @@ function enter(script) {
     } else if (!run.over) {
       // Only the wrapped script's own top level can throw here (a program that breaks out of its wrapper).
       run.over = true;
-      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + String(e && e.message) } }) });
+      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || String(typeof e === "object" ? "exception" : e)) } }) });
     }
     return undefined;
   } finally {
@@ -317,7 +336,7 @@ function start(m) {
     if (m.prelude.source) vm.runInContext(m.prelude.source, context, { filename: m.prelude.filename });
   } catch (e) {
     run.over = true;
-    post({ t: "failed", code: "SANDBOX_CRASHED", message: "The prelude failed: " + (e && e.message) });
+    post({ t: "failed", code: "SANDBOX_CRASHED", message: "The prelude failed: " + ownText(e, "message") });
     return;
   }
   let script;

@@ -62,6 +62,20 @@ const INHERITED_FIELDS: string[] = [
   "Object.defineProperty(Object.prototype, 'tool', { get() { return { a: [1] }; }, configurable: true });\nObject.defineProperty(Array.prototype, 0, { get() { return 1; }, configurable: true });\nthrow 1;",
 ];
 
+/**
+ * What a program can put on the fields of errors: a backend that reads or assigns them on an error of the
+ * program's realm (Node builds a timed-out evaluation's error there and assigns its `code`) ran the
+ * program's accessor outside any limit; a throwing setter aborted the process.
+ */
+const ERROR_FIELD_TRAPS = [
+  `Object.defineProperty(Object.prototype, 'code', ${THROWING_GETTER});`,
+  "Object.defineProperty(Object.prototype, 'code', { set(v) { throw new Error('set ' + v); }, configurable: true });",
+  "Object.defineProperty(Object.prototype, 'code', { get() { for (;;) {} }, set(v) { for (;;) {} }, configurable: true });",
+  "Object.defineProperty(Error.prototype, 'code', { value: 'forged', writable: false });",
+  `for (const name of ['message', 'stack', 'name']) Object.defineProperty(Object.prototype, name, ${THROWING_GETTER});`,
+  "Object.setPrototypeOf(Error.prototype, new Proxy({}, { get() { throw 1; }, set() { throw 2; } }));",
+];
+
 /** Runs a taped program (recording) in a session of its own. */
 async function taped(ctx: CaseContext, code: string): Promise<ExecutionOutcome> {
   const session = await ctx.sandbox.createSession();
@@ -227,6 +241,32 @@ export const HOSTILE_CLASS2_CASES = {
       ];
       for (const [code, value] of cases) {
         await hostile(ctx, code, { expect: "ok", check: (o) => expect(o.value).toBe(value) });
+      }
+    },
+  },
+  "hostile-accessors-on-error-fields": {
+    title:
+      "hostile: accessors and read-only values a program puts on the code, message and stack of Object.prototype and Error.prototype leave a CPU-limited or interrupted run its own outcome, and the session's next run works",
+    async run(ctx) {
+      for (const trap of ERROR_FIELD_TRAPS) {
+        // Stopped by the CPU limit: an engine that builds its timeout error in the program's realm sets
+        // its code there.
+        await hostile(ctx, `${trap}\nfor (;;) {}`, {
+          expect: [...STOPPED],
+          limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
+        });
+        // Returned with an endless chain of jobs left behind, which the backend abandons.
+        await hostile(
+          ctx,
+          `${trap}\n(function again() { Promise.resolve().then(again); })();\nreturn 'left';`,
+          {
+            expect: ["ok", ...STOPPED],
+            limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
+            check: (o) => {
+              if (o.ok) expect(o.value).toBe("left");
+            },
+          },
+        );
       }
     },
   },
