@@ -500,7 +500,9 @@ if (collatorCompare && collatorCompare.get) {
  * catch; `Reflect.ownKeys` of a primitive keeps its TypeError). `String.raw` walks its template's `raw`
  * array-like natively too (2 ** 32 - 1 undefined elements ran to the wall cut-off and on): it reads `raw`
  * once and gives the built-in that value, or its checked view, in a template of its own.
- * Not covered: a Proxy of a long typed array, `for...in` and object spread over one.
+ * \`Object.defineProperties\` and \`Object.create\` (their property maps) and \`Object.assign\` (its sources)
+ * walk keys the same way and are bounded alike.
+ * Not covered: a Proxy of a long typed array, `for...in`, object spread and `JSON.stringify` over one.
  */
 const KEYED_LENGTH = 2 ** 20;
 const KEY_WALKS_BOUNDED = `var keyedLength = ${KEYED_LENGTH}, stringValueOf = String.prototype.valueOf;
@@ -510,21 +512,28 @@ function keyCount(value) {
   if (hasBrand(stringValueOf, value)) return apply(stringValueOf, value, []).length;
   return 0;
 }
-function keyed(owner, ownerName, names, objectsOnly) {
+// The arguments from index \`first\` (to \`last\`, inclusive) are the ones whose keys the built-in lists.
+function keyed(owner, ownerName, names, objectsOnly, first, last) {
   for (var i = 0; i < names.length; i++) {
     var name = names[i], original = owner[name];
-    if (typeof original === "function") replaceMethod(owner, name, keyedMethod(ownerName + "." + name, name, original, objectsOnly), original);
+    if (typeof original === "function") replaceMethod(owner, name, keyedMethod(ownerName + "." + name, name, original, objectsOnly, first, last), original);
   }
 }
 // A built-in that takes objects only (objectsOnly) is left to refuse a primitive with its own TypeError.
-function keyedMethod(label, name, original, objectsOnly) {
-  return { [name](target) {
-    if ((!objectsOnly || isObject(target)) && keyCount(target) > keyedLength) throw new RangeErr(label + " over a typed array or string of more than " + keyedLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work by index instead.");
+function keyedMethod(label, name, original, objectsOnly, first, last) {
+  return { [name]() {
+    for (var i = first; i <= last && i < arguments.length; i++) {
+      var target = arguments[i];
+      if ((!objectsOnly || isObject(target)) && keyCount(target) > keyedLength) throw new RangeErr(label + " over a typed array or string of more than " + keyedLength + " elements is not available in this sandbox: it could not be stopped at the CPU limit. Work by index instead.");
+    }
     return apply(original, this, arguments);
   } }[name];
 }
-keyed(ObjectCtor, "Object", ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertyDescriptors"], false);
-keyed(Reflect, "Reflect", ["ownKeys"], true);
+keyed(ObjectCtor, "Object", ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertyDescriptors"], false, 0, 0);
+keyed(Reflect, "Reflect", ["ownKeys"], true, 0, 0);
+// Their property maps and sources are walked the same way.
+keyed(ObjectCtor, "Object", ["defineProperties", "create"], false, 1, 1);
+keyed(ObjectCtor, "Object", ["assign"], false, 1, Infinity);
 var stringRaw = String.raw;
 replaceMethod(String, "raw", { raw(template) {
   if (template === null || template === undefined) return apply(stringRaw, this, arguments);

@@ -196,7 +196,7 @@ export const HOSTILE_CLASS2_CASES = {
   },
   "hostile-key-walks": {
     title:
-      "hostile: one call listing the keys of a long typed array or string (Object.keys, entries, getOwnPropertyNames, Reflect.ownKeys) or walking a huge String.raw template stops in time, and no thread keeps computing after the run",
+      "hostile: one call listing the keys of a long typed array or string (Object.keys, entries, getOwnPropertyNames, Reflect.ownKeys, the property maps of defineProperties and create, the sources of assign) or walking a huge String.raw template stops in time, and no thread keeps computing after the run",
     async run(ctx) {
       await stoppedAndIdle(ctx, [
         "return Object.keys(new Uint8Array(1 << 25)).length;",
@@ -204,6 +204,10 @@ export const HOSTILE_CLASS2_CASES = {
         "return Object.getOwnPropertyNames('x'.repeat(1 << 25)).length;",
         "return Reflect.ownKeys(new String('x'.repeat(1 << 25))).length;",
         "return String.raw({ raw: { length: 2 ** 32 - 1 } }).length;",
+        // Property maps and sources are key walks too.
+        "return Object.keys(Object.defineProperties({}, 'x'.repeat(1 << 25))).length;",
+        "return Object.keys(Object.create(null, new Uint8Array(1 << 25))).length;",
+        "return Object.keys(Object.assign({}, {}, new Uint8Array(1 << 24))).length;",
       ]);
       // A raw getter answering a short array to the first read and a huge array-like to a second: the
       // template is read once, as plain JavaScript reads it, and the short array is what is walked.
