@@ -122,7 +122,7 @@ function currentMemoryLimit() { return memoryLimit; }
 // Reflect cannot intercept replies.
 function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   "use strict";
-  var P = Promise, resolveP = P.resolve.bind(P), then = P.prototype.then, apply = Reflect.apply;
+  var P = Promise, resolveP = P.resolve.bind(P), apply = Reflect.apply;
   var construct = Reflect.construct, define = Object.defineProperty, RangeErr = RangeError, E = Error;
   var M = Map, get = M.prototype.get, set = M.prototype.set, del = M.prototype.delete, S = String;
   var stringify = JSON.stringify, getProto = Object.getPrototypeOf, errorToString = E.prototype.toString;
@@ -231,16 +231,25 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   }
 
   function report(out) { return typeof out === "string" ? out : null; }
+  // The prelude's promise is awaited, not then-ed: then looks up a species constructor the program may
+  // have replaced. Its constructor is still read (under the time limit): a throw there fails the run.
+  async function settle(out) {
+    var v;
+    try { v = await out; } catch (_) { host(sendDone, [null]); return; }
+    host(sendDone, [report(v)]);
+  }
   return {
     deliver: function (id, reply) { var r = apply(get, pending, [id]); if (r) { apply(del, pending, [id]); r(reply); } },
     // A new run: replies to the last run's calls must not resume its code in this one.
     reset: function () { pending = new M(); },
     // Starts the program in a job of the context's queue, where no frame of the worker lies beneath it.
     // main is the program's script wrapped as a function of the runner it calls (codecall's __codecallRun).
+    // The worker calls this outside any timed evaluation, so it must run none of the program's code: the
+    // job is queued through a thenable whose then is its own data, not by then, which would look up the
+    // species constructor (Promise.prototype.constructor, Promise[Symbol.species]) the program may own.
     start: function (main) {
-      var run = globalThis.__codecallRun;
-      apply(then, resolveP(undefined), [function () {
-        var out;
+      resolveP({ __proto__: null, then: function () {
+        var out, run = globalThis.__codecallRun;
         try { main(function () { out = apply(run, undefined, arguments); return out; }); }
         catch (e) {
           var message;
@@ -248,8 +257,8 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
           host(sendDone, [stringify({ ok: false, error: { name: "Error", message: message } })]);
           return;
         }
-        apply(then, resolveP(out), [function (v) { host(sendDone, [report(v)]); }, function () { host(sendDone, [null]); }]);
-      }]);
+        settle(out);
+      } });
     },
   };
 }
@@ -296,7 +305,7 @@ function enter(script) {
     } else if (!run.over) {
       // Only the wrapped script's own top level can throw here (a program that breaks out of its wrapper).
       run.over = true;
-      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || String(typeof e === "object" ? "exception" : e)) } }) });
+      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || (typeof e === "object" || typeof e === "function" ? "exception" : String(e))) } }) });
     }
     return undefined;
   } finally {

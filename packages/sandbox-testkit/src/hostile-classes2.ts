@@ -76,6 +76,24 @@ const ERROR_FIELD_TRAPS = [
   "Object.setPrototypeOf(Error.prototype, new Proxy({}, { get() { throw 1; }, set() { throw 2; } }));",
 ];
 
+/**
+ * A getter a program puts on Promise's species, armed by a job of its own after the run's last promise
+ * reaction and throwing once: a backend that chains a promise of the next run outside that run's evaluation
+ * (to start it) ran it there, where its throw crashed the sandbox (E2B's worker).
+ */
+const ARMED_SPECIES =
+  "Object.defineProperty(Promise, Symbol.species, { get() { if (globalThis.armed) { globalThis.armed = false; throw new Error('species'); } return Promise; }, configurable: true });\nPromise.resolve().then(() => { globalThis.armed = true; });\nreturn 'armed';";
+/**
+ * A program that closes its wrapper and throws a function at the script's top level, whose conversion to
+ * text is its own: a backend that converted it outside the evaluation ran it there (E2B's worker crashed
+ * on the throwing one and lost its process to the endless one). An engine whose wrapper stays unbalanced
+ * reports a syntax error.
+ */
+const THROWN_FUNCTIONS = [
+  "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { throw new Error('text'); } }); (function () { (function () {",
+  "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { for (;;) {} } }); (function () { (function () {",
+];
+
 /** Runs a taped program (recording) in a session of its own. */
 async function taped(ctx: CaseContext, code: string): Promise<ExecutionOutcome> {
   const session = await ctx.sandbox.createSession();
@@ -267,6 +285,22 @@ export const HOSTILE_CLASS2_CASES = {
             },
           },
         );
+      }
+    },
+  },
+  "hostile-program-code-outside-its-evaluation": {
+    title:
+      "hostile: a species getter on Promise and a thrown function's toString run only inside the program's own evaluation: the run gets its own outcome and the session's next run works",
+    async run(ctx) {
+      await hostile(ctx, ARMED_SPECIES, {
+        expect: "ok",
+        check: (o) => expect(o.value).toBe("armed"),
+      });
+      for (const code of THROWN_FUNCTIONS) {
+        await hostile(ctx, code, {
+          expect: ["PROGRAM_SYNTAX", "PROGRAM_ERROR"],
+          limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
+        });
       }
     },
   },
