@@ -58,10 +58,30 @@ const { isProxy } = require("util").types;
 let context = null;
 let inner = null;
 let nextCall = 1;
+// import() in the context: Node rejects it with an error of the worker's realm (with the worker's Function
+// behind its constructor) unless the script that imports has a callback of its own, which only the worker's
+// --experimental-vm-modules lets Node call. Every script compiled in the context gets this one, which
+// rejects with an error of the context's realm; code built from strings inherits it from its caller.
+let ContextError = null;
+// Node settles the refused import through promises of the worker's realm, whose jobs run after the
+// evaluation: the context's queue is drained again after each of a few turns of the worker's loop.
+let importTurns = 0;
+function refuseImport() {
+  if (importTurns === 0) setImmediate(drainImports);
+  importTurns = 4;
+  throw new ContextError("import() is not available in the sandbox");
+}
+function drainImports() {
+  if (--importTurns > 0) setImmediate(drainImports);
+  enter(DRAIN);
+}
+function compiled(source, filename, lineOffset) {
+  return new vm.Script(source, { filename: filename, lineOffset: lineOffset || 0, importModuleDynamically: refuseImport });
+}
 // Evaluated in the context only to run its microtask queue under a timeout (see enter).
-const DRAIN = new vm.Script("", { filename: "codecall-runner.js" });
+const DRAIN = compiled("", "codecall-runner.js");
 // Evaluated only to take a SIGINT the worker sent itself after a drain had already ended (see enter).
-const ABSORB = new vm.Script("for (;;) {}", { filename: "codecall-runner.js" });
+const ABSORB = compiled("for (;;) {}", "codecall-runner.js");
 // The run in progress: its CPU budget, and whether its report was sent (its leftover jobs are then abandoned).
 let run = null;
 let draining = false;
@@ -338,11 +358,12 @@ function start(m) {
   try {
     if (!context) {
       context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: "afterEvaluate" });
-      const installer = vm.runInContext("(" + install.toString() + ")", context, { filename: "codecall-runner.js" });
+      ContextError = vm.runInContext("Error", context);
+      const installer = compiled("(" + install.toString() + ")", "codecall-runner.js").runInContext(context);
       inner = installer(sendCall, sendLog, sendDone, currentMemoryLimit, vm.runInContext(JSON.stringify([m.prelude.filename, m.script.filename]), context));
     }
     inner.reset();
-    if (m.prelude.source) vm.runInContext(m.prelude.source, context, { filename: m.prelude.filename });
+    if (m.prelude.source) compiled(m.prelude.source, m.prelude.filename).runInContext(context);
   } catch (e) {
     run.over = true;
     post({ t: "failed", code: "SANDBOX_CRASHED", message: "The prelude failed: " + ownText(e, "message") });
@@ -352,7 +373,7 @@ function start(m) {
   try {
     // The program's script becomes a function of the runner it calls, so it can start in a job (inner.start).
     // Its line 1 stays line 1: the wrapper's first line is counted as line 0.
-    script = new vm.Script("(function (__codecallRun) {\\n" + m.script.source + "\\n})", { filename: m.script.filename, lineOffset: -1 });
+    script = compiled("(function (__codecallRun) {\\n" + m.script.source + "\\n})", m.script.filename, -1);
   } catch (e) {
     run.over = true;
     post({ t: "failed", code: "PROGRAM_SYNTAX", message: syntaxMessage(e, m.script.filename) });
@@ -443,7 +464,7 @@ function stop(code, message) {
 }
 
 function startWorker(heapMb) {
-  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "-e", WORKER, "codecall-e2b-worker"], {
+  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "--experimental-vm-modules", "-e", WORKER, "codecall-e2b-worker"], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8" },
     cwd: os.tmpdir(),

@@ -94,6 +94,17 @@ const THROWN_FUNCTIONS = [
   "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { for (;;) {} } }); (function () { (function () {",
 ];
 
+/**
+ * import() from the program's script and from code it builds from strings: each must fail with a value of
+ * the program's own realm. Node rejected it with an error of the realm of E2B's worker, whose constructor's
+ * constructor compiled code there (with the worker's process and require).
+ */
+const IMPORTS = `const seen = [];
+for (const load of [() => import('fs'), () => eval("import('fs')"), () => (0, eval)("import('fs')"), () => Function("return import('fs')")(), () => (async function () {}).constructor("return import('fs')")()]) {
+  try { await load(); seen.push('imported'); } catch (e) { seen.push(e !== null && (typeof e === 'object' || typeof e === 'function') && !(e instanceof Object) ? 'foreign' : 'refused'); }
+}
+return seen;`;
+
 /** Runs a taped program (recording) in a session of its own. */
 async function taped(ctx: CaseContext, code: string): Promise<ExecutionOutcome> {
   const session = await ctx.sandbox.createSession();
@@ -290,11 +301,17 @@ export const HOSTILE_CLASS2_CASES = {
   },
   "hostile-program-code-outside-its-evaluation": {
     title:
-      "hostile: a species getter on Promise and a thrown function's toString run only inside the program's own evaluation: the run gets its own outcome and the session's next run works",
+      "hostile: a species getter on Promise and a thrown function's toString run only inside the program's own evaluation, and import() fails with an error of the program's realm: the run gets its own outcome and the session's next run works",
     async run(ctx) {
       await hostile(ctx, ARMED_SPECIES, {
         expect: "ok",
         check: (o) => expect(o.value).toBe("armed"),
+      });
+      await hostile(ctx, IMPORTS, {
+        expect: ["ok", "PROGRAM_SYNTAX"],
+        check: (o) => {
+          if (o.ok) expect(o.value).toEqual(["refused", "refused", "refused", "refused", "refused"]);
+        },
       });
       for (const code of THROWN_FUNCTIONS) {
         await hostile(ctx, code, {
