@@ -308,7 +308,9 @@ function enter(script) {
   const timeout = Math.max(1, Math.ceil(cpuLeft()));
   const started = Date.now();
   try {
-    return script.runInContext(context, { timeout: timeout, breakOnSigint: true });
+    // displayErrors off: Node would otherwise read (and write) the stack of what the script threw, running
+    // the program's accessors after the evaluation, outside its time limit.
+    return script.runInContext(context, { timeout: timeout, breakOnSigint: true, displayErrors: false });
   } catch (e) {
     // A program that made Error.prototype.code read-only leaves Node's error without one: the interrupt is
     // then known from interruptSent, the timeout from the time the evaluation took.

@@ -84,14 +84,16 @@ const ERROR_FIELD_TRAPS = [
 const ARMED_SPECIES =
   "Object.defineProperty(Promise, Symbol.species, { get() { if (globalThis.armed) { globalThis.armed = false; throw new Error('species'); } return Promise; }, configurable: true });\nPromise.resolve().then(() => { globalThis.armed = true; });\nreturn 'armed';";
 /**
- * A program that closes its wrapper and throws a function at the script's top level, whose conversion to
- * text is its own: a backend that converted it outside the evaluation ran it there (E2B's worker crashed
- * on the throwing one and lost its process to the endless one). An engine whose wrapper stays unbalanced
- * reports a syntax error.
+ * A program that closes its wrapper and throws at the script's top level a function whose conversion to
+ * text is its own, or an object with a stack getter: a backend that read them outside the evaluation ran
+ * them there (E2B's worker crashed on the throwing one and lost its process to the endless ones). An engine
+ * whose wrapper stays unbalanced reports a syntax error.
  */
-const THROWN_FUNCTIONS = [
+const THROWN_AT_TOP = [
   "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { throw new Error('text'); } }); (function () { (function () {",
   "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { for (;;) {} } }); (function () { (function () {",
+  // Node decorated the stack of what a script threw, after its evaluation: it ran this getter unlimited.
+  "}, 1, 1 / 0); }); throw { get stack() { for (;;) {} } }; (function () { (function () {",
 ];
 
 /**
@@ -313,7 +315,7 @@ export const HOSTILE_CLASS2_CASES = {
           if (o.ok) expect(o.value).toEqual(["refused", "refused", "refused", "refused", "refused"]);
         },
       });
-      for (const code of THROWN_FUNCTIONS) {
+      for (const code of THROWN_AT_TOP) {
         await hostile(ctx, code, {
           expect: ["PROGRAM_SYNTAX", "PROGRAM_ERROR"],
           limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
