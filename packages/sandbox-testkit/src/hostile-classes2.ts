@@ -83,6 +83,8 @@ const ERROR_FIELD_TRAPS = [
  */
 const ARMED_SPECIES =
   "Object.defineProperty(Promise, Symbol.species, { get() { if (globalThis.armed) { globalThis.armed = false; throw new Error('species'); } return Promise; }, configurable: true });\nPromise.resolve().then(() => { globalThis.armed = true; });\nreturn 'armed';";
+/** A constructor getter on Promise.prototype that always throws: promise machinery reads it everywhere. */
+const THROWING_CONSTRUCTOR = `Object.defineProperty(Promise.prototype, 'constructor', ${THROWING_GETTER});\nreturn 'x';`;
 /**
  * A program that closes its wrapper and throws at the script's top level a function whose conversion to
  * text is its own, or an object with a stack getter: a backend that read them outside the evaluation ran
@@ -309,6 +311,8 @@ export const HOSTILE_CLASS2_CASES = {
         expect: "ok",
         check: (o) => expect(o.value).toBe("armed"),
       });
+      // Every run of it: a backend whose report waited on a chain that threw there waited for the wall clock.
+      await hostile(ctx, THROWING_CONSTRUCTOR, { expect: ["ok", "PROGRAM_ERROR", "SANDBOX_CRASHED"] });
       await hostile(ctx, IMPORTS, {
         expect: ["ok", "PROGRAM_SYNTAX"],
         check: (o) => {
