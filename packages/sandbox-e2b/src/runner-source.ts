@@ -61,7 +61,8 @@ let nextCall = 1;
 // import() in the context: Node rejects it with an error of the worker's realm (with the worker's Function
 // behind its constructor) unless the script that imports has a callback of its own, which only the worker's
 // --experimental-vm-modules lets Node call. Every script compiled in the context gets this one, which
-// rejects with an error of the context's realm; code built from strings inherits it from its caller.
+// rejects with an error of the context's realm. Code built from strings inherits it from the script that
+// calls eval or Function; an eval the queue calls directly (a reaction) has none, and still gets Node's.
 let ContextError = null;
 // Node settles the refused import through promises of the worker's realm, whose jobs run after the
 // evaluation: the context's queue is drained again after each of a few turns of the worker's loop.
