@@ -58,10 +58,31 @@ const { isProxy } = require("util").types;
 let context = null;
 let inner = null;
 let nextCall = 1;
+// import() in the context: Node rejects it with an error of the worker's realm (with the worker's Function
+// behind its constructor) unless the script that imports has a callback of its own, which only the worker's
+// --experimental-vm-modules lets Node call. Every script compiled in the context gets this one, which
+// rejects with an error of the context's realm. Code built from strings inherits it from the script that
+// calls eval or Function; an eval the queue calls directly (a reaction) has none, and still gets Node's.
+let ContextError = null;
+// Node settles the refused import through promises of the worker's realm, whose jobs run after the
+// evaluation: the context's queue is drained again after each of a few turns of the worker's loop.
+let importTurns = 0;
+function refuseImport() {
+  if (importTurns === 0) setImmediate(drainImports);
+  importTurns = 4;
+  throw new ContextError("import() is not available in the sandbox");
+}
+function drainImports() {
+  if (--importTurns > 0) setImmediate(drainImports);
+  enter(DRAIN);
+}
+function compiled(source, filename, lineOffset) {
+  return new vm.Script(source, { filename: filename, lineOffset: lineOffset || 0, importModuleDynamically: refuseImport });
+}
 // Evaluated in the context only to run its microtask queue under a timeout (see enter).
-const DRAIN = new vm.Script("", { filename: "codecall-runner.js" });
+const DRAIN = compiled("", "codecall-runner.js");
 // Evaluated only to take a SIGINT the worker sent itself after a drain had already ended (see enter).
-const ABSORB = new vm.Script("for (;;) {}", { filename: "codecall-runner.js" });
+const ABSORB = compiled("for (;;) {}", "codecall-runner.js");
 // The run in progress: its CPU budget, and whether its report was sent (its leftover jobs are then abandoned).
 let run = null;
 let draining = false;
@@ -122,7 +143,7 @@ function currentMemoryLimit() { return memoryLimit; }
 // Reflect cannot intercept replies.
 function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   "use strict";
-  var P = Promise, resolveP = P.resolve.bind(P), then = P.prototype.then, apply = Reflect.apply;
+  var P = Promise, resolveP = P.resolve.bind(P), apply = Reflect.apply;
   var construct = Reflect.construct, define = Object.defineProperty, RangeErr = RangeError, E = Error;
   var M = Map, get = M.prototype.get, set = M.prototype.set, del = M.prototype.delete, S = String;
   var stringify = JSON.stringify, getProto = Object.getPrototypeOf, errorToString = E.prototype.toString;
@@ -231,16 +252,25 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   }
 
   function report(out) { return typeof out === "string" ? out : null; }
+  // The prelude's promise is awaited, not then-ed: then looks up a species constructor the program may
+  // have replaced. Its constructor is still read (under the time limit): a throw there fails the run.
+  async function settle(out) {
+    var v;
+    try { v = await out; } catch (_) { host(sendDone, [null]); return; }
+    host(sendDone, [report(v)]);
+  }
   return {
     deliver: function (id, reply) { var r = apply(get, pending, [id]); if (r) { apply(del, pending, [id]); r(reply); } },
     // A new run: replies to the last run's calls must not resume its code in this one.
     reset: function () { pending = new M(); },
     // Starts the program in a job of the context's queue, where no frame of the worker lies beneath it.
     // main is the program's script wrapped as a function of the runner it calls (codecall's __codecallRun).
+    // The worker calls this outside any timed evaluation, so it must run none of the program's code: the
+    // job is queued through a thenable whose then is its own data, not by then, which would look up the
+    // species constructor (Promise.prototype.constructor, Promise[Symbol.species]) the program may own.
     start: function (main) {
-      var run = globalThis.__codecallRun;
-      apply(then, resolveP(undefined), [function () {
-        var out;
+      resolveP({ __proto__: null, then: function () {
+        var out, run = globalThis.__codecallRun;
         try { main(function () { out = apply(run, undefined, arguments); return out; }); }
         catch (e) {
           var message;
@@ -248,8 +278,8 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
           host(sendDone, [stringify({ ok: false, error: { name: "Error", message: message } })]);
           return;
         }
-        apply(then, resolveP(out), [function (v) { host(sendDone, [report(v)]); }, function () { host(sendDone, [null]); }]);
-      }]);
+        settle(out);
+      } });
     },
   };
 }
@@ -279,7 +309,9 @@ function enter(script) {
   const timeout = Math.max(1, Math.ceil(cpuLeft()));
   const started = Date.now();
   try {
-    return script.runInContext(context, { timeout: timeout, breakOnSigint: true });
+    // displayErrors off: Node would otherwise read (and write) the stack of what the script threw, running
+    // the program's accessors after the evaluation, outside its time limit.
+    return script.runInContext(context, { timeout: timeout, breakOnSigint: true, displayErrors: false });
   } catch (e) {
     // A program that made Error.prototype.code read-only leaves Node's error without one: the interrupt is
     // then known from interruptSent, the timeout from the time the evaluation took.
@@ -296,7 +328,7 @@ function enter(script) {
     } else if (!run.over) {
       // Only the wrapped script's own top level can throw here (a program that breaks out of its wrapper).
       run.over = true;
-      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || String(typeof e === "object" ? "exception" : e)) } }) });
+      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || (typeof e === "object" || typeof e === "function" ? "exception" : String(e))) } }) });
     }
     return undefined;
   } finally {
@@ -329,11 +361,12 @@ function start(m) {
   try {
     if (!context) {
       context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: "afterEvaluate" });
-      const installer = vm.runInContext("(" + install.toString() + ")", context, { filename: "codecall-runner.js" });
+      ContextError = vm.runInContext("Error", context);
+      const installer = compiled("(" + install.toString() + ")", "codecall-runner.js").runInContext(context);
       inner = installer(sendCall, sendLog, sendDone, currentMemoryLimit, vm.runInContext(JSON.stringify([m.prelude.filename, m.script.filename]), context));
     }
     inner.reset();
-    if (m.prelude.source) vm.runInContext(m.prelude.source, context, { filename: m.prelude.filename });
+    if (m.prelude.source) compiled(m.prelude.source, m.prelude.filename).runInContext(context);
   } catch (e) {
     run.over = true;
     post({ t: "failed", code: "SANDBOX_CRASHED", message: "The prelude failed: " + ownText(e, "message") });
@@ -343,7 +376,7 @@ function start(m) {
   try {
     // The program's script becomes a function of the runner it calls, so it can start in a job (inner.start).
     // Its line 1 stays line 1: the wrapper's first line is counted as line 0.
-    script = new vm.Script("(function (__codecallRun) {\\n" + m.script.source + "\\n})", { filename: m.script.filename, lineOffset: -1 });
+    script = compiled("(function (__codecallRun) {\\n" + m.script.source + "\\n})", m.script.filename, -1);
   } catch (e) {
     run.over = true;
     post({ t: "failed", code: "PROGRAM_SYNTAX", message: syntaxMessage(e, m.script.filename) });
@@ -434,7 +467,7 @@ function stop(code, message) {
 }
 
 function startWorker(heapMb) {
-  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "-e", WORKER, "codecall-e2b-worker"], {
+  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "--experimental-vm-modules", "-e", WORKER, "codecall-e2b-worker"], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8" },
     cwd: os.tmpdir(),

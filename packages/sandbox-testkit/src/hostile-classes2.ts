@@ -76,6 +76,39 @@ const ERROR_FIELD_TRAPS = [
   "Object.setPrototypeOf(Error.prototype, new Proxy({}, { get() { throw 1; }, set() { throw 2; } }));",
 ];
 
+/**
+ * A getter a program puts on Promise's species, armed by a job of its own after the run's last promise
+ * reaction and throwing once: a backend that chains a promise of the next run outside that run's evaluation
+ * (to start it) ran it there, where its throw crashed the sandbox (E2B's worker).
+ */
+const ARMED_SPECIES =
+  "Object.defineProperty(Promise, Symbol.species, { get() { if (globalThis.armed) { globalThis.armed = false; throw new Error('species'); } return Promise; }, configurable: true });\nPromise.resolve().then(() => { globalThis.armed = true; });\nreturn 'armed';";
+/** A constructor getter on Promise.prototype that always throws: promise machinery reads it everywhere. */
+const THROWING_CONSTRUCTOR = `Object.defineProperty(Promise.prototype, 'constructor', ${THROWING_GETTER});\nreturn 'x';`;
+/**
+ * A program that closes its wrapper and throws at the script's top level a function whose conversion to
+ * text is its own, or an object with a stack getter: a backend that read them outside the evaluation ran
+ * them there (E2B's worker crashed on the throwing one and lost its process to the endless ones). An engine
+ * whose wrapper stays unbalanced reports a syntax error.
+ */
+const THROWN_AT_TOP = [
+  "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { throw new Error('text'); } }); (function () { (function () {",
+  "}, 1, 1 / 0); }); throw Object.defineProperty(function () {}, 'toString', { value() { for (;;) {} } }); (function () { (function () {",
+  // Node decorated the stack of what a script threw, after its evaluation: it ran this getter unlimited.
+  "}, 1, 1 / 0); }); throw { get stack() { for (;;) {} } }; (function () { (function () {",
+];
+
+/**
+ * import() from the program's script and from code it builds from strings: each must fail with a value of
+ * the program's own realm. Node rejected it with an error of the realm of E2B's worker, whose constructor's
+ * constructor compiled code there (with the worker's process and require).
+ */
+const IMPORTS = `const seen = [];
+for (const load of [() => import('fs'), () => eval("import('fs')"), () => (0, eval)("import('fs')"), () => Function("return import('fs')")(), () => (async function () {}).constructor("return import('fs')")()]) {
+  try { await load(); seen.push('imported'); } catch (e) { seen.push(e !== null && (typeof e === 'object' || typeof e === 'function') && !(e instanceof Object) ? 'foreign' : 'refused'); }
+}
+return seen;`;
+
 /** Runs a taped program (recording) in a session of its own. */
 async function taped(ctx: CaseContext, code: string): Promise<ExecutionOutcome> {
   const session = await ctx.sandbox.createSession();
@@ -271,6 +304,30 @@ export const HOSTILE_CLASS2_CASES = {
             },
           },
         );
+      }
+    },
+  },
+  "hostile-program-code-outside-its-evaluation": {
+    title:
+      "hostile: a species getter on Promise and a thrown function's toString run only inside the program's own evaluation, and import() fails with an error of the program's realm: the run gets its own outcome and the session's next run works",
+    async run(ctx) {
+      await hostile(ctx, ARMED_SPECIES, {
+        expect: "ok",
+        check: (o) => expect(o.value).toBe("armed"),
+      });
+      // Every run of it: a backend whose report waited on a chain that threw there waited for the wall clock.
+      await hostile(ctx, THROWING_CONSTRUCTOR, { expect: ["ok", "PROGRAM_ERROR", "SANDBOX_CRASHED"] });
+      await hostile(ctx, IMPORTS, {
+        expect: ["ok", "PROGRAM_SYNTAX"],
+        check: (o) => {
+          if (o.ok) expect(o.value).toEqual(["refused", "refused", "refused", "refused", "refused"]);
+        },
+      });
+      for (const code of THROWN_AT_TOP) {
+        await hostile(ctx, code, {
+          expect: ["PROGRAM_SYNTAX", "PROGRAM_ERROR"],
+          limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
+        });
       }
     },
   },
