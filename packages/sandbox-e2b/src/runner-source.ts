@@ -62,7 +62,9 @@ let nextCall = 1;
 // behind its constructor) unless the script that imports has a callback of its own, which only the worker's
 // --experimental-vm-modules lets Node call. Every script compiled in the context gets this one, which
 // rejects with an error of the context's realm. Code built from strings inherits it from the script that
-// calls eval or Function; an eval the queue calls directly (a reaction) has none, and still gets Node's.
+// calls eval or Function; an eval the queue calls directly (a reaction) has no script beneath it and
+// takes the context's own callback (an option Node added in its 20 and 21 lines: an older Node ignores it
+// and still gives its own error there).
 let ContextError = null;
 // Node settles the refused import through promises of the worker's realm, whose jobs run after the
 // evaluation: the context's queue is drained again after each of a few turns of the worker's loop.
@@ -360,7 +362,7 @@ function start(m) {
   run = { cpuTimeMs: m.cpuTimeMs, cpu0: process.cpuUsage(), over: false };
   try {
     if (!context) {
-      context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: "afterEvaluate" });
+      context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: "afterEvaluate", importModuleDynamically: refuseImport });
       ContextError = vm.runInContext("Error", context);
       const installer = compiled("(" + install.toString() + ")", "codecall-runner.js").runInContext(context);
       inner = installer(sendCall, sendLog, sendDone, currentMemoryLimit, vm.runInContext(JSON.stringify([m.prelude.filename, m.script.filename]), context));
