@@ -63,13 +63,18 @@ let nextCall = 1;
 // --experimental-vm-modules lets Node call. Every script compiled in the context gets this one, which
 // rejects with an error of the context's realm. Code built from strings inherits it from the script that
 // calls eval or Function; an eval the queue calls directly (a reaction) has no script beneath it and
-// takes the context's own callback (an option Node added in its 20 and 21 lines: an older Node ignores it
-// and still gives its own error there).
+// takes the context's own callback. Older Nodes (18.20 and 20.10 were tried) ignore the context's
+// callback and, worse, hand the program the promise of the worker's realm that import() made: see
+// importEscapes, checked when the context is made.
 let ContextError = null;
+let importEscapes = false;
 // Node settles the refused import through promises of the worker's realm, whose jobs run after the
 // evaluation: the context's queue is drained again after each of a few turns of the worker's loop.
 let importTurns = 0;
 function refuseImport() {
+  // After the report (or between runs), an import never settles: its reaction would otherwise reach the
+  // context's queue after the next run's flush and run, and import again, inside that run.
+  if (!run || run.over) return new Promise(function () {});
   if (importTurns === 0) setImmediate(drainImports);
   importTurns = 4;
   throw new ContextError("import() is not available in the sandbox");
@@ -156,7 +161,8 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   define(globalThis, "Error", { value: E, writable: false, enumerable: false, configurable: false });
   // Node builds the error of a timed-out or interrupted evaluation in this realm and assigns its \`code\`:
   // a setter a program put on Object.prototype would run there, and a throwing one aborts the process. An
-  // own data property on Error.prototype ends that lookup first (a program may change its value only).
+  // own data property on Error.prototype ends that lookup first (a program may change its value, or make it
+  // read-only, which leaves Node's error without a code: see enter).
   define(E.prototype, "code", { value: undefined, writable: true, enumerable: false, configurable: false });
   // Promises the engine settles from a later task (a timed-out waitAsync, an asynchronous WebAssembly
   // compilation, which can only reject here) and finalizers queue a program's code after its report,
@@ -330,7 +336,7 @@ function enter(script) {
     } else if (!run.over) {
       // Only the wrapped script's own top level can throw here (a program that breaks out of its wrapper).
       run.over = true;
-      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || (typeof e === "object" || typeof e === "function" ? "exception" : String(e))) } }) });
+      post({ t: "done", report: JSON.stringify({ ok: false, error: { name: "Error", message: "Uncaught " + (ownText(e, "message") || (e !== null && (typeof e === "object" || typeof e === "function") ? "exception" : String(e))) } }) });
     }
     return undefined;
   } finally {
@@ -364,11 +370,20 @@ function start(m) {
     if (!context) {
       context = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: "afterEvaluate", importModuleDynamically: refuseImport });
       ContextError = vm.runInContext("Error", context);
+      // An import() whose promise is not of the context's realm hands a program the worker's Function.
+      const probe = compiled("import('codecall:probe')", "codecall-runner.js").runInContext(context, { displayErrors: false });
+      importEscapes = Object.getPrototypeOf(probe) !== vm.runInContext("Promise.prototype", context);
+      Promise.prototype.catch.call(probe, function () {});
       const installer = compiled("(" + install.toString() + ")", "codecall-runner.js").runInContext(context);
       inner = installer(sendCall, sendLog, sendDone, currentMemoryLimit, vm.runInContext(JSON.stringify([m.prelude.filename, m.script.filename]), context));
     }
+    if (importEscapes) {
+      run.over = true;
+      post({ t: "failed", code: "SANDBOX_CRASHED", message: "This template's Node.js " + process.version + " lets import() in a program reach the sandbox worker's own realm (its process and require), so codecall runs no program on it. Use a template with a newer Node.js (20.20 confines it), or set nodePath to one." });
+      return;
+    }
     inner.reset();
-    if (m.prelude.source) compiled(m.prelude.source, m.prelude.filename).runInContext(context);
+    if (m.prelude.source) compiled(m.prelude.source, m.prelude.filename).runInContext(context, { displayErrors: false });
   } catch (e) {
     run.over = true;
     post({ t: "failed", code: "SANDBOX_CRASHED", message: "The prelude failed: " + ownText(e, "message") });

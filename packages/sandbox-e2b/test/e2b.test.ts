@@ -231,6 +231,29 @@ return "real";`,
     }
   });
 
+  // Node.js 18.20 (and 20.10) hand a program the promise import() made in the worker's realm, whose
+  // constructor's constructor compiles code there, with process and require. The test needs such a Node:
+  // .ci/run installs node@18.20.8 from npm and names it in CODECALL_TEST_OLD_NODE; without it, skipped.
+  it.skipIf(!process.env.CODECALL_TEST_OLD_NODE)(
+    "runs no program on a template's Node.js that cannot keep import() in the program's realm",
+    async () => {
+      const sandbox = e2b({
+        debug: true,
+        sandboxUrl: standIn.url,
+        nodePath: process.env.CODECALL_TEST_OLD_NODE,
+      });
+      sandboxes.push(sandbox);
+      const reachProcess =
+        "const p = import('x');\np.catch(() => {});\nreturn typeof p.constructor.constructor('return process')();";
+      for (let i = 0; i < 2; i++) {
+        const outcome = await sandbox.execute({ code: reachProcess });
+        expect(outcome.value).toBeUndefined();
+        expect(outcome.error?.code).toBe("SANDBOX_CRASHED");
+        expect(outcome.error?.message).toMatch(/Node\.js v18\..* import\(\)/);
+      }
+    },
+  );
+
   it("kills the runner and the program's process on dispose", async () => {
     const session = await local().createSession();
     const before = new Set(standIn.running());

@@ -324,6 +324,16 @@ export const HOSTILE_CLASS2_CASES = {
           if (o.ok) expect(o.value).toEqual(Array(6).fill("refused"));
         },
       });
+      // A refused import's reaction, left behind by a run that returned, imports again and loops: it must
+      // never run in the next run (which waits on a tool, giving leftover work every chance to run).
+      await hostile(
+        ctx,
+        "import('x').catch(() => { import('y').catch(() => { for (;;) {} }); });\nreturn 'left';",
+        {
+          expect: ["ok", "PROGRAM_SYNTAX"],
+          next: "await codecall.callTool('echo', { a: 1 });\nreturn 'next';",
+        },
+      );
       for (const code of THROWN_AT_TOP) {
         await hostile(ctx, code, {
           expect: ["PROGRAM_SYNTAX", "PROGRAM_ERROR"],
