@@ -324,22 +324,30 @@ export const HOSTILE_CLASS2_CASES = {
           if (o.ok) expect(o.value).toEqual(Array(6).fill("refused"));
         },
       });
-      // A refused import's reaction, left behind by a run that returned, imports again and loops: it must
-      // never run in the next run (which waits on a tool, giving leftover work every chance to run).
-      await hostile(
-        ctx,
-        "import('x').catch(() => { import('y').catch(() => { for (;;) {} }); });\nreturn 'left';",
-        {
-          expect: ["ok", "PROGRAM_SYNTAX"],
-          next: "await codecall.callTool('echo', { a: 1 });\nreturn 'next';",
-        },
-      );
       for (const code of THROWN_AT_TOP) {
         await hostile(ctx, code, {
           expect: ["PROGRAM_SYNTAX", "PROGRAM_ERROR"],
           limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
         });
       }
+    },
+  },
+  "hostile-import-after-report": {
+    title:
+      "hostile: a refused import()'s reaction that a returned run left behind, importing again and looping, never runs in the session's next run",
+    async run(ctx) {
+      // A refused import's reaction, left behind by a run that returned, imports again and loops: it must
+      // never run in the next run (which waits on a tool, giving leftover work every chance to run).
+      await hostile(
+        ctx,
+        "import('x').catch(() => { import('y').catch(() => { for (;;) {} }); });\nreturn 'left';",
+        {
+          // A backend that settles the refusal before the program's report runs the loop in this run.
+          expect: ["ok", "PROGRAM_SYNTAX", ...STOPPED],
+          limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
+          next: "await codecall.callTool('echo', { a: 1 });\nreturn 'next';",
+        },
+      );
     },
   },
 } satisfies Record<string, ConformanceCase>;
