@@ -317,9 +317,10 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 
 /**
  * True when `value` can be a person's name: one to six words of letters (any script), apostrophes,
- * hyphens and initials' dots, no digits. `strict` (a role field such as `owner`, where logins and team
- * names also sit) wants a capitalised or uncased-script word, no single lower-case word, no word for a
- * thing or a role (`No Owner`), and does not read as prose (see {@link readsAsProse}).
+ * hyphens and initials' dots, no digits, no word for a thing or a role (`No Owner`, `Infra Team`: a
+ * name field such as `assignee_name` holds them as often as a role field), not reading as prose (see
+ * {@link readsAsProse}). `strict` (a role field such as `owner`, where logins also sit) wants a
+ * capitalised or uncased-script word, no single lower-case word.
  */
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
@@ -329,9 +330,9 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
   if (endsInLegalForm(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
-  if (!strict) return true;
   const words = v.split(/\s+/);
   if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
+  if (!strict) return true;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
 }
 
@@ -389,7 +390,7 @@ const PROSE_START: ReadonlySet<string> = new Set(
 /**
  * True when the words of a role's value read as prose (`Not Found`, `Not yet assigned`, `Over and out`):
  * a function word in lower case (names capitalise their words but for particles such as `van`, `de`), a
- * negation or determiner first, or two function words. One capitalised function word elsewhere says
+ * negation or determiner first, a contracted negation, or two function words. One capitalised function word elsewhere says
  * nothing: surnames such as `Down`, `Over` or `Under` are prepositions too.
  */
 function readsAsProse(words: string[]): boolean {
@@ -398,6 +399,8 @@ function readsAsProse(words: string[]): boolean {
     const word = words[i]!;
     const w = word.replace(/[.,]+$/, "");
     const lower = w.toLowerCase();
+    // A contracted negation (`Won't Fix`, `Can't Reproduce`) is English, never a name's word.
+    if (lower.endsWith("n't") || lower.endsWith("n\u2019t")) return true;
     if (!FUNCTION_WORDS.has(lower)) continue;
     if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
   }
