@@ -370,17 +370,30 @@ function namesARole(word: string): boolean {
  * (initials, particles such as `do`, romanized names such as `An`, `To`, `So`), and so are modal verbs,
  * given names as often (`Will`, `May`, `Can`).
  */
+const AUXILIARIES = "are was were been being did does doing done had has have having";
 const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   (
     "the this that these those any some each every all both either neither not none nothing " +
     "and but yet than because while until unless though although " +
     "about above after against along among around before behind below beneath beside between beyond down " +
     "during for from into onto off out over past since through toward towards under upon via with within without " +
-    "are was were been being did does doing done had has have having " +
+    `${AUXILIARIES} ` +
     "she her hers him his its our ours their theirs them they who whom whose what which you your yours " +
     "here there when where why how"
   ).split(" "),
 );
+/** An auxiliary alone (`Done`, `Being`) is a state, not a name (no name is one, unlike `Down`). */
+const LONE_AUXILIARY: ReadonlySet<string> = new Set(AUXILIARIES.split(" "));
+/**
+ * Two-letter prepositions that start a phrase of state (`In Review`, `On Track`, `At Risk`): a name's
+ * first word only in romanizations that spell it otherwise or hyphenate it (`In-ho`).
+ */
+const PHRASE_PREPOSITION: ReadonlySet<string> = new Set(["in", "on", "at"]);
+/**
+ * An English word by its Latinate suffix (`Automation`, `Escalated`, `Definition`): a process or a
+ * state, no name's word in any culture (names end in `-ed` (`Ahmed`), `-ion` (`Marion`), not in these).
+ */
+const LATINATE_WORD = /^\p{L}\p{Ll}{2,}(?:ation|ition|ated)s?$/u;
 
 /** A negation or determiner: a value starting with one is a phrase (`Not Found`, `The Team`), not a name. */
 const PROSE_START: ReadonlySet<string> = new Set(
@@ -390,8 +403,10 @@ const PROSE_START: ReadonlySet<string> = new Set(
 /**
  * True when the words of a role's value read as prose (`Not Found`, `Not yet assigned`, `Over and out`):
  * a function word in lower case (names capitalise their words but for particles such as `van`, `de`), a
- * negation or determiner first, a contracted negation, or two function words. One capitalised function word elsewhere says
- * nothing: surnames such as `Down`, `Over` or `Under` are prepositions too.
+ * negation or determiner first, a contracted negation, or two function words; a two-letter preposition
+ * first (`On Hold`), an auxiliary alone (`Done`) or a word of a Latinate suffix (`Migration`). One
+ * capitalised function word elsewhere says nothing: surnames such as `Down`, `Over` or `Under` are
+ * prepositions too.
  */
 function readsAsProse(words: string[]): boolean {
   let count = 0;
@@ -400,7 +415,9 @@ function readsAsProse(words: string[]): boolean {
     const w = word.replace(/[.,]+$/, "");
     const lower = w.toLowerCase();
     // A contracted negation (`Won't Fix`, `Can't Reproduce`) is English, never a name's word.
-    if (lower.endsWith("n't") || lower.endsWith("n\u2019t")) return true;
+    if (lower.endsWith("n't") || lower.endsWith("n\u2019t") || LATINATE_WORD.test(w)) return true;
+    if (i === 0 && words.length > 1 && PHRASE_PREPOSITION.has(lower)) return true;
+    if (words.length === 1 && LONE_AUXILIARY.has(lower)) return true;
     if (!FUNCTION_WORDS.has(lower)) continue;
     if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
   }
