@@ -89,9 +89,11 @@ const PERSON_NAME_QUALIFIERS = new Set(
   ).split(" "),
 );
 /** Words that make a `...name` about something other than a person. */
+/** Words for a body of people (`Infra Team`): no name's word, unlike other things' (`Page`, `Field`, `Brand`). */
+const GROUP_WORDS = "company business organization organisation org team group";
 const THING_WORDS = new Set(
   (
-    "company business organization organisation org team group channel project repo repository branch " +
+    `${GROUP_WORDS} channel project repo repository branch ` +
     "file folder directory host hostname server service app application product item sku brand model " +
     "device bucket table column field schema database db event calendar city street country state " +
     "region domain package module class function method tool job task queue topic tag label category " +
@@ -317,10 +319,11 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 
 /**
  * True when `value` can be a person's name: one to six words of letters (any script), apostrophes,
- * hyphens and initials' dots, no digits, no word for a thing or a role (`No Owner`, `Infra Team`: a
- * name field such as `assignee_name` holds them as often as a role field), not reading as prose (see
- * {@link readsAsProse}). `strict` (a role field such as `owner`, where logins also sit) wants a
- * capitalised or uncased-script word, no single lower-case word.
+ * hyphens and initials' dots, no digits, no word for a role or a body of people (`No Owner`, `Infra
+ * Team`: a name field such as `assignee_name` holds them as often as a role field), not reading as prose
+ * (see {@link readsAsProse}). `strict` (a role field such as `owner`, where logins and team names also
+ * sit) wants a capitalised or uncased-script word, no single lower-case word, no word for a thing or a
+ * placeholder (`Build Server`, `Support Desk`).
  */
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
@@ -331,7 +334,9 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   if (wordCount(v) > 6) return false;
   if (endsInLegalForm(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
   const words = v.split(/\s+/);
-  if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
+  // A placeholder as one word of several is a name's only in a role field (`Joe Root`, `Malcolm X`).
+  if (words.some((w) => (strict && isPlaceholder(w)) || namesARole(w, strict)) || readsAsProse(words))
+    return false;
   if (!strict) return true;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
 }
@@ -357,10 +362,15 @@ function endsInLegalForm(v: string): boolean {
   return rest !== rest.toUpperCase();
 }
 
-/** A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. */
-function namesARole(word: string): boolean {
+const GROUP_WORD_SET: ReadonlySet<string> = new Set(GROUP_WORDS.split(" "));
+/**
+ * A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. Outside
+ * a role field (`strict` off), only words for roles and bodies of people count: surnames such as `Page`,
+ * `Field` or `Brand` are words for things too.
+ */
+function namesARole(word: string, strict: boolean): boolean {
   const w = word.toLowerCase();
-  return THING_WORDS.has(w) || ROLE_WORDS.has(w) || PEOPLE_WORDS.has(w);
+  return (strict ? THING_WORDS : GROUP_WORD_SET).has(w) || ROLE_WORDS.has(w) || PEOPLE_WORDS.has(w);
 }
 
 /**

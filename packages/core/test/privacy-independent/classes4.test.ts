@@ -25,7 +25,7 @@ describe("classes the third independent set found (fourth pass)", () => {
     ]);
   });
 
-  it("a name field's value naming a thing or a role, or reading as prose, is no name (as in a role field)", () => {
+  it("a name field's value naming a role or a team, or reading as prose, is no name (as in a role field)", () => {
     const a = tok({
       tickets: [
         { assignee_name: "Payments Group", requester_name: "Ready for Deploy" },
@@ -33,6 +33,13 @@ describe("classes the third independent set found (fourth pass)", () => {
       ],
     });
     expect(a.found).toEqual(["NAME:Ana de la Cruz"]);
+    // Outside a role field a surname that is also a word for a thing or a placeholder is still a name.
+    const b = tok({
+      full_name: "Larry Page",
+      customer_name: "Joe Root",
+      contact: { name: "Sally Field", email: "sf@example.com" },
+    });
+    expect(b.found).toEqual(["NAME:Larry Page", "NAME:Joe Root", "NAME:Sally Field", "EMAIL:sf@example.com"]);
   });
 
   it("a contracted negation (`Can't Reproduce`) is English, no name", () => {
