@@ -333,10 +333,9 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
   if (endsInLegalForm(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
-  const words = v.split(/\s+/);
-  // A placeholder as one word of several is a name's only in a role field (`Joe Root`, `Malcolm X`).
-  if (words.some((w) => (strict && isPlaceholder(w)) || namesARole(w, strict)) || readsAsProse(words))
-    return false;
+  // `NAME_SHAPE`: spaces are its only white space; a string separator splits faster than a pattern.
+  const words = v.indexOf("  ") === -1 ? v.split(" ") : v.split(/ +/);
+  if (readsAsProse(words, strict)) return false;
   if (!strict) return true;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
 }
@@ -368,9 +367,44 @@ const GROUP_WORD_SET: ReadonlySet<string> = new Set(GROUP_WORDS.split(" "));
  * a role field (`strict` off), only words for roles and bodies of people count: surnames such as `Page`,
  * `Field` or `Brand` are words for things too.
  */
-function namesARole(word: string, strict: boolean): boolean {
-  const w = word.toLowerCase();
-  return (strict ? THING_WORDS : GROUP_WORD_SET).has(w) || ROLE_WORDS.has(w) || PEOPLE_WORDS.has(w);
+function namesARole(flags: number, strict: boolean): boolean {
+  return (flags & (strict ? W_ROLE | W_THING : W_ROLE)) !== 0;
+}
+
+// What a word of a name field's value is, in one lookup (every name value is read word by word).
+const W_ROLE = 1;
+const W_THING = 2;
+const W_FUNCTION = 4;
+const W_PROSE_START = 8;
+const W_AUXILIARY = 16;
+const W_PREPOSITION = 32;
+/** Set on the lower-case spelling only. */
+const W_LOWER = 64;
+let wordFlags: Map<string, number> | undefined;
+/** A word's flags, looked up as written in lower, title or upper case (no lower-casing per word). */
+function flagsOf(word: string): number {
+  if (wordFlags === undefined) {
+    const m = new Map<string, number>();
+    const add = (words: Iterable<string>, f: number) => {
+      for (const w of words)
+        for (const [form, g] of [
+          [w, f | W_LOWER],
+          [w[0]!.toUpperCase() + w.slice(1), f],
+          [w.toUpperCase(), f],
+        ] as const)
+          m.set(form, (m.get(form) ?? 0) | g);
+    };
+    add(ROLE_WORDS, W_ROLE);
+    add(PEOPLE_WORDS, W_ROLE);
+    add(GROUP_WORD_SET, W_ROLE);
+    add(THING_WORDS, W_THING);
+    add(FUNCTION_WORDS, W_FUNCTION);
+    add(PROSE_START, W_PROSE_START);
+    add(LONE_AUXILIARY, W_AUXILIARY);
+    add(PHRASE_PREPOSITION, W_PREPOSITION);
+    wordFlags = m;
+  }
+  return wordFlags.get(word) ?? 0;
 }
 
 /**
@@ -418,20 +452,32 @@ const PROSE_START: ReadonlySet<string> = new Set(
  * capitalised function word elsewhere says nothing: surnames such as `Down`, `Over` or `Under` are
  * prepositions too.
  */
-function readsAsProse(words: string[]): boolean {
+function readsAsProse(words: string[], strict: boolean): boolean {
   let count = 0;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    const w = word.replace(/[.,]+$/, "");
-    const lower = w.toLowerCase();
+    const end = word.charCodeAt(word.length - 1);
+    const w = end === 46 || end === 44 ? word.replace(/[.,]+$/, "") : word;
+    const f = flagsOf(w);
+    // A word for a role or a team (`No Owner`, `Infra Team`); a placeholder as one word of several is a
+    // name's only outside a role field (`Joe Root`, `Malcolm X`).
+    if (namesARole(f, strict) || (strict && isPlaceholder(word))) return true;
     // A contracted negation (`Won't Fix`, `Can't Reproduce`) is English, never a name's word.
-    if (lower.endsWith("n't") || lower.endsWith("n\u2019t") || LATINATE_WORD.test(w)) return true;
-    if (i === 0 && words.length > 1 && PHRASE_PREPOSITION.has(lower)) return true;
-    if (words.length === 1 && LONE_AUXILIARY.has(lower)) return true;
-    if (!FUNCTION_WORDS.has(lower)) continue;
-    if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
+    const last = w.charCodeAt(w.length - 1) | 32; // lower-cased if a letter
+    if (w.length >= 6 && (last === 110 || last === 100 || last === 115) && LATINATE_WORD.test(w)) return true;
+    if (last === 116 && contractedNegation(w)) return true;
+    if ((i === 0 && words.length > 1 && f & W_PREPOSITION) || (words.length === 1 && f & W_AUXILIARY))
+      return true;
+    if ((f & W_FUNCTION) === 0) continue;
+    if (f & W_LOWER || (i === 0 && f & W_PROSE_START) || ++count === 2) return true;
   }
   return false;
+}
+
+/** `Won't`, `CAN’T`: `n` and an apostrophe before a final `t`. */
+function contractedNegation(w: string): boolean {
+  const a = w.charCodeAt(w.length - 2);
+  return w.length >= 4 && (a === 39 || a === 0x2019) && (w.charCodeAt(w.length - 3) | 32) === 110;
 }
 
 /** The words of a trimmed name (`NAME_SHAPE`: spaces are its only white space), counted without splitting. */
