@@ -155,7 +155,7 @@ export function ipv4Mask(quad: string): boolean {
 /**
  * True when CIDR notation right after an address at `end` names a network: a prefix length below the
  * address's width less one (a `/32` or `/128` is one host, a `/31` or `/127` two) and the address's bits beyond it zero (`10.1.0.0/16`,
- * `2001:db8::/32`; `203.0.113.45/24` is a host written with its subnet). `bits` are the address's groups
+ * `2001:db8::/32`, loosely `172.30.0.0/12`; `203.0.113.45/24` is a host written with its subnet). `bits` are the address's groups
  * of `width` bits.
  */
 export function networkPrefix(text: string, end: number, bits: readonly number[], width: number): boolean {
@@ -172,14 +172,21 @@ export function networkPrefix(text: string, end: number, bits: readonly number[]
   // A `/31` or `/127` link holds two hosts and no network address (RFC 3021, RFC 6164).
   const max = bits.length * width;
   if (p >= max - 1) return false;
-  // Every group past the prefix must be zero, and the group it cuts must be zero below the cut.
+  // Every group past the prefix must be zero, and the group it cuts must be zero below the cut; but
+  // with whole zero groups after it, a cut group that is not is a network written loosely
+  // (`172.30.0.0/12`): a host ends in zero groups far less often than a network is misaligned.
+  let cutUnaligned = false;
+  let zeroGroupsPast = 0;
   for (let g = 0; g < bits.length; g++) {
     const from = g * width;
     if (from + width <= p) continue;
     const keep = Math.max(0, p - from);
-    if (bits[g]! % 2 ** (width - keep) !== 0) return false;
+    if (bits[g]! % 2 ** (width - keep) === 0) {
+      if (keep === 0) zeroGroupsPast++;
+    } else if (keep > 0) cutUnaligned = true;
+    else return false;
   }
-  return true;
+  return !cutUnaligned || zeroGroupsPast > 0;
 }
 
 /** The octets of a valid dotted quad. */

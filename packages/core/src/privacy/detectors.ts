@@ -625,6 +625,7 @@ const NANP = new Set([
 const NANP_SHAPE = /^(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}$/;
 /** Regions outside the NANP whose national numbers carry no trunk prefix. */
 const NO_TRUNK_PREFIX = new Set(["ES", "IT", "PT", "DK", "NO", "GR", "LU", "MT", "CY", "IS"]);
+const DATE_HOUR = /^\d{4}([-./])\d{1,2}\1\d{1,2}[ T]\d{1,2}$/;
 const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})$/;
 
 /** Options of {@link phoneDetector}. */
@@ -794,6 +795,8 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           raw = raw.slice(1);
           start++;
         }
+        // A date and the hour of a time (`2023-10-08 01` of `2023-10-08 01:47:04`) is a timestamp.
+        if (text.charCodeAt(start + raw.length) === 58 && DATE_HOUR.test(raw)) continue;
         labels.reset(text, start, keyed);
         // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak). The
         // slash after a trunk-prefixed area code (`0711/2867573`) separates groups: any label will do.
