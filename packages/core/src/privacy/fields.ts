@@ -89,11 +89,9 @@ const PERSON_NAME_QUALIFIERS = new Set(
   ).split(" "),
 );
 /** Words that make a `...name` about something other than a person. */
-/** Words for a body of people (`Infra Team`): no name's word, unlike other things' (`Page`, `Field`, `Brand`). */
-const GROUP_WORDS = "company business organization organisation org team group";
 const THING_WORDS = new Set(
   (
-    `${GROUP_WORDS} channel project repo repository branch ` +
+    "company business organization organisation org team group channel project repo repository branch " +
     "file folder directory host hostname server service app application product item sku brand model " +
     "device bucket table column field schema database db event calendar city street country state " +
     "region domain package module class function method tool job task queue topic tag label category " +
@@ -319,11 +317,9 @@ const UNCASED_LETTER = /^[\p{Lo}]/u;
 
 /**
  * True when `value` can be a person's name: one to six words of letters (any script), apostrophes,
- * hyphens and initials' dots, no digits, no word for a role or a body of people (`No Owner`, `Infra
- * Team`: a name field such as `assignee_name` holds them as often as a role field), not reading as prose
- * (see {@link readsAsProse}). `strict` (a role field such as `owner`, where logins and team names also
- * sit) wants a capitalised or uncased-script word, no single lower-case word, no word for a thing or a
- * placeholder (`Build Server`, `Support Desk`).
+ * hyphens and initials' dots, no digits. `strict` (a role field such as `owner`, where logins and team
+ * names also sit) wants a capitalised or uncased-script word, no single lower-case word, no word for a
+ * thing or a role (`No Owner`), and does not read as prose (see {@link readsAsProse}).
  */
 export function looksLikeName(value: string, strict: boolean): boolean {
   const v = value.trim();
@@ -333,10 +329,9 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
   if (endsInLegalForm(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
-  // `NAME_SHAPE`: spaces are its only white space; a string separator splits faster than a pattern.
-  const words = v.indexOf("  ") === -1 ? v.split(" ") : v.split(/ +/);
-  if (readsAsProse(words, strict)) return false;
   if (!strict) return true;
+  const words = v.split(/\s+/);
+  if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
   return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
 }
 
@@ -361,50 +356,10 @@ function endsInLegalForm(v: string): boolean {
   return rest !== rest.toUpperCase();
 }
 
-const GROUP_WORD_SET: ReadonlySet<string> = new Set(GROUP_WORDS.split(" "));
-/**
- * A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. Outside
- * a role field (`strict` off), only words for roles and bodies of people count: surnames such as `Page`,
- * `Field` or `Brand` are words for things too.
- */
-function namesARole(flags: number, strict: boolean): boolean {
-  return (flags & (strict ? W_ROLE | W_THING : W_ROLE)) !== 0;
-}
-
-// What a word of a name field's value is, in one lookup (every name value is read word by word).
-const W_ROLE = 1;
-const W_THING = 2;
-const W_FUNCTION = 4;
-const W_PROSE_START = 8;
-const W_AUXILIARY = 16;
-const W_PREPOSITION = 32;
-/** Set on the lower-case spelling only. */
-const W_LOWER = 64;
-let wordFlags: Map<string, number> | undefined;
-/** A word's flags, looked up as written in lower, title or upper case (no lower-casing per word). */
-function flagsOf(word: string): number {
-  if (wordFlags === undefined) {
-    const m = new Map<string, number>();
-    const add = (words: Iterable<string>, f: number) => {
-      for (const w of words)
-        for (const [form, g] of [
-          [w, f | W_LOWER],
-          [w[0]!.toUpperCase() + w.slice(1), f],
-          [w.toUpperCase(), f],
-        ] as const)
-          m.set(form, (m.get(form) ?? 0) | g);
-    };
-    add(ROLE_WORDS, W_ROLE);
-    add(PEOPLE_WORDS, W_ROLE);
-    add(GROUP_WORD_SET, W_ROLE);
-    add(THING_WORDS, W_THING);
-    add(FUNCTION_WORDS, W_FUNCTION);
-    add(PROSE_START, W_PROSE_START);
-    add(LONE_AUXILIARY, W_AUXILIARY);
-    add(PHRASE_PREPOSITION, W_PREPOSITION);
-    wordFlags = m;
-  }
-  return wordFlags.get(word) ?? 0;
+/** A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. */
+function namesARole(word: string): boolean {
+  const w = word.toLowerCase();
+  return THING_WORDS.has(w) || ROLE_WORDS.has(w) || PEOPLE_WORDS.has(w);
 }
 
 /**
@@ -414,30 +369,17 @@ function flagsOf(word: string): number {
  * (initials, particles such as `do`, romanized names such as `An`, `To`, `So`), and so are modal verbs,
  * given names as often (`Will`, `May`, `Can`).
  */
-const AUXILIARIES = "are was were been being did does doing done had has have having";
 const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   (
     "the this that these those any some each every all both either neither not none nothing " +
     "and but yet than because while until unless though although " +
     "about above after against along among around before behind below beneath beside between beyond down " +
     "during for from into onto off out over past since through toward towards under upon via with within without " +
-    `${AUXILIARIES} ` +
+    "are was were been being did does doing done had has have having " +
     "she her hers him his its our ours their theirs them they who whom whose what which you your yours " +
     "here there when where why how"
   ).split(" "),
 );
-/** An auxiliary alone (`Done`, `Being`) is a state, not a name (no name is one, unlike `Down`). */
-const LONE_AUXILIARY: ReadonlySet<string> = new Set(AUXILIARIES.split(" "));
-/**
- * Two-letter prepositions that start a phrase of state (`In Review`, `On Track`, `At Risk`): a name's
- * first word only in romanizations that spell it otherwise or hyphenate it (`In-ho`).
- */
-const PHRASE_PREPOSITION: ReadonlySet<string> = new Set(["in", "on", "at"]);
-/**
- * An English word by its Latinate suffix (`Automation`, `Escalated`, `Definition`): a process or a
- * state, no name's word in any culture (names end in `-ed` (`Ahmed`), `-ion` (`Marion`), not in these).
- */
-const LATINATE_WORD = /^\p{L}\p{Ll}{2,}(?:ation|ition|ated)s?$/u;
 
 /** A negation or determiner: a value starting with one is a phrase (`Not Found`, `The Team`), not a name. */
 const PROSE_START: ReadonlySet<string> = new Set(
@@ -447,37 +389,19 @@ const PROSE_START: ReadonlySet<string> = new Set(
 /**
  * True when the words of a role's value read as prose (`Not Found`, `Not yet assigned`, `Over and out`):
  * a function word in lower case (names capitalise their words but for particles such as `van`, `de`), a
- * negation or determiner first, a contracted negation, or two function words; a two-letter preposition
- * first (`On Hold`), an auxiliary alone (`Done`) or a word of a Latinate suffix (`Migration`). One
- * capitalised function word elsewhere says nothing: surnames such as `Down`, `Over` or `Under` are
- * prepositions too.
+ * negation or determiner first, or two function words. One capitalised function word elsewhere says
+ * nothing: surnames such as `Down`, `Over` or `Under` are prepositions too.
  */
-function readsAsProse(words: string[], strict: boolean): boolean {
+function readsAsProse(words: string[]): boolean {
   let count = 0;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    const end = word.charCodeAt(word.length - 1);
-    const w = end === 46 || end === 44 ? word.replace(/[.,]+$/, "") : word;
-    const f = flagsOf(w);
-    // A word for a role or a team (`No Owner`, `Infra Team`); a placeholder as one word of several is a
-    // name's only outside a role field (`Joe Root`, `Malcolm X`).
-    if (namesARole(f, strict) || (strict && isPlaceholder(word))) return true;
-    // A contracted negation (`Won't Fix`, `Can't Reproduce`) is English, never a name's word.
-    const last = w.charCodeAt(w.length - 1) | 32; // lower-cased if a letter
-    if (w.length >= 6 && (last === 110 || last === 100 || last === 115) && LATINATE_WORD.test(w)) return true;
-    if (last === 116 && contractedNegation(w)) return true;
-    if ((i === 0 && words.length > 1 && f & W_PREPOSITION) || (words.length === 1 && f & W_AUXILIARY))
-      return true;
-    if ((f & W_FUNCTION) === 0) continue;
-    if (f & W_LOWER || (i === 0 && f & W_PROSE_START) || ++count === 2) return true;
+    const w = word.replace(/[.,]+$/, "");
+    const lower = w.toLowerCase();
+    if (!FUNCTION_WORDS.has(lower)) continue;
+    if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
   }
   return false;
-}
-
-/** `Won't`, `CAN’T`: `n` and an apostrophe before a final `t`. */
-function contractedNegation(w: string): boolean {
-  const a = w.charCodeAt(w.length - 2);
-  return w.length >= 4 && (a === 39 || a === 0x2019) && (w.charCodeAt(w.length - 3) | 32) === 110;
 }
 
 /** The words of a trimmed name (`NAME_SHAPE`: spaces are its only white space), counted without splitting. */
