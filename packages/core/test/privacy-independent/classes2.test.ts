@@ -3,17 +3,8 @@
  * the public API.
  */
 import { describe, expect, it } from "vitest";
-import type { JsonValue } from "../../src/json.js";
-import { createPrivacyGuard, tokenize, untokenize, Vault } from "../../src/privacy/index.js";
-
-function tok(value: JsonValue, roundTrip = true) {
-  const vault = new Vault();
-  const out = tokenize(value, vault);
-  // An escaped copy is restored as its decoded text: the same JSON, other characters.
-  if (roundTrip) expect(untokenize(out, vault).value).toEqual(value);
-  return { out: JSON.stringify(out), found: [...vault.entries()].map((e) => `${e.type}:${e.value}`) };
-}
-const text = (t: string): JsonValue => ({ content: [{ type: "text", text: t }] });
+import { createPrivacyGuard, Vault } from "../../src/privacy/index.js";
+import { text, tok } from "./found.js";
 
 describe("classes the second independent set found", () => {
   it("a key whose last word names the value is that value, whatever qualifies it before", () => {

@@ -3,16 +3,7 @@
  * public API. The values here are not the set's.
  */
 import { describe, expect, it } from "vitest";
-import type { JsonValue } from "../../src/json.js";
-import { tokenize, untokenize, Vault } from "../../src/privacy/index.js";
-
-function tok(value: JsonValue) {
-  const vault = new Vault();
-  const out = tokenize(value, vault);
-  expect(untokenize(out, vault).value).toEqual(value);
-  return { out: JSON.stringify(out), found: [...vault.entries()].map((e) => `${e.type}:${e.value}`) };
-}
-const text = (t: string): JsonValue => ({ content: [{ type: "text", text: t }] });
+import { text, tok } from "./found.js";
 
 describe("classes the third independent set found", () => {
   it("a network in CIDR notation, a netmask and 0.0.0.0 name no host", () => {
