@@ -107,6 +107,17 @@ process.stdin.on("end", () => process.exit(0));
 ${ORPHAN_WATCH}
 process.on("uncaughtException", (e) => { post({ t: "failed", code: "SANDBOX_CRASHED", message: "worker: " + ownText(e, "message") }); });
 process.on("unhandledRejection", () => {});
+// Node's bookkeeping of unhandled rejections reads each such promise's async id after the run, outside
+// any evaluation's limit: a Proxy the program put in that promise's prototype chain would run there. The
+// worker has no use for that bookkeeping (it ignores unhandled rejections above), so V8's callback is
+// replaced by one that reads nothing. It is internal API (hence --expose-internals, and its warning kept
+// off stderr, the crash report's tail); where a Node lacks it, the listener above is what is left.
+try {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = () => {};
+  try { require("internal/test/binding").internalBinding("task_queue").setPromiseRejectCallback(() => {}); }
+  finally { process.emitWarning = emitWarning; }
+} catch (_) {}
 // SIGINT is how the worker abandons a program's leftover jobs (see sendDone); outside a drain it is a no-op.
 process.on("SIGINT", () => {});
 
@@ -484,7 +495,7 @@ function stop(code, message) {
 }
 
 function startWorker(heapMb) {
-  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "--experimental-vm-modules", "-e", WORKER, "codecall-e2b-worker"], {
+  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "--experimental-vm-modules", "--expose-internals", "-e", WORKER, "codecall-e2b-worker"], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8" },
     cwd: os.tmpdir(),

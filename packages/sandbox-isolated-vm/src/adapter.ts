@@ -290,10 +290,12 @@ class IsolateContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 | undefined;
   /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
   private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
-  /** The glue's `run(source)`: evaluates a program, resolves with its report (RUN_SOURCE). */
+  /** The glue's `run(source)`: evaluates a program, hands its report to `reported` (RUN_SOURCE). */
   private runScript:
     | IsolatedVM.Reference<(source: unknown, evaluated?: true) => Promise<unknown>>
     | undefined;
+  /** The report of the run in progress (see RUN_SOURCE), and who waits for it. */
+  private report = reportSlot();
   private runId = 0;
   /** Answers copied in since the last no-op was queued behind them (see copiedIn). */
   private unconfirmed: { bridge: HostBridgeV1; units: number } | undefined;
@@ -363,7 +365,8 @@ class IsolateContext implements SandboxContextV1 {
         filename: PRELUDE_FILENAME,
         result: { reference: true },
       });
-      self.runScript = await context.evalClosure(RUN_SOURCE, [self.settle.derefInto()], {
+      const report = new ivm.Callback((text: unknown) => self.hostReport(text));
+      self.runScript = await context.evalClosure(RUN_SOURCE, [self.settle.derefInto(), report], {
         // Its frames sit under every program's: named as the prelude, they are left out of reported stacks.
         filename: PRELUDE_FILENAME,
         result: { reference: true },
@@ -390,6 +393,7 @@ class IsolateContext implements SandboxContextV1 {
     const startCpu = this.cpuTimeNs() ?? 0n;
     this.runId++;
     this.bridge = bridge;
+    this.report = reportSlot();
     this.stopCode = undefined;
     this.watched.baselineNs = startCpu;
     this.watched.budgetNs = BigInt(Math.ceil(limits.cpuTimeMs * 1e6));
@@ -466,16 +470,35 @@ class IsolateContext implements SandboxContextV1 {
         reference: true,
       });
       try {
-        return await this.runScript!.apply(undefined, [value.derefInto(), true], options);
+        await this.runScript!.apply(undefined, [value.derefInto(), true], options);
+      } catch (error) {
+        if (!this.leftRejection(error)) throw error;
       } finally {
         value.release();
       }
+      return this.report.promise;
     }
     try {
-      return await this.runScript!.apply(undefined, [source], { ...options, arguments: { copy: true } });
+      await this.runScript!.apply(undefined, [source], { ...options, arguments: { copy: true } });
     } catch (error) {
-      throw isSyntaxError(error) ? await this.locateSyntaxError(script, error) : error;
+      if (isSyntaxError(error)) throw await this.locateSyntaxError(script, error);
+      if (!this.leftRejection(error)) throw error;
     }
+    return this.report.promise;
+  }
+
+  /**
+   * Whether the run's rejection is isolated-vm's report of a promise the program left rejected without a
+   * handler (its reason, in place of the run's value): the program reported, or goes on, and was not
+   * stopped. A program that made no report (null) failed, as the rejection says.
+   */
+  private leftRejection(error: unknown): boolean {
+    return (
+      this.report.text !== null &&
+      this.stopCode === undefined &&
+      !this.isolate.isDisposed &&
+      !/Script execution timed out/i.test(errorMessage(error))
+    );
   }
 
   /**
@@ -597,6 +620,11 @@ class IsolateContext implements SandboxContextV1 {
     }
   }
 
+  /** The glue's report of the run in progress (a leftover of an earlier run cannot reach it). */
+  private hostReport(text: unknown): void {
+    if (this.bridge) this.report.settle(typeof text === "string" ? text : null);
+  }
+
   private hostLog(level: unknown, text: unknown): void {
     if (typeof level === "string" && typeof text === "string") this.bridge?.log(level, text);
   }
@@ -633,7 +661,37 @@ class IsolateContext implements SandboxContextV1 {
   private kill(): void {
     this.healthy = false;
     dispose(this.isolate);
+    this.report.fail();
   }
+}
+
+/**
+ * The report of one run, which the glue hands over by callback (null: the program made none). A run that
+ * isolated-vm rejected for a promise left rejected waits for it; `fail` ends that wait when the run is
+ * stopped.
+ */
+function reportSlot() {
+  let resolve: (text: string | null) => void = () => {};
+  let reject: (error: Error) => void = () => {};
+  const promise = new Promise<string | null>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody reads the promise of a run that ended another way.
+  promise.catch(() => {});
+  const slot = {
+    promise,
+    text: undefined as string | null | undefined,
+    settle(text: string | null) {
+      if (slot.text !== undefined) return;
+      slot.text = text;
+      resolve(text);
+    },
+    fail() {
+      reject(new Error("the isolate was disposed"));
+    },
+  };
+  return slot;
 }
 
 function isSyntaxError(error: unknown): boolean {

@@ -608,7 +608,7 @@ return function settle(id, reply) {
  * Runs once per context after {@link GLUE_SOURCE}, before any program, and returns `run(source)`: it
  * compiles and evaluates a program's script with the `eval` captured here (an indirect eval, in the
  * context's global scope) and returns a promise the host awaits (isolated-vm's `result: { promise: true }`)
- * that settles with the program's report, the value the script evaluated to.
+ * that settles once the program's report, the value the script evaluated to, was handed to the host.
  *
  * Why `eval` and not isolated-vm's `context.eval`: V8 keeps every script compiled through the embedder
  * API in the isolate's compilation cache for as long as the isolate lives (about 0.85 KB per distinct
@@ -625,10 +625,14 @@ return function settle(id, reply) {
  * original. The program's promise is adopted with `await`, which reads no species.
  *
  * `$0` is the glue's `settle`: the bridge opens when a program starts, and closes when its promise
- * settles, which drops its pending tool calls.
+ * settles, which drops its pending tool calls. `$1` is the host's `report(text)`, a synchronous callback
+ * that takes the report (null: there is none) before the promise settles: isolated-vm rejects a run whose
+ * task ends with a promise rejected without a handler (with that promise's reason, in place of the run's
+ * value), even while the program still waits on a tool; the program goes on, as plain JavaScript and the
+ * other backends let it, and its report comes through this callback.
  */
 export const RUN_SOURCE = `"use strict";
-var glueSettle = $0;
+var glueSettle = $0, hostReport = $1;
 var PromiseCtor = Promise, then = PromiseCtor.prototype.then, defineProperty = Object.defineProperty;
 var evaluate = eval;
 function watch(value) {
@@ -642,15 +646,16 @@ function watch(value) {
     var report, rejected = false;
     try { report = await value; } catch (e) { rejected = true; }
     glueSettle(${END_OF_RUN});
+    hostReport(!rejected && typeof report === "string" ? report : null);
     if (rejected) fail("the program's script rejected");
-    else settle(typeof report === "string" ? report : undefined);
+    else settle(undefined);
   })();
   return promise;
 }
 return function run(source, evaluated) {
   glueSettle(${START_OF_RUN});
   var value;
-  try { value = evaluated === true ? source : evaluate(source); } catch (e) { glueSettle(${END_OF_RUN}); throw e; }
+  try { value = evaluated === true ? source : evaluate(source); } catch (e) { glueSettle(${END_OF_RUN}); hostReport(null); throw e; }
   return watch(value);
 };
 `;

@@ -350,4 +350,36 @@ export const HOSTILE_CLASS2_CASES = {
       );
     },
   },
+  "hostile-unhandled-rejection-proxy-prototype": {
+    title:
+      "hostile: a program that leaves a rejected promise unhandled keeps its value, and one with a looping Proxy in that promise's prototype chain costs no time outside its own run: the session's next run works",
+    async run(ctx) {
+      // An engine's or runtime's bookkeeping of unhandled rejections may look a property up on the promise
+      // after the run (Node reads its async id): the lookup reaches the program's Proxy.
+      const trap = "new Proxy({}, { get() { for (;;) {} }, has() { for (;;) {} } })";
+      const programs = [
+        `const p = Promise.reject(new Error('x'));\nObject.setPrototypeOf(p, ${trap});\nreturn 'left';`,
+        `const p = (async () => { throw 1; })();\nObject.setPrototypeOf(p, ${trap});\nreturn 'left';`,
+        // Rejected by a job the run leaves behind, after its report.
+        `Promise.resolve().then(() => Object.setPrototypeOf(Promise.reject(2), ${trap}));\nreturn 'left';`,
+        `Object.setPrototypeOf(Promise.prototype, ${trap});\n(async () => { throw 1; })();\nreturn 'left';`,
+      ];
+      // Plain JavaScript keeps a program's value when it leaves a rejection unhandled (isolated-vm itself
+      // rejects such a run with the rejection's reason).
+      for (const code of [
+        "Promise.reject(new Error('x'));\nreturn 'left';",
+        "(async () => { await null; throw new Error('y'); })();\nawait codecall.callTool('echo', { a: 1 });\nreturn 'left';",
+      ]) {
+        await hostile(ctx, code, { expect: "ok", check: (o) => expect(o.value).toBe("left") });
+      }
+      for (const code of programs) {
+        await hostile(ctx, code, {
+          // A backend may look the promise up inside the run, where its limit holds.
+          expect: ["ok", ...STOPPED],
+          limits: { cpuTimeMs: ctx.ms(500), wallTimeMs: ctx.ms(1_000) },
+          next: "await codecall.callTool('echo', { a: 1 });\nreturn 'next';",
+        });
+      }
+    },
+  },
 } satisfies Record<string, ConformanceCase>;
