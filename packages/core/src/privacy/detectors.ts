@@ -625,7 +625,20 @@ const NANP = new Set([
 const NANP_SHAPE = /^(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}$/;
 /** Regions outside the NANP whose national numbers carry no trunk prefix. */
 const NO_TRUNK_PREFIX = new Set(["ES", "IT", "PT", "DK", "NO", "GR", "LU", "MT", "CY", "IS"]);
-const DATE_HOUR = /^\d{4}([-./])\d{1,2}\1\d{1,2}[ T]\d{1,2}$/;
+/**
+ * A date and the hour of a time, year first or last (`2023-10-08 01`, `08.10.2023 01`, `8-10-23 1`), or a
+ * date with a four-digit year and a time written with dots (`08.10.2023 01.47`): a timestamp, never a
+ * phone number.
+ */
+const DATE_HOUR =
+  /^(?:\d{4}([-./])\d{1,2}\1\d{1,2}|\d{1,2}([-./])\d{1,2}\2\d{2}(\d{2})?)[ T]\d{1,2}(\.[0-5]\d){0,2}$/;
+/**
+ * A time's last field just before a candidate (`01:47 `, `01:47:04.123+0200 `), or an ISO date
+ * (`2023-10-08 `): its digits are no group of the candidate's number.
+ */
+const TIME_BEFORE = /(?:\d:\d\d(?:[.,]\d{1,9})?(?:[+-]\d\d:?\d\d)?|\b\d{4}-[01]\d-[0-3]\d) $/;
+/** A date or a time just after a candidate (` 2023-10-08`, ` 01:47`): its digits are no phone's group. */
+const STAMP_AFTER = /^ (?:\d{4}-\d\d-\d\d|\d{1,2}:\d\d)/;
 const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})$/;
 
 /** Options of {@link phoneDetector}. */
@@ -650,6 +663,8 @@ const PHONE_LABEL =
 const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
 const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const EIN_GROUPS = /^[1-9]\d-\d{7}$/;
+/** A compact date and a counter (`20230820.27`, `20231108-4`): a dated build or release number. */
+const DATED_BUILD = /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[.-]\d{1,4}$/;
 /** Regions tried for a labelled national number when the record names none. */
 const LABELLED_REGIONS: CountryCode[] = [
   "GB",
@@ -720,9 +735,13 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     const separated = /[ ().-]/.test(candidate);
     if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
     // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
-    // So is one grouped like an EIN (`12-3456789`): no trunk prefix, two digits then seven.
+    // So is one grouped like an EIN (`12-3456789`): no trunk prefix, two digits then seven, and a
+    // compact date with a counter (`20230820.27`), a build number.
     if (
-      (SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate) || EIN_GROUPS.test(candidate)) &&
+      (SSN_GROUPS.test(candidate) ||
+        QUAD_GROUPS.test(candidate) ||
+        EIN_GROUPS.test(candidate) ||
+        DATED_BUILD.test(candidate)) &&
       !labels.weak()
     )
       return false;
@@ -796,7 +815,21 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           start++;
         }
         // A date and the hour of a time (`2023-10-08 01` of `2023-10-08 01:47:04`) is a timestamp.
-        if (text.charCodeAt(start + raw.length) === 58 && DATE_HOUR.test(raw)) continue;
+        const dh = DATE_HOUR.exec(raw);
+        if (
+          dh !== null &&
+          (text.charCodeAt(start + raw.length) === 58 ||
+            (dh[4] !== undefined && (dh[1] ?? dh[3]) !== undefined))
+        )
+          continue;
+        // Digits right after a time's colon (`04 030 1234567` of `01:47:04 030 1234567`) start with the
+        // time's last field: the number, if any, starts at the next group.
+        const beforeColon = start > 1 ? text.charCodeAt(start - 2) : 0;
+        if (text.charCodeAt(start - 1) === 58 && beforeColon >= 48 && beforeColon <= 57) {
+          const next = raw.indexOf(" ");
+          if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
+          continue;
+        }
         labels.reset(text, start, keyed);
         // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak). The
         // slash after a trunk-prefixed area code (`0711/2867573`) separates groups: any label will do.
@@ -813,8 +846,11 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
                 !cut.startsWith("+") &&
                 !NANP_SHAPE.test(cut) &&
                 !labels.weak() &&
-                ((start > 1 && GROUP_BEFORE.test(text.slice(start - 2, start))) ||
-                  GROUP_AFTER.test(text.slice(end, end + 2)))
+                ((start > 1 &&
+                  GROUP_BEFORE.test(text.slice(start - 2, start)) &&
+                  !TIME_BEFORE.test(text.slice(Math.max(0, start - 24), start))) ||
+                  (GROUP_AFTER.test(text.slice(end, end + 2)) &&
+                    !STAMP_AFTER.test(text.slice(end, end + 12))))
               )
                 break;
               push(out, d, start, end);
