@@ -22,7 +22,7 @@ import {
   ssnValid,
 } from "./checks.js";
 import { detach } from "./detach.js";
-import { keyKind, keyWords, looksLikeName, namesProductCode } from "./fields.js";
+import { keyKind, keyWords, looksLikeName, namesId, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
@@ -311,6 +311,9 @@ export function isCardNumber(digits: string): boolean {
 /** A product code's label just before a number (`EAN: `, `"gtin13":"`). */
 const PRODUCT_CODE_BEFORE = /\b(?:ean|gtin|upc|isbn|barcode|sku)(?:[-_ ]?\d{1,2})?["']?\s*[:=#]?\s*["']?$/i;
 
+/** A JSON key just before a number written bare (`"customer_id": ` or `"ids":[` in JSON text). */
+const JSON_KEY_BEFORE = /"([^"\\]{1,60})"\s*:\s*(?:\[\s*)?$/;
+
 /** Payment card numbers (12-19 digits, optionally grouped by spaces, dashes or dots) passing the Luhn check. */
 export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
@@ -323,6 +326,12 @@ export function cardDetector(confidence = 0.97): Detector {
         const raw = m[0];
         // A barcode after its label (`EAN: 4006381333931`, `"gtin":"..."` in JSON text) is no card.
         if (m.index > 2 && PRODUCT_CODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
+        // A JSON number under an identifier's key (`"id":6694971162858`) is a record's id, as it is in
+        // structured content (see tokenize.ts).
+        if (text.charCodeAt(m.index - 1) !== 34) {
+          const key = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, m.index - 70), m.index));
+          if (key !== null && namesId(key[1]!)) return;
+        }
         const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
         if (kinds > 1) return; // one separator kind only
         if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
@@ -384,7 +393,8 @@ export function ibanDetector(confidence = 0.99): Detector {
 
 // ---------------------------------------------------------------------------------------------- SSN
 
-const SSN = /(?<![\w-])(\d{3})([- .])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
+/** Not after `+`: digits there start an international phone number (`+521 81 8543 2233`). */
+const SSN = /(?<![\w+-])(\d{3})([- .])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
 const BARE_SSN = /(?<![\w-])(\d{3})(\d{2})(\d{4})(?![\w-]|\.\d)/g;
 /** Text that names a US taxpayer number, so nine bare digits after it are one. */
 const SSN_LABEL =
@@ -730,6 +740,10 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       const n = parse(plus ? candidate : `+${candidate.slice(2)}`);
       if (n === undefined) return false;
       if (n.countryCallingCode === "1") return NANP_DIGITS.test(n.nationalNumber);
+      // Mexico's mobile numbers were dialled from abroad with a `1` after `+52` until 2019, and still are
+      // written so (`+52 1 55 1234 5678`): the number is the ten digits after it.
+      if (n.countryCallingCode === "52" && n.nationalNumber.length === 11 && n.nationalNumber.startsWith("1"))
+        return parse(`+52${n.nationalNumber.slice(1)}`)?.isValid() === true;
       return n.isValid() || ((plus || labels.weak()) && n.isPossible());
     }
     const separated = /[ ().-]/.test(candidate);
