@@ -326,12 +326,6 @@ export function cardDetector(confidence = 0.97): Detector {
         const raw = m[0];
         // A barcode after its label (`EAN: 4006381333931`, `"gtin":"..."` in JSON text) is no card.
         if (m.index > 2 && PRODUCT_CODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
-        // A JSON number under an identifier's key (`"id":6694971162858`) is a record's id, as it is in
-        // structured content (see tokenize.ts).
-        if (text.charCodeAt(m.index - 1) !== 34) {
-          const key = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, m.index - 70), m.index));
-          if (key !== null && namesId(key[1]!)) return;
-        }
         const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
         if (kinds > 1) return; // one separator kind only
         if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
@@ -341,7 +335,14 @@ export function cardDetector(confidence = 0.97): Detector {
         // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
         if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index)))
           return;
-        if (isCardNumber(digits)) push(out, d, m.index, m.index + raw.length);
+        if (!isCardNumber(digits)) return;
+        // A JSON number under an identifier's key (`"id":6694971162858`) is a record's id, as it is in
+        // structured content (see tokenize.ts).
+        if (kinds === 0 && text.charCodeAt(m.index - 1) !== 34) {
+          const key = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, m.index - 70), m.index));
+          if (key !== null && namesId(key[1]!)) return;
+        }
+        push(out, d, m.index, m.index + raw.length);
       });
     },
     matchNumber(value) {

@@ -1071,10 +1071,12 @@ function tokenizeNumber(value: number, vault: Vault, options: ScanOptions, key?:
     if (entry?.remembered) return vault.issue(entry.type, digits, { numeric: true });
   }
   // A number under an identifier's key (`id`, `customerId`) is a record's id, whatever checksum its
-  // digits happen to pass (one in ten passes Luhn).
-  if (key !== undefined && namesId(key)) return value;
+  // digits happen to pass (one in ten passes Luhn): no card number. Other detectors (a custom one for
+  // employee ids) still read it.
+  const id = key !== undefined && namesId(key);
   const min = options.minConfidence ?? 0;
   for (const d of detectorsOf(options)) {
+    if (id && d.type === "CARD") continue;
     if (d.matchNumber && d.confidence >= min && d.matchNumber(value))
       return vault.issue(d.type, digits, { numeric: true });
   }
