@@ -5,11 +5,12 @@
  * numeric id read as a card number. The values here are not the sets'.
  */
 import { describe, expect, it } from "vitest";
+import type { JsonValue } from "../../src/json.js";
 import { text, tok } from "./found.js";
 
 describe("classes of a fifth pass (timestamps beside phone numbers, dated build numbers)", () => {
   it("a day-first date and a time is no national phone number of the record's region", () => {
-    const rows = [
+    const rows: JsonValue = [
       { country: "DE", created: "17.03.2022 04:51", updated: "17-03-2022 04:51:09", seen: "17.03.22 4:51" },
       { country: "DE", created: "05.12.2022 02.15", note: "time written with dots" },
       { country: "FR", created: "03-11-2021 22:05", closed: "03.11.2021 22.05" },
