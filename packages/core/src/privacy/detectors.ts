@@ -22,7 +22,7 @@ import {
   ssnValid,
 } from "./checks.js";
 import { detach } from "./detach.js";
-import { keyKind, keyWords, looksLikeName, namesProductCode } from "./fields.js";
+import { keyKind, keyWords, looksLikeName, namesId, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 import { profileOf, type TextProfile } from "./profile.js";
@@ -311,6 +311,9 @@ export function isCardNumber(digits: string): boolean {
 /** A product code's label just before a number (`EAN: `, `"gtin13":"`). */
 const PRODUCT_CODE_BEFORE = /\b(?:ean|gtin|upc|isbn|barcode|sku)(?:[-_ ]?\d{1,2})?["']?\s*[:=#]?\s*["']?$/i;
 
+/** A JSON key just before a number written bare (`"customer_id": ` or `"ids":[` in JSON text). */
+const JSON_KEY_BEFORE = /"([^"\\]{1,60})"\s*:\s*(?:\[\s*)?$/;
+
 /** Payment card numbers (12-19 digits, optionally grouped by spaces, dashes or dots) passing the Luhn check. */
 export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
@@ -332,7 +335,14 @@ export function cardDetector(confidence = 0.97): Detector {
         // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
         if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index)))
           return;
-        if (isCardNumber(digits)) push(out, d, m.index, m.index + raw.length);
+        if (!isCardNumber(digits)) return;
+        // A JSON number under an identifier's key (`"id":6694971162858`) is a record's id, as it is in
+        // structured content (see tokenize.ts).
+        if (kinds === 0 && text.charCodeAt(m.index - 1) !== 34) {
+          const key = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, m.index - 70), m.index));
+          if (key !== null && namesId(key[1]!)) return;
+        }
+        push(out, d, m.index, m.index + raw.length);
       });
     },
     matchNumber(value) {
@@ -384,7 +394,8 @@ export function ibanDetector(confidence = 0.99): Detector {
 
 // ---------------------------------------------------------------------------------------------- SSN
 
-const SSN = /(?<![\w-])(\d{3})([- .])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
+/** Not after `+`: digits there start an international phone number (`+521 81 8543 2233`). */
+const SSN = /(?<![\w+-])(\d{3})([- .])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
 const BARE_SSN = /(?<![\w-])(\d{3})(\d{2})(\d{4})(?![\w-]|\.\d)/g;
 /** Text that names a US taxpayer number, so nine bare digits after it are one. */
 const SSN_LABEL =
@@ -625,7 +636,20 @@ const NANP = new Set([
 const NANP_SHAPE = /^(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}$/;
 /** Regions outside the NANP whose national numbers carry no trunk prefix. */
 const NO_TRUNK_PREFIX = new Set(["ES", "IT", "PT", "DK", "NO", "GR", "LU", "MT", "CY", "IS"]);
-const DATE_HOUR = /^\d{4}([-./])\d{1,2}\1\d{1,2}[ T]\d{1,2}$/;
+/**
+ * A date and the hour of a time, year first or last (`2023-10-08 01`, `08.10.2023 01`, `8-10-23 1`), or a
+ * date with a four-digit year and a time written with dots (`08.10.2023 01.47`): a timestamp, never a
+ * phone number.
+ */
+const DATE_HOUR =
+  /^(?:\d{4}([-./])\d{1,2}\1\d{1,2}|\d{1,2}([-./])\d{1,2}\2\d{2}(\d{2})?)[ T]\d{1,2}(\.[0-5]\d){0,2}$/;
+/**
+ * A time's last field just before a candidate (`01:47 `, `01:47:04.123+0200 `), or an ISO date
+ * (`2023-10-08 `): its digits are no group of the candidate's number.
+ */
+const TIME_BEFORE = /(?:\d:\d\d(?:[.,]\d{1,9})?(?:[+-]\d\d:?\d\d)?|\b\d{4}-[01]\d-[0-3]\d) $/;
+/** A date or a time just after a candidate (` 2023-10-08`, ` 01:47`): its digits are no phone's group. */
+const STAMP_AFTER = /^ (?:\d{4}-\d\d-\d\d|\d{1,2}:\d\d)/;
 const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})$/;
 
 /** Options of {@link phoneDetector}. */
@@ -650,6 +674,8 @@ const PHONE_LABEL =
 const SSN_GROUPS = /^\d{3}([ .-])\d{2}\1\d{4}$/;
 const QUAD_GROUPS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const EIN_GROUPS = /^[1-9]\d-\d{7}$/;
+/** A compact date and a counter (`20230820.27`, `20231108-4`): a dated build or release number. */
+const DATED_BUILD = /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[.-]\d{1,4}$/;
 /** Regions tried for a labelled national number when the record names none. */
 const LABELLED_REGIONS: CountryCode[] = [
   "GB",
@@ -715,14 +741,22 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       const n = parse(plus ? candidate : `+${candidate.slice(2)}`);
       if (n === undefined) return false;
       if (n.countryCallingCode === "1") return NANP_DIGITS.test(n.nationalNumber);
+      // Mexico's mobile numbers were dialled from abroad with a `1` after `+52` until 2019, and still are
+      // written so (`+52 1 55 1234 5678`): the number is the ten digits after it.
+      if (n.countryCallingCode === "52" && n.nationalNumber.length === 11 && n.nationalNumber.startsWith("1"))
+        return parse(`+52${n.nationalNumber.slice(1)}`)?.isValid() === true;
       return n.isValid() || ((plus || labels.weak()) && n.isPossible());
     }
     const separated = /[ ().-]/.test(candidate);
     if ((!separated && !labels.weak()) || DATE_SHAPE.test(candidate)) return false;
     // Grouped like an SSN (3-2-4) or a dotted quad: a phone only beside a label.
-    // So is one grouped like an EIN (`12-3456789`): no trunk prefix, two digits then seven.
+    // So is one grouped like an EIN (`12-3456789`): no trunk prefix, two digits then seven, and a
+    // compact date with a counter (`20230820.27`), a build number.
     if (
-      (SSN_GROUPS.test(candidate) || QUAD_GROUPS.test(candidate) || EIN_GROUPS.test(candidate)) &&
+      (SSN_GROUPS.test(candidate) ||
+        QUAD_GROUPS.test(candidate) ||
+        EIN_GROUPS.test(candidate) ||
+        DATED_BUILD.test(candidate)) &&
       !labels.weak()
     )
       return false;
@@ -796,7 +830,21 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           start++;
         }
         // A date and the hour of a time (`2023-10-08 01` of `2023-10-08 01:47:04`) is a timestamp.
-        if (text.charCodeAt(start + raw.length) === 58 && DATE_HOUR.test(raw)) continue;
+        const dh = DATE_HOUR.exec(raw);
+        if (
+          dh !== null &&
+          (text.charCodeAt(start + raw.length) === 58 ||
+            (dh[4] !== undefined && (dh[1] ?? dh[3]) !== undefined))
+        )
+          continue;
+        // Digits right after a time's colon (`04 030 1234567` of `01:47:04 030 1234567`) start with the
+        // time's last field: the number, if any, starts at the next group.
+        const beforeColon = start > 1 ? text.charCodeAt(start - 2) : 0;
+        if (text.charCodeAt(start - 1) === 58 && beforeColon >= 48 && beforeColon <= 57) {
+          const next = raw.indexOf(" ");
+          if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
+          continue;
+        }
         labels.reset(text, start, keyed);
         // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak). The
         // slash after a trunk-prefixed area code (`0711/2867573`) separates groups: any label will do.
@@ -813,8 +861,11 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
                 !cut.startsWith("+") &&
                 !NANP_SHAPE.test(cut) &&
                 !labels.weak() &&
-                ((start > 1 && GROUP_BEFORE.test(text.slice(start - 2, start))) ||
-                  GROUP_AFTER.test(text.slice(end, end + 2)))
+                ((start > 1 &&
+                  GROUP_BEFORE.test(text.slice(start - 2, start)) &&
+                  !TIME_BEFORE.test(text.slice(Math.max(0, start - 24), start))) ||
+                  (GROUP_AFTER.test(text.slice(end, end + 2)) &&
+                    !STAMP_AFTER.test(text.slice(end, end + 12))))
               )
                 break;
               push(out, d, start, end);

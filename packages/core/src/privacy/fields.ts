@@ -203,6 +203,14 @@ function classify(words: string[]): KeyKind {
   return undefined;
 }
 
+/** A key whose last word is `id` or `ids` (`id`, `customer_id`, `orderIds`): a record's identifier. */
+export const namesId: (key: string) => boolean = perKey((key) => {
+  if (key.length > 200) return false;
+  const words = keyWords(key);
+  const last = words[words.length - 1];
+  return last === "id" || last === "ids";
+});
+
 /** Words before `name` that make it a login, not a person's name (`user_name`, `screen_name`). */
 const LOGIN_WORDS = new Set(["user", "screen", "login", "account", "handle", "code"]);
 

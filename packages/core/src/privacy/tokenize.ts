@@ -34,6 +34,7 @@ import {
   keyKind,
   labelFieldValues,
   labelStringValues,
+  namesId,
   namesSomeName,
   regionForField,
   rememberable,
@@ -1062,15 +1063,20 @@ function tokenizePieces(
   return out.join("");
 }
 
-function tokenizeNumber(value: number, vault: Vault, options: ScanOptions): JsonValue {
+function tokenizeNumber(value: number, vault: Vault, options: ScanOptions, key?: string): JsonValue {
   if (!Number.isSafeInteger(value) || value < 1e6) return value;
   const digits = String(value);
   if (options.fields !== false) {
     const entry = vault.lookup(digits);
     if (entry?.remembered) return vault.issue(entry.type, digits, { numeric: true });
   }
+  // A number under an identifier's key (`id`, `customerId`) is a record's id, whatever checksum its
+  // digits happen to pass (one in ten passes Luhn): no card number. Other detectors (a custom one for
+  // employee ids) still read it.
+  const id = key !== undefined && namesId(key);
   const min = options.minConfidence ?? 0;
   for (const d of detectorsOf(options)) {
+    if (id && d.type === "CARD") continue;
     if (d.matchNumber && d.confidence >= min && d.matchNumber(value))
       return vault.issue(d.type, digits, { numeric: true });
   }
@@ -1154,7 +1160,7 @@ class Walker {
 
   walk(value: JsonValue, key: string | undefined, region: string | undefined): JsonValue {
     if (typeof value === "string") return this.string(value, key, region);
-    if (typeof value === "number") return tokenizeNumber(value, this.vault, this.options);
+    if (typeof value === "number") return tokenizeNumber(value, this.vault, this.options, key);
     if (typeof value !== "object" || value === null) return value;
     const marked = this.marks?.get(value);
     // Copy on write: a list or object none of whose parts changed is returned as it is.

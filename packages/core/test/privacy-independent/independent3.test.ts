@@ -59,9 +59,9 @@ describe("third independent privacy set", () => {
     expect(result.types.NAME.recall).toBeGreaterThanOrEqual(0.948);
   });
 
-  // 35 of the 167 are no fault of the guard: negatives the generator records but never writes into the
+  // 35 of the 166 are no fault of the guard: negatives the generator records but never writes into the
   // result (a key the record already has), so never intact.
-  it("hard negatives: at the measured floor (1.91% tokenized; the goal is 1%)", () => {
-    expect(result.negativeRate).toBeLessThanOrEqual(0.0195);
+  it("hard negatives: at the measured floor (1.90% tokenized; the goal is 1%)", () => {
+    expect(result.negativeRate).toBeLessThanOrEqual(0.019);
   });
 });
