@@ -292,7 +292,7 @@ class IsolateContext implements SandboxContextV1 {
   private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
   /** The glue's `run(source)`: evaluates a program, hands its report to `reported` (RUN_SOURCE). */
   private runScript:
-    | IsolatedVM.Reference<(source: unknown, evaluated?: true) => Promise<unknown>>
+    | IsolatedVM.Reference<(id: number, source: unknown, evaluated?: true) => Promise<unknown>>
     | undefined;
   /** The report of the run in progress (see RUN_SOURCE), and who waits for it. */
   private report = reportSlot();
@@ -365,7 +365,10 @@ class IsolateContext implements SandboxContextV1 {
         filename: PRELUDE_FILENAME,
         result: { reference: true },
       });
-      const report = new ivm.Callback((text: unknown) => self.hostReport(text));
+      // Not waited for: a run waits for its report anyway (see evaluate), and the isolate need not stop.
+      const report = new ivm.Callback((id: unknown, text: unknown) => self.hostReport(id, text), {
+        ignored: true,
+      });
       self.runScript = await context.evalClosure(RUN_SOURCE, [self.settle.derefInto(), report], {
         // Its frames sit under every program's: named as the prelude, they are left out of reported stacks.
         filename: PRELUDE_FILENAME,
@@ -470,7 +473,7 @@ class IsolateContext implements SandboxContextV1 {
         reference: true,
       });
       try {
-        await this.runScript!.apply(undefined, [value.derefInto(), true], options);
+        await this.runScript!.apply(undefined, [this.runId, value.derefInto(), true], options);
       } catch (error) {
         if (!this.leftRejection(error)) throw error;
       } finally {
@@ -479,7 +482,10 @@ class IsolateContext implements SandboxContextV1 {
       return this.report.promise;
     }
     try {
-      await this.runScript!.apply(undefined, [source], { ...options, arguments: { copy: true } });
+      await this.runScript!.apply(undefined, [this.runId, source], {
+        ...options,
+        arguments: { copy: true },
+      });
     } catch (error) {
       if (isSyntaxError(error)) throw await this.locateSyntaxError(script, error);
       if (!this.leftRejection(error)) throw error;
@@ -620,9 +626,9 @@ class IsolateContext implements SandboxContextV1 {
     }
   }
 
-  /** The glue's report of the run in progress (a leftover of an earlier run cannot reach it). */
-  private hostReport(text: unknown): void {
-    if (this.bridge) this.report.settle(typeof text === "string" ? text : null);
+  /** The glue's report of run `id`: a late one of an earlier run is dropped. */
+  private hostReport(id: unknown, text: unknown): void {
+    if (this.bridge && id === this.runId) this.report.settle(typeof text === "string" ? text : null);
   }
 
   private hostLog(level: unknown, text: unknown): void {

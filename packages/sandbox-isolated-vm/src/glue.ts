@@ -625,17 +625,18 @@ return function settle(id, reply) {
  * original. The program's promise is adopted with `await`, which reads no species.
  *
  * `$0` is the glue's `settle`: the bridge opens when a program starts, and closes when its promise
- * settles, which drops its pending tool calls. `$1` is the host's `report(text)`, a synchronous callback
- * that takes the report (null: there is none) before the promise settles: isolated-vm rejects a run whose
+ * settles, which drops its pending tool calls. `$1` is the host's `report(id, text)`, a callback (not
+ * waited for) that takes the report of run `id` (text null: there is none): isolated-vm rejects a run whose
  * task ends with a promise rejected without a handler (with that promise's reason, in place of the run's
  * value), even while the program still waits on a tool; the program goes on, as plain JavaScript and the
- * other backends let it, and its report comes through this callback.
+ * other backends let it, and the host waits for its report from this callback. The id tells a late
+ * callback of an earlier run from the run in progress.
  */
 export const RUN_SOURCE = `"use strict";
 var glueSettle = $0, hostReport = $1;
 var PromiseCtor = Promise, then = PromiseCtor.prototype.then, defineProperty = Object.defineProperty;
 var evaluate = eval;
-function watch(value) {
+function watch(id, value) {
   var settle, fail;
   var promise = new PromiseCtor(function (resolve, reject) { settle = resolve; fail = reject; });
   // Null-prototype descriptors: the program has run, and an accessor it put on Object.prototype (get, say)
@@ -646,16 +647,16 @@ function watch(value) {
     var report, rejected = false;
     try { report = await value; } catch (e) { rejected = true; }
     glueSettle(${END_OF_RUN});
-    hostReport(!rejected && typeof report === "string" ? report : null);
+    hostReport(id, !rejected && typeof report === "string" ? report : null);
     if (rejected) fail("the program's script rejected");
     else settle(undefined);
   })();
   return promise;
 }
-return function run(source, evaluated) {
+return function run(id, source, evaluated) {
   glueSettle(${START_OF_RUN});
   var value;
-  try { value = evaluated === true ? source : evaluate(source); } catch (e) { glueSettle(${END_OF_RUN}); hostReport(null); throw e; }
-  return watch(value);
+  try { value = evaluated === true ? source : evaluate(source); } catch (e) { glueSettle(${END_OF_RUN}); hostReport(id, null); throw e; }
+  return watch(id, value);
 };
 `;

@@ -20,7 +20,7 @@ describe("how a program is compiled", () => {
     // `$1` takes each run's report.
     const settle = await context.evalClosure("return function () {};", [], { result: { reference: true } });
     let reported: unknown;
-    const report = new ivm.Callback((text: unknown) => {
+    const report = new ivm.Callback((_id: unknown, text: unknown) => {
       reported = text;
     });
     const run = await context.evalClosure(RUN_SOURCE, [settle.derefInto(), report], {
@@ -35,10 +35,12 @@ describe("how a program is compiled", () => {
     };
     try {
       // The adapter's way: the glue's `run(source)`, an indirect eval whose cache entries go with GC.
-      await runAll((i) => run.apply(undefined, [`"warm ${i}"`], { result: { promise: true, copy: true } }));
+      await runAll((i) =>
+        run.apply(undefined, [i, `"warm ${i}"`], { result: { promise: true, copy: true } }),
+      );
       const start = await heapAfterGc();
       await runAll(async (i) => {
-        await run.apply(undefined, [`"report ${i}"\n//# sourceURL=program.js`], {
+        await run.apply(undefined, [i, `"report ${i}"\n//# sourceURL=program.js`], {
           result: { promise: true, copy: true },
         });
         expect(reported).toBe(`report ${i}`);
