@@ -190,6 +190,8 @@ runSandboxConformance({
       "in-thread, the key listings end at once (PROGRAM_ERROR in 12-240 ms), but String.raw over a raw of length 2 ** 32 - 1 blocks the host's thread for minutes (the case ran 359 s in all); the worker mode is terminated at its budget (conformance.test.ts)",
     "hostile-accessors-on-error-fields": `${IN_THREAD}: its programs loop until the 500 ms CPU limit on the host's own thread (a run blocked the loop 505-514 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
     "hostile-import-after-report": `${IN_THREAD}: the refused import's reaction loops until the 500 ms CPU limit on the host's own thread (506 ms in a run, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
+    "hostile-segmenter-spread": `${IN_THREAD}: QuickJS has no Intl.Segmenter, so the program loops until the 1 s CPU limit on the host's own thread (the loop was blocked 1072 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
+    "hostile-swallowing-loops": `${IN_THREAD}: its loops run until the 500 ms CPU limit on the host's own thread (a run blocked the loop 521 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
     "hostile-abort-computing": IN_THREAD,
     "hostile-large-args-in-flight": IN_THREAD,
     "hostile-parallel-calls":
