@@ -196,4 +196,19 @@ return out;`,
       }
     },
   },
+  "hostile-report-at-limit": {
+    title:
+      "hostile: a thrown 24 MiB string whose report takes the run to its CPU limit ends with a typed error, and the session's next run works",
+    async run(ctx) {
+      // A race: the report may arrive before the limit or as the watchdog stops the isolate. Several runs
+      // give the second every chance (isolated-vm returned the report as completed from a disposed isolate,
+      // and the next run failed with SANDBOX_CRASHED, in 4 runs of 6).
+      for (let run = 0; run < 4; run++) {
+        await hostile(ctx, 'throw "e".repeat(24 << 20);', {
+          expect: ["PROGRAM_ERROR", "SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY", ...STOPPED],
+          limits: { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(1_000), wallTimeMs: ctx.ms(3_000) },
+        });
+      }
+    },
+  },
 } satisfies Record<string, ConformanceCase>;
