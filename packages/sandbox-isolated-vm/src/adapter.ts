@@ -430,7 +430,18 @@ class IsolateContext implements SandboxContextV1 {
           message: "the program's report was not a string",
           stats,
         };
-      this.healthy = this.stopCode === undefined && !this.isolate.isDisposed;
+      // The report came, but the watchdog (or the caller's abort) stopped the isolate as it did: the run
+      // ended at its limit, and a completed run in a disposed isolate would fail the session's next run
+      // with SANDBOX_CRASHED (a 24 MiB thrown string whose report took the run to its CPU limit did so).
+      // Failed, the context is replaced and the next run works.
+      if (this.stopCode !== undefined)
+        return {
+          kind: "failed",
+          code: this.stopCode,
+          message: "the program reached its limit as it reported",
+          stats,
+        };
+      this.healthy = !this.isolate.isDisposed;
       // The program is done: CPU the isolate spends from here (collecting what the run allocated, work the
       // prelude abandoned) gets a budget of its own, not what the run left of its limit. A run that used most
       // of its limit, then garbage collection near the memory limit, reset the session on a busy machine.

@@ -39,6 +39,21 @@ const STRING_SPREAD_STOPPABLE = `var stringIterator = String.prototype[Symbol.it
 replaceMethod(String.prototype, iteratorSymbol, { [iteratorSymbol]() { return apply(stringIterator, this, []); } }[iteratorSymbol], stringIterator);`;
 
 /**
+ * Each segment `Intl.Segmenter` yields carries its own copy of the whole input (V8 builds `input` anew for
+ * every segment), and V8's spread and `Array.from` step a native iterator in a loop that honours neither
+ * termination nor the memory limit: `[...new Intl.Segmenter("en", { granularity: "word" }).segment(s)]`
+ * over 200 KB of text ran to the 3 s wall limit and 2 s past it under a 1 s CPU limit and took the host's
+ * RSS up 490 MiB under a 32 MiB limit. With `next` a JavaScript function, each step enters JavaScript,
+ * where V8 honours termination: the same spread stops at the limits like `for...of` (measured on this
+ * backend).
+ */
+const SEGMENTS_STOPPABLE = `if (typeof Intl === "object" && typeof Intl.Segmenter === "function") {
+  var segmentIteratorProto = Object.getPrototypeOf(new Intl.Segmenter().segment("")[iteratorSymbol]());
+  var segmentNext = segmentIteratorProto.next;
+  replaceMethod(segmentIteratorProto, "next", function next() { return apply(segmentNext, this, []); }, segmentNext);
+}`;
+
+/**
  * Array built-ins that loop natively over a receiver's `length`. V8 checks for termination nowhere in
  * those loops: over a sparse array of length 2 ** 32 - 1 or an array-like of length 2 ** 53 - 1 they run
  * for minutes or for good, past the CPU limit and past `isolate.dispose()`, keeping a host core busy.
@@ -580,6 +595,7 @@ ${RESIZABLE_BUFFERS_REFUSED}
 ${ARRAY_LENGTHS_BOUNDED}
 ${NATIVE_WALKS_STOPPABLE}
 ${STRING_SPREAD_STOPPABLE}
+${SEGMENTS_STOPPABLE}
 ${KEY_WALKS_BOUNDED}
 var pending = { __proto__: null }, nextId = 0, open = false;
 function call(request) {

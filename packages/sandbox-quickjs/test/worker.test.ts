@@ -191,6 +191,9 @@ runSandboxConformance({
     "hostile-accessors-on-error-fields": `${IN_THREAD}: its programs loop until the 500 ms CPU limit on the host's own thread (a run blocked the loop 505-514 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
     "hostile-import-after-report": `${IN_THREAD}: the refused import's reaction loops until the 500 ms CPU limit on the host's own thread (506 ms in a run, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
     "hostile-unhandled-rejection-proxy-prototype": `${IN_THREAD}: the programs whose Proxy QuickJS reads in the run loop until the 500 ms CPU limit on the host's own thread (506 and 508 ms blocked in two runs, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
+    "hostile-segmenter-spread": `${IN_THREAD}: QuickJS has no Intl.Segmenter, so the program loops until the 1 s CPU limit on the host's own thread (the loop was blocked 1072 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
+    "hostile-swallowing-loops": `${IN_THREAD}: its loops run until the 500 ms CPU limit on the host's own thread (a run blocked the loop 521 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
+    "hostile-report-at-limit": `${IN_THREAD}: building the report of a thrown 24 MiB string runs on the host's own thread (it blocked the loop 2426 ms, over the suite's 500 ms bound); the worker mode is held to the bound (conformance.test.ts)`,
     "hostile-abort-computing": IN_THREAD,
     "hostile-large-args-in-flight": IN_THREAD,
     "hostile-parallel-calls":

@@ -10,6 +10,7 @@ import { expect } from "vitest";
 import { HOSTILE_CASES } from "./hostile.js";
 import { HOSTILE_CLASS_CASES } from "./hostile-classes.js";
 import { HOSTILE_CLASS2_CASES } from "./hostile-classes2.js";
+import { HOSTILE_CLASS3_CASES } from "./hostile-classes3.js";
 import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
@@ -1026,6 +1027,8 @@ return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Dat
   ...HOSTILE_CLASS_CASES,
   // ── A third red team's classes (hostile-classes2.ts) ──────────────────────
   ...HOSTILE_CLASS2_CASES,
+  // ── A fourth red team's classes (hostile-classes3.ts) ─────────────────────
+  ...HOSTILE_CLASS3_CASES,
 } satisfies Record<string, ConformanceCase>;
 
 /** A conformance case id. */

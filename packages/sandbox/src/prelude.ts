@@ -177,6 +177,8 @@ function logger(level) {
 g.console = { log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") };
 
 // JSON.stringify drops functions and symbols silently; a tool must never receive less than the program sent.
+// The request has no prototype: a toJSON a program puts on Object.prototype must not replace it (nor the
+// name checked to be a string), only the arguments, as JSON.stringify does in plain JavaScript.
 function strict(_k, x) {
   if (typeof x === "function" || typeof x === "symbol") throw new I.TypeError("a " + typeof x + " is not JSON");
   return x;
@@ -184,7 +186,7 @@ function strict(_k, x) {
 function settle(reply, name) { var r = parse(reply); if (r.ok) return r.value; throw rarePaths().toolError(r.error, name); }
 sealed("codecall", Object.freeze({ callTool: function (name, args) {
   var request;
-  try { if (typeof name === "string") request = stringify({ name: name, args: args }, strict); } catch (e) { return rarePaths().badCall(name, e); }
+  try { if (typeof name === "string") request = stringify({ __proto__: null, name: name, args: args }, strict); } catch (e) { return rarePaths().badCall(name, e); }
   return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
 } }));
 
