@@ -487,6 +487,7 @@ class IsolateContext implements SandboxContextV1 {
         await this.runScript!.apply(undefined, [this.runId, value.derefInto(), true], options);
       } catch (error) {
         if (!this.leftRejection(error)) throw error;
+        return this.reportAfterRejection();
       } finally {
         value.release();
       }
@@ -500,8 +501,26 @@ class IsolateContext implements SandboxContextV1 {
     } catch (error) {
       if (isSyntaxError(error)) throw await this.locateSyntaxError(script, error);
       if (!this.leftRejection(error)) throw error;
+      return this.reportAfterRejection();
     }
     return this.report.promise;
+  }
+
+  /**
+   * The report of a run isolated-vm rejected while its program went on. No call of the host's is pending
+   * then to learn that isolated-vm disposed the isolate at its memory limit (the CPU watchdog and the
+   * caller's abort go through kill): a check every 50 ms ends the wait with that limit instead of the
+   * wall clock's.
+   */
+  private async reportAfterRejection(): Promise<string | null> {
+    const check = setInterval(() => {
+      if (this.isolate.isDisposed) this.report.fail("the isolate was disposed at its memory limit");
+    }, 50);
+    try {
+      return await this.report.promise;
+    } finally {
+      clearInterval(check);
+    }
   }
 
   /**
@@ -704,8 +723,8 @@ function reportSlot() {
       slot.text = text;
       resolve(text);
     },
-    fail() {
-      reject(new Error("the isolate was disposed"));
+    fail(message = "the isolate was disposed") {
+      reject(new Error(message));
     },
   };
   return slot;

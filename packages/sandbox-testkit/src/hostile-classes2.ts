@@ -10,6 +10,7 @@ import type { CaseContext, ConformanceCase } from "./cases.js";
 import { type HostileOptions, hostile } from "./hostile.js";
 
 const STOPPED = ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"] as const;
+const MiB = 1024 * 1024;
 
 /**
  * Accessors a program puts on the index properties every array inherits: a getter without a setter makes
@@ -372,6 +373,15 @@ export const HOSTILE_CLASS2_CASES = {
       ]) {
         await hostile(ctx, code, { expect: "ok", check: (o) => expect(o.value).toBe("left") });
       }
+      // Left a rejection, then reaches its memory limit: that limit's error, not the wall clock's.
+      await hostile(
+        ctx,
+        "Promise.reject(new Error('x'));\nawait codecall.callTool('echo', { a: 1 });\nconst a = [];\nfor (;;) a.push({ s: 'x'.repeat(64) + a.length });",
+        {
+          expect: ctx.sandbox.capabilities.memoryLimit ? ["SANDBOX_MEMORY"] : ["SANDBOX_MEMORY", ...STOPPED],
+          limits: { memoryBytes: 32 * MiB, cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000) },
+        },
+      );
       for (const code of programs) {
         await hostile(ctx, code, {
           // A backend may look the promise up inside the run, where its limit holds.

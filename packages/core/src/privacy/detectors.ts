@@ -636,6 +636,9 @@ const NANP = new Set([
 const NANP_SHAPE = /^(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}$/;
 /** Regions outside the NANP whose national numbers carry no trunk prefix. */
 const NO_TRUNK_PREFIX = new Set(["ES", "IT", "PT", "DK", "NO", "GR", "LU", "MT", "CY", "IS"]);
+/** A time's minute or second field and the group after it (`04 030 1234567`), and the time before it. */
+const TIME_FIELD = /^[0-5]\d /;
+const TIME_BEFORE_FIELD = /(?:^|[^\d:])\d{1,2}:(?:[0-5]\d:)?$/;
 /**
  * A date and the hour of a time, year first or last (`2023-10-08 01`, `08.10.2023 01`, `8-10-23 1`), or a
  * date with a four-digit year and a time written with dots (`08.10.2023 01.47`): a timestamp, never a
@@ -838,9 +841,9 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
         )
           continue;
         // Digits right after a time's colon (`04 030 1234567` of `01:47:04 030 1234567`) start with the
-        // time's last field: the number, if any, starts at the next group.
-        const beforeColon = start > 1 ? text.charCodeAt(start - 2) : 0;
-        if (text.charCodeAt(start - 1) === 58 && beforeColon >= 48 && beforeColon <= 57) {
+        // time's last field: the number, if any, starts at the next group. Only a time's shape: `h:mm` or
+        // `h:mm:ss` before, a two-digit minute or second first (`phone2:+44 …`, `home1:020 …` are numbers).
+        if (TIME_FIELD.test(raw) && TIME_BEFORE_FIELD.test(text.slice(Math.max(0, start - 7), start))) {
           const next = raw.indexOf(" ");
           if (next > 0) PHONE_ANY.lastIndex = start + next + 1;
           continue;

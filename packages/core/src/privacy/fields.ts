@@ -203,12 +203,18 @@ function classify(words: string[]): KeyKind {
   return undefined;
 }
 
-/** A key whose last word is `id` or `ids` (`id`, `customer_id`, `orderIds`): a record's identifier. */
+/** Words that make an id key a payment card's (`card_id`, `cc_id`, `pan_id`): its digits may be the card. */
+const CARD_WORDS = new Set(["card", "cards", "cc", "pan", "payment", "credit", "debit"]);
+
+/**
+ * A key whose last word is `id` or `ids` (`id`, `customer_id`, `orderIds`): a record's identifier, unless
+ * another word names a payment card.
+ */
 export const namesId: (key: string) => boolean = perKey((key) => {
   if (key.length > 200) return false;
   const words = keyWords(key);
   const last = words[words.length - 1];
-  return last === "id" || last === "ids";
+  return (last === "id" || last === "ids") && !words.some((w) => CARD_WORDS.has(w));
 });
 
 /** Words before `name` that make it a login, not a person's name (`user_name`, `screen_name`). */

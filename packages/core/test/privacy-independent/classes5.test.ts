@@ -44,6 +44,25 @@ describe("classes of a fifth pass (timestamps beside phone numbers, dated build 
     ]);
   });
 
+  it("a number after a colon that is no time's (a numbered label, a + or a trunk prefix first) is found whole", () => {
+    const t = [
+      "phone2:+44 20 7946 0958",
+      "mobile1:+4915112345678",
+      "Contacts 1:+33 6 12 34 56 78",
+      "home1:020 7946 0958",
+      "called at 10:30:+14155550132",
+      "tel2:+1 415 555 0132",
+    ].join("\n");
+    expect(tok(text(t)).found).toEqual([
+      "PHONE:+44 20 7946 0958",
+      "PHONE:+4915112345678",
+      "PHONE:+33 6 12 34 56 78",
+      "PHONE:020 7946 0958",
+      "PHONE:+14155550132",
+      "PHONE:+1 415 555 0132",
+    ]);
+  });
+
   it("a compact date and a counter is a build number, not a national phone number", () => {
     const rows = [
       { country_code: "CN", build_id: "20220317.42", release: "20220317-7", mobile: "139 1234 5678" },
@@ -74,5 +93,10 @@ describe("classes of a fifth pass (timestamps beside phone numbers, dated build 
       "CARD:4532015112830366",
       "CARD:6011 0009 9013 9424",
     ]);
+    // An id key that names a payment card may hold the card's number.
+    const wallet = { card_id: 4532015112830366, primary_card_id: 6011000990139424, cc_id: 5500005555555559 };
+    const cards = ["CARD:4532015112830366", "CARD:6011000990139424", "CARD:5500005555555559"];
+    expect(tok(wallet).found).toEqual(cards);
+    expect(tok(text(JSON.stringify(wallet))).found).toEqual(cards);
   });
 });
