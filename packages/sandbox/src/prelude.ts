@@ -161,7 +161,7 @@ export const PRELUDE_SOURCE = compact(`(function () {
 var g = globalThis, host = g.${HOST_GLOBAL};
 delete g.${HOST_GLOBAL};
 var hostCall = host.call, hostLog = host.log, stringify = JSON.stringify, parse = JSON.parse, PromiseCtor = Promise;
-var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then;
+var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then, sliceText = String.prototype.slice;
 var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
 var rare, makeRare = Function, resolve = PromiseCtor.resolve;
 function rarePaths() { return rare || (rare = makeRare("I", ${JSON.stringify(compact(RARE_PATHS))})(I)); }
@@ -171,6 +171,9 @@ function logger(level) {
   return function () {
     // Concatenated, not joined: an array written to by index would run a program's Array.prototype accessor.
     for (var text = "", i = 0; i < arguments.length; i++) text += (i ? " " : "") + (typeof arguments[i] === "string" ? arguments[i] : rarePaths().formatArg(arguments[i]));
+    // A line longer than the run's whole output budget is over it whatever else the run writes: the host
+    // gets just enough of it to say so (a 32 MiB line copied in blocked its thread 100 ms on isolated-vm).
+    if (text.length > maxOutput) text = apply(sliceText, text, [0, maxOutput + 1]);
     hostLog(level, text);
   };
 }

@@ -11,13 +11,14 @@ async function runInVm(
   maxOutputBytes?: number,
 ) {
   const requests: string[] = [];
+  const logs: string[] = [];
   const context = vm.createContext({});
   const host = vm.runInContext("({ call: null, log: null })", context) as Record<string, unknown>;
   host.call = (request: string) => {
     requests.push(request);
     return vm.runInContext(`Promise.resolve(${JSON.stringify(reply)})`, context);
   };
-  host.log = () => {};
+  host.log = (_level: string, text: string) => logs.push(text);
   context[HOST_GLOBAL] = host;
   vm.runInContext(PRELUDE_SOURCE, context);
   // Read the result through the intrinsic then: a program may have replaced the prototype's.
@@ -27,7 +28,7 @@ async function runInVm(
   ) => void;
   const promise = vm.runInContext(wrapProgram(code, prologue, undefined, maxOutputBytes).source, context);
   const report = await new Promise<string>((resolve) => Reflect.apply(then, promise, [resolve]));
-  return { report: JSON.parse(report), requests };
+  return { report: JSON.parse(report), requests, logs };
 }
 
 describe("prelude", () => {
@@ -58,6 +59,16 @@ describe("prelude", () => {
 });
 
 describe("the output limit in the runner", () => {
+  it("hands the host no more of a log line than shows it is over the run's output budget", async () => {
+    const { logs } = await runInVm(
+      "String.prototype.slice = () => 'forged';\nconsole.log('x'.repeat(5000));\nconsole.log('short');\nreturn 1;",
+      undefined,
+      undefined,
+      1000,
+    );
+    expect(logs.map((l) => l.length)).toEqual([1001, 5]);
+  });
+
   it("reports a return value whose JSON alone is over maxOutputBytes as too large, sync or async", async () => {
     const tooLarge = { ok: false, tooLarge: true };
     const run = async (code: string, max?: number) => (await runInVm(code, undefined, undefined, max)).report;
