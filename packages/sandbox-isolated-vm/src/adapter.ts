@@ -430,22 +430,23 @@ class IsolateContext implements SandboxContextV1 {
           message: "the program's report was not a string",
           stats,
         };
-      // The report came, but the watchdog (or the caller's abort) stopped the isolate as it did: the run
-      // ended at its limit, and a completed run in a disposed isolate would fail the session's next run
-      // with SANDBOX_CRASHED (a 24 MiB thrown string whose report took the run to its CPU limit did so).
-      // Failed, the context is replaced and the next run works.
-      if (this.stopCode !== undefined)
+      // The report came, but the watchdog (or the caller's abort) stopped the isolate as it did, or
+      // isolated-vm disposed it at its memory limit: the run ended at its limit, and a completed run in a
+      // disposed isolate would fail the session's next run with SANDBOX_CRASHED (a 24 MiB thrown string
+      // whose report took the run to its CPU limit did so). Failed, the context is replaced and the next
+      // run works.
+      if (this.stopCode !== undefined || this.isolate.isDisposed)
         return {
           kind: "failed",
-          code: this.stopCode,
+          code: this.stopCode ?? "SANDBOX_MEMORY",
           message: "the program reached its limit as it reported",
           stats,
         };
-      this.healthy = !this.isolate.isDisposed;
+      this.healthy = true;
       // The program is done: CPU the isolate spends from here (collecting what the run allocated, work the
       // prelude abandoned) gets a budget of its own, not what the run left of its limit. A run that used most
       // of its limit, then garbage collection near the memory limit, reset the session on a busy machine.
-      if (this.stopCode === undefined) this.watched.baselineNs = this.cpuTimeNs() ?? this.watched.baselineNs;
+      this.watched.baselineNs = this.cpuTimeNs() ?? this.watched.baselineNs;
       return { kind: "completed", report: outcome.report, stats };
     } catch (error) {
       return {

@@ -50,7 +50,7 @@ replaceMethod(String.prototype, iteratorSymbol, { [iteratorSymbol]() { return ap
 const SEGMENTS_STOPPABLE = `if (typeof Intl === "object" && typeof Intl.Segmenter === "function") {
   var segmentIteratorProto = Object.getPrototypeOf(new Intl.Segmenter().segment("")[iteratorSymbol]());
   var segmentNext = segmentIteratorProto.next;
-  replaceMethod(segmentIteratorProto, "next", function next() { return apply(segmentNext, this, []); }, segmentNext);
+  replaceMethod(segmentIteratorProto, "next", { next() { return apply(segmentNext, this, []); } }.next, segmentNext);
 }`;
 
 /**

@@ -72,7 +72,7 @@ export const HOSTILE_CLASS3_CASES = {
   },
   "hostile-request-to-json": {
     title:
-      "hostile: a toJSON a program puts on Object.prototype rewrites its arguments, as in plain JavaScript, never the tool call the host receives",
+      "hostile: a toJSON a program puts on Object.prototype, or a setter on Array.prototype[0], rewrites at most its arguments, as in plain JavaScript, never the tool call the host receives",
     async run(ctx) {
       const names: string[] = [];
       const tools: ToolHandler = (call, options) => {
@@ -88,7 +88,21 @@ delete Object.prototype.toJSON;
 return r;`,
         { expect: "ok", tools, check: (o) => expect(o.value).toEqual({ real: 1 }) },
       );
-      expect(names).toEqual(["echo"]);
+      // QuickJS's JSON.stringify keeps the objects it is inside in an array: a setter on Array.prototype[0]
+      // would see a request object there.
+      await hostile(
+        ctx,
+        `Object.defineProperty(Array.prototype, "0", { configurable: true, set(v) {
+  if (v && typeof v === "object" && "name" in v) { v.name = "fail"; v.args = { message: "forged" }; }
+  Object.defineProperty(this, "0", { value: v, writable: true, configurable: true, enumerable: true });
+} });
+let r;
+try { r = await codecall.callTool("echo", { real: 2 }); } catch (e) { r = e.message; }
+delete Array.prototype[0];
+return r;`,
+        { expect: "ok", tools, check: (o) => expect(o.value).toEqual({ real: 2 }) },
+      );
+      expect(names).toEqual(["echo", "echo"]);
     },
   },
   "hostile-patched-intrinsics-2": {
@@ -202,11 +216,12 @@ return out;`,
     async run(ctx) {
       // A race: the report may arrive before the limit or as the watchdog stops the isolate. Several runs
       // give the second every chance (isolated-vm returned the report as completed from a disposed isolate,
-      // and the next run failed with SANDBOX_CRASHED, in 4 runs of 6).
+      // and the next run failed with SANDBOX_CRASHED, in 4 runs of 6); a 250 ms limit is reached while the
+      // report is built even on an idle machine (a 1 s limit was not, in 6 runs of 6).
       for (let run = 0; run < 4; run++) {
         await hostile(ctx, 'throw "e".repeat(24 << 20);', {
           expect: ["PROGRAM_ERROR", "SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY", ...STOPPED],
-          limits: { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(1_000), wallTimeMs: ctx.ms(3_000) },
+          limits: { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(250), wallTimeMs: ctx.ms(3_000) },
         });
       }
     },

@@ -180,8 +180,10 @@ function logger(level) {
 g.console = { log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") };
 
 // JSON.stringify drops functions and symbols silently; a tool must never receive less than the program sent.
-// The request has no prototype: a toJSON a program puts on Object.prototype must not replace it (nor the
-// name checked to be a string), only the arguments, as JSON.stringify does in plain JavaScript.
+// The request is written as text around the arguments' JSON: a toJSON a program puts on Object.prototype
+// replaces only the arguments (as JSON.stringify does in plain JavaScript), never the name checked to be a
+// string, and no object of the request sits on stringify's stack (QuickJS keeps that stack in an array,
+// where a setter a program put on Array.prototype[0] received the request and rewrote its name).
 function strict(_k, x) {
   if (typeof x === "function" || typeof x === "symbol") throw new I.TypeError("a " + typeof x + " is not JSON");
   return x;
@@ -189,7 +191,7 @@ function strict(_k, x) {
 function settle(reply, name) { var r = parse(reply); if (r.ok) return r.value; throw rarePaths().toolError(r.error, name); }
 sealed("codecall", Object.freeze({ callTool: function (name, args) {
   var request;
-  try { if (typeof name === "string") request = stringify({ __proto__: null, name: name, args: args }, strict); } catch (e) { return rarePaths().badCall(name, e); }
+  try { if (typeof name === "string") { var json = stringify(args, strict); request = '{"name":' + stringify(name) + (json === undefined ? "" : ',"args":' + json) + "}"; } } catch (e) { return rarePaths().badCall(name, e); }
   return request === undefined ? rarePaths().badCall(name) : apply(then, hostCall(request), [function (reply) { return settle(reply, name); }]);
 } }));
 
