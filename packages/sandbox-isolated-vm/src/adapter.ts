@@ -290,7 +290,7 @@ class IsolateContext implements SandboxContextV1 {
   private bridge: HostBridgeV1 | undefined;
   /** The glue's `settle(id, reply)`, which resolves a pending tool call in the isolate. */
   private settle: IsolatedVM.Reference<(id: number, reply: string) => void> | undefined;
-  /** The glue's `run(source)`: evaluates a program, hands its report to `reported` (RUN_SOURCE). */
+  /** The glue's `run(id, source)`: evaluates a program, whose report comes by `hostReport` (RUN_SOURCE). */
   private runScript:
     | IsolatedVM.Reference<(id: number, source: unknown, evaluated?: true) => Promise<unknown>>
     | undefined;
