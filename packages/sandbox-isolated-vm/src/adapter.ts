@@ -485,22 +485,29 @@ class IsolateContext implements SandboxContextV1 {
         reference: true,
       });
       try {
-        await this.runScript!.apply(undefined, [this.runId, value.derefInto(), true], options);
-      } catch (error) {
-        if (!this.leftRejection(error)) throw error;
-        return this.reportAfterRejection();
+        return await this.reportOf(
+          this.runScript!.apply(undefined, [this.runId, value.derefInto(), true], options),
+        );
       } finally {
         value.release();
       }
-      return this.report.promise;
     }
+    return this.reportOf(
+      this.runScript!.apply(undefined, [this.runId, source], { ...options, arguments: { copy: true } }),
+      script,
+    );
+  }
+
+  /**
+   * The program's report once `run` (the glue's `run`, applied) settled. Its rejection is the run's end,
+   * unless it is isolated-vm's report of a promise left rejected (see leftRejection); a syntax error is
+   * located in `script`.
+   */
+  private async reportOf(run: Promise<unknown>, script?: ScriptV1): Promise<string | null> {
     try {
-      await this.runScript!.apply(undefined, [this.runId, source], {
-        ...options,
-        arguments: { copy: true },
-      });
+      await run;
     } catch (error) {
-      if (isSyntaxError(error)) throw await this.locateSyntaxError(script, error);
+      if (script && isSyntaxError(error)) throw await this.locateSyntaxError(script, error);
       if (!this.leftRejection(error)) throw error;
       return this.reportAfterRejection();
     }
