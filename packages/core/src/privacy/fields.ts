@@ -12,6 +12,7 @@
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
+import { commonEnglishWords, personNameParts } from "./word-lists.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
 export function keyWords(key: string): string[] {
@@ -133,6 +134,60 @@ const ROLE_WORDS = new Set(
   ).split(" "),
 );
 /**
+ * The words for a record's person in charge or its contact, in the languages of the largest locales
+ * (German, Dutch, French, Spanish, Portuguese, Italian, the Nordic languages, Polish, Czech, Turkish,
+ * Russian, Japanese, Chinese, Korean): contact, owner, responsible, assignee, author, customer, employee.
+ * A header or key of one word (`Kontakt`, `Verantwortlich`, `担当者`) holds a person as `owner` does. Kept
+ * apart from {@link ROLE_WORDS}, whose words also make a value no name (see {@link namesARole}).
+ */
+const ROLE_WORDS_ABROAD = new Set(
+  // contact
+  (
+    "kontakt kontaktperson ansprechpartner contactpersoon contacto contato contatto yhteyshenkilö " +
+    "kontaktní контакт 連絡担当 联系人 聯絡人 담당자 " +
+    // responsible, in charge, assignee
+    "verantwortlich verantwortlicher verantwortliche zuständig zuständiger bearbeiter sachbearbeiter " +
+    "verantwoordelijke behandelaar responsable responsables responsabile responsável responsavel " +
+    "asignado encargado encargada atribuído assegnatario incaricato ansvarig ansvarlig vastuuhenkilö odpowiedzialny " +
+    "osoba odpowiedzialná sorumlu ответственный исполнитель 担当者 担当 負責人 负责人 经办人 处理人 " +
+    // owner
+    "eigentümer besitzer inhaber eigenaar propriétaire propietario proprietário proprietario titolare " +
+    "dono dueño ägare ejer eier omistaja właściciel vlastník владелец 所有者 " +
+    // author, customer, employee
+    "verfasser autor auteur autore författare forfatter tekijä kunde klant cliente klient müşteri " +
+    "клиент 顧客 客户 客戶 고객 mitarbeiter medewerker employé empleado funcionário dipendente " +
+    "anställd ansatt työntekijä pracownik сотрудник 社員 従業員 员工 員工 직원"
+  ).split(" "),
+);
+
+/**
+ * Words for a person's name itself in those languages (`氏名`, `Nachname`, `nazwisko`, `фамилия`), as
+ * {@link NAME_WORDS} are in English, French, Spanish, Italian, German and Dutch; a bare `name` of a
+ * language (`namn`, `navn`, `名前`) is read as `name` is (see {@link bareName}).
+ */
+const NAME_WORDS_ABROAD = new Set(
+  (
+    "förnamn efternamn fornavn efternavn etternavn etunimi sukunimi imię nazwisko jméno příjmení " +
+    "soyad soyadı имя фамилия отчество фио 氏名 姓名 名字 姓 성명 성함"
+  ).split(" "),
+);
+/** A bare `name` in those languages: a person's name beside an email or a phone, as `name` is. */
+const BARE_NAME_ABROAD = new Set("namn navn nimi isim 名前 이름".split(" "));
+
+/**
+ * Acts done by a person, before `by` in a key (`deployed_by`, `signed_by`). Not acts as often done by
+ * machines or rules (`triggered`, `generated`, `caused`, `sorted`, `grouped`, `powered`).
+ */
+const ACTS_OF_PEOPLE = new Set(
+  (
+    "deploy deployed merge merged sign signed review reviewed edit edited submit submitted invite invited " +
+    "upload uploaded push pushed cancel cancelled canceled handle handled escalate escalated accept " +
+    "accepted reject rejected archive archived delete deleted complete completed own owned lock locked " +
+    "check checked pay paid"
+  ).split(" "),
+);
+
+/**
  * Words for people by their relation or part (`account_holder`, `guardian`, `spouse`): the value is a
  * person. Not words as often said of things (`parent`, `partner`, `driver`, `candidate`).
  */
@@ -175,6 +230,8 @@ function classify(words: string[]): KeyKind {
   // `created_by`, `assigned_to`: a person.
   if (words.length >= 2 && (last === "by" || last === "to") && ROLE_WORDS.has(words[words.length - 2]!))
     return "ROLE";
+  // `deployed_by`, `last_deploy_by`, `merged_by`: a person's act.
+  if (words.length >= 2 && last === "by" && ACTS_OF_PEOPLE.has(words[words.length - 2]!)) return "ROLE";
   if (
     words.some((w) => EMAIL_WORDS.has(w) || (w.endsWith("s") && EMAIL_WORDS.has(w.slice(0, -1)))) ||
     joined.endsWith("emailaddress") ||
@@ -195,10 +252,12 @@ function classify(words: string[]): KeyKind {
   if (words.some((w) => SSN_WORDS.has(w)) || joined.includes("socialsecurity")) return "SSN";
   if (joined === "taxid" || joined === "tin" || joined === "itin") return "SSN";
   if (words.some((w) => THING_WORDS.has(w))) return undefined;
-  if (NAME_WORDS.has(joined) || words.some((w) => NAME_WORDS.has(w))) return "NAME";
+  if (NAME_WORDS.has(joined) || words.some((w) => NAME_WORDS.has(w) || NAME_WORDS_ABROAD.has(w)))
+    return "NAME";
   const at = words.lastIndexOf("name");
   if (at > 0 && words.slice(0, at).some((w) => PERSON_NAME_QUALIFIERS.has(w))) return "NAME";
-  if (words.length <= 2 && (ROLE_WORDS.has(last) || PERSON_NOUNS.has(last))) return "ROLE";
+  if (words.length <= 2 && (ROLE_WORDS.has(last) || PERSON_NOUNS.has(last) || ROLE_WORDS_ABROAD.has(last)))
+    return "ROLE";
   if (words.length <= 2 && PEOPLE_WORDS.has(last)) return "PEOPLE";
   return undefined;
 }
@@ -342,11 +401,54 @@ export function looksLikeName(value: string, strict: boolean): boolean {
     return false;
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
-  if (endsInLegalForm(v)) return false; // a company (`Initech GmbH`, `Acme Corp.`)
-  if (!strict) return true;
+  if (endsInLegalForm(v) || endsInBodyWord(v)) return false; // a company (`Initech GmbH`, `Acme Labs`)
+  // A name field's value (`first_name`, a person's `name`) alone is often a given name that is a word too
+  // (`Poppy`); a state or a team has two words or more (`On Hold`, `Data Platform`) or is a verb's
+  // participle (`Escalated`, `Pending`). Most names are one word or have no common word first: cheap.
+  if (!strict) {
+    const apostrophe = v.indexOf("'") !== -1 || v.indexOf("’") !== -1;
+    if (!apostrophe && v.indexOf(" ") === -1 && !PARTICIPLE.test(v)) return true;
+    const words = v.split(" ");
+    return !((apostrophe && words.some(contractedNegation)) || commonWordsOnly(words));
+  }
   const words = v.split(/\s+/);
   if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
-  return words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w));
+  if (!words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w))) return false;
+  return !commonWordsOnly(words);
+}
+
+/** A word ending as an English verb's participles do (`Escalated`, `Pending`). */
+const PARTICIPLE = /\p{Ll}(?:ed|ing)$/u;
+
+/** Short function words that are names too in some cultures (`On Yee`, `In Ho`): no sign either way. */
+const SHORT_FUNCTION_WORDS: ReadonlySet<string> = new Set("a an as at by in of on or to up".split(" "));
+
+/**
+ * True when a value's words are common English words, one at least a word of content (no function word),
+ * and none is a part of a person's name in any culture (`On Hold`, `Data Platform`, `Escalated`): a state
+ * or a team, not a person. `Will Smith`, `Grace Hopper` and `Rose Park` are words too, but names first. A
+ * function word says nothing (`On Yee`, `Than Than Win`, `Are`); a word of one or two letters is an initial
+ * or a romanized name as often (`A. J.`, `At Ma`).
+ */
+function commonWordsOnly(words: string[]): boolean {
+  const common = commonEnglishWords();
+  const names = personNameParts();
+  let content = false;
+  for (const word of words) {
+    if (word === "") continue; // between two spaces
+    let end = word.length;
+    while (end > 0 && (word.charCodeAt(end - 1) === 46 || word.charCodeAt(end - 1) === 44)) end--; // `.` `,`
+    const bare = end === word.length ? word : word.slice(0, end);
+    for (const part of bare.indexOf("-") === -1 ? [bare] : bare.split("-")) {
+      const w = part.toLowerCase();
+      if (SHORT_FUNCTION_WORDS.has(w)) continue;
+      if (w.length < 3 || !common.has(w)) return false;
+      if (FUNCTION_WORDS.has(w)) continue;
+      if (names.has(w)) return false;
+      content = true;
+    }
+  }
+  return content;
 }
 
 /**
@@ -368,6 +470,24 @@ function endsInLegalForm(v: string): boolean {
   if (!UPPER_LEGAL_FORM.test(v)) return false;
   const rest = v.slice(0, v.lastIndexOf(" "));
   return rest !== rest.toUpperCase();
+}
+
+/**
+ * Words that end the names of companies and their units but no person's (`Acme Labs`, `Wayne
+ * Enterprises`, `Growth Squad`), in any case.
+ */
+const BODY_WORDS: ReadonlySet<string> = new Set(
+  (
+    "industries holdings enterprises technologies solutions systems labs laboratories studios consulting " +
+    "services ventures partners associates foundation institute agency bureau department dept division " +
+    "squad committee council team teams unit ops operations group"
+  ).split(" "),
+);
+
+/** Whether a value of two words or more ends in one of {@link BODY_WORDS}. */
+function endsInBodyWord(v: string): boolean {
+  const space = v.lastIndexOf(" ");
+  return space > 0 && BODY_WORDS.has(v.slice(space + 1).toLowerCase());
 }
 
 /** A word of the key vocabulary for things or roles: `No Owner`, `Unknown Reviewer` name no one. */
@@ -400,9 +520,12 @@ const PROSE_START: ReadonlySet<string> = new Set(
   "the this that these those any some each every neither not none nothing".split(" "),
 );
 
+/** A verb's contracted negation (`Won't`, `Can’t`, `doesn't`): no name's word ends so. */
+const contractedNegation = (word: string): boolean => /n['’]t[.,]?$/i.test(word);
+
 /**
- * True when the words of a role's value read as prose (`Not Found`, `Not yet assigned`, `Over and out`):
- * a function word in lower case (names capitalise their words but for particles such as `van`, `de`), a
+ * True when the words of a role's value read as prose (`Not Found`, `Not yet assigned`, `Over and out`,
+ * `Won't Fix`): a contracted negation, a function word in lower case (names capitalise their words but for particles such as `van`, `de`), a
  * negation or determiner first, or two function words. One capitalised function word elsewhere says
  * nothing: surnames such as `Down`, `Over` or `Under` are prepositions too.
  */
@@ -411,6 +534,7 @@ function readsAsProse(words: string[]): boolean {
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     const w = word.replace(/[.,]+$/, "");
+    if (contractedNegation(w)) return true;
     const lower = w.toLowerCase();
     if (!FUNCTION_WORDS.has(lower)) continue;
     if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
@@ -667,7 +791,9 @@ function escaped(text: string, i: number): boolean {
 
 /** A bare `Name` (or `Person`, `vollständiger Name`): a person's name only beside an email or a phone. */
 const bareName = (label: string): boolean =>
-  /^(?:name|names|person|who)$/i.test(label) || namesSomeName(label);
+  /^(?:name|names|person|who)$/i.test(label) ||
+  BARE_NAME_ABROAD.has(label.toLowerCase()) ||
+  namesSomeName(label);
 
 /**
  * Column types from a header row: typed headers, role headers (`Customer`, `Contact Person`), and a bare
