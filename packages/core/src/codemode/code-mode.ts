@@ -18,6 +18,7 @@ import { CodecallError } from "../errors.js";
 import type { SandboxChoice } from "../executor/backend.js";
 import type { EnvelopeOptions } from "../executor/envelope.js";
 import {
+  checkExecutorOptions,
   createExecutor,
   type ExecuteOptions,
   type ExecutionResult,
@@ -139,6 +140,8 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
+  // A wrong option fails before any MCP server starts, not after the slowest one has.
+  checkExecutorOptions(options);
   const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
   // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured). The
