@@ -8,6 +8,7 @@ import {
   createCodeMode,
   createPolicyInterceptor,
   createToolLimiter,
+  ERROR_HINTS,
   type ExecutionLimits,
   loadConfig,
   type McpConnections,
@@ -194,8 +195,12 @@ export async function connect(
     clearInterval(ticker);
   }
   const failures = connections.failures();
+  // Each failure's own hint names what to check for that server (its command line, or its URL).
   for (const [name, error] of failures)
-    io.stderr(`codecall: warning: server "${name}" is unavailable: ${error.message}\n`);
+    io.stderr(
+      `codecall: warning: server "${name}" is unavailable: ${error.message}\n` +
+        (error.hint && error.hint !== ERROR_HINTS[error.code] ? `  hint: ${error.hint}\n` : ""),
+    );
   if (failures.size === names.length) {
     await connections.close();
     const first = [...failures.values()][0];

@@ -196,6 +196,8 @@ describe("codecall exec", () => {
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout).error.code).toBe("MCP_CONNECT_FAILED");
     expect(run.stderr).toMatch(/server "dead" is unavailable/);
+    // The server's own hint names the command to try, not only the generic advice.
+    expect(run.stderr).toMatch(/hint: Check that "\/nonexistent\/mcp-server" runs in a terminal/);
   });
 });
 
