@@ -139,6 +139,14 @@ describe("code mode meta-tools", () => {
     expect(result).toMatchObject({ isError: true });
     expect(result.content).toContain("TOOL_NOT_FOUND");
   });
+
+  it("execute_code without a string `code` fails with TOOL_ARGS_INVALID instead of running nothing", async () => {
+    for (const args of [{}, { program: "return 1" }, { code: 42 }]) {
+      const result = await codeMode.call("execute_code", args, {});
+      expect(result).toMatchObject({ isError: true });
+      expect(result.content).toMatch(/^TOOL_ARGS_INVALID: execute_code needs "code"/);
+    }
+  });
 });
 
 describe("code mode with a policy hook", () => {

@@ -282,7 +282,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
             return { content: formatSearch(results, args.detail as string | undefined), isError: false };
           }
           case META_TOOL_NAMES.executeCode:
-            return await runProgram(String(args.code ?? ""), context);
+            // Without this, a misnamed argument (`{ program }`) ran an empty program and answered `{"ok":true}`.
+            if (typeof args.code !== "string")
+              throw new CodecallError(
+                "TOOL_ARGS_INVALID",
+                `execute_code needs "code", the program as a string of TypeScript; got ${args.code === undefined ? "no code" : typeof args.code}.`,
+                { hint: 'Call execute_code with { "code": "<program>" }.' },
+              );
+            return await runProgram(args.code, context);
           case META_TOOL_NAMES.listFiles: {
             const entries = (await current(true)).view.list(String(args.path ?? ""));
             return {
