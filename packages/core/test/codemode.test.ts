@@ -183,6 +183,24 @@ describe("code mode with a policy hook", () => {
   });
 });
 
+describe("a closed code mode", () => {
+  it("refuses search, the file view and programs with SANDBOX_DISPOSED", async () => {
+    const closed = await createCodeMode({ servers: codeMode.connections, sandbox: quickjs() });
+    expect((await closed.search("read graph")).length).toBeGreaterThan(0);
+    await closed.close();
+    await expect(closed.search("read graph")).rejects.toMatchObject({ code: "SANDBOX_DISPOSED" });
+    for (const [tool, args] of [
+      ["search_tools", { query: "read graph" }],
+      ["list_files", { path: "servers" }],
+      ["execute_code", { code: "return 1" }],
+    ] as const) {
+      const result = await closed.call(tool, args, {});
+      expect(result, tool).toMatchObject({ isError: true });
+      expect(result.content, tool).toMatch(/SANDBOX_DISPOSED/);
+    }
+  });
+});
+
 describe("agent: code mode vs classic mode on the same task", () => {
   it("both finish; code mode keeps the CSV out of the model's context", async () => {
     const csv = join(dir, "contacts.csv");

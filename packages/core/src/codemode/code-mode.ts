@@ -153,7 +153,13 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
   // The meta-tools also look for skills saved elsewhere (another session or process): `checkSkillFiles`.
+  let closed = false;
   const current = async (checkSkillFiles = false): Promise<CodeModeState> => {
+    // After close, search and the file view would answer from a stale catalogue whose servers are gone.
+    if (closed)
+      throw new CodecallError("SANDBOX_DISPOSED", "This code mode was closed.", {
+        hint: "Create a new one with createCodeMode().",
+      });
     const version = connections.version;
     const ready = state ? await state.catch(() => undefined) : undefined;
     const files =
@@ -316,6 +322,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       return () => listeners.delete(listener);
     },
     async close() {
+      closed = true;
       if (prebuild) clearImmediate(prebuild);
       unsubscribe();
       listeners.clear();
