@@ -46,6 +46,31 @@ describe("every runnable README block says whether it runs", () => {
   );
 });
 
+describe("a block said to run elsewhere is that block, verbatim", () => {
+  // `no-run: the same snippet is run from <file>` is only true while the two copies stay identical.
+  const all = [
+    "packages/ai-sdk/README.md",
+    "packages/langchain/README.md",
+    "packages/embeddings-en/README.md",
+    ...READMES,
+  ];
+  const copies = all.flatMap((file) =>
+    blocks(readFileSync(join(repoRoot, file), "utf8"))
+      .map((b) => ({
+        file,
+        code: b.code,
+        from: /^no-run: the same snippet is run from (\S+)$/.exec(b.marker ?? "")?.[1],
+      }))
+      .filter((b) => b.from !== undefined),
+  );
+  it.each(copies.map((c) => [`${c.file} (from ${c.from})`, c] as const))("%s", (_name, copy) => {
+    const run = blocks(readFileSync(join(repoRoot, copy.from!), "utf8"))
+      .filter((b) => b.marker?.startsWith("run: "))
+      .map((b) => b.code);
+    expect(run).toContain(copy.code);
+  });
+});
+
 /** What the model "does" in every scenario: store a fact with one program, then answer. */
 const script = (): ScriptedTurn[] => [
   {

@@ -8,6 +8,7 @@ import {
   createCodeMode,
   createPolicyInterceptor,
   createToolLimiter,
+  ERROR_HINTS,
   type ExecutionLimits,
   loadConfig,
   type McpConnections,
@@ -194,8 +195,12 @@ export async function connect(
     clearInterval(ticker);
   }
   const failures = connections.failures();
+  // Each failure's own hint names what to check for that server (its command line, or its URL).
   for (const [name, error] of failures)
-    io.stderr(`codecall: warning: server "${name}" is unavailable: ${error.message}\n`);
+    io.stderr(
+      `codecall: warning: server "${name}" is unavailable: ${error.message}\n` +
+        (error.hint && error.hint !== ERROR_HINTS[error.code] ? `  hint: ${error.hint}\n` : ""),
+    );
   if (failures.size === names.length) {
     await connections.close();
     const first = [...failures.values()][0];
@@ -277,8 +282,10 @@ export async function withConnections<T>(
   note: (line: string) => void,
   work: (connections: McpConnections, settings: CodecallSettings) => Promise<T>,
   oauth?: OAuthHooks,
+  /** Whether `work` runs programs (a sandbox): an E2B sandbox without its key then fails before any server starts. */
+  needsSandbox = true,
 ): Promise<T> {
-  const { settings, connections } = await connectConfigured(flags, io, note, oauth);
+  const { settings, connections } = await connectConfigured(flags, io, note, oauth, needsSandbox);
   try {
     return await work(connections, settings);
   } finally {
@@ -295,6 +302,7 @@ export async function connectConfigured(
   io: CliIo,
   note: (line: string) => void,
   oauth?: OAuthHooks,
+  needsSandbox = false,
 ): Promise<{ settings: CodecallSettings; connections: McpConnections }> {
   const connectTimeoutMs = connectTimeout(flags);
   let source: string | object;
@@ -310,8 +318,20 @@ export async function connectConfigured(
     source = path;
   }
   const settings = await readSettings(path, flags, io);
+  if (needsSandbox) checkSandboxKey(settings, io);
   const connections = await connect(source, io, note, connectTimeoutMs, oauth);
   return { settings, connections };
+}
+
+/**
+ * The E2B backend needs its key, read from the environment: a missing one is exit 3 before any server
+ * starts, as a model's missing key is (not a failed program after every server has started).
+ */
+function checkSandboxKey(settings: CodecallSettings, io: CliIo): void {
+  if (settings.sandbox !== "e2b" || io.env.E2B_API_KEY || io.env.E2B_DEBUG?.toLowerCase() === "true") return;
+  throw new CodecallError("SANDBOX_UNAVAILABLE", "E2B_API_KEY is not set: the e2b sandbox needs it.", {
+    hint: "Get a key at https://e2b.dev/dashboard and export E2B_API_KEY=<your key>, or pass --sandbox quickjs.",
+  });
 }
 
 function connectTimeout(flags: ServerFlags): number | undefined {

@@ -186,6 +186,30 @@ describe("codecall exec", () => {
     expect(JSON.parse(run.stdout).value).toBe(true);
   });
 
+  it("exits 3 on --sandbox e2b without E2B_API_KEY, before any server starts", async () => {
+    await writeFile(join(ws.dir, "p.ts"), "return 1");
+    // The one server writes a file when it starts: the missing key must be reported before that.
+    const marker = join(ws.dir, "started");
+    await writeFile(
+      join(ws.dir, "probe.json"),
+      JSON.stringify({
+        mcpServers: {
+          probe: {
+            command: process.execPath,
+            args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
+          },
+        },
+      }),
+    );
+    const run = await runCli(["exec", "p.ts", "-c", "probe.json", "--sandbox", "e2b"], {
+      cwd: ws.dir,
+      env: { E2B_API_KEY: undefined, E2B_DEBUG: undefined },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/SANDBOX_UNAVAILABLE: E2B_API_KEY is not set[\s\S]*hint: .*--sandbox quickjs/);
+    await expect(readFile(marker)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   it("exits 3 when no configured server can start", async () => {
     await writeFile(join(ws.dir, "x.ts"), "return 1");
     await writeFile(
@@ -196,6 +220,8 @@ describe("codecall exec", () => {
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout).error.code).toBe("MCP_CONNECT_FAILED");
     expect(run.stderr).toMatch(/server "dead" is unavailable/);
+    // The server's own hint names the command to try, not only the generic advice.
+    expect(run.stderr).toMatch(/hint: Check that "\/nonexistent\/mcp-server" runs in a terminal/);
   });
 });
 

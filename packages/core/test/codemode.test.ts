@@ -139,6 +139,14 @@ describe("code mode meta-tools", () => {
     expect(result).toMatchObject({ isError: true });
     expect(result.content).toContain("TOOL_NOT_FOUND");
   });
+
+  it("execute_code without a string `code` fails with TOOL_ARGS_INVALID instead of running nothing", async () => {
+    for (const args of [{}, { program: "return 1" }, { code: 42 }]) {
+      const result = await codeMode.call("execute_code", args, {});
+      expect(result).toMatchObject({ isError: true });
+      expect(result.content).toMatch(/^TOOL_ARGS_INVALID: execute_code needs "code"/);
+    }
+  });
 });
 
 describe("code mode with a policy hook", () => {
@@ -172,6 +180,24 @@ describe("code mode with a policy hook", () => {
     }
     // Connections passed in stay open for their owner.
     expect(codeMode.connections.status().every((s) => s.state === "ready")).toBe(true);
+  });
+});
+
+describe("a closed code mode", () => {
+  it("refuses search, the file view and programs with SANDBOX_DISPOSED", async () => {
+    const closed = await createCodeMode({ servers: codeMode.connections, sandbox: quickjs() });
+    expect((await closed.search("read graph")).length).toBeGreaterThan(0);
+    await closed.close();
+    await expect(closed.search("read graph")).rejects.toMatchObject({ code: "SANDBOX_DISPOSED" });
+    for (const [tool, args] of [
+      ["search_tools", { query: "read graph" }],
+      ["list_files", { path: "servers" }],
+      ["execute_code", { code: "return 1" }],
+    ] as const) {
+      const result = await closed.call(tool, args, {});
+      expect(result, tool).toMatchObject({ isError: true });
+      expect(result.content, tool).toMatch(/SANDBOX_DISPOSED/);
+    }
   });
 });
 

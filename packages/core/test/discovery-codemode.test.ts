@@ -66,6 +66,17 @@ describe("type-check diagnostics name the nearest real tools (527-tool API)", ()
     expect(check('return codecall.callTool("codecall.describeTool", { id: "x" });')).toEqual([]);
   });
 
+  it("leaves an id built at run time from a literal prefix to the run-time check", () => {
+    // A valid program: the literal is only the id's prefix, so it is not the id ("yahooFinance.").
+    const built =
+      'const name = "getCurrentStockPrice";\nreturn codecall.callTool("yahooFinance." + name, { symbol: "A" });';
+    expect(check(built)).toEqual([]);
+    // A whole-argument literal is still checked, followed by `)` as well as by `,`.
+    expect(check('return codecall.callTool("yahooFinance.nope" );')).toEqual([
+      expect.objectContaining({ code: 2339, message: expect.stringMatching(/'yahooFinance\.nope'/) }),
+    ]);
+  });
+
   it("completes TypeScript's unknown-member error with the server's nearest tools", () => {
     const [finding] = check('return await yahooFinance.fetchStockPriceNow({ symbol: "A" });');
     expect(finding!.code).toBe(2339);

@@ -1,7 +1,10 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { describe, expect, it } from "vitest";
 import { openSandbox } from "../src/executor/backend.js";
-import { createExecutor, type Sandbox } from "../src/internal.js";
+import { type CodeModeOptions, createCodeMode, createExecutor, type Sandbox } from "../src/internal.js";
 
 describe("openSandbox: backends are passed in, never looked up by name", () => {
   it("uses a Sandbox as given and leaves it to the caller", async () => {
@@ -61,5 +64,41 @@ describe("openSandbox: backends are passed in, never looked up by name", () => {
     await withGiven.close();
     expect([...closed]).toEqual(["made"]);
     await given.close();
+  });
+});
+
+describe("createCodeMode checks its options before it starts any MCP server", () => {
+  // The one server writes a file when it starts (then exits): a mistake must be reported before that.
+  const dir = mkdtempSync(join(tmpdir(), "codecall-options-"));
+  const marker = join(dir, "started");
+  const servers = {
+    mcpServers: {
+      probe: {
+        command: process.execPath,
+        args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
+      },
+    },
+  };
+  const sandbox = quickjs();
+
+  it.each([
+    ["no sandbox", {}, /No sandbox backend/],
+    ["a backend's name", { sandbox: "quickjs" }, /not its name/],
+    ["a wrong typeCheck", { sandbox, typeCheck: "strict" }, /typeCheck must be/],
+    ["a wrong limit", { sandbox, limits: { wallTimeMs: -1 } }, /wallTimeMs/],
+    ["a wrong tool rule", { sandbox, tools: { "*": { timeoutMs: "10s" } } }, /timeoutMs/],
+    ["a wrong policy", { sandbox, policy: { deny: "memory.*" } }, /deny/],
+  ])("%s fails with CONFIG_INVALID and no server started", async (_label, options, message) => {
+    rmSync(marker, { force: true });
+    const error = await createCodeMode({ servers, ...options } as unknown as CodeModeOptions).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "CONFIG_INVALID", message: expect.stringMatching(message) });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("closes", async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

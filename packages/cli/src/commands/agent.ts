@@ -169,30 +169,38 @@ async function runAgent(
   const note = progress(io, flags.quiet);
   // Programs the model writes are approved on the terminal (classic mode calls tools without programs).
   const approvals = terminalApprovals(io, flags);
-  return withConnections(flags, io, note, async (connections, settings) => {
-    const codeMode =
-      chosen === "code"
-        ? await createCodeMode({
-            ...(await codeModeOptions(connections, settings, approvals)),
-            ...(onRecord ? { onRecord } : {}),
-          })
-        : undefined;
-    const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
-    try {
-      const agent = createAgent({ toolbox, client, maxTurns, ...(model ? { model } : {}) });
-      note(`running the task in ${chosen} mode`);
-      const controller = new AbortController();
-      const abort = () => controller.abort();
-      process.once("SIGINT", abort);
+  return withConnections(
+    flags,
+    io,
+    note,
+    async (connections, settings) => {
+      const codeMode =
+        chosen === "code"
+          ? await createCodeMode({
+              ...(await codeModeOptions(connections, settings, approvals)),
+              ...(onRecord ? { onRecord } : {}),
+            })
+          : undefined;
+      const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
       try {
-        return await agent.run(task, { signal: controller.signal, onEvent: (e) => noteEvent(e, note) });
+        const agent = createAgent({ toolbox, client, maxTurns, ...(model ? { model } : {}) });
+        note(`running the task in ${chosen} mode`);
+        const controller = new AbortController();
+        const abort = () => controller.abort();
+        process.once("SIGINT", abort);
+        try {
+          return await agent.run(task, { signal: controller.signal, onEvent: (e) => noteEvent(e, note) });
+        } finally {
+          process.off("SIGINT", abort);
+        }
       } finally {
-        process.off("SIGINT", abort);
+        await codeMode?.close();
       }
-    } finally {
-      await codeMode?.close();
-    }
-  }).finally(() => approvals.close());
+    },
+    undefined,
+    // Classic mode runs no program: it needs no sandbox (nor its key).
+    chosen === "code",
+  ).finally(() => approvals.close());
 }
 
 /** What a run through the AI SDK produced, in the shape `report` prints. */
@@ -215,72 +223,79 @@ async function runAiSdk(task: string, flags: RunFlags, io: CliIo, choice: ModelC
   const note = progress(io, flags.quiet);
   // Programs the model writes are approved on the terminal (classic mode calls tools without programs).
   const approvals = terminalApprovals(io, flags);
-  return withConnections(flags, io, note, async (connections, settings) => {
-    const codeMode =
-      chosen === "code"
-        ? await createCodeMode(await codeModeOptions(connections, settings, approvals))
-        : undefined;
-    const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
-    // The same progress lines as the Anthropic agent: each tool use and what a program does.
-    const noted: AgentToolbox = {
-      mode: toolbox.mode,
-      system: () => toolbox.system(),
-      tools: () => toolbox.tools(),
-      call: (name, input, context) => {
-        note(`model uses ${name}`);
-        return toolbox.call(name, input, {
-          ...context,
-          onEvent: (e) => noteEvent(e as AgentEvent, note),
-        });
-      },
-    };
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    process.once("SIGINT", abort);
-    try {
-      note(`running the task in ${chosen} mode with ${choice.provider}:${choice.model}`);
-      let turn = 0;
-      note(`model turn ${++turn}`);
-      const result = await generateText({
-        model,
-        system: toolbox.system(),
-        tools: toolboxTools(noted, { events: false }),
-        stopWhen: stepCountIs(maxTurns),
-        prompt: task,
-        abortSignal: controller.signal,
-        maxRetries: 1,
-        onStepFinish: (step) => {
-          if (step.finishReason === "tool-calls") note(`model turn ${++turn}`);
+  return withConnections(
+    flags,
+    io,
+    note,
+    async (connections, settings) => {
+      const codeMode =
+        chosen === "code"
+          ? await createCodeMode(await codeModeOptions(connections, settings, approvals))
+          : undefined;
+      const toolbox: AgentToolbox = codeMode ?? createClassicMode(connections);
+      // The same progress lines as the Anthropic agent: each tool use and what a program does.
+      const noted: AgentToolbox = {
+        mode: toolbox.mode,
+        system: () => toolbox.system(),
+        tools: () => toolbox.tools(),
+        call: (name, input, context) => {
+          note(`model uses ${name}`);
+          return toolbox.call(name, input, {
+            ...context,
+            onEvent: (e) => noteEvent(e as AgentEvent, note),
+          });
         },
-      }).catch((error: unknown) => {
-        throw modelError(error, choice);
-      });
-      const toolUses = result.steps.reduce((n, s) => n + s.toolCalls.length, 0);
-      const hitLimit = result.finishReason === "tool-calls";
-      return {
-        text: result.text,
-        stopReason: result.finishReason,
-        usage: {
-          inputTokens: result.totalUsage.inputTokens ?? 0,
-          outputTokens: result.totalUsage.outputTokens ?? 0,
-          roundTrips: result.steps.length,
-          toolUses,
-        },
-        ...(hitLimit
-          ? {
-              error: {
-                code: "TURN_LIMIT",
-                message: `The task was not finished after ${maxTurns} model turns.`,
-                hint: "Raise --max-turns or simplify the task.",
-              },
-            }
-          : {}),
       };
-    } finally {
-      process.off("SIGINT", abort);
-      await codeMode?.close();
-    }
-  });
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      process.once("SIGINT", abort);
+      try {
+        note(`running the task in ${chosen} mode with ${choice.provider}:${choice.model}`);
+        let turn = 0;
+        note(`model turn ${++turn}`);
+        const result = await generateText({
+          model,
+          system: toolbox.system(),
+          tools: toolboxTools(noted, { events: false }),
+          stopWhen: stepCountIs(maxTurns),
+          prompt: task,
+          abortSignal: controller.signal,
+          maxRetries: 1,
+          onStepFinish: (step) => {
+            if (step.finishReason === "tool-calls") note(`model turn ${++turn}`);
+          },
+        }).catch((error: unknown) => {
+          throw modelError(error, choice);
+        });
+        const toolUses = result.steps.reduce((n, s) => n + s.toolCalls.length, 0);
+        const hitLimit = result.finishReason === "tool-calls";
+        return {
+          text: result.text,
+          stopReason: result.finishReason,
+          usage: {
+            inputTokens: result.totalUsage.inputTokens ?? 0,
+            outputTokens: result.totalUsage.outputTokens ?? 0,
+            roundTrips: result.steps.length,
+            toolUses,
+          },
+          ...(hitLimit
+            ? {
+                error: {
+                  code: "TURN_LIMIT",
+                  message: `The task was not finished after ${maxTurns} model turns.`,
+                  hint: "Raise --max-turns or simplify the task.",
+                },
+              }
+            : {}),
+        };
+      } finally {
+        process.off("SIGINT", abort);
+        await codeMode?.close();
+      }
+    },
+    undefined,
+    chosen === "code",
+  );
 }
 
 function reportAiSdk(result: AiSdkRun, flags: AgentFlags, io: CliIo): void {

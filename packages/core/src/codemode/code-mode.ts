@@ -18,6 +18,7 @@ import { CodecallError } from "../errors.js";
 import type { SandboxChoice } from "../executor/backend.js";
 import type { EnvelopeOptions } from "../executor/envelope.js";
 import {
+  checkExecutorOptions,
   createExecutor,
   type ExecuteOptions,
   type ExecutionResult,
@@ -139,6 +140,8 @@ export interface CodeModeState {
  * ```
  */
 export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode> {
+  // A wrong option fails before any MCP server starts, not after the slowest one has.
+  checkExecutorOptions(options);
   const { connections, owned: ownsConnections } = await openServers(options.servers, options.connect);
   // The type-checker's thread loads TypeScript and its library once the servers are up, while the model
   // reads the prompt: started earlier it takes a core from the servers' start (1 s of CPU, measured). The
@@ -150,7 +153,13 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
   let state: Promise<CodeModeState> | undefined;
   // The discovery tools answer inside programs from the state of the catalogue the program runs against.
   // The meta-tools also look for skills saved elsewhere (another session or process): `checkSkillFiles`.
+  let closed = false;
   const current = async (checkSkillFiles = false): Promise<CodeModeState> => {
+    // After close, search and the file view would answer from a stale catalogue whose servers are gone.
+    if (closed)
+      throw new CodecallError("SANDBOX_DISPOSED", "This code mode was closed.", {
+        hint: "Create a new one with createCodeMode().",
+      });
     const version = connections.version;
     const ready = state ? await state.catch(() => undefined) : undefined;
     const files =
@@ -279,7 +288,14 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
             return { content: formatSearch(results, args.detail as string | undefined), isError: false };
           }
           case META_TOOL_NAMES.executeCode:
-            return await runProgram(String(args.code ?? ""), context);
+            // Without this, a misnamed argument (`{ program }`) ran an empty program and answered `{"ok":true}`.
+            if (typeof args.code !== "string")
+              throw new CodecallError(
+                "TOOL_ARGS_INVALID",
+                `execute_code needs "code", the program as a string of TypeScript; got ${args.code === undefined ? "no code" : typeof args.code}.`,
+                { hint: 'Call execute_code with { "code": "<program>" }.' },
+              );
+            return await runProgram(args.code, context);
           case META_TOOL_NAMES.listFiles: {
             const entries = (await current(true)).view.list(String(args.path ?? ""));
             return {
@@ -306,6 +322,7 @@ export async function createCodeMode(options: CodeModeOptions): Promise<CodeMode
       return () => listeners.delete(listener);
     },
     async close() {
+      closed = true;
       if (prebuild) clearImmediate(prebuild);
       unsubscribe();
       listeners.clear();

@@ -21,7 +21,16 @@ export async function openSandbox(
       });
     return { sandbox, owned: true };
   }
-  if (isSandbox(choice)) return { sandbox: choice, owned: false };
+  checkSandboxChoice(choice);
+  return { sandbox: choice, owned: false };
+}
+
+/**
+ * Throws CONFIG_INVALID unless `choice` is a Sandbox or a factory, without calling the factory: code mode
+ * checks this before it starts any MCP server, so a missing backend fails at once.
+ */
+export function checkSandboxChoice(choice: unknown): asserts choice is SandboxChoice {
+  if (typeof choice === "function" || isSandbox(choice)) return;
   throw new CodecallError(
     "CONFIG_INVALID",
     typeof choice === "string"

@@ -19,6 +19,7 @@ import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { createPolicyGate, type PolicyOptions } from "../policy/gate.js";
+import { validatePolicy } from "../policy/rules.js";
 import { ExecutionRecorder } from "../records/capture.js";
 import type { ExecutionRecord } from "../records/types.js";
 import type { Skills } from "../skills/skills.js";
@@ -26,7 +27,7 @@ import { ExecutionTrace } from "../telemetry/execution-trace.js";
 import { loadTelemetry } from "../telemetry/tracer.js";
 import { type ProgramWorkspace, programWorkspace } from "../workspace/program-workspace.js";
 import type { Workspace, WorkspaceOptions } from "../workspace/workspace.js";
-import { openSandbox, type SandboxChoice } from "./backend.js";
+import { checkSandboxChoice, openSandbox, type SandboxChoice } from "./backend.js";
 import { formatDiagnostics, type TypeDiagnostic } from "./diagnostics.js";
 import { type EnvelopeOptions, renderEnvelope } from "./envelope.js";
 import { composeInterceptors, type ExecutionInterceptor, redactValue } from "./interceptor.js";
@@ -508,6 +509,21 @@ function limitsOrDefault(
   } catch {
     return defaults;
   }
+}
+
+/**
+ * The checks of {@link createExecutor}'s options that open nothing (the backend, `typeCheck`, `limits`,
+ * `tools`, `policy`). Code mode runs them before it starts any MCP server, so a mistake in them fails at
+ * once instead of after every server has started (or timed out).
+ */
+export function checkExecutorOptions(
+  options: Pick<ExecutorOptions, "sandbox" | "typeCheck" | "limits" | "tools" | "policy">,
+): void {
+  checkSandboxChoice(options.sandbox);
+  checkMode(options.typeCheck ?? "error");
+  resolveLimits(options.limits);
+  if (!(options.tools instanceof ToolLimiter)) createToolLimiter(options.tools, "tools");
+  if (options.policy) validatePolicy(options.policy);
 }
 
 function checkMode(mode: TypeCheckMode): TypeCheckMode {

@@ -35,7 +35,9 @@ export function unknownToolDiagnostics(
     );
     return close.length ? { ...d, message: `${d.message} Did you mean ${quoteAll(close)}?` } : d;
   });
-  const call = /codecall\s*\.\s*callTool\s*\(\s*(["'`])([^"'`\n]+)\1/g;
+  // Only a literal that is the whole first argument is an id: `callTool("memory." + name, ...)` builds
+  // its id at run time (where an unknown one still fails with the nearest names), so it is not checked.
+  const call = /codecall\s*\.\s*callTool\s*\(\s*(["'`])([^"'`\n]+)\1(?=\s*[,)])/g;
   for (let m = call.exec(code); m; m = call.exec(code)) {
     const id = m[2]!;
     if (known.has(id) || id.startsWith(BUILT_IN_PREFIX) || (m[1] === "`" && id.includes("${"))) continue;
