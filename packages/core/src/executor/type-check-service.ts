@@ -35,6 +35,14 @@ export const DEFAULT_TYPE_CHECK_BUDGET: Required<TypeCheckBudget> = {
 
 /** Loading TypeScript and parsing the declarations and standard library: generous, it is not the program's doing. */
 const LOAD_BUDGET_MS = 120_000;
+/**
+ * The cap on the checker thread's V8 young generation, in MiB. TypeScript's load allocates fast and V8
+ * grows the semi-spaces to the cap, where they stay: at 32 MiB the thread's new space held 28 MB of RSS
+ * for about 10 MB of live data. At 8 MiB a few MB more are promoted to the old generation during the load,
+ * and the thread's heap is about 14 MB smaller (49 against 63.6 MB after TypeScript and three checks),
+ * for no measurable change in load or check time.
+ */
+export const CHECK_WORKER_YOUNG_GENERATION_MB = 8;
 /** Results kept per API (by program text), and the total program text they may hold. */
 const CACHE_ENTRIES = 256;
 const CACHE_CHARS = 4_000_000;
@@ -442,7 +450,10 @@ class CheckService {
  */
 function createCheckWorker(memoryMb: number): Worker {
   const options = {
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32 },
+    resourceLimits: {
+      maxOldGenerationSizeMb: memoryMb,
+      maxYoungGenerationSizeMb: CHECK_WORKER_YOUNG_GENERATION_MB,
+    },
     // The host's flags (inherited by default), less one that only concerns its own entry and stops a worker
     // from starting (`node --input-type=module -e ...`); an explicit list may not hold process-wide flags.
     ...(process.execArgv.some((flag) => flag.startsWith("--input-type"))
