@@ -4,8 +4,11 @@ import { describe, expect, it } from "vitest";
 import { createExecutor } from "../src/index.js";
 
 /** Runs an ES module script in a Node process of its own; its stdout and exit code (null: killed at the timeout). */
-async function runScript(script: string): Promise<{ out: string; code: number | null }> {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+async function runScript(
+  script: string,
+  flags: string[] = [],
+): Promise<{ out: string; code: number | null }> {
+  const child = spawn(process.execPath, [...flags, "--input-type=module", "-e", script], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -50,6 +53,20 @@ await executor.close();
 console.log(JSON.stringify([a.value, b.value, c.error?.code]));`;
     expect(await runScript(script)).toEqual({
       out: JSON.stringify([42, "undefined", "TYPE_CHECK_FAILED"]),
+      code: 0,
+    });
+  });
+
+  it("checks programs in a host started with a flag a worker thread refuses (--expose-gc)", async () => {
+    const script = `const { createExecutor } = await import(${JSON.stringify(core)});
+const { quickjs } = await import(${JSON.stringify(quickjs)});
+const executor = await createExecutor({ servers: [], callTool: async () => null, sandbox: quickjs() });
+const a = await executor.execute("const n: number = 6; return n * 7;");
+const b = await executor.execute("const s: string = 1; return s;");
+await executor.close();
+console.log(JSON.stringify([a.value, b.error?.code, typeof gc]));`;
+    expect(await runScript(script, ["--expose-gc"])).toEqual({
+      out: JSON.stringify([42, "TYPE_CHECK_FAILED", "function"]),
       code: 0,
     });
   });

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 import type ts from "typescript";
 import { CodecallError } from "../errors.js";
 import type { ProgramAnalysis } from "../policy/manifest.js";
@@ -473,13 +473,27 @@ function createCheckWorker(memoryMb: number): Worker {
       .resolve("tsx/esm/api")
       .replace(/\.cjs$/, ".mjs");
     const boot = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { ...options, eval: true });
+    return startWorker(boot, { ...options, eval: true });
   }
   const candidates = ["./check-worker.js", "./executor/check-worker.js"].map(
     (path) => new URL(path, import.meta.url),
   );
   const entry = candidates.find((url) => existsSync(fileURLToPath(url))) ?? candidates[0]!;
-  return new Worker(entry, options);
+  return startWorker(entry, options);
+}
+
+/**
+ * A worker with the host's flags, or none: an explicit list holding a flag a thread refuses (`--expose-gc`
+ * beside `--input-type`) throws, and the checker needs none of the host's flags (V8's are the process's).
+ */
+function startWorker(entry: string | URL, options: WorkerOptions): Worker {
+  try {
+    return new Worker(entry, options);
+  } catch (error) {
+    if (!options.execArgv || (error as { code?: unknown }).code !== "ERR_WORKER_INVALID_EXEC_ARGV")
+      throw error;
+    return new Worker(entry, { ...options, execArgv: [] });
+  }
 }
 
 /** One set of declarations loaded in the worker, and the programs prepared against it, by text. */
