@@ -3,7 +3,7 @@ import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
 import { okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
-import { type JsonValue, utf8Length } from "./json.js";
+import { type JsonValue, MAX_VALUE_DEPTH, nestedDeeperThan, utf8Length } from "./json.js";
 import type { ExecutionLimits } from "./limits.js";
 import {
   adapterFailure,
@@ -268,6 +268,15 @@ export class Run implements Deadline {
     }
     const name = parsed.name;
     const args = parsed.args as JsonValue | undefined;
+    // A value nested n levels deep is at least 2n characters: short requests skip the walk.
+    if (requestJson.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(args, MAX_VALUE_DEPTH)) {
+      return this.refuse(
+        new CodecallError(
+          "TOOL_ARGS_INVALID",
+          `The arguments of ${name} nest arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+        ),
+      );
+    }
     if (this.stopReason) return this.refuse(this.stopReason);
     const id = ++this.record.callCount;
     if (id > this.limits.maxToolCalls) {
@@ -429,6 +438,15 @@ export class Run implements Deadline {
     if (report.tooLarge === true)
       return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     if (report.ok === true) {
+      // Handed over, a value nested deeper would break the host's JSON.stringify (a RangeError) wherever
+      // the caller serializes the outcome.
+      if (result.report.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(report.value, MAX_VALUE_DEPTH))
+        return this.finish(
+          new CodecallError(
+            "RESULT_NOT_SERIALIZABLE",
+            `The return value nests arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+          ),
+        );
       // The tape is the host's bookkeeping, not the program's output.
       const tapeBytes = report.tape === undefined ? 0 : utf8Length(JSON.stringify(report.tape)) + 8;
       this.record.outputBytes += utf8Length(result.report) - tapeBytes;
