@@ -9,6 +9,8 @@ import type { ConformanceCase } from "./cases.js";
 import { hostile } from "./hostile.js";
 import { conformanceTools } from "./tools.js";
 
+const MiB = 1024 * 1024;
+
 /** Program text: `deep`, arrays nested 5,000 levels (the host's JSON.stringify overflows at about 4,000). */
 const DEEP = 'const deep = JSON.parse("[".repeat(5000) + "]".repeat(5000));\n';
 
@@ -51,6 +53,36 @@ export const HOSTILE_CLASS4_CASES = {
         { expect: "ok", limits, tools, check: serializes },
       );
       expect(received.filter((r) => r !== "serialized")).toEqual([]);
+    },
+  },
+  "hostile-huge-tool-names": {
+    title:
+      "hostile: tool calls with names of many kilobytes, made one after another, are refused with a catchable error and leave the outcome's call records small",
+    async run(ctx) {
+      const longest: number[] = [];
+      const tools: ToolHandler = (call, options) => {
+        longest.push(call.name.length);
+        return conformanceTools().tools(call, options);
+      };
+      // Each name is 64 KiB: 40 of them kept in the call records would be 2.5 MiB of outcome (a program
+      // may send up to limits.maxToolCalls names of up to limits.maxToolArgsBytes: gigabytes).
+      await hostile(
+        ctx,
+        `const name = "n".repeat(1 << 16);
+let refused = 0;
+for (let i = 0; i < 40; i++) { try { await codecall.callTool(name, {}); } catch (e) { refused++; } }
+return refused;`,
+        {
+          expect: "ok",
+          tools,
+          limits: { cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(15_000), memoryBytes: 64 * MiB },
+          check: (o) => {
+            expect(o.value).toBe(40);
+            expect(JSON.stringify(o.toolCalls).length).toBeLessThan(MiB);
+          },
+        },
+      );
+      expect(Math.max(0, ...longest)).toBeLessThan(1 << 16);
     },
   },
 } satisfies Record<string, ConformanceCase>;

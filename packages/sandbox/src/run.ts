@@ -37,6 +37,11 @@ const ABORT_GRACE_MS = 2_000;
  * hold gigabytes on the host while the tools work.
  */
 export const ARGS_IN_FLIGHT_FACTOR = 4;
+/**
+ * The longest tool name a call may carry: far past any real one (MCP allows 128 characters; a namespaced
+ * name is a few of those), far below the megabytes the arguments' limit would let through.
+ */
+const MAX_TOOL_NAME_LENGTH = 1_024;
 /** What an answer adds around its value's JSON: `{"ok":true,"value":` and `}`. */
 const ANSWER_ENVELOPE_UNITS = '{"ok":true,"value":}'.length;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
@@ -265,6 +270,16 @@ export class Run implements Deadline {
     }
     if (typeof parsed !== "object" || parsed === null || typeof parsed.name !== "string") {
       return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
+    }
+    // Each call's record keeps its name for the outcome: names of megabytes, called again and again, would
+    // grow the host by up to maxToolCalls x maxToolArgsBytes and leave an outcome too long to serialize.
+    if (parsed.name.length > MAX_TOOL_NAME_LENGTH) {
+      return this.refuse(
+        new CodecallError(
+          "TOOL_NOT_FOUND",
+          `No tool has a name of ${parsed.name.length} characters (at most ${MAX_TOOL_NAME_LENGTH}).`,
+        ),
+      );
     }
     const name = parsed.name;
     const args = parsed.args as JsonValue | undefined;
