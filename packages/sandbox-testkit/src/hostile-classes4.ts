@@ -53,6 +53,13 @@ export const HOSTILE_CLASS4_CASES = {
         { expect: "ok", limits, tools, check: serializes },
       );
       expect(received.filter((r) => r !== "serialized")).toEqual([]);
+      // Refused, such calls still count: a loop of them, never awaited, ends at the call limit.
+      await hostile(
+        ctx,
+        'const deep = JSON.parse("[".repeat(1200) + "]".repeat(1200));\nfor (;;) codecall.callTool("noop", deep).catch(() => {});',
+        // QuickJS's JSON.stringify, quadratic in depth, may reach the CPU limit first.
+        { expect: ["TOOL_CALL_LIMIT", "SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"], tools },
+      );
     },
   },
   "hostile-huge-tool-names": {
@@ -83,6 +90,15 @@ return refused;`,
         },
       );
       expect(Math.max(0, ...longest)).toBeLessThan(1 << 16);
+      // Refused, they still count as calls: a loop of them, never awaited, ends at the call limit.
+      await hostile(
+        ctx,
+        'const name = "n".repeat(2000);\nfor (;;) codecall.callTool(name).catch(() => {});',
+        {
+          expect: "TOOL_CALL_LIMIT",
+          tools,
+        },
+      );
     },
   },
 } satisfies Record<string, ConformanceCase>;

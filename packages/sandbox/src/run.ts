@@ -271,27 +271,8 @@ export class Run implements Deadline {
     if (typeof parsed !== "object" || parsed === null || typeof parsed.name !== "string") {
       return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
     }
-    // Each call's record keeps its name for the outcome: names of megabytes, called again and again, would
-    // grow the host by up to maxToolCalls x maxToolArgsBytes and leave an outcome too long to serialize.
-    if (parsed.name.length > MAX_TOOL_NAME_LENGTH) {
-      return this.refuse(
-        new CodecallError(
-          "TOOL_NOT_FOUND",
-          `No tool has a name of ${parsed.name.length} characters (at most ${MAX_TOOL_NAME_LENGTH}).`,
-        ),
-      );
-    }
     const name = parsed.name;
     const args = parsed.args as JsonValue | undefined;
-    // A value nested n levels deep is at least 2n characters: short requests skip the walk.
-    if (requestJson.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(args, MAX_VALUE_DEPTH)) {
-      return this.refuse(
-        new CodecallError(
-          "TOOL_ARGS_INVALID",
-          `The arguments of ${name} nest arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
-        ),
-      );
-    }
     if (this.stopReason) return this.refuse(this.stopReason);
     const id = ++this.record.callCount;
     if (id > this.limits.maxToolCalls) {
@@ -302,6 +283,27 @@ export class Run implements Deadline {
       );
       this.stop(error);
       return this.refuse(error);
+    }
+    // The two refusals below count as calls: refused at once and uncounted, a loop of small ones would be
+    // bounded only by the run's time.
+    // Each call's record keeps its name for the outcome: names of megabytes, called again and again, would
+    // grow the host by up to maxToolCalls x maxToolArgsBytes and leave an outcome too long to serialize.
+    if (name.length > MAX_TOOL_NAME_LENGTH) {
+      return this.refuse(
+        new CodecallError(
+          "TOOL_NOT_FOUND",
+          `No tool has a name of ${name.length} characters (at most ${MAX_TOOL_NAME_LENGTH}).`,
+        ),
+      );
+    }
+    // A value nested n levels deep is at least 2n characters: short requests skip the walk.
+    if (requestJson.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(args, MAX_VALUE_DEPTH)) {
+      return this.refuse(
+        new CodecallError(
+          "TOOL_ARGS_INVALID",
+          `The arguments of ${name} nest arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+        ),
+      );
     }
     const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * this.limits.maxToolArgsBytes;
     if (this.argsInFlight + requestBytes > inFlightLimit) {
