@@ -11,6 +11,7 @@ import { HOSTILE_CASES } from "./hostile.js";
 import { HOSTILE_CLASS_CASES } from "./hostile-classes.js";
 import { HOSTILE_CLASS2_CASES } from "./hostile-classes2.js";
 import { HOSTILE_CLASS3_CASES } from "./hostile-classes3.js";
+import { HOSTILE_CLASS4_CASES } from "./hostile-classes4.js";
 import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
@@ -1029,6 +1030,8 @@ return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Dat
   ...HOSTILE_CLASS2_CASES,
   // ── A fourth red team's classes (hostile-classes3.ts) ─────────────────────
   ...HOSTILE_CLASS3_CASES,
+  // ── A fifth red team's classes (hostile-classes4.ts) ──────────────────────
+  ...HOSTILE_CLASS4_CASES,
 } satisfies Record<string, ConformanceCase>;
 
 /** A conformance case id. */

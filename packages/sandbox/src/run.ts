@@ -3,7 +3,7 @@ import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
 import { okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
-import { type JsonValue, utf8Length } from "./json.js";
+import { type JsonValue, MAX_VALUE_DEPTH, nestedDeeperThan, utf8Length } from "./json.js";
 import type { ExecutionLimits } from "./limits.js";
 import {
   adapterFailure,
@@ -37,6 +37,11 @@ const ABORT_GRACE_MS = 2_000;
  * hold gigabytes on the host while the tools work.
  */
 export const ARGS_IN_FLIGHT_FACTOR = 4;
+/**
+ * The longest tool name a call may carry: far past any real one (MCP allows 128 characters; a namespaced
+ * name is a few of those), far below the megabytes the arguments' limit would let through.
+ */
+const MAX_TOOL_NAME_LENGTH = 1_024;
 /** What an answer adds around its value's JSON: `{"ok":true,"value":` and `}`. */
 const ANSWER_ENVELOPE_UNITS = '{"ok":true,"value":}'.length;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
@@ -279,6 +284,27 @@ export class Run implements Deadline {
       this.stop(error);
       return this.refuse(error);
     }
+    // The two refusals below count as calls: refused at once and uncounted, a loop of small ones would be
+    // bounded only by the run's time.
+    // Each call's record keeps its name for the outcome: names of megabytes, called again and again, would
+    // grow the host by up to maxToolCalls x maxToolArgsBytes and leave an outcome too long to serialize.
+    if (name.length > MAX_TOOL_NAME_LENGTH) {
+      return this.refuse(
+        new CodecallError(
+          "TOOL_NOT_FOUND",
+          `No tool has a name of ${name.length} characters (at most ${MAX_TOOL_NAME_LENGTH}).`,
+        ),
+      );
+    }
+    // A value nested n levels deep is at least 2n characters: short requests skip the walk.
+    if (requestJson.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(args, MAX_VALUE_DEPTH)) {
+      return this.refuse(
+        new CodecallError(
+          "TOOL_ARGS_INVALID",
+          `The arguments of ${name} nest arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+        ),
+      );
+    }
     const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * this.limits.maxToolArgsBytes;
     if (this.argsInFlight + requestBytes > inFlightLimit) {
       this.record.callCount--;
@@ -429,6 +455,15 @@ export class Run implements Deadline {
     if (report.tooLarge === true)
       return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
     if (report.ok === true) {
+      // Handed over, a value nested deeper would break the host's JSON.stringify (a RangeError) wherever
+      // the caller serializes the outcome.
+      if (result.report.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(report.value, MAX_VALUE_DEPTH))
+        return this.finish(
+          new CodecallError(
+            "RESULT_NOT_SERIALIZABLE",
+            `The return value nests arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+          ),
+        );
       // The tape is the host's bookkeeping, not the program's output.
       const tapeBytes = report.tape === undefined ? 0 : utf8Length(JSON.stringify(report.tape)) + 8;
       this.record.outputBytes += utf8Length(result.report) - tapeBytes;

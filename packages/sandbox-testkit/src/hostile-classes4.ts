@@ -1,0 +1,104 @@
+/**
+ * The fifth part of the adversarial kit: shapes a fifth red team found outside the first four parts. Each
+ * runs through {@link hostile}, so each also checks the host's globals, memory, event loop and the next
+ * execution.
+ */
+import type { ExecutionOutcome, ToolHandler } from "@codecall/sandbox";
+import { expect } from "vitest";
+import type { ConformanceCase } from "./cases.js";
+import { hostile } from "./hostile.js";
+import { conformanceTools } from "./tools.js";
+
+const MiB = 1024 * 1024;
+
+/** Program text: `deep`, arrays nested 5,000 levels (the host's JSON.stringify overflows at about 4,000). */
+const DEEP = 'const deep = JSON.parse("[".repeat(5000) + "]".repeat(5000));\n';
+
+/** The outcome, and so its value, serializes on the host as it is (a RangeError here is the bug). */
+function serializes(outcome: ExecutionOutcome): void {
+  expect(() => JSON.stringify(outcome)).not.toThrow();
+}
+
+export const HOSTILE_CLASS4_CASES = {
+  "hostile-nesting-past-host-json": {
+    title:
+      "hostile: a return value or tool arguments nested deeper than the host's JSON.stringify can follow are refused with a typed error, never handed to the host",
+    async run(ctx) {
+      // QuickJS's own JSON.stringify is quadratic in depth: 5,000 levels cost it a few hundred ms.
+      const limits = { cpuTimeMs: ctx.ms(5_000), wallTimeMs: ctx.ms(8_000) };
+      await hostile(ctx, `${DEEP}return deep;`, {
+        expect: ["RESULT_NOT_SERIALIZABLE", "ok"],
+        limits,
+        check: serializes,
+      });
+      await hostile(ctx, `${DEEP}return { a: [1], b: deep };`, {
+        expect: ["RESULT_NOT_SERIALIZABLE", "ok"],
+        limits,
+        check: serializes,
+      });
+      // The tool, if called, receives arguments it can serialize; refused, the program gets a catchable error.
+      const received: string[] = [];
+      const tools: ToolHandler = (call, options) => {
+        try {
+          JSON.stringify(call.args);
+          received.push("serialized");
+        } catch (error) {
+          received.push(String(error));
+        }
+        return conformanceTools().tools(call, options);
+      };
+      await hostile(
+        ctx,
+        `${DEEP}try { await codecall.callTool("noop", { deep }); return "called"; } catch (e) { return e.name; }`,
+        { expect: "ok", limits, tools, check: serializes },
+      );
+      expect(received.filter((r) => r !== "serialized")).toEqual([]);
+      // Refused, such calls still count: a loop of them, never awaited, ends at the call limit.
+      await hostile(
+        ctx,
+        'const deep = JSON.parse("[".repeat(1200) + "]".repeat(1200));\nfor (;;) codecall.callTool("noop", deep).catch(() => {});',
+        // QuickJS's JSON.stringify, quadratic in depth, may reach the CPU limit first.
+        { expect: ["TOOL_CALL_LIMIT", "SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"], tools },
+      );
+    },
+  },
+  "hostile-huge-tool-names": {
+    title:
+      "hostile: tool calls with names of many kilobytes, made one after another, are refused with a catchable error and leave the outcome's call records small",
+    async run(ctx) {
+      const longest: number[] = [];
+      const tools: ToolHandler = (call, options) => {
+        longest.push(call.name.length);
+        return conformanceTools().tools(call, options);
+      };
+      // Each name is 64 KiB: 40 of them kept in the call records would be 2.5 MiB of outcome (a program
+      // may send up to limits.maxToolCalls names of up to limits.maxToolArgsBytes: gigabytes).
+      await hostile(
+        ctx,
+        `const name = "n".repeat(1 << 16);
+let refused = 0;
+for (let i = 0; i < 40; i++) { try { await codecall.callTool(name, {}); } catch (e) { refused++; } }
+return refused;`,
+        {
+          expect: "ok",
+          tools,
+          limits: { cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(15_000), memoryBytes: 64 * MiB },
+          check: (o) => {
+            expect(o.value).toBe(40);
+            expect(JSON.stringify(o.toolCalls).length).toBeLessThan(MiB);
+          },
+        },
+      );
+      expect(Math.max(0, ...longest)).toBeLessThan(1 << 16);
+      // Refused, they still count as calls: a loop of them, never awaited, ends at the call limit.
+      await hostile(
+        ctx,
+        'const name = "n".repeat(2000);\nfor (;;) codecall.callTool(name).catch(() => {});',
+        {
+          expect: "TOOL_CALL_LIMIT",
+          tools,
+        },
+      );
+    },
+  },
+} satisfies Record<string, ConformanceCase>;
