@@ -281,11 +281,22 @@ export async function withConnections<T>(
   io: CliIo,
   note: (line: string) => void,
   work: (connections: McpConnections, settings: CodecallSettings) => Promise<T>,
-  oauth?: OAuthHooks,
-  /** Whether `work` runs programs (a sandbox): an E2B sandbox without its key then fails before any server starts. */
-  needsSandbox = true,
+  options: {
+    oauth?: OAuthHooks;
+    /**
+     * Whether `work` runs programs in the configured sandbox: an E2B sandbox without its key then fails
+     * before any server starts. Say so for each command (a replay or the upstream tools need none).
+     */
+    runsPrograms: boolean;
+  },
 ): Promise<T> {
-  const { settings, connections } = await connectConfigured(flags, io, note, oauth, needsSandbox);
+  const { settings, connections } = await connectConfigured(
+    flags,
+    io,
+    note,
+    options.oauth,
+    options.runsPrograms,
+  );
   try {
     return await work(connections, settings);
   } finally {
@@ -302,7 +313,7 @@ export async function connectConfigured(
   io: CliIo,
   note: (line: string) => void,
   oauth?: OAuthHooks,
-  needsSandbox = false,
+  runsPrograms = false,
 ): Promise<{ settings: CodecallSettings; connections: McpConnections }> {
   const connectTimeoutMs = connectTimeout(flags);
   let source: string | object;
@@ -318,7 +329,7 @@ export async function connectConfigured(
     source = path;
   }
   const settings = await readSettings(path, flags, io);
-  if (needsSandbox) checkSandboxKey(settings, io);
+  if (runsPrograms) checkSandboxKey(settings, io);
   const connections = await connect(source, io, note, connectTimeoutMs, oauth);
   return { settings, connections };
 }
@@ -353,12 +364,18 @@ export function withCodeMode<T>(
   work: (codeMode: CodeMode, settings: CodecallSettings) => Promise<T>,
   approvals?: TerminalApprovals,
 ): Promise<T> {
-  return withConnections(flags, io, note, async (connections, settings) => {
-    const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
-    try {
-      return await work(codeMode, settings);
-    } finally {
-      await codeMode.close();
-    }
-  });
+  return withConnections(
+    flags,
+    io,
+    note,
+    async (connections, settings) => {
+      const codeMode = await createCodeMode(await codeModeOptions(connections, settings, approvals));
+      try {
+        return await work(codeMode, settings);
+      } finally {
+        await codeMode.close();
+      }
+    },
+    { runsPrograms: true },
+  );
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMessagesStandIn } from "@codecall/core/testing";
@@ -208,6 +208,33 @@ describe("codecall exec", () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/SANDBOX_UNAVAILABLE: E2B_API_KEY is not set[\s\S]*hint: .*--sandbox quickjs/);
     await expect(readFile(marker)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("serves the upstream tools or search with --sandbox e2b and no E2B_API_KEY: they run no program", async () => {
+    const marker = join(ws.dir, "started-tools");
+    await writeFile(
+      join(ws.dir, "probe-tools.json"),
+      JSON.stringify({
+        mcpServers: {
+          probe: {
+            command: process.execPath,
+            args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
+          },
+        },
+      }),
+    );
+    for (const expose of ["tools", "search"]) {
+      await rm(marker, { force: true });
+      const run = await runCli(["serve", "-c", "probe-tools.json", "--sandbox", "e2b", "--expose", expose], {
+        cwd: ws.dir,
+        input: "",
+        env: { E2B_API_KEY: undefined, E2B_DEBUG: undefined },
+      });
+      // The probe is no MCP server, so serving ends there; what matters is that it was started.
+      expect(run.stderr).not.toContain("E2B_API_KEY");
+      expect(run.stderr).toContain("None of the configured MCP servers could be used");
+      await expect(readFile(marker)).resolves.toBeDefined();
+    }
   });
 
   it("exits 3 when no configured server can start", async () => {

@@ -197,9 +197,8 @@ async function runAgent(
         await codeMode?.close();
       }
     },
-    undefined,
     // Classic mode runs no program: it needs no sandbox (nor its key).
-    chosen === "code",
+    { runsPrograms: chosen === "code" },
   ).finally(() => approvals.close());
 }
 
@@ -293,8 +292,7 @@ async function runAiSdk(task: string, flags: RunFlags, io: CliIo, choice: ModelC
         await codeMode?.close();
       }
     },
-    undefined,
-    chosen === "code",
+    { runsPrograms: chosen === "code" },
   );
 }
 

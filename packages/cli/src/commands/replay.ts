@@ -90,20 +90,29 @@ export async function replayAction(
   let result: ReplayResult;
   if (flags.live) {
     note(`replaying ${file} against the live servers on ${name}`);
-    result = await withConnections(flags, io, note, async (connections, settings) => {
-      const options = await codeModeOptions(connections, settings);
-      // With privacy on, live results are tokenized as when the record was made, so they compare as tokens.
-      const privacy = options.privacy
-        ? (await import("@codecall/core/privacy")).createPrivacyGuard(options.privacy as PrivacyGuardOptions)
-        : undefined;
-      const interceptor = privacy ?? options.interceptor;
-      if (record.kind === "execution" && record.redacted && !privacy)
-        note("the record was made with privacy on: pass --privacy so live results compare as tokens");
-      return replayRecord(record, {
-        sandbox,
-        live: { catalogue: connections, ...(interceptor ? { interceptor } : {}) },
-      });
-    });
+    result = await withConnections(
+      flags,
+      io,
+      note,
+      async (connections, settings) => {
+        const options = await codeModeOptions(connections, settings);
+        // With privacy on, live results are tokenized as when the record was made, so they compare as tokens.
+        const privacy = options.privacy
+          ? (await import("@codecall/core/privacy")).createPrivacyGuard(
+              options.privacy as PrivacyGuardOptions,
+            )
+          : undefined;
+        const interceptor = privacy ?? options.interceptor;
+        if (record.kind === "execution" && record.redacted && !privacy)
+          note("the record was made with privacy on: pass --privacy so live results compare as tokens");
+        return replayRecord(record, {
+          sandbox,
+          live: { catalogue: connections, ...(interceptor ? { interceptor } : {}) },
+        });
+        // The replay runs on its own sandbox (`name`), not the configured one.
+      },
+      { runsPrograms: false },
+    );
   } else {
     note(`replaying ${file} offline on ${name}: no server is started`);
     result = await replayRecord(record, { sandbox });

@@ -161,7 +161,8 @@ export function serveCommand(program: Command, io: CliIo): void {
               await codeMode.close();
             }
           },
-          oauth,
+          // The upstream tools or search alone (--expose tools, search) run no program.
+          { oauth, runsPrograms: surface.expose === "code" || surface.expose === "both" },
         );
         return;
       }
@@ -209,7 +210,7 @@ export function serveCommand(program: Command, io: CliIo): void {
             await sandbox.close();
           }
         },
-        oauth,
+        { oauth, runsPrograms: surface.expose === "code" || surface.expose === "both" },
       );
     });
 }
