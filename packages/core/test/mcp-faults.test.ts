@@ -83,6 +83,8 @@ describe("faults: each gives a typed error, and the other servers keep working",
     expect(status["broken"]).toMatchObject({ state: "failed", error: { code: "MCP_CONNECT_FAILED" } });
     expect(status["broken"]!.error!.message).toContain("cannot open database at /nonexistent/db.sqlite");
     expect(status["broken"]!.stderrTail).toContain("cannot open database");
+    // The SDK says only "Connection closed": how the process ended is told too.
+    expect(status["broken"]!.error!.message).toContain("the process exited with code 3 before it answered");
 
     expect(status["silent"]).toMatchObject({ state: "failed", error: { code: "MCP_CONNECT_FAILED" } });
     expect(status["silent"]!.error!.message).toMatch(/within 10000 ms/);

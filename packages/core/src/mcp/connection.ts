@@ -3,6 +3,7 @@
  * these per configured server; nothing here is exported from the package except the status types.
  */
 
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { auth as completeAuthorization, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -215,6 +216,8 @@ export class ServerConnection {
 
   #client: Client | undefined;
   #pid: number | undefined;
+  /** How the stdio server's process of this generation ended (`code 3`, `signal SIGKILL`), once it did. */
+  #exit: string | undefined;
   /** Bumped whenever the current client is abandoned, so late events from an old one are ignored. */
   #generation = 0;
   #connecting: Promise<void> | undefined;
@@ -387,6 +390,13 @@ export class ServerConnection {
         const pid = transport.pid ?? undefined;
         if (pid !== undefined) trackChild(pid);
         if (generation === this.#generation) this.#pid = pid;
+        // How the process ended, for a start that fails (the SDK reports only "Connection closed"). Its
+        // child process is private to the SDK: without it (another SDK version) the message goes without.
+        const child = (transport as unknown as { _process?: ChildProcess })._process;
+        this.#exit = undefined;
+        child?.once("exit", (code, signal) => {
+          if (generation === this.#generation) this.#exit = signal ? `signal ${signal}` : `code ${code}`;
+        });
       };
     }
     client.onclose = () => this.#onClose(generation);
@@ -739,7 +749,8 @@ export class ServerConnection {
     const reason =
       (error as NodeJS.ErrnoException)?.code === "ENOENT" && config.type === "stdio"
         ? `command "${config.command}" was not found`
-        : ((error as Error)?.message ?? String(error));
+        : ((error as Error)?.message ?? String(error)) +
+          (this.#exit === undefined ? "" : ` (the process exited with ${this.#exit} before it answered)`);
     const hint =
       config.type === "stdio"
         ? `Check that "${[config.command, ...config.args].join(" ")}" runs in a terminal${config.cwd ? ` in ${config.cwd}` : ""}: the command is installed (or an absolute path), its arguments and env are right.`
