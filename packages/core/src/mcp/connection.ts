@@ -29,6 +29,7 @@ import type {
 } from "@modelcontextprotocol/sdk/validation/types.js";
 import { CodecallError, type ErrorCode } from "../errors.js";
 import type { McpServerConfig } from "./config.js";
+import { commandLineForHint, urlForHint } from "./hint-text.js";
 import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
 import { type OAuthTokenStorage, StoredOAuthProvider, type UpstreamOAuthOptions } from "./oauth.js";
 import { StderrTail } from "./stderr-tail.js";
@@ -753,8 +754,8 @@ export class ServerConnection {
           (this.#exit === undefined ? "" : ` (the process exited with ${this.#exit} before it answered)`);
     const hint =
       config.type === "stdio"
-        ? `Check that "${[config.command, ...config.args].join(" ")}" runs in a terminal${config.cwd ? ` in ${config.cwd}` : ""}: the command is installed (or an absolute path), its arguments and env are right.`
-        : `Check that ${config.url} is reachable, the server is running, and the headers (credentials) are right.`;
+        ? `Check that "${commandLineForHint(config.command, config.args)}" runs in a terminal${config.cwd ? ` in ${config.cwd}` : ""}: the command is installed (or an absolute path), its arguments and env are right.`
+        : `Check that ${urlForHint(config.url)} is reachable, the server is running, and the headers (credentials) are right.`;
     return new CodecallError(
       "MCP_CONNECT_FAILED",
       `MCP server "${this.name}" did not start: ${reason}.` + (tail ? ` Its stderr ends with:\n${tail}` : ""),
