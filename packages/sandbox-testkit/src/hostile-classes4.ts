@@ -27,12 +27,12 @@ export const HOSTILE_CLASS4_CASES = {
       // QuickJS's own JSON.stringify is quadratic in depth: 5,000 levels cost it a few hundred ms.
       const limits = { cpuTimeMs: ctx.ms(5_000), wallTimeMs: ctx.ms(8_000) };
       await hostile(ctx, `${DEEP}return deep;`, {
-        expect: ["RESULT_NOT_SERIALIZABLE", "ok"],
+        expect: "RESULT_NOT_SERIALIZABLE",
         limits,
         check: serializes,
       });
       await hostile(ctx, `${DEEP}return { a: [1], b: deep };`, {
-        expect: ["RESULT_NOT_SERIALIZABLE", "ok"],
+        expect: "RESULT_NOT_SERIALIZABLE",
         limits,
         check: serializes,
       });
@@ -49,17 +49,26 @@ export const HOSTILE_CLASS4_CASES = {
       };
       await hostile(
         ctx,
-        `${DEEP}try { await codecall.callTool("noop", { deep }); return "called"; } catch (e) { return e.name; }`,
-        { expect: "ok", limits, tools, check: serializes },
+        `${DEEP}try { await codecall.callTool("noop", { deep }); return "called"; } catch (e) { return e.code ?? e.name; }`,
+        {
+          expect: "ok",
+          limits,
+          tools,
+          check: (o) => {
+            serializes(o);
+            // Refused by the host, or where the engine's own JSON.stringify overflows first (V8 in E2B's worker).
+            expect(["TOOL_ARGS_INVALID", "TypeError"]).toContain(o.value);
+          },
+        },
       );
-      expect(received.filter((r) => r !== "serialized")).toEqual([]);
-      // Refused, such calls still count: a loop of them, never awaited, ends at the call limit.
+      // Refused, such calls still count: a loop of them, never awaited, ends at the call limit (a low one:
+      // QuickJS's JSON.stringify is quadratic in depth, and a thousand calls would reach its CPU limit).
       await hostile(
         ctx,
-        'const deep = JSON.parse("[".repeat(1200) + "]".repeat(1200));\nfor (;;) codecall.callTool("noop", deep).catch(() => {});',
-        // QuickJS's JSON.stringify, quadratic in depth, may reach the CPU limit first.
-        { expect: ["TOOL_CALL_LIMIT", "SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT"], tools },
+        'const deep = JSON.parse("[".repeat(1001) + "]".repeat(1001));\nfor (;;) codecall.callTool("noop", deep).catch(() => {});',
+        { expect: "TOOL_CALL_LIMIT", limits: { ...limits, maxToolCalls: 20 }, tools },
       );
+      expect(received.filter((r) => r !== "serialized")).toEqual([]);
     },
   },
   "hostile-huge-tool-names": {

@@ -3,7 +3,7 @@ import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
 import { okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
-import { type JsonValue, MAX_VALUE_DEPTH, nestedDeeperThan, utf8Length } from "./json.js";
+import { type JsonValue, jsonDeeperThan, MAX_VALUE_DEPTH, utf8Length } from "./json.js";
 import type { ExecutionLimits } from "./limits.js";
 import {
   adapterFailure,
@@ -42,6 +42,8 @@ export const ARGS_IN_FLIGHT_FACTOR = 4;
  * name is a few of those), far below the megabytes the arguments' limit would let through.
  */
 const MAX_TOOL_NAME_LENGTH = 1_024;
+/** What to do about a value nested past {@link MAX_VALUE_DEPTH} (JSON, but deeper than the host follows). */
+const FLATTER_VALUE_HINT = `Return or send a flatter value: at most ${MAX_VALUE_DEPTH} levels of nested arrays and objects.`;
 /** What an answer adds around its value's JSON: `{"ok":true,"value":` and `}`. */
 const ANSWER_ENVELOPE_UNITS = '{"ok":true,"value":}'.length;
 /** Room in a report beyond the output limit for its JSON envelope and an error's name and stack. */
@@ -296,12 +298,13 @@ export class Run implements Deadline {
         ),
       );
     }
-    // A value nested n levels deep is at least 2n characters: short requests skip the walk.
-    if (requestJson.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(args, MAX_VALUE_DEPTH)) {
+    // The request's object holds the arguments: one level more.
+    if (jsonDeeperThan(requestJson, MAX_VALUE_DEPTH + 1)) {
       return this.refuse(
         new CodecallError(
           "TOOL_ARGS_INVALID",
           `The arguments of ${name} nest arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+          { hint: FLATTER_VALUE_HINT },
         ),
       );
     }
@@ -457,11 +460,13 @@ export class Run implements Deadline {
     if (report.ok === true) {
       // Handed over, a value nested deeper would break the host's JSON.stringify (a RangeError) wherever
       // the caller serializes the outcome.
-      if (result.report.length > 2 * MAX_VALUE_DEPTH && nestedDeeperThan(report.value, MAX_VALUE_DEPTH))
+      // The report's object holds the value: one level more.
+      if (jsonDeeperThan(result.report, MAX_VALUE_DEPTH + 1))
         return this.finish(
           new CodecallError(
             "RESULT_NOT_SERIALIZABLE",
             `The return value nests arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
+            { hint: FLATTER_VALUE_HINT },
           ),
         );
       // The tape is the host's bookkeeping, not the program's output.

@@ -41,7 +41,7 @@ export interface ExecutionLimitsV1 {
   cpuTimeMs: number;
   /** Memory the engine may allocate for the program. */
   memoryBytes: number;
-  /** Tool calls one execution may make. */
+  /** Tool calls one execution may make, refused ones included (an unknown name, arguments nested too deep). */
   maxToolCalls: number;
   /** Bytes of return value (as JSON) plus console output. */
   maxOutputBytes: number;
