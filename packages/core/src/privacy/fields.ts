@@ -12,7 +12,7 @@
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
-import { commonEnglishWords, personNameParts } from "./word-lists.js";
+import { commonWordsNotNames } from "./word-lists.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
 export function keyWords(key: string): string[] {
@@ -494,8 +494,7 @@ const SHORT_FUNCTION_WORDS: ReadonlySet<string> = new Set("a an as at by in of o
  * or a romanized name as often (`A. J.`, `At Ma`).
  */
 function commonWordsOnly(words: string[]): boolean {
-  const common = commonEnglishWords();
-  const names = personNameParts();
+  const common = commonWordsNotNames();
   let content = false;
   for (const word of words) {
     if (word === "") continue; // between two spaces
@@ -505,9 +504,9 @@ function commonWordsOnly(words: string[]): boolean {
     for (const part of bare.indexOf("-") === -1 ? [bare] : bare.split("-")) {
       const w = part.toLowerCase();
       if (SHORT_FUNCTION_WORDS.has(w)) continue;
-      if (w.length < 3 || !common.has(w)) return false;
+      if (w.length < 3) return false;
       if (FUNCTION_WORDS.has(w)) continue;
-      if (names.has(w)) return false;
+      if (!common.has(w)) return false; // not a common word, or a part of a name
       content = true;
     }
   }
