@@ -12,7 +12,7 @@
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
-import { commonEnglishWords, personNameParts } from "./word-lists.js";
+import { commonWordsNotNames } from "./word-lists.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
 export function keyWords(key: string): string[] {
@@ -167,23 +167,27 @@ const ROLE_WORDS_ABROAD = new Set(
  */
 const NAME_WORDS_ABROAD = new Set(
   (
-    "förnamn efternamn fornavn efternavn etternavn etunimi sukunimi imię nazwisko jméno příjmení " +
-    "soyad soyadı имя фамилия отчество фио 氏名 姓名 名字 姓 성명 성함"
+    "förnamn efternamn fornavn efternavn etternavn etunimi sukunimi imię nazwisko příjmení " +
+    "soyad soyadı фамилия отчество фио 氏名 姓名 姓 성명 성함"
   ).split(" "),
 );
-/** A bare `name` in those languages: a person's name beside an email or a phone, as `name` is. */
-const BARE_NAME_ABROAD = new Set("namn navn nimi isim 名前 이름".split(" "));
+/**
+ * A bare `name` in those languages: a person's name beside an email or a phone, as `name` is. Words for
+ * any name (`имя`, `jméno`, `名字`) are here, not above: `имя_файла` is a file's name, `uživatelské jméno`
+ * a login.
+ */
+const BARE_NAME_ABROAD = new Set("namn navn nimi isim имя jméno 名字 名前 이름".split(" "));
 
 /**
- * Acts done by a person, before `by` in a key (`deployed_by`, `signed_by`). Not acts as often done by
- * machines or rules (`triggered`, `generated`, `caused`, `sorted`, `grouped`, `powered`).
+ * Acts done by a person, before `by` in a key (`deployed_by`, `merged_by`). Not acts as often done by
+ * machines, services or rules (`triggered`, `generated`, `caused`, `sorted`, `powered`; `paid_by: "PayPal"`,
+ * `signed_by: "DigiCert"`, `locked_by: "Terraform"`, `checked_by: "SonarQube"`).
  */
 const ACTS_OF_PEOPLE = new Set(
   (
     "deploy deployed merge merged sign signed review reviewed edit edited submit submitted invite invited " +
     "upload uploaded push pushed cancel cancelled canceled handle handled escalate escalated accept " +
-    "accepted reject rejected archive archived delete deleted complete completed own owned lock locked " +
-    "check checked pay paid"
+    "accepted reject rejected archive archived delete deleted complete completed own owned"
   ).split(" "),
 );
 
@@ -281,10 +285,12 @@ const LOGIN_WORDS = new Set(["user", "screen", "login", "account", "handle", "co
 
 /**
  * True for a `... name` key whose other words are neither a thing, a qualifier nor a login
- * (`vollständiger Name`): a person's name only in a person's record or a contact table.
+ * (`vollständiger Name`), or a bare `name` in another language (`имя`, `navn`): a person's name only in a
+ * person's record or a contact table.
  */
 export const namesSomeName: (key: string) => boolean = perKey((key) => {
   if (key.length > 200) return false;
+  if (BARE_NAME_ABROAD.has(key.toLowerCase())) return true;
   const words = keyWords(key);
   if (words.length < 2 || words[words.length - 1] !== "name") return false;
   return !words.some((w) => THING_WORDS.has(w) || QUALIFIERS.has(w) || LOGIN_WORDS.has(w));
@@ -379,10 +385,44 @@ const PLACEHOLDERS = new Set(
   ).split("|"),
 );
 
-/** True for a placeholder such as `n/a`, `none`, `Support` or `—`. */
+/**
+ * "Nobody", "open", "pending", "unknown", "to be decided" and "not assigned" in the languages of
+ * {@link ROLE_WORDS_ABROAD}, whose role keys hold them as English ones hold `unassigned`.
+ */
+const PLACEHOLDERS_ABROAD = new Set(
+  // German, Dutch, French, Spanish, Portuguese, Italian
+  (
+    "niemand|keiner|keine|offen|ausstehend|unbekannt|nicht zugewiesen|geen|onbekend|niet toegewezen|" +
+    "aucun|aucune|inconnu|en attente|non assigné|non attribué|à définir|ninguno|nadie|pendiente|" +
+    "desconocido|sin asignar|nenhum|ninguém|pendente|desconhecido|não atribuído|nessuno|sconosciuto|" +
+    "in attesa|non assegnato|da definire|" +
+    // Nordic, Polish, Czech, Turkish, Russian
+    "ingen|okänd|ukendt|ukjent|ei kukaan|tuntematon|avoin|brak|nikt|nieznany|nieprzypisany|nikdo|" +
+    "neznámý|nepřiřazeno|hiç kimse|bilinmiyor|atanmamış|beklemede|никто|нет|неизвестно|не назначен|" +
+    "открыт|ожидает|" +
+    // Japanese, Chinese, Korean
+    "未定|未割当|未割り当て|なし|無し|不明|未設定|待定|未分配|无|暂无|未知|미정|미지정|없음"
+  ).split("|"),
+);
+
+/** True for a placeholder such as `n/a`, `none`, `Support`, `—`, `Offen` or `未定`. */
 export function isPlaceholder(value: string): boolean {
-  return value.length <= 24 && PLACEHOLDERS.has(value.trim().toLowerCase());
+  if (value.length > 24) return false;
+  const v = value.trim().toLowerCase();
+  return PLACEHOLDERS.has(v) || PLACEHOLDERS_ABROAD.has(v);
 }
+
+/**
+ * Words for a department, a team or an office in those languages, whole or ending a compound
+ * (`IT-Abteilung`, `Vertriebsabteilung`, `Équipe Support`, `技术部门`). Japanese and Chinese departments
+ * end in `部` too (`営業部`), as do surnames (`阿部`, `服部`): only after a business function.
+ */
+const BODIES_ABROAD =
+  /(?:abteilung|zentrale|afdeling|avdelning|osasto|oddělení|отдел|部门|部門|团队|チーム|부서)$|^(?:team|équipe|equipe|equipo|departamento|département|dipartimento|reparto|dział|departman|команда|팀)$|^(?:営業|総務|人事|経理|技術|技术|開発|开发|研发|销售|市场|市場|財務|财务|法務|法务|企画|広報|製造|品質|情報システム)部$/;
+
+/** Whether one of a value's words (split at spaces and hyphens) is a department's (see {@link BODIES_ABROAD}). */
+const namesABodyAbroad = (v: string): boolean =>
+  v.split(/[\s-]+/).some((w) => BODIES_ABROAD.test(w.toLowerCase()));
 
 const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M}'’.,\- ]*$/u;
 const CASED_START = /^[\p{Lu}\p{Lt}]/u;
@@ -401,7 +441,8 @@ export function looksLikeName(value: string, strict: boolean): boolean {
     return false;
   if (v.indexOf(".") !== -1 && /\.\p{Ll}{1,5}$/u.test(v)) return false; // a file name (`README.md`)
   if (wordCount(v) > 6) return false;
-  if (endsInLegalForm(v) || endsInBodyWord(v)) return false; // a company (`Initech GmbH`, `Acme Labs`)
+  // a company or a unit (`Initech GmbH`, `Acme Labs`, `IT-Abteilung`)
+  if (endsInLegalForm(v) || endsInBodyWord(v) || namesABodyAbroad(v)) return false;
   // A name field's value (`first_name`, a person's `name`) alone is often a given name that is a word too
   // (`Poppy`); a state or a team has two words or more (`On Hold`, `Data Platform`) or is a verb's
   // participle (`Escalated`, `Pending`). Most names are one word or have no common word first: cheap.
@@ -414,8 +455,30 @@ export function looksLikeName(value: string, strict: boolean): boolean {
   const words = v.split(/\s+/);
   if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
   if (!words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w))) return false;
+  // A product's name with a capital inside (`PayPal`, `GitHub Actions`; not `McDonald`) is no person.
+  if (words.some(camelCaseProduct)) return false;
+  // One word alone is a given name as often as a word (`Rune`, `Sky`, `Per`), unless a participle (`Escalated`).
+  if (words.length === 1) return !(PARTICIPLE.test(v) && commonWordsOnly(words));
   return !commonWordsOnly(words);
 }
+
+/**
+ * A word with a capital inside after three letters or more (`PayPal`, `DigiCert`, `PagerDuty`): a
+ * product's name. Names so written start with a short prefix (`McDonald`, `DeShawn`, `LaToya`, `JoAnn`)
+ * or one of {@link NAME_PREFIXES} (`MacLeod`, `VanDyke`, `MaryAnn`).
+ */
+function camelCaseProduct(word: string): boolean {
+  const m = /^\p{Lu}(\p{Ll}{2,})\p{Lu}/u.exec(word);
+  return m !== null && !NAME_PREFIXES.has(word.slice(0, m[1]!.length + 1).toLowerCase());
+}
+const NAME_PREFIXES: ReadonlySet<string> = new Set(
+  "mac van von der den del dal fitz mary ann anne lee rae mae kay dee jean sha ray".split(" "),
+);
+
+/** Name particles of four letters or more, written in lower case (`Maria della Rosa`, `Siti binti Ahmad`). */
+const LONG_PARTICLES: ReadonlySet<string> = new Set(
+  "della delle dello degli dalla bint binti oglu oğlu ogly оглы kyzy qizi кызы".split(" "),
+);
 
 /** A word ending as an English verb's participles do (`Escalated`, `Pending`). */
 const PARTICIPLE = /\p{Ll}(?:ed|ing)$/u;
@@ -431,8 +494,7 @@ const SHORT_FUNCTION_WORDS: ReadonlySet<string> = new Set("a an as at by in of o
  * or a romanized name as often (`A. J.`, `At Ma`).
  */
 function commonWordsOnly(words: string[]): boolean {
-  const common = commonEnglishWords();
-  const names = personNameParts();
+  const common = commonWordsNotNames();
   let content = false;
   for (const word of words) {
     if (word === "") continue; // between two spaces
@@ -442,9 +504,9 @@ function commonWordsOnly(words: string[]): boolean {
     for (const part of bare.indexOf("-") === -1 ? [bare] : bare.split("-")) {
       const w = part.toLowerCase();
       if (SHORT_FUNCTION_WORDS.has(w)) continue;
-      if (w.length < 3 || !common.has(w)) return false;
+      if (w.length < 3) return false;
       if (FUNCTION_WORDS.has(w)) continue;
-      if (names.has(w)) return false;
+      if (!common.has(w)) return false; // not a common word, or a part of a name
       content = true;
     }
   }
@@ -474,13 +536,14 @@ function endsInLegalForm(v: string): boolean {
 
 /**
  * Words that end the names of companies and their units but no person's (`Acme Labs`, `Wayne
- * Enterprises`, `Growth Squad`), in any case.
+ * Enterprises`, `Growth Squad`), in any case. None is a part of a person's name (`bureau` and `council`
+ * are surnames: `Jacques Bureau`); a test checks it against the people-names list.
  */
-const BODY_WORDS: ReadonlySet<string> = new Set(
+export const BODY_WORDS: ReadonlySet<string> = new Set(
   (
     "industries holdings enterprises technologies solutions systems labs laboratories studios consulting " +
-    "services ventures partners associates foundation institute agency bureau department dept division " +
-    "squad committee council team teams unit ops operations group"
+    "services ventures partners associates foundation institute agency department dept division " +
+    "squad committee team teams unit ops operations group"
   ).split(" "),
 );
 
@@ -536,6 +599,11 @@ function readsAsProse(words: string[]): boolean {
     const w = word.replace(/[.,]+$/, "");
     if (contractedNegation(w)) return true;
     const lower = w.toLowerCase();
+    // A lower-case word beside a capitalised one, in any language (`Nicht zugewiesen`, `Sin asignar`,
+    // `Не назначен`): names capitalise their words but for particles.
+    if (i > 0 && w.length >= 4 && w === lower && w !== w.toUpperCase() && !LONG_PARTICLES.has(w)) {
+      if (CASED_START.test(words[0]!)) return true;
+    }
     if (!FUNCTION_WORDS.has(lower)) continue;
     if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
   }

@@ -98,4 +98,74 @@ describe("classes of a sixth pass (states and teams in role fields, role keys ab
     const a = tok({ deployed_by: "Maria Santos", last_merge_by: "Tom Lee", triggered_by: "Jenkins" });
     expect(a.found).toEqual(["NAME:Maria Santos", "NAME:Tom Lee"]);
   });
+
+  // Review of the sixth pass: values of role keys abroad, generic name keys abroad, word-like given names,
+  // surnames that are words for bodies, products in `<act>_by` keys.
+  it("a role key abroad holding a placeholder, a phrase with a lower-case word or a department holds no person", () => {
+    const a = tok({
+      tasks: [
+        {
+          Zuständig: "Ausstehend",
+          responsabile: "Non assegnato",
+          asignado: "Nadie",
+          ansvarig: "Ej tilldelad",
+        },
+        { исполнитель: "Не указан", 担当: "未設定", 处理人: "暂无", 담당자: "미지정" },
+        {
+          Bearbeiter: "Vertriebsabteilung",
+          responsable: "Équipe Ventes",
+          经办人: "研发部",
+          担当者: "人事部",
+        },
+        // Names keep a lower-case particle of four letters (`della`), and a family name may end in 部.
+        { responsabile: "Lucia della Valle", Kontakt: "Nur binti Yusof", 担当者: "岡部 真一" },
+      ],
+    });
+    expect(a.found).toEqual(["NAME:Lucia della Valle", "NAME:Nur binti Yusof", "NAME:岡部 真一"]);
+    // A value not taken is not replaced elsewhere in the result either.
+    const b = tok({ Verantwortlich: "Offen", Status: "Offen", Notiz: "Vorgang bleibt Offen" });
+    expect(b.found).toEqual([]);
+  });
+
+  it("a generic word for a name abroad (`имя`, `jméno`, `名字`) in a longer key holds no person; alone beside an email it does", () => {
+    const a = tok({
+      имя_проекта: "Северный Ветер",
+      "jméno souboru": "Výkaz Leden",
+      名字: "星火计划",
+      "uživatelské jméno": "pdvorak",
+    });
+    expect(a.found).toEqual([]);
+    const b = tok({ jméno: "Petra Dvořáková", email: "petra@example.cz" });
+    expect(b.found).toEqual(["NAME:Petra Dvořáková", "EMAIL:petra@example.cz"]);
+  });
+
+  it("a role field's single word is a given name though a common word, unless a participle", () => {
+    // Norwegian given names that are English words and in no list of name parts.
+    const a = tok({
+      reviewers: [{ reviewer: "Odd" }, { reviewer: "Balder" }, { reviewer: "Reviewed" }],
+    });
+    expect(a.found).toEqual(["NAME:Odd", "NAME:Balder"]);
+    const mail = tok(text("From: Ask <ask@example.no>\nTo: Blocked <b@example.no>\nSubject: hei\n"));
+    expect(mail.found).toContain("NAME:Ask");
+    expect(mail.found).not.toContain("NAME:Blocked");
+  });
+
+  it("a surname that is also a word for a body (`Bureau`, `Council`) ends a person's name", () => {
+    const a = tok({ owner: "Marie Bureau", manager: "Tom Council", lead: "Finance Squad" });
+    expect(a.found).toEqual(["NAME:Marie Bureau", "NAME:Tom Council"]);
+  });
+
+  it("a machine's act (`paid_by`, `signed_by`) or a product with a capital inside holds no person", () => {
+    const a = tok({
+      paid_by: "Stripe",
+      signed_by: "DocuSign",
+      locked_by: "Atlantis",
+      checked_by: "Snyk",
+      deployed_by: "ArgoCD",
+      reviewed_by: "CodeRabbit",
+      merged_by: "MacKenzie Ross",
+      edited_by: "DeAndre",
+    });
+    expect(a.found).toEqual(["NAME:MacKenzie Ross", "NAME:DeAndre"]);
+  });
 });
