@@ -17,6 +17,7 @@ import {
   createAgent,
   createClassicMode,
   createCodeMode,
+  exposeCodeMode,
 } from "../src/internal.js";
 import { type ScriptedTurn, startMessagesStandIn } from "../src/testing/index.js";
 import { serverBin } from "./fixtures/mcp/servers.js";
@@ -197,6 +198,19 @@ describe("a closed code mode", () => {
       const result = await closed.call(tool, args, {});
       expect(result, tool).toMatchObject({ isError: true });
       expect(result.content, tool).toMatch(/SANDBOX_DISPOSED/);
+    }
+    // The upstream tools exposed one by one, or by id through search, answer the same error as a result.
+    const exposed = exposeCodeMode(closed, "tools")
+      .tools()
+      .map((t) => t.name);
+    expect(exposed.length).toBeGreaterThan(0);
+    for (const [surface, name, args] of [
+      ["tools", exposed[0]!, {}],
+      ["search", "call_tool", { tool: "memory.read_graph", arguments: {} }],
+    ] as const) {
+      const result = await exposeCodeMode(closed, surface).call(name, args, {});
+      expect(result, surface).toMatchObject({ isError: true });
+      expect(result.content, surface).toMatch(/SANDBOX_DISPOSED/);
     }
   });
 });

@@ -239,11 +239,20 @@ class UpstreamTools {
   async callByName(name: string, input: unknown, signal?: AbortSignal): Promise<ToolUseResult> {
     const tool = this.served().get(name);
     if (!tool) return unknownTool(name, [...this.served().keys()]);
-    const generated = (await this.codeMode.current()).api.tools.find(
-      (t) => t.server === tool.server && t.name === tool.name,
-    );
+    const tools = await this.currentTools();
+    if (!Array.isArray(tools)) return tools;
+    const generated = tools.find((t) => t.server === tool.server && t.name === tool.name);
     if (!generated) return unknownTool(name, [...this.served().keys()]);
     return this.call(generated, input, signal);
+  }
+
+  /** The code mode's tools now, or the error result a tool use gets (a closed code mode: SANDBOX_DISPOSED). */
+  private async currentTools(): Promise<GeneratedTool[] | ToolUseResult> {
+    try {
+      return (await this.codeMode.current()).api.tools;
+    } catch (error) {
+      return failed(error);
+    }
   }
 
   async callById(input: unknown, signal?: AbortSignal): Promise<ToolUseResult> {
@@ -252,7 +261,8 @@ class UpstreamTools {
       return failed(
         new CodecallError("TOOL_ARGS_INVALID", 'call_tool needs "tool": the id search_tools returned.'),
       );
-    const tools = (await this.codeMode.current()).api.tools;
+    const tools = await this.currentTools();
+    if (!Array.isArray(tools)) return tools;
     const generated = tools.find((t) => t.id === id);
     if (!generated) {
       const close = nearestToolNames(
