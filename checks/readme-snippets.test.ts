@@ -49,20 +49,28 @@ describe("every runnable README block says whether it runs", () => {
 describe("a block said to run elsewhere is that block, verbatim", () => {
   // `no-run: the same snippet is run from <file>` is only true while the two copies stay identical.
   const all = [
-    "packages/ai-sdk/README.md",
-    "packages/langchain/README.md",
-    "packages/embeddings-en/README.md",
-    ...READMES,
+    ...new Set([
+      "packages/ai-sdk/README.md",
+      "packages/langchain/README.md",
+      "packages/embeddings-en/README.md",
+      ...READMES,
+    ]),
   ];
-  const copies = all.flatMap((file) =>
+  const marked = all.flatMap((file) =>
     blocks(readFileSync(join(repoRoot, file), "utf8"))
+      .filter((b) => b.marker?.includes("same snippet"))
       .map((b) => ({
         file,
+        marker: b.marker!,
         code: b.code,
-        from: /^no-run: the same snippet is run from (\S+)$/.exec(b.marker ?? "")?.[1],
-      }))
-      .filter((b) => b.from !== undefined),
+        from: /^no-run: the same snippet is run from (\S+)$/.exec(b.marker!)?.[1],
+      })),
   );
+  const copies = marked.filter((b) => b.from !== undefined);
+  it("every 'same snippet' marker names its file in the form this check reads", () => {
+    expect(marked.filter((b) => b.from === undefined).map((b) => `${b.file}: ${b.marker}`)).toEqual([]);
+    expect(copies.length).toBeGreaterThan(0);
+  });
   it.each(copies.map((c) => [`${c.file} (from ${c.from})`, c] as const))("%s", (_name, copy) => {
     const run = blocks(readFileSync(join(repoRoot, copy.from!), "utf8"))
       .filter((b) => b.marker?.startsWith("run: "))
