@@ -405,11 +405,18 @@ const PLACEHOLDERS_ABROAD = new Set(
   ).split("|"),
 );
 
-/** True for a placeholder such as `n/a`, `none`, `Support`, `—`, `Offen` or `未定`. */
+/** True for a placeholder such as `n/a`, `none`, `Support` or `—`. */
 export function isPlaceholder(value: string): boolean {
   if (value.length > 24) return false;
-  const v = value.trim().toLowerCase();
-  return PLACEHOLDERS.has(v) || PLACEHOLDERS_ABROAD.has(v);
+  return PLACEHOLDERS.has(value.trim().toLowerCase());
+}
+
+/**
+ * True for a placeholder of another language (`Offen`, `未定`). Only a role's whole value: as a word of a
+ * name or in a name field, such words are surnames too (`Ron Offen`, `Hans Keiner`).
+ */
+function isPlaceholderAbroad(value: string): boolean {
+  return value.length <= 24 && PLACEHOLDERS_ABROAD.has(value.trim().toLowerCase());
 }
 
 /**
@@ -452,6 +459,7 @@ export function looksLikeName(value: string, strict: boolean): boolean {
     const words = v.split(" ");
     return !((apostrophe && words.some(contractedNegation)) || commonWordsOnly(words));
   }
+  if (isPlaceholderAbroad(v)) return false;
   const words = v.split(/\s+/);
   if (words.some((w) => isPlaceholder(w) || namesARole(w)) || readsAsProse(words)) return false;
   if (!words.some((w) => CASED_START.test(w) || UNCASED_LETTER.test(w))) return false;
@@ -463,21 +471,33 @@ export function looksLikeName(value: string, strict: boolean): boolean {
 }
 
 /**
- * A word with a capital inside after three letters or more (`PayPal`, `DigiCert`, `PagerDuty`): a
- * product's name. Names so written start with a short prefix (`McDonald`, `DeShawn`, `LaToya`, `JoAnn`)
- * or one of {@link NAME_PREFIXES} (`MacLeod`, `VanDyke`, `MaryAnn`).
+ * A word with a capital inside after three letters or more, one of its parts a common word that is no
+ * name part (`PagerDuty`, `SonarQube`, `GitHub`): a product's name. Names so written join name parts
+ * (`AnnaMaria`, `RoseMarie`), or start with a short prefix (`McDonald`, `DeShawn`, `LaToya`) or one of
+ * {@link NAME_PREFIXES} (`MacLeod`, `VanderLinden`, `NicAodha`). `PayPal`, whose parts are name parts
+ * too, is not told from a name.
  */
 function camelCaseProduct(word: string): boolean {
   const m = /^\p{Lu}(\p{Ll}{2,})\p{Lu}/u.exec(word);
-  return m !== null && !NAME_PREFIXES.has(word.slice(0, m[1]!.length + 1).toLowerCase());
+  if (m === null || NAME_PREFIXES.has(word.slice(0, m[1]!.length + 1).toLowerCase())) return false;
+  const common = commonWordsNotNames();
+  return word.split(/(?=\p{Lu})/u).some((part) => common.has(part.toLowerCase()));
 }
 const NAME_PREFIXES: ReadonlySet<string> = new Set(
-  "mac van von der den del dal fitz mary ann anne lee rae mae kay dee jean sha ray".split(" "),
+  (
+    "mac van von der den del dal fitz mary ann anne lee rae mae kay dee jean sha ray " +
+    "nic des dos san ten ter della dello dalla vander"
+  ).split(" "),
 );
 
-/** Name particles of four letters or more, written in lower case (`Maria della Rosa`, `Siti binti Ahmad`). */
-const LONG_PARTICLES: ReadonlySet<string> = new Set(
-  "della delle dello degli dalla bint binti oglu oğlu ogly оглы kyzy qizi кызы".split(" "),
+/**
+ * "Not", "no" and "without" in the languages of {@link ROLE_WORDS_ABROAD}: a role's value starting so
+ * (`Nicht zugewiesen`, `Não atribuído`, `Без исполнителя`) says nobody holds it.
+ */
+const NEGATIONS_ABROAD: ReadonlySet<string> = new Set(
+  "nicht kein keine ohne niet geen zonder non pas sans sin sem não nao senza ej inte ikke uden uten ei ilman nie bez ne не нет без".split(
+    " ",
+  ),
 );
 
 /** A word ending as an English verb's participles do (`Escalated`, `Pending`). */
@@ -599,11 +619,11 @@ function readsAsProse(words: string[]): boolean {
     const w = word.replace(/[.,]+$/, "");
     if (contractedNegation(w)) return true;
     const lower = w.toLowerCase();
-    // A lower-case word beside a capitalised one, in any language (`Nicht zugewiesen`, `Sin asignar`,
-    // `Не назначен`): names capitalise their words but for particles.
-    if (i > 0 && w.length >= 4 && w === lower && w !== w.toUpperCase() && !LONG_PARTICLES.has(w)) {
-      if (CASED_START.test(words[0]!)) return true;
-    }
+    // A negation of another language before a lower-case word (`Nicht zugewiesen`, `Sin asignar`,
+    // `Не назначен`). Not any lower-case word: names have particles (`dela`, `ould`, `anak`) and people
+    // type surnames in lower case (`John smith`).
+    if (i === 1 && w === lower && w !== w.toUpperCase() && NEGATIONS_ABROAD.has(words[0]!.toLowerCase()))
+      return true;
     if (!FUNCTION_WORDS.has(lower)) continue;
     if (w === lower || (i === 0 && PROSE_START.has(lower)) || ++count === 2) return true;
   }
@@ -671,14 +691,17 @@ function calendarWordSet(): Set<string> {
 
 /**
  * True when a value found by position may be remembered and replaced wherever it appears later. Not a
- * single word that is also a month or weekday (`June`, `May`): it is tokenized where it sits only.
+ * single word that is also a month or weekday (`June`, `May`), nor, in a role field (`assignee`, `owner`,
+ * where states and teams sit too), a common word that is no name part (`Open`, `Security`, `Rune`): it is
+ * tokenized where it sits only, so a status or a sentence holding the same word keeps it.
  */
-export function rememberable(type: string, value: string): boolean {
+export function rememberable(type: string, value: string, roleField = false): boolean {
   if (type !== "NAME") return true;
-  if (value.length > 16 || value.indexOf(" ") !== -1) return true; // no month or weekday is that long
-  const v = value.trim();
+  if (value.indexOf(" ") !== -1) return true;
+  const v = value.trim().toLowerCase();
   if (v.length < 2) return false;
-  return !(calendarWords ?? calendarWordSet()).has(v.toLowerCase());
+  if (v.length <= 16 && (calendarWords ?? calendarWordSet()).has(v)) return false; // none is longer
+  return !(roleField && commonWordsNotNames().has(v));
 }
 
 // ------------------------------------------------------------------------------------------ regions

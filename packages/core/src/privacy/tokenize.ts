@@ -161,7 +161,7 @@ class Collector {
     readonly versions = new Set<string>(),
   ) {}
 
-  #mark(container: object, at: string | number, type: string, value: string | number): void {
+  #mark(container: object, at: string | number, type: string, value: string | number, role = false): void {
     this.marked = true;
     let m = this.marks.get(container);
     if (m === undefined) {
@@ -170,7 +170,7 @@ class Collector {
     }
     // The token issued here is the one the walk would look up again (a token never changes): kept.
     if (typeof value === "string") {
-      if (rememberable(type, value)) m.set(at, this.vault.issue(type, value, { remember: true }));
+      if (rememberable(type, value, role)) m.set(at, this.vault.issue(type, value, { remember: true }));
       else {
         m.set(at, type);
         this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
@@ -205,7 +205,7 @@ class Collector {
       // A type the output schema declares is trusted; one read from a name must look the part.
       if (declared ? value.trim() === "" || isPlaceholder(value) : !fieldValueFits(type, value, strict))
         return false;
-      this.#mark(container, at, type, value);
+      this.#mark(container, at, type, value, strict);
       return true;
     }
     if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) {
@@ -1210,10 +1210,8 @@ class Walker {
     if (typeof item !== "string") return item;
     const known = lookupToken(this.vault, item);
     if (known !== undefined) return known;
-    return this.vault.issue(type, item, {
-      local: !rememberable(type, item),
-      remember: rememberable(type, item),
-    });
+    // Pass 1 issues every string it may remember: this one it judged local (a month, a role's common word).
+    return this.vault.issue(type, item, { local: true, remember: false });
   }
 
   string(text: string, key: string | undefined, region: string | undefined): string {

@@ -161,11 +161,45 @@ describe("classes of a sixth pass (states and teams in role fields, role keys ab
       signed_by: "DocuSign",
       locked_by: "Atlantis",
       checked_by: "Snyk",
-      deployed_by: "ArgoCD",
+      deployed_by: "CloudBuild",
       reviewed_by: "CodeRabbit",
       merged_by: "MacKenzie Ross",
       edited_by: "DeAndre",
     });
     expect(a.found).toEqual(["NAME:MacKenzie Ross", "NAME:DeAndre"]);
+  });
+
+  it("names with lower-case particles or surnames, joined name parts or a foreign placeholder word stay names in role fields", () => {
+    const names = [
+      "Juan dela Cruz",
+      "Mohamed ould Abdel Aziz",
+      "Jimmy anak Donald",
+      "John smith",
+      "NicAodha",
+      "VanderLinden",
+      "AnnaMaria",
+      "Ron Offen",
+      "Hans Keiner",
+    ];
+    const a = tok({ tasks: names.map((assignee) => ({ assignee, title: "Review" })) });
+    expect(a.found).toEqual(names.map((n) => `NAME:${n}`));
+    // A placeholder abroad is a role's whole value only; as a name field's value it is a surname too.
+    expect(tok({ contact: { full_name: "Offen", email: "o@example.de" } }).found).toContain("NAME:Offen");
+  });
+
+  it("a one-word state or team in a role field is tokenized there only, never where the same word sits elsewhere", () => {
+    const a = tok({
+      tasks: [
+        { title: "Fix login", assignee: "Open", status: "Open" },
+        { title: "Audit", owner: "Security", team: "Security" },
+      ],
+      note: "3 tickets Open, 1 with Security",
+    });
+    expect(a.out).toContain('"status":"Open"');
+    expect(a.out).toContain('"team":"Security"');
+    expect(a.out).toContain("3 tickets Open, 1 with Security");
+    // A given name in a person's name field is still remembered everywhere.
+    const b = tok({ contact: { name: "Poppy", email: "p@example.org" }, note: "Call Poppy back" });
+    expect(b.out).not.toContain("Poppy");
   });
 });
