@@ -147,15 +147,31 @@ describe("configuration", { timeout: 300_000 }, () => {
 });
 
 describe("failures are one line with the right exit code", { timeout: 300_000 }, () => {
-  it("a busy port is exit 3, no stack trace", async () => {
+  it("a busy port is exit 3, no stack trace, before any server starts", async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const { port } = blocker.address() as { port: number };
+    // The one server writes a file when it starts: the busy port must be reported before that.
+    const marker = join(ws.dir, "started-busy");
+    await writeFile(
+      join(ws.dir, "probe-busy.json"),
+      JSON.stringify({
+        mcpServers: {
+          probe: {
+            command: process.execPath,
+            args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
+          },
+        },
+      }),
+    );
     try {
-      const run = await cli(["serve", "--http", String(port), "-q"], { cwd: ws.dir });
+      const run = await cli(["serve", "--http", String(port), "-q", "-c", "probe-busy.json"], {
+        cwd: ws.dir,
+      });
       expect(run.code).toBe(3);
       expect(run.stderr).toContain(`EADDRINUSE: Port 127.0.0.1:${port} is already in use.`);
       expect(run.stderr).not.toMatch(/\n\s+at /);
+      await expect(readFile(marker)).rejects.toMatchObject({ code: "ENOENT" });
     } finally {
       blocker.close();
     }

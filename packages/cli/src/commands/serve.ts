@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import {
   type CodeModeOptions,
@@ -117,6 +118,7 @@ export function serveCommand(program: Command, io: CliIo): void {
       const auth = port === undefined ? undefined : authOptions(flags, io);
       // Before connecting anything: an exposed endpoint without auth never starts.
       if (port !== undefined) assertAuthBeyondLoopback(flags.host ?? "127.0.0.1", auth !== undefined);
+      if (port !== undefined) await assertPortFree(flags.host ?? "127.0.0.1", port);
       // stdout is the MCP channel on stdio: every note goes to stderr.
       const note = progress(io, flags.quiet);
       const options = { name: "codecall", version: VERSION };
@@ -315,4 +317,17 @@ function authOptions(flags: ServeFlags, io: CliIo): HttpAuthOptions | undefined 
     };
   }
   return undefined;
+}
+
+/**
+ * Fails (EADDRINUSE, exit 3) before any server starts when the port is taken: the real listen comes once
+ * every upstream server has connected, which can take a minute. Port 0 takes a free one.
+ */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
