@@ -33,15 +33,21 @@ export function jsonDeeperThan(json: string, max: number): boolean {
   // A value nested n levels deep is at least 2n characters: short texts need no scan.
   if (json.length <= 2 * max) return false;
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // a backslash escapes the next character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
+    if (c === 34) {
+      // A string: jump to its closing quote (native indexOf; arguments of megabytes are mostly strings),
+      // the first one not escaped by an odd run of backslashes.
+      let end = i;
+      for (;;) {
+        end = json.indexOf('"', end + 1);
+        if (end === -1) return false;
+        let b = end - 1;
+        while (json.charCodeAt(b) === 92) b--;
+        if ((end - 1 - b) % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 91 || c === 123) {
       if (++depth > max) return true;
     } else if (c === 93 || c === 125) depth--;
   }
