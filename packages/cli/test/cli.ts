@@ -113,3 +113,18 @@ const graph = await memory.readGraph({});
 return graph.entities.map((e) => e.name).sort();
 `;
 }
+
+/**
+ * Writes `<dir>/<name>.json`, a config whose one server only writes `<dir>/<name>.started` when it starts
+ * (it is no MCP server): a test checks that file to learn whether the CLI started any server. Returns the
+ * config's file name and the marker's path.
+ */
+export async function probeConfig(dir: string, name: string): Promise<{ config: string; marker: string }> {
+  const marker = join(dir, `${name}.started`);
+  const script = `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`;
+  await writeFile(
+    join(dir, `${name}.json`),
+    JSON.stringify({ mcpServers: { probe: { command: process.execPath, args: ["-e", script] } } }),
+  );
+  return { config: `${name}.json`, marker };
+}

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { startMessagesStandIn } from "@codecall/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
-import { makeWorkspace, notesProgram, runCli, type Workspace } from "./cli.js";
+import { makeWorkspace, notesProgram, probeConfig, runCli, type Workspace } from "./cli.js";
 
 let ws: Workspace;
 beforeEach(async () => {
@@ -189,19 +189,8 @@ describe("codecall exec", () => {
   it("exits 3 on --sandbox e2b without E2B_API_KEY, before any server starts", async () => {
     await writeFile(join(ws.dir, "p.ts"), "return 1");
     // The one server writes a file when it starts: the missing key must be reported before that.
-    const marker = join(ws.dir, "started");
-    await writeFile(
-      join(ws.dir, "probe.json"),
-      JSON.stringify({
-        mcpServers: {
-          probe: {
-            command: process.execPath,
-            args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
-          },
-        },
-      }),
-    );
-    const run = await runCli(["exec", "p.ts", "-c", "probe.json", "--sandbox", "e2b"], {
+    const { config, marker } = await probeConfig(ws.dir, "probe");
+    const run = await runCli(["exec", "p.ts", "-c", config, "--sandbox", "e2b"], {
       cwd: ws.dir,
       env: { E2B_API_KEY: undefined, E2B_DEBUG: undefined },
     });
@@ -211,21 +200,10 @@ describe("codecall exec", () => {
   });
 
   it("serves the upstream tools or search with --sandbox e2b and no E2B_API_KEY: they run no program", async () => {
-    const marker = join(ws.dir, "started-tools");
-    await writeFile(
-      join(ws.dir, "probe-tools.json"),
-      JSON.stringify({
-        mcpServers: {
-          probe: {
-            command: process.execPath,
-            args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
-          },
-        },
-      }),
-    );
+    const { config, marker } = await probeConfig(ws.dir, "probe-tools");
     for (const expose of ["tools", "search"]) {
       await rm(marker, { force: true });
-      const run = await runCli(["serve", "-c", "probe-tools.json", "--sandbox", "e2b", "--expose", expose], {
+      const run = await runCli(["serve", "-c", config, "--sandbox", "e2b", "--expose", expose], {
         cwd: ws.dir,
         input: "",
         env: { E2B_API_KEY: undefined, E2B_DEBUG: undefined },

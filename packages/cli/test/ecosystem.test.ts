@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { startChatCompletionsStandIn } from "@codecall/ai-sdk/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { needsNoSnapshot } from "../src/reexec.js";
-import { makeWorkspace, notesProgram, runCli, type Workspace } from "./cli.js";
+import { makeWorkspace, notesProgram, probeConfig, runCli, type Workspace } from "./cli.js";
 
 let ws: Workspace;
 beforeEach(async () => {
@@ -152,20 +152,9 @@ describe("failures are one line with the right exit code", { timeout: 300_000 },
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const { port } = blocker.address() as { port: number };
     // The one server writes a file when it starts: the busy port must be reported before that.
-    const marker = join(ws.dir, "started-busy");
-    await writeFile(
-      join(ws.dir, "probe-busy.json"),
-      JSON.stringify({
-        mcpServers: {
-          probe: {
-            command: process.execPath,
-            args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
-          },
-        },
-      }),
-    );
+    const { config, marker } = await probeConfig(ws.dir, "probe-busy");
     try {
-      const run = await cli(["serve", "--http", String(port), "-q", "-c", "probe-busy.json"], {
+      const run = await cli(["serve", "--http", String(port), "-q", "-c", config], {
         cwd: ws.dir,
       });
       expect(run.code).toBe(3);
