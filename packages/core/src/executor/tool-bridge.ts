@@ -20,20 +20,36 @@ export type CallToolFunction = (
 
 /** How many schema violations one TOOL_ARGS_INVALID message lists. */
 const MAX_REPORTED_ERRORS = 3;
+/**
+ * Arguments holding more values than this get only their first violation reported. Ajv's all-errors mode
+ * builds an error object for every violation on the host's thread: 60,000 wrong entities in one 4 MB
+ * argument held it for seconds, while the first violation is found as soon as it is reached.
+ */
+const ALL_ERRORS_UP_TO_VALUES = 10_000;
+
+/** A tool's validators: `first` stops at the first violation; `all` lists them all (compiled on a first failure). */
+interface ToolValidators {
+  schema: object;
+  draft: "draft07" | "draft2020";
+  first: ValidateFunction;
+  all?: ValidateFunction | null;
+}
+
+type Engines = Record<"draft07" | "draft2020", { first: Ajv | Ajv2020; all: Ajv | Ajv2020 }>;
 
 /**
  * Validates tool arguments against input schemas. Validators compile on first use of a tool and are kept;
  * a schema the validator cannot compile is not enforced (the server still checks its own input).
  */
 export class ArgumentValidator {
-  private readonly cache = new Map<string, ValidateFunction | null>();
+  private readonly cache = new Map<string, ToolValidators | null>();
   /** Ajv loads with the first check: it is a large part of core's import time otherwise. */
-  private engines: Promise<{ draft07: Ajv; draft2020: Ajv2020 }> | undefined;
+  private engines: Promise<Engines> | undefined;
+  private loaded: Engines | undefined;
 
   /** Loads Ajv now (in the background), so the first tool call does not wait for it. */
   warmUp(): void {
-    this.engines ??= loadEngines();
-    this.engines.catch(() => {
+    this.#load().catch(() => {
       this.engines = undefined;
     });
   }
@@ -43,55 +59,105 @@ export class ArgumentValidator {
    * once the tool's validator is compiled (a promise only before), so a call does not wait a turn for it.
    */
   check(tool: GeneratedTool, args: JsonObject): void | Promise<void> {
-    const validate = this.cache.get(tool.id);
-    if (validate === undefined) return this.validator(tool).then((v) => this.#verdict(tool, v, args));
-    this.#verdict(tool, validate, args);
+    const validators = this.cache.get(tool.id);
+    if (validators === undefined) return this.validator(tool).then((v) => this.#verdict(tool, v, args));
+    this.#verdict(tool, validators, args);
   }
 
-  #verdict(tool: GeneratedTool, validate: ValidateFunction | null, args: JsonObject): void {
-    if (!validate || validate(args)) return;
-    const errors = (validate.errors ?? []).map(describe);
-    const unique = [...new Map(errors.map((e) => [`${e.field}|${e.message}`, e])).values()];
+  #verdict(tool: GeneratedTool, validators: ToolValidators | null, args: JsonObject): void {
+    if (!validators || validators.first(args)) return;
+    let errors = validators.first.errors ?? [];
+    let partial = true;
+    if (!hasMoreValuesThan(args, ALL_ERRORS_UP_TO_VALUES)) {
+      const all = this.#allErrors(validators);
+      if (all && !all(args)) {
+        errors = all.errors ?? errors;
+        partial = false;
+      }
+    }
+    const described = errors.map(describe);
+    const unique = [...new Map(described.map((e) => [`${e.field}|${e.message}`, e])).values()];
     const shown = unique.slice(0, MAX_REPORTED_ERRORS);
     const listed = shown
       .map((e) => (e.field ? `${e.field} ${e.message}` : `the arguments ${e.message}`))
       .join("; ");
-    const more = unique.length > shown.length ? `; and ${unique.length - shown.length} more` : "";
+    const more = partial
+      ? " (the arguments are large: only the first problem is listed)"
+      : unique.length > shown.length
+        ? `; and ${unique.length - shown.length} more`
+        : "";
     throw new CodecallError("TOOL_ARGS_INVALID", `Invalid arguments for ${tool.id}: ${listed}${more}.`, {
       details: { tool: tool.id, errors: unique },
     });
   }
 
-  private async validator(tool: GeneratedTool): Promise<ValidateFunction | null> {
-    let validate = this.cache.get(tool.id);
-    if (validate !== undefined) return validate;
-    this.engines ??= loadEngines();
-    const engines = await this.engines;
-    const schema = tool.definition.inputSchema;
-    validate = null;
-    if (schema && typeof schema === "object") {
-      const { $schema, ...rest } = schema as Record<string, unknown>;
-      const legacy = typeof $schema === "string" && /draft-0[4-7]/.test($schema);
+  /** The tool's all-errors validator, compiled the first time its arguments fail (engines are loaded by then). */
+  #allErrors(validators: ToolValidators): ValidateFunction | null {
+    if (validators.all === undefined) {
       try {
-        validate = (legacy ? engines.draft07 : engines.draft2020).compile(rest);
+        validators.all = this.loaded?.[validators.draft].all.compile(validators.schema) ?? null;
       } catch {
-        validate = null;
+        validators.all = null;
       }
     }
-    this.cache.set(tool.id, validate);
-    return validate;
+    return validators.all;
+  }
+
+  #load(): Promise<Engines> {
+    this.engines ??= loadEngines().then((engines) => {
+      this.loaded = engines;
+      return engines;
+    });
+    return this.engines;
+  }
+
+  private async validator(tool: GeneratedTool): Promise<ToolValidators | null> {
+    let validators = this.cache.get(tool.id);
+    if (validators !== undefined) return validators;
+    const engines = await this.#load();
+    const schema = tool.definition.inputSchema;
+    validators = null;
+    if (schema && typeof schema === "object") {
+      const { $schema, ...rest } = schema as Record<string, unknown>;
+      const draft = typeof $schema === "string" && /draft-0[4-7]/.test($schema) ? "draft07" : "draft2020";
+      try {
+        validators = { schema: rest, draft, first: engines[draft].first.compile(rest) };
+      } catch {
+        validators = null;
+      }
+    }
+    this.cache.set(tool.id, validators);
+    return validators;
   }
 }
 
-async function loadEngines(): Promise<{ draft07: Ajv; draft2020: Ajv2020 }> {
-  const [{ Ajv }, { Ajv2020 }] = await Promise.all([import("ajv"), import("ajv/dist/2020.js")]);
-  return { draft07: newAjv(Ajv), draft2020: newAjv(Ajv2020) };
+/** Whether `value` holds more than `limit` values (objects, arrays and leaves), counted without recursion. */
+function hasMoreValuesThan(value: unknown, limit: number): boolean {
+  const pending: unknown[] = [value];
+  let seen = 1;
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === null || typeof next !== "object") continue;
+    const children = Array.isArray(next) ? next : Object.values(next);
+    seen += children.length;
+    if (seen > limit) return true;
+    for (const child of children) pending.push(child);
+  }
+  return false;
 }
 
-function newAjv<T>(AjvClass: new (options: object) => T): T {
+async function loadEngines(): Promise<Engines> {
+  const [{ Ajv }, { Ajv2020 }] = await Promise.all([import("ajv"), import("ajv/dist/2020.js")]);
+  return {
+    draft07: { first: newAjv(Ajv, false), all: newAjv(Ajv, true) },
+    draft2020: { first: newAjv(Ajv2020, false), all: newAjv(Ajv2020, true) },
+  };
+}
+
+function newAjv<T>(AjvClass: new (options: object) => T, allErrors: boolean): T {
   return new AjvClass({
     strict: false,
-    allErrors: true,
+    allErrors,
     validateFormats: false,
     validateSchema: false,
     logger: false,
