@@ -6,7 +6,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { nearestToolNames } from "../discovery/nearest.js";
 import { CodecallError } from "../errors.js";
 import type { JsonObject } from "../json.js";
-import { toolResultToValue } from "../mcp/result.js";
+import { STDERR_LEAD, toolResultToValue } from "../mcp/result.js";
 import type { ExecutionInterceptor, InterceptedCall } from "./interceptor.js";
 import type { ToolLimiter } from "./tool-limits.js";
 
@@ -255,7 +255,7 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
         : await options.callTool(tool.server, tool.name, sent, { signal: context.signal });
       value = toolResultValue(tool, result);
     } catch (error) {
-      throw redactError(error, tool, interceptor?.redact?.bind(interceptor));
+      throw programFailure(error, tool, interceptor?.redact?.bind(interceptor));
     }
     return call && interceptor?.afterCall ? await interceptor.afterCall(call, value) : value;
   };
@@ -282,16 +282,39 @@ function interceptedCall(
  * A failed call's message enters the program, so with a `redact` hook it is redacted there, and the raw
  * content the error may carry in its details is dropped.
  */
-function redactError(
+/**
+ * A tool's failure as the program reads it. The message loses stack frames (a server's or the host's file
+ * paths, line numbers and internal modules: nothing a program can act on) and a failed server's stderr (the
+ * host keeps it in the server's status and its own error). Details keep the tool's structured error and
+ * small figures; with privacy on, only the server and tool, since they are not redacted.
+ */
+function programFailure(
   error: unknown,
   tool: GeneratedTool,
   redact: ((text: string) => string) | undefined,
-): unknown {
-  if (!redact) return error;
+): CodecallError {
   const failure = CodecallError.from(error, "TOOL_FAILED");
-  return new CodecallError(failure.code, redact(failure.message), {
-    details: { server: tool.server, tool: tool.name },
+  const stderrAt = failure.message.indexOf(STDERR_LEAD);
+  const message = withoutStackFrames(stderrAt < 0 ? failure.message : failure.message.slice(0, stderrAt));
+  const {
+    stderrTail: _stderr,
+    content: _content,
+    ...details
+  } = (failure.details ?? {}) as Record<string, unknown>;
+  return new CodecallError(failure.code, redact ? redact(message) : message, {
+    details: redact
+      ? { server: tool.server, tool: tool.name }
+      : { ...details, server: tool.server, tool: tool.name },
   });
+}
+
+/** Lines of a V8 stack (`    at f (file:///x.js:1:2)`) or a Python traceback, which error texts often carry. */
+const STACK_FRAME_LINE =
+  /^[ \t]*(?:at [^\n]*(?:\d+:\d+\)?|\(native\)|<anonymous>\)?)|File "[^"\n]*", line \d+[^\n]*|Traceback \(most recent call last\):)[ \t]*$\n?/gm;
+
+function withoutStackFrames(text: string): string {
+  const cut = text.replace(STACK_FRAME_LINE, "").trimEnd();
+  return cut || "The tool failed without a message.";
 }
 
 function unknownTool(name: string, byId: Map<string, GeneratedTool>): CodecallError {

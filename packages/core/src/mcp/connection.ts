@@ -32,6 +32,7 @@ import type { McpServerConfig } from "./config.js";
 import { commandLineForHint, urlForHint } from "./hint-text.js";
 import { callScope, limitedFetch, resultTooLarge } from "./limits.js";
 import { type OAuthTokenStorage, StoredOAuthProvider, type UpstreamOAuthOptions } from "./oauth.js";
+import { STDERR_LEAD } from "./result.js";
 import { StderrTail } from "./stderr-tail.js";
 import { BoundedLineReader } from "./stdio-framing.js";
 import { suggestNames } from "./suggest.js";
@@ -683,7 +684,10 @@ export class ServerConnection {
           { cause: error, details: { ...details, timeoutMs } },
         );
       }
-      if (error.code === JsonRpcCode.ConnectionClosed) return this.#crashError(error);
+      // The SDK's own "Connection closed" (a real close has already made this connection crashed, above); a
+      // server may send -32000 for its own errors too, and that is a failed call, not a crash.
+      if (error.code === JsonRpcCode.ConnectionClosed && this.state !== "ready")
+        return this.#crashError(error);
       // A JSON-RPC error the server sent back for this call.
       const code: ErrorCode =
         error.code === JsonRpcCode.InvalidParams
@@ -728,7 +732,7 @@ export class ServerConnection {
     return new CodecallError(
       "MCP_SERVER_CRASHED",
       `MCP server "${this.name}"${pid} exited or closed the connection.` +
-        (tail ? ` Its stderr ends with:\n${tail}` : " It wrote nothing to stderr."),
+        (tail ? `${STDERR_LEAD}${tail}` : " It wrote nothing to stderr."),
       { cause, details: { server: this.name, stderrTail: tail } },
     );
   }
@@ -758,7 +762,7 @@ export class ServerConnection {
         : `Check that ${urlForHint(config.url)} is reachable, the server is running, and the headers (credentials) are right.`;
     return new CodecallError(
       "MCP_CONNECT_FAILED",
-      `MCP server "${this.name}" did not start: ${reason}.` + (tail ? ` Its stderr ends with:\n${tail}` : ""),
+      `MCP server "${this.name}" did not start: ${reason}.` + (tail ? `${STDERR_LEAD}${tail}` : ""),
       { cause: error, hint, details: { server: this.name, stderrTail: tail } },
     );
   }

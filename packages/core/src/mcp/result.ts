@@ -1,6 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { CodecallError } from "../errors.js";
 
+/** Ends a server failure's message with its stderr, for the host; programs get the message without it (see tool-bridge.ts). */
+export const STDERR_LEAD = " Its stderr ends with:\n";
+
 /**
  * The text a failed tool gave: its text content blocks joined, or a note when it sent none.
  */
