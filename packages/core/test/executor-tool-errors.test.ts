@@ -41,7 +41,7 @@ describe("tool failures as a program reads them: the tool's message, no stack fr
   const run = async (call: string) => {
     const result = await executor.execute(caught(call));
     expect(result.ok).toBe(true);
-    return result.value as Caught;
+    return result.value as unknown as Caught;
   };
 
   it("a JSON-RPC error carrying a Node stack: TOOL_FAILED with its message, without the frames (and -32000 from a live server is no crash)", async () => {
