@@ -71,6 +71,18 @@ describe("the type-checker is hostile input too: limits end it off the host thre
     expect(performance.now() - again).toBeLessThan(firstMs / 2);
   });
 
+  it("a run cancelled while its program is being checked ends ABORTED without waiting for the check", async () => {
+    const controller = new AbortController();
+    // Seconds of checking (nine literals run to the budget): the abort comes long before the check ends.
+    const running = executor.execute(permutationProgram(9).replace("return 1;", "return 2;"), {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 200);
+    const result = await running;
+    expect(result.error?.code).toBe("ABORTED");
+    await nextCheckWorks();
+  });
+
   it("a 2 MB program: TYPE_CHECK_LIMIT at once, for type-check on and off", async () => {
     const code = `${"const a = [1, 2, 3];\n".repeat(100_000)}return 1;`;
     expect(code.length).toBeGreaterThan(2_000_000);

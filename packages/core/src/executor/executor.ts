@@ -391,13 +391,19 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
         const limits = resolveLimits(defaultLimits, run.limits);
         const mode = checkMode(run.typeCheck ?? defaultMode);
-        const s = await current();
+        const s = await unlessAborted(current(), run.signal);
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
         // Imported skills are checked beside the program; one whose tools changed is checked whatever the mode.
-        const linked = await files?.link(code, s.api, s.preparer.prepare.bind(s.preparer));
-        const prepared = await trace.phase("codecall.type_check", () =>
-          s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files),
+        const linked = await unlessAborted(
+          files?.link(code, s.api, s.preparer.prepare.bind(s.preparer)),
+          run.signal,
+        );
+        const prepared = await unlessAborted(
+          trace.phase("codecall.type_check", () =>
+            s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files),
+          ),
+          run.signal,
         );
         const skillReport = linked?.report(prepared.diagnostics);
         if (skillReport?.error) return fail(skillReport.error, prepared.diagnostics);
@@ -461,6 +467,30 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     },
   };
   return executor;
+}
+
+/**
+ * `work`, or ABORTED as soon as `signal` aborts: a cancelled run does not wait for what comes before the
+ * sandbox (a cold type-check takes seconds); that work finishes in the background (a check into the cache).
+ */
+function unlessAborted<T>(work: Promise<T> | T, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return Promise.resolve(work);
+  // As the sandbox answers an abort: a reason that is a CodecallError is the error.
+  const cancelled = () =>
+    CodecallError.isInstance(signal.reason)
+      ? signal.reason
+      : new CodecallError(
+          "ABORTED",
+          `The execution was cancelled before it ran${signal.reason instanceof Error ? `: ${signal.reason.message}` : "."}`,
+        );
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    Promise.resolve(work)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Most prologues kept per API: one per set of servers programs used. */
