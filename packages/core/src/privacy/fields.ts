@@ -905,6 +905,16 @@ export function columnTypes(header: readonly unknown[]): (string | undefined)[] 
 
 const DELIMITERS = [",", "\t", ";", "|"];
 
+/**
+ * A line that is a JSON object (`{"level":"info","email":...}`): the first record of a log of JSON lines,
+ * whose records are read by their structure, not a table's header (its commas separate `"key":value`
+ * pairs, not column names).
+ */
+function isJsonObjectLine(line: string): boolean {
+  const t = line.trim();
+  return t.charCodeAt(0) === 123 && t.charCodeAt(t.length - 1) === 125;
+}
+
 /** Splits one CSV line, honouring double quotes; returns the unquoted cells. */
 function splitLine(line: string, delimiter: string): string[] {
   const cells: string[] = [];
@@ -1001,7 +1011,7 @@ function tableValues(text: string, out: FieldValue[]): void {
   const nl = text.indexOf("\n");
   if (nl === -1) return;
   const header = text.slice(0, nl).replace(/\r$/, "");
-  if (header.length > 2000) return;
+  if (header.length > 2000 || isJsonObjectLine(header)) return;
   const delimiter = DELIMITERS.find((d) => header.includes(d));
   if (delimiter === undefined) return;
   const columns = columnTypes(splitLine(header, delimiter));
@@ -1031,7 +1041,7 @@ function tableVersions(text: string, isVersion: (header: string) => boolean, int
   const nl = text.indexOf("\n");
   if (nl === -1) return;
   const header = text.slice(0, nl).replace(/\r$/, "");
-  if (header.length > 2000) return;
+  if (header.length > 2000 || isJsonObjectLine(header)) return;
   const delimiter = DELIMITERS.find((d) => header.includes(d));
   if (delimiter === undefined) return;
   const heads = splitLine(header, delimiter);
