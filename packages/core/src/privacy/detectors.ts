@@ -501,6 +501,32 @@ export const namesVersion: (key: string) => boolean = perKey((key) => {
   );
 });
 
+/** Words before `addr`/`address` that make it a network address (`remote_addr`, `client_address`). */
+const ADDRESS_OWNERS = new Set(
+  "remote client source src dest dst destination peer local server host origin public private nat gateway".split(
+    " ",
+  ),
+);
+
+/**
+ * True when a property holds an IP address: `ip`, `ip_address`, `ipv4`, `client_ip`, `source_ips`,
+ * `remote_addr`, `X-Forwarded-For`. A dotted quad there is an address even when its numbers are small
+ * (`8.8.4.4`, `1.0.0.1`).
+ */
+export const namesIp: (key: string) => boolean = perKey((key) => {
+  if (key.length > 200) return false;
+  const words = keyWords(key);
+  const last = words[words.length - 1];
+  if (last === undefined) return false;
+  if (words.some((w) => /^(?:ip|ips|ipv4|ipaddr|ipaddress|ipaddresses)$/.test(w))) return true;
+  if (words.join("").endsWith("forwardedfor")) return true;
+  return (
+    (last === "addr" || last === "address") &&
+    words.length > 1 &&
+    ADDRESS_OWNERS.has(words[words.length - 2]!)
+  );
+});
+
 /**
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
  * `6.14.3.3` (versions), not `10.0.0.12` nor `8.8.8.8`. About one address in 50,000 reads so.
@@ -560,8 +586,9 @@ export function ipv4Detector(confidence = 0.95): Detector {
         // A cell of a version column (`| version |`, a sheet's `Build` column) is a version; the same
         // text in prose beside the table is still an address.
         if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
-        // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address.
-        if (smallOctets(m[0])) return;
+        // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address, but
+        // not under a key for an address (`ip: "8.8.4.4"`).
+        if (smallOctets(m[0]) && (context.key === undefined || !namesIp(context.key))) return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
         if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
           return;
@@ -972,9 +999,19 @@ const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
 
 // ---------------------------------------------------------------------------------------------- names
 
-/** A display name before an address in angle brackets: `From: Jane Doe <jane@example.com>`. */
+/**
+ * A display name before an address in angle brackets (`From: Jane Doe <jane@example.com>`) or in
+ * Outlook's `[mailto:...]` (`From: Jane Doe [mailto:jane@example.com]`). A quoted name is read whole,
+ * commas and all (`"Nakamura, Kenji" <kenji@...>`: a family name first, not two recipients).
+ */
 const MAILBOX =
-  /(?:^|[\n,;:("]|\bby\b)[ \t]*"?([\p{L}][\p{L}\p{M}'’.\- ]{0,60}?)"?[ \t]*<[^<>\s@]{1,64}@[^<>\s]{1,255}>/gu;
+  /(?:^|[\n,;:("]|\bby\b)[ \t]*(?:"([^"<>\n]{1,80})"|"?([\p{L}][\p{L}\p{M}'’.\- ]{0,60}?)"?)[ \t]*(?:<[^<>\s@]{1,64}@[^<>\s]{1,255}>|\[mailto:[^[\]\s@]{1,64}@[^[\]\s]{1,255}\])/gu;
+/** A help desk's relay after the sender's name (`Jane Roe via Zendesk`, `"Jane Roe (via Acme)"`). */
+const VIA = /\s+\(?via\s.*$/is;
+
+/** Whether text may hold a mailbox (see {@link MAILBOX}), `@` known: an angle bracket or a `mailto:`. */
+export const mayHoldMailbox = (text: string): boolean =>
+  text.indexOf("<") !== -1 || text.indexOf("mailto:") !== -1;
 
 /**
  * Person names in mail and commit headers: the display name of a mailbox (`From: Jane Doe <jane@...>`,
@@ -985,20 +1022,35 @@ export function mailboxNameDetector(confidence = 0.9): Detector {
     type: "NAME",
     confidence,
     find(text, out, context) {
-      if (!profileOf(text, context).at || text.indexOf("<") === -1) return;
+      if (!profileOf(text, context).at || !mayHoldMailbox(text)) return;
       eachMailboxName(text, (start, end) => push(out, d, start, end));
     },
   };
   return builtin(d, AT);
 }
 
-/** Calls `found` with the span of each mailbox display name in `text` (no profile needed: `<` and `@` known). */
-export function eachMailboxName(text: string, found: (start: number, end: number) => void): void {
+/**
+ * Calls `found` with the span of each mailbox display name in `text` (no profile needed: `@` known). A
+ * quoted `"Nakamura, Kenji"` is two spans, the family name then the given name, the latter with the name
+ * as a signature writes it (`Kenji Nakamura`).
+ */
+export function eachMailboxName(
+  text: string,
+  found: (start: number, end: number, written?: string) => void,
+): void {
   eachMatch(MAILBOX, text, (m) => {
-    const name = m[1]!.trim();
+    const group = m[1] === undefined ? 2 : 1;
+    let name = m[group]!.trim();
+    // The relay's name is no part of the sender's (`via` would read as prose and lose the whole name).
+    const via = VIA.exec(name);
+    if (via !== null) name = name.slice(0, via.index);
     if (!looksLikeName(name, true) || /^(?:from|to|cc|bcc|author|by)$/i.test(name)) return;
-    const start = m.index + m[0].indexOf(name);
-    found(start, start + name.length);
+    const start = m.index + m[0].indexOf(name, m[0].indexOf(m[group]!));
+    const comma = group === 1 ? name.indexOf(", ") : -1;
+    if (comma > 0 && name.indexOf(",", comma + 1) === -1) {
+      found(start, start + comma);
+      found(start + comma + 2, start + name.length, `${name.slice(comma + 2)} ${name.slice(0, comma)}`);
+    } else found(start, start + name.length);
   });
 }
 

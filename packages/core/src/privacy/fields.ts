@@ -12,7 +12,7 @@
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
-import { commonWordsNotNames } from "./word-lists.js";
+import { commonWordsNotNames, commonWordsThatAreNames } from "./word-lists.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
 export function keyWords(key: string): string[] {
@@ -220,7 +220,14 @@ export const keyKind: (key: string) => KeyKind = perKey((key) =>
   key.length > 200 ? undefined : classify(keyWords(key)),
 );
 
-function classify(words: string[]): KeyKind {
+/** Words a form builder or a tracker puts before a field's own name (`custom_field_assignee`, `cf_owner`). */
+const FIELD_PREFIX = new Set(["custom", "field", "fields", "cf"]);
+
+function classify(all: string[]): KeyKind {
+  // `custom_field_assignee` is the `assignee` field (`field` alone would read as a qualifier).
+  let from = 0;
+  while (from < all.length - 1 && FIELD_PREFIX.has(all[from]!)) from++;
+  const words = from === 0 ? all : all.slice(from);
   if (words.length === 0) return undefined;
   const joined = words.join("");
   const last = words[words.length - 1]!;
@@ -260,6 +267,9 @@ function classify(words: string[]): KeyKind {
     return "NAME";
   const at = words.lastIndexOf("name");
   if (at > 0 && words.slice(0, at).some((w) => PERSON_NAME_QUALIFIERS.has(w))) return "NAME";
+  // The same in one lower-case word (`contactname`, `ownername`, `assigneename`).
+  if (words.length === 1 && joined.endsWith("name") && PERSON_NAME_QUALIFIERS.has(joined.slice(0, -4)))
+    return "NAME";
   if (words.length <= 2 && (ROLE_WORDS.has(last) || PERSON_NOUNS.has(last) || ROLE_WORDS_ABROAD.has(last)))
     return "ROLE";
   if (words.length <= 2 && PEOPLE_WORDS.has(last)) return "PEOPLE";
@@ -295,6 +305,18 @@ export const namesSomeName: (key: string) => boolean = perKey((key) => {
   if (words.length < 2 || words[words.length - 1] !== "name") return false;
   return !words.some((w) => THING_WORDS.has(w) || QUALIFIERS.has(w) || LOGIN_WORDS.has(w));
 });
+
+/** A login's key (`username`, `user_name`, `userName`): a handle, or a person's full name written out. */
+export const namesUserName: (key: string) => boolean = perKey(
+  (key) => key.length <= 40 && keyWords(key).join("") === "username",
+);
+
+/**
+ * A login's value that is a person's name (`Elena Rossi`, not `erossi` or `elena.rossi`): two words or
+ * more, each capitalised, as a handle never is.
+ */
+export const fullNameShape = (value: string): boolean =>
+  value.length <= 80 && /^\p{Lu}[\p{L}\p{M}'’.-]*(?: \p{Lu}[\p{L}\p{M}'’.-]*)+$/u.test(value);
 
 /** Words of a product code's key: its digits are a barcode, never a card (`ean`, `gtin14`, `barcode`). */
 const PRODUCT_CODE_WORDS = /^(?:ean|gtin|upc|isbn|barcode|sku|asin|mpn)\d{0,2}$/;
@@ -646,14 +668,25 @@ const countDigits = (v: string): number => {
   return n;
 };
 
-/** True when a phone field's value can be a phone number: 7-15 digits and little else. */
+/**
+ * True when a phone field's value can be a phone number: 7-15 digits and little else, not all one digit
+ * repeated after any `+` country code (`000-000-0000`, `+44 0000 000000`: a placeholder, which would be
+ * remembered and replaced in every other field that holds it).
+ */
 export function looksLikePhone(value: string): boolean {
   if (value.length > 40) return false;
   const digits = countDigits(value);
-  if (digits < 7 || digits > 15) return false;
+  if (digits < 7 || digits > 15 || oneDigitRepeated(value)) return false;
   return /^[\s\d+().\-\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212/]*(?:(?:ext|x|#)\.?\s*\d{1,6})?$/i.test(
     value,
   );
+}
+
+/** Whether a phone's digits, after a leading `+` and its first group (a country code), are one digit repeated. */
+export function oneDigitRepeated(value: string): boolean {
+  const national = value.trimStart().startsWith("+") ? value.replace(/^\s*\+\d{1,3}(?=\D)/, "") : value;
+  const digits = national.replace(/\D/g, "");
+  return digits.length > 0 && digits.split(digits[0]!).length === digits.length + 1;
 }
 
 /** True when an SSN field's value is nine digits, bare or grouped 3-2-4. */
@@ -691,17 +724,25 @@ function calendarWordSet(): Set<string> {
 
 /**
  * True when a value found by position may be remembered and replaced wherever it appears later. Not a
- * single word that is also a month or weekday (`June`, `May`), nor, in a role field (`assignee`, `owner`,
- * where states and teams sit too), a common word that is no name part (`Open`, `Security`, `Rune`): it is
- * tokenized where it sits only, so a status or a sentence holding the same word keeps it.
+ * single word that is also a month or weekday (`June`, `May`), nor a single common English word, a part
+ * of names or not (`Will`, `Grace`, `Open`, `Security`), in a name, name-part or role field, where states
+ * and teams sit too: it is tokenized where it sits only, so a status or a sentence holding the same word
+ * (`Will this ship?`, `Grace period`) keeps it. A name of two words or more (`Will Smith`) is remembered.
+ * `words` false keeps the month rule only: a person's display `name` (`{name: "Poppy", email}`), by which
+ * the record's notes address them, and a mailbox's display name, which has no place to be kept to.
  */
-export function rememberable(type: string, value: string, roleField = false): boolean {
+export function rememberable(type: string, value: string, words = true): boolean {
   if (type !== "NAME") return true;
   if (value.indexOf(" ") !== -1) return true;
   const v = value.trim().toLowerCase();
-  if (v.length < 2) return false;
-  if (v.length <= 16 && (calendarWords ?? calendarWordSet()).has(v)) return false; // none is longer
-  return !(roleField && commonWordsNotNames().has(v));
+  if (v.length < 2 || isCalendarWord(v)) return false;
+  return !(words && (commonWordsNotNames().has(v) || commonWordsThatAreNames().has(v)));
+}
+
+/** True for a month or weekday name (`June`, `mai`), in any case. */
+export function isCalendarWord(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  return v.length <= 16 && (calendarWords ?? calendarWordSet()).has(v); // none is longer
 }
 
 // ------------------------------------------------------------------------------------------ regions
@@ -1134,7 +1175,11 @@ export function labelStringValues(text: string): FieldValue[] | undefined {
   // A label holds no colon, so only the first can end it (a one-character search is the cheaper one). A
   // label is at least one letter and at most 61 characters, with room for a lead and quotes.
   const colon = text.indexOf(":");
-  if (colon < 1 || colon > 70 || text.charCodeAt(colon + 1) !== 32) return undefined;
+  if (colon < 1 || colon > 70 || text.charCodeAt(colon + 1) !== 32) {
+    // Or a `key=value` line (`assignee=Ivana Horvat`), its label the same, ending at the first `=`.
+    const eq = text.indexOf("=");
+    if (eq < 1 || eq > 70 || (colon !== -1 && colon < eq)) return undefined;
+  }
   const out: FieldValue[] = [];
   labelLine(text, out);
   return out.length > 0 ? out : undefined;
@@ -1178,6 +1223,76 @@ function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void 
   if (kind !== "NAME" && kind !== "ROLE") return;
   if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
     out.push({ type: "NAME", value, place: { label } });
+}
+
+/**
+ * A quoted value after its key in a log line: logfmt's `assignee="Ivana Horvat"` (or `'...'`). The key is
+ * a word that starts the line or follows a space, `{`, `,` or `(`. A printed Python dict
+ * (`{'assignee': ...}`) is not read: its keys are as often a program's own (classes3.test.ts).
+ */
+const QUOTED_PAIR = /(?:^|[\s{,(])(\p{L}[\p{L}\p{N}_.-]{0,60})=(?:"([^"\n\\]{1,80})"|'([^'\n\\]{1,80})')/gu;
+
+/** Whether text may hold a {@link QUOTED_PAIR}: a `="` or `='`. */
+export const mayHoldQuotedPairs = (text: string): boolean =>
+  text.indexOf('="') !== -1 || text.indexOf("='") !== -1;
+
+/**
+ * Names in quoted `key="value"` pairs of a text (see {@link QUOTED_PAIR}), read by the
+ * rule property names follow: a person-name or role key, and a value that looks the part.
+ */
+export function quotedPairValues(text: string): FieldValue[] {
+  const out: FieldValue[] = [];
+  QUOTED_PAIR.lastIndex = 0;
+  for (let m = QUOTED_PAIR.exec(text); m !== null; m = QUOTED_PAIR.exec(text)) {
+    const kind = keyKind(m[1]!);
+    if (kind !== "NAME" && kind !== "ROLE") continue;
+    const value = m[2] ?? m[3]!;
+    if (!HAS_TOKEN.test(value) && fieldValueFits("NAME", value, kind === "ROLE"))
+      out.push({ type: "NAME", value });
+  }
+  return out;
+}
+
+/** The `From:` line above a `Sent:` line (Outlook's reply header), quoted by `>` or not. */
+const REPLY_FROM = /^[ \t>]*From:[ \t]*(.{1,200}?)[ \t]*\r?$/;
+/** A line of that header after `Sent:`: its recipients (`To:`, `Cc:`) or another field of it. */
+const REPLY_FIELD = /^[ \t>]*(To|Cc|Subject|Importance|Attachments):[ \t]*(.{0,500}?)[ \t]*\r?$/;
+/** A mailbox's address after its name, in angle brackets or Outlook's `[mailto:...]`. */
+const MAILBOX_ADDRESS_TAIL = /\s*(?:<[^<>]*>|\[mailto:[^\]]*\])\s*$/;
+
+/**
+ * The names in Outlook's reply header, which gives a sender without an address (`From: Tanaka Hiroshi`,
+ * then `Sent: Monday, ...`) and recipients as `;`-separated names (`To: Jane Doe; Li Wei`): the `From:`
+ * line right above a `Sent:` line, and the block's `To:` and `Cc:` lines. Each must look like a person's
+ * name as a role's value does (capitalised words, no prose); one holding an address is left to the
+ * mailbox detector.
+ */
+export function replyHeaderNames(text: string): FieldValue[] {
+  const out: FieldValue[] = [];
+  const add = (label: string, part: string) => {
+    const name = part
+      .replace(MAILBOX_ADDRESS_TAIL, "")
+      .replace(/^"(.*)"$/, "$1")
+      .trim();
+    if (name.indexOf("@") === -1 && !HAS_TOKEN.test(name) && fieldValueFits("NAME", name, true))
+      out.push({ type: "NAME", value: name, place: { label } });
+  };
+  for (let at = text.indexOf("\nSent:"); at !== -1; at = text.indexOf("\nSent:", at + 6)) {
+    const from = REPLY_FROM.exec(text.slice(text.lastIndexOf("\n", at - 1) + 1, at));
+    if (from === null) continue;
+    add("From", from[1]!);
+    // The header's other lines, up to the first that is none of its fields (a blank line, the body).
+    for (let start = text.indexOf("\n", at + 1) + 1; start > 0 && start < text.length; ) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = text.length;
+      const field = end - start <= 600 ? REPLY_FIELD.exec(text.slice(start, end)) : null;
+      if (field === null) break;
+      if (field[1] === "To" || field[1] === "Cc")
+        for (const part of field[2]!.split(";")) add(field[1], part);
+      start = end + 1;
+    }
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------ vCard, iCalendar

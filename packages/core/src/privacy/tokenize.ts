@@ -14,6 +14,7 @@ import {
   type Gated,
   gateMask,
   type Match,
+  mayHoldMailbox,
   namesVersion,
   onlyBuiltins,
   PHONE_GATE,
@@ -27,6 +28,8 @@ import {
   columnTypes,
   type FieldValue,
   fieldValueFits,
+  fullNameShape,
+  isCalendarWord,
   isPersonObject,
   isPlaceholder,
   isRegionKey,
@@ -34,10 +37,15 @@ import {
   keyKind,
   labelFieldValues,
   labelStringValues,
+  mayHoldQuotedPairs,
   namesId,
   namesSomeName,
+  namesUserName,
+  oneDigitRepeated,
+  quotedPairValues,
   regionForField,
   rememberable,
+  replyHeaderNames,
   tableFieldValues,
   typeForSchema,
   versionCells,
@@ -161,7 +169,7 @@ class Collector {
     readonly versions = new Set<string>(),
   ) {}
 
-  #mark(container: object, at: string | number, type: string, value: string | number, role = false): void {
+  #mark(container: object, at: string | number, type: string, value: string | number, words: boolean): void {
     this.marked = true;
     let m = this.marks.get(container);
     if (m === undefined) {
@@ -170,9 +178,11 @@ class Collector {
     }
     // The token issued here is the one the walk would look up again (a token never changes): kept.
     if (typeof value === "string") {
-      if (rememberable(type, value, role)) m.set(at, this.vault.issue(type, value, { remember: true }));
+      if (rememberable(type, value, words)) m.set(at, this.vault.issue(type, value, { remember: true }));
       else {
-        m.set(at, type);
+        // A common word's token is issued now, not remembered, so tokens keep the order their values come
+        // in; a month's is issued when the walk reaches it, as it always was.
+        m.set(at, isCalendarWord(value) ? type : this.vault.issue(type, value, { local: true }));
         this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
       }
     } else m.set(at, this.vault.issue(type, String(value), { numeric: true, remember: true }));
@@ -199,18 +209,23 @@ class Collector {
     value: JsonValue,
     strict: boolean,
     declared = false,
+    /** See {@link rememberable}: false for a person's display `name`, by which notes address them. */
+    words = true,
   ): boolean {
     if (typeof value === "string") {
       if (value.length > MAX_FIELD_VALUE) return false;
       // A type the output schema declares is trusted; one read from a name must look the part.
       if (declared ? value.trim() === "" || isPlaceholder(value) : !fieldValueFits(type, value, strict))
         return false;
-      this.#mark(container, at, type, value, strict);
+      this.#mark(container, at, type, value, words);
       return true;
     }
     if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) {
-      if ((type === "PHONE" && value >= 1e6) || (type === "SSN" && value >= 1e6 && value < 1e9)) {
-        this.#mark(container, at, type, value);
+      if (
+        (type === "PHONE" && value >= 1e6 && !oneDigitRepeated(String(value))) ||
+        (type === "SSN" && value >= 1e6 && value < 1e9)
+      ) {
+        this.#mark(container, at, type, value, words);
         return true;
       }
     }
@@ -257,6 +272,8 @@ class Collector {
       // structure instead.
       if (first !== 123 && (first !== 91 || isLetter(value.charCodeAt(1))))
         for (const f of labelFieldValues(value)) this.#found(f);
+      // Outlook's reply header names its sender without an address (`From: Jane Doe` above `Sent:`).
+      if (value.indexOf("\nSent:") !== -1) for (const f of replyHeaderNames(value)) this.#found(f);
       // A log's JSON records among its other lines.
       if (!json) this.#jsonLines(value);
     } else {
@@ -264,12 +281,16 @@ class Collector {
       const label = labelStringValues(value);
       if (label !== undefined) for (const f of label) this.#found(f);
     }
+    // Quoted pairs in a log line (`assignee="Jane Doe"`).
+    if (mayHoldQuotedPairs(value)) for (const f of quotedPairValues(value)) this.#found(f);
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
-    if (this.mailboxes && value.indexOf("<") !== -1 && value.indexOf("@") !== -1) {
-      eachMailboxName(value, (start, end) => {
+    if (this.mailboxes && value.indexOf("@") !== -1 && mayHoldMailbox(value)) {
+      eachMailboxName(value, (start, end, written) => {
         const name = value.slice(start, end);
-        if (rememberable("NAME", name)) this.vault.issue("NAME", name, { remember: true });
+        if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, { remember: true });
+        // `"Nakamura, Kenji"`: the signature and the greeting write it `Kenji Nakamura`.
+        if (written !== undefined) this.vault.issue("NAME", written, { remember: true });
       });
     }
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
@@ -395,6 +416,7 @@ class Collector {
         let type: string | undefined = typeForSchema(sub);
         const declared = type !== undefined;
         let strict = false;
+        let words = true;
         if (type === undefined) {
           if (kind === "EMAIL" || kind === "PHONE" || kind === "SSN") type = kind;
           // A calendar's room or equipment among the attendees (`{displayName: "Boardroom", email,
@@ -405,13 +427,18 @@ class Collector {
             type = "NAME";
             strict = true;
           } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
-          else if (GENERIC_NAME_KEYS.has(key)) {
+          else if (typeof v === "string" && namesUserName(key) && fullNameShape(v)) {
+            // A login written as a full name (`userName: "Elena Rossi"`), not a handle (`erossi`).
+            type = "NAME";
+            strict = true;
+          } else if (GENERIC_NAME_KEYS.has(key)) {
             person ??=
               value.resource !== true &&
               ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
             if (person) {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
+              words = false;
             }
           } else if (typeof v === "string" && namesSomeName(key)) {
             // `vollstaendiger_name` beside an email or phone: the record's person.
@@ -429,7 +456,7 @@ class Collector {
           }
         }
         if (type !== undefined) {
-          this.#take(value, key, type, v, strict, declared);
+          this.#take(value, key, type, v, strict, declared, words);
           if (typeof v === "string") this.text(v);
           continue;
         }

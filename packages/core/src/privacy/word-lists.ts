@@ -3,6 +3,16 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 let common: ReadonlySet<string> | undefined;
+let commonNames: ReadonlySet<string> | undefined;
+
+/** One of the package's word lists (`words/<file>`): one lower-case word a line. */
+function readWords(file: string): ReadonlySet<string> {
+  // The package finds its own root by its name (its `package.json` is exported), from `src` or `dist`.
+  const root = dirname(createRequire(import.meta.url).resolve("@codecall/core/package.json"));
+  // Line ends as a checkout may have written them (`\r\n` on Windows with autocrlf).
+  const words = readFileSync(join(root, "words", file), "utf8").split(/\r?\n/);
+  return new Set(words.filter((w) => w !== ""));
+}
 
 /**
  * Common English words that are no part of a person's name, lower case, of three letters or more: SCOWL's
@@ -12,12 +22,15 @@ let common: ReadonlySet<string> | undefined;
  * read on first use (the first role value or one-word name) with one read and one split.
  */
 export function commonWordsNotNames(): ReadonlySet<string> {
-  if (common === undefined) {
-    // The package finds its own root by its name (its `package.json` is exported), from `src` or `dist`.
-    const root = dirname(createRequire(import.meta.url).resolve("@codecall/core/package.json"));
-    // Line ends as a checkout may have written them (`\r\n` on Windows with autocrlf).
-    const words = readFileSync(join(root, "words", "common-words.txt"), "utf8").split(/\r?\n/);
-    common = new Set(words.filter((w) => w !== ""));
-  }
+  common ??= readWords("common-words.txt");
   return common;
+}
+
+/**
+ * The same common English words that are parts of names too (`will`, `grace`, `rose`, `brown`), some
+ * 2,900: `words/common-name-words.txt`, generated beside the other list.
+ */
+export function commonWordsThatAreNames(): ReadonlySet<string> {
+  commonNames ??= readWords("common-name-words.txt");
+  return commonNames;
 }
