@@ -71,6 +71,29 @@ export const HOSTILE_CLASS4_CASES = {
       expect(received.filter((r) => r !== "serialized")).toEqual([]);
     },
   },
+  "hostile-native-loop-past-limit": {
+    title:
+      "hostile: one regular-expression split or replace over a 16 MiB string, a native loop that runs for seconds without a termination check, ends with its typed error at the limit",
+    async run(ctx) {
+      // V8 checks for termination between JavaScript operations only: one such call went on 5 s past a
+      // 1 s limit on isolated-vm, which then gave up on the isolate (SANDBOX_CRASHED at about 6 s). The
+      // outcome is due at the limit whether or not the engine has stopped yet. Short limits make twice the
+      // limit a tight bound and keep small what the loop allocates past the memory limit meanwhile (V8
+      // lets the heap grow while termination is pending): about 50-140 MiB by 1.1 s in runs.
+      const limits = { cpuTimeMs: 500, wallTimeMs: 550, memoryBytes: 64 * MiB };
+      const text = "const s = 'ab'.repeat(2 ** 23);\n";
+      for (const code of [
+        `${text}return s.split(/b/).length;`,
+        `${text}return s.replace(/b/g, '').length;`,
+      ]) {
+        // Finishing in time (or a RangeError, or the memory limit) is fine; what matters is the bound.
+        await hostile(ctx, code, {
+          expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT", "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"],
+          limits,
+        });
+      }
+    },
+  },
   "hostile-huge-tool-names": {
     title:
       "hostile: tool calls with names of many kilobytes, made one after another, are refused with a catchable error and leave the outcome's call records small",
