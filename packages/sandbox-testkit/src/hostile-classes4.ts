@@ -94,6 +94,34 @@ export const HOSTILE_CLASS4_CASES = {
       }
     },
   },
+  "hostile-deep-tool-result": {
+    title:
+      "hostile: a tool result nested 10,000 levels deep (past what the host's JSON.stringify can follow) fails that call with a typed, catchable error that says so, and the host keeps working",
+    async run(ctx) {
+      const tools: ToolHandler = (call, options) => {
+        if (call.name !== "deep") return conformanceTools().tools(call, options);
+        let value: unknown = [];
+        for (let i = 0; i < 10_000; i++) value = [value];
+        return value;
+      };
+      await hostile(
+        ctx,
+        'try { await codecall.callTool("deep"); return "got it"; } catch (e) { return { code: e.code, message: e.message, after: await codecall.callTool("echo", { n: 1 }) }; }',
+        {
+          expect: "ok",
+          tools,
+          check: (o) => {
+            const value = o.value as { code: string; message: string; after: unknown };
+            expect(value.code).toBe("TOOL_RESULT_TOO_LARGE");
+            expect(value.message).toMatch(/too deeply/);
+            // Nothing of the host's own failure: no RangeError, stack or file.
+            expect(value.message).not.toMatch(/call stack|RangeError|node_modules|node:internal|\.ts:\d/);
+            expect(value.after).toEqual({ n: 1 });
+          },
+        },
+      );
+    },
+  },
   "hostile-huge-tool-names": {
     title:
       "hostile: tool calls with names of many kilobytes, made one after another, are refused with a catchable error and leave the outcome's call records small",

@@ -1,3 +1,5 @@
+import { CodecallError } from "./errors.js";
+
 /** A JSON value: the only kind of data that crosses a sandbox boundary. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -52,4 +54,24 @@ export function jsonDeeperThan(json: string, max: number): boolean {
     } else if (c === 93 || c === 125) depth--;
   }
   return false;
+}
+
+/**
+ * Whether `error` is the host's own stack overflow: what walking or serialising a value nested a few
+ * thousand levels deep gives on the host's thread (JSON.stringify, a privacy scan).
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/**
+ * The error a program gets for a tool result nested too deeply for the host to pass on. It says what
+ * happened and nothing of the host's stack or files.
+ */
+export function toolResultTooDeep(tool: string): CodecallError {
+  return new CodecallError(
+    "TOOL_RESULT_TOO_LARGE",
+    `The result of ${tool} nests arrays and objects too deeply to pass to the program (thousands of levels).`,
+    { hint: "Ask the tool for a flatter or smaller result.", details: { tool } },
+  );
 }

@@ -3,7 +3,14 @@ import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
 import { okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
-import { type JsonValue, jsonDeeperThan, MAX_VALUE_DEPTH, utf8Length } from "./json.js";
+import {
+  isStackOverflow,
+  type JsonValue,
+  jsonDeeperThan,
+  MAX_VALUE_DEPTH,
+  toolResultTooDeep,
+  utf8Length,
+} from "./json.js";
 import type { ExecutionLimits } from "./limits.js";
 import {
   adapterFailure,
@@ -357,7 +364,8 @@ export class Run implements Deadline {
         this.checkAnswerSize(name, answer);
         if (release) await nextTurn();
       } catch (error) {
-        failure = CodecallError.from(error, "TOOL_FAILED");
+        // A result nested past what the host's JSON.stringify can follow overflows the host's stack.
+        failure = isStackOverflow(error) ? toolResultTooDeep(name) : CodecallError.from(error, "TOOL_FAILED");
         answer = this.failureAnswer(failure);
       }
       // The run may have ended while a large answer was made over turns: it is not handed over then.
