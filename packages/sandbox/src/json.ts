@@ -75,3 +75,33 @@ export function toolResultTooDeep(tool: string): CodecallError {
     { hint: "Ask the tool for a flatter or smaller result.", details: { tool } },
   );
 }
+
+/**
+ * The longest tool name a call may carry: far past any real one (MCP allows 128 characters; a namespaced
+ * name is a few of those), far below the megabytes the arguments' limit would let through.
+ */
+export const MAX_TOOL_NAME_LENGTH = 1_024;
+
+/**
+ * The tool name at the start of a call's request text (`{"name":...,"args":...}`, as the prelude makes
+ * it), read without parsing the rest: the arguments may be megabytes. "" when it is not there.
+ */
+export function requestName(requestJson: string): string {
+  const match = /^\{"name":("(?:[^"\\]|\\.)*")/.exec(requestJson.slice(0, 6 * MAX_TOOL_NAME_LENGTH + 16));
+  if (!match) return "";
+  try {
+    const name: unknown = JSON.parse(match[1]!);
+    return typeof name === "string" ? name.slice(0, MAX_TOOL_NAME_LENGTH) : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * What a backend that refuses a call before it crosses (QuickJS's worker: arguments over the limits)
+ * sends the host instead, so the call still counts toward maxToolCalls and leaves its record: the host
+ * answers it with the same refusal. `kind`: "call" (over maxToolArgsBytes) or "inFlight".
+ */
+export function standInRequest(requestJson: string, kind: "call" | "inFlight"): string {
+  return JSON.stringify({ name: requestName(requestJson), refused: kind });
+}
