@@ -314,6 +314,8 @@ class IsolateContext implements SandboxContextV1 {
   private deadReason: { code: FailureCode; message: string } | undefined;
   /** Why the current run is being stopped, when the host stopped it. */
   private stopCode: FailureCode | undefined;
+  /** Resolves when the host stops the current run (see {@link kill}). */
+  private stopped = stopSignal();
   private readonly watched: Watched;
   private disposed = false;
   /** Every run so far completed and nothing stopped the isolate: it may serve another context. */
@@ -398,6 +400,7 @@ class IsolateContext implements SandboxContextV1 {
     this.bridge = bridge;
     this.report = reportSlot();
     this.stopCode = undefined;
+    this.stopped = stopSignal();
     this.watched.baselineNs = startCpu;
     this.watched.budgetNs = BigInt(Math.ceil(limits.cpuTimeMs * 1e6));
     this.watchdog.watch(this.watched);
@@ -414,8 +417,22 @@ class IsolateContext implements SandboxContextV1 {
         new Promise<{ crash: string }>((resolve) => {
           stopWatching = watchCrash(this.slot, (crash) => resolve({ crash }));
         }),
+        this.stopped.promise.then(() => ({ stopped: true as const })),
       ]);
       const stats = this.stats(startCpu);
+      // Stopped at its limit (or by the caller): the outcome is due now. V8 checks for termination only
+      // between JavaScript operations, and some native loops run for seconds without one (a regular
+      // expression's replace over a huge string, JSON.stringify or for-in over a huge typed array):
+      // waiting for the isolate to unwind would hand the host its outcome that much later. The isolate is
+      // disposed already and never serves another run; it is freed when its thread lets go (or, past
+      // isolated-vm's own 5 s grace, parked with its memory: see SECURITY.md).
+      if ("stopped" in outcome)
+        return {
+          kind: "failed",
+          code: this.stopCode ?? "SANDBOX_CRASHED",
+          message: "the program was stopped at its limit",
+          stats,
+        };
       if ("crash" in outcome) {
         this.deadReason = {
           code: /out-of-memory/i.test(outcome.crash) ? "SANDBOX_MEMORY" : "SANDBOX_CRASHED",
@@ -706,6 +723,7 @@ class IsolateContext implements SandboxContextV1 {
     this.healthy = false;
     dispose(this.isolate);
     this.report.fail();
+    this.stopped.stop();
   }
 }
 
@@ -736,6 +754,15 @@ function reportSlot() {
     },
   };
   return slot;
+}
+
+/** A promise the host resolves when it stops a run. */
+function stopSignal() {
+  let stop: () => void = noop;
+  const promise = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  return { promise, stop };
 }
 
 function isSyntaxError(error: unknown): boolean {

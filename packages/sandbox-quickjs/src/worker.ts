@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { HostBridgeV1, RunControlV1, RunResultV1 } from "@codecall/sandbox";
+import { standInRequest } from "@codecall/sandbox/internal";
 import { QuickJSSandboxContext, type SharedWatch } from "./context.js";
 import { type Engine, EnginePool } from "./engine-pool.js";
 import { takeMailed } from "./mailbox.js";
@@ -43,24 +44,18 @@ const bridge: HostBridgeV1 = {
     // Calls the host would refuse anyway are refused here, before they cross: the host drains a worker's
     // messages in one turn of its event loop, so 100,000 queued calls or 40 one-megabyte arguments
     // would block it for as long as it takes to read them all. A string of n UTF-16 units is at least
-    // n UTF-8 bytes, so these checks never refuse what the host would accept.
+    // n UTF-8 bytes, so these checks never refuse what the host would accept. Arguments over the limits
+    // cross as a small stand-in instead, which the host refuses the same way: such a call still counts
+    // toward maxToolCalls and leaves its record (the host has stopped the run past that limit).
     if (limits) {
-      if (request.length > limits.maxToolArgsBytes + 1024)
-        return refuse(
-          "TOOL_ARGS_TOO_LARGE",
-          `The tool call's arguments exceed limits.maxToolArgsBytes (${limits.maxToolArgsBytes} bytes).`,
-        );
       if (callsSent > limits.maxToolCalls)
         return refuse(
           "TOOL_CALL_LIMIT",
           `The program made more than ${limits.maxToolCalls} tool calls (limits.maxToolCalls).`,
         );
-      const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * limits.maxToolArgsBytes;
-      if (unitsInFlight + request.length > inFlightLimit)
-        return refuse(
-          "TOOL_ARGS_TOO_LARGE",
-          `The program's tool calls in flight carry more than ${inFlightLimit} bytes of arguments (${ARGS_IN_FLIGHT_FACTOR}x limits.maxToolArgsBytes). Await earlier calls before sending more.`,
-        );
+      if (request.length > limits.maxToolArgsBytes + 1024) request = standInRequest(request, "call");
+      else if (unitsInFlight + request.length > ARGS_IN_FLIGHT_FACTOR * limits.maxToolArgsBytes)
+        request = standInRequest(request, "inFlight");
     }
     callsSent++;
     unitsInFlight += request.length;

@@ -448,6 +448,53 @@ export const CASES = {
       );
     },
   },
+  "tool-refusals-counted": {
+    title:
+      "calls refused before they reach a tool (arguments over maxToolArgsBytes, too many in flight, a name too long) count toward maxToolCalls and leave a record with their error code",
+    async run({ sandbox }) {
+      const limits = { maxToolArgsBytes: 10_000, maxToolCalls: 20 };
+      // One of each refusal, then a call that works: each is counted and recorded.
+      const outcome = await run(
+        sandbox,
+        `const codes = [];
+const code = (p) => p.then(() => "ok", (e) => e.code);
+codes.push(await code(codecall.callTool("echo", { s: "x".repeat(50000) })));
+const slow = Array.from({ length: 5 }, () => code(codecall.callTool("delay", { ms: 50, s: "y".repeat(9000) })));
+codes.push(...(await Promise.all(slow)));
+codes.push(await code(codecall.callTool("n".repeat(5000))));
+codes.push(await code(codecall.callTool("echo", { n: 1 })));
+return codes;`,
+        { limits },
+      );
+      expect(outcome.value).toEqual([
+        "TOOL_ARGS_TOO_LARGE",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "TOOL_ARGS_TOO_LARGE",
+        "TOOL_NOT_FOUND",
+        "ok",
+      ]);
+      expect(outcome.stats.toolCalls).toBe(8);
+      const records = outcome.toolCalls.map((r) => [r.name.slice(0, 4), r.error ?? "ok"]);
+      expect(records.filter(([, error]) => error !== "ok")).toEqual([
+        ["echo", "TOOL_ARGS_TOO_LARGE"],
+        ["dela", "TOOL_ARGS_TOO_LARGE"],
+        ["nnnn", "TOOL_NOT_FOUND"],
+      ]);
+      expect(outcome.toolCalls).toHaveLength(8);
+      expect(JSON.stringify(outcome.toolCalls).length).toBeLessThan(2_000);
+      // A loop of oversized calls, each refused and caught, ends at the call limit.
+      const flood = await run(
+        sandbox,
+        'const big = "x".repeat(50000);\nfor (;;) { try { await codecall.callTool("echo", { big }); } catch (e) {} }',
+        { limits: { ...limits, cpuTimeMs: 5_000, wallTimeMs: 10_000 } },
+      );
+      expectError(flood, "TOOL_CALL_LIMIT");
+      expect(flood.toolCalls.length).toBeLessThanOrEqual(limits.maxToolCalls);
+    },
+  },
   "tool-non-json-args": {
     title: "tool arguments JSON cannot encode (cycles, BigInt, functions) give a clean, catchable error",
     async run({ sandbox }) {

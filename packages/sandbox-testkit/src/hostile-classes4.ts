@@ -71,6 +71,57 @@ export const HOSTILE_CLASS4_CASES = {
       expect(received.filter((r) => r !== "serialized")).toEqual([]);
     },
   },
+  "hostile-native-loop-past-limit": {
+    title:
+      "hostile: one regular-expression split or replace over a 16 MiB string, a native loop that runs for seconds without a termination check, ends with its typed error at the limit",
+    async run(ctx) {
+      // V8 checks for termination between JavaScript operations only: one such call went on 5 s past a
+      // 1 s limit on isolated-vm, which then gave up on the isolate (SANDBOX_CRASHED at about 6 s). The
+      // outcome is due at the limit whether or not the engine has stopped yet. Short limits make twice the
+      // limit a tight bound and keep small what the loop allocates past the memory limit meanwhile (V8
+      // lets the heap grow while termination is pending): about 50-140 MiB by 1.1 s in runs.
+      const limits = { cpuTimeMs: 500, wallTimeMs: 550, memoryBytes: 64 * MiB };
+      const text = "const s = 'ab'.repeat(2 ** 23);\n";
+      for (const code of [
+        `${text}return s.split(/b/).length;`,
+        `${text}return s.replace(/b/g, '').length;`,
+      ]) {
+        // Finishing in time (or a RangeError, or the memory limit) is fine; what matters is the bound.
+        await hostile(ctx, code, {
+          expect: ["SANDBOX_CPU_LIMIT", "SANDBOX_TIMEOUT", "SANDBOX_MEMORY", "PROGRAM_ERROR", "ok"],
+          limits,
+        });
+      }
+    },
+  },
+  "hostile-deep-tool-result": {
+    title:
+      "hostile: a tool result nested 10,000 levels deep (past what the host's JSON.stringify can follow) fails that call with a typed, catchable error that says so, and the host keeps working",
+    async run(ctx) {
+      const tools: ToolHandler = (call, options) => {
+        if (call.name !== "deep") return conformanceTools().tools(call, options);
+        let value: unknown = [];
+        for (let i = 0; i < 10_000; i++) value = [value];
+        return value;
+      };
+      await hostile(
+        ctx,
+        'try { await codecall.callTool("deep"); return "got it"; } catch (e) { return { code: e.code, message: e.message, after: await codecall.callTool("echo", { n: 1 }) }; }',
+        {
+          expect: "ok",
+          tools,
+          check: (o) => {
+            const value = o.value as { code: string; message: string; after: unknown };
+            expect(value.code).toBe("TOOL_RESULT_TOO_LARGE");
+            expect(value.message).toMatch(/too deeply/);
+            // Nothing of the host's own failure: no RangeError, stack or file.
+            expect(value.message).not.toMatch(/call stack|RangeError|node_modules|node:internal|\.ts:\d/);
+            expect(value.after).toEqual({ n: 1 });
+          },
+        },
+      );
+    },
+  },
   "hostile-huge-tool-names": {
     title:
       "hostile: tool calls with names of many kilobytes, made one after another, are refused with a catchable error and leave the outcome's call records small",

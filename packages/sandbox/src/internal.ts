@@ -3,7 +3,13 @@
  * program wrapper, stack mapping, byte counting, a deferred promise). Not part of the public API: it may change in any release.
  */
 export { deferred } from "./deferred.js";
-export { utf8Length } from "./json.js";
+export {
+  isStackOverflow,
+  requestName,
+  standInRequest,
+  toolResultTooDeep,
+  utf8Length,
+} from "./json.js";
 export {
   PRELUDE_FILENAME,
   PRELUDE_SOURCE,

@@ -1,3 +1,5 @@
+import { CodecallError } from "./errors.js";
+
 /** A JSON value: the only kind of data that crosses a sandbox boundary. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -52,4 +54,54 @@ export function jsonDeeperThan(json: string, max: number): boolean {
     } else if (c === 93 || c === 125) depth--;
   }
   return false;
+}
+
+/**
+ * Whether `error` is the host's own stack overflow: what walking or serialising a value nested a few
+ * thousand levels deep gives on the host's thread (JSON.stringify, a privacy scan).
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/**
+ * The error a program gets for a tool result nested too deeply for the host to pass on. It says what
+ * happened and nothing of the host's stack or files.
+ */
+export function toolResultTooDeep(tool: string): CodecallError {
+  return new CodecallError(
+    "TOOL_RESULT_TOO_LARGE",
+    `The result of ${tool} nests arrays and objects too deeply to pass to the program (thousands of levels).`,
+    { hint: "Ask the tool for a flatter or smaller result.", details: { tool } },
+  );
+}
+
+/**
+ * The longest tool name a call may carry: far past any real one (MCP allows 128 characters; a namespaced
+ * name is a few of those), far below the megabytes the arguments' limit would let through.
+ */
+export const MAX_TOOL_NAME_LENGTH = 1_024;
+
+/**
+ * The tool name at the start of a call's request text (`{"name":...,"args":...}`, as the prelude makes
+ * it), read without parsing the rest: the arguments may be megabytes. "" when it is not there.
+ */
+export function requestName(requestJson: string): string {
+  const match = /^\{"name":("(?:[^"\\]|\\.)*")/.exec(requestJson.slice(0, 6 * MAX_TOOL_NAME_LENGTH + 16));
+  if (!match) return "";
+  try {
+    const name: unknown = JSON.parse(match[1]!);
+    return typeof name === "string" ? name.slice(0, MAX_TOOL_NAME_LENGTH) : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * What a backend that refuses a call before it crosses (QuickJS's worker: arguments over the limits)
+ * sends the host instead, so the call still counts toward maxToolCalls and leaves its record: the host
+ * answers it with the same refusal. `kind`: "call" (over maxToolArgsBytes) or "inFlight".
+ */
+export function standInRequest(requestJson: string, kind: "call" | "inFlight"): string {
+  return JSON.stringify({ name: requestName(requestJson), refused: kind });
 }

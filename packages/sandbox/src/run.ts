@@ -3,7 +3,16 @@ import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
 import { okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
-import { type JsonValue, jsonDeeperThan, MAX_VALUE_DEPTH, utf8Length } from "./json.js";
+import {
+  isStackOverflow,
+  type JsonValue,
+  jsonDeeperThan,
+  MAX_TOOL_NAME_LENGTH,
+  MAX_VALUE_DEPTH,
+  requestName,
+  toolResultTooDeep,
+  utf8Length,
+} from "./json.js";
 import type { ExecutionLimits } from "./limits.js";
 import {
   adapterFailure,
@@ -37,11 +46,6 @@ const ABORT_GRACE_MS = 2_000;
  * hold gigabytes on the host while the tools work.
  */
 export const ARGS_IN_FLIGHT_FACTOR = 4;
-/**
- * The longest tool name a call may carry: far past any real one (MCP allows 128 characters; a namespaced
- * name is a few of those), far below the megabytes the arguments' limit would let through.
- */
-const MAX_TOOL_NAME_LENGTH = 1_024;
 /** What to do about a value nested past {@link MAX_VALUE_DEPTH} (JSON, but deeper than the host follows). */
 const FLATTER_VALUE_HINT = `Return or send a flatter value: at most ${MAX_VALUE_DEPTH} levels of nested arrays and objects.`;
 /** What an answer adds around its value's JSON: `{"ok":true,"value":` and `}`. */
@@ -256,25 +260,27 @@ export class Run implements Deadline {
     if (typeof requestJson !== "string")
       return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
     const requestBytes = utf8Length(requestJson);
-    if (requestBytes > this.limits.maxToolArgsBytes + 1024) {
-      return this.refuse(
-        new CodecallError(
-          "TOOL_ARGS_TOO_LARGE",
-          `The tool call's arguments exceed limits.maxToolArgsBytes (${this.limits.maxToolArgsBytes} bytes).`,
-        ),
-      );
+    // Arguments over the limit are not parsed: the call's name is read from the start of its text.
+    const oversized = requestBytes > this.limits.maxToolArgsBytes + 1024;
+    let name: string;
+    let args: JsonValue | undefined;
+    /** A backend that refused the call before it crossed sends a stand-in (see {@link standInRequest}). */
+    let refused: unknown;
+    if (oversized) name = requestName(requestJson);
+    else {
+      let parsed: { name?: unknown; args?: unknown; refused?: unknown };
+      try {
+        parsed = JSON.parse(requestJson) as { name?: unknown; args?: unknown };
+      } catch {
+        return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
+      }
+      if (typeof parsed !== "object" || parsed === null || typeof parsed.name !== "string") {
+        return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
+      }
+      name = parsed.name;
+      args = parsed.args as JsonValue | undefined;
+      refused = parsed.refused;
     }
-    let parsed: { name?: unknown; args?: unknown };
-    try {
-      parsed = JSON.parse(requestJson) as { name?: unknown; args?: unknown };
-    } catch {
-      return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "Malformed tool call from the sandbox."));
-    }
-    if (typeof parsed !== "object" || parsed === null || typeof parsed.name !== "string") {
-      return this.refuse(new CodecallError("TOOL_ARGS_INVALID", "A tool call needs a tool name."));
-    }
-    const name = parsed.name;
-    const args = parsed.args as JsonValue | undefined;
     if (this.stopReason) return this.refuse(this.stopReason);
     const id = ++this.record.callCount;
     if (id > this.limits.maxToolCalls) {
@@ -286,12 +292,24 @@ export class Run implements Deadline {
       this.stop(error);
       return this.refuse(error);
     }
-    // The two refusals below count as calls: refused at once and uncounted, a loop of small ones would be
-    // bounded only by the run's time.
+    // Every refusal below counts as a call and leaves a record with its error code: refused at once and
+    // uncounted, a loop of them would be bounded only by the run's time. Records stay bounded: at most
+    // maxToolCalls of them, each with a name of at most MAX_TOOL_NAME_LENGTH characters (64 for a name
+    // refused as too long).
+    if (oversized || refused === "call") {
+      return this.refuseCall(
+        name,
+        new CodecallError(
+          "TOOL_ARGS_TOO_LARGE",
+          `The tool call's arguments exceed limits.maxToolArgsBytes (${this.limits.maxToolArgsBytes} bytes).`,
+        ),
+      );
+    }
     // Each call's record keeps its name for the outcome: names of megabytes, called again and again, would
     // grow the host by up to maxToolCalls x maxToolArgsBytes and leave an outcome too long to serialize.
     if (name.length > MAX_TOOL_NAME_LENGTH) {
-      return this.refuse(
+      return this.refuseCall(
+        `${name.slice(0, 64)}...`,
         new CodecallError(
           "TOOL_NOT_FOUND",
           `No tool has a name of ${name.length} characters (at most ${MAX_TOOL_NAME_LENGTH}).`,
@@ -300,7 +318,8 @@ export class Run implements Deadline {
     }
     // The request's object holds the arguments: one level more.
     if (jsonDeeperThan(requestJson, MAX_VALUE_DEPTH + 1)) {
-      return this.refuse(
+      return this.refuseCall(
+        name,
         new CodecallError(
           "TOOL_ARGS_INVALID",
           `The arguments of ${name} nest arrays and objects more than ${MAX_VALUE_DEPTH} levels deep.`,
@@ -309,9 +328,9 @@ export class Run implements Deadline {
       );
     }
     const inFlightLimit = ARGS_IN_FLIGHT_FACTOR * this.limits.maxToolArgsBytes;
-    if (this.argsInFlight + requestBytes > inFlightLimit) {
-      this.record.callCount--;
-      return this.refuse(
+    if (refused === "inFlight" || this.argsInFlight + requestBytes > inFlightLimit) {
+      return this.refuseCall(
+        name,
         new CodecallError(
           "TOOL_ARGS_TOO_LARGE",
           `The program's tool calls in flight carry more than ${inFlightLimit} bytes of arguments (${ARGS_IN_FLIGHT_FACTOR}x limits.maxToolArgsBytes). Await earlier calls before sending more.`,
@@ -357,7 +376,8 @@ export class Run implements Deadline {
         this.checkAnswerSize(name, answer);
         if (release) await nextTurn();
       } catch (error) {
-        failure = CodecallError.from(error, "TOOL_FAILED");
+        // A result nested past what the host's JSON.stringify can follow overflows the host's stack.
+        failure = isStackOverflow(error) ? toolResultTooDeep(name) : CodecallError.from(error, "TOOL_FAILED");
         answer = this.failureAnswer(failure);
       }
       // The run may have ended while a large answer was made over turns: it is not handed over then.
@@ -382,6 +402,12 @@ export class Run implements Deadline {
   /** A call refused before it reached a tool. */
   private refuse(error: CodecallError): string {
     return this.reply(toolFailureReply(error));
+  }
+
+  /** A counted call refused before it reached a tool: it leaves a record with its error code. */
+  private refuseCall(name: string, error: CodecallError): string {
+    this.record.toolCalls.push({ name, ok: false, durationMs: 0, error: error.code });
+    return this.refuse(error);
   }
 
   /** Every string `call` resolves with goes through here: the answer flow counts what the adapter gets. */

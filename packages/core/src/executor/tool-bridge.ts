@@ -1,5 +1,6 @@
 import type { GeneratedTool } from "@codecall/codegen";
 import type { ToolHandler } from "@codecall/sandbox";
+import { isStackOverflow, toolResultTooDeep } from "@codecall/sandbox/internal";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
@@ -257,7 +258,15 @@ export function createToolHandler(options: ToolBridgeOptions): ToolHandler {
     } catch (error) {
       throw programFailure(error, tool, interceptor?.redact?.bind(interceptor));
     }
-    return call && interceptor?.afterCall ? await interceptor.afterCall(call, value) : value;
+    if (!call || !interceptor?.afterCall) return value;
+    try {
+      return await interceptor.afterCall(call, value);
+    } catch (error) {
+      // The interceptor's walk (privacy's scan) overflows the host's stack on a result nested thousands
+      // of levels deep: the program gets that typed error, not the host's RangeError.
+      if (isStackOverflow(error)) throw toolResultTooDeep(tool.id);
+      throw error;
+    }
   };
 }
 
