@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { generateApi } from "@codecall/codegen";
 import { describe, expect, it } from "vitest";
 import { ProgramTypeChecker } from "../src/executor/type-checker.js";
@@ -72,6 +74,29 @@ describe("the warm checker (one TypeScript checker kept across checks)", () => {
       }
     }
     expect(warm.warmCheckCount).toBeGreaterThanOrEqual(600);
+  });
+
+  it("lets go of the checkers it rebuilt (a long session keeps one, not one per 256 checks)", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const small = generateApi([
+      { name: "memory", tools: [{ name: "read", inputSchema: { type: "object" } }] },
+    ]).declarations;
+    const warm = new ProgramTypeChecker(small);
+    warm.warmUp();
+    // The warm checker is private: reached here only to watch whether the built ones are collected.
+    const current = () => (warm as unknown as { warm?: { checker: object } }).warm?.checker;
+    const built: Array<WeakRef<object>> = [];
+    for (let i = 0; i < 1200; i++) {
+      expect(warm.check(`const r = await memory.read({});\nreturn [r, ${i}];`)).toEqual([]);
+      const checker = current();
+      if (checker && built.at(-1)?.deref() !== checker) built.push(new WeakRef(checker));
+    }
+    expect(built.length).toBeGreaterThanOrEqual(4);
+    // A WeakRef holds its target until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(built.filter((ref) => ref.deref() !== undefined)).toHaveLength(1);
   });
 
   it("leaves programs with imports or imported files to a new program, with the same answers", () => {

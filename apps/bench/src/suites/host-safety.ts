@@ -10,11 +10,18 @@
  * fresh unchanged. Beside them, the floor of any worker mode: an empty message round trip to a worker.
  * Last, one long-lived session per backend (in a child process, so nothing else counts):
  * host RSS over 20,000 sequential executions with one tool call each. Goal: < 32 MB growth over 10,000,
- * levelling off.
+ * levelling off. Beside them, code mode's long session (type-check on, the default): 10,000 distinct
+ * programs each calling a real server-memory over stdio, host RSS growth at 1k, 5k and 10k (the type-check
+ * worker's memory counts here, the sandbox-only sessions above never load it).
  */
+import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { createCodeMode } from "@codecall/core";
 import { createSandbox, type ExecuteRequest, type Sandbox } from "@codecall/sandbox";
 import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import { quickjs } from "@codecall/sandbox-quickjs";
@@ -103,6 +110,7 @@ export async function run(): Promise<Record<string, unknown>> {
     quickjs: await longSessionInChild("quickjs"),
     "quickjs-in-thread": await longSessionInChild("quickjs-in-thread"),
     "isolated-vm": await longSessionInChild("isolated-vm"),
+    codeMode: await longSessionInChild("code-mode"),
     goalGrowthAt10kMiB: 32,
   };
   return results;
@@ -224,7 +232,9 @@ const LONG_SESSION_WARM_UP = 200;
 
 /** Runs this file again in a child process in long-session mode for `backend` and reads its figures. */
 function longSessionInChild(backend: string): Promise<unknown> {
-  return figuresFromChild(import.meta.url, { CODECALL_BENCH_LONG_SESSION: backend }, 600_000);
+  // Code mode's session (a real MCP server, type-checks) ran ~25 executions/s on a busy 2-core machine.
+  const timeoutMs = backend === "code-mode" ? 1_200_000 : 600_000;
+  return figuresFromChild(import.meta.url, { CODECALL_BENCH_LONG_SESSION: backend }, timeoutMs);
 }
 
 /**
@@ -233,6 +243,7 @@ function longSessionInChild(backend: string): Promise<unknown> {
  * the RSS once the engine is warm ({@link LONG_SESSION_WARM_UP} executions in).
  */
 async function longSessionChild(backend: string): Promise<void> {
+  if (backend === "code-mode") return codeModeLongSessionChild();
   const sandbox =
     backend === "isolated-vm"
       ? createSandbox(isolatedVmAdapter())
@@ -269,6 +280,58 @@ async function longSessionChild(backend: string): Promise<void> {
       rssGrowthMiBByExecutions: growthMiB,
       growth10kTo20kMiB: round(growthMiB[LONG_SESSION_RUNS]! - growthMiB[LONG_SESSION_RUNS / 2]!, 1),
       executionsPerSecond: Math.round(LONG_SESSION_RUNS / seconds),
+    })}\n`,
+  );
+}
+
+const CODE_MODE_RUNS = 10_000;
+const CODE_MODE_MARKS = [1_000, 5_000, 10_000];
+
+/**
+ * Child mode: one code mode over a real server-memory (stdio), type-check on (the default), as
+ * {@link longSessionChild}: {@link CODE_MODE_RUNS} distinct programs one after another, each with one MCP
+ * call; host RSS growth after a GC at each mark, from the RSS once warm.
+ */
+async function codeModeLongSessionChild(): Promise<void> {
+  const memoryScript = createRequire(import.meta.url).resolve(
+    "@modelcontextprotocol/server-memory/dist/index.js",
+  );
+  const file = join(mkdtempSync(join(tmpdir(), "codecall-bench-")), "memory.jsonl");
+  const codeMode = await createCodeMode({
+    servers: {
+      mcpServers: {
+        memory: { command: process.execPath, args: [memoryScript], env: { MEMORY_FILE_PATH: file } },
+      },
+    },
+    sandbox: quickjs(),
+  });
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  let i = 0;
+  const run = async (end: number) => {
+    for (; i < end; i++) {
+      const out = await codeMode.execute(
+        `const g = await memory.readGraph({});\nreturn ${i} + g.entities.length;`,
+      );
+      if (out.value !== i) throw new Error(`execution ${i}: ${JSON.stringify(out.error ?? out.value)}`);
+    }
+  };
+  await run(LONG_SESSION_WARM_UP);
+  gc();
+  const start = process.memoryUsage().rss;
+  const growthMiB: Record<string, number> = {};
+  const t0 = performance.now();
+  for (const mark of CODE_MODE_MARKS) {
+    await run(LONG_SESSION_WARM_UP + mark);
+    gc();
+    growthMiB[mark] = round((process.memoryUsage().rss - start) / MiB, 1);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await codeMode.close();
+  process.stdout.write(
+    `${JSON.stringify({
+      rssStartMiB: round(start / MiB, 1),
+      rssGrowthMiBByExecutions: growthMiB,
+      executionsPerSecond: Math.round(CODE_MODE_RUNS / seconds),
     })}\n`,
   );
 }

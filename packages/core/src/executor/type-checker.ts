@@ -291,6 +291,10 @@ export class ProgramTypeChecker {
    */
   private buildWarm(previous: WarmChecker | undefined): WarmChecker {
     const service = this.service.getProgram();
+    // The new program keeps the host below (its closures and their scope) for as long as it lives: the old
+    // program is read through this variable, cleared once the new one is built, so each program does not
+    // hold the one before it (and through it every checker built since the first).
+    let oldProgram = previous?.program;
     const globalTexts = new Map<string, string>();
     for (const [path, file] of this.globals) {
       globalTexts.set(
@@ -310,7 +314,7 @@ export class ProgramTypeChecker {
       getSourceFile: (path, languageVersion) => {
         if (globalTexts.has(path)) {
           // Kept from the last build while its text is the same, so the old program's structure is reused.
-          const old = previous?.program.getSourceFile(path);
+          const old = oldProgram?.getSourceFile(path);
           const text = globalTexts.get(path)!;
           return old?.text === text ? old : typescript.createSourceFile(path, text, languageVersion, false);
         }
@@ -341,8 +345,9 @@ export class ProgramTypeChecker {
       rootNames: this.roots,
       options: this.options,
       host,
-      ...(previous ? { oldProgram: previous.program } : {}),
+      ...(oldProgram ? { oldProgram } : {}),
     });
+    oldProgram = undefined;
     this.warm = { program, checker: program.getTypeChecker(), checks: 0, chars: 0 };
     return this.warm;
   }
