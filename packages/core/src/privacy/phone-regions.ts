@@ -17,6 +17,8 @@ export const NO_TRUNK_PREFIX: ReadonlySet<string> = new Set([
   "IS",
 ]);
 
+const ONE_DIGIT_DOTTED = /(?:^|\.)\d\./;
+
 function digitCount(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -34,6 +36,8 @@ function digitCount(s: string): number {
  * A digit group that drops a prefix the plan writes (`159 662 112` in a French record) is a count.
  */
 export function writtenAsNational(candidate: string, n: PhoneNumber, region: string): boolean {
+  // One-digit groups between dots (`1.3.6.1.4.1.183.7`) are an OID's or a version's, no phone's.
+  if (ONE_DIGIT_DOTTED.test(candidate)) return false;
   if (NO_TRUNK_PREFIX.has(region) || WRITTEN_WITHOUT_TRUNK.has(region)) return true;
   return digitCount(candidate) === digitCount(n.format("NATIONAL"));
 }
