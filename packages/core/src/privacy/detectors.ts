@@ -24,7 +24,14 @@ import {
 import { detach } from "./detach.js";
 import { keyKind, keyWords, looksLikeName, namesId, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
-import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
+import { phoneLibrary } from "./phone-library.js";
+import {
+  bareNational,
+  contextRegions,
+  groupedAsNational,
+  type TextRegions,
+  writtenAsNational,
+} from "./phone-regions.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 import { isWordChar } from "./vault.js";
@@ -661,8 +668,6 @@ const NANP = new Set([
   "LC",
 ]);
 const NANP_SHAPE = /^(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}$/;
-/** Regions outside the NANP whose national numbers carry no trunk prefix. */
-const NO_TRUNK_PREFIX = new Set(["ES", "IT", "PT", "DK", "NO", "GR", "LU", "MT", "CY", "IS"]);
 /** A time's minute or second field and the group after it (`04 030 1234567`), and the time before it. */
 const TIME_FIELD = /^[0-5]\d /;
 const TIME_BEFORE_FIELD = /(?:^|[^\d:])\d{1,2}:(?:[0-5]\d:)?$/;
@@ -747,6 +752,8 @@ const LABELLED_REGIONS: CountryCode[] = [
 export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
   const regions = (options.regions ?? ["US", "GB"]) as CountryCode[];
   const nanpAnywhere = regions.some((r) => NANP.has(r));
+  /** Regions the deployment configured itself, outside the NANP: their bare trunk-prefixed runs count. */
+  const bare = options.regions === undefined ? [] : regions.filter((r) => !NANP.has(r));
   const parsed = new Map<string, PhoneNumber | null>();
   /** libphonenumber parses are the costly part: logs repeat their numbers, so results are kept a while. */
   const parse = (text: string, region?: CountryCode): PhoneNumber | undefined => {
@@ -796,22 +803,36 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
     const labelled = labels.weak();
     const trunk = /^\(?0/.test(candidate);
-    // The record's region: its national numbers as people write them, with the trunk prefix where they
-    // write one (`020 921 8008` in NL; `159 662 112` is a count), unless a label or key says phone.
-    if (
-      region !== undefined &&
-      !NANP.has(region) &&
-      (trunk || labelled || NO_TRUNK_PREFIX.has(region) || WRITTEN_WITHOUT_TRUNK.has(region))
-    ) {
+    // The record's region: its national numbers as people write them, with the trunk prefix where the
+    // plan writes one (`020 921 8008` in NL; `159 662 112` is a count), unless a label or key says phone.
+    if (region !== undefined && !NANP.has(region)) {
       const n = parse(candidate, region as CountryCode);
       // The record's region: valid numbers; beside a label, any possible one (unassigned ranges too).
-      if (n?.isValid() || (labelled && n?.isPossible())) return true;
+      if (n?.isValid() && (trunk || labelled || writtenAsNational(candidate, n, region))) return true;
+      if (labelled && n?.isPossible()) return true;
     }
     for (const r of regions) {
-      // National numbers must look the part: NANP numbers as 3-3-4 groups (above), elsewhere written
-      // with the trunk prefix (`020 ...` in GB). Other digit groups are far more often ids.
-      if (NANP.has(r) || (!trunk && !NO_TRUNK_PREFIX.has(r))) continue;
-      if (parse(candidate, r)?.isValid()) return true;
+      // National numbers must look the part: NANP numbers as 3-3-4 groups (above), elsewhere as the
+      // region writes them (`020 ...` in GB, `512 345 678` in PL). Other digit groups are far more often ids.
+      if (NANP.has(r)) continue;
+      const n = parse(candidate, r);
+      if (n?.isValid() && (trunk || writtenAsNational(candidate, n, r))) return true;
+    }
+    // The regions the text itself suggests (a country it names, the language it is written in), read
+    // only now: for a candidate no rule above took and no label stands beside (the last pass tries the
+    // major regions for those).
+    if (!broad && region === undefined && !labelled) {
+      scan.regions ??= contextRegions(scan.text, scan.start);
+      for (const r of scan.regions.regions) {
+        if (regions.includes(r as CountryCode)) continue;
+        const n = parse(candidate, r as CountryCode);
+        if (
+          n?.isValid() &&
+          (trunk || writtenAsNational(candidate, n, r)) &&
+          (!scan.regions.byLanguage || trunk || groupedAsNational(candidate, n))
+        )
+          return true;
+      }
     }
     // Beside a phone word, a valid number of any major region; beside a weaker label (`call`, `my number
     // is`) only one long enough not to be an extension or a short code.
@@ -819,6 +840,12 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       for (const r of LABELLED_REGIONS) if (parse(candidate, r)?.isValid()) return true;
     }
     return false;
+  };
+  /** The text scanned, the candidate's start, and the regions its context suggests (read once a text). */
+  const scan: { text: string; start: number; regions: TextRegions | undefined } = {
+    text: "",
+    start: 0,
+    regions: undefined,
   };
   /** Reset for every candidate: one per detector (a scan never re-enters it). */
   const labels = new Labels();
@@ -831,13 +858,21 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       const p = profileOf(text, context);
       const whole = (context as PieceContext).whole;
       if (whole === undefined) {
-        if (p.phoneRun < 7 && !keyed && !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text))) return;
+        if (
+          p.phoneRun < 7 &&
+          !keyed &&
+          !(p.digitRun >= 7 && text.length < 100_000 && hasLabel(text)) &&
+          !(bare.length > 0 && p.digitRun >= 8)
+        )
+          return;
       } else if (p.phoneRun < 7 && !keyed && whole.phoneRun() < 7) {
         // A piece of a long text (never under 100,000 characters): the whole text's formatted runs decide,
         // as they would for the text scanned at once (this piece's, when they are a phone's already).
         return;
       }
       const region = context.region;
+      scan.text = text;
+      scan.regions = undefined;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
         let raw = m[0];
@@ -876,9 +911,15 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
           continue;
         }
         labels.reset(text, start, keyed);
+        scan.start = start;
         // A bare run (no separator, no prefix) only beside a phone word (`number` alone is too weak). The
         // slash after a trunk-prefixed area code (`0711/2867573`) separates groups: any label will do.
-        if (!/[ ().+/-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) continue;
+        if (!/[ ().+/-]/.test(raw) && !raw.startsWith("00") && !labels.strong()) {
+          // Of a configured region, one written with its trunk prefix (`0612345678` for FR) counts.
+          if (bare.length > 0 && raw.startsWith("0") && bareNational(raw, bare, parse))
+            push(out, d, start, start + raw.length);
+          continue;
+        }
         // Try the candidate, then shorter ones without trailing groups ("call 415-555-2671 2 times"); a
         // well-formed number of a known region first, any major region's beside a phone word last.
         let found = false;
@@ -914,6 +955,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
         }
       }
       labels.reset("", 0, false); // holds no text (a piece of a long one) past the scan
+      scan.text = "";
       // WhatsApp's click-to-chat links (`https://wa.me/33612345678`) hold an international number
       // without its `+`.
       if (text.indexOf("wa.me/") !== -1) {

@@ -171,6 +171,12 @@ export function textProfile(text: string, filter?: WordFilter, into?: Mutable<Te
         c === 0xff0d
       )
         lookalike = true;
+      else if ((c >= 0xff10 && c <= 0xff19) || c === 0x30fc) {
+        // Full-width digits (`０３－１２３４`) and the long-vowel mark written as a dash (`415ー555`): read as
+        // ASCII by the scan (see `normalize` in tokenize.ts). A digit, so the string is not skipped.
+        lookalike = true;
+        if (digitRun === 0 && c !== 0x30fc) digitRun = 1;
+      }
     }
     if (f & f1 & LETTER) {
       // Inside a word: the letter before already ended every run, so only the hex run can change.

@@ -569,13 +569,26 @@ function schemaRoot(value: JsonValue, schema: unknown): [JsonValue, unknown][] {
 
 // ------------------------------------------------------------------------------------------ finding spans
 
-/** Space and dash look-alikes, read as ` ` and `-` (the same length, so positions carry over). */
-const LOOKALIKE = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d]/;
-const LOOKALIKES = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d]/g;
+/**
+ * Space and dash look-alikes, read as ` ` and `-`, and full-width digits, `＋`, `（`, `）` read as their
+ * ASCII forms (their NFKC forms) (the same length, so positions carry over and a token replaces the
+ * original span). The long-vowel mark `ー` reads as a dash only between digits (`415ー555ー2671`).
+ */
+const LOOKALIKE =
+  /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d\uff08\uff09\uff0b\uff10-\uff19\u30fc]/;
+const LOOKALIKES =
+  /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d\uff08\uff09\uff0b\uff10-\uff19\u30fc]/g;
+const DIGIT_LIKE = /[0-9\uff10-\uff19]/;
 
-/** `text` with no-break and thin spaces read as spaces and every dash as `-`. */
+/** `text` with no-break and thin spaces read as spaces, every dash as `-`, full-width digits as ASCII. */
 function normalize(text: string): string {
-  return text.replace(LOOKALIKES, (c) => (/[\u00a0\u2007\u2009\u202f\u3000]/.test(c) ? " " : "-"));
+  return text.replace(LOOKALIKES, (c, i: number) => {
+    const code = c.charCodeAt(0);
+    if (code === 0x30fc)
+      return DIGIT_LIKE.test(text.charAt(i - 1)) && DIGIT_LIKE.test(text.charAt(i + 1)) ? "-" : c;
+    if (code >= 0xff08 && code !== 0xff0d) return String.fromCharCode(code - 0xfee0);
+    return /[\u00a0\u2007\u2009\u202f\u3000]/.test(c) ? " " : "-";
+  });
 }
 
 /** A decoded reading of a string: `map[i]` is where the decoded text's `i`-th unit starts in the original. */
@@ -782,8 +795,8 @@ function mainReading(
   return { scan, json, exact };
 }
 
-/** A character some built-in type's values hold (a digit or `@`) or that decoding may turn into one. */
-const MAY_HOLD_VALUE = /[0-9@%\\[]/;
+/** A character some built-in type's values hold (a digit, full-width too, or `@`) or that decoding may turn into one. */
+const MAY_HOLD_VALUE = /[0-9@%\\[\uff10-\uff19]/;
 /** No spans. Never mutated: callers only read what the scan functions return. */
 const NONE: Span[] = [];
 
