@@ -72,7 +72,7 @@ describe("ArgumentValidator", () => {
     const huge = await failure(wrong(30_000));
     expect(huge.code).toBe("TOOL_ARGS_INVALID");
     expect(huge.message).toMatch(
-      /people\[0\]\.name must be string \(the arguments are large: only the first problem is listed\)\.$/,
+      /people\[0\]\.name must be string \(the arguments are large: only the first problems found are listed\)\.$/,
     );
     expect(huge.details.errors).toHaveLength(1);
   });

@@ -55,7 +55,7 @@ describe("tool failures as a program reads them: the tool's message, no stack fr
   it("an isError result carrying a Python traceback: TOOL_FAILED with the exception line only", async () => {
     const error = await run("faulty.traceback({})");
     expect(error.code).toBe("TOOL_FAILED");
-    expect(error.message).toContain("QuotaError: quota exceeded for project beta");
+    expect(error.message).toBe("QuotaError: quota exceeded for project beta");
     for (const text of [error.message, error.details, error.text]) expect(text).not.toMatch(HOST_TEXT);
   });
 

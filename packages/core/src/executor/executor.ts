@@ -238,6 +238,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   let session: Promise<SandboxSession> | undefined;
   let state: Promise<ApiState> | undefined;
   let closed = false;
+  /**
+   * The check a cancelled run left running in the process-wide checker: the next run waits for it, so
+   * runs cancelled one after another cannot queue up checks that every other executor then waits behind.
+   */
+  let abandoned: Promise<unknown> | undefined;
 
   const build = async (version: number | undefined): Promise<ApiState> => {
     const servers = await catalogue.servers();
@@ -391,19 +396,28 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           throw new CodecallError("PROGRAM_SYNTAX", "The program must be a string of TypeScript.");
         const limits = resolveLimits(defaultLimits, run.limits);
         const mode = checkMode(run.typeCheck ?? defaultMode);
-        const s = await unlessAborted(current(), run.signal);
+        // A cancelled run does not wait for what comes before its sandbox (a cold check takes seconds).
+        const orAbort = <T>(work: Promise<T> | T): Promise<T> =>
+          unlessAborted(work, run.signal, (left) => {
+            const settled: Promise<unknown> = left.then(
+              () => undefined,
+              () => undefined,
+            );
+            abandoned = settled;
+            void settled.then(() => {
+              if (abandoned === settled) abandoned = undefined;
+            });
+          });
+        if (abandoned) await orAbort(abandoned);
+        const s = await orAbort(current());
 
         // Checked (unless off) and stripped in the checker's thread; a program seen before is answered from cache.
         // Imported skills are checked beside the program; one whose tools changed is checked whatever the mode.
-        const linked = await unlessAborted(
-          files?.link(code, s.api, s.preparer.prepare.bind(s.preparer)),
-          run.signal,
-        );
-        const prepared = await unlessAborted(
+        const linked = await orAbort(files?.link(code, s.api, s.preparer.prepare.bind(s.preparer)));
+        const prepared = await orAbort(
           trace.phase("codecall.type_check", () =>
             s.preparer.prepare(code, mode !== "off" || !!linked?.mustCheck, linked?.files),
           ),
-          run.signal,
         );
         const skillReport = linked?.report(prepared.diagnostics);
         if (skillReport?.error) return fail(skillReport.error, prepared.diagnostics);
@@ -470,10 +484,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 }
 
 /**
- * `work`, or ABORTED as soon as `signal` aborts: a cancelled run does not wait for what comes before the
- * sandbox (a cold type-check takes seconds); that work finishes in the background (a check into the cache).
+ * `work`, or ABORTED as soon as `signal` aborts; the work then goes on in the background (a check into the
+ * cache) and `onAbandoned` gets it.
  */
-function unlessAborted<T>(work: Promise<T> | T, signal: AbortSignal | undefined): Promise<T> {
+function unlessAborted<T>(
+  work: Promise<T> | T,
+  signal: AbortSignal | undefined,
+  onAbandoned: (work: Promise<T>) => void,
+): Promise<T> {
   if (!signal) return Promise.resolve(work);
   // As the sandbox answers an abort: a reason that is a CodecallError is the error.
   const cancelled = () =>
@@ -483,9 +501,15 @@ function unlessAborted<T>(work: Promise<T> | T, signal: AbortSignal | undefined)
           "ABORTED",
           `The execution was cancelled before it ran${signal.reason instanceof Error ? `: ${signal.reason.message}` : "."}`,
         );
-  if (signal.aborted) return Promise.reject(cancelled());
+  if (signal.aborted) {
+    onAbandoned(Promise.resolve(work));
+    return Promise.reject(cancelled());
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
+    const onAbort = () => {
+      onAbandoned(Promise.resolve(work));
+      reject(cancelled());
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     Promise.resolve(work)
       .then(resolve, reject)

@@ -68,13 +68,10 @@ export class ArgumentValidator {
   #verdict(tool: GeneratedTool, validators: ToolValidators | null, args: JsonObject): void {
     if (!validators || validators.first(args)) return;
     let errors = validators.first.errors ?? [];
-    let partial = true;
-    if (!hasMoreValuesThan(args, ALL_ERRORS_UP_TO_VALUES)) {
+    const huge = hasMoreValuesThan(args, ALL_ERRORS_UP_TO_VALUES);
+    if (!huge) {
       const all = this.#allErrors(validators);
-      if (all && !all(args)) {
-        errors = all.errors ?? errors;
-        partial = false;
-      }
+      if (all && !all(args)) errors = all.errors ?? errors;
     }
     const described = errors.map(describe);
     const unique = [...new Map(described.map((e) => [`${e.field}|${e.message}`, e])).values()];
@@ -82,8 +79,8 @@ export class ArgumentValidator {
     const listed = shown
       .map((e) => (e.field ? `${e.field} ${e.message}` : `the arguments ${e.message}`))
       .join("; ");
-    const more = partial
-      ? " (the arguments are large: only the first problem is listed)"
+    const more = huge
+      ? " (the arguments are large: only the first problems found are listed)"
       : unique.length > shown.length
         ? `; and ${unique.length - shown.length} more`
         : "";
@@ -317,12 +314,43 @@ function programFailure(
   });
 }
 
-/** Lines of a V8 stack (`    at f (file:///x.js:1:2)`) or a Python traceback, which error texts often carry. */
-const STACK_FRAME_LINE =
-  /^[ \t]*(?:at [^\n]*(?:\d+:\d+\)?|\(native\)|<anonymous>\)?)|File "[^"\n]*", line \d+[^\n]*|Traceback \(most recent call last\):)[ \t]*$\n?/gm;
+/** Longest line read as a stack frame: the checks stay cheap on a megabyte of one line. */
+const MAX_FRAME_LINE = 2_000;
+/** `    at f (file:///x.js:1:2)`, `    at node:internal/x:3:4`, `    at f (native)`: a location, not words. */
+const V8_FRAME = /^\s*at (?:[^()]*\()?(?:file:|node:|\/|[A-Za-z]:\\|<anonymous>|native\))/;
+const V8_FRAME_END = /(?::\d+:\d+\)?|\(native\)|<anonymous>\)?)\s*$/;
+const PY_TRACEBACK = "Traceback (most recent call last):";
+const PY_FRAME = /^\s*File "[^"]*", line \d+/;
 
+/**
+ * The text without the stack frames error texts often carry: V8's `at` lines that name a location, and
+ * a Python traceback's head, `File "…", line N` lines and the source line under each. Ordinary lines that
+ * start with "at" (`at 10:30`, `at least 3 items`) and a `File "x", line 3` outside a traceback stay.
+ */
 function withoutStackFrames(text: string): string {
-  const cut = text.replace(STACK_FRAME_LINE, "").trimEnd();
+  if (text.indexOf("at ") === -1 && text.indexOf(PY_TRACEBACK) === -1) return text;
+  const kept: string[] = [];
+  let traceback = false;
+  let codeLineNext = false;
+  for (const line of text.split("\n")) {
+    const short = line.length <= MAX_FRAME_LINE;
+    if (codeLineNext && /^\s/.test(line)) {
+      codeLineNext = false;
+      continue;
+    }
+    codeLineNext = false;
+    if (short && line.trim() === PY_TRACEBACK) {
+      traceback = true;
+      continue;
+    }
+    if (short && traceback && PY_FRAME.test(line)) {
+      codeLineNext = true;
+      continue;
+    }
+    if (short && V8_FRAME.test(line) && V8_FRAME_END.test(line)) continue;
+    kept.push(line);
+  }
+  const cut = kept.join("\n").trimEnd();
   return cut || "The tool failed without a message.";
 }
 

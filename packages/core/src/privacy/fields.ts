@@ -724,14 +724,14 @@ function calendarWordSet(): Set<string> {
 
 /**
  * True when a value found by position may be remembered and replaced wherever it appears later. Not a
- * single word that is also a month or weekday (`June`, `May`), nor a single common English word, a part
- * of names or not (`Will`, `Grace`, `Open`, `Security`), in a name, name-part or role field, where states
- * and teams sit too: it is tokenized where it sits only, so a status or a sentence holding the same word
- * (`Will this ship?`, `Grace period`) keeps it. A name of two words or more (`Will Smith`) is remembered.
- * `words` false keeps the month rule only: a person's display `name` (`{name: "Poppy", email}`), by which
- * the record's notes address them, and a mailbox's display name, which has no place to be kept to.
+ * single word that is also a month or weekday (`June`, `May`); with `words` (a role field, where states
+ * and teams sit too), nor a single common English word, a part of names or not (`Grace`, `Open`,
+ * `Security`): it is tokenized where it sits only, so a status or a sentence holding the same word
+ * (`Grace period`) keeps it. A name of two words or more is remembered. Without `words` (a name field, a
+ * table's name column, a mailbox) a one-word name is the person's: `last_name: "Smith"` is replaced in
+ * the notes that name them.
  */
-export function rememberable(type: string, value: string, words = true): boolean {
+export function rememberable(type: string, value: string, words = false): boolean {
   if (type !== "NAME") return true;
   if (value.indexOf(" ") !== -1) return true;
   const v = value.trim().toLowerCase();

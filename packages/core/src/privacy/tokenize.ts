@@ -217,7 +217,9 @@ class Collector {
       // A type the output schema declares is trusted; one read from a name must look the part.
       if (declared ? value.trim() === "" || isPlaceholder(value) : !fieldValueFits(type, value, strict))
         return false;
-      this.#mark(container, at, type, value, words);
+      // The common-word rule is a role field's (`owner: "Grace"`, `assignee: "Open"`): a name field's one
+      // word (`first_name: "John"`, `last_name: "Smith"`) is the person's, and prose that names them is replaced.
+      this.#mark(container, at, type, value, strict && words);
       return true;
     }
     if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) {
