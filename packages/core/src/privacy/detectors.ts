@@ -22,7 +22,7 @@ import {
   ssnValid,
 } from "./checks.js";
 import { detach } from "./detach.js";
-import { keyKind, keyWords, looksLikeName, namesId, namesProductCode } from "./fields.js";
+import { keyKind, keyWords, looksLikeName, namesAThingByWords, namesId, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
 import {
@@ -538,6 +538,9 @@ export const namesIp: (key: string) => boolean = perKey((key) => {
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
  * `6.14.3.3` (versions), not `10.0.0.12` nor `8.8.8.8`. About one address in 50,000 reads so.
  */
+/** A value made only of dotted quads and what separates them (commas, spaces, ports, prefix lengths). */
+const ONLY_ADDRESSES = /^[\d.,;:/\s]{7,2000}$/;
+
 function smallOctets(quad: string): boolean {
   if (quad.charCodeAt(1) !== 46) return false;
   const parts = quad.split(".");
@@ -594,8 +597,13 @@ export function ipv4Detector(confidence = 0.95): Detector {
         // text in prose beside the table is still an address.
         if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
         // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address, but
-        // not under a key for an address (`ip: "8.8.4.4"`).
-        if (smallOctets(m[0]) && (context.key === undefined || !namesIp(context.key))) return;
+        // not in a value of addresses under a key for one (`ip: "8.8.4.4"`, `X-Forwarded-For: "1.2.3.4,
+        // 10.0.0.1"`; not `app 2.4.1.0` in prose under that key).
+        if (
+          smallOctets(m[0]) &&
+          (context.key === undefined || !namesIp(context.key) || !ONLY_ADDRESSES.test(text))
+        )
+          return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
         if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
           return;
@@ -1090,6 +1098,8 @@ export function eachMailboxName(
     const start = m.index + m[0].indexOf(name, m[0].indexOf(m[group]!));
     const comma = group === 1 ? name.indexOf(", ") : -1;
     if (comma > 0 && name.indexOf(",", comma + 1) === -1) {
+      // `"IT, Helpdesk"`, `"Sales, EMEA"`: a desk, not a family name and a given name.
+      if (namesAThingByWords(name)) return;
       found(start, start + comma);
       found(start + comma + 2, start + name.length, `${name.slice(comma + 2)} ${name.slice(0, comma)}`);
     } else found(start, start + name.length);

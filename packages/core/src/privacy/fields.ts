@@ -1267,6 +1267,19 @@ const MAILBOX_ADDRESS_TAIL = /\s*(?:<[^<>]*>|\[mailto:[^\]]*\])\s*$/;
  * name as a role's value does (capitalised words, no prose); one holding an address is left to the
  * mailbox detector.
  */
+/**
+ * Whether a name read without a field to say whose it is (a reply header's sender, a quoted `"X, Y"`
+ * mailbox) holds a common English word that is no part of a person's name: a product, a team or a desk
+ * (`Microsoft Outlook`, `Finance Department`, `"IT, Helpdesk"`), not a person.
+ */
+export function namesAThingByWords(name: string): boolean {
+  const common = commonWordsNotNames();
+  return name
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .some((w) => w.length > 1 && common.has(w));
+}
+
 export function replyHeaderNames(text: string): FieldValue[] {
   const out: FieldValue[] = [];
   const add = (label: string, part: string) => {
@@ -1274,7 +1287,12 @@ export function replyHeaderNames(text: string): FieldValue[] {
       .replace(MAILBOX_ADDRESS_TAIL, "")
       .replace(/^"(.*)"$/, "$1")
       .trim();
-    if (name.indexOf("@") === -1 && !HAS_TOKEN.test(name) && fieldValueFits("NAME", name, true))
+    if (
+      name.indexOf("@") === -1 &&
+      !HAS_TOKEN.test(name) &&
+      fieldValueFits("NAME", name, true) &&
+      !namesAThingByWords(name)
+    )
       out.push({ type: "NAME", value: name, place: { label } });
   };
   for (let at = text.indexOf("\nSent:"); at !== -1; at = text.indexOf("\nSent:", at + 6)) {

@@ -85,6 +85,14 @@ describe("classes of an audit of names in fields (ordinary words, mail headers, 
       ),
     );
     expect(c.found).toEqual([]);
+    // A reply header's product or desk (no address to say it is a person's) is no name.
+    const d = tok(
+      text(
+        "From: Microsoft Outlook\nSent: Monday, May 4, 2026 10:00 AM\nTo: Finance Department; Jane Doe\n\nMicrosoft Outlook could not deliver.",
+      ),
+    );
+    expect(d.found).toEqual(["NAME:Jane Doe"]);
+    expect(d.out).toContain("Microsoft Outlook could not deliver.");
   });
 
   it("a login's key holds a person's name written out, never a handle; compound and prefixed name keys hold names", () => {
@@ -133,9 +141,12 @@ describe("classes of an audit of names in fields (ordinary words, mail headers, 
       version: "2.4.1.0",
       build: "6.14.3.3",
       note: "upgrade to 2.4.1.0",
+      ip: "client upgraded to app 2.4.1.0",
     });
     expect(a.found).toEqual(["IPV4:8.8.4.4", "IPV4:1.0.0.1", "IPV4:1.1.1.2", "IPV4:9.9.9.9", "IPV4:4.2.2.1"]);
     expect(a.out).toContain('"version":"2.4.1.0"');
     expect(a.out).toContain("upgrade to 2.4.1.0");
+    // Prose under an address key: a version in it is still a version.
+    expect(a.out).toContain("client upgraded to app 2.4.1.0");
   });
 });
