@@ -406,7 +406,9 @@ export class Run implements Deadline {
 
   /** A counted call refused before it reached a tool: it leaves a record with its error code. */
   private refuseCall(name: string, error: CodecallError): string {
-    this.record.toolCalls.push({ name, ok: false, durationMs: 0, error: error.code });
+    // Bounded here too: a backend's stand-in for a refused call carries the name as the program wrote it.
+    const shown = name.length > MAX_TOOL_NAME_LENGTH ? `${name.slice(0, 64)}...` : name;
+    this.record.toolCalls.push({ name: shown, ok: false, durationMs: 0, error: error.code });
     return this.refuse(error);
   }
 
