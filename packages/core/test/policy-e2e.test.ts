@@ -136,6 +136,33 @@ describe("approving a program once (server-memory, QuickJS)", () => {
     }
   });
 
+  it("a run cancelled while the user has not answered ends ABORTED without waiting for the answer, and runs nothing", async () => {
+    let answer!: (approved: boolean) => void;
+    const { executor, manifests } = await withExecutor({
+      approveProgram: () =>
+        new Promise<boolean>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    try {
+      const controller = new AbortController();
+      const running = executor.execute(`await memory.createEntities(${entity("Cancelled")});\nreturn 1;`, {
+        signal: controller.signal,
+      });
+      while (manifests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort();
+      const result = await running;
+      expect(result.error?.code).toBe("ABORTED");
+      // The answer that comes later runs nothing.
+      answer(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const graph = await executor.execute("return (await memory.readGraph()).entities.length;");
+      expect(graph.value).toBe(0);
+    } finally {
+      await executor.close();
+    }
+  });
+
   it("does not run a program the user refuses", async () => {
     const { executor, manifests } = await withExecutor({ approveProgram: () => false });
     try {

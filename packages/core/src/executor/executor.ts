@@ -446,15 +446,20 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
           ...(run.signal ? { signal: run.signal } : {}),
           onEvent: trace.onEvent,
         };
-        const admission = await gate.admit(
-          code,
-          s.api.tools,
-          () =>
-            s.preparer.analyze(
-              code,
-              [...mentionedNames(code)].filter((n) => s.serverIdents.has(n)),
-            ),
-          linked?.moduleTools,
+        // A user's answer may take minutes: a cancelled run stops waiting for it (the answer is then unused).
+        const admission = await unlessAborted(
+          gate.admit(
+            code,
+            s.api.tools,
+            () =>
+              s.preparer.analyze(
+                code,
+                [...mentionedNames(code)].filter((n) => s.serverIdents.has(n)),
+              ),
+            linked?.moduleTools,
+          ),
+          run.signal,
+          () => undefined,
         );
         if (admission?.refusal) return fail(admission.refusal, diagnostics);
         const start = async () =>
