@@ -25,13 +25,7 @@ import { detach } from "./detach.js";
 import { keyKind, keyWords, looksLikeName, namesAThingByWords, namesId, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
-import {
-  bareNational,
-  contextRegions,
-  groupedAsNational,
-  type TextRegions,
-  writtenAsNational,
-} from "./phone-regions.js";
+import { amountAround, bareNational, contextRegion, writtenAsNational } from "./phone-regions.js";
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 import { isWordChar } from "./vault.js";
@@ -810,6 +804,8 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       NANP_DIGITS.test(count === candidate.length ? candidate : candidate.replace(/\D/g, ""));
     if (nanp && (nanpAnywhere || (region !== undefined && NANP.has(region)) || labels.weak())) return true;
     const labelled = labels.weak();
+    // Without a label, digits grouped in thousands beside a decimal part or a currency are an amount.
+    if (!labelled && amountAround(scan.text, scan.start, scan.start + candidate.length)) return false;
     const trunk = /^\(?0/.test(candidate);
     // The record's region: its national numbers as people write them, with the trunk prefix where the
     // plan writes one (`020 921 8008` in NL; `159 662 112` is a count), unless a label or key says phone.
@@ -826,20 +822,14 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       const n = parse(candidate, r);
       if (n?.isValid() && (trunk || writtenAsNational(candidate, n, r))) return true;
     }
-    // The regions the text itself suggests (a country it names, the language it is written in), read
-    // only now: for a candidate no rule above took and no label stands beside (the last pass tries the
-    // major regions for those).
+    // The region a country named in the text suggests, read only now: for a candidate no rule above took
+    // and no label stands beside (the last pass tries the major regions for those).
     if (!broad && region === undefined && !labelled) {
-      scan.regions ??= contextRegions(scan.text, scan.start);
-      for (const r of scan.regions.regions) {
-        if (regions.includes(r as CountryCode)) continue;
+      if (scan.region === undefined) scan.region = contextRegion(scan.text, scan.start) ?? null;
+      const r = scan.region;
+      if (r !== null && !regions.includes(r as CountryCode)) {
         const n = parse(candidate, r as CountryCode);
-        if (
-          n?.isValid() &&
-          (trunk || writtenAsNational(candidate, n, r)) &&
-          (!scan.regions.byLanguage || trunk || groupedAsNational(candidate, n))
-        )
-          return true;
+        if (n?.isValid() && (trunk || writtenAsNational(candidate, n, r))) return true;
       }
     }
     // Beside a phone word, a valid number of any major region; beside a weaker label (`call`, `my number
@@ -849,11 +839,11 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
     }
     return false;
   };
-  /** The text scanned, the candidate's start, and the regions its context suggests (read once a text). */
-  const scan: { text: string; start: number; regions: TextRegions | undefined } = {
+  /** The text scanned, the candidate's start, and the region a country it names suggests (read once a text). */
+  const scan: { text: string; start: number; region: string | null | undefined } = {
     text: "",
     start: 0,
-    regions: undefined,
+    region: undefined,
   };
   /** Reset for every candidate: one per detector (a scan never re-enters it). */
   const labels = new Labels();
@@ -880,7 +870,7 @@ export function phoneDetector(options: PhoneDetectorOptions = {}): Detector {
       }
       const region = context.region;
       scan.text = text;
-      scan.regions = undefined;
+      scan.region = undefined;
       PHONE_ANY.lastIndex = 0;
       for (let m = PHONE_ANY.exec(text); m !== null; m = PHONE_ANY.exec(text)) {
         let raw = m[0];

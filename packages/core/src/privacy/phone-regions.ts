@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import { regionForField } from "./fields.js";
 import { WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
@@ -66,107 +65,32 @@ export function bareNational(
 
 // ------------------------------------------------------------------------------- regions from context
 
-/**
- * Where each language is chiefly spoken (ISO 639-1 → regions whose national numbers it suggests),
- * general knowledge of the languages' home countries. NANP regions are left out: their 3-3-4 shape is
- * read everywhere already.
- */
-const LANGUAGE_REGIONS: Readonly<Record<string, readonly string[]>> = {
-  fr: ["FR", "BE", "CH"],
-  de: ["DE", "AT", "CH"],
-  it: ["IT", "CH"],
-  es: ["ES", "MX", "AR", "CO", "CL", "PE"],
-  pt: ["BR", "PT"],
-  nl: ["NL", "BE"],
-  pl: ["PL"],
-  cs: ["CZ"],
-  sk: ["SK"],
-  hu: ["HU"],
-  ro: ["RO"],
-  bg: ["BG"],
-  el: ["GR", "CY"],
-  sv: ["SE", "FI"],
-  da: ["DK"],
-  no: ["NO"],
-  fi: ["FI"],
-  ru: ["RU", "BY", "KZ"],
-  uk: ["UA"],
-  tr: ["TR"],
-  ko: ["KR"],
-  ja: ["JP"],
-  zh: ["CN", "TW", "HK", "SG"],
-  vi: ["VN"],
-  th: ["TH"],
-  id: ["ID"],
-  ms: ["MY"],
-  tl: ["PH"],
-  hi: ["IN"],
-  he: ["IL"],
-  ar: ["SA", "AE", "EG", "MA"],
-  fa: ["IR"],
-};
-
-type Detect = (text: string) => string;
-let detectLanguage: Detect | undefined;
-/**
- * tinyld (its normal build), required on first use: an offline n-gram language detector in one CommonJS
- * file with no dependencies, right on short texts, which only strings that hold an unresolved phone-shaped
- * candidate ever reach.
- */
-function languageOf(text: string): string {
-  detectLanguage ??= (createRequire(import.meta.url)("tinyld") as { detect: Detect }).detect;
-  return detectLanguage(text);
-}
-
 /** A country named in the text (`Country: FR`, `pays : France`, `Land: Deutschland`). */
 const COUNTRY_LINE =
   /(?:^|[\s,;{"'])(country|pays|land|pa[ií]s|paese)["']?[ \t]*[:=][ \t]*["']?([\p{L} .]{2,40}?)["']?[ \t]*(?=$|[\n\r,;|}])/imu;
 
-/** Letters enough for a language to be told (a few words of prose). */
-const PROSE = /\p{L}{2,}\P{L}+\p{L}/u;
-
-/** Regions a text suggests, and whether only its language does (a weaker signal than a named country). */
-export interface TextRegions {
-  regions: readonly string[];
-  byLanguage: boolean;
-}
-const NONE: TextRegions = { regions: [], byLanguage: false };
-
 /**
- * Regions the text around a candidate suggests: a country it names, else the language it is written in
- * (`Merci de me rappeler au 06 12 34 56 78`), read on a window of a few hundred characters so a long
- * text costs no more per candidate. Empty when the text says nothing.
+ * The region a country named in the text suggests (`Country: FR`, `pays : France`), read for a candidate
+ * no other rule took: in the whole text when short, else in a window of a few hundred characters around
+ * it, so a long text costs no more per candidate. Undefined when the text names none.
  */
-export function contextRegions(text: string, start: number): TextRegions {
-  const from = Math.max(0, start - 300);
-  const window = text.slice(from, start + 300);
-  const named = COUNTRY_LINE.exec(text.length <= 4000 ? text : window);
-  if (named !== null) {
-    const r = regionForField("country", named[2]!.trim());
-    if (r !== undefined) return { regions: [r], byLanguage: false };
-  }
-  if (!PROSE.test(window)) return NONE;
-  const regions = LANGUAGE_REGIONS[languageOf(window)];
-  return regions === undefined ? NONE : { regions, byLanguage: true };
-}
-
-/** Digits before the first separator (`(`, a trunk digit's group and an area code's included). */
-function firstGroup(s: string): number {
-  let n = 0;
-  let i = s.charCodeAt(0) === 40 ? 1 : 0;
-  for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    n++;
-  }
-  return n;
+export function contextRegion(text: string, start: number): string | undefined {
+  const named = COUNTRY_LINE.exec(
+    text.length <= 4000 ? text : text.slice(Math.max(0, start - 300), start + 300),
+  );
+  return named === null ? undefined : regionForField("country", named[2]!.trim());
 }
 
 /**
- * Whether a number found only by the language around it, written without a trunk prefix, starts with the
- * group its plan's national format starts with (`347 123 4567` in IT, `(11) 91234-5678` in BR): an order
- * number that happens to be valid (`3012 4455 67` in German prose) is grouped otherwise.
+ * Whether the digits at `start`..`end` of `text` are an amount: a decimal part right after them
+ * (`512 345 678,50`), or a currency sign or a three-letter currency code beside them (`R$ 11 912 345 678`,
+ * `602 345 678 PLN`, `512 345 678 zł`). Thousands are grouped as some plans group a phone number.
  */
-export function groupedAsNational(candidate: string, n: PhoneNumber): boolean {
-  return firstGroup(candidate) === firstGroup(n.format("NATIONAL"));
+export function amountAround(text: string, start: number, end: number): boolean {
+  return (
+    AMOUNT_AFTER.test(text.slice(end, end + 5)) ||
+    AMOUNT_BEFORE.test(text.slice(Math.max(0, start - 5), start))
+  );
 }
+const AMOUNT_AFTER = /^(?:[.,]\d|\s?(?:\p{Sc}|[A-Z]{3}(?![A-Za-z])|zł))/u;
+const AMOUNT_BEFORE = /(?:\p{Sc}|[A-Z]{3})\s?$/u;
