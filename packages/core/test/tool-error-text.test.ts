@@ -46,6 +46,29 @@ describe("a tool's error text as a program reads it", () => {
     expect(await programReads(text)).toBe("QuotaError: quota exceeded for project beta");
   });
 
+  it("loses the other frames Node and bundlers write: ESM top level, eval, URLs, internal modules", async () => {
+    for (const frame of [
+      "    at async file:///app/main.mjs:5:1",
+      "    at async /home/alice/app/x.js:10:3",
+      "    at eval (eval at <anonymous> (file:///home/alice/x.js:1:1), <anonymous>:1:1)",
+      "    at https://cdn.example.com/app.js?token=abc123:10:5",
+      "    at f (webpack-internal:///./src/secret/x.js:1:2)",
+      "    at Module._compile (internal/modules/cjs/loader.js:1063:30)",
+    ])
+      expect(await programReads(`Error: boom\n${frame}`)).toBe("Error: boom");
+  });
+
+  it("keeps an indented message after a traceback's frames, and cuts each frame's source line only", async () => {
+    const text = [
+      "  Traceback (most recent call last):",
+      '    File "<stdin>", line 1, in <module>',
+      '    File "/home/alice/app.py", line 3, in f',
+      "      x = secret()",
+      "  ValueError: bad input for user alice",
+    ].join("\n");
+    expect(await programReads(text)).toBe("  ValueError: bad input for user alice");
+  });
+
   it("keeps ordinary lines that look like frames", async () => {
     for (const text of [
       "Room busy\nat 10:30",

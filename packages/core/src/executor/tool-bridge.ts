@@ -317,10 +317,15 @@ function programFailure(
 /** Longest line read as a stack frame: the checks stay cheap on a megabyte of one line. */
 const MAX_FRAME_LINE = 2_000;
 /** `    at f (file:///x.js:1:2)`, `    at node:internal/x:3:4`, `    at f (native)`: a location, not words. */
-const V8_FRAME = /^\s*at (?:[^()]*\()?(?:file:|node:|\/|[A-Za-z]:\\|<anonymous>|native\))/;
+const V8_FRAME =
+  /^\s*at (?:async )?(?:[^()]*\()?(?:eval at |[A-Za-z][\w+.-]*:|\/|\\|[A-Za-z]:\\|internal\/|<anonymous>|native\))/;
 const V8_FRAME_END = /(?::\d+:\d+\)?|\(native\)|<anonymous>\)?)\s*$/;
 const PY_TRACEBACK = "Traceback (most recent call last):";
 const PY_FRAME = /^\s*File "[^"]*", line \d+/;
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
 
 /**
  * The text without the stack frames error texts often carry: V8's `at` lines that name a location, and
@@ -331,20 +336,21 @@ function withoutStackFrames(text: string): string {
   if (text.indexOf("at ") === -1 && text.indexOf(PY_TRACEBACK) === -1) return text;
   const kept: string[] = [];
   let traceback = false;
-  let codeLineNext = false;
+  /** The indentation of the last `File` line: its source line, under it, is indented more. */
+  let frameIndent = -1;
   for (const line of text.split("\n")) {
     const short = line.length <= MAX_FRAME_LINE;
-    if (codeLineNext && /^\s/.test(line)) {
-      codeLineNext = false;
+    if (short && traceback && PY_FRAME.test(line)) {
+      frameIndent = indentOf(line);
       continue;
     }
-    codeLineNext = false;
+    if (frameIndent >= 0 && short && indentOf(line) > frameIndent && line.trim() !== "") {
+      frameIndent = -1;
+      continue;
+    }
+    frameIndent = -1;
     if (short && line.trim() === PY_TRACEBACK) {
       traceback = true;
-      continue;
-    }
-    if (short && traceback && PY_FRAME.test(line)) {
-      codeLineNext = true;
       continue;
     }
     if (short && V8_FRAME.test(line) && V8_FRAME_END.test(line)) continue;

@@ -532,9 +532,6 @@ export const namesIp: (key: string) => boolean = perKey((key) => {
  * True when the first octet is one digit and every octet is below 25, not all the same: `2.4.1.0` and
  * `6.14.3.3` (versions), not `10.0.0.12` nor `8.8.8.8`. About one address in 50,000 reads so.
  */
-/** A value made only of dotted quads and what separates them (commas, spaces, ports, prefix lengths). */
-const ONLY_ADDRESSES = /^[\d.,;:/\s]{7,2000}$/;
-
 function smallOctets(quad: string): boolean {
   if (quad.charCodeAt(1) !== 46) return false;
   const parts = quad.split(".");
@@ -591,13 +588,9 @@ export function ipv4Detector(confidence = 0.95): Detector {
         // text in prose beside the table is still an address.
         if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
         // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address, but
-        // not in a value of addresses under a key for one (`ip: "8.8.4.4"`, `X-Forwarded-For: "1.2.3.4,
-        // 10.0.0.1"`; not `app 2.4.1.0` in prose under that key).
-        if (
-          smallOctets(m[0]) &&
-          (context.key === undefined || !namesIp(context.key) || !ONLY_ADDRESSES.test(text))
-        )
-          return;
+        // not under a key for one (`ip: "8.8.4.4"`, `client_ip: "client 1.2.3.4 via proxy"`; a word for a
+        // version before it, below, still makes it one).
+        if (smallOctets(m[0]) && (context.key === undefined || !namesIp(context.key))) return;
         // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
         if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
           return;

@@ -1261,13 +1261,6 @@ const REPLY_FIELD = /^[ \t>]*(To|Cc|Subject|Importance|Attachments):[ \t]*(.{0,5
 const MAILBOX_ADDRESS_TAIL = /\s*(?:<[^<>]*>|\[mailto:[^\]]*\])\s*$/;
 
 /**
- * The names in Outlook's reply header, which gives a sender without an address (`From: Tanaka Hiroshi`,
- * then `Sent: Monday, ...`) and recipients as `;`-separated names (`To: Jane Doe; Li Wei`): the `From:`
- * line right above a `Sent:` line, and the block's `To:` and `Cc:` lines. Each must look like a person's
- * name as a role's value does (capitalised words, no prose); one holding an address is left to the
- * mailbox detector.
- */
-/**
  * Whether a name read without a field to say whose it is (a reply header's sender, a quoted `"X, Y"`
  * mailbox) holds a common English word that is no part of a person's name: a product, a team or a desk
  * (`Microsoft Outlook`, `Finance Department`, `"IT, Helpdesk"`), not a person.
@@ -1280,6 +1273,13 @@ export function namesAThingByWords(name: string): boolean {
     .some((w) => w.length > 1 && common.has(w));
 }
 
+/**
+ * The names in Outlook's reply header, which gives a sender without an address (`From: Tanaka Hiroshi`,
+ * then `Sent: Monday, ...`) and recipients as `;`-separated names (`To: Jane Doe; Li Wei`): the `From:`
+ * line right above a `Sent:` line, and the block's `To:` and `Cc:` lines. Each must look like a person's
+ * name as a role's value does (capitalised words, no prose); one holding an address is left to the
+ * mailbox detector.
+ */
 export function replyHeaderNames(text: string): FieldValue[] {
   const out: FieldValue[] = [];
   const add = (label: string, part: string) => {

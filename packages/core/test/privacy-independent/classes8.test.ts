@@ -141,12 +141,20 @@ describe("classes of an audit of names in fields (ordinary words, mail headers, 
       version: "2.4.1.0",
       build: "6.14.3.3",
       note: "upgrade to 2.4.1.0",
-      ip: "client upgraded to app 2.4.1.0",
+      ip: "client upgraded to version 2.4.1.0",
+      client_ip: "client 1.2.3.5 via proxy",
     });
-    expect(a.found).toEqual(["IPV4:8.8.4.4", "IPV4:1.0.0.1", "IPV4:1.1.1.2", "IPV4:9.9.9.9", "IPV4:4.2.2.1"]);
+    expect(a.found).toEqual([
+      "IPV4:8.8.4.4",
+      "IPV4:1.0.0.1",
+      "IPV4:1.1.1.2",
+      "IPV4:9.9.9.9",
+      "IPV4:4.2.2.1",
+      "IPV4:1.2.3.5",
+    ]);
     expect(a.out).toContain('"version":"2.4.1.0"');
     expect(a.out).toContain("upgrade to 2.4.1.0");
     // Prose under an address key: a version in it is still a version.
-    expect(a.out).toContain("client upgraded to app 2.4.1.0");
+    expect(a.out).toContain("client upgraded to version 2.4.1.0");
   });
 });
