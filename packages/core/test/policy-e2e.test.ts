@@ -145,8 +145,15 @@ describe("approving a program once (server-memory, QuickJS)", () => {
         }),
     });
     try {
+      await connections.callTool(
+        "memory",
+        "create_entities",
+        { entities: [{ name: "Keep", entityType: "person", observations: ["met"] }] },
+        { signal: new AbortController().signal },
+      );
       const controller = new AbortController();
-      const running = executor.execute(`await memory.createEntities(${entity("Cancelled")});\nreturn 1;`, {
+      // A destructive call: the program is put to the user before it runs.
+      const running = executor.execute('await memory.deleteEntities({ entityNames: ["Keep"] });\nreturn 1;', {
         signal: controller.signal,
       });
       while (manifests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -157,7 +164,7 @@ describe("approving a program once (server-memory, QuickJS)", () => {
       answer(true);
       await new Promise((resolve) => setTimeout(resolve, 100));
       const graph = await executor.execute("return (await memory.readGraph()).entities.length;");
-      expect(graph.value).toBe(0);
+      expect(graph.value).toBe(1);
     } finally {
       await executor.close();
     }
