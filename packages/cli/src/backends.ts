@@ -42,8 +42,15 @@ export async function importOptional(
   return { failure };
 }
 
-/** Loads a backend by name (see {@link importOptional}); an uninstalled backend costs nothing until asked for. */
-export async function loadSandbox(name: SandboxName, cwd: string = process.cwd()): Promise<Sandbox> {
+/**
+ * Loads a backend by name (see {@link importOptional}); an uninstalled backend costs nothing until asked for.
+ * `options` go to its factory (every backend takes `maxConcurrentExecutions`).
+ */
+export async function loadSandbox(
+  name: SandboxName,
+  cwd: string = process.cwd(),
+  options: { maxConcurrentExecutions?: number } = {},
+): Promise<Sandbox> {
   const spec = SANDBOX_BACKENDS[name];
   const loaded = await importOptional(spec.packageName, cwd);
   if ("failure" in loaded) {
@@ -64,5 +71,5 @@ export async function loadSandbox(name: SandboxName, cwd: string = process.cwd()
       "SANDBOX_UNAVAILABLE",
       `${spec.packageName} does not export ${spec.factory}(). Install matching versions of codecall and ${spec.packageName}.`,
     );
-  return (await factory()) as Sandbox;
+  return (await factory(options)) as Sandbox;
 }

@@ -54,7 +54,11 @@ export interface PerSessionOptions
   interceptor?: ExecutionInterceptor | (() => ExecutionInterceptor);
   /** Options of each session's MCP server. */
   server?: Omit<CodecallServerOptions, "executionSlots">;
-  /** Programs running at once across all sessions; more are refused with a "server busy" MCP error. Default 16. */
+  /**
+   * Programs running at once across all sessions; more are refused with a "server busy" MCP error. Default
+   * 16. Give the shared `sandbox` at least as many (its own `maxConcurrentExecutions`, default 8), or the
+   * programs past its bound wait behind other sessions' instead of running.
+   */
   maxConcurrentExecutions?: number;
   /**
    * What each session's server offers: code mode (default), the upstream tools as they are, `search_tools`
@@ -84,7 +88,12 @@ export interface PerSessionServers {
  * when its MCP server closes (the client ended the session, the idle timeout expired, or the server stopped).
  *
  * ```ts
- * const tenants = codeModePerSession({ connections, sandbox: quickjs(), privacy: {}, persistState: true });
+ * const tenants = codeModePerSession({
+ *   connections,
+ *   sandbox: quickjs({ maxConcurrentExecutions: 16 }),
+ *   privacy: {},
+ *   persistState: true,
+ * });
  * const serving = await serveHttp(tenants.create, { port: 3000 });
  * ```
  */

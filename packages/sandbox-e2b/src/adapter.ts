@@ -52,6 +52,8 @@ export interface E2BOptions {
   nodePath?: string;
   /** Default limits for every session of this sandbox (core's {@link ExecutionLimits}). */
   limits?: Partial<ExecutionLimits>;
+  /** One-shot executions that run at once, each holding a context of its own; more wait their turn. Default 8. */
+  maxConcurrentExecutions?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -99,7 +101,11 @@ export const E2B_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
  * ```
  */
 export function e2b(options: E2BOptions = {}): Sandbox {
-  return createSandbox(e2bAdapter(options), options.limits ? { limits: options.limits } : {});
+  const { limits, maxConcurrentExecutions } = options;
+  return createSandbox(e2bAdapter(options), {
+    ...(limits ? { limits } : {}),
+    ...(maxConcurrentExecutions !== undefined ? { maxConcurrentExecutions } : {}),
+  });
 }
 
 /** The bare {@link SandboxAdapterV1}, for wrapping with your own `createSandbox` options. */

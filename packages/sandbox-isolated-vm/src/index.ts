@@ -22,10 +22,11 @@ export interface IsolatedVmOptions extends IsolatedVmAdapterOptions, CreateSandb
  * const outcome = await sandbox.execute({ code: "return 1 + 1" });
  */
 export function isolatedVm(options: IsolatedVmOptions = {}): Sandbox {
-  const { limits, spareContext, ...adapterOptions } = options;
+  const { limits, spareContext, maxConcurrentExecutions, ...adapterOptions } = options;
   // Adapter options are listed in IsolatedVmAdapterOptions (`reuseIsolates`, `skipNodeSnapshotCheck`).
   return createSandbox(isolatedVmAdapter(adapterOptions), {
     ...(limits ? { limits } : {}),
     ...(spareContext !== undefined ? { spareContext } : {}),
+    ...(maxConcurrentExecutions !== undefined ? { maxConcurrentExecutions } : {}),
   });
 }

@@ -40,7 +40,10 @@ export interface QuickJSSandboxOptions extends CreateSandboxOptions {
    * a stuck native operation**: while one runs, nothing else in the process does.
    */
   thread?: "worker" | "in-thread";
-  /** Idle worker threads kept, each with its WebAssembly instance, for new sessions. Default 2. */
+  /**
+   * Idle worker threads kept, each with its WebAssembly instance, for new sessions. Default 2. After a
+   * burst of concurrent executions, the workers past it stay one second more, in case the burst goes on.
+   */
   maxIdleWorkers?: number;
 }
 
@@ -117,9 +120,10 @@ function isNode(): boolean {
  * ```
  */
 export function quickjs(options: QuickJSSandboxOptions = {}): Sandbox {
-  const { limits, spareContext } = options;
+  const { limits, spareContext, maxConcurrentExecutions } = options;
   return createSandbox(quickjsAdapter(options), {
     ...(limits ? { limits } : {}),
     ...(spareContext !== undefined ? { spareContext } : {}),
+    ...(maxConcurrentExecutions !== undefined ? { maxConcurrentExecutions } : {}),
   });
 }

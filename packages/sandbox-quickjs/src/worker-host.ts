@@ -34,6 +34,8 @@ export const WORKER_YOUNG_GENERATION_MB = 6;
  * gets QuickJS's own catchable error. Reserved address space, touched only when used.
  */
 const resourceLimits = { stackSizeMb: 64, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+/** How long idle workers past `maxIdle` are kept after a burst, in case the burst goes on. */
+const LINGER_MS = 1_000;
 /** How often the host looks at a running worker's CPU clock. */
 const WATCH_EVERY_MS = 20;
 /** Engine time past the CPU limit before the host terminates a worker that has not stopped itself. */
@@ -101,13 +103,35 @@ export class WorkerPool {
     return new WorkerContext(worker, this);
   }
 
-  /** A worker whose context was disposed cleanly goes back to the idle list; any other is terminated. */
+  /**
+   * A worker whose context was disposed cleanly goes back to the idle list; any other is terminated. Past
+   * `maxIdle`, a healthy worker lingers a moment before it goes: in a burst of concurrent executions the
+   * next one takes it, where terminating it would make that one start a worker of its own.
+   */
   release(worker: HostedWorker, healthy: boolean): void {
     this.live.delete(worker);
-    if (healthy && !this.closed && worker.alive && this.idle.length < this.options.maxIdle) {
-      this.idle.push(worker);
-    } else {
+    if (!healthy || this.closed || !worker.alive) {
       worker.terminate();
+      return;
+    }
+    this.idle.push(worker);
+    if (this.idle.length > this.options.maxIdle) this.trimLater();
+  }
+
+  private trimming: ReturnType<typeof setTimeout> | undefined;
+
+  /** Terminates the idle workers past `maxIdle` once none has been needed for {@link LINGER_MS}. */
+  private trimLater(): void {
+    if (this.trimming) this.trimming.refresh();
+    else {
+      this.trimming = setTimeout(() => {
+        this.trimming = undefined;
+        // The oldest go: the list is used from its end.
+        for (const extra of this.idle.splice(0, Math.max(0, this.idle.length - this.options.maxIdle))) {
+          extra.terminate();
+        }
+      }, LINGER_MS);
+      this.trimming.unref();
     }
   }
 
@@ -155,6 +179,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.trimming);
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
     const starting = this.starting;

@@ -47,4 +47,18 @@ describe("QuickJS worker pool", () => {
     await spare.pool.close();
     expect(spare.started()).toBe(1);
   });
+
+  it("keeps the workers of a burst past maxIdle a moment, so a burst right after starts none", async () => {
+    const { pool, started } = countingPool();
+    const burst = async () => {
+      const contexts = await Promise.all(Array.from({ length: 6 }, () => pool.createContext(LIMITS)));
+      await Promise.all(contexts.map((context) => context.dispose()));
+    };
+    await burst();
+    const afterFirst = started();
+    expect(afterFirst).toBeGreaterThanOrEqual(6);
+    await burst();
+    expect(started()).toBe(afterFirst);
+    await pool.close();
+  });
 });

@@ -1,10 +1,20 @@
 import { ContextSource } from "./context-source.js";
 import { Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
+import { Gate } from "./gate.js";
 import { type ExecutionLimits, resolveLimits } from "./limits.js";
+import { abortedError, failedBeforeRun } from "./outcome.js";
 import { Session } from "./session.js";
 import type { SandboxAdapterV1 } from "./spec-v1.js";
 import type { CreateSandboxOptions, Sandbox } from "./types.js";
+
+/**
+ * One-shot executions in flight at once, per sandbox, unless `maxConcurrentExecutions` says otherwise. Each
+ * holds a context (a worker thread with its WebAssembly instance, an isolate, a VM) until it ends: 200 at
+ * once started 200 QuickJS workers and took 10-25x longer than 200 in a row. Past this many, executions
+ * wait their turn; a running one is bounded by its wall-time limit, so the wait is too.
+ */
+const DEFAULT_MAX_CONCURRENT_EXECUTIONS = 8;
 
 /**
  * Wraps a thin {@link SandboxAdapterV1} with the behaviour every backend shares: the prelude and program
@@ -19,10 +29,18 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
     );
   }
   const baseLimits = resolveLimits(options.limits);
+  const concurrent = options.maxConcurrentExecutions ?? DEFAULT_MAX_CONCURRENT_EXECUTIONS;
+  if (!Number.isInteger(concurrent) || concurrent < 1) {
+    throw new CodecallError(
+      "CONFIG_INVALID",
+      `maxConcurrentExecutions must be a whole number of at least 1; got ${String(concurrent)}.`,
+    );
+  }
   const sessions = new Set<Session>();
   const spares = options.spareContext ?? !adapter.capabilities.remote;
   const contexts = new ContextSource(adapter, spares ? baseLimits : undefined);
   const deadlines = new Deadlines();
+  const gate = new Gate(concurrent);
   const open = (limits: Partial<ExecutionLimits> | undefined) => {
     const session = new Session(
       adapter.name,
@@ -43,6 +61,14 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
       return open(sessionOptions.limits);
     },
     async execute(request) {
+      const started = performance.now();
+      let leave: () => void;
+      try {
+        leave = await gate.enter(request.signal);
+      } catch (error) {
+        const refused = CodecallError.isInstance(error) ? error : abortedError(request.signal!);
+        return failedBeforeRun(adapter.name, started, refused);
+      }
       const session = open(undefined);
       try {
         return await session.execute(request);
@@ -50,10 +76,14 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
         // Disposed before returning, not later: the next execution reuses what this one frees (a
         // QuickJS instance), which a deferred disposal would make it create anew.
         await session.dispose();
+        leave();
       }
     },
     warmUp: () => contexts.warmUp(),
     async close() {
+      gate.close(
+        new CodecallError("SANDBOX_DISPOSED", "The sandbox was closed while the program waited to run."),
+      );
       await Promise.all([...sessions].map((s) => s.dispose()));
       await contexts.close();
       await adapter.close?.();

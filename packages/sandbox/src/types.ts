@@ -198,4 +198,10 @@ export interface CreateSandboxOptions {
    * `close()`. Default: on for local backends, off for remote ones (a spare there is a billed machine).
    */
   spareContext?: boolean;
+  /**
+   * One-shot executions (`execute`) that run at once; more wait their turn, in order, and leave the queue
+   * when their signal aborts. Sessions (`createSession`) keep their context and are not counted. Default 8:
+   * each one holds a context (a worker thread, an isolate, a VM) until it ends.
+   */
+  maxConcurrentExecutions?: number;
 }

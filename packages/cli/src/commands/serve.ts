@@ -25,6 +25,7 @@ import {
   staticTokenVerifier,
 } from "@codecall/mcp-server";
 import type { Command } from "commander";
+import { loadSandbox } from "../backends.js";
 import { type CliIo, progress, usageError } from "../io.js";
 import { codeModeOptions, type ServerFlags, withConnections } from "../setup.js";
 import { VERSION } from "../version.js";
@@ -175,10 +176,12 @@ export function serveCommand(program: Command, io: CliIo): void {
         async (connections, settings) => {
           completeOnConnect(connections);
           const shared = await codeModeOptions(connections, settings);
-          // One backend for every session (its engine pool is shared; contexts are per session).
-          const choice = shared.sandbox;
-          if (choice === undefined) throw new Error("codeModeOptions gave no sandbox");
-          const sandbox: Sandbox = typeof choice === "function" ? await choice() : choice;
+          // One backend for every session (its engine pool is shared; contexts are per session). It runs
+          // as many programs at once as serve admits (codeModePerSession's default is 16), so no session's
+          // program waits behind another's.
+          const sandbox: Sandbox = await loadSandbox(settings.sandbox ?? "quickjs", process.cwd(), {
+            maxConcurrentExecutions: limits.maxConcurrentExecutions ?? 16,
+          });
           const tenants = codeModePerSession({
             ...withoutShared(shared),
             connections,
