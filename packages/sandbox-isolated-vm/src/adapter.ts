@@ -508,10 +508,10 @@ class IsolateContext implements SandboxContextV1 {
     limits: RunControlV1["limits"],
   ): Promise<unknown> {
     // No isolated-vm `timeout`: the watchdog alone holds the run to its CPU limit. isolated-vm's timeout
-    // added nothing the watchdog does not do, and 5 s after it fired on a program still in a native loop
-    // it parked that thread for good, mid-loop, with its memory: 12 to 38 such programs in a row (a
-    // regex replace over 16 MiB, 500 ms limit) stopped the host's event loop for good. Stopped by the
-    // watchdog alone, the loop runs to its end and the thread lets go (see stopped.ts).
+    // only added a check that needs no turn of the host's event loop, and 5 s after it fired on a program
+    // still in a native loop it parked that thread for good, mid-loop, with its memory: 12 to 45 such
+    // programs in a row (a regex replace over 16 MiB, 500 ms limit) stopped the host's event loop for
+    // good. Stopped by the watchdog alone, the loop runs to its end and the thread lets go (stopped.ts).
     await this.fitBallast(ballastBytes(this.slot.memoryMb, limits.memoryBytes, MIN_MEMORY_MB));
     // The prelude is the same text in every context: one compilation cache entry serves them all.
     if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename });

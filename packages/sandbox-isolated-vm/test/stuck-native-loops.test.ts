@@ -2,8 +2,9 @@
  * Programs stuck in a native loop V8 cannot interrupt (a regular expression's replace over 16 MiB), sent
  * one after another, each end with a typed error, and the host process goes on: before, isolated-vm's own
  * timeout parked each such isolate's thread mid-loop 5 s after it fired, and after a dozen to a few dozen
- * of them the host's event loop stopped for good (38 on this test's machine, 12 in a review). The programs
- * run in a child process, so that a hang fails this test at its bound instead of taking the runner down.
+ * of them the host's event loop stopped for good (38 and 45 in two runs on a 2-core machine, 12 in a
+ * review). The programs run in a child process, so that a hang fails this test at its bound instead of
+ * taking the runner down.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
