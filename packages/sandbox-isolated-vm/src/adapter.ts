@@ -14,6 +14,13 @@ import type IsolatedVM from "isolated-vm";
 import { BALLAST_SOURCE, ballastBytes } from "./ballast.js";
 import { GLUE_SOURCE, NO_CALL, RUN_SOURCE, START_OF_RUN } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
+import {
+  disposeIsolate,
+  MAX_STOPPED_RUNNING,
+  parkedForGood,
+  roomToRun,
+  stoppedStillRunning,
+} from "./stopped.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
 /** Options of {@link isolatedVmAdapter}. */
@@ -144,6 +151,7 @@ export class IsolatePool {
     const isolate = new ivm.Isolate({
       memoryLimit: memoryMb,
       onCatastrophicError: (message: string) => {
+        parkedForGood(isolate);
         crash.message ??= message;
         for (const listener of crash.listeners) listener(message);
       },
@@ -239,18 +247,14 @@ function cpuTimeNs(isolate: IsolatedVM.Isolate): bigint | undefined {
 }
 
 function dispose(isolate: IsolatedVM.Isolate): void {
-  try {
-    if (!isolate.isDisposed) isolate.dispose();
-  } catch {
-    // Already gone.
-  }
+  disposeIsolate(isolate);
 }
 
 /**
  * The isolated-vm adapter for {@link createSandbox}: each context is a fresh V8 context alone in its
  * isolate (a new isolate, or one an earlier context of this adapter left healthy; see `reuseIsolates`),
- * with a `memoryLimit` from the session's first limits, and the CPU limit enforced both by isolated-vm's
- * `timeout` and by a host-side watchdog on `isolate.cpuTime`.
+ * with a `memoryLimit` from the session's first limits, and the CPU limit enforced by a host-side watchdog
+ * on `isolate.cpuTime`.
  */
 export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): IsolatedVmAdapter {
   const watchdog = new CpuWatchdog();
@@ -274,6 +278,8 @@ export function isolatedVmAdapter(options: IsolatedVmAdapterOptions = {}): Isola
           return pool.give(slot, healthy, garbageBytes);
         },
       );
+      // Core runs its warm-up in a spare before any program (with a signal that never aborts).
+      context.warmUpNext = contextOptions.spare === true;
       live.add(context);
       return context;
     },
@@ -320,6 +326,12 @@ class IsolateContext implements SandboxContextV1 {
   private disposed = false;
   /** Every run so far completed and nothing stopped the isolate: it may serve another context. */
   private healthy = true;
+  /**
+   * The next run is core's warm-up of a spare context (its prelude, no program): it never waits for
+   * room (see `run`). Its signal never aborts, and a session taking the spare would wait on it outside
+   * its wall-clock limit (a 2 s limit, 38-60 s in a measured run).
+   */
+  warmUpNext = false;
   private readonly isolate: IsolatedVM.Isolate;
 
   private constructor(
@@ -389,6 +401,16 @@ class IsolateContext implements SandboxContextV1 {
     bridge: HostBridgeV1,
     control: RunControlV1,
   ): Promise<RunResultV1> {
+    // Too many stopped programs still hold a core each (see stopped.ts): this one waits, within its own
+    // wall-clock limit, for one of them to end, rather than become one more.
+    const warmUp = this.warmUpNext;
+    this.warmUpNext = false;
+    if (!warmUp && stoppedStillRunning() >= MAX_STOPPED_RUNNING && !(await roomToRun(control.signal)))
+      return {
+        kind: "failed",
+        code: "SANDBOX_TIMEOUT",
+        message: `the program could not start within its wall-clock limit: ${MAX_STOPPED_RUNNING} programs stopped earlier at their limits are still running native code V8 cannot interrupt (a regular expression over a huge string, say), and the isolated-vm backend starts no program until one of them ends, usually within seconds. Run it again shortly.`,
+      };
     if (this.deadReason) return { kind: "failed", ...this.deadReason };
     if (this.disposed || this.isolate.isDisposed)
       return { kind: "failed", code: "SANDBOX_CRASHED", message: "the isolate was disposed" };
@@ -424,8 +446,8 @@ class IsolateContext implements SandboxContextV1 {
       // between JavaScript operations, and some native loops run for seconds without one (a regular
       // expression's replace over a huge string, JSON.stringify or for-in over a huge typed array):
       // waiting for the isolate to unwind would hand the host its outcome that much later. The isolate is
-      // disposed already and never serves another run; it is freed when its thread lets go (or, past
-      // isolated-vm's own 5 s grace, parked with its memory: see SECURITY.md).
+      // disposed already and never serves another run; it is freed when its thread lets go, and counts
+      // against the runs that may start meanwhile (see stopped.ts).
       if ("stopped" in outcome)
         return {
           kind: "failed",
@@ -485,20 +507,22 @@ class IsolateContext implements SandboxContextV1 {
     script: ScriptV1,
     limits: RunControlV1["limits"],
   ): Promise<unknown> {
-    // isolated-vm's timeout covers each evaluation's synchronous part; the watchdog covers the rest.
-    const timeout = Math.max(1, Math.ceil(limits.cpuTimeMs));
-    await this.fitBallast(ballastBytes(this.slot.memoryMb, limits.memoryBytes, MIN_MEMORY_MB), timeout);
+    // No isolated-vm `timeout`: the watchdog alone holds the run to its CPU limit. isolated-vm's timeout
+    // only added a check that needs no turn of the host's event loop, and 5 s after it fired on a program
+    // still in a native loop it parked that thread for good, mid-loop, with its memory: 12 to 45 such
+    // programs in a row (a regex replace over 16 MiB, 500 ms limit) stopped the host's event loop for
+    // good. Stopped by the watchdog alone, the loop runs to its end and the thread lets go (stopped.ts).
+    await this.fitBallast(ballastBytes(this.slot.memoryMb, limits.memoryBytes, MIN_MEMORY_MB));
     // The prelude is the same text in every context: one compilation cache entry serves them all.
-    if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename, timeout });
+    if (prelude.source) await this.context.eval(prelude.source, { filename: prelude.filename });
     const source = `${script.source}\n//# sourceURL=${script.filename}`;
-    const options = { timeout, result: { promise: true, copy: true } } as const;
+    const options = { result: { promise: true, copy: true } } as const;
     // isolated-vm refuses `eval` of a string longer than an eighth of the memory limit.
     if (source.length > (this.slot.memoryMb * MiB) / 8) {
       // Its top-level code runs in this eval, before `run`: the bridge opens first (tasks run in order).
       this.settle!.applyIgnored(undefined, [START_OF_RUN, ""]);
       const value = await this.context.eval(script.source, {
         filename: script.filename,
-        timeout,
         reference: true,
       });
       try {
@@ -566,7 +590,7 @@ class IsolateContext implements SandboxContextV1 {
    * Holds `bytes` of the isolate's memory limit back from this run (see ballast.ts). Only a run whose
    * memory limit differs from the last one's pays a crossing; most sessions never make a ballast.
    */
-  private async fitBallast(bytes: number, timeout: number): Promise<void> {
+  private async fitBallast(bytes: number): Promise<void> {
     if (bytes === this.ballast) return;
     if (!this.ballastHolder) {
       const context = await this.isolate.createContext();
@@ -578,10 +602,7 @@ class IsolateContext implements SandboxContextV1 {
     }
     // Until it answers, the old ballast may or may not be gone: count neither.
     this.ballast = 0;
-    const held = await this.ballastHolder.setBallast.apply(undefined, [bytes], {
-      timeout,
-      result: { copy: true },
-    });
+    const held = await this.ballastHolder.setBallast.apply(undefined, [bytes], { result: { copy: true } });
     if (held !== true)
       throw new Error(
         "the session's state already uses more than this execution's memory limit; run it with a higher limit or in a new session",
