@@ -5,9 +5,13 @@
  * with the typed error and the time it took to stop. Goal: max ≤ 50 ms on QuickJS and isolated-vm.
  * The memory-growth patterns of the conformance kit, each run with a memory limit below its session's:
  * peak host RSS growth. Goal: ≤ the run's limit + 64 MiB.
- * Then what running QuickJS in worker threads costs beside the in-thread mode: fresh executions (the
- * spare context kept warm in its worker), warm executions and one tool call. Goal: warm ≤ 2x in-thread,
- * fresh unchanged. Beside them, the floor of any worker mode: an empty message round trip to a worker.
+ * Abort latency, per backend: the time from the caller's `controller.abort()` to the execution's ABORTED
+ * outcome, while the program waits on a tool that never answers and while it computes (`for (;;) {}`),
+ * median and max of 20 runs each, the backends sampled in turn. Goal: ≤ 100 ms.
+ * Then what running QuickJS in worker threads costs beside the in-thread mode, the two sampled in turn:
+ * fresh executions (the spare context kept warm in its worker), warm executions and one tool call. Goal:
+ * warm ≤ 2x in-thread, fresh unchanged. Beside them, the floor of any worker mode: an empty message round
+ * trip to a worker.
  * Last, one long-lived session per backend (in a child process, so nothing else counts):
  * host RSS over 20,000 sequential executions with one tool call each. Goal: < 32 MB growth over 10,000,
  * levelling off. Beside them, code mode's long session (type-check on, the default): 10,000 distinct
@@ -22,7 +26,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { createCodeMode } from "@codecall/core";
-import { createSandbox, type ExecuteRequest, type Sandbox } from "@codecall/sandbox";
+import { createSandbox, type ExecuteRequest, type Sandbox, type SandboxSession } from "@codecall/sandbox";
 import { isolatedVmAdapter } from "@codecall/sandbox-isolated-vm";
 import { quickjs } from "@codecall/sandbox-quickjs";
 import { figuresFromChild } from "../child.js";
@@ -105,6 +109,7 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     results[backend] = { ...figures, goalMaxDelayMs: 50 };
   }
+  results.abortLatency = await abortLatency();
   results.workerPoolCost = await poolCost();
   results.longSession = {
     quickjs: await longSessionInChild("quickjs"),
@@ -144,6 +149,85 @@ async function blocked(sandbox: Sandbox, request: ExecuteRequest): Promise<Recor
   }
 }
 
+const ABORT_RUNS = 20;
+/** How long a computing program runs before the caller aborts it. */
+const COMPUTE_BEFORE_ABORT_MS = 50;
+const ABORT_SHAPES = ["waitingOnTool", "computing"] as const;
+
+/**
+ * The time from `controller.abort()` to the settled outcome, {@link ABORT_RUNS} times per backend and
+ * program, the backends in turn (so each sees the same machine): while the program waits on a tool that
+ * never answers (aborted once the tool is called) and while it computes. Each in a warm session (an
+ * aborted run resets the session's context: an execution before the next abort makes it again). In-thread
+ * QuickJS computes on the caller's own thread: nothing can call `abort()` until the program has ended.
+ */
+async function abortLatency(): Promise<Record<string, unknown>> {
+  const sandboxes = Object.entries(BACKENDS).map(([backend, create]) => ({ backend, sandbox: create() }));
+  /** Per backend and program: the latencies and the error codes the outcomes had. */
+  const rows = new Map<string, { ms: number[]; codes: Set<string> }>();
+  const once = async (
+    session: SandboxSession,
+    shape: (typeof ABORT_SHAPES)[number],
+  ): Promise<[number, string]> => {
+    const ready = await session.execute({ code: "return 1" });
+    if (!ready.ok) throw new Error(`${ready.error?.code}: ${ready.error?.message}`);
+    const controller = new AbortController();
+    let called: () => void = () => {};
+    const toolCalled = new Promise<void>((resolve) => {
+      called = resolve;
+    });
+    const outcome = session.execute({
+      code: shape === "computing" ? "for (;;) {}" : "await codecall.callTool('never', {});\nreturn 1;",
+      signal: controller.signal,
+      tools: () => {
+        called();
+        return new Promise(() => {});
+      },
+    });
+    if (shape === "computing") await sleep(COMPUTE_BEFORE_ABORT_MS);
+    else await toolCalled;
+    const t0 = performance.now();
+    controller.abort();
+    const { error } = await outcome;
+    return [performance.now() - t0, error?.code ?? "none"];
+  };
+  try {
+    const sessions = await Promise.all(sandboxes.map(({ sandbox }) => sandbox.createSession()));
+    for (let i = 0; i < ABORT_RUNS; i++) {
+      for (let k = 0; k < sandboxes.length; k++) {
+        const at = (i + k) % sandboxes.length;
+        const backend = sandboxes[at]!.backend;
+        for (const shape of ABORT_SHAPES) {
+          if (backend === "quickjs-in-thread" && shape === "computing") continue;
+          const [ms, code] = await once(sessions[at]!, shape);
+          const key = `${backend}:${shape}`;
+          const row = rows.get(key) ?? { ms: [], codes: new Set<string>() };
+          row.ms.push(ms);
+          row.codes.add(code);
+          rows.set(key, row);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(sandboxes.map(({ sandbox }) => sandbox.close()));
+  }
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const { backend } of sandboxes) {
+    out[backend] = {};
+    for (const shape of ABORT_SHAPES) {
+      const row = rows.get(`${backend}:${shape}`);
+      out[backend][shape] = row
+        ? {
+            error: [...row.codes].join(","),
+            medianMs: round(median(row.ms)),
+            maxMs: round(Math.max(...row.ms)),
+          }
+        : "not applicable: the program holds the caller's thread, which could call abort() only once it ended";
+    }
+  }
+  return { ...out, runs: ABORT_RUNS, goalMs: 100 };
+}
+
 /**
  * Child mode (one process per backend and pattern, so memory an earlier run freed but kept cannot hide
  * growth): runs a memory-growth program with {@link PATTERN_LIMITS} in a session opened with the
@@ -179,49 +263,84 @@ async function memoryPatternChild(backend: string, shape: string): Promise<void>
   }
 }
 
-/** Worker threads against in-thread QuickJS, measured alternately so both see the same machine. */
+/** {@link poolCost}: fresh executions per mode, and rounds of 20 warm and 20 one-tool-call executions each. */
+const FRESH_ROUNDS = 30;
+const WARM_ROUNDS = 10;
+
+/**
+ * Worker threads against in-thread QuickJS, sampled in turn (each round measures both modes, in
+ * alternating order) so both see the same machine.
+ */
 async function poolCost(): Promise<Record<string, unknown>> {
   const modes = { worker: quickjs(), inThread: quickjs({ thread: "in-thread" }) };
   const tools = () => 1;
+  const sessions: Partial<Record<keyof typeof modes, SandboxSession>> = {};
   try {
-    const out: Record<string, Record<string, number>> = { worker: {}, inThread: {} };
-    for (const [mode, sandbox] of Object.entries(modes)) {
+    const samples = {
+      worker: { fresh: [] as number[], warm: [] as number[], tool: [] as number[] },
+      inThread: { fresh: [] as number[], warm: [] as number[], tool: [] as number[] },
+    };
+    for (const [mode, sandbox] of Object.entries(modes) as [keyof typeof modes, Sandbox][]) {
       await sandbox.execute({ code: "return 1" });
-      // Fresh: one execution per new session, with idle time between them for the spare to be rebuilt.
-      const fresh: number[] = [];
-      for (let i = 0; i < 30; i++) {
+      const session = await sandbox.createSession();
+      sessions[mode] = session;
+      // Untimed, so that neither mode's figures include the JIT's warm-up.
+      await timeRuns(() => session.execute({ code: "return 1" }), 0, 200);
+      await timeRuns(
+        () => session.execute({ code: "return await codecall.callTool('one', {})", tools }),
+        0,
+        200,
+      );
+    }
+    const inTurn = (round: number) =>
+      round % 2 ? (["inThread", "worker"] as const) : (["worker", "inThread"] as const);
+    // Fresh: one execution in a new session, after idle time for the spare to be made again.
+    for (let round = 0; round < FRESH_ROUNDS; round++) {
+      for (const mode of inTurn(round)) {
         await sleep(30);
         const t0 = performance.now();
-        await sandbox.execute({ code: "return 1" });
-        fresh.push(performance.now() - t0);
+        await modes[mode].execute({ code: "return 1" });
+        samples[mode].fresh.push(performance.now() - t0);
       }
-      const session = await sandbox.createSession();
-      const warm = await timeRuns(() => session.execute({ code: "return 1" }), 200, 20);
-      const tool = await timeRuns(
-        () => session.execute({ code: "return await codecall.callTool('one', {})", tools }),
-        200,
-        20,
-      );
-      await session.dispose();
-      out[mode] = {
-        freshExecutionMs: round(median(fresh)),
-        warmExecutionMs: round(median(warm)),
-        oneToolCallExecutionMs: round(median(tool)),
-      };
     }
+    // Warm: blocks of back-to-back executions in one session, after idle time (making the last spare must
+    // not share the cores with them) and a few untimed executions.
+    for (let round = 0; round < WARM_ROUNDS; round++) {
+      for (const mode of inTurn(round)) {
+        const session = sessions[mode]!;
+        await sleep(30);
+        samples[mode].warm.push(...(await timeRuns(() => session.execute({ code: "return 1" }), 20, 5)));
+        samples[mode].tool.push(
+          ...(await timeRuns(
+            () => session.execute({ code: "return await codecall.callTool('one', {})", tools }),
+            20,
+            5,
+          )),
+        );
+      }
+    }
+    const figures = (mode: keyof typeof modes) => ({
+      freshExecutionMs: round(median(samples[mode].fresh)),
+      warmExecutionMs: round(median(samples[mode].warm)),
+      oneToolCallExecutionMs: round(median(samples[mode].tool)),
+    });
+    const worker = figures("worker");
+    const inThread = figures("inThread");
     // The floor any worker mode pays per round trip: an empty message to a worker thread and back.
     const floorMs = await emptyRoundTripMs();
     return {
-      ...out,
+      worker,
+      inThread,
       emptyWorkerMessageRoundTripMs: round(floorMs, 4),
       ratioWorkerToInThread: {
-        fresh: round(out.worker!.freshExecutionMs! / out.inThread!.freshExecutionMs!, 2),
-        warm: round(out.worker!.warmExecutionMs! / out.inThread!.warmExecutionMs!, 2),
-        oneToolCall: round(out.worker!.oneToolCallExecutionMs! / out.inThread!.oneToolCallExecutionMs!, 2),
+        fresh: round(worker.freshExecutionMs / inThread.freshExecutionMs, 2),
+        warm: round(worker.warmExecutionMs / inThread.warmExecutionMs, 2),
+        oneToolCall: round(worker.oneToolCallExecutionMs / inThread.oneToolCallExecutionMs, 2),
         goalWarm: 2,
       },
     };
   } finally {
+    await Promise.all(Object.values(sessions).map((s) => s.dispose()));
     await Promise.all(Object.values(modes).map((s) => s.close()));
   }
 }
