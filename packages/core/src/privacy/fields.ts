@@ -682,11 +682,21 @@ export function looksLikePhone(value: string): boolean {
   );
 }
 
+/** A leading `+` and its first group of digits (a country code). */
+const COUNTRY_CODE = /^\s*\+\d{1,3}(?=\D)/;
+
 /** Whether a phone's digits, after a leading `+` and its first group (a country code), are one digit repeated. */
 export function oneDigitRepeated(value: string): boolean {
-  const national = value.trimStart().startsWith("+") ? value.replace(/^\s*\+\d{1,3}(?=\D)/, "") : value;
-  const digits = national.replace(/\D/g, "");
-  return digits.length > 0 && digits.split(digits[0]!).length === digits.length + 1;
+  // Read in place (every phone field is checked): no string is made for the national part or its digits.
+  const cc = value.indexOf("+") === -1 ? null : COUNTRY_CODE.exec(value);
+  let first = -1;
+  for (let i = cc === null ? 0 : cc[0].length; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (first === -1) first = c;
+    else if (c !== first) return false;
+  }
+  return first !== -1;
 }
 
 /** True when an SSN field's value is nine digits, bare or grouped 3-2-4. */
@@ -1233,8 +1243,15 @@ function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void 
 const QUOTED_PAIR = /(?:^|[\s{,(])(\p{L}[\p{L}\p{N}_.-]{0,60})=(?:"([^"\n\\]{1,80})"|'([^'\n\\]{1,80})')/gu;
 
 /** Whether text may hold a {@link QUOTED_PAIR}: a `="` or `='`. */
-export const mayHoldQuotedPairs = (text: string): boolean =>
-  text.indexOf('="') !== -1 || text.indexOf("='") !== -1;
+export function mayHoldQuotedPairs(text: string): boolean {
+  // From `=` to `=`: a search for one character is the engine's fast one (every string is asked, and
+  // most hold no `=`), where a search for two costs a call into the runtime each.
+  for (let i = text.indexOf("="); i !== -1; i = text.indexOf("=", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 34 || next === 39) return true;
+  }
+  return false;
+}
 
 /**
  * Names in quoted `key="value"` pairs of a text (see {@link QUOTED_PAIR}), read by the
