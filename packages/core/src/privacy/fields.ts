@@ -704,10 +704,17 @@ export function looksLikeSsn(value: string): boolean {
   return /^\d{3}[-. ]?\d{2}[-. ]?\d{4}$/.test(value.trim());
 }
 
+/**
+ * {@link looksLikeName} read once per value: a list's name fields repeat (the same first names, the same
+ * assignees in every row), and the check is a dozen regexes and word lists.
+ */
+const nameFits = perKey((v) => looksLikeName(v, false));
+const strictNameFits = perKey((v) => looksLikeName(v, true));
+
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, value: string, strict = false): boolean {
   if (value.trim() === "") return false;
-  if (type === "NAME") return looksLikeName(value, strict); // which rules out placeholders itself
+  if (type === "NAME") return strict ? strictNameFits(value) : nameFits(value); // placeholders too
   if (isPlaceholder(value)) return false;
   if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
   if (type === "PHONE") return looksLikePhone(value);
