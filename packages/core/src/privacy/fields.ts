@@ -1123,6 +1123,24 @@ function tableVersions(text: string, isVersion: (header: string) => boolean, int
 /** A `key: value` (or `key = value`) line of a config dump, YAML, a form or a report; optional quotes. */
 const LABEL_LINE =
   /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?([^"<>]{1,80}?)["']?[ \t]*\r?$/u;
+/**
+ * Whether `line` may match {@link LABEL_LINE}, read without the regex (which backtracks over every split
+ * of a long value before it fails): nothing before the separator may be a `:` or `=`, so it is the
+ * first one, and what follows it, blanks and a final `\r` aside, is the value and at most two quotes.
+ */
+function mayBeLabelLine(line: string): boolean {
+  const colon = line.indexOf(":");
+  const eq = line.indexOf("=");
+  const sep = colon === -1 || (eq !== -1 && eq < colon) ? eq : colon;
+  if (sep === -1) return false;
+  let start = sep + 1;
+  while (start < line.length && isBlank(line.charCodeAt(start))) start++;
+  let end = line.length;
+  if (end > start && line.charCodeAt(end - 1) === 13) end--;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  return end - start <= 82;
+}
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 /** The longest line {@link LABEL_LINE} can match, with room for indentation and quotes. */
 const MAX_LABEL_LINE = 180;
 /** The start of such a line up to its value (see {@link atPlace}). */
@@ -1209,7 +1227,7 @@ export function labelStringValues(text: string): FieldValue[] | undefined {
  * waits there for the record's own email or phone line.
  */
 function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void {
-  const m = LABEL_LINE.exec(line);
+  const m = mayBeLabelLine(line) ? LABEL_LINE.exec(line) : null;
   if (record !== undefined) {
     const indent = indentOf(line);
     const lead = line.charCodeAt(indent);
