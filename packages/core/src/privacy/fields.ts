@@ -682,11 +682,21 @@ export function looksLikePhone(value: string): boolean {
   );
 }
 
+/** A leading `+` and its first group of digits (a country code). */
+const COUNTRY_CODE = /^\s*\+\d{1,3}(?=\D)/;
+
 /** Whether a phone's digits, after a leading `+` and its first group (a country code), are one digit repeated. */
 export function oneDigitRepeated(value: string): boolean {
-  const national = value.trimStart().startsWith("+") ? value.replace(/^\s*\+\d{1,3}(?=\D)/, "") : value;
-  const digits = national.replace(/\D/g, "");
-  return digits.length > 0 && digits.split(digits[0]!).length === digits.length + 1;
+  // Read in place (every phone field is checked): no string is made for the national part or its digits.
+  const cc = value.indexOf("+") === -1 ? null : COUNTRY_CODE.exec(value);
+  let first = -1;
+  for (let i = cc === null ? 0 : cc[0].length; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (first === -1) first = c;
+    else if (c !== first) return false;
+  }
+  return first !== -1;
 }
 
 /** True when an SSN field's value is nine digits, bare or grouped 3-2-4. */
@@ -694,10 +704,17 @@ export function looksLikeSsn(value: string): boolean {
   return /^\d{3}[-. ]?\d{2}[-. ]?\d{4}$/.test(value.trim());
 }
 
+/**
+ * {@link looksLikeName} read once per value: a list's name fields repeat (the same first names, the same
+ * assignees in every row), and the check is a dozen regexes and word lists.
+ */
+const nameFits = perKey((v) => looksLikeName(v, false));
+const strictNameFits = perKey((v) => looksLikeName(v, true));
+
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, value: string, strict = false): boolean {
   if (value.trim() === "") return false;
-  if (type === "NAME") return looksLikeName(value, strict); // which rules out placeholders itself
+  if (type === "NAME") return strict ? strictNameFits(value) : nameFits(value); // placeholders too
   if (isPlaceholder(value)) return false;
   if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
   if (type === "PHONE") return looksLikePhone(value);
@@ -1106,6 +1123,24 @@ function tableVersions(text: string, isVersion: (header: string) => boolean, int
 /** A `key: value` (or `key = value`) line of a config dump, YAML, a form or a report; optional quotes. */
 const LABEL_LINE =
   /^[ \t]*(?:- )?["']?(\p{L}[\p{L}\p{N}_ .-]{0,60}?)["']?[ \t]*[:=][ \t]*["']?([^"<>]{1,80}?)["']?[ \t]*\r?$/u;
+/**
+ * Whether `line` may match {@link LABEL_LINE}, read without the regex (which backtracks over every split
+ * of a long value before it fails): nothing before the separator may be a `:` or `=`, so it is the
+ * first one, and what follows it, blanks and a final `\r` aside, is the value and at most two quotes.
+ */
+function mayBeLabelLine(line: string): boolean {
+  const colon = line.indexOf(":");
+  const eq = line.indexOf("=");
+  const sep = colon === -1 || (eq !== -1 && eq < colon) ? eq : colon;
+  if (sep === -1) return false;
+  let start = sep + 1;
+  while (start < line.length && isBlank(line.charCodeAt(start))) start++;
+  let end = line.length;
+  if (end > start && line.charCodeAt(end - 1) === 13) end--;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  return end - start <= 82;
+}
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 /** The longest line {@link LABEL_LINE} can match, with room for indentation and quotes. */
 const MAX_LABEL_LINE = 180;
 /** The start of such a line up to its value (see {@link atPlace}). */
@@ -1192,7 +1227,7 @@ export function labelStringValues(text: string): FieldValue[] | undefined {
  * waits there for the record's own email or phone line.
  */
 function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void {
-  const m = LABEL_LINE.exec(line);
+  const m = mayBeLabelLine(line) ? LABEL_LINE.exec(line) : null;
   if (record !== undefined) {
     const indent = indentOf(line);
     const lead = line.charCodeAt(indent);
@@ -1233,8 +1268,15 @@ function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void 
 const QUOTED_PAIR = /(?:^|[\s{,(])(\p{L}[\p{L}\p{N}_.-]{0,60})=(?:"([^"\n\\]{1,80})"|'([^'\n\\]{1,80})')/gu;
 
 /** Whether text may hold a {@link QUOTED_PAIR}: a `="` or `='`. */
-export const mayHoldQuotedPairs = (text: string): boolean =>
-  text.indexOf('="') !== -1 || text.indexOf("='") !== -1;
+export function mayHoldQuotedPairs(text: string): boolean {
+  // From `=` to `=`: a search for one character is the engine's fast one (every string is asked, and
+  // most hold no `=`), where a search for two costs a call into the runtime each.
+  for (let i = text.indexOf("="); i !== -1; i = text.indexOf("=", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 34 || next === 39) return true;
+  }
+  return false;
+}
 
 /**
  * Names in quoted `key="value"` pairs of a text (see {@link QUOTED_PAIR}), read by the

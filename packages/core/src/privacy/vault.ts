@@ -145,9 +145,14 @@ export class KnownValues implements WordFilter {
     const first = v.slice(lead, w);
     const shapes = this.#byFirstWord.get(first);
     if (shapes === undefined) this.#byFirstWord.set(first, [{ lead, length: v.length }]);
-    else if (!shapes.some((s) => s.lead === lead && s.length === v.length)) {
-      shapes.push({ lead, length: v.length });
-      shapes.sort((a, b) => b.length - a.length);
+    else {
+      // Kept longest first, a new shape after those as long: one pass, no sort (a common first word, an
+      // email's local part, has many).
+      let at = 0;
+      let held = false;
+      for (; at < shapes.length && shapes[at]!.length >= v.length && !held; at++)
+        held = shapes[at]!.length === v.length && shapes[at]!.lead === lead;
+      if (!held) shapes.splice(at, 0, { lead, length: v.length });
     }
     this.#signatures[signature(v.charCodeAt(lead), v.charCodeAt(w - 1), w - lead)] = 1;
     const one = w - lead === 1;
