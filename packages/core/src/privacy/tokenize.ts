@@ -51,6 +51,7 @@ import {
   versionCells,
 } from "./fields.js";
 import { perKey } from "./per-key.js";
+import { plusRegion } from "./phone-regions.js";
 import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import {
@@ -409,7 +410,13 @@ class Collector {
       const sub = props?.[key] ?? s?.additionalProperties;
       const facts = keyFactsOf(key);
       const kind = facts.kind;
-      if (!this.sawRegion && typeof v === "string" && facts.region) this.sawRegion = true;
+      // A region key, or an international number under a phone key (see `regionOf`).
+      if (
+        !this.sawRegion &&
+        typeof v === "string" &&
+        (facts.region || (kind === "PHONE" && v.charCodeAt(0) === 43))
+      )
+        this.sawRegion = true;
       if (key === "value" && contactType !== undefined) {
         this.#take(value, key, contactType, v, false);
         continue;
@@ -1142,13 +1149,19 @@ interface CacheSlot {
   misses: number;
 }
 
-/** The region a record's own fields (or those of its direct children, such as `address`) name. */
+/**
+ * The region a record's own fields (or those of its direct children, such as `address`) name: a country
+ * or locale field first, else the region of an international number under a phone key (`phone: "+33 6
+ * 12 34 56 78"` makes `mobile: "06 98 76 54 32"` a French number, as the issue's "a `+` prefix" says).
+ */
 function regionOf(value: { [key: string]: JsonValue }): string | undefined {
   let nested: string | undefined;
+  let plus: string | undefined;
   for (const k in value) {
     if (!hasOwn.call(value, k)) continue;
     const v = value[k];
     if (typeof v === "string") {
+      if (plus === undefined && v.charCodeAt(0) === 43 && keyKind(k) === "PHONE") plus = plusRegion(v);
       if (!isRegionKey(k)) continue;
       const r = regionForField(k, v);
       if (r !== undefined) return r;
@@ -1156,7 +1169,9 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       for (const k2 in v) {
         if (!hasOwn.call(v, k2)) continue;
         const v2 = v[k2];
-        if (typeof v2 === "string" && isRegionKey(k2)) {
+        if (typeof v2 !== "string") continue;
+        if (plus === undefined && v2.charCodeAt(0) === 43 && keyKind(k2) === "PHONE") plus = plusRegion(v2);
+        if (isRegionKey(k2)) {
           const r = regionForField(k2, v2);
           if (r !== undefined) {
             nested = r;
@@ -1166,7 +1181,7 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       }
     }
   }
-  return nested;
+  return nested ?? plus;
 }
 
 /**

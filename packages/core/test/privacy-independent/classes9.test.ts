@@ -1,0 +1,43 @@
+/**
+ * Classes left over from issue 22's audit, one behaviour each, through the public API: a record's
+ * international number sets the region of its other numbers. The values here are made up for these
+ * tests, not taken from the sets.
+ */
+import { describe, expect, it } from "vitest";
+import type { JsonValue } from "../../src/json.js";
+import { text, tok } from "./found.js";
+
+describe("leftover classes of issue 22 (regions from a + number)", () => {
+  it("a + number under a phone key makes its record's national numbers phones of that region", () => {
+    const records: { [key: string]: JsonValue }[] = [
+      { phone: "+33 7 81 22 45 09", mobile: "06 47 19 83 52" },
+      { tel: "+49 89 4417263", privat: "0152 38461907" },
+      { telefono: "+34 655 201 874", fijo: "934 118 260" },
+      { phone: "+91 99012 76345", alt: "87654 12098" },
+      { phone: "+55 21 98765-4321", home: "(31) 3456-7812" },
+      { phone: "+81 80-2468-1357", office: "06-6543-2109" },
+      // A child record's number sets its parent's region, as a child's `country` does.
+      { contact: { phone: "+33 6 73 40 18 26" }, secondary: "01 44 72 39 61" },
+    ];
+    for (const r of records) {
+      const a = tok(r);
+      const national = Object.values(r).at(-1) as string;
+      expect(a.found, JSON.stringify(r)).toContain(`PHONE:${national}`);
+    }
+  });
+
+  it("in text, a labelled + number sets the region of the unlabelled numbers beside it", () => {
+    const a = tok(text("Phone: +33 6 51 90 27 34\nBureau: 04 72 18 93 65"));
+    expect(a.found).toContain("PHONE:04 72 18 93 65");
+  });
+
+  it("a + number's region admits only numbers written as its region writes them", () => {
+    // A count without France's trunk prefix, a NANP number's record, and a + number under no phone key.
+    const a = tok({ phone: "+33 7 81 22 45 09", visits: "159 662 112" });
+    expect(a.out).toContain("159 662 112");
+    const b = tok({ phone: "+1 415 555 0134", ref: "06 47 19 83 52" });
+    expect(b.out).toContain("06 47 19 83 52");
+    const c = tok({ sku: "+33 7 81 22 45 09", ref: "06 47 19 83 52" });
+    expect(c.out).toContain("06 47 19 83 52");
+  });
+});
