@@ -1,7 +1,6 @@
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
-import { detach } from "./detach.js";
 import { regionForField } from "./fields.js";
-import { phoneLibrary, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
+import { mainRegionOf, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 
 /** Regions outside the NANP whose national numbers carry no trunk prefix. */
 export const NO_TRUNK_PREFIX: ReadonlySet<string> = new Set([
@@ -90,25 +89,28 @@ export function contextRegion(text: string, start: number): string | undefined {
 }
 
 /**
- * The region of a valid international number written as a field's whole value (`+33 6 12 34 56 78` is
- * FR): the record's other numbers are national numbers of that region as much as they would be beside a
- * `country: "FR"` field. Undefined for anything else, and for `+1` numbers (the NANP spans regions,
- * and its numbers count anywhere already).
+ * The region of an international number written as a field's whole value (`+33 6 12 34 56 78` is FR,
+ * `+44 …` GB): the record's other numbers are national numbers of that region as much as they would be
+ * beside a `country: "FR"` field. Read from the calling code alone (no parse: a record's other numbers
+ * must still be valid in that region). Undefined for anything else, and for `+1` (the NANP spans
+ * regions, and its numbers count anywhere already).
  */
 export function plusRegion(value: string): string | undefined {
-  const v = value.trim();
-  if (v.charCodeAt(0) !== 43 || v.length > 40) return undefined;
-  let region = plusRegions.get(v);
-  if (region === undefined) {
-    const n = phoneLibrary().parsePhoneNumberFromString(v);
-    region = (n?.isValid() && n.countryCallingCode !== "1" ? n.country : undefined) ?? null;
-    // Records of a list each hold their own number: a bounded cache, as for the country fields.
-    if (plusRegions.size >= 4096) plusRegions.clear();
-    plusRegions.set(detach(v), region);
+  let i = 0;
+  while (value.charCodeAt(i) === 32) i++;
+  if (value.charCodeAt(i) !== 43) return undefined;
+  // Calling codes are prefix-free: the first of one to three digits right after the `+` that is one.
+  let code = 0;
+  for (const end = i + 4; ++i < end; ) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    code = code * 10 + c - 48;
+    if (code === 1) return undefined;
+    const region = mainRegionOf(code);
+    if (region !== undefined) return region;
   }
-  return region ?? undefined;
+  return undefined;
 }
-const plusRegions = new Map<string, string | null>();
 
 /**
  * Whether the digits at `start`..`end` of `text` are an amount: a decimal part right after them

@@ -37,6 +37,7 @@ import {
   keyKind,
   labelFieldValues,
   labelStringValues,
+  looksLikePhone,
   mayHoldQuotedPairs,
   namesId,
   namesSomeName,
@@ -1156,12 +1157,13 @@ interface CacheSlot {
  */
 function regionOf(value: { [key: string]: JsonValue }): string | undefined {
   let nested: string | undefined;
+  /** The first international number under a phone key. */
   let plus: string | undefined;
   for (const k in value) {
     if (!hasOwn.call(value, k)) continue;
     const v = value[k];
     if (typeof v === "string") {
-      if (plus === undefined && v.charCodeAt(0) === 43 && keyKind(k) === "PHONE") plus = plusRegion(v);
+      if (plus === undefined && v.charCodeAt(0) === 43 && keyKind(k) === "PHONE") plus = v;
       if (!isRegionKey(k)) continue;
       const r = regionForField(k, v);
       if (r !== undefined) return r;
@@ -1170,7 +1172,7 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
         if (!hasOwn.call(v, k2)) continue;
         const v2 = v[k2];
         if (typeof v2 !== "string") continue;
-        if (plus === undefined && v2.charCodeAt(0) === 43 && keyKind(k2) === "PHONE") plus = plusRegion(v2);
+        if (plus === undefined && v2.charCodeAt(0) === 43 && keyKind(k2) === "PHONE") plus = v2;
         if (isRegionKey(k2)) {
           const r = regionForField(k2, v2);
           if (r !== undefined) {
@@ -1181,7 +1183,31 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       }
     }
   }
-  return nested ?? plus;
+  // The number's region only for a record with a national number to read (see `holdsNational`).
+  return nested ?? (plus !== undefined && holdsNational(value) ? plusRegion(plus) : undefined);
+}
+
+/**
+ * Whether a record holds a string that is a whole national number by its shape (`06 98 76 54 32`,
+ * `(21) 2345-6789`), which an international number's region could make a phone. Without one the region
+ * is left unset: every record of a list then shares the walk's cached results.
+ */
+function holdsNational(value: { [key: string]: JsonValue }): boolean {
+  for (const k in value) {
+    if (!hasOwn.call(value, k)) continue;
+    const v = value[k];
+    if (typeof v !== "string" || v.length < 7 || v.length > 40) continue;
+    // Only digits, spaces and `().-/` (one pass, no string made), then the phone field's own test.
+    let digits = 0;
+    let i = 0;
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+      else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46 && c !== 47) break;
+    }
+    if (i === v.length && digits >= 7 && v.charCodeAt(0) !== 43 && looksLikePhone(v)) return true;
+  }
+  return false;
 }
 
 /**
