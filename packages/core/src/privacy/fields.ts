@@ -12,6 +12,7 @@
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
+import { asciiOfWide } from "./wide.js";
 import { commonWordsNotNames, commonWordsThatAreNames } from "./word-lists.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
@@ -695,9 +696,11 @@ export function looksLikeSsn(value: string): boolean {
 }
 
 /** True when `value` may be taken as a value of `type` found by position. */
-export function fieldValueFits(type: string, value: string, strict = false): boolean {
-  if (value.trim() === "") return false;
-  if (type === "NAME") return looksLikeName(value, strict); // which rules out placeholders itself
+export function fieldValueFits(type: string, text: string, strict = false): boolean {
+  if (text.trim() === "") return false;
+  if (type === "NAME") return looksLikeName(text, strict); // which rules out placeholders itself
+  // Full-width forms (`０３－１２３４－５６７８`, `ｋｅｎ＠ｅｘａｍｐｌｅ．ｊｐ`) are judged as their ASCII reading.
+  const value = asciiOfWide(text, 0, text.length) ?? text;
   if (isPlaceholder(value)) return false;
   if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
   if (type === "PHONE") return looksLikePhone(value);

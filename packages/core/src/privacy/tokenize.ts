@@ -580,23 +580,22 @@ function schemaRoot(value: JsonValue, schema: unknown): [JsonValue, unknown][] {
 // ------------------------------------------------------------------------------------------ finding spans
 
 /**
- * Space and dash look-alikes, read as ` ` and `-`, and full-width digits, `＋`, `（`, `）` read as their
- * ASCII forms (their NFKC forms) (the same length, so positions carry over and a token replaces the
- * original span). The long-vowel mark `ー` reads as a dash only between digits (`415ー555ー2671`).
+ * Space and dash look-alikes, read as ` ` and `-`, and full-width forms of ASCII (digits, `＋`, `（`, and
+ * the letters and colon of a label, `ＴＥＬ：`) read as their ASCII forms (their NFKC forms) (the same
+ * length, so positions carry over and a token replaces the original span). The long-vowel mark `ー`
+ * reads as a dash only between digits (`415ー555ー2671`).
  */
-const LOOKALIKE =
-  /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d\uff08\uff09\uff0b\uff10-\uff19\u30fc]/;
-const LOOKALIKES =
-  /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d\uff08\uff09\uff0b\uff10-\uff19\u30fc]/g;
+const LOOKALIKE = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff01-\uff5e\u30fc]/;
+const LOOKALIKES = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff01-\uff5e\u30fc]/g;
 const DIGIT_LIKE = /[0-9\uff10-\uff19]/;
 
-/** `text` with no-break and thin spaces read as spaces, every dash as `-`, full-width digits as ASCII. */
+/** `text` with no-break and thin spaces read as spaces, every dash as `-`, full-width forms as ASCII. */
 function normalize(text: string): string {
   return text.replace(LOOKALIKES, (c, i: number) => {
     const code = c.charCodeAt(0);
     if (code === 0x30fc)
       return DIGIT_LIKE.test(text.charAt(i - 1)) && DIGIT_LIKE.test(text.charAt(i + 1)) ? "-" : c;
-    if (code >= 0xff08 && code !== 0xff0d) return String.fromCharCode(code - 0xfee0);
+    if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
     return /[\u00a0\u2007\u2009\u202f\u3000]/.test(c) ? " " : "-";
   });
 }

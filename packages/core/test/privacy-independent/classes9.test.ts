@@ -1,10 +1,12 @@
 /**
  * Classes left over from issue 22's audit, one behaviour each, through the public API: a record's
- * international number sets the region of its other numbers. The values here are made up for these
+ * international number sets the region of its other numbers; full-width labels are read as labels and a
+ * value in full width shares its ASCII copy's token. The values here are made up for these
  * tests, not taken from the sets.
  */
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../../src/json.js";
+import { tokenize, untokenize, Vault } from "../../src/privacy/index.js";
 import { text, tok } from "./found.js";
 
 describe("leftover classes of issue 22 (regions from a + number)", () => {
@@ -39,5 +41,48 @@ describe("leftover classes of issue 22 (regions from a + number)", () => {
     expect(b.out).toContain("06 47 19 83 52");
     const c = tok({ sku: "+33 7 81 22 45 09", ref: "06 47 19 83 52" });
     expect(c.out).toContain("06 47 19 83 52");
+  });
+});
+
+describe("leftover classes of issue 22 (full-width forms)", () => {
+  it("a label in full-width letters and colon is read as a label", () => {
+    for (const t of [
+      "ＴＥＬ：０６－４３２１－８７６５",
+      "ＦＡＸ：０４５－６７８－９０１２",
+      "Ｍｏｂｉｌｅ：０８０－５５１２－３３９０",
+    ]) {
+      const a = tok(text(t));
+      expect(a.found, t).toHaveLength(1);
+      expect(a.found[0], t).toMatch(/^PHONE:/);
+    }
+  });
+
+  it("a value in full width and its ASCII copy get one token, restored as the first was written", () => {
+    const vault = new Vault();
+    const value = {
+      phone: "０８０－２２３３－４４５５",
+      note: "or 080-2233-4455 after six",
+      email: "ｋｅｎ．ｓａｔｏ＠ｅｘａｍｐｌｅ．ｊｐ",
+      cc: "ken.sato@example.jp",
+    };
+    const out = tokenize(value, vault) as Record<string, string>;
+    const entries = [...vault.entries()];
+    expect(entries.map((e) => e.type).sort()).toEqual(["EMAIL", "PHONE"]);
+    expect(out.note).toBe(`or ${out.phone} after six`);
+    expect(out.cc).toBe(out.email);
+    // The ASCII copy came second: the one token restores as the full-width value was written.
+    expect(untokenize(out, vault).value).toEqual({
+      ...value,
+      note: `or ${value.phone} after six`,
+      cc: value.email,
+    });
+    // ASCII first: the full-width copy gets the ASCII value's token.
+    const v2 = new Vault();
+    const out2 = tokenize({ mobile: "090-7788-1234", memo: "携帯 ０９０－７７８８－１２３４" }, v2) as Record<
+      string,
+      string
+    >;
+    expect(out2.memo).toBe(`携帯 ${out2.mobile}`);
+    expect([...v2.entries()]).toHaveLength(1);
   });
 });
