@@ -1,8 +1,8 @@
 /**
  * Classes left over from issue 22's audit, one behaviour each, through the public API: a record's
  * international number sets the region of its other numbers; full-width labels are read as labels and a
- * value in full width shares its ASCII copy's token. The values here are made up for these
- * tests, not taken from the sets.
+ * value in full width shares its ASCII copy's token; a desk's quoted `"Sales, EMEA"` is no `Family,
+ * Given`. The values here are made up for these tests, not taken from the sets.
  */
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../../src/json.js";
@@ -84,5 +84,28 @@ describe("leftover classes of issue 22 (full-width forms)", () => {
     >;
     expect(out2.memo).toBe(`携帯 ${out2.mobile}`);
     expect([...v2.entries()]).toHaveLength(1);
+  });
+});
+
+describe("leftover classes of issue 22 (a desk's quoted display name)", () => {
+  const names = (display: string) =>
+    tok(text(`From: "${display}" <box17@example.net>\nSee below.`)).found.filter((f) =>
+      f.startsWith("NAME:"),
+    );
+
+  it("a quoted `X, Y` whose given part is in capitals or two common words joined is a desk, not a person", () => {
+    for (const d of ["Billing, LATAM", "Sales, APJ", "IT, Frontdesk", "Ops, Mailroom"])
+      expect(names(d), d).toEqual([]);
+  });
+
+  it("a quoted `Family, Given` is still a person, a family name in capitals too", () => {
+    for (const [d, given] of [
+      ["OKONKWO, Adaeze", "Adaeze OKONKWO"],
+      ["Haugen, Ingrid", "Ingrid Haugen"],
+      ["Tan, Mei Ling", "Mei Ling Tan"],
+      ["Ferreira, João", "João Ferreira"],
+    ] as const) {
+      expect(names(d), d).toContain(`NAME:${given}`);
+    }
   });
 });
