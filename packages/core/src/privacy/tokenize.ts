@@ -35,6 +35,7 @@ import {
   isRegionKey,
   type KeyKind,
   keyKind,
+  keyWords,
   labelFieldValues,
   labelStringValues,
   looksLikePhone,
@@ -1186,9 +1187,18 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
   return nested ?? (plus !== undefined && holdsNational(value) ? plusRegion(plus) : undefined);
 }
 
+/** A key for an identifier (`receipt_number`, `order_no`, `ref`), not a phone's (`phone_number`). */
+const namesANumber = perKey((key) => {
+  if (keyKind(key) === "PHONE") return false;
+  const words = keyWords(key);
+  return ID_KEY_WORDS.has(words[words.length - 1]!);
+});
+const ID_KEY_WORDS: ReadonlySet<string> = new Set(["number", "no", "nr", "num", "id", "ref", "code"]);
+
 /**
  * Whether a record holds a string that is a whole national number by its shape (`06 98 76 54 32`,
- * `(21) 2345-6789`), which an international number's region could make a phone. Without one the region
+ * `(21) 2345-6789`) under a key that names no identifier (`receipt_number: "3323-9674"` is a receipt's), which
+ * an international number's region could make a phone. Without one the region
  * is left unset: every record of a list then shares the walk's cached results.
  */
 function holdsNational(value: { [key: string]: JsonValue }): boolean {
@@ -1204,7 +1214,8 @@ function holdsNational(value: { [key: string]: JsonValue }): boolean {
       if (c >= 48 && c <= 57) digits++;
       else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46 && c !== 47) break;
     }
-    if (i === v.length && digits >= 7 && v.charCodeAt(0) !== 43 && looksLikePhone(v)) return true;
+    if (i === v.length && digits >= 7 && v.charCodeAt(0) !== 43 && looksLikePhone(v) && !namesANumber(k))
+      return true;
   }
   return false;
 }

@@ -39,6 +39,9 @@ describe("leftover classes of issue 22 (regions from a + number)", () => {
     expect(a.out).toContain("159 662 112");
     const b = tok({ phone: "+1 415 555 0134", ref: "06 47 19 83 52" });
     expect(b.out).toContain("06 47 19 83 52");
+    // A number under an identifier's key is the record's id, not a sibling to read in the region.
+    const d = tok({ phone: "+65 6287 1934", receipt_number: "9318-2756" });
+    expect(d.out).toContain("9318-2756");
     const c = tok({ sku: "+33 7 81 22 45 09", ref: "06 47 19 83 52" });
     expect(c.out).toContain("06 47 19 83 52");
   });
