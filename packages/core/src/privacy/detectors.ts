@@ -22,7 +22,7 @@ import {
   ssnValid,
 } from "./checks.js";
 import { detach } from "./detach.js";
-import { keyKind, keyWords, looksLikeName, namesAThingByWords, namesId, namesProductCode } from "./fields.js";
+import { keyKind, keyWords, looksLikeName, namesADesk, namesId, namesProductCode } from "./fields.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
 import { amountAround, bareNational, contextRegion, writtenAsNational } from "./phone-regions.js";
@@ -1082,7 +1082,7 @@ export function eachMailboxName(
     const comma = group === 1 ? name.indexOf(", ") : -1;
     if (comma > 0 && name.indexOf(",", comma + 1) === -1) {
       // `"IT, Helpdesk"`, `"Sales, EMEA"`: a desk, not a family name and a given name.
-      if (namesAThingByWords(name)) return;
+      if (namesADesk(name.slice(0, comma), name.slice(comma + 2))) return;
       found(start, start + comma);
       found(start + comma + 2, start + name.length, `${name.slice(comma + 2)} ${name.slice(0, comma)}`);
     } else found(start, start + name.length);

@@ -12,6 +12,7 @@
 import { detach } from "./detach.js";
 import { perKey } from "./per-key.js";
 import { phoneLibrary } from "./phone-library.js";
+import { asciiOfWide } from "./wide.js";
 import { commonWordsNotNames, commonWordsThatAreNames } from "./word-lists.js";
 
 /** The words of a property name: `mobileNo` → `mobile no`, `PRIMARY_EMAIL` → `primary email`. */
@@ -712,9 +713,11 @@ const nameFits = perKey((v) => looksLikeName(v, false));
 const strictNameFits = perKey((v) => looksLikeName(v, true));
 
 /** True when `value` may be taken as a value of `type` found by position. */
-export function fieldValueFits(type: string, value: string, strict = false): boolean {
-  if (value.trim() === "") return false;
-  if (type === "NAME") return strict ? strictNameFits(value) : nameFits(value); // placeholders too
+export function fieldValueFits(type: string, text: string, strict = false): boolean {
+  if (text.trim() === "") return false;
+  if (type === "NAME") return strict ? strictNameFits(text) : nameFits(text); // placeholders too
+  // Full-width forms (`０３－１２３４－５６７８`, `ｋｅｎ＠ｅｘａｍｐｌｅ．ｊｐ`) are judged as their ASCII reading.
+  const value = asciiOfWide(text, 0, text.length) ?? text;
   if (isPlaceholder(value)) return false;
   if (type === "EMAIL") return value.includes("@") && value.length <= 320 && !/\s/.test(value.trim());
   if (type === "PHONE") return looksLikePhone(value);
@@ -1313,6 +1316,25 @@ export function namesAThingByWords(name: string): boolean {
     .toLowerCase()
     .split(/[\s,]+/)
     .some((w) => w.length > 1 && common.has(w));
+}
+
+/**
+ * Whether a quoted `"Family, Given"` mailbox display name names a desk or a team rather than a person:
+ * either part holds a common word that is no part of a name (`"IT, Support"`), or the given part is
+ * written as no given name is: in capitals (`"Sales, EMEA"`, `"Billing, LATAM"`: a region or a unit; a
+ * family name often is, `"DUBOIS, Amélie"`), or as two common words of four letters or more joined
+ * (`"IT, Helpdesk"`, `"Post, Mailroom"`; 37 of cspell's 39,000 parts of names are so made, `Crabtree`,
+ * mostly family names, which come first).
+ */
+export function namesADesk(family: string, given: string): boolean {
+  if (namesAThingByWords(`${family} ${given}`)) return true;
+  if (/\p{Lu}.*\p{Lu}/u.test(given) && !/\p{Ll}/u.test(given)) return true;
+  const w = given.toLowerCase();
+  if (w.length < 8 || !/^[a-z]+$/.test(w)) return false;
+  const common = commonWordsNotNames();
+  for (let i = 4; i <= w.length - 4; i++)
+    if (common.has(w.slice(0, i)) && common.has(w.slice(i))) return true;
+  return false;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import { regionForField } from "./fields.js";
-import { WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
+import { mainRegionOf, WRITTEN_WITHOUT_TRUNK } from "./phone-library.js";
 
 /** Regions outside the NANP whose national numbers carry no trunk prefix. */
 export const NO_TRUNK_PREFIX: ReadonlySet<string> = new Set([
@@ -69,16 +69,47 @@ export function bareNational(
 const COUNTRY_LINE =
   /(?:^|[\s,;{"'])(country|pays|land|pa[ií]s|paese)["']?[ \t]*[:=][ \t]*["']?([\p{L} .]{2,40}?)["']?[ \t]*(?=$|[\n\r,;|}])/imu;
 
+/** An international number right after a phone word and a colon (`Phone: +49 30 1234567`). */
+const LABELLED_PLUS =
+  /(?:phone|tel|tél|telefon|tel[eé]fono|telefone|mobile?|m[óo]vil|cell|handy|portable|fax)\W{0,3}[:=][ \t]*["']?(\+\d[\d \t().-]{5,20}\d)/iu;
+
 /**
  * The region a country named in the text suggests (`Country: FR`, `pays : France`), read for a candidate
  * no other rule took: in the whole text when short, else in a window of a few hundred characters around
  * it, so a long text costs no more per candidate. Undefined when the text names none.
  */
 export function contextRegion(text: string, start: number): string | undefined {
-  const named = COUNTRY_LINE.exec(
-    text.length <= 4000 ? text : text.slice(Math.max(0, start - 300), start + 300),
-  );
-  return named === null ? undefined : regionForField("country", named[2]!.trim());
+  const window = text.length <= 4000 ? text : text.slice(Math.max(0, start - 300), start + 300);
+  const named = COUNTRY_LINE.exec(window);
+  if (named !== null) return regionForField("country", named[2]!.trim());
+  // Else an international number beside a phone label (`Tel: +33 6 12 34 56 78`): the text's other
+  // numbers are national numbers of its region, as in a record (`regionOf`).
+  const plus = LABELLED_PLUS.exec(window);
+  return plus === null ? undefined : plusRegion(plus[1]!);
+}
+
+/**
+ * The region of an international number written as a field's whole value (`+33 6 12 34 56 78` is FR,
+ * `+44 …` GB): the record's other numbers are national numbers of that region as much as they would be
+ * beside a `country: "FR"` field. Read from the calling code alone (no parse: a record's other numbers
+ * must still be valid in that region). Undefined for anything else, and for `+1` (the NANP spans
+ * regions, and its numbers count anywhere already).
+ */
+export function plusRegion(value: string): string | undefined {
+  let i = 0;
+  while (value.charCodeAt(i) === 32) i++;
+  if (value.charCodeAt(i) !== 43) return undefined;
+  // Calling codes are prefix-free: the first of one to three digits right after the `+` that is one.
+  let code = 0;
+  for (const end = i + 4; ++i < end; ) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    code = code * 10 + c - 48;
+    if (code === 1) return undefined;
+    const region = mainRegionOf(code);
+    if (region !== undefined) return region;
+  }
+  return undefined;
 }
 
 /**

@@ -52,7 +52,10 @@ export interface TextProfile {
   readonly ibanHead: boolean;
   /** The longest run of consecutive digits (a bare number beside a label may be a phone or an SSN). */
   readonly digitRun: number;
-  /** Holds a no-break or thin space or a non-ASCII dash (read as ` ` and `-`). */
+  /**
+   * Holds a no-break or thin space or a non-ASCII dash (read as ` ` and `-`), or a full-width digit, or
+   * another full-width form of ASCII and a digit (read as ASCII: `ＴＥＬ：`).
+   */
   readonly lookalike: boolean;
   /** Holds a `\\` (may hold JSON string escapes). */
   readonly backslash: boolean;
@@ -150,6 +153,8 @@ export function textProfile(text: string, filter?: WordFilter, into?: Mutable<Te
   let f3 = 0;
   let digitRun = 0;
   let lookalike = false;
+  /** A full-width form of ASCII (`ＴＥＬ：`): read as ASCII when the text holds a digit (a label's). */
+  let wide = false;
   let backslash = false;
   let percent = false;
   const n = text.length;
@@ -176,7 +181,7 @@ export function textProfile(text: string, filter?: WordFilter, into?: Mutable<Te
         // ASCII by the scan (see `normalize` in tokenize.ts). A digit, so the string is not skipped.
         lookalike = true;
         if (digitRun === 0 && c !== 0x30fc) digitRun = 1;
-      }
+      } else if (c >= 0xff01 && c <= 0xff5e) wide = true;
     }
     if (f & f1 & LETTER) {
       // Inside a word: the letter before already ended every run, so only the hex run can change.
@@ -296,6 +301,7 @@ export function textProfile(text: string, filter?: WordFilter, into?: Mutable<Te
   if (phoneCur > phoneRun && phoneFormatted && (f1 & DIGIT || c1 === 41)) phoneRun = phoneCur;
   if (cardFrom > cardRun && f1 & DIGIT) cardRun = cardFrom;
   if (f1 & DIGIT && group === 4 && group1 === 2 && group2 === 3 && sep1 === sep2) ssnShape = true;
+  if (wide && digitRun > 0) lookalike = true;
   if (into !== undefined) {
     into.text = text;
     into.at = at;

@@ -35,8 +35,10 @@ import {
   isRegionKey,
   type KeyKind,
   keyKind,
+  keyWords,
   labelFieldValues,
   labelStringValues,
+  looksLikePhone,
   mayHoldQuotedPairs,
   namesId,
   namesSomeName,
@@ -51,6 +53,7 @@ import {
   versionCells,
 } from "./fields.js";
 import { perKey } from "./per-key.js";
+import { plusRegion } from "./phone-regions.js";
 import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import {
@@ -409,7 +412,13 @@ class Collector {
       const sub = props?.[key] ?? s?.additionalProperties;
       const facts = keyFactsOf(key);
       const kind = facts.kind;
-      if (!this.sawRegion && typeof v === "string" && facts.region) this.sawRegion = true;
+      // A region key, or an international number under a phone key (see `regionOf`).
+      if (
+        !this.sawRegion &&
+        typeof v === "string" &&
+        (facts.region || (kind === "PHONE" && v.charCodeAt(0) === 43))
+      )
+        this.sawRegion = true;
       if (key === "value" && contactType !== undefined) {
         this.#take(value, key, contactType, v, false);
         continue;
@@ -572,23 +581,22 @@ function schemaRoot(value: JsonValue, schema: unknown): [JsonValue, unknown][] {
 // ------------------------------------------------------------------------------------------ finding spans
 
 /**
- * Space and dash look-alikes, read as ` ` and `-`, and full-width digits, `＋`, `（`, `）` read as their
- * ASCII forms (their NFKC forms) (the same length, so positions carry over and a token replaces the
- * original span). The long-vowel mark `ー` reads as a dash only between digits (`415ー555ー2671`).
+ * Space and dash look-alikes, read as ` ` and `-`, and full-width forms of ASCII (digits, `＋`, `（`, and
+ * the letters and colon of a label, `ＴＥＬ：`) read as their ASCII forms (their NFKC forms) (the same
+ * length, so positions carry over and a token replaces the original span). The long-vowel mark `ー`
+ * reads as a dash only between digits (`415ー555ー2671`).
  */
-const LOOKALIKE =
-  /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d\uff08\uff09\uff0b\uff10-\uff19\u30fc]/;
-const LOOKALIKES =
-  /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff0d\uff08\uff09\uff0b\uff10-\uff19\u30fc]/g;
+const LOOKALIKE = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff01-\uff5e\u30fc]/;
+const LOOKALIKES = /[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2015\u2212\ufe63\uff01-\uff5e\u30fc]/g;
 const DIGIT_LIKE = /[0-9\uff10-\uff19]/;
 
-/** `text` with no-break and thin spaces read as spaces, every dash as `-`, full-width digits as ASCII. */
+/** `text` with no-break and thin spaces read as spaces, every dash as `-`, full-width forms as ASCII. */
 function normalize(text: string): string {
   return text.replace(LOOKALIKES, (c, i: number) => {
     const code = c.charCodeAt(0);
     if (code === 0x30fc)
       return DIGIT_LIKE.test(text.charAt(i - 1)) && DIGIT_LIKE.test(text.charAt(i + 1)) ? "-" : c;
-    if (code >= 0xff08 && code !== 0xff0d) return String.fromCharCode(code - 0xfee0);
+    if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
     return /[\u00a0\u2007\u2009\u202f\u3000]/.test(c) ? " " : "-";
   });
 }
@@ -1142,13 +1150,20 @@ interface CacheSlot {
   misses: number;
 }
 
-/** The region a record's own fields (or those of its direct children, such as `address`) name. */
+/**
+ * The region a record's own fields (or those of its direct children, such as `address`) name: a country
+ * or locale field first, else the region of an international number under a phone key (`phone: "+33 6
+ * 12 34 56 78"` makes `mobile: "06 98 76 54 32"` a French number, as the issue's "a `+` prefix" says).
+ */
 function regionOf(value: { [key: string]: JsonValue }): string | undefined {
   let nested: string | undefined;
+  /** The first international number under a phone key. */
+  let plus: string | undefined;
   for (const k in value) {
     if (!hasOwn.call(value, k)) continue;
     const v = value[k];
     if (typeof v === "string") {
+      if (plus === undefined && v.charCodeAt(0) === 43 && keyKind(k) === "PHONE") plus = v;
       if (!isRegionKey(k)) continue;
       const r = regionForField(k, v);
       if (r !== undefined) return r;
@@ -1156,7 +1171,9 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       for (const k2 in v) {
         if (!hasOwn.call(v, k2)) continue;
         const v2 = v[k2];
-        if (typeof v2 === "string" && isRegionKey(k2)) {
+        if (typeof v2 !== "string") continue;
+        if (plus === undefined && v2.charCodeAt(0) === 43 && keyKind(k2) === "PHONE") plus = v2;
+        if (isRegionKey(k2)) {
           const r = regionForField(k2, v2);
           if (r !== undefined) {
             nested = r;
@@ -1166,7 +1183,41 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
       }
     }
   }
-  return nested;
+  // The number's region only for a record with a national number to read (see `holdsNational`).
+  return nested ?? (plus !== undefined && holdsNational(value) ? plusRegion(plus) : undefined);
+}
+
+/** A key for an identifier (`receipt_number`, `order_no`, `ref`), not a phone's (`phone_number`). */
+const namesANumber = perKey((key) => {
+  if (keyKind(key) === "PHONE") return false;
+  const words = keyWords(key);
+  return ID_KEY_WORDS.has(words[words.length - 1]!);
+});
+const ID_KEY_WORDS: ReadonlySet<string> = new Set(["number", "no", "nr", "num", "id", "ref", "code"]);
+
+/**
+ * Whether a record holds a string that is a whole national number by its shape (`06 98 76 54 32`,
+ * `(21) 2345-6789`) under a key that names no identifier (`receipt_number: "3323-9674"` is a receipt's), which
+ * an international number's region could make a phone. Without one the region
+ * is left unset: every record of a list then shares the walk's cached results.
+ */
+function holdsNational(value: { [key: string]: JsonValue }): boolean {
+  for (const k in value) {
+    if (!hasOwn.call(value, k)) continue;
+    const v = value[k];
+    if (typeof v !== "string" || v.length < 7 || v.length > 40) continue;
+    // Only digits, spaces and `().-/` (one pass, no string made), then the phone field's own test.
+    let digits = 0;
+    let i = 0;
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+      else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46 && c !== 47) break;
+    }
+    if (i === v.length && digits >= 7 && v.charCodeAt(0) !== 43 && looksLikePhone(v) && !namesANumber(k))
+      return true;
+  }
+  return false;
 }
 
 /**
