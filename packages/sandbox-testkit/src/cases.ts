@@ -791,9 +791,19 @@ return out;`,
       const outcome = await run(sandbox, "await codecall.callTool('never');", { signal: controller.signal });
       expectError(outcome, "ABORTED");
       expect(performance.now() - t0).toBeLessThan(5_000);
+      // Aborted before execute: ABORTED at once, and nothing of the program runs (no tool call, no log).
       const pre = new AbortController();
       pre.abort();
-      expectError(await run(sandbox, "return 1", { signal: pre.signal }), "ABORTED");
+      let calls = -1;
+      const early = await run(sandbox, "console.log('ran');\nawait codecall.callTool('noop');\nreturn 1;", {
+        signal: pre.signal,
+        probe: (probe) => {
+          calls = probe.calls.length;
+        },
+      });
+      expectError(early, "ABORTED");
+      expect(calls).toBe(0);
+      expect(early.logs).toEqual([]);
     },
   },
   "dispose-during-run": {

@@ -217,11 +217,17 @@ return out;`,
       // A race: the report may arrive before the limit or as the watchdog stops the isolate. Several runs
       // give the second every chance (isolated-vm returned the report as completed from a disposed isolate,
       // and the next run failed with SANDBOX_CRASHED, in 4 runs of 6); a 250 ms limit is reached while the
-      // report is built even on an idle machine (a 1 s limit was not, in 6 runs of 6).
+      // report is built even on an idle machine (a 1 s limit was not, in 6 runs of 6). The output limit is
+      // above the error's size: under it, the prelude refuses the error before building its report.
       for (let run = 0; run < 4; run++) {
         await hostile(ctx, 'throw "e".repeat(24 << 20);', {
           expect: ["PROGRAM_ERROR", "SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY", ...STOPPED],
-          limits: { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(250), wallTimeMs: ctx.ms(3_000) },
+          limits: {
+            memoryBytes: 128 * MiB,
+            maxOutputBytes: 64 * MiB,
+            cpuTimeMs: ctx.ms(250),
+            wallTimeMs: ctx.ms(3_000),
+          },
         });
       }
     },

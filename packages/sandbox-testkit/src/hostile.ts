@@ -7,6 +7,7 @@
  * advisories (vm2, isolated-vm, quickjs-emscripten) and issue 15's list, not copied from them.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { GCProfiler, getHeapStatistics } from "node:v8";
 import type { ErrorCode, ExecutionLimits, ExecutionOutcome, ToolHandler } from "@codecall/sandbox";
 import { expect } from "vitest";
 import type { CaseContext, ConformanceCase } from "./cases.js";
@@ -32,6 +33,31 @@ export interface HostileOptions {
   next?: string;
   /** Checks on the outcome beyond its code (a returned value, say). */
   check?: (outcome: ExecutionOutcome) => void;
+  /** The most the host's own heap may gain during the run (see {@link hostGrowth}). */
+  maxHostGrowth?: number;
+}
+
+/**
+ * Starts measuring what the host's JavaScript heap and external memory (array buffers, external strings)
+ * gain: the returned function stops and gives the bytes. The engine's heap (an isolate, a worker, a VM) is
+ * not in either, and the memory limit bounds it; what is here crossed to the host. A collection during the
+ * run would hide a copy from a before/after difference, so the memory before each collection counts too.
+ */
+function hostGrowth(): () => number {
+  const used = (s: { usedHeapSize: number; externalMemory: number }) => s.usedHeapSize + s.externalMemory;
+  const now = () => {
+    const s = getHeapStatistics();
+    return used({ usedHeapSize: s.used_heap_size, externalMemory: s.external_memory });
+  };
+  const profiler = new GCProfiler();
+  const before = now();
+  profiler.start();
+  return () => {
+    let peak = now();
+    for (const gc of profiler.stop()?.statistics ?? [])
+      peak = Math.max(peak, used(gc.beforeGC.heapStatistics));
+    return peak - before;
+  };
 }
 
 /** Own property names of the host's intrinsics a program might try to pollute. */
@@ -69,9 +95,11 @@ export async function hostile(
     histogram.enable();
     // The histogram records nothing at its first sample: let it take one before the program starts.
     await new Promise((resolve) => setTimeout(resolve, 30));
+    const growth = options.maxHostGrowth === undefined ? undefined : hostGrowth();
     const t0 = performance.now();
     const outcome = await session.execute({ code, tools, limits });
     const elapsed = performance.now() - t0;
+    const hostBytes = growth?.();
     // A loop blocked for the whole run records the delay only when its next sample fires.
     await new Promise((resolve) => setTimeout(resolve, 30));
     histogram.disable();
@@ -92,6 +120,11 @@ export async function hostile(
     expect(rssGrowth, `host RSS grew ${Math.round(rssGrowth / MiB)} MiB`).toBeLessThan(
       limits.memoryBytes + 64 * MiB,
     );
+    if (hostBytes !== undefined) {
+      expect(hostBytes, `host heap grew ${(hostBytes / MiB).toFixed(1)} MiB`).toBeLessThan(
+        options.maxHostGrowth!,
+      );
+    }
     // A remote backend blocks nothing here; the figure is only meaningful for local ones.
     if (!ctx.sandbox.capabilities.remote) {
       const blocked = histogram.max / 1e6;
@@ -108,11 +141,17 @@ export async function hostile(
   }
 }
 
-/** Program text: the names a program must not reach, as a list of the ones it did. */
+/**
+ * The longest a run may take to end after the caller's abort. The requirement is 100 ms; the bound is well
+ * under core's 2 s grace (after which core reports ABORTED whether or not the engine stopped), so an engine
+ * that ignores the abort fails, and far over the latencies measured on a loaded machine (local backends: a
+ * median of 0.3-70 ms, at most 104 ms; E2B's stand-in: a median of 50 ms, at most 635 ms of 21).
+ */
+const ABORT_STOPS_MS = 750;
+
 /**
  * Runs `code` in a warmed session and aborts it through the caller's signal after `abortAfterMs`: it must end
- * with ABORTED soon after (the requirement is 100 ms; a loaded machine gets a wide margin here), and the
- * session's next execution must work.
+ * with ABORTED within {@link ABORT_STOPS_MS} of the abort, and the session's next execution must work.
  */
 export async function expectAbortStops(
   ctx: CaseContext,
@@ -124,16 +163,21 @@ export async function expectAbortStops(
   try {
     await session.execute({ code: "return 1" });
     const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), abortAfterMs);
+    // Timed from the abort itself: a late timer on a busy machine does not count against the backend.
+    let abortedAt = Number.NaN;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, abortAfterMs);
     const outcome = await session.execute({
       code,
       tools: conformanceTools().tools,
       signal: controller.signal,
       limits,
     });
+    const latency = performance.now() - abortedAt;
     expect(outcome.error?.code).toBe("ABORTED");
-    expect(performance.now() - started).toBeLessThan(ctx.ms(3_000));
+    expect(latency, `ended ${Math.round(latency)} ms after the abort`).toBeLessThan(ctx.ms(ABORT_STOPS_MS));
     expect((await session.execute({ code: "return 'next'" })).value).toBe("next");
   } finally {
     await session.dispose();
@@ -631,13 +675,32 @@ return out;`,
   },
   "hostile-huge-return": {
     title:
-      "hostile: a return value far over maxOutputBytes ends with SANDBOX_OUTPUT_LIMIT without growing the host",
+      "hostile: a return value, log line or error far over maxOutputBytes ends with SANDBOX_OUTPUT_LIMIT, the host's heap growing less than the limit plus a margin",
     async run(ctx) {
-      await hostile(ctx, "return 'z'.repeat(24 << 20);", {
-        // An engine may run out of memory first while serialising it; either way the host stays small.
-        expect: ["SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY"],
-        limits: { memoryBytes: 128 * MiB, cpuTimeMs: ctx.ms(10_000), wallTimeMs: ctx.ms(10_000) },
-      });
+      const maxOutputBytes = MiB;
+      // Each is tens of MiB inside the engine, built cheaply: only maxOutputBytes of it may reach the host.
+      const shapes = [
+        "return 'z'.repeat(32 << 20);",
+        "return new Array(2e6).fill('abcdef');",
+        // A leaf of 1,000 keys shared 2,048 times: 25 MB of JSON from a small value.
+        "const leaf = {};\nfor (let i = 0; i < 1000; i++) leaf['key' + i] = i;\nlet x = leaf;\nfor (let d = 0; d < 11; d++) x = { l: x, r: x };\nreturn x;",
+        "console.log('y'.repeat(32 << 20));\nreturn 1;",
+        "throw new Error('m'.repeat(32 << 20));",
+      ];
+      for (const code of shapes)
+        await hostile(ctx, code, {
+          // An engine may run out of memory first while serialising it; either way the host stays small.
+          expect: ["SANDBOX_OUTPUT_LIMIT", "SANDBOX_MEMORY"],
+          limits: {
+            maxOutputBytes,
+            memoryBytes: 128 * MiB,
+            cpuTimeMs: ctx.ms(10_000),
+            wallTimeMs: ctx.ms(10_000),
+          },
+          // Measured (5 runs of each shape): local backends' hosts gained at most 1.3 MiB; a remote one's
+          // 13 MiB for the 1 MiB log line, its SDK's stream decoding; one copy of a value here is 32 MiB.
+          maxHostGrowth: maxOutputBytes + (ctx.sandbox.capabilities.remote ? 20 : 8) * MiB,
+        });
     },
   },
   "hostile-log-flood": {

@@ -56,7 +56,9 @@ function notJson(json, value) {
 // pushes onto arrays of its own through Array.prototype, where a program's index accessor would make it throw.
 // Fields are locals, never an object's properties: a program's accessor on Object.prototype would answer for
 // a field not set (and could throw outside the try, or forge a tool's failure).
-function failure(e) {
+// max is the run's maxOutputBytes: an error whose text alone is longer is reported as too large before its
+// JSON is made, as a return value is (copied out whole, a 32 MiB message grew the host's heap 30 to 60 MiB).
+function failure(e, max) {
   var name = "Error", message = "", stack, code, tool;
   try {
     if (e !== null && typeof e === "object" && (e instanceof I.Error || typeof e.message === "string")) {
@@ -73,6 +75,11 @@ function failure(e) {
     message = "Uncaught exception";
     stack = code = tool = undefined;
   }
+  var size = name.length + message.length;
+  if (typeof stack === "string") size += stack.length;
+  if (typeof code === "string") size += code.length;
+  if (typeof tool === "string") size += tool.length;
+  if (size > max) return '{"ok":false,"tooLarge":"error"}';
   var text = '{"ok":false,"error":{"name":' + I.stringify(name) + ',"message":' + I.stringify(message);
   if (typeof stack === "string") text += ',"stack":' + I.stringify(stack);
   if (typeof code === "string") text += ',"code":' + I.stringify(code);
@@ -80,8 +87,8 @@ function failure(e) {
   return text + "}}";
 }
 // A thenable returned by a program without await, adopted as an async function's return adopts it.
-function adopt(value, thenOf, report) {
-  return I.apply(I.then, new I.Promise(function (res, rej) { I.apply(thenOf, value, [res, rej]); }), [report, failure]);
+function adopt(value, thenOf, report, fail) {
+  return I.apply(I.then, new I.Promise(function (res, rej) { I.apply(thenOf, value, [res, rej]); }), [report, fail]);
 }
 return { formatArg: formatArg, badCall: badCall, toolError: toolError, notJson: notJson, failure: failure, adopt: adopt };`;
 
@@ -211,7 +218,11 @@ function report(value) {
   if (typeof json !== "string") return rarePaths().notJson(json, value);
   return json.length > maxOutput ? '{"ok":false,"tooLarge":true}' : '{"ok":true,"value":' + json + "}";
 }
-function failure(e) { return rarePaths().failure(e); }
+function failure(e) {
+  var text = rarePaths().failure(e, maxOutput);
+  // Escapes can make the JSON up to six times the text's length.
+  return text.length > maxOutput ? '{"ok":false,"tooLarge":"error"}' : text;
+}
 // A program that never awaits runs as a plain function and is reported at once: a promise reaction costs a
 // QuickJS run as much again. Its result keeps async semantics (a thenable is adopted; then is read once).
 function runSync(main) {
@@ -221,7 +232,7 @@ function runSync(main) {
   if (typeof thenOf !== "function") return apply(resolve, PromiseCtor, [report(value)]);
   // A native promise (code mode's inner async function returns one) takes one reaction, as an async program.
   if (thenOf === then) try { return apply(then, value, [report, failure]); } catch (_) { /* not a promise */ }
-  return rarePaths().adopt(value, thenOf, report);
+  return rarePaths().adopt(value, thenOf, report, failure);
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
 sealed("__codecallRun", function (main, sync, max, given) {

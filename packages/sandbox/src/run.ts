@@ -473,7 +473,7 @@ export class Run implements Deadline {
       ok?: unknown;
       value?: JsonValue;
       undefined?: boolean;
-      tooLarge?: boolean;
+      tooLarge?: boolean | "error";
       error?: ProgramErrorReport;
       tape?: unknown;
     };
@@ -483,8 +483,13 @@ export class Run implements Deadline {
       return this.finish(new CodecallError("SANDBOX_CRASHED", "The sandbox returned a malformed report."));
     }
     if (this.request.nondeterminism) this.tape = tapeOf(report.tape);
-    if (report.tooLarge === true)
-      return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
+    if (report.tooLarge === true || report.tooLarge === "error")
+      return this.finish(
+        outputLimitError(
+          this.limits.maxOutputBytes,
+          report.tooLarge === "error" ? "uncaught error" : "return value",
+        ),
+      );
     if (report.ok === true) {
       // Handed over, a value nested deeper would break the host's JSON.stringify (a RangeError) wherever
       // the caller serializes the outcome.
