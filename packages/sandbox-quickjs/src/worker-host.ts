@@ -85,6 +85,8 @@ export class WorkerPool {
   async createContext(limits: ExecutionLimitsV1, spare = false): Promise<SandboxContextV1> {
     if (this.closed) throw new Error("The QuickJS sandbox is closed.");
     let worker = this.idle.pop();
+    // One that died while idle (out of memory, killed) is no use.
+    while (worker && !worker.alive) worker = this.idle.pop();
     if (!worker && this.starting) {
       const started = this.starting;
       this.starting = undefined;
@@ -114,25 +116,38 @@ export class WorkerPool {
       worker.terminate();
       return;
     }
+    worker.idleSince = performance.now();
     this.idle.push(worker);
     if (this.idle.length > this.options.maxIdle) this.trimLater();
   }
 
   private trimming: ReturnType<typeof setTimeout> | undefined;
 
-  /** Terminates the idle workers past `maxIdle` once none has been needed for {@link LINGER_MS}. */
+  /**
+   * Terminates the idle workers past `maxIdle` that nobody took for {@link LINGER_MS}. The list is used
+   * from its end, so its start holds the longest idle; a steady trickle of executions keeps reusing the
+   * same few workers at the end and lets the rest go.
+   */
   private trimLater(): void {
-    if (this.trimming) this.trimming.refresh();
-    else {
-      this.trimming = setTimeout(() => {
-        this.trimming = undefined;
-        // The oldest go: the list is used from its end.
-        for (const extra of this.idle.splice(0, Math.max(0, this.idle.length - this.options.maxIdle))) {
-          extra.terminate();
-        }
-      }, LINGER_MS);
-      this.trimming.unref();
-    }
+    if (this.trimming) return;
+    this.trimming = setTimeout(() => {
+      this.trimming = undefined;
+      const now = performance.now();
+      let stale = 0;
+      while (
+        stale < this.idle.length - this.options.maxIdle &&
+        now - this.idle[stale]!.idleSince >= LINGER_MS
+      )
+        stale++;
+      for (const extra of this.idle.splice(0, stale)) extra.terminate();
+      if (this.idle.length > this.options.maxIdle) this.trimLater();
+    }, LINGER_MS);
+    this.trimming.unref();
+  }
+
+  /** Idle workers kept now (for tests and figures). */
+  get idleWorkers(): number {
+    return this.idle.length;
   }
 
   /** An engine whose memory grew past this is not reused (see {@link WorkerContext.dispose}). */
@@ -267,6 +282,8 @@ async function freshBuild(): Promise<URL | undefined> {
 /** One worker thread and its message traffic. */
 class HostedWorker {
   alive = true;
+  /** When it last went back to the idle list. */
+  idleSince = 0;
   private listener: ((message: FromWorker) => void) | undefined;
   private onExit: (() => void) | undefined;
   readonly exited: Promise<void>;

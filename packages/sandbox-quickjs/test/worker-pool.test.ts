@@ -61,4 +61,19 @@ describe("QuickJS worker pool", () => {
     expect(started()).toBe(afterFirst);
     await pool.close();
   });
+
+  it("lets the idle workers past maxIdle go once nobody took them for a while, while one keeps being used", async () => {
+    const { pool } = countingPool();
+    const contexts = await Promise.all(Array.from({ length: 6 }, () => pool.createContext(LIMITS)));
+    await Promise.all(contexts.map((context) => context.dispose()));
+    expect(pool.idleWorkers).toBeGreaterThan(2);
+    // A trickle of single executions reuses the same worker and must not keep the others alive.
+    const deadline = Date.now() + 60_000;
+    while (pool.idleWorkers > 2 && Date.now() < deadline) {
+      await (await pool.createContext(LIMITS)).dispose();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(pool.idleWorkers).toBeLessThanOrEqual(2);
+    await pool.close();
+  }, 90_000);
 });

@@ -12,7 +12,8 @@ import type { CreateSandboxOptions, Sandbox } from "./types.js";
  * One-shot executions in flight at once, per sandbox, unless `maxConcurrentExecutions` says otherwise. Each
  * holds a context (a worker thread with its WebAssembly instance, an isolate, a VM) until it ends: 200 at
  * once started 200 QuickJS workers and took 10-25x longer than 200 in a row. Past this many, executions
- * wait their turn; a running one is bounded by its wall-time limit, so the wait is too.
+ * wait their turn, each at most its own wall-time limit (then SANDBOX_TIMEOUT, nothing ran). A tool that
+ * runs another program on the same sandbox should use a session, which is not counted, or another sandbox.
  */
 const DEFAULT_MAX_CONCURRENT_EXECUTIONS = 8;
 
@@ -62,20 +63,36 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
     },
     async execute(request) {
       const started = performance.now();
+      const wall = request.limits?.wallTimeMs;
+      const waitMs = typeof wall === "number" && wall > 0 ? wall : baseLimits.wallTimeMs;
       let leave: () => void;
       try {
-        leave = await gate.enter(request.signal);
+        leave = await gate.enter(request.signal, {
+          ms: waitMs,
+          error: () =>
+            new CodecallError(
+              "SANDBOX_TIMEOUT",
+              `The program waited to run longer than its wall-clock limit of ${waitMs} ms, behind ${gate.size} others; nothing ran.`,
+              {
+                hint: "The sandbox is running as many programs as it may at once. Try again shortly, or raise maxConcurrentExecutions.",
+                details: { limitMs: waitMs, maxConcurrentExecutions: gate.size },
+              },
+            ),
+        });
       } catch (error) {
         const refused = CodecallError.isInstance(error) ? error : abortedError(request.signal!);
         return failedBeforeRun(adapter.name, started, refused);
       }
-      const session = open(undefined);
       try {
-        return await session.execute(request);
+        const session = open(undefined);
+        try {
+          return await session.execute(request);
+        } finally {
+          // Disposed before returning, not later: the next execution reuses what this one frees (a
+          // QuickJS instance), which a deferred disposal would make it create anew.
+          await session.dispose();
+        }
       } finally {
-        // Disposed before returning, not later: the next execution reuses what this one frees (a
-        // QuickJS instance), which a deferred disposal would make it create anew.
-        await session.dispose();
         leave();
       }
     },

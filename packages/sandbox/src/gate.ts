@@ -13,13 +13,17 @@ export class Gate {
 
   /**
    * Resolves once a place is free; call the function it gives back to free it again. Rejects with the
-   * signal's reason if it aborts first, and with the close error if the gate closes first.
+   * signal's reason if it aborts first, with the close error if the gate closes first, and with
+   * `timeout.error` if no place frees within `timeout.ms`.
    */
-  async enter(signal?: AbortSignal): Promise<() => void> {
+  async enter(
+    signal?: AbortSignal,
+    timeout?: { ms: number; error: () => CodecallError },
+  ): Promise<() => void> {
     if (this.closedWith) throw this.closedWith;
     signal?.throwIfAborted();
     if (this.active < this.size) this.active++;
-    else await this.wait(signal);
+    else await this.wait(signal, timeout);
     let left = false;
     return () => {
       if (left) return;
@@ -35,23 +39,24 @@ export class Gate {
     this.waiting.clear();
   }
 
-  private wait(signal: AbortSignal | undefined): Promise<void> {
+  private wait(
+    signal: AbortSignal | undefined,
+    timeout: { ms: number; error: () => CodecallError } | undefined,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
+      const settle = (fn: () => void) => {
         this.waiting.delete(waiter);
-        reject(signal!.reason);
+        signal?.removeEventListener("abort", onAbort);
+        clearTimeout(timer);
+        fn();
       };
+      const onAbort = () => settle(() => reject(signal!.reason));
       // The place passes straight to the waiter: `active` stays as it is.
       const waiter = {
-        admit: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-        refuse: (error: unknown) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
+        admit: () => settle(resolve),
+        refuse: (error: unknown) => settle(() => reject(error)),
       };
+      const timer = timeout && setTimeout(() => settle(() => reject(timeout.error())), timeout.ms);
       this.waiting.add(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
     });

@@ -90,6 +90,22 @@ describe("one-shot executions in flight are bounded per sandbox", () => {
     await sandbox.close();
   });
 
+  it("an execution waits at most its own wall-clock limit, then ends SANDBOX_TIMEOUT without running", async () => {
+    const { adapter, state, finishRunning } = heldAdapter();
+    const sandbox = createSandbox(adapter, { spareContext: false, maxConcurrentExecutions: 1 });
+    const first = sandbox.execute({ code: "return 1" });
+    const waited = await sandbox.execute({ code: "return 1", limits: { wallTimeMs: 200 } });
+    expect(waited.error?.code).toBe("SANDBOX_TIMEOUT");
+    expect(waited.error?.message).toContain("waited to run");
+    expect(state.created).toBe(1);
+    await drain([first], finishRunning);
+    // The place it never took is still there for the next one.
+    expect((await drain([sandbox.execute({ code: "return 1" })], finishRunning))[0]).toMatchObject({
+      value: 1,
+    });
+    await sandbox.close();
+  });
+
   it("closing the sandbox refuses the waiting executions with SANDBOX_DISPOSED", async () => {
     const { adapter, state } = heldAdapter();
     const sandbox = createSandbox(adapter, { spareContext: false, maxConcurrentExecutions: 1 });
