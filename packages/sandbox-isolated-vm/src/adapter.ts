@@ -14,13 +14,7 @@ import type IsolatedVM from "isolated-vm";
 import { BALLAST_SOURCE, ballastBytes } from "./ballast.js";
 import { GLUE_SOURCE, NO_CALL, RUN_SOURCE, START_OF_RUN } from "./glue.js";
 import { assertNodeSnapshotDisabled, type IvmModule, loadIsolatedVm } from "./load.js";
-import {
-  disposeIsolate,
-  MAX_STOPPED_RUNNING,
-  parkedForGood,
-  roomToRun,
-  stoppedStillRunning,
-} from "./stopped.js";
+import { disposeIsolate, parkedForGood, placeToRun } from "./stopped.js";
 import { CpuWatchdog, type Watched } from "./watchdog.js";
 
 /** Options of {@link isolatedVmAdapter}. */
@@ -401,16 +395,36 @@ class IsolateContext implements SandboxContextV1 {
     bridge: HostBridgeV1,
     control: RunControlV1,
   ): Promise<RunResultV1> {
-    // Too many stopped programs still hold a core each (see stopped.ts): this one waits, within its own
-    // wall-clock limit, for one of them to end, rather than become one more.
+    // A run takes a process-wide place before it runs program code (see stopped.ts): stopped programs
+    // still running hold a core each, and this one waits, within its own wall-clock limit, for a place
+    // rather than become one more. Core's warm-up (a spare's, with a signal that never aborts) runs
+    // core's own code and takes none.
     const warmUp = this.warmUpNext;
     this.warmUpNext = false;
-    if (!warmUp && stoppedStillRunning() >= MAX_STOPPED_RUNNING && !(await roomToRun(control.signal)))
+    const leave = warmUp ? noop : await placeToRun(control.signal);
+    // Core reports its own reason for an abort (the caller's cancellation: ABORTED); this code is its
+    // wall-clock limit's.
+    if (!leave)
       return {
         kind: "failed",
         code: "SANDBOX_TIMEOUT",
-        message: `the program could not start within its wall-clock limit: ${MAX_STOPPED_RUNNING} programs stopped earlier at their limits are still running native code V8 cannot interrupt (a regular expression over a huge string, say), and the isolated-vm backend starts no program until one of them ends, usually within seconds. Run it again shortly.`,
+        message:
+          "the program could not start within its wall-clock limit: programs stopped earlier at their limits are still running native code V8 cannot interrupt (a regular expression over a huge string, say), or as many programs as the isolated-vm backend runs at once in a process are running, and it starts no program until one of them ends, usually within seconds. Run it again shortly.",
       };
+    try {
+      return await this.runInPlace(prelude, script, bridge, control);
+    } finally {
+      // A stopped run's isolate was disposed in it (kill): its place stays taken until its thread lets go.
+      leave();
+    }
+  }
+
+  private async runInPlace(
+    prelude: ScriptV1,
+    script: ScriptV1,
+    bridge: HostBridgeV1,
+    control: RunControlV1,
+  ): Promise<RunResultV1> {
     if (this.deadReason) return { kind: "failed", ...this.deadReason };
     if (this.disposed || this.isolate.isDisposed)
       return { kind: "failed", code: "SANDBOX_CRASHED", message: "the isolate was disposed" };
