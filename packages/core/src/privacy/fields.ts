@@ -709,8 +709,11 @@ export function looksLikeSsn(value: string): boolean {
  * {@link looksLikeName} read once per value: a list's name fields repeat (the same first names, the same
  * assignees in every row), and the check is a dozen regexes and word lists.
  */
-const nameFits = perKey((v) => looksLikeName(v, false));
-const strictNameFits = perKey((v) => looksLikeName(v, true));
+const cachedNameFits = perKey((v) => looksLikeName(v, false));
+const cachedStrictNameFits = perKey((v) => looksLikeName(v, true));
+/** Only short values are cached: a name is short, and a long cell would make the cache hold megabytes. */
+const nameFits = (v: string) => (v.length <= 96 ? cachedNameFits(v) : looksLikeName(v, false));
+const strictNameFits = (v: string) => (v.length <= 96 ? cachedStrictNameFits(v) : looksLikeName(v, true));
 
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, text: string, strict = false): boolean {
@@ -1141,7 +1144,17 @@ function mayBeLabelLine(line: string): boolean {
   let end = line.length;
   if (end > start && line.charCodeAt(end - 1) === 13) end--;
   while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
-  return end - start <= 82;
+  if (end - start <= 82) return true;
+  // The regex counts code points (its `u` flag): an emoji or a rare CJK character is two units here.
+  let points = end - start;
+  for (let i = start; i < end && points > 82; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > start) {
+      const p = line.charCodeAt(i - 1);
+      if (p >= 0xd800 && p <= 0xdbff) points--;
+    }
+  }
+  return points <= 82;
 }
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 /** The longest line {@link LABEL_LINE} can match, with room for indentation and quotes. */

@@ -1151,13 +1151,17 @@ interface CacheSlot {
 }
 
 /**
- * The region a record's own fields (or those of its direct children, such as `address`) name: a country
- * or locale field first, else the region of an international number under a phone key (`phone: "+33 6
- * 12 34 56 78"` makes `mobile: "06 98 76 54 32"` a French number, as the issue's "a `+` prefix" says).
+ * The region a record's own fields (or those of its direct children, such as `address`) name, by a
+ * country or locale field; the record and everything in it are read in that region. When none names one,
+ * the record's own strings may take the region of an international number under a phone key (see
+ * {@link plusRegionOf}); that is returned in `plusOut`.
  */
-function regionOf(value: { [key: string]: JsonValue }): string | undefined {
+function regionOf(
+  value: { [key: string]: JsonValue },
+  plusOut: { region?: string | undefined },
+): string | undefined {
   let nested: string | undefined;
-  /** The first international number under a phone key. */
+  /** The first international number under a phone key, the record's own or a direct child's. */
   let plus: string | undefined;
   for (const k in value) {
     if (!hasOwn.call(value, k)) continue;
@@ -1184,7 +1188,8 @@ function regionOf(value: { [key: string]: JsonValue }): string | undefined {
     }
   }
   // The number's region only for a record with a national number to read (see `holdsNational`).
-  return nested ?? (plus !== undefined && holdsNational(value) ? plusRegion(plus) : undefined);
+  if (nested === undefined && plus !== undefined && holdsNational(value)) plusOut.region = plusRegion(plus);
+  return nested;
 }
 
 /** A key for an identifier (`receipt_number`, `order_no`, `ref`), not a phone's (`phone_number`). */
@@ -1233,6 +1238,8 @@ class Walker {
   #keySlot: CacheSlot | undefined;
   #revision: number;
   readonly #context: ResultContext = {};
+  /** {@link regionOf}'s second answer, reused: one object per walk, not per record. */
+  readonly #plus: { region?: string | undefined } = {};
 
   constructor(
     readonly vault: Vault,
@@ -1271,7 +1278,16 @@ class Walker {
       }
       return out ?? value;
     }
-    const here = this.options.fields === false || !this.regions ? region : (regionOf(value) ?? region);
+    const plus = this.#plus;
+    plus.region = undefined;
+    const here = this.options.fields === false || !this.regions ? region : (regionOf(value, plus) ?? region);
+    /**
+     * `phone: "+33 6 ..."` makes `mobile: "06 ..."` French (the issue's "a `+` prefix"), but only the
+     * record's own strings, and never an identifier's (`receipt_number`, `order_no`): a + number says where
+     * its owner is, not how the record's other numbers are written, and below the record (order lines,
+     * SKUs) it read ids and amounts as phones.
+     */
+    const plusRegion = plus.region;
     let out: Record<string, JsonValue> | undefined;
     // `for...in` (with the own-key check: inherited keys are never read) walks the keys without the
     // array `Object.keys` makes per object, in the same order.
@@ -1280,7 +1296,9 @@ class Walker {
       const item = value[k]!;
       const nextKey = this.string(k, undefined, undefined);
       const mark = marked?.get(k);
-      const next = mark !== undefined ? this.field(mark, item) : this.walk(item, k, here);
+      const itemRegion =
+        plusRegion !== undefined && typeof item === "string" && !namesANumber(k) ? plusRegion : here;
+      const next = mark !== undefined ? this.field(mark, item) : this.walk(item, k, itemRegion);
       if (out === undefined) {
         if (next === item && nextKey === k) continue;
         out = {};

@@ -295,11 +295,6 @@ export class Vault {
   /** Values found by position that no lookup or scan may find ({@link IssueOptions.local}). */
   readonly #local = new IdTable(this.#store);
   /**
-   * Values written with full-width forms (`０３－１２３４－５６７８`), by their ASCII reading: a copy in
-   * either width gets the first one's token (and is restored as the first was written).
-   */
-  readonly #wide = new Map<string, number>();
-  /**
    * Two numbers per id: type index * 4 + flags ({@link NUMERIC}, {@link REMEMBERED}), and the entry's
    * number within its type (`[EMAIL_3]`: 3). Typed arrays: no object per entry, and no growth of a
    * JavaScript array per value.
@@ -377,20 +372,6 @@ export class Vault {
         return this.#token(held);
       }
     }
-    // The same value in full width and in ASCII (`０３－１２３４` and `03-1234`) is one value: one token.
-    let ascii: string | undefined;
-    if (!numeric) {
-      ascii = asciiOfWide(text, start, end);
-      if (ascii !== undefined) {
-        known =
-          this.#wide.get(ascii) ??
-          this.#byString.get(ascii, 0, ascii.length, hashRange(ascii, 0, ascii.length));
-      } else if (this.#wide.size > 0) known = this.#wide.get(whole ?? text.slice(start, end)) ?? -1;
-      if (known >= 0) {
-        if (remember && (this.#meta[known * 2]! & REMEMBERED) === 0) this.#remember(known);
-        return this.#token(known);
-      }
-    }
     let t = this.#typeIndex.get(type);
     if (t === undefined) {
       t = this.#types.length;
@@ -411,7 +392,6 @@ export class Vault {
     if (id * 2 + 2 > this.#meta.length) this.#meta = grown(this.#meta);
     this.#meta[id * 2] = t * 4 + (numeric ? NUMERIC : 0);
     this.#meta[id * 2 + 1] = nth;
-    if (ascii !== undefined) this.#wide.set(ascii, id);
     if (local) this.#local.add(id, hash);
     else {
       this.#index(id, hash, whole);
@@ -464,7 +444,8 @@ export class Vault {
     if (type === ESCAPE_TYPE || this.#store.lengthOf(id) < 2) return;
     const v = value === undefined ? this.#store.value(id) : detach(value);
     this.#remembered.add(v, type);
-    // A value remembered in full width is looked for in ASCII too (its copy there gets its token).
+    // A value remembered in full width is looked for in ASCII too. Its copy there gets a token of its own,
+    // restored in ASCII: a tool given it back gets the form it can use.
     const ascii = asciiOfWide(v, 0, v.length);
     if (ascii !== undefined) this.#remembered.add(ascii, type);
     this.#rememberedVersion++;
