@@ -686,6 +686,14 @@ return out;`,
         "const leaf = {};\nfor (let i = 0; i < 1000; i++) leaf['key' + i] = i;\nlet x = leaf;\nfor (let d = 0; d < 11; d++) x = { l: x, r: x };\nreturn x;",
         "console.log('y'.repeat(32 << 20));\nreturn 1;",
         "throw new Error('m'.repeat(32 << 20));",
+        // Under the limit in UTF-16 units (message and stack), 2.4 MB of UTF-8: over it, as the host counts.
+        "throw new Error('漢'.repeat(400000));",
+        // The same after calling the runner again to raise the limit for the rest of the run: refused.
+        ...[
+          "return 'z'.repeat(32 << 20);",
+          "console.log('y'.repeat(32 << 20));\nreturn 1;",
+          "throw new Error('m'.repeat(32 << 20));",
+        ].map((tail) => `try { __codecallRun(function () {}, 1, 1e15); } catch (_) {}\n${tail}`),
       ];
       for (const code of shapes)
         await hostile(ctx, code, {

@@ -58,6 +58,15 @@ function notJson(json, value) {
 // a field not set (and could throw outside the try, or forge a tool's failure).
 // max is the run's maxOutputBytes: an error whose text alone is longer is reported as too large before its
 // JSON is made, as a return value is (copied out whole, a 32 MiB message grew the host's heap 30 to 60 MiB).
+function units(s) { return typeof s === "string" ? s.length : 0; }
+// size plus the bytes past one per unit of s, counted until the total is over max.
+function extra(s, size, max) {
+  if (typeof s === "string") for (var i = 0, c; i < s.length && size <= max; i++) {
+    c = I.apply(I.charCodeAt, s, [i]);
+    if (c > 0x7f) size += c > 0x7ff ? 2 : 1;
+  }
+  return size;
+}
 function failure(e, max) {
   var name = "Error", message = "", stack, code, tool;
   try {
@@ -75,11 +84,13 @@ function failure(e, max) {
     message = "Uncaught exception";
     stack = code = tool = undefined;
   }
-  var size = name.length + message.length;
-  if (typeof stack === "string") size += stack.length;
-  if (typeof code === "string") size += code.length;
-  if (typeof tool === "string") size += tool.length;
+  // Counted in UTF-8 bytes, as the host counts them: no UTF-16 unit is less than one byte, and only when the
+  // units could be over the limit at three bytes each are the bytes counted (a unit past U+07FF as 3).
+  var size = units(name) + units(message) + units(stack) + units(code) + units(tool);
   if (size > max) return '{"ok":false,"tooLarge":"error"}';
+  if (size * 3 > max && ((size = extra(name, size, max)) > max || (size = extra(message, size, max)) > max ||
+    (size = extra(stack, size, max)) > max || (size = extra(code, size, max)) > max || extra(tool, size, max) > max))
+    return '{"ok":false,"tooLarge":"error"}';
   var text = '{"ok":false,"error":{"name":' + I.stringify(name) + ',"message":' + I.stringify(message);
   if (typeof stack === "string") text += ',"stack":' + I.stringify(stack);
   if (typeof code === "string") text += ',"code":' + I.stringify(code);
@@ -159,7 +170,8 @@ function compact(source: string): string {
  *   `maxOutputBytes`: a return value whose JSON alone is longer is reported as too large before it is
  *   copied again, undefined for no such check; `given`, when present, starts a
  *   nondeterminism tape: `{ now, random, clock }`, the values to replay first (empty to record) and the
- *   wrappers' code, {@link TAPED_CLOCK}).
+ *   wrappers' code, {@link TAPED_CLOCK}). A call made while a run is in flight (its report not yet made)
+ *   throws a TypeError: only the program can make one, and the limits it passes never apply.
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
@@ -169,7 +181,7 @@ var g = globalThis, host = g.${HOST_GLOBAL};
 delete g.${HOST_GLOBAL};
 var hostCall = host.call, hostLog = host.log, stringify = JSON.stringify, parse = JSON.parse, PromiseCtor = Promise;
 var apply = Reflect.apply, defineProperty = Object.defineProperty, then = PromiseCtor.prototype.then, sliceText = String.prototype.slice;
-var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, symbolToString: Symbol.prototype.toString };
+var I = { Error: Error, TypeError: TypeError, String: String, Promise: PromiseCtor, then: then, stringify: stringify, apply: apply, indexOf: String.prototype.indexOf, charCodeAt: String.prototype.charCodeAt, symbolToString: Symbol.prototype.toString };
 var rare, makeRare = Function, resolve = PromiseCtor.resolve;
 function rarePaths() { return rare || (rare = makeRare("I", ${JSON.stringify(compact(RARE_PATHS))})(I)); }
 function sealed(name, value) { defineProperty(g, name, { value: value, writable: false, configurable: false, enumerable: false }); }
@@ -180,7 +192,7 @@ function logger(level) {
     for (var text = "", i = 0; i < arguments.length; i++) text += (i ? " " : "") + (typeof arguments[i] === "string" ? arguments[i] : rarePaths().formatArg(arguments[i]));
     // A line longer than the run's whole output budget is over it whatever else the run writes: the host
     // gets just enough of it to say so (a 32 MiB line copied in blocked its thread 100 ms on isolated-vm).
-    if (text.length > maxOutput) text = apply(sliceText, text, [0, maxOutput + 1]);
+    if (text.length > logMax) text = apply(sliceText, text, [0, logMax + 1]);
     hostLog(level, text);
   };
 }
@@ -205,27 +217,39 @@ sealed("codecall", Object.freeze({ callTool: function (name, args) {
 // A taped run's clock (see TAPED_CLOCK: the runner's fourth argument brings it).
 var clock;
 
-// The run's maxOutputBytes. A value whose JSON alone exceeds it is refused before another copy is made (no
+// True from a run's start until its report is made: a program calling __codecallRun meanwhile (to raise
+// the limits of the run it is in) is refused. logMax, the running run's maxOutputBytes for log lines, is
+// written only when a run starts, so nothing the program does during its run changes it.
+var running = false, logMax;
+
+// The reports of one run, with that run's maxOutputBytes (max) held here, not in a variable another call
+// could write. A value whose JSON alone exceeds it is refused before another copy is made (no
 // UTF-16 unit is less than one UTF-8 byte): a string, before its JSON; any other value, before the report
 // around its JSON. Each full copy of a large value may be what runs the memory out (QuickJS 128 MiB: value,
 // JSON and report of a 50 MB string), and SANDBOX_MEMORY would then blame the program for the report.
-var maxOutput;
-function report(value) {
-  if (value === undefined) return '{"ok":true,"undefined":true}';
-  if (typeof value === "string" && value.length > maxOutput) return '{"ok":false,"tooLarge":true}';
-  var json;
-  try { json = stringify(value); } catch (e) { json = e; }
-  if (typeof json !== "string") return rarePaths().notJson(json, value);
-  return json.length > maxOutput ? '{"ok":false,"tooLarge":true}' : '{"ok":true,"value":' + json + "}";
-}
-function failure(e) {
-  var text = rarePaths().failure(e, maxOutput);
-  // Escapes can make the JSON up to six times the text's length.
-  return text.length > maxOutput ? '{"ok":false,"tooLarge":"error"}' : text;
+// done ends the run once its report is made (its tape appended), whatever the report's path.
+function reports(max, done) {
+  function value(v) {
+    if (v === undefined) return '{"ok":true,"undefined":true}';
+    if (typeof v === "string" && v.length > max) return '{"ok":false,"tooLarge":true}';
+    var json;
+    try { json = stringify(v); } catch (e) { json = e; }
+    if (typeof json !== "string") return rarePaths().notJson(json, v);
+    return json.length > max ? '{"ok":false,"tooLarge":true}' : '{"ok":true,"value":' + json + "}";
+  }
+  function error(e) {
+    var text = rarePaths().failure(e, max);
+    // Escapes can make the JSON up to six times the text's length.
+    return text.length > max ? '{"ok":false,"tooLarge":"error"}' : text;
+  }
+  return {
+    report: function (v) { var text; try { text = value(v); } catch (e) { done(); throw e; } return done(text); },
+    failure: function (e) { var text; try { text = error(e); } catch (x) { done(); throw x; } return done(text); },
+  };
 }
 // A program that never awaits runs as a plain function and is reported at once: a promise reaction costs a
 // QuickJS run as much again. Its result keeps async semantics (a thenable is adopted; then is read once).
-function runSync(main) {
+function runSync(main, report, failure) {
   var value, thenOf;
   try { value = main(); if (value !== null && (typeof value === "object" || typeof value === "function")) thenOf = value.then; }
   catch (e) { return apply(resolve, PromiseCtor, [failure(e)]); }
@@ -235,12 +259,27 @@ function runSync(main) {
   return rarePaths().adopt(value, thenOf, report, failure);
 }
 // An async main's promise is native, and the captured then ignores a tampered prototype.
+// A call while a run is in flight throws: only a program can make one (the host's runs follow each other).
 sealed("__codecallRun", function (main, sync, max, given) {
-  maxOutput = max;
-  if (clock) clock.stop();
-  clock = given ? given.clock(given) : undefined;
-  var out = sync === 1 ? runSync(main) : apply(then, main(), [report, failure]);
-  return clock ? apply(then, out, [clock.report]) : out;
+  if (running) throw new I.TypeError("__codecallRun: a run is in flight");
+  running = true;
+  var ended = false, tape;
+  // The run's own clock: a later run's (or its stop) leaves this run's tape alone.
+  function done(text) {
+    if (ended) return text;
+    ended = true;
+    try { return tape && text !== undefined ? tape.report(text) : text; } finally { running = false; }
+  }
+  try {
+    logMax = max;
+    if (clock) clock.stop();
+    clock = tape = given ? given.clock(given) : undefined;
+    var r = reports(max, done);
+    return sync === 1 ? runSync(main, r.report, r.failure) : apply(then, main(), [r.report, r.failure]);
+  } catch (e) {
+    done();
+    throw e;
+  }
 });
 })();
 `);

@@ -468,7 +468,12 @@ export class Run implements Deadline {
     // size again in memory and time (a string of n units is at least n bytes).
     const slack = REPORT_SLACK_BYTES + (this.request.nondeterminism ? TAPE_SLACK_BYTES : 0);
     if (result.report.length > this.limits.maxOutputBytes + slack)
-      return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
+      return this.finish(
+        outputLimitError(
+          this.limits.maxOutputBytes,
+          result.report.startsWith('{"ok":false,"error"') ? "uncaught error" : "return value",
+        ),
+      );
     let report: {
       ok?: unknown;
       value?: JsonValue;
@@ -509,6 +514,9 @@ export class Run implements Deadline {
         return this.finish(outputLimitError(this.limits.maxOutputBytes, "return value"));
       return this.finish(undefined, report.undefined ? undefined : report.value);
     }
+    // An error's text counts in UTF-8 bytes, as a return value's does (its UTF-16 units can be a third of them).
+    if (errorBytes(report.error) > this.limits.maxOutputBytes)
+      return this.finish(outputLimitError(this.limits.maxOutputBytes, "uncaught error"));
     return this.finish(programError(report.error, this.position));
   }
 
@@ -518,6 +526,15 @@ export class Run implements Deadline {
     if (this.request.nondeterminism) outcome.nondeterminism = this.tape ?? { now: [], random: [] };
     return outcome;
   }
+}
+
+/** The UTF-8 bytes of an error report's texts, as the prelude counts them before sending it. */
+function errorBytes(error: ProgramErrorReport | undefined): number {
+  if (error === null || typeof error !== "object") return 0;
+  let bytes = 0;
+  for (const text of [error.name, error.message, error.stack, error.code, error.tool])
+    if (typeof text === "string") bytes += utf8Length(text);
+  return bytes;
 }
 
 /** The tape in a report, as the host trusts it: finite numbers only. */

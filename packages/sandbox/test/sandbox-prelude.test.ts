@@ -1,6 +1,6 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { HOST_GLOBAL } from "../src/index.js";
+import { createSandbox, HOST_GLOBAL, type SandboxAdapterV1 } from "../src/index.js";
 import { PRELUDE_SOURCE, wrapProgram } from "../src/internal.js";
 
 /** Evaluates the prelude and a program in a node:vm context (a test harness for the prelude's semantics, not a sandbox). */
@@ -79,6 +79,73 @@ describe("the output limit in the runner", () => {
     // Within it (the quotes count: 8 units make 10 of JSON), and with no limit given.
     expect(await run("return 'x'.repeat(8);", 10)).toEqual({ ok: true, value: "xxxxxxxx" });
     expect(await run("return 'x'.repeat(20);")).toEqual({ ok: true, value: "x".repeat(20) });
+  });
+});
+
+describe("the runner, called again by the program", () => {
+  const reenter = "try { __codecallRun(function () {}, 1, 1e15); r = 'entered'; } catch (e) { r = e.name; }";
+
+  it("is refused while a run is in flight, and the run keeps its limits", async () => {
+    const run = (code: string) => runInVm(code, undefined, undefined, 1000);
+    for (const wait of ["", "await 0;\n"]) {
+      const logged = await run(`${wait}let r;\n${reenter}\nconsole.log('x'.repeat(5000));\nreturn r;`);
+      expect(logged.report).toEqual({ ok: true, value: "TypeError" });
+      expect(logged.logs.map((l) => l.length)).toEqual([1001]);
+      expect((await run(`${wait}let r;\n${reenter}\nreturn 'x'.repeat(2000);`)).report).toEqual({
+        ok: false,
+        tooLarge: true,
+      });
+      expect((await run(`${wait}let r;\n${reenter}\nthrow new Error('m'.repeat(2000));`)).report).toEqual({
+        ok: false,
+        tooLarge: "error",
+      });
+    }
+    // A getter read while the report is made cannot raise it either.
+    const getter = await run(`let r;\nreturn { get a() { ${reenter} return 'x'.repeat(2000); } };`);
+    expect(getter.report).toEqual({ ok: false, tooLarge: true });
+  });
+});
+
+describe("an uncaught error's size", () => {
+  it("counts UTF-8 bytes in the runner: 600 CJK characters in message and stack are over 3,000", async () => {
+    // The stack also holds host frames here: some hundreds of units.
+    const { report } = await runInVm("throw new Error('漢'.repeat(600));", undefined, undefined, 3000);
+    expect(report).toEqual({ ok: false, tooLarge: "error" });
+    // The same in ASCII fits.
+    const ascii = await runInVm("throw new Error('m'.repeat(600));", undefined, undefined, 3000);
+    expect(ascii.report).toMatchObject({ ok: false, error: { message: "m".repeat(600) } });
+  });
+
+  it("counts UTF-8 bytes in the host: an error report over maxOutputBytes in bytes is SANDBOX_OUTPUT_LIMIT", async () => {
+    const reporting = (message: string): SandboxAdapterV1 => ({
+      specificationVersion: "v1",
+      name: "reporting",
+      capabilities: {
+        isolation: "none",
+        memoryLimit: false,
+        cpuTimeLimit: false,
+        persistentState: false,
+        remote: false,
+      },
+      async createContext() {
+        return {
+          async run() {
+            return {
+              kind: "completed",
+              report: JSON.stringify({ ok: false, error: { name: "Error", message } }),
+            };
+          },
+          async dispose() {},
+        };
+      },
+    });
+    const limits = { maxOutputBytes: 1000 };
+    // 400 units, 1,200 bytes.
+    const over = await createSandbox(reporting("漢".repeat(400))).execute({ code: "", limits });
+    expect(over.error?.code).toBe("SANDBOX_OUTPUT_LIMIT");
+    expect(over.error?.message).toContain("uncaught error");
+    const within = await createSandbox(reporting("漢".repeat(300))).execute({ code: "", limits });
+    expect(within.error?.code).toBe("PROGRAM_ERROR");
   });
 });
 
