@@ -1153,8 +1153,8 @@ interface CacheSlot {
 /**
  * The region a record's own fields (or those of its direct children, such as `address`) name, by a
  * country or locale field; the record and everything in it are read in that region. When none names one,
- * the record's own strings may take the region of an international number under a phone key (see
- * {@link plusRegionOf}); that is returned in `plusOut`.
+ * the record's own strings may take the region of an international number under a phone key (the walk
+ * applies it to those strings only); that is returned in `plusOut`.
  */
 function regionOf(
   value: { [key: string]: JsonValue },
