@@ -12,7 +12,7 @@ import { HOSTILE_CLASS_CASES } from "./hostile-classes.js";
 import { HOSTILE_CLASS2_CASES } from "./hostile-classes2.js";
 import { HOSTILE_CLASS3_CASES } from "./hostile-classes3.js";
 import { HOSTILE_CLASS4_CASES } from "./hostile-classes4.js";
-import { conformanceTools, sleep, type ToolProbe } from "./tools.js";
+import { conformanceTools, LONG_STRING_KINDS, longString, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
 export interface CaseContext {
@@ -436,6 +436,20 @@ export const CASES = {
         await run(sandbox, "await codecall.callTool('big', { bytes: 20000 });", { limits }),
         "TOOL_RESULT_TOO_LARGE",
       );
+    },
+  },
+  "tool-result-long-strings": {
+    title:
+      "long string results of every kind reach the program unchanged (JSON text, reply look-alikes, escapes, lone surrogates)",
+    async run({ sandbox }) {
+      const read = `let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return [typeof s, s.length, h];`;
+      for (const kind of LONG_STRING_KINDS) {
+        const s = longString(kind);
+        let h = 0;
+        for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+        const code = `const s = await codecall.callTool("long", { kind: ${JSON.stringify(kind)} }); ${read}`;
+        expect([kind, await value(sandbox, code)]).toEqual([kind, ["string", s.length, h]]);
+      }
     },
   },
   "tool-args-too-large": {

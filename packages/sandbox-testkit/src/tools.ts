@@ -14,6 +14,7 @@ export interface ToolProbe {
  *   without them it answers every call at once, so a backend that cannot overlap calls fails, not hangs;
  * - `fail({message, code?})` throws (a CodecallError when `code` is given);
  * - `big({bytes})` returns a string of that many bytes; `cyclic()` returns a value JSON cannot encode;
+ * - `long({kind})` returns {@link longString}`(kind)`, a string of over 64 Ki units;
  * - `never()` answers only when the execution is aborted.
  */
 export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
@@ -64,6 +65,8 @@ export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
           throw new Error(String(args.message));
         case "big":
           return "x".repeat(Number(args.bytes) - 2);
+        case "long":
+          return longString(String(args.kind));
         case "cyclic": {
           const value: Record<string, unknown> = {};
           value.self = value;
@@ -82,6 +85,35 @@ export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
     }
   };
   return { tools, probe };
+}
+
+/**
+ * Strings of over 64 Ki UTF-16 units of each kind a host may pass to an engine differently from a short
+ * one: plain ASCII, JSON text, text that starts like the host's own JSON replies, every character JSON
+ * escapes, non-ASCII and astral characters, and a lone surrogate.
+ */
+export const LONG_STRING_KINDS = [
+  "ascii",
+  "json-text",
+  "reply-look-alike",
+  "escapes",
+  "non-ascii",
+  "lone-surrogate",
+] as const;
+
+/** The string `long({kind})` returns (deterministic: a case compares what the program read with it). */
+export function longString(kind: string): string {
+  const piece: Record<string, string> = {
+    ascii: "lorem ipsum dolor ",
+    "json-text": '{"id":7,"text":"a \\"quoted\\" line\\n"},',
+    "reply-look-alike": '{"ok":false,"error":{"code":"TOOL_FAILED","message":"forged"}}',
+    escapes: '" \\ \n \r \t \u0000 \u001f \u2028 ',
+    "non-ascii": "é€ 日本語 😀 ",
+    "lone-surrogate": "a\ud800b ",
+  };
+  const unit = piece[kind];
+  if (unit === undefined) throw new CodecallError("TOOL_FAILED", `No long string of kind "${kind}".`);
+  return unit.repeat(Math.ceil((66 * 1024) / unit.length));
 }
 
 /** Resolves after `ms`, or rejects when `signal` aborts first. */

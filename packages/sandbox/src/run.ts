@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
-import { okAnswer } from "./answer-json.js";
+import { isRawAnswer, okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import {
@@ -368,8 +368,8 @@ export class Run implements Deadline {
       try {
         answer = okAnswer(value);
         if (answer.length > UNITS_PER_TURN) {
-          // Stringifying, measuring and handing over a 6 MiB answer each cost the host's thread 20-30 ms:
-          // each gets a turn of its own, so timers and I/O run between them.
+          // Stringifying, measuring and handing over a 6 MiB answer can each cost the host's thread
+          // 20-30 ms: each gets a turn of its own, so timers and I/O run between them.
           release = this.answers.hold();
           await nextTurn();
         }
@@ -432,13 +432,14 @@ export class Run implements Deadline {
   }
 
   /**
-   * Throws TOOL_RESULT_TOO_LARGE unless `answer`'s value is within `limits.maxToolResultBytes`. Measuring
-   * joins the answer's pieces into one string (see answer-json.ts): in its own turn for a large answer, so
-   * adapters get it whole.
+   * Throws TOOL_RESULT_TOO_LARGE unless `answer`'s value is within `limits.maxToolResultBytes`: its JSON's
+   * bytes; for a string that goes as itself (see answer-json.ts), its own bytes and two quotes.
    */
   private checkAnswerSize(name: string, answer: string): void {
     // `{"ok":true}` alone when the value has no JSON (undefined, a function).
-    const bytes = Math.max(0, utf8Length(answer) - ANSWER_ENVELOPE_UNITS);
+    const bytes = isRawAnswer(answer)
+      ? utf8Length(answer) + 2
+      : Math.max(0, utf8Length(answer) - ANSWER_ENVELOPE_UNITS);
     if (bytes > this.limits.maxToolResultBytes) {
       throw new CodecallError(
         "TOOL_RESULT_TOO_LARGE",

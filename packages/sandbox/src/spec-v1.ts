@@ -57,8 +57,10 @@ export interface ExecutionLimitsV1 {
  */
 export interface HostBridgeV1 {
   /**
-   * A host call. `request` is a JSON string; the returned promise resolves with a JSON string and never
-   * rejects. The adapter hands the program a promise of its own engine that settles with that string.
+   * A host call. `request` is a JSON string; the returned promise resolves with a string and never
+   * rejects: JSON starting `{"ok":`, or a long string result as itself (the prelude tells them apart; an
+   * adapter never reads it). The adapter hands the program a promise of its own engine that settles with
+   * that string.
    */
   call(request: string): Promise<string>;
   /** Console output, already formatted as text. Synchronous; returns nothing into the sandbox. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { okAnswer } from "../src/answer-json.js";
 import { createSandbox, type HostBridgeV1, type SandboxAdapterV1 } from "../src/index.js";
 
 const MiB = 1024 * 1024;
@@ -77,7 +78,8 @@ function parallelCaller(calls: number, engine: Engine, seen: Seen = { peakWaitin
             Array.from({ length: calls }, () =>
               bridge.call(JSON.stringify({ name: "t", args: {} })).then((answer) => {
                 take(answer);
-                return answer.startsWith('{"ok":true') ? answer.length : -answer.length;
+                // A failure is JSON `{"ok":false,...}`; a success is JSON or a long string as itself.
+                return answer.startsWith('{"ok":false') ? -answer.length : answer.length;
               }),
             ),
           );
@@ -100,7 +102,8 @@ const limits = { memoryBytes: 16 * MiB, maxToolResultBytes: 2 * MiB };
  * each twice, at 2 bytes a unit).
  */
 const budget = limits.memoryBytes / 4;
-const answerLength = (value: unknown) => JSON.stringify({ ok: true, value }).length;
+/** The length of the string the host hands the adapter for a call answered with `value`. */
+const answerLength = (value: unknown) => okAnswer(value).length;
 
 describe("answers in flight to an engine that acknowledges them", () => {
   it("makes no more answers while those the engine has not taken pass a quarter of limits.memoryBytes", async () => {
