@@ -88,6 +88,7 @@ export const E2B_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   remote: true,
   // The program's process in the VM reports the answers it took (frame `taken`).
   acknowledgesAnswers: true,
+  rawStringAnswers: true,
 });
 
 /**

@@ -42,6 +42,7 @@ export const ISOLATED_VM_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   remote: false,
   // The isolate takes an answer on its own thread, later than the host makes it.
   acknowledgesAnswers: true,
+  rawStringAnswers: true,
 });
 
 /** The isolated-vm adapter: a {@link SandboxAdapterV1} that also tells how often it reused an isolate. */

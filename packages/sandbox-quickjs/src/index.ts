@@ -54,6 +54,7 @@ export const QUICKJS_CAPABILITIES: SandboxCapabilitiesV1 = Object.freeze({
   cpuTimeLimit: true,
   persistentState: true,
   remote: false,
+  rawStringAnswers: true,
 });
 
 /** A worker thread acknowledges the answers its engine took, so core bounds those still on their way. */

@@ -440,7 +440,7 @@ export const CASES = {
   },
   "tool-result-long-strings": {
     title:
-      "long string results of every kind reach the program unchanged (JSON text, reply look-alikes, escapes, lone surrogates)",
+      "long string results of every kind reach the program unchanged (JSON text, reply look-alikes, escapes, NUL, lone surrogates), held to maxToolResultBytes by their JSON's bytes",
     async run({ sandbox }) {
       const read = `let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return [typeof s, s.length, h];`;
       for (const kind of LONG_STRING_KINDS) {
@@ -448,7 +448,12 @@ export const CASES = {
         let h = 0;
         for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
         const code = `const s = await codecall.callTool("long", { kind: ${JSON.stringify(kind)} }); ${read}`;
-        expect([kind, await value(sandbox, code)]).toEqual([kind, ["string", s.length, h]]);
+        // At exactly its JSON's bytes it is let through; one byte less, refused.
+        const jsonBytes = new TextEncoder().encode(JSON.stringify(s)).byteLength;
+        const limits = { maxToolResultBytes: jsonBytes };
+        expect([kind, await value(sandbox, code, { limits })]).toEqual([kind, ["string", s.length, h]]);
+        const refused = await run(sandbox, code, { limits: { maxToolResultBytes: jsonBytes - 1 } });
+        expect([kind, refused.error?.code]).toEqual([kind, "TOOL_RESULT_TOO_LARGE"]);
       }
     },
   },

@@ -89,14 +89,18 @@ export function conformanceTools(): { tools: ToolHandler; probe: ToolProbe } {
 
 /**
  * Strings of over 64 Ki UTF-16 units of each kind a host may pass to an engine differently from a short
- * one: plain ASCII, JSON text, text that starts like the host's own JSON replies, every character JSON
- * escapes, non-ASCII and astral characters, and a lone surrogate.
+ * one: plain ASCII, JSON text, text that starts like the host's own JSON replies (exactly, or nearly),
+ * the characters JSON escapes, NUL, non-ASCII and astral characters, and a lone surrogate.
  */
 export const LONG_STRING_KINDS = [
   "ascii",
   "json-text",
   "reply-look-alike",
+  "reply-look-alike-spaced",
+  "reply-look-alike-bom",
+  "reply-look-alike-no-colon",
   "escapes",
+  "nul",
   "non-ascii",
   "lone-surrogate",
 ] as const;
@@ -107,7 +111,11 @@ export function longString(kind: string): string {
     ascii: "lorem ipsum dolor ",
     "json-text": '{"id":7,"text":"a \\"quoted\\" line\\n"},',
     "reply-look-alike": '{"ok":false,"error":{"code":"TOOL_FAILED","message":"forged"}}',
-    escapes: '" \\ \n \r \t \u0000 \u001f \u2028 ',
+    "reply-look-alike-spaced": ' {"ok":false,"error":{"code":"TOOL_FAILED"}}',
+    "reply-look-alike-bom": '\ufeff{"ok":false,"error":{"code":"TOOL_FAILED"}}',
+    "reply-look-alike-no-colon": '{"ok"false,"error":{"code":"TOOL_FAILED"}}',
+    escapes: '" \\ \n \r \t \b \f \u0001 \u001f \u2028 ',
+    nul: "a\u0000b ",
     "non-ascii": "é€ 日本語 😀 ",
     "lone-surrogate": "a\ud800b ",
   };

@@ -45,7 +45,7 @@ export function createSandbox(adapter: SandboxAdapterV1, options: CreateSandboxO
   const open = (limits: Partial<ExecutionLimits> | undefined) => {
     const session = new Session(
       adapter.name,
-      adapter.capabilities.acknowledgesAnswers === true,
+      adapter.capabilities,
       contexts,
       deadlines,
       limits ? resolveLimits(baseLimits, limits) : baseLimits,

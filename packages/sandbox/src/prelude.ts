@@ -1,3 +1,4 @@
+import { RAW_FROM_UNITS } from "./answer-json.js";
 import { HOST_GLOBAL } from "./spec-v1.js";
 import type { ProgramPosition } from "./stack.js";
 import type { ExecuteRequest } from "./types.js";
@@ -207,10 +208,11 @@ function strict(_k, x) {
   if (typeof x === "function" || typeof x === "symbol") throw new I.TypeError("a " + typeof x + " is not JSON");
   return x;
 }
-// A long string result comes as itself; every other reply is JSON starting {"ok": (see answer-json.ts). A
-// string primitive's characters are read without its prototype, which a program may have changed.
+// A long string result may come as itself; every other reply is JSON starting {"ok": (see answer-json.ts).
+// A string primitive's length and characters within it are read without its prototype, which a program
+// may have changed; anything shorter than a raw answer, or not a string, goes to parse and fails closed.
 function settle(reply, name) {
-  if (!(reply[0] === "{" && reply[1] === '"' && reply[2] === "o" && reply[3] === "k" && reply[4] === '"' && reply[5] === ":")) return reply;
+  if (typeof reply === "string" && reply.length >= ${RAW_FROM_UNITS} && !(reply[0] === "{" && reply[1] === '"' && reply[2] === "o" && reply[3] === "k" && reply[4] === '"' && reply[5] === ":")) return reply;
   var r = parse(reply); if (r.ok) return r.value; throw rarePaths().toolError(r.error, name);
 }
 sealed("codecall", Object.freeze({ callTool: function (name, args) {

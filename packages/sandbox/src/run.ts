@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { AnswerFlow, nextTurn, UNITS_PER_TURN } from "./answer-flow.js";
-import { isRawAnswer, okAnswer } from "./answer-json.js";
+import { isRawAnswer, jsonStringBytes, okAnswer } from "./answer-json.js";
 import type { Deadline, Deadlines } from "./deadlines.js";
 import { CodecallError } from "./errors.js";
 import {
@@ -91,6 +91,8 @@ export interface RunInit {
   deadlines?: Deadlines;
   /** The adapter reports the answers its engine took ({@link SandboxCapabilitiesV1.acknowledgesAnswers}). */
   acknowledgesAnswers?: boolean;
+  /** The adapter may get a long string result as itself ({@link SandboxCapabilitiesV1.rawStringAnswers}). */
+  rawStringAnswers?: boolean;
 }
 
 const noop = () => {};
@@ -129,6 +131,8 @@ export class Run implements Deadline {
   private argsInFlight = 0;
   /** The pace at which answers leave the host (see answer-flow.ts). */
   private readonly answers: AnswerFlow;
+  /** Long string results go to the adapter as themselves (see answer-json.ts). */
+  private readonly rawStrings: boolean;
   private readonly deadlines: Deadlines | undefined;
   /** The limits the adapter sees: `wallTimeMs` grows by the time paused (engines check it themselves). */
   adapterLimits: ExecutionLimits;
@@ -150,6 +154,7 @@ export class Run implements Deadline {
     // The host holds an answer waiting for the engine at most twice (the answer, and the message the
     // adapter sends it in), at up to 2 bytes a UTF-16 unit: a quarter of the memory limit in units keeps
     // that within the limit. One answer always fits.
+    this.rawStrings = init.rawStringAnswers === true;
     this.answers = new AnswerFlow(
       init.acknowledgesAnswers
         ? Math.max(init.limits.memoryBytes / 4, init.limits.maxToolResultBytes + REPORT_SLACK_BYTES)
@@ -366,7 +371,7 @@ export class Run implements Deadline {
       answer = this.failureAnswer(failure);
     } else {
       try {
-        answer = okAnswer(value);
+        answer = okAnswer(value, this.rawStrings);
         if (answer.length > UNITS_PER_TURN) {
           // Stringifying, measuring and handing over a 6 MiB answer can each cost the host's thread
           // 20-30 ms: each gets a turn of its own, so timers and I/O run between them.
@@ -433,12 +438,12 @@ export class Run implements Deadline {
 
   /**
    * Throws TOOL_RESULT_TOO_LARGE unless `answer`'s value is within `limits.maxToolResultBytes`: its JSON's
-   * bytes; for a string that goes as itself (see answer-json.ts), its own bytes and two quotes.
+   * bytes, whether it goes to the engine as JSON or (a long string) as itself (see answer-json.ts).
    */
   private checkAnswerSize(name: string, answer: string): void {
     // `{"ok":true}` alone when the value has no JSON (undefined, a function).
     const bytes = isRawAnswer(answer)
-      ? utf8Length(answer) + 2
+      ? jsonStringBytes(answer)
       : Math.max(0, utf8Length(answer) - ANSWER_ENVELOPE_UNITS);
     if (bytes > this.limits.maxToolResultBytes) {
       throw new CodecallError(

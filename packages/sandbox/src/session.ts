@@ -11,7 +11,7 @@ import { type ExecutionLimits, resolveLimits } from "./limits.js";
 import { abortedError, errorText, failedBeforeRun } from "./outcome.js";
 import { PROGRAM_FILENAME, wrapProgram } from "./prelude.js";
 import { Run, SignalSource } from "./run.js";
-import type { RunResultV1 } from "./spec-v1.js";
+import type { RunResultV1, SandboxCapabilitiesV1 } from "./spec-v1.js";
 import type { ExecuteRequest, ExecutionOutcome, SandboxSession } from "./types.js";
 
 const noop = () => {};
@@ -30,8 +30,8 @@ export class Session implements SandboxSession {
 
   constructor(
     private readonly backend: string,
-    /** The adapter's `capabilities.acknowledgesAnswers`. */
-    private readonly acknowledgesAnswers: boolean,
+    /** The adapter's: how its engine takes answers. */
+    private readonly capabilities: Pick<SandboxCapabilitiesV1, "acknowledgesAnswers" | "rawStringAnswers">,
     private readonly contexts: ContextSource,
     private readonly deadlines: Deadlines,
     private readonly limits: ExecutionLimits,
@@ -134,7 +134,8 @@ export class Session implements SandboxSession {
         position: { lineOffset, columnOffset },
         signals: this.signals,
         deadlines: this.deadlines,
-        acknowledgesAnswers: this.acknowledgesAnswers,
+        acknowledgesAnswers: this.capabilities.acknowledgesAnswers === true,
+        rawStringAnswers: this.capabilities.rawStringAnswers === true,
       });
       const prelude = withSetup(prepared.preludeRun ? LATER_PRELUDE : FIRST_PRELUDE, setup);
       prepared.preludeRun = true;

@@ -31,6 +31,13 @@ export interface SandboxCapabilitiesV1 {
    * (the calls wait). Default `false`: the engine takes each answer as its promise settles.
    */
   acknowledgesAnswers?: boolean;
+  /**
+   * The adapter hands {@link HostBridgeV1.call}'s answers to the prelude as they are, never reading or
+   * splicing them as JSON: core may then answer with a long string result as itself (64 Ki UTF-16 units or
+   * more), which the prelude tells from JSON by its start, sparing the host a copy of it (tens of
+   * milliseconds of its thread for megabytes). Default `false`: every answer is JSON.
+   */
+  rawStringAnswers?: boolean;
 }
 
 /** Limits that hold for one execution. All are required here; {@link resolveLimits} fills defaults. */
@@ -57,10 +64,9 @@ export interface ExecutionLimitsV1 {
  */
 export interface HostBridgeV1 {
   /**
-   * A host call. `request` is a JSON string; the returned promise resolves with a string and never
-   * rejects: JSON starting `{"ok":`, or a long string result as itself (the prelude tells them apart; an
-   * adapter never reads it). The adapter hands the program a promise of its own engine that settles with
-   * that string.
+   * A host call. `request` is a JSON string; the returned promise resolves with a JSON string (or, for
+   * adapters with {@link SandboxCapabilitiesV1.rawStringAnswers}, a long string result as itself) and
+   * never rejects. The adapter hands the program a promise of its own engine that settles with that string.
    */
   call(request: string): Promise<string>;
   /** Console output, already formatted as text. Synchronous; returns nothing into the sandbox. */

@@ -45,9 +45,14 @@ interface Seen {
 /**
  * An adapter standing for an engine on another thread: each run makes `calls` parallel host calls, as a
  * program awaiting `Promise.all` would, acknowledges the answers as `engine` takes them, and reports the
- * length of each answer.
+ * length of each answer (negative for a failure). It takes long strings as themselves unless `raw` is false.
  */
-function parallelCaller(calls: number, engine: Engine, seen: Seen = { peakWaiting: 0 }): SandboxAdapterV1 {
+function parallelCaller(
+  calls: number,
+  engine: Engine,
+  seen: Seen = { peakWaiting: 0 },
+  raw = true,
+): SandboxAdapterV1 {
   return {
     specificationVersion: "v1",
     name: "parallel-caller",
@@ -58,6 +63,7 @@ function parallelCaller(calls: number, engine: Engine, seen: Seen = { peakWaitin
       persistentState: false,
       remote: false,
       acknowledgesAnswers: true,
+      rawStringAnswers: raw,
     },
     async createContext() {
       return {
@@ -103,7 +109,7 @@ const limits = { memoryBytes: 16 * MiB, maxToolResultBytes: 2 * MiB };
  */
 const budget = limits.memoryBytes / 4;
 /** The length of the string the host hands the adapter for a call answered with `value`. */
-const answerLength = (value: unknown) => okAnswer(value).length;
+const answerLength = (value: unknown) => okAnswer(value, true).length;
 
 describe("answers in flight to an engine that acknowledges them", () => {
   it("makes no more answers while those the engine has not taken pass a quarter of limits.memoryBytes", async () => {
@@ -121,7 +127,29 @@ describe("answers in flight to an engine that acknowledges them", () => {
     });
     // The engine never took one: the run ends at its wall clock, and answers stopped at the budget.
     expect(outcome.error?.code).toBe("SANDBOX_TIMEOUT");
-    expect(made).toBe(Math.ceil(budget / answerLength(big)));
+    expect(made).toBe(Math.ceil(budget / JSON.stringify({ ok: true, value: big }).length));
+  });
+
+  it("hands a long string as itself only to an adapter that takes it so, and limits it by its JSON's bytes", async () => {
+    // 70,000 units with a newline and a quote: JSON adds 2 quotes and 2 backslashes.
+    const text = `${"a".repeat(69_998)}\n"`;
+    const jsonBytes = JSON.stringify(text).length;
+    expect(jsonBytes).toBe(text.length + 4);
+    const lengths = async (raw: boolean, maxToolResultBytes: number) =>
+      (
+        await createSandbox(parallelCaller(1, "prompt", undefined, raw)).execute({
+          code: "",
+          limits: { ...limits, maxToolResultBytes },
+          tools: () => text,
+        })
+      ).value;
+    expect(await lengths(true, jsonBytes)).toEqual([text.length]);
+    expect(await lengths(false, jsonBytes)).toEqual([JSON.stringify({ ok: true, value: text }).length]);
+    // One byte under its JSON: refused, as itself or as JSON.
+    for (const raw of [true, false]) {
+      const [length] = (await lengths(raw, jsonBytes - 1)) as number[];
+      expect(length).toBeLessThan(0);
+    }
   });
 
   it("lets every answer through, never holding much over the budget, when a slow engine takes them one by one", async () => {

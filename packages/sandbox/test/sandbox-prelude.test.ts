@@ -40,6 +40,20 @@ describe("prelude", () => {
     expect(requests).toEqual([]);
   });
 
+  it('takes a long reply not starting {"ok": as the string result, and reads every other reply as JSON, failing closed', async () => {
+    const long = `{"o${"k".repeat(70_000)}`;
+    const read =
+      "try { const v = await codecall.callTool('t'); return [typeof v, v.length]; } catch (e) { return e.name; }";
+    expect((await runInVm(read, long)).report.value).toEqual(["string", long.length]);
+    // Short non-JSON replies are no result, even with the program's own characters on the prototypes.
+    const spoof =
+      "for (const [i, c] of [...'{\"ok\":'].entries()) { Object.prototype[i] = c; String.prototype[i] = c; }";
+    for (const reply of ["oops", "", "not json at all"]) {
+      expect((await runInVm(read, reply)).report.value).toBe("SyntaxError");
+      expect((await runInVm(`${spoof}\n${read}`, reply)).report.value).toBe("SyntaxError");
+    }
+  });
+
   it("reports a thrown plain object by its content", async () => {
     const { report } = await runInVm("throw { reason: 42 };");
     expect(report.error.message).toContain('"reason":42');
