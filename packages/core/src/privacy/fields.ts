@@ -711,9 +711,16 @@ export function looksLikeSsn(value: string): boolean {
  */
 const cachedNameFits = perKey((v) => looksLikeName(v, false));
 const cachedStrictNameFits = perKey((v) => looksLikeName(v, true));
-/** Only short values are cached: a name is short, and a long cell would make the cache hold megabytes. */
-const nameFits = (v: string) => (v.length <= 96 ? cachedNameFits(v) : looksLikeName(v, false));
-const strictNameFits = (v: string) => (v.length <= 96 ? cachedStrictNameFits(v) : looksLikeName(v, true));
+const ASCII_DIGIT = /[0-9]/;
+/**
+ * Only short values are cached: a name is short, and a long cell would make the cache hold megabytes. A
+ * value with a digit is no name ({@link NAME_SHAPE}) and is not cached either: ids and addresses under a
+ * role's key (`client: "10.0.0.7"`) are each new, and would only churn the cache.
+ */
+const nameFits = (v: string) =>
+  v.length > 96 ? looksLikeName(v, false) : !ASCII_DIGIT.test(v) && cachedNameFits(v);
+const strictNameFits = (v: string) =>
+  v.length > 96 ? looksLikeName(v, true) : !ASCII_DIGIT.test(v) && cachedStrictNameFits(v);
 
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, text: string, strict = false): boolean {
