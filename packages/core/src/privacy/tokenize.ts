@@ -310,14 +310,7 @@ class Collector {
     if (mayHoldQuotedPairs(value)) for (const f of quotedPairValues(value)) this.#found(f);
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
-    if (this.mailboxes && value.indexOf("@") !== -1 && mayHoldMailbox(value)) {
-      eachMailboxName(value, (start, end, written) => {
-        const name = value.slice(start, end);
-        if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, { remember: true });
-        // `"Nakamura, Kenji"`: the signature and the greeting write it `Kenji Nakamura`.
-        if (written !== undefined) this.vault.issue("NAME", written, { remember: true });
-      });
-    }
+    if (this.mailboxes && value.indexOf("@") !== -1 && mayHoldMailbox(value)) this.#mailboxNames(value);
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
     if (json) {
       let parsed: JsonValue;
@@ -339,6 +332,19 @@ class Collector {
         }
       }
     }
+  }
+
+  /**
+   * Remembers the display names of the mailboxes in `value`. Apart from {@link #text}, whose every call
+   * would otherwise allocate the variables this callback captures (it runs for every string).
+   */
+  #mailboxNames(value: string): void {
+    eachMailboxName(value, (start, end, written) => {
+      const name = value.slice(start, end);
+      if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, { remember: true });
+      // `"Nakamura, Kenji"`: the signature and the greeting write it `Kenji Nakamura`.
+      if (written !== undefined) this.vault.issue("NAME", written, { remember: true });
+    });
   }
 
   /**
