@@ -289,6 +289,8 @@ class Collector {
     const first = value.charCodeAt(0);
     // Text that may be one JSON document (read by its structure below).
     const json = (first === 123 || first === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value);
+    // The first `=`, read once for the two checks below that look for one.
+    const eq = value.indexOf("=");
     if (value.indexOf("\n") !== -1) {
       versionCells(value, namesVersion, this.versions);
       for (const f of tableFieldValues(value)) this.#found(f);
@@ -303,11 +305,11 @@ class Collector {
       if (!json) this.#jsonLines(value);
     } else {
       // One `key: value` line as a whole string (a ticket's `summary` of `Assignee: Jane Doe`).
-      const label = labelStringValues(value);
+      const label = labelStringValues(value, eq);
       if (label !== undefined) for (const f of label) this.#found(f);
     }
     // Quoted pairs in a log line (`assignee="Jane Doe"`).
-    if (mayHoldQuotedPairs(value)) for (const f of quotedPairValues(value)) this.#found(f);
+    if (mayHoldQuotedPairs(value, eq)) for (const f of quotedPairValues(value)) this.#found(f);
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
     if (this.mailboxes && value.indexOf("@") !== -1 && mayHoldMailbox(value)) this.#mailboxNames(value);
