@@ -58,6 +58,7 @@ import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import {
   findKnownIn,
+  type IssueOptions,
   issueRange,
   type KnownMatch,
   lookupToken,
@@ -65,6 +66,11 @@ import {
   type Vault,
   type VaultEntry,
 } from "./vault.js";
+
+/** The options values are issued with, made once (the vault only reads them): no object per value. */
+const REMEMBER: Readonly<IssueOptions> = { remember: true };
+const LOCAL: Readonly<IssueOptions> = { local: true };
+const NUMERIC_REMEMBER: Readonly<IssueOptions> = { numeric: true, remember: true };
 
 /** How to find values. */
 export interface ScanOptions {
@@ -197,19 +203,19 @@ class Collector {
     }
     // The token issued here is the one the walk would look up again (a token never changes): kept.
     if (typeof value === "string") {
-      if (rememberable(type, value, words)) m.set(at, this.vault.issue(type, value, { remember: true }));
+      if (rememberable(type, value, words)) m.set(at, this.vault.issue(type, value, REMEMBER));
       else {
         // A common word's token is issued now, not remembered, so tokens keep the order their values come
         // in; a month's is issued when the walk reaches it, as it always was.
-        m.set(at, isCalendarWord(value) ? type : this.vault.issue(type, value, { local: true }));
+        m.set(at, isCalendarWord(value) ? type : this.vault.issue(type, value, LOCAL));
         this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
       }
-    } else m.set(at, this.vault.issue(type, String(value), { numeric: true, remember: true }));
+    } else m.set(at, this.vault.issue(type, String(value), NUMERIC_REMEMBER));
   }
 
   /** A value a text block's table or card holds: remembered, or kept as one of that text's local values. */
   #found(f: FieldValue): void {
-    if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+    if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, REMEMBER);
     else this.#keep(f);
   }
 
@@ -343,9 +349,9 @@ class Collector {
   #mailboxNames(value: string): void {
     eachMailboxName(value, (start, end, written) => {
       const name = value.slice(start, end);
-      if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, { remember: true });
+      if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, REMEMBER);
       // `"Nakamura, Kenji"`: the signature and the greeting write it `Kenji Nakamura`.
-      if (written !== undefined) this.vault.issue("NAME", written, { remember: true });
+      if (written !== undefined) this.vault.issue("NAME", written, REMEMBER);
     });
   }
 
@@ -1016,7 +1022,7 @@ function mergeKeepingFirst<T extends Match>(kept: T[], more: T[]): T[] {
 }
 
 function replaceSpans(text: string, spans: Span[], vault: Vault, remember = false): string {
-  const options = remember ? { remember: true } : undefined;
+  const options = remember ? REMEMBER : undefined;
   let at = 0;
   let out = "";
   for (const s of spans) {
@@ -1345,13 +1351,12 @@ class Walker {
   field(mark: Mark, item: JsonValue): JsonValue {
     if (mark.charCodeAt(0) === 91) return mark; // the token pass 1 issued
     const type = mark;
-    if (typeof item === "number")
-      return this.vault.issue(type, String(item), { numeric: true, remember: true });
+    if (typeof item === "number") return this.vault.issue(type, String(item), NUMERIC_REMEMBER);
     if (typeof item !== "string") return item;
     const known = lookupToken(this.vault, item);
     if (known !== undefined) return known;
     // Pass 1 issues every string it may remember: this one it judged local (a month, a role's common word).
-    return this.vault.issue(type, item, { local: true, remember: false });
+    return this.vault.issue(type, item, LOCAL);
   }
 
   string(text: string, key: string | undefined, region: string | undefined): string {
@@ -1493,7 +1498,7 @@ function replaceWholeValues(text: string, values: readonly FieldValue[], vault: 
   let out = "";
   let at = 0;
   for (const s of clean(spans) as Span[]) {
-    out += text.slice(at, s.start) + vault.issue(s.type, s.value!, { local: true });
+    out += text.slice(at, s.start) + vault.issue(s.type, s.value!, LOCAL);
     at = s.end;
   }
   return out + text.slice(at);
@@ -1575,7 +1580,7 @@ export function redact(text: string, vault: Vault, options: ScanOptions = {}): s
   if (text.length === 0) return text;
   if (options.fields !== false && text.indexOf("\n") !== -1) {
     for (const f of tableFieldValues(text)) {
-      if (rememberable(f.type, f.value)) vault.issue(f.type, f.value, { remember: true });
+      if (rememberable(f.type, f.value)) vault.issue(f.type, f.value, REMEMBER);
     }
   }
   const spans = findSpans(text, {}, vault, options, "all", false);
