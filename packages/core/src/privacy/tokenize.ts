@@ -343,8 +343,8 @@ class Collector {
   }
 
   /**
-   * Remembers the display names of the mailboxes in `value`. Apart from {@link #text}, whose every call
-   * would otherwise allocate the variables this callback captures (it runs for every string).
+   * Remembers the display names of the mailboxes in `value`. A method of its own: inside `#text`, which
+   * reads every string, the variables this callback captures would be allocated on every call.
    */
   #mailboxNames(value: string): void {
     eachMailboxName(value, (start, end, written) => {
