@@ -315,6 +315,29 @@ const PRODUCT_CODE_BEFORE = /\b(?:ean|gtin|upc|isbn|barcode|sku)(?:[-_ ]?\d{1,2}
 /** A JSON key just before a number written bare (`"customer_id": ` or `"ids":[` in JSON text). */
 const JSON_KEY_BEFORE = /"([^"\\]{1,60})"\s*:\s*(?:\[\s*)?$/;
 
+/** Pushes a {@link CARD} match of `text` onto `out` when it is a card number. */
+function cardMatch(d: Detector, text: string, m: RegExpExecArray, out: Match[]): void {
+  const raw = m[0];
+  // A barcode after its label (`EAN: 4006381333931`, `"gtin":"..."` in JSON text) is no card.
+  if (m.index > 2 && PRODUCT_CODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
+  const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
+  if (kinds > 1) return; // one separator kind only
+  if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
+  // Every scheme prints a card from a group of four (4-4-4-4, 4-6-5); `112-3456789-1234567` is an order.
+  if (kinds > 0 && !FOUR_FIRST.test(raw)) return;
+  const digits = kinds > 0 ? raw.replace(/[ .-]/g, "") : raw;
+  // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
+  if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) return;
+  if (!isCardNumber(digits)) return;
+  // A JSON number under an identifier's key (`"id":6694971162858`) is a record's id, as it is in
+  // structured content (see tokenize.ts).
+  if (kinds === 0 && text.charCodeAt(m.index - 1) !== 34) {
+    const key = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, m.index - 70), m.index));
+    if (key !== null && namesId(key[1]!)) return;
+  }
+  push(out, d, m.index, m.index + raw.length);
+}
+
 /** Payment card numbers (12-19 digits, optionally grouped by spaces, dashes or dots) passing the Luhn check. */
 export function cardDetector(confidence = 0.97): Detector {
   const d: Detector = {
@@ -323,28 +346,9 @@ export function cardDetector(confidence = 0.97): Detector {
     find(text, out, context) {
       if (profileOf(text, context).cardRun < 12) return;
       if (context.key !== undefined && namesProductCode(context.key)) return;
-      eachMatch(CARD, text, (m) => {
-        const raw = m[0];
-        // A barcode after its label (`EAN: 4006381333931`, `"gtin":"..."` in JSON text) is no card.
-        if (m.index > 2 && PRODUCT_CODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
-        const kinds = (raw.includes(" ") ? 1 : 0) + (raw.includes("-") ? 1 : 0) + (raw.includes(".") ? 1 : 0);
-        if (kinds > 1) return; // one separator kind only
-        if (raw.includes(".") && !DOTTED_CARD.test(raw)) return;
-        // Every scheme prints a card from a group of four (4-4-4-4, 4-6-5); `112-3456789-1234567` is an order.
-        if (kinds > 0 && !FOUR_FIRST.test(raw)) return;
-        const digits = kinds > 0 ? raw.replace(/[ .-]/g, "") : raw;
-        // Grouped digits that go on before the match (`ES89 5933 1580 ...`, an account number) are not a card.
-        if (kinds > 0 && m.index > 1 && GROUP_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index)))
-          return;
-        if (!isCardNumber(digits)) return;
-        // A JSON number under an identifier's key (`"id":6694971162858`) is a record's id, as it is in
-        // structured content (see tokenize.ts).
-        if (kinds === 0 && text.charCodeAt(m.index - 1) !== 34) {
-          const key = JSON_KEY_BEFORE.exec(text.slice(Math.max(0, m.index - 70), m.index));
-          if (key !== null && namesId(key[1]!)) return;
-        }
-        push(out, d, m.index, m.index + raw.length);
-      });
+      // A loop, not `eachMatch`: its callback would make every call allocate the variables it captures.
+      CARD.lastIndex = 0;
+      for (let m = CARD.exec(text); m !== null; m = CARD.exec(text)) cardMatch(d, text, m, out);
     },
     matchNumber(value) {
       return Number.isSafeInteger(value) && value >= 1e11 && isCardNumber(String(value));
@@ -414,19 +418,21 @@ export function ssnDetector(confidence = 0.9): Detector {
     confidence,
     find(text, out, context) {
       if (profileOf(text, context).ssnShape) {
-        eachMatch(SSN, text, (m) => {
+        // Loops, not `eachMatch`: its callbacks would make every call allocate the variables they capture.
+        SSN.lastIndex = 0;
+        for (let m = SSN.exec(text); m !== null; m = SSN.exec(text))
           if (ssnValid(m[1]!, m[3]!, m[4]!)) push(out, d, m.index, m.index + m[0].length);
-        });
       }
       const keyed = context.key !== undefined && keyKind(context.key) === "SSN";
       if (profileOf(text, context).digitRun < 9) return;
       const length = (context as PieceContext).whole?.length ?? text.length;
       if (!keyed && (length > 100_000 || !SSN_LABEL.test(text))) return;
-      eachMatch(BARE_SSN, text, (m) => {
-        if (!ssnValid(m[1]!, m[2]!, m[3]!)) return;
+      BARE_SSN.lastIndex = 0;
+      for (let m = BARE_SSN.exec(text); m !== null; m = BARE_SSN.exec(text)) {
+        if (!ssnValid(m[1]!, m[2]!, m[3]!)) continue;
         if (keyed || SSN_LABEL_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))
           push(out, d, m.index, m.index + m[0].length);
-      });
+      }
     },
   };
   return builtin(d, SSN_GATE);
@@ -560,6 +566,51 @@ function wholeCell(text: string, start: number, end: number): boolean {
   return j === text.length || CELL_EDGE.has(text.charCodeAt(j));
 }
 
+/** Pushes an {@link IPV4} match of `text` onto `out` when it is a host's address. */
+function ipv4Match(
+  d: Detector,
+  text: string,
+  m: RegExpExecArray,
+  out: Match[],
+  context: ScanContext,
+  versions: ReadonlySet<string> | undefined,
+): void {
+  if (!ipv4Valid(m[0])) return;
+  const end = m.index + m[0].length;
+  // A netmask (`255.255.255.0`), `0.0.0.0`, or a network in CIDR notation (`10.8.0.0/16`): no host.
+  if (
+    ((m[0].startsWith("255.") || m[0] === "0.0.0.0") && ipv4Mask(m[0])) ||
+    (text.charCodeAt(end) === 47 && networkPrefix(text, end, ipv4Octets(m[0]), 8))
+  )
+    return;
+  // The IPv4 tail of an IPv6 address (`::ffff:10.0.0.0/104`): the IPv6 detector judges the whole.
+  if (text.charCodeAt(m.index - 1) === 58 && ipv6Tail(text, m.index, end)) return;
+  // A cell of a version column (`| version |`, a sheet's `Build` column) is a version; the same
+  // text in prose beside the table is still an address.
+  if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
+  // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address, but
+  // not under a key for one (`ip: "8.8.4.4"`, `client_ip: "client 1.2.3.4 via proxy"`; a word for a
+  // version before it, below, still makes it one).
+  if (smallOctets(m[0]) && (context.key === undefined || !namesIp(context.key))) return;
+  // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
+  if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2))) return;
+  // `C:\Program Files\App 3.2.4.42\bin`: a folder named by a product and its version (a UNC path's
+  // address, `\\10.0.0.5\share`, has no words before it).
+  if (
+    text.charCodeAt(m.index + m[0].length) === 92 &&
+    VERSIONED_FOLDER.test(text.slice(Math.max(0, m.index - 40), m.index))
+  )
+    return;
+  // `Phone: 34.41.28.77`: digits grouped by dots beside a phone word are the phone's.
+  if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
+  // At the string's start there is no text before to read as a version.
+  if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
+  // `Bump lodash from 4.17.20.1 to 4.17.21.0`: a dependency's versions.
+  if (afterToOrFrom(text, m.index) && BUMP_BEFORE.test(text.slice(Math.max(0, m.index - 80), m.index)))
+    return;
+  push(out, d, m.index, m.index + m[0].length);
+}
+
 /**
  * IPv4 addresses (validated octets). Dotted quads that read as versions are skipped: after `v`, `version`
  * or a product name and a slash (`Chrome/120.0.1.109`), inside a file name (`app-1.2.3.4.zip`), or small
@@ -573,43 +624,10 @@ export function ipv4Detector(confidence = 0.95): Detector {
       if (!profileOf(text, context).quadHead) return;
       if (context.key !== undefined && namesVersion(context.key)) return;
       const versions = (context as ResultContext).versions;
-      eachMatch(IPV4, text, (m) => {
-        if (!ipv4Valid(m[0])) return;
-        const end = m.index + m[0].length;
-        // A netmask (`255.255.255.0`), `0.0.0.0`, or a network in CIDR notation (`10.8.0.0/16`): no host.
-        if (
-          ((m[0].startsWith("255.") || m[0] === "0.0.0.0") && ipv4Mask(m[0])) ||
-          (text.charCodeAt(end) === 47 && networkPrefix(text, end, ipv4Octets(m[0]), 8))
-        )
-          return;
-        // The IPv4 tail of an IPv6 address (`::ffff:10.0.0.0/104`): the IPv6 detector judges the whole.
-        if (text.charCodeAt(m.index - 1) === 58 && ipv6Tail(text, m.index, end)) return;
-        // A cell of a version column (`| version |`, a sheet's `Build` column) is a version; the same
-        // text in prose beside the table is still an address.
-        if (versions?.has(m[0]) && wholeCell(text, m.index, m.index + m[0].length)) return;
-        // Four small numbers (`2.4.1.0`, `6.14.3.3`) are a version far more often than an address, but
-        // not under a key for one (`ip: "8.8.4.4"`, `client_ip: "client 1.2.3.4 via proxy"`; a word for a
-        // version before it, below, still makes it one).
-        if (smallOctets(m[0]) && (context.key === undefined || !namesIp(context.key))) return;
-        // `Chrome/120.0.1.109`: a product's version after its name and a slash (a URL has `//`).
-        if (m.index > 1 && text.charCodeAt(m.index - 1) === 47 && isWordChar(text.charCodeAt(m.index - 2)))
-          return;
-        // `C:\Program Files\App 3.2.4.42\bin`: a folder named by a product and its version (a UNC path's
-        // address, `\\10.0.0.5\share`, has no words before it).
-        if (
-          text.charCodeAt(m.index + m[0].length) === 92 &&
-          VERSIONED_FOLDER.test(text.slice(Math.max(0, m.index - 40), m.index))
-        )
-          return;
-        // `Phone: 34.41.28.77`: digits grouped by dots beside a phone word are the phone's.
-        if (m.index > 0 && PHONE_LABEL_STRONG.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
-        // At the string's start there is no text before to read as a version.
-        if (m.index > 0 && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return;
-        // `Bump lodash from 4.17.20.1 to 4.17.21.0`: a dependency's versions.
-        if (afterToOrFrom(text, m.index) && BUMP_BEFORE.test(text.slice(Math.max(0, m.index - 80), m.index)))
-          return;
-        push(out, d, m.index, m.index + m[0].length);
-      });
+      // A loop, not `eachMatch`: its callback would make every call allocate the variables it captures.
+      IPV4.lastIndex = 0;
+      for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text))
+        ipv4Match(d, text, m, out, context, versions);
     },
   };
   return builtin(d, IPV4_GATE);

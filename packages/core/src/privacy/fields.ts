@@ -711,9 +711,16 @@ export function looksLikeSsn(value: string): boolean {
  */
 const cachedNameFits = perKey((v) => looksLikeName(v, false));
 const cachedStrictNameFits = perKey((v) => looksLikeName(v, true));
-/** Only short values are cached: a name is short, and a long cell would make the cache hold megabytes. */
-const nameFits = (v: string) => (v.length <= 96 ? cachedNameFits(v) : looksLikeName(v, false));
-const strictNameFits = (v: string) => (v.length <= 96 ? cachedStrictNameFits(v) : looksLikeName(v, true));
+const ASCII_DIGIT = /[0-9]/;
+/**
+ * Only short values are cached: a name is short, and a long cell would make the cache hold megabytes. A
+ * value with a digit is no name ({@link NAME_SHAPE}) and is not cached either: ids and addresses under a
+ * role's key (`client: "10.0.0.7"`) are each new, and would only churn the cache.
+ */
+const nameFits = (v: string) =>
+  v.length > 96 ? looksLikeName(v, false) : !ASCII_DIGIT.test(v) && cachedNameFits(v);
+const strictNameFits = (v: string) =>
+  v.length > 96 ? looksLikeName(v, true) : !ASCII_DIGIT.test(v) && cachedStrictNameFits(v);
 
 /** True when `value` may be taken as a value of `type` found by position. */
 export function fieldValueFits(type: string, text: string, strict = false): boolean {
@@ -1221,14 +1228,18 @@ function ownContact(label: string): boolean {
  * by the rule of {@link labelFieldValues}. Only a first `: ` close enough to the start to end a label is
  * read further, so most strings cost one `indexOf`.
  */
-export function labelStringValues(text: string): FieldValue[] | undefined {
+export function labelStringValues(
+  text: string,
+  /** `text.indexOf("=")`, when the caller has read it. */
+  firstEq?: number,
+): FieldValue[] | undefined {
   if (text.length > MAX_LABEL_LINE) return undefined;
   // A label holds no colon, so only the first can end it (a one-character search is the cheaper one). A
   // label is at least one letter and at most 61 characters, with room for a lead and quotes.
   const colon = text.indexOf(":");
   if (colon < 1 || colon > 70 || text.charCodeAt(colon + 1) !== 32) {
     // Or a `key=value` line (`assignee=Ivana Horvat`), its label the same, ending at the first `=`.
-    const eq = text.indexOf("=");
+    const eq = firstEq ?? text.indexOf("=");
     if (eq < 1 || eq > 70 || (colon !== -1 && colon < eq)) return undefined;
   }
   const out: FieldValue[] = [];
@@ -1284,10 +1295,14 @@ function labelLine(line: string, out: FieldValue[], record?: LabelRecord): void 
 const QUOTED_PAIR = /(?:^|[\s{,(])(\p{L}[\p{L}\p{N}_.-]{0,60})=(?:"([^"\n\\]{1,80})"|'([^'\n\\]{1,80})')/gu;
 
 /** Whether text may hold a {@link QUOTED_PAIR}: a `="` or `='`. */
-export function mayHoldQuotedPairs(text: string): boolean {
+export function mayHoldQuotedPairs(
+  text: string,
+  /** `text.indexOf("=")`, when the caller has read it. */
+  firstEq = text.indexOf("="),
+): boolean {
   // From `=` to `=`: a search for one character is the engine's fast one (every string is asked, and
   // most hold no `=`), where a search for two costs a call into the runtime each.
-  for (let i = text.indexOf("="); i !== -1; i = text.indexOf("=", i + 1)) {
+  for (let i = firstEq; i !== -1; i = text.indexOf("=", i + 1)) {
     const next = text.charCodeAt(i + 1);
     if (next === 34 || next === 39) return true;
   }

@@ -58,6 +58,7 @@ import { profileOf, type TextProfile, textProfile } from "./profile.js";
 import { ESCAPE_TYPE, TOKEN_PATTERN } from "./tokens.js";
 import {
   findKnownIn,
+  type IssueOptions,
   issueRange,
   type KnownMatch,
   lookupToken,
@@ -65,6 +66,11 @@ import {
   type Vault,
   type VaultEntry,
 } from "./vault.js";
+
+/** The options values are issued with, made once (the vault only reads them): no object per value. */
+const REMEMBER: Readonly<IssueOptions> = { remember: true };
+const LOCAL: Readonly<IssueOptions> = { local: true };
+const NUMERIC_REMEMBER: Readonly<IssueOptions> = { numeric: true, remember: true };
 
 /** How to find values. */
 export interface ScanOptions {
@@ -134,6 +140,14 @@ interface KeyFacts {
   readonly namePart: boolean;
   /** Holds a person's name parts (`given`, `family`: FHIR's lists of them). */
   readonly nameParts: boolean;
+  /** One of {@link NAME_PART_KEYS}, in any case. */
+  readonly namePartKey: boolean;
+  /** One of {@link GENERIC_NAME_KEYS}. */
+  readonly genericName: boolean;
+  /** See {@link namesUserName}. */
+  readonly userName: boolean;
+  /** See {@link namesSomeName}. */
+  readonly someName: boolean;
 }
 /** The {@link KeyFacts} of `key`, read once per name: the same few come back in every object of a list. */
 const keyFactsOf = perKey(
@@ -142,13 +156,15 @@ const keyFactsOf = perKey(
     region: isRegionKey(key),
     namePart: /^(?:given|family|first|last)$/i.test(key),
     nameParts: /^(?:given|family)$/i.test(key),
+    namePartKey: NAME_PART_KEYS.has(key.toLowerCase()),
+    genericName: GENERIC_NAME_KEYS.has(key),
+    userName: namesUserName(key),
+    someName: namesSomeName(key),
   }),
 );
 
 /** Pass 1: finds every value that is personal by position; remembers those that may be found elsewhere. */
 class Collector {
-  /** A key that may name a region was seen: the walk looks for regions only then. */
-  sawRegion = false;
   /** Some value was marked: the walk looks marks up only then. */
   marked = false;
   /**
@@ -170,6 +186,12 @@ class Collector {
     readonly mailboxes = false,
     /** The cells of version columns (CSV text, sheets): dotted quads there are versions, not addresses. */
     readonly versions = new Set<string>(),
+    /**
+     * The records {@link regionOf} may find a region in: each holding a string under a key that may name
+     * a region or an international number under a phone key, or a direct child (not a list) holding one.
+     * The walk reads no other record's fields for a region (they cannot give one).
+     */
+    readonly regionRecords = new Set<object>(),
   ) {}
 
   #mark(container: object, at: string | number, type: string, value: string | number, words: boolean): void {
@@ -181,19 +203,19 @@ class Collector {
     }
     // The token issued here is the one the walk would look up again (a token never changes): kept.
     if (typeof value === "string") {
-      if (rememberable(type, value, words)) m.set(at, this.vault.issue(type, value, { remember: true }));
+      if (rememberable(type, value, words)) m.set(at, this.vault.issue(type, value, REMEMBER));
       else {
         // A common word's token is issued now, not remembered, so tokens keep the order their values come
         // in; a month's is issued when the walk reaches it, as it always was.
-        m.set(at, isCalendarWord(value) ? type : this.vault.issue(type, value, { local: true }));
+        m.set(at, isCalendarWord(value) ? type : this.vault.issue(type, value, LOCAL));
         this.#keep({ type, value, place: typeof at === "string" ? { key: at } : { index: at } });
       }
-    } else m.set(at, this.vault.issue(type, String(value), { numeric: true, remember: true }));
+    } else m.set(at, this.vault.issue(type, String(value), NUMERIC_REMEMBER));
   }
 
   /** A value a text block's table or card holds: remembered, or kept as one of that text's local values. */
   #found(f: FieldValue): void {
-    if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, { remember: true });
+    if (rememberable(f.type, f.value)) this.vault.issue(f.type, f.value, REMEMBER);
     else this.#keep(f);
   }
 
@@ -237,15 +259,19 @@ class Collector {
     return false;
   }
 
-  collect(value: JsonValue, schema: unknown, role: Role): void {
+  /** Reads `value`; true when it is a record holding a region's field itself (see {@link regionRecords}). */
+  collect(value: JsonValue, schema: unknown, role: Role): boolean {
     if (typeof value === "string") {
       this.text(value);
-      return;
+      return false;
     }
-    if (typeof value !== "object" || value === null) return;
+    if (typeof value !== "object" || value === null) return false;
     const s = typeof schema === "object" && schema !== null ? (schema as Record<string, unknown>) : undefined;
-    if (Array.isArray(value)) this.array(value, s, role);
-    else this.object(value, s, role);
+    if (Array.isArray(value)) {
+      this.array(value, s, role);
+      return false;
+    }
+    return this.object(value, s, role);
   }
 
   text(value: string): void {
@@ -269,6 +295,8 @@ class Collector {
     const first = value.charCodeAt(0);
     // Text that may be one JSON document (read by its structure below).
     const json = (first === 123 || first === 91) && value.length <= MAX_EMBEDDED_JSON && closesJson(value);
+    // The first `=`, read once for the two checks below that look for one.
+    const eq = value.indexOf("=");
     if (value.indexOf("\n") !== -1) {
       versionCells(value, namesVersion, this.versions);
       for (const f of tableFieldValues(value)) this.#found(f);
@@ -283,21 +311,14 @@ class Collector {
       if (!json) this.#jsonLines(value);
     } else {
       // One `key: value` line as a whole string (a ticket's `summary` of `Assignee: Jane Doe`).
-      const label = labelStringValues(value);
+      const label = labelStringValues(value, eq);
       if (label !== undefined) for (const f of label) this.#found(f);
     }
     // Quoted pairs in a log line (`assignee="Jane Doe"`).
-    if (mayHoldQuotedPairs(value)) for (const f of quotedPairValues(value)) this.#found(f);
+    if (mayHoldQuotedPairs(value, eq)) for (const f of quotedPairValues(value)) this.#found(f);
     // A mailbox's display name (`From: Jane Doe <jane@...>`) is a name by its place: remembered, so the
     // signature under the message and every other copy of it are replaced too.
-    if (this.mailboxes && value.indexOf("@") !== -1 && mayHoldMailbox(value)) {
-      eachMailboxName(value, (start, end, written) => {
-        const name = value.slice(start, end);
-        if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, { remember: true });
-        // `"Nakamura, Kenji"`: the signature and the greeting write it `Kenji Nakamura`.
-        if (written !== undefined) this.vault.issue("NAME", written, { remember: true });
-      });
-    }
+    if (this.mailboxes && value.indexOf("@") !== -1 && mayHoldMailbox(value)) this.#mailboxNames(value);
     // JSON inside a text block: the values in its fields are remembered, so the text is tokenized too.
     if (json) {
       let parsed: JsonValue;
@@ -319,6 +340,19 @@ class Collector {
         }
       }
     }
+  }
+
+  /**
+   * Remembers the display names of the mailboxes in `value`. A method of its own: inside `#text`, which
+   * reads every string, the variables this callback captures would be allocated on every call.
+   */
+  #mailboxNames(value: string): void {
+    eachMailboxName(value, (start, end, written) => {
+      const name = value.slice(start, end);
+      if (rememberable("NAME", name, false)) this.vault.issue("NAME", name, REMEMBER);
+      // `"Nakamura, Kenji"`: the signature and the greeting write it `Kenji Nakamura`.
+      if (written !== undefined) this.vault.issue("NAME", written, REMEMBER);
+    });
   }
 
   /**
@@ -388,7 +422,10 @@ class Collector {
     }
   }
 
-  object(value: { [key: string]: JsonValue }, s: Record<string, unknown> | undefined, role: Role): void {
+  object(value: { [key: string]: JsonValue }, s: Record<string, unknown> | undefined, role: Role): boolean {
+    // Whether this record holds a region's field (see `regionRecords`) itself, and whether a direct child does.
+    let holdsRegion = false;
+    let childHoldsRegion = false;
     const props = s?.properties as Record<string, unknown> | undefined;
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
@@ -413,12 +450,8 @@ class Collector {
       const facts = keyFactsOf(key);
       const kind = facts.kind;
       // A region key, or an international number under a phone key (see `regionOf`).
-      if (
-        !this.sawRegion &&
-        typeof v === "string" &&
-        (facts.region || (kind === "PHONE" && v.charCodeAt(0) === 43))
-      )
-        this.sawRegion = true;
+      if (typeof v === "string" && (facts.region || (kind === "PHONE" && v.charCodeAt(0) === 43)))
+        holdsRegion = true;
       if (key === "value" && contactType !== undefined) {
         this.#take(value, key, contactType, v, false);
         continue;
@@ -433,16 +466,16 @@ class Collector {
           // A calendar's room or equipment among the attendees (`{displayName: "Boardroom", email,
           // resource: true}`) is no person; a key that says whose name it is (`full_name`) still is one.
           else if (kind === "NAME") {
-            if (value.resource !== true || !GENERIC_NAME_KEYS.has(key)) type = kind;
+            if (value.resource !== true || !facts.genericName) type = kind;
           } else if (kind === "ROLE" && typeof v === "string") {
             type = "NAME";
             strict = true;
-          } else if (role === Role.NameParts && NAME_PART_KEYS.has(key.toLowerCase())) type = "NAME";
-          else if (typeof v === "string" && namesUserName(key) && fullNameShape(v)) {
+          } else if (role === Role.NameParts && facts.namePartKey) type = "NAME";
+          else if (typeof v === "string" && facts.userName && fullNameShape(v)) {
             // A login written as a full name (`userName: "Elena Rossi"`), not a handle (`erossi`).
             type = "NAME";
             strict = true;
-          } else if (GENERIC_NAME_KEYS.has(key)) {
+          } else if (facts.genericName) {
             person ??=
               value.resource !== true &&
               ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
@@ -451,7 +484,7 @@ class Collector {
               strict = role !== Role.Person && !isPersonObject(value);
               words = false;
             }
-          } else if (typeof v === "string" && namesSomeName(key)) {
+          } else if (typeof v === "string" && facts.someName) {
             // `vollstaendiger_name` beside an email or phone: the record's person.
             person ??= (role === Role.Person && !namesAThing(value)) || isPersonObject(value);
             if (person) type = "NAME";
@@ -506,8 +539,9 @@ class Collector {
       )
         childRole = Role.NameParts;
       else if (facts.nameParts) childRole = Role.NameParts;
-      this.collect(v, sub, childRole);
+      if (this.collect(v, sub, childRole)) childHoldsRegion = true;
     }
+    if (holdsRegion || childHoldsRegion) this.regionRecords.add(value);
     if (headLists !== undefined && rowLists !== undefined) {
       // The header is the list as wide as the rows (a `tags` list beside them is not one).
       const width = (rowLists[0] as JsonValue[]).length;
@@ -519,6 +553,7 @@ class Collector {
           0,
         );
     }
+    return holdsRegion;
   }
 }
 
@@ -987,7 +1022,7 @@ function mergeKeepingFirst<T extends Match>(kept: T[], more: T[]): T[] {
 }
 
 function replaceSpans(text: string, spans: Span[], vault: Vault, remember = false): string {
-  const options = remember ? { remember: true } : undefined;
+  const options = remember ? REMEMBER : undefined;
   let at = 0;
   let out = "";
   for (const s of spans) {
@@ -1247,8 +1282,8 @@ class Walker {
     readonly marks: Marks | undefined,
     /** Remember every value found (a walk over JSON parsed out of a text block, whose text comes next). */
     readonly remember = false,
-    /** Look for regions in records (false when no key that could name one was seen). */
-    readonly regions = true,
+    /** The records to look for a region in (see {@link Collector.regionRecords}); none without fields. */
+    readonly regions?: ReadonlySet<object>,
     /** Per text block, its local values (see {@link Collector.locals}). */
     readonly locals?: ReadonlyMap<string, readonly FieldValue[]>,
     /** The cells of the result's version columns (see {@link Collector.versions}). */
@@ -1280,7 +1315,7 @@ class Walker {
     }
     const plus = this.#plus;
     plus.region = undefined;
-    const here = this.options.fields === false || !this.regions ? region : (regionOf(value, plus) ?? region);
+    const here = this.regions?.has(value) === true ? (regionOf(value, plus) ?? region) : region;
     /**
      * `phone: "+33 6 ..."` makes `mobile: "06 ..."` French (the issue's "a `+` prefix"), but only the
      * record's own strings, and never an identifier's (`receipt_number`, `order_no`): a + number says where
@@ -1316,13 +1351,12 @@ class Walker {
   field(mark: Mark, item: JsonValue): JsonValue {
     if (mark.charCodeAt(0) === 91) return mark; // the token pass 1 issued
     const type = mark;
-    if (typeof item === "number")
-      return this.vault.issue(type, String(item), { numeric: true, remember: true });
+    if (typeof item === "number") return this.vault.issue(type, String(item), NUMERIC_REMEMBER);
     if (typeof item !== "string") return item;
     const known = lookupToken(this.vault, item);
     if (known !== undefined) return known;
     // Pass 1 issues every string it may remember: this one it judged local (a month, a role's common word).
-    return this.vault.issue(type, item, { local: true, remember: false });
+    return this.vault.issue(type, item, LOCAL);
   }
 
   string(text: string, key: string | undefined, region: string | undefined): string {
@@ -1374,7 +1408,7 @@ class Walker {
  */
 export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOptions = {}): JsonValue {
   let marks: Marks | undefined;
-  let regions = true;
+  let regions: ReadonlySet<object> | undefined;
   let locals: ReadonlyMap<string, readonly FieldValue[]> | undefined;
   let versions: ReadonlySet<string> | undefined;
   if (options.fields !== false) {
@@ -1383,18 +1417,21 @@ export function tokenize(value: JsonValue, vault: Vault, options: TokenizeOption
     // JSON inside a text block is read as structure first: values found there with the help of their
     // place (a phone beside its record's `country`) are remembered, so the text copy loses none.
     const versionValues = new Set<string>();
+    const regionRecords = new Set<object>();
+    // The collector reads parsed JSON before it is walked here: its records are in `regionRecords`.
     const embedded = (parsed: JsonValue) =>
-      void new Walker(vault, options, m, true, true, undefined, versionValues).walk(
+      void new Walker(vault, options, m, true, regionRecords, undefined, versionValues).walk(
         parsed,
         undefined,
         undefined,
       );
     const mailboxes = detectorsOf(options).some((d) => d.type === "NAME");
-    const collector = new Collector(vault, m, embedded, mailboxes, versionValues);
+    const collector = new Collector(vault, m, embedded, mailboxes, versionValues, regionRecords);
     for (const [v, s] of schemaRoot(value, options.schema)) collector.collect(v, s, Role.None);
-    // The collector saw every object: without a mark or a region key, the walk looks for neither.
+    // The collector saw every object: without a mark, the walk looks for none; it looks for regions
+    // only in the records that may name one.
     if (!collector.marked) marks = undefined;
-    regions = collector.sawRegion;
+    if (regionRecords.size > 0) regions = regionRecords;
     locals = collector.locals;
     if (collector.versions.size > 0) versions = collector.versions;
   }
@@ -1461,7 +1498,7 @@ function replaceWholeValues(text: string, values: readonly FieldValue[], vault: 
   let out = "";
   let at = 0;
   for (const s of clean(spans) as Span[]) {
-    out += text.slice(at, s.start) + vault.issue(s.type, s.value!, { local: true });
+    out += text.slice(at, s.start) + vault.issue(s.type, s.value!, LOCAL);
     at = s.end;
   }
   return out + text.slice(at);
@@ -1543,7 +1580,7 @@ export function redact(text: string, vault: Vault, options: ScanOptions = {}): s
   if (text.length === 0) return text;
   if (options.fields !== false && text.indexOf("\n") !== -1) {
     for (const f of tableFieldValues(text)) {
-      if (rememberable(f.type, f.value)) vault.issue(f.type, f.value, { remember: true });
+      if (rememberable(f.type, f.value)) vault.issue(f.type, f.value, REMEMBER);
     }
   }
   const spans = findSpans(text, {}, vault, options, "all", false);

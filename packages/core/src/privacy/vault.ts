@@ -119,6 +119,8 @@ export class KnownValues implements WordFilter {
   readonly #values = new Map<string, string>();
   readonly #signatures = new Uint8Array(65536);
   readonly #signatures2 = new Uint8Array(65536);
+  /** The {@link shapeOf} of every value: a candidate span whose shape is unmarked is no value, unread. */
+  readonly #shapes = new Uint8Array(65536);
   /** Grows with every value added: word lists a profile made earlier are stale once it changes. */
   version = 0;
 
@@ -141,6 +143,7 @@ export class KnownValues implements WordFilter {
     while (w < v.length && isWord(v.charCodeAt(w))) w++;
     if (w === lead) return; // no word at all: nothing to anchor on
     this.#values.set(v, type);
+    this.#shapes[shapeOf(v)] = 1;
     this.version++;
     if (v.indexOf("\n") !== -1) this.multiline = true;
     const first = v.slice(lead, w);
@@ -223,6 +226,10 @@ export class KnownValues implements WordFilter {
       if (start < 0 || end > n || end < j) continue;
       if (start > 0 && lead === 0 && isWord(text.charCodeAt(start - 1))) continue;
       if (end < n && isWord(text.charCodeAt(end)) && isWord(text.charCodeAt(end - 1))) continue;
+      // `shapeOf(text.slice(start, end))`, read without making the slice.
+      const shape =
+        (Math.imul(text.charCodeAt(start), 961) + Math.imul(text.charCodeAt(end - 1), 31) + length) & 0xffff;
+      if (this.#shapes[shape] === 0) continue;
       const type = this.#values.get(text.slice(start, end));
       if (type === undefined) continue;
       if (taken.length > 0 && cutsInto(start, end, type, taken)) continue;
