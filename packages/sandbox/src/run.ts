@@ -151,10 +151,10 @@ export class Run implements Deadline {
     this.deadlines = init.deadlines;
     this.adapterLimits = init.limits;
     this.at = performance.now() + init.limits.wallTimeMs;
+    this.rawStrings = init.rawStringAnswers === true;
     // The host holds an answer waiting for the engine at most twice (the answer, and the message the
     // adapter sends it in), at up to 2 bytes a UTF-16 unit: a quarter of the memory limit in units keeps
     // that within the limit. One answer always fits.
-    this.rawStrings = init.rawStringAnswers === true;
     this.answers = new AnswerFlow(
       init.acknowledgesAnswers
         ? Math.max(init.limits.memoryBytes / 4, init.limits.maxToolResultBytes + REPORT_SLACK_BYTES)
