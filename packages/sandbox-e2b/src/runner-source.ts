@@ -448,7 +448,17 @@ const WORKER = ${JSON.stringify(WORKER_SOURCE)};
 ${LINE_READER}
 // Linux reports CPU in clock ticks (100 per second on every mainstream kernel) and RSS in 4 KiB pages.
 const HZ = 100, PAGE = 4096, WATCH_MS = 20;
-let key = null, seq = 0, worker = null, current = null, stderrTail = "", readyRss = 0;
+let key = null, seq = 0, worker = null, current = null, stderrTail = "", readyRss = 0, exiting = false;
+
+// stdout is a pipe, which Node writes asynchronously: exiting at once would drop the frames still queued
+// behind a full pipe (the one saying why the worker ended among them), and the host would see only the
+// runner gone. Exit once they are written, or after 10 s should the host have stopped reading.
+function exitFlushed() {
+  if (exiting) return;
+  exiting = true;
+  setTimeout(() => process.exit(0), 10000);
+  process.stdout.write("", () => process.exit(0));
+}
 
 // Every byte this process writes to stdout goes through here: one signed JSON frame per line.
 function frame(message) {
@@ -504,7 +514,8 @@ function startWorker(heapMb) {
   worker.stdin.on("error", () => {});
   readLines(worker.stdout, onWorker);
   worker.stderr.on("data", keep);
-  worker.on("exit", (code, signal) => {
+  // "close", not "exit": the worker's last messages and its stderr (a heap out-of-memory) are read first.
+  worker.on("close", (code, signal) => {
     if (current) {
       const stopped = current.stopped;
       const oom = /heap out of memory|Allocation failed|ERR_WORKER_OUT_OF_MEMORY/.test(stderrTail);
@@ -514,7 +525,7 @@ function startWorker(heapMb) {
     } else {
       frame({ t: "exit", message: "the program's process exited (" + (signal || "code " + code) + ")" });
     }
-    process.exit(0);
+    exitFlushed();
   });
 }
 
@@ -546,6 +557,7 @@ function toWorker(message) {
 }
 
 function onHost(m) {
+  if (exiting) return;
   if (m.t === "hello" && key === null && typeof m.key === "string") {
     key = Buffer.from(m.key, "hex");
     startWorker(Math.max(16, Math.ceil(m.heapMb)));

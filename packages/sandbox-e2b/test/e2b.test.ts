@@ -254,6 +254,25 @@ return "real";`,
     },
   );
 
+  it("reports why the program's process ended when the host reads the runner's output late", async () => {
+    // The tool holds the host's thread (and this in-process stand-in) while the program logs 2 MiB and
+    // then outgrows its memory: the runner's frames queue behind a full pipe, the last one saying why.
+    const MiB = 1024 * 1024;
+    const outcome = await local().execute({
+      code: `codecall.callTool("stall");
+for (let i = 0; i < 8; i++) console.log("x".repeat(256 * 1024));
+const keep = [];
+for (;;) keep.push(new Uint8Array(8 * 1024 * 1024).fill(1));`,
+      tools: async () => {
+        const end = Date.now() + 1_500;
+        while (Date.now() < end);
+        return null;
+      },
+      limits: { memoryBytes: 64 * MiB, maxOutputBytes: 4 * MiB, wallTimeMs: 20_000, cpuTimeMs: 20_000 },
+    });
+    expect(outcome.error?.code).toBe("SANDBOX_MEMORY");
+  });
+
   it("kills the runner and the program's process on dispose", async () => {
     const session = await local().createSession();
     const before = new Set(standIn.running());
