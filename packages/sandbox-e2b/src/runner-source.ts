@@ -514,8 +514,12 @@ function startWorker(heapMb) {
   worker.stdin.on("error", () => {});
   readLines(worker.stdout, onWorker);
   worker.stderr.on("data", keep);
-  // "close", not "exit": the worker's last messages and its stderr (a heap out-of-memory) are read first.
-  worker.on("close", (code, signal) => {
+  // Reported once its output closed, so its last messages and stderr (a heap out-of-memory) are read
+  // first; at most a second after it exited, should something it started hold that output open.
+  let ended = false;
+  const onEnd = (code, signal) => {
+    if (ended) return;
+    ended = true;
     if (current) {
       const stopped = current.stopped;
       const oom = /heap out of memory|Allocation failed|ERR_WORKER_OUT_OF_MEMORY/.test(stderrTail);
@@ -526,7 +530,9 @@ function startWorker(heapMb) {
       frame({ t: "exit", message: "the program's process exited (" + (signal || "code " + code) + ")" });
     }
     exitFlushed();
-  });
+  };
+  worker.on("close", onEnd);
+  worker.on("exit", (code, signal) => setTimeout(() => onEnd(code, signal), 1000));
 }
 
 const CODES = ["PROGRAM_SYNTAX", "SANDBOX_CPU_LIMIT", "SANDBOX_MEMORY", "SANDBOX_CRASHED"];
