@@ -90,7 +90,10 @@ describe("session lifecycle", () => {
     console.info(
       `500 sessions: rss ${mb(before.rss)} -> ${mb(after.rss)} MB, handles ${before.handles} -> ${after.handles}`,
     );
-    expect(Math.abs(after.rss - before.rss)).toBeLessThanOrEqual(32 * 1024 * 1024);
+    // RSS after collection still moves with the machine's load (+7 to +16 MB alone, +35 MB once with
+    // four busy loops beside the whole suite). A leaked context or vault per session is far more: a
+    // vault's lookup tables alone take 256 KB, 128 MB for 500.
+    expect(Math.abs(after.rss - before.rss)).toBeLessThanOrEqual(48 * 1024 * 1024);
     // Keep-alive sockets of the client's fetch may linger a moment; no per-session handle may stay.
     expect(after.handles).toBeLessThanOrEqual(before.handles + 8);
   });
