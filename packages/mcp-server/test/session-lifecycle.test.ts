@@ -91,8 +91,8 @@ describe("session lifecycle", () => {
       `500 sessions: rss ${mb(before.rss)} -> ${mb(after.rss)} MB, handles ${before.handles} -> ${after.handles}`,
     );
     // RSS after collection still moves with the machine's load (+7 to +16 MB alone, +35 MB once with
-    // four busy loops beside the whole suite). A leaked context or vault per session is far more: a
-    // vault's lookup tables alone take 256 KB, 128 MB for 500.
+    // four busy loops beside the whole suite). A leak per session is far more: each session's context is
+    // a worker thread with its own WebAssembly instance, megabytes each.
     expect(Math.abs(after.rss - before.rss)).toBeLessThanOrEqual(48 * 1024 * 1024);
     // Keep-alive sockets of the client's fetch may linger a moment; no per-session handle may stay.
     expect(after.handles).toBeLessThanOrEqual(before.handles + 8);

@@ -38,6 +38,11 @@ export interface IssueOptions {
 }
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/**
+ * The flag tables below start as this one, shared and never written, and get their own 64 KiB on the
+ * first value: a vault that never holds one (most sessions of a server) costs no table memory.
+ */
+const NO_FLAGS = new Uint8Array(65536);
 /** Per UTF-16 code unit: 1 a word character, 2 not, 0 not yet classified. */
 const WORD_CLASS = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) WORD_CLASS[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
@@ -117,10 +122,10 @@ export class KnownValues implements WordFilter {
   readonly #byFirstWord = new Map<string, { lead: number; length: number }[]>();
   /** Value → its type. */
   readonly #values = new Map<string, string>();
-  readonly #signatures = new Uint8Array(65536);
-  readonly #signatures2 = new Uint8Array(65536);
+  #signatures = NO_FLAGS;
+  #signatures2 = NO_FLAGS;
   /** The {@link shapeOf} of every value: a candidate span whose shape is unmarked is no value, unread. */
-  readonly #shapes = new Uint8Array(65536);
+  #shapes = NO_FLAGS;
   /** Grows with every value added: word lists a profile made earlier are stale once it changes. */
   version = 0;
 
@@ -143,6 +148,11 @@ export class KnownValues implements WordFilter {
     while (w < v.length && isWord(v.charCodeAt(w))) w++;
     if (w === lead) return; // no word at all: nothing to anchor on
     this.#values.set(v, type);
+    if (this.#shapes === NO_FLAGS) {
+      this.#shapes = new Uint8Array(65536);
+      this.#signatures = new Uint8Array(65536);
+      this.#signatures2 = new Uint8Array(65536);
+    }
     this.#shapes[shapeOf(v)] = 1;
     this.version++;
     if (v.indexOf("\n") !== -1) this.multiline = true;
@@ -319,7 +329,7 @@ export class Vault {
    * signature no value has is not looked up, so the many strings of a result that are no value (ids,
    * timestamps, messages) are never hashed for the lookup.
    */
-  readonly #shapes = new Uint8Array(65536);
+  #shapes = NO_FLAGS;
   #rememberedVersion = 0;
   /** Indexes of known values, grown as values are added (never rebuilt: a large vault stays cheap). */
   readonly #remembered = new KnownValues();
@@ -360,7 +370,7 @@ export class Vault {
         known = other.get(text, start, end, hash);
         if (known >= 0) {
           same.add(known, hash);
-          if (!numeric) this.#shapes[this.#shapeOf(known)] = 1;
+          if (!numeric) this.#markShape(this.#shapeOf(known));
         }
       }
     }
@@ -423,6 +433,12 @@ export class Vault {
     };
   }
 
+  /** Marks a string value's shape, the table made on the first (see {@link NO_FLAGS}). */
+  #markShape(shape: number): void {
+    if (this.#shapes === NO_FLAGS) this.#shapes = new Uint8Array(65536);
+    this.#shapes[shape] = 1;
+  }
+
   /** The signature ({@link shapeOf}) of value `id`. */
   #shapeOf(id: number): number {
     const s = this.#store;
@@ -438,7 +454,7 @@ export class Vault {
     else {
       this.#byString.add(id, hash);
       if (n > this.#longest) this.#longest = n;
-      this.#shapes[this.#shapeOf(id)] = 1;
+      this.#markShape(this.#shapeOf(id));
     }
     const type = this.#types[meta >> 2]!;
     if (this.#all !== undefined && type !== ESCAPE_TYPE && n >= 2)
