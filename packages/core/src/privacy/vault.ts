@@ -237,9 +237,7 @@ export class KnownValues implements WordFilter {
       if (start > 0 && lead === 0 && isWord(text.charCodeAt(start - 1))) continue;
       if (end < n && isWord(text.charCodeAt(end)) && isWord(text.charCodeAt(end - 1))) continue;
       // `shapeOf(text.slice(start, end))`, read without making the slice.
-      const shape =
-        (Math.imul(text.charCodeAt(start), 961) + Math.imul(text.charCodeAt(end - 1), 31) + length) & 0xffff;
-      if (this.#shapes[shape] === 0) continue;
+      if (this.#shapes[signature(text.charCodeAt(start), text.charCodeAt(end - 1), length)] === 0) continue;
       const type = this.#values.get(text.slice(start, end));
       if (type === undefined) continue;
       if (taken.length > 0 && cutsInto(start, end, type, taken)) continue;
@@ -251,8 +249,7 @@ export class KnownValues implements WordFilter {
 }
 
 /** A 16-bit signature of a string: its length and its first and last code units. */
-const shapeOf = (v: string): number =>
-  (Math.imul(v.charCodeAt(0), 961) + Math.imul(v.charCodeAt(v.length - 1), 31) + v.length) & 0xffff;
+const shapeOf = (v: string): number => signature(v.charCodeAt(0), v.charCodeAt(v.length - 1), v.length);
 
 const NUMERIC = 1;
 const REMEMBERED = 2;
@@ -443,7 +440,7 @@ export class Vault {
   #shapeOf(id: number): number {
     const s = this.#store;
     const n = s.lengthOf(id);
-    return (Math.imul(s.codeAt(id, 0), 961) + Math.imul(s.codeAt(id, n - 1), 31) + n) & 0xffff;
+    return signature(s.codeAt(id, 0), s.codeAt(id, n - 1), n);
   }
 
   /** Makes entry `id` (its value's hash `hash`) findable by lookups and (once indexed) by scans for all values. */
