@@ -1,4 +1,5 @@
-// Errors live in the contract package so every backend shares one class; core's modules import them here.
+// Errors live in the contract package so every backend shares one class; core's modules import them here,
+// from its small `errors` entry: `@codecall/core/privacy` needs only these, not the sandbox runner.
 export {
   CodecallError,
   type CodecallErrorOptions,
@@ -6,4 +7,4 @@ export {
   type ErrorCode,
   hasErrorCode,
   type SerializedError,
-} from "@codecall/sandbox";
+} from "@codecall/sandbox/errors";
