@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { init, parse } from "es-module-lexer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./packages.js";
@@ -80,6 +81,14 @@ describe("each entry loads only what it needs (built output)", () => {
     const allowed = ["@codecall/sandbox/errors", "tlds"];
     expect(loaded.filter((name) => !allowed.includes(name))).toEqual([]);
     expect(dynamic).toEqual([]);
+  });
+
+  it("@codecall/sandbox/errors holds the main entry's own error class, not a copy", async () => {
+    const dist = (file: string) => pathToFileURL(join(repoRoot, "packages/sandbox/dist", file)).href;
+    const main = await import(dist("index.js"));
+    const errors = await import(dist("errors.js"));
+    expect(errors.CodecallError).toBe(main.CodecallError);
+    expect(new errors.CodecallError("SANDBOX_CRASHED", "x")).toBeInstanceOf(main.CodecallError);
   });
 
   it("only @codecall/core/agent loads the Anthropic SDK", () => {
