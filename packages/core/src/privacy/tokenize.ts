@@ -52,6 +52,7 @@ import {
   typeForSchema,
   versionCells,
 } from "./fields.js";
+import { readLiteral } from "./literal.js";
 import { perKey } from "./per-key.js";
 import { plusRegion } from "./phone-regions.js";
 import { profileOf, type TextProfile, textProfile } from "./profile.js";
@@ -327,18 +328,28 @@ class Collector {
       } catch {
         // JSON lines (a log's records, one per line, other lines between): each is read as one document.
         if (value.indexOf("\n") !== -1) this.#jsonLines(value);
+        // A Python or JavaScript literal (`{'name': 'Jane Doe', 'vip': True}`), read as its JSON.
+        const literal = readLiteral(value);
+        if (literal !== undefined) this.#document(literal);
         return;
       }
-      if (typeof parsed === "object" && parsed !== null) {
-        try {
-          this.collect(parsed, undefined, Role.None);
-          this.embedded(parsed);
-        } catch (error) {
-          // Nested past the stack (a log line of thousands of `{"a":`): its strings are still scanned as
-          // text by the walk; only the reading by field names is lost.
-          if (!(error instanceof RangeError)) throw error;
-        }
-      }
+      if (typeof parsed === "object" && parsed !== null) this.#document(parsed);
+    } else if ((first === 123 || first === 91) && value.length <= MAX_EMBEDDED_JSON) {
+      // JSON (or a literal) cut short by a tool's output limit: what it holds up to the cut.
+      const literal = readLiteral(value);
+      if (literal !== undefined) this.#document(literal);
+    }
+  }
+
+  /** A document read out of a text block: its fields read by name, its values remembered. */
+  #document(parsed: JsonValue): void {
+    try {
+      this.collect(parsed, undefined, Role.None);
+      this.embedded(parsed);
+    } catch (error) {
+      // Nested past the stack (a log line of thousands of `{"a":`): its strings are still scanned as
+      // text by the walk; only the reading by field names is lost.
+      if (!(error instanceof RangeError)) throw error;
     }
   }
 
