@@ -130,7 +130,34 @@ const NAME_PART_KEYS = new Set([
   "prefix",
   "suffix",
 ]);
-const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium"];
+const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium", "key", "field", "name"];
+/** Of those, the keys that label an entry (a form's, a custom field's), not a record's kind (`type: "contact"`). */
+const FIELD_LABEL_KEYS = new Set(["label", "key", "field", "name"]);
+
+/** Keys that hold a wrapper's one text (`{value: "..."}`, Notion's rich text `{plain_text: "..."}`). */
+const TEXT_KEYS = ["value", "plain_text"];
+
+/**
+ * The one text a wrapper holds, and where: `{value: "Jane"}`, `{plain_text: "Jane Doe"}`, a list of one
+ * such, or a typed union's payload (`{type: "title", title: [...]}`, `{type: "email", email: "..."}`).
+ * Undefined for anything else (a record of several fields, a list of several items).
+ */
+function wrappedText(
+  v: JsonValue,
+  depth: number,
+): { container: object; at: string | number; text: string } | undefined {
+  if (depth > 3 || typeof v !== "object" || v === null) return undefined;
+  if (Array.isArray(v)) return v.length === 1 ? wrappedText(v[0]!, depth + 1) : undefined;
+  for (const at of TEXT_KEYS) {
+    const text = v[at];
+    if (typeof text === "string") return { container: v, at, text };
+  }
+  const t = v.type;
+  if (typeof t !== "string" || t === "type" || !hasOwn.call(v, t)) return undefined;
+  const payload = v[t]!;
+  if (typeof payload === "string") return { container: v, at: t, text: payload };
+  return wrappedText(payload, depth + 1);
+}
 
 /** What {@link Collector} reads from a property name. */
 interface KeyFacts {
@@ -441,6 +468,7 @@ class Collector {
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
     let contactType: string | undefined;
+    let contactStrict = false;
     let headLists: JsonValue[][] | undefined;
     let rowLists: JsonValue[] | undefined;
     if (typeof value.value === "string" || typeof value.value === "number") {
@@ -450,6 +478,16 @@ class Collector {
           const t = keyKind(kind);
           if (t === "EMAIL" || t === "PHONE" || t === "SSN") contactType = t;
           else if (/\bssn\b|social.?security/i.test(kind)) contactType = "SSN";
+          else if (
+            (t === "NAME" || t === "ROLE") &&
+            FIELD_LABEL_KEYS.has(k) &&
+            typeof value.value === "string"
+          ) {
+            // A form's or a custom field's entry (`{label: "Full name", value: "Jane Doe"}`): its label
+            // says whose name the value is, a role's read as strictly as a role's field.
+            contactType = "NAME";
+            contactStrict = t === "ROLE";
+          }
           if (contactType) break;
         }
       }
@@ -464,7 +502,7 @@ class Collector {
       if (typeof v === "string" && (facts.region || (kind === "PHONE" && v.charCodeAt(0) === 43)))
         holdsRegion = true;
       if (key === "value" && contactType !== undefined) {
-        this.#take(value, key, contactType, v, false);
+        this.#take(value, key, contactType, v, contactStrict);
         continue;
       }
       if (typeof v === "string" || typeof v === "number") {
@@ -540,6 +578,29 @@ class Collector {
         else if (typeof first === "string" || columnName(first) !== undefined) {
           headLists ??= [];
           headLists.push(v);
+        }
+      }
+      // One text in a wrapper under a key that types it (`firstname: {value: "Jane"}`, Notion's
+      // `Name: {type: "title", title: [{plain_text: "Jane Doe"}]}` in a record with a phone): the key's value.
+      if (typeof v === "object" && v !== null) {
+        const wrapped = wrappedText(v, 0);
+        if (wrapped !== undefined) {
+          let type: string | undefined;
+          let strict = false;
+          if (kind === "EMAIL" || kind === "PHONE" || kind === "SSN" || kind === "NAME") type = kind;
+          else if (kind === "ROLE") {
+            type = "NAME";
+            strict = true;
+          } else if (facts.genericName) {
+            person ??=
+              value.resource !== true &&
+              ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
+            if (person) {
+              type = "NAME";
+              strict = role !== Role.Person && !isPersonObject(value);
+            }
+          }
+          if (type !== undefined) this.#take(wrapped.container, wrapped.at, type, wrapped.text, strict);
         }
       }
       let childRole = Role.None;
