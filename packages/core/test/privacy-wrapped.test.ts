@@ -86,7 +86,7 @@ describe("entries labelled by a field's name", () => {
   });
 
   it("entries of other fields, teams under a role and numbers stay", () => {
-    const settings = {
+    const settings: JsonValue = {
       settings: [
         { label: "Product name", value: "Widget Pro" },
         { label: "Owner", value: "Platform Team" },
