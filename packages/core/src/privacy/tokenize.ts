@@ -134,6 +134,16 @@ const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium
 /** Of those, the keys that label an entry (a form's, a custom field's), not a record's kind (`type: "contact"`). */
 const FIELD_LABEL_KEYS = new Set(["label", "key", "field", "name"]);
 
+/**
+ * Whether `record`, reached in `role`, is a person's, so that its generic `name` is the person's: under a
+ * role and naming no thing, or a person by its own fields; a calendar's room or equipment never.
+ */
+function personRecord(record: { [key: string]: JsonValue }, role: Role): boolean {
+  return (
+    record.resource !== true && ((role === Role.Person && !namesAThing(record)) || isPersonObject(record))
+  );
+}
+
 /** Keys that hold a wrapper's one text (`{value: "..."}`, Notion's rich text `{plain_text: "..."}`). */
 const TEXT_KEYS = ["value", "plain_text"];
 
@@ -525,9 +535,7 @@ class Collector {
             type = "NAME";
             strict = true;
           } else if (facts.genericName) {
-            person ??=
-              value.resource !== true &&
-              ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
+            person ??= personRecord(value, role);
             if (person) {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
@@ -592,9 +600,7 @@ class Collector {
             type = "NAME";
             strict = true;
           } else if (facts.genericName) {
-            person ??=
-              value.resource !== true &&
-              ((role === Role.Person && !namesAThing(value)) || isPersonObject(value));
+            person ??= personRecord(value, role);
             if (person) {
               type = "NAME";
               strict = role !== Role.Person && !isPersonObject(value);
