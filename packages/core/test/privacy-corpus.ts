@@ -924,6 +924,58 @@ const SHAPES: Record<string, (b: Builder) => JsonValue> = {
   chat,
 };
 
+/** Python's `repr` of a JSON value, as `str(result)` in a Python tool writes it. */
+export function pythonRepr(v: JsonValue): string {
+  if (v === null) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") {
+    // Python quotes with `'` unless the string holds one and no `"`.
+    const quote = v.includes("'") && !v.includes('"') ? '"' : "'";
+    const escaped = v
+      .replace(/\\/g, "\\\\")
+      .replaceAll(quote, `\\${quote}`)
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t");
+    return `${quote}${escaped}${quote}`;
+  }
+  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(", ")}]`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${pythonRepr(k)}: ${pythonRepr(x)}`)
+    .join(", ")}}`;
+}
+
+/**
+ * The samples whose structured value is known (the value itself, its `structuredContent`, or the JSON of
+ * one of its text blocks), each rewritten as one text block holding that value's Python `repr`, with the
+ * same labels and negatives.
+ */
+export function asPythonRepr(samples: readonly Sample[]): Sample[] {
+  const structured = (value: JsonValue): JsonValue | undefined => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    if (value.structuredContent !== undefined) return value.structuredContent;
+    if (!Array.isArray(value.content)) return value;
+    for (const block of value.content) {
+      const text = (block as { text?: unknown }).text;
+      if (typeof text !== "string") continue;
+      try {
+        const parsed = JSON.parse(text) as JsonValue;
+        if (typeof parsed === "object" && parsed !== null) return parsed;
+      } catch {
+        // not JSON: the next block
+      }
+    }
+    return undefined;
+  };
+  return samples.flatMap((s) => {
+    const value = structured(s.value);
+    if (value === undefined) return [];
+    return [{ ...s, value: { content: [{ type: "text", text: pythonRepr(value) }] } }];
+  });
+}
+
 /** `count` samples from `seed`, shapes in turn. */
 export function generateCorpus(seed: number, count: number): Sample[] {
   const r = rng(seed);

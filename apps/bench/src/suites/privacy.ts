@@ -3,7 +3,8 @@
  * (at one and four times the size, for linearity), every figure beside a JSON.parse + JSON.stringify
  * yardstick of the same bytes measured in the same run; precision/recall per type on
  * the labelled corpus of issue 22 (generated from a fixed seed by `packages/core/test/privacy-corpus.ts`,
- * which the core test scores too) and on the older short-snippet set, each beside a plain-regex baseline;
+ * which the core test scores too) and on the older short-snippet set, each beside a plain-regex baseline,
+ * and the guard on the corpus rewritten as Python reprs in text blocks (`asPythonRepr`);
  * the CPU time of a 10 MB single-string log (three values per line) at 1, 5 and 10 MB, for linearity,
  * beside a JSON round trip and a plain-regex redaction of the same string; and
  * throughput with a vault of 25,000 remembered values against an empty one.
@@ -18,7 +19,12 @@ import {
   Vault,
 } from "@codecall/core/privacy";
 import nlp from "compromise";
-import { bigLog, generateCorpus, scoreCorpus } from "../../../../packages/core/test/privacy-corpus.js";
+import {
+  asPythonRepr,
+  bigLog,
+  generateCorpus,
+  scoreCorpus,
+} from "../../../../packages/core/test/privacy-corpus.js";
 import { median, round } from "../stats.js";
 
 /** CPU milliseconds (user + system) of one call. */
@@ -342,17 +348,25 @@ export function realisticResults(seed: number): Record<string, JsonValue> {
   return { contacts: { contacts, total: contacts.length }, issues: { items: issues }, logs: { rows: logs } };
 }
 
-/** Scores the guard and the plain regexes on the labelled corpus. */
+/** The guard on one sample: its output and the values it issued tokens for. */
+function guardRun(value: JsonValue) {
+  const vault = new Vault();
+  const output = tokenize(value, vault);
+  const entries = [...vault.entries()]
+    .filter((e) => e.type !== "LITERAL")
+    .map((e) => ({ type: e.type, value: e.value }));
+  return { output, entries };
+}
+
+/**
+ * Scores the guard and the plain regexes on the labelled corpus, and the guard on the same samples
+ * rewritten as Python reprs in a text block (what `str(result)` in a Python tool returns).
+ */
 function corpusScores(seed: number, count: number) {
   const samples = generateCorpus(seed, count);
-  const guard = scoreCorpus(samples, (value) => {
-    const vault = new Vault();
-    const output = tokenize(value, vault);
-    const entries = [...vault.entries()]
-      .filter((e) => e.type !== "LITERAL")
-      .map((e) => ({ type: e.type, value: e.value }));
-    return { output, entries };
-  });
+  const guard = scoreCorpus(samples, guardRun);
+  const reprSamples = asPythonRepr(samples);
+  const repr = scoreCorpus(reprSamples, guardRun);
   const regex = scoreCorpus(samples, (value) => {
     const text = JSON.stringify(value);
     const entries = detectWithBaseline(text);
@@ -377,6 +391,7 @@ function corpusScores(seed: number, count: number) {
     labels: samples.reduce((n, s) => n + s.labels.filter((l) => !l.prose).length, 0),
     guard: brief(guard),
     plainRegex: brief(regex),
+    asPythonRepr: { samples: reprSamples.length, guard: brief(repr) },
   };
 }
 
