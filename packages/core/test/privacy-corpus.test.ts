@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { tokenize, Vault } from "../src/internal.js";
 import type { JsonValue } from "../src/json.js";
-import { type CorpusScore, generateCorpus, scoreCorpus } from "./privacy-corpus.js";
+import { asPythonRepr, type CorpusScore, generateCorpus, scoreCorpus } from "./privacy-corpus.js";
 
 const SEED = 31337;
 const SAMPLES = 1500;
@@ -53,6 +53,21 @@ describe("the labelled corpus", () => {
     expect(score.types.NAME!.precision).toBeGreaterThanOrEqual(0.98);
     expect(score.types.NAME!.recall).toBeGreaterThanOrEqual(0.95);
     expect(score.negativeRate, score.negativeExamples.join("\n")).toBeLessThanOrEqual(0.01);
+  }, 120_000);
+
+  it("meets the same goals on the samples rewritten as Python reprs in a text block", () => {
+    const repr = asPythonRepr(samples);
+    expect(repr.length).toBeGreaterThan(SAMPLES / 2);
+    expect((repr[0]!.value as { content: { text: string }[] }).content[0]!.text).toMatch(/^[[{]'/);
+    const s = scoreCorpus(repr, run);
+    const summary = JSON.stringify(
+      Object.fromEntries(Object.entries(s.types).map(([t, c]) => [t, [c.precision, c.recall]])),
+    );
+    for (const [t, c] of Object.entries(s.types)) {
+      expect(c.precision, `${t} precision ${summary}`).toBeGreaterThanOrEqual(0.98);
+      expect(c.recall, `${t} recall ${summary}`).toBeGreaterThanOrEqual(t === "NAME" ? 0.95 : 0.98);
+    }
+    expect(s.negativeRate, s.negativeExamples.join("\n")).toBeLessThanOrEqual(0.01);
   }, 120_000);
 
   it("leaves names in prose to an optional detector: none of them is found by default", () => {
