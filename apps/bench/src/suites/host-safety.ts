@@ -326,12 +326,16 @@ async function poolCost(): Promise<Record<string, unknown>> {
     });
     const worker = figures("worker");
     const inThread = figures("inThread");
-    // The floor any worker mode pays per round trip: an empty message to a worker thread and back.
+    // The floor any worker mode pays per round trip: an empty message to a worker thread and back; and
+    // the same hop made with shared memory and Atomics (the worker blocked in `Atomics.wait`, the host in
+    // `Atomics.waitAsync`), the other channel a pool could use.
     const floorMs = await emptyRoundTripMs();
+    const atomicsFloorMs = await emptyAtomicsRoundTripMs();
     return {
       worker,
       inThread,
       emptyWorkerMessageRoundTripMs: round(floorMs, 4),
+      emptyAtomicsRoundTripMs: round(atomicsFloorMs, 4),
       ratioWorkerToInThread: {
         fresh: round(worker.freshExecutionMs / inThread.freshExecutionMs, 2),
         warm: round(worker.warmExecutionMs / inThread.warmExecutionMs, 2),
@@ -465,6 +469,50 @@ if (memoryPattern && process.argv[1] === fileURLToPath(import.meta.url)) {
   const [backend, shape] = memoryPattern.split(":") as [string, string];
   await memoryPatternChild(backend, shape);
   process.exit(0);
+}
+
+/**
+ * Median of an empty round trip through shared memory: the host sets a flag and wakes the worker, which
+ * waits in `Atomics.wait`, sets the answer flag and wakes the host, which waits in `Atomics.waitAsync`.
+ */
+async function emptyAtomicsRoundTripMs(): Promise<number> {
+  const { Worker } = await import("node:worker_threads");
+  const flags = new Int32Array(new SharedArrayBuffer(8));
+  const worker = new Worker(
+    `const flags = new Int32Array(require("node:worker_threads").workerData);
+     for (;;) {
+       Atomics.wait(flags, 0, 0);
+       if (Atomics.load(flags, 0) === 2) break;
+       Atomics.store(flags, 0, 0);
+       Atomics.store(flags, 1, 1);
+       Atomics.notify(flags, 1);
+     }`,
+    { eval: true, workerData: flags.buffer },
+  );
+  const waitAsync = (
+    Atomics as unknown as {
+      waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string };
+    }
+  ).waitAsync;
+  try {
+    return median(
+      await timeRuns(
+        async () => {
+          Atomics.store(flags, 1, 0);
+          Atomics.store(flags, 0, 1);
+          Atomics.notify(flags, 0);
+          const wait = waitAsync(flags, 1, 0);
+          if (wait.async) await wait.value;
+        },
+        500,
+        50,
+      ),
+    );
+  } finally {
+    Atomics.store(flags, 0, 2);
+    Atomics.notify(flags, 0);
+    await worker.terminate();
+  }
 }
 
 /** Median of an empty postMessage round trip to an echoing worker thread. */
