@@ -71,6 +71,14 @@ describe("readLiteral", () => {
       expect(readLiteral(text), text).toBeUndefined();
   });
 
+  it("makes `__proto__` an own key, as JSON.parse does, never the object's prototype", () => {
+    const value = readLiteral("{'__proto__': {'polluted': True}, 'a': 1}") as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(["__proto__", "a"]);
+    expect(value).toEqual(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("reads any depth without recursion", () => {
     const deep = `${"[".repeat(200_000)}'x'${"]".repeat(200_000)}`;
     let value = readLiteral(deep);

@@ -71,7 +71,13 @@ export function readLiteral(text: string): JsonValue | undefined {
       return true;
     }
     if (top.key === undefined) return false;
-    top.value[top.key] = value;
+    // An own property, as JSON.parse makes it: `__proto__` would otherwise set the object's prototype.
+    Object.defineProperty(top.value, top.key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     top.key = undefined;
     return true;
   };
