@@ -79,16 +79,28 @@ describe("readLiteral", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it("reads any depth without recursion", () => {
-    const deep = `${"[".repeat(200_000)}'x'${"]".repeat(200_000)}`;
-    let value = readLiteral(deep);
+  it("reads 1,000 levels of nesting, and gives undefined past them (no recursion, no huge build)", () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}'x'${"]".repeat(depth)}`;
+    let value = readLiteral(nested(1_000));
     let depth = 0;
     while (Array.isArray(value)) {
       value = value[0];
       depth++;
     }
-    expect(depth).toBe(200_000);
+    expect(depth).toBe(1_000);
     expect(value).toBe("x");
+    expect(readLiteral(nested(1_001))).toBeUndefined();
+    expect(readLiteral("[".repeat(4_000_000))).toBeUndefined();
+  });
+
+  it("keeps a raw string's backslashes, reads nan and inf, and refuses mismatched brackets", () => {
+    expect(readLiteral("{'re': r'\\d+\\.', 'x': nan, 'y': inf}")).toEqual({
+      re: "\\d+\\.",
+      x: null,
+      y: null,
+    });
+    expect(readLiteral("([1, 2)]")).toBeUndefined();
+    expect(readLiteral("{'a': [1}")).toBeUndefined();
   });
 });
 

@@ -73,30 +73,29 @@ describe("wrapped values take their key's type", () => {
   });
 });
 
-describe("entries labelled by a field's name", () => {
-  it("a form's or custom field's name entry is a name, a role's read strictly", () => {
-    const out = run({
-      fields: [
-        { key: "Customer name", value: "Jane Doe" },
-        { label: "Owner", value: "Maria Schmidt" },
-        { name: "Phone", value: "(543) 862-4483" },
+describe("entries labelled by a field's name are not read as names", () => {
+  // A label list is as often a catalogue of labels, a header list or settings as a form: `{name:
+  // "User-Agent", value: "Mozilla Firefox"}`, `{key: "first_name", value: "Name"}` (a review's finding).
+  it("header lists, label catalogues, settings and custom fields stay as they were", () => {
+    const lists: JsonValue = {
+      headers: [
+        { name: "User-Agent", value: "Mozilla Firefox" },
+        { name: "X-Owner", value: "Payments" },
       ],
-    });
-    for (const value of ["Jane Doe", "Maria Schmidt", "862-4483"]) expect(out).not.toContain(value);
-  });
-
-  it("entries of other fields, teams under a role and numbers stay", () => {
-    const settings: JsonValue = {
+      labels: [
+        { key: "first_name", value: "Name" },
+        { key: "full_name", value: "Full Name" },
+        { key: "contact_name", value: "Nombre del contacto" },
+      ],
       settings: [
         { label: "Product name", value: "Widget Pro" },
-        { label: "Owner", value: "Platform Team" },
-        { key: "Owner", value: "Payments Squad" },
+        { name: "Account Manager", value: "Enterprise" },
+        { key: "Owner", value: "Platform" },
         { name: "display_name", value: "Acme Dashboard" },
-        { name: "timeout", value: "30s" },
         { label: "Customer name", value: 12 },
         { type: "contact", value: "Acme" },
       ],
     };
-    expect(run(settings)).toBe(JSON.stringify(settings));
+    expect(run(lists)).toBe(JSON.stringify(lists));
   });
 });

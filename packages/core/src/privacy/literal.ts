@@ -13,13 +13,21 @@
  * literal: `[INFO] ...`, `{not json}`, a markdown link) gives `undefined`.
  *
  * Written here rather than taken from a library: JSON5 reads JavaScript's literals but not Python's nor a
- * cut document, and this reader needs none of a parser's error reporting. One pass with an explicit stack:
- * linear in the text, and no nesting depth overflows it.
+ * cut document, and this reader needs none of a parser's error reporting. One pass with an explicit stack,
+ * linear in the text; a literal nested deeper than {@link MAX_DEPTH} levels is not read.
  */
 import type { JsonValue } from "../json.js";
 
+/**
+ * Deeper literals are not read: the field rules that read the document recurse and stop near 1,600 levels
+ * anyway, and a text of millions of `[` would cost seconds and a gigabyte to build.
+ */
+const MAX_DEPTH = 1_000;
+
 interface Frame {
   readonly value: JsonValue[] | { [key: string]: JsonValue };
+  /** The character that closes it: `}`, `]` or `)`. */
+  readonly close: number;
   /** In an object: the key read and waiting for its value (after its `:`), else undefined. */
   key: string | undefined;
   /** In an object: a key was read and its `:` not yet. */
@@ -47,6 +55,8 @@ const KEYWORDS = new Map<string, JsonValue>([
   ["undefined", null],
   ["NaN", null],
   ["Infinity", null],
+  ["nan", null],
+  ["inf", null],
 ]);
 /** {@link readString}'s answer for a string the text ends inside. */
 const CUT = Symbol("cut");
@@ -111,18 +121,17 @@ export function readLiteral(text: string): JsonValue | undefined {
     if (top?.colon) return undefined;
     if (c === 123 || c === 91 || c === 40) {
       // `{`, `[`, `(`
-      if (atKey()) return undefined;
+      if (atKey() || stack.length >= MAX_DEPTH) return undefined;
       const value: Frame["value"] = c === 123 ? {} : [];
       if (!put(value)) return undefined;
-      stack.push({ value, key: undefined, colon: false });
+      stack.push({ value, close: c === 123 ? 125 : c === 91 ? 93 : 41, key: undefined, colon: false });
       i++;
       continue;
     }
     if (c === 125 || c === 93 || c === 41) {
       // `}`, `]`, `)`: closes a container of its kind.
       stack.pop();
-      if (top === undefined || top.key !== undefined) return undefined;
-      if ((c === 125) === Array.isArray(top.value)) return undefined;
+      if (top === undefined || top.key !== undefined || c !== top.close) return undefined;
       i++;
       if (stack.length === 0) break;
       continue;
@@ -157,7 +166,16 @@ export function readLiteral(text: string): JsonValue | undefined {
       i = j;
       if (next === 39 || next === 34) {
         if (!STRING_PREFIXES.has(name)) return undefined;
-        continue; // the string follows
+        if (!/r/i.test(name)) continue; // the string follows
+        // A raw string (`r'\d+'`) keeps its backslashes.
+        const end = text.indexOf(text[j]!, j + 1);
+        if (end === -1) break; // the text ends inside it
+        const raw = text.slice(j + 1, end);
+        if (raw.includes("\n")) return undefined;
+        i = end + 1;
+        if (atKey()) takeKey(raw);
+        else if (!put(raw)) return undefined;
+        continue;
       }
       if (atKey()) {
         takeKey(name);

@@ -130,9 +130,7 @@ const NAME_PART_KEYS = new Set([
   "prefix",
   "suffix",
 ]);
-const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium", "key", "field", "name"];
-/** Of those, the keys that label an entry (a form's, a custom field's), not a record's kind (`type: "contact"`). */
-const FIELD_LABEL_KEYS = new Set(["label", "key", "field", "name"]);
+const CONTACT_KIND_KEYS = ["system", "type", "kind", "label", "channel", "medium"];
 
 /**
  * Whether `record`, reached in `role`, is a person's, so that its generic `name` is the person's: under a
@@ -478,7 +476,6 @@ class Collector {
     let person: boolean | undefined;
     // `{system: "phone", value: "..."}` (FHIR ContactPoint, vCard-like lists): the kind names the value.
     let contactType: string | undefined;
-    let contactStrict = false;
     let headLists: JsonValue[][] | undefined;
     let rowLists: JsonValue[] | undefined;
     if (typeof value.value === "string" || typeof value.value === "number") {
@@ -488,16 +485,6 @@ class Collector {
           const t = keyKind(kind);
           if (t === "EMAIL" || t === "PHONE" || t === "SSN") contactType = t;
           else if (/\bssn\b|social.?security/i.test(kind)) contactType = "SSN";
-          else if (
-            (t === "NAME" || t === "ROLE") &&
-            FIELD_LABEL_KEYS.has(k) &&
-            typeof value.value === "string"
-          ) {
-            // A form's or a custom field's entry (`{label: "Full name", value: "Jane Doe"}`): its label
-            // says whose name the value is, a role's read as strictly as a role's field.
-            contactType = "NAME";
-            contactStrict = t === "ROLE";
-          }
           if (contactType) break;
         }
       }
@@ -512,7 +499,7 @@ class Collector {
       if (typeof v === "string" && (facts.region || (kind === "PHONE" && v.charCodeAt(0) === 43)))
         holdsRegion = true;
       if (key === "value" && contactType !== undefined) {
-        this.#take(value, key, contactType, v, contactStrict);
+        this.#take(value, key, contactType, v, false);
         continue;
       }
       if (typeof v === "string" || typeof v === "number") {
