@@ -263,9 +263,19 @@ async function memoryPatternChild(backend: string, shape: string): Promise<void>
   }
 }
 
-/** {@link poolCost}: fresh executions per mode, and rounds of 20 warm and 20 one-tool-call executions each. */
+/**
+ * {@link poolCost}: fresh executions per mode, and rounds of 20 warm, 20 one-tool-call and 20 short-work
+ * executions each.
+ */
 const FRESH_ROUNDS = 30;
 const WARM_ROUNDS = 10;
+/**
+ * A short program that does some work, as a model's filtering step does (1,000 records made, filtered and
+ * summed): beside `return 1`, it shows whether the pool's cost is a constant per execution or a factor.
+ */
+const SHORT_WORK =
+  "const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i, region: i % 7, amount: (i * 37) % 1000 }));\n" +
+  "return rows.filter((r) => r.region === 3).reduce((sum, r) => sum + r.amount, 0);";
 
 /**
  * Worker threads against in-thread QuickJS, sampled in turn (each round measures both modes, in
@@ -277,8 +287,8 @@ async function poolCost(): Promise<Record<string, unknown>> {
   const sessions: Partial<Record<keyof typeof modes, SandboxSession>> = {};
   try {
     const samples = {
-      worker: { fresh: [] as number[], warm: [] as number[], tool: [] as number[] },
-      inThread: { fresh: [] as number[], warm: [] as number[], tool: [] as number[] },
+      worker: { fresh: [] as number[], warm: [] as number[], tool: [] as number[], work: [] as number[] },
+      inThread: { fresh: [] as number[], warm: [] as number[], tool: [] as number[], work: [] as number[] },
     };
     for (const [mode, sandbox] of Object.entries(modes) as [keyof typeof modes, Sandbox][]) {
       await sandbox.execute({ code: "return 1" });
@@ -291,6 +301,7 @@ async function poolCost(): Promise<Record<string, unknown>> {
         0,
         200,
       );
+      await timeRuns(() => session.execute({ code: SHORT_WORK }), 0, 50);
     }
     const inTurn = (round: number) =>
       round % 2 ? (["inThread", "worker"] as const) : (["worker", "inThread"] as const);
@@ -317,12 +328,14 @@ async function poolCost(): Promise<Record<string, unknown>> {
             5,
           )),
         );
+        samples[mode].work.push(...(await timeRuns(() => session.execute({ code: SHORT_WORK }), 20, 5)));
       }
     }
     const figures = (mode: keyof typeof modes) => ({
       freshExecutionMs: round(median(samples[mode].fresh)),
       warmExecutionMs: round(median(samples[mode].warm)),
       oneToolCallExecutionMs: round(median(samples[mode].tool)),
+      shortWorkExecutionMs: round(median(samples[mode].work)),
     });
     const worker = figures("worker");
     const inThread = figures("inThread");
@@ -340,6 +353,7 @@ async function poolCost(): Promise<Record<string, unknown>> {
         fresh: round(worker.freshExecutionMs / inThread.freshExecutionMs, 2),
         warm: round(worker.warmExecutionMs / inThread.warmExecutionMs, 2),
         oneToolCall: round(worker.oneToolCallExecutionMs / inThread.oneToolCallExecutionMs, 2),
+        shortWork: round(worker.shortWorkExecutionMs / inThread.shortWorkExecutionMs, 2),
         goalWarm: 2,
       },
     };
