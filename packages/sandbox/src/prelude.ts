@@ -1,4 +1,4 @@
-import { RAW_FROM_UNITS } from "./answer-json.js";
+import { JSON_ANSWER_PREFIX, RAW_FROM_UNITS } from "./answer-json.js";
 import { HOST_GLOBAL } from "./spec-v1.js";
 import type { ProgramPosition } from "./stack.js";
 import type { ExecuteRequest } from "./types.js";
@@ -176,6 +176,11 @@ function compact(source: string): string {
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
+/** `reply` starts as the host's JSON replies do ({@link JSON_ANSWER_PREFIX}), one index at a time (see `settle`). */
+const STARTS_AS_JSON_ANSWER = [...JSON_ANSWER_PREFIX]
+  .map((c, i) => `reply[${i}] === ${JSON.stringify(c)}`)
+  .join(" && ");
+
 export const PRELUDE_SOURCE = compact(`(function () {
 "use strict";
 var g = globalThis, host = g.${HOST_GLOBAL};
@@ -212,7 +217,7 @@ function strict(_k, x) {
 // A string primitive's length and characters within it are read without its prototype, which a program
 // may have changed; anything shorter than a raw answer, or not a string, goes to parse and fails closed.
 function settle(reply, name) {
-  if (typeof reply === "string" && reply.length >= ${RAW_FROM_UNITS} && !(reply[0] === "{" && reply[1] === '"' && reply[2] === "o" && reply[3] === "k" && reply[4] === '"' && reply[5] === ":")) return reply;
+  if (typeof reply === "string" && reply.length >= ${RAW_FROM_UNITS} && !(${STARTS_AS_JSON_ANSWER})) return reply;
   var r = parse(reply); if (r.ok) return r.value; throw rarePaths().toolError(r.error, name);
 }
 sealed("codecall", Object.freeze({ callTool: function (name, args) {
