@@ -2,8 +2,8 @@
  * The adversarial part of the conformance kit: programs of the kinds a model can be talked into writing,
  * each run through {@link hostile}, which requires what every backend must give the host whatever the
  * program does: no escape, host globals and prototypes unchanged, the expected typed error within twice
- * its limit, host RSS growth within the memory limit plus 64 MiB, the host's event loop never blocked
- * for long, and the next execution on the same session works. Written from the shapes of public
+ * its limit, host RSS growth within the memory limit plus 64 MiB (a case that allows more says why), the
+ * host's event loop never blocked for long, and the next execution on the same session works. Written from the shapes of public
  * advisories (vm2, isolated-vm, quickjs-emscripten) and issue 15's list, not copied from them.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -35,6 +35,11 @@ export interface HostileOptions {
   check?: (outcome: ExecutionOutcome) => void;
   /** The most the host's own heap may gain during the run (see {@link hostGrowth}). */
   maxHostGrowth?: number;
+  /**
+   * The most the process's RSS may gain during the run: by default the memory limit plus 64 MiB. Only a
+   * case whose engine is known to overshoot its limit transiently, with the reason beside it, sets more.
+   */
+  maxRssGrowth?: number;
 }
 
 /**
@@ -118,7 +123,7 @@ export async function hostile(
     expect(elapsed, `ended after ${Math.round(elapsed)} ms`).toBeLessThan(bound);
     expect(hostSnapshot(), "the host's globals or prototypes changed").toBe(before);
     expect(rssGrowth, `host RSS grew ${Math.round(rssGrowth / MiB)} MiB`).toBeLessThan(
-      limits.memoryBytes + 64 * MiB,
+      options.maxRssGrowth ?? limits.memoryBytes + 64 * MiB,
     );
     if (hostBytes !== undefined) {
       expect(hostBytes, `host heap grew ${(hostBytes / MiB).toFixed(1)} MiB`).toBeLessThan(
