@@ -1,8 +1,8 @@
 /**
  * `pnpm bench`: runs every suite in `src/suites/` (or those named on the command line) one after another
- * and writes all figures to `results/latest.json`, with the machine it ran on. Suites export
- * `name` and `run()`, which returns a JSON object of figures. A run with the scenarios suite also writes
- * `results/report.md` with SVG charts (see `report/write.ts`).
+ * and writes all figures to `results/latest.json`, with the machine it ran on. Suites export `name` (the
+ * file's name) and `run()`, which returns a JSON object of figures. A run with the scenarios suite also
+ * writes `results/report.md` with SVG charts (see `report/write.ts`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,14 +16,23 @@ interface Suite {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(join(here, "suites"))
+// A suite's file is named after it (`suites/privacy.ts` is "privacy"): a run of some suites imports only
+// theirs, so it does not load every suite's dependencies, nor run their top-level code.
+const names = readdirSync(join(here, "suites"))
   .filter((f) => f.endsWith(".ts"))
+  .map((f) => f.slice(0, -3))
   .sort();
+const unknown = only.filter((n) => !names.includes(n));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: no suite named ${unknown.join(", ")}; the suites are ${names.join(", ")}\n`);
+  process.exit(2);
+}
 
 const results: Record<string, unknown> = {};
-for (const file of files) {
-  const suite = (await import(join(here, "suites", file))) as Suite;
-  if (only.length && !only.includes(suite.name)) continue;
+for (const file of names) {
+  if (only.length && !only.includes(file)) continue;
+  const suite = (await import(join(here, "suites", `${file}.ts`))) as Suite;
+  if (suite.name !== file) throw new Error(`suites/${file}.ts names itself "${suite.name}"`);
   process.stderr.write(`bench: ${suite.name} ...\n`);
   const t0 = performance.now();
   try {
