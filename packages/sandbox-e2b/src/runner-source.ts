@@ -447,8 +447,15 @@ const os = require("os");
 const WORKER = ${JSON.stringify(WORKER_SOURCE)};
 ${LINE_READER}
 // Linux reports CPU in clock ticks (100 per second on every mainstream kernel) and RSS in 4 KiB pages.
-const HZ = 100, PAGE = 4096, WATCH_MS = 20;
+const HZ = 100, PAGE = 4096, WATCH_MS = 20, MIB = 1024 * 1024;
 let key = null, seq = 0, worker = null, current = null, stderrTail = "", readyRss = 0, exiting = false;
+// V8's heap is held to the limit by --max-old-space-size, which counts what the program keeps, not what
+// it has yet to collect. Its resident set also holds the young generation (three semi-spaces) and, as
+// the heap grows, code, V8's own tables and fragmentation (an eighth of the limit and 16 MiB): room the
+// resident-set watchdog allows above the limit, so that garbage is not counted as memory the program
+// holds (a program allocating 20 times its limit while holding 10 MiB was stopped). Off-heap memory
+// (buffers, WebAssembly) past limit + room still stops the run. Set with the worker's semi-spaces.
+let heapRoom = 0;
 
 // stdout is a pipe, which Node writes asynchronously: exiting at once would drop the frames still queued
 // behind a full pipe (the one saying why the worker ended among them), and the host would see only the
@@ -496,7 +503,7 @@ function watch() {
   current.peak = Math.max(current.peak, now.rss);
   current.cpuMs = now.cpuMs - current.cpu0;
   if (current.cpuMs > current.cpuTimeMs) stop("SANDBOX_CPU_LIMIT", "CPU time limit");
-  else if (now.rss - readyRss > current.memoryBytes) stop("SANDBOX_MEMORY", "memory limit (resident set)");
+  else if (now.rss - readyRss > current.memoryBytes + heapRoom + current.memoryBytes / 8) stop("SANDBOX_MEMORY", "memory limit (resident set)");
 }
 
 function stop(code, message) {
@@ -505,7 +512,11 @@ function stop(code, message) {
 }
 
 function startWorker(heapMb) {
-  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "--experimental-vm-modules", "--expose-internals", "-e", WORKER, "codecall-e2b-worker"], {
+  // Semi-spaces of a 32nd of the heap (V8's default grows them to 16 MiB whatever the heap) keep the young
+  // generation, which the watchdog must allow for, small beside the limit.
+  const semiMb = Math.min(16, Math.max(1, Math.round(heapMb / 32)));
+  heapRoom = (3 * semiMb + 16) * MIB;
+  worker = spawn(process.execPath, ["--max-old-space-size=" + heapMb, "--max-semi-space-size=" + semiMb, "--experimental-vm-modules", "--expose-internals", "-e", WORKER, "codecall-e2b-worker"], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8" },
     cwd: os.tmpdir(),
