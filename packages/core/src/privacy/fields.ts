@@ -1028,10 +1028,18 @@ const MAX_RULE_LINE = 2000;
  * that header and the rows after the rule up to the first line that is not one (a blank line, `(3 rows)`,
  * a box's closing rule). A table whose header is the text's first line replaces the text.
  */
-function tablesOf(text: string): string[] {
+function tablesOf(original: string): string[] {
+  // A table drawn with box-drawing characters (psql's unicode line style, DuckDB's and SQLite's `box`
+  // mode, Python's rich): read as its ASCII twin, `│` as `|`, `─` as `-`, corners and crossings as `+`.
+  // Each character maps to one, so the cells read are the same text.
+  const boxed = BOX_DRAWING.test(original);
+  const text = boxed ? original.replace(BOX_DRAWING_ALL, asciiBox) : original;
   if (text.indexOf("-|") === -1 && text.indexOf("-+") === -1) return [text];
   const tables = [text];
-  let previous: { start: number; end: number } | undefined;
+  // `above`: in a box, the first of the rows above this one with no rule between (its header).
+  let previous:
+    | { start: number; end: number; row?: boolean; above?: { start: number; end: number } }
+    | undefined;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
@@ -1043,6 +1051,9 @@ function tablesOf(text: string): string[] {
       (lead === 124 || lead === 43 || lead === 45 || lead === 58) &&
       RULE_LINE.test(text.slice(start, end))
     ) {
+      // A box's header is the first row under its top border: DuckDB writes the column types on a
+      // second row above the rule.
+      if (boxed && previous.above !== undefined) previous = previous.above;
       const header = text.slice(previous.start, previous.end).replace(/\r$/, "");
       if (header.indexOf("|") !== -1) {
         const lines = [header];
@@ -1050,6 +1061,16 @@ function tablesOf(text: string): string[] {
           let rowEnd = text.indexOf("\n", at);
           if (rowEnd === -1) rowEnd = text.length;
           const row = text.slice(at, rowEnd);
+          // A box's rule between two rows (`├───┼───┤`, not its closing `└───┴───┘`) continues the table.
+          if (
+            boxed &&
+            rowEnd + 1 < text.length &&
+            BOX_ROW_RULE.test(original.slice(at, Math.min(rowEnd, at + 40)))
+          ) {
+            at = rowEnd + 1;
+            next = at;
+            continue;
+          }
           if (row.indexOf("|") === -1) break;
           lines.push(row.replace(/\r$/, ""));
           at = rowEnd + 1;
@@ -1061,11 +1082,23 @@ function tablesOf(text: string): string[] {
         }
       }
     }
-    previous = { start, end };
+    // In a box, the header row's start carries over the rows between it and the rule.
+    const row = boxed && text.slice(start, end).indexOf("|") !== -1;
+    previous = { start, end, above: row && previous?.row ? (previous.above ?? previous) : undefined, row };
     start = next;
   }
   return tables;
 }
+
+/** A character of Unicode's box-drawing block. */
+const BOX_DRAWING = /[\u2500-\u257f]/;
+const BOX_DRAWING_ALL = /[\u2500-\u257f]/g;
+/** Vertical and horizontal lines of the box-drawing block (light, heavy, double, dashed). */
+const BOX_VERTICAL = /[\u2502\u2503\u2506\u2507\u250a\u250b\u2551\u254e\u254f\u2575\u2577\u2579\u257b]/;
+const BOX_HORIZONTAL = /[\u2500\u2501\u2504\u2505\u2508\u2509\u2550\u254c\u254d\u2574\u2576\u2578\u257a]/;
+const asciiBox = (c: string): string => (BOX_VERTICAL.test(c) ? "|" : BOX_HORIZONTAL.test(c) ? "-" : "+");
+/** A box's rule between rows: it starts with a left tee (`├`, `┣`, `╞`, `╠` ...), a closing one with a corner. */
+const BOX_ROW_RULE = /^[ \t]*[\u251c-\u2523\u255e-\u2560]/;
 
 /**
  * Values in the personal columns of delimited text (CSV, TSV, `;` or `|` separated) whose first line is a
