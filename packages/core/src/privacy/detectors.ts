@@ -29,6 +29,7 @@ import { amountAround, bareNational, contextRegion, writtenAsNational } from "./
 import { profileOf, type TextProfile } from "./profile.js";
 import { TYPE_PATTERN } from "./tokens.js";
 import { isWordChar } from "./vault.js";
+import { commonWordsNotNames } from "./word-lists.js";
 
 /** A value found in a string: `text.slice(start, end)` is replaced by a token of `type`. */
 export interface Match {
@@ -1057,6 +1058,18 @@ const hasLabel = (text: string): boolean => LABEL_ANYWHERE.test(text);
  */
 const MAILBOX =
   /(?:^|[\n,;:("]|\bby\b)[ \t]*(?:"([^"<>\n]{1,80})"|"?([\p{L}][\p{L}\p{M}'’.\- ]{0,60}?)"?)[ \t]*(?:<[^<>\s@]{1,64}@[^<>\s]{1,255}>|\[mailto:[^[\]\s@]{1,64}@[^[\]\s]{1,255}\])/gu;
+/**
+ * A mailbox in a listing line, after a field that is no word (`a3f9c21 2024-03-14 Jane Doe <jane@...> fix`
+ * from `git log --format`, `    42\tJane Doe <jane@...>` from `git shortlog -sne`, `* Thu Mar 14 2024 Jane
+ * Doe <jane@...>` in an RPM changelog, `- Jane Doe <jane@...>` in a list): two to four capitalised words
+ * right before the address, after a token holding a digit or of punctuation only. After a word of prose
+ * (`contact Jane Doe <...>`) the name's start is unknown, so it is left to {@link MAILBOX}'s anchors; so
+ * is a token with a backslash, an escaped word's part (`Siobh\u00e1n Jean-Luc Kelly`, read decoded too).
+ */
+const LISTED_MAILBOX =
+  /(?<![\p{L}\p{M}\p{N}'’.\\-])((?:\p{Lu}[\p{L}\p{M}'’-]{0,30}\.?[ \t]+){1,3}\p{Lu}[\p{L}\p{M}'’-]{0,30})[ \t]*<[^<>\s@]{1,64}@[^<>\s]{1,255}>/gu;
+/** The token before a {@link LISTED_MAILBOX}'s name: one holding a digit, or of punctuation only. */
+const LISTING_FIELD = /(?:^|\s)(?:[^\s\\]*\p{N}[^\s\\]*|[^\s\p{L}\p{N}\\]+)[ \t]+$/u;
 /** A help desk's relay after the sender's name (`Jane Roe via Zendesk`, `"Jane Roe (via Acme)"`). */
 const VIA = /\s+\(?via\s.*$/is;
 
@@ -1089,6 +1102,7 @@ export function eachMailboxName(
   text: string,
   found: (start: number, end: number, written?: string) => void,
 ): void {
+  const taken: number[] = [];
   eachMatch(MAILBOX, text, (m) => {
     const group = m[1] === undefined ? 2 : 1;
     let name = m[group]!.trim();
@@ -1104,6 +1118,20 @@ export function eachMailboxName(
       found(start, start + comma);
       found(start + comma + 2, start + name.length, `${name.slice(comma + 2)} ${name.slice(0, comma)}`);
     } else found(start, start + name.length);
+    taken.push(m.index + m[0].length);
+  });
+  eachMatch(LISTED_MAILBOX, text, (m) => {
+    const name = m[1]!;
+    // A mailbox {@link MAILBOX} read already (it ends where this one does) is not read twice.
+    // The token before, read on at most 40 characters (a field of a listing is short; no long scan back).
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    if (!LISTING_FIELD.test(m.index > 40 ? `x${before}` : `\n${before}`)) return;
+    if (taken.includes(m.index + m[0].length) || !looksLikeName(name, true)) return;
+    // Without a header's label to say a mailbox follows, a common word that is no part of a name (`Sent
+    // Welcome Email <noreply@...>` in a log) makes the words a phrase, not a person.
+    const common = commonWordsNotNames();
+    if (name.split(/[\s.-]+/).some((w) => w.length > 2 && common.has(w.toLowerCase()))) return;
+    found(m.index, m.index + name.length);
   });
 }
 
