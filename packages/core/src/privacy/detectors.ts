@@ -1102,8 +1102,10 @@ export function eachMailboxName(
   text: string,
   found: (start: number, end: number, written?: string) => void,
 ): void {
-  const taken: number[] = [];
+  // Where each mailbox {@link MAILBOX} read ends: a set, as a long listing holds thousands of them.
+  const taken = new Set<number>();
   eachMatch(MAILBOX, text, (m) => {
+    taken.add(m.index + m[0].length);
     const group = m[1] === undefined ? 2 : 1;
     let name = m[group]!.trim();
     // The relay's name is no part of the sender's (`via` would read as prose and lose the whole name).
@@ -1118,15 +1120,15 @@ export function eachMailboxName(
       found(start, start + comma);
       found(start + comma + 2, start + name.length, `${name.slice(comma + 2)} ${name.slice(0, comma)}`);
     } else found(start, start + name.length);
-    taken.push(m.index + m[0].length);
   });
   eachMatch(LISTED_MAILBOX, text, (m) => {
-    const name = m[1]!;
-    // A mailbox {@link MAILBOX} read already (it ends where this one does) is not read twice.
+    // A mailbox {@link MAILBOX} read already, found or not (it ends where this one does), is not read again.
+    if (taken.has(m.index + m[0].length)) return;
     // The token before, read on at most 40 characters (a field of a listing is short; no long scan back).
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     if (!LISTING_FIELD.test(m.index > 40 ? `x${before}` : `\n${before}`)) return;
-    if (taken.includes(m.index + m[0].length) || !looksLikeName(name, true)) return;
+    const name = m[1]!;
+    if (!looksLikeName(name, true)) return;
     // Without a header's label to say a mailbox follows, a common word that is no part of a name (`Sent
     // Welcome Email <noreply@...>` in a log) makes the words a phrase, not a person.
     const common = commonWordsNotNames();
