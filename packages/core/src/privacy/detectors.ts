@@ -226,10 +226,11 @@ function inUserInfo(text: string, start: number): boolean {
 /**
  * Identifiers written like addresses, not mailboxes: a mail's `Message-ID: <...>`, `In-Reply-To`,
  * `References`, `Content-ID`, an iCalendar `UID:`, a `cid:` or `mid:` URL; or under such a key, in JSON
- * text too (`"internetMessageId":"<...>"`).
+ * text too (`"internetMessageId":"<...>"`). The id may hold characters before the part read as an
+ * address's (`<CAF=abc.123@mail.gmail.com>`: `=` ends the scan for a local part, as in `?email=...`).
  */
 const ID_BEFORE =
-  /(?:\b(?:message[-_]?id|in[-_]?reply[-_]?to|references|content[-_]?id|internet[-_]?message[-_]?id)["']?\s*:[^\n]*<|\buid:\s*|\b[cm]id:)$/i;
+  /(?:\b(?:message[-_]?id|in[-_]?reply[-_]?to|references|content[-_]?id|internet[-_]?message[-_]?id)["']?\s*:[^\n]*<|\buid:\s*|\b[cm]id:)[^\s<>@]*$/i;
 const ID_KEY =
   /^(?:message[-_ ]?id|in[-_ ]?reply[-_ ]?to|references|content[-_ ]?id|internet[-_ ]?message[-_ ]?id)$/i;
 

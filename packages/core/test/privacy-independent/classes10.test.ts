@@ -2,8 +2,9 @@
  * Classes a tenth pass found, with shapes the three sets lack, one behaviour each through the public API:
  * tables drawn with box-drawing characters (DuckDB, SQLite's `box` mode, psql's unicode style, rich) are
  * read as their ASCII twins, and a mailbox in a listing line (`git log --format`, `git shortlog -sne`,
- * changelogs) names its person though no header label comes before it. The values here are made up for
- * these tests, not taken from the sets.
+ * changelogs) names its person though no header label comes before it, and a message id holding a
+ * character an address's scan stops at (Gmail's `<CAF=...@mail.gmail.com>`) is no address. The values
+ * here are made up for these tests, not taken from the sets.
  */
 import { describe, expect, it } from "vitest";
 import { text, tok } from "./found.js";
@@ -98,5 +99,21 @@ describe("a mailbox in a listing line", () => {
     // 200,000 characters without a space before the name: the field before it is read on its last 40.
     const a = tok(text(`${"a1".repeat(100_000)} Mirela Costache <mirela@example.com>\n`));
     expect(a.found).toContain("NAME:Mirela Costache");
+  });
+});
+
+describe("message ids with characters an address's scan stops at", () => {
+  it("a Gmail message id (`<CAF=...@mail.gmail.com>`) is no address in a mail's headers; an address in a query string still is", () => {
+    const headers = [
+      "Message-ID: <CAF=k3Yp9xQw+4567@mail.gmail.com>",
+      "In-Reply-To: <CAB=Zx8_uT!42@mail.gmail.com>",
+      "From: Jonas Eklund <jonas.eklund@example.se>",
+    ].join("\n");
+    const a = tok(text(headers));
+    expect(a.found).toEqual(["NAME:Jonas Eklund", "EMAIL:jonas.eklund@example.se"]);
+    expect(a.out).toContain("<CAF=k3Yp9xQw+4567@mail.gmail.com>");
+    // A query string's address still reads from after its `=`.
+    const b = tok(text("GET /unsubscribe?email=jonas.eklund@example.se HTTP/1.1"));
+    expect(b.found).toEqual(["EMAIL:jonas.eklund@example.se"]);
   });
 });
