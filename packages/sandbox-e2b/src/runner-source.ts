@@ -166,6 +166,9 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
   var M = Map, get = M.prototype.get, set = M.prototype.set, del = M.prototype.delete, S = String;
   var stringify = JSON.stringify, getProto = Object.getPrototypeOf, errorToString = E.prototype.toString;
   var indexOf = Array.prototype.indexOf;
+  // The global object, held here: the program may delete or reassign its globalThis property, and the
+  // runner must still find the real __codecallRun for the session's next run, not a program's stand-in.
+  var G = globalThis;
   var pending = new M();
   // Node formats stacks with the prepareStackTrace it reads off the context's global Error: a program that
   // swapped the global for an object of its own would get every frame, the worker's included. Sealed.
@@ -289,7 +292,7 @@ function install(sendCall, sendLog, sendDone, memoryLimit, shownFiles) {
     // species constructor (Promise.prototype.constructor, Promise[Symbol.species]) the program may own.
     start: function (main) {
       resolveP({ __proto__: null, then: function () {
-        var out, run = globalThis.__codecallRun;
+        var out, run = G.__codecallRun;
         try { main(function () { out = apply(run, undefined, arguments); return out; }); }
         catch (e) {
           var message;

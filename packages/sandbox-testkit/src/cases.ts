@@ -12,6 +12,7 @@ import { HOSTILE_CLASS_CASES } from "./hostile-classes.js";
 import { HOSTILE_CLASS2_CASES } from "./hostile-classes2.js";
 import { HOSTILE_CLASS3_CASES } from "./hostile-classes3.js";
 import { HOSTILE_CLASS4_CASES } from "./hostile-classes4.js";
+import { HOSTILE_CLASS5_CASES } from "./hostile-classes5.js";
 import { conformanceTools, LONG_STRING_KINDS, longString, sleep, type ToolProbe } from "./tools.js";
 
 /** What every case receives. */
@@ -1130,6 +1131,8 @@ return { a, d: d.getTime(), r, later, isDate: d instanceof Date, parsed: new Dat
   ...HOSTILE_CLASS3_CASES,
   // ── A fifth red team's classes (hostile-classes4.ts) ──────────────────────
   ...HOSTILE_CLASS4_CASES,
+  // ── A sixth red team's classes (hostile-classes5.ts) ──────────────────────
+  ...HOSTILE_CLASS5_CASES,
 } satisfies Record<string, ConformanceCase>;
 
 /** A conformance case id. */
