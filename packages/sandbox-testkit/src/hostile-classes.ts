@@ -427,6 +427,10 @@ for (let i = 0; ; i++) refused.push(codecall.callTool("echo", { big }).catch((e)
       // One result the tool keeps: what grows is only what the sandbox's path makes of it per call.
       const result = "r".repeat(6 * MiB);
       const tools: ToolHandler = () => result;
+      // A remote backend's host sends each answer over its SDK, whose buffers are garbage once written: the
+      // longer the remote engine takes to reach its heap limit, the more of it the host holds at a time
+      // (E2B: 99-132 MiB over 5-15 s, the run ending with SANDBOX_MEMORY). A local backend keeps the default.
+      const maxRssGrowth = ctx.sandbox.capabilities.remote ? 32 * MiB + 128 * MiB : undefined;
       await hostile(
         ctx,
         `const all = await Promise.allSettled(Array.from({ length: 60 }, () => codecall.callTool("big")));
@@ -440,6 +444,7 @@ return all.filter((r) => r.status === "fulfilled").length;`,
             cpuTimeMs: ctx.ms(10_000),
             wallTimeMs: ctx.ms(10_000),
           },
+          maxRssGrowth,
         },
       );
     },
