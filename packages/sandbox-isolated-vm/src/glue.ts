@@ -58,8 +58,8 @@ const SEGMENTS_STOPPABLE = `if (typeof Intl === "object" && typeof Intl.Segmente
  * `memoryLimit` does not count and V8 does not report as external: `for (;;) new Intl.DateTimeFormat("en")`,
  * kept or not, grew the host's RSS by about 100 MiB a second of CPU under a 32 MiB limit (825 MiB under a
  * 10 s CPU limit). Here each object an Intl constructor makes holds an ArrayBuffer of about its native size,
- * which the limit counts and which goes with it: kept, they end the run with SANDBOX_MEMORY; dropped, their
- * buffers make V8 collect them, and their formatters with them. Sizes measured per object on Node 20's ICU:
+ * which the limit counts and which goes with it: kept, past the limit the next one is not made (a RangeError
+ * that says why); dropped, their buffers make V8 collect them, and their formatters with them. Sizes measured per object on Node 20's ICU:
  * DateTimeFormat 27 KB, RelativeTimeFormat 8, Segmenter 7, the others 1-2.5; each charge rounds up.
  */
 const INTL_CHARGES: Record<string, number> = {
