@@ -157,6 +157,11 @@ function compact(source: string): string {
     .join("\n");
 }
 
+/** `reply` starts as the host's JSON replies do ({@link JSON_ANSWER_PREFIX}), one index at a time (see `settle`). */
+const STARTS_AS_JSON_ANSWER = [...JSON_ANSWER_PREFIX]
+  .map((c, i) => `reply[${i}] === ${JSON.stringify(c)}`)
+  .join(" && ");
+
 /**
  * The JavaScript every backend evaluates once per context, before any program. Written once here so every
  * backend behaves the same. It captures the host functions and the intrinsics it needs before user code
@@ -176,11 +181,6 @@ function compact(source: string): string {
  * Nothing here is trusted by the host: every string that leaves is parsed and checked there. The engine
  * must allow the `Function` constructor (it compiles the rare paths on first use).
  */
-/** `reply` starts as the host's JSON replies do ({@link JSON_ANSWER_PREFIX}), one index at a time (see `settle`). */
-const STARTS_AS_JSON_ANSWER = [...JSON_ANSWER_PREFIX]
-  .map((c, i) => `reply[${i}] === ${JSON.stringify(c)}`)
-  .join(" && ");
-
 export const PRELUDE_SOURCE = compact(`(function () {
 "use strict";
 var g = globalThis, host = g.${HOST_GLOBAL};
